@@ -1,0 +1,52 @@
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const cli_cmd COMMANDS[] = {
+    { "run", cli_cmd_run,
+      "run SCENARIO.json [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]..." },
+};
+
+#define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
+
+static void usage(FILE *f)
+{
+    fprintf(f, "slicesim %s: a discrete-event simulator of shared GPUs\nusage:\n", SLICESIM_VERSION);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  slicesim %s\n", COMMANDS[i].usage);
+    fprintf(f, "  slicesim --version\n");
+}
+
+int cli_parse_long(const char *opt, const char *text, long lo, long hi, long *out, FILE *err)
+{
+    char *end;
+    errno = 0;
+    long x = text ? strtol(text, &end, 10) : 0;
+    if (!text || *text == '\0' || *end != '\0' || errno || x < lo || x > hi) {
+        fprintf(err, "slicesim: %s: value \"%s\" is not allowed; allowed: an integer in [%ld, %ld]\n",
+                opt, text ? text : "(missing)", lo, hi);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+int cli_main(int argc, char **argv, FILE *out, FILE *err)
+{
+    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        usage(argc < 2 ? err : out);
+        return argc < 2 ? CLI_BAD_INPUT : CLI_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        fprintf(out, "slicesim %s\n", SLICESIM_VERSION);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(argv[1], COMMANDS[i].name) == 0)
+            return COMMANDS[i].fn(argc - 1, argv + 1, out, err);
+    fprintf(err, "slicesim: unknown command \"%s\"\n", argv[1]);
+    usage(err);
+    return CLI_BAD_INPUT;
+}

@@ -1,0 +1,30 @@
+/* cli.h -- the command line: subcommands, each a function taking its
+ * arguments and the streams to write to, returning the exit status
+ * (0 success, 1 internal error, 2 bad input). No command calls exit(). */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <stdio.h>
+
+#define SLICESIM_VERSION "0.1.0"
+
+enum { CLI_OK = 0, CLI_INTERNAL = 1, CLI_BAD_INPUT = 2 };
+
+typedef int (*cli_cmd_fn)(int argc, char **argv, FILE *out, FILE *err);
+
+typedef struct {
+    const char *name;
+    cli_cmd_fn  fn;
+    const char *usage;
+} cli_cmd;
+
+/* cli_main: dispatch argv[1] to its command. */
+int cli_main(int argc, char **argv, FILE *out, FILE *err);
+
+int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err);
+
+/* cli_parse_u64: a decimal number for option opt into *out; 0, or -1 with a
+ * message on err. */
+int cli_parse_long(const char *opt, const char *text, long lo, long hi, long *out, FILE *err);
+
+#endif

@@ -1,0 +1,141 @@
+/* cmd_run.c -- `slicesim run SCENARIO [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]...` */
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "cli/outfile.h"
+#include "cli/report.h"
+
+#define MAX_SETS 64
+
+typedef struct {
+    const char *scenario, *outdir;
+    long        seed, reps;
+    char       *sets[MAX_SETS];
+    size_t      nsets;
+} run_opts;
+
+static int parse_opts(int argc, char **argv, run_opts *o, FILE *err)
+{
+    memset(o, 0, sizeof *o);
+    o->seed = o->reps = -1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0) {
+            if (!val) {
+                fprintf(err, "slicesim run: %s needs a directory\n", a);
+                return -1;
+            }
+            o->outdir = val;
+            i++;
+        } else if (strcmp(a, "--seed") == 0) {
+            if (cli_parse_long("--seed", val, 0, 2147483647L, &o->seed, err) < 0)
+                return -1;
+            i++;
+        } else if (strcmp(a, "--reps") == 0) {
+            if (cli_parse_long("--reps", val, 1, 1000, &o->reps, err) < 0)
+                return -1;
+            i++;
+        } else if (strcmp(a, "--set") == 0) {
+            if (!val || o->nsets == MAX_SETS) {
+                fprintf(err, "slicesim run: --set needs PATH=VALUE (at most %d)\n", MAX_SETS);
+                return -1;
+            }
+            o->sets[o->nsets++] = argv[++i];
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(err, "slicesim run: unknown option \"%s\"\n", a);
+            return -1;
+        } else if (!o->scenario) {
+            o->scenario = a;
+        } else {
+            fprintf(err, "slicesim run: more than one scenario (\"%s\")\n", a);
+            return -1;
+        }
+    }
+    if (!o->scenario) {
+        fprintf(err, "usage: slicesim run SCENARIO.json [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]...\n");
+        return -1;
+    }
+    return 0;
+}
+
+static int write_summary(const char *dir, const scn *sc, const model_result *res, FILE *err)
+{
+    char msg[512];
+    outfile o;
+    cJSON *doc = report_summary(sc, res);
+    char *text = doc ? cJSON_Print(doc) : NULL;
+    cJSON_Delete(doc);
+    if (!text) {
+        fprintf(err, "slicesim run: out of memory writing summary.json\n");
+        return CLI_INTERNAL;
+    }
+    int rc = CLI_OK;
+    if (outfile_open(&o, dir, "summary.json", msg, sizeof msg) < 0) {
+        rc = CLI_BAD_INPUT;
+    } else {
+        fputs(text, o.f);
+        fputc('\n', o.f);
+        if (outfile_commit(&o, msg, sizeof msg) < 0)
+            rc = CLI_INTERNAL;
+    }
+    if (rc != CLI_OK)
+        fprintf(err, "slicesim run: %s\n", msg);
+    free(text);
+    return rc;
+}
+
+static int write_requests(const char *dir, const scn *sc, const model_result *res, FILE *err)
+{
+    char msg[512];
+    outfile o;
+    if (outfile_open(&o, dir, "requests.csv", msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim run: %s\n", msg);
+        return CLI_BAD_INPUT;
+    }
+    report_requests_csv(o.f, sc, res);
+    if (outfile_commit(&o, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim run: %s\n", msg);
+        return CLI_INTERNAL;
+    }
+    return CLI_OK;
+}
+
+int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
+{
+    run_opts o;
+    char msg[1024];
+    scn *sc = NULL;
+    model_result res;
+    if (parse_opts(argc, argv, &o, err) < 0)
+        return CLI_BAD_INPUT;
+    int rc = scn_load(o.scenario, o.sets, o.nsets, &sc, msg, sizeof msg);
+    if (rc != SCN_OK) {
+        fprintf(err, "slicesim: %s\n", msg);
+        return rc == SCN_BAD_INPUT ? CLI_BAD_INPUT : CLI_INTERNAL;
+    }
+    if (o.seed >= 0)
+        sc->cfg.seed = (uint64_t)o.seed;
+    if (o.reps > 0)
+        sc->cfg.reps = (int)o.reps;
+    if (o.outdir && outfile_mkdirs(o.outdir) < 0) {
+        fprintf(err, "slicesim run: -o %s: cannot create the directory\n", o.outdir);
+        scn_free(sc);
+        return CLI_BAD_INPUT;
+    }
+    sc->cfg.keep_records = o.outdir != NULL;
+    if (model_run(&sc->cfg, &res, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim run: %s\n", msg);
+        scn_free(sc);
+        return CLI_INTERNAL;
+    }
+    report_table(out, sc, &res);
+    rc = CLI_OK;
+    if (o.outdir) {
+        rc = write_summary(o.outdir, sc, &res, err);
+        if (rc == CLI_OK)
+            rc = write_requests(o.outdir, sc, &res, err);
+    }
+    model_result_free(&res);
+    scn_free(sc);
+    return rc;
+}

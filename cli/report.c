@@ -1,0 +1,307 @@
+#include "cli/report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "sim/ci.h"
+
+#define MAX_REPS 1000
+
+static report_stat stat_of(const double *x, size_t n)
+{
+    sim_ci c = sim_ci_t95(x, n);
+    report_stat s = { c.mean, c.lo, c.hi };
+    return s;
+}
+
+report_stat report_tenant_stat(const model_result *res, int ti, int metric)
+{
+    double x[MAX_REPS];
+    for (int r = 0; r < res->reps; r++)
+        x[r] = model_tenant_at(res, r, ti)->t[metric];
+    return stat_of(x, (size_t)res->reps);
+}
+
+report_stat report_tenant_xstat(const model_result *res, int ti, int k, int q)
+{
+    double x[MAX_REPS];
+    for (int r = 0; r < res->reps; r++)
+        x[r] = model_tenant_at(res, r, ti)->x[k][q];
+    return stat_of(x, (size_t)res->reps);
+}
+
+report_stat report_gpu_stat(const model_result *res, int gpu, int metric)
+{
+    double x[MAX_REPS];
+    for (int r = 0; r < res->reps; r++)
+        x[r] = model_gpu_at(res, r, gpu, (model_gpu_metric)metric);
+    return stat_of(x, (size_t)res->reps);
+}
+
+/* ---- summary.json ---- */
+
+static void add_num(cJSON *o, const char *key, double x)
+{
+    if (isfinite(x))
+        cJSON_AddNumberToObject(o, key, x);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+static void add_ci(cJSON *o, const char *key, report_stat s)
+{
+    if (!isfinite(s.lo)) {
+        cJSON_AddNullToObject(o, key);
+        return;
+    }
+    cJSON *a = cJSON_AddArrayToObject(o, key);
+    cJSON_AddItemToArray(a, cJSON_CreateNumber(s.lo));
+    cJSON_AddItemToArray(a, cJSON_CreateNumber(s.hi));
+}
+
+static const char *const Q_KEYS[MQ_N] = { "mean", "p50", "p90", "p95", "p99", "p999" };
+
+static cJSON *quantile_block(const model_result *res, int ti, int k)
+{
+    cJSON *o = cJSON_CreateObject();
+    report_stat p95 = { NAN, NAN, NAN };
+    for (int q = 0; q < MQ_N; q++) {
+        report_stat s = k < 0 ? report_tenant_stat(res, ti, MT_MEAN + q)
+                              : report_tenant_xstat(res, ti, k, q);
+        add_num(o, Q_KEYS[q], s.mean);
+        if (q == MQ_MEAN)
+            add_ci(o, "ci95_mean", s);
+        if (q == MQ_P95)
+            p95 = s;
+    }
+    add_ci(o, "ci95_p95", p95);
+    return o;
+}
+
+static double slo_value(const model_result *res, const tenant_cfg *tc, int i)
+{
+    int q = MQ_P50;
+    for (int k = MQ_P50; k < MQ_N; k++)
+        if (fabs(model_quantiles[k] - tc->slo_quantile) < 1e-12)
+            q = k;
+    return tc->slo_metric == -1 ? report_tenant_stat(res, i, MT_MEAN + q).mean
+                                : report_tenant_xstat(res, i, tc->slo_metric, q).mean;
+}
+
+static void add_slo(cJSON *o, const model_result *res, const tenant_cfg *tc, int i)
+{
+    if (tc->slo_metric == -2) {
+        cJSON_AddNullToObject(o, "slo");
+        cJSON_AddNullToObject(o, "slo_attainment");
+        return;
+    }
+    char name[96];
+    int pct = (int)llround(tc->slo_quantile * 1000);
+    const char *metric = tc->slo_metric == -1 ? "latency_ms" : tc->wl->metrics[tc->slo_metric];
+    if (pct % 10 == 0)
+        snprintf(name, sizeof name, "%s.p%d", metric, pct / 10);
+    else
+        snprintf(name, sizeof name, "%s.p%d", metric, pct);
+    double v = slo_value(res, tc, i);
+    cJSON *s = cJSON_AddObjectToObject(o, "slo");
+    cJSON_AddStringToObject(s, "metric", name);
+    add_num(s, "bound_ms", tc->slo_ms);
+    add_num(s, "value_ms", v);
+    cJSON_AddBoolToObject(s, "met", isfinite(v) && v <= tc->slo_ms);
+    add_num(o, "slo_attainment", report_tenant_stat(res, i, MT_SLO).mean);
+}
+
+static cJSON *tenant_json(const scn *sc, const model_result *res, int i)
+{
+    const tenant_cfg *tc = &sc->cfg.tenants[i];
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", tc->name);
+    cJSON_AddStringToObject(o, "workload", tc->wl->name);
+    cJSON_AddNumberToObject(o, "gpu", tc->gpu);
+    add_num(o, "completed", report_tenant_stat(res, i, MT_COMPLETED).mean);
+    cJSON *th = cJSON_AddObjectToObject(o, "throughput");
+    report_stat t = report_tenant_stat(res, i, MT_THROUGHPUT);
+    add_num(th, "value", t.mean);
+    cJSON_AddStringToObject(th, "unit", tc->wl->unit);
+    add_ci(th, "ci95", t);
+    cJSON_AddItemToObject(o, "latency_ms", quantile_block(res, i, -1));
+    for (int k = 0; tc->wl->metrics && tc->wl->metrics[k]; k++)
+        cJSON_AddItemToObject(o, tc->wl->metrics[k], quantile_block(res, i, k));
+    static const char *const parts[5] = { "queueing", "other_tenants", "switch", "service", "host" };
+    cJSON *b = cJSON_AddObjectToObject(o, "latency_breakdown_ms");
+    for (int k = 0; k < 5; k++)
+        add_num(b, parts[k], report_tenant_stat(res, i, MT_QUEUE + k).mean);
+    add_num(o, "gpu_time_share", report_tenant_stat(res, i, MT_SHARE).mean);
+    add_slo(o, res, tc, i);
+    return o;
+}
+
+static cJSON *gpu_json(const model_result *res, int g)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "id", g);
+    report_stat u = report_gpu_stat(res, g, MG_UTIL);
+    add_num(o, "utilization", u.mean);
+    add_ci(o, "ci95_utilization", u);
+    add_num(o, "context_switches", report_gpu_stat(res, g, MG_SWITCHES).mean);
+    add_num(o, "switch_overhead_fraction", report_gpu_stat(res, g, MG_SWITCH_FRAC).mean);
+    return o;
+}
+
+static cJSON *sharing_json(const scn *sc)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "mode", sc->sharing_mode);
+    if (sc->cfg.sharing == MODEL_TIMESLICE) {
+        static const char *const pre[] = { "instruction", "block", "kernel" };
+        cJSON_AddStringToObject(o, "policy", sc->cfg.ts.policy->name);
+        cJSON_AddNumberToObject(o, "timeslice_ms", (double)sc->cfg.ts.slice_ns / 1e6);
+        cJSON_AddNumberToObject(o, "switch_cost_us", (double)sc->cfg.ts.switch_ns / 1e3);
+        cJSON_AddStringToObject(o, "preemption", pre[sc->cfg.ts.preempt]);
+    }
+    return o;
+}
+
+static void add_warnings(cJSON *root, const scn *sc, const model_result *res)
+{
+    cJSON *w = cJSON_AddArrayToObject(root, "warnings");
+    char msg[256];
+    if (res->reps < 2)
+        cJSON_AddItemToArray(w, cJSON_CreateString(
+            "one replication: no confidence intervals (set replications >= 2)"));
+    if (res->unfinished > 0) {
+        snprintf(msg, sizeof msg, "%llu requests had not finished %.3g s after the end of arrivals "
+                 "(overloaded?); latencies exclude them",
+                 (unsigned long long)res->unfinished, (double)sc->cfg.drain / 1e9);
+        cJSON_AddItemToArray(w, cJSON_CreateString(msg));
+    }
+    for (int i = 0; i < res->ntenants; i++)
+        if (report_tenant_stat(res, i, MT_COMPLETED).mean < 1) {
+            snprintf(msg, sizeof msg, "tenant \"%s\" completed no measured request",
+                     sc->cfg.tenants[i].name);
+            cJSON_AddItemToArray(w, cJSON_CreateString(msg));
+        }
+}
+
+cJSON *report_summary(const scn *sc, const model_result *res)
+{
+    cJSON *root = cJSON_CreateObject();
+    if (!root)
+        return NULL;
+    cJSON_AddStringToObject(root, "slicesim_version", SLICESIM_VERSION);
+    cJSON_AddStringToObject(root, "scenario", sc->name);
+    cJSON_AddNumberToObject(root, "seed", (double)sc->cfg.seed);
+    cJSON_AddNumberToObject(root, "replications", res->reps);
+    cJSON_AddNumberToObject(root, "duration_s", (double)sc->cfg.duration / 1e9);
+    cJSON_AddNumberToObject(root, "warmup_s", (double)sc->cfg.warmup / 1e9);
+    cJSON_AddNumberToObject(root, "sim_time_s", res->sim_time_s);
+    cJSON_AddNumberToObject(root, "events", (double)res->events);
+    cJSON *hw = cJSON_AddObjectToObject(root, "hardware");
+    cJSON_AddStringToObject(hw, "gpu", sc->cfg.gpu->name);
+    cJSON_AddNumberToObject(hw, "gpus", sc->cfg.ngpus);
+    cJSON_AddStringToObject(root, "virtualization", sc->virt_mode);
+    cJSON_AddItemToObject(root, "sharing", sharing_json(sc));
+    cJSON *tl = cJSON_AddArrayToObject(root, "tenants");
+    for (int i = 0; i < res->ntenants; i++)
+        cJSON_AddItemToArray(tl, tenant_json(sc, res, i));
+    cJSON *gs = cJSON_AddArrayToObject(root, "gpus");
+    for (int g = 0; g < res->ngpus; g++)
+        cJSON_AddItemToArray(gs, gpu_json(res, g));
+    add_warnings(root, sc, res);
+    return root;
+}
+
+/* ---- the table ---- */
+
+static void fmt_ci(char *buf, size_t len, report_stat s)
+{
+    if (isfinite(s.lo))
+        snprintf(buf, len, "%.3f [%.3f, %.3f]", s.mean, s.lo, s.hi);
+    else
+        snprintf(buf, len, "%.3f", s.mean);
+}
+
+void report_table(FILE *f, const scn *sc, const model_result *res)
+{
+    const model_cfg *c = &sc->cfg;
+    fprintf(f, "scenario %s: %d x %s, %s", sc->name, c->ngpus, c->gpu->name, sc->sharing_mode);
+    if (c->sharing == MODEL_TIMESLICE)
+        fprintf(f, " (%s, slice %.3g ms, switch %.3g us)", c->ts.policy->name,
+                (double)c->ts.slice_ns / 1e6, (double)c->ts.switch_ns / 1e3);
+    fprintf(f, ", %s\n", sc->virt_mode);
+    fprintf(f, "%d replication%s x %.6g s (warm-up %.6g s), seed %llu, %llu events\n\n",
+            res->reps, res->reps == 1 ? "" : "s", (double)c->duration / 1e9,
+            (double)c->warmup / 1e9, (unsigned long long)c->seed, (unsigned long long)res->events);
+    fprintf(f, "%-14s %-10s %10s %22s %10s %10s %28s %10s %7s\n", "tenant", "workload", "completed",
+            "throughput", "mean ms", "p50 ms", "p95 ms [95% CI]", "p99 ms", "share");
+    for (int i = 0; i < res->ntenants; i++) {
+        const tenant_cfg *tc = &c->tenants[i];
+        char th[64], p95[64];
+        snprintf(th, sizeof th, "%.4g %s", report_tenant_stat(res, i, MT_THROUGHPUT).mean, tc->wl->unit);
+        fmt_ci(p95, sizeof p95, report_tenant_stat(res, i, MT_P95));
+        fprintf(f, "%-14s %-10s %10.0f %22s %10.3f %10.3f %28s %10.3f %6.1f%%\n", tc->name,
+                tc->wl->name, report_tenant_stat(res, i, MT_COMPLETED).mean, th,
+                report_tenant_stat(res, i, MT_MEAN).mean, report_tenant_stat(res, i, MT_P50).mean,
+                p95, report_tenant_stat(res, i, MT_P99).mean,
+                100 * report_tenant_stat(res, i, MT_SHARE).mean);
+    }
+    fprintf(f, "\n%-6s %12s %18s %18s\n", "gpu", "utilization", "context switches", "switch overhead");
+    for (int g = 0; g < res->ngpus; g++)
+        fprintf(f, "%-6d %11.1f%% %18.0f %17.2f%%\n", g, 100 * report_gpu_stat(res, g, MG_UTIL).mean,
+                report_gpu_stat(res, g, MG_SWITCHES).mean,
+                100 * report_gpu_stat(res, g, MG_SWITCH_FRAC).mean);
+}
+
+/* ---- requests.csv ---- */
+
+#define MAX_COLS 16
+
+/* The metric columns: the union of the tenants' workload metric names. */
+static int metric_columns(const scn *sc, const char **cols)
+{
+    int n = 0;
+    for (size_t i = 0; i < sc->cfg.ntenants; i++) {
+        const char *const *m = sc->cfg.tenants[i].wl->metrics;
+        for (int k = 0; m && m[k]; k++) {
+            int seen = 0;
+            for (int j = 0; j < n; j++)
+                seen |= strcmp(cols[j], m[k]) == 0;
+            if (!seen && n < MAX_COLS)
+                cols[n++] = m[k];
+        }
+    }
+    return n;
+}
+
+void report_requests_csv(FILE *f, const scn *sc, const model_result *res)
+{
+    const char *cols[MAX_COLS];
+    int ncols = metric_columns(sc, cols);
+    fputs("rep,tenant,id,arrival_ms,start_ms,end_ms,latency_ms,queue_ms,other_ms,switch_ms,"
+          "service_ms,host_ms,units,size_a,size_b", f);
+    for (int j = 0; j < ncols; j++)
+        fprintf(f, ",%s", cols[j]);
+    fputc('\n', f);
+    for (size_t i = 0; i < res->nrecs; i++) {
+        const tenant_rec *r = &res->recs[i];
+        const char *const *m = sc->cfg.tenants[r->tenant].wl->metrics;
+        fprintf(f, "%d,%s,%llu,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.9g,%.9g,%.9g",
+                r->rep, sc->cfg.tenants[r->tenant].name, (unsigned long long)r->id,
+                (double)r->arrival / 1e6, (double)r->start / 1e6, (double)r->end / 1e6,
+                (double)(r->end - r->arrival) / 1e6, (double)r->queue_ns / 1e6,
+                (double)r->other_ns / 1e6, (double)r->switch_ns / 1e6,
+                (double)r->service_ns / 1e6, (double)r->host_ns / 1e6, r->units,
+                r->size[0], r->size[1]);
+        for (int j = 0; j < ncols; j++) {
+            int k = 0;
+            while (m && m[k] && strcmp(m[k], cols[j]) != 0)
+                k++;
+            if (m && m[k])
+                fprintf(f, ",%.6f", r->metric[k]);
+            else
+                fputc(',', f);
+        }
+        fputc('\n', f);
+    }
+}

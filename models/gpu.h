@@ -1,0 +1,71 @@
+/* gpu.h -- GPU presets and the roofline cost of a burst (DESIGN §3).
+ *
+ * A burst is GPU work described by flops, HBM bytes and a kernel count. On a
+ * resource r (a whole GPU, a MIG instance, an MPS share) it takes
+ *
+ *     t = max(flops / (F_r eta_c), bytes / (BW_r eta_m)) + kernels t_launch
+ *
+ * Presets hold datasheet peaks (reference FACTS §1) and the achieved
+ * fractions eta_c, eta_m measured from operator profiles where there are any;
+ * every preset names its sources. The table is constant: no hidden state. */
+#ifndef MODELS_GPU_H
+#define MODELS_GPU_H
+
+#include "sim/evq.h"
+
+typedef enum {
+    GPU_BF16, GPU_FP16, GPU_FP8, GPU_TF32, GPU_FP32, GPU_NPREC
+} gpu_prec;
+
+typedef struct {
+    const char *name;          /* preset name, e.g. "h100-sxm" */
+    const char *full_name;
+    int    sms;
+    double tflops[GPU_NPREC];  /* dense peak TFLOP/s; 0 = not supported */
+    double mem_gb;             /* capacity, GB (10^9 bytes) */
+    double mem_bw_tbs;         /* HBM/GDDR bandwidth, TB/s */
+    double nvlink_gbs;         /* per GPU, both directions, GB/s; 0 = none */
+    double pcie_gbs;           /* host link, one direction, GB/s */
+    int    mig_max;            /* MIG instances; 0 = no MIG */
+    double eta_c, eta_m;       /* achieved fractions of the peaks */
+    double launch_us;          /* per-kernel launch cost inside a burst */
+    double switch_us;          /* default context-switch cost */
+    const char *source;        /* where the numbers come from */
+} gpu_spec;
+
+/* gpu_spec_find: the preset called name, or NULL. */
+const gpu_spec *gpu_spec_find(const char *name);
+
+/* gpu_spec_count / gpu_spec_at: iterate over the presets in a fixed order. */
+size_t gpu_spec_count(void);
+const gpu_spec *gpu_spec_at(size_t i);
+
+/* gpu_prec_parse: "bf16" -> GPU_BF16 ...; -1 for an unknown name. */
+int gpu_prec_parse(const char *name);
+const char *gpu_prec_name(gpu_prec p);
+
+/* The capacity of a resource a burst runs on: peaks already multiplied by
+ * the achieved fractions and by the resource's share of the GPU. */
+typedef struct {
+    double flops_per_s[GPU_NPREC];
+    double bytes_per_s;
+    double launch_ns;
+} gpu_rate;
+
+/* gpu_rate_of: the rate of `compute_frac` of the SMs and `mem_frac` of the
+ * memory bandwidth of spec (1, 1 for a whole GPU). */
+gpu_rate gpu_rate_of(const gpu_spec *spec, double compute_frac, double mem_frac);
+
+typedef struct {
+    double   flops;
+    double   bytes;
+    uint32_t kernels;
+    gpu_prec prec;
+} gpu_burst;
+
+/* gpu_burst_ns: roofline time of b on rate r, rounded to the nanosecond and at
+ * least 1 ns. A precision the GPU lacks falls back to the next wider one it
+ * has (fp8 -> bf16 -> tf32 -> fp32), as frameworks do. */
+sim_time_t gpu_burst_ns(const gpu_rate *r, const gpu_burst *b);
+
+#endif

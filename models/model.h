@@ -1,0 +1,73 @@
+/* model.h -- a whole scenario as a model: GPUs, their sharing, tenants; run
+ * as independent replications.
+ *
+ * Replication r uses streams seeded from (seed, r, entity, stream), so results
+ * depend on the scenario and seed only. Each replication reports per tenant
+ * and per GPU the metrics of model_tenant_metric / model_gpu_metric; reports
+ * take the mean over replications and a Student-t 95% interval. */
+#ifndef MODELS_MODEL_H
+#define MODELS_MODEL_H
+
+#include "models/tenant.h"
+#include "models/ts.h"
+
+typedef enum { MODEL_EXCLUSIVE, MODEL_TIMESLICE } model_sharing;
+
+typedef struct {
+    const gpu_spec *gpu;
+    int             ngpus;
+    model_sharing   sharing;
+    ts_cfg          ts;
+    sim_time_t      duration, warmup, drain;  /* drain: how long past duration to wait */
+    uint64_t        seed;
+    int             reps;
+    tenant_cfg     *tenants;
+    size_t          ntenants;
+    int             keep_records;             /* keep every measured request */
+} model_cfg;
+
+typedef enum {
+    MT_COMPLETED, MT_THROUGHPUT,
+    MT_MEAN, MT_P50, MT_P90, MT_P95, MT_P99, MT_P999,
+    MT_QUEUE, MT_OTHER, MT_SWITCH, MT_SERVICE, MT_HOST,
+    MT_SHARE, MT_SLO, MT_N
+} model_tenant_metric;
+
+/* summary statistics of one per-request metric */
+typedef enum { MQ_MEAN, MQ_P50, MQ_P90, MQ_P95, MQ_P99, MQ_P999, MQ_N } model_quantile;
+extern const double model_quantiles[MQ_N];     /* NAN for the mean, then 0.5 ... 0.999 */
+
+typedef enum { MG_UTIL, MG_SWITCHES, MG_SWITCH_FRAC, MG_N } model_gpu_metric;
+
+typedef struct {
+    double t[MT_N];
+    double x[TENANT_MAX_METRICS][MQ_N];   /* workload metrics (ttft_ms, ...) */
+} model_tenant_rep;
+
+typedef struct {
+    int                reps, ntenants, ngpus;
+    model_tenant_rep  *tr;      /* [rep * ntenants + tenant] */
+    double            *gr;      /* [(rep * ngpus + gpu) * MG_N + metric] */
+    uint64_t           events;  /* over all replications */
+    double             sim_time_s;
+    uint64_t           unfinished;  /* measured requests still running at the drain limit */
+    tenant_rec        *recs;    /* when keep_records, in (rep, tenant, completion) order */
+    size_t             nrecs;
+} model_result;
+
+/* model_run: run every replication of cfg. On success fills *res (free with
+ * model_result_free) and returns 0; returns -1 when out of memory, with a
+ * message in err. */
+int  model_run(const model_cfg *cfg, model_result *res, char *err, size_t errlen);
+void model_result_free(model_result *res);
+
+static inline const model_tenant_rep *model_tenant_at(const model_result *r, int rep, int t)
+{
+    return &r->tr[rep * r->ntenants + t];
+}
+static inline double model_gpu_at(const model_result *r, int rep, int g, model_gpu_metric m)
+{
+    return r->gr[(rep * r->ngpus + g) * MG_N + m];
+}
+
+#endif

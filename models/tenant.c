@@ -1,0 +1,139 @@
+#include "models/tenant.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "sim/rng.h"
+
+enum { STREAM_ARRIVALS = 0, STREAM_WORKLOAD = 1 };
+
+static void on_arrival(void *owner, sim *s, const arr_item *it)
+{
+    tenant *t = owner;
+    t->in_flight++;
+    (*t->in_flight_total)++;
+    t->cfg->wl->arrive(t->wl_state, s, it);
+}
+
+int tenant_init(tenant *t, int id, int rep, const tenant_cfg *cfg, sim *s,
+                exec *gpu, const gpu_spec *spec, uint64_t seed,
+                sim_time_t warmup, sim_time_t stop, uint64_t *in_flight_total,
+                int keep_records)
+{
+    memset(t, 0, sizeof *t);
+    t->id = id;
+    t->rep = rep;
+    t->cfg = cfg;
+    t->s = s;
+    t->gpu = gpu;
+    t->spec = spec;
+    t->compute_frac = t->mem_frac = 1.0;
+    t->rate = gpu_rate_of(spec, 1.0, 1.0);
+    t->warmup = warmup;
+    t->stop = stop;
+    t->in_flight_total = in_flight_total;
+    t->keep_records = keep_records;
+    exec_ctx_init(gpu, &t->ctx, &t->gpu_ns);
+    sim_sample_init(&t->lat_ms);
+    for (int k = 0; k < TENANT_MAX_METRICS; k++)
+        sim_sample_init(&t->metric[k]);
+    for (const char *const *m = cfg->wl->metrics; m && *m; m++)
+        t->nmetrics++;
+    t->rng_arr = sim_rng_alloc(seed, (uint32_t)rep, (uint32_t)id, STREAM_ARRIVALS);
+    t->rng_wl = sim_rng_alloc(seed, (uint32_t)rep, (uint32_t)id, STREAM_WORKLOAD);
+    if (!t->rng_arr || !t->rng_wl)
+        return -1;
+    if (arr_src_init(&t->arr, cfg->arr, cfg->arr_params, s, t->rng_arr,
+                     on_arrival, t, stop) < 0)
+        return -1;
+    t->wl_state = cfg->wl->alloc(cfg->wl_params, t);
+    return t->wl_state ? 0 : -1;
+}
+
+void tenant_free(tenant *t)
+{
+    if (t->wl_state)
+        t->cfg->wl->free(t->wl_state);
+    if (t->arr.type)
+        arr_src_free(&t->arr);
+    if (t->rng_arr)
+        gsl_rng_free(t->rng_arr);
+    if (t->rng_wl)
+        gsl_rng_free(t->rng_wl);
+    sim_sample_free(&t->lat_ms);
+    for (int k = 0; k < TENANT_MAX_METRICS; k++)
+        sim_sample_free(&t->metric[k]);
+    free(t->recs);
+    memset(t, 0, sizeof *t);
+}
+
+void tenant_start(tenant *t)
+{
+    arr_src_start(&t->arr);
+}
+
+void tenant_submit(tenant *t, gpu_job *j)
+{
+    if (!t->cfg->per_request)
+        exec_submit(t->gpu, &t->ctx, j);
+    else if (exec_submit_alone(t->gpu, j, &t->gpu_ns) < 0)
+        t->oom = 1;
+}
+
+void tenant_rec_from_job(tenant_rec *r, const gpu_job *j)
+{
+    r->start = j->t_start;
+    r->queue_ns = j->t_head - j->t_submit;
+    r->service_ns = j->service_ns;
+    r->switch_ns = j->switch_ns;
+    r->other_ns = (j->t_end - j->t_head) - j->service_ns - j->switch_ns;
+}
+
+static void keep(tenant *t, const tenant_rec *r)
+{
+    if (t->nrecs == t->caprecs) {
+        size_t cap = t->caprecs ? t->caprecs * 2 : 1024;
+        tenant_rec *v = realloc(t->recs, cap * sizeof *v);
+        if (!v) {
+            t->oom = 1;
+            return;
+        }
+        t->recs = v;
+        t->caprecs = cap;
+    }
+    t->recs[t->nrecs++] = *r;
+}
+
+static void measure(tenant *t, const tenant_rec *r)
+{
+    double lat = (double)(r->end - r->arrival) / 1e6;
+    if (sim_sample_add(&t->lat_ms, lat) < 0)
+        t->oom = 1;
+    for (int k = 0; k < t->nmetrics; k++)
+        if (sim_sample_add(&t->metric[k], r->metric[k]) < 0)
+            t->oom = 1;
+    const sim_time_t parts[5] = { r->queue_ns, r->other_ns, r->switch_ns,
+                                  r->service_ns, r->host_ns };
+    for (int i = 0; i < 5; i++)
+        t->sum_ms[i] += (double)parts[i] / 1e6;
+    int m = t->cfg->slo_metric;
+    if (m != -2 && (m == -1 ? lat : r->metric[m]) <= t->cfg->slo_ms)
+        t->slo_ok++;
+    if (t->keep_records)
+        keep(t, r);
+}
+
+void tenant_complete(tenant *t, tenant_rec *r)
+{
+    sim *s = t->s;
+    r->end = s->now;
+    r->rep = t->rep;
+    r->tenant = t->id;
+    if (r->end >= t->warmup && r->end < t->stop)
+        t->units_done += r->units;
+    if (r->arrival >= t->warmup && r->arrival < t->stop)
+        measure(t, r);
+    t->in_flight--;
+    if (--*t->in_flight_total == 0 && s->now >= t->stop)
+        sim_stop(s);
+    arr_src_completed(&t->arr, r->user);
+}

@@ -1,0 +1,91 @@
+/* tenant.h -- a tenant: a workload, its arrivals, its GPU context and its
+ * measurements.
+ *
+ * Measurement window: a request is measured when it arrives in
+ * [warmup, stop); the run drains until measured requests finish. Throughput
+ * counts units (requests, tokens, images) completed in [warmup, stop). GPU
+ * time is windowed by snapshots taken at warmup and stop. */
+#ifndef MODELS_TENANT_H
+#define MODELS_TENANT_H
+
+#include "models/exec.h"
+#include "models/gpu.h"
+#include "models/workload.h"
+#include "sim/sample.h"
+
+#define TENANT_MAX_METRICS 4
+#define TENANT_NSIZE 2
+
+typedef struct {
+    const char     *name;
+    const wl_type  *wl;
+    const void     *wl_params;
+    const arr_type *arr;
+    const void     *arr_params;
+    int             gpu;            /* index of the GPU it runs on */
+    int             per_request;    /* each request its own context */
+    int             slo_metric;     /* -1 latency, k = wl metric k; -2 none */
+    double          slo_quantile;   /* e.g. 0.95 */
+    double          slo_ms;         /* bound */
+} tenant_cfg;
+
+/* One finished request. Times in ns; metric[] in ms, as named by wl->metrics. */
+typedef struct {
+    uint64_t   id;
+    int        rep, tenant, user;
+    sim_time_t arrival, start, end;
+    sim_time_t queue_ns, other_ns, switch_ns, service_ns, host_ns;
+    double     units;               /* throughput units it produced */
+    double     size[TENANT_NSIZE];  /* workload sizes (see the workload's docs) */
+    double     metric[TENANT_MAX_METRICS];
+} tenant_rec;
+
+typedef struct tenant {
+    int               id, rep;
+    const tenant_cfg *cfg;
+    sim              *s;
+    exec             *gpu;
+    const gpu_spec   *spec;
+    gpu_rate          rate;          /* the resource the tenant's work runs on */
+    double            compute_frac, mem_frac;  /* of the whole GPU */
+    exec_ctx          ctx;           /* shared context unless per_request */
+    arr_src           arr;
+    void             *wl_state;
+    gsl_rng          *rng_arr, *rng_wl;
+    sim_time_t        warmup, stop;
+    uint64_t         *in_flight_total;
+    uint64_t          next_id, in_flight;
+    sim_time_t        gpu_ns, gpu_ns_warm, gpu_ns_stop;
+    /* window measurements */
+    sim_sample        lat_ms, metric[TENANT_MAX_METRICS];
+    int               nmetrics;
+    double            units_done;
+    double            sum_ms[5];     /* queue, other, switch, service, host */
+    uint64_t          slo_ok;
+    /* optional per-request records */
+    int               keep_records;
+    tenant_rec       *recs;
+    size_t            nrecs, caprecs;
+    int               oom;
+} tenant;
+
+/* tenant_init: set up tenant id of replication rep on executor gpu, with
+ * random streams from (seed, rep, id). Returns 0, or -1 (no memory). */
+int tenant_init(tenant *t, int id, int rep, const tenant_cfg *cfg, sim *s,
+                exec *gpu, const gpu_spec *spec, uint64_t seed,
+                sim_time_t warmup, sim_time_t stop, uint64_t *in_flight_total,
+                int keep_records);
+void tenant_free(tenant *t);
+void tenant_start(tenant *t);
+
+/* tenant_submit: queue a job on the tenant's context, or on a new one when
+ * the tenant runs each request in its own context. */
+void tenant_submit(tenant *t, gpu_job *j);
+
+/* tenant_complete: a request finished now; r->end is set from the clock. */
+void tenant_complete(tenant *t, tenant_rec *r);
+
+/* tenant_breakdown: fill r's time split from a job that ran to completion. */
+void tenant_rec_from_job(tenant_rec *r, const gpu_job *j);
+
+#endif

@@ -1,0 +1,131 @@
+/* wl_synthetic.c -- the analytic test bed: each request is one GPU burst,
+ * either a service time drawn from a distribution (the time on the whole GPU
+ * running alone, scaled on a part of a GPU by its compute or memory share) or
+ * a fixed burst costed by the roofline on the tenant's resource.
+ * Record sizes: size[0] = work in ms on the tenant's resource, size[1] = kernels. */
+#include "models/tenant.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+#include "sim/pool.h"
+
+typedef struct synth_state synth_state;
+
+typedef struct {
+    gpu_job      job;
+    synth_state *st;
+    sim_time_t   arrival;
+    uint64_t     id;
+    int          user;
+} synth_req;
+
+struct synth_state {
+    const synth_params *p;
+    tenant             *t;
+    sim_pool            reqs;
+    sim_time_t          burst_ns;   /* fixed burst, costed once */
+};
+
+int synth_dist_parse(const char *name)
+{
+    static const char *const names[] = { "deterministic", "exponential", "lognormal", "gamma" };
+    for (int i = 0; i < 4; i++)
+        if (strcmp(names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static double draw_ms(const synth_params *p, gsl_rng *r)
+{
+    switch (p->dist) {
+    case SYN_DETERMINISTIC:
+        return p->mean_ms;
+    case SYN_EXPONENTIAL:
+        return gsl_ran_exponential(r, p->mean_ms);
+    case SYN_LOGNORMAL: {
+        double s2 = log1p(p->cv * p->cv);
+        return gsl_ran_lognormal(r, log(p->mean_ms) - s2 / 2, sqrt(s2));
+    }
+    case SYN_GAMMA: {
+        double k = 1 / (p->cv * p->cv);
+        return gsl_ran_gamma(r, k, p->mean_ms / k);
+    }
+    }
+    return p->mean_ms;
+}
+
+static sim_time_t work_ns(synth_state *st)
+{
+    const synth_params *p = st->p;
+    if (p->fixed_burst)
+        return st->burst_ns;
+    double frac = p->bound == SYN_BOUND_MEMORY ? st->t->mem_frac : st->t->compute_frac;
+    sim_time_t ns = (sim_time_t)llround(draw_ms(p, st->t->rng_wl) * 1e6 / frac);
+    return ns > 0 ? ns : 1;
+}
+
+static void synth_done(sim *s, gpu_job *j)
+{
+    (void)s;
+    synth_req *q = j->owner;
+    synth_state *st = q->st;
+    tenant_rec r;
+    memset(&r, 0, sizeof r);
+    r.id = q->id;
+    r.user = q->user;
+    r.arrival = q->arrival;
+    r.units = 1;
+    r.size[0] = (double)j->work / 1e6;
+    r.size[1] = j->kernels;
+    tenant_rec_from_job(&r, j);
+    sim_pool_put(&st->reqs, q);
+    tenant_complete(st->t, &r);
+}
+
+static void synth_arrive(void *state, sim *s, const arr_item *it)
+{
+    synth_state *st = state;
+    synth_req *q = sim_pool_get(&st->reqs);
+    if (!q) {
+        st->t->oom = 1;
+        return;
+    }
+    q->st = st;
+    q->arrival = s->now;
+    q->id = st->t->next_id++;
+    q->user = it->user;
+    q->job.work = work_ns(st);
+    q->job.kernels = st->p->kernels;
+    q->job.done = synth_done;
+    q->job.owner = q;
+    tenant_submit(st->t, &q->job);
+}
+
+static void *synth_alloc(const void *params, tenant *t)
+{
+    synth_state *st = malloc(sizeof *st);
+    if (!st)
+        return NULL;
+    st->p = params;
+    st->t = t;
+    sim_pool_init(&st->reqs, sizeof(synth_req));
+    st->burst_ns = 0;
+    if (st->p->fixed_burst) {
+        gpu_burst b = { st->p->flops, st->p->bytes, st->p->kernels, (gpu_prec)st->p->prec };
+        st->burst_ns = gpu_burst_ns(&t->rate, &b);
+    }
+    return st;
+}
+
+static void synth_free(void *state)
+{
+    synth_state *st = state;
+    sim_pool_free(&st->reqs);
+    free(st);
+}
+
+const wl_type wl_synthetic = {
+    "synthetic", "req/s", NULL, synth_alloc, synth_free, synth_arrive,
+};

@@ -1,0 +1,62 @@
+/* parse_synthetic.c -- "workload": {"type": "synthetic", ...} (docs/scenario.md). */
+#include "scenarios/scenario.h"
+
+#include <math.h>
+#include "models/gpu.h"
+
+static const jv_range POSITIVE_MS = { 0, INFINITY, 1, 0, "ms" };
+static const jv_range POSITIVE_CV = { 0, 100, 1, 0, NULL };
+
+static int parse_service(jv *v, const cJSON *obj, const char *path, synth_params *p)
+{
+    static const char *const keys[] = { "dist", "mean", "cv", NULL };
+    static const char *const dists[] = { "deterministic", "exponential", "lognormal", "gamma", NULL };
+    int dist = 0;
+    jv_keys(v, obj, path, keys);
+    jv_enum(v, obj, path, "dist", 1, 0, dists, &dist);
+    jv_number(v, obj, path, "mean", 1, 0, POSITIVE_MS, &p->mean_ms);
+    p->dist = (syn_dist)dist;
+    int needs_cv = p->dist == SYN_LOGNORMAL || p->dist == SYN_GAMMA;
+    jv_number(v, obj, path, "cv", needs_cv, 1.0, POSITIVE_CV, &p->cv);
+    return v->failed ? -1 : 0;
+}
+
+int scn_parse_synthetic(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params)
+{
+    static const char *const keys[] = { "type", "service_ms", "bound", "kernels",
+                                        "flops", "bytes", "precision", NULL };
+    static const char *const bounds[] = { "compute", "memory", NULL };
+    static const char *const precs[] = { "bf16", "fp16", "fp8", "tf32", "fp32", NULL };
+    const jv_range nonneg = { 0, 1e24, 0, 0, NULL };
+    synth_params *p = scn_own(sc, v, sizeof *p);
+    if (!p)
+        return -1;
+    char sub[512];
+    long kernels = 1;
+    int bound = 0, prec = 0;
+    jv_keys(v, obj, path, keys);
+    const cJSON *svc = jv_object(v, obj, path, "service_ms", 0);
+    int has_burst = cJSON_HasObjectItem(obj, "flops") || cJSON_HasObjectItem(obj, "bytes");
+    if (!v->failed && !svc && !has_burst)
+        return jv_fail(v, jv_join(sub, sizeof sub, path, "service_ms"),
+                       "missing; give either service_ms {dist, mean} or a burst (flops, bytes)");
+    if (!v->failed && svc && has_burst)
+        return jv_fail(v, jv_join(sub, sizeof sub, path, "flops"),
+                       "a synthetic workload takes service_ms or a burst (flops, bytes), not both");
+    if (svc)
+        parse_service(v, svc, jv_join(sub, sizeof sub, path, "service_ms"), p);
+    jv_enum(v, obj, path, "bound", 0, 0, bounds, &bound);
+    jv_int(v, obj, path, "kernels", 0, 1, 1, 1000000, &kernels);
+    jv_number(v, obj, path, "flops", 0, 0, nonneg, &p->flops);
+    jv_number(v, obj, path, "bytes", 0, 0, nonneg, &p->bytes);
+    jv_enum(v, obj, path, "precision", 0, GPU_BF16, precs, &prec);
+    if (!v->failed && has_burst && p->flops <= 0 && p->bytes <= 0)
+        return jv_fail(v, jv_join(sub, sizeof sub, path, "flops"),
+                       "a burst needs flops > 0 or bytes > 0");
+    p->fixed_burst = has_burst;
+    p->bound = (syn_bound)bound;
+    p->kernels = (uint32_t)kernels;
+    p->prec = prec;
+    *params = p;
+    return v->failed ? -1 : 0;
+}

@@ -1,0 +1,473 @@
+#include "scenarios/scenario.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FILE_BYTES (64L << 20)
+
+void *scn_own(scn *sc, jv *v, size_t size)
+{
+    if (v->failed)
+        return NULL;
+    if (sc->nowned == sc->capowned) {
+        size_t cap = sc->capowned ? sc->capowned * 2 : 16;
+        void **o = realloc(sc->owned, cap * sizeof *o);
+        if (!o) {
+            jv_fail(v, "", "out of memory");
+            return NULL;
+        }
+        sc->owned = o;
+        sc->capowned = cap;
+    }
+    void *p = calloc(1, size ? size : 1);
+    if (!p) {
+        jv_fail(v, "", "out of memory");
+        return NULL;
+    }
+    sc->owned[sc->nowned++] = p;
+    return p;
+}
+
+void scn_free(scn *sc)
+{
+    if (!sc)
+        return;
+    for (size_t i = 0; i < sc->nowned; i++)
+        free(sc->owned[i]);
+    free(sc->owned);
+    cJSON_Delete(sc->root);
+    free(sc->file);
+    free(sc);
+}
+
+/* ---- --set ---- */
+
+static cJSON *child(cJSON *node, const char *seg, int create)
+{
+    if (cJSON_IsArray(node)) {
+        char *end;
+        long i = strtol(seg, &end, 10);
+        if (*seg == '\0' || *end != '\0' || i < 0)
+            return NULL;
+        return cJSON_GetArrayItem(node, (int)i);
+    }
+    if (!cJSON_IsObject(node))
+        return NULL;
+    cJSON *c = cJSON_GetObjectItemCaseSensitive(node, seg);
+    if (!c && create)
+        c = cJSON_AddObjectToObject(node, seg);
+    return c;
+}
+
+static cJSON *parse_value(const char *text)
+{
+    cJSON *x = cJSON_ParseWithOpts(text, NULL, 1);
+    return x ? x : cJSON_CreateString(text);
+}
+
+int scn_set(cJSON *root, const char *assignment, char *err, size_t errlen)
+{
+    const char *eq = strchr(assignment, '=');
+    if (!eq || eq == assignment) {
+        snprintf(err, errlen, "--set %s: expected PATH=VALUE, e.g. sharing.timeslice_ms=4", assignment);
+        return -1;
+    }
+    char path[512];
+    size_t plen = (size_t)(eq - assignment);
+    if (plen >= sizeof path) {
+        snprintf(err, errlen, "--set: path too long");
+        return -1;
+    }
+    memcpy(path, assignment, plen);
+    path[plen] = '\0';
+    cJSON *node = root;
+    char *save = NULL, *seg = strtok_r(path, ".", &save);
+    while (seg) {
+        char *next = strtok_r(NULL, ".", &save);
+        if (!next) {
+            cJSON *value = parse_value(eq + 1);
+            if (!value) {
+                snprintf(err, errlen, "--set %s: out of memory", assignment);
+                return -1;
+            }
+            int ok;
+            if (cJSON_IsArray(node)) {
+                char *end;
+                long i = strtol(seg, &end, 10);
+                ok = *end == '\0' && i >= 0 && i < cJSON_GetArraySize(node) &&
+                     cJSON_ReplaceItemInArray(node, (int)i, value);
+            } else if (cJSON_IsObject(node)) {
+                ok = cJSON_GetObjectItemCaseSensitive(node, seg)
+                   ? cJSON_ReplaceItemInObjectCaseSensitive(node, seg, value)
+                   : cJSON_AddItemToObject(node, seg, value);
+            } else {
+                ok = 0;
+            }
+            if (!ok) {
+                cJSON_Delete(value);
+                snprintf(err, errlen, "--set %s: '%s' cannot be set there (no such array element, or the parent is not an object)",
+                         assignment, seg);
+                return -1;
+            }
+            return 0;
+        }
+        cJSON *c = child(node, seg, 1);
+        if (!c) {
+            snprintf(err, errlen, "--set %s: path element '%s' does not exist (arrays take an index 0..n-1)",
+                     assignment, seg);
+            return -1;
+        }
+        node = c;
+        seg = next;
+    }
+    snprintf(err, errlen, "--set %s: empty path", assignment);
+    return -1;
+}
+
+/* ---- the scenario ---- */
+
+static const jv_range POS_SECONDS = { 0, 1e7, 1, 0, "seconds" };
+static const jv_range NONNEG_SECONDS = { 0, 1e7, 0, 0, "seconds" };
+
+static sim_time_t ns_of(double x, double scale)
+{
+    return (sim_time_t)llround(x * scale);
+}
+
+static void list_gpus(char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < gpu_spec_count(); i++) {
+        strncat(buf, gpu_spec_at(i)->name, len - strlen(buf) - 1);
+        if (i + 1 < gpu_spec_count())
+            strncat(buf, ", ", len - strlen(buf) - 1);
+    }
+}
+
+static int parse_hardware(jv *v, scn *sc, const cJSON *hw)
+{
+    static const char *const keys[] = { "gpu", "gpus", "nodes", NULL };
+    const char *name = NULL;
+    long gpus = 1, nodes = 1;
+    jv_keys(v, hw, "hardware", keys);
+    jv_string(v, hw, "hardware", "gpu", 1, NULL, &name);
+    jv_int(v, hw, "hardware", "gpus", 0, 1, 1, 64, &gpus);
+    jv_int(v, hw, "hardware", "nodes", 0, 1, 1, 4096, &nodes);
+    if (v->failed)
+        return -1;
+    sc->cfg.gpu = gpu_spec_find(name);
+    if (!sc->cfg.gpu) {
+        char list[512];
+        list_gpus(list, sizeof list);
+        return jv_fail(v, "hardware.gpu", "unknown GPU preset \"%s\"; allowed: %s", name, list);
+    }
+    sc->gpus_per_node = (int)gpus;
+    sc->nodes = (int)nodes;
+    sc->cfg.ngpus = (int)(gpus * nodes);
+    return 0;
+}
+
+static int parse_virtualization(jv *v, scn *sc, const cJSON *vz)
+{
+    static const char *const keys[] = { "mode", NULL };
+    static const char *const modes[] = { "bare_metal", NULL };
+    int mode = 0;
+    sc->virt_mode = "bare_metal";
+    if (!vz)
+        return 0;
+    jv_keys(v, vz, "virtualization", keys);
+    jv_enum(v, vz, "virtualization", "mode", 0, 0, modes, &mode);
+    sc->virt_mode = modes[mode];
+    return v->failed ? -1 : 0;
+}
+
+static int parse_sharing(jv *v, scn *sc, const cJSON *sh)
+{
+    static const char *const keys[] = { "mode", "policy", "timeslice_ms", "switch_cost_us",
+                                        "preemption", "block_us", NULL };
+    static const char *const modes[] = { "exclusive", "timeslice", NULL };
+    static const char *const policies[] = { "best_effort", NULL };
+    static const char *const preempts[] = { "instruction", "block", "kernel", NULL };
+    const jv_range slice = { 0, 1000, 1, 0, "ms" };
+    const jv_range cost = { 0, 1e6, 0, 0, "us" };
+    const jv_range block = { 0, 1e6, 1, 0, "us" };
+    int mode = 0, policy = 0, preempt = 0;
+    double slice_ms = 1.024, switch_us = sc->cfg.gpu->switch_us, block_us = 10;
+    if (sh) {
+        jv_keys(v, sh, "sharing", keys);
+        jv_enum(v, sh, "sharing", "mode", 0, 0, modes, &mode);
+        jv_enum(v, sh, "sharing", "policy", 0, 0, policies, &policy);
+        jv_number(v, sh, "sharing", "timeslice_ms", 0, 1.024, slice, &slice_ms);
+        jv_number(v, sh, "sharing", "switch_cost_us", 0, sc->cfg.gpu->switch_us, cost, &switch_us);
+        jv_enum(v, sh, "sharing", "preemption", 0, 0, preempts, &preempt);
+        jv_number(v, sh, "sharing", "block_us", 0, 10, block, &block_us);
+    }
+    sc->sharing_mode = modes[mode];
+    sc->cfg.sharing = mode == 0 ? MODEL_EXCLUSIVE : MODEL_TIMESLICE;
+    sc->cfg.ts.policy = &ts_best_effort;
+    sc->cfg.ts.slice_ns = ns_of(slice_ms, 1e6);
+    sc->cfg.ts.switch_ns = ns_of(switch_us, 1e3);
+    sc->cfg.ts.preempt = (ts_preempt)preempt;
+    sc->cfg.ts.block_ns = ns_of(block_us, 1e3);
+    if (sc->cfg.ts.block_ns < 1)
+        sc->cfg.ts.block_ns = 1;
+    return v->failed ? -1 : 0;
+}
+
+static int parse_kind(jv *v, scn *sc, const cJSON *obj, const char *path,
+                      int is_workload, tenant_cfg *tc)
+{
+    const char *type = NULL;
+    char p[512], list[256] = "";
+    jv_string(v, obj, path, "type", 1, NULL, &type);
+    if (v->failed)
+        return -1;
+    if (is_workload) {
+        for (const scn_workload_kind *k = scn_workload_kinds; k->name; k++) {
+            if (strcmp(k->name, type) == 0) {
+                tc->wl = k->wl;
+                return k->parse(v, sc, obj, path, &tc->wl_params);
+            }
+            strncat(list, k->name, sizeof list - strlen(list) - 1);
+            if (k[1].name)
+                strncat(list, ", ", sizeof list - strlen(list) - 1);
+        }
+    } else {
+        for (const scn_arrival_kind *k = scn_arrival_kinds; k->name; k++) {
+            if (strcmp(k->name, type) == 0) {
+                tc->arr = k->arr;
+                return k->parse(v, sc, obj, path, &tc->arr_params);
+            }
+            strncat(list, k->name, sizeof list - strlen(list) - 1);
+            if (k[1].name)
+                strncat(list, ", ", sizeof list - strlen(list) - 1);
+        }
+    }
+    return jv_fail(v, jv_join(p, sizeof p, path, "type"), "unknown %s type \"%s\"; allowed: %s",
+                   is_workload ? "workload" : "arrival", type, list);
+}
+
+/* "slo": {"latency_ms.p95": 500}: a percentile bound on latency or on one of
+ * the workload's metrics. */
+static int parse_slo(jv *v, const cJSON *slo, const char *path, tenant_cfg *tc)
+{
+    static const struct { const char *name; double q; } qs[] = {
+        { "p50", 0.50 }, { "p90", 0.90 }, { "p95", 0.95 }, { "p99", 0.99 }, { "p999", 0.999 },
+    };
+    char p[512], metric[64];
+    tc->slo_metric = -2;
+    if (!slo)
+        return 0;
+    if (cJSON_GetArraySize(slo) != 1)
+        return jv_fail(v, path, "give exactly one bound, e.g. {\"latency_ms.p95\": 500}");
+    const cJSON *b = slo->child;
+    jv_join(p, sizeof p, path, b->string);
+    const char *dot = strrchr(b->string, '.');
+    size_t mlen = dot ? (size_t)(dot - b->string) : 0;
+    if (!dot || mlen >= sizeof metric)
+        return jv_fail(v, p, "expected METRIC.pNN, e.g. latency_ms.p95");
+    memcpy(metric, b->string, mlen);
+    metric[mlen] = '\0';
+    tc->slo_quantile = NAN;
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++)
+        if (strcmp(dot + 1, qs[i].name) == 0)
+            tc->slo_quantile = qs[i].q;
+    if (isnan(tc->slo_quantile))
+        return jv_fail(v, p, "percentile \"%s\" is not allowed; allowed: p50, p90, p95, p99, p999", dot + 1);
+    if (strcmp(metric, "latency_ms") == 0) {
+        tc->slo_metric = -1;
+    } else {
+        int k = 0;
+        const char *const *m = tc->wl->metrics;
+        for (; m && m[k] && strcmp(m[k], metric) != 0; k++)
+            ;
+        if (!m || !m[k])
+            return jv_fail(v, p, "metric \"%s\" is not reported by a %s workload", metric, tc->wl->name);
+        tc->slo_metric = k;
+    }
+    const jv_range pos = { 0, 1e12, 1, 0, "ms" };
+    return jv_number(v, slo, path, b->string, 1, 0, pos, &tc->slo_ms);
+}
+
+static int parse_tenant(jv *v, scn *sc, const cJSON *obj, const char *path, tenant_cfg *tc)
+{
+    static const char *const keys[] = { "name", "gpu", "context", "workload", "arrivals", "slo", NULL };
+    static const char *const contexts[] = { "shared", "per_request", NULL };
+    char p[512];
+    long gpu = 0;
+    int context = 0;
+    if (!cJSON_IsObject(obj))
+        return jv_fail(v, path, "each tenant is an object");
+    jv_keys(v, obj, path, keys);
+    jv_string(v, obj, path, "name", 1, NULL, &tc->name);
+    jv_int(v, obj, path, "gpu", 0, 0, 0, sc->cfg.ngpus - 1, &gpu);
+    jv_enum(v, obj, path, "context", 0, 0, contexts, &context);
+    const cJSON *wl = jv_object(v, obj, path, "workload", 1);
+    const cJSON *arr = jv_object(v, obj, path, "arrivals", 1);
+    const cJSON *slo = jv_object(v, obj, path, "slo", 0);
+    if (v->failed)
+        return -1;
+    tc->gpu = (int)gpu;
+    tc->per_request = context == 1;
+    if (parse_kind(v, sc, wl, jv_join(p, sizeof p, path, "workload"), 1, tc) < 0 ||
+        parse_kind(v, sc, arr, jv_join(p, sizeof p, path, "arrivals"), 0, tc) < 0)
+        return -1;
+    return parse_slo(v, slo, jv_join(p, sizeof p, path, "slo"), tc);
+}
+
+static int parse_tenants(jv *v, scn *sc, const cJSON *arr)
+{
+    int n = cJSON_GetArraySize(arr);
+    if (n < 1)
+        return jv_fail(v, "tenants", "an empty list; give at least one tenant");
+    sc->cfg.tenants = scn_own(sc, v, (size_t)n * sizeof *sc->cfg.tenants);
+    if (!sc->cfg.tenants)
+        return -1;
+    sc->cfg.ntenants = (size_t)n;
+    char p[64];
+    for (int i = 0; i < n; i++)
+        if (parse_tenant(v, sc, cJSON_GetArrayItem(arr, i), jv_index(p, sizeof p, "tenants", i),
+                         &sc->cfg.tenants[i]) < 0)
+            return -1;
+    return 0;
+}
+
+/* Rules that involve more than one field. */
+static int check_whole(jv *v, scn *sc)
+{
+    char p[64];
+    model_cfg *c = &sc->cfg;
+    if (c->warmup >= c->duration)
+        return jv_fail(v, "warmup_s", "value %g is not below duration_s (%g); allowed: 0 <= warmup_s < duration_s",
+                       (double)c->warmup / 1e9, (double)c->duration / 1e9);
+    for (size_t i = 0; i < c->ntenants; i++) {
+        const tenant_cfg *t = &c->tenants[i];
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(c->tenants[j].name, t->name) == 0)
+                return jv_fail(v, jv_join(p, sizeof p, jv_index(p, sizeof p, "tenants", (int)i), "name"),
+                               "value \"%s\" is used by tenants.%zu too; names must be unique", t->name, j);
+        if (c->sharing == MODEL_EXCLUSIVE && t->per_request)
+            return jv_fail(v, jv_join(p, sizeof p, jv_index(p, sizeof p, "tenants", (int)i), "context"),
+                           "value \"per_request\" needs sharing.mode \"timeslice\" (exclusive runs one context per GPU)");
+        if (c->sharing == MODEL_EXCLUSIVE)
+            for (size_t j = 0; j < i; j++)
+                if (c->tenants[j].gpu == t->gpu)
+                    return jv_fail(v, jv_join(p, sizeof p, jv_index(p, sizeof p, "tenants", (int)i), "gpu"),
+                                   "value %d is taken by tenant \"%s\"; sharing.mode \"exclusive\" allows one tenant per GPU "
+                                   "(use \"timeslice\" to share)", t->gpu, c->tenants[j].name);
+    }
+    return 0;
+}
+
+static int build(jv *v, scn *sc)
+{
+    static const char *const keys[] = { "name", "description", "seed", "duration_s", "warmup_s",
+                                        "drain_s", "replications", "hardware", "virtualization",
+                                        "sharing", "tenants", NULL };
+    const cJSON *r = sc->root;
+    double duration = 60, warmup = 0, drain = -1;
+    long seed = 1, reps = 5;
+    if (!cJSON_IsObject(r))
+        return jv_fail(v, "", "a scenario is a JSON object");
+    jv_keys(v, r, "", keys);
+    jv_string(v, r, "", "name", 0, "unnamed", &sc->name);
+    jv_string(v, r, "", "description", 0, "", &sc->description);
+    jv_int(v, r, "", "seed", 0, 1, 0, 2147483647L, &seed);
+    jv_number(v, r, "", "duration_s", 0, 60, POS_SECONDS, &duration);
+    jv_number(v, r, "", "warmup_s", 0, 0, NONNEG_SECONDS, &warmup);
+    jv_number(v, r, "", "drain_s", 0, -1, (jv_range){ 0, 1e7, 0, 0, "seconds" }, &drain);
+    jv_int(v, r, "", "replications", 0, 5, 1, 1000, &reps);
+    const cJSON *hw = jv_object(v, r, "", "hardware", 1);
+    const cJSON *vz = jv_object(v, r, "", "virtualization", 0);
+    const cJSON *sh = jv_object(v, r, "", "sharing", 0);
+    const cJSON *tn = jv_array(v, r, "", "tenants", 1);
+    if (v->failed)
+        return -1;
+    sc->cfg.seed = (uint64_t)seed;
+    sc->cfg.reps = (int)reps;
+    sc->cfg.duration = ns_of(duration, 1e9);
+    sc->cfg.warmup = ns_of(warmup, 1e9);
+    sc->cfg.drain = drain < 0 ? sc->cfg.duration : ns_of(drain, 1e9);
+    if (parse_hardware(v, sc, hw) < 0 || parse_virtualization(v, sc, vz) < 0 ||
+        parse_sharing(v, sc, sh) < 0 || parse_tenants(v, sc, tn) < 0)
+        return -1;
+    return check_whole(v, sc);
+}
+
+int scn_load_text(const char *text, const char *file, char *const *sets, size_t nsets,
+                  scn **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    scn *sc = calloc(1, sizeof *sc);
+    if (!sc || !(sc->file = strdup(file))) {
+        free(sc);
+        snprintf(err, errlen, "out of memory");
+        return SCN_INTERNAL;
+    }
+    const char *end = NULL;
+    sc->root = cJSON_ParseWithOpts(text, &end, 1);
+    if (!sc->root) {
+        int line = 1;
+        const char *at = end ? end : cJSON_GetErrorPtr();
+        for (const char *c = text; at && c < at && *c; c++)
+            line += *c == '\n';
+        snprintf(err, errlen, "%s: line %d: malformed JSON near \"%.20s\"", file, line, at ? at : "");
+        scn_free(sc);
+        return SCN_BAD_INPUT;
+    }
+    for (size_t i = 0; i < nsets; i++) {
+        char msg[512];
+        if (scn_set(sc->root, sets[i], msg, sizeof msg) < 0) {
+            snprintf(err, errlen, "%s: %s", file, msg);
+            scn_free(sc);
+            return SCN_BAD_INPUT;
+        }
+    }
+    jv v;
+    jv_init(&v, file);
+    if (build(&v, sc) < 0) {
+        snprintf(err, errlen, "%s", v.msg);
+        scn_free(sc);
+        return SCN_BAD_INPUT;
+    }
+    *out = sc;
+    return SCN_OK;
+}
+
+int scn_load(const char *file, char *const *sets, size_t nsets, scn **out,
+             char *err, size_t errlen)
+{
+    *out = NULL;
+    FILE *f = fopen(file, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", file, strerror(errno));
+        return SCN_BAD_INPUT;
+    }
+    char *text = NULL;
+    long len = -1;
+    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && len <= MAX_FILE_BYTES &&
+        fseek(f, 0, SEEK_SET) == 0 && (text = malloc((size_t)len + 1)) != NULL &&
+        fread(text, 1, (size_t)len, f) == (size_t)len) {
+        text[len] = '\0';
+    } else {
+        free(text);
+        text = NULL;
+    }
+    fclose(f);
+    if (!text) {
+        snprintf(err, errlen, "%s: cannot read (not a regular file, or larger than %ld bytes)",
+                 file, MAX_FILE_BYTES);
+        return SCN_BAD_INPUT;
+    }
+    if (strlen(text) != (size_t)len) {
+        free(text);
+        snprintf(err, errlen, "%s: contains a NUL byte; a scenario is JSON text", file);
+        return SCN_BAD_INPUT;
+    }
+    int rc = scn_load_text(text, file, sets, nsets, out, err, errlen);
+    free(text);
+    return rc;
+}

@@ -1,0 +1,68 @@
+/* scenario.h -- scenario files: JSON in, a validated model_cfg out.
+ *
+ * This is the one place that reads JSON into model configs. A scenario owns
+ * its parsed JSON tree (the strings the config points to) and every parameter
+ * struct built from it. Errors are user errors (exit status 2) with one
+ * message naming the file, the JSON path, the value and what is allowed. */
+#ifndef SCENARIOS_SCENARIO_H
+#define SCENARIOS_SCENARIO_H
+
+#include <stddef.h>
+#include <cJSON.h>
+#include "models/model.h"
+#include "scenarios/jv.h"
+
+typedef struct scn {
+    char       *file;
+    cJSON      *root;            /* after --set overrides */
+    const char *name, *description;
+    const char *virt_mode;       /* virtualization.mode */
+    const char *sharing_mode;    /* sharing.mode as written */
+    int         nodes, gpus_per_node;
+    model_cfg   cfg;
+    void      **owned;
+    size_t      nowned, capowned;
+} scn;
+
+/* Result codes of the loaders. */
+enum { SCN_OK = 0, SCN_INTERNAL = 1, SCN_BAD_INPUT = 2 };
+
+/* scn_load: read file, apply each "PATH=VALUE" of sets in order, validate and
+ * build. Returns SCN_OK with *out set (free with scn_free), or an error code
+ * with a one-line message in err. */
+int scn_load(const char *file, char *const *sets, size_t nsets, scn **out,
+             char *err, size_t errlen);
+
+/* scn_load_text: the same from a string; `file` only names it in messages. */
+int scn_load_text(const char *text, const char *file, char *const *sets, size_t nsets,
+                  scn **out, char *err, size_t errlen);
+
+void scn_free(scn *sc);
+
+/* scn_set: apply one "PATH=VALUE" to a JSON tree. PATH is dotted, array
+ * elements by index (tenants.0.arrivals.rate_per_s); a missing last key is
+ * created (validation then judges it). VALUE is JSON (12, "x", true, {..}) or,
+ * if it does not parse as JSON, a plain string. Returns 0 or -1 with err. */
+int scn_set(cJSON *root, const char *assignment, char *err, size_t errlen);
+
+/* --- for the parsers of workload and arrival kinds --- */
+
+/* scn_own: zeroed memory freed with the scenario; NULL (and v failed) when
+ * out of memory. */
+void *scn_own(scn *sc, jv *v, size_t size);
+
+typedef int (*scn_parse_fn)(jv *v, scn *sc, const cJSON *obj, const char *path,
+                            const void **params);
+
+typedef struct { const char *name; const wl_type *wl; scn_parse_fn parse; } scn_workload_kind;
+typedef struct { const char *name; const arr_type *arr; scn_parse_fn parse; } scn_arrival_kind;
+
+/* NULL-terminated registries (scenarios/kinds.c). */
+extern const scn_workload_kind scn_workload_kinds[];
+extern const scn_arrival_kind  scn_arrival_kinds[];
+
+int scn_parse_synthetic(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_parse_poisson(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_parse_closed(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+
+#endif

@@ -1,0 +1,31 @@
+/* hist.h -- a bounded-memory histogram for very long runs.
+ *
+ * Positive values fall in logarithmic buckets [g^k, g^(k+1)) with
+ * g = (1+e)/(1-e); a quantile is reported as the point of its bucket whose
+ * relative distance to both edges is e, 2 g^k / (1 + 1/g), so it lies within
+ * relative error e of the exact order statistic, which is in that bucket. Values at or below
+ * `min` share the first bucket, values above `max` the last. */
+#ifndef SIM_HIST_H
+#define SIM_HIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    double    rel_err, min, max, log_g;
+    size_t    nbuckets;
+    uint64_t *count;
+    uint64_t  n;
+    double    sum;
+} sim_hist;
+
+/* sim_hist_init: buckets covering [min, max] (0 < min < max) with relative
+ * error rel_err (0 < rel_err < 0.5). Returns 0, or -1 on bad arguments or no
+ * memory. */
+int    sim_hist_init(sim_hist *h, double min, double max, double rel_err);
+void   sim_hist_free(sim_hist *h);
+void   sim_hist_add(sim_hist *h, double x);
+double sim_hist_quantile(const sim_hist *h, double f);   /* NAN when empty */
+double sim_hist_mean(const sim_hist *h);                  /* exact */
+
+#endif

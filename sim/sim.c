@@ -1,0 +1,46 @@
+#include "sim/sim.h"
+
+#include <assert.h>
+
+void sim_init(sim *s)
+{
+    s->now = 0;
+    s->next_seq = 0;
+    s->events = 0;
+    s->stopping = 0;
+    sim_evq_init(&s->q);
+}
+
+void sim_free(sim *s)
+{
+    sim_evq_free(&s->q);
+}
+
+int sim_at(sim *s, sim_event *ev, sim_time_t t)
+{
+    assert(ev->slot == 0 && t >= s->now);
+    ev->time = t;
+    ev->seq = s->next_seq++;
+    return sim_evq_push(&s->q, ev);
+}
+
+void sim_cancel(sim *s, sim_event *ev)
+{
+    sim_evq_remove(&s->q, ev);
+}
+
+uint64_t sim_run(sim *s, sim_time_t until)
+{
+    uint64_t fired = 0;
+    s->stopping = 0;
+    while (!s->stopping && s->q.n > 0 && s->q.heap[0].time <= until) {
+        sim_event *ev = sim_evq_pop(&s->q);
+        s->now = ev->time;
+        fired++;
+        ev->fn(s, ev);
+    }
+    s->events += fired;
+    if (!s->stopping && until != SIM_TIME_MAX && s->now < until)
+        s->now = until;
+    return fired;
+}
