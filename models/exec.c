@@ -9,6 +9,8 @@ void exec_base_init(exec *e, const exec_type *type, sim *s, int id)
     e->c.switches = 0;
     e->next_uid = 1;
     sim_pool_init(&e->ctx_pool, sizeof(exec_ctx));
+    e->trace = NULL;
+    e->trace_ud = NULL;
 }
 
 void exec_base_free(exec *e)
@@ -24,15 +26,17 @@ void exec_ctx_init(exec *e, exec_ctx *c, sim_time_t *busy_acct)
     c->busy_acct = busy_acct;
     c->ephemeral = 0;
     c->index = -1;
+    c->tag = -1;
 }
 
-int exec_submit_alone(exec *e, gpu_job *j, sim_time_t *busy_acct)
+int exec_submit_alone(exec *e, gpu_job *j, sim_time_t *busy_acct, int tag)
 {
     exec_ctx *c = sim_pool_get(&e->ctx_pool);
     if (!c)
         return -1;
     exec_ctx_init(e, c, busy_acct);
     c->ephemeral = 1;
+    c->tag = tag;
     exec_submit(e, c, j);
     return 0;
 }

@@ -39,9 +39,20 @@ struct exec_ctx {
     sim_time_t *busy_acct;    /* owner's GPU-time counter, or NULL */
     int         ephemeral;
     int         index;        /* position among persistent contexts, -1 else */
+    int         tag;          /* owner's id (the tenant), for traces; -1 none */
 };
 
 typedef struct exec exec;
+
+/* What an executor was doing over [start, end): a context's useful work
+ * (EXEC_SEG_RUN) or the load of a context (EXEC_SEG_SWITCH). */
+typedef enum { EXEC_SEG_RUN, EXEC_SEG_SWITCH } exec_seg_kind;
+
+/* An optional observer of every segment, for timelines. It must not touch
+ * the simulation. */
+typedef void (*exec_trace_fn)(void *ud, const exec *e, exec_seg_kind kind,
+                              const exec_ctx *c, sim_time_t start, sim_time_t end);
+
 typedef struct exec_type {
     const char *name;
     void (*submit)(exec *e, exec_ctx *c, gpu_job *j);
@@ -64,6 +75,8 @@ struct exec {
     exec_counters    c;
     uint64_t         next_uid;
     sim_pool         ctx_pool;   /* ephemeral contexts */
+    exec_trace_fn    trace;      /* NULL = no timeline */
+    void            *trace_ud;
 };
 
 /* exec_base_init: common fields; exec_base_free releases the context pool. */
@@ -80,9 +93,9 @@ static inline void exec_submit(exec *e, exec_ctx *c, gpu_job *j)
     e->type->submit(e, c, j);
 }
 
-/* exec_submit_alone: queue j on a new ephemeral context (a new process).
- * Returns 0, or -1 when out of memory (nothing queued). */
-int exec_submit_alone(exec *e, gpu_job *j, sim_time_t *busy_acct);
+/* exec_submit_alone: queue j on a new ephemeral context (a new process)
+ * tagged `tag`. Returns 0, or -1 when out of memory (nothing queued). */
+int exec_submit_alone(exec *e, gpu_job *j, sim_time_t *busy_acct, int tag);
 
 /* exec_ctx_release: give an empty ephemeral context back to the pool. Called
  * by executors only. */

@@ -28,11 +28,13 @@ int tenant_init(tenant *t, int id, int rep, const tenant_cfg *cfg, sim *s,
     t->spec = spec;
     t->compute_frac = t->mem_frac = 1.0;
     t->rate = gpu_rate_of(spec, 1.0, 1.0);
+    t->mem_bytes = spec->mem_gb * 1e9;
     t->warmup = warmup;
     t->stop = stop;
     t->in_flight_total = in_flight_total;
     t->keep_records = keep_records;
     exec_ctx_init(gpu, &t->ctx, &t->gpu_ns);
+    t->ctx.tag = id;
     sim_sample_init(&t->lat_ms);
     for (int k = 0; k < TENANT_MAX_METRICS; k++)
         sim_sample_init(&t->metric[k]);
@@ -75,7 +77,7 @@ void tenant_submit(tenant *t, gpu_job *j)
 {
     if (!t->cfg->per_request)
         exec_submit(t->gpu, &t->ctx, j);
-    else if (exec_submit_alone(t->gpu, j, &t->gpu_ns) < 0)
+    else if (exec_submit_alone(t->gpu, j, &t->gpu_ns, t->id) < 0)
         t->oom = 1;
 }
 

@@ -47,7 +47,8 @@ typedef struct tenant {
     exec             *gpu;
     const gpu_spec   *spec;
     gpu_rate          rate;          /* the resource the tenant's work runs on */
-    double            compute_frac, mem_frac;  /* of the whole GPU */
+    double            compute_frac, mem_frac;  /* of the whole GPU's SMs and bandwidth */
+    double            mem_bytes;     /* memory capacity of the resource */
     exec_ctx          ctx;           /* shared context unless per_request */
     arr_src           arr;
     void             *wl_state;

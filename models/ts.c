@@ -41,10 +41,13 @@ int ts_preempt_parse(const char *name)
 /* Charge the time since seg_start to whoever had the GPU. */
 static void account(ts *t)
 {
-    sim_time_t now = t->base.s->now, dt = now - t->seg_start;
+    sim_time_t now = t->base.s->now, start = t->seg_start, dt = now - start;
     t->seg_start = now;
     if (dt == 0)
         return;
+    if (t->base.trace && (t->phase == TS_RUN || t->phase == TS_DRAIN || t->phase == TS_SWITCH))
+        t->base.trace(t->base.trace_ud, &t->base,
+                      t->phase == TS_SWITCH ? EXEC_SEG_SWITCH : EXEC_SEG_RUN, t->cur, start, now);
     if (t->phase == TS_RUN || t->phase == TS_DRAIN) {
         gpu_job *j = t->cur->head;
         j->remaining -= dt;
