@@ -12,6 +12,10 @@ typedef struct { const char *name; CU_TestFunc fn; } tu_test;
 void tu_add_suite(const char *name, const tu_test *tests, size_t n);
 #define TU_SUITE(name, tests) tu_add_suite(name, tests, sizeof tests / sizeof tests[0])
 
+/* TU_SUITE_FN(name) { ... }: defines name_suite(), the function the runner
+ * calls for tests/test_name.c. */
+#define TU_SUITE_FN(name) void name##_suite(void); void name##_suite(void)
+
 /* tu_assert_rel: |actual - expected| <= tol |expected|, with both values in
  * the failure message. */
 void tu_assert_rel(double actual, double expected, double tol, const char *what,

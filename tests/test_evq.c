@@ -1,0 +1,118 @@
+/* test_evq.c -- the event queue and the engine's ordering contract. */
+#include <stdlib.h>
+#include <gsl/gsl_rng.h>
+#include "tests/testutil.h"
+#include "sim/sim.h"
+
+static void record(sim *s, sim_event *ev)
+{
+    (void)s;
+    int *log = ev->ctx;
+    log[log[0] + 1] = (int)(ev->seq);
+    log[0]++;
+}
+
+static void events_pop_in_time_then_sequence_order(void)
+{
+    sim_evq q;
+    sim_evq_init(&q);
+    enum { N = 5000 };
+    sim_event *ev = calloc(N, sizeof *ev);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    for (int i = 0; i < N; i++) {
+        ev[i].time = (sim_time_t)gsl_rng_uniform_int(r, 100);   /* many ties */
+        ev[i].seq = (uint64_t)i;
+        CU_ASSERT_EQUAL(sim_evq_push(&q, &ev[i]), 0);
+    }
+    sim_time_t last_t = -1;
+    uint64_t last_seq = 0;
+    for (int i = 0; i < N; i++) {
+        sim_event *e = sim_evq_pop(&q);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+        CU_ASSERT(e->time > last_t || (e->time == last_t && e->seq > last_seq));
+        CU_ASSERT_EQUAL(e->slot, 0);
+        last_t = e->time;
+        last_seq = e->seq;
+    }
+    CU_ASSERT_PTR_NULL(sim_evq_pop(&q));
+    gsl_rng_free(r);
+    free(ev);
+    sim_evq_free(&q);
+}
+
+static void removing_any_event_keeps_the_heap_ordered(void)
+{
+    sim_evq q;
+    sim_evq_init(&q);
+    enum { N = 2000 };
+    sim_event *ev = calloc(N, sizeof *ev);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    for (int i = 0; i < N; i++) {
+        ev[i].time = (sim_time_t)gsl_rng_uniform_int(r, 1000000);
+        ev[i].seq = (uint64_t)i;
+        sim_evq_push(&q, &ev[i]);
+    }
+    for (int i = 0; i < N; i += 3)
+        sim_evq_remove(&q, &ev[i]);
+    sim_evq_remove(&q, &ev[0]);          /* removing twice is harmless */
+    CU_ASSERT_EQUAL(sim_evq_size(&q), N - (N + 2) / 3);
+    sim_time_t last = -1;
+    size_t n = 0;
+    for (sim_event *e; (e = sim_evq_pop(&q)); n++) {
+        CU_ASSERT(e->time >= last);
+        CU_ASSERT(e->seq % 3 != 0);
+        last = e->time;
+    }
+    CU_ASSERT_EQUAL(n, N - (N + 2) / 3);
+    gsl_rng_free(r);
+    free(ev);
+    sim_evq_free(&q);
+}
+
+static void simultaneous_events_fire_in_scheduling_order(void)
+{
+    sim s;
+    sim_init(&s);
+    int log[8] = { 0 };
+    sim_event a, b, c;
+    sim_event_set(&a, record, log);
+    sim_event_set(&b, record, log);
+    sim_event_set(&c, record, log);
+    sim_at(&s, &b, 10);
+    sim_at(&s, &a, 10);
+    sim_at(&s, &c, 5);
+    CU_ASSERT_EQUAL(sim_run(&s, 100), 3);
+    CU_ASSERT_EQUAL(log[0], 3);
+    CU_ASSERT_EQUAL(log[1], 2);          /* c: earliest time */
+    CU_ASSERT_EQUAL(log[2], 0);          /* b: scheduled before a */
+    CU_ASSERT_EQUAL(log[3], 1);
+    CU_ASSERT_EQUAL(s.now, 100);
+    sim_free(&s);
+}
+
+static void cancelled_event_never_fires(void)
+{
+    sim s;
+    sim_init(&s);
+    int log[4] = { 0 };
+    sim_event a;
+    sim_event_set(&a, record, log);
+    sim_at(&s, &a, 10);
+    CU_ASSERT(sim_pending(&a));
+    sim_cancel(&s, &a);
+    CU_ASSERT(!sim_pending(&a));
+    CU_ASSERT_EQUAL(sim_run(&s, SIM_TIME_MAX), 0);
+    CU_ASSERT_EQUAL(log[0], 0);
+    sim_free(&s);
+}
+
+TU_SUITE_FN(evq)
+{
+    static const tu_test tests[] = {
+        TU_TEST(events_pop_in_time_then_sequence_order),
+        TU_TEST(removing_any_event_keeps_the_heap_ordered),
+        TU_TEST(simultaneous_events_fire_in_scheduling_order),
+        TU_TEST(cancelled_event_never_fires),
+    };
+    TU_SUITE("evq", tests);
+}
