@@ -23,6 +23,14 @@ struct gpu_job {
     gpu_job   *next;
     sim_time_t work;          /* ns on the resource when alone; > 0 */
     uint32_t   kernels;       /* >= 1; sets preemption granularity */
+    /* How work splits on the roofline (DESIGN §3): the compute time and the
+     * memory time of the burst alone on its resource, each <= work; the rest
+     * of work is launch cost. Executors that share SMs or bandwidth between
+     * running bursts (MPS, virtualization factors) read them; 0 and 0 means
+     * compute bound (compute_ns = work). Workloads set both. */
+    sim_time_t compute_ns, mem_ns;
+    uint32_t   copies;        /* host-device copies inside work (virtualization
+                                 adds a cost per copy); workloads set it */
     gpu_job_fn done;          /* called at completion; may submit more work */
     void      *owner;
     /* set by the executor */
@@ -40,6 +48,7 @@ struct exec_ctx {
     int         ephemeral;
     int         index;        /* position among persistent contexts, -1 else */
     int         tag;          /* owner's id (the tenant), for traces; -1 none */
+    sim_time_t  debt;         /* time-slice overshoot not yet paid back (ARR) */
 };
 
 typedef struct exec exec;
@@ -66,6 +75,8 @@ typedef struct {
     sim_time_t busy_ns;       /* some context doing useful work */
     sim_time_t switch_ns;     /* loading a context */
     uint64_t   switches;
+    sim_time_t overhead_ns;   /* other time lost: virtualization overhead in
+                                 the work it ran, MPS server restarts */
 } exec_counters;
 
 struct exec {

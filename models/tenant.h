@@ -27,6 +27,13 @@ typedef struct {
     int             slo_metric;     /* -1 latency, k = wl metric k; -2 none */
     double          slo_quantile;   /* e.g. 0.95 */
     double          slo_ms;         /* bound */
+    /* the resource the tenant runs on (set by the sharing setup) */
+    int             instance;       /* MIG instance index on its GPU, else 0 */
+    double          compute_frac;   /* share of the GPU's SMs; 0 = whole GPU */
+    double          mem_frac;       /* share of its bandwidth; 0 = whole GPU */
+    double          mem_gb;         /* memory capacity, GB; 0 = the GPU's */
+    double          mps_frac;       /* MPS active-thread fraction (0, 1] */
+    int             vgpu_per_gpu;   /* vGPU type's maximum per GPU; 0 = no vGPU */
 } tenant_cfg;
 
 /* One finished request. Times in ns; metric[] in ms, as named by wl->metrics. */

@@ -2,6 +2,8 @@
  * either a service time drawn from a distribution (the time on the whole GPU
  * running alone, scaled on a part of a GPU by its compute or memory share) or
  * a fixed burst costed by the roofline on the tenant's resource.
+ * An optional host-to-device copy of copy_mb runs at the GPU's PCIe rate
+ * before each burst, as part of the job (one copy).
  * Record sizes: size[0] = work in ms on the tenant's resource, size[1] = kernels. */
 #include "models/tenant.h"
 
@@ -26,6 +28,8 @@ struct synth_state {
     tenant             *t;
     sim_pool            reqs;
     sim_time_t          burst_ns;   /* fixed burst, costed once */
+    sim_time_t          compute_ns, mem_ns;   /* its roofline parts */
+    sim_time_t          copy_ns;    /* host-to-device copy before each burst */
 };
 
 int synth_dist_parse(const char *name)
@@ -66,6 +70,23 @@ static sim_time_t work_ns(synth_state *st)
     return ns > 0 ? ns : 1;
 }
 
+/* The roofline split of a job: a drawn service time is all compute or all
+ * memory by its bound; a fixed burst keeps its costed parts. */
+static void set_split(const synth_state *st, gpu_job *j)
+{
+    const synth_params *p = st->p;
+    if (p->fixed_burst) {
+        j->compute_ns = st->compute_ns;
+        j->mem_ns = st->mem_ns;
+    } else if (p->bound == SYN_BOUND_MEMORY) {
+        j->compute_ns = 0;
+        j->mem_ns = j->work;
+    } else {
+        j->compute_ns = j->work;
+        j->mem_ns = 0;
+    }
+}
+
 static void synth_done(sim *s, gpu_job *j)
 {
     (void)s;
@@ -98,6 +119,9 @@ static void synth_arrive(void *state, sim *s, const arr_item *it)
     q->user = it->user;
     q->job.work = work_ns(st);
     q->job.kernels = st->p->kernels;
+    set_split(st, &q->job);
+    q->job.copies = st->copy_ns > 0;
+    q->job.work += st->copy_ns;
     q->job.done = synth_done;
     q->job.owner = q;
     tenant_submit(st->t, &q->job);
@@ -111,10 +135,19 @@ static void *synth_alloc(const void *params, tenant *t)
     st->p = params;
     st->t = t;
     sim_pool_init(&st->reqs, sizeof(synth_req));
-    st->burst_ns = 0;
+    st->burst_ns = st->compute_ns = st->mem_ns = 0;
+    st->copy_ns = st->p->copy_mb > 0
+        ? (sim_time_t)llround(st->p->copy_mb * 1e6 / (t->spec->pcie_gbs * 1e9) * 1e9) : 0;
     if (st->p->fixed_burst) {
         gpu_burst b = { st->p->flops, st->p->bytes, st->p->kernels, (gpu_prec)st->p->prec };
         st->burst_ns = gpu_burst_ns(&t->rate, &b);
+        gpu_burst c = b, m = b;
+        c.bytes = 0;
+        c.kernels = 0;
+        m.flops = 0;
+        m.kernels = 0;
+        st->compute_ns = b.flops > 0 ? gpu_burst_ns(&t->rate, &c) : 0;
+        st->mem_ns = b.bytes > 0 ? gpu_burst_ns(&t->rate, &m) : 0;
     }
     return st;
 }

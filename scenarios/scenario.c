@@ -172,49 +172,12 @@ static int parse_hardware(jv *v, scn *sc, const cJSON *hw)
 
 static int parse_virtualization(jv *v, scn *sc, const cJSON *vz)
 {
-    static const char *const keys[] = { "mode", NULL };
-    static const char *const modes[] = { "bare_metal", NULL };
-    int mode = 0;
-    sc->virt_mode = "bare_metal";
-    if (!vz)
-        return 0;
-    jv_keys(v, vz, "virtualization", keys);
-    jv_enum(v, vz, "virtualization", "mode", 0, 0, modes, &mode);
-    sc->virt_mode = modes[mode];
-    return v->failed ? -1 : 0;
+    return scn_parse_virtualization(v, sc, vz);
 }
 
 static int parse_sharing(jv *v, scn *sc, const cJSON *sh)
 {
-    static const char *const keys[] = { "mode", "policy", "timeslice_ms", "switch_cost_us",
-                                        "preemption", "block_us", NULL };
-    static const char *const modes[] = { "exclusive", "timeslice", NULL };
-    static const char *const policies[] = { "best_effort", NULL };
-    static const char *const preempts[] = { "instruction", "block", "kernel", NULL };
-    const jv_range slice = { 0, 1000, 1, 0, "ms" };
-    const jv_range cost = { 0, 1e6, 0, 0, "us" };
-    const jv_range block = { 0, 1e6, 1, 0, "us" };
-    int mode = 0, policy = 0, preempt = 0;
-    double slice_ms = 1.024, switch_us = sc->cfg.gpu->switch_us, block_us = 10;
-    if (sh) {
-        jv_keys(v, sh, "sharing", keys);
-        jv_enum(v, sh, "sharing", "mode", 0, 0, modes, &mode);
-        jv_enum(v, sh, "sharing", "policy", 0, 0, policies, &policy);
-        jv_number(v, sh, "sharing", "timeslice_ms", 0, 1.024, slice, &slice_ms);
-        jv_number(v, sh, "sharing", "switch_cost_us", 0, sc->cfg.gpu->switch_us, cost, &switch_us);
-        jv_enum(v, sh, "sharing", "preemption", 0, 0, preempts, &preempt);
-        jv_number(v, sh, "sharing", "block_us", 0, 10, block, &block_us);
-    }
-    sc->sharing_mode = modes[mode];
-    sc->cfg.sharing = mode == 0 ? MODEL_EXCLUSIVE : MODEL_TIMESLICE;
-    sc->cfg.ts.policy = &ts_best_effort;
-    sc->cfg.ts.slice_ns = ns_of(slice_ms, 1e6);
-    sc->cfg.ts.switch_ns = ns_of(switch_us, 1e3);
-    sc->cfg.ts.preempt = (ts_preempt)preempt;
-    sc->cfg.ts.block_ns = ns_of(block_us, 1e3);
-    if (sc->cfg.ts.block_ns < 1)
-        sc->cfg.ts.block_ns = 1;
-    return v->failed ? -1 : 0;
+    return scn_parse_sharing(v, sc, sh);
 }
 
 static int parse_kind(jv *v, scn *sc, const cJSON *obj, const char *path,
@@ -294,7 +257,8 @@ static int parse_slo(jv *v, const cJSON *slo, const char *path, tenant_cfg *tc)
 
 static int parse_tenant(jv *v, scn *sc, const cJSON *obj, const char *path, tenant_cfg *tc)
 {
-    static const char *const keys[] = { "name", "gpu", "context", "workload", "arrivals", "slo", NULL };
+    static const char *const keys[] = { "name", "gpu", "context", "workload", "arrivals", "slo",
+                                        "instance", "mps_active_thread_pct", "vgpu_gb", NULL };
     static const char *const contexts[] = { "shared", "per_request", NULL };
     char p[512];
     long gpu = 0;
@@ -312,6 +276,8 @@ static int parse_tenant(jv *v, scn *sc, const cJSON *obj, const char *path, tena
         return -1;
     tc->gpu = (int)gpu;
     tc->per_request = context == 1;
+    if (scn_parse_tenant_sharing(v, sc, obj, path, tc) < 0)
+        return -1;
     if (parse_kind(v, sc, wl, jv_join(p, sizeof p, path, "workload"), 1, tc) < 0 ||
         parse_kind(v, sc, arr, jv_join(p, sizeof p, path, "arrivals"), 0, tc) < 0)
         return -1;
@@ -359,7 +325,7 @@ static int check_whole(jv *v, scn *sc)
                                    "value %d is taken by tenant \"%s\"; sharing.mode \"exclusive\" allows one tenant per GPU "
                                    "(use \"timeslice\" to share)", t->gpu, c->tenants[j].name);
     }
-    return 0;
+    return scn_check_sharing(v, sc);
 }
 
 static int build(jv *v, scn *sc)

@@ -65,4 +65,17 @@ int scn_parse_synthetic(jv *v, scn *sc, const cJSON *obj, const char *path, cons
 int scn_parse_poisson(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 int scn_parse_closed(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 
+/* --- sharing and virtualization (scenarios/parse_sharing.c) --- */
+
+/* scn_parse_virtualization / scn_parse_sharing: the "virtualization" and
+ * "sharing" objects (either may be NULL: the defaults) into sc->cfg. */
+int scn_parse_virtualization(jv *v, scn *sc, const cJSON *vz);
+int scn_parse_sharing(jv *v, scn *sc, const cJSON *sh);
+/* scn_parse_tenant_sharing: a tenant's instance, mps_active_thread_pct and
+ * vgpu_gb, and the resource it runs on. */
+int scn_parse_tenant_sharing(jv *v, scn *sc, const cJSON *obj, const char *path, tenant_cfg *tc);
+/* scn_check_sharing: the rules across tenants (client limits, one vGPU type
+ * under fixed share, policies the mode cannot run) and the time slice. */
+int scn_check_sharing(jv *v, scn *sc);
+
 #endif
