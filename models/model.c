@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sim/rng.h"
+#include "models/link.h"
 
 /* Random-stream entities of the sharing layer, away from tenant ids. */
 enum { ENTITY_EXEC_BASE = 1 << 20, STREAM_MPS_FAULTS = 0, STREAM_VIRT_NOISE = 2 };
@@ -18,6 +19,7 @@ typedef struct {
     exec           **gpus;            /* executors: one per GPU, or per MIG instance */
     int              nexec;
     exec           **virts;           /* per tenant; NULL on bare metal */
+    exec           **links;           /* per GPU: its PCIe link */
     tenant          *tenants;
     uint64_t         in_flight;
     exec_counters   *warm, *stop;     /* per executor snapshots */
@@ -140,6 +142,9 @@ static int place_tenant(rep_run *r, size_t i, int rep)
         exec_ctx_init(inner, &t->ctx, &t->gpu_ns);
         t->ctx.tag = (int)i;
     }
+    t->link = r->links[tc->gpu];
+    exec_ctx_init(t->link, &t->link_ctx, NULL);
+    t->link_ctx.tag = (int)i;
     return attach(cfg, inner, t);
 }
 
@@ -156,6 +161,11 @@ static void rep_free(rep_run *r)
         for (int g = 0; g < r->nexec; g++)
             if (r->gpus[g])
                 exec_free(r->gpus[g]);
+    if (r->links)
+        for (int g = 0; g < r->cfg->ngpus; g++)
+            if (r->links[g])
+                exec_free(r->links[g]);
+    free(r->links);
     free(r->tenants);
     free(r->virts);
     free(r->gpus);
@@ -173,13 +183,20 @@ static int rep_init(rep_run *r, const model_cfg *cfg, int rep)
     r->gpus = calloc((size_t)r->nexec, sizeof *r->gpus);
     r->virts = calloc(cfg->ntenants, sizeof *r->virts);
     r->tenants = calloc(cfg->ntenants, sizeof *r->tenants);
+    r->links = calloc((size_t)cfg->ngpus, sizeof *r->links);
     r->warm = calloc((size_t)r->nexec, sizeof *r->warm);
     r->stop = calloc((size_t)r->nexec, sizeof *r->stop);
-    if (!r->gpus || !r->virts || !r->tenants || !r->warm || !r->stop)
+    if (!r->gpus || !r->virts || !r->tenants || !r->links || !r->warm || !r->stop)
         return -1;
     for (int g = 0; g < r->nexec; g++)
         if (!(r->gpus[g] = make_exec(cfg, &r->s, g, rep)))
             return -1;
+    for (int g = 0; g < cfg->ngpus; g++) {
+        link *l = link_alloc(&r->s, g);
+        if (!l)
+            return -1;
+        r->links[g] = link_base(l);
+    }
     for (size_t i = 0; i < cfg->ntenants; i++)
         if (place_tenant(r, i, rep) < 0)
             return -1;

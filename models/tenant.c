@@ -82,6 +82,11 @@ void tenant_submit(tenant *t, gpu_job *j)
         t->oom = 1;
 }
 
+void tenant_copy(tenant *t, gpu_job *j)
+{
+    exec_submit(t->link, &t->link_ctx, j);
+}
+
 void tenant_rec_from_job(tenant_rec *r, const gpu_job *j)
 {
     r->start = j->t_start;

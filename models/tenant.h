@@ -57,6 +57,9 @@ typedef struct tenant {
     double            compute_frac, mem_frac;  /* of the whole GPU's SMs and bandwidth */
     double            mem_bytes;     /* memory capacity of the resource */
     exec_ctx          ctx;           /* shared context unless per_request */
+    exec             *link;          /* the GPU's host link, shared by every tenant
+                                        on that GPU; NULL = none modelled */
+    exec_ctx          link_ctx;      /* the tenant's transfers on it, in order */
     arr_src           arr;
     void             *wl_state;
     gsl_rng          *rng_arr, *rng_wl;
@@ -89,6 +92,11 @@ void tenant_start(tenant *t);
 /* tenant_submit: queue a job on the tenant's context, or on a new one when
  * the tenant runs each request in its own context. */
 void tenant_submit(tenant *t, gpu_job *j);
+
+/* tenant_copy: queue a host-device transfer (work = its time alone on the
+ * link) on the GPU's link, behind the tenant's earlier transfers. The
+ * caller checks t->link first. */
+void tenant_copy(tenant *t, gpu_job *j);
 
 /* tenant_complete: a request finished now; r->end is set from the clock. */
 void tenant_complete(tenant *t, tenant_rec *r);

@@ -2,8 +2,10 @@
  * either a service time drawn from a distribution (the time on the whole GPU
  * running alone, scaled on a part of a GPU by its compute or memory share) or
  * a fixed burst costed by the roofline on the tenant's resource.
- * An optional host-to-device copy of copy_mb runs at the GPU's PCIe rate
- * before each burst, as part of the job (one copy).
+ * An optional host-to-device copy of copy_mb goes over the GPU's host link
+ * (shared with the other tenants of the GPU) before each burst; its time is
+ * the record's host_ns. The burst counts it as one copy (virtualization adds
+ * its per-copy cost there).
  * Record sizes: size[0] = work in ms on the tenant's resource, size[1] = kernels. */
 #include "models/tenant.h"
 
@@ -17,6 +19,7 @@ typedef struct synth_state synth_state;
 
 typedef struct {
     gpu_job      job;
+    gpu_job      copy;          /* the host-to-device transfer before job */
     synth_state *st;
     sim_time_t   arrival;
     uint64_t     id;
@@ -98,11 +101,19 @@ static void synth_done(sim *s, gpu_job *j)
     r.user = q->user;
     r.arrival = q->arrival;
     r.units = 1;
+    r.host_ns = j->t_submit - q->arrival;     /* the transfer before the burst */
     r.size[0] = (double)j->work / 1e6;
     r.size[1] = j->kernels;
     tenant_rec_from_job(&r, j);
     sim_pool_put(&st->reqs, q);
     tenant_complete(st->t, &r);
+}
+
+static void copy_done(sim *s, gpu_job *j)
+{
+    (void)s;
+    synth_req *q = j->owner;
+    tenant_submit(q->st->t, &q->job);
 }
 
 static void synth_arrive(void *state, sim *s, const arr_item *it)
@@ -121,9 +132,19 @@ static void synth_arrive(void *state, sim *s, const arr_item *it)
     q->job.kernels = st->p->kernels;
     set_split(st, &q->job);
     q->job.copies = st->copy_ns > 0;
-    q->job.work += st->copy_ns;
     q->job.done = synth_done;
     q->job.owner = q;
+    if (st->copy_ns > 0 && st->t->link) {
+        q->copy.work = st->copy_ns;
+        q->copy.kernels = 1;
+        q->copy.compute_ns = q->copy.mem_ns = 0;
+        q->copy.copies = 1;
+        q->copy.done = copy_done;
+        q->copy.owner = q;
+        tenant_copy(st->t, &q->copy);
+        return;
+    }
+    q->job.work += st->copy_ns;           /* no link modelled: the copy is part of the burst */
     tenant_submit(st->t, &q->job);
 }
 

@@ -148,7 +148,7 @@ static int parse_mig(jv *v, scn *sc, const cJSON *sh)
     char why[768];
     if (mig_place(sc->cfg.mig, mi, n, &bad, why, sizeof why) < 0)
         return jv_fail(v, bad >= 0 ? jv_index(p, sizeof p, "sharing.instances", bad) : "sharing.instances",
-                       "invalid MIG layout on a %s: %s", sc->cfg.gpu->name, why);
+                       "invalid MIG layout for %s: %s", sc->cfg.gpu->name, why);
     for (int i = 0; i < n; i++)
         sc->cfg.inst[i].start = mi[i].start;
     sc->cfg.ninst = n;
