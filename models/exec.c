@@ -12,6 +12,11 @@ void exec_base_init(exec *e, const exec_type *type, sim *s, int id)
     sim_pool_init(&e->ctx_pool, sizeof(exec_ctx));
     e->trace = NULL;
     e->trace_ud = NULL;
+    e->speed = 1.0;
+    e->set_speed = NULL;
+    e->busy = 0;
+    e->busy_fn = NULL;
+    e->busy_ud = NULL;
 }
 
 void exec_base_free(exec *e)

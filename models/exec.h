@@ -88,7 +88,27 @@ struct exec {
     sim_pool         ctx_pool;   /* ephemeral contexts */
     exec_trace_fn    trace;      /* NULL = no timeline */
     void            *trace_ud;
+    /* Couplings across executors (the power throttle of a MIG GPU): speed
+     * scales how fast work progresses (1 = nominal); set_speed is the
+     * executor's way to change it (NULL: it cannot); busy_fn, if set, is
+     * told whenever the executor starts or stops running work. */
+    double           speed;
+    void           (*set_speed)(exec *e, double speed);
+    int              busy;
+    void           (*busy_fn)(void *ud, exec *e, int busy);
+    void            *busy_ud;
 };
+
+/* exec_note_busy: executors call it after each change of state; it tells
+ * busy_fn when `busy` flips. */
+static inline void exec_note_busy(exec *e, int busy)
+{
+    if (busy == e->busy)
+        return;
+    e->busy = busy;
+    if (e->busy_fn)
+        e->busy_fn(e->busy_ud, e, busy);
+}
 
 /* exec_base_init: common fields; exec_base_free releases the context pool. */
 void exec_base_init(exec *e, const exec_type *type, sim *s, int id);

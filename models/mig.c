@@ -198,7 +198,7 @@ int mig_place(const mig_table *t, mig_instance *inst, int n, int *bad, char *msg
         const mig_profile *p = inst[i].prof;
         int pi = profile_index(t, p);
         if (o.count[pi] >= p->max_count) {
-            snprintf(why, sizeof why, "%s may appear at most %d time%s on a %s", p->name,
+            snprintf(why, sizeof why, "%s may appear at most %d time%s on one %s", p->name,
                      p->max_count, p->max_count == 1 ? "" : "s", t->gpu);
             return refuse(t, &o, i, bad, msg, len, why);
         }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "sim/rng.h"
 #include "models/link.h"
+#include "models/power.h"
 
 /* Random-stream entities of the sharing layer, away from tenant ids. */
 enum { ENTITY_EXEC_BASE = 1 << 20, STREAM_MPS_FAULTS = 0, STREAM_VIRT_NOISE = 2 };
@@ -20,6 +21,8 @@ typedef struct {
     int              nexec;
     exec           **virts;           /* per tenant; NULL on bare metal */
     exec           **links;           /* per GPU: its PCIe link */
+    power          **powers;          /* per GPU under a MIG power throttle, else NULL */
+    sim_time_t      *thr_warm, *thr_stop;
     tenant          *tenants;
     uint64_t         in_flight;
     exec_counters   *warm, *stop;     /* per executor snapshots */
@@ -32,6 +35,8 @@ static void snapshot(rep_run *r, exec_counters *into, int at_stop)
         exec_account(r->gpus[g]);
         into[g] = r->gpus[g]->c;
     }
+    for (int g = 0; g < r->cfg->ngpus; g++)
+        (at_stop ? r->thr_stop : r->thr_warm)[g] = r->powers[g] ? power_throttled_ns(r->powers[g]) : 0;
     for (size_t i = 0; i < r->cfg->ntenants; i++) {
         tenant *t = &r->tenants[i];
         if (at_stop)
@@ -161,11 +166,17 @@ static void rep_free(rep_run *r)
         for (int g = 0; g < r->nexec; g++)
             if (r->gpus[g])
                 exec_free(r->gpus[g]);
+    if (r->powers)
+        for (int g = 0; g < r->cfg->ngpus; g++)
+            power_free(r->powers[g]);
     if (r->links)
         for (int g = 0; g < r->cfg->ngpus; g++)
             if (r->links[g])
                 exec_free(r->links[g]);
     free(r->links);
+    free(r->powers);
+    free(r->thr_warm);
+    free(r->thr_stop);
     free(r->tenants);
     free(r->virts);
     free(r->gpus);
@@ -184,9 +195,13 @@ static int rep_init(rep_run *r, const model_cfg *cfg, int rep)
     r->virts = calloc(cfg->ntenants, sizeof *r->virts);
     r->tenants = calloc(cfg->ntenants, sizeof *r->tenants);
     r->links = calloc((size_t)cfg->ngpus, sizeof *r->links);
+    r->powers = calloc((size_t)cfg->ngpus, sizeof *r->powers);
+    r->thr_warm = calloc((size_t)cfg->ngpus, sizeof *r->thr_warm);
+    r->thr_stop = calloc((size_t)cfg->ngpus, sizeof *r->thr_stop);
     r->warm = calloc((size_t)r->nexec, sizeof *r->warm);
     r->stop = calloc((size_t)r->nexec, sizeof *r->stop);
-    if (!r->gpus || !r->virts || !r->tenants || !r->links || !r->warm || !r->stop)
+    if (!r->gpus || !r->virts || !r->tenants || !r->links || !r->powers || !r->thr_warm ||
+        !r->thr_stop || !r->warm || !r->stop)
         return -1;
     for (int g = 0; g < r->nexec; g++)
         if (!(r->gpus[g] = make_exec(cfg, &r->s, g, rep)))
@@ -196,6 +211,9 @@ static int rep_init(rep_run *r, const model_cfg *cfg, int rep)
         if (!l)
             return -1;
         r->links[g] = link_base(l);
+        if (cfg->sharing == MODEL_MIG && cfg->power_throttle < 1.0 &&
+            !(r->powers[g] = power_alloc(&r->gpus[g * cfg->ninst], cfg->ninst, cfg->power_throttle)))
+            return -1;
     }
     for (size_t i = 0; i < cfg->ntenants; i++)
         if (place_tenant(r, i, rep) < 0)
@@ -251,6 +269,7 @@ static void exec_metrics(const rep_run *r, int e, double *m)
     m[MG_SWITCHES] = (double)(b->switches - a->switches);
     m[MG_SWITCH_FRAC] = (double)(b->switch_ns - a->switch_ns) / window_ns;
     m[MG_OVERHEAD_FRAC] = (double)(b->overhead_ns - a->overhead_ns) / window_ns;
+    m[MG_THROTTLED_FRAC] = 0;
 }
 
 /* Per GPU metrics; under MIG per instance too, the GPU's the SM-weighted
@@ -272,6 +291,8 @@ static void collect_execs(const rep_run *r, int rep, model_result *res)
             for (int k = 0; k < MG_N; k++)
                 m[k] += k == MG_SWITCHES ? mi[k] : w * mi[k];
         }
+        m[MG_THROTTLED_FRAC] = (double)(r->thr_stop[g] - r->thr_warm[g]) /
+                               (double)(cfg->duration - cfg->warmup);
     }
 }
 

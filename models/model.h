@@ -39,6 +39,7 @@ typedef struct {
     const mig_table *mig;                     /* MODEL_MIG */
     model_instance  inst[MIG_MAX_INSTANCES];
     int             ninst;                    /* instances per GPU; 0 unless MODEL_MIG */
+    double          power_throttle;           /* MIG: speed while every instance runs; 1 = off */
     virt_cfg        virt;                     /* bare metal = identity */
 } model_cfg;
 
@@ -55,7 +56,7 @@ extern const double model_quantiles[MQ_N];     /* NAN for the mean, then 0.5 ...
 
 /* Per GPU; under MIG also per instance, the GPU's values being the sums of
  * its instances' weighted by their SM share of the GPU (switches: the sum). */
-typedef enum { MG_UTIL, MG_SWITCHES, MG_SWITCH_FRAC, MG_OVERHEAD_FRAC, MG_N } model_gpu_metric;
+typedef enum { MG_UTIL, MG_SWITCHES, MG_SWITCH_FRAC, MG_OVERHEAD_FRAC, MG_THROTTLED_FRAC, MG_N } model_gpu_metric;
 
 typedef struct {
     double t[MT_N];

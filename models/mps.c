@@ -96,7 +96,7 @@ static void recompute(mps *m)
         mps_client *c = &m->cl[idx[k]];
         double tc = cns[k] / sm[k], tm = mns[k] > 0 ? mns[k] / bw[k] : 0;
         double t = (tc > tm ? tc : tm) + lns[k];
-        c->speed = t > 0 ? (double)c->ctx->head->work / t : 1.0;
+        c->speed = (t > 0 ? (double)c->ctx->head->work / t : 1.0) * m->base.speed;
         c->sm = sm[k];
     }
 }
@@ -143,6 +143,15 @@ static void reschedule(mps *m)
     }
     if (isfinite(best))
         sim_at(m->base.s, &m->ev, m->base.s->now + (sim_time_t)ceil(best));
+    exec_note_busy(&m->base, isfinite(best));
+}
+
+static void mps_set_speed(exec *e, double speed)
+{
+    mps *m = (mps *)e;
+    account(m);
+    e->speed = speed;
+    reschedule(m);
 }
 
 static void start_head(mps *m, mps_client *c)
@@ -249,6 +258,7 @@ mps *mps_alloc(sim *s, int id, const mps_cfg *cfg, gsl_rng *fault_rng)
     exec_base_init(&m->base, &MPS_TYPE, s, id);
     m->cfg = *cfg;
     m->rng = fault_rng;
+    m->base.set_speed = mps_set_speed;
     sim_event_set(&m->ev, on_complete, m);
     sim_event_set(&m->ev_fault, on_fault, m);
     schedule_fault(m);

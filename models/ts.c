@@ -1,5 +1,6 @@
 #include "models/ts.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,19 @@ int ts_preempt_parse(const char *name)
     return -1;
 }
 
+/* Work done in dt of wall time at the executor's speed; wall time for an
+ * amount of work. At speed 1 (always, unless a throttle is on) both are
+ * the identity, so nominal runs stay exact. */
+static sim_time_t work_in(const ts *t, sim_time_t dt)
+{
+    return t->base.speed == 1.0 ? dt : (sim_time_t)llround((double)dt * t->base.speed);
+}
+
+static sim_time_t wall_for(const ts *t, sim_time_t work)
+{
+    return t->base.speed == 1.0 ? work : (sim_time_t)ceil((double)work / t->base.speed);
+}
+
 /* Charge the time since seg_start to whoever had the GPU. */
 static void account(ts *t)
 {
@@ -50,7 +64,8 @@ static void account(ts *t)
                       t->phase == TS_SWITCH ? EXEC_SEG_SWITCH : EXEC_SEG_RUN, t->cur, start, now);
     if (t->phase == TS_RUN || t->phase == TS_DRAIN) {
         gpu_job *j = t->cur->head;
-        j->remaining -= dt;
+        sim_time_t w = work_in(t, dt);
+        j->remaining -= w < j->remaining ? w : j->remaining;
         j->service_ns += dt;
         t->base.c.busy_ns += dt;
         if (t->cur->busy_acct)
@@ -76,7 +91,7 @@ static void start_run(ts *t)
     t->seg_start = now;
     if (j->t_start < 0)
         j->t_start = now;
-    sim_time_t end = now + j->remaining;
+    sim_time_t end = now + wall_for(t, j->remaining);
     wake_at(t, end < t->slice_end ? end : t->slice_end);
 }
 
@@ -241,7 +256,9 @@ static void slice_expired(ts *t)
     }
     t->phase = TS_DRAIN;
     t->seg_start = t->base.s->now;
-    wake_at(t, t->base.s->now + (d < j->remaining ? d : j->remaining));
+    d = d < j->remaining ? d : j->remaining;
+    t->drain_to = j->remaining - d;
+    wake_at(t, t->base.s->now + wall_for(t, d));
 }
 
 static void complete_head(ts *t)
@@ -253,10 +270,23 @@ static void complete_head(ts *t)
     t->in_callback = 0;
 }
 
+static int running(const ts *t)
+{
+    return t->phase == TS_RUN || t->phase == TS_DRAIN || t->phase == TS_SWITCH;
+}
+
+static void step(ts *t);
+
 static void on_wake(sim *s, sim_event *ev)
 {
     (void)s;
     ts *t = ev->ctx;
+    step(t);
+    exec_note_busy(&t->base, running(t));
+}
+
+static void step(ts *t)
+{
     account(t);
     switch (t->phase) {
     case TS_SWITCH:
@@ -288,11 +318,20 @@ static void on_wake(sim *s, sim_event *ev)
     }
 }
 
+static void enqueue(ts *t, exec_ctx *c);
+
 static void ts_submit(exec *e, exec_ctx *c, gpu_job *j)
 {
     ts *t = (ts *)e;
     if (!exec_job_push(c, j, e->s->now))
         return;
+    enqueue(t, c);
+    exec_note_busy(e, running(t));
+}
+
+static void enqueue(ts *t, exec_ctx *c)
+{
+    exec *e = &t->base;
     if (c == t->cur) {
         if (t->phase == TS_HOLD) {    /* work for the owner of an idle slot */
             sim_cancel(e->s, &t->ev);
@@ -319,6 +358,22 @@ static void ts_free(exec *e)
     free(t);
 }
 
+/* A new speed: progress so far is booked at the old one, the pending wake
+ * moves to where the running work now ends. */
+static void ts_set_speed(exec *e, double speed)
+{
+    ts *t = (ts *)e;
+    account(t);
+    e->speed = speed;
+    if (t->phase == TS_RUN) {
+        sim_cancel(e->s, &t->ev);
+        start_run(t);
+    } else if (t->phase == TS_DRAIN) {
+        sim_cancel(e->s, &t->ev);
+        wake_at(t, e->s->now + wall_for(t, t->cur->head->remaining - t->drain_to));
+    }
+}
+
 static const exec_type TS_TYPE = { "timeslice", ts_submit, ts_account, ts_free };
 
 ts *ts_alloc(sim *s, int id, const ts_cfg *cfg)
@@ -330,6 +385,7 @@ ts *ts_alloc(sim *s, int id, const ts_cfg *cfg)
     t->cfg = *cfg;
     t->phase = TS_IDLE;
     t->slot = -1;
+    t->base.set_speed = ts_set_speed;
     sim_event_set(&t->ev, on_wake, t);
     return t;
 }

@@ -24,6 +24,8 @@
  *    adds the overshoot to the context's debt, one that ends earlier takes it
  *    off; each later slice of that context is shortened by debt/arr_factor,
  *    so the overshoot is paid back over about arr_factor slices.
+ *  - Speed (exec.speed, normally 1) scales how fast the running job's work
+ *    goes; slices, switches and holds are wall time. A throttle changes it.
  * Which context runs next is the policy's (ts_policy, one file each). */
 #ifndef MODELS_TS_H
 #define MODELS_TS_H
@@ -75,6 +77,7 @@ struct ts {
     sim_time_t nominal_end;     /* end of the current turn's nominal slice */
     exec_ctx **members;         /* attached contexts, in slot order */
     int        nmembers, slot;  /* slot: index of the current slot, -1 before the first */
+    sim_time_t drain_to;        /* TS_DRAIN: the head's remaining work at the stop point */
 };
 
 /* ts_alloc: a time-sliced executor on s with a copy of cfg. Free it with

@@ -159,7 +159,7 @@ int scn_parse_sharing(jv *v, scn *sc, const cJSON *sh)
 {
     static const char *const keys[] = { "mode", "policy", "scheduler", "timeslice_ms", "arr_frequency_hz",
                                         "arr_averaging_factor", "density_threshold", "switch_cost_us",
-                                        "preemption", "block_us", "mps", "instances", NULL };
+                                        "preemption", "block_us", "mps", "instances", "power_throttle", NULL };
     static const char *const modes[] = { "exclusive", "timeslice", "mps", "mig", NULL };
     static const model_sharing how[] = { MODEL_EXCLUSIVE, MODEL_TIMESLICE, MODEL_MPS, MODEL_MIG };
     static const char *const policies[] = { "best_effort", "equal_share", "fixed_share", NULL };
@@ -190,8 +190,15 @@ int scn_parse_sharing(jv *v, scn *sc, const cJSON *sh)
     sc->cfg.ts.slice_ns = ns_of(NATIVE_SLICE_MS, 1e6);   /* until scn_check_sharing */
     if (parse_mps(v, sc, sh) < 0)
         return -1;
-    if (sc->cfg.sharing == MODEL_MIG)
-        return parse_mig(v, sc, sh);
+    sc->cfg.power_throttle = 1.0;
+    if (sc->cfg.sharing == MODEL_MIG) {
+        jv_number(v, sh, "sharing", "power_throttle", 0, 1.0, (jv_range){ 0, 1, 1, 0, NULL },
+                  &sc->cfg.power_throttle);
+        return v->failed ? -1 : parse_mig(v, sc, sh);
+    }
+    if (sh && cJSON_HasObjectItem(sh, "power_throttle"))
+        return jv_fail(v, "sharing.power_throttle", "only sharing.mode \"mig\" takes a power throttle (mode is \"%s\")",
+                       sc->sharing_mode);
     if (sh && cJSON_HasObjectItem(sh, "instances"))
         return jv_fail(v, "sharing.instances", "only sharing.mode \"mig\" takes instances (mode is \"%s\")",
                        sc->sharing_mode);

@@ -134,6 +134,17 @@ static void seven_1g_instances_deliver_98_of_108_sms(void)
     }
     ASSERT_REL(sum, num(whole, "tenants.0.throughput.value") * 98.0 / 108.0, 0.01);
     ASSERT_REL(num(mig, "gpus.0.utilization"), 98.0 / 108.0, 0.01);
+    /* with a power throttle of 0.95 all seven always run: 5% less */
+    cJSON *hot = run(scenario("mig7", text), "sharing.power_throttle=0.95", NULL);
+    double hsum = 0;
+    for (int i = 0; i < 7; i++) {
+        char p[64];
+        snprintf(p, sizeof p, "tenants.%d.throughput.value", i);
+        hsum += num(hot, p);
+    }
+    ASSERT_REL(hsum, 0.95 * sum, 0.01);
+    ASSERT_REL(num(hot, "gpus.0.power_throttled_fraction"), 1.0, 0.001);
+    cJSON_Delete(hot);
     cJSON_Delete(mig);
     cJSON_Delete(whole);
 }
@@ -320,6 +331,10 @@ static void policies_the_mode_cannot_run_are_refused(void)
     bad("vgpu_fb", HDR("a100-sxm-40gb", 1) "\"virtualization\":{\"mode\":\"vgpu\"},"
         "\"sharing\":{\"mode\":\"timeslice\"}," TWO(",\"vgpu_gb\":40", ",\"vgpu_gb\":20"),
         "tenants", "frame buffer");
+    bad("throttle", HDR("a100-sxm-40gb", 1) "\"sharing\":{\"mode\":\"timeslice\",\"power_throttle\":0.9}," ONE(""),
+        "sharing.power_throttle", "mig");
+    bad("throttle0", HDR("a100-sxm-40gb", 1) "\"sharing\":{\"mode\":\"mig\",\"power_throttle\":0,"
+        "\"instances\":[{\"profile\":\"7g.40gb\"}]}," ONE(""), "sharing.power_throttle", "(0, 1]");
     bad("factor", HDR("a100-sxm-40gb", 1) "\"virtualization\":{\"mode\":\"vgpu\",\"compute_factor\":1.5},"
         "\"sharing\":{\"mode\":\"exclusive\"}," ONE(""), "virtualization.compute_factor", "(0, 1]");
 }
