@@ -299,6 +299,9 @@ void report_table(FILE *f, const scn *sc, const model_result *res)
                 report_gpu_stat(res, g, MG_SWITCHES).mean,
                 100 * report_gpu_stat(res, g, MG_SWITCH_FRAC).mean,
                 100 * report_gpu_stat(res, g, MG_OVERHEAD_FRAC).mean);
+        if (res->ninst > 0 && c->power_throttle < 1.0)
+            fprintf(f, "  power throttled %.1f%% of the time (x%.3g)\n",
+                    100 * report_gpu_stat(res, g, MG_THROTTLED_FRAC).mean, c->power_throttle);
         for (int i = 0; i < res->ninst; i++) {
             char name[48];
             snprintf(name, sizeof name, "  %d.%d %s", g, i, c->inst[i].prof->name);
