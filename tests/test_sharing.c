@@ -232,6 +232,31 @@ static void equal_and_fixed_share_leave_the_gpu_idle_best_effort_does_not(void)
     ASSERT_REL(util_with_one_busy_vgpu("fixed_share"), 0.25, 0.01);   /* 10 GB type: 4 per GPU */
 }
 
+/* The vGPU density rule: 2 ms up to `density_threshold` (8) vGPUs per GPU,
+ * 1 ms above; ARR frequency f gives a 1/f slice. */
+static double vgpu_slice_ms(int ntenants, const char *set)
+{
+    char text[8192];
+    int n = snprintf(text, sizeof text, HDR("h100-sxm", 1)
+                     "\"virtualization\":{\"mode\":\"vgpu\"},\"sharing\":{\"mode\":\"timeslice\"},\"tenants\":[");
+    for (int i = 0; i < ntenants; i++)
+        n += snprintf(text + n, sizeof text - (size_t)n, "%s{\"name\":\"v%d\"," SHORT(1) "}", i ? "," : "", i);
+    snprintf(text + n, sizeof text - (size_t)n, "]}");
+    cJSON *d = run(scenario("density", text), set, NULL);
+    double ms = num(d, "sharing.timeslice_ms");
+    cJSON_Delete(d);
+    return ms;
+}
+
+static void vgpu_default_slice_follows_the_density_rule(void)
+{
+    ASSERT_REL(vgpu_slice_ms(8, NULL), 2.0, 1e-12);
+    ASSERT_REL(vgpu_slice_ms(9, NULL), 1.0, 1e-12);
+    ASSERT_REL(vgpu_slice_ms(9, "sharing.density_threshold=16"), 2.0, 1e-12);
+    ASSERT_REL(vgpu_slice_ms(2, "sharing.arr_frequency_hz=480"), 1000.0 / 480, 1e-6);
+    ASSERT_REL(vgpu_slice_ms(2, "sharing.timeslice_ms=4"), 4.0, 1e-12);
+}
+
 /* ---- determinism and the examples ---- */
 
 static void examples_run_and_repeat_byte_for_byte(void)
@@ -239,7 +264,9 @@ static void examples_run_and_repeat_byte_for_byte(void)
     const char *ex[] = { "scenarios/vgpu_equal_share.json", "scenarios/vgpu_fixed_share.json",
                          "scenarios/mig_a100_mixed.json", "scenarios/mps_interference.json",
                          "scenarios/mps_fault.json", "scenarios/virt_vgpu_full_card.json",
-                         "scenarios/virt_passthrough.json" };
+                         "scenarios/virt_passthrough.json", "scenarios/mig_isolation.json",
+                         "scenarios/mig_a100_7x1g.json", "scenarios/timeslice_short_vs_batch.json",
+                         "scenarios/vgpu_arr_kernel_preemption.json" };
     for (size_t i = 0; i < sizeof ex / sizeof ex[0]; i++) {
         cJSON *a = run(ex[i], NULL, NULL), *b = run(ex[i], NULL, NULL);
         char *ta = cJSON_Print(a), *tb = cJSON_Print(b);
@@ -349,6 +376,7 @@ TU_SUITE_FN(sharing)
         TU_TEST(timeslice_p95_grows_with_slice_and_throughput_too_when_switches_cost),
         TU_TEST(timeslice_p95_grows_with_the_number_of_tenants),
         TU_TEST(equal_and_fixed_share_leave_the_gpu_idle_best_effort_does_not),
+        TU_TEST(vgpu_default_slice_follows_the_density_rule),
         TU_TEST(examples_run_and_repeat_byte_for_byte),
         TU_TEST(invalid_mig_layouts_are_refused_with_what_would_fit),
         TU_TEST(mps_percentages_and_client_limits_are_checked),
