@@ -176,6 +176,7 @@ static cJSON *gpu_json(const scn *sc, const model_result *res, int g)
     add_num(o, "context_switches", report_gpu_stat(res, g, MG_SWITCHES).mean);
     add_num(o, "switch_overhead_fraction", report_gpu_stat(res, g, MG_SWITCH_FRAC).mean);
     add_num(o, "virtualization_overhead_fraction", report_gpu_stat(res, g, MG_OVERHEAD_FRAC).mean);
+    add_num(o, "pcie_utilization", report_gpu_stat(res, g, MG_PCIE_UTIL).mean);
     if (res->ninst > 0) {
         add_num(o, "power_throttled_fraction", report_gpu_stat(res, g, MG_THROTTLED_FRAC).mean);
         cJSON *a = cJSON_AddArrayToObject(o, "instances");

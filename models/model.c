@@ -23,6 +23,7 @@ typedef struct {
     exec           **links;           /* per GPU: its PCIe link */
     power          **powers;          /* per GPU under a MIG power throttle, else NULL */
     sim_time_t      *thr_warm, *thr_stop;
+    sim_time_t      *pcie_warm, *pcie_stop;   /* per GPU: link busy time */
     tenant          *tenants;
     uint64_t         in_flight;
     exec_counters   *warm, *stop;     /* per executor snapshots */
@@ -35,8 +36,11 @@ static void snapshot(rep_run *r, exec_counters *into, int at_stop)
         exec_account(r->gpus[g]);
         into[g] = r->gpus[g]->c;
     }
-    for (int g = 0; g < r->cfg->ngpus; g++)
+    for (int g = 0; g < r->cfg->ngpus; g++) {
         (at_stop ? r->thr_stop : r->thr_warm)[g] = r->powers[g] ? power_throttled_ns(r->powers[g]) : 0;
+        exec_account(r->links[g]);
+        (at_stop ? r->pcie_stop : r->pcie_warm)[g] = r->links[g]->c.busy_ns;
+    }
     for (size_t i = 0; i < r->cfg->ntenants; i++) {
         tenant *t = &r->tenants[i];
         if (at_stop)
@@ -177,6 +181,8 @@ static void rep_free(rep_run *r)
     free(r->powers);
     free(r->thr_warm);
     free(r->thr_stop);
+    free(r->pcie_warm);
+    free(r->pcie_stop);
     free(r->tenants);
     free(r->virts);
     free(r->gpus);
@@ -198,10 +204,12 @@ static int rep_init(rep_run *r, const model_cfg *cfg, int rep)
     r->powers = calloc((size_t)cfg->ngpus, sizeof *r->powers);
     r->thr_warm = calloc((size_t)cfg->ngpus, sizeof *r->thr_warm);
     r->thr_stop = calloc((size_t)cfg->ngpus, sizeof *r->thr_stop);
+    r->pcie_warm = calloc((size_t)cfg->ngpus, sizeof *r->pcie_warm);
+    r->pcie_stop = calloc((size_t)cfg->ngpus, sizeof *r->pcie_stop);
     r->warm = calloc((size_t)r->nexec, sizeof *r->warm);
     r->stop = calloc((size_t)r->nexec, sizeof *r->stop);
     if (!r->gpus || !r->virts || !r->tenants || !r->links || !r->powers || !r->thr_warm ||
-        !r->thr_stop || !r->warm || !r->stop)
+        !r->thr_stop || !r->pcie_warm || !r->pcie_stop || !r->warm || !r->stop)
         return -1;
     for (int g = 0; g < r->nexec; g++)
         if (!(r->gpus[g] = make_exec(cfg, &r->s, g, rep)))
@@ -270,6 +278,7 @@ static void exec_metrics(const rep_run *r, int e, double *m)
     m[MG_SWITCH_FRAC] = (double)(b->switch_ns - a->switch_ns) / window_ns;
     m[MG_OVERHEAD_FRAC] = (double)(b->overhead_ns - a->overhead_ns) / window_ns;
     m[MG_THROTTLED_FRAC] = 0;
+    m[MG_PCIE_UTIL] = 0;
 }
 
 /* Per GPU metrics; under MIG per instance too, the GPU's the SM-weighted
@@ -279,8 +288,10 @@ static void collect_execs(const rep_run *r, int rep, model_result *res)
     const model_cfg *cfg = r->cfg;
     for (int g = 0; g < cfg->ngpus; g++) {
         double *m = &res->gr[(rep * res->ngpus + g) * MG_N];
+        double window_ns = (double)(cfg->duration - cfg->warmup);
         if (cfg->sharing != MODEL_MIG) {
             exec_metrics(r, g, m);
+            m[MG_PCIE_UTIL] = (double)(r->pcie_stop[g] - r->pcie_warm[g]) / window_ns;
             continue;
         }
         memset(m, 0, MG_N * sizeof *m);
@@ -291,8 +302,8 @@ static void collect_execs(const rep_run *r, int rep, model_result *res)
             for (int k = 0; k < MG_N; k++)
                 m[k] += k == MG_SWITCHES ? mi[k] : w * mi[k];
         }
-        m[MG_THROTTLED_FRAC] = (double)(r->thr_stop[g] - r->thr_warm[g]) /
-                               (double)(cfg->duration - cfg->warmup);
+        m[MG_THROTTLED_FRAC] = (double)(r->thr_stop[g] - r->thr_warm[g]) / window_ns;
+        m[MG_PCIE_UTIL] = (double)(r->pcie_stop[g] - r->pcie_warm[g]) / window_ns;
     }
 }
 

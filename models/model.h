@@ -55,8 +55,10 @@ typedef enum { MQ_MEAN, MQ_P50, MQ_P90, MQ_P95, MQ_P99, MQ_P999, MQ_N } model_qu
 extern const double model_quantiles[MQ_N];     /* NAN for the mean, then 0.5 ... 0.999 */
 
 /* Per GPU; under MIG also per instance, the GPU's values being the sums of
- * its instances' weighted by their SM share of the GPU (switches: the sum). */
-typedef enum { MG_UTIL, MG_SWITCHES, MG_SWITCH_FRAC, MG_OVERHEAD_FRAC, MG_THROTTLED_FRAC, MG_N } model_gpu_metric;
+ * its instances' weighted by their SM share of the GPU (switches: the sum).
+ * Throttled time and PCIe-link utilization are per GPU only. */
+typedef enum { MG_UTIL, MG_SWITCHES, MG_SWITCH_FRAC, MG_OVERHEAD_FRAC, MG_THROTTLED_FRAC,
+               MG_PCIE_UTIL, MG_N } model_gpu_metric;
 
 typedef struct {
     double t[MT_N];

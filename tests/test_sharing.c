@@ -105,6 +105,9 @@ static void mig_instances_share_the_pcie_link(void)
     double hb = num(busy, "tenants.0.latency_breakdown_ms.host");
     ASSERT_REL(hq, 16e6 / 31.5e9 * 1e3, 0.1);
     CU_ASSERT(hb > 1.8 * hq);
+    /* the loader keeps the link busy: 64 MB (2.03 ms) per 2.06 ms cycle */
+    CU_ASSERT(num(busy, "gpus.0.pcie_utilization") > 0.95);
+    CU_ASSERT(num(quiet, "gpus.0.pcie_utilization") < 0.05);
     cJSON_Delete(quiet);
     cJSON_Delete(busy);
 }
