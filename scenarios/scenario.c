@@ -304,7 +304,7 @@ static int parse_tenants(jv *v, scn *sc, const cJSON *arr)
 /* Rules that involve more than one field. */
 static int check_whole(jv *v, scn *sc)
 {
-    char p[64], q[48];
+    char p[64];
     model_cfg *c = &sc->cfg;
     if (c->warmup >= c->duration)
         return jv_fail(v, "warmup_s", "value %g is not below duration_s (%g); allowed: 0 <= warmup_s < duration_s",
@@ -313,15 +313,15 @@ static int check_whole(jv *v, scn *sc)
         const tenant_cfg *t = &c->tenants[i];
         for (size_t j = 0; j < i; j++)
             if (strcmp(c->tenants[j].name, t->name) == 0)
-                return jv_fail(v, jv_join(p, sizeof p, jv_index(q, sizeof q, "tenants", (int)i), "name"),
+                return jv_fail(v, jv_join(p, sizeof p, jv_index(p, sizeof p, "tenants", (int)i), "name"),
                                "value \"%s\" is used by tenants.%zu too; names must be unique", t->name, j);
         if (c->sharing == MODEL_EXCLUSIVE && t->per_request)
-            return jv_fail(v, jv_join(p, sizeof p, jv_index(q, sizeof q, "tenants", (int)i), "context"),
+            return jv_fail(v, jv_join(p, sizeof p, jv_index(p, sizeof p, "tenants", (int)i), "context"),
                            "value \"per_request\" needs sharing.mode \"timeslice\" (exclusive runs one context per GPU)");
         if (c->sharing == MODEL_EXCLUSIVE)
             for (size_t j = 0; j < i; j++)
                 if (c->tenants[j].gpu == t->gpu)
-                    return jv_fail(v, jv_join(p, sizeof p, jv_index(q, sizeof q, "tenants", (int)i), "gpu"),
+                    return jv_fail(v, jv_join(p, sizeof p, jv_index(p, sizeof p, "tenants", (int)i), "gpu"),
                                    "value %d is taken by tenant \"%s\"; sharing.mode \"exclusive\" allows one tenant per GPU "
                                    "(use \"timeslice\" to share)", t->gpu, c->tenants[j].name);
     }
