@@ -1,10 +1,12 @@
 /* parse_arrivals.c -- "arrivals": {"type": ...} of a tenant (docs/scenario.md). */
 #include "scenarios/scenario.h"
 
+#include <math.h>
+
 int scn_parse_poisson(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params)
 {
     static const char *const keys[] = { "type", "rate_per_s", NULL };
-    const jv_range rate = { 0, 1e9, 1, 0, "requests per second" };
+    const jv_range rate = { 0, INFINITY, 1, 0, "requests per second" };
     arr_poisson_params *p = scn_own(sc, v, sizeof *p);
     if (!p)
         return -1;

@@ -304,7 +304,7 @@ static int parse_tenants(jv *v, scn *sc, const cJSON *arr)
 /* Rules that involve more than one field. */
 static int check_whole(jv *v, scn *sc)
 {
-    char p[64];
+    char p[64], q[96];
     model_cfg *c = &sc->cfg;
     if (c->warmup >= c->duration)
         return jv_fail(v, "warmup_s", "value %g is not below duration_s (%g); allowed: 0 <= warmup_s < duration_s",
@@ -313,15 +313,15 @@ static int check_whole(jv *v, scn *sc)
         const tenant_cfg *t = &c->tenants[i];
         for (size_t j = 0; j < i; j++)
             if (strcmp(c->tenants[j].name, t->name) == 0)
-                return jv_fail(v, jv_join(p, sizeof p, jv_index(p, sizeof p, "tenants", (int)i), "name"),
+                return jv_fail(v, jv_join(q, sizeof q, jv_index(p, sizeof p, "tenants", (int)i), "name"),
                                "value \"%s\" is used by tenants.%zu too; names must be unique", t->name, j);
         if (c->sharing == MODEL_EXCLUSIVE && t->per_request)
-            return jv_fail(v, jv_join(p, sizeof p, jv_index(p, sizeof p, "tenants", (int)i), "context"),
+            return jv_fail(v, jv_join(q, sizeof q, jv_index(p, sizeof p, "tenants", (int)i), "context"),
                            "value \"per_request\" needs sharing.mode \"timeslice\" (exclusive runs one context per GPU)");
         if (c->sharing == MODEL_EXCLUSIVE)
             for (size_t j = 0; j < i; j++)
                 if (c->tenants[j].gpu == t->gpu)
-                    return jv_fail(v, jv_join(p, sizeof p, jv_index(p, sizeof p, "tenants", (int)i), "gpu"),
+                    return jv_fail(v, jv_join(q, sizeof q, jv_index(p, sizeof p, "tenants", (int)i), "gpu"),
                                    "value %d is taken by tenant \"%s\"; sharing.mode \"exclusive\" allows one tenant per GPU "
                                    "(use \"timeslice\" to share)", t->gpu, c->tenants[j].name);
     }
@@ -380,7 +380,12 @@ int scn_load_text(const char *text, const char *file, char *const *sets, size_t 
         const char *at = end ? end : cJSON_GetErrorPtr();
         for (const char *c = text; at && c < at && *c; c++)
             line += *c == '\n';
-        snprintf(err, errlen, "%s: line %d: malformed JSON near \"%.20s\"", file, line, at ? at : "");
+        char near[24];
+        snprintf(near, sizeof near, "%.20s", at ? at : "");
+        for (char *c = near; *c; c++)
+            if ((unsigned char)*c < 0x20)
+                *c = ' ';
+        snprintf(err, errlen, "%s: line %d: malformed JSON near \"%s\"", file, line, near);
         scn_free(sc);
         return SCN_BAD_INPUT;
     }

@@ -1,0 +1,170 @@
+/* test_cli.c -- `slicesim run` end to end: outputs, determinism, options,
+ * exit codes, and every example scenario. */
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <cJSON.h>
+#include "tests/testutil.h"
+
+#define BIG 65536
+
+static char out[BIG], err[BIG];
+
+static int run(char **argv)
+{
+    return tu_cli(argv, out, sizeof out, err, sizeof err);
+}
+
+static void run_writes_summary_and_requests(void)
+{
+    char dir[64], path[128];
+    tu_tmpdir(dir, sizeof dir);
+    char *argv[] = { "slicesim", "run", "scenarios/default.json", "-o", dir, "--reps", "2", NULL };
+    CU_ASSERT_EQUAL_FATAL(run(argv), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "inference"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "p95 ms [95% CI]"));
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    char *text = tu_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    cJSON *doc = cJSON_Parse(text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    const char *top[] = { "slicesim_version", "scenario", "seed", "replications", "sim_time_s",
+                          "events", "tenants", "gpus", "warnings" };
+    for (size_t i = 0; i < sizeof top / sizeof top[0]; i++)
+        CU_ASSERT_PTR_NOT_NULL(cJSON_GetObjectItem(doc, top[i]));
+    cJSON *t0 = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "tenants"), 0);
+    cJSON *lat = cJSON_GetObjectItem(t0, "latency_ms");
+    const char *lk[] = { "mean", "p50", "p90", "p95", "p99", "p999", "ci95_p95" };
+    for (size_t i = 0; i < sizeof lk / sizeof lk[0]; i++)
+        CU_ASSERT_PTR_NOT_NULL(cJSON_GetObjectItem(lat, lk[i]));
+    CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(lat, "ci95_p95")), 2);
+    cJSON *th = cJSON_GetObjectItem(t0, "throughput");
+    CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(th, "unit")->valuestring, "req/s");
+    CU_ASSERT(cJSON_GetObjectItem(th, "value")->valuedouble > 95);
+    CU_ASSERT_PTR_NOT_NULL(cJSON_GetObjectItem(t0, "latency_breakdown_ms"));
+    CU_ASSERT_PTR_NOT_NULL(cJSON_GetObjectItem(t0, "gpu_time_share"));
+    CU_ASSERT_PTR_NOT_NULL(cJSON_GetObjectItem(t0, "slo_attainment"));
+    cJSON *g0 = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "gpus"), 0);
+    CU_ASSERT(cJSON_GetObjectItem(g0, "utilization")->valuedouble > 0.5);
+    CU_ASSERT(cJSON_GetObjectItem(g0, "context_switches")->valuedouble > 100);
+    CU_ASSERT(cJSON_GetObjectItem(g0, "switch_overhead_fraction")->valuedouble > 0);
+    cJSON_Delete(doc);
+    free(text);
+    snprintf(path, sizeof path, "%s/requests.csv", dir);
+    text = tu_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_EQUAL(strncmp(text, "rep,tenant,id,arrival_ms,start_ms,end_ms,latency_ms", 51), 0);
+    size_t rows = 0;
+    for (char *c = text; *c; c++)
+        rows += *c == '\n';
+    CU_ASSERT(rows > 10000);
+    free(text);
+    /* nothing half-written is left behind */
+    glob_t g;
+    snprintf(path, sizeof path, "%s/.*.tmp", dir);
+    CU_ASSERT_EQUAL(glob(path, 0, NULL, &g), GLOB_NOMATCH);
+    globfree(&g);
+}
+
+static void same_scenario_and_seed_give_identical_bytes(void)
+{
+    char d1[64], d2[64], p1[128], p2[128];
+    tu_tmpdir(d1, sizeof d1);
+    tu_tmpdir(d2, sizeof d2);
+    char *a1[] = { "slicesim", "run", "scenarios/two-gpus.json", "-o", d1, NULL };
+    char *a2[] = { "slicesim", "run", "scenarios/two-gpus.json", "-o", d2, NULL };
+    CU_ASSERT_EQUAL_FATAL(run(a1), 0);
+    CU_ASSERT_EQUAL_FATAL(run(a2), 0);
+    const char *files[] = { "summary.json", "requests.csv" };
+    for (int i = 0; i < 2; i++) {
+        size_t n1 = 0, n2 = 0;
+        snprintf(p1, sizeof p1, "%s/%s", d1, files[i]);
+        snprintf(p2, sizeof p2, "%s/%s", d2, files[i]);
+        char *t1 = tu_read_file(p1, &n1), *t2 = tu_read_file(p2, &n2);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(t1);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(t2);
+        CU_ASSERT(n1 == n2 && memcmp(t1, t2, n1) == 0);
+        free(t1);
+        free(t2);
+    }
+}
+
+static void seed_option_changes_the_numbers(void)
+{
+    char a[BIG];
+    char *s1[] = { "slicesim", "run", "scenarios/mm1-exclusive.json", "--seed", "1", "--reps", "1", NULL };
+    char *s2[] = { "slicesim", "run", "scenarios/mm1-exclusive.json", "--seed", "2", "--reps", "1", NULL };
+    CU_ASSERT_EQUAL(run(s1), 0);
+    memcpy(a, out, sizeof a);
+    CU_ASSERT_EQUAL(run(s2), 0);
+    CU_ASSERT(strcmp(a, out) != 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "1 replication x"));
+}
+
+static void bad_options_exit_2_with_a_message(void)
+{
+    char *no_file[] = { "slicesim", "run", NULL };
+    CU_ASSERT_EQUAL(run(no_file), 2);
+    char *bad_reps[] = { "slicesim", "run", "scenarios/default.json", "--reps", "0", NULL };
+    CU_ASSERT_EQUAL(run(bad_reps), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "--reps"));
+    char *unknown[] = { "slicesim", "run", "scenarios/default.json", "--fast", NULL };
+    CU_ASSERT_EQUAL(run(unknown), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "--fast"));
+    char *cmd[] = { "slicesim", "fly", NULL };
+    CU_ASSERT_EQUAL(run(cmd), 2);
+    char *bad_set[] = { "slicesim", "run", "scenarios/default.json", "--set", "tenants.0.arrivals.rate_per_s=0", NULL };
+    CU_ASSERT_EQUAL(run(bad_set), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "scenarios/default.json: tenants.0.arrivals.rate_per_s: value 0"));
+    char *not_dir[] = { "slicesim", "run", "scenarios/default.json", "-o", "scenarios/default.json", NULL };
+    CU_ASSERT_EQUAL(run(not_dir), 2);
+}
+
+static void bad_scenario_files_exit_2(void)
+{
+    char dir[64], path[128];
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/broken.json", dir);
+    tu_write_file(path, "{ \"hardware\": { \"gpu\": \"h100-sxm\" }, ");
+    char *argv[] = { "slicesim", "run", path, NULL };
+    CU_ASSERT_EQUAL(run(argv), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "broken.json: line 1: malformed JSON"));
+    tu_write_file(path, "[1, 2]");
+    CU_ASSERT_EQUAL(run(argv), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "a scenario is a JSON object"));
+    tu_write_file(path, "");
+    CU_ASSERT_EQUAL(run(argv), 2);
+}
+
+static void every_example_scenario_runs(void)
+{
+    glob_t g;
+    int n = 0;
+    glob("scenarios/*.json", 0, NULL, &g);
+    glob("scenarios/*/*.json", GLOB_APPEND, NULL, &g);
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        char *argv[] = { "slicesim", "run", g.gl_pathv[i], NULL };
+        int rc = run(argv);
+        if (rc != 0)
+            fprintf(stderr, "\n    %s: exit %d: %s\n", g.gl_pathv[i], rc, err);
+        CU_ASSERT_EQUAL(rc, 0);
+        n++;
+    }
+    globfree(&g);
+    CU_ASSERT(n >= 3);
+}
+
+TU_SUITE_FN(cli)
+{
+    static const tu_test tests[] = {
+        TU_TEST(run_writes_summary_and_requests),
+        TU_TEST(same_scenario_and_seed_give_identical_bytes),
+        TU_TEST(seed_option_changes_the_numbers),
+        TU_TEST(bad_options_exit_2_with_a_message),
+        TU_TEST(bad_scenario_files_exit_2),
+        TU_TEST(every_example_scenario_runs),
+    };
+    TU_SUITE("cli", tests);
+}

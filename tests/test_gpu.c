@@ -1,0 +1,70 @@
+/* test_gpu.c -- presets and the roofline cost of a burst (DESIGN §3). */
+#include <math.h>
+#include "tests/testutil.h"
+#include "models/gpu.h"
+
+static void presets_carry_datasheet_peaks(void)
+{
+    const gpu_spec *h = gpu_spec_find("h100-sxm"), *a = gpu_spec_find("a100-sxm-80gb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_EQUAL(h->sms, 132);
+    CU_ASSERT_DOUBLE_EQUAL(h->tflops[GPU_BF16], 989, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(h->mem_bw_tbs, 3.35, 1e-9);
+    CU_ASSERT_EQUAL(a->sms, 108);
+    CU_ASSERT_DOUBLE_EQUAL(a->mem_bw_tbs, 2.039, 1e-9);
+    CU_ASSERT_PTR_NULL(gpu_spec_find("h100"));
+    for (size_t i = 0; i < gpu_spec_count(); i++)
+        CU_ASSERT(gpu_spec_at(i)->source && gpu_spec_at(i)->source[0]);
+}
+
+/* 1 TFLOP of bf16 on an H100: 1e12 / (989e12 * 0.72) s, plus 10 launches. */
+static void compute_bound_burst_costs_flops_over_effective_peak(void)
+{
+    const gpu_spec *h = gpu_spec_find("h100-sxm");
+    gpu_rate r = gpu_rate_of(h, 1, 1);
+    gpu_burst b = { 1e12, 1e6, 10, GPU_BF16 };
+    double expect = 1e12 / (989e12 * 0.72) * 1e9 + 10 * 2500;
+    CU_ASSERT_DOUBLE_EQUAL((double)gpu_burst_ns(&r, &b), expect, 1.0);
+}
+
+/* Streaming 16 GB of weights on an A100 80GB: bytes / (2.039 TB/s * 0.73). */
+static void memory_bound_burst_costs_bytes_over_effective_bandwidth(void)
+{
+    const gpu_spec *a = gpu_spec_find("a100-sxm-80gb");
+    gpu_rate r = gpu_rate_of(a, 1, 1);
+    gpu_burst b = { 1e9, 16e9, 1, GPU_BF16 };
+    double expect = 16e9 / (2.039e12 * 0.73) * 1e9 + 3000;
+    CU_ASSERT_DOUBLE_EQUAL((double)gpu_burst_ns(&r, &b), expect, 1.0);
+}
+
+static void half_the_sms_double_a_compute_bound_burst(void)
+{
+    const gpu_spec *h = gpu_spec_find("h100-sxm");
+    gpu_rate full = gpu_rate_of(h, 1, 1), half = gpu_rate_of(h, 0.5, 1);
+    gpu_burst b = { 5e12, 0, 0, GPU_BF16 };
+    ASSERT_REL((double)gpu_burst_ns(&half, &b), 2.0 * (double)gpu_burst_ns(&full, &b), 1e-9);
+}
+
+/* The A100 has no FP8 tensor cores: fp8 work runs at the bf16 rate. */
+static void missing_precision_falls_back_to_a_wider_one(void)
+{
+    const gpu_spec *a = gpu_spec_find("a100-sxm-80gb");
+    gpu_rate r = gpu_rate_of(a, 1, 1);
+    gpu_burst b8 = { 1e12, 0, 0, GPU_FP8 }, b16 = { 1e12, 0, 0, GPU_BF16 };
+    CU_ASSERT_EQUAL(gpu_burst_ns(&r, &b8), gpu_burst_ns(&r, &b16));
+    CU_ASSERT_EQUAL(gpu_prec_parse("fp8"), GPU_FP8);
+    CU_ASSERT_EQUAL(gpu_prec_parse("int4"), -1);
+}
+
+TU_SUITE_FN(gpu)
+{
+    static const tu_test tests[] = {
+        TU_TEST(presets_carry_datasheet_peaks),
+        TU_TEST(compute_bound_burst_costs_flops_over_effective_peak),
+        TU_TEST(memory_bound_burst_costs_bytes_over_effective_bandwidth),
+        TU_TEST(half_the_sms_double_a_compute_bound_burst),
+        TU_TEST(missing_precision_falls_back_to_a_wider_one),
+    };
+    TU_SUITE("gpu", tests);
+}

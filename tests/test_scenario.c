@@ -1,0 +1,167 @@
+/* test_scenario.c -- scenario validation: every bad input is refused with
+ * exit status 2 and one message naming the file, the path, the value and
+ * what is allowed; --set overrides any value by path. */
+#include <string.h>
+#include <stdio.h>
+#include "tests/testutil.h"
+#include "scenarios/scenario.h"
+
+#define GOOD_TENANT \
+    "{\"name\": \"a\", \"workload\": {\"type\": \"synthetic\"," \
+    " \"service_ms\": {\"dist\": \"exponential\", \"mean\": 1}}," \
+    " \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 10}}"
+
+#define SCENARIO(top, tenants) \
+    "{\"hardware\": {\"gpu\": \"h100-sxm\"}" top ", \"tenants\": [" tenants "]}"
+
+/* Load text; expect exit code 2 and every needle in the message. */
+static void expect_refused(const char *json, char *const *sets, size_t nsets,
+                           const char *n1, const char *n2, const char *n3)
+{
+    scn *sc = NULL;
+    char err[1024] = "";
+    int rc = scn_load_text(json, "bad.json", sets, nsets, &sc, err, sizeof err);
+    CU_ASSERT_EQUAL(rc, SCN_BAD_INPUT);
+    CU_ASSERT_PTR_NULL(sc);
+    const char *needles[] = { "bad.json", n1, n2, n3 };
+    for (int i = 0; i < 4; i++)
+        if (needles[i] && !strstr(err, needles[i])) {
+            fprintf(stderr, "\n    message \"%s\" lacks \"%s\"\n", err, needles[i]);
+            CU_FAIL("message lacks an expected part");
+        }
+    CU_ASSERT_PTR_NULL(strchr(err, '\n'));
+}
+
+static void malformed_json_is_refused_with_its_line(void)
+{
+    expect_refused("{\n \"hardware\": {\"gpu\": \"h100-sxm\"},\n \"tenants\": [,]\n}", NULL, 0,
+                   "line 3", "malformed JSON", NULL);
+}
+
+static void unknown_field_is_refused_with_the_allowed_ones(void)
+{
+    expect_refused(SCENARIO(", \"duraton_s\": 5", GOOD_TENANT), NULL, 0,
+                   "duraton_s", "unknown field", "duration_s");
+    expect_refused(SCENARIO("", "{\"name\": \"a\", \"workload\": {\"type\": \"synthetic\","
+                            " \"service_ms\": {\"dist\": \"exponential\", \"mean\": 1, \"sd\": 2}},"
+                            " \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 1}}"),
+                   NULL, 0, "tenants.0.workload.service_ms.sd", "unknown field", "cv");
+}
+
+static void wrong_type_is_refused(void)
+{
+    expect_refused(SCENARIO(", \"duration_s\": \"60\"", GOOD_TENANT), NULL, 0,
+                   "duration_s", "\"60\"", "not a number");
+    expect_refused(SCENARIO(", \"replications\": 2.5", GOOD_TENANT), NULL, 0,
+                   "replications", "2.5", "not an integer");
+    expect_refused("{\"hardware\": {\"gpu\": \"h100-sxm\"}, \"tenants\": {}}", NULL, 0,
+                   "tenants", "not an array", NULL);
+}
+
+static void zero_or_negative_rates_and_durations_are_refused(void)
+{
+    expect_refused(SCENARIO("", "{\"name\": \"a\", \"workload\": {\"type\": \"synthetic\","
+                            " \"service_ms\": {\"dist\": \"exponential\", \"mean\": 1}},"
+                            " \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 0}}"),
+                   NULL, 0, "tenants.0.arrivals.rate_per_s", "value 0", "> 0");
+    expect_refused(SCENARIO(", \"duration_s\": -5", GOOD_TENANT), NULL, 0,
+                   "duration_s", "-5", "out of range");
+    expect_refused(SCENARIO("", "{\"name\": \"a\", \"workload\": {\"type\": \"synthetic\","
+                            " \"service_ms\": {\"dist\": \"exponential\", \"mean\": -1}},"
+                            " \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 1}}"),
+                   NULL, 0, "tenants.0.workload.service_ms.mean", "-1", "> 0");
+    expect_refused(SCENARIO(", \"sharing\": {\"mode\": \"timeslice\", \"timeslice_ms\": 0}", GOOD_TENANT),
+                   NULL, 0, "sharing.timeslice_ms", "value 0", "ms");
+    expect_refused(SCENARIO(", \"duration_s\": 10, \"warmup_s\": 10", GOOD_TENANT), NULL, 0,
+                   "warmup_s", "duration_s", NULL);
+}
+
+static void unknown_presets_and_kinds_are_refused_with_the_choices(void)
+{
+    expect_refused("{\"hardware\": {\"gpu\": \"h900\"}, \"tenants\": [" GOOD_TENANT "]}", NULL, 0,
+                   "hardware.gpu", "\"h900\"", "a100-sxm-80gb");
+    expect_refused(SCENARIO("", "{\"name\": \"a\", \"workload\": {\"type\": \"bitcoin\"},"
+                            " \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 1}}"),
+                   NULL, 0, "tenants.0.workload.type", "\"bitcoin\"", "synthetic");
+    expect_refused(SCENARIO(", \"sharing\": {\"mode\": \"timeslice\", \"preemption\": \"soon\"}", GOOD_TENANT),
+                   NULL, 0, "sharing.preemption", "\"soon\"", "instruction, block, kernel");
+}
+
+static void exclusive_gpu_refuses_a_second_tenant(void)
+{
+    expect_refused(SCENARIO("", GOOD_TENANT ", {\"name\": \"b\", \"workload\": {\"type\": \"synthetic\","
+                            " \"service_ms\": {\"dist\": \"deterministic\", \"mean\": 1}},"
+                            " \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 1}}"),
+                   NULL, 0, "tenants.1.gpu", "exclusive", "timeslice");
+    expect_refused(SCENARIO("", GOOD_TENANT ", " GOOD_TENANT), NULL, 0,
+                   "tenants.1.name", "unique", NULL);
+}
+
+static void set_overrides_a_value_by_path(void)
+{
+    char *sets[] = { "tenants.0.arrivals.rate_per_s=12", "sharing.mode=\"timeslice\"",
+                     "sharing.timeslice_ms=4", "seed=99", "name=plain-string" };
+    scn *sc = NULL;
+    char err[1024];
+    int rc = scn_load_text(SCENARIO("", GOOD_TENANT), "s.json", sets, 5, &sc, err, sizeof err);
+    CU_ASSERT_EQUAL_FATAL(rc, SCN_OK);
+    const arr_poisson_params *p = sc->cfg.tenants[0].arr_params;
+    CU_ASSERT_DOUBLE_EQUAL(p->rate_per_s, 12, 1e-12);
+    CU_ASSERT_EQUAL(sc->cfg.sharing, MODEL_TIMESLICE);
+    CU_ASSERT_EQUAL(sc->cfg.ts.slice_ns, 4 * SIM_NS_PER_MS);
+    CU_ASSERT_EQUAL(sc->cfg.seed, 99);
+    CU_ASSERT_STRING_EQUAL(sc->name, "plain-string");
+    scn_free(sc);
+}
+
+static void set_with_a_bad_path_or_value_is_refused(void)
+{
+    char *bad_index[] = { "tenants.3.arrivals.rate_per_s=1" };
+    expect_refused(SCENARIO("", GOOD_TENANT), bad_index, 1, "tenants.3", "does not exist", NULL);
+    char *no_eq[] = { "seed" };
+    expect_refused(SCENARIO("", GOOD_TENANT), no_eq, 1, "PATH=VALUE", NULL, NULL);
+    char *typo[] = { "sharing.timeslize_ms=2" };
+    expect_refused(SCENARIO("", GOOD_TENANT), typo, 1, "sharing.timeslize_ms", "unknown field", NULL);
+    char *negative[] = { "tenants.0.arrivals.rate_per_s=-3" };
+    expect_refused(SCENARIO("", GOOD_TENANT), negative, 1, "rate_per_s", "-3", "> 0");
+}
+
+static void defaults_fill_what_a_scenario_leaves_out(void)
+{
+    scn *sc = NULL;
+    char err[1024];
+    CU_ASSERT_EQUAL_FATAL(scn_load_text(SCENARIO(", \"sharing\": {\"mode\": \"timeslice\"}", GOOD_TENANT),
+                                        "s.json", NULL, 0, &sc, err, sizeof err), SCN_OK);
+    CU_ASSERT_EQUAL(sc->cfg.ts.slice_ns, 1024 * SIM_NS_PER_US);    /* native CUDA slice */
+    CU_ASSERT_EQUAL(sc->cfg.ts.switch_ns, 25 * SIM_NS_PER_US);     /* the preset's default */
+    CU_ASSERT_EQUAL(sc->cfg.reps, 5);
+    CU_ASSERT_EQUAL(sc->cfg.duration, 60 * SIM_NS_PER_S);
+    CU_ASSERT_EQUAL(sc->cfg.drain, sc->cfg.duration);
+    CU_ASSERT_EQUAL(sc->cfg.ngpus, 1);
+    scn_free(sc);
+}
+
+static void missing_file_is_bad_input(void)
+{
+    scn *sc = NULL;
+    char err[512];
+    CU_ASSERT_EQUAL(scn_load("/nonexistent/x.json", NULL, 0, &sc, err, sizeof err), SCN_BAD_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "/nonexistent/x.json"));
+}
+
+TU_SUITE_FN(scenario)
+{
+    static const tu_test tests[] = {
+        TU_TEST(malformed_json_is_refused_with_its_line),
+        TU_TEST(unknown_field_is_refused_with_the_allowed_ones),
+        TU_TEST(wrong_type_is_refused),
+        TU_TEST(zero_or_negative_rates_and_durations_are_refused),
+        TU_TEST(unknown_presets_and_kinds_are_refused_with_the_choices),
+        TU_TEST(exclusive_gpu_refuses_a_second_tenant),
+        TU_TEST(set_overrides_a_value_by_path),
+        TU_TEST(set_with_a_bad_path_or_value_is_refused),
+        TU_TEST(defaults_fill_what_a_scenario_leaves_out),
+        TU_TEST(missing_file_is_bad_input),
+    };
+    TU_SUITE("scenario", tests);
+}
