@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_sort.h>
 
 typedef struct {
     exec_ctx *ctx;
@@ -37,18 +38,14 @@ uint64_t mps_faults(const mps *m) { return m->faults; }
 
 void mps_waterfill(const double *d, int n, double *out)
 {
-    int order[MPS_MAX_CLIENTS];
-    for (int i = 0; i < n; i++) {          /* insertion sort by demand, stable */
-        int k = i;
-        while (k > 0 && d[order[k - 1]] > d[i]) {
-            order[k] = order[k - 1];
-            k--;
-        }
-        order[k] = i;
-    }
+    size_t order[MPS_MAX_CLIENTS];
+    if (n <= 0)
+        return;
+    /* Smallest demands first; ties get the same share whatever their order. */
+    gsl_sort_index(order, d, 1, (size_t)n);
     double cap = 1.0;
     for (int r = 0; r < n; r++) {
-        int i = order[r];
+        size_t i = order[r];
         double level = cap / (n - r);
         out[i] = d[i] < level ? d[i] : level;
         cap -= out[i];
