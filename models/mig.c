@@ -239,6 +239,27 @@ int mig_place(const mig_table *t, mig_instance *inst, int n, int *bad, char *msg
     return 0;
 }
 
+const mig_profile *mig_even_profile(const mig_table *t, int n)
+{
+    const mig_profile *best = NULL;
+    for (int i = 0; i < t->nprofiles && n > 0; i++) {
+        const mig_profile *p = &t->profiles[i];
+        mig_instance in[MIG_MAX_INSTANCES];
+        char msg[8];
+        int bad;
+        if (n > p->max_count || n > MIG_MAX_INSTANCES)
+            continue;
+        for (int k = 0; k < n; k++)
+            in[k] = (mig_instance){ p, -1 };
+        if (mig_place(t, in, n, &bad, msg, sizeof msg) < 0)
+            continue;
+        if (!best || p->compute_slices > best->compute_slices ||
+            (p->compute_slices == best->compute_slices && p->mem_slices > best->mem_slices))
+            best = p;
+    }
+    return best;
+}
+
 double mig_compute_frac(const mig_profile *p, const gpu_spec *spec)
 {
     return (double)p->sms / spec->sms;

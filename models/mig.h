@@ -56,6 +56,11 @@ typedef struct {
 int mig_place(const mig_table *t, mig_instance *inst, int n, int *bad,
               char *msg, size_t len);
 
+/* mig_even_profile: the profile that cuts the GPU into n instances of one
+ * size with the most compute each (ties: the most memory), or NULL when no
+ * profile fits n times. */
+const mig_profile *mig_even_profile(const mig_table *t, int n);
+
 /* mig_compute_frac / mig_mem_frac: an instance's share of the whole GPU's
  * SMs (its SM count over the GPU's) and of its memory bandwidth. */
 double mig_compute_frac(const mig_profile *p, const gpu_spec *spec);

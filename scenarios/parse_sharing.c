@@ -119,6 +119,51 @@ static int parse_instance(jv *v, scn *sc, const cJSON *o, const char *path, mode
     return 0;
 }
 
+/* The most tenants the scenario puts on one GPU, read from the raw JSON
+ * (the tenants are validated later). */
+static int most_tenants_per_gpu(const scn *sc)
+{
+    int count[64] = { 0 }, most = 0;
+    const cJSON *t, *arr = cJSON_GetObjectItemCaseSensitive(sc->root, "tenants");
+    cJSON_ArrayForEach(t, arr) {
+        const cJSON *g = cJSON_GetObjectItemCaseSensitive(t, "gpu");
+        int gi = cJSON_IsNumber(g) && g->valuedouble >= 0 && g->valuedouble < 64 ? (int)g->valuedouble : 0;
+        if (++count[gi] > most)
+            most = count[gi];
+    }
+    return most;
+}
+
+/* No "instances": one instance per tenant of the busiest GPU, all of the
+ * largest profile that fits that many times (docs/sharing.md). */
+static int even_layout(jv *v, scn *sc)
+{
+    int n = most_tenants_per_gpu(sc);
+    const mig_profile *p = mig_even_profile(sc->cfg.mig, n < 1 ? 1 : n);
+    if (!p)
+        return jv_fail(v, "sharing.instances", "missing, and %d tenants on one GPU cannot each get an instance "
+                       "(a %s has at most %d); give a layout, e.g. [{\"profile\": \"%s\"}]", n,
+                       sc->cfg.gpu->name, sc->cfg.mig->compute_slices, sc->cfg.mig->profiles[0].name);
+    mig_instance mi[MIG_MAX_INSTANCES];
+    int bad;
+    char why[256];
+    n = n < 1 ? 1 : n;
+    for (int i = 0; i < n; i++) {
+        mi[i] = (mig_instance){ p, -1 };
+        model_instance *in = &sc->cfg.inst[i];
+        in->prof = p;
+        in->sharing = MODEL_TIMESLICE;
+        int scaled = MPS_MAX_CLIENTS * p->compute_slices / sc->cfg.mig->compute_slices;
+        in->mps_max_clients = scaled < 1 ? 1 : scaled;
+    }
+    if (mig_place(sc->cfg.mig, mi, n, &bad, why, sizeof why) < 0)
+        return jv_fail(v, "sharing.instances", "no layout: %s", why);
+    for (int i = 0; i < n; i++)
+        sc->cfg.inst[i].start = mi[i].start;
+    sc->cfg.ninst = n;
+    return 0;
+}
+
 static int parse_mig(jv *v, scn *sc, const cJSON *sh)
 {
     char p[64], list[256];
@@ -133,9 +178,11 @@ static int parse_mig(jv *v, scn *sc, const cJSON *sh)
         return jv_fail(v, "sharing.mode", "value \"mig\" needs a GPU with MIG; %s has none; GPUs with MIG: %s",
                        sc->cfg.gpu->name, list);
     }
-    const cJSON *arr = jv_array(v, sh, "sharing", "instances", 1);
+    const cJSON *arr = jv_array(v, sh, "sharing", "instances", 0);
     if (v->failed)
         return -1;
+    if (!arr)
+        return even_layout(v, sc);
     int n = cJSON_GetArraySize(arr);
     if (n < 1 || n > MIG_MAX_INSTANCES)
         return jv_fail(v, "sharing.instances", "%d instances; allowed: 1 to %d", n, MIG_MAX_INSTANCES);
@@ -205,6 +252,19 @@ int scn_parse_sharing(jv *v, scn *sc, const cJSON *sh)
     return 0;
 }
 
+/* Without a layout each tenant takes the next instance of its GPU; with
+ * one, instance 0. */
+static long default_instance(const scn *sc, const tenant_cfg *tc)
+{
+    const cJSON *sh = cJSON_GetObjectItemCaseSensitive(sc->root, "sharing");
+    if (cJSON_HasObjectItem(sh, "instances"))
+        return 0;
+    long k = 0;
+    for (const tenant_cfg *o = sc->cfg.tenants; o < tc; o++)
+        k += o->gpu == tc->gpu;
+    return k;
+}
+
 int scn_parse_tenant_sharing(jv *v, scn *sc, const cJSON *obj, const char *path, tenant_cfg *tc)
 {
     const jv_range pct = { 0, 100, 1, 0, "percent" };
@@ -216,7 +276,8 @@ int scn_parse_tenant_sharing(jv *v, scn *sc, const cJSON *obj, const char *path,
     if (!on_mig && cJSON_HasObjectItem(obj, "instance"))
         return jv_fail(v, jv_join(p, sizeof p, path, "instance"),
                        "only sharing.mode \"mig\" places tenants on instances (mode is \"%s\")", sc->sharing_mode);
-    jv_int(v, obj, path, "instance", 0, 0, 0, on_mig ? sc->cfg.ninst - 1 : 0, &inst);
+    jv_int(v, obj, path, "instance", 0, on_mig ? default_instance(sc, tc) : 0, 0,
+           on_mig ? sc->cfg.ninst - 1 : 0, &inst);
     jv_number(v, obj, path, "mps_active_thread_pct", 0, 100, pct, &pct_v);
     jv_number(v, obj, path, "vgpu_gb", 0, 0, gb, &vgpu_gb);
     if (v->failed)

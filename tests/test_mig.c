@@ -110,6 +110,25 @@ static void instances_get_their_memory_slices_share(void)
     CU_ASSERT_PTR_NULL(mig_table_find("l40s"));
 }
 
+static void an_even_split_takes_the_largest_profile_that_fits_n_times(void)
+{
+    const mig_table *a = mig_table_find("a100-sxm-40gb"), *b = mig_table_find("a30");
+    const char *const want_a[9] = { NULL, "7g.40gb", "3g.20gb", "2g.10gb", "1g.10gb",
+                                    "1g.5gb", "1g.5gb", "1g.5gb", NULL };
+    for (int n = 1; n <= 8; n++) {
+        const mig_profile *p = mig_even_profile(a, n);
+        if (want_a[n]) {
+            CU_ASSERT(p && strcmp(p->name, want_a[n]) == 0);
+        } else {
+            CU_ASSERT_PTR_NULL(p);
+        }
+    }
+    CU_ASSERT_STRING_EQUAL(mig_even_profile(b, 1)->name, "4g.24gb");
+    CU_ASSERT_STRING_EQUAL(mig_even_profile(b, 2)->name, "2g.12gb");
+    CU_ASSERT_STRING_EQUAL(mig_even_profile(b, 4)->name, "1g.6gb");
+    CU_ASSERT_PTR_NULL(mig_even_profile(b, 5));
+}
+
 TU_SUITE_FN(mig)
 {
     static const tu_test tests[] = {
@@ -117,6 +136,7 @@ TU_SUITE_FN(mig)
         TU_TEST(documented_valid_layouts_are_accepted),
         TU_TEST(refused_layouts_say_why_and_what_would_fit),
         TU_TEST(instances_get_their_memory_slices_share),
+        TU_TEST(an_even_split_takes_the_largest_profile_that_fits_n_times),
     };
     TU_SUITE("mig", tests);
 }

@@ -16,6 +16,8 @@
 
 static char dir[256];
 
+static void bad(const char *name, const char *text, const char *want1, const char *want2);
+
 static const char *scenario(const char *name, const char *text)
 {
     static char path[8][512];
@@ -83,6 +85,26 @@ static void mig_noisy_neighbour_leaves_p95_within_its_interval(void)
     CU_ASSERT(num(quiet, "gpus.0.instances.1.utilization") < 0.05);
     cJSON_Delete(quiet);
     cJSON_Delete(noisy);
+}
+
+/* sharing.mode=mig with no layout (as `--set` gives it): one instance per
+ * tenant, all of the largest profile that fits that many times. */
+static void mig_without_a_layout_gives_each_tenant_its_own_instance(void)
+{
+    cJSON *d = run("scenarios/default.json", "sharing.mode=\"mig\"", NULL);
+    CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetArrayItem(
+        cJSON_GetObjectItem(d, "gpus"), 0), "instances")), 2);
+    CU_ASSERT_EQUAL(num(d, "gpus.0.instances.1.sms"), 60);       /* 3g.40gb on an H100 */
+    CU_ASSERT_EQUAL(num(d, "gpus.0.instances.1.start"), 4);
+    CU_ASSERT(num(d, "gpus.0.instances.0.utilization") > 0.5);
+    CU_ASSERT(num(d, "gpus.0.instances.1.utilization") > 0.5);
+    cJSON_Delete(d);
+    char text[4096];
+    int n = snprintf(text, sizeof text, HDR("h100-sxm", 1) "\"sharing\":{\"mode\":\"mig\"},\"tenants\":[");
+    for (int i = 0; i < 8; i++)
+        n += snprintf(text + n, sizeof text - (size_t)n, "%s{\"name\":\"c%d\"," SHORT(1) "}", i ? "," : "", i);
+    snprintf(text + n, sizeof text - (size_t)n, "]}");
+    bad("mig8", text, "sharing.instances: missing, and 8 tenants", "give a layout");
 }
 
 /* MIG isolates SMs and memory, not the host link: big host-to-device
@@ -375,6 +397,7 @@ TU_SUITE_FN(sharing)
         TU_TEST(mig_noisy_neighbour_leaves_p95_within_its_interval),
         TU_TEST(seven_1g_instances_deliver_98_of_108_sms),
         TU_TEST(mig_instances_share_the_pcie_link),
+        TU_TEST(mig_without_a_layout_gives_each_tenant_its_own_instance),
         TU_TEST(mps_bandwidth_heavy_neighbour_raises_a_memory_bound_tenants_latency),
         TU_TEST(timeslice_p95_grows_with_slice_and_throughput_too_when_switches_cost),
         TU_TEST(timeslice_p95_grows_with_the_number_of_tenants),
