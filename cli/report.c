@@ -196,6 +196,8 @@ static cJSON *sharing_json(const scn *sc)
         cJSON_AddNumberToObject(o, "timeslice_ms", (double)sc->cfg.ts.slice_ns / 1e6);
         cJSON_AddNumberToObject(o, "switch_cost_us", (double)sc->cfg.ts.switch_ns / 1e3);
         cJSON_AddStringToObject(o, "preemption", pre[sc->cfg.ts.preempt]);
+        int vgpu = sc->cfg.sharing == MODEL_TIMESLICE && sc->cfg.virt.mode == VIRT_VGPU;
+        cJSON_AddStringToObject(o, "scheduler", !vgpu ? "native" : sc->cfg.ts.arr_factor > 0 ? "arr" : "legacy");
         if (sc->cfg.ts.arr_factor > 0)
             cJSON_AddNumberToObject(o, "arr_averaging_factor", sc->cfg.ts.arr_factor);
     }
