@@ -1,8 +1,10 @@
 /* kinds.c -- the workload and arrival kinds a scenario may name. */
 #include "scenarios/scenario.h"
+#include "models/llm.h"
 
 const scn_workload_kind scn_workload_kinds[] = {
     { "synthetic", &wl_synthetic, scn_parse_synthetic },
+    { "llm", &wl_llm, scn_parse_llm },
     { NULL, NULL, NULL },
 };
 
