@@ -11,5 +11,9 @@ const scn_workload_kind scn_workload_kinds[] = {
 const scn_arrival_kind scn_arrival_kinds[] = {
     { "poisson", &arr_poisson, scn_parse_poisson },
     { "closed", &arr_closed, scn_parse_closed },
+    { "gamma", &arr_gamma, scn_parse_gamma },
+    { "onoff", &arr_onoff, scn_parse_onoff },
+    { "diurnal", &arr_diurnal, scn_parse_diurnal },
+    { "trace", &arr_trace, scn_parse_trace },
     { NULL, NULL, NULL },
 };
