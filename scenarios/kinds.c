@@ -1,10 +1,14 @@
 /* kinds.c -- the workload and arrival kinds a scenario may name. */
 #include "scenarios/scenario.h"
+#include "models/diffusion.h"
 #include "models/llm.h"
+#include "models/training.h"
 
 const scn_workload_kind scn_workload_kinds[] = {
     { "synthetic", &wl_synthetic, scn_parse_synthetic },
     { "llm", &wl_llm, scn_parse_llm },
+    { "diffusion", &wl_diffusion, scn_parse_diffusion },
+    { "training", &wl_training, scn_parse_training },
     { NULL, NULL, NULL },
 };
 

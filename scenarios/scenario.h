@@ -69,5 +69,7 @@ int scn_parse_onoff(jv *v, scn *sc, const cJSON *obj, const char *path, const vo
 int scn_parse_diurnal(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 int scn_parse_trace(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_parse_diffusion(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 
 #endif
