@@ -75,7 +75,8 @@ typedef struct {
 } arr_closed_params;
 extern const arr_type arr_closed;
 
-/* Gamma renewal process: gaps Gamma(shape 1/cv^2) with mean 1/rate and coefficient of variation cv (cv = 1 is Poisson). */
+/* Gamma renewal process: independent gaps of mean 1/rate and coefficient of
+ * variation cv, Gamma(shape 1/cv^2); cv = 1 is Poisson. */
 typedef struct { double rate_per_s, cv; } arr_gamma_params;         /* > 0, > 0 */
 extern const arr_type arr_gamma;
 

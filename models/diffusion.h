@@ -29,6 +29,8 @@ typedef struct {
     const char *source;
 } diff_model;
 
+/* diff_model_find: the preset called name, or NULL. diff_model_list: the
+ * names, comma separated, for messages. */
 const diff_model *diff_model_find(const char *name);
 const char *diff_model_list(void);
 
@@ -45,7 +47,9 @@ typedef struct {
 
 extern const wl_type wl_diffusion;
 
-/* Bursts of one batch, for checks and for the engine. */
+/* The bursts of one batch, for checks and for the engine: the UNet over
+ * `images` images (twice with guidance) for one step, the text encoders for
+ * `prompts` prompts, the VAE decode of `images` images. */
 gpu_burst diff_unet_burst(const diff_params *p, int images);
 gpu_burst diff_text_burst(const diff_params *p, int prompts);
 gpu_burst diff_vae_burst(const diff_params *p, int images);

@@ -190,6 +190,8 @@ static int read_row(ctx *c, const layout *l, char **f, int n, int64_t *raw, doub
         double s;
         if (number(c, f[l->time], "time_s", &s) < 0)
             return -1;
+        if (s > 1e9)
+            return fail(c, "time_s \"%s\" is out of range; allowed: 0 to 1e9 seconds", f[l->time]);
         *raw = llround(s * 1e9);
     }
     for (int k = 0; k < l->nsize; k++)
@@ -232,7 +234,10 @@ static int load(ctx *c, FILE *in, const trace_opts *o, rows *r, int *nsize)
         double trace_s = (double)(raw - first) / 1e9;
         if (trace_s < o->start_s)
             continue;
-        sim_time_t t = (sim_time_t)llround((trace_s - o->start_s) * 1e9 * factor);
+        double t_ns = (trace_s - o->start_s) * 1e9 * factor;
+        if (t_ns > 1e18)
+            break;                  /* decades of simulated time: past any run */
+        sim_time_t t = (sim_time_t)llround(t_ns);
         if (push(r, t, sz, l.nsize) < 0) {
             snprintf(c->err, c->errlen, "%s: out of memory", c->path);
             goto out;

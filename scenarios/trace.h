@@ -11,7 +11,8 @@
  *    num_images_per_prompt; other columns are ignored. Sizes: steps, images.
  * Fields are comma separated without quoting; a trailing CR is ignored.
  * Times become ns from the first row, times time_scale / rate_scale; rows
- * before start_s (in trace time) are skipped. Every error names the file and
+ * before start_s (in trace time) are skipped, rows scaled beyond 1e18 ns
+ * (31 years) are dropped. Every error names the file and
  * line: missing columns, unparsable or negative fields, timestamps that go
  * backwards, no rows. */
 #ifndef SCENARIOS_TRACE_H
