@@ -276,8 +276,8 @@ static void form_batch(llm_state *st, llm_iter *it)
             break;
         wait_pop(st);
         long c = q->todo;
-        if (c > budget && (p->chunked_prefill || st->nrun > 1))
-            c = budget;
+        if (c > budget && p->chunked_prefill)
+            c = budget;             /* else it runs alone, whole (admit saw to it) */
         q->chunk = (int)c;
         budget -= c < budget ? c : budget;
     }

@@ -163,6 +163,30 @@ static void a_lone_request_has_ttft_of_one_prefill_and_tpot_of_one_decode(void)
     wl_run_free(&run);
 }
 
+static void chunked_prefill_splits_a_long_prompt_over_iterations(void)
+{
+    /* 1000 prompt tokens, 256 per iteration: chunks 256, 256, 256, 232, the
+     * last of which samples the first token */
+    const char *json =
+        "{ \"name\": \"chunks\", \"duration_s\": 5, \"replications\": 1,"
+        "  \"hardware\": { \"gpu\": \"h100-sxm\" }, \"sharing\": { \"mode\": \"exclusive\" },"
+        "  \"tenants\": [ { \"name\": \"c\", \"workload\": { \"type\": \"llm\", \"model\": \"llama-3-8b\","
+        "     \"max_batch\": 16, \"max_tokens\": 256, \"host_ms\": 1, \"prompt_tokens\": 1000, \"output_tokens\": 2 },"
+        "     \"arrivals\": { \"type\": \"closed\", \"users\": 1, \"think_s\": 0 } } ] }";
+    wl_run run;
+    CU_ASSERT_EQUAL_FATAL(wl_run_text(&run, json, NULL, NULL), 0);
+    llm_params p = params_of("llama-3-8b", GPU_BF16, 1);
+    gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
+    double ttft = 0;
+    for (int k = 0; k < 4; k++) {
+        double o = 256.0 * k, c = k < 3 ? 256 : 232;
+        llm_iter it = { c, c * o + c * (c + 1) / 2, k > 0 ? o : 0, k == 3 };
+        ttft += 1 + (double)llm_iter_ns(&p, &r, &it) / 1e6;
+    }
+    ASSERT_REL(wl_get(&run, 0, "ttft_ms", "p50"), ttft, 0.001);
+    wl_run_free(&run);
+}
+
 static void full_cache_conserves_tokens_under_both_policies(void)
 {
     /* llama-2-7b on an A100 40GB with mem_util 0.35: 0.52 GB of cache, 61 blocks
@@ -235,6 +259,7 @@ TU_SUITE_FN(llm)
         TU_TEST(decode_iteration_follows_the_facts_formula),
         TU_TEST(tensor_parallel_iteration_adds_two_allreduces_per_layer),
         TU_TEST(a_lone_request_has_ttft_of_one_prefill_and_tpot_of_one_decode),
+        TU_TEST(chunked_prefill_splits_a_long_prompt_over_iterations),
         TU_TEST(full_cache_conserves_tokens_under_both_policies),
         TU_TEST(a_model_that_does_not_fit_is_refused_with_both_sizes),
         TU_TEST(unknown_model_and_bad_limits_are_bad_input),
