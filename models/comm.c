@@ -1,3 +1,4 @@
+/* comm.c -- the latency-bandwidth ring all-reduce (see comm.h). No state. */
 #include "models/comm.h"
 
 #include <math.h>
