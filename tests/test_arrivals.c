@@ -154,6 +154,7 @@ static void trace_times_are_scaled_and_sizes_kept(void)
     CU_ASSERT_EQUAL(p.sizes[3], 3);
     free(p.t_ns);
     free(p.sizes);
+    wl_rmtree(dir);
 }
 
 static void azure_conv_replay_emits_every_row_of_its_window(void)

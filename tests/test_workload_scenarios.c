@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cJSON.h>
 #include "tests/testutil.h"
+#include "tests/wl_helpers.h"
 
 static int run_to(const char *scenario, const char *dir)
 {
@@ -40,6 +41,8 @@ static void same_outputs_twice(const char *scenario)
         free(x);
         free(y);
     }
+    wl_rmtree(a);
+    wl_rmtree(b);
 }
 
 static void workload_examples_are_deterministic(void)
@@ -72,6 +75,7 @@ static void workload_examples_report_their_metrics(void)
         CU_ASSERT(cJSON_IsNumber(p95) && p95->valuedouble > 0);
         cJSON_Delete(doc);
         free(text);
+        wl_rmtree(dir);
     }
 }
 

@@ -7,8 +7,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <cJSON.h>
 #include "tests/testutil.h"
+
+/* wl_rmtree: remove a folder the tests made, and everything in it. */
+static inline void wl_rmtree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char p[4096];
+        struct stat st;
+        int n = snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (n < 0 || (size_t)n >= sizeof p)
+            continue;
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+            wl_rmtree(p);
+        else
+            unlink(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
 
 typedef struct {
     char   dir[256];
@@ -46,6 +73,8 @@ static inline void wl_run_free(wl_run *r)
 {
     cJSON_Delete(r->summary);
     r->summary = NULL;
+    if (r->dir[0])
+        wl_rmtree(r->dir);
 }
 
 /* wl_get: summary number at tenants.T.KEY[.SUB] (SUB may be NULL); NAN if absent. */
