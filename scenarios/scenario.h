@@ -64,5 +64,12 @@ extern const scn_arrival_kind  scn_arrival_kinds[];
 int scn_parse_synthetic(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 int scn_parse_poisson(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 int scn_parse_closed(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_parse_gamma(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_parse_onoff(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_parse_diurnal(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_parse_trace(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_parse_diffusion(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 
 #endif
