@@ -337,7 +337,10 @@ void nccltests_model_row(nccltests_row *r, const topo *t, coll_op op, double byt
 #define LAT_SHARE 0.9    /* a row fixes the latency when >= 90% of its model time is latency */
 #define BW_SHARE  0.1    /* and the efficiency when >= 10% is transfer */
 
-static int fit_latency(nccltests_point *pts, const coll_est *est, size_t n, double *scale, int *rows)
+/* Latency rows less their transfer time, as the efficiency fitted so far
+ * (prev) predicts it. */
+static int fit_latency(nccltests_point *pts, const coll_est *est, size_t n, const coll_corr *prev,
+                       double *scale, int *rows)
 {
     double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
     size_t m = 0;
@@ -349,7 +352,7 @@ static int fit_latency(nccltests_point *pts, const coll_est *est, size_t n, doub
     for (size_t i = 0; i < n; i++)
         if (est[i].lat_us >= LAT_SHARE * pts[i].model_us) {
             x[m] = est[i].lat_us;
-            y[m] = pts[i].measured_us - (pts[i].model_us - est[i].lat_us);
+            y[m] = pts[i].measured_us - (pts[i].model_us - est[i].lat_us) / coll_corr_eff(prev, pts[i].size);
             m++;
         }
     double c1 = 1, cov = 0, sumsq = 0;
@@ -398,6 +401,33 @@ static void fit_errors(nccltests_fit_report *rep, const topo *t, coll_op op, con
     rep->max_rel_err = worst;
 }
 
+/* Latency and efficiency each need the other; alternate a few rounds from
+ * efficiency 1 (the latency rows carry little transfer, so it settles at
+ * once). */
+#define FIT_ROUNDS 4
+
+static int fit_alternating(nccltests_fit_report *rep, const coll_est *est, coll_corr *corr)
+{
+    coll_corr prev = { 0 };
+    prev.lat_scale = 1;
+    for (int round = 0; round < FIT_ROUNDS; round++) {
+        coll_corr next = { 0 };
+        if (fit_latency(rep->pts, est, rep->n, &prev, &next.lat_scale, &rep->lat_rows) < 0)
+            break;
+        fit_efficiency(rep->pts, est, rep->n, next.lat_scale, &next, &rep->bw_rows);
+        if (coll_corr_init(&next) < 0)
+            break;
+        coll_corr_free(&prev);
+        prev = next;
+        if (round == FIT_ROUNDS - 1) {
+            *corr = prev;
+            return 0;
+        }
+    }
+    coll_corr_free(&prev);
+    return -1;
+}
+
 int nccltests_fit(const nccltests_log *log, const topo *t, coll_op op, int in_place,
                   coll_corr *corr, nccltests_fit_report *rep, char *err, size_t errlen)
 {
@@ -426,22 +456,13 @@ int nccltests_fit(const nccltests_log *log, const topo *t, coll_op op, int in_pl
         p->measured_busbw = r->size / (tm * 1e3) * factor;
         p->model_busbw = r->size / (p->model_us * 1e3) * factor;
     }
-    int rc = 0;
-    if (rep->n == 0) {
+    int rc = rep->n == 0 ? -1 : fit_alternating(rep, est, corr);
+    if (rep->n == 0)
         snprintf(err, errlen, "no row with a positive size and time to fit");
-        rc = -1;
-    } else if (fit_latency(rep->pts, est, rep->n, &corr->lat_scale, &rep->lat_rows) < 0) {
+    else if (rc < 0)
         snprintf(err, errlen, "out of memory");
-        rc = -1;
-    } else {
-        fit_efficiency(rep->pts, est, rep->n, corr->lat_scale, corr, &rep->bw_rows);
-        if (coll_corr_init(corr) < 0) {
-            snprintf(err, errlen, "out of memory");
-            rc = -1;
-        } else {
-            fit_errors(rep, t, op, corr);
-        }
-    }
+    else
+        fit_errors(rep, t, op, corr);
     free(est);
     return rc;
 }
