@@ -403,7 +403,8 @@ static void fit_errors(nccltests_fit_report *rep, const topo *t, coll_op op, con
 
 /* Latency and efficiency each need the other; alternate a few rounds from
  * efficiency 1 (the latency rows carry little transfer, so it settles at
- * once). */
+ * once). Returns 0, or -1 out of memory or when a fitted value is out of
+ * range. */
 #define FIT_ROUNDS 4
 
 static int fit_alternating(nccltests_fit_report *rep, const coll_est *est, coll_corr *corr)
@@ -413,19 +414,14 @@ static int fit_alternating(nccltests_fit_report *rep, const coll_est *est, coll_
     for (int round = 0; round < FIT_ROUNDS; round++) {
         coll_corr next = { 0 };
         if (fit_latency(rep->pts, est, rep->n, &prev, &next.lat_scale, &rep->lat_rows) < 0)
-            break;
+            return -1;
         fit_efficiency(rep->pts, est, rep->n, next.lat_scale, &next, &rep->bw_rows);
         if (coll_corr_init(&next) < 0)
-            break;
-        coll_corr_free(&prev);
+            return -1;
         prev = next;
-        if (round == FIT_ROUNDS - 1) {
-            *corr = prev;
-            return 0;
-        }
     }
-    coll_corr_free(&prev);
-    return -1;
+    *corr = prev;
+    return 0;
 }
 
 int nccltests_fit(const nccltests_log *log, const topo *t, coll_op op, int in_place,

@@ -82,10 +82,11 @@ typedef struct {
 /* nccltests_fit: fit corr (filled and initialised with coll_corr_init) to
  * the rows of log for op on t, using the in-place column when in_place.
  * Latency: rows whose model time is at least 90% latency fix a factor on
- * NCCL's latency (GSL least squares through the origin); bandwidth: rows
- * whose model time is at least 10% transfer give the efficiency at their
- * size. Returns 0, or -1 with err (no usable rows, out of memory). The
- * caller frees rep->pts (free) and corr (coll_corr_free). */
+ * NCCL's latency (GSL least squares through the origin, gsl_fit_mul);
+ * bandwidth: rows whose model time is at least 10% transfer give the
+ * efficiency at their size; the two are alternated a few rounds since each
+ * uses the other. Returns 0, or -1 with err (no usable rows, out of memory). The
+ * caller frees rep->pts (free). */
 int nccltests_fit(const nccltests_log *log, const topo *t, coll_op op, int in_place,
                   coll_corr *corr, nccltests_fit_report *rep, char *err, size_t errlen);
 

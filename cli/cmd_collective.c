@@ -474,6 +474,5 @@ int cli_cmd_collective(int argc, char **argv, FILE *out, FILE *err)
     }
     if (rc == CLI_OK)
         rc = sweep(&o, &su, out, err);
-    coll_corr_free(&su.corr);
     return rc;
 }

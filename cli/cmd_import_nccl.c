@@ -237,7 +237,6 @@ static int fit_and_write(const imp_opts *o, const nccltests_log *log, const topo
         if (rc == CLI_OK)
             rc = write_csv(o->outdir, &rep, err);
     }
-    coll_corr_free(&c);
     free(rep.pts);
     return rc;
 }

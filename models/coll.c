@@ -14,6 +14,7 @@
 #include <string.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_integration.h>
+#include <gsl/gsl_interp.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_psi.h>
@@ -83,28 +84,14 @@ double coll_bus_gbs(const topo *t)
 
 /* --- correction --- */
 
-int coll_corr_init(coll_corr *c)
+int coll_corr_init(const coll_corr *c)
 {
-    c->interp = NULL;
     if (c->n < 0 || c->n > COLL_CORR_MAX || !(c->lat_scale > 0))
         return -1;
     for (int i = 0; i < c->n; i++)
         if (!(c->eff[i] > 0) || (i > 0 && !(c->log2_size[i] > c->log2_size[i - 1])))
             return -1;
-    if (c->n < 2)
-        return 0;
-    c->interp = gsl_interp_alloc(gsl_interp_linear, (size_t)c->n);
-    if (!c->interp)
-        return -1;
-    gsl_interp_init(c->interp, c->log2_size, c->eff, (size_t)c->n);
     return 0;
-}
-
-void coll_corr_free(coll_corr *c)
-{
-    if (c->interp)
-        gsl_interp_free(c->interp);
-    c->interp = NULL;
 }
 
 double coll_corr_eff(const coll_corr *c, double bytes)
@@ -118,7 +105,9 @@ double coll_corr_eff(const coll_corr *c, double bytes)
         return c->eff[0];
     if (x >= c->log2_size[c->n - 1])
         return c->eff[c->n - 1];
-    return gsl_interp_eval(c->interp, c->log2_size, c->eff, x, NULL);
+    size_t i = gsl_interp_bsearch(c->log2_size, x, 0, (size_t)c->n - 1);
+    double f = (x - c->log2_size[i]) / (c->log2_size[i + 1] - c->log2_size[i]);
+    return c->eff[i] + f * (c->eff[i + 1] - c->eff[i]);
 }
 
 /* --- estimate --- */

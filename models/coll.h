@@ -23,7 +23,6 @@
 #define MODELS_COLL_H
 
 #include <gsl/gsl_rng.h>
-#include <gsl/gsl_interp.h>
 #include "models/topo.h"
 #include "sim/sim.h"
 
@@ -101,14 +100,14 @@ typedef struct {
     double       log2_size[COLL_CORR_MAX];   /* strictly increasing */
     double       eff[COLL_CORR_MAX];         /* > 0 */
     double       lat_scale;                  /* > 0 */
-    gsl_interp  *interp;                     /* built by coll_corr_init */
 } coll_corr;
 
-/* coll_corr_init: ready c (n, log2_size, eff, lat_scale filled) for use.
- * Returns 0, or -1 when the points are not increasing or out of memory.
- * coll_corr_free releases it; both accept the identity (n = 0). */
-int  coll_corr_init(coll_corr *c);
-void coll_corr_free(coll_corr *c);
+/* coll_corr_init: check c (n, log2_size, eff, lat_scale filled) before use.
+ * Returns 0, or -1 when a value is out of range or the sizes do not grow.
+ * A correction is a plain value: nothing to free. */
+int coll_corr_init(const coll_corr *c);
+
+/* coll_corr_eff: the efficiency at bytes (1 for NULL or n = 0). */
 double coll_corr_eff(const coll_corr *c, double bytes);
 
 /* --- the estimate --- */

@@ -11,7 +11,7 @@
 
 /* netcfg_corr_from_json: fill and initialise c (coll_corr_init) from a
  * parsed correction document; `file` names it in messages. Returns 0, or
- * -1 with err. The caller frees c with coll_corr_free. */
+ * -1 with err. */
 int netcfg_corr_from_json(const cJSON *root, const char *file, coll_corr *c,
                           char *err, size_t errlen);
 

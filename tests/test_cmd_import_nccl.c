@@ -49,7 +49,6 @@ static void imported_correction_reproduces_the_log(void)
     CU_ASSERT_EQUAL_FATAL(netcfg_corr_load(path, &c, msg, sizeof msg), 0);
     ASSERT_REL(c.lat_scale, 1.3, 3e-3);
     ASSERT_REL(coll_corr_eff(&c, 1073741824.0), 0.52, 0.01);
-    coll_corr_free(&c);
     char *coll[] = { "slicesim", "collective", "--gpu", "h100-sxm", "--min", "8", "--max", "8G",
                      "--correction", path, NULL };
     CU_ASSERT_EQUAL_FATAL(tu_cli(coll, out, sizeof out, err, sizeof err), 0);
@@ -91,8 +90,6 @@ static void shipped_simai_corrections_are_the_fits_of_their_logs(void)
         CU_ASSERT_EQUAL(a.n, b.n);
         for (int k = 0; k < a.n && k < b.n; k++)
             ASSERT_REL(a.eff[k], b.eff[k], 1e-12);
-        coll_corr_free(&a);
-        coll_corr_free(&b);
     }
 }
 

@@ -220,7 +220,6 @@ static void correction_scales_latency_and_interpolates_efficiency_in_log_size(vo
     CU_ASSERT_PTR_EQUAL(raw.algo, cor.algo);             /* NCCL's choice is unchanged */
     CU_ASSERT_PTR_EQUAL(raw.proto, cor.proto);
     ASSERT_REL(cor.time_us, 2 * raw.lat_us + (raw.time_us - raw.lat_us) / 0.6, 1e-12);
-    coll_corr_free(&c);
     coll_corr bad = { 0 };
     bad.n = 2, bad.lat_scale = 1, bad.log2_size[0] = 3, bad.log2_size[1] = 3, bad.eff[0] = bad.eff[1] = 1;
     CU_ASSERT_EQUAL(coll_corr_init(&bad), -1);

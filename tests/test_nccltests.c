@@ -215,7 +215,6 @@ static void fit_recovers_a_known_latency_factor_and_efficiency_curve(void)
     ASSERT_REL(coll_corr_eff(&c, exp2(30)), 0.8, 0.01);
     CU_ASSERT(rep.rms_rel_err < 0.005);
     CU_ASSERT(rep.max_rel_err < 0.01);
-    coll_corr_free(&c);
     free(rep.pts);
     free(text);
     nccltests_free(&back);
