@@ -18,13 +18,14 @@
 #include "models/coll.h"
 #include "plots/plot.h"
 #include "scenarios/netcfg.h"
+#include "scenarios/scenario.h"
 #include "sim/rng.h"
 #include "sim/sample.h"
 
 #define MAX_CHUNK_RANKS 2048
 
 typedef struct {
-    const char *gpu, *topo, *op, *virt, *outdir, *correction, *jitter, *mode;
+    const char *gpu, *topo, *op, *virt, *outdir, *correction, *jitter, *mode, *scenario;
     long   nodes, ppn, iters, seed, channels, nics;
     double min, max, factor, nic_gbs, net_bw_factor, net_lat_us;
     double jitter_us, noise_rate, noise_us;
@@ -37,8 +38,10 @@ typedef struct {
     topo        t;
     coll_op     op;
     coll_corr   corr;
+    const char *corr_name;      /* its file, or NULL */
     coll_noise  noise;
     int         noisy;
+    scn        *sc;             /* --scenario, kept for the names it owns */
 } coll_setup;
 
 static int need(const char *opt, const char *val, FILE *err)
@@ -145,6 +148,7 @@ static int string_opt(coll_opts *o, const char *a, const char *val)
         { "-o", offsetof(coll_opts, outdir) }, { "--out", offsetof(coll_opts, outdir) },
         { "--correction", offsetof(coll_opts, correction) },
         { "--jitter", offsetof(coll_opts, jitter) }, { "--ring-mode", offsetof(coll_opts, mode) },
+        { "--scenario", offsetof(coll_opts, scenario) },
     };
     for (size_t i = 0; i < sizeof STRS / sizeof STRS[0]; i++)
         if (strcmp(a, STRS[i].name) == 0) {
@@ -152,6 +156,14 @@ static int string_opt(coll_opts *o, const char *a, const char *val)
             return 1;
         }
     return 0;
+}
+
+static int platform_given(const coll_opts *o)
+{
+    return o->gpu || o->topo || o->nodes != 1 || o->ppn > 0 || strcmp(o->virt, "bare_metal") != 0 ||
+           o->channels > 0 || o->nics > 0 || o->nic_gbs >= 0 || o->net_bw_factor >= 0 ||
+           o->net_lat_us >= 0 || o->no_nvls || o->hide_nvlink || o->correction || o->jitter ||
+           o->mode || o->jitter_us > 0 || o->noise_rate > 0 || o->noise_us > 0;
 }
 
 static int parse_opts(int argc, char **argv, coll_opts *o, FILE *err)
@@ -179,9 +191,14 @@ static int parse_opts(int argc, char **argv, coll_opts *o, FILE *err)
             return -1;
         }
     }
-    if (!o->gpu && !o->topo) {
-        fprintf(err, "usage: slicesim collective --gpu G | --topo T [--nodes N] [--gpus-per-node P] "
-                "[--op OP] [--min 8] [--max 8G] [-o DIR] [--plot]\n");
+    if (!o->gpu && !o->topo && !o->scenario) {
+        fprintf(err, "usage: slicesim collective --gpu G | --topo T | --scenario FILE [--nodes N] "
+                "[--gpus-per-node P] [--op OP] [--min 8] [--max 8G] [-o DIR] [--plot]\n");
+        return -1;
+    }
+    if (o->scenario && platform_given(o)) {
+        fprintf(err, "slicesim collective: --scenario takes the platform and noise from %s; allowed "
+                "with it: --op, --min, --max, --factor, --iters, --seed, -o, --plot\n", o->scenario);
         return -1;
     }
     if (o->min > o->max) {
@@ -270,6 +287,33 @@ static int build_noise(const coll_opts *o, coll_setup *su, FILE *err)
     return 0;
 }
 
+/* --scenario: the network section of a scenario file (docs/scenario.md). */
+static int from_scenario(const coll_opts *o, coll_setup *su, FILE *err)
+{
+    char msg[1024];
+    int rc = scn_load(o->scenario, NULL, 0, &su->sc, msg, sizeof msg);
+    if (rc != SCN_OK) {
+        fprintf(err, "slicesim collective: %s\n", msg);
+        return rc == SCN_BAD_INPUT ? CLI_BAD_INPUT : CLI_INTERNAL;
+    }
+    const netcfg *n = su->sc->net;
+    if (!n) {
+        fprintf(err, "slicesim collective: %s: hardware has no multi-GPU topology; allowed: at least "
+                "2 GPUs in all (hardware.gpus x hardware.nodes) on a known server\n", o->scenario);
+        return CLI_BAD_INPUT;
+    }
+    su->generic = n->generic;
+    su->t = n->t;
+    if (su->t.preset == &n->generic)
+        su->t.preset = &su->generic;
+    su->noise = n->noise;
+    su->corr = n->corr;
+    su->corr_name = n->correction;
+    su->noisy = (n->noise.jitter != COLL_JITTER_NONE && n->noise.jitter_us > 0) ||
+                (n->noise.noise_rate_per_s > 0 && n->noise.noise_us > 0);
+    return CLI_OK;
+}
+
 static int setup(const coll_opts *o, coll_setup *su, FILE *err)
 {
     char msg[512];
@@ -289,6 +333,8 @@ static int setup(const coll_opts *o, coll_setup *su, FILE *err)
         return CLI_BAD_INPUT;
     }
     su->op = (coll_op)op;
+    if (o->scenario)
+        return from_scenario(o, su, err);
     const topo_preset *p = find_preset(o, su, err);
     if (!p)
         return CLI_BAD_INPUT;
@@ -307,6 +353,7 @@ static int setup(const coll_opts *o, coll_setup *su, FILE *err)
     }
     if (build_noise(o, su, err) < 0)
         return CLI_BAD_INPUT;
+    su->corr_name = o->correction;
     if (o->correction) {
         int rc = netcfg_corr_load(o->correction, &su->corr, msg, sizeof msg);
         if (rc != 0) {
@@ -377,8 +424,8 @@ static void print_header(FILE *f, const coll_opts *o, const coll_setup *su)
                 su->noise.jitter == COLL_JITTER_NORMAL ? "normal" : "exponential", su->noise.jitter_us,
                 su->noise.noise_rate_per_s, su->noise.noise_us,
                 su->noise.mode == COLL_MODE_CHUNK ? "chunk" : "max", o->iters > 0 ? o->iters : 20, o->seed);
-    if (o->correction)
-        fprintf(f, "# correction: %s (latency x %.3g, %d efficiency points)\n", o->correction,
+    if (su->corr_name)
+        fprintf(f, "# correction: %s (latency x %.3g, %d efficiency points)\n", su->corr_name,
                 su->corr.lat_scale, su->corr.n);
     nccltests_write_header(f, 1);
 }
@@ -474,5 +521,7 @@ int cli_cmd_collective(int argc, char **argv, FILE *out, FILE *err)
     }
     if (rc == CLI_OK)
         rc = sweep(&o, &su, out, err);
+    if (su.sc)
+        scn_free(su.sc);
     return rc;
 }

@@ -1,5 +1,7 @@
-/* netcfg.c -- correction files for the collective model (netcfg.h).
+/* netcfg.c -- a scenario's network and the correction files of the
+ * collective model (netcfg.h).
  *
+ * Correction file:
  * {"latency_scale": 1.2,
  *  "bw_efficiency": [{"size_bytes": 16777216, "eff": 0.45}, ...],
  *  "kind", "source", "platform", "fit", "note": informative, not read} */
@@ -112,4 +114,112 @@ int netcfg_corr_load(const char *file, coll_corr *c, char *err, size_t errlen)
     cJSON_Delete(root);
     free(text);
     return rc;
+}
+
+/* --- the "network" section of a scenario --- */
+
+static const topo_preset *network_preset(jv *v, scn *sc, netcfg *n, const char *name, int strict)
+{
+    const topo_preset *p = name ? topo_preset_find(name) : topo_preset_for_gpu(sc->cfg.gpu->name);
+    if (!name && !p)
+        p = topo_generic_pcie(sc->cfg.gpu, &n->generic);
+    if (!p && strict) {
+        char list[512] = "";
+        for (size_t i = 0; i < topo_preset_count(); i++) {
+            strncat(list, topo_preset_at(i)->name, sizeof list - strlen(list) - 1);
+            if (i + 1 < topo_preset_count())
+                strncat(list, ", ", sizeof list - strlen(list) - 1);
+        }
+        jv_fail(v, "network.topology", "unknown topology preset \"%s\"; allowed: %s", name, list);
+    } else if (p && strict && strcmp(p->gpu, sc->cfg.gpu->name) != 0) {
+        jv_fail(v, "network.topology", "\"%s\" holds %s GPUs but hardware.gpu is \"%s\"; allowed: a "
+                "topology preset of that GPU", name, p->gpu, sc->cfg.gpu->name);
+        p = NULL;
+    }
+    return p;
+}
+
+static void read_overrides(jv *v, const cJSON *o, topo_overrides *ov, int *virt)
+{
+    static const char *virts[TOPO_NVIRT + 1];
+    const jv_range gbs = { 0, 1e5, 1, 0, "GB/s" }, factor = { 0, 10, 1, 0, "(factor)" };
+    const jv_range us = { 0, 1e6, 0, 0, "us" };
+    long nics = -1, channels = -1;
+    int nvls = 1, hide = 0;
+    for (int i = 0; i < TOPO_NVIRT; i++)
+        virts[i] = topo_virt_at((topo_virt)i)->name;
+    jv_enum(v, o, "network", "virtualization", 0, *virt, virts, virt);
+    jv_int(v, o, "network", "nics", 0, -1, 1, 64, &nics);
+    jv_int(v, o, "network", "channels", 0, -1, 1, 64, &channels);
+    jv_number(v, o, "network", "nic_gbs", 0, -1, gbs, &ov->nic_gbs);
+    jv_number(v, o, "network", "net_bw_factor", 0, -1, factor, &ov->net_bw_factor);
+    jv_number(v, o, "network", "net_lat_add_us", 0, -1, us, &ov->net_lat_add_us);
+    jv_bool(v, o, "network", "nvls", 1, &nvls);
+    jv_bool(v, o, "network", "hide_nvlink", topo_virt_at((topo_virt)*virt)->hide_nvlink, &hide);
+    ov->nics = (int)nics;
+    ov->channels = (int)channels;
+    ov->nvls = nvls;
+    ov->hide_nvlink = hide;
+}
+
+static void read_noise(jv *v, const cJSON *o, coll_noise *nz)
+{
+    static const char *const dists[] = { "none", "exponential", "normal", NULL };
+    static const char *const modes[] = { "max", "chunk", NULL };
+    const jv_range us = { 0, 1e9, 0, 0, "us" }, rate = { 0, 1e7, 0, 0, "per second" };
+    int dist = 0, mode = 0;
+    jv_number(v, o, "network", "jitter_us", 0, 0, us, &nz->jitter_us);
+    jv_enum(v, o, "network", "jitter_dist", 0, nz->jitter_us > 0 ? 1 : 0, dists, &dist);
+    jv_number(v, o, "network", "host_noise_rate_per_s", 0, 0, rate, &nz->noise_rate_per_s);
+    jv_number(v, o, "network", "host_noise_us", 0, 0, us, &nz->noise_us);
+    jv_enum(v, o, "network", "ring_mode", 0, 0, modes, &mode);
+    nz->jitter = (coll_jitter)dist;
+    nz->mode = (coll_mode)mode;
+}
+
+static int load_correction(jv *v, netcfg *n, const cJSON *obj)
+{
+    char msg[1024];
+    jv_string(v, obj, "network", "correction", 0, NULL, &n->correction);
+    if (v->failed || !n->correction)
+        return v->failed ? -1 : 0;
+    if (netcfg_corr_load(n->correction, &n->corr, msg, sizeof msg) != SCN_OK)
+        return jv_fail(v, "network.correction", "%s", msg);
+    return 0;
+}
+
+int netcfg_parse(jv *v, scn *sc, const cJSON *obj, const netcfg **out)
+{
+    static const char *const keys[] = {
+        "topology", "virtualization", "nics", "nic_gbs", "channels", "nvls", "hide_nvlink",
+        "net_bw_factor", "net_lat_add_us", "jitter_us", "jitter_dist", "host_noise_rate_per_s",
+        "host_noise_us", "ring_mode", "correction", NULL };
+    char msg[512];
+    *out = NULL;
+    netcfg *n = scn_own(sc, v, sizeof *n);
+    if (!n)
+        return -1;
+    const char *name = NULL;
+    topo_overrides ov = topo_overrides_none();
+    int virt = topo_virt_parse(sc->virt_mode ? sc->virt_mode : "bare_metal");
+    virt = virt < 0 ? TOPO_VIRT_BARE_METAL : virt;
+    n->corr.lat_scale = 1;
+    if (obj) {
+        jv_keys(v, obj, "network", keys);
+        jv_string(v, obj, "network", "topology", 0, NULL, &name);
+        read_overrides(v, obj, &ov, &virt);
+        read_noise(v, obj, &n->noise);
+        if (v->failed || load_correction(v, n, obj) < 0)
+            return -1;
+    }
+    const topo_preset *p = network_preset(v, sc, n, name, obj != NULL);
+    if (!p)
+        return obj ? -1 : 0;
+    if (topo_build(&n->t, p, sc->nodes, sc->gpus_per_node, (topo_virt)virt, &ov, msg, sizeof msg) < 0)
+        return obj ? jv_fail(v, "hardware", "%s (network.topology %s)", msg, p->name) : 0;
+    if (n->noise.mode == COLL_MODE_CHUNK && topo_ranks(&n->t) > 2048)
+        return jv_fail(v, "network.ring_mode", "\"chunk\" with %d ranks; allowed: at most 2048 ranks "
+                       "(its cost grows as ranks squared), or \"max\"", topo_ranks(&n->t));
+    *out = n;
+    return 0;
 }
