@@ -457,7 +457,7 @@ static int draw(const char *dir, const coll_setup *su, FILE *err)
 {
     char body[1024];
     snprintf(body, sizeof body,
-             "set datafile separator ','\nset logscale x 2\nset format x '%%.0s%%cB'\n"
+             "set datafile separator ','\nset logscale x 2\nset xtics 1024\nset format x '%%.0b %%BB'\n"
              "set xlabel 'message size (bytes)'\nset ylabel 'bus bandwidth (GB/s)'\nset grid\n"
              "set key top left\nset title '%s on %s, %d x %d GPUs (model)'\n"
              "plot 'collective.csv' every ::1 using 1:8 with linespoints lw 2 title 'busbw'\n",

@@ -134,6 +134,22 @@ static void hiding_nvlink_drops_busbw_to_pcie(void)
     nccltests_free(&log);
 }
 
+/* --plot writes the gnuplot script next to the CSV (and the images when
+ * gnuplot is installed); the command succeeds either way. */
+static void plot_writes_a_gnuplot_script_of_busbw_against_size(void)
+{
+    char dir[64], path[128];
+    tu_tmpdir(dir, sizeof dir);
+    char *argv[] = { "slicesim", "collective", "--gpu", "a100-sxm-40gb", "--min", "8", "--max", "1M",
+                     "-o", dir, "--plot", NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    snprintf(path, sizeof path, "%s/collective.png.gp", dir);
+    char *gp = tu_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "plot 'collective.csv' every ::1 using 1:8"));
+    free(gp);
+}
+
 TU_SUITE_FN(cmd_collective)
 {
     static const tu_test tests[] = {
@@ -142,6 +158,7 @@ TU_SUITE_FN(cmd_collective)
         TU_TEST(arrival_jitter_adds_the_expected_straggler_delay),
         TU_TEST(refuses_bad_options_with_exit_status_2),
         TU_TEST(hiding_nvlink_drops_busbw_to_pcie),
+        TU_TEST(plot_writes_a_gnuplot_script_of_busbw_against_size),
     };
     TU_SUITE("cmd_collective", tests);
 }
