@@ -96,6 +96,8 @@ static int parse_row(reader *rd, char *text, nccltests_row *r)
 {
     char copy[1024], *tok[MAX_TOKENS], *save = NULL;
     int n = 0;
+    if (strlen(text) >= sizeof copy)
+        return bad_row(rd, text, "a line longer than 1023 characters, starting", "");
     snprintf(copy, sizeof copy, "%s", text);
     for (char *t = strtok_r(copy, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
         if (n == MAX_TOKENS)

@@ -109,7 +109,7 @@ static void opts_default(coll_opts *o)
 static int number_opt(coll_opts *o, const char *a, const char *val, FILE *err)
 {
     static const struct { const char *name; size_t off; double lo, hi; } REALS[] = {
-        { "--factor", offsetof(coll_opts, factor), 1.0001, 1024 },
+        { "--factor", offsetof(coll_opts, factor), 1.1, 1024 },
         { "--nic-gbs", offsetof(coll_opts, nic_gbs), 0.001, 1e5 },
         { "--net-bw-factor", offsetof(coll_opts, net_bw_factor), 0.001, 10 },
         { "--net-lat-us", offsetof(coll_opts, net_lat_us), 0, 1e6 },

@@ -35,8 +35,12 @@ static int parse_opts(int argc, char **argv, imp_opts *o, FILE *err)
                 return -1;
             }
             *str = argv[++i];
-        } else if (strcmp(a, "--nodes") == 0 || strcmp(a, "--gpus-per-node") == 0) {
-            if (cli_parse_long(a, val, 1, a[2] == 'n' ? 65536 : 64, a[2] == 'n' ? &o->nodes : &o->ppn, err) < 0)
+        } else if (strcmp(a, "--nodes") == 0) {
+            if (cli_parse_long(a, val, 1, 65536, &o->nodes, err) < 0)
+                return -1;
+            i++;
+        } else if (strcmp(a, "--gpus-per-node") == 0) {
+            if (cli_parse_long(a, val, 1, 64, &o->ppn, err) < 0)
                 return -1;
             i++;
         } else if (strcmp(a, "--in-place") == 0) {

@@ -141,7 +141,7 @@ static const topo_preset *network_preset(jv *v, scn *sc, netcfg *n, const char *
 
 static void read_overrides(jv *v, const cJSON *o, topo_overrides *ov, int *virt)
 {
-    static const char *virts[TOPO_NVIRT + 1];
+    const char *virts[TOPO_NVIRT + 1] = { NULL };
     const jv_range gbs = { 0, 1e5, 1, 0, "GB/s" }, factor = { 0, 10, 1, 0, "(factor)" };
     const jv_range us = { 0, 1e6, 0, 0, "us" };
     long nics = -1, channels = -1;
