@@ -193,8 +193,11 @@ static int write_csv(const char *dir, const nccltests_fit_report *rep, FILE *err
     fprintf(of.f, "size_bytes,measured_us,model_us,corrected_us,measured_busbw_gbs,model_busbw_gbs,eff\n");
     for (size_t i = 0; i < rep->n; i++) {
         const nccltests_point *p = &rep->pts[i];
-        fprintf(of.f, "%.0f,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", p->size, p->measured_us, p->model_us,
-                p->corrected_us, p->measured_busbw, p->model_busbw, p->eff);
+        fprintf(of.f, "%.0f,%.6g,%.6g,%.6g,%.6g,%.6g,", p->size, p->measured_us, p->model_us,
+                p->corrected_us, p->measured_busbw, p->model_busbw);
+        if (!isnan(p->eff))                 /* empty: the row fixed no efficiency */
+            fprintf(of.f, "%.6g", p->eff);
+        fputc('\n', of.f);
     }
     if (outfile_commit(&of, msg, sizeof msg) < 0) {
         fprintf(err, "slicesim import-nccl-tests: %s\n", msg);
