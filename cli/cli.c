@@ -7,6 +7,10 @@
 static const cli_cmd COMMANDS[] = {
     { "run", cli_cmd_run,
       "run SCENARIO.json [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]..." },
+    { "collective", cli_cmd_collective,
+      "collective --gpu G --nodes N --gpus-per-node P --op OP [--min 8] [--max 8G] [-o DIR] [--plot]" },
+    { "import-nccl-tests", cli_cmd_import_nccl_tests,
+      "import-nccl-tests LOG [-o DIR] [--topo T | --gpu G] [--nodes N] [--gpus-per-node P] [--op OP]" },
 };
 
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])

@@ -1,4 +1,5 @@
 #include "scenarios/scenario.h"
+#include "scenarios/netcfg.h"
 
 #include <errno.h>
 #include <math.h>
@@ -366,7 +367,7 @@ static int build(jv *v, scn *sc)
 {
     static const char *const keys[] = { "name", "description", "seed", "duration_s", "warmup_s",
                                         "drain_s", "replications", "hardware", "virtualization",
-                                        "sharing", "tenants", NULL };
+                                        "sharing", "tenants", "network", NULL };
     const cJSON *r = sc->root;
     double duration = 60, warmup = 0, drain = -1;
     long seed = 1, reps = 5;
@@ -384,6 +385,7 @@ static int build(jv *v, scn *sc)
     const cJSON *vz = jv_object(v, r, "", "virtualization", 0);
     const cJSON *sh = jv_object(v, r, "", "sharing", 0);
     const cJSON *tn = jv_array(v, r, "", "tenants", 1);
+    const cJSON *nw = jv_object(v, r, "", "network", 0);
     if (v->failed)
         return -1;
     sc->cfg.seed = (uint64_t)seed;
@@ -392,6 +394,7 @@ static int build(jv *v, scn *sc)
     sc->cfg.warmup = ns_of(warmup, 1e9);
     sc->cfg.drain = drain < 0 ? sc->cfg.duration : ns_of(drain, 1e9);
     if (parse_hardware(v, sc, hw) < 0 || parse_virtualization(v, sc, vz) < 0 ||
+        netcfg_parse(v, sc, nw, &sc->net) < 0 ||
         parse_sharing(v, sc, sh) < 0 || parse_tenants(v, sc, tn) < 0)
         return -1;
     return check_whole(v, sc);

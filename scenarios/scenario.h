@@ -19,6 +19,7 @@ typedef struct scn {
     const char *virt_mode;       /* virtualization.mode */
     const char *sharing_mode;    /* sharing.mode as written */
     int         nodes, gpus_per_node;
+    const struct netcfg *net;    /* "network" (scenarios/netcfg.h); NULL without one */
     model_cfg   cfg;
     void      **owned;
     size_t      nowned, capowned;
