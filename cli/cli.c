@@ -7,6 +7,9 @@
 static const cli_cmd COMMANDS[] = {
     { "run", cli_cmd_run,
       "run SCENARIO.json [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]..." },
+    { "sweep", cli_cmd_sweep,
+      "sweep SCENARIO.json --vary PATH=V1,V2,...|PATH=A:B:STEP [--vary ...] -o DIR [--jobs N] [--shard K/N] [--plot]" },
+    { "merge", cli_cmd_merge, "merge DIR... -o OUT" },
 };
 
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
