@@ -10,6 +10,8 @@ static const cli_cmd COMMANDS[] = {
     { "sweep", cli_cmd_sweep,
       "sweep SCENARIO.json --vary PATH=V1,V2,...|PATH=A:B:STEP [--vary ...] -o DIR [--jobs N] [--shard K/N] [--plot]" },
     { "merge", cli_cmd_merge, "merge DIR... -o OUT" },
+    { "compare", cli_cmd_compare,
+      "compare SCENARIO.json --modes bare_metal,passthrough,timeslice,vgpu,mig,mps -o DIR [--plot]" },
     { "plan", cli_cmd_plan,
       "plan SCENARIO.json --slo 'TENANT.latency_ms.p95<=200' [--slo ...] --vary PATH=VALUES -o DIR [--goal max|min]" },
 };

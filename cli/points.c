@@ -69,7 +69,7 @@ int points_validate(const points_base *b, const points_point *pts, size_t n,
         int rc = load_point(b, &pts[i], &sc, msg, sizeof msg);
         scn_free(sc);
         if (rc != CLI_OK) {
-            fprintf(err, "slicesim: %s\n", msg);
+            fprintf(err, "slicesim %s: %s\n", cmd, msg);
             return rc;
         }
     }

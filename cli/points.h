@@ -34,7 +34,7 @@ typedef int (*points_fn)(size_t i, const scn *sc, const model_result *res, void 
 int points_jobs(void);
 
 /* points_validate: load every point once. CLI_OK, or the exit status with
- * one message on err (prefixed by cmd). */
+ * one message on err: "slicesim CMD: " and the scenario's message. */
 int points_validate(const points_base *b, const points_point *pts, size_t n,
                     const char *cmd, FILE *err);
 

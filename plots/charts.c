@@ -510,7 +510,7 @@ int charts_compare(const char *dir, FILE *err)
         sb_printf(&b, "%s'compare.dat' using %d%s title '%s'", k ? ", " : "", 2 + 2 * k,
                   k ? "" : ":xtic(1)", safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
                       cJSON_GetArrayItem(t0, k), "name")), t, sizeof t));
-    sb_printf(&b, "\nset ylabel 'throughput (each tenant's unit)'\nplot ");
+    sb_printf(&b, "\nset ylabel 'throughput (each tenant: its own unit)'\nplot ");
     for (int k = 0; k < nt; k++)
         sb_printf(&b, "%s'compare.dat' using %d%s title '%s'", k ? ", " : "", 3 + 2 * k,
                   k ? "" : ":xtic(1)", safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(

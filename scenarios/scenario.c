@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "scenarios/price.h"
 
 #define MAX_FILE_BYTES (64L << 20)
 
@@ -366,7 +367,7 @@ static int build(jv *v, scn *sc)
 {
     static const char *const keys[] = { "name", "description", "seed", "duration_s", "warmup_s",
                                         "drain_s", "replications", "hardware", "virtualization",
-                                        "sharing", "tenants", NULL };
+                                        "sharing", "tenants", "cost", NULL };
     const cJSON *r = sc->root;
     double duration = 60, warmup = 0, drain = -1;
     long seed = 1, reps = 5;
@@ -384,6 +385,7 @@ static int build(jv *v, scn *sc)
     const cJSON *vz = jv_object(v, r, "", "virtualization", 0);
     const cJSON *sh = jv_object(v, r, "", "sharing", 0);
     const cJSON *tn = jv_array(v, r, "", "tenants", 1);
+    price_validate(v, r);
     if (v->failed)
         return -1;
     sc->cfg.seed = (uint64_t)seed;
