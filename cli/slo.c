@@ -65,7 +65,7 @@ int slo_parse(const char *text, const scn *sc, slo_expr *e, FILE *err)
     memset(e, 0, sizeof *e);
     if (strlen(text) >= sizeof e->text)
         return fail(text, err, "too long");
-    snprintf(e->text, sizeof e->text, "%s", text);
+    memcpy(e->text, text, strlen(text) + 1);      /* fits: checked above */
     const char *op = strpbrk(text, "<>");
     if (!op)
         return fail(text, err, "no comparison");
@@ -99,11 +99,12 @@ int slo_parse(const char *text, const scn *sc, slo_expr *e, FILE *err)
         return -1;
     }
     if (parse_metric(lhs + nl + 1, &sc->cfg.tenants[e->tenant], e) < 0) {
-        const char *const *m = sc->cfg.tenants[e->tenant].wl->metrics;
-        char why[256];
-        snprintf(why, sizeof why, "metric \"%s\" is unknown for tenant \"%s\" (a %s workload%s%s)",
-                 lhs + nl + 1, sc->cfg.tenants[e->tenant].name, sc->cfg.tenants[e->tenant].wl->name,
-                 m && m[0] ? "; it also reports " : "", m && m[0] ? m[0] : "");
+        const tenant_cfg *tc = &sc->cfg.tenants[e->tenant];
+        char why[256], more[96] = "";
+        if (tc->wl->metrics && tc->wl->metrics[0])
+            snprintf(more, sizeof more, "; it also reports %s", tc->wl->metrics[0]);
+        snprintf(why, sizeof why, "metric \"%s\" is unknown for tenant \"%s\" (a %s workload%s)",
+                 lhs + nl + 1, tc->name, tc->wl->name, more);
         return fail(text, err, why);
     }
     return 0;
