@@ -360,38 +360,91 @@ static void others_label(const cJSON *p, const cJSON *vary, char *buf, size_t le
 
 typedef struct { char title[256]; int block; } sweep_series;
 
-/* Write one block per (tenant, other values) series; x is the first
- * dimension's value (or the point's position when it is not a number). */
+/* A point and its series: the values of the other dimensions, which for a
+ * full sweep (first dimension slowest) is its index mod the product of the
+ * other dimensions' sizes. */
+typedef struct { const cJSON *p; long series, index; } pt_ref;
+
+static int by_series(const void *a, const void *b)
+{
+    const pt_ref *x = a, *y = b;
+    if (x->series != y->series)
+        return (x->series > y->series) - (x->series < y->series);
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* The position of v among the first dimension's values (for non-numbers). */
+static double x_position(const cJSON *values0, const cJSON *v)
+{
+    int k = 0;
+    const cJSON *x;
+    cJSON_ArrayForEach(x, values0) {
+        if (cJSON_Compare(x, v, 1))
+            return k;
+        k++;
+    }
+    return NAN;
+}
+
+static pt_ref *sorted_points(const cJSON *doc, size_t *n)
+{
+    const cJSON *points = cJSON_GetObjectItemCaseSensitive(doc, "points"), *p;
+    const cJSON *values0 = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "vary"), 0), "values");
+    double total = num_at(doc, "points_total", NULL);
+    long n0 = cJSON_GetArraySize(values0);
+    long stride = n0 > 0 && total >= n0 ? (long)total / n0 : 1;
+    *n = (size_t)cJSON_GetArraySize(points);
+    pt_ref *v = calloc(*n ? *n : 1, sizeof *v);
+    size_t k = 0;
+    if (!v)
+        return NULL;
+    cJSON_ArrayForEach(p, points) {
+        long ix = (long)num_at(p, "index", NULL);
+        v[k++] = (pt_ref){ p, stride > 1 ? ix % stride : 0, ix };
+    }
+    qsort(v, *n, sizeof *v, by_series);
+    return v;
+}
+
+/* Write one block per (tenant, series); x is the first dimension's value,
+ * or its position among the values when they are not all numbers. Returns
+ * the tenants written, or -1 (too many series, or out of memory). */
 static int sweep_blocks(FILE *f, const cJSON *doc, sweep_series *ser, int *nser, double *slo, int *numeric)
 {
     const cJSON *vary = cJSON_GetObjectItemCaseSensitive(doc, "vary");
-    const cJSON *points = cJSON_GetObjectItemCaseSensitive(doc, "points");
-    const char *x0 = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(vary, 0), "path")->valuestring;
-    const cJSON *p0 = cJSON_GetArrayItem(points, 0), *t0, *p;
+    const cJSON *d0 = cJSON_GetArrayItem(vary, 0);
+    const char *x0 = cJSON_GetObjectItemCaseSensitive(d0, "path")->valuestring;
+    const cJSON *values0 = cJSON_GetObjectItemCaseSensitive(d0, "values"), *t0, *x;
+    const cJSON *p0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "points"), 0);
+    size_t n;
+    pt_ref *pts = sorted_points(doc, &n);
+    if (!pts)
+        return -1;
     *numeric = 1;
-    cJSON_ArrayForEach(p, points)
-        *numeric &= cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(p, "values"), x0));
+    cJSON_ArrayForEach(x, values0)
+        *numeric &= cJSON_IsNumber(x);
     int ti = 0;
     cJSON_ArrayForEach(t0, cJSON_GetObjectItemCaseSensitive(p0, "tenants")) {
         const char *tn = cJSON_GetObjectItemCaseSensitive(t0, "name")->valuestring;
+        char lab[256];
         slo[ti] = num_at(t0, "slo", "bound_ms");
-        char prev[256] = "\1", lab[256];
-        int pos = 0;
-        cJSON_ArrayForEach(p, points) {
-            others_label(p, vary, lab, sizeof lab);
-            if (strcmp(lab, prev) != 0) {
-                if (*nser == MAX_SERIES)
+        for (size_t k = 0; k < n; k++) {
+            if (k == 0 || pts[k].series != pts[k - 1].series) {
+                if (*nser == MAX_SERIES) {
+                    free(pts);
                     return -1;
+                }
+                others_label(pts[k].p, vary, lab, sizeof lab);
                 sweep_series *s = &ser[(*nser)++];
                 snprintf(s->title, sizeof s->title, lab[0] ? "%s (%s)" : "%s%s", tn, lab);
                 s->block = *nser - 1;
                 fprintf(f, "%s# %s\n", *nser > 1 ? "\n\n" : "", s->title);
-                snprintf(prev, sizeof prev, "%s", lab);
             }
+            const cJSON *p = pts[k].p;
             const cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(p, "tenants"), ti);
             const cJSON *xv = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p, "values"), x0);
-            dat_num(f, *numeric ? xv->valuedouble : (double)pos++);
+            dat_num(f, *numeric && cJSON_IsNumber(xv) ? xv->valuedouble : x_position(values0, xv));
             dat_num(f, num_at(t, "latency_ms", "p95"));
             dat_num(f, ci_at(t, "latency_ms", "ci95_p95", 0));
             dat_num(f, ci_at(t, "latency_ms", "ci95_p95", 1));
@@ -403,7 +456,24 @@ static int sweep_blocks(FILE *f, const cJSON *doc, sweep_series *ser, int *nser,
         if (++ti == MAX_SERIES)
             break;
     }
+    free(pts);
     return ti;
+}
+
+/* Category labels on x when the first dimension's values are not numbers. */
+static void category_tics(sbuf *b, const cJSON *values0)
+{
+    const cJSON *x;
+    char t[160];
+    int k = 0;
+    sb_printf(b, "set xtics (");
+    cJSON_ArrayForEach(x, values0) {
+        char *s = cJSON_IsString(x) ? NULL : cJSON_PrintUnformatted(x);
+        sb_printf(b, "%s'%s' %d", k ? ", " : "", safe(s ? s : x->valuestring, t, sizeof t), k);
+        free(s);
+        k++;
+    }
+    sb_printf(b, ")\nset offsets 0.5, 0.5, 0, 0\n");
 }
 
 int charts_sweep(const char *dir, FILE *err)
@@ -443,7 +513,9 @@ int charts_sweep(const char *dir, FILE *err)
     safe(x0, t, sizeof t);
     sb_printf(&b, "set multiplot layout 2,1 title 'p95 latency and throughput against %s'\n"
               "set grid\nset key outside right\nset xlabel '%s (%s)'\nset ylabel 'p95 latency (ms)'\n",
-              t, t, numeric ? unit_of(x0) : "point");
+              t, t, numeric ? unit_of(x0) : "value");
+    if (!numeric)
+        category_tics(&b, cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(vary, 0), "values"));
     for (int k = 0; k < ntenants; k++)
         if (isfinite(slo[k]))
             sb_printf(&b, "set arrow from graph 0, first %.9g to graph 1, first %.9g nohead dt 2 lc rgb 'red'\n"

@@ -84,12 +84,61 @@ static void mig_layout_draws_each_instance_on_its_slots(void)
     free(d);
 }
 
+static void sweep_chart_has_one_series_per_tenant_and_other_value(void)
+{
+    static const char scenario[] =
+        "{ \"name\": \"charts-test\", \"duration_s\": 0.3, \"replications\": 2,\n"
+        "  \"hardware\": { \"gpu\": \"h100-sxm\" }, \"sharing\": { \"mode\": \"timeslice\" },\n"
+        "  \"tenants\": [ { \"name\": \"web\", \"workload\": { \"type\": \"synthetic\",\n"
+        "      \"service_ms\": { \"dist\": \"exponential\", \"mean\": 0.2 } },\n"
+        "    \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 100 }, \"slo\": { \"latency_ms.p95\": 3 } },\n"
+        "    { \"name\": \"batch\", \"workload\": { \"type\": \"synthetic\",\n"
+        "      \"service_ms\": { \"dist\": \"deterministic\", \"mean\": 5 } },\n"
+        "    \"arrivals\": { \"type\": \"closed\", \"users\": 1 } } ] }\n";
+    char scen[128], o[128], p[256];
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(scen, sizeof scen, "%s/s.json", dir);
+    tu_write_file(scen, scenario);
+    snprintf(o, sizeof o, "%s/sw", dir);
+    char *argv[] = { "slicesim", "sweep", scen, "--vary", "sharing.timeslice_ms=1,2,4",
+                     "--vary", "tenants.0.arrivals.rate_per_s=100,200", "-o", o, "--plot", NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    snprintf(p, sizeof p, "%s/sweep_plot.dat", o);
+    char *d = tu_read_file(p, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    /* 2 tenants x 2 rates = 4 series, each the 3 slices in order */
+    int blocks = 0, rows = 0;
+    double last_x = -1;
+    for (char *line = strtok(d, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strncmp(line, "# web (", 7) == 0 || strncmp(line, "# batch (", 9) == 0) {
+            blocks++;
+            last_x = -1;
+        } else if (line[0] == ' ') {
+            double x = strtod(line, NULL);
+            CU_ASSERT(x > last_x);
+            last_x = x;
+            rows++;
+        }
+    }
+    CU_ASSERT_EQUAL(blocks, 4);
+    CU_ASSERT_EQUAL(rows, 12);
+    free(d);
+    snprintf(p, sizeof p, "%s/sweep.png.gp", o);
+    d = tu_read_file(p, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set xlabel 'sharing.timeslice_ms (ms)'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "SLO 3 ms"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "title 'web (tenants.0.arrivals.rate_per_s=200)'"));
+    free(d);
+}
+
 TU_SUITE_FN(charts)
 {
     static const tu_test tests[] = {
         TU_TEST(latency_cdf_blocks_rise_to_one_per_tenant),
         TU_TEST(malformed_inputs_are_refused_with_the_line),
         TU_TEST(mig_layout_draws_each_instance_on_its_slots),
+        TU_TEST(sweep_chart_has_one_series_per_tenant_and_other_value),
     };
     TU_SUITE("charts", tests);
 }
