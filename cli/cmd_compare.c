@@ -320,11 +320,13 @@ static void print_table(FILE *f, const cmp_opts *o, const scn *sc, const cmp_set
         }
 }
 
-static void print_verdict(FILE *f, const cmp_opts *o, const cmp_setup *s)
+static void print_verdict(FILE *f, const cmp_opts *o, const scn *sc, const cmp_setup *s)
 {
-    int priced = all_priced(s, o->nmodes), any = 0;
+    int priced = all_priced(s, o->nmodes), any = 0, slos = 0;
     long best = cheapest(s, o->nmodes);
-    fprintf(f, "\nmeet every SLO:");
+    for (size_t t = 0; t < sc->cfg.ntenants; t++)
+        slos |= s[0].t[t].has_slo;
+    fprintf(f, "\nmeet every SLO%s:", slos ? "" : " (no tenant has one: all qualify)");
     for (size_t k = 0; k < o->nmodes; k++)
         if (s[k].meets) {
             fprintf(f, "%s %s", any ? "," : "", o->modes[k]->name);
@@ -434,7 +436,7 @@ static int run_compare(cmp_opts *o, const scn *sc, FILE *out, FILE *err)
             setups[k].cost = setups[k].ngpus * (priced ? setups[k].price.usd_per_gpu_hour : 1.0);
         cJSON *doc = compare_doc(o, sc, setups, base);
         print_table(out, o, sc, setups, base);
-        print_verdict(out, o, setups);
+        print_verdict(out, o, sc, setups);
         rc = doc ? write_outputs(o, doc, err) : CLI_INTERNAL;
         cJSON_Delete(doc);
         if (rc == CLI_OK && o->plot)
