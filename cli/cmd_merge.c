@@ -28,15 +28,8 @@ static int same_sweep(const cJSON *a, const cJSON *b, const char *path, FILE *er
     return 0;
 }
 
-static int by_index(const void *a, const void *b)
-{
-    double x = cJSON_GetObjectItemCaseSensitive(*(cJSON *const *)a, "index")->valuedouble;
-    double y = cJSON_GetObjectItemCaseSensitive(*(cJSON *const *)b, "index")->valuedouble;
-    return (x > y) - (x < y);
-}
-
-/* Move every point of the inputs into slot[index], refusing duplicates and
- * indices out of range. */
+/* Move every point of the inputs into slot[index] (so they come out in
+ * index order), refusing duplicates and indices out of range. */
 static int collect(cJSON **docs, char **paths, int n, cJSON **slot, size_t total, FILE *err)
 {
     for (int k = 0; k < n; k++) {
@@ -90,7 +83,6 @@ static int merge(cJSON **docs, char **paths, int n, const char *outdir, FILE *ou
         doc = cJSON_Duplicate(docs[0], 1);
         cJSON_DeleteItemFromObjectCaseSensitive(doc, "shard");
         cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, "points");
-        qsort(slot, total, sizeof *slot, by_index);
         for (size_t i = 0; i < total; i++) {
             cJSON_AddItemToArray(arr, slot[i]);
             slot[i] = NULL;

@@ -293,11 +293,9 @@ static cJSON *plan_doc(const plan_opts *o, const scn *base, const plan_ud *u, lo
         cJSON_AddItemToArray(s, cJSON_CreateString(u->slo[k].text));
     cJSON_AddNumberToObject(doc, "candidates", (double)d->n);
     cJSON *ev = cJSON_AddArrayToObject(doc, "evaluated");
-    size_t nev = 0;
     for (size_t i = 0; i < d->n; i++) {
         if (!u->ev[i].done)
             continue;
-        nev++;
         cJSON *p = cJSON_CreateObject();
         cJSON_AddNumberToObject(p, "value", strtod(d->values[i], NULL));
         cJSON_AddBoolToObject(p, "meets_slos", u->ev[i].feasible);
@@ -320,11 +318,10 @@ static cJSON *plan_doc(const plan_opts *o, const scn *base, const plan_ud *u, lo
     long next = goal == GOAL_MAX ? ans + 1 : ans - 1;
     if (next >= 0 && next < (long)d->n)
         cJSON_AddNumberToObject(a, "next_value_fails", strtod(d->values[next], NULL));
-    (void)nev;
     return doc;
 }
 
-static void print_answer(FILE *f, const plan_opts *o, const cJSON *doc, const plan_ud *u, int goal)
+static void print_answer(FILE *f, const plan_opts *o, const cJSON *doc, int goal)
 {
     const vary_dim *d = &o->vs.dims[0];
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, "answer");
@@ -349,7 +346,6 @@ static void print_answer(FILE *f, const plan_opts *o, const cJSON *doc, const pl
                 cJSON_GetObjectItemCaseSensitive(a, "next_value_fails")->valuedouble);
     if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "consistent_with_monotone")))
         fprintf(f, "warning: the evaluated points are not monotone; check with slicesim sweep\n");
-    (void)u;
 }
 
 static int write_outputs(const plan_opts *o, const scn *base, const plan_ud *u, const cJSON *doc, FILE *err)
@@ -405,7 +401,7 @@ static int run_plan(plan_opts *o, const scn *base, FILE *out, FILE *err)
     int rc = bisect(&b, &u, n, goal, &ans, err);
     if (rc == CLI_OK) {
         cJSON *doc = plan_doc(o, base, &u, ans, goal);
-        print_answer(out, o, doc, &u, goal);
+        print_answer(out, o, doc, goal);
         rc = write_outputs(o, base, &u, doc, err);
         cJSON_Delete(doc);
     }
