@@ -77,9 +77,14 @@ static int rep_init(rep_run *r, const model_cfg *cfg, int rep)
     r->stop = calloc((size_t)cfg->ngpus, sizeof *r->stop);
     if (!r->gpus || !r->tenants || !r->warm || !r->stop)
         return -1;
-    for (int g = 0; g < cfg->ngpus; g++)
+    for (int g = 0; g < cfg->ngpus; g++) {
         if (!(r->gpus[g] = make_gpu(cfg, &r->s, g)))
             return -1;
+        if (rep == 0) {           /* timelines show the first replication */
+            r->gpus[g]->trace = cfg->trace;
+            r->gpus[g]->trace_ud = cfg->trace_ud;
+        }
+    }
     for (size_t i = 0; i < cfg->ntenants; i++) {
         const tenant_cfg *tc = &cfg->tenants[i];
         if (tenant_init(&r->tenants[i], (int)i, rep, tc, &r->s, r->gpus[tc->gpu],

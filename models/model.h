@@ -24,6 +24,8 @@ typedef struct {
     tenant_cfg     *tenants;
     size_t          ntenants;
     int             keep_records;             /* keep every measured request */
+    exec_trace_fn   trace;                    /* optional observer of replication 0's GPUs */
+    void           *trace_ud;
 } model_cfg;
 
 typedef enum {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "scenarios/price.h"
 
 #define MAX_FILE_BYTES (64L << 20)
 
@@ -367,7 +368,7 @@ static int build(jv *v, scn *sc)
 {
     static const char *const keys[] = { "name", "description", "seed", "duration_s", "warmup_s",
                                         "drain_s", "replications", "hardware", "virtualization",
-                                        "sharing", "tenants", "network", NULL };
+                                        "sharing", "tenants", "network", "cost", NULL };
     const cJSON *r = sc->root;
     double duration = 60, warmup = 0, drain = -1;
     long seed = 1, reps = 5;
@@ -386,6 +387,7 @@ static int build(jv *v, scn *sc)
     const cJSON *sh = jv_object(v, r, "", "sharing", 0);
     const cJSON *tn = jv_array(v, r, "", "tenants", 1);
     const cJSON *nw = jv_object(v, r, "", "network", 0);
+    price_validate(v, r);
     if (v->failed)
         return -1;
     sc->cfg.seed = (uint64_t)seed;
