@@ -1,12 +1,12 @@
-/* trace.c -- the timeline recorder and its two output formats.
+/* timeline.c -- the timeline recorder and its two output formats.
  * Invariant: v[0..n) are in the order the executors reported them (time
  * order per GPU) and lie inside [from, to). */
-#include "cli/trace.h"
+#include "cli/timeline.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-int trace_init(trace_rec *t, sim_time_t from, sim_time_t to, size_t max)
+int timeline_init(timeline_rec *t, sim_time_t from, sim_time_t to, size_t max)
 {
     memset(t, 0, sizeof *t);
     t->from = from;
@@ -16,14 +16,14 @@ int trace_init(trace_rec *t, sim_time_t from, sim_time_t to, size_t max)
     return t->v ? 0 : -1;
 }
 
-void trace_free(trace_rec *t)
+void timeline_free(timeline_rec *t)
 {
     free(t->v);
     memset(t, 0, sizeof *t);
 }
 
 /* The previous segment of the same GPU when it ends where this one starts. */
-static trace_seg *joinable(trace_rec *t, int gpu, int who, int kind, sim_time_t start)
+static trace_seg *joinable(timeline_rec *t, int gpu, int who, int kind, sim_time_t start)
 {
     for (size_t k = t->n; k-- > 0;) {
         trace_seg *s = &t->v[k];
@@ -34,10 +34,10 @@ static trace_seg *joinable(trace_rec *t, int gpu, int who, int kind, sim_time_t 
     return NULL;
 }
 
-void trace_observe(void *ud, const exec *e, exec_seg_kind kind, const exec_ctx *c,
+void timeline_observe(void *ud, const exec *e, exec_seg_kind kind, const exec_ctx *c,
                    sim_time_t start, sim_time_t end)
 {
-    trace_rec *t = ud;
+    timeline_rec *t = ud;
     if (end <= t->from || start >= t->to)
         return;
     if (start < t->from)
@@ -101,7 +101,7 @@ static void metadata(FILE *f, const scn *sc)
     }
 }
 
-void trace_write_chrome(FILE *f, const trace_rec *t, const scn *sc, const model_result *res)
+void timeline_write_chrome(FILE *f, const timeline_rec *t, const scn *sc, const model_result *res)
 {
     fputs("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[", f);
     metadata(f, sc);
@@ -131,7 +131,7 @@ void trace_write_chrome(FILE *f, const trace_rec *t, const scn *sc, const model_
             (double)t->from / 1e6, (double)t->to / 1e6, t->dropped);
 }
 
-void trace_write_csv(FILE *f, const trace_rec *t, const scn *sc)
+void timeline_write_csv(FILE *f, const timeline_rec *t, const scn *sc)
 {
     fputs("gpu,tenant,kind,start_ms,end_ms\n", f);
     for (size_t k = 0; k < t->n; k++) {
