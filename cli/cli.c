@@ -6,7 +6,19 @@
 
 static const cli_cmd COMMANDS[] = {
     { "run", cli_cmd_run,
-      "run SCENARIO.json [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]..." },
+      "run SCENARIO.json [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]... [--trace FILE] [--trace-window-ms MS] [--plot]" },
+    { "sweep", cli_cmd_sweep,
+      "sweep SCENARIO.json --vary PATH=V1,V2,...|PATH=A:B:STEP [--vary ...] -o DIR [--jobs N] [--shard K/N] [--plot]" },
+    { "merge", cli_cmd_merge, "merge DIR... -o OUT" },
+    { "compare", cli_cmd_compare,
+      "compare SCENARIO.json --modes bare_metal,passthrough,timeslice,vgpu,mig,mps -o DIR [--plot]" },
+    { "plot", cli_cmd_plot, "plot DIR" },
+    { "plan", cli_cmd_plan,
+      "plan SCENARIO.json --slo 'TENANT.latency_ms.p95<=200' [--slo ...] --vary PATH=VALUES -o DIR [--goal max|min]" },
+    { "collective", cli_cmd_collective,
+      "collective --gpu G --nodes N --gpus-per-node P --op OP [--min 8] [--max 8G] [-o DIR] [--plot]" },
+    { "import-nccl-tests", cli_cmd_import_nccl_tests,
+      "import-nccl-tests LOG [-o DIR] [--topo T | --gpu G] [--nodes N] [--gpus-per-node P] [--op OP]" },
 };
 
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])

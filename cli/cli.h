@@ -22,6 +22,19 @@ typedef struct {
 int cli_main(int argc, char **argv, FILE *out, FILE *err);
 
 int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err);
+/* cli_cmd_collective: `collective ...`, NCCL's predicted times as an
+ * nccl-tests table on out (docs/collectives.md). */
+int cli_cmd_collective(int argc, char **argv, FILE *out, FILE *err);
+
+/* cli_cmd_import_nccl_tests: `import-nccl-tests LOG [-o DIR] ...`, reads an
+ * nccl-tests log and fits a correction of the collective model; a
+ * malformed log is exit status 2 with its line number on err. */
+int cli_cmd_import_nccl_tests(int argc, char **argv, FILE *out, FILE *err);
+int cli_cmd_sweep(int argc, char **argv, FILE *out, FILE *err);
+int cli_cmd_merge(int argc, char **argv, FILE *out, FILE *err);
+int cli_cmd_plan(int argc, char **argv, FILE *out, FILE *err);
+int cli_cmd_compare(int argc, char **argv, FILE *out, FILE *err);
+int cli_cmd_plot(int argc, char **argv, FILE *out, FILE *err);
 
 /* cli_parse_u64: a decimal number for option opt into *out; 0, or -1 with a
  * message on err. */

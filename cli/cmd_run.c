@@ -1,9 +1,14 @@
-/* cmd_run.c -- `slicesim run SCENARIO [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]...` */
+/* cmd_run.c -- `slicesim run SCENARIO [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]...
+ * [--trace FILE] [--trace-window-ms MS] [--plot]` */
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
 #include "cli/outfile.h"
 #include "cli/report.h"
+#include "cli/timeline.h"
+#include "plots/charts.h"
+
+#define TRACE_MAX_SEGMENTS 200000
 
 #define MAX_SETS 64
 
@@ -12,15 +17,45 @@ typedef struct {
     long        seed, reps;
     char       *sets[MAX_SETS];
     size_t      nsets;
+    const char *trace;          /* Chrome trace file, or NULL */
+    double      window_ms;      /* timeline window after warm-up */
+    int         plot;
 } run_opts;
+
+static int parse_trace_opt(run_opts *o, const char *a, const char *val, FILE *err)
+{
+    if (!val) {
+        fprintf(err, "slicesim run: %s needs a value\n", a);
+        return -1;
+    }
+    if (strcmp(a, "--trace") == 0) {
+        o->trace = val;
+        return 0;
+    }
+    char *end;
+    o->window_ms = strtod(val, &end);
+    if (*val == '\0' || *end != '\0' || !(o->window_ms > 0 && o->window_ms <= 1e7)) {
+        fprintf(err, "slicesim run: --trace-window-ms: value \"%s\" is not allowed; allowed: a number of ms "
+                "in (0, 1e7]\n", val);
+        return -1;
+    }
+    return 0;
+}
 
 static int parse_opts(int argc, char **argv, run_opts *o, FILE *err)
 {
     memset(o, 0, sizeof *o);
     o->seed = o->reps = -1;
+    o->window_ms = 50;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0) {
+        if (strcmp(a, "--plot") == 0) {
+            o->plot = 1;
+        } else if (strcmp(a, "--trace") == 0 || strcmp(a, "--trace-window-ms") == 0) {
+            if (parse_trace_opt(o, a, val, err) < 0)
+                return -1;
+            i++;
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0) {
             if (!val) {
                 fprintf(err, "slicesim run: %s needs a directory\n", a);
                 return -1;
@@ -52,7 +87,12 @@ static int parse_opts(int argc, char **argv, run_opts *o, FILE *err)
         }
     }
     if (!o->scenario) {
-        fprintf(err, "usage: slicesim run SCENARIO.json [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]...\n");
+        fprintf(err, "usage: slicesim run SCENARIO.json [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]...\n"
+                "       [--trace FILE] [--trace-window-ms MS] [--plot]\n");
+        return -1;
+    }
+    if (o->plot && !o->outdir) {
+        fprintf(err, "slicesim run: --plot needs -o DIR (the pictures and their data go there)\n");
         return -1;
     }
     return 0;
@@ -100,6 +140,46 @@ static int write_requests(const char *dir, const scn *sc, const model_result *re
     return CLI_OK;
 }
 
+/* Write FILE (a path) atomically: its directory and base name. */
+static int write_trace(const char *path, const timeline_rec *t, const scn *sc, const model_result *res, FILE *err)
+{
+    char dir[4096], msg[512];
+    const char *slash = strrchr(path, '/');
+    outfile o;
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+    if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    if (outfile_open(&o, dir, slash ? slash + 1 : path, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim run: --trace: %s\n", msg);
+        return CLI_BAD_INPUT;
+    }
+    timeline_write_chrome(o.f, t, sc, res);
+    if (outfile_commit(&o, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim run: --trace: %s\n", msg);
+        return CLI_INTERNAL;
+    }
+    return CLI_OK;
+}
+
+static int write_plots(const char *dir, const timeline_rec *t, const scn *sc, FILE *err)
+{
+    char msg[512];
+    outfile o;
+    if (outfile_open(&o, dir, "timeline.csv", msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim run: %s\n", msg);
+        return CLI_BAD_INPUT;
+    }
+    timeline_write_csv(o.f, t, sc);
+    if (outfile_commit(&o, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim run: %s\n", msg);
+        return CLI_INTERNAL;
+    }
+    charts_latency_cdf(dir, err);     /* without gnuplot: data written, one message */
+    if (t->n > 0)
+        charts_timeline(dir, err);
+    return CLI_OK;
+}
+
 int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
 {
     run_opts o;
@@ -122,9 +202,23 @@ int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
         scn_free(sc);
         return CLI_BAD_INPUT;
     }
-    sc->cfg.keep_records = o.outdir != NULL;
+    sc->cfg.keep_records = o.outdir != NULL || o.trace != NULL;
+    timeline_rec tr;
+    memset(&tr, 0, sizeof tr);
+    if (o.trace || o.plot) {
+        sim_time_t from = sc->cfg.warmup, len = (sim_time_t)(o.window_ms * 1e6);
+        if (timeline_init(&tr, from, len > SIM_TIME_MAX - from ? SIM_TIME_MAX : from + len,
+                       TRACE_MAX_SEGMENTS) < 0) {
+            fprintf(err, "slicesim run: out of memory for the timeline\n");
+            scn_free(sc);
+            return CLI_INTERNAL;
+        }
+        sc->cfg.trace = timeline_observe;
+        sc->cfg.trace_ud = &tr;
+    }
     if (model_run(&sc->cfg, &res, msg, sizeof msg) < 0) {
         fprintf(err, "slicesim run: %s\n", msg);
+        timeline_free(&tr);
         scn_free(sc);
         return CLI_INTERNAL;
     }
@@ -134,7 +228,12 @@ int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
         rc = write_summary(o.outdir, sc, &res, err);
         if (rc == CLI_OK)
             rc = write_requests(o.outdir, sc, &res, err);
+        if (rc == CLI_OK && o.plot)
+            rc = write_plots(o.outdir, &tr, sc, err);
     }
+    if (rc == CLI_OK && o.trace)
+        rc = write_trace(o.trace, &tr, sc, &res, err);
+    timeline_free(&tr);
     model_result_free(&res);
     scn_free(sc);
     return rc;

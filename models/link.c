@@ -15,7 +15,7 @@ typedef struct {
     double    left;
 } link_flow;
 
-struct link {
+struct link_exec {
     exec       base;
     link_flow *act;
     int        nact, cap;
@@ -24,9 +24,9 @@ struct link {
     int        in_callback;
 };
 
-exec *link_base(link *l) { return &l->base; }
+exec *link_base(link_exec *l) { return &l->base; }
 
-static void account(link *l)
+static void account(link_exec *l)
 {
     sim_time_t now = l->base.s->now, dt = now - l->last;
     l->last = now;
@@ -44,9 +44,9 @@ static void account(link *l)
     l->base.c.busy_ns += dt;
 }
 
-static void link_account(exec *e) { account((link *)e); }
+static void link_account(exec *e) { account((link_exec *)e); }
 
-static void reschedule(link *l)
+static void reschedule(link_exec *l)
 {
     sim_cancel(l->base.s, &l->ev);
     if (l->nact == 0)
@@ -58,7 +58,7 @@ static void reschedule(link *l)
     sim_at(l->base.s, &l->ev, l->base.s->now + (sim_time_t)ceil(least * l->nact));
 }
 
-static int activate(link *l, exec_ctx *c)
+static int activate(link_exec *l, exec_ctx *c)
 {
     if (l->nact == l->cap) {
         int cap = l->cap ? 2 * l->cap : 8;
@@ -76,7 +76,7 @@ static int activate(link *l, exec_ctx *c)
 
 static void on_complete(sim *s, sim_event *ev)
 {
-    link *l = ev->ctx;
+    link_exec *l = ev->ctx;
     account(l);
     l->in_callback = 1;
     for (int i = 0; i < l->nact;) {
@@ -101,7 +101,7 @@ static void on_complete(sim *s, sim_event *ev)
 
 static void link_submit(exec *e, exec_ctx *c, gpu_job *j)
 {
-    link *l = (link *)e;
+    link_exec *l = (link_exec *)e;
     account(l);
     if (!exec_job_push(c, j, e->s->now))
         return;
@@ -112,7 +112,7 @@ static void link_submit(exec *e, exec_ctx *c, gpu_job *j)
 
 static void link_free(exec *e)
 {
-    link *l = (link *)e;
+    link_exec *l = (link_exec *)e;
     sim_cancel(e->s, &l->ev);
     free(l->act);
     exec_base_free(e);
@@ -121,9 +121,9 @@ static void link_free(exec *e)
 
 static const exec_type LINK_TYPE = { "link", link_submit, link_account, link_free };
 
-link *link_alloc(sim *s, int id)
+link_exec *link_alloc(sim *s, int id)
 {
-    link *l = calloc(1, sizeof *l);
+    link_exec *l = calloc(1, sizeof *l);
     if (!l)
         return NULL;
     exec_base_init(&l->base, &LINK_TYPE, s, id);

@@ -13,11 +13,11 @@
 
 #include "models/exec.h"
 
-typedef struct link link;
+typedef struct link_exec link_exec;
 
 /* link_alloc: a link executor on s; free with exec_free(link_base(l)).
  * NULL when out of memory. Any context (persistent or ephemeral) may submit. */
-link *link_alloc(sim *s, int id);
-exec *link_base(link *l);
+link_exec *link_alloc(sim *s, int id);
+exec *link_base(link_exec *l);
 
 #endif

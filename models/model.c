@@ -21,7 +21,7 @@ typedef struct {
     int              nexec;
     exec           **virts;           /* per tenant; NULL on bare metal */
     exec           **links;           /* per GPU: its PCIe link */
-    power          **powers;          /* per GPU under a MIG power throttle, else NULL */
+    power_mon      **powers;          /* per GPU under a MIG power throttle, else NULL */
     sim_time_t      *thr_warm, *thr_stop;
     sim_time_t      *pcie_warm, *pcie_stop;   /* per GPU: link busy time */
     tenant          *tenants;
@@ -138,7 +138,7 @@ static int place_tenant(rep_run *r, size_t i, int rep)
         if (cfg->virt.noise_rate_per_s > 0 &&
             !(rng = sim_rng_alloc(cfg->seed, (uint32_t)rep, (uint32_t)i, STREAM_VIRT_NOISE)))
             return -1;
-        virt *v = virt_alloc(&r->s, inner->id, inner, &cfg->virt, rng);
+        virt_layer *v = virt_alloc(&r->s, inner->id, inner, &cfg->virt, rng);
         if (!v)
             return -1;
         front = r->virts[i] = virt_base(v);
@@ -211,11 +211,16 @@ static int rep_init(rep_run *r, const model_cfg *cfg, int rep)
     if (!r->gpus || !r->virts || !r->tenants || !r->links || !r->powers || !r->thr_warm ||
         !r->thr_stop || !r->pcie_warm || !r->pcie_stop || !r->warm || !r->stop)
         return -1;
-    for (int g = 0; g < r->nexec; g++)
+    for (int g = 0; g < r->nexec; g++) {
         if (!(r->gpus[g] = make_exec(cfg, &r->s, g, rep)))
             return -1;
+        if (rep == 0) {           /* timelines show the first replication */
+            r->gpus[g]->trace = cfg->trace;
+            r->gpus[g]->trace_ud = cfg->trace_ud;
+        }
+    }
     for (int g = 0; g < cfg->ngpus; g++) {
-        link *l = link_alloc(&r->s, g);
+        link_exec *l = link_alloc(&r->s, g);
         if (!l)
             return -1;
         r->links[g] = link_base(l);

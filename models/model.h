@@ -35,6 +35,8 @@ typedef struct {
     tenant_cfg     *tenants;
     size_t          ntenants;
     int             keep_records;             /* keep every measured request */
+    exec_trace_fn   trace;                    /* optional observer of replication 0's GPUs */
+    void           *trace_ud;
     mps_cfg         mps;                      /* MODEL_MPS, and MPS instances */
     const mig_table *mig;                     /* MODEL_MIG */
     model_instance  inst[MIG_MAX_INSTANCES];

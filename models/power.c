@@ -7,14 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct power {
+struct power_mon {
     exec     **m;
     int        n, nbusy, throttled;
     double     factor;
     sim_time_t since, total;
 };
 
-static void set_all(power *p, double speed)
+static void set_all(power_mon *p, double speed)
 {
     for (int i = 0; i < p->n; i++)
         if (p->m[i]->set_speed)
@@ -23,7 +23,7 @@ static void set_all(power *p, double speed)
 
 static void on_busy(void *ud, exec *e, int busy)
 {
-    power *p = ud;
+    power_mon *p = ud;
     sim_time_t now = e->s->now;
     p->nbusy += busy ? 1 : -1;
     if (p->nbusy == p->n && !p->throttled) {
@@ -37,9 +37,9 @@ static void on_busy(void *ud, exec *e, int busy)
     }
 }
 
-power *power_alloc(exec *const *members, int n, double factor)
+power_mon *power_alloc(exec *const *members, int n, double factor)
 {
-    power *p = calloc(1, sizeof *p);
+    power_mon *p = calloc(1, sizeof *p);
     if (!p || !(p->m = malloc((size_t)n * sizeof *p->m))) {
         free(p);
         return NULL;
@@ -55,7 +55,7 @@ power *power_alloc(exec *const *members, int n, double factor)
     return p;
 }
 
-void power_free(power *p)
+void power_free(power_mon *p)
 {
     if (!p)
         return;
@@ -63,7 +63,7 @@ void power_free(power *p)
     free(p);
 }
 
-sim_time_t power_throttled_ns(power *p)
+sim_time_t power_throttled_ns(power_mon *p)
 {
     return p->total + (p->throttled && p->n > 0 ? p->m[0]->s->now - p->since : 0);
 }

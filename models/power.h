@@ -11,15 +11,15 @@
 
 #include "models/exec.h"
 
-typedef struct power power;
+typedef struct power_mon power_mon;
 
 /* power_alloc: watch members[0..n) (not owned; they must outlive the
  * monitor and have no other busy_fn). factor in (0, 1]. Returns NULL when
  * out of memory. */
-power *power_alloc(exec *const *members, int n, double factor);
-void   power_free(power *p);
+power_mon *power_alloc(exec *const *members, int n, double factor);
+void   power_free(power_mon *p);
 
 /* power_throttled_ns: time spent throttled, up to now. */
-sim_time_t power_throttled_ns(power *p);
+sim_time_t power_throttled_ns(power_mon *p);
 
 #endif

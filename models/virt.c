@@ -10,7 +10,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 
-struct virt {
+struct virt_layer {
     exec       base;
     exec      *inner;
     virt_cfg   cfg;
@@ -69,7 +69,7 @@ int virt_is_identity(const virt_cfg *c)
            c->bw_factor == 1 && c->noise_rate_per_s == 0;
 }
 
-exec *virt_base(virt *v) { return &v->base; }
+exec *virt_base(virt_layer *v) { return &v->base; }
 
 sim_time_t virt_inflate(const virt_cfg *cfg, sim_time_t w, sim_time_t c, sim_time_t m,
                         uint32_t k, uint32_t n, sim_time_t *c2, sim_time_t *m2)
@@ -84,7 +84,7 @@ sim_time_t virt_inflate(const virt_cfg *cfg, sim_time_t w, sim_time_t c, sim_tim
     return big2 + rest + (sim_time_t)llround(extra);
 }
 
-static sim_time_t noise_duration(virt *v)
+static sim_time_t noise_duration(virt_layer *v)
 {
     double mean = v->cfg.noise_mean_us * 1e3, d = mean;
     switch (v->cfg.noise_dist) {
@@ -102,7 +102,7 @@ static sim_time_t noise_duration(virt *v)
     return (sim_time_t)llround(d);
 }
 
-static void draw_next_noise(virt *v)
+static void draw_next_noise(virt_layer *v)
 {
     double gap = gsl_ran_exponential(v->rng, 1e9 / v->cfg.noise_rate_per_s);
     v->next_noise += (sim_time_t)llround(gap) + 1;
@@ -110,7 +110,7 @@ static void draw_next_noise(virt *v)
 
 /* Interruptions that begin in [now, now + work) stall the burst: it grows
  * by their durations (and so may catch more). Earlier ones are skipped. */
-static sim_time_t noise_stall(virt *v, sim_time_t work)
+static sim_time_t noise_stall(virt_layer *v, sim_time_t work)
 {
     if (v->cfg.noise_rate_per_s <= 0 || !v->rng)
         return 0;
@@ -126,7 +126,7 @@ static sim_time_t noise_stall(virt *v, sim_time_t work)
 
 static void virt_submit(exec *e, exec_ctx *c, gpu_job *j)
 {
-    virt *v = (virt *)e;
+    virt_layer *v = (virt_layer *)e;
     sim_time_t c2, m2, w0 = j->work;
     sim_time_t w = virt_inflate(&v->cfg, j->work, j->compute_ns, j->mem_ns, j->kernels,
                                 j->copies, &c2, &m2);
@@ -145,11 +145,11 @@ static void virt_submit(exec *e, exec_ctx *c, gpu_job *j)
     exec_submit_alone(v->inner, j, acct, tag);
 }
 
-static void virt_account(exec *e) { exec_account(((virt *)e)->inner); }
+static void virt_account(exec *e) { exec_account(((virt_layer *)e)->inner); }
 
 static void virt_free(exec *e)
 {
-    virt *v = (virt *)e;
+    virt_layer *v = (virt_layer *)e;
     if (v->rng)
         gsl_rng_free(v->rng);
     exec_base_free(e);
@@ -158,9 +158,9 @@ static void virt_free(exec *e)
 
 static const exec_type VIRT_TYPE = { "virt", virt_submit, virt_account, virt_free };
 
-virt *virt_alloc(sim *s, int id, exec *inner, const virt_cfg *cfg, gsl_rng *rng)
+virt_layer *virt_alloc(sim *s, int id, exec *inner, const virt_cfg *cfg, gsl_rng *rng)
 {
-    virt *v = calloc(1, sizeof *v);
+    virt_layer *v = calloc(1, sizeof *v);
     if (!v) {
         if (rng)
             gsl_rng_free(rng);

@@ -48,14 +48,14 @@ const char *virt_mode_name(virt_mode m);
 /* virt_is_identity: no mechanism adds anything. */
 int virt_is_identity(const virt_cfg *c);
 
-typedef struct virt virt;
+typedef struct virt_layer virt_layer;
 
 /* virt_alloc: a virtualization layer over inner (not owned) with a copy of
  * cfg, drawing noise from rng (owned, freed with the layer; may be NULL when
  * there is no noise). Free with exec_free(virt_base(v)). NULL when out of
  * memory (rng is then freed). */
-virt *virt_alloc(sim *s, int id, exec *inner, const virt_cfg *cfg, gsl_rng *rng);
-exec *virt_base(virt *v);
+virt_layer *virt_alloc(sim *s, int id, exec *inner, const virt_cfg *cfg, gsl_rng *rng);
+exec *virt_base(virt_layer *v);
 
 /* virt_inflate: the work of a job of work w (compute c, memory m, kernels k,
  * copies n) after the factors and per-launch and per-copy costs, without

@@ -162,13 +162,7 @@ static void *synth_alloc(const void *params, tenant *t)
     if (st->p->fixed_burst) {
         gpu_burst b = { st->p->flops, st->p->bytes, st->p->kernels, (gpu_prec)st->p->prec };
         st->burst_ns = gpu_burst_ns(&t->rate, &b);
-        gpu_burst c = b, m = b;
-        c.bytes = 0;
-        c.kernels = 0;
-        m.flops = 0;
-        m.kernels = 0;
-        st->compute_ns = b.flops > 0 ? gpu_burst_ns(&t->rate, &c) : 0;
-        st->mem_ns = b.bytes > 0 ? gpu_burst_ns(&t->rate, &m) : 0;
+        gpu_burst_split(&t->rate, &b, &st->compute_ns, &st->mem_ns);
     }
     return st;
 }

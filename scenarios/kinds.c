@@ -1,13 +1,23 @@
 /* kinds.c -- the workload and arrival kinds a scenario may name. */
 #include "scenarios/scenario.h"
+#include "models/diffusion.h"
+#include "models/llm.h"
+#include "models/training.h"
 
 const scn_workload_kind scn_workload_kinds[] = {
     { "synthetic", &wl_synthetic, scn_parse_synthetic },
+    { "llm", &wl_llm, scn_parse_llm },
+    { "diffusion", &wl_diffusion, scn_parse_diffusion },
+    { "training", &wl_training, scn_parse_training },
     { NULL, NULL, NULL },
 };
 
 const scn_arrival_kind scn_arrival_kinds[] = {
     { "poisson", &arr_poisson, scn_parse_poisson },
     { "closed", &arr_closed, scn_parse_closed },
+    { "gamma", &arr_gamma, scn_parse_gamma },
+    { "onoff", &arr_onoff, scn_parse_onoff },
+    { "diurnal", &arr_diurnal, scn_parse_diurnal },
+    { "trace", &arr_trace, scn_parse_trace },
     { NULL, NULL, NULL },
 };

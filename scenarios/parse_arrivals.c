@@ -2,6 +2,10 @@
 #include "scenarios/scenario.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "scenarios/trace.h"
 
 int scn_parse_poisson(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params)
 {
@@ -32,6 +36,130 @@ int scn_parse_closed(jv *v, scn *sc, const cJSON *obj, const char *path, const v
     jv_enum(v, obj, path, "think_dist", 0, 0, dists, &dist);
     p->users = (int)users;
     p->think_dist = (arr_think_dist)dist;
+    *params = p;
+    return v->failed ? -1 : 0;
+}
+
+int scn_parse_gamma(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params)
+{
+    static const char *const keys[] = { "type", "rate_per_s", "cv", NULL };
+    const jv_range rate = { 0, 1e9, 1, 0, "requests per second" };
+    const jv_range cv = { 0, 100, 1, 0, NULL };
+    arr_gamma_params *p = scn_own(sc, v, sizeof *p);
+    if (!p)
+        return -1;
+    jv_keys(v, obj, path, keys);
+    jv_number(v, obj, path, "rate_per_s", 1, 0, rate, &p->rate_per_s);
+    jv_number(v, obj, path, "cv", 1, 1, cv, &p->cv);
+    *params = p;
+    return v->failed ? -1 : 0;
+}
+
+int scn_parse_onoff(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params)
+{
+    static const char *const keys[] = { "type", "rate_on_per_s", "rate_off_per_s", "on_s", "off_s", NULL };
+    const jv_range rate = { 0, 1e9, 0, 0, "requests per second" };
+    const jv_range period = { 0, 1e7, 1, 0, "seconds" };
+    char p2[512];
+    arr_onoff_params *p = scn_own(sc, v, sizeof *p);
+    if (!p)
+        return -1;
+    jv_keys(v, obj, path, keys);
+    jv_number(v, obj, path, "rate_on_per_s", 1, 0, rate, &p->rate_on_per_s);
+    jv_number(v, obj, path, "rate_off_per_s", 0, 0, rate, &p->rate_off_per_s);
+    jv_number(v, obj, path, "on_s", 1, 0, period, &p->on_s);
+    jv_number(v, obj, path, "off_s", 1, 0, period, &p->off_s);
+    if (!v->failed && p->rate_on_per_s <= 0 && p->rate_off_per_s <= 0)
+        return jv_fail(v, jv_join(p2, sizeof p2, path, "rate_on_per_s"),
+                       "value 0 with rate_off_per_s 0 gives no arrivals; allowed: a rate > 0 in one state");
+    *params = p;
+    return v->failed ? -1 : 0;
+}
+
+int scn_parse_diurnal(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params)
+{
+    static const char *const keys[] = { "type", "rates_per_s", "period_s", "offset_s", NULL };
+    const jv_range period = { 0, 1e8, 1, 0, "seconds" };
+    const jv_range offset = { 0, 1e8, 0, 0, "seconds" };
+    char p2[512], d[64];
+    arr_diurnal_params *p = scn_own(sc, v, sizeof *p);
+    if (!p)
+        return -1;
+    jv_keys(v, obj, path, keys);
+    const cJSON *rates = jv_array(v, obj, path, "rates_per_s", 1);
+    jv_number(v, obj, path, "period_s", 0, 86400, period, &p->period_s);
+    jv_number(v, obj, path, "offset_s", 0, 0, offset, &p->offset_s);
+    if (v->failed)
+        return -1;
+    jv_join(p2, sizeof p2, path, "rates_per_s");
+    int n = cJSON_GetArraySize(rates);
+    if (n < 1 || n > ARR_DIURNAL_MAX)
+        return jv_fail(v, p2, "has %d entries; allowed: 1 to %d rates (requests per second)", n, ARR_DIURNAL_MAX);
+    double top = 0;
+    for (int i = 0; i < n; i++) {
+        const cJSON *x = cJSON_GetArrayItem(rates, i);
+        if (!cJSON_IsNumber(x) || !(x->valuedouble >= 0) || x->valuedouble > 1e9) {
+            char pi[600];
+            return jv_fail(v, jv_index(pi, sizeof pi, p2, i), "value %s is not allowed; allowed: a number in [0, 1e9] requests per second",
+                           jv_describe(x, d, sizeof d));
+        }
+        p->rates_per_s[i] = x->valuedouble;
+        top = x->valuedouble > top ? x->valuedouble : top;
+    }
+    if (top <= 0)
+        return jv_fail(v, p2, "all rates are 0; allowed: at least one rate > 0");
+    p->n = n;
+    p->offset_s = fmod(p->offset_s, p->period_s);
+    *params = p;
+    return 0;
+}
+
+/* The trace path: absolute, or relative to the scenario file's folder. */
+static void resolve(const char *scenario, const char *file, char *out, size_t len)
+{
+    const char *slash = strrchr(scenario, '/');
+    if (file[0] == '/' || !slash)
+        snprintf(out, len, "%s", file);
+    else
+        snprintf(out, len, "%.*s/%s", (int)(slash - scenario), scenario, file);
+}
+
+int scn_parse_trace(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params)
+{
+    static const char *const keys[] = { "type", "file", "format", "time_scale", "rate_scale",
+                                        "start_s", NULL };
+    static const char *const formats[] = { "azure", "generic", "diffusion", NULL };
+    const jv_range scale = { 0, 1e6, 1, 0, NULL };
+    const jv_range start = { 0, 1e9, 0, 0, "seconds" };
+    const char *file = NULL;
+    int format = 0;
+    trace_opts o;
+    char full[4096], msg[1024], p2[512];
+    arr_trace_params *p = scn_own(sc, v, sizeof *p), tmp;
+    if (!p)
+        return -1;
+    jv_keys(v, obj, path, keys);
+    jv_string(v, obj, path, "file", 1, NULL, &file);
+    jv_enum(v, obj, path, "format", 0, 0, formats, &format);
+    jv_number(v, obj, path, "time_scale", 0, 1, scale, &o.time_scale);
+    jv_number(v, obj, path, "rate_scale", 0, 1, scale, &o.rate_scale);
+    jv_number(v, obj, path, "start_s", 0, 0, start, &o.start_s);
+    if (v->failed)
+        return -1;
+    o.format = (trace_format)format;
+    resolve(sc->file, file, full, sizeof full);
+    if (trace_load(full, &o, &tmp, msg, sizeof msg) < 0)
+        return jv_fail(v, jv_join(p2, sizeof p2, path, "file"), "%s", msg);
+    p->n = tmp.n;
+    p->nsize = tmp.nsize;
+    p->t_ns = scn_own(sc, v, tmp.n * sizeof *p->t_ns);
+    p->sizes = scn_own(sc, v, tmp.n * (size_t)(tmp.nsize ? tmp.nsize : 1) * sizeof *p->sizes);
+    if (p->t_ns && p->sizes) {
+        memcpy(p->t_ns, tmp.t_ns, tmp.n * sizeof *p->t_ns);
+        memcpy(p->sizes, tmp.sizes, tmp.n * (size_t)tmp.nsize * sizeof *p->sizes);
+    }
+    free(tmp.t_ns);
+    free(tmp.sizes);
     *params = p;
     return v->failed ? -1 : 0;
 }

@@ -1,10 +1,12 @@
 #include "scenarios/scenario.h"
+#include "scenarios/netcfg.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "scenarios/price.h"
 
 #define MAX_FILE_BYTES (64L << 20)
 
@@ -332,7 +334,7 @@ static int build(jv *v, scn *sc)
 {
     static const char *const keys[] = { "name", "description", "seed", "duration_s", "warmup_s",
                                         "drain_s", "replications", "hardware", "virtualization",
-                                        "sharing", "tenants", NULL };
+                                        "sharing", "tenants", "network", "cost", NULL };
     const cJSON *r = sc->root;
     double duration = 60, warmup = 0, drain = -1;
     long seed = 1, reps = 5;
@@ -350,6 +352,8 @@ static int build(jv *v, scn *sc)
     const cJSON *vz = jv_object(v, r, "", "virtualization", 0);
     const cJSON *sh = jv_object(v, r, "", "sharing", 0);
     const cJSON *tn = jv_array(v, r, "", "tenants", 1);
+    const cJSON *nw = jv_object(v, r, "", "network", 0);
+    price_validate(v, r);
     if (v->failed)
         return -1;
     sc->cfg.seed = (uint64_t)seed;
@@ -358,6 +362,7 @@ static int build(jv *v, scn *sc)
     sc->cfg.warmup = ns_of(warmup, 1e9);
     sc->cfg.drain = drain < 0 ? sc->cfg.duration : ns_of(drain, 1e9);
     if (parse_hardware(v, sc, hw) < 0 || parse_virtualization(v, sc, vz) < 0 ||
+        netcfg_parse(v, sc, nw, &sc->net) < 0 ||
         parse_sharing(v, sc, sh) < 0 || parse_tenants(v, sc, tn) < 0)
         return -1;
     return check_whole(v, sc);

@@ -19,6 +19,7 @@ typedef struct scn {
     const char *virt_mode;       /* virtualization.mode */
     const char *sharing_mode;    /* sharing.mode as written */
     int         nodes, gpus_per_node;
+    const struct netcfg *net;    /* "network" (scenarios/netcfg.h); NULL without one */
     model_cfg   cfg;
     void      **owned;
     size_t      nowned, capowned;
@@ -64,6 +65,13 @@ extern const scn_arrival_kind  scn_arrival_kinds[];
 int scn_parse_synthetic(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 int scn_parse_poisson(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 int scn_parse_closed(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_parse_gamma(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_parse_onoff(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_parse_diurnal(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_parse_trace(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_parse_diffusion(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 
 /* --- sharing and virtualization (scenarios/parse_sharing.c) --- */
 

@@ -1,77 +1,211 @@
-/* evq.c -- 4-ary heap; a wider node halves the depth of a binary heap and
- * keeps the four children of a node in one or two cache lines. */
+/* evq.c -- calendar queue (see evq.h for the invariants). */
 #include "sim/evq.h"
 
 #include <stdlib.h>
+#include <string.h>
 
-#define ARITY 4
+#define MIN_BUCKETS   16
+#define SAMPLE        25     /* events sampled to estimate the width (Brown) */
+#define SLOW_STEPS    6      /* mean steps per op that triggers a re-estimate */
+#define WINDOW        4096   /* ops over which that mean is taken */
 
-static inline int entry_less(const sim_evq_entry *a, const sim_evq_entry *b)
+static inline int key_less(const sim_event *a, const sim_event *b)
 {
     return a->time < b->time || (a->time == b->time && a->seq < b->seq);
 }
 
-static inline void place(sim_evq *q, size_t i, sim_evq_entry e)
+static inline size_t bucket_of(const sim_evq *q, sim_time_t t)
 {
-    q->heap[i] = e;
-    e.ev->slot = i + 1;
+    return (size_t)(t >> q->shift) & (q->nb - 1);
 }
 
-static void sift_up(sim_evq *q, size_t i, sim_evq_entry e)
+static inline sim_time_t day_end(const sim_evq *q, sim_time_t t)
 {
-    while (i > 0) {
-        size_t parent = (i - 1) / ARITY;
-        if (!entry_less(&e, &q->heap[parent]))
-            break;
-        place(q, i, q->heap[parent]);
-        i = parent;
+    return ((t >> q->shift) + 1) << q->shift;
+}
+
+static void link_sorted(sim_evq *q, sim_event *ev)
+{
+    sim_evq_bucket *b = &q->bucket[bucket_of(q, ev->time)];
+    ev->next = NULL;
+    if (!b->tail) {
+        b->head = b->tail = ev;
+        q->work++;
+        return;
     }
-    place(q, i, e);
-}
-
-static void sift_down(sim_evq *q, size_t i, sim_evq_entry e)
-{
-    for (;;) {
-        size_t first = i * ARITY + 1;
-        if (first >= q->n)
-            break;
-        size_t last = first + ARITY < q->n ? first + ARITY : q->n;
-        size_t best = first;
-        for (size_t c = first + 1; c < last; c++)
-            if (entry_less(&q->heap[c], &q->heap[best]))
-                best = c;
-        if (!entry_less(&q->heap[best], &e))
-            break;
-        place(q, i, q->heap[best]);
-        i = best;
+    if (!key_less(ev, b->tail)) {
+        b->tail->next = ev;
+        b->tail = ev;
+        q->work++;
+        return;
     }
-    place(q, i, e);
+    sim_event **pp = &b->head;
+    uint64_t steps = 1;
+    while (!key_less(ev, *pp)) {
+        pp = &(*pp)->next;
+        steps++;
+    }
+    ev->next = *pp;
+    *pp = ev;
+    q->work += steps;
 }
 
-void sim_evq_init(sim_evq *q)
+/* Unlink the head of bucket b. */
+static sim_event *unlink_head(sim_evq_bucket *b)
 {
-    q->heap = NULL;
-    q->n = q->cap = 0;
+    sim_event *e = b->head;
+    b->head = e->next;
+    if (!b->head)
+        b->tail = NULL;
+    e->next = NULL;
+    return e;
+}
+
+/* The least event by a scan of every head: used when a whole year of
+ * buckets holds nothing due (sparse or far-future events). */
+static sim_evq_bucket *least_head(sim_evq *q)
+{
+    sim_evq_bucket *best = NULL;
+    for (size_t i = 0; i < q->nb; i++)
+        if (q->bucket[i].head && (!best || key_less(q->bucket[i].head, best->head)))
+            best = &q->bucket[i];
+    return best;
+}
+
+/* The bucket whose head is the least event; positions cur/cur_top on it. */
+static sim_evq_bucket *find_least(sim_evq *q)
+{
+    size_t i = q->cur;
+    sim_time_t top = q->cur_top;
+    for (size_t scanned = 0; scanned < q->nb; scanned++) {
+        sim_event *e = q->bucket[i].head;
+        if (e && e->time < top) {
+            q->cur = i;
+            q->cur_top = top;
+            q->work += scanned + 1;
+            return &q->bucket[i];
+        }
+        i = (i + 1) & (q->nb - 1);
+        top += q->width;
+    }
+    sim_evq_bucket *best = least_head(q);
+    q->work += q->nb;
+    if (best) {
+        q->cur = bucket_of(q, best->head->time);
+        q->cur_top = day_end(q, best->head->time);
+    }
+    return best;
+}
+
+/* Width from the earliest events: Brown's rule, three times their mean
+ * spacing, the mean taken again without gaps over twice the first mean. */
+static sim_time_t estimate_width(sim_evq *q)
+{
+    sim_event *taken[SAMPLE];
+    size_t k = 0;
+    size_t cur = q->cur;
+    sim_time_t top = q->cur_top;
+    while (k < SAMPLE && q->n > 0) {
+        taken[k++] = unlink_head(find_least(q));
+        q->n--;
+    }
+    for (size_t j = 0; j < k; j++) {
+        link_sorted(q, taken[j]);
+        q->n++;
+    }
+    q->cur = cur;
+    q->cur_top = top;
+    if (k < 2)
+        return q->width;
+    double mean = (double)(taken[k - 1]->time - taken[0]->time) / (double)(k - 1);
+    double sum = 0;
+    size_t m = 0;
+    for (size_t j = 1; j < k; j++) {
+        double gap = (double)(taken[j]->time - taken[j - 1]->time);
+        if (gap <= 2 * mean) {
+            sum += gap;
+            m++;
+        }
+    }
+    double w = m && sum > 0 ? 3 * sum / (double)m : 3 * mean;
+    return w >= 1 ? (sim_time_t)w : 1;
+}
+
+/* The power of two nearest to w (in log scale), as a shift. */
+static int shift_for(sim_time_t w)
+{
+    int k = 0;
+    while (k < 62 && (INT64_C(1) << (k + 1)) <= w)
+        k++;
+    /* w in [2^k, 2^(k+1)): round up when w > 2^k sqrt 2 */
+    if (k < 62 && (double)w > 1.41421356 * (double)(INT64_C(1) << k))
+        k++;
+    return k;
+}
+
+/* Rebuild with nb buckets of a fresh width. On allocation failure the
+ * queue keeps its current shape. */
+static void resize(sim_evq *q, size_t nb)
+{
+    int shift = shift_for(estimate_width(q));
+    sim_evq_bucket *fresh = calloc(nb, sizeof *fresh);
+    if (!fresh)
+        return;
+    sim_evq_bucket *old = q->bucket;
+    size_t old_nb = q->nb;
+    sim_time_t now = q->cur_top - q->width;
+    q->bucket = fresh;
+    q->nb = nb;
+    q->shift = shift;
+    q->width = INT64_C(1) << shift;
+    for (size_t i = 0; i < old_nb; i++)
+        for (sim_event *e = old[i].head, *next; e; e = next) {
+            next = e->next;
+            link_sorted(q, e);
+        }
+    free(old);
+    if (now < 0)
+        now = 0;
+    q->cur = bucket_of(q, now);
+    q->cur_top = day_end(q, now);
+    q->work = q->ops = 0;
+}
+
+static void after_op(sim_evq *q)
+{
+    if (++q->ops < WINDOW)
+        return;
+    if (q->work > SLOW_STEPS * q->ops)
+        resize(q, q->nb);
+    q->work = q->ops = 0;
+}
+
+int sim_evq_init(sim_evq *q)
+{
+    memset(q, 0, sizeof *q);
+    q->bucket = calloc(MIN_BUCKETS, sizeof *q->bucket);
+    q->nb = MIN_BUCKETS;
+    q->shift = 10;
+    q->width = INT64_C(1) << q->shift;
+    q->cur_top = q->width;
+    return q->bucket ? 0 : -1;
 }
 
 void sim_evq_free(sim_evq *q)
 {
-    free(q->heap);
-    sim_evq_init(q);
+    free(q->bucket);
+    memset(q, 0, sizeof *q);
 }
 
 int sim_evq_push(sim_evq *q, sim_event *ev)
 {
-    if (q->n == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 256;
-        sim_evq_entry *h = realloc(q->heap, cap * sizeof *h);
-        if (!h)
-            return -1;
-        q->heap = h;
-        q->cap = cap;
-    }
-    sim_evq_entry e = { ev->time, ev->seq, ev };
-    sift_up(q, q->n++, e);
+    link_sorted(q, ev);
+    ev->queued = 1;
+    q->n++;
+    if (q->n > 2 * q->nb)
+        resize(q, 2 * q->nb);
+    else
+        after_op(q);
     return 0;
 }
 
@@ -79,24 +213,38 @@ sim_event *sim_evq_pop(sim_evq *q)
 {
     if (q->n == 0)
         return NULL;
-    sim_event *top = q->heap[0].ev;
-    top->slot = 0;
-    if (--q->n > 0)
-        sift_down(q, 0, q->heap[q->n]);
-    return top;
+    sim_event *e = unlink_head(find_least(q));
+    e->queued = 0;
+    q->n--;
+    if (q->nb > MIN_BUCKETS && q->n < q->nb / 2)
+        resize(q, q->nb / 2);
+    else
+        after_op(q);
+    return e;
+}
+
+sim_event *sim_evq_peek(sim_evq *q)
+{
+    if (q->n == 0)
+        return NULL;
+    return find_least(q)->head;
 }
 
 void sim_evq_remove(sim_evq *q, sim_event *ev)
 {
-    if (ev->slot == 0)
+    if (!ev->queued)
         return;
-    size_t i = ev->slot - 1;
-    ev->slot = 0;
-    if (i == --q->n)
-        return;
-    sim_evq_entry moved = q->heap[q->n];
-    if (i > 0 && entry_less(&moved, &q->heap[(i - 1) / ARITY]))
-        sift_up(q, i, moved);
+    sim_evq_bucket *b = &q->bucket[bucket_of(q, ev->time)];
+    sim_event *prev = NULL;
+    for (sim_event *e = b->head; e != ev; e = e->next)
+        prev = e;
+    if (prev)
+        prev->next = ev->next;
     else
-        sift_down(q, i, moved);
+        b->head = ev->next;
+    if (b->tail == ev)
+        b->tail = prev;
+    ev->next = NULL;
+    ev->queued = 0;
+    q->n--;
 }

@@ -1,6 +1,7 @@
 #include "sim/sim.h"
 
 #include <assert.h>
+#include <stdlib.h>
 
 void sim_init(sim *s)
 {
@@ -8,7 +9,8 @@ void sim_init(sim *s)
     s->next_seq = 0;
     s->events = 0;
     s->stopping = 0;
-    sim_evq_init(&s->q);
+    if (sim_evq_init(&s->q) < 0)
+        abort();
 }
 
 void sim_free(sim *s)
@@ -18,7 +20,7 @@ void sim_free(sim *s)
 
 int sim_at(sim *s, sim_event *ev, sim_time_t t)
 {
-    assert(ev->slot == 0 && t >= s->now);
+    assert(!ev->queued && t >= s->now);
     ev->time = t;
     ev->seq = s->next_seq++;
     return sim_evq_push(&s->q, ev);
@@ -33,7 +35,8 @@ uint64_t sim_run(sim *s, sim_time_t until)
 {
     uint64_t fired = 0;
     s->stopping = 0;
-    while (!s->stopping && s->q.n > 0 && s->q.heap[0].time <= until) {
+    sim_event *next;
+    while (!s->stopping && (next = sim_evq_peek(&s->q)) != NULL && next->time <= until) {
         sim_event *ev = sim_evq_pop(&s->q);
         s->now = ev->time;
         fired++;

@@ -26,7 +26,8 @@ typedef struct sim {
 } sim;
 
 /* sim_init / sim_free: an empty engine at time 0 / release its queue. Owned
- * events are not touched by sim_free. */
+ * events are not touched by sim_free. sim_init aborts when it cannot get the
+ * queue's first few hundred bytes. */
 void sim_init(sim *s);
 void sim_free(sim *s);
 
@@ -43,14 +44,14 @@ static inline int sim_after(sim *s, sim_event *ev, sim_time_t dt)
 /* sim_cancel: unschedule ev if it is pending; harmless otherwise. */
 void sim_cancel(sim *s, sim_event *ev);
 
-static inline int sim_pending(const sim_event *ev) { return ev->slot != 0; }
+static inline int sim_pending(const sim_event *ev) { return ev->queued; }
 
 /* sim_event_set: bind a callback and context to an owned event. */
 static inline void sim_event_set(sim_event *ev, sim_event_fn fn, void *ctx)
 {
     ev->fn = fn;
     ev->ctx = ctx;
-    ev->slot = 0;
+    ev->queued = 0;
     ev->time = 0;
     ev->seq = 0;
 }

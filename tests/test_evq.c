@@ -17,6 +17,7 @@ static void events_pop_in_time_then_sequence_order(void)
     sim_evq q;
     sim_evq_init(&q);
     enum { N = 5000 };
+    /* keys pushed before any pop: all at or above the last key popped */
     sim_event *ev = calloc(N, sizeof *ev);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     for (int i = 0; i < N; i++) {
@@ -30,7 +31,7 @@ static void events_pop_in_time_then_sequence_order(void)
         sim_event *e = sim_evq_pop(&q);
         CU_ASSERT_PTR_NOT_NULL_FATAL(e);
         CU_ASSERT(e->time > last_t || (e->time == last_t && e->seq > last_seq));
-        CU_ASSERT_EQUAL(e->slot, 0);
+        CU_ASSERT_EQUAL(e->queued, 0);
         last_t = e->time;
         last_seq = e->seq;
     }
@@ -40,7 +41,7 @@ static void events_pop_in_time_then_sequence_order(void)
     sim_evq_free(&q);
 }
 
-static void removing_any_event_keeps_the_heap_ordered(void)
+static void removing_any_event_keeps_the_queue_ordered(void)
 {
     sim_evq q;
     sim_evq_init(&q);
@@ -67,6 +68,58 @@ static void removing_any_event_keeps_the_heap_ordered(void)
     gsl_rng_free(r);
     free(ev);
     sim_evq_free(&q);
+}
+
+/* A hold model mixing many equal times, dense clusters and rare jumps far
+ * ahead, with cancellations: the engine must fire events in exact (time,
+ * seq) order throughout while the calendar resizes and re-estimates. */
+typedef struct {
+    gsl_rng    *r;
+    sim_time_t  last_t;
+    uint64_t    last_seq, fired, bad;
+    sim_event  *ev;
+    size_t      n;
+} stress;
+
+static void stress_fire(sim *s, sim_event *e)
+{
+    stress *st = e->ctx;
+    if (e->time < st->last_t || (e->time == st->last_t && e->seq < st->last_seq))
+        st->bad++;
+    st->last_t = e->time;
+    st->last_seq = e->seq;
+    st->fired++;
+    unsigned long u = gsl_rng_uniform_int(st->r, 100);
+    sim_time_t dt = u < 30 ? 0 : u < 90 ? (sim_time_t)gsl_rng_uniform_int(st->r, 1000)
+                  : u < 99 ? (sim_time_t)gsl_rng_uniform_int(st->r, 1000000)
+                  : (sim_time_t)gsl_rng_uniform_int(st->r, 1000000000) * 1000;
+    if (st->fired < 400000)
+        sim_after(s, e, dt);
+    sim_event *victim = &st->ev[gsl_rng_uniform_int(st->r, st->n)];
+    if (u % 7 == 0 && sim_pending(victim)) {
+        sim_cancel(s, victim);
+        if (st->fired < 400000)
+            sim_after(s, victim, (sim_time_t)gsl_rng_uniform_int(st->r, 5000));
+    }
+}
+
+static void calendar_keeps_exact_order_under_mixed_spacing_and_cancels(void)
+{
+    sim s;
+    sim_init(&s);
+    stress st = { gsl_rng_alloc(gsl_rng_mt19937), -1, 0, 0, 0, NULL, 3000 };
+    st.ev = calloc(st.n, sizeof *st.ev);
+    for (size_t i = 0; i < st.n; i++) {
+        sim_event_set(&st.ev[i], stress_fire, &st);
+        sim_at(&s, &st.ev[i], (sim_time_t)(i % 17));
+    }
+    sim_run(&s, SIM_TIME_MAX);
+    CU_ASSERT_EQUAL(st.bad, 0);
+    CU_ASSERT(st.fired >= 400000);
+    CU_ASSERT_EQUAL(sim_evq_size(&s.q), 0);
+    free(st.ev);
+    gsl_rng_free(st.r);
+    sim_free(&s);
 }
 
 static void simultaneous_events_fire_in_scheduling_order(void)
@@ -110,8 +163,9 @@ TU_SUITE_FN(evq)
 {
     static const tu_test tests[] = {
         TU_TEST(events_pop_in_time_then_sequence_order),
-        TU_TEST(removing_any_event_keeps_the_heap_ordered),
+        TU_TEST(removing_any_event_keeps_the_queue_ordered),
         TU_TEST(simultaneous_events_fire_in_scheduling_order),
+        TU_TEST(calendar_keeps_exact_order_under_mixed_spacing_and_cancels),
         TU_TEST(cancelled_event_never_fires),
     };
     TU_SUITE("evq", tests);

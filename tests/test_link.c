@@ -38,7 +38,7 @@ static void concurrent_transfers_share_the_link_equally(void)
 {
     sim s;
     sim_init(&s);
-    link *l = link_alloc(&s, 0);
+    link_exec *l = link_alloc(&s, 0);
     exec *e = link_base(l);
     sender a, b;
     sender_init(&a, e, 10 * MS, 1 * MS);
@@ -64,7 +64,7 @@ static void a_lone_transfer_takes_its_alone_time(void)
 {
     sim s;
     sim_init(&s);
-    link *l = link_alloc(&s, 0);
+    link_exec *l = link_alloc(&s, 0);
     exec *e = link_base(l);
     sender a;
     sender_init(&a, e, 3 * MS, 1);

@@ -64,7 +64,7 @@ static void instances_slow_down_only_while_all_of_them_run(void)
         sim_init(&s);
         ts *a = exclusive(&s, 0), *b = exclusive(&s, 1);
         exec *m[2] = { &a->base, &b->base };
-        power *p = on ? power_alloc(m, 2, 0.5) : NULL;
+        power_mon *p = on ? power_alloc(m, 2, 0.5) : NULL;
         one x, y;
         one_init(&x, &a->base, 10 * MS);
         one_init(&y, &b->base, 4 * MS);

@@ -1,0 +1,466 @@
+/* nccltests.c -- reading and writing nccl-tests output, and the correction
+ * fit (nccltests.h).
+ *
+ * Invariants: a parsed log holds only rows that passed every check; the
+ * writer's output parses back to the same numbers at the printed
+ * precision; the fit uses GSL (gsl_fit_mul) and coll_estimate only. */
+#include "calibration/nccltests.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_fit.h>
+
+#define MAX_TOKENS 24
+#define MAX_HOSTS 4096
+
+static const char ROW_SHAPE[] =
+    "size count type redop [root] time algbw busbw #wrong time algbw busbw #wrong [algorithm protocol]";
+
+/* --- reading --- */
+
+typedef struct {
+    const char *file;
+    int   line;
+    char *err;
+    size_t errlen;
+    char **hosts;
+    size_t nhosts;
+} reader;
+
+static int bad_row(reader *rd, const char *text, const char *what, const char *tok)
+{
+    char shown[80];
+    snprintf(shown, sizeof shown, "%.*s", (int)strcspn(text, "\r\n"), text);
+    snprintf(rd->err, rd->errlen, "%s: line %d: \"%s\" is not an nccl-tests result row: %s \"%s\"; "
+             "allowed: %s", rd->file, rd->line, shown, what, tok, ROW_SHAPE);
+    return -1;
+}
+
+static int parse_num(const char *tok, double *out)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(tok, &end);
+    if (end == tok || *end != '\0' || errno || !isfinite(x))
+        return -1;
+    *out = x;
+    return 0;
+}
+
+static int parse_whole(const char *tok, double *out)
+{
+    return parse_num(tok, out) < 0 || *out < 0 || *out != floor(*out) ? -1 : 0;
+}
+
+static int parse_wrong(const char *tok, long *out)
+{
+    double x;
+    if (strcmp(tok, "N/A") == 0) {
+        *out = -1;
+        return 0;
+    }
+    if (parse_whole(tok, &x) < 0)
+        return -1;
+    *out = (long)x;
+    return 0;
+}
+
+static int is_word(const char *tok)
+{
+    double x;
+    return isalpha((unsigned char)tok[0]) && parse_num(tok, &x) < 0;
+}
+
+/* The three columns time algbw busbw #wrong of one placement. */
+static int parse_placement(reader *rd, const char *text, char **tok, nccltests_row *r, int k)
+{
+    static const char *const what[2][4] = {
+        { "out-of-place time", "out-of-place algbw", "out-of-place busbw", "out-of-place #wrong" },
+        { "in-place time", "in-place algbw", "in-place busbw", "in-place #wrong" },
+    };
+    if (parse_num(tok[0], &r->time_us[k]) < 0 || r->time_us[k] < 0)
+        return bad_row(rd, text, what[k][0], tok[0]);
+    if (parse_num(tok[1], &r->algbw[k]) < 0 || r->algbw[k] < 0)
+        return bad_row(rd, text, what[k][1], tok[1]);
+    if (parse_num(tok[2], &r->busbw[k]) < 0 || r->busbw[k] < 0)
+        return bad_row(rd, text, what[k][2], tok[2]);
+    if (parse_wrong(tok[3], &r->wrong[k]) < 0)
+        return bad_row(rd, text, what[k][3], tok[3]);
+    return 0;
+}
+
+static int parse_row(reader *rd, char *text, nccltests_row *r)
+{
+    char copy[1024], *tok[MAX_TOKENS], *save = NULL;
+    int n = 0;
+    if (strlen(text) >= sizeof copy)
+        return bad_row(rd, text, "a line longer than 1023 characters, starting", "");
+    snprintf(copy, sizeof copy, "%s", text);
+    for (char *t = strtok_r(copy, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
+        if (n == MAX_TOKENS)
+            return bad_row(rd, text, "too many columns at", t);
+        tok[n++] = t;
+    }
+    int has_root = n == 13 || n == 15, extras = n == 14 || n == 15;
+    if (n < 12 || n > 15)
+        return bad_row(rd, text, "wrong number of columns near", tok[n - 1]);
+    memset(r, 0, sizeof *r);
+    r->line = rd->line;
+    r->root = -1;
+    if (parse_whole(tok[0], &r->size) < 0)
+        return bad_row(rd, text, "size", tok[0]);
+    if (parse_whole(tok[1], &r->count) < 0)
+        return bad_row(rd, text, "count", tok[1]);
+    if (!is_word(tok[2]))
+        return bad_row(rd, text, "type", tok[2]);
+    if (!is_word(tok[3]))
+        return bad_row(rd, text, "redop", tok[3]);
+    snprintf(r->type, sizeof r->type, "%s", tok[2]);
+    snprintf(r->redop, sizeof r->redop, "%s", tok[3]);
+    int at = 4;
+    if (has_root) {
+        double root;
+        if (parse_num(tok[4], &root) < 0 || root != floor(root) || root < -1)
+            return bad_row(rd, text, "root", tok[4]);
+        r->root = (int)root;
+        at = 5;
+    }
+    if (parse_placement(rd, text, tok + at, r, 0) < 0 || parse_placement(rd, text, tok + at + 4, r, 1) < 0)
+        return -1;
+    if (extras) {
+        if (!is_word(tok[at + 8]) || !is_word(tok[at + 9]))
+            return bad_row(rd, text, "algorithm and protocol", tok[at + 8]);
+        snprintf(r->algo, sizeof r->algo, "%s", tok[at + 8]);
+        snprintf(r->proto, sizeof r->proto, "%s", tok[at + 9]);
+    }
+    return 0;
+}
+
+static int note_host(reader *rd, const char *host)
+{
+    for (size_t i = 0; i < rd->nhosts; i++)
+        if (strcmp(rd->hosts[i], host) == 0)
+            return 0;
+    if (rd->nhosts == MAX_HOSTS)
+        return 0;
+    char *h = strdup(host);
+    if (!h)
+        return -1;
+    rd->hosts[rd->nhosts++] = h;
+    return 0;
+}
+
+/* Header comments that say what ran and where. */
+static int parse_comment(reader *rd, const char *text, nccltests_log *log)
+{
+    const char *p;
+    char name[64], host[256], dev[128];
+    int rank, group, pid, d, nodes, ppn;
+    if ((p = strstr(text, "Collective test starting:")) &&
+        sscanf(p, "Collective test starting: %63s", name) == 1)
+        log->op = coll_op_parse(name);
+    else if (sscanf(text, "# Rank %d Group %d Pid %d on %255s device %d [%*[^]]] %127[^\r\n]",
+                    &rank, &group, &pid, host, &d, dev) == 6) {
+        if (log->ranks == 0)
+            snprintf(log->gpu_name, sizeof log->gpu_name, "%s", dev);
+        log->ranks++;
+        if (note_host(rd, host) < 0)
+            return -1;
+    } else if ((p = strstr(text, "slicesim platform:")) &&
+               sscanf(p, "slicesim platform: topology %31s nodes %d gpus_per_node %d virtualization %31s",
+                      log->topo, &nodes, &ppn, log->virt) == 4) {
+        log->plat_nodes = nodes;
+        log->plat_ppn = ppn;
+    }
+    return 0;
+}
+
+static int blank(const char *s)
+{
+    while (*s && isspace((unsigned char)*s))
+        s++;
+    return *s == '\0';
+}
+
+static int push_row(nccltests_log *log, const nccltests_row *r)
+{
+    if (log->n == log->cap) {
+        size_t cap = log->cap ? 2 * log->cap : 64;
+        nccltests_row *rows = realloc(log->rows, cap * sizeof *rows);
+        if (!rows)
+            return -1;
+        log->rows = rows;
+        log->cap = cap;
+    }
+    log->rows[log->n++] = *r;
+    return 0;
+}
+
+static int read_lines(FILE *f, reader *rd, nccltests_log *log)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    int rc = 0;
+    while (rc == 0 && getline(&line, &cap, f) >= 0) {
+        rd->line++;
+        const char *s = line + strspn(line, " \t");
+        nccltests_row r;
+        if (blank(s) || strstr(s, "NCCL INFO") || strstr(s, "NCCL WARN"))
+            continue;
+        if (*s == '#')
+            rc = parse_comment(rd, s, log);
+        else if ((rc = parse_row(rd, line, &r)) == 0 && push_row(log, &r) < 0)
+            rc = -1;
+        if (rc < 0 && rd->err[0] == '\0')
+            snprintf(rd->err, rd->errlen, "%s: out of memory", rd->file);
+    }
+    free(line);
+    return rc;
+}
+
+int nccltests_parse(FILE *f, const char *file, nccltests_log *log, char *err, size_t errlen)
+{
+    char *hosts[MAX_HOSTS];
+    reader rd = { file, 0, err, errlen, hosts, 0 };
+    memset(log, 0, sizeof *log);
+    log->op = -1;
+    err[0] = '\0';
+    int rc = read_lines(f, &rd, log);
+    if (rc == 0 && ferror(f)) {
+        snprintf(err, errlen, "%s: cannot read the file", file);
+        rc = -1;
+    }
+    if (rc == 0 && log->n == 0) {
+        snprintf(err, errlen, "%s: line %d: no nccl-tests result rows in the file; allowed: rows of %s",
+                 file, rd.line, ROW_SHAPE);
+        rc = -1;
+    }
+    log->nodes = (int)rd.nhosts;
+    for (size_t i = 0; i < rd.nhosts; i++)
+        free(hosts[i]);
+    if (rc < 0)
+        nccltests_free(log);
+    return rc;
+}
+
+void nccltests_free(nccltests_log *log)
+{
+    free(log->rows);
+    memset(log, 0, sizeof *log);
+    log->op = -1;
+}
+
+const char *nccltests_gpu_preset(const char *dev)
+{
+    if (strstr(dev, "H200"))
+        return "h200";
+    if (strstr(dev, "H100"))
+        return strstr(dev, "PCIe") ? "h100-pcie" : "h100-sxm";
+    if (strstr(dev, "A100"))
+        return strstr(dev, "40GB") ? "a100-sxm-40gb" : "a100-sxm-80gb";
+    if (strstr(dev, "L40S"))
+        return "l40s";
+    if (strstr(dev, "A30"))
+        return "a30";
+    return NULL;
+}
+
+/* --- writing --- */
+
+const char *nccltests_format_time(double us, char *buf, size_t len)
+{
+    if (us >= 10000.0)
+        snprintf(buf, len, "%7.0f", us);
+    else if (us >= 100.0)
+        snprintf(buf, len, "%7.1f", us);
+    else
+        snprintf(buf, len, "%7.2f", us);
+    return buf;
+}
+
+void nccltests_write_header(FILE *f, int with_algo)
+{
+    fprintf(f, "#\n#%76s%39s\n", "out-of-place", "in-place");
+    fprintf(f, "#       size         count      type   redop    root     time   algbw   busbw  #wrong"
+               "     time   algbw   busbw  #wrong%s\n", with_algo ? "   algo   proto" : "");
+    fprintf(f, "#        (B)    (elements)                               (us)  (GB/s)  (GB/s)        "
+               "     (us)  (GB/s)  (GB/s)\n");
+}
+
+static void write_placement(FILE *f, const nccltests_row *r, int k)
+{
+    char t[32], w[24];
+    if (r->wrong[k] < 0)
+        snprintf(w, sizeof w, "N/A");
+    else
+        snprintf(w, sizeof w, "%ld", r->wrong[k]);
+    fprintf(f, "  %7s  %6.2f  %6.2f  %6s", nccltests_format_time(r->time_us[k], t, sizeof t),
+            r->algbw[k], r->busbw[k], w);
+}
+
+void nccltests_write_row(FILE *f, const nccltests_row *r)
+{
+    fprintf(f, "%12.0f  %12.0f  %8s  %6s  %6d", r->size, r->count, r->type, r->redop, r->root);
+    write_placement(f, r, 0);
+    write_placement(f, r, 1);
+    if (r->algo[0])
+        fprintf(f, "  %5s  %6s", r->algo, r->proto);
+    fputc('\n', f);
+}
+
+void nccltests_model_row(nccltests_row *r, const topo *t, coll_op op, double bytes,
+                         const coll_est *est, double time_us)
+{
+    int n = topo_ranks(t);
+    int per_rank = op == COLL_ALLGATHER || op == COLL_REDUCESCATTER || op == COLL_ALLTOALL;
+    int reduces = op == COLL_ALLREDUCE || op == COLL_REDUCE || op == COLL_REDUCESCATTER;
+    memset(r, 0, sizeof *r);
+    r->size = bytes;
+    r->count = floor(bytes / 4.0 / (per_rank ? n : 1));
+    snprintf(r->type, sizeof r->type, "float");
+    snprintf(r->redop, sizeof r->redop, "%s", reduces ? "sum" : "none");
+    r->root = op == COLL_BROADCAST || op == COLL_REDUCE ? 0 : -1;
+    double algbw = bytes / (time_us * 1e3);
+    for (int k = 0; k < 2; k++) {
+        r->time_us[k] = time_us;
+        r->algbw[k] = algbw;
+        r->busbw[k] = algbw * coll_busbw_factor(op, n);
+        r->wrong[k] = -1;
+    }
+    snprintf(r->algo, sizeof r->algo, "%s", est->algo->name);
+    snprintf(r->proto, sizeof r->proto, "%s", est->proto->name);
+}
+
+/* --- fitting --- */
+
+#define LAT_SHARE 0.9    /* a row fixes the latency when >= 90% of its model time is latency */
+#define BW_SHARE  0.1    /* and the efficiency when >= 10% is transfer */
+
+/* Latency rows less their transfer time, as the efficiency fitted so far
+ * (prev) predicts it. */
+static int fit_latency(nccltests_point *pts, const coll_est *est, size_t n, const coll_corr *prev,
+                       double *scale, int *rows)
+{
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    size_t m = 0;
+    if (!x || !y) {
+        free(x);
+        free(y);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (est[i].lat_us >= LAT_SHARE * pts[i].model_us) {
+            x[m] = est[i].lat_us;
+            y[m] = pts[i].measured_us - (pts[i].model_us - est[i].lat_us) / coll_corr_eff(prev, pts[i].size);
+            m++;
+        }
+    double c1 = 1, cov = 0, sumsq = 0;
+    if (m > 0)
+        gsl_fit_mul(x, 1, y, 1, m, &c1, &cov, &sumsq);
+    *scale = m > 0 && c1 > 0 ? c1 : 1.0;
+    *rows = (int)m;
+    free(x);
+    free(y);
+    return 0;
+}
+
+static void fit_efficiency(nccltests_point *pts, const coll_est *est, size_t n, double scale,
+                           coll_corr *corr, int *rows)
+{
+    corr->n = 0;
+    for (size_t i = 0; i < n && corr->n < COLL_CORR_MAX; i++) {
+        double xfer = pts[i].model_us - est[i].lat_us;
+        double left = pts[i].measured_us - scale * est[i].lat_us;
+        pts[i].eff = NAN;
+        if (xfer < BW_SHARE * pts[i].model_us || left <= 0)
+            continue;
+        double lx = log2(pts[i].size);
+        if (corr->n > 0 && lx <= corr->log2_size[corr->n - 1])
+            continue;                               /* sizes must grow */
+        pts[i].eff = xfer / left;
+        corr->log2_size[corr->n] = lx;
+        corr->eff[corr->n] = pts[i].eff;
+        corr->n++;
+    }
+    *rows = corr->n;
+}
+
+static void fit_errors(nccltests_fit_report *rep, const topo *t, coll_op op, const coll_corr *corr)
+{
+    double sum = 0, worst = 0;
+    for (size_t i = 0; i < rep->n; i++) {
+        coll_est e;
+        coll_estimate(t, op, rep->pts[i].size, corr, &e);
+        rep->pts[i].corrected_us = e.time_us;
+        double rel = fabs(e.time_us - rep->pts[i].measured_us) / rep->pts[i].measured_us;
+        sum += rel * rel;
+        worst = rel > worst ? rel : worst;
+    }
+    rep->rms_rel_err = rep->n ? sqrt(sum / (double)rep->n) : NAN;
+    rep->max_rel_err = worst;
+}
+
+/* Latency and efficiency each need the other; alternate a few rounds from
+ * efficiency 1 (the latency rows carry little transfer, so it settles at
+ * once). Returns 0, or -1 out of memory or when a fitted value is out of
+ * range. */
+#define FIT_ROUNDS 4
+
+static int fit_alternating(nccltests_fit_report *rep, const coll_est *est, coll_corr *corr)
+{
+    coll_corr prev = { 0 };
+    prev.lat_scale = 1;
+    for (int round = 0; round < FIT_ROUNDS; round++) {
+        coll_corr next = { 0 };
+        if (fit_latency(rep->pts, est, rep->n, &prev, &next.lat_scale, &rep->lat_rows) < 0)
+            return -1;
+        fit_efficiency(rep->pts, est, rep->n, next.lat_scale, &next, &rep->bw_rows);
+        if (coll_corr_init(&next) < 0)
+            return -1;
+        prev = next;
+    }
+    *corr = prev;
+    return 0;
+}
+
+int nccltests_fit(const nccltests_log *log, const topo *t, coll_op op, int in_place,
+                  coll_corr *corr, nccltests_fit_report *rep, char *err, size_t errlen)
+{
+    memset(rep, 0, sizeof *rep);
+    memset(corr, 0, sizeof *corr);
+    corr->lat_scale = 1;
+    rep->pts = calloc(log->n ? log->n : 1, sizeof *rep->pts);
+    coll_est *est = calloc(log->n ? log->n : 1, sizeof *est);
+    if (!rep->pts || !est) {
+        free(est);
+        free(rep->pts);
+        rep->pts = NULL;
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    double factor = coll_busbw_factor(op, topo_ranks(t));
+    for (size_t i = 0; i < log->n; i++) {
+        const nccltests_row *r = &log->rows[i];
+        double tm = r->time_us[in_place ? 1 : 0];
+        if (r->size <= 0 || tm <= 0 || coll_estimate(t, op, r->size, NULL, &est[rep->n]) < 0)
+            continue;
+        nccltests_point *p = &rep->pts[rep->n++];
+        p->size = r->size;
+        p->measured_us = tm;
+        p->model_us = est[rep->n - 1].time_us;
+        p->measured_busbw = r->size / (tm * 1e3) * factor;
+        p->model_busbw = r->size / (p->model_us * 1e3) * factor;
+    }
+    int rc = rep->n == 0 ? -1 : fit_alternating(rep, est, corr);
+    if (rep->n == 0)
+        snprintf(err, errlen, "no row with a positive size and time to fit");
+    else if (rc < 0)
+        snprintf(err, errlen, "out of memory");
+    else
+        fit_errors(rep, t, op, corr);
+    free(est);
+    return rc;
+}

@@ -1,0 +1,93 @@
+/* nccltests.h -- nccl-tests output: reading it, writing it, and fitting a
+ * per-platform correction of the collective model from it
+ * (docs/collectives.md, "Importing nccl-tests").
+ *
+ * The format is the standard output of all_reduce_perf and friends
+ * (NVIDIA/nccl-tests): comment lines start with '#'; a result row holds
+ *   size count type redop root  time algbw busbw #wrong  time algbw busbw #wrong
+ * (out-of-place, then in-place; older versions have no root column; #wrong
+ * is a count or N/A), optionally followed by slicesim's algorithm and
+ * protocol. Header comments give the test name ("# Collective test
+ * starting: all_reduce_perf"), the ranks ("#  Rank  0 Group ... on HOST
+ * device 0 [..] GPU NAME") and, in slicesim's own output, the platform
+ * ("# slicesim platform: topology T nodes N gpus_per_node P virtualization V").
+ * A log owns its rows; nothing here keeps state between calls. */
+#ifndef CALIBRATION_NCCLTESTS_H
+#define CALIBRATION_NCCLTESTS_H
+
+#include <stdio.h>
+#include "models/coll.h"
+
+typedef struct {
+    double size;              /* bytes */
+    double count;             /* elements */
+    char   type[16], redop[16];
+    int    root;              /* -1 when the column is absent or -1 */
+    double time_us[2];        /* [0] out-of-place, [1] in-place */
+    double algbw[2], busbw[2];/* GB/s */
+    long   wrong[2];          /* -1 = N/A */
+    char   algo[8], proto[8]; /* slicesim's extra columns, "" when absent */
+    int    line;              /* where it was read */
+} nccltests_row;
+
+typedef struct {
+    nccltests_row *rows;
+    size_t n, cap;
+    int    op;                /* coll_op named by the header, or -1 */
+    int    ranks;             /* "# Rank" lines, 0 when none */
+    int    nodes;             /* distinct hosts of those lines */
+    char   gpu_name[128];     /* of rank 0, "" when none */
+    char   topo[32], virt[32];/* slicesim platform line, "" when none */
+    int    plat_nodes, plat_ppn;
+} nccltests_log;
+
+/* nccltests_parse: read a log from f ("file" names it in messages). On
+ * success fills *log (free with nccltests_free) and returns 0. On a
+ * malformed row, or a log without rows, returns -1 with one message in err
+ * naming the file, the line, the text and what is allowed; *log is then
+ * empty. */
+int  nccltests_parse(FILE *f, const char *file, nccltests_log *log, char *err, size_t errlen);
+void nccltests_free(nccltests_log *log);
+
+/* nccltests_gpu_preset: the GPU preset for a device name printed by
+ * nccl-tests ("NVIDIA H100 80GB HBM3"), or NULL. */
+const char *nccltests_gpu_preset(const char *device_name);
+
+/* nccltests_write_header / nccltests_write_row: the column header and one
+ * row in nccl-tests layout, with the algorithm and protocol columns when
+ * the row has them. nccltests_format_time: nccl-tests' time rendering. */
+void nccltests_write_header(FILE *f, int with_algo);
+void nccltests_write_row(FILE *f, const nccltests_row *r);
+const char *nccltests_format_time(double us, char *buf, size_t len);
+
+/* nccltests_model_row: the row the model predicts for op on t at size
+ * bytes (time from est), with nccl-tests' count, type and redop columns. */
+void nccltests_model_row(nccltests_row *r, const topo *t, coll_op op, double bytes,
+                         const coll_est *est, double time_us);
+
+/* The fit: for each row, the model's uncorrected and corrected time. */
+typedef struct {
+    double size, measured_us, model_us, corrected_us, eff;   /* eff NAN when not fitted */
+    double measured_busbw, model_busbw;
+} nccltests_point;
+
+typedef struct {
+    nccltests_point *pts;     /* one per usable row (size > 0, time > 0) */
+    size_t n;
+    int    lat_rows, bw_rows; /* rows that fixed the latency, the efficiency */
+    double rms_rel_err;       /* corrected model vs measurement */
+    double max_rel_err;
+} nccltests_fit_report;
+
+/* nccltests_fit: fit corr (filled and initialised with coll_corr_init) to
+ * the rows of log for op on t, using the in-place column when in_place.
+ * Latency: rows whose model time is at least 90% latency fix a factor on
+ * NCCL's latency (GSL least squares through the origin, gsl_fit_mul);
+ * bandwidth: rows whose model time is at least 10% transfer give the
+ * efficiency at their size; the two are alternated a few rounds since each
+ * uses the other. Returns 0, or -1 with err (no usable rows, out of memory). The
+ * caller frees rep->pts (free). */
+int nccltests_fit(const nccltests_log *log, const topo *t, coll_op op, int in_place,
+                  coll_corr *corr, nccltests_fit_report *rep, char *err, size_t errlen);
+
+#endif

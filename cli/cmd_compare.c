@@ -1,0 +1,467 @@
+/* cmd_compare.c -- `slicesim compare SCENARIO --modes bare_metal,timeslice,...
+ * -o DIR [--plot] [--jobs N] [--set PATH=VALUE]... [--seed N] [--reps N]`
+ *
+ * The seed's decision guide as a command: the scenario's tenants under each
+ * setup (cli/setups.h), side by side: throughput, p50/p95/p99 with 95%
+ * intervals, GPU utilization and the difference from bare metal (or from
+ * the first setup when bare metal is not compared). The closing line names
+ * the setups meeting every tenant's SLO and the cheapest of them (by the
+ * scenario's price per GPU-hour, else by GPUs held). Writes DIR/compare.json
+ * and DIR/compare.csv. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli/cli.h"
+#include "cli/outfile.h"
+#include "cli/points.h"
+#include "cli/report.h"
+#include "cli/setups.h"
+#include "cli/sweepio.h"
+#include "plots/charts.h"
+#include "scenarios/price.h"
+#include "sim/ci.h"
+
+#define MAX_SETS  64
+#define MAX_MODES 16
+#define NQ 3
+
+static const int QS[NQ] = { MT_P50, MT_P95, MT_P99 };
+static const char *const QNAMES[NQ] = { "p50", "p95", "p99" };
+
+typedef struct {
+    const char *scenario, *outdir;
+    long        seed, reps, jobs;
+    int         plot;
+    char       *sets[MAX_SETS];
+    size_t      nsets;
+    const setup_mode *modes[MAX_MODES];
+    size_t      nmodes;
+} cmp_opts;
+
+typedef struct {
+    report_stat thr, q[NQ];
+    int         has_slo, slo_met;
+} cmp_tenant;
+
+typedef struct {
+    cmp_tenant *t;
+    int         ngpus, meets;
+    report_stat util;              /* mean over the GPUs in use */
+    price_info  price;
+    double      cost;              /* USD/h, or GPUs when unpriced */
+} cmp_setup;
+
+static const char USAGE[] =
+    "usage: slicesim compare SCENARIO.json --modes bare_metal,passthrough,timeslice,vgpu,mig,mps -o DIR\n"
+    "       [--plot] [--jobs N] [--set PATH=VALUE]... [--seed N] [--reps N]\n";
+
+static int parse_modes(cmp_opts *o, const char *list, FILE *err)
+{
+    char buf[512], names[256];
+    snprintf(buf, sizeof buf, "%s", list);
+    char *save = NULL;
+    for (char *m = strtok_r(buf, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
+        const setup_mode *s = setup_find(m);
+        if (!s) {
+            fprintf(err, "slicesim compare: --modes: setup \"%s\" is unknown; allowed: %s\n", m,
+                    setup_names(names, sizeof names));
+            return -1;
+        }
+        for (size_t k = 0; k < o->nmodes; k++)
+            if (o->modes[k] == s) {
+                fprintf(err, "slicesim compare: --modes: setup \"%s\" is given twice\n", m);
+                return -1;
+            }
+        if (o->nmodes == MAX_MODES)
+            return -1;
+        o->modes[o->nmodes++] = s;
+    }
+    if (o->nmodes == 0) {
+        fprintf(err, "slicesim compare: --modes: no setup given; allowed: %s\n", setup_names(names, sizeof names));
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_opts(int argc, char **argv, cmp_opts *o, FILE *err)
+{
+    memset(o, 0, sizeof *o);
+    o->seed = o->reps = -1;
+    o->jobs = points_jobs();
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--plot") == 0) {
+            o->plot = 1;
+            continue;
+        }
+        if (a[0] != '-' || a[1] == '\0') {
+            if (o->scenario) {
+                fprintf(err, "slicesim compare: more than one scenario (\"%s\")\n", a);
+                return -1;
+            }
+            o->scenario = a;
+            continue;
+        }
+        if (!val) {
+            fprintf(err, "slicesim compare: %s needs a value\n%s", a, USAGE);
+            return -1;
+        }
+        i++;
+        if (strcmp(a, "-o") == 0) {
+            o->outdir = val;
+        } else if (strcmp(a, "--modes") == 0) {
+            if (parse_modes(o, val, err) < 0)
+                return -1;
+        } else if (strcmp(a, "--seed") == 0) {
+            if (cli_parse_long("--seed", val, 0, 2147483647L, &o->seed, err) < 0)
+                return -1;
+        } else if (strcmp(a, "--reps") == 0) {
+            if (cli_parse_long("--reps", val, 1, 1000, &o->reps, err) < 0)
+                return -1;
+        } else if (strcmp(a, "--jobs") == 0) {
+            if (cli_parse_long("--jobs", val, 1, 256, &o->jobs, err) < 0)
+                return -1;
+        } else if (strcmp(a, "--set") == 0 && o->nsets < MAX_SETS) {
+            o->sets[o->nsets++] = argv[i];
+        } else {
+            fprintf(err, "slicesim compare: unknown option \"%s\" (or too many of it)\n%s", a, USAGE);
+            return -1;
+        }
+    }
+    if (!o->scenario || !o->outdir || o->nmodes == 0) {
+        fprintf(err, "slicesim compare: needs a scenario, --modes and -o DIR\n%s", USAGE);
+        return -1;
+    }
+    return 0;
+}
+
+/* Every by_setup price must name a setup. */
+static int check_prices(const scn *sc, FILE *err)
+{
+    const cJSON *by = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(sc->root, "cost"),
+                                                       "usd_per_gpu_hour_by_setup"), *e;
+    char names[256];
+    cJSON_ArrayForEach(e, by)
+        if (!setup_find(e->string)) {
+            fprintf(err, "slicesim: %s: cost.usd_per_gpu_hour_by_setup.%s: setup \"%s\" is unknown; allowed: %s\n",
+                    sc->file, e->string, e->string, setup_names(names, sizeof names));
+            return -1;
+        }
+    return 0;
+}
+
+static int on_point(size_t i, const scn *sc, const model_result *res, void *ud)
+{
+    cmp_setup *s = &((cmp_setup *)ud)[i];
+    cJSON *pt = report_summary(sc, res);
+    const cJSON *tl = cJSON_GetObjectItemCaseSensitive(pt, "tenants");
+    if (!pt)
+        return -1;
+    s->meets = 1;
+    for (int t = 0; t < res->ntenants; t++) {
+        cmp_tenant *c = &s->t[t];
+        c->thr = report_tenant_stat(res, t, MT_THROUGHPUT);
+        for (int q = 0; q < NQ; q++)
+            c->q[q] = report_tenant_stat(res, t, QS[q]);
+        const cJSON *slo = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(tl, t), "slo");
+        c->has_slo = cJSON_IsObject(slo);
+        c->slo_met = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(slo, "met"));
+        if (c->has_slo && !c->slo_met)
+            s->meets = 0;
+    }
+    cJSON_Delete(pt);
+    s->ngpus = res->ngpus;
+    /* utilization of a setup: the mean over its GPUs, per replication */
+    double *x = calloc((size_t)res->reps, sizeof *x);
+    if (!x)
+        return -1;
+    for (int r = 0; r < res->reps; r++) {
+        double sum = 0;
+        for (int g = 0; g < res->ngpus; g++)
+            sum += model_gpu_at(res, r, g, MG_UTIL);
+        x[r] = sum / res->ngpus;
+    }
+    sim_ci c = sim_ci_t95(x, (size_t)res->reps);
+    s->util = (report_stat){ c.mean, c.lo, c.hi };
+    free(x);
+    return 0;
+}
+
+static double pct(double x, double base)
+{
+    return isfinite(x) && isfinite(base) && base != 0 ? 100 * (x / base - 1) : NAN;
+}
+
+static cJSON *stat_json(report_stat s)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (isfinite(s.mean))
+        cJSON_AddNumberToObject(o, "value", s.mean);
+    else
+        cJSON_AddNullToObject(o, "value");
+    if (isfinite(s.lo)) {
+        cJSON *a = cJSON_AddArrayToObject(o, "ci95");
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(s.lo));
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(s.hi));
+    } else {
+        cJSON_AddNullToObject(o, "ci95");
+    }
+    return o;
+}
+
+static void add_maybe(cJSON *o, const char *k, double x)
+{
+    if (isfinite(x))
+        cJSON_AddNumberToObject(o, k, x);
+    else
+        cJSON_AddNullToObject(o, k);
+}
+
+static int all_priced(const cmp_setup *s, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!s[k].price.given)
+            return 0;
+    return 1;
+}
+
+/* The cheapest setup meeting the SLOs, or -1; ties go to the earlier one. */
+static long cheapest(const cmp_setup *s, size_t n)
+{
+    long best = -1;
+    for (size_t k = 0; k < n; k++)
+        if (s[k].meets && (best < 0 || s[k].cost < s[best].cost))
+            best = (long)k;
+    return best;
+}
+
+static cJSON *compare_doc(const cmp_opts *o, const scn *sc, const cmp_setup *s, size_t base)
+{
+    int priced = all_priced(s, o->nmodes);
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "slicesim_version", SLICESIM_VERSION);
+    cJSON_AddStringToObject(doc, "scenario", sc->name);
+    cJSON_AddStringToObject(doc, "baseline", o->modes[base]->name);
+    cJSON_AddStringToObject(doc, "cost_unit", priced ? "USD/h" : "GPUs held (no price in the scenario)");
+    cJSON *arr = cJSON_AddArrayToObject(doc, "setups");
+    for (size_t k = 0; k < o->nmodes; k++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "mode", o->modes[k]->name);
+        cJSON_AddStringToObject(e, "what", o->modes[k]->what);
+        cJSON_AddNumberToObject(e, "gpus", s[k].ngpus);
+        cJSON_AddNumberToObject(e, "cost", s[k].cost);
+        cJSON_AddItemToObject(e, "utilization", stat_json(s[k].util));
+        cJSON_AddBoolToObject(e, "meets_slos", s[k].meets);
+        cJSON *tl = cJSON_AddArrayToObject(e, "tenants");
+        for (size_t t = 0; t < sc->cfg.ntenants; t++) {
+            const cmp_tenant *c = &s[k].t[t], *b = &s[base].t[t];
+            cJSON *to = cJSON_CreateObject();
+            cJSON_AddStringToObject(to, "name", sc->cfg.tenants[t].name);
+            cJSON *th = stat_json(c->thr);
+            cJSON_AddStringToObject(th, "unit", sc->cfg.tenants[t].wl->unit);
+            cJSON_AddItemToObject(to, "throughput", th);
+            cJSON *lat = cJSON_AddObjectToObject(to, "latency_ms");
+            for (int q = 0; q < NQ; q++) {
+                add_maybe(lat, QNAMES[q], c->q[q].mean);
+                char key[16];
+                snprintf(key, sizeof key, "ci95_%s", QNAMES[q]);
+                cJSON *ci = stat_json(c->q[q]);
+                cJSON_AddItemToObject(lat, key, cJSON_DetachItemFromObject(ci, "ci95"));
+                cJSON_Delete(ci);
+            }
+            if (c->has_slo)
+                cJSON_AddBoolToObject(to, "slo_met", c->slo_met);
+            else
+                cJSON_AddNullToObject(to, "slo_met");
+            cJSON *d = cJSON_AddObjectToObject(to, "vs_baseline_pct");
+            add_maybe(d, "throughput", pct(c->thr.mean, b->thr.mean));
+            add_maybe(d, "p95", pct(c->q[1].mean, b->q[1].mean));
+            cJSON_AddItemToArray(tl, to);
+        }
+        cJSON_AddItemToArray(arr, e);
+    }
+    long best = cheapest(s, o->nmodes);
+    cJSON *v = cJSON_AddObjectToObject(doc, "verdict");
+    cJSON *m = cJSON_AddArrayToObject(v, "meeting_slos");
+    for (size_t k = 0; k < o->nmodes; k++)
+        if (s[k].meets)
+            cJSON_AddItemToArray(m, cJSON_CreateString(o->modes[k]->name));
+    if (best >= 0)
+        cJSON_AddStringToObject(v, "cheapest", o->modes[best]->name);
+    else
+        cJSON_AddNullToObject(v, "cheapest");
+    return doc;
+}
+
+static void fmt_stat(char *buf, size_t len, report_stat s)
+{
+    if (isfinite(s.lo))
+        snprintf(buf, len, "%.4g [%.4g, %.4g]", s.mean, s.lo, s.hi);
+    else
+        snprintf(buf, len, "%.4g", s.mean);
+}
+
+static void print_table(FILE *f, const cmp_opts *o, const scn *sc, const cmp_setup *s, size_t base)
+{
+    fprintf(f, "compare %s: differences are against %s\n\n", sc->name, o->modes[base]->name);
+    fprintf(f, "%-12s %-12s %28s %9s %28s %9s %8s %9s %9s %6s\n", "setup", "tenant", "throughput [95% CI]",
+            "p50 ms", "p95 ms [95% CI]", "p99 ms", "util", "d thr", "d p95", "SLO");
+    for (size_t k = 0; k < o->nmodes; k++)
+        for (size_t t = 0; t < sc->cfg.ntenants; t++) {
+            const cmp_tenant *c = &s[k].t[t], *b = &s[base].t[t];
+            char th[64], p95[64];
+            fmt_stat(th, sizeof th, c->thr);
+            fmt_stat(p95, sizeof p95, c->q[1]);
+            fprintf(f, "%-12s %-12s %28s %9.3f %28s %9.3f %7.1f%% %+8.1f%% %+8.1f%% %6s\n",
+                    t ? "" : o->modes[k]->name, sc->cfg.tenants[t].name, th, c->q[0].mean, p95,
+                    c->q[2].mean, 100 * s[k].util.mean, pct(c->thr.mean, b->thr.mean),
+                    pct(c->q[1].mean, b->q[1].mean), c->has_slo ? (c->slo_met ? "met" : "MISSED") : "-");
+        }
+}
+
+static void print_verdict(FILE *f, const cmp_opts *o, const scn *sc, const cmp_setup *s)
+{
+    int priced = all_priced(s, o->nmodes), any = 0, slos = 0;
+    long best = cheapest(s, o->nmodes);
+    for (size_t t = 0; t < sc->cfg.ntenants; t++)
+        slos |= s[0].t[t].has_slo;
+    fprintf(f, "\nmeet every SLO%s:", slos ? "" : " (no tenant has one: all qualify)");
+    for (size_t k = 0; k < o->nmodes; k++)
+        if (s[k].meets) {
+            fprintf(f, "%s %s", any ? "," : "", o->modes[k]->name);
+            any = 1;
+        }
+    if (!any) {
+        fprintf(f, " none of the setups\n");
+        return;
+    }
+    if (priced)
+        fprintf(f, "; cheapest: %s at %.4g USD/h (%d GPU%s x %.4g USD per GPU-hour)\n", o->modes[best]->name,
+                s[best].cost, s[best].ngpus, s[best].ngpus == 1 ? "" : "s", s[best].price.usd_per_gpu_hour);
+    else
+        fprintf(f, "; cheapest: %s, holding %d GPU%s (no cost.usd_per_gpu_hour in the scenario: "
+                "ranked by GPUs)\n", o->modes[best]->name, s[best].ngpus, s[best].ngpus == 1 ? "" : "s");
+}
+
+static void write_csv(FILE *f, const cJSON *doc)
+{
+    const cJSON *s, *t;
+    fputs("setup,gpus,cost,utilization,meets_slos,tenant,throughput,throughput_lo,throughput_hi,"
+          "p50_ms,p95_ms,p95_lo,p95_hi,p99_ms,slo_met,throughput_vs_baseline_pct,p95_vs_baseline_pct\n", f);
+    cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(doc, "setups"))
+        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(s, "tenants")) {
+            const cJSON *th = cJSON_GetObjectItemCaseSensitive(t, "throughput");
+            const cJSON *lat = cJSON_GetObjectItemCaseSensitive(t, "latency_ms");
+            const cJSON *d = cJSON_GetObjectItemCaseSensitive(t, "vs_baseline_pct");
+            const cJSON *ci = cJSON_GetObjectItemCaseSensitive(th, "ci95");
+            const cJSON *pci = cJSON_GetObjectItemCaseSensitive(lat, "ci95_p95");
+            const cJSON *vals[] = {
+                cJSON_GetObjectItemCaseSensitive(th, "value"), cJSON_GetArrayItem(ci, 0), cJSON_GetArrayItem(ci, 1),
+                cJSON_GetObjectItemCaseSensitive(lat, "p50"), cJSON_GetObjectItemCaseSensitive(lat, "p95"),
+                cJSON_GetArrayItem(pci, 0), cJSON_GetArrayItem(pci, 1), cJSON_GetObjectItemCaseSensitive(lat, "p99"),
+            };
+            fprintf(f, "%s,%d,%.10g,%.10g,%s,%s", cJSON_GetObjectItemCaseSensitive(s, "mode")->valuestring,
+                    cJSON_GetObjectItemCaseSensitive(s, "gpus")->valueint,
+                    cJSON_GetObjectItemCaseSensitive(s, "cost")->valuedouble,
+                    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
+                        cJSON_GetObjectItemCaseSensitive(s, "utilization"), "value")),
+                    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "meets_slos")) ? "true" : "false",
+                    cJSON_GetObjectItemCaseSensitive(t, "name")->valuestring);
+            for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++)
+                cJSON_IsNumber(vals[k]) ? fprintf(f, ",%.10g", vals[k]->valuedouble) : fputs(",", f);
+            const cJSON *met = cJSON_GetObjectItemCaseSensitive(t, "slo_met");
+            fprintf(f, ",%s", cJSON_IsBool(met) ? (cJSON_IsTrue(met) ? "true" : "false") : "");
+            const cJSON *dt = cJSON_GetObjectItemCaseSensitive(d, "throughput"), *dp = cJSON_GetObjectItemCaseSensitive(d, "p95");
+            cJSON_IsNumber(dt) ? fprintf(f, ",%.6g", dt->valuedouble) : fputs(",", f);
+            cJSON_IsNumber(dp) ? fprintf(f, ",%.6g\n", dp->valuedouble) : fputs(",\n", f);
+        }
+}
+
+static int write_outputs(const cmp_opts *o, const cJSON *doc, FILE *err)
+{
+    char msg[512];
+    outfile f;
+    int rc = sweepio_write_json(o->outdir, "compare.json", doc, "compare", err);
+    if (rc != CLI_OK)
+        return rc;
+    if (outfile_open(&f, o->outdir, "compare.csv", msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim compare: %s\n", msg);
+        return CLI_BAD_INPUT;
+    }
+    write_csv(f.f, doc);
+    if (outfile_commit(&f, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim compare: %s\n", msg);
+        return CLI_INTERNAL;
+    }
+    return CLI_OK;
+}
+
+static int run_compare(cmp_opts *o, const scn *sc, FILE *out, FILE *err)
+{
+    size_t n = o->nmodes, nt = sc->cfg.ntenants;
+    points_point pts[MAX_MODES];
+    cmp_setup setups[MAX_MODES];
+    points_base b = { o->scenario, o->sets, o->nsets, o->seed, o->reps, 0 };
+    int rc = CLI_OK;
+    memset(pts, 0, sizeof pts);
+    memset(setups, 0, sizeof setups);
+    for (size_t k = 0; k < n && rc == CLI_OK; k++) {
+        setups[k].t = calloc(nt, sizeof *setups[k].t);
+        if (!setups[k].t || setup_assignments(o->modes[k], (int)nt, &pts[k].sets, &pts[k].nsets) < 0) {
+            fprintf(err, "slicesim compare: out of memory\n");
+            rc = CLI_INTERNAL;
+        }
+    }
+    for (size_t k = 0; k < n && rc == CLI_OK; k++) {
+        char label[64];
+        snprintf(label, sizeof label, "compare: setup \"%s\"", o->modes[k]->name);
+        rc = points_validate(&b, &pts[k], 1, label, err);
+    }
+    if (rc == CLI_OK && outfile_mkdirs(o->outdir) < 0) {
+        fprintf(err, "slicesim compare: -o %s: cannot create the directory\n", o->outdir);
+        rc = CLI_BAD_INPUT;
+    }
+    if (rc == CLI_OK)
+        rc = points_run(&b, pts, n, (int)o->jobs, isatty(fileno(err)), on_point, setups, "compare", err);
+    if (rc == CLI_OK) {
+        size_t base = 0;
+        for (size_t k = 0; k < n; k++) {
+            if (strcmp(o->modes[k]->name, "bare_metal") == 0)
+                base = k;
+            setups[k].price = price_for(sc->root, o->modes[k]->name);
+        }
+        int priced = all_priced(setups, n);
+        for (size_t k = 0; k < n; k++)
+            setups[k].cost = setups[k].ngpus * (priced ? setups[k].price.usd_per_gpu_hour : 1.0);
+        cJSON *doc = compare_doc(o, sc, setups, base);
+        print_table(out, o, sc, setups, base);
+        print_verdict(out, o, sc, setups);
+        rc = doc ? write_outputs(o, doc, err) : CLI_INTERNAL;
+        cJSON_Delete(doc);
+        if (rc == CLI_OK && o->plot)
+            charts_compare(o->outdir, err);
+    }
+    for (size_t k = 0; k < n; k++) {
+        setup_free_assignments(pts[k].sets, pts[k].nsets);
+        free(setups[k].t);
+    }
+    return rc;
+}
+
+int cli_cmd_compare(int argc, char **argv, FILE *out, FILE *err)
+{
+    cmp_opts o;
+    char msg[1024];
+    scn *sc = NULL;
+    if (parse_opts(argc, argv, &o, err) < 0)
+        return CLI_BAD_INPUT;
+    int rc = scn_load(o.scenario, o.sets, o.nsets, &sc, msg, sizeof msg);
+    if (rc != SCN_OK) {
+        fprintf(err, "slicesim: %s\n", msg);
+        return rc == SCN_BAD_INPUT ? CLI_BAD_INPUT : CLI_INTERNAL;
+    }
+    rc = check_prices(sc, err) < 0 ? CLI_BAD_INPUT : run_compare(&o, sc, out, err);
+    scn_free(sc);
+    return rc;
+}

@@ -1,0 +1,275 @@
+/* cmd_import_nccl.c -- `slicesim import-nccl-tests LOG [-o DIR] ...`: read
+ * nccl-tests output, fit a per-platform correction of the collective model
+ * and write it for `slicesim collective --correction` (docs/collectives.md).
+ *
+ * The platform comes from the options, else from slicesim's platform line
+ * in the log, else from the "# Rank" lines (GPU name, hosts). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cJSON.h>
+#include "cli/cli.h"
+#include "cli/outfile.h"
+#include "calibration/nccltests.h"
+
+typedef struct {
+    const char *log, *outdir, *topo, *gpu, *op, *virt;
+    long nodes, ppn;
+    int  in_place;
+} imp_opts;
+
+static int parse_opts(int argc, char **argv, imp_opts *o, FILE *err)
+{
+    memset(o, 0, sizeof *o);
+    o->nodes = o->ppn = -1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        const char **str = strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0 ? &o->outdir
+                         : strcmp(a, "--topo") == 0 ? &o->topo
+                         : strcmp(a, "--gpu") == 0 ? &o->gpu
+                         : strcmp(a, "--op") == 0 ? &o->op
+                         : strcmp(a, "--virt") == 0 ? &o->virt : NULL;
+        if (str) {
+            if (!val) {
+                fprintf(err, "slicesim import-nccl-tests: %s needs a value\n", a);
+                return -1;
+            }
+            *str = argv[++i];
+        } else if (strcmp(a, "--nodes") == 0) {
+            if (cli_parse_long(a, val, 1, 65536, &o->nodes, err) < 0)
+                return -1;
+            i++;
+        } else if (strcmp(a, "--gpus-per-node") == 0) {
+            if (cli_parse_long(a, val, 1, 64, &o->ppn, err) < 0)
+                return -1;
+            i++;
+        } else if (strcmp(a, "--in-place") == 0) {
+            o->in_place = 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(err, "slicesim import-nccl-tests: unknown option \"%s\"\n", a);
+            return -1;
+        } else if (!o->log) {
+            o->log = a;
+        } else {
+            fprintf(err, "slicesim import-nccl-tests: more than one log (\"%s\")\n", a);
+            return -1;
+        }
+    }
+    if (!o->log) {
+        fprintf(err, "usage: slicesim import-nccl-tests LOG [-o DIR] [--topo T | --gpu G] [--nodes N] "
+                "[--gpus-per-node P] [--op OP] [--virt V] [--in-place]\n");
+        return -1;
+    }
+    return 0;
+}
+
+static int read_log(const char *file, nccltests_log *log, FILE *err)
+{
+    char msg[1024];
+    FILE *f = fopen(file, "r");
+    if (!f) {
+        fprintf(err, "slicesim import-nccl-tests: %s: cannot open the log\n", file);
+        return -1;
+    }
+    int rc = nccltests_parse(f, file, log, msg, sizeof msg);
+    fclose(f);
+    if (rc < 0)
+        fprintf(err, "slicesim import-nccl-tests: %s\n", msg);
+    return rc;
+}
+
+/* The server preset: --topo, --gpu, the log's platform line, its GPU name. */
+static const topo_preset *pick_preset(const imp_opts *o, const nccltests_log *log,
+                                      topo_preset *generic, FILE *err)
+{
+    const char *name = o->topo ? o->topo : o->gpu ? o->gpu : log->topo[0] ? log->topo
+                     : nccltests_gpu_preset(log->gpu_name);
+    if (!name) {
+        fprintf(err, "slicesim import-nccl-tests: %s: the log names no known GPU (\"%s\"); give --topo or --gpu\n",
+                o->log, log->gpu_name);
+        return NULL;
+    }
+    const topo_preset *p = topo_preset_find(name);
+    const gpu_spec *g = p ? NULL : gpu_spec_find(name);
+    if (!p && g)
+        p = topo_preset_for_gpu(g->name);
+    if (!p && g)
+        p = topo_generic_pcie(g, generic);
+    if (!p)
+        fprintf(err, "slicesim import-nccl-tests: unknown topology or GPU preset \"%s\"\n", name);
+    return p;
+}
+
+static int build_topo(const imp_opts *o, const nccltests_log *log, topo *t, topo_preset *generic, FILE *err)
+{
+    char msg[512];
+    const topo_preset *p = pick_preset(o, log, generic, err);
+    if (!p)
+        return -1;
+    int virt = topo_virt_parse(o->virt ? o->virt : log->virt[0] ? log->virt : "bare_metal");
+    if (virt < 0) {
+        fprintf(err, "slicesim import-nccl-tests: --virt \"%s\" is not a virtualization mode\n", o->virt);
+        return -1;
+    }
+    int nodes = o->nodes > 0 ? (int)o->nodes : log->plat_nodes > 0 ? log->plat_nodes
+              : log->nodes > 0 ? log->nodes : 1;
+    int ppn = o->ppn > 0 ? (int)o->ppn : log->plat_ppn > 0 ? log->plat_ppn
+            : log->ranks > 0 ? log->ranks / nodes : p->gpus_per_node;
+    if (topo_build(t, p, nodes, ppn, (topo_virt)virt, NULL, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim import-nccl-tests: %s\n", msg);
+        return -1;
+    }
+    return 0;
+}
+
+static cJSON *correction_doc(const imp_opts *o, const topo *t, coll_op op, const coll_corr *c,
+                             const nccltests_fit_report *rep)
+{
+    cJSON *d = cJSON_CreateObject(), *plat = cJSON_CreateObject(), *fit = cJSON_CreateObject();
+    cJSON *pts = cJSON_CreateArray();
+    if (!d || !plat || !fit || !pts) {
+        cJSON_Delete(d), cJSON_Delete(plat), cJSON_Delete(fit), cJSON_Delete(pts);
+        return NULL;
+    }
+    cJSON_AddStringToObject(d, "kind", "slicesim-nccl-correction");
+    cJSON_AddStringToObject(d, "source", o->log);
+    cJSON_AddStringToObject(plat, "topology", t->preset->name);
+    cJSON_AddStringToObject(plat, "gpu", t->gpu->name);
+    cJSON_AddNumberToObject(plat, "nodes", t->nodes);
+    cJSON_AddNumberToObject(plat, "gpus_per_node", t->ppn);
+    cJSON_AddStringToObject(plat, "virtualization", topo_virt_at(t->virt)->name);
+    cJSON_AddStringToObject(plat, "op", coll_op_name(op));
+    cJSON_AddStringToObject(plat, "column", o->in_place ? "in-place" : "out-of-place");
+    cJSON_AddItemToObject(d, "platform", plat);
+    cJSON_AddNumberToObject(d, "latency_scale", c->lat_scale);
+    for (int i = 0; i < c->n; i++) {
+        cJSON *p = cJSON_CreateObject();
+        if (!p)
+            break;
+        cJSON_AddNumberToObject(p, "size_bytes", round(exp2(c->log2_size[i])));
+        cJSON_AddNumberToObject(p, "eff", c->eff[i]);
+        cJSON_AddItemToArray(pts, p);
+    }
+    cJSON_AddItemToObject(d, "bw_efficiency", pts);
+    cJSON_AddNumberToObject(fit, "latency_rows", rep->lat_rows);
+    cJSON_AddNumberToObject(fit, "bandwidth_rows", rep->bw_rows);
+    cJSON_AddNumberToObject(fit, "rms_rel_err", rep->rms_rel_err);
+    cJSON_AddNumberToObject(fit, "max_rel_err", rep->max_rel_err);
+    cJSON_AddItemToObject(d, "fit", fit);
+    return d;
+}
+
+static int write_json(const char *dir, cJSON *doc, FILE *err)
+{
+    char msg[512];
+    outfile of;
+    char *text = doc ? cJSON_Print(doc) : NULL;
+    if (!text) {
+        fprintf(err, "slicesim import-nccl-tests: out of memory\n");
+        return CLI_INTERNAL;
+    }
+    int rc = CLI_OK;
+    if (outfile_open(&of, dir, "nccl_correction.json", msg, sizeof msg) < 0) {
+        rc = CLI_BAD_INPUT;
+    } else {
+        fprintf(of.f, "%s\n", text);
+        if (outfile_commit(&of, msg, sizeof msg) < 0)
+            rc = CLI_INTERNAL;
+    }
+    if (rc != CLI_OK)
+        fprintf(err, "slicesim import-nccl-tests: %s\n", msg);
+    free(text);
+    return rc;
+}
+
+static int write_csv(const char *dir, const nccltests_fit_report *rep, FILE *err)
+{
+    char msg[512];
+    outfile of;
+    if (outfile_open(&of, dir, "nccl_fit.csv", msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim import-nccl-tests: %s\n", msg);
+        return CLI_BAD_INPUT;
+    }
+    fprintf(of.f, "size_bytes,measured_us,model_us,corrected_us,measured_busbw_gbs,model_busbw_gbs,eff\n");
+    for (size_t i = 0; i < rep->n; i++) {
+        const nccltests_point *p = &rep->pts[i];
+        fprintf(of.f, "%.0f,%.6g,%.6g,%.6g,%.6g,%.6g,", p->size, p->measured_us, p->model_us,
+                p->corrected_us, p->measured_busbw, p->model_busbw);
+        if (!isnan(p->eff))                 /* empty: the row fixed no efficiency */
+            fprintf(of.f, "%.6g", p->eff);
+        fputc('\n', of.f);
+    }
+    if (outfile_commit(&of, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim import-nccl-tests: %s\n", msg);
+        return CLI_INTERNAL;
+    }
+    return CLI_OK;
+}
+
+static void print_fit(FILE *out, const imp_opts *o, const nccltests_log *log, const topo *t, coll_op op,
+                      const coll_corr *c, const nccltests_fit_report *rep)
+{
+    fprintf(out, "# %s: %s, %zu rows, %s column, platform %s %d x %d GPUs (%s)\n", o->log,
+            coll_op_perf_name(op), log->n, o->in_place ? "in-place" : "out-of-place",
+            t->preset->name, t->nodes, t->ppn, topo_virt_at(t->virt)->name);
+    fprintf(out, "# latency: NCCL's latency x %.4g (from %d rows)\n", c->lat_scale, rep->lat_rows);
+    fprintf(out, "# bandwidth efficiency at %d sizes; corrected model vs log: rms %.2f%%, max %.2f%%\n",
+            rep->bw_rows, 100 * rep->rms_rel_err, 100 * rep->max_rel_err);
+    fprintf(out, "%14s %12s %12s %12s %12s %12s %8s\n", "size(B)", "measured_us", "model_us",
+            "corrected_us", "meas_busbw", "model_busbw", "eff");
+    for (size_t i = 0; i < rep->n; i++) {
+        const nccltests_point *p = &rep->pts[i];
+        fprintf(out, "%14.0f %12.2f %12.2f %12.2f %12.2f %12.2f %8.3f\n", p->size, p->measured_us,
+                p->model_us, p->corrected_us, p->measured_busbw, p->model_busbw, p->eff);
+    }
+}
+
+static int fit_and_write(const imp_opts *o, const nccltests_log *log, const topo *t, coll_op op,
+                         FILE *out, FILE *err)
+{
+    char msg[512];
+    coll_corr c;
+    nccltests_fit_report rep;
+    if (nccltests_fit(log, t, op, o->in_place, &c, &rep, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim import-nccl-tests: %s: %s\n", o->log, msg);
+        free(rep.pts);
+        return CLI_BAD_INPUT;
+    }
+    print_fit(out, o, log, t, op, &c, &rep);
+    int rc = CLI_OK;
+    if (o->outdir) {
+        cJSON *doc = correction_doc(o, t, op, &c, &rep);
+        rc = write_json(o->outdir, doc, err);
+        cJSON_Delete(doc);
+        if (rc == CLI_OK)
+            rc = write_csv(o->outdir, &rep, err);
+    }
+    free(rep.pts);
+    return rc;
+}
+
+int cli_cmd_import_nccl_tests(int argc, char **argv, FILE *out, FILE *err)
+{
+    imp_opts o;
+    nccltests_log log;
+    topo_preset generic;
+    topo t;
+    if (parse_opts(argc, argv, &o, err) < 0 || read_log(o.log, &log, err) < 0)
+        return CLI_BAD_INPUT;
+    int op = o.op ? coll_op_parse(o.op) : log.op, rc = CLI_OK;
+    if (op < 0) {
+        fprintf(err, "slicesim import-nccl-tests: %s: %s; allowed: allreduce, allgather, reducescatter, "
+                "broadcast, reduce, alltoall, sendrecv\n", o.log,
+                o.op ? "--op names no collective" : "the log does not name its test; give --op");
+        rc = CLI_BAD_INPUT;
+    } else if (build_topo(&o, &log, &t, &generic, err) < 0) {
+        rc = CLI_BAD_INPUT;
+    } else if (o.outdir && outfile_mkdirs(o.outdir) < 0) {
+        fprintf(err, "slicesim import-nccl-tests: -o %s: cannot create the directory\n", o.outdir);
+        rc = CLI_BAD_INPUT;
+    } else {
+        rc = fit_and_write(&o, &log, &t, (coll_op)op, out, err);
+    }
+    nccltests_free(&log);
+    return rc;
+}

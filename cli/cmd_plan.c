@@ -1,0 +1,433 @@
+/* cmd_plan.c -- `slicesim plan SCENARIO --slo EXPR [--slo ...] --vary PATH=VALUES
+ * -o DIR [--goal max|min] [--set PATH=VALUE]... [--seed N] [--reps N]`
+ *
+ * The best value of one scenario parameter that still meets every SLO: the
+ * longest time slice, the highest load, the fewest GPUs. The candidates are
+ * the --vary values, sorted. Meeting the SLOs is taken to be monotone along
+ * them (true of p95 against slice length, load and GPU count when the rest
+ * is fixed), so a bisection finds the boundary in about log2(n) runs. Every
+ * evaluated point is reported, and any that contradicts monotonicity is
+ * flagged. Writes DIR/plan.json and DIR/sweep.csv (the evaluated points). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "cli/outfile.h"
+#include "cli/points.h"
+#include "cli/slo.h"
+#include "cli/sweepio.h"
+
+#define MAX_SETS 64
+#define MAX_SLOS 32
+
+enum { GOAL_UNSET, GOAL_MAX, GOAL_MIN };
+
+/* Which end of a parameter is the cheap or good one, by its name. */
+static const struct { const char *suffix; int goal; const char *max_word, *min_word; } GOALS[] = {
+    { "timeslice_ms", GOAL_MAX, "longest", "shortest" },
+    { "rate_per_s", GOAL_MAX, "highest", "lowest" },
+    { "users", GOAL_MAX, "most", "fewest" },
+    { "gpus", GOAL_MIN, "most", "fewest" },
+    { "nodes", GOAL_MIN, "most", "fewest" },
+};
+
+typedef struct {
+    const char *scenario, *outdir;
+    long        seed, reps;
+    int         goal;
+    char       *sets[MAX_SETS];
+    size_t      nsets;
+    char       *slo_text[MAX_SLOS];
+    size_t      nslo;
+    vary_set    vs;
+} plan_opts;
+
+typedef struct {
+    int          done, feasible;
+    report_stat  st[MAX_SLOS];
+    cJSON       *point;
+} plan_eval;
+
+typedef struct {
+    const vary_set *vs;
+    const slo_expr *slo;
+    size_t          nslo, index;
+    plan_eval      *ev;
+} plan_ud;
+
+static const char USAGE[] =
+    "usage: slicesim plan SCENARIO.json --slo 'TENANT.latency_ms.p95<=200' [--slo ...]\n"
+    "       --vary PATH=V1,V2,...|PATH=A:B:STEP -o DIR [--goal max|min] [--set PATH=VALUE]... [--seed N] [--reps N]\n";
+
+static int parse_opts(int argc, char **argv, plan_opts *o, FILE *err)
+{
+    memset(o, 0, sizeof *o);
+    o->seed = o->reps = -1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (a[0] != '-' || a[1] == '\0') {
+            if (o->scenario) {
+                fprintf(err, "slicesim plan: more than one scenario (\"%s\")\n", a);
+                return -1;
+            }
+            o->scenario = a;
+            continue;
+        }
+        if (!val) {
+            fprintf(err, "slicesim plan: %s needs a value\n%s", a, USAGE);
+            return -1;
+        }
+        i++;
+        if (strcmp(a, "-o") == 0) {
+            o->outdir = val;
+        } else if (strcmp(a, "--seed") == 0) {
+            if (cli_parse_long("--seed", val, 0, 2147483647L, &o->seed, err) < 0)
+                return -1;
+        } else if (strcmp(a, "--reps") == 0) {
+            if (cli_parse_long("--reps", val, 1, 1000, &o->reps, err) < 0)
+                return -1;
+        } else if (strcmp(a, "--goal") == 0) {
+            o->goal = strcmp(val, "max") == 0 ? GOAL_MAX : strcmp(val, "min") == 0 ? GOAL_MIN : -1;
+            if (o->goal < 0) {
+                fprintf(err, "slicesim plan: --goal: value \"%s\" is not allowed; allowed: max, min\n", val);
+                return -1;
+            }
+        } else if (strcmp(a, "--set") == 0 && o->nsets < MAX_SETS) {
+            o->sets[o->nsets++] = argv[i];
+        } else if (strcmp(a, "--slo") == 0 && o->nslo < MAX_SLOS) {
+            o->slo_text[o->nslo++] = argv[i];
+        } else if (strcmp(a, "--vary") == 0) {
+            if (o->vs.ndims == 1) {
+                fprintf(err, "slicesim plan: one --vary only (the parameter searched); "
+                        "fix the others with --set\n");
+                return -1;
+            }
+            if (vary_add(&o->vs, val, err) < 0)
+                return -1;
+        } else {
+            fprintf(err, "slicesim plan: unknown option \"%s\" (or too many of it)\n%s", a, USAGE);
+            return -1;
+        }
+    }
+    if (!o->scenario || !o->outdir || o->vs.ndims != 1 || o->nslo == 0) {
+        fprintf(err, "slicesim plan: needs a scenario, at least one --slo, one --vary and -o DIR\n%s", USAGE);
+        return -1;
+    }
+    return 0;
+}
+
+static int by_number(const void *a, const void *b)
+{
+    double x = strtod(*(char *const *)a, NULL), y = strtod(*(char *const *)b, NULL);
+    return (x > y) - (x < y);
+}
+
+/* Sort the candidates ascending and drop repeats; they must be numbers. */
+static int sort_candidates(vary_dim *d, FILE *err)
+{
+    if (!d->numeric) {
+        fprintf(err, "slicesim plan: --vary %s: the values must be numbers (plan bisects an ordered range)\n",
+                d->path);
+        return -1;
+    }
+    qsort(d->values, d->n, sizeof *d->values, by_number);
+    size_t w = 0;
+    for (size_t r = 0; r < d->n; r++) {
+        if (w > 0 && strtod(d->values[r], NULL) == strtod(d->values[w - 1], NULL))
+            free(d->values[r]);
+        else
+            d->values[w++] = d->values[r];
+    }
+    d->n = w;
+    return 0;
+}
+
+static int default_goal(const char *path, FILE *err)
+{
+    size_t n = strlen(path);
+    for (size_t k = 0; k < sizeof GOALS / sizeof GOALS[0]; k++) {
+        size_t m = strlen(GOALS[k].suffix);
+        if (n >= m && strcmp(path + n - m, GOALS[k].suffix) == 0)
+            return GOALS[k].goal;
+    }
+    fprintf(err, "slicesim plan: --vary %s: say whether the largest or the smallest value meeting the SLOs "
+            "is wanted: --goal max or --goal min\n", path);
+    return -1;
+}
+
+static const char *goal_word(const char *path, int goal)
+{
+    size_t n = strlen(path);
+    for (size_t k = 0; k < sizeof GOALS / sizeof GOALS[0]; k++) {
+        size_t m = strlen(GOALS[k].suffix);
+        if (n >= m && strcmp(path + n - m, GOALS[k].suffix) == 0)
+            return goal == GOAL_MAX ? GOALS[k].max_word : GOALS[k].min_word;
+    }
+    return goal == GOAL_MAX ? "largest" : "smallest";
+}
+
+static int on_point(size_t i, const scn *sc, const model_result *res, void *ud)
+{
+    (void)i;
+    plan_ud *u = ud;
+    plan_eval *e = &u->ev[u->index];
+    e->feasible = 1;
+    for (size_t k = 0; k < u->nslo; k++) {
+        e->st[k] = slo_stat(&u->slo[k], res);
+        e->feasible &= slo_met(&u->slo[k], e->st[k].mean);
+    }
+    e->point = sweepio_point(u->index, u->vs, sc, res);
+    e->done = 1;
+    return e->point ? 0 : -1;
+}
+
+static int evaluate(const points_base *b, plan_ud *u, size_t index, FILE *err)
+{
+    if (u->ev[index].done)
+        return CLI_OK;
+    char buf[4096];
+    char *as = (char *)vary_assignment(u->vs, index, 0, buf, sizeof buf);
+    points_point p = { &as, 1 };
+    u->index = index;
+    if (!as) {
+        fprintf(err, "slicesim plan: --vary value too long\n");
+        return CLI_BAD_INPUT;
+    }
+    int rc = points_validate(b, &p, 1, "plan", err);
+    return rc != CLI_OK ? rc : points_run(b, &p, 1, 1, 0, on_point, u, "plan", err);
+}
+
+/* Bisection for the boundary of a monotone feasible set: with goal max the
+ * feasible values are a prefix of the sorted candidates, with min a suffix.
+ * *answer = the index of the best feasible value, or -1. */
+static int bisect(const points_base *b, plan_ud *u, size_t n, int goal, long *answer, FILE *err)
+{
+    long lo = -1, hi = (long)n;        /* goal max: lo feasible, hi not; min: the reverse */
+    while (hi - lo > 1) {
+        long mid = lo + (hi - lo) / 2;
+        int rc = evaluate(b, u, (size_t)mid, err);
+        if (rc != CLI_OK)
+            return rc;
+        int ok = u->ev[mid].feasible;
+        if ((goal == GOAL_MAX) == (ok != 0))
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *answer = goal == GOAL_MAX ? lo : (hi == (long)n ? -1 : hi);
+    return CLI_OK;
+}
+
+static cJSON *ci_array(report_stat s)
+{
+    if (!isfinite(s.lo))
+        return cJSON_CreateNull();
+    cJSON *a = cJSON_CreateArray();
+    cJSON_AddItemToArray(a, cJSON_CreateNumber(s.lo));
+    cJSON_AddItemToArray(a, cJSON_CreateNumber(s.hi));
+    return a;
+}
+
+static void add_num(cJSON *o, const char *k, double x)
+{
+    if (isfinite(x))
+        cJSON_AddNumberToObject(o, k, x);
+    else
+        cJSON_AddNullToObject(o, k);
+}
+
+static cJSON *slo_json(const slo_expr *s, report_stat st)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "slo", s->text);
+    add_num(o, "value", st.mean);
+    cJSON_AddItemToObject(o, "ci95", ci_array(st));
+    add_num(o, "margin", slo_margin(s, st.mean));
+    cJSON_AddBoolToObject(o, "met", slo_met(s, st.mean));
+    return o;
+}
+
+/* The SLO closest to failing at evaluation e (smallest margin relative to
+ * its bound). */
+static size_t deciding(const plan_ud *u, const plan_eval *e)
+{
+    size_t best = 0;
+    double bm = INFINITY;
+    for (size_t k = 0; k < u->nslo; k++) {
+        double m = slo_margin(&u->slo[k], e->st[k].mean) / fmax(fabs(u->slo[k].bound), 1e-300);
+        if (m < bm) {
+            bm = m;
+            best = k;
+        }
+    }
+    return best;
+}
+
+/* Evaluated points that contradict monotonicity (a feasible one beyond an
+ * infeasible one in the goal's direction). */
+static int monotone(const plan_eval *ev, size_t n, int goal)
+{
+    int seen_bad = 0;
+    for (size_t j = 0; j < n; j++) {
+        size_t i = goal == GOAL_MAX ? j : n - 1 - j;
+        if (!ev[i].done)
+            continue;
+        if (!ev[i].feasible)
+            seen_bad = 1;
+        else if (seen_bad)
+            return 0;
+    }
+    return 1;
+}
+
+static cJSON *plan_doc(const plan_opts *o, const scn *base, const plan_ud *u, long ans, int goal)
+{
+    const vary_dim *d = &o->vs.dims[0];
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "slicesim_version", SLICESIM_VERSION);
+    cJSON_AddStringToObject(doc, "scenario", base->name);
+    cJSON_AddStringToObject(doc, "vary", d->path);
+    cJSON_AddStringToObject(doc, "goal", goal == GOAL_MAX ? "max" : "min");
+    cJSON *s = cJSON_AddArrayToObject(doc, "slos");
+    for (size_t k = 0; k < u->nslo; k++)
+        cJSON_AddItemToArray(s, cJSON_CreateString(u->slo[k].text));
+    cJSON_AddNumberToObject(doc, "candidates", (double)d->n);
+    cJSON *ev = cJSON_AddArrayToObject(doc, "evaluated");
+    for (size_t i = 0; i < d->n; i++) {
+        if (!u->ev[i].done)
+            continue;
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddNumberToObject(p, "value", strtod(d->values[i], NULL));
+        cJSON_AddBoolToObject(p, "meets_slos", u->ev[i].feasible);
+        cJSON *l = cJSON_AddArrayToObject(p, "slos");
+        for (size_t k = 0; k < u->nslo; k++)
+            cJSON_AddItemToArray(l, slo_json(&u->slo[k], u->ev[i].st[k]));
+        cJSON_AddItemToArray(ev, p);
+    }
+    cJSON_AddBoolToObject(doc, "consistent_with_monotone", monotone(u->ev, d->n, goal));
+    if (ans < 0) {
+        cJSON_AddNullToObject(doc, "answer");
+        return doc;
+    }
+    cJSON *a = cJSON_AddObjectToObject(doc, "answer");
+    cJSON_AddNumberToObject(a, "value", strtod(d->values[ans], NULL));
+    char buf[4096];
+    cJSON_AddStringToObject(a, "set", vary_assignment(&o->vs, (size_t)ans, 0, buf, sizeof buf));
+    size_t k = deciding(u, &u->ev[ans]);
+    cJSON_AddItemToObject(a, "deciding", slo_json(&u->slo[k], u->ev[ans].st[k]));
+    long next = goal == GOAL_MAX ? ans + 1 : ans - 1;
+    if (next >= 0 && next < (long)d->n)
+        cJSON_AddNumberToObject(a, "next_value_fails", strtod(d->values[next], NULL));
+    return doc;
+}
+
+static void print_answer(FILE *f, const plan_opts *o, const cJSON *doc, int goal)
+{
+    const vary_dim *d = &o->vs.dims[0];
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, "answer");
+    size_t nev = (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "evaluated"));
+    fprintf(f, "plan: %s %s meeting every SLO", goal_word(d->path, goal), d->path);
+    if (!cJSON_IsObject(a)) {
+        fprintf(f, ": none of the %zu candidates (evaluated %zu)\n", d->n, nev);
+        return;
+    }
+    const cJSON *dc = cJSON_GetObjectItemCaseSensitive(a, "deciding");
+    const cJSON *ci = cJSON_GetObjectItemCaseSensitive(dc, "ci95");
+    fprintf(f, ": %s  (bisection: %zu of %zu candidates run)\n",
+            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "set")), nev, d->n);
+    fprintf(f, "deciding: %s at %.6g", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(dc, "slo")),
+            cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(dc, "value")));
+    if (cJSON_IsArray(ci))
+        fprintf(f, " [95%% CI %.6g, %.6g]", cJSON_GetArrayItem(ci, 0)->valuedouble,
+                cJSON_GetArrayItem(ci, 1)->valuedouble);
+    fprintf(f, ", margin %.6g\n", cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(dc, "margin")));
+    if (cJSON_GetObjectItemCaseSensitive(a, "next_value_fails"))
+        fprintf(f, "the next candidate, %.6g, fails\n",
+                cJSON_GetObjectItemCaseSensitive(a, "next_value_fails")->valuedouble);
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "consistent_with_monotone")))
+        fprintf(f, "warning: the evaluated points are not monotone; check with slicesim sweep\n");
+}
+
+static int write_outputs(const plan_opts *o, const scn *base, const plan_ud *u, const cJSON *doc, FILE *err)
+{
+    cJSON *sw = sweepio_header(base->name, &o->vs, o->sets, o->nsets, o->vs.dims[0].n);
+    cJSON *arr = cJSON_GetObjectItemCaseSensitive(sw, "points");
+    for (size_t i = 0; sw && i < o->vs.dims[0].n; i++)
+        if (u->ev[i].done)
+            cJSON_AddItemToArray(arr, cJSON_Duplicate(u->ev[i].point, 1));
+    int rc = sw ? sweepio_write_json(o->outdir, "plan.json", doc, "plan", err) : CLI_INTERNAL;
+    if (rc == CLI_OK) {
+        char msg[512];
+        outfile f;
+        if (outfile_open(&f, o->outdir, "sweep.csv", msg, sizeof msg) < 0) {
+            fprintf(err, "slicesim plan: %s\n", msg);
+            rc = CLI_BAD_INPUT;
+        } else {
+            sweepio_csv(f.f, sw);
+            if (outfile_commit(&f, msg, sizeof msg) < 0) {
+                fprintf(err, "slicesim plan: %s\n", msg);
+                rc = CLI_INTERNAL;
+            }
+        }
+    }
+    cJSON_Delete(sw);
+    return rc;
+}
+
+static int run_plan(plan_opts *o, const scn *base, FILE *out, FILE *err)
+{
+    slo_expr slo[MAX_SLOS];
+    for (size_t k = 0; k < o->nslo; k++)
+        if (slo_parse(o->slo_text[k], base, &slo[k], err) < 0)
+            return CLI_BAD_INPUT;
+    if (sort_candidates(&o->vs.dims[0], err) < 0)
+        return CLI_BAD_INPUT;
+    int goal = o->goal ? o->goal : default_goal(o->vs.dims[0].path, err);
+    if (goal < 0)
+        return CLI_BAD_INPUT;
+    if (outfile_mkdirs(o->outdir) < 0) {
+        fprintf(err, "slicesim plan: -o %s: cannot create the directory\n", o->outdir);
+        return CLI_BAD_INPUT;
+    }
+    size_t n = o->vs.dims[0].n;
+    plan_eval *ev = calloc(n, sizeof *ev);
+    if (!ev) {
+        fprintf(err, "slicesim plan: out of memory\n");
+        return CLI_INTERNAL;
+    }
+    plan_ud u = { &o->vs, slo, o->nslo, 0, ev };
+    points_base b = { o->scenario, o->sets, o->nsets, o->seed, o->reps, 0 };
+    long ans = -1;
+    int rc = bisect(&b, &u, n, goal, &ans, err);
+    if (rc == CLI_OK) {
+        cJSON *doc = plan_doc(o, base, &u, ans, goal);
+        print_answer(out, o, doc, goal);
+        rc = write_outputs(o, base, &u, doc, err);
+        cJSON_Delete(doc);
+    }
+    for (size_t i = 0; i < n; i++)
+        cJSON_Delete(ev[i].point);
+    free(ev);
+    return rc;
+}
+
+int cli_cmd_plan(int argc, char **argv, FILE *out, FILE *err)
+{
+    plan_opts o;
+    char msg[1024];
+    scn *base = NULL;
+    if (parse_opts(argc, argv, &o, err) < 0) {
+        vary_free(&o.vs);
+        return CLI_BAD_INPUT;
+    }
+    int rc = scn_load(o.scenario, o.sets, o.nsets, &base, msg, sizeof msg);
+    if (rc != SCN_OK) {
+        fprintf(err, "slicesim: %s\n", msg);
+        vary_free(&o.vs);
+        return rc == SCN_BAD_INPUT ? CLI_BAD_INPUT : CLI_INTERNAL;
+    }
+    rc = run_plan(&o, base, out, err);
+    scn_free(base);
+    vary_free(&o.vs);
+    return rc;
+}

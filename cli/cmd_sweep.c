@@ -1,0 +1,260 @@
+/* cmd_sweep.c -- `slicesim sweep SCENARIO --vary PATH=VALUES... -o DIR
+ * [--jobs N] [--shard K/N] [--plot] [--set PATH=VALUE]... [--seed N] [--reps N]`
+ *
+ * Runs every point of the cartesian product of the --vary values (or the
+ * K-th of N shards of them: the points i with i mod N = K-1) on parallel
+ * threads and writes DIR/sweep.json and DIR/sweep.csv (cli/sweepio.h). */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli/cli.h"
+#include "cli/outfile.h"
+#include "cli/points.h"
+#include "cli/sweepio.h"
+#include "plots/charts.h"
+
+#define MAX_SETS 64
+
+typedef struct {
+    const char *scenario, *outdir;
+    long        seed, reps, jobs, shard_k, shard_n;
+    int         plot;
+    char       *sets[MAX_SETS];
+    size_t      nsets;
+    vary_set    vs;
+} sweep_opts;
+
+static const char USAGE[] =
+    "usage: slicesim sweep SCENARIO.json --vary PATH=V1,V2,...|PATH=A:B:STEP [--vary ...] -o DIR\n"
+    "       [--jobs N] [--shard K/N] [--plot] [--set PATH=VALUE]... [--seed N] [--reps N]\n";
+
+/* "K/N" with 1 <= K <= N. */
+static int parse_shard(const char *text, long *k, long *n, FILE *err)
+{
+    char *end;
+    const char *slash = text ? strchr(text, '/') : NULL;
+    if (slash) {
+        *k = strtol(text, &end, 10);
+        if (end == slash && slash > text) {
+            *n = strtol(slash + 1, &end, 10);
+            if (*end == '\0' && slash[1] != '\0' && *n >= 1 && *n <= 1000000 && *k >= 1 && *k <= *n)
+                return 0;
+        }
+    }
+    fprintf(err, "slicesim sweep: --shard: value \"%s\" is not allowed; allowed: K/N with 1 <= K <= N "
+            "(e.g. 3/8, the third of eight slices)\n", text ? text : "(missing)");
+    return -1;
+}
+
+static int parse_opts(int argc, char **argv, sweep_opts *o, FILE *err)
+{
+    memset(o, 0, sizeof *o);
+    o->seed = o->reps = -1;
+    o->jobs = points_jobs();
+    o->shard_k = o->shard_n = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        int takes = strcmp(a, "-o") == 0 || strcmp(a, "--seed") == 0 || strcmp(a, "--reps") == 0 ||
+                    strcmp(a, "--jobs") == 0 || strcmp(a, "--shard") == 0 ||
+                    strcmp(a, "--set") == 0 || strcmp(a, "--vary") == 0;
+        if (takes && !val) {
+            fprintf(err, "slicesim sweep: %s needs a value\n%s", a, USAGE);
+            return -1;
+        }
+        if (strcmp(a, "-o") == 0) {
+            o->outdir = val;
+        } else if (strcmp(a, "--seed") == 0) {
+            if (cli_parse_long("--seed", val, 0, 2147483647L, &o->seed, err) < 0)
+                return -1;
+        } else if (strcmp(a, "--reps") == 0) {
+            if (cli_parse_long("--reps", val, 1, 1000, &o->reps, err) < 0)
+                return -1;
+        } else if (strcmp(a, "--jobs") == 0) {
+            if (cli_parse_long("--jobs", val, 1, 256, &o->jobs, err) < 0)
+                return -1;
+        } else if (strcmp(a, "--shard") == 0) {
+            if (parse_shard(val, &o->shard_k, &o->shard_n, err) < 0)
+                return -1;
+        } else if (strcmp(a, "--set") == 0) {
+            if (o->nsets == MAX_SETS) {
+                fprintf(err, "slicesim sweep: at most %d --set options\n", MAX_SETS);
+                return -1;
+            }
+            o->sets[o->nsets++] = argv[i + 1];
+        } else if (strcmp(a, "--vary") == 0) {
+            if (vary_add(&o->vs, val, err) < 0)
+                return -1;
+        } else if (strcmp(a, "--plot") == 0) {
+            o->plot = 1;
+            continue;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(err, "slicesim sweep: unknown option \"%s\"\n%s", a, USAGE);
+            return -1;
+        } else if (!o->scenario) {
+            o->scenario = a;
+            continue;
+        } else {
+            fprintf(err, "slicesim sweep: more than one scenario (\"%s\")\n", a);
+            return -1;
+        }
+        i++;
+    }
+    if (!o->scenario || !o->outdir || o->vs.ndims == 0) {
+        fprintf(err, "slicesim sweep: needs a scenario, at least one --vary and -o DIR\n%s", USAGE);
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct {
+    const vary_set *vs;
+    size_t         *index;      /* local slot -> global point index */
+    cJSON         **rows;       /* local slot -> point record */
+} sweep_ud;
+
+static int on_point(size_t i, const scn *sc, const model_result *res, void *ud)
+{
+    sweep_ud *u = ud;
+    u->rows[i] = sweepio_point(u->index[i], u->vs, sc, res);
+    return u->rows[i] ? 0 : -1;
+}
+
+/* The assignments of each point of this shard. */
+static int build_points(const sweep_opts *o, points_point **out, size_t **index, size_t *n)
+{
+    size_t total = vary_points(&o->vs), mine = 0;
+    size_t k = (size_t)o->shard_k - 1, nshard = (size_t)o->shard_n;
+    *n = total / nshard + (k < total % nshard);
+    *out = calloc(*n ? *n : 1, sizeof **out);
+    *index = calloc(*n ? *n : 1, sizeof **index);
+    if (!*out || !*index)
+        return -1;
+    for (size_t i = k; i < total; i += nshard, mine++) {
+        points_point *p = &(*out)[mine];
+        (*index)[mine] = i;
+        p->sets = calloc(o->vs.ndims, sizeof *p->sets);
+        if (!p->sets)
+            return -1;
+        for (size_t d = 0; d < o->vs.ndims; d++) {
+            char buf[4096];
+            const char *as = vary_assignment(&o->vs, i, d, buf, sizeof buf);
+            if (!as || !(p->sets[d] = strdup(as)))
+                return -1;
+            p->nsets++;
+        }
+    }
+    return 0;
+}
+
+static void free_points(points_point *pts, size_t n)
+{
+    for (size_t i = 0; pts && i < n; i++) {
+        for (size_t d = 0; d < pts[i].nsets; d++)
+            free(pts[i].sets[d]);
+        free(pts[i].sets);
+    }
+    free(pts);
+}
+
+static void print_table(FILE *f, const cJSON *doc)
+{
+    const cJSON *p, *t, *d;
+    fprintf(f, "%-6s", "point");
+    cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(doc, "vary"))
+        fprintf(f, " %24s", cJSON_GetObjectItemCaseSensitive(d, "path")->valuestring);
+    fprintf(f, "  tenant: throughput, p95 ms\n");
+    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "points")) {
+        fprintf(f, "%-6d", cJSON_GetObjectItemCaseSensitive(p, "index")->valueint);
+        const cJSON *v;
+        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(p, "values")) {
+            char *s = cJSON_PrintUnformatted(v);
+            fprintf(f, " %24s", s ? s : "?");
+            free(s);
+        }
+        fputc(' ', f);
+        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(p, "tenants")) {
+            const cJSON *th = cJSON_GetObjectItemCaseSensitive(t, "throughput");
+            const cJSON *p95 = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(t, "latency_ms"), "p95");
+            fprintf(f, " %s: %.4g %s, %.4g;", cJSON_GetObjectItemCaseSensitive(t, "name")->valuestring,
+                    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(th, "value")),
+                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(th, "unit")),
+                    cJSON_IsNumber(p95) ? p95->valuedouble : -1.0);
+        }
+        fputc('\n', f);
+    }
+}
+
+static int run_sweep(sweep_opts *o, const scn *base, FILE *out, FILE *err)
+{
+    points_point *pts = NULL;
+    size_t *index = NULL, n = 0;
+    cJSON **rows = NULL, *doc = NULL;
+    int rc = CLI_INTERNAL;
+    points_base b = { o->scenario, o->sets, o->nsets, o->seed, o->reps, 0 };
+    if (build_points(o, &pts, &index, &n) < 0 || !(rows = calloc(n ? n : 1, sizeof *rows))) {
+        fprintf(err, "slicesim sweep: out of memory\n");
+        goto out;
+    }
+    if ((rc = points_validate(&b, pts, n, "sweep", err)) != CLI_OK)
+        goto out;
+    if (outfile_mkdirs(o->outdir) < 0) {
+        fprintf(err, "slicesim sweep: -o %s: cannot create the directory\n", o->outdir);
+        rc = CLI_BAD_INPUT;
+        goto out;
+    }
+    sweep_ud u = { &o->vs, index, rows };
+    rc = points_run(&b, pts, n, (int)o->jobs, isatty(fileno(err)), on_point, &u, "sweep", err);
+    if (rc != CLI_OK)
+        goto out;
+    doc = sweepio_header(base->name, &o->vs, o->sets, o->nsets, vary_points(&o->vs));
+    if (!doc) {
+        rc = CLI_INTERNAL;
+        goto out;
+    }
+    if (o->shard_n > 1) {
+        cJSON *sh = cJSON_CreateObject();
+        cJSON_AddNumberToObject(sh, "index", (double)o->shard_k);
+        cJSON_AddNumberToObject(sh, "count", (double)o->shard_n);
+        cJSON_AddItemToObject(doc, "shard", sh);
+    }
+    cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, "points");
+    for (size_t i = 0; i < n; i++) {
+        cJSON_AddItemToArray(arr, rows[i]);
+        rows[i] = NULL;
+    }
+    print_table(out, doc);
+    rc = sweepio_write(o->outdir, doc, "sweep", err);
+    if (rc == CLI_OK && o->plot && o->shard_n == 1)
+        charts_sweep(o->outdir, err);
+out:
+    for (size_t i = 0; rows && i < n; i++)
+        cJSON_Delete(rows[i]);
+    free(rows);
+    free(index);
+    free_points(pts, n);
+    cJSON_Delete(doc);
+    return rc;
+}
+
+int cli_cmd_sweep(int argc, char **argv, FILE *out, FILE *err)
+{
+    sweep_opts o;
+    char msg[1024];
+    scn *base = NULL;
+    int rc;
+    if (parse_opts(argc, argv, &o, err) < 0) {
+        vary_free(&o.vs);
+        return CLI_BAD_INPUT;
+    }
+    rc = scn_load(o.scenario, o.sets, o.nsets, &base, msg, sizeof msg);
+    if (rc != SCN_OK) {
+        fprintf(err, "slicesim: %s\n", msg);
+        vary_free(&o.vs);
+        return rc == SCN_BAD_INPUT ? CLI_BAD_INPUT : CLI_INTERNAL;
+    }
+    rc = run_sweep(&o, base, out, err);
+    scn_free(base);
+    vary_free(&o.vs);
+    return rc;
+}

@@ -1,0 +1,47 @@
+/* points.h -- running many variants of one scenario, in parallel threads.
+ *
+ * A point is the base scenario with a list of "PATH=VALUE" assignments (the
+ * --set syntax) applied in order. Every point is validated before any runs,
+ * so bad input fails fast with the scenario's exit-2 message. Points then run
+ * on `jobs` threads; each point's result goes to the caller's hook with its
+ * index, and since a point's numbers depend only on its scenario and seed,
+ * the results are the same whatever the thread count. */
+#ifndef CLI_POINTS_H
+#define CLI_POINTS_H
+
+#include <stdio.h>
+#include "scenarios/scenario.h"
+
+typedef struct {
+    const char   *file;        /* the base scenario */
+    char *const  *sets;        /* user --set assignments, applied first */
+    size_t        nsets;
+    long          seed, reps;  /* -1: as the scenario says */
+    int           keep_records;
+} points_base;
+
+typedef struct {
+    char  **sets;              /* this point's assignments (caller owns) */
+    size_t  nsets;
+} points_point;
+
+/* points_fn: called once per point, from a worker thread, with the loaded
+ * scenario and its result (both freed after it returns). It may write only
+ * to the caller's slot for index i. Returns 0, or -1 when out of memory. */
+typedef int (*points_fn)(size_t i, const scn *sc, const model_result *res, void *ud);
+
+/* points_jobs: the default thread count (online cores). */
+int points_jobs(void);
+
+/* points_validate: load every point once. CLI_OK, or the exit status with
+ * one message on err: "slicesim CMD: " and the scenario's message. */
+int points_validate(const points_base *b, const points_point *pts, size_t n,
+                    const char *cmd, FILE *err);
+
+/* points_run: run the points (already validated) on up to jobs threads; a
+ * progress bar goes to err when progress is set. CLI_OK, or CLI_INTERNAL
+ * with one message on err. */
+int points_run(const points_base *b, const points_point *pts, size_t n, int jobs,
+               int progress, points_fn fn, void *ud, const char *cmd, FILE *err);
+
+#endif

@@ -1,0 +1,138 @@
+/* slo.c -- parsing and judging command-line SLO expressions. */
+#include "cli/slo.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const STATS[MQ_N] = { "mean", "p50", "p90", "p95", "p99", "p999" };
+
+static int fail(const char *text, FILE *err, const char *why)
+{
+    fprintf(err, "slicesim: --slo '%s': %s; allowed: TENANT.latency_ms.STAT<=BOUND, "
+            "TENANT.METRIC.STAT<=BOUND or TENANT.throughput>=BOUND (STAT: mean, p50, p90, p95, p99, p999; "
+            "OP: <=, <, >=, >)\n", text, why);
+    return -1;
+}
+
+/* The tenant whose name, followed by '.', starts lhs (the longest). */
+static int find_tenant(const char *lhs, const scn *sc, size_t *namelen)
+{
+    int best = -1;
+    *namelen = 0;
+    for (size_t i = 0; i < sc->cfg.ntenants; i++) {
+        size_t n = strlen(sc->cfg.tenants[i].name);
+        if (n > *namelen && strncmp(lhs, sc->cfg.tenants[i].name, n) == 0 && lhs[n] == '.') {
+            best = (int)i;
+            *namelen = n;
+        }
+    }
+    return best;
+}
+
+static int parse_metric(const char *m, const tenant_cfg *tc, slo_expr *e)
+{
+    if (strcmp(m, "throughput") == 0) {
+        e->metric = -2;
+        e->q = MQ_MEAN;
+        return 0;
+    }
+    const char *dot = strrchr(m, '.');
+    if (!dot)
+        return -1;
+    e->q = -1;
+    for (int q = 0; q < MQ_N; q++)
+        if (strcmp(dot + 1, STATS[q]) == 0)
+            e->q = q;
+    if (e->q < 0)
+        return -1;
+    size_t n = (size_t)(dot - m);
+    if (n == strlen("latency_ms") && strncmp(m, "latency_ms", n) == 0) {
+        e->metric = -1;
+        return 0;
+    }
+    for (int k = 0; tc->wl->metrics && tc->wl->metrics[k]; k++)
+        if (strlen(tc->wl->metrics[k]) == n && strncmp(m, tc->wl->metrics[k], n) == 0) {
+            e->metric = k;
+            return 0;
+        }
+    return -1;
+}
+
+int slo_parse(const char *text, const scn *sc, slo_expr *e, FILE *err)
+{
+    memset(e, 0, sizeof *e);
+    if (strlen(text) >= sizeof e->text)
+        return fail(text, err, "too long");
+    memcpy(e->text, text, strlen(text) + 1);      /* fits: checked above */
+    const char *op = strpbrk(text, "<>");
+    if (!op)
+        return fail(text, err, "no comparison");
+    char lhs[256];
+    size_t ln = (size_t)(op - text);
+    memcpy(lhs, text, ln);
+    lhs[ln] = '\0';
+    const char *rhs = op + 1;
+    if (*rhs == '=') {
+        e->op = *op == '<' ? SLO_LE : SLO_GE;
+        rhs++;
+    } else {
+        e->op = *op == '<' ? SLO_LT : SLO_GT;
+    }
+    char *end;
+    errno = 0;
+    e->bound = strtod(rhs, &end);
+    if (*rhs == '\0' || *end != '\0' || errno || !isfinite(e->bound))
+        return fail(text, err, "the bound is not a number");
+    size_t nl;
+    e->tenant = find_tenant(lhs, sc, &nl);
+    if (e->tenant < 0) {
+        char names[512] = "";
+        for (size_t i = 0; i < sc->cfg.ntenants; i++) {
+            strncat(names, sc->cfg.tenants[i].name, sizeof names - strlen(names) - 1);
+            if (i + 1 < sc->cfg.ntenants)
+                strncat(names, ", ", sizeof names - strlen(names) - 1);
+        }
+        fprintf(err, "slicesim: --slo '%s': no tenant of %s starts it; allowed tenants: %s\n",
+                text, sc->file, names);
+        return -1;
+    }
+    if (parse_metric(lhs + nl + 1, &sc->cfg.tenants[e->tenant], e) < 0) {
+        const tenant_cfg *tc = &sc->cfg.tenants[e->tenant];
+        char why[256], more[96] = "";
+        if (tc->wl->metrics && tc->wl->metrics[0])
+            snprintf(more, sizeof more, "; it also reports %s", tc->wl->metrics[0]);
+        snprintf(why, sizeof why, "metric \"%s\" is unknown for tenant \"%s\" (a %s workload%s)",
+                 lhs + nl + 1, tc->name, tc->wl->name, more);
+        return fail(text, err, why);
+    }
+    return 0;
+}
+
+report_stat slo_stat(const slo_expr *e, const model_result *res)
+{
+    if (e->metric == -2)
+        return report_tenant_stat(res, e->tenant, MT_THROUGHPUT);
+    if (e->metric == -1)
+        return report_tenant_stat(res, e->tenant, MT_MEAN + e->q);
+    return report_tenant_xstat(res, e->tenant, e->metric, e->q);
+}
+
+double slo_margin(const slo_expr *e, double v)
+{
+    return e->op == SLO_LE || e->op == SLO_LT ? e->bound - v : v - e->bound;
+}
+
+int slo_met(const slo_expr *e, double v)
+{
+    if (!isfinite(v))
+        return 0;
+    switch (e->op) {
+    case SLO_LE: return v <= e->bound;
+    case SLO_LT: return v < e->bound;
+    case SLO_GE: return v >= e->bound;
+    case SLO_GT: return v > e->bound;
+    }
+    return 0;
+}

@@ -1,0 +1,328 @@
+/* sweepio.c -- sweep.json and the sweep.csv derived from it.
+ * Invariant: the CSV is a pure function of the JSON document, and the JSON
+ * holds points in index order; so a merged set of shards and a single run
+ * write identical bytes. */
+#include "cli/sweepio.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "cli/outfile.h"
+#include "cli/report.h"
+
+#define MAX_FILE_BYTES (1L << 30)
+
+static cJSON *parse_value(const char *text)
+{
+    cJSON *x = cJSON_ParseWithOpts(text, NULL, 1);
+    return x ? x : cJSON_CreateString(text);
+}
+
+cJSON *sweepio_header(const char *scenario, const vary_set *vs, char *const *sets,
+                      size_t nsets, size_t total)
+{
+    cJSON *d = cJSON_CreateObject();
+    if (!d)
+        return NULL;
+    cJSON_AddStringToObject(d, "slicesim_version", SLICESIM_VERSION);
+    cJSON_AddStringToObject(d, "scenario", scenario);
+    cJSON *s = cJSON_AddArrayToObject(d, "sets");
+    for (size_t k = 0; k < nsets; k++)
+        cJSON_AddItemToArray(s, cJSON_CreateString(sets[k]));
+    cJSON *va = cJSON_AddArrayToObject(d, "vary");
+    for (size_t k = 0; k < vs->ndims; k++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "path", vs->dims[k].path);
+        cJSON *vals = cJSON_AddArrayToObject(o, "values");
+        for (size_t j = 0; j < vs->dims[k].n; j++)
+            cJSON_AddItemToArray(vals, parse_value(vs->dims[k].values[j]));
+        cJSON_AddItemToArray(va, o);
+    }
+    cJSON_AddNumberToObject(d, "points_total", (double)total);
+    cJSON_AddArrayToObject(d, "points");
+    return d;
+}
+
+cJSON *sweepio_point(size_t i, const vary_set *vs, const scn *sc, const model_result *res)
+{
+    cJSON *sum = report_summary(sc, res);
+    cJSON *p = cJSON_CreateObject();
+    if (!sum || !p) {
+        cJSON_Delete(sum);
+        cJSON_Delete(p);
+        return NULL;
+    }
+    cJSON_AddNumberToObject(p, "index", (double)i);
+    cJSON *vals = cJSON_AddObjectToObject(p, "values");
+    for (size_t k = 0; k < vs->ndims; k++)
+        cJSON_AddItemToObject(vals, vs->dims[k].path, parse_value(vary_value(vs, i, k)));
+    cJSON_AddNumberToObject(p, "seed", (double)sc->cfg.seed);
+    cJSON_AddNumberToObject(p, "replications", res->reps);
+    static const char *const keep[] = { "tenants", "gpus", "warnings" };
+    for (size_t k = 0; k < 3; k++) {
+        cJSON *x = cJSON_DetachItemFromObjectCaseSensitive(sum, keep[k]);
+        if (x)
+            cJSON_AddItemToObject(p, keep[k], x);
+    }
+    cJSON_Delete(sum);
+    return p;
+}
+
+/* ---- CSV ---- */
+
+static void csv_text(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_json(FILE *f, const cJSON *x)
+{
+    if (cJSON_IsNumber(x) && isfinite(x->valuedouble)) {
+        fprintf(f, "%.10g", x->valuedouble);
+    } else if (cJSON_IsString(x)) {
+        csv_text(f, x->valuestring);
+    } else if (cJSON_IsBool(x)) {
+        fputs(cJSON_IsTrue(x) ? "true" : "false", f);
+    } else if (x && !cJSON_IsNull(x)) {
+        char *t = cJSON_PrintUnformatted(x);
+        if (t)
+            csv_text(f, t);
+        free(t);
+    }
+}
+
+/* A number at a dotted path below obj ("latency_ms.p95"), or NULL;
+ * "name[k]" picks array element k. */
+static const cJSON *at(const cJSON *obj, const char *path)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", path);
+    char *save = NULL;
+    for (char *seg = strtok_r(buf, ".", &save); seg && obj; seg = strtok_r(NULL, ".", &save)) {
+        char *br = strchr(seg, '[');
+        if (br)
+            *br = '\0';
+        obj = cJSON_GetObjectItemCaseSensitive(obj, seg);
+        if (br)
+            obj = cJSON_GetArrayItem(obj, atoi(br + 1));
+    }
+    return obj;
+}
+
+static const struct { const char *col, *path; } TENANT_COLS[] = {
+    { "completed", "completed" },
+    { "throughput", "throughput.value" },
+    { "throughput_lo", "throughput.ci95[0]" },
+    { "throughput_hi", "throughput.ci95[1]" },
+    { "latency_mean_ms", "latency_ms.mean" },
+    { "latency_p50_ms", "latency_ms.p50" },
+    { "latency_p90_ms", "latency_ms.p90" },
+    { "latency_p95_ms", "latency_ms.p95" },
+    { "latency_p95_lo", "latency_ms.ci95_p95[0]" },
+    { "latency_p95_hi", "latency_ms.ci95_p95[1]" },
+    { "latency_p99_ms", "latency_ms.p99" },
+    { "gpu_time_share", "gpu_time_share" },
+    { "slo_met", "slo.met" },
+};
+static const struct { const char *col, *path; } GPU_COLS[] = {
+    { "utilization", "utilization" },
+    { "context_switches", "context_switches" },
+    { "switch_overhead_fraction", "switch_overhead_fraction" },
+};
+#define NTCOLS (sizeof TENANT_COLS / sizeof TENANT_COLS[0])
+#define NGCOLS (sizeof GPU_COLS / sizeof GPU_COLS[0])
+
+static const cJSON *tenant_named(const cJSON *point, const char *name)
+{
+    const cJSON *t;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(point, "tenants")) {
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(t, "name");
+        if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0)
+            return t;
+    }
+    return NULL;
+}
+
+static void csv_header(FILE *f, const cJSON *vary, const cJSON *first, int ngpus)
+{
+    const cJSON *d, *t;
+    fputs("point", f);
+    cJSON_ArrayForEach(d, vary) {
+        fputc(',', f);
+        csv_json(f, cJSON_GetObjectItemCaseSensitive(d, "path"));
+    }
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(first, "tenants"))
+        for (size_t c = 0; c < NTCOLS; c++) {
+            fputc(',', f);
+            char col[256];
+            snprintf(col, sizeof col, "%s.%s", cJSON_GetObjectItemCaseSensitive(t, "name")->valuestring,
+                     TENANT_COLS[c].col);
+            csv_text(f, col);
+        }
+    for (int g = 0; g < ngpus; g++)
+        for (size_t c = 0; c < NGCOLS; c++)
+            fprintf(f, ",gpu%d.%s", g, GPU_COLS[c].col);
+    fputc('\n', f);
+}
+
+void sweepio_csv(FILE *f, const cJSON *doc)
+{
+    const cJSON *vary = cJSON_GetObjectItemCaseSensitive(doc, "vary");
+    const cJSON *points = cJSON_GetObjectItemCaseSensitive(doc, "points");
+    const cJSON *first = cJSON_GetArrayItem(points, 0), *p, *d, *t;
+    int ngpus = 0;
+    cJSON_ArrayForEach(p, points) {
+        int g = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(p, "gpus"));
+        ngpus = g > ngpus ? g : ngpus;
+    }
+    csv_header(f, vary, first, ngpus);
+    cJSON_ArrayForEach(p, points) {
+        csv_json(f, cJSON_GetObjectItemCaseSensitive(p, "index"));
+        const cJSON *vals = cJSON_GetObjectItemCaseSensitive(p, "values");
+        cJSON_ArrayForEach(d, vary) {
+            fputc(',', f);
+            csv_json(f, cJSON_GetObjectItemCaseSensitive(vals,
+                         cJSON_GetObjectItemCaseSensitive(d, "path")->valuestring));
+        }
+        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(first, "tenants")) {
+            const cJSON *mine = tenant_named(p, cJSON_GetObjectItemCaseSensitive(t, "name")->valuestring);
+            for (size_t c = 0; c < NTCOLS; c++) {
+                fputc(',', f);
+                if (mine)
+                    csv_json(f, at(mine, TENANT_COLS[c].path));
+            }
+        }
+        const cJSON *gpus = cJSON_GetObjectItemCaseSensitive(p, "gpus");
+        for (int g = 0; g < ngpus; g++)
+            for (size_t c = 0; c < NGCOLS; c++) {
+                fputc(',', f);
+                csv_json(f, at(cJSON_GetArrayItem(gpus, g), GPU_COLS[c].path));
+            }
+        fputc('\n', f);
+    }
+}
+
+/* ---- files ---- */
+
+static int commit(outfile *o, const char *cmd, FILE *err)
+{
+    char msg[512];
+    if (outfile_commit(o, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim %s: %s\n", cmd, msg);
+        return CLI_INTERNAL;
+    }
+    return CLI_OK;
+}
+
+int sweepio_write_json(const char *dir, const char *name, const cJSON *doc,
+                       const char *cmd, FILE *err)
+{
+    char msg[512];
+    outfile o;
+    char *text = cJSON_Print(doc);
+    if (!text) {
+        fprintf(err, "slicesim %s: out of memory writing %s\n", cmd, name);
+        return CLI_INTERNAL;
+    }
+    if (outfile_open(&o, dir, name, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim %s: %s\n", cmd, msg);
+        free(text);
+        return CLI_BAD_INPUT;
+    }
+    fputs(text, o.f);
+    fputc('\n', o.f);
+    free(text);
+    return commit(&o, cmd, err);
+}
+
+/* The CSV is made from the JSON text read back, not from the numbers in
+ * memory: cJSON prints 15 significant digits when they come back within an
+ * epsilon, so only the text is what a merge of shards sees. */
+int sweepio_write(const char *dir, const cJSON *doc, const char *cmd, FILE *err)
+{
+    char msg[512];
+    outfile o;
+    int rc = sweepio_write_json(dir, "sweep.json", doc, cmd, err);
+    if (rc != CLI_OK)
+        return rc;
+    char *text = cJSON_Print(doc);
+    cJSON *back = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    if (!back) {
+        fprintf(err, "slicesim %s: out of memory writing sweep.csv\n", cmd);
+        return CLI_INTERNAL;
+    }
+    if (outfile_open(&o, dir, "sweep.csv", msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim %s: %s\n", cmd, msg);
+        cJSON_Delete(back);
+        return CLI_BAD_INPUT;
+    }
+    sweepio_csv(o.f, back);
+    cJSON_Delete(back);
+    return commit(&o, cmd, err);
+}
+
+/* Every point: a numeric index, a values object, tenants with names. */
+static int points_well_formed(const cJSON *doc)
+{
+    const cJSON *p, *t;
+    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "points")) {
+        if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(p, "index")) ||
+            !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(p, "values")) ||
+            !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(p, "tenants")))
+            return 0;
+        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(p, "tenants"))
+            if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(t, "name")))
+                return 0;
+    }
+    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "vary"))
+        if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(p, "path")))
+            return 0;
+    return 1;
+}
+
+int sweepio_read(const char *path, cJSON **doc, FILE *err)
+{
+    *doc = NULL;
+    FILE *f = fopen(path, "rb");
+    char *text = NULL;
+    long len = -1;
+    if (f && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && len <= MAX_FILE_BYTES &&
+        fseek(f, 0, SEEK_SET) == 0 && (text = malloc((size_t)len + 1)) != NULL &&
+        fread(text, 1, (size_t)len, f) == (size_t)len)
+        text[len] = '\0';
+    else {
+        free(text);
+        text = NULL;
+    }
+    if (f)
+        fclose(f);
+    if (!text) {
+        fprintf(err, "slicesim: %s: cannot read (missing, not a regular file, or too large)\n", path);
+        return CLI_BAD_INPUT;
+    }
+    *doc = cJSON_ParseWithOpts(text, NULL, 1);
+    free(text);
+    if (!cJSON_IsObject(*doc) || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(*doc, "points")) ||
+        !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(*doc, "vary")) ||
+        !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(*doc, "points_total")) ||
+        !points_well_formed(*doc)) {
+        cJSON_Delete(*doc);
+        *doc = NULL;
+        fprintf(err, "slicesim: %s: not a sweep.json written by slicesim sweep "
+                "(needs \"vary\", \"points_total\" and \"points\")\n", path);
+        return CLI_BAD_INPUT;
+    }
+    return CLI_OK;
+}

@@ -1,0 +1,43 @@
+/* sweepio.h -- the files a sweep writes: DIR/sweep.json and DIR/sweep.csv.
+ *
+ * sweep.json = { "slicesim_version", "scenario", "sets": [--set ...],
+ *   "vary": [ { "path", "values": [...] } ], "points_total",
+ *   ("shard": { "index", "count" } in a shard's file only),
+ *   "points": [ { "index", "values": { PATH: VALUE }, "seed", "replications",
+ *                 "tenants": [...], "gpus": [...], "warnings": [...] } ] }
+ * where tenants/gpus/warnings are those of a run's summary.json. sweep.csv
+ * holds one row per point, derived from sweep.json alone, so that merging
+ * shards (which only have the JSON) writes the same bytes as one run. */
+#ifndef CLI_SWEEPIO_H
+#define CLI_SWEEPIO_H
+
+#include <stdio.h>
+#include <cJSON.h>
+#include "cli/vary.h"
+#include "scenarios/scenario.h"
+
+/* sweepio_header: a sweep document without points (an empty "points"
+ * array at the end); NULL when out of memory. */
+cJSON *sweepio_header(const char *scenario, const vary_set *vs, char *const *sets,
+                      size_t nsets, size_t total);
+
+/* sweepio_point: the record of point i; NULL when out of memory. */
+cJSON *sweepio_point(size_t i, const vary_set *vs, const scn *sc, const model_result *res);
+
+/* sweepio_csv: the table of doc's points. */
+void sweepio_csv(FILE *f, const cJSON *doc);
+
+/* sweepio_write: DIR/sweep.json and DIR/sweep.csv, each atomically.
+ * CLI_OK or the exit status with a message on err. */
+int sweepio_write(const char *dir, const cJSON *doc, const char *cmd, FILE *err);
+
+/* sweepio_read: parse a sweep.json. CLI_OK with *doc (caller frees), or
+ * CLI_BAD_INPUT with one message naming the file. */
+int sweepio_read(const char *path, cJSON **doc, FILE *err);
+
+/* sweepio_write_json: doc as text into DIR/NAME atomically (shared by the
+ * workflow commands). CLI_OK or the exit status with a message on err. */
+int sweepio_write_json(const char *dir, const char *name, const cJSON *doc,
+                       const char *cmd, FILE *err);
+
+#endif

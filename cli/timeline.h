@@ -1,0 +1,46 @@
+/* timeline.h -- a timeline of the first replication: which tenant's context
+ * ran on each GPU and when, the context switches between them, and how long
+ * each request waited before its first service.
+ *
+ * The recorder observes the executors through exec_trace_fn (set as
+ * model_cfg.trace) and keeps the segments inside a window [from, to),
+ * clipped to it, in a buffer sized at init: the observer never allocates.
+ * Adjacent segments of the same tenant and kind are joined. Past `max`
+ * segments the rest are counted as dropped.
+ *
+ * Outputs: Chrome trace / Perfetto JSON (chrome://tracing, ui.perfetto.dev)
+ * and timeline.csv (gpu,tenant,kind,start_ms,end_ms) for the Gantt chart. */
+#ifndef CLI_TIMELINE_H
+#define CLI_TIMELINE_H
+
+#include <stdio.h>
+#include "scenarios/scenario.h"
+
+typedef struct {
+    int        gpu, tenant, kind;     /* kind: EXEC_SEG_RUN or EXEC_SEG_SWITCH */
+    sim_time_t start, end;
+} trace_seg;
+
+typedef struct {
+    trace_seg *v;
+    size_t     n, max, dropped;
+    sim_time_t from, to;
+} timeline_rec;
+
+/* timeline_init: an empty recorder for [from, to) holding at most max
+ * segments. 0, or -1 when out of memory. */
+int  timeline_init(timeline_rec *t, sim_time_t from, sim_time_t to, size_t max);
+void timeline_free(timeline_rec *t);
+
+/* timeline_observe: the exec_trace_fn; ud is the timeline_rec. */
+void timeline_observe(void *ud, const exec *e, exec_seg_kind kind, const exec_ctx *c,
+                   sim_time_t start, sim_time_t end);
+
+/* timeline_write_chrome: the Chrome trace JSON of t, with the waits of the
+ * replication-0 requests in res->recs (when kept) that overlap the window. */
+void timeline_write_chrome(FILE *f, const timeline_rec *t, const scn *sc, const model_result *res);
+
+/* timeline_write_csv: timeline.csv. */
+void timeline_write_csv(FILE *f, const timeline_rec *t, const scn *sc);
+
+#endif

@@ -1,0 +1,186 @@
+/* topo.c -- server presets and the topology NCCL would see (topo.h).
+ *
+ * Sources (reference FACTS §5 unless marked [I]):
+ *  - NCCL per-channel link bandwidth in its topology search: A100 NVLink
+ *    20 GB/s per link (12 links), H100/H200 NVLink 20.6 GB/s (18 links),
+ *    PCIe Gen3 x16 12 GB/s, a 100 Gb/s NIC 12 GB/s, a 400 Gb/s NDR NIC
+ *    46-49 GB/s (we take 48).
+ *  - [I] PCIe Gen4 24 GB/s and Gen5 48 GB/s: NCCL's Gen3 figure scaled by
+ *    the link rate; a 200 Gb/s NIC 24 GB/s: the 100 Gb/s figure doubled.
+ *  - Fabrics: AWS p5 32 EFA, 3,200 Gb/s; p5en 3,200 Gb/s EFAv3 with up to
+ *    35% lower latency than p5 (we scale the network latency by 0.65); Azure
+ *    ND A100 v4 8 x 200 Gb/s HDR, one per GPU; DGX H100 8 x 400 Gb/s NDR.
+ *  - [I] DGX A100 8 x 200 Gb/s HDR (DGX A100 datasheet), AWS p4d 4 x 100 Gb/s
+ *    EFA (AWS instance page), HGX H100/H200 and Azure ND H100 v5 8 x 400 Gb/s
+ *    NDR (reference designs, Azure documentation), p5en as 16 x 200 Gb/s. */
+#include "models/topo.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const topo_preset PRESETS[] = {
+    { "dgx-a100", "NVIDIA DGX A100 (8x A100 80GB, NVSwitch, 8x HDR)", "a100-sxm-80gb",
+      8, 12, 20.0, 0, 24.0, 8, 200, 24.0, 1.0,
+      "FACTS §5 NVLink per-channel bw; 8x200 Gb/s HDR from DGX A100 datasheet [I]" },
+    { "dgx-h100", "NVIDIA DGX H100 (8x H100 SXM, NVSwitch, 8x NDR)", "h100-sxm",
+      8, 18, 20.6, 1, 48.0, 8, 400, 48.0, 1.0,
+      "FACTS §5: NVLink 20.6 GB/s x 18, NVLS on Hopper, DGX H100 8x400 Gb/s NDR at 46-49 GB/s" },
+    { "hgx-h100", "NVIDIA HGX H100 8-GPU server (8x NDR)", "h100-sxm",
+      8, 18, 20.6, 1, 48.0, 8, 400, 48.0, 1.0,
+      "as dgx-h100; 8x400 Gb/s NDR per the HGX reference design [I]" },
+    { "hgx-h200", "NVIDIA HGX H200 8-GPU server (8x NDR)", "h200",
+      8, 18, 20.6, 1, 48.0, 8, 400, 48.0, 1.0,
+      "NVLink as H100 (FACTS §1: 900 GB/s); 8x400 Gb/s NDR per the HGX reference design [I]" },
+    { "aws-p4d", "AWS p4d.24xlarge (8x A100 40GB, 4x 100 Gb/s EFA)", "a100-sxm-40gb",
+      8, 12, 20.0, 0, 24.0, 4, 100, 12.0, 1.0,
+      "FACTS §5 NVLink and 100 Gb/s NIC = 12 GB/s; 400 Gb/s EFA as 4x100 from the AWS page [I]" },
+    { "aws-p5", "AWS p5.48xlarge (8x H100, 32 EFA, 3,200 Gb/s)", "h100-sxm",
+      8, 18, 20.6, 1, 48.0, 32, 100, 12.0, 1.0,
+      "FACTS §5: p5 8x H100, 32 EFA interfaces, 3,200 Gb/s; 100 Gb/s NIC = 12 GB/s" },
+    { "aws-p5en", "AWS p5en.48xlarge (8x H200, 3,200 Gb/s EFAv3)", "h200",
+      8, 18, 20.6, 1, 48.0, 16, 200, 24.0, 0.65,
+      "FACTS §5: p5en 3,200 Gb/s EFAv3, up to 35% lower latency than p5; 16x200 Gb/s split [I]" },
+    { "azure-nd-a100-v4", "Azure ND A100 v4 (8x A100 40GB, 8x HDR, GPUDirect RDMA)", "a100-sxm-40gb",
+      8, 12, 20.0, 0, 24.0, 8, 200, 24.0, 1.0,
+      "FACTS §5: ND A100 v4 8x A100 40GB NVLink3, 8x200 Gb/s HDR, one per GPU; 24 GB/s per HDR NIC [I]" },
+    { "azure-nd-h100-v5", "Azure ND H100 v5 (8x H100, 8x NDR)", "h100-sxm",
+      8, 18, 20.6, 1, 48.0, 8, 400, 48.0, 1.0,
+      "NVLink per FACTS §5; 8x400 Gb/s NDR per the Azure documentation [I]" },
+};
+
+#define NPRESETS (sizeof PRESETS / sizeof PRESETS[0])
+
+/* Network effects of virtualization (FACTS §4, §5). The troubleshooting
+ * guide says ACS without ATS or a NIC without GPUDirect RDMA can cut
+ * inter-node bandwidth "by half or more": 0.5 is the default [I]; the added
+ * latencies are [I] defaults to calibrate. */
+static const topo_virt_preset VIRTS[TOPO_NVIRT] = {
+    [TOPO_VIRT_BARE_METAL] = { "bare_metal", 0, 1.0, 0.0, "reference" },
+    [TOPO_VIRT_PASSTHROUGH] = { "passthrough", 0, 1.0, 0.0,
+        "passthrough with ATS and GPUDirect RDMA: 96-100% of bare metal (FACTS §4) [I: no network loss]" },
+    [TOPO_VIRT_PASSTHROUGH_NO_ATS] = { "passthrough_no_ats", 0, 0.5, 1.0,
+        "ACS without ATS routes peer DMA through the root complex: half or more lost (FACTS §5) [I: 0.5, +1 us]" },
+    [TOPO_VIRT_PASSTHROUGH_NO_GDR] = { "passthrough_no_gdr", 0, 0.5, 3.0,
+        "no GPUDirect RDMA: NIC traffic staged in host memory (FACTS §5) [I: 0.5, +3 us]" },
+    [TOPO_VIRT_VGPU] = { "vgpu", 0, 1.0, 1.0,
+        "full-card vGPU with an SR-IOV NIC and GPUDirect RDMA [I: +1 us mediation per network step]" },
+};
+
+const topo_preset *topo_preset_find(const char *name)
+{
+    for (size_t i = 0; i < NPRESETS; i++)
+        if (strcmp(PRESETS[i].name, name) == 0)
+            return &PRESETS[i];
+    return NULL;
+}
+
+const topo_preset *topo_preset_for_gpu(const char *gpu)
+{
+    for (size_t i = 0; i < NPRESETS; i++)
+        if (strcmp(PRESETS[i].gpu, gpu) == 0)
+            return &PRESETS[i];
+    return NULL;
+}
+
+size_t topo_preset_count(void) { return NPRESETS; }
+const topo_preset *topo_preset_at(size_t i) { return i < NPRESETS ? &PRESETS[i] : NULL; }
+
+/* A GPU without a server preset sits in an 8-GPU PCIe server with 4x
+ * 100 Gb/s NICs [I]; NCCL's PCIe bandwidth scales with the host link
+ * (12 GB/s for Gen3 x16, whose per-direction rate is 15.75 GB/s). */
+const topo_preset *topo_generic_pcie(const gpu_spec *gpu, topo_preset *buf)
+{
+    memset(buf, 0, sizeof *buf);
+    buf->name = "generic-pcie";
+    buf->full_name = "8-GPU PCIe server, 4x 100 Gb/s NICs";
+    buf->gpu = gpu->name;
+    buf->gpus_per_node = 8;
+    buf->pcie_gbs = 12.0 * gpu->pcie_gbs / 15.75;
+    buf->nics = 4;
+    buf->nic_gbps = 100;
+    buf->nic_gbs = 12.0;
+    buf->net_lat_scale = 1.0;
+    buf->source = "[I] generic PCIe server; PCIe and NIC bandwidth per FACTS §5 scaled by link rate";
+    return buf;
+}
+
+int topo_virt_parse(const char *name)
+{
+    for (int v = 0; v < TOPO_NVIRT; v++)
+        if (strcmp(VIRTS[v].name, name) == 0)
+            return v;
+    return -1;
+}
+
+const topo_virt_preset *topo_virt_at(topo_virt v) { return &VIRTS[v]; }
+
+topo_overrides topo_overrides_none(void)
+{
+    return (topo_overrides){ -1, -1, -1, -1, -1, -1, -1 };
+}
+
+static int pick_int(int over, int def) { return over >= 0 ? over : def; }
+static double pick_num(double over, double def) { return over >= 0 ? over : def; }
+
+static void build_intra(topo *t, const topo_preset *p, const topo_overrides *o, int hide)
+{
+    if (p->nvlink_links > 0 && !hide) {
+        t->intra = TOPO_LINK_NVLINK;
+        t->link_gbs = p->nvlink_link_gbs;
+        t->channels = pick_int(o->channels, p->nvlink_links);
+        int used = t->channels < p->nvlink_links ? t->channels : p->nvlink_links;
+        t->intra_gbs = used * p->nvlink_link_gbs;
+    } else {
+        /* One PCIe path per GPU; more channels share it [I: 2 by default]. */
+        t->intra = TOPO_LINK_PCIE;
+        t->channels = pick_int(o->channels, 2);
+        t->link_gbs = p->pcie_gbs / t->channels;
+        t->intra_gbs = p->pcie_gbs;
+    }
+}
+
+int topo_build(topo *t, const topo_preset *p, int nodes, int ppn, topo_virt v,
+               const topo_overrides *o, char *err, size_t errlen)
+{
+    topo_overrides none = topo_overrides_none();
+    if (!o)
+        o = &none;
+    memset(t, 0, sizeof *t);
+    t->gpu = gpu_spec_find(p->gpu);
+    if (!t->gpu) {
+        snprintf(err, errlen, "topology %s names unknown GPU preset %s", p->name, p->gpu);
+        return -1;
+    }
+    if (ppn < 1 || ppn > p->gpus_per_node) {
+        snprintf(err, errlen, "gpus per node %d is not allowed on %s; allowed: 1 to %d",
+                 ppn, p->name, p->gpus_per_node);
+        return -1;
+    }
+    if (nodes < 1 || nodes > 65536 || nodes * ppn < 2) {
+        snprintf(err, errlen, "%d node(s) x %d GPU(s) is not allowed; allowed: 1 to 65536 nodes "
+                 "and at least 2 GPUs in all", nodes, ppn);
+        return -1;
+    }
+    const topo_virt_preset *vp = &VIRTS[v];
+    t->preset = p;
+    t->nodes = nodes;
+    t->ppn = ppn;
+    t->virt = v;
+    build_intra(t, p, o, o->hide_nvlink >= 0 ? o->hide_nvlink : vp->hide_nvlink);
+    t->nvls = p->nvls && t->intra == TOPO_LINK_NVLINK && o->nvls != 0;
+    /* NCCL uses the NICs close to the GPUs it runs on. */
+    int nics = pick_int(o->nics, p->nics);
+    int used = (nics * ppn + p->gpus_per_node - 1) / p->gpus_per_node;
+    t->nics = used > 0 ? used : 1;
+    t->nic_gbs = pick_num(o->nic_gbs, p->nic_gbs);
+    t->inter_gbs = t->nics * t->nic_gbs * pick_num(o->net_bw_factor, vp->net_bw_factor);
+    t->net_lat_scale = p->net_lat_scale;
+    t->net_lat_add_us = pick_num(o->net_lat_add_us, vp->net_lat_add_us);
+    return 0;
+}
+
+const char *topo_link_name(topo_link l)
+{
+    static const char *const names[TOPO_NLINKS] = { "nvlink", "pcie", "net" };
+    return names[l];
+}

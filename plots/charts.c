@@ -1,0 +1,703 @@
+/* charts.c -- data files and gnuplot scripts for slicesim's pictures.
+ * Invariants: every chart reads only files in DIR and writes NAME.dat and
+ * NAME.{png,svg}.gp there; titles are sanitised (no quotes) before they
+ * enter a gnuplot script; nothing here runs a model. */
+#include "plots/charts.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <cJSON.h>
+#include "plots/plot.h"
+
+#define MAX_SERIES  64
+#define CDF_POINTS  2000
+#define BODY_BYTES  65536
+#define LINE_BYTES  8192
+
+typedef struct { char *buf; size_t len, cap; int oom; } sbuf;
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    if (b->oom)
+        return;
+    for (;;) {
+        va_start(ap, fmt);
+        int n = vsnprintf(b->buf + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->oom = 1;
+            return;
+        }
+        if (b->len + (size_t)n < b->cap) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t cap = (b->cap ? b->cap * 2 : BODY_BYTES) + (size_t)n;
+        char *nb = realloc(b->buf, cap);
+        if (!nb) {
+            b->oom = 1;
+            return;
+        }
+        b->buf = nb;
+        b->cap = cap;
+    }
+}
+
+/* A title safe inside gnuplot single quotes. */
+static const char *safe(const char *s, char *buf, size_t len)
+{
+    size_t k = 0;
+    for (; s && *s && k + 1 < len; s++)
+        if (*s != '\'' && *s != '\\' && (unsigned char)*s >= 32)
+            buf[k++] = *s;
+    buf[k] = '\0';
+    return buf;
+}
+
+static FILE *open_in(const char *dir, const char *name, const char *mode, char *path, size_t len)
+{
+    snprintf(path, len, "%s/%s", dir, name);
+    return fopen(path, mode);
+}
+
+static int render(const char *dir, const char *name, sbuf *body, FILE *err)
+{
+    if (body->oom) {
+        fprintf(err, "slicesim: plot %s: out of memory\n", name);
+        free(body->buf);
+        return -1;
+    }
+    int rc = plot_render(dir, name, body->buf, err);
+    free(body->buf);
+    return rc;
+}
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *text = NULL;
+    long len;
+    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (text = malloc((size_t)len + 1)) && fread(text, 1, (size_t)len, f) == (size_t)len)
+        text[len] = '\0';
+    else {
+        free(text);
+        text = NULL;
+    }
+    fclose(f);
+    return text;
+}
+
+/* The unit a scenario path's name implies, for axis labels. */
+static const char *unit_of(const char *path)
+{
+    static const struct { const char *suffix, *unit; } units[] = {
+        { "_per_s", "1/s" }, { "_ms", "ms" }, { "_us", "us" }, { "_s", "s" },
+        { "gpus", "GPUs" }, { "users", "users" }, { "_gb", "GB" },
+    };
+    size_t n = strlen(path);
+    for (size_t k = 0; k < sizeof units / sizeof units[0]; k++) {
+        size_t m = strlen(units[k].suffix);
+        if (n >= m && strcmp(path + n - m, units[k].suffix) == 0)
+            return units[k].unit;
+    }
+    return "value";
+}
+
+/* ---- latency CDF from requests.csv ---- */
+
+typedef struct { char name[128]; double *x; size_t n, cap; } series;
+
+static int series_add(series *s, double x)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        double *v = realloc(s->x, cap * sizeof *v);
+        if (!v)
+            return -1;
+        s->x = v;
+        s->cap = cap;
+    }
+    s->x[s->n++] = x;
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Field k (0-based) of a CSV line without quoting, into buf. */
+static int csv_field(const char *line, int k, char *buf, size_t len)
+{
+    for (int i = 0; i < k; i++) {
+        line = strchr(line, ',');
+        if (!line)
+            return -1;
+        line++;
+    }
+    size_t n = strcspn(line, ",\r\n");
+    if (n >= len)
+        return -1;
+    memcpy(buf, line, n);
+    buf[n] = '\0';
+    return 0;
+}
+
+static series *tenant_series(series *ss, int *ns, const char *name)
+{
+    for (int k = 0; k < *ns; k++)
+        if (strcmp(ss[k].name, name) == 0)
+            return &ss[k];
+    if (*ns == MAX_SERIES)
+        return NULL;
+    series *s = &ss[(*ns)++];
+    memset(s, 0, sizeof *s);
+    snprintf(s->name, sizeof s->name, "%s", name);
+    return s;
+}
+
+static int read_latencies(const char *dir, series *ss, int *ns, FILE *err)
+{
+    char path[4096], line[LINE_BYTES], name[128], lat[64];
+    FILE *f = open_in(dir, "requests.csv", "r", path, sizeof path);
+    if (!f) {
+        fprintf(err, "slicesim: plot latency_cdf: %s: cannot open (run with -o DIR first)\n", path);
+        return -1;
+    }
+    int lineno = 0, rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        lineno++;
+        if (lineno == 1) {
+            if (strncmp(line, "rep,tenant,id,arrival_ms,start_ms,end_ms,latency_ms", 51) != 0) {
+                fprintf(err, "slicesim: plot latency_cdf: %s: line 1: not a requests.csv header\n", path);
+                rc = -1;
+            }
+            continue;
+        }
+        char *end;
+        series *s;
+        if (csv_field(line, 1, name, sizeof name) < 0 || csv_field(line, 6, lat, sizeof lat) < 0 ||
+            (strtod(lat, &end), *end != '\0') || lat[0] == '\0') {
+            fprintf(err, "slicesim: plot latency_cdf: %s: line %d: expected tenant and latency_ms columns\n",
+                    path, lineno);
+            rc = -1;
+        } else if (!(s = tenant_series(ss, ns, name)) || series_add(s, strtod(lat, NULL)) < 0) {
+            fprintf(err, "slicesim: plot latency_cdf: %s: more than %d tenants or out of memory\n",
+                    path, MAX_SERIES);
+            rc = -1;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+int charts_latency_cdf(const char *dir, FILE *err)
+{
+    series ss[MAX_SERIES];
+    int ns = 0, rc = read_latencies(dir, ss, &ns, err);
+    char path[4096], t[160];
+    FILE *f = NULL;
+    if (rc == 0 && ns == 0) {
+        fprintf(err, "slicesim: plot latency_cdf: %s/requests.csv has no requests\n", dir);
+        rc = -1;
+    }
+    if (rc == 0 && !(f = open_in(dir, "latency_cdf.dat", "w", path, sizeof path))) {
+        fprintf(err, "slicesim: plot latency_cdf: cannot write %s\n", path);
+        rc = -1;
+    }
+    sbuf b = { 0 };
+    if (rc == 0) {
+        fprintf(f, "# latency CDF per tenant (from requests.csv, all replications); one block per tenant\n");
+        sb_printf(&b, "set title 'Latency CDF per tenant'\nset xlabel 'latency (ms)'\n"
+                  "set ylabel 'fraction of requests'\nset yrange [0:1]\nset grid\nset key bottom right\nplot ");
+        for (int k = 0; k < ns; k++) {
+            series *s = &ss[k];
+            qsort(s->x, s->n, sizeof *s->x, cmp_double);
+            fprintf(f, "%s# %s\n", k ? "\n\n" : "", s->name);
+            size_t m = s->n < CDF_POINTS ? s->n : CDF_POINTS;
+            for (size_t j = 0; j < m; j++) {
+                size_t i = m == s->n ? j : (size_t)llround((double)j * (double)(s->n - 1) / (double)(m - 1));
+                fprintf(f, "%.6f %.6f\n", s->x[i], (double)(i + 1) / (double)s->n);
+            }
+            sb_printf(&b, "%s'latency_cdf.dat' index %d using 1:2 with steps lw 2 title '%s'",
+                      k ? ", " : "", k, safe(s->name, t, sizeof t));
+        }
+        sb_printf(&b, "\n");
+        if (fclose(f) != 0) {
+            fprintf(err, "slicesim: plot latency_cdf: cannot write %s\n", path);
+            rc = -1;
+        }
+    }
+    for (int k = 0; k < ns; k++)
+        free(ss[k].x);
+    if (rc < 0) {
+        free(b.buf);
+        return rc;
+    }
+    return render(dir, "latency_cdf", &b, err);
+}
+
+/* ---- timeline (Gantt) from timeline.csv ---- */
+
+int charts_timeline(const char *dir, FILE *err)
+{
+    char path[4096], line[LINE_BYTES], opath[4096], t[160];
+    char names[MAX_SERIES][160];
+    int nrows = 0, lineno = 0, rc = 0;
+    FILE *f = open_in(dir, "timeline.csv", "r", path, sizeof path), *o = NULL;
+    if (!f) {
+        fprintf(err, "slicesim: plot timeline: %s: cannot open (run with --plot or --trace first)\n", path);
+        return -1;
+    }
+    if (!(o = open_in(dir, "timeline.dat", "w", opath, sizeof opath))) {
+        fclose(f);
+        fprintf(err, "slicesim: plot timeline: cannot write %s\n", opath);
+        return -1;
+    }
+    fprintf(o, "# x_center_ms row half_width_ms half_height kind(0 run, 1 switch)\n");
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        char gpu[32], tenant[128], kind[16], s0[64], s1[64];
+        if (++lineno == 1)
+            continue;                       /* header */
+        if (csv_field(line, 0, gpu, sizeof gpu) < 0 || csv_field(line, 1, tenant, sizeof tenant) < 0 ||
+            csv_field(line, 2, kind, sizeof kind) < 0 || csv_field(line, 3, s0, sizeof s0) < 0 ||
+            csv_field(line, 4, s1, sizeof s1) < 0) {
+            fprintf(err, "slicesim: plot timeline: %s: line %d: expected gpu,tenant,kind,start_ms,end_ms\n",
+                    path, lineno);
+            rc = -1;
+            break;
+        }
+        char row[160];
+        int sw = strcmp(kind, "switch") == 0, r;
+        snprintf(row, sizeof row, sw ? "switch (gpu %s)" : "%s (gpu %s)", sw ? gpu : tenant, gpu);
+        for (r = 0; r < nrows && strcmp(names[r], row) != 0; r++)
+            ;
+        if (r == nrows) {
+            if (nrows == MAX_SERIES) {
+                fprintf(err, "slicesim: plot timeline: %s: more than %d rows\n", path, MAX_SERIES);
+                rc = -1;
+                break;
+            }
+            snprintf(names[nrows++], sizeof names[0], "%s", row);
+        }
+        double a = strtod(s0, NULL), e = strtod(s1, NULL);
+        fprintf(o, "%.6f %d %.6f 0.35 %d\n", (a + e) / 2, r, (e - a) / 2, sw);
+    }
+    fclose(f);
+    if (fclose(o) != 0 && rc == 0) {
+        fprintf(err, "slicesim: plot timeline: cannot write %s\n", opath);
+        rc = -1;
+    }
+    if (rc == 0 && nrows == 0) {
+        fprintf(err, "slicesim: plot timeline: %s holds no segment\n", path);
+        rc = -1;
+    }
+    if (rc < 0)
+        return rc;
+    sbuf b = { 0 };
+    sb_printf(&b, "set title 'Who holds the GPU (red: context switches)'\nset xlabel 'time (ms)'\n"
+              "set ylabel ''\nset yrange [-0.6:%d.6]\nset ytics (", nrows - 1);
+    for (int r = 0; r < nrows; r++)
+        sb_printf(&b, "%s'%s' %d", r ? ", " : "", safe(names[r], t, sizeof t), r);
+    sb_printf(&b, ")\nset grid xtics\nset style fill solid 0.8 noborder\nunset key\n"
+              "plot 'timeline.dat' using 1:2:3:4:($5 > 0 ? 0xd62728 : 0x1f77b4) "
+              "with boxxyerror lc rgb variable\n");
+    return render(dir, "timeline", &b, err);
+}
+
+/* ---- sweep.json: p95 and throughput against the first varied value ---- */
+
+static double num_at(const cJSON *o, const char *a, const char *b)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
+    if (b)
+        x = cJSON_GetObjectItemCaseSensitive(x, b);
+    return cJSON_IsNumber(x) ? x->valuedouble : NAN;
+}
+
+static double ci_at(const cJSON *o, const char *a, const char *b, int k)
+{
+    const cJSON *x = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(o, a), b), k);
+    return cJSON_IsNumber(x) ? x->valuedouble : NAN;
+}
+
+static void dat_num(FILE *f, double x)
+{
+    if (isfinite(x))
+        fprintf(f, " %.9g", x);
+    else
+        fputs(" NaN", f);
+}
+
+/* The label of the other dimensions' values of point p ("" with one). */
+static void others_label(const cJSON *p, const cJSON *vary, char *buf, size_t len)
+{
+    const cJSON *d;
+    int k = 0;
+    buf[0] = '\0';
+    cJSON_ArrayForEach(d, vary) {
+        if (k++ == 0)
+            continue;
+        const char *path = cJSON_GetObjectItemCaseSensitive(d, "path")->valuestring;
+        char *v = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(p, "values"), path));
+        size_t n = strlen(buf);
+        snprintf(buf + n, len - n, "%s%s=%s", n ? ", " : "", path, v ? v : "?");
+        free(v);
+    }
+}
+
+typedef struct { char title[256]; int block; } sweep_series;
+
+/* A point and its series: the values of the other dimensions, which for a
+ * full sweep (first dimension slowest) is its index mod the product of the
+ * other dimensions' sizes. */
+typedef struct { const cJSON *p; long series, index; } pt_ref;
+
+static int by_series(const void *a, const void *b)
+{
+    const pt_ref *x = a, *y = b;
+    if (x->series != y->series)
+        return (x->series > y->series) - (x->series < y->series);
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* The position of v among the first dimension's values (for non-numbers). */
+static double x_position(const cJSON *values0, const cJSON *v)
+{
+    int k = 0;
+    const cJSON *x;
+    cJSON_ArrayForEach(x, values0) {
+        if (cJSON_Compare(x, v, 1))
+            return k;
+        k++;
+    }
+    return NAN;
+}
+
+static pt_ref *sorted_points(const cJSON *doc, size_t *n)
+{
+    const cJSON *points = cJSON_GetObjectItemCaseSensitive(doc, "points"), *p;
+    const cJSON *values0 = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "vary"), 0), "values");
+    double total = num_at(doc, "points_total", NULL);
+    long n0 = cJSON_GetArraySize(values0);
+    long stride = n0 > 0 && total >= n0 ? (long)total / n0 : 1;
+    *n = (size_t)cJSON_GetArraySize(points);
+    pt_ref *v = calloc(*n ? *n : 1, sizeof *v);
+    size_t k = 0;
+    if (!v)
+        return NULL;
+    cJSON_ArrayForEach(p, points) {
+        long ix = (long)num_at(p, "index", NULL);
+        v[k++] = (pt_ref){ p, stride > 1 ? ix % stride : 0, ix };
+    }
+    qsort(v, *n, sizeof *v, by_series);
+    return v;
+}
+
+/* Write one block per (tenant, series); x is the first dimension's value,
+ * or its position among the values when they are not all numbers. Returns
+ * the tenants written, or -1 (too many series, or out of memory). */
+static int sweep_blocks(FILE *f, const cJSON *doc, sweep_series *ser, int *nser, double *slo, int *numeric)
+{
+    const cJSON *vary = cJSON_GetObjectItemCaseSensitive(doc, "vary");
+    const cJSON *d0 = cJSON_GetArrayItem(vary, 0);
+    const char *x0 = cJSON_GetObjectItemCaseSensitive(d0, "path")->valuestring;
+    const cJSON *values0 = cJSON_GetObjectItemCaseSensitive(d0, "values"), *t0, *x;
+    const cJSON *p0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "points"), 0);
+    size_t n;
+    pt_ref *pts = sorted_points(doc, &n);
+    if (!pts)
+        return -1;
+    *numeric = 1;
+    cJSON_ArrayForEach(x, values0)
+        *numeric &= cJSON_IsNumber(x);
+    int ti = 0;
+    cJSON_ArrayForEach(t0, cJSON_GetObjectItemCaseSensitive(p0, "tenants")) {
+        const char *tn = cJSON_GetObjectItemCaseSensitive(t0, "name")->valuestring;
+        char lab[256];
+        slo[ti] = num_at(t0, "slo", "bound_ms");
+        for (size_t k = 0; k < n; k++) {
+            if (k == 0 || pts[k].series != pts[k - 1].series) {
+                if (*nser == MAX_SERIES) {
+                    free(pts);
+                    return -1;
+                }
+                others_label(pts[k].p, vary, lab, sizeof lab);
+                sweep_series *s = &ser[(*nser)++];
+                snprintf(s->title, sizeof s->title, lab[0] ? "%s (%s)" : "%s%s", tn, lab);
+                s->block = *nser - 1;
+                fprintf(f, "%s# %s\n", *nser > 1 ? "\n\n" : "", s->title);
+            }
+            const cJSON *p = pts[k].p;
+            const cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(p, "tenants"), ti);
+            const cJSON *xv = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p, "values"), x0);
+            dat_num(f, *numeric && cJSON_IsNumber(xv) ? xv->valuedouble : x_position(values0, xv));
+            dat_num(f, num_at(t, "latency_ms", "p95"));
+            dat_num(f, ci_at(t, "latency_ms", "ci95_p95", 0));
+            dat_num(f, ci_at(t, "latency_ms", "ci95_p95", 1));
+            dat_num(f, num_at(t, "throughput", "value"));
+            dat_num(f, ci_at(t, "throughput", "ci95", 0));
+            dat_num(f, ci_at(t, "throughput", "ci95", 1));
+            fputc('\n', f);
+        }
+        if (++ti == MAX_SERIES)
+            break;
+    }
+    free(pts);
+    return ti;
+}
+
+/* Category labels on x when the first dimension's values are not numbers. */
+static void category_tics(sbuf *b, const cJSON *values0)
+{
+    const cJSON *x;
+    char t[160];
+    int k = 0;
+    sb_printf(b, "set xtics (");
+    cJSON_ArrayForEach(x, values0) {
+        char *s = cJSON_IsString(x) ? NULL : cJSON_PrintUnformatted(x);
+        sb_printf(b, "%s'%s' %d", k ? ", " : "", safe(s ? s : x->valuestring, t, sizeof t), k);
+        free(s);
+        k++;
+    }
+    sb_printf(b, ")\nset offsets 0.5, 0.5, 0, 0\n");
+}
+
+int charts_sweep(const char *dir, FILE *err)
+{
+    char path[4096], opath[4096], t[300];
+    snprintf(path, sizeof path, "%s/sweep.json", dir);
+    char *text = read_all(path);
+    cJSON *doc = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    const cJSON *vary = cJSON_GetObjectItemCaseSensitive(doc, "vary");
+    const cJSON *p0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "points"), 0);
+    if (!cJSON_GetArrayItem(vary, 0) || !p0 || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(p0, "tenants"))) {
+        fprintf(err, "slicesim: plot sweep: %s: missing, or not a sweep with points\n", path);
+        cJSON_Delete(doc);
+        return -1;
+    }
+    FILE *f = open_in(dir, "sweep_plot.dat", "w", opath, sizeof opath);
+    if (!f) {
+        fprintf(err, "slicesim: plot sweep: cannot write %s\n", opath);
+        cJSON_Delete(doc);
+        return -1;
+    }
+    sweep_series ser[MAX_SERIES];
+    double slo[MAX_SERIES];
+    int nser = 0, numeric, ntenants;
+    fprintf(f, "# x p95_ms p95_lo p95_hi throughput throughput_lo throughput_hi; one block per series\n");
+    ntenants = sweep_blocks(f, doc, ser, &nser, slo, &numeric);
+    const char *x0 = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(vary, 0), "path")->valuestring;
+    const char *unit = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(p0, "tenants"), 0), "throughput"), "unit"));
+    if (fclose(f) != 0 || ntenants < 0) {
+        fprintf(err, "slicesim: plot sweep: cannot write %s (or more than %d series)\n", opath, MAX_SERIES);
+        cJSON_Delete(doc);
+        return -1;
+    }
+    sbuf b = { 0 };
+    safe(x0, t, sizeof t);
+    sb_printf(&b, "set multiplot layout 2,1 title 'p95 latency and throughput against %s'\n"
+              "set grid\nset key outside right\nset xlabel '%s (%s)'\nset ylabel 'p95 latency (ms)'\n",
+              t, t, numeric ? unit_of(x0) : "value");
+    if (!numeric)
+        category_tics(&b, cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(vary, 0), "values"));
+    for (int k = 0; k < ntenants; k++)
+        if (isfinite(slo[k]))
+            sb_printf(&b, "set arrow from graph 0, first %.9g to graph 1, first %.9g nohead dt 2 lc rgb 'red'\n"
+                      "set label 'SLO %.6g ms' at graph 0.01, first %.9g offset 0,0.6 tc rgb 'red'\n",
+                      slo[k], slo[k], slo[k], slo[k]);
+    sb_printf(&b, "plot ");
+    for (int k = 0; k < nser; k++)
+        sb_printf(&b, "%s'sweep_plot.dat' index %d using 1:2:3:4 with yerrorlines title '%s'",
+                  k ? ", " : "", ser[k].block, safe(ser[k].title, t, sizeof t));
+    sb_printf(&b, "\nunset arrow\nunset label\nset ylabel 'throughput (%s)'\nplot ",
+              safe(unit ? unit : "units/s", t, sizeof t));
+    for (int k = 0; k < nser; k++)
+        sb_printf(&b, "%s'sweep_plot.dat' index %d using 1:5:6:7 with yerrorlines title '%s'",
+                  k ? ", " : "", ser[k].block, safe(ser[k].title, t, sizeof t));
+    sb_printf(&b, "\nunset multiplot\n");
+    cJSON_Delete(doc);
+    return render(dir, "sweep", &b, err);
+}
+
+/* ---- compare.json: p95 and throughput per setup ---- */
+
+int charts_compare(const char *dir, FILE *err)
+{
+    char path[4096], opath[4096], t[160];
+    snprintf(path, sizeof path, "%s/compare.json", dir);
+    char *text = read_all(path);
+    cJSON *doc = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    const cJSON *setups = cJSON_GetObjectItemCaseSensitive(doc, "setups");
+    const cJSON *s0 = cJSON_GetArrayItem(setups, 0), *s, *tn;
+    const cJSON *t0 = cJSON_GetObjectItemCaseSensitive(s0, "tenants");
+    if (!s0 || !cJSON_GetArrayItem(t0, 0)) {
+        fprintf(err, "slicesim: plot compare: %s: missing, or not written by slicesim compare\n", path);
+        cJSON_Delete(doc);
+        return -1;
+    }
+    FILE *f = open_in(dir, "compare.dat", "w", opath, sizeof opath);
+    if (!f) {
+        fprintf(err, "slicesim: plot compare: cannot write %s\n", opath);
+        cJSON_Delete(doc);
+        return -1;
+    }
+    int nt = cJSON_GetArraySize(t0);
+    fprintf(f, "# setup, then per tenant: p95_ms throughput\n");
+    cJSON_ArrayForEach(s, setups) {
+        fprintf(f, "\"%s\"", safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "mode")), t, sizeof t));
+        cJSON_ArrayForEach(tn, cJSON_GetObjectItemCaseSensitive(s, "tenants")) {
+            dat_num(f, num_at(tn, "latency_ms", "p95"));
+            dat_num(f, num_at(tn, "throughput", "value"));
+        }
+        fputc('\n', f);
+    }
+    if (fclose(f) != 0) {
+        fprintf(err, "slicesim: plot compare: cannot write %s\n", opath);
+        cJSON_Delete(doc);
+        return -1;
+    }
+    sbuf b = { 0 };
+    sb_printf(&b, "set multiplot layout 2,1 title 'The same workload under each setup'\n"
+              "set style data histograms\nset style histogram clustered gap 1\n"
+              "set style fill solid 0.8 border -1\nset grid ytics\nset key outside right\n"
+              "set xlabel 'setup'\nset ylabel 'p95 latency (ms)'\nplot ");
+    for (int k = 0; k < nt; k++)
+        sb_printf(&b, "%s'compare.dat' using %d%s title '%s'", k ? ", " : "", 2 + 2 * k,
+                  k ? "" : ":xtic(1)", safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+                      cJSON_GetArrayItem(t0, k), "name")), t, sizeof t));
+    sb_printf(&b, "\nset ylabel 'throughput (each tenant: its own unit)'\nplot ");
+    for (int k = 0; k < nt; k++)
+        sb_printf(&b, "%s'compare.dat' using %d%s title '%s'", k ? ", " : "", 3 + 2 * k,
+                  k ? "" : ":xtic(1)", safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+                      cJSON_GetArrayItem(t0, k), "name")), t, sizeof t));
+    sb_printf(&b, "\nunset multiplot\n");
+    cJSON_Delete(doc);
+    return render(dir, "compare", &b, err);
+}
+
+/* ---- MIG layout ---- */
+
+typedef struct { int gpu, start, size; char profile[32], tenant[64]; } mig_inst;
+
+static int parse_mig_line(const char *line, mig_inst *m)
+{
+    m->tenant[0] = '\0';
+    int n = sscanf(line, "%d %d %d %31s %63s", &m->gpu, &m->start, &m->size, m->profile, m->tenant);
+    return n >= 4 ? 0 : -1;
+}
+
+static int read_mig(const char *path, mig_inst *v, int *n, int *slots, FILE *err)
+{
+    char line[512];
+    int lineno = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(err, "slicesim: plot mig_layout: %s: cannot open\n", path);
+        return -1;
+    }
+    *slots = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        const char *s = line + strspn(line, " \t");
+        if (*s == '#' || *s == '\n' || *s == '\0')
+            continue;
+        const char *what = NULL;
+        if (*slots == 0) {
+            if (sscanf(s, "slots %d", slots) != 1 || *slots < 1 || *slots > 8)
+                what = "expected \"slots N\" first, N in 1..8";
+        } else if (*n == MAX_SERIES) {
+            what = "too many instances (at most 64)";
+        } else if (parse_mig_line(s, &v[*n]) < 0) {
+            what = "expected GPU START SIZE PROFILE [TENANT]";
+        } else if (v[*n].gpu < 0 || v[*n].gpu > 63 || v[*n].start < 0 || v[*n].size < 1 ||
+                   v[*n].start + v[*n].size > *slots) {
+            what = "instance outside the GPU's slots (0 <= START, 1 <= SIZE, START + SIZE <= slots, GPU 0..63)";
+        } else {
+            (*n)++;
+        }
+        if (what) {
+            fprintf(err, "slicesim: plot mig_layout: %s: line %d: %s\n", path, lineno, what);
+            fclose(f);
+            return -1;
+        }
+    }
+    fclose(f);
+    if (*slots == 0 || *n == 0) {
+        fprintf(err, "slicesim: plot mig_layout: %s: needs \"slots N\" and at least one instance\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+int charts_mig_layout(const char *dir, FILE *err)
+{
+    char path[4096], t[160], u[160];
+    mig_inst v[MAX_SERIES];
+    int n = 0, slots, ngpus = 0;
+    snprintf(path, sizeof path, "%s/mig_layout.dat", dir);
+    if (read_mig(path, v, &n, &slots, err) < 0)
+        return -1;
+    for (int k = 0; k < n; k++)
+        ngpus = v[k].gpu + 1 > ngpus ? v[k].gpu + 1 : ngpus;
+    sbuf b = { 0 };
+    sb_printf(&b, "set title 'MIG layout: instances on their memory slots'\n"
+              "set xlabel 'memory slot'\nset ylabel 'GPU'\nset xrange [0:%d]\nset yrange [-0.5:%d.5]\n"
+              "set xtics 1\nset ytics 1\nset grid xtics\nunset key\nset style fill solid 0.5 border -1\n",
+              slots, ngpus - 1);
+    for (int k = 0; k < n; k++) {
+        sb_printf(&b, "set object %d rect from %d,%g to %d,%g fc rgb '%s'\n", k + 1, v[k].start,
+                  v[k].gpu - 0.4, v[k].start + v[k].size, v[k].gpu + 0.4, k % 2 ? "#9ecae1" : "#fdae6b");
+        sb_printf(&b, "set label %d '%s%s%s' at %g,%d center\n", k + 1, safe(v[k].profile, t, sizeof t),
+                  v[k].tenant[0] ? "\\n" : "", safe(v[k].tenant, u, sizeof u),
+                  v[k].start + v[k].size / 2.0, v[k].gpu);
+    }
+    sb_printf(&b, "plot NaN notitle\n");
+    return render(dir, "mig_layout", &b, err);
+}
+
+/* ---- everything in a directory ---- */
+
+int charts_dir(const char *dir, int *worst, FILE *err)
+{
+    static const struct { const char *input; int (*fn)(const char *, FILE *); } charts[] = {
+        { "requests.csv", charts_latency_cdf }, { "timeline.csv", charts_timeline },
+        { "sweep.json", charts_sweep }, { "compare.json", charts_compare },
+        { "mig_layout.dat", charts_mig_layout },
+    };
+    char path[4096];
+    struct stat st;
+    int n = 0;
+    *worst = 0;
+    for (size_t k = 0; k < sizeof charts / sizeof charts[0]; k++) {
+        snprintf(path, sizeof path, "%s/%s", dir, charts[k].input);
+        if (stat(path, &st) != 0)
+            continue;
+        int rc = charts[k].fn(dir, err);
+        n++;
+        if (rc < 0 || (rc == 1 && *worst == 0))
+            *worst = rc;
+    }
+    if (n == 0) {
+        fprintf(err, "slicesim plot: %s holds no requests.csv, timeline.csv, sweep.json, compare.json "
+                "or mig_layout.dat\n", dir);
+        return -1;
+    }
+    return n;
+}

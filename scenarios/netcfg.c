@@ -1,0 +1,225 @@
+/* netcfg.c -- a scenario's network and the correction files of the
+ * collective model (netcfg.h).
+ *
+ * Correction file:
+ * {"latency_scale": 1.2,
+ *  "bw_efficiency": [{"size_bytes": 16777216, "eff": 0.45}, ...],
+ *  "kind", "source", "platform", "fit", "note": informative, not read} */
+#include "scenarios/netcfg.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "scenarios/jv.h"
+#include "scenarios/scenario.h"
+
+#define MAX_CORR_BYTES (1L << 20)
+
+static int read_points(jv *v, const cJSON *arr, coll_corr *c)
+{
+    static const char *const keys[] = { "size_bytes", "eff", NULL };
+    const jv_range size = { 1, 1e18, 0, 0, "bytes" };
+    const jv_range eff = { 0, 10, 1, 0, "(share of the model's bandwidth)" };
+    int n = cJSON_GetArraySize(arr);
+    if (n > COLL_CORR_MAX)
+        return jv_fail(v, "bw_efficiency", "%d points; allowed: at most %d", n, COLL_CORR_MAX);
+    for (int i = 0; i < n; i++) {
+        char path[64];
+        const cJSON *p = cJSON_GetArrayItem(arr, i);
+        jv_index(path, sizeof path, "bw_efficiency", i);
+        if (!cJSON_IsObject(p))
+            return jv_fail(v, path, "a point is an object {\"size_bytes\", \"eff\"}");
+        double bytes = 0;
+        jv_keys(v, p, path, keys);
+        jv_number(v, p, path, "size_bytes", 1, 0, size, &bytes);
+        jv_number(v, p, path, "eff", 1, 0, eff, &c->eff[i]);
+        if (v->failed)
+            return -1;
+        c->log2_size[i] = log2(bytes);
+        if (i > 0 && !(c->log2_size[i] > c->log2_size[i - 1]))
+            return jv_fail(v, path, "size_bytes %.17g; allowed: larger than the previous point's", bytes);
+    }
+    c->n = n;
+    return 0;
+}
+
+int netcfg_corr_from_json(const cJSON *root, const char *file, coll_corr *c,
+                          char *err, size_t errlen)
+{
+    static const char *const keys[] = { "kind", "source", "platform", "fit", "note",
+                                        "latency_scale", "bw_efficiency", NULL };
+    const jv_range scale = { 0, 100, 1, 0, "(factor on NCCL's latency)" };
+    jv v;
+    jv_init(&v, file);
+    memset(c, 0, sizeof *c);
+    if (!cJSON_IsObject(root)) {
+        jv_fail(&v, "", "a correction file is a JSON object");
+    } else {
+        jv_keys(&v, root, "", keys);
+        jv_number(&v, root, "", "latency_scale", 1, 1, scale, &c->lat_scale);
+        const cJSON *pts = jv_array(&v, root, "", "bw_efficiency", 1);
+        if (pts)
+            read_points(&v, pts, c);
+    }
+    if (!v.failed && coll_corr_init(c) < 0)
+        jv_fail(&v, "", "out of memory");
+    if (v.failed) {
+        snprintf(err, errlen, "%s", v.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static char *slurp(const char *file, char *err, size_t errlen)
+{
+    FILE *f = fopen(file, "rb");
+    char *text = NULL;
+    long len = -1;
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open the correction file", file);
+        return NULL;
+    }
+    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && len <= MAX_CORR_BYTES &&
+        fseek(f, 0, SEEK_SET) == 0 && (text = malloc((size_t)len + 1)) != NULL &&
+        fread(text, 1, (size_t)len, f) == (size_t)len) {
+        text[len] = '\0';
+    } else {
+        free(text);
+        text = NULL;
+        snprintf(err, errlen, "%s: cannot read (not a regular file, or larger than %ld bytes)",
+                 file, MAX_CORR_BYTES);
+    }
+    fclose(f);
+    return text;
+}
+
+int netcfg_corr_load(const char *file, coll_corr *c, char *err, size_t errlen)
+{
+    memset(c, 0, sizeof *c);
+    char *text = slurp(file, err, errlen);
+    if (!text)
+        return SCN_BAD_INPUT;
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+    if (!root) {
+        int line = 1;
+        for (const char *p = text; end && p < end && *p; p++)
+            line += *p == '\n';
+        snprintf(err, errlen, "%s: line %d: malformed JSON near \"%.20s\"", file, line, end ? end : "");
+        free(text);
+        return SCN_BAD_INPUT;
+    }
+    int rc = netcfg_corr_from_json(root, file, c, err, errlen) < 0 ? SCN_BAD_INPUT : SCN_OK;
+    cJSON_Delete(root);
+    free(text);
+    return rc;
+}
+
+/* --- the "network" section of a scenario --- */
+
+static const topo_preset *network_preset(jv *v, scn *sc, netcfg *n, const char *name, int strict)
+{
+    const topo_preset *p = name ? topo_preset_find(name) : topo_preset_for_gpu(sc->cfg.gpu->name);
+    if (!name && !p)
+        p = topo_generic_pcie(sc->cfg.gpu, &n->generic);
+    if (!p && strict) {
+        char list[512] = "";
+        for (size_t i = 0; i < topo_preset_count(); i++) {
+            strncat(list, topo_preset_at(i)->name, sizeof list - strlen(list) - 1);
+            if (i + 1 < topo_preset_count())
+                strncat(list, ", ", sizeof list - strlen(list) - 1);
+        }
+        jv_fail(v, "network.topology", "unknown topology preset \"%s\"; allowed: %s", name, list);
+    } else if (p && strict && strcmp(p->gpu, sc->cfg.gpu->name) != 0) {
+        jv_fail(v, "network.topology", "\"%s\" holds %s GPUs but hardware.gpu is \"%s\"; allowed: a "
+                "topology preset of that GPU", name, p->gpu, sc->cfg.gpu->name);
+        p = NULL;
+    }
+    return p;
+}
+
+static void read_overrides(jv *v, const cJSON *o, topo_overrides *ov, int *virt)
+{
+    const char *virts[TOPO_NVIRT + 1] = { NULL };
+    const jv_range gbs = { 0, 1e5, 1, 0, "GB/s" }, factor = { 0, 10, 1, 0, "(factor)" };
+    const jv_range us = { 0, 1e6, 0, 0, "us" };
+    long nics = -1, channels = -1;
+    int nvls = 1, hide = 0;
+    for (int i = 0; i < TOPO_NVIRT; i++)
+        virts[i] = topo_virt_at((topo_virt)i)->name;
+    jv_enum(v, o, "network", "virtualization", 0, *virt, virts, virt);
+    jv_int(v, o, "network", "nics", 0, -1, 1, 64, &nics);
+    jv_int(v, o, "network", "channels", 0, -1, 1, 64, &channels);
+    jv_number(v, o, "network", "nic_gbs", 0, -1, gbs, &ov->nic_gbs);
+    jv_number(v, o, "network", "net_bw_factor", 0, -1, factor, &ov->net_bw_factor);
+    jv_number(v, o, "network", "net_lat_add_us", 0, -1, us, &ov->net_lat_add_us);
+    jv_bool(v, o, "network", "nvls", 1, &nvls);
+    jv_bool(v, o, "network", "hide_nvlink", topo_virt_at((topo_virt)*virt)->hide_nvlink, &hide);
+    ov->nics = (int)nics;
+    ov->channels = (int)channels;
+    ov->nvls = nvls;
+    ov->hide_nvlink = hide;
+}
+
+static void read_noise(jv *v, const cJSON *o, coll_noise *nz)
+{
+    static const char *const dists[] = { "none", "exponential", "normal", NULL };
+    static const char *const modes[] = { "max", "chunk", NULL };
+    const jv_range us = { 0, 1e9, 0, 0, "us" }, rate = { 0, 1e7, 0, 0, "per second" };
+    int dist = 0, mode = 0;
+    jv_number(v, o, "network", "jitter_us", 0, 0, us, &nz->jitter_us);
+    jv_enum(v, o, "network", "jitter_dist", 0, nz->jitter_us > 0 ? 1 : 0, dists, &dist);
+    jv_number(v, o, "network", "host_noise_rate_per_s", 0, 0, rate, &nz->noise_rate_per_s);
+    jv_number(v, o, "network", "host_noise_us", 0, 0, us, &nz->noise_us);
+    jv_enum(v, o, "network", "ring_mode", 0, 0, modes, &mode);
+    nz->jitter = (coll_jitter)dist;
+    nz->mode = (coll_mode)mode;
+}
+
+static int load_correction(jv *v, netcfg *n, const cJSON *obj)
+{
+    char msg[1024];
+    jv_string(v, obj, "network", "correction", 0, NULL, &n->correction);
+    if (v->failed || !n->correction)
+        return v->failed ? -1 : 0;
+    if (netcfg_corr_load(n->correction, &n->corr, msg, sizeof msg) != SCN_OK)
+        return jv_fail(v, "network.correction", "%s", msg);
+    return 0;
+}
+
+int netcfg_parse(jv *v, scn *sc, const cJSON *obj, const netcfg **out)
+{
+    static const char *const keys[] = {
+        "topology", "virtualization", "nics", "nic_gbs", "channels", "nvls", "hide_nvlink",
+        "net_bw_factor", "net_lat_add_us", "jitter_us", "jitter_dist", "host_noise_rate_per_s",
+        "host_noise_us", "ring_mode", "correction", NULL };
+    char msg[512];
+    *out = NULL;
+    netcfg *n = scn_own(sc, v, sizeof *n);
+    if (!n)
+        return -1;
+    const char *name = NULL;
+    topo_overrides ov = topo_overrides_none();
+    int virt = topo_virt_parse(sc->virt_mode ? sc->virt_mode : "bare_metal");
+    virt = virt < 0 ? TOPO_VIRT_BARE_METAL : virt;
+    n->corr.lat_scale = 1;
+    if (obj) {
+        jv_keys(v, obj, "network", keys);
+        jv_string(v, obj, "network", "topology", 0, NULL, &name);
+        read_overrides(v, obj, &ov, &virt);
+        read_noise(v, obj, &n->noise);
+        if (v->failed || load_correction(v, n, obj) < 0)
+            return -1;
+    }
+    const topo_preset *p = network_preset(v, sc, n, name, obj != NULL);
+    if (!p)
+        return obj ? -1 : 0;
+    if (topo_build(&n->t, p, sc->nodes, sc->gpus_per_node, (topo_virt)virt, &ov, msg, sizeof msg) < 0)
+        return obj ? jv_fail(v, "hardware", "%s (network.topology %s)", msg, p->name) : 0;
+    if (n->noise.mode == COLL_MODE_CHUNK && topo_ranks(&n->t) > 2048)
+        return jv_fail(v, "network.ring_mode", "\"chunk\" with %d ranks; allowed: at most 2048 ranks "
+                       "(its cost grows as ranks squared), or \"max\"", topo_ranks(&n->t));
+    *out = n;
+    return 0;
+}

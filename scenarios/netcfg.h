@@ -1,0 +1,46 @@
+/* netcfg.h -- JSON into collective-model configs: a scenario's "network"
+ * section (docs/scenario.md) and the correction files that `slicesim
+ * import-nccl-tests` writes and `slicesim collective --correction` reads
+ * (docs/collectives.md). Errors are user errors with one message naming the
+ * file, the JSON path, the value and what is allowed. */
+#ifndef SCENARIOS_NETCFG_H
+#define SCENARIOS_NETCFG_H
+
+#include <stddef.h>
+#include <cJSON.h>
+#include "models/coll.h"
+#include "scenarios/jv.h"
+
+struct scn;
+
+/* The network of a scenario: the topology of hardware.nodes x
+ * hardware.gpus, its noise and its correction; what a training workload
+ * builds a coll_sampler from. Owned by the scenario. */
+typedef struct netcfg {
+    topo_preset generic;      /* storage when the GPU has no server preset */
+    topo        t;            /* t.preset may point at generic */
+    coll_noise  noise;
+    coll_corr   corr;         /* identity unless "correction" names a file */
+    const char *correction;   /* that file, or NULL */
+} netcfg;
+
+/* netcfg_parse: the "network" object obj (NULL when absent) of a scenario
+ * whose hardware and virtualization are parsed. Sets *out to a netcfg owned
+ * by sc, or to NULL when obj is absent and the hardware has no multi-GPU
+ * topology (one GPU, or more per node than any server preset holds), so
+ * that scenarios without a network never fail here. Returns 0, or -1 with
+ * v failed. */
+int netcfg_parse(jv *v, struct scn *sc, const cJSON *obj, const netcfg **out);
+
+/* netcfg_corr_from_json: fill and initialise c (coll_corr_init) from a
+ * parsed correction document; `file` names it in messages. Returns 0, or
+ * -1 with err. */
+int netcfg_corr_from_json(const cJSON *root, const char *file, coll_corr *c,
+                          char *err, size_t errlen);
+
+/* netcfg_corr_load: the same from a file. Returns 0 (SCN_OK), 2
+ * (SCN_BAD_INPUT: unreadable, malformed, invalid) or 1 (out of memory),
+ * with a message in err. */
+int netcfg_corr_load(const char *file, coll_corr *c, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,91 @@
+/* parse_llm.c -- "workload": {"type": "llm", ...} (docs/scenario.md, docs/workloads.md). */
+#include "scenarios/scenario.h"
+
+#include <math.h>
+#include "models/llm.h"
+
+/* A token count: a number (fixed) or {"dist", "mean", "cv"}. */
+static int parse_len(jv *v, const cJSON *obj, const char *path, const char *key,
+                     double def, llm_len *out)
+{
+    static const char *const keys[] = { "dist", "mean", "cv", NULL };
+    static const char *const dists[] = { "deterministic", "exponential", "lognormal", "gamma", NULL };
+    const jv_range tokens = { 1, 1e7, 0, 0, "tokens" };
+    const jv_range cv = { 0, 100, 1, 0, NULL };
+    char p[512];
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(obj, key);
+    out->dist = SYN_DETERMINISTIC;
+    out->cv = 1;
+    if (!x || cJSON_IsNumber(x))
+        return jv_number(v, obj, path, key, 0, def, tokens, &out->mean);
+    const cJSON *o = jv_object(v, obj, path, key, 0);
+    if (!o)
+        return -1;
+    jv_join(p, sizeof p, path, key);
+    jv_keys(v, o, p, keys);
+    jv_enum(v, o, p, "dist", 1, 0, dists, &out->dist);
+    jv_number(v, o, p, "mean", 1, def, tokens, &out->mean);
+    int needs_cv = out->dist == SYN_LOGNORMAL || out->dist == SYN_GAMMA;
+    jv_number(v, o, p, "cv", needs_cv, 1, cv, &out->cv);
+    return v->failed ? -1 : 0;
+}
+
+int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params)
+{
+    static const char *const keys[] = { "type", "model", "precision", "tp", "max_batch",
+        "max_tokens", "chunked_prefill", "host_ms", "mem_util", "block_tokens",
+        "kernels_per_layer", "kv_full", "prompt_tokens", "output_tokens", NULL };
+    static const char *const precs[] = { "bf16", "fp8", NULL };
+    static const char *const kv_full[] = { "preempt", "reserve", NULL };
+    const jv_range host = { 0, 1e4, 0, 0, "ms" };
+    const jv_range util = { 0, 1, 1, 0, NULL };
+    char p[512];
+    const char *name = NULL;
+    long tp = 1, max_batch = 256, max_tokens = 8192, block = 16, kpl = 4;
+    int prec = 0, kv = 0;
+    llm_params *lp = scn_own(sc, v, sizeof *lp);
+    if (!lp)
+        return -1;
+    jv_keys(v, obj, path, keys);
+    jv_string(v, obj, path, "model", 1, NULL, &name);
+    jv_enum(v, obj, path, "precision", 0, 0, precs, &prec);
+    jv_int(v, obj, path, "tp", 0, 1, 1, sc->gpus_per_node, &tp);
+    jv_int(v, obj, path, "max_batch", 0, 256, 1, 65536, &max_batch);
+    jv_int(v, obj, path, "max_tokens", 0, 8192, 1, 1 << 20, &max_tokens);
+    jv_bool(v, obj, path, "chunked_prefill", 1, &lp->chunked_prefill);
+    jv_number(v, obj, path, "host_ms", 0, 0.5, host, &lp->host_ms);
+    jv_number(v, obj, path, "mem_util", 0, 0.9, util, &lp->mem_util);
+    jv_int(v, obj, path, "block_tokens", 0, 16, 1, 4096, &block);
+    jv_int(v, obj, path, "kernels_per_layer", 0, 4, 0, 10000, &kpl);
+    jv_enum(v, obj, path, "kv_full", 0, 0, kv_full, &kv);
+    parse_len(v, obj, path, "prompt_tokens", 512, &lp->prompt);
+    parse_len(v, obj, path, "output_tokens", 128, &lp->output);
+    if (v->failed)
+        return -1;
+    lp->m = llm_model_find(name);
+    if (!lp->m)
+        return jv_fail(v, jv_join(p, sizeof p, path, "model"),
+                       "unknown model \"%s\"; allowed: %s", name, llm_model_list());
+    if (max_tokens < max_batch)
+        return jv_fail(v, jv_join(p, sizeof p, path, "max_tokens"),
+                       "value %ld is below max_batch (%ld); allowed: max_tokens >= max_batch",
+                       max_tokens, max_batch);
+    lp->prec = prec == 1 ? GPU_FP8 : GPU_BF16;
+    lp->tp = (int)tp;
+    lp->max_batch = (int)max_batch;
+    lp->max_tokens = (int)max_tokens;
+    lp->block_tokens = (int)block;
+    lp->kernels_per_layer = (int)kpl;
+    lp->kv_policy = kv == 1 ? LLM_KV_RESERVE : LLM_KV_PREEMPT;
+    lp->link = comm_link_of(sc->cfg.gpu, 1);
+    double mem = sc->cfg.gpu->mem_gb * 1e9;
+    if (llm_kv_capacity_tokens(lp, mem) < lp->block_tokens)
+        return jv_fail(v, jv_join(p, sizeof p, path, "model"),
+                       "\"%s\" in %s needs %.2f GB of weights per GPU (tp %d) but a %s offers "
+                       "%.2f GB to the engine (mem_util %.2f of %.2f GB), leaving no room for the "
+                       "KV cache; use a larger GPU, fp8, or a larger tp",
+                       name, precs[prec], llm_weight_bytes(lp) / lp->tp / 1e9, lp->tp,
+                       sc->cfg.gpu->name, lp->mem_util * mem / 1e9, lp->mem_util, mem / 1e9);
+    *params = lp;
+    return 0;
+}

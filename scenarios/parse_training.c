@@ -1,0 +1,63 @@
+/* parse_training.c -- "workload": {"type": "training", ...} (docs/workloads.md). */
+#include "scenarios/scenario.h"
+
+#include <string.h>
+#include "models/training.h"
+
+int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params)
+{
+    static const char *const keys[] = { "type", "model", "params_b", "seq_len", "precision",
+        "batch_per_gpu", "gpus", "grad_bytes", "bucket_mb", "first_bucket_mb",
+        "optimizer_bytes_per_param", NULL };
+    static const char *const precs[] = { "bf16", "fp16", "fp8", "tf32", "fp32", NULL };
+    const jv_range pb = { 0, 1e5, 1, 0, "billions of parameters" };
+    const jv_range gb = { 0, 16, 1, 0, "bytes" };
+    const jv_range mb = { 0, 1e5, 1, 0, "MB" };
+    const jv_range ob = { 0, 1e3, 0, 0, "bytes" };
+    char p2[512];
+    const char *name = NULL;
+    double params_b = 0;
+    long seq = 2048, batch = 0, gpus = sc->cfg.ngpus;
+    int prec = 0;
+    train_params *p = scn_own(sc, v, sizeof *p);
+    if (!p)
+        return -1;
+    jv_keys(v, obj, path, keys);
+    jv_string(v, obj, path, "model", 1, NULL, &name);
+    jv_number(v, obj, path, "params_b", 0, 0, pb, &params_b);
+    jv_int(v, obj, path, "seq_len", 0, 2048, 1, 1 << 20, &seq);
+    jv_enum(v, obj, path, "precision", 0, 0, precs, &prec);
+    jv_int(v, obj, path, "batch_per_gpu", 0, 0, 0, 1 << 20, &batch);
+    jv_int(v, obj, path, "gpus", 0, sc->cfg.ngpus, 1, sc->cfg.ngpus, &gpus);
+    jv_number(v, obj, path, "grad_bytes", 0, 4, gb, &p->grad_bytes);
+    jv_number(v, obj, path, "bucket_mb", 0, 25, mb, &p->bucket_mb);
+    jv_number(v, obj, path, "first_bucket_mb", 0, 1, mb, &p->first_bucket_mb);
+    jv_number(v, obj, path, "optimizer_bytes_per_param", 0, 30, ob, &p->opt_bytes);
+    if (v->failed)
+        return -1;
+    jv_join(p2, sizeof p2, path, "model");
+    if (strcmp(name, "gpt") == 0) {
+        if (params_b <= 0)
+            return jv_fail(v, jv_join(p2, sizeof p2, path, "params_b"),
+                           "missing; a \"gpt\" model needs params_b (billions of parameters)");
+        p->model = train_model_gpt(params_b * 1e9, (int)seq);
+    } else {
+        const train_model *m = train_model_find(name);
+        if (!m)
+            return jv_fail(v, p2, "unknown model \"%s\"; allowed: resnet50, bert-large, gpt", name);
+        p->model = *m;
+    }
+    p->prec = (gpu_prec)prec;
+    p->batch_per_gpu = batch > 0 ? (int)batch : p->model.batch_per_gpu;
+    p->dp = (int)gpus;
+    p->link = comm_link_of(sc->cfg.gpu, (p->dp + sc->gpus_per_node - 1) / sc->gpus_per_node);
+    /* mixed-precision Adam keeps 16 bytes per parameter (Rajbhandari et al.
+     * 2020, ZeRO: 2 + 2 + 12); activations are not counted */
+    double need = 16.0 * p->model.params, have = sc->cfg.gpu->mem_gb * 1e9;
+    if (need > have)
+        return jv_fail(v, p2, "\"%s\" needs %.1f GB per GPU for weights, gradients and Adam state "
+                       "(16 bytes per parameter, plain data parallelism) but a %s has %.1f GB",
+                       name, need / 1e9, sc->cfg.gpu->name, have / 1e9);
+    *params = p;
+    return 0;
+}

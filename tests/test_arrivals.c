@@ -1,0 +1,266 @@
+/* test_arrivals.c -- arrival processes (gamma, on/off, diurnal, closed loop,
+ * trace replay) and trace files, against their defining moments. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_statistics_double.h>
+#include "tests/testutil.h"
+#include "tests/wl_helpers.h"
+#include "models/arrival.h"
+#include "scenarios/trace.h"
+#include "sim/rng.h"
+#include "sim/sim.h"
+
+typedef struct {
+    double *t;           /* arrival times, s */
+    size_t  n, cap;
+    double  size0_sum;
+    size_t  count;       /* all arrivals, stored or not */
+} log_t;
+
+static void record(void *owner, sim *s, const arr_item *it)
+{
+    log_t *l = owner;
+    l->count++;
+    if (l->n < l->cap)
+        l->t[l->n++] = (double)s->now / 1e9;
+    if (it->nsize > 0)
+        l->size0_sum += it->size[0];
+}
+
+/* Run an open process alone until `stop_s`; fills the log. */
+static void drive(const arr_type *type, const void *params, double stop_s, log_t *l, uint32_t seed)
+{
+    sim s;
+    arr_src a;
+    sim_init(&s);
+    gsl_rng *r = sim_rng_alloc(seed, 0, 0, 0);
+    sim_time_t stop = (sim_time_t)llround(stop_s * 1e9);
+    CU_ASSERT_EQUAL_FATAL(arr_src_init(&a, type, params, &s, r, record, l, stop), 0);
+    arr_src_start(&a);
+    sim_run(&s, stop);
+    arr_src_free(&a);
+    gsl_rng_free(r);
+    sim_free(&s);
+}
+
+static void gaps(const log_t *l, double *g)
+{
+    for (size_t i = 1; i < l->n; i++)
+        g[i - 1] = l->t[i] - l->t[i - 1];
+}
+
+static void gamma_gaps_have_the_target_mean_and_cv(void)
+{
+    const double cvs[] = { 0.5, 2.0 };
+    for (int k = 0; k < 2; k++) {
+        arr_gamma_params p = { 100.0, cvs[k] };
+        log_t l = { malloc(60000 * sizeof(double)), 0, 60000, 0, 0 };
+        double *g = malloc(60000 * sizeof(double));
+        drive(&arr_gamma, &p, 500, &l, 11);
+        CU_ASSERT_FATAL(l.n > 45000);
+        gaps(&l, g);
+        double mean = gsl_stats_mean(g, 1, l.n - 1), sd = gsl_stats_sd(g, 1, l.n - 1);
+        ASSERT_REL(mean, 0.01, 0.02);
+        ASSERT_REL(sd / mean, cvs[k], 0.04);
+        free(g);
+        free(l.t);
+    }
+}
+
+static void onoff_rate_is_the_time_weighted_mean_and_counts_are_overdispersed(void)
+{
+    arr_onoff_params p = { 200.0, 0.0, 0.5, 1.5 };     /* mean rate 200 x 0.5 / 2 = 50/s */
+    log_t l = { malloc(200000 * sizeof(double)), 0, 200000, 0, 0 };
+    drive(&arr_onoff, &p, 40000, &l, 5);
+    ASSERT_REL((double)l.count / 40000, 50.0, 0.03);
+    /* counts in 1 s windows: a Poisson process has variance = mean; MMPP more */
+    enum { W = 3000 };
+    double *c = calloc(W, sizeof *c);
+    for (size_t i = 0; i < l.n; i++)
+        if (l.t[i] < W)
+            c[(int)l.t[i]] += 1;
+    double m = gsl_stats_mean(c, 1, W), v = gsl_stats_variance(c, 1, W);
+    CU_ASSERT(v / m > 5.0);
+    free(c);
+    free(l.t);
+}
+
+static void diurnal_arrivals_follow_the_rate_curve(void)
+{
+    arr_diurnal_params p;
+    memset(&p, 0, sizeof p);
+    p.n = 4;
+    p.rates_per_s[0] = 10; p.rates_per_s[1] = 30; p.rates_per_s[2] = 0; p.rates_per_s[3] = 20;
+    p.period_s = 4;
+    log_t l = { malloc(100000 * sizeof(double)), 0, 100000, 0, 0 };
+    drive(&arr_diurnal, &p, 4000, &l, 9);
+    double per[4] = { 0 };
+    for (size_t i = 0; i < l.n; i++)
+        per[(int)fmod(l.t[i], 4.0)] += 1;
+    ASSERT_REL(per[0], 10.0 * 1000, 0.03);
+    ASSERT_REL(per[1], 30.0 * 1000, 0.03);
+    CU_ASSERT_EQUAL(per[2], 0);
+    ASSERT_REL(per[3], 20.0 * 1000, 0.03);
+    free(l.t);
+}
+
+static void closed_loop_throughput_obeys_the_response_time_law(void)
+{
+    /* X = N / (R + Z): 4 users, think 40 ms (exponential), 10 ms requests */
+    const char *json =
+        "{ \"name\": \"closed\", \"duration_s\": 200, \"warmup_s\": 10, \"replications\": 1,"
+        "  \"hardware\": { \"gpu\": \"h100-sxm\" }, \"sharing\": { \"mode\": \"exclusive\" },"
+        "  \"tenants\": [ { \"name\": \"u\", \"workload\": { \"type\": \"synthetic\","
+        "     \"service_ms\": { \"dist\": \"deterministic\", \"mean\": 10 } },"
+        "     \"arrivals\": { \"type\": \"closed\", \"users\": 4, \"think_s\": 0.04 } } ] }";
+    wl_run r;
+    CU_ASSERT_EQUAL_FATAL(wl_run_text(&r, json, NULL, NULL), 0);
+    double x = wl_get(&r, 0, "throughput", "value");
+    double rt = wl_get(&r, 0, "latency_ms", "mean") / 1e3;
+    ASSERT_REL(x, 4.0 / (rt + 0.04), 0.02);
+    CU_ASSERT(rt > 0.010);           /* users queue behind each other */
+    wl_run_free(&r);
+}
+
+static void timestamps_parse_to_nanoseconds_since_the_epoch(void)
+{
+    int64_t ns = 0;
+    CU_ASSERT_EQUAL(trace_parse_timestamp("1970-01-01 00:00:00", &ns), 0);
+    CU_ASSERT_EQUAL(ns, 0);
+    CU_ASSERT_EQUAL(trace_parse_timestamp("2023-11-16 18:15:46.6805900", &ns), 0);
+    CU_ASSERT_EQUAL(ns, INT64_C(1700158546) * 1000000000 + 680590000);
+    CU_ASSERT_EQUAL(trace_parse_timestamp("2024-02-29 12:00:00", &ns), 0);
+    CU_ASSERT_EQUAL(ns, INT64_C(1709208000) * 1000000000);
+    CU_ASSERT_EQUAL(trace_parse_timestamp("2024-13-01 00:00:00", &ns), -1);
+    CU_ASSERT_EQUAL(trace_parse_timestamp("2024-01-01 00:00:00.", &ns), -1);
+    CU_ASSERT_EQUAL(trace_parse_timestamp("2024-01-01T00:00:00", &ns), -1);
+}
+
+static void trace_times_are_scaled_and_sizes_kept(void)
+{
+    char dir[256], path[512], err[512];
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/g.csv", dir);
+    tu_write_file(path, "time_s,prompt_tokens,output_tokens\n100,10,1\n101,20,2\n103.5,30,3\n");
+    trace_opts o = { TRACE_GENERIC, 2.0, 4.0, 0.5 };  /* x 0.5, skip the first 0.5 s */
+    arr_trace_params p;
+    CU_ASSERT_EQUAL_FATAL(trace_load(path, &o, &p, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(p.n, 2);
+    CU_ASSERT_EQUAL(p.nsize, 2);
+    CU_ASSERT_EQUAL(p.t_ns[0], 250000000);     /* (1 - 0.5) x 0.5 s */
+    CU_ASSERT_EQUAL(p.t_ns[1], 1500000000);    /* (3.5 - 0.5) x 0.5 s */
+    CU_ASSERT_EQUAL(p.sizes[2], 30);
+    CU_ASSERT_EQUAL(p.sizes[3], 3);
+    free(p.t_ns);
+    free(p.sizes);
+    wl_rmtree(dir);
+}
+
+static void azure_conv_replay_emits_every_row_of_its_window(void)
+{
+    /* 13 rows of the conv trace fall in its first 10 s, with 1073 output tokens */
+    char err[512];
+    trace_opts o = { TRACE_AZURE, 1.0, 1.0, 0.0 };
+    arr_trace_params p;
+    CU_ASSERT_EQUAL_FATAL(trace_load("scenarios/traces/AzureLLMInferenceTrace_conv.csv", &o, &p,
+                                     err, sizeof err), 0);
+    CU_ASSERT_EQUAL(p.n, 19366);
+    log_t l = { malloc(100 * sizeof(double)), 0, 100, 0, 0 };
+    /* sizes[1] is output tokens: sum them through a shifted view */
+    arr_trace_params q = p;
+    drive(&arr_trace, &q, 10, &l, 1);
+    CU_ASSERT_EQUAL(l.n, 13);
+    double out = 0;
+    for (size_t i = 0; i < 13; i++)
+        out += p.sizes[2 * i + 1];
+    CU_ASSERT_EQUAL(out, 1073);
+    CU_ASSERT_EQUAL(l.t[0], 0);
+    free(l.t);
+    free(p.t_ns);
+    free(p.sizes);
+}
+
+/* A bad trace file: exit 2 with one message naming the file and line. */
+static void bad_trace(const char *format, const char *csv, const char *want)
+{
+    char json[1024];
+    snprintf(json, sizeof json,
+             "{ \"hardware\": { \"gpu\": \"a100-sxm-80gb\" }, \"duration_s\": 1,"
+             "  \"tenants\": [ { \"name\": \"t\", \"workload\": { \"type\": \"synthetic\","
+             "  \"service_ms\": { \"dist\": \"deterministic\", \"mean\": 1 } },"
+             "  \"arrivals\": { \"type\": \"trace\", \"file\": \"bad.csv\", \"format\": \"%s\" } } ] }",
+             format);
+    wl_run r;
+    wl_run_text(&r, json, "bad.csv", csv);
+    CU_ASSERT_EQUAL(r.rc, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "bad.csv: line"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "tenants.0.arrivals.file"));
+    if (!strstr(r.err, want))
+        fprintf(stderr, "\n    expected \"%s\" in: %s", want, r.err);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, want));
+    CU_ASSERT_PTR_NULL(strchr(strchr(r.err, '\n') ? strchr(r.err, '\n') + 1 : "", '\n'));
+    wl_run_free(&r);
+}
+
+static void bad_trace_files_exit_2_naming_file_and_line(void)
+{
+    bad_trace("azure", "TIMESTAMP,ContextTokens\n2023-11-16 18:15:46.6,374\n",
+              "line 1: missing column \"GeneratedTokens\"");
+    bad_trace("azure", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.6,374,44\nyesterday,1,2\n",
+              "line 3: unparsable timestamp \"yesterday\"");
+    bad_trace("azure", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.6,374,x44\n",
+              "line 2: size \"x44\" is not a non-negative number");
+    bad_trace("azure", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:47,1,1\n2023-11-16 18:15:46,1,1\n",
+              "line 3: time goes backwards");
+    bad_trace("azure", "", "line 1: empty file");
+    bad_trace("generic", "time_s,steps,images\n", "line 1: no data rows");
+    bad_trace("diffusion", "gmt_create,num_inference_steps,num_images_per_prompt\n2024-11-15 16:57:50,30,\n",
+              "line 2: size \"\" is not a non-negative number");
+    bad_trace("generic", "time_s,prompt_tokens\n1,2\n", "line 1: column \"prompt_tokens\" needs its partner");
+}
+
+static void missing_trace_file_exits_2(void)
+{
+    const char *json =
+        "{ \"hardware\": { \"gpu\": \"h100-sxm\" }, \"duration_s\": 1,"
+        "  \"tenants\": [ { \"name\": \"t\", \"workload\": { \"type\": \"synthetic\","
+        "  \"service_ms\": { \"dist\": \"deterministic\", \"mean\": 1 } },"
+        "  \"arrivals\": { \"type\": \"trace\", \"file\": \"nowhere.csv\" } } ] }";
+    wl_run r;
+    wl_run_text(&r, json, NULL, NULL);
+    CU_ASSERT_EQUAL(r.rc, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "nowhere.csv: cannot open"));
+    wl_run_free(&r);
+}
+
+static void arrival_parameters_are_validated(void)
+{
+    const char *json =
+        "{ \"hardware\": { \"gpu\": \"h100-sxm\" }, \"duration_s\": 1,"
+        "  \"tenants\": [ { \"name\": \"t\", \"workload\": { \"type\": \"synthetic\","
+        "  \"service_ms\": { \"dist\": \"deterministic\", \"mean\": 1 } },"
+        "  \"arrivals\": { \"type\": \"diurnal\", \"rates_per_s\": [1, -2] } } ] }";
+    wl_run r;
+    wl_run_text(&r, json, NULL, NULL);
+    CU_ASSERT_EQUAL(r.rc, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "tenants.0.arrivals.rates_per_s.1: value -2"));
+    wl_run_free(&r);
+}
+
+TU_SUITE_FN(arrivals)
+{
+    static const tu_test tests[] = {
+        TU_TEST(gamma_gaps_have_the_target_mean_and_cv),
+        TU_TEST(onoff_rate_is_the_time_weighted_mean_and_counts_are_overdispersed),
+        TU_TEST(diurnal_arrivals_follow_the_rate_curve),
+        TU_TEST(closed_loop_throughput_obeys_the_response_time_law),
+        TU_TEST(timestamps_parse_to_nanoseconds_since_the_epoch),
+        TU_TEST(trace_times_are_scaled_and_sizes_kept),
+        TU_TEST(azure_conv_replay_emits_every_row_of_its_window),
+        TU_TEST(bad_trace_files_exit_2_naming_file_and_line),
+        TU_TEST(missing_trace_file_exits_2),
+        TU_TEST(arrival_parameters_are_validated),
+    };
+    TU_SUITE("arrivals", tests);
+}

@@ -1,0 +1,144 @@
+/* test_charts.c -- the data files behind the pictures, written with or
+ * without gnuplot, and the refusal of malformed inputs. */
+#include <stdlib.h>
+#include <string.h>
+#include "tests/testutil.h"
+#include "plots/charts.h"
+
+static char dir[64], out[1 << 14], err[1 << 12];
+
+static FILE *sink(void) { return tmpfile(); }
+
+static void latency_cdf_blocks_rise_to_one_per_tenant(void)
+{
+    tu_tmpdir(dir, sizeof dir);
+    char p[256];
+    snprintf(p, sizeof p, "%s/requests.csv", dir);
+    tu_write_file(p, "rep,tenant,id,arrival_ms,start_ms,end_ms,latency_ms,queue_ms\n"
+                     "0,web,0,0,0,3,3,0\n0,web,1,1,1,2,1,0\n0,db,0,0,0,5,5,0\n"
+                     "1,web,0,0,0,2,2,0\n0,db,1,2,3,9,7,0\n");
+    FILE *e = sink();
+    int rc = charts_latency_cdf(dir, e);
+    fclose(e);
+    CU_ASSERT(rc == 0 || rc == 1);                 /* 1: no gnuplot, data still written */
+    snprintf(p, sizeof p, "%s/latency_cdf.dat", dir);
+    char *d = tu_read_file(p, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    /* web: 1, 2, 3 ms at 1/3, 2/3, 1; then db: 5, 7 ms at 1/2, 1 */
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "# web\n1.000000 0.333333\n2.000000 0.666667\n3.000000 1.000000\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "\n\n\n# db\n5.000000 0.500000\n7.000000 1.000000\n"));
+    free(d);
+    snprintf(p, sizeof p, "%s/latency_cdf.png.gp", dir);
+    d = tu_read_file(p, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set xlabel 'latency (ms)'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "index 1 using 1:2 with steps lw 2 title 'db'"));
+    free(d);
+}
+
+static void malformed_inputs_are_refused_with_the_line(void)
+{
+    tu_tmpdir(dir, sizeof dir);
+    char p[256], msg[512] = "";
+    snprintf(p, sizeof p, "%s/requests.csv", dir);
+    tu_write_file(p, "rep,tenant,id,arrival_ms,start_ms,end_ms,latency_ms\n0,web,0,0,0,3,3\n0,web,1\n");
+    FILE *e = sink();
+    CU_ASSERT_EQUAL(charts_latency_cdf(dir, e), -1);
+    rewind(e);
+    msg[fread(msg, 1, sizeof msg - 1, e)] = '\0';
+    fclose(e);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "line 3"));
+    snprintf(p, sizeof p, "%s/mig_layout.dat", dir);
+    tu_write_file(p, "# a 7-slot GPU\nslots 7\n0 0 4 4g.40gb chat\n0 4 4 3g.40gb batch\n");
+    e = sink();
+    CU_ASSERT_EQUAL(charts_mig_layout(dir, e), -1);
+    rewind(e);
+    msg[fread(msg, 1, sizeof msg - 1, e)] = '\0';
+    fclose(e);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "line 4"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "START + SIZE <= slots"));
+    char empty[64];
+    tu_tmpdir(empty, sizeof empty);
+    char *argv[] = { "slicesim", "plot", empty, NULL };
+    CU_ASSERT_EQUAL(tu_cli(argv, out, sizeof out, err, sizeof err), 2);
+}
+
+static void mig_layout_draws_each_instance_on_its_slots(void)
+{
+    tu_tmpdir(dir, sizeof dir);
+    char p[256];
+    snprintf(p, sizeof p, "%s/mig_layout.dat", dir);
+    tu_write_file(p, "slots 8\n0 0 4 4g.40gb chat\n0 4 2 2g.20gb\n0 6 1 1g.10gb batch\n1 0 8 7g.80gb train\n");
+    FILE *e = sink();
+    int rc = charts_mig_layout(dir, e);
+    fclose(e);
+    CU_ASSERT(rc == 0 || rc == 1);
+    snprintf(p, sizeof p, "%s/mig_layout.svg.gp", dir);
+    char *d = tu_read_file(p, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set object 2 rect from 4,-0.4 to 6,0.4"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set object 4 rect from 0,0.6 to 8,1.4"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set label 3 '1g.10gb\\nbatch' at 6.5,0 center"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set xrange [0:8]"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set yrange [-0.5:1.5]"));
+    free(d);
+}
+
+static void sweep_chart_has_one_series_per_tenant_and_other_value(void)
+{
+    static const char scenario[] =
+        "{ \"name\": \"charts-test\", \"duration_s\": 0.3, \"replications\": 2,\n"
+        "  \"hardware\": { \"gpu\": \"h100-sxm\" }, \"sharing\": { \"mode\": \"timeslice\" },\n"
+        "  \"tenants\": [ { \"name\": \"web\", \"workload\": { \"type\": \"synthetic\",\n"
+        "      \"service_ms\": { \"dist\": \"exponential\", \"mean\": 0.2 } },\n"
+        "    \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 100 }, \"slo\": { \"latency_ms.p95\": 3 } },\n"
+        "    { \"name\": \"batch\", \"workload\": { \"type\": \"synthetic\",\n"
+        "      \"service_ms\": { \"dist\": \"deterministic\", \"mean\": 5 } },\n"
+        "    \"arrivals\": { \"type\": \"closed\", \"users\": 1 } } ] }\n";
+    char scen[128], o[128], p[256];
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(scen, sizeof scen, "%s/s.json", dir);
+    tu_write_file(scen, scenario);
+    snprintf(o, sizeof o, "%s/sw", dir);
+    char *argv[] = { "slicesim", "sweep", scen, "--vary", "sharing.timeslice_ms=1,2,4",
+                     "--vary", "tenants.0.arrivals.rate_per_s=100,200", "-o", o, "--plot", NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    snprintf(p, sizeof p, "%s/sweep_plot.dat", o);
+    char *d = tu_read_file(p, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    /* 2 tenants x 2 rates = 4 series, each the 3 slices in order */
+    int blocks = 0, rows = 0;
+    double last_x = -1;
+    for (char *line = strtok(d, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strncmp(line, "# web (", 7) == 0 || strncmp(line, "# batch (", 9) == 0) {
+            blocks++;
+            last_x = -1;
+        } else if (line[0] == ' ') {
+            double x = strtod(line, NULL);
+            CU_ASSERT(x > last_x);
+            last_x = x;
+            rows++;
+        }
+    }
+    CU_ASSERT_EQUAL(blocks, 4);
+    CU_ASSERT_EQUAL(rows, 12);
+    free(d);
+    snprintf(p, sizeof p, "%s/sweep.png.gp", o);
+    d = tu_read_file(p, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set xlabel 'sharing.timeslice_ms (ms)'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "SLO 3 ms"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "title 'web (tenants.0.arrivals.rate_per_s=200)'"));
+    free(d);
+}
+
+TU_SUITE_FN(charts)
+{
+    static const tu_test tests[] = {
+        TU_TEST(latency_cdf_blocks_rise_to_one_per_tenant),
+        TU_TEST(malformed_inputs_are_refused_with_the_line),
+        TU_TEST(mig_layout_draws_each_instance_on_its_slots),
+        TU_TEST(sweep_chart_has_one_series_per_tenant_and_other_value),
+    };
+    TU_SUITE("charts", tests);
+}

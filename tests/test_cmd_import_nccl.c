@@ -1,0 +1,131 @@
+/* test_cmd_import_nccl.c -- `slicesim import-nccl-tests` end to end and the
+ * correction files it writes (cli/cmd_import_nccl.c, scenarios/netcfg.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tests/testutil.h"
+#include "calibration/nccltests.h"
+#include "scenarios/netcfg.h"
+
+#define EXAMPLE "calibration/examples/all_reduce_perf_h100_1x8.example.log"
+
+static char out[1 << 16], err[4096];
+
+static void malformed_log_is_refused_with_its_line_number(void)
+{
+    char dir[64], path[128];
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/bad.log", dir);
+    tu_write_file(path, "# Collective test starting: all_reduce_perf\n#\n"
+                        "           8             2     float     sum      -1    19.50    0.00    0.00     N/A    19.50    0.00    0.00     N/A\n"
+                        "          16             4     float     sum      -1    19.50    0.00\n");
+    char *argv[] = { "slicesim", "import-nccl-tests", path, "--gpu", "h100-sxm", NULL };
+    CU_ASSERT_EQUAL(tu_cli(argv, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 4:"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad.log"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "allowed: size count type"));
+    char *none[] = { "slicesim", "import-nccl-tests", "/nonexistent.log", NULL };
+    CU_ASSERT_EQUAL(tu_cli(none, out, sizeof out, err, sizeof err), 2);
+    tu_write_file(path, "           8             2     float     sum      -1    19.50    0.00    0.00     N/A    19.50    0.00    0.00     N/A\n");
+    char *noop[] = { "slicesim", "import-nccl-tests", path, "--gpu", "h100-sxm", NULL };
+    CU_ASSERT_EQUAL(tu_cli(noop, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "give --op"));
+}
+
+/* The example log was made with latency x 1.3 and efficiency 0.52 at 1 GiB:
+ * the import finds both, and `collective --correction` then reproduces the
+ * log's times. */
+static void imported_correction_reproduces_the_log(void)
+{
+    char dir[64], path[128];
+    tu_tmpdir(dir, sizeof dir);
+    char *argv[] = { "slicesim", "import-nccl-tests", EXAMPLE, "-o", dir, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "platform dgx-h100 1 x 8 GPUs"));
+    snprintf(path, sizeof path, "%s/nccl_correction.json", dir);
+    coll_corr c;
+    char msg[512];
+    CU_ASSERT_EQUAL_FATAL(netcfg_corr_load(path, &c, msg, sizeof msg), 0);
+    ASSERT_REL(c.lat_scale, 1.3, 3e-3);
+    ASSERT_REL(coll_corr_eff(&c, 1073741824.0), 0.52, 0.01);
+    char *coll[] = { "slicesim", "collective", "--gpu", "h100-sxm", "--min", "8", "--max", "8G",
+                     "--correction", path, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(coll, out, sizeof out, err, sizeof err), 0);
+    nccltests_log model, meas;
+    FILE *f = fmemopen(out, strlen(out), "r");
+    CU_ASSERT_EQUAL_FATAL(nccltests_parse(f, "stdout", &model, msg, sizeof msg), 0);
+    fclose(f);
+    f = fopen(EXAMPLE, "r");
+    CU_ASSERT_EQUAL_FATAL(nccltests_parse(f, EXAMPLE, &meas, msg, sizeof msg), 0);
+    fclose(f);
+    CU_ASSERT_EQUAL_FATAL(model.n, meas.n);
+    for (size_t i = 0; i < meas.n; i++)
+        ASSERT_REL(model.rows[i].time_us[0], meas.rows[i].time_us[0], 0.01);
+    nccltests_free(&model);
+    nccltests_free(&meas);
+    snprintf(path, sizeof path, "%s/nccl_fit.csv", dir);
+    char *csv = tu_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL(csv);
+    free(csv);
+}
+
+/* The shipped SimAI corrections are what the importer fits from the shipped
+ * logs. */
+static void shipped_simai_corrections_are_the_fits_of_their_logs(void)
+{
+    static const char *const names[] = { "1node-nvlink", "16node-nic", "128node-nic" };
+    for (int i = 0; i < 3; i++) {
+        char dir[64], log[128], mine[160], shipped[160];
+        tu_tmpdir(dir, sizeof dir);
+        snprintf(log, sizeof log, "calibration/simai/simai-h-%s.log", names[i]);
+        snprintf(shipped, sizeof shipped, "calibration/simai/simai-h-%s.correction.json", names[i]);
+        char *argv[] = { "slicesim", "import-nccl-tests", log, "-o", dir, NULL };
+        CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+        snprintf(mine, sizeof mine, "%s/nccl_correction.json", dir);
+        coll_corr a, b;
+        char msg[512];
+        CU_ASSERT_EQUAL_FATAL(netcfg_corr_load(mine, &a, msg, sizeof msg), 0);
+        CU_ASSERT_EQUAL_FATAL(netcfg_corr_load(shipped, &b, msg, sizeof msg), 0);
+        CU_ASSERT_EQUAL(a.n, b.n);
+        for (int k = 0; k < a.n && k < b.n; k++)
+            ASSERT_REL(a.eff[k], b.eff[k], 1e-12);
+    }
+}
+
+static void bad_correction_files_name_the_json_path(void)
+{
+    static const struct { const char *text, *needle; } BAD[] = {
+        { "{\"latency_scale\": 1, \"bw_efficiency\": [{\"size_bytes\": 1024, \"eff\": 0}]}",
+          "bw_efficiency.0.eff" },
+        { "{\"latency_scale\": -1, \"bw_efficiency\": []}", "latency_scale" },
+        { "{\"latency_scale\": 1, \"bw_efficiency\": [{\"size_bytes\": 2048, \"eff\": 1},"
+          " {\"size_bytes\": 1024, \"eff\": 1}]}", "bw_efficiency.1" },
+        { "{\"latency_scale\": 1}", "bw_efficiency" },
+        { "{\"latency_scale\": 1, \"bw_efficiency\": [], \"extra\": 3}", "extra" },
+        { "{\"latency_scale\": 1,\n \"bw_efficiency\": [}", "line 2: malformed JSON" },
+    };
+    for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
+        char dir[64], path[128], msg[1024];
+        coll_corr c;
+        tu_tmpdir(dir, sizeof dir);
+        snprintf(path, sizeof path, "%s/c.json", dir);
+        tu_write_file(path, BAD[i].text);
+        CU_ASSERT_EQUAL(netcfg_corr_load(path, &c, msg, sizeof msg), 2);
+        CU_ASSERT_PTR_NOT_NULL(strstr(msg, BAD[i].needle));
+        CU_ASSERT_PTR_NOT_NULL(strstr(msg, "c.json"));
+        char *argv[] = { "slicesim", "collective", "--gpu", "a100-sxm-80gb", "--correction", path, NULL };
+        CU_ASSERT_EQUAL(tu_cli(argv, out, sizeof out, err, sizeof err), 2);
+    }
+}
+
+TU_SUITE_FN(cmd_import_nccl)
+{
+    static const tu_test tests[] = {
+        TU_TEST(malformed_log_is_refused_with_its_line_number),
+        TU_TEST(imported_correction_reproduces_the_log),
+        TU_TEST(shipped_simai_corrections_are_the_fits_of_their_logs),
+        TU_TEST(bad_correction_files_name_the_json_path),
+    };
+    TU_SUITE("cmd_import_nccl", tests);
+}

@@ -1,0 +1,371 @@
+/* test_coll.c -- NCCL's cost model, the choice of algorithm and protocol,
+ * the correction and the straggler laws (models/coll.h). */
+#include <math.h>
+#include <string.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_rng.h>
+#include "tests/testutil.h"
+#include "models/coll.h"
+#include "sim/ci.h"
+#include "sim/rng.h"
+
+static topo make(const char *preset, int nodes, int ppn, topo_virt v, const topo_overrides *o)
+{
+    topo t;
+    char err[256];
+    int rc = topo_build(&t, topo_preset_find(preset), nodes, ppn, v, o, err, sizeof err);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    return t;
+}
+
+static double harmonic(int n)
+{
+    double h = 0;
+    for (int k = 1; k <= n; k++)
+        h += 1.0 / k;
+    return h;
+}
+
+static void busbw_factors_match_nccl_tests_definitions(void)
+{
+    static const int ranks[] = { 2, 8, 64, 1024 };
+    for (size_t i = 0; i < sizeof ranks / sizeof ranks[0]; i++) {
+        double n = ranks[i];
+        ASSERT_REL(coll_busbw_factor(COLL_ALLREDUCE, ranks[i]), 2 * (n - 1) / n, 1e-15);
+        ASSERT_REL(coll_busbw_factor(COLL_ALLGATHER, ranks[i]), (n - 1) / n, 1e-15);
+        ASSERT_REL(coll_busbw_factor(COLL_REDUCESCATTER, ranks[i]), (n - 1) / n, 1e-15);
+        ASSERT_REL(coll_busbw_factor(COLL_ALLTOALL, ranks[i]), (n - 1) / n, 1e-15);
+        ASSERT_REL(coll_busbw_factor(COLL_BROADCAST, ranks[i]), 1, 1e-15);
+        ASSERT_REL(coll_busbw_factor(COLL_REDUCE, ranks[i]), 1, 1e-15);
+        ASSERT_REL(coll_busbw_factor(COLL_SENDRECV, ranks[i]), 1, 1e-15);
+    }
+}
+
+/* For a ring, algBw x busbw factor is the bus bandwidth times the protocol
+ * efficiency, whatever the op and rank count: that is what busbw is for. */
+static void ring_busbw_equals_bus_bandwidth_times_protocol_efficiency(void)
+{
+    static const coll_op ops[] = { COLL_ALLREDUCE, COLL_ALLGATHER, COLL_REDUCESCATTER,
+                                   COLL_BROADCAST, COLL_REDUCE };
+    static const coll_proto *const protos[] = { &coll_ll, &coll_ll128, &coll_simple };
+    static const int nodes[] = { 1, 2, 16 };
+    for (size_t k = 0; k < 3; k++) {
+        topo t = make("dgx-a100", nodes[k], 8, TOPO_VIRT_BARE_METAL, NULL);
+        for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+            for (size_t j = 0; j < 3; j++) {
+                double alg = coll_ring.algbw_gbs(&t, ops[i], protos[j], 1e9);
+                double n = topo_ranks(&t);
+                ASSERT_REL(alg * coll_busbw_factor(ops[i], topo_ranks(&t)) *
+                           (ops[i] == COLL_BROADCAST || ops[i] == COLL_REDUCE ? (n - 1) / n : 1),
+                           coll_bus_gbs(&t) * protos[j]->efficiency(COLL_ALGO_RING) *
+                           (ops[i] == COLL_BROADCAST || ops[i] == COLL_REDUCE ? (n - 1) / n : 1), 1e-12);
+            }
+    }
+    topo one = make("dgx-a100", 1, 8, TOPO_VIRT_BARE_METAL, NULL);
+    ASSERT_REL(coll_bus_gbs(&one), 240.0, 1e-12);           /* 12 links x 20 GB/s */
+}
+
+/* Thakur et al.: ring all-reduce 2(p-1) alpha + 2 ((p-1)/p) n beta, here with
+ * NCCL's base latency added and alpha = the NVLink hop of Simple. */
+static void ring_allreduce_matches_thakur_closed_form_inside_a_node(void)
+{
+    topo t = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, NULL);
+    double p = 8, bytes = 256e6, alpha = 3.4, beta = 1.0 / (1000.0 * 18 * 20.6);
+    double expect = 8.4 + 2 * (p - 1) * alpha + 2 * ((p - 1) / p) * bytes * beta;
+    ASSERT_REL(coll_pair_time_us(&t, COLL_ALLREDUCE, bytes, &coll_ring, &coll_simple), expect, 1e-12);
+    /* all-gather: (p-1) alpha + ((p-1)/p) n beta */
+    expect = 8.4 + (p - 1) * alpha + ((p - 1) / p) * bytes * beta;
+    ASSERT_REL(coll_pair_time_us(&t, COLL_ALLGATHER, bytes, &coll_ring, &coll_simple), expect, 1e-12);
+}
+
+static int proto_of(const topo *t, double bytes)
+{
+    coll_est e;
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(t, COLL_ALLREDUCE, bytes, NULL, &e), 0);
+    return e.proto->id;
+}
+
+static void check_protocol_progression(const topo *t)
+{
+    int last = COLL_LL, seen[COLL_NPROTOS] = { 0 };
+    for (double s = 8; s <= 8.0 * (1 << 30); s *= 2) {
+        int p = proto_of(t, s);
+        CU_ASSERT(p >= last);           /* never goes back to a lighter protocol */
+        last = p;
+        seen[p] = 1;
+    }
+    CU_ASSERT_EQUAL(proto_of(t, 8), COLL_LL);
+    CU_ASSERT(seen[COLL_LL128]);
+    CU_ASSERT_EQUAL(proto_of(t, 8.0 * (1 << 30)), COLL_SIMPLE);
+}
+
+static void protocol_moves_from_ll_to_ll128_to_simple_as_size_grows_on_nvlink(void)
+{
+    topo a100 = make("dgx-a100", 1, 8, TOPO_VIRT_BARE_METAL, NULL);
+    check_protocol_progression(&a100);
+    topo_overrides o = topo_overrides_none();
+    o.nvls = 0;
+    topo h100 = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, &o);
+    check_protocol_progression(&h100);
+    /* The LL -> LL128 switch of the ring is where their estimates cross:
+     * 6.6 + 14 x 0.6 + S/(1000 x 0.5 b) = 14 + 14 x 1.9 + S/(1000 x 0.92 b),
+     * b = 370.8 x 8/14. */
+    double b = 370.8 * 8 / 14, cross = (40.6 - 15.0) * 1000 / (1 / (0.5 * b) - 1 / (0.92 * b));
+    double lo = cross * 0.999, hi = cross * 1.001;
+    CU_ASSERT(coll_pair_time_us(&h100, COLL_ALLREDUCE, lo, &coll_ring, &coll_ll) <
+              coll_pair_time_us(&h100, COLL_ALLREDUCE, lo, &coll_ring, &coll_ll128));
+    CU_ASSERT(coll_pair_time_us(&h100, COLL_ALLREDUCE, hi, &coll_ring, &coll_ll) >
+              coll_pair_time_us(&h100, COLL_ALLREDUCE, hi, &coll_ring, &coll_ll128));
+}
+
+static void tree_beats_ring_for_small_messages_on_many_nodes(void)
+{
+    topo t = make("dgx-h100", 128, 8, TOPO_VIRT_BARE_METAL, NULL);
+    for (double s = 8; s <= 65536; s *= 4) {
+        coll_est e;
+        coll_estimate(&t, COLL_ALLREDUCE, s, NULL, &e);
+        CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_TREE);
+        double tree = coll_pair_time_us(&t, COLL_ALLREDUCE, s, &coll_tree, &coll_ll);
+        double ring = coll_pair_time_us(&t, COLL_ALLREDUCE, s, &coll_ring, &coll_ll);
+        CU_ASSERT(ring > 10 * tree);
+    }
+    /* Tree LL: 6.8 + 2 (7 x 0.6 + log2(128) x 5.0) us */
+    ASSERT_REL(coll_tree.latency_us(&t, COLL_ALLREDUCE, &coll_ll, 8), 6.8 + 2 * (7 * 0.6 + 7 * 5.0), 1e-12);
+    /* ...and the ring wins large messages: 8 GiB on 2 nodes; on 128 nodes
+     * its 2(n-1) hops push the crossover to tens of GB (64 GiB here). */
+    coll_est e;
+    topo two_nodes = make("dgx-h100", 2, 8, TOPO_VIRT_BARE_METAL, NULL);
+    coll_estimate(&two_nodes, COLL_ALLREDUCE, 8.0 * (1 << 30), NULL, &e);
+    CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_RING);
+    coll_estimate(&t, COLL_ALLREDUCE, 8.0 * (1 << 30), NULL, &e);
+    CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_TREE);
+    coll_estimate(&t, COLL_ALLREDUCE, 64.0 * (1 << 30), NULL, &e);
+    CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_RING);
+    /* On one node with two GPUs the ring is never slower than the tree. */
+    topo two = make("dgx-h100", 1, 2, TOPO_VIRT_BARE_METAL, NULL);
+    coll_estimate(&two, COLL_ALLREDUCE, 8, NULL, &e);
+    CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_RING);
+}
+
+static void nvls_allreduce_exceeds_the_nvlink_ring_bound_on_hopper(void)
+{
+    topo t = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, NULL);
+    coll_est e;
+    double s = 8.0 * (1 << 30);
+    coll_estimate(&t, COLL_ALLREDUCE, s, NULL, &e);
+    CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_NVLS);
+    CU_ASSERT_EQUAL(e.proto->id, COLL_SIMPLE);
+    double busbw = s / (e.time_us * 1e3) * coll_busbw_factor(COLL_ALLREDUCE, 8);
+    CU_ASSERT(busbw > 370.8);
+    ASSERT_REL(e.lat_us, 25.0, 1e-12);
+    /* No NVLS across nodes or on A100. */
+    topo two = make("dgx-h100", 2, 8, TOPO_VIRT_BARE_METAL, NULL);
+    CU_ASSERT(isinf(coll_pair_time_us(&two, COLL_ALLREDUCE, s, &coll_nvls, &coll_simple)));
+    topo a100 = make("dgx-a100", 1, 8, TOPO_VIRT_BARE_METAL, NULL);
+    CU_ASSERT(isinf(coll_pair_time_us(&a100, COLL_ALLREDUCE, s, &coll_nvls, &coll_simple)));
+}
+
+/* All-to-all on one node moves (n-1)/n of the buffer over each GPU's links,
+ * so its busbw tends to the node's bus bandwidth; across two DGX H100 half
+ * of it crosses the NICs, 48 GB/s per GPU. */
+static void alltoall_busbw_tends_to_the_bottleneck_link(void)
+{
+    topo one = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, NULL);
+    double s = 1e12;
+    coll_est e;
+    coll_estimate(&one, COLL_ALLTOALL, s, NULL, &e);
+    ASSERT_REL(e.algbw_gbs * coll_busbw_factor(COLL_ALLTOALL, 8), 370.8, 1e-12);
+    topo two = make("dgx-h100", 2, 8, TOPO_VIRT_BARE_METAL, NULL);
+    coll_estimate(&two, COLL_ALLTOALL, s, NULL, &e);
+    ASSERT_REL(e.algbw_gbs, 48.0 * 16 / 8, 1e-12);
+    CU_ASSERT_STRING_EQUAL(e.algo->name, "P2P");
+}
+
+static void virtualization_halves_inter_node_bandwidth_without_ats(void)
+{
+    topo bm = make("dgx-h100", 4, 8, TOPO_VIRT_BARE_METAL, NULL);
+    topo vm = make("dgx-h100", 4, 8, TOPO_VIRT_PASSTHROUGH_NO_ATS, NULL);
+    ASSERT_REL(coll_bus_gbs(&bm), 370.8, 1e-12);               /* NVLink below 8 x 48 */
+    ASSERT_REL(coll_bus_gbs(&vm), 8 * 48.0 * 0.5, 1e-12);
+    double s = 4.0 * (1 << 30);
+    coll_est a, b;
+    coll_estimate(&bm, COLL_ALLREDUCE, s, NULL, &a);
+    coll_estimate(&vm, COLL_ALLREDUCE, s, NULL, &b);
+    CU_ASSERT(b.time_us > 1.8 * a.time_us);
+    /* A virtual PCI topology that hides NVLink: PCIe inside the node, no NVLS. */
+    topo_overrides o = topo_overrides_none();
+    o.hide_nvlink = 1;
+    topo hid = make("dgx-h100", 1, 8, TOPO_VIRT_PASSTHROUGH, &o);
+    CU_ASSERT_EQUAL(hid.intra, TOPO_LINK_PCIE);
+    CU_ASSERT_EQUAL(hid.nvls, 0);
+    ASSERT_REL(coll_bus_gbs(&hid), 48.0, 1e-12);
+}
+
+static void correction_scales_latency_and_interpolates_efficiency_in_log_size(void)
+{
+    topo t = make("dgx-a100", 1, 8, TOPO_VIRT_BARE_METAL, NULL);
+    coll_corr c = { 0 };
+    c.n = 2;
+    c.log2_size[0] = 20, c.eff[0] = 0.4;
+    c.log2_size[1] = 30, c.eff[1] = 0.8;
+    c.lat_scale = 2;
+    CU_ASSERT_EQUAL_FATAL(coll_corr_init(&c), 0);
+    ASSERT_REL(coll_corr_eff(&c, exp2(25)), 0.6, 1e-12);
+    ASSERT_REL(coll_corr_eff(&c, 8), 0.4, 1e-12);
+    ASSERT_REL(coll_corr_eff(&c, exp2(40)), 0.8, 1e-12);
+    coll_est raw, cor;
+    double s = exp2(25);
+    coll_estimate(&t, COLL_ALLREDUCE, s, NULL, &raw);
+    coll_estimate(&t, COLL_ALLREDUCE, s, &c, &cor);
+    CU_ASSERT_PTR_EQUAL(raw.algo, cor.algo);             /* NCCL's choice is unchanged */
+    CU_ASSERT_PTR_EQUAL(raw.proto, cor.proto);
+    ASSERT_REL(cor.time_us, 2 * raw.lat_us + (raw.time_us - raw.lat_us) / 0.6, 1e-12);
+    coll_corr bad = { 0 };
+    bad.n = 2, bad.lat_scale = 1, bad.log2_size[0] = 3, bad.log2_size[1] = 3, bad.eff[0] = bad.eff[1] = 1;
+    CU_ASSERT_EQUAL(coll_corr_init(&bad), -1);
+}
+
+/* Mean and 95% interval of m draws of (completion - collective time). */
+static sim_ci straggle_op(const topo *t, const coll_noise *nz, int m, uint32_t stream, coll_op op)
+{
+    static double x[4000];
+    coll_sampler s;
+    CU_ASSERT_EQUAL_FATAL(coll_sampler_init(&s, t, nz, NULL), 0);
+    gsl_rng *r = sim_rng_alloc(7, 0, 0, stream);
+    coll_est e;
+    for (int i = 0; i < m && i < 4000; i++)
+        x[i] = coll_sample_us(&s, op, 1 << 20, r, &e) - e.time_us;
+    gsl_rng_free(r);
+    coll_sampler_free(&s);
+    return sim_ci_t95(x, (size_t)m);
+}
+
+static sim_ci straggle(const topo *t, const coll_noise *nz, int m, uint32_t stream)
+{
+    return straggle_op(t, nz, m, stream, COLL_ALLREDUCE);
+}
+
+static void expected_max_of_n_exponential_delays_is_theta_times_harmonic_number(void)
+{
+    coll_noise nz = { COLL_JITTER_EXPONENTIAL, 10.0, 0, 0, COLL_MODE_MAX };
+    static const int ns[] = { 1, 8, 64, 1000 };
+    for (size_t i = 0; i < 4; i++)
+        ASSERT_REL(coll_expected_max_us(&nz, ns[i]), 10.0 * harmonic(ns[i]), 1e-12);
+    topo t = make("dgx-h100", 8, 8, TOPO_VIRT_BARE_METAL, NULL);    /* 64 ranks */
+    double expect = 10.0 * harmonic(64);
+    sim_ci ci = straggle(&t, &nz, 4000, 1);
+    CU_ASSERT(ci.lo <= expect && expect <= ci.hi);
+    ASSERT_REL(ci.mean, expect, 0.03);
+    /* The chunk-level ring draws one delay per rank: same law. */
+    nz.mode = COLL_MODE_CHUNK;
+    ci = straggle(&t, &nz, 2000, 2);
+    CU_ASSERT(ci.lo <= expect && expect <= ci.hi);
+}
+
+static void expected_max_of_normal_offsets_matches_simulation(void)
+{
+    coll_noise nz = { COLL_JITTER_NORMAL, 5.0, 0, 0, COLL_MODE_MAX };
+    topo t = make("dgx-h100", 8, 8, TOPO_VIRT_BARE_METAL, NULL);
+    /* Closed forms: E[max of 2 standard normals] = 1/sqrt(pi), of 3 = 3/(2 sqrt(pi)). */
+    ASSERT_REL(coll_expected_max_us(&nz, 2), 5.0 / sqrt(M_PI), 1e-7);
+    ASSERT_REL(coll_expected_max_us(&nz, 3), 5.0 * 1.5 / sqrt(M_PI), 1e-7);
+    double expect = coll_expected_max_us(&nz, 64);
+    CU_ASSERT(expect < 5.0 * sqrt(2 * log(64.0)));         /* below the sigma sqrt(2 ln N) bound */
+    sim_ci ci = straggle(&t, &nz, 4000, 3);
+    CU_ASSERT(ci.lo <= expect && expect <= ci.hi);
+}
+
+/* Rare detours of d with probability q per rank cost d (1 - (1 - q)^N). */
+static void rare_host_interruptions_cost_d_times_one_minus_survival(void)
+{
+    topo t = make("dgx-h100", 8, 8, TOPO_VIRT_BARE_METAL, NULL);
+    coll_est e;
+    coll_estimate(&t, COLL_ALLREDUCE, 1 << 20, NULL, &e);
+    double q = 0.005, d = 1000.0, rate = -log1p(-q) / (e.time_us * 1e-6);
+    coll_noise nz = { COLL_JITTER_NONE, 0, rate, d, COLL_MODE_MAX };
+    double expect = d * (1 - pow(1 - q, 64));
+    ASSERT_REL(coll_expected_straggler_us(&nz, 64, e.time_us), expect, 1e-12);
+    sim_ci ci = straggle(&t, &nz, 4000, 4);
+    CU_ASSERT(ci.lo <= expect && expect <= ci.hi);
+    /* With jitter as well, the integral still matches simulation. */
+    coll_noise both = { COLL_JITTER_EXPONENTIAL, 20, rate, d, COLL_MODE_MAX };
+    ci = straggle(&t, &both, 4000, 5);
+    double ex2 = coll_expected_straggler_us(&both, 64, e.time_us);
+    CU_ASSERT(ci.lo <= ex2 && ex2 <= ci.hi);
+    CU_ASSERT(ex2 > expect && ex2 > coll_expected_max_us(&both, 64));
+}
+
+static void chunk_mode_without_noise_takes_the_model_time_and_propagates_noise(void)
+{
+    topo t = make("dgx-a100", 1, 8, TOPO_VIRT_BARE_METAL, NULL);
+    coll_noise quiet = { COLL_JITTER_NONE, 0, 0, 0, COLL_MODE_CHUNK };
+    coll_sampler s;
+    CU_ASSERT_EQUAL_FATAL(coll_sampler_init(&s, &t, &quiet, NULL), 0);
+    gsl_rng *r = sim_rng_alloc(1, 0, 0, 0);
+    coll_est e;
+    double x = coll_sample_us(&s, COLL_ALLREDUCE, 64e6, r, &e);
+    CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_RING);
+    ASSERT_REL(x, e.time_us, 1e-12);
+    gsl_rng_free(r);
+    coll_sampler_free(&s);
+    /* Interruptions during a 64-rank ring: in chunk mode each delays the
+     * ranks downstream and a late rank collects the delays of others, so
+     * the collective is slower than the max over ranks of their own. */
+    topo big = make("dgx-a100", 8, 8, TOPO_VIRT_BARE_METAL, NULL);
+    coll_noise nz = { COLL_JITTER_NONE, 0, 20000.0, 5.0, COLL_MODE_MAX };
+    sim_ci maxm = straggle_op(&big, &nz, 1000, 6, COLL_ALLGATHER);
+    nz.mode = COLL_MODE_CHUNK;
+    sim_ci chunk = straggle_op(&big, &nz, 1000, 6, COLL_ALLGATHER);
+    CU_ASSERT(chunk.lo > maxm.hi);
+    CU_ASSERT(chunk.mean > 1.5 * maxm.mean);            /* measured: 57.6 us against 24.1 us */
+}
+
+static void same_seed_gives_the_same_noisy_times(void)
+{
+    topo t = make("dgx-h100", 2, 8, TOPO_VIRT_BARE_METAL, NULL);
+    coll_noise nz = { COLL_JITTER_EXPONENTIAL, 3.0, 100.0, 20.0, COLL_MODE_CHUNK };
+    coll_sampler s;
+    coll_sampler_init(&s, &t, &nz, NULL);
+    double a[16], b[16];
+    for (int pass = 0; pass < 2; pass++) {
+        gsl_rng *r = sim_rng_alloc(42, 1, 2, 3);
+        for (int i = 0; i < 16; i++)
+            (pass ? b : a)[i] = coll_sample_us(&s, COLL_ALLREDUCE, 1e6 * (i + 1), r, NULL);
+        gsl_rng_free(r);
+    }
+    CU_ASSERT_EQUAL(memcmp(a, b, sizeof a), 0);
+    coll_sampler_free(&s);
+}
+
+static void op_names_parse_in_every_spelling(void)
+{
+    CU_ASSERT_EQUAL(coll_op_parse("allreduce"), COLL_ALLREDUCE);
+    CU_ASSERT_EQUAL(coll_op_parse("all_reduce_perf"), COLL_ALLREDUCE);
+    CU_ASSERT_EQUAL(coll_op_parse("reduce_scatter"), COLL_REDUCESCATTER);
+    CU_ASSERT_EQUAL(coll_op_parse("sendrecv_perf"), COLL_SENDRECV);
+    CU_ASSERT_EQUAL(coll_op_parse("alltoall"), COLL_ALLTOALL);
+    CU_ASSERT_EQUAL(coll_op_parse("allreduced"), -1);
+    CU_ASSERT_STRING_EQUAL(coll_op_perf_name(COLL_ALLGATHER), "all_gather_perf");
+}
+
+TU_SUITE_FN(coll)
+{
+    static const tu_test tests[] = {
+        TU_TEST(busbw_factors_match_nccl_tests_definitions),
+        TU_TEST(ring_busbw_equals_bus_bandwidth_times_protocol_efficiency),
+        TU_TEST(ring_allreduce_matches_thakur_closed_form_inside_a_node),
+        TU_TEST(protocol_moves_from_ll_to_ll128_to_simple_as_size_grows_on_nvlink),
+        TU_TEST(tree_beats_ring_for_small_messages_on_many_nodes),
+        TU_TEST(nvls_allreduce_exceeds_the_nvlink_ring_bound_on_hopper),
+        TU_TEST(alltoall_busbw_tends_to_the_bottleneck_link),
+        TU_TEST(virtualization_halves_inter_node_bandwidth_without_ats),
+        TU_TEST(correction_scales_latency_and_interpolates_efficiency_in_log_size),
+        TU_TEST(expected_max_of_n_exponential_delays_is_theta_times_harmonic_number),
+        TU_TEST(expected_max_of_normal_offsets_matches_simulation),
+        TU_TEST(rare_host_interruptions_cost_d_times_one_minus_survival),
+        TU_TEST(chunk_mode_without_noise_takes_the_model_time_and_propagates_noise),
+        TU_TEST(same_seed_gives_the_same_noisy_times),
+        TU_TEST(op_names_parse_in_every_spelling),
+    };
+    TU_SUITE("coll", tests);
+}

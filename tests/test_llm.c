@@ -1,0 +1,268 @@
+/* test_llm.c -- the LLM serving model: linear-layer cost against measured
+ * operator profiles, KV-cache sizing, the engine's timing in closed form,
+ * token conservation under a full cache, and refusal of models that do not
+ * fit. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tests/testutil.h"
+#include "tests/wl_helpers.h"
+#include "models/llm.h"
+
+/* ---- the Vidur check ---- */
+
+typedef struct { const char *gpu, *model; int tokens; double max_err; } vidur_exception;
+
+/* Points where the max() roofline is known to miss by more than 15% (see
+ * docs/workloads.md): near the ridge, where neither roof dominates and real
+ * GEMMs reach neither, it underestimates; Llama-2-70B's large matrices stream
+ * on H100 faster than the 75% of peak bandwidth measured on smaller ones.
+ * Each is held to its own documented bound so that a regression shows. */
+static const vidur_exception EXCEPTIONS[] = {
+    { "a100", "meta-llama/Llama-2-7b-hf", 128, 0.20 },
+    { "a100", "meta-llama/Meta-Llama-3-8B", 128, 0.21 },
+    { "h100", "meta-llama/Llama-2-7b-hf", 256, 0.33 },
+    { "h100", "meta-llama/Llama-2-70b-hf", 4, 0.18 },
+    { "h100", "meta-llama/Llama-2-70b-hf", 8, 0.18 },
+    { "h100", "meta-llama/Llama-2-70b-hf", 16, 0.17 },
+};
+
+static double allowed_error(const char *gpu, const char *model, int tokens)
+{
+    for (size_t i = 0; i < sizeof EXCEPTIONS / sizeof EXCEPTIONS[0]; i++)
+        if (strcmp(EXCEPTIONS[i].gpu, gpu) == 0 && strcmp(EXCEPTIONS[i].model, model) == 0 &&
+            EXCEPTIONS[i].tokens == tokens)
+            return EXCEPTIONS[i].max_err;
+    return 0.15;
+}
+
+static const llm_model *model_of(const char *hf)
+{
+    if (strstr(hf, "Llama-2-7b"))
+        return llm_model_find("llama-2-7b");
+    if (strstr(hf, "Llama-3-8B"))
+        return llm_model_find("llama-3-8b");
+    if (strstr(hf, "Llama-2-70b"))
+        return llm_model_find("llama-2-70b");
+    return NULL;
+}
+
+static void linear_layer_time_matches_vidur_profiles_within_15_percent(void)
+{
+    FILE *f = fopen("tests/fixtures/vidur_llama_linear_ops_per_layer_ms.csv", "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    char line[512], gpu[16], model[64];
+    int tp, tokens, checked = 0, within = 0;
+    double measured;
+    gpu_rate a100 = gpu_rate_of(gpu_spec_find("a100-sxm-80gb"), 1, 1);
+    gpu_rate h100 = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
+    CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof line, f));     /* header */
+    while (fgets(line, sizeof line, f)) {
+        if (sscanf(line, "%15[^,],%63[^,],%d,%d,%lf", gpu, model, &tp, &tokens, &measured) != 5)
+            continue;
+        if (tp != 1 || tokens > 4096)
+            continue;
+        const llm_model *m = model_of(model);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+        gpu_burst b = llm_linear_burst(m, GPU_BF16, 1, tokens);
+        double pred = (double)gpu_burst_ns(strcmp(gpu, "a100") == 0 ? &a100 : &h100, &b) / 1e6;
+        double err = fabs(pred / measured - 1), bound = allowed_error(gpu, model, tokens);
+        if (err > bound)
+            fprintf(stderr, "\n    %s %s %d tokens: predicted %.4f ms, measured %.4f ms (%.1f%%)",
+                    gpu, model, tokens, pred, measured, 100 * (pred / measured - 1));
+        CU_ASSERT(err <= bound);
+        checked++;
+        within += err <= 0.15;
+    }
+    fclose(f);
+    CU_ASSERT_EQUAL(checked, 65);     /* 3 models x 13 sizes x 2 GPUs, less h100 llama-3 */
+    CU_ASSERT_EQUAL(within, 59);
+}
+
+/* ---- sizes ---- */
+
+static llm_params params_of(const char *model, gpu_prec prec, int tp)
+{
+    llm_params p;
+    memset(&p, 0, sizeof p);
+    p.m = llm_model_find(model);
+    p.prec = prec;
+    p.tp = tp;
+    p.mem_util = 0.9;
+    p.block_tokens = 16;
+    p.kernels_per_layer = 4;
+    p.link = comm_link_of(gpu_spec_find("h100-sxm"), 1);
+    return p;
+}
+
+static void kv_cache_capacity_is_memory_minus_weights(void)
+{
+    llm_params p = params_of("llama-2-7b", GPU_BF16, 1);
+    /* 2 x 32 layers x 32 KV heads x 128 x 2 bytes = 524288 bytes per token */
+    CU_ASSERT_EQUAL(llm_kv_bytes_per_token(&p), 524288.0);
+    ASSERT_REL(llm_kv_capacity_tokens(&p, 80e9), (0.9 * 80e9 - 6.74e9 * 2) / 524288.0, 1e-12);
+    llm_params q = params_of("llama-3-8b", GPU_FP8, 1);    /* GQA: 8 KV heads, 1 byte */
+    CU_ASSERT_EQUAL(llm_kv_bytes_per_token(&q), 65536.0);
+    llm_params r = params_of("llama-2-70b", GPU_BF16, 4);  /* 4 GPUs share weights and cache */
+    ASSERT_REL(llm_kv_capacity_tokens(&r, 80e9), (4 * 0.9 * 80e9 - 138e9) / 327680.0, 1e-12);
+}
+
+static void decode_iteration_follows_the_facts_formula(void)
+{
+    /* FACTS §6: t = max((P bytes_w + sum c_i kv) / (eta_m BW), 2 P B / (eta_c F)) + launches */
+    llm_params p = params_of("llama-2-7b", GPU_BF16, 1);
+    gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
+    llm_iter it = { 32, 32 * 1001.0, 32 * 1000.0, 32 };
+    double bytes = 6.74e9 * 2 + 32 * 1000.0 * 524288;
+    double expect = fmax(bytes / r.bytes_per_s, 2 * 6.74e9 * 32 / r.flops_per_s[GPU_BF16]) * 1e9 +
+                    (32 * 4 + 1) * r.launch_ns;
+    ASSERT_REL((double)llm_iter_ns(&p, &r, &it), expect, 0.03);
+}
+
+static void tensor_parallel_iteration_adds_two_allreduces_per_layer(void)
+{
+    llm_params p1 = params_of("llama-2-70b", GPU_BF16, 1), p4 = params_of("llama-2-70b", GPU_BF16, 4);
+    gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
+    llm_iter it = { 512, 512.0 * 513 / 2, 0, 1 };
+    /* sharding divides the per-GPU burst by 4; launches do not shrink */
+    gpu_burst b1 = llm_linear_burst(p1.m, GPU_BF16, 1, 512), b4 = llm_linear_burst(p4.m, GPU_BF16, 4, 512);
+    ASSERT_REL(b4.flops, b1.flops / 4, 1e-12);
+    sim_time_t ar = comm_allreduce_ns(&p4.link, 4, 512.0 * 8192 * 2);
+    /* ring all-reduce of 8 MiB over 4 H100s on NVLink: 8.4 + 6 x 3.4 us + 1.5 x 8388608 B / 450 GB/s */
+    ASSERT_REL((double)ar, (8.4 + 6 * 3.4) * 1e3 + 1.5 * 8388608 / 450.0, 1e-6);
+    sim_time_t t4 = llm_iter_ns(&p4, &r, &it);
+    CU_ASSERT(t4 >= 2 * 80 * ar);
+    CU_ASSERT(t4 < llm_iter_ns(&p1, &r, &it));
+}
+
+/* ---- the engine, end to end ---- */
+
+static const char *ONE_USER =
+    "{ \"name\": \"one\", \"duration_s\": 20, \"warmup_s\": 1, \"replications\": 1,"
+    "  \"hardware\": { \"gpu\": \"h100-sxm\" }, \"sharing\": { \"mode\": \"exclusive\" },"
+    "  \"tenants\": [ { \"name\": \"c\", \"workload\": { \"type\": \"llm\", \"model\": \"llama-2-7b\","
+    "     \"host_ms\": 0.5, \"prompt_tokens\": 512, \"output_tokens\": 65 },"
+    "     \"arrivals\": { \"type\": \"closed\", \"users\": 1, \"think_s\": 0 } } ] }";
+
+static void a_lone_request_has_ttft_of_one_prefill_and_tpot_of_one_decode(void)
+{
+    wl_run run;
+    CU_ASSERT_EQUAL_FATAL(wl_run_text(&run, ONE_USER, NULL, NULL), 0);
+    llm_params p = params_of("llama-2-7b", GPU_BF16, 1);
+    gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
+    llm_iter pre = { 512, 512.0 * 513 / 2, 0, 1 };
+    llm_iter dec = { 1, 544, 543, 1 };        /* the middle of the decode phase */
+    double ttft = 0.5 + (double)llm_iter_ns(&p, &r, &pre) / 1e6;
+    double tpot = 0.5 + (double)llm_iter_ns(&p, &r, &dec) / 1e6;
+    ASSERT_REL(wl_get(&run, 0, "ttft_ms", "p50"), ttft, 0.001);
+    ASSERT_REL(wl_get(&run, 0, "tpot_ms", "p50"), tpot, 0.005);
+    ASSERT_REL(wl_get(&run, 0, "latency_ms", "mean"), ttft + 64 * tpot, 0.005);
+    /* one user, no think time: 65 tokens per request latency */
+    ASSERT_REL(wl_get(&run, 0, "throughput", "value"), 65 / ((ttft + 64 * tpot) / 1e3), 0.02);
+    wl_run_free(&run);
+}
+
+static void chunked_prefill_splits_a_long_prompt_over_iterations(void)
+{
+    /* 1000 prompt tokens, 256 per iteration: chunks 256, 256, 256, 232, the
+     * last of which samples the first token */
+    const char *json =
+        "{ \"name\": \"chunks\", \"duration_s\": 5, \"replications\": 1,"
+        "  \"hardware\": { \"gpu\": \"h100-sxm\" }, \"sharing\": { \"mode\": \"exclusive\" },"
+        "  \"tenants\": [ { \"name\": \"c\", \"workload\": { \"type\": \"llm\", \"model\": \"llama-3-8b\","
+        "     \"max_batch\": 16, \"max_tokens\": 256, \"host_ms\": 1, \"prompt_tokens\": 1000, \"output_tokens\": 2 },"
+        "     \"arrivals\": { \"type\": \"closed\", \"users\": 1, \"think_s\": 0 } } ] }";
+    wl_run run;
+    CU_ASSERT_EQUAL_FATAL(wl_run_text(&run, json, NULL, NULL), 0);
+    llm_params p = params_of("llama-3-8b", GPU_BF16, 1);
+    gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
+    double ttft = 0;
+    for (int k = 0; k < 4; k++) {
+        double o = 256.0 * k, c = k < 3 ? 256 : 232;
+        llm_iter it = { c, c * o + c * (c + 1) / 2, k > 0 ? o : 0, k == 3 };
+        ttft += 1 + (double)llm_iter_ns(&p, &r, &it) / 1e6;
+    }
+    ASSERT_REL(wl_get(&run, 0, "ttft_ms", "p50"), ttft, 0.001);
+    wl_run_free(&run);
+}
+
+static void full_cache_conserves_tokens_under_both_policies(void)
+{
+    /* llama-2-7b on an A100 40GB with mem_util 0.35: 0.52 GB of cache, 61 blocks
+     * of 16 tokens: two 400-token requests fit at once, eight users contend */
+    const char *policies[] = { "preempt", "reserve" };
+    double tput[2];
+    for (int k = 0; k < 2; k++) {
+        char json[1024];
+        snprintf(json, sizeof json,
+            "{ \"name\": \"kv\", \"duration_s\": 30, \"warmup_s\": 2, \"replications\": 1,"
+            "  \"hardware\": { \"gpu\": \"a100-sxm-40gb\" }, \"sharing\": { \"mode\": \"exclusive\" },"
+            "  \"tenants\": [ { \"name\": \"c\", \"workload\": { \"type\": \"llm\", \"model\": \"llama-2-7b\","
+            "     \"mem_util\": 0.35, \"kv_full\": \"%s\", \"prompt_tokens\": 200, \"output_tokens\": 200 },"
+            "     \"arrivals\": { \"type\": \"closed\", \"users\": 8, \"think_s\": 0 } } ] }", policies[k]);
+        wl_run run;
+        CU_ASSERT_EQUAL_FATAL(wl_run_text(&run, json, NULL, NULL), 0);
+        double done = wl_get(&run, 0, "completed", NULL);
+        tput[k] = wl_get(&run, 0, "throughput", "value");
+        CU_ASSERT(done > 15);
+        /* tokens counted = 200 per completed request, give or take the edges */
+        ASSERT_REL(tput[k] * 28, 200 * done, 0.05);
+        wl_run_free(&run);
+    }
+    /* reserving the whole output admits two at a time; preemption packs more
+     * sequences per iteration and so streams more tokens per weight read */
+    CU_ASSERT(tput[0] > tput[1]);
+}
+
+static void a_model_that_does_not_fit_is_refused_with_both_sizes(void)
+{
+    const char *json =
+        "{ \"hardware\": { \"gpu\": \"h100-sxm\" }, \"duration_s\": 1,"
+        "  \"tenants\": [ { \"name\": \"big\", \"workload\": { \"type\": \"llm\", \"model\": \"llama-2-70b\" },"
+        "     \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 1 } } ] }";
+    wl_run run;
+    wl_run_text(&run, json, NULL, NULL);
+    CU_ASSERT_EQUAL(run.rc, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(run.err, "tenants.0.workload.model"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(run.err, "138.00 GB of weights"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(run.err, "72.00 GB"));
+    wl_run_free(&run);
+}
+
+static void unknown_model_and_bad_limits_are_bad_input(void)
+{
+    const char *json =
+        "{ \"hardware\": { \"gpu\": \"h100-sxm\" }, \"duration_s\": 1,"
+        "  \"tenants\": [ { \"name\": \"x\", \"workload\": { \"type\": \"llm\", \"model\": \"gpt-5\" },"
+        "     \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 1 } } ] }";
+    wl_run run;
+    wl_run_text(&run, json, NULL, NULL);
+    CU_ASSERT_EQUAL(run.rc, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(run.err, "unknown model \"gpt-5\"; allowed: llama-2-7b"));
+    wl_run_free(&run);
+    const char *json2 =
+        "{ \"hardware\": { \"gpu\": \"h100-sxm\", \"gpus\": 2 }, \"duration_s\": 1,"
+        "  \"tenants\": [ { \"name\": \"x\", \"workload\": { \"type\": \"llm\", \"model\": \"llama-2-7b\", \"tp\": 4 },"
+        "     \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 1 } } ] }";
+    wl_run_text(&run, json2, NULL, NULL);
+    CU_ASSERT_EQUAL(run.rc, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(run.err, "tenants.0.workload.tp: value 4 is out of range"));
+    wl_run_free(&run);
+}
+
+TU_SUITE_FN(llm)
+{
+    static const tu_test tests[] = {
+        TU_TEST(linear_layer_time_matches_vidur_profiles_within_15_percent),
+        TU_TEST(kv_cache_capacity_is_memory_minus_weights),
+        TU_TEST(decode_iteration_follows_the_facts_formula),
+        TU_TEST(tensor_parallel_iteration_adds_two_allreduces_per_layer),
+        TU_TEST(a_lone_request_has_ttft_of_one_prefill_and_tpot_of_one_decode),
+        TU_TEST(chunked_prefill_splits_a_long_prompt_over_iterations),
+        TU_TEST(full_cache_conserves_tokens_under_both_policies),
+        TU_TEST(a_model_that_does_not_fit_is_refused_with_both_sizes),
+        TU_TEST(unknown_model_and_bad_limits_are_bad_input),
+    };
+    TU_SUITE("llm", tests);
+}

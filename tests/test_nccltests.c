@@ -1,0 +1,234 @@
+/* test_nccltests.c -- reading, writing and fitting nccl-tests output
+ * (calibration/nccltests.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tests/testutil.h"
+#include "calibration/nccltests.h"
+
+static const char LOG_NEW[] =
+    "# nThread 1 nGpus 1 minBytes 8 maxBytes 1048576 step: 2(factor) warmup iters: 5 iters: 20 agg iters: 1 validation: 1 graph: 0\n"
+    "#\n"
+    "# Using devices\n"
+    "#  Rank  0 Group  0 Pid  40123 on     node-a device  0 [0x18] NVIDIA H100 80GB HBM3\n"
+    "#  Rank  1 Group  0 Pid  40124 on     node-a device  1 [0x2a] NVIDIA H100 80GB HBM3\n"
+    "#  Rank  2 Group  0 Pid  40125 on     node-b device  0 [0x18] NVIDIA H100 80GB HBM3\n"
+    "#  Rank  3 Group  0 Pid  40126 on     node-b device  1 [0x2a] NVIDIA H100 80GB HBM3\n"
+    "# Collective test starting: all_reduce_perf\n"
+    "#\n"
+    "#                                                              out-of-place                       in-place\n"
+    "#       size         count      type   redop    root     time   algbw   busbw #wrong     time   algbw   busbw #wrong\n"
+    "#        (B)    (elements)                               (us)  (GB/s)  (GB/s)            (us)  (GB/s)  (GB/s)\n"
+    "           8             2     float     sum      -1    28.50    0.00    0.00      0    27.96    0.00    0.00      0\n"
+    "     1048576        262144     float     sum      -1    52.10   20.13   30.19      0    51.88   20.21   30.32      0\n"
+    "# Out of bounds values : 0 OK\n"
+    "# Avg bus bandwidth    : 15.1275\n"
+    "#\n";
+
+/* Before nccl-tests 2.10 there was no root column; validation off gives N/A. */
+static const char LOG_OLD[] =
+    "#       size         count      type   redop     time   algbw   busbw  error     time   algbw   busbw  error\n"
+    "node-a:1234:1234 [0] NCCL INFO Launch mode Parallel\n"
+    "     4194304       1048576     float    none    61.02   68.74   60.15    N/A    60.80   68.98   60.36    N/A\n";
+
+static int parse_text(const char *text, nccltests_log *log, char *err, size_t errlen)
+{
+    FILE *f = fmemopen((void *)text, strlen(text), "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    int rc = nccltests_parse(f, "test.log", log, err, errlen);
+    fclose(f);
+    return rc;
+}
+
+static void reads_rows_ranks_hosts_and_test_name_of_a_current_log(void)
+{
+    nccltests_log log;
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(parse_text(LOG_NEW, &log, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(log.n, 2);
+    CU_ASSERT_EQUAL(log.op, COLL_ALLREDUCE);
+    CU_ASSERT_EQUAL(log.ranks, 4);
+    CU_ASSERT_EQUAL(log.nodes, 2);
+    CU_ASSERT_STRING_EQUAL(log.gpu_name, "NVIDIA H100 80GB HBM3");
+    CU_ASSERT_STRING_EQUAL(nccltests_gpu_preset(log.gpu_name), "h100-sxm");
+    const nccltests_row *r = &log.rows[1];
+    ASSERT_REL(r->size, 1048576, 0);
+    ASSERT_REL(r->count, 262144, 0);
+    CU_ASSERT_STRING_EQUAL(r->type, "float");
+    CU_ASSERT_STRING_EQUAL(r->redop, "sum");
+    CU_ASSERT_EQUAL(r->root, -1);
+    ASSERT_REL(r->time_us[0], 52.10, 1e-15);
+    ASSERT_REL(r->busbw[0], 30.19, 1e-15);
+    ASSERT_REL(r->time_us[1], 51.88, 1e-15);
+    ASSERT_REL(r->algbw[1], 20.21, 1e-15);
+    CU_ASSERT_EQUAL(r->wrong[1], 0);
+    CU_ASSERT_EQUAL(r->line, 14);
+    nccltests_free(&log);
+}
+
+static void reads_logs_without_root_column_and_skips_nccl_info_lines(void)
+{
+    nccltests_log log;
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(parse_text(LOG_OLD, &log, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(log.n, 1);
+    CU_ASSERT_EQUAL(log.op, -1);
+    CU_ASSERT_EQUAL(log.rows[0].root, -1);
+    CU_ASSERT_EQUAL(log.rows[0].wrong[0], -1);
+    ASSERT_REL(log.rows[0].busbw[1], 60.36, 1e-15);
+    CU_ASSERT_STRING_EQUAL(log.rows[0].algo, "");
+    nccltests_free(&log);
+}
+
+static void refuses_malformed_rows_with_the_line_number(void)
+{
+    static const struct { const char *text, *needle; } BAD[] = {
+        { "# header\n       8   2   float  sum  -1  28.5  0.00  0.00  0  2x.96  0.00  0.00  0\n",
+          "line 2: " },
+        { "\n\n       8   2   float  sum  -1  28.5  0.00\n", "line 3: " },
+        { "       8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n"
+          "      -8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n", "line 2: " },
+        { "       8   2   7  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n", "type \"7\"" },
+        { "# only comments\n#\n", "no nccl-tests result rows" },
+        { "", "no nccl-tests result rows" },
+    };
+    for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
+        nccltests_log log;
+        char err[512];
+        CU_ASSERT_EQUAL(parse_text(BAD[i].text, &log, err, sizeof err), -1);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, BAD[i].needle));
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, "test.log"));
+        CU_ASSERT_EQUAL(log.n, 0);
+    }
+}
+
+static char *render(const nccltests_log *log)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    fprintf(f, "# Collective test starting: all_reduce_perf\n");
+    nccltests_write_header(f, log->rows[0].algo[0] != '\0');
+    for (size_t i = 0; i < log->n; i++)
+        nccltests_write_row(f, &log->rows[i]);
+    fclose(f);
+    return buf;
+}
+
+static void written_rows_read_back_to_the_same_numbers(void)
+{
+    char err[512];
+    nccltests_log a, b;
+    CU_ASSERT_EQUAL_FATAL(parse_text(LOG_NEW, &a, err, sizeof err), 0);
+    char *t1 = render(&a);
+    CU_ASSERT_EQUAL_FATAL(parse_text(t1, &b, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(b.n, a.n);
+    for (size_t i = 0; i < a.n; i++) {
+        CU_ASSERT_EQUAL(b.rows[i].size, a.rows[i].size);
+        CU_ASSERT_EQUAL(b.rows[i].count, a.rows[i].count);
+        CU_ASSERT_EQUAL(b.rows[i].root, a.rows[i].root);
+        for (int k = 0; k < 2; k++) {
+            CU_ASSERT_EQUAL(b.rows[i].time_us[k], a.rows[i].time_us[k]);
+            CU_ASSERT_EQUAL(b.rows[i].algbw[k], a.rows[i].algbw[k]);
+            CU_ASSERT_EQUAL(b.rows[i].busbw[k], a.rows[i].busbw[k]);
+            CU_ASSERT_EQUAL(b.rows[i].wrong[k], a.rows[i].wrong[k]);
+        }
+    }
+    char *t2 = render(&b);
+    CU_ASSERT_STRING_EQUAL(t1, t2);           /* write(read(x)) is a fixed point */
+    free(t1);
+    free(t2);
+    nccltests_free(&a);
+    nccltests_free(&b);
+}
+
+/* The model's own rows, with algorithm and protocol, survive the trip at
+ * the printed precision (times to 0.01 us below 100 us). */
+static void model_rows_round_trip_with_algorithm_and_protocol(void)
+{
+    topo t;
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(topo_build(&t, topo_preset_find("dgx-h100"), 2, 8, TOPO_VIRT_BARE_METAL,
+                                     NULL, err, sizeof err), 0);
+    nccltests_log log = { 0 };
+    nccltests_row rows[20];
+    log.rows = rows;
+    for (int i = 0; i < 20; i++) {
+        coll_est e;
+        double s = exp2(3 + 2 * i);
+        coll_estimate(&t, COLL_ALLGATHER, s * 16, NULL, &e);
+        nccltests_model_row(&rows[i], &t, COLL_ALLGATHER, s * 16, &e, e.time_us);
+        log.n++;
+    }
+    char *text = render(&log);
+    nccltests_log back;
+    CU_ASSERT_EQUAL_FATAL(parse_text(text, &back, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(back.n, 20);
+    for (int i = 0; i < 20; i++) {
+        CU_ASSERT_EQUAL(back.rows[i].size, rows[i].size);
+        CU_ASSERT_EQUAL(back.rows[i].count, rows[i].size / 4 / 16);
+        ASSERT_REL(back.rows[i].time_us[0], rows[i].time_us[0], 5e-4);
+        CU_ASSERT_STRING_EQUAL(back.rows[i].algo, "Ring");
+        CU_ASSERT_STRING_EQUAL(back.rows[i].proto, rows[i].proto);
+        CU_ASSERT_STRING_EQUAL(back.rows[i].redop, "none");
+    }
+    free(text);
+    nccltests_free(&back);
+}
+
+/* A platform that runs NCCL's latency 1.5x slower and reaches an efficiency
+ * rising from 0.5 (1 MiB and below) to 0.8 (1 GiB), linear in log2 size. */
+static double true_eff(double s)
+{
+    double x = log2(s);
+    return x <= 20 ? 0.5 : x >= 30 ? 0.8 : 0.5 + 0.3 * (x - 20) / 10;
+}
+
+static void fit_recovers_a_known_latency_factor_and_efficiency_curve(void)
+{
+    topo t;
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(topo_build(&t, topo_preset_find("dgx-a100"), 1, 8, TOPO_VIRT_BARE_METAL,
+                                     NULL, err, sizeof err), 0);
+    nccltests_log log = { 0 };
+    nccltests_row rows[28];
+    log.rows = rows;
+    for (int i = 0; i < 28; i++) {
+        coll_est e;
+        double s = exp2(3 + i);
+        coll_estimate(&t, COLL_ALLREDUCE, s, NULL, &e);
+        double tm = 1.5 * e.lat_us + (e.time_us - e.lat_us) / true_eff(s);
+        nccltests_model_row(&rows[i], &t, COLL_ALLREDUCE, s, &e, tm);
+        log.n++;
+    }
+    char *text = render(&log);                 /* through the printed precision */
+    nccltests_log back;
+    CU_ASSERT_EQUAL_FATAL(parse_text(text, &back, err, sizeof err), 0);
+    coll_corr c;
+    nccltests_fit_report rep;
+    CU_ASSERT_EQUAL_FATAL(nccltests_fit(&back, &t, COLL_ALLREDUCE, 0, &c, &rep, err, sizeof err), 0);
+    ASSERT_REL(c.lat_scale, 1.5, 2e-3);
+    CU_ASSERT(rep.lat_rows >= 5);
+    CU_ASSERT(rep.bw_rows >= 10);
+    ASSERT_REL(coll_corr_eff(&c, exp2(25)), 0.65, 0.01);
+    ASSERT_REL(coll_corr_eff(&c, exp2(30)), 0.8, 0.01);
+    CU_ASSERT(rep.rms_rel_err < 0.005);
+    CU_ASSERT(rep.max_rel_err < 0.01);
+    free(rep.pts);
+    free(text);
+    nccltests_free(&back);
+}
+
+TU_SUITE_FN(nccltests)
+{
+    static const tu_test tests[] = {
+        TU_TEST(reads_rows_ranks_hosts_and_test_name_of_a_current_log),
+        TU_TEST(reads_logs_without_root_column_and_skips_nccl_info_lines),
+        TU_TEST(refuses_malformed_rows_with_the_line_number),
+        TU_TEST(written_rows_read_back_to_the_same_numbers),
+        TU_TEST(model_rows_round_trip_with_algorithm_and_protocol),
+        TU_TEST(fit_recovers_a_known_latency_factor_and_efficiency_curve),
+    };
+    TU_SUITE("nccltests", tests);
+}

@@ -1,0 +1,172 @@
+/* test_sweep.c -- sweep and merge end to end: parallel = serial bytes,
+ * shards merged = one run, each point = a run with the same --set, and the
+ * refusal of bad input with exit status 2. */
+#include <stdlib.h>
+#include <string.h>
+#include <cJSON.h>
+#include "tests/testutil.h"
+
+static const char SCENARIO[] =
+    "{ \"name\": \"sweep-test\", \"seed\": 3, \"duration_s\": 0.5, \"warmup_s\": 0.05,\n"
+    "  \"replications\": 2, \"hardware\": { \"gpu\": \"h100-sxm\" },\n"
+    "  \"sharing\": { \"mode\": \"timeslice\", \"timeslice_ms\": 1, \"switch_cost_us\": 25 },\n"
+    "  \"tenants\": [\n"
+    "    { \"name\": \"web\", \"workload\": { \"type\": \"synthetic\",\n"
+    "        \"service_ms\": { \"dist\": \"exponential\", \"mean\": 0.3 } },\n"
+    "      \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 300 }, \"slo\": { \"latency_ms.p95\": 5 } },\n"
+    "    { \"name\": \"batch\", \"workload\": { \"type\": \"synthetic\",\n"
+    "        \"service_ms\": { \"dist\": \"deterministic\", \"mean\": 10 } },\n"
+    "      \"arrivals\": { \"type\": \"closed\", \"users\": 1, \"think_s\": 0 } } ] }\n";
+
+static char dir[64], scen[128];
+static char out[1 << 16], err[1 << 14];
+
+static void setup(void)
+{
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(scen, sizeof scen, "%s/s.json", dir);
+    tu_write_file(scen, SCENARIO);
+}
+
+static int sweep(const char *sub, const char *jobs, const char *shard)
+{
+    char o[128];
+    snprintf(o, sizeof o, "%s/%s", dir, sub);
+    char *argv[16] = { "slicesim", "sweep", scen, "--vary", "sharing.timeslice_ms=0.5,2,8",
+                       "--vary", "tenants.0.arrivals.rate_per_s=100:300:200", "-o", o,
+                       "--jobs", (char *)jobs, NULL };
+    if (shard) {
+        argv[11] = "--shard";
+        argv[12] = (char *)shard;
+    }
+    return tu_cli(argv, out, sizeof out, err, sizeof err);
+}
+
+static int same_file(const char *a, const char *b, const char *name)
+{
+    char pa[256], pb[256];
+    snprintf(pa, sizeof pa, "%s/%s/%s", dir, a, name);
+    snprintf(pb, sizeof pb, "%s/%s/%s", dir, b, name);
+    size_t na, nb;
+    char *x = tu_read_file(pa, &na), *y = tu_read_file(pb, &nb);
+    int same = x && y && na == nb && memcmp(x, y, na) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+static void parallel_sweep_writes_the_same_bytes_as_a_serial_one(void)
+{
+    setup();
+    CU_ASSERT_EQUAL_FATAL(sweep("serial", "1", NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(sweep("parallel", "4", NULL), 0);
+    CU_ASSERT(same_file("serial", "parallel", "sweep.json"));
+    CU_ASSERT(same_file("serial", "parallel", "sweep.csv"));
+    char p[256];
+    snprintf(p, sizeof p, "%s/serial/sweep.csv", dir);
+    char *csv = tu_read_file(p, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+    int rows = 0;
+    for (char *c = csv; *c; c++)
+        rows += *c == '\n';
+    CU_ASSERT_EQUAL(rows, 1 + 6);                 /* header + 3 x 2 points */
+    CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\n5,8,300,"));   /* last point: slice 8, rate 300 */
+    free(csv);
+}
+
+static void merged_shards_equal_a_single_run(void)
+{
+    setup();
+    CU_ASSERT_EQUAL_FATAL(sweep("single", "2", NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(sweep("s1", "1", "1/4"), 0);
+    CU_ASSERT_EQUAL_FATAL(sweep("s2", "1", "2/4"), 0);
+    CU_ASSERT_EQUAL_FATAL(sweep("s3", "1", "3/4"), 0);
+    CU_ASSERT_EQUAL_FATAL(sweep("s4", "1", "4/4"), 0);
+    char d1[128], d2[128], d3[128], d4[128], m[128];
+    snprintf(d1, sizeof d1, "%s/s1", dir);
+    snprintf(d2, sizeof d2, "%s/s2", dir);
+    snprintf(d3, sizeof d3, "%s/s3", dir);
+    snprintf(d4, sizeof d4, "%s/s4", dir);
+    snprintf(m, sizeof m, "%s/merged", dir);
+    char *argv[] = { "slicesim", "merge", d3, d1, d4, d2, "-o", m, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT(same_file("single", "merged", "sweep.json"));
+    CU_ASSERT(same_file("single", "merged", "sweep.csv"));
+    /* a missing shard, or one given twice, is refused */
+    char *missing[] = { "slicesim", "merge", d1, d2, d3, "-o", m, NULL };
+    CU_ASSERT_EQUAL(tu_cli(missing, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "a shard is missing"));
+    char *twice[] = { "slicesim", "merge", d1, d2, d3, d4, d4, "-o", m, NULL };
+    CU_ASSERT_EQUAL(tu_cli(twice, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "also in another input"));
+}
+
+static double p95_of(cJSON *tenant)
+{
+    return cJSON_GetObjectItem(cJSON_GetObjectItem(tenant, "latency_ms"), "p95")->valuedouble;
+}
+
+static void each_point_equals_a_run_with_the_same_set(void)
+{
+    setup();
+    CU_ASSERT_EQUAL_FATAL(sweep("sw", "2", NULL), 0);
+    char o[128], p[256];
+    snprintf(o, sizeof o, "%s/run", dir);
+    char *argv[] = { "slicesim", "run", scen, "--set", "sharing.timeslice_ms=2",
+                     "--set", "tenants.0.arrivals.rate_per_s=300", "-o", o, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    snprintf(p, sizeof p, "%s/run/summary.json", dir);
+    char *a = tu_read_file(p, NULL);
+    snprintf(p, sizeof p, "%s/sw/sweep.json", dir);
+    char *b = tu_read_file(p, NULL);
+    cJSON *run = cJSON_Parse(a), *sw = cJSON_Parse(b);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(run);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sw);
+    cJSON *pt = cJSON_GetArrayItem(cJSON_GetObjectItem(sw, "points"), 3);   /* (2, 300) */
+    CU_ASSERT_EQUAL(cJSON_GetObjectItem(cJSON_GetObjectItem(pt, "values"), "sharing.timeslice_ms")->valuedouble, 2);
+    for (int t = 0; t < 2; t++) {
+        double x = p95_of(cJSON_GetArrayItem(cJSON_GetObjectItem(run, "tenants"), t));
+        double y = p95_of(cJSON_GetArrayItem(cJSON_GetObjectItem(pt, "tenants"), t));
+        CU_ASSERT_DOUBLE_EQUAL(x, y, 0);
+        CU_ASSERT(x > 0);
+    }
+    cJSON_Delete(run);
+    cJSON_Delete(sw);
+    free(a);
+    free(b);
+}
+
+static void bad_sweep_input_exits_2_and_writes_nothing(void)
+{
+    setup();
+    char o[128], p[256];
+    snprintf(o, sizeof o, "%s/bad", dir);
+    char *bad_range[] = { "slicesim", "sweep", scen, "--vary", "sharing.timeslice_ms=4:1:1", "-o", o, NULL };
+    CU_ASSERT_EQUAL(tu_cli(bad_range, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "A <= B"));
+    /* a value the scenario refuses: the scenario's message with its JSON path */
+    char *bad_value[] = { "slicesim", "sweep", scen, "--vary", "sharing.timeslice_ms=1,-3", "-o", o, NULL };
+    CU_ASSERT_EQUAL(tu_cli(bad_value, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "sharing.timeslice_ms"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "-3"));
+    char *no_vary[] = { "slicesim", "sweep", scen, "-o", o, NULL };
+    CU_ASSERT_EQUAL(tu_cli(no_vary, out, sizeof out, err, sizeof err), 2);
+    char *bad_shard[] = { "slicesim", "sweep", scen, "--vary", "seed=1,2", "--shard", "3/2", "-o", o, NULL };
+    CU_ASSERT_EQUAL(tu_cli(bad_shard, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "--shard"));
+    snprintf(p, sizeof p, "%s/sweep.json", o);
+    char *none = tu_read_file(p, NULL);
+    CU_ASSERT_PTR_NULL(none);
+    free(none);
+}
+
+TU_SUITE_FN(sweep)
+{
+    static const tu_test tests[] = {
+        TU_TEST(parallel_sweep_writes_the_same_bytes_as_a_serial_one),
+        TU_TEST(merged_shards_equal_a_single_run),
+        TU_TEST(each_point_equals_a_run_with_the_same_set),
+        TU_TEST(bad_sweep_input_exits_2_and_writes_nothing),
+    };
+    TU_SUITE("sweep", tests);
+}

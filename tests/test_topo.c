@@ -1,0 +1,94 @@
+/* test_topo.c -- server presets and what virtualization does to the
+ * network (models/topo.h). */
+#include <string.h>
+#include "tests/testutil.h"
+#include "models/topo.h"
+
+static void every_preset_names_a_known_gpu_and_its_source(void)
+{
+    CU_ASSERT(topo_preset_count() >= 9);
+    for (size_t i = 0; i < topo_preset_count(); i++) {
+        const topo_preset *p = topo_preset_at(i);
+        CU_ASSERT_PTR_NOT_NULL(gpu_spec_find(p->gpu));
+        CU_ASSERT(p->source && strlen(p->source) > 10);
+        CU_ASSERT(p->nics >= 1 && p->nic_gbs > 0 && p->gpus_per_node == 8);
+        CU_ASSERT_PTR_EQUAL(topo_preset_find(p->name), p);
+    }
+    static const char *const required[] = { "dgx-a100", "dgx-h100", "hgx-h100", "hgx-h200", "aws-p4d",
+                                            "aws-p5", "aws-p5en", "azure-nd-a100-v4", "azure-nd-h100-v5" };
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+        CU_ASSERT_PTR_NOT_NULL(topo_preset_find(required[i]));
+}
+
+/* FACTS §5: p5 has 3,200 Gb/s of EFA: 32 x 100 Gb/s at 12 GB/s each for
+ * NCCL; an H100 node's NVLink is 18 x 20.6 GB/s. */
+static void aws_p5_has_3200_gbps_of_efa_and_nvlink4(void)
+{
+    topo t;
+    char err[256];
+    CU_ASSERT_EQUAL_FATAL(topo_build(&t, topo_preset_find("aws-p5"), 2, 8, TOPO_VIRT_BARE_METAL,
+                                     NULL, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(t.nics * (int)t.preset->nic_gbps, 3200);
+    ASSERT_REL(t.inter_gbs, 32 * 12.0, 1e-12);
+    ASSERT_REL(t.intra_gbs, 18 * 20.6, 1e-12);
+    CU_ASSERT_EQUAL(t.channels, 18);
+    CU_ASSERT(t.nvls);
+    /* p5en: up to 35% lower network latency than p5 */
+    CU_ASSERT_EQUAL(topo_build(&t, topo_preset_find("aws-p5en"), 2, 8, TOPO_VIRT_BARE_METAL,
+                               NULL, err, sizeof err), 0);
+    ASSERT_REL(t.net_lat_scale, 0.65, 1e-12);
+}
+
+static void fewer_gpus_per_node_use_the_nics_next_to_them(void)
+{
+    topo t;
+    char err[256];
+    CU_ASSERT_EQUAL_FATAL(topo_build(&t, topo_preset_find("aws-p4d"), 4, 2, TOPO_VIRT_BARE_METAL,
+                                     NULL, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(t.nics, 1);                  /* 4 NICs for 8 GPUs: 1 for 2 */
+    topo_overrides o = topo_overrides_none();
+    o.channels = 4;
+    CU_ASSERT_EQUAL_FATAL(topo_build(&t, topo_preset_find("dgx-a100"), 1, 8, TOPO_VIRT_BARE_METAL,
+                                     &o, err, sizeof err), 0);
+    ASSERT_REL(t.intra_gbs, 4 * 20.0, 1e-12);    /* channels cap the bus bandwidth */
+}
+
+static void virtualization_modes_parse_and_cost_the_network(void)
+{
+    CU_ASSERT_EQUAL(topo_virt_parse("bare_metal"), TOPO_VIRT_BARE_METAL);
+    CU_ASSERT_EQUAL(topo_virt_parse("passthrough_no_gdr"), TOPO_VIRT_PASSTHROUGH_NO_GDR);
+    CU_ASSERT_EQUAL(topo_virt_parse("kvm"), -1);
+    topo t;
+    char err[256];
+    CU_ASSERT_EQUAL_FATAL(topo_build(&t, topo_preset_find("azure-nd-a100-v4"), 2, 8,
+                                     TOPO_VIRT_PASSTHROUGH_NO_GDR, NULL, err, sizeof err), 0);
+    ASSERT_REL(t.inter_gbs, 8 * 24.0 * 0.5, 1e-12);
+    ASSERT_REL(t.net_lat_add_us, 3.0, 1e-12);
+    CU_ASSERT_EQUAL(topo_build(&t, topo_preset_find("dgx-h100"), 1, 1, TOPO_VIRT_BARE_METAL,
+                               NULL, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "at least 2 GPUs"));
+}
+
+static void a_gpu_without_a_server_preset_gets_a_pcie_server(void)
+{
+    topo_preset buf;
+    const topo_preset *p = topo_generic_pcie(gpu_spec_find("l40s"), &buf);
+    topo t;
+    char err[256];
+    CU_ASSERT_EQUAL_FATAL(topo_build(&t, p, 1, 4, TOPO_VIRT_BARE_METAL, NULL, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(t.intra, TOPO_LINK_PCIE);
+    ASSERT_REL(t.intra_gbs, 12.0 * 31.5 / 15.75, 1e-12);      /* Gen4: twice NCCL's Gen3 12 GB/s */
+    CU_ASSERT_EQUAL(t.nvls, 0);
+}
+
+TU_SUITE_FN(topo)
+{
+    static const tu_test tests[] = {
+        TU_TEST(every_preset_names_a_known_gpu_and_its_source),
+        TU_TEST(aws_p5_has_3200_gbps_of_efa_and_nvlink4),
+        TU_TEST(fewer_gpus_per_node_use_the_nics_next_to_them),
+        TU_TEST(virtualization_modes_parse_and_cost_the_network),
+        TU_TEST(a_gpu_without_a_server_preset_gets_a_pcie_server),
+    };
+    TU_SUITE("topo", tests);
+}
