@@ -402,7 +402,9 @@ static int check_slice(jv *v, scn *sc, const cJSON *sh, int density)
     jv_number(v, sh, "sharing", "arr_frequency_hz", 0, 0,
               (jv_range){ ARR_MIN_HZ, ARR_MAX_HZ, 0, 0, "Hz" }, &hz);
     jv_number(v, sh, "sharing", "timeslice_ms", 0, def_ms,
-              (jv_range){ 1000.0 / ARR_MAX_HZ, 1000.0 / ARR_MIN_HZ, 0, 0, "ms (ARR: 63-960 Hz)" }, &slice_ms);
+              (jv_range){ 1000.0 / ARR_MAX_HZ, 1000.0 / ARR_MIN_HZ, 0, 0,
+                          "ms (vGPU ARR, 63-960 Hz; omit it for the density default, or use scheduler "
+                          "\"legacy\" for 1-30 ms)" }, &slice_ms);
     jv_int(v, sh, "sharing", "arr_averaging_factor", 0, ARR_DEFAULT_FACTOR, 1, 60, &factor);
     c->ts.slice_ns = hz > 0 ? ns_of(1.0 / hz, 1e9) : ns_of(slice_ms, 1e6);
     c->ts.arr_factor = (int)factor;
