@@ -121,15 +121,21 @@ static int parse_instance(jv *v, scn *sc, const cJSON *o, const char *path, mode
 
 /* The most tenants the scenario puts on one GPU, read from the raw JSON
  * (the tenants are validated later). */
+static double raw_gpu(const cJSON *tenant)
+{
+    const cJSON *g = cJSON_GetObjectItemCaseSensitive(tenant, "gpu");
+    return cJSON_IsNumber(g) ? g->valuedouble : 0;
+}
+
 static int most_tenants_per_gpu(const scn *sc)
 {
-    int count[64] = { 0 }, most = 0;
-    const cJSON *t, *arr = cJSON_GetObjectItemCaseSensitive(sc->root, "tenants");
+    const cJSON *t, *u, *arr = cJSON_GetObjectItemCaseSensitive(sc->root, "tenants");
+    int most = 0;
     cJSON_ArrayForEach(t, arr) {
-        const cJSON *g = cJSON_GetObjectItemCaseSensitive(t, "gpu");
-        int gi = cJSON_IsNumber(g) && g->valuedouble >= 0 && g->valuedouble < 64 ? (int)g->valuedouble : 0;
-        if (++count[gi] > most)
-            most = count[gi];
+        int n = 0;
+        cJSON_ArrayForEach(u, arr)
+            n += raw_gpu(u) == raw_gpu(t);
+        most = n > most ? n : most;
     }
     return most;
 }
