@@ -121,9 +121,9 @@ static int parse_instance(jv *v, scn *sc, const cJSON *o, const char *path, mode
 
 /* The most tenants the scenario puts on one GPU, read from the raw JSON
  * (the tenants are validated later). */
-static double raw_gpu(const cJSON *tenant)
+static double raw_gpu(const cJSON *t)
 {
-    const cJSON *g = cJSON_GetObjectItemCaseSensitive(tenant, "gpu");
+    const cJSON *g = cJSON_GetObjectItemCaseSensitive(t, "gpu");
     return cJSON_IsNumber(g) ? g->valuedouble : 0;
 }
 
