@@ -188,6 +188,28 @@ static void mps_bandwidth_heavy_neighbour_raises_a_memory_bound_tenants_latency(
     cJSON_Delete(light);
 }
 
+/* The LLM workload's iterations carry their roofline split: decode streams
+ * weights and KV cache, so under MPS a bandwidth-heavy neighbour slows it
+ * far more than a compute-bound one with the same SM share. */
+static void mps_llm_feels_a_bandwidth_heavy_neighbour(void)
+{
+    const char *f = scenario("llm_mps", HDR("h100-sxm", 6) "\"sharing\":{\"mode\":\"mps\"},"
+        "\"tenants\":[{\"name\":\"chat\",\"mps_active_thread_pct\":50,\"workload\":{\"type\":\"llm\","
+        "\"model\":\"llama-3-8b\",\"max_batch\":64,\"host_ms\":0.5,"
+        "\"prompt_tokens\":{\"dist\":\"lognormal\",\"mean\":400,\"cv\":1.0},"
+        "\"output_tokens\":{\"dist\":\"lognormal\",\"mean\":100,\"cv\":1.0}},"
+        "\"arrivals\":{\"type\":\"poisson\",\"rate_per_s\":4}},"
+        "{\"name\":\"neighbour\",\"mps_active_thread_pct\":50,\"workload\":{\"type\":\"synthetic\","
+        "\"service_ms\":{\"dist\":\"deterministic\",\"mean\":5},\"bound\":\"memory\"},"
+        "\"arrivals\":{\"type\":\"closed\",\"users\":1,\"think_s\":0}}]}");
+    cJSON *heavy = run(f, NULL, NULL);
+    cJSON *light = run(f, "tenants.1.workload.bound=\"compute\"", NULL);
+    CU_ASSERT(num(heavy, "tenants.0.latency_ms.mean") > 1.3 * num(light, "tenants.0.latency_ms.mean"));
+    CU_ASSERT(num(heavy, "tenants.0.throughput.value") < num(light, "tenants.0.throughput.value"));
+    cJSON_Delete(heavy);
+    cJSON_Delete(light);
+}
+
 /* ---- time-slicing ---- */
 
 /* a short-request tenant (0.2 ms bursts, shorter than every slice tried)
@@ -399,6 +421,7 @@ TU_SUITE_FN(sharing)
         TU_TEST(mig_instances_share_the_pcie_link),
         TU_TEST(mig_without_a_layout_gives_each_tenant_its_own_instance),
         TU_TEST(mps_bandwidth_heavy_neighbour_raises_a_memory_bound_tenants_latency),
+        TU_TEST(mps_llm_feels_a_bandwidth_heavy_neighbour),
         TU_TEST(timeslice_p95_grows_with_slice_and_throughput_too_when_switches_cost),
         TU_TEST(timeslice_p95_grows_with_the_number_of_tenants),
         TU_TEST(equal_and_fixed_share_leave_the_gpu_idle_best_effort_does_not),
