@@ -6,6 +6,7 @@
 #include <string.h>
 #include <cJSON.h>
 #include "tests/testutil.h"
+#include "tests/wl_helpers.h"
 
 #define HDR(gpu, dur) "{\"name\":\"t\",\"seed\":1,\"duration_s\":" #dur ",\"warmup_s\":0.5,\"replications\":3," \
                       "\"hardware\":{\"gpu\":\"" gpu "\"},"
@@ -18,12 +19,16 @@ static char dir[256];
 
 static void bad(const char *name, const char *text, const char *want1, const char *want2);
 
+static void remove_dir(void) { wl_rmtree(dir); }
+
 static const char *scenario(const char *name, const char *text)
 {
     static char path[8][512];
     static int k;
-    if (!dir[0])
+    if (!dir[0]) {
         tu_tmpdir(dir, sizeof dir);
+        atexit(remove_dir);
+    }
     char *p = path[k++ % 8];
     snprintf(p, 512, "%s/%s.json", dir, name);
     CU_ASSERT_EQUAL(tu_write_file(p, text), 0);
