@@ -271,6 +271,8 @@ static long default_instance(const scn *sc, const tenant_cfg *tc)
     return k;
 }
 
+static int mps_mem_limit(jv *v, scn *sc, const cJSON *obj, const char *path, tenant_cfg *tc, int on_mps);
+
 int scn_parse_tenant_sharing(jv *v, scn *sc, const cJSON *obj, const char *path, tenant_cfg *tc)
 {
     const jv_range pct = { 0, 100, 1, 0, "percent" };
@@ -310,7 +312,24 @@ int scn_parse_tenant_sharing(jv *v, scn *sc, const cJSON *obj, const char *path,
         tc->mem_frac = mig_mem_frac(sc->cfg.mig, pr);
         tc->mem_gb = mig_mem_bytes(pr) / 1e9;
     }
-    return 0;
+    return mps_mem_limit(v, sc, obj, path, tc, on_mps);
+}
+
+/* CUDA_MPS_PINNED_DEVICE_MEM_LIMIT (FACTS §3): a client's memory capacity,
+ * at most its resource's; without it a client sees all of it. */
+static int mps_mem_limit(jv *v, scn *sc, const cJSON *obj, const char *path, tenant_cfg *tc, int on_mps)
+{
+    char p[512];
+    double cap = tc->mem_gb > 0 ? tc->mem_gb : sc->cfg.gpu->mem_gb, gb = 0;
+    if (!cJSON_HasObjectItem(obj, "mps_mem_limit_gb"))
+        return 0;
+    if (!on_mps)
+        return jv_fail(v, jv_join(p, sizeof p, path, "mps_mem_limit_gb"),
+                       "the tenant does not run on MPS (sharing.mode \"mps\", or a MIG instance with mode \"mps\")");
+    jv_number(v, obj, path, "mps_mem_limit_gb", 0, 0, (jv_range){ 0, cap, 1, 0, "GB (the memory of its GPU or instance)" },
+              &gb);
+    tc->mem_gb = gb;
+    return v->failed ? -1 : 0;
 }
 
 /* ---- rules across tenants ---- */

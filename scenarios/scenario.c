@@ -260,7 +260,7 @@ static int parse_slo(jv *v, const cJSON *slo, const char *path, tenant_cfg *tc)
 static int parse_tenant(jv *v, scn *sc, const cJSON *obj, const char *path, tenant_cfg *tc)
 {
     static const char *const keys[] = { "name", "gpu", "context", "workload", "arrivals", "slo",
-                                        "instance", "mps_active_thread_pct", "vgpu_gb", NULL };
+                                        "instance", "mps_active_thread_pct", "mps_mem_limit_gb", "vgpu_gb", NULL };
     static const char *const contexts[] = { "shared", "per_request", NULL };
     char p[512];
     long gpu = 0;

@@ -7,6 +7,7 @@
 #include <cJSON.h>
 #include "tests/testutil.h"
 #include "tests/wl_helpers.h"
+#include "scenarios/scenario.h"
 
 #define HDR(gpu, dur) "{\"name\":\"t\",\"seed\":1,\"duration_s\":" #dur ",\"warmup_s\":0.5,\"replications\":3," \
                       "\"hardware\":{\"gpu\":\"" gpu "\"},"
@@ -215,6 +216,29 @@ static void mps_llm_feels_a_bandwidth_heavy_neighbour(void)
     cJSON_Delete(light);
 }
 
+/* The memory a tenant's workload may use is its resource's: a MIG
+ * instance's, a vGPU's frame buffer, an MPS client's pinned limit. */
+static void tenants_get_the_memory_of_their_resource(void)
+{
+    static const char *const texts[3] = {
+        HDR("a100-sxm-40gb", 1) "\"sharing\":{\"mode\":\"mig\",\"instances\":[{\"profile\":\"3g.20gb\"}]},"
+            "\"tenants\":[{\"name\":\"a\"," SHORT(1) "}]}",
+        HDR("a100-sxm-40gb", 1) "\"virtualization\":{\"mode\":\"vgpu\"},\"sharing\":{\"mode\":\"timeslice\"},"
+            "\"tenants\":[{\"name\":\"a\",\"vgpu_gb\":10," SHORT(1) "},{\"name\":\"b\",\"vgpu_gb\":10," SHORT(1) "}]}",
+        HDR("h100-sxm", 1) "\"sharing\":{\"mode\":\"mps\"},"
+            "\"tenants\":[{\"name\":\"a\",\"mps_mem_limit_gb\":20," SHORT(1) "},{\"name\":\"b\"," SHORT(1) "}]}",
+    };
+    const double want[3][2] = { { 19.62 * 1.073741824, 0 }, { 10, 10 }, { 20, 0 } };
+    for (int k = 0; k < 3; k++) {
+        scn *sc;
+        char err[1024];
+        CU_ASSERT_EQUAL_FATAL(scn_load_text(texts[k], "mem.json", NULL, 0, &sc, err, sizeof err), SCN_OK);
+        for (size_t i = 0; i < sc->cfg.ntenants; i++)
+            ASSERT_REL(sc->cfg.tenants[i].mem_gb, want[k][i], 1e-9);
+        scn_free(sc);
+    }
+}
+
 /* ---- time-slicing ---- */
 
 /* a short-request tenant (0.2 ms bursts, shorter than every slice tried)
@@ -382,6 +406,10 @@ static void mps_percentages_and_client_limits_are_checked(void)
         n += snprintf(text + n, sizeof text - (size_t)n, "%s{\"name\":\"c%d\"," SHORT(1) "}", i ? "," : "", i);
     snprintf(text + n, sizeof text - (size_t)n, "]}");
     bad("mig_mps", text, "too many MPS clients on instance 0 (1g.5gb): 7", "at most 6");
+    bad("mps_mem", HDR("h100-sxm", 1) "\"sharing\":{\"mode\":\"mps\"}," ONE(",\"mps_mem_limit_gb\":90"),
+        "tenants.0.mps_mem_limit_gb", "(0, 80]");
+    bad("mps_mem_ts", HDR("h100-sxm", 1) "\"sharing\":{\"mode\":\"timeslice\"}," ONE(",\"mps_mem_limit_gb\":9"),
+        "tenants.0.mps_mem_limit_gb", "does not run on MPS");
     bad("mps_req", HDR("h100-sxm", 1) "\"sharing\":{\"mode\":\"mps\"}," ONE(",\"context\":\"per_request\""),
         "tenants.0.context", "MPS");
 }
@@ -427,6 +455,7 @@ TU_SUITE_FN(sharing)
         TU_TEST(mig_without_a_layout_gives_each_tenant_its_own_instance),
         TU_TEST(mps_bandwidth_heavy_neighbour_raises_a_memory_bound_tenants_latency),
         TU_TEST(mps_llm_feels_a_bandwidth_heavy_neighbour),
+        TU_TEST(tenants_get_the_memory_of_their_resource),
         TU_TEST(timeslice_p95_grows_with_slice_and_throughput_too_when_switches_cost),
         TU_TEST(timeslice_p95_grows_with_the_number_of_tenants),
         TU_TEST(equal_and_fixed_share_leave_the_gpu_idle_best_effort_does_not),
