@@ -79,20 +79,37 @@ static void json_str(FILE *f, const char *s)
 
 static double us(sim_time_t ns) { return (double)ns / 1e3; }
 
+/* Executors are GPUs, or under MIG the GPUs' instances (ids g * ninst + i). */
+static int exec_count(const scn *sc)
+{
+    return sc->cfg.ngpus * (sc->cfg.sharing == MODEL_MIG ? sc->cfg.ninst : 1);
+}
+
+static int tenant_exec(const scn *sc, size_t i)
+{
+    const tenant_cfg *t = &sc->cfg.tenants[i];
+    return sc->cfg.sharing == MODEL_MIG ? t->gpu * sc->cfg.ninst + t->instance : t->gpu;
+}
+
 static void metadata(FILE *f, const scn *sc)
 {
     int first = 1;
-    for (int g = 0; g < sc->cfg.ngpus; g++) {
-        fprintf(f, "%s\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%d,\"args\":{\"name\":\"GPU %d\"}}",
-                first ? "" : ",", g + 1, g);
+    for (int g = 0; g < exec_count(sc); g++) {
+        if (sc->cfg.sharing == MODEL_MIG)
+            fprintf(f, "%s\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%d,\"args\":{\"name\":\"GPU %d instance %d (%s)\"}}",
+                    first ? "" : ",", g + 1, g / sc->cfg.ninst, g % sc->cfg.ninst,
+                    sc->cfg.inst[g % sc->cfg.ninst].prof->name);
+        else
+            fprintf(f, "%s\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%d,\"args\":{\"name\":\"GPU %d\"}}",
+                    first ? "" : ",", g + 1, g);
         first = 0;
         fprintf(f, ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%d,\"tid\":0,"
                 "\"args\":{\"name\":\"context switches\"}}", g + 1);
     }
     fprintf(f, ",\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":0,\"args\":{\"name\":\"requests (waits)\"}}");
     for (size_t i = 0; i < sc->cfg.ntenants; i++) {
-        for (int pid = 0; pid <= sc->cfg.ngpus; pid++) {
-            if (pid > 0 && sc->cfg.tenants[i].gpu != pid - 1)
+        for (int pid = 0; pid <= exec_count(sc); pid++) {
+            if (pid > 0 && tenant_exec(sc, i) != pid - 1)
                 continue;
             fprintf(f, ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%d,\"tid\":%zu,\"args\":{\"name\":", pid, i + 1);
             json_str(f, sc->cfg.tenants[i].name);

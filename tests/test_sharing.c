@@ -180,6 +180,21 @@ static void seven_1g_instances_deliver_98_of_108_sms(void)
     cJSON_Delete(whole);
 }
 
+/* A timeline names each MIG instance and puts its tenants' bursts on it. */
+static void timelines_show_mig_instances(void)
+{
+    char tr[400], out[512], err[1024];
+    scenario("unused", "{}");                        /* makes the folder */
+    snprintf(tr, sizeof tr, "%s/trace.json", dir);
+    char *argv[] = { "slicesim", "run", "scenarios/mig_a100_mixed.json", "--trace", tr, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    char *text = tu_read_file(tr, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"GPU 0 instance 2 (1g.5gb)\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"pid\":3,\"tid\":4,\"args\":{\"name\":\"small-b\"}"));
+    free(text);
+}
+
 /* ---- MPS ---- */
 
 static void mps_bandwidth_heavy_neighbour_raises_a_memory_bound_tenants_latency(void)
@@ -453,6 +468,7 @@ TU_SUITE_FN(sharing)
         TU_TEST(seven_1g_instances_deliver_98_of_108_sms),
         TU_TEST(mig_instances_share_the_pcie_link),
         TU_TEST(mig_without_a_layout_gives_each_tenant_its_own_instance),
+        TU_TEST(timelines_show_mig_instances),
         TU_TEST(mps_bandwidth_heavy_neighbour_raises_a_memory_bound_tenants_latency),
         TU_TEST(mps_llm_feels_a_bandwidth_heavy_neighbour),
         TU_TEST(tenants_get_the_memory_of_their_resource),
