@@ -22,14 +22,21 @@ static void bad(const char *name, const char *text, const char *want1, const cha
 
 static void remove_dir(void) { wl_rmtree(dir); }
 
-static const char *scenario(const char *name, const char *text)
+/* The suite's folder, made on first use and removed at exit. */
+static const char *workdir(void)
 {
-    static char path[8][512];
-    static int k;
     if (!dir[0]) {
         tu_tmpdir(dir, sizeof dir);
         atexit(remove_dir);
     }
+    return dir;
+}
+
+static const char *scenario(const char *name, const char *text)
+{
+    static char path[8][512];
+    static int k;
+    workdir();
     char *p = path[k++ % 8];
     snprintf(p, 512, "%s/%s.json", dir, name);
     CU_ASSERT_EQUAL(tu_write_file(p, text), 0);
@@ -184,8 +191,7 @@ static void seven_1g_instances_deliver_98_of_108_sms(void)
 static void timelines_show_mig_instances(void)
 {
     char tr[400], out[512], err[1024];
-    scenario("unused", "{}");                        /* makes the folder */
-    snprintf(tr, sizeof tr, "%s/trace.json", dir);
+    snprintf(tr, sizeof tr, "%s/trace.json", workdir());
     char *argv[] = { "slicesim", "run", "scenarios/mig_a100_mixed.json", "--trace", tr, NULL };
     CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
     char *text = tu_read_file(tr, NULL);
