@@ -48,7 +48,7 @@ static cJSON *run(const char *file, const char *set1, const char *set2)
 {
     char out[512], err[2048], o[300];
     static int n;
-    snprintf(o, sizeof o, "%s/out%d", dir, n++);
+    snprintf(o, sizeof o, "%s/out%d", workdir(), n++);
     char *argv[12] = { "slicesim", "run", (char *)file, "-o", o };
     int argc = 5;
     if (set1) { argv[argc++] = "--set"; argv[argc++] = (char *)set1; }
