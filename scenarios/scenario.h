@@ -11,6 +11,7 @@
 #include <cJSON.h>
 #include "models/model.h"
 #include "scenarios/jv.h"
+#include "scenarios/profile.h"
 
 typedef struct scn {
     char       *file;
@@ -20,6 +21,7 @@ typedef struct scn {
     const char *sharing_mode;    /* sharing.mode as written */
     int         nodes, gpus_per_node;
     model_cfg   cfg;
+    prof       *profile;         /* hardware.profile, or NULL; cfg.gpu points into it */
     void      **owned;
     size_t      nowned, capowned;
 } scn;
