@@ -7,6 +7,9 @@
 static const cli_cmd COMMANDS[] = {
     { "run", cli_cmd_run,
       "run SCENARIO.json [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]..." },
+    { "calibrate", cli_cmd_calibrate,
+      "calibrate (run [-o DIR] | fit RAW.json [-o PROFILE.json] | predict CONTENTION.json PROFILE.json [-o DIR])" },
+    { "validate", cli_cmd_validate, "validate [--root DIR] [--case NAME]" },
 };
 
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])

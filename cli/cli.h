@@ -22,6 +22,8 @@ typedef struct {
 int cli_main(int argc, char **argv, FILE *out, FILE *err);
 
 int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err);
+int cli_cmd_calibrate(int argc, char **argv, FILE *out, FILE *err);
+int cli_cmd_validate(int argc, char **argv, FILE *out, FILE *err);
 
 /* cli_parse_u64: a decimal number for option opt into *out; 0, or -1 with a
  * message on err. */
