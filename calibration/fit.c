@@ -192,7 +192,10 @@ static const cJSON *point_at(jv *v, const cJSON *arr, const char *path, int i, c
 
 static void note_source(fit_ctx *c, const char *field, const char *text)
 {
-    cJSON_AddStringToObject(c->sources, field, text);
+    if (cJSON_GetObjectItem(c->sources, field))
+        cJSON_ReplaceItemInObject(c->sources, field, cJSON_CreateString(text));
+    else
+        cJSON_AddStringToObject(c->sources, field, text);
 }
 
 /* ---- device ---- */
@@ -561,13 +564,14 @@ out:
 
 /* ---- the profile ---- */
 
-static cJSON *preset_doc(const gpu_spec *g, const char *name, const char *file)
+static cJSON *preset_doc(const gpu_spec *g, const char *name, const char *file, int synthetic)
 {
     cJSON *o = cJSON_CreateObject(), *pk, *tf;
     char src[512];
     const char *slash = strrchr(file, '/');
-    snprintf(src, sizeof src, "measured: fitted by slicesim calibrate fit from %s; peaks from "
-             "the %s datasheet (reference FACTS §1)", slash ? slash + 1 : file, g->name);
+    snprintf(src, sizeof src, "%s: fitted by slicesim calibrate fit from %s; peaks from "
+             "the %s datasheet (reference FACTS §1)",
+             synthetic ? "SYNTHETIC data, not measured on a GPU" : "measured", slash ? slash + 1 : file, g->name);
     cJSON_AddStringToObject(o, "format", PROF_FORMAT);
     cJSON_AddStringToObject(o, "name", name);
     cJSON_AddStringToObject(o, "full_name", g->full_name);
@@ -591,11 +595,15 @@ static cJSON *preset_doc(const gpu_spec *g, const char *name, const char *file)
     cJSON_AddNumberToObject(o, "switch_us", g->switch_us);
     cJSON *s = cJSON_AddObjectToObject(o, "sources");
     cJSON_AddStringToObject(s, "peaks", "[F] datasheet (reference FACTS §1)");
-    static const char *const kept[] = { "eta_c", "eta_m", "launch_us", "switch_us", NULL };
+    static const char *const kept[] = { "eta_c", "eta_m", NULL };
     for (const char *const *k = kept; *k; k++) {
         snprintf(src, sizeof src, "not measured: preset %s (%s)", g->name, g->source);
         cJSON_AddStringToObject(s, *k, src);
     }
+    snprintf(src, sizeof src, "not measured: preset %s, [I] inferred default (reference FACTS §1)", g->name);
+    cJSON_AddStringToObject(s, "launch_us", src);
+    snprintf(src, sizeof src, "not measured: preset %s, [I] inferred default (reference FACTS §3)", g->name);
+    cJSON_AddStringToObject(s, "switch_us", src);
     cJSON_AddStringToObject(s, "timeslice_ms", "not measured: [F] 1024 us default (reference FACTS §3)");
     cJSON_AddObjectToObject(cJSON_AddObjectToObject(o, "measured_range"), "gemm_flops");
     return o;
@@ -627,7 +635,7 @@ int fit_profile(const cJSON *raw, const char *file, const char *gpu, cJSON **out
         goto fail;
     char name[96];
     snprintf(name, sizeof name, "%s-%s", c.g->name, synthetic ? "synthetic" : "measured");
-    c.prof = preset_doc(c.g, name, file);
+    c.prof = preset_doc(c.g, name, file, synthetic);
     c.sources = cJSON_GetObjectItem(c.prof, "sources");
     if (synthetic)
         cJSON_AddStringToObject(c.prof, "note", note ? note : "fitted from synthetic data, not from a GPU");
