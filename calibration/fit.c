@@ -8,6 +8,7 @@
 #include "calibration/fit.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@
 #include "scenarios/jv.h"
 #include "scenarios/profile.h"
 
-#define MAX_POINTS 4096
+#define MAX_POINTS 1024
 #define MAX_SAMPLES 100000
 #define MAX_INTERVALS 1000000
 
@@ -85,14 +86,19 @@ int fit_timeslice(const int *proc, const double *start, const double *end, size_
         iv[i] = (interval){ start[i], end[i], proc[i], 0 };
     qsort(iv, n, sizeof *iv, by_start);
     /* mark the first and last interval of every process */
+    size_t first[FIT_MAX_PROCS], last[FIT_MAX_PROCS];
+    for (int p = 0; p < FIT_MAX_PROCS; p++)
+        first[p] = last[p] = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
-        int first = 1, last = 1;
-        for (size_t j = 0; j < i && first; j++)
-            first = iv[j].proc != iv[i].proc;
-        for (size_t j = i + 1; j < n && last; j++)
-            last = iv[j].proc != iv[i].proc;
-        iv[i].edge = first || last;
+        int p = iv[i].proc;
+        if (p < 0 || p >= FIT_MAX_PROCS)
+            goto out;
+        if (first[p] == SIZE_MAX)
+            first[p] = i;
+        last[p] = i;
     }
+    for (size_t i = 0; i < n; i++)
+        iv[i].edge = first[iv[i].proc] == i || last[iv[i].proc] == i;
     for (size_t i = 0; i < n; i++) {
         if (!iv[i].edge)
             len[nl++] = (iv[i].end - iv[i].start) / 1e6;
@@ -507,7 +513,7 @@ static void fit_probe(fit_ctx *c, const cJSON *probe)
     static const char *const keys[] = { "procs", "duration_ms", "gap_threshold_ns", "intervals", NULL };
     long procs = 0;
     jv_keys(&c->v, probe, "timeslice", keys);
-    jv_int(&c->v, probe, "timeslice", "procs", 1, 0, 2, 64, &procs);
+    jv_int(&c->v, probe, "timeslice", "procs", 1, 0, 2, FIT_MAX_PROCS, &procs);
     const cJSON *a = jv_array(&c->v, probe, "timeslice", "intervals", 1);
     if (c->v.failed)
         return;

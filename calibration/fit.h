@@ -50,8 +50,11 @@ int fit_profile(const cJSON *raw, const char *file, const char *gpu, cJSON **out
  * that are the first or last of their process are cut by the probe's start
  * and end, so they are left out. Slice = median interval length; switch =
  * median gap between the end of one process's interval and the start of the
- * next interval of another process. Returns 0 with the medians and counts,
- * or -1 when fewer than one slice or one switch was seen. */
+ * next interval of another process. proc[i] lies in [0, FIT_MAX_PROCS).
+ * Returns 0 with the medians and counts, or -1 when fewer than one slice or
+ * one switch was seen (or a proc is out of range). */
+#define FIT_MAX_PROCS 64
+
 typedef struct {
     double slice_ms, switch_us;
     double slice_p10_ms, slice_p90_ms, switch_p10_us, switch_p90_us;

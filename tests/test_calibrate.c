@@ -89,13 +89,14 @@ static double rel_error(const char *csv, const char *metric)
 /* The simulator against an independent simulation of the same time-slicing
  * semantics, on the fitted synthetic profile (slice 1.6 ms, switch 38 us):
  * 2 processes at 60% load, 38 s measured. The tolerances are the sampling
- * error of one 38 s path against 20 replications. */
+ * error of one 38 s path (its p95 varies by 4% across generator seeds)
+ * against 40 replications. */
 static void predict_agrees_with_an_independent_time_slice_simulation(void)
 {
     char dir[64], path[128];
     CU_ASSERT_PTR_NOT_NULL_FATAL(tu_tmpdir(dir, sizeof dir));
     char *a[] = { "slicesim", "calibrate", "predict", "tests/fixtures/contention_synthetic_2.json",
-                  "tests/fixtures/profile_synthetic_h100.json", "-o", dir, "--reps", "20", NULL };
+                  "tests/fixtures/profile_synthetic_h100.json", "-o", dir, "--reps", "40", NULL };
     int rc = cli(a);
     if (rc != 0)
         fprintf(stderr, "\n    %s\n", err);
