@@ -384,6 +384,7 @@ static void bench_gemm(FILE *f, int64_t deadline)
         for (int t = 0; t < 3 && now_ns() < deadline; t++) {
             snprintf(label, sizeof label, "%s.tokens%d", LLM_LAYERS[l].label, tokens[t]);
             bench_gemm_one(f, h, &PRECS[0], tokens[t], LLM_LAYERS[l].out, LLM_LAYERS[l].in, label, first);
+            first = 0;
         }
     fprintf(f, "]");
     cublasDestroy(h);
@@ -490,13 +491,22 @@ static void bench_timeslice(FILE *f, int procs, int ms)
         pids[i] = spawn(args);
     }
     int bad = wait_all(pids, procs), first = 1;
+    unsigned long long base = ~0ULL, a, b;
+    // Times relative to the earliest start: absolute %globaltimer values
+    // (~1.7e18 ns) would lose their last 8 bits in a JSON double.
+    for (int i = 0; i < procs && !bad; i++) {
+        FILE *in = fopen(path[i], "r");
+        while (in && fscanf(in, "%llu %llu", &a, &b) == 2)
+            base = a < base ? a : base;
+        if (in)
+            fclose(in);
+    }
     fprintf(f, ",\n \"timeslice\": {\"procs\": %d, \"duration_ms\": %d, \"gap_threshold_ns\": 2000, \"intervals\": [",
             procs, ms);
     for (int i = 0; i < procs && !bad; i++) {
         FILE *in = fopen(path[i], "r");
-        unsigned long long a, b;
         while (in && fscanf(in, "%llu %llu", &a, &b) == 2) {
-            fprintf(f, "%s[%d, %llu, %llu]", first ? "" : ", ", i, a, b);
+            fprintf(f, "%s[%d, %llu, %llu]", first ? "" : ", ", i, a - base, b - base);
             first = 0;
         }
         if (in)

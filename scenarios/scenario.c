@@ -172,7 +172,10 @@ static int parse_hardware(jv *v, scn *sc, const cJSON *hw)
     long gpus = 1, nodes = 1;
     jv_keys(v, hw, "hardware", keys);
     jv_string(v, hw, "hardware", "profile", 0, NULL, &profile);
-    jv_string(v, hw, "hardware", "gpu", profile == NULL, NULL, &name);
+    jv_string(v, hw, "hardware", "gpu", 0, NULL, &name);
+    if (!v->failed && !profile && !name)
+        return jv_fail(v, "hardware.gpu", "missing; give hardware.gpu (a GPU preset) or "
+                       "hardware.profile (a GPU profile file)");
     jv_int(v, hw, "hardware", "gpus", 0, 1, 1, 64, &gpus);
     jv_int(v, hw, "hardware", "nodes", 0, 1, 1, 4096, &nodes);
     if (v->failed)

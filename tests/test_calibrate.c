@@ -67,7 +67,7 @@ static void run_without_the_cuda_programs_says_how_to_build_them(void)
 
 static void run_without_a_gpu_stops_with_a_clear_message(void)
 {
-    if (access("/dev/nvidia0", F_OK) == 0)
+    if (access("/dev/nvidiactl", F_OK) == 0)
         return;                          /* a GPU is here: covered by calibration/loop.sh */
     char dir[64];
     CU_ASSERT_PTR_NOT_NULL_FATAL(tu_tmpdir(dir, sizeof dir));
