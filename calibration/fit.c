@@ -284,54 +284,50 @@ static int compute_bound(const fit_ctx *c, const gemm_pt *g)
     return g->flops / g->bytes >= 2 * ridge;
 }
 
-static void fit_gemm(fit_ctx *c, const cJSON *arr, double eta_m)
+static void add_range(cJSON *obj, const char *key, double lo, double hi)
 {
-    gemm_pt *pt = calloc(MAX_POINTS, sizeof *pt);
-    double *x = calloc(MAX_POINTS, sizeof *x), *y = calloc(MAX_POINTS, sizeof *y);
-    if (!pt || !x || !y) {
-        jv_fail(&c->v, "gemm", "out of memory");
-        goto out;
-    }
-    size_t n = read_gemm(c, arr, pt);
-    if (c->v.failed)
-        goto out;
-    cJSON *byp = cJSON_AddObjectToObject(c->prof, "eta_c_by_precision");
-    cJSON *range = cJSON_GetObjectItem(cJSON_GetObjectItem(c->prof, "measured_range"), "gemm_flops");
-    fit_line fl[GPU_NPREC];
-    int have[GPU_NPREC] = { 0 };
-    for (int prec = 0; prec < GPU_NPREC; prec++) {
-        size_t m = 0;
-        double lo = INFINITY, hi = 0;
-        for (size_t i = 0; i < n; i++)
-            if (pt[i].prec == prec && compute_bound(c, &pt[i])) {
-                x[m] = pt[i].flops;
-                y[m++] = pt[i].t_us;
-                lo = fmin(lo, pt[i].flops);
-                hi = fmax(hi, pt[i].flops);
-            }
-        if (m == 0 || fit_line_rel(x, y, m, &fl[prec]) < 0 || !(fl[prec].c1 > 0))
-            continue;
-        have[prec] = 1;
-        double eta = 1.0 / (fl[prec].c1 * 1e-6 * c->g->tflops[prec] * 1e12);
-        cJSON *e = cJSON_AddObjectToObject(byp, gpu_prec_name((gpu_prec)prec));
-        cJSON_AddNumberToObject(e, "eta", eta);
-        cJSON_AddNumberToObject(e, "overhead_us", fl[prec].c0);
-        cJSON_AddNumberToObject(e, "rms_rel_residual", fl[prec].rms_rel);
-        cJSON_AddNumberToObject(e, "points", (double)m);
-        cJSON *r = cJSON_AddArrayToObject(range, gpu_prec_name((gpu_prec)prec));
-        cJSON_AddItemToArray(r, cJSON_CreateNumber(lo));
-        cJSON_AddItemToArray(r, cJSON_CreateNumber(hi));
-    }
-    int ref = have[GPU_BF16] ? GPU_BF16 : have[GPU_FP16] ? GPU_FP16 : -1;
-    if (ref < 0) {
-        jv_fail(&c->v, "gemm", "no precision has two compute-bound shapes of different size "
-                "(bf16 or fp16 needed); allowed: GEMM points with 2mnk / bytes above twice the ridge point");
-        goto out;
-    }
-    double eta_c = cJSON_GetObjectItem(cJSON_GetObjectItem(byp, gpu_prec_name((gpu_prec)ref)), "eta")->valuedouble;
-    cJSON_ReplaceItemInObject(c->prof, "eta_c", cJSON_CreateNumber(eta_c));
-    note_source(c, "eta_c", ref == GPU_BF16 ? "[M] fitted: bf16 GEMMs of compute-bound shapes"
-                                            : "[M] fitted: fp16 GEMMs (no bf16 measured)");
+    cJSON *r = cJSON_AddArrayToObject(obj, key);
+    cJSON_AddItemToArray(r, cJSON_CreateNumber(lo));
+    cJSON_AddItemToArray(r, cJSON_CreateNumber(hi));
+}
+
+/* eta, overhead and residual of one line fit, under obj.key. */
+static void add_line(cJSON *obj, const char *key, const fit_line *f, double eta)
+{
+    cJSON *e = cJSON_AddObjectToObject(obj, key);
+    cJSON_AddNumberToObject(e, "eta", eta);
+    cJSON_AddNumberToObject(e, "overhead_us", f->c0);
+    cJSON_AddNumberToObject(e, "rms_rel_residual", f->rms_rel);
+    cJSON_AddNumberToObject(e, "points", (double)f->n);
+}
+
+/* Fit t = t0 + flops / (F eta) over the compute-bound shapes of prec.
+ * Returns 1 and records eta and the range, or 0 when they fix no line. */
+static int fit_gemm_prec(fit_ctx *c, const gemm_pt *pt, size_t n, int prec, fit_line *fl)
+{
+    double x[MAX_POINTS], y[MAX_POINTS], lo = INFINITY, hi = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (pt[i].prec == prec && compute_bound(c, &pt[i])) {
+            x[m] = pt[i].flops;
+            y[m++] = pt[i].t_us;
+            lo = fmin(lo, pt[i].flops);
+            hi = fmax(hi, pt[i].flops);
+        }
+    if (m == 0 || fit_line_rel(x, y, m, fl) < 0 || !(fl->c1 > 0))
+        return 0;
+    const char *name = gpu_prec_name((gpu_prec)prec);
+    add_line(cJSON_GetObjectItem(c->prof, "eta_c_by_precision"), name, fl,
+             1.0 / (fl->c1 * 1e-6 * c->g->tflops[prec] * 1e12));
+    add_range(cJSON_GetObjectItem(cJSON_GetObjectItem(c->prof, "measured_range"), "gemm_flops"),
+              name, lo, hi);
+    return 1;
+}
+
+/* Every shape with its measured eta and the roofline's prediction. */
+static void gemm_by_size(fit_ctx *c, const gemm_pt *pt, size_t n, const fit_line *fl,
+                         const int *have, double eta_m)
+{
     cJSON *bys = cJSON_AddArrayToObject(c->prof, "eta_c_by_size");
     for (size_t i = 0; i < n; i++) {
         const gemm_pt *g = &pt[i];
@@ -355,88 +351,142 @@ static void fit_gemm(fit_ctx *c, const cJSON *arr, double eta_m)
         }
         cJSON_AddItemToArray(bys, o);
     }
-out:
+}
+
+static void fit_gemm(fit_ctx *c, const cJSON *arr, double eta_m)
+{
+    gemm_pt *pt = calloc(MAX_POINTS, sizeof *pt);
+    fit_line fl[GPU_NPREC];
+    int have[GPU_NPREC] = { 0 };
+    if (!pt) {
+        jv_fail(&c->v, "gemm", "out of memory");
+        return;
+    }
+    size_t n = read_gemm(c, arr, pt);
+    cJSON_AddObjectToObject(c->prof, "eta_c_by_precision");
+    for (int prec = 0; prec < GPU_NPREC && !c->v.failed; prec++)
+        have[prec] = fit_gemm_prec(c, pt, n, prec, &fl[prec]);
+    int ref = have[GPU_BF16] ? GPU_BF16 : have[GPU_FP16] ? GPU_FP16 : -1;
+    if (!c->v.failed && ref < 0)
+        jv_fail(&c->v, "gemm", "no precision has two compute-bound shapes of different size "
+                "(bf16 or fp16 needed); allowed: GEMM points with 2mnk / bytes above twice the ridge point");
+    if (!c->v.failed) {
+        double eta_c = 1.0 / (fl[ref].c1 * 1e-6 * c->g->tflops[ref] * 1e12);
+        cJSON_ReplaceItemInObject(c->prof, "eta_c", cJSON_CreateNumber(eta_c));
+        note_source(c, "eta_c", ref == GPU_BF16 ? "[M] fitted: bf16 GEMMs of compute-bound shapes"
+                                                : "[M] fitted: fp16 GEMMs (no bf16 measured)");
+        gemm_by_size(c, pt, n, fl, have, eta_m);
+    }
     free(pt);
-    free(x);
-    free(y);
 }
 
 /* ---- HBM ---- */
 
-static double fit_hbm(fit_ctx *c, const cJSON *arr)
+static const char *const HBM_KINDS[] = { "copy", "triad", NULL };
+
+typedef struct {
+    int    kind;
+    double bytes, buf, t_us;
+} hbm_pt;
+
+static size_t read_hbm(fit_ctx *c, const cJSON *arr, hbm_pt *pt)
 {
     static const char *const keys[] = { "kind", "bytes", "buffer_bytes", "time_us", NULL };
-    static const char *const kinds[] = { "copy", "triad", NULL };
     const jv_range size = { 1, 1e15, 0, 0, "bytes" };
-    int n = cJSON_GetArraySize(arr), kind[MAX_POINTS];
-    double bytes[MAX_POINTS], buf[MAX_POINTS], t[MAX_POINTS], x[MAX_POINTS], y[MAX_POINTS];
-    double BW = c->g->mem_bw_tbs * 1e12, eta_m = NAN, lo = INFINITY, hi = 0;
+    int n = cJSON_GetArraySize(arr);
     char p[64];
-    if (n > MAX_POINTS)
-        return jv_fail(&c->v, "hbm", "has %d points; allowed: at most %d", n, MAX_POINTS), NAN;
+    if (n > MAX_POINTS) {
+        jv_fail(&c->v, "hbm", "has %d points; allowed: at most %d", n, MAX_POINTS);
+        return 0;
+    }
     for (int i = 0; i < n && !c->v.failed; i++) {
         const cJSON *o = point_at(&c->v, arr, "hbm", i, p, sizeof p);
         jv_keys(&c->v, o, p, keys);
-        jv_enum(&c->v, o, p, "kind", 1, 0, kinds, &kind[i]);
-        jv_number(&c->v, o, p, "bytes", 1, 0, size, &bytes[i]);
-        jv_number(&c->v, o, p, "buffer_bytes", 0, bytes[i], size, &buf[i]);
-        t[i] = read_median(&c->v, o, p, "time_us");
+        jv_enum(&c->v, o, p, "kind", 1, 0, HBM_KINDS, &pt[i].kind);
+        jv_number(&c->v, o, p, "bytes", 1, 0, size, &pt[i].bytes);
+        jv_number(&c->v, o, p, "buffer_bytes", 0, pt[i].bytes, size, &pt[i].buf);
+        pt[i].t_us = read_median(&c->v, o, p, "time_us");
     }
-    if (c->v.failed)
-        return NAN;
-    cJSON *byk = cJSON_AddObjectToObject(c->prof, "eta_m_by_kind");
-    fit_line fl[2];
-    int have[2] = { 0, 0 };
-    for (int k = 0; k < 2; k++) {
-        size_t m = 0;
-        for (int i = 0; i < n; i++)
-            if (kind[i] == k && buf[i] >= 2 * c->l2_bytes) {
-                x[m] = bytes[i];
-                y[m++] = t[i];
-            }
-        if (m < 2 || fit_line_rel(x, y, m, &fl[k]) < 0 || !(fl[k].c1 > 0))
-            continue;
-        have[k] = 1;
-        double eta = 1.0 / (fl[k].c1 * 1e-6 * BW);
-        cJSON *e = cJSON_AddObjectToObject(byk, kinds[k]);
-        cJSON_AddNumberToObject(e, "eta", eta);
-        cJSON_AddNumberToObject(e, "overhead_us", fl[k].c0);
-        cJSON_AddNumberToObject(e, "rms_rel_residual", fl[k].rms_rel);
-        cJSON_AddNumberToObject(e, "points", (double)m);
-        for (size_t i = 0; i < m; i++) {
-            lo = fmin(lo, x[i]);
-            hi = fmax(hi, x[i]);
+    return c->v.failed ? 0 : (size_t)n;
+}
+
+/* Buffers of at least twice the L2 stream from HBM; smaller ones partly hit the cache. */
+static int past_l2(const fit_ctx *c, const hbm_pt *h)
+{
+    return h->buf >= 2 * c->l2_bytes;
+}
+
+/* Fit t = t0 + bytes / (BW eta) for one kernel kind; widens [lo, hi]. */
+static int fit_hbm_kind(fit_ctx *c, const hbm_pt *pt, size_t n, int kind, fit_line *fl,
+                        double *lo, double *hi)
+{
+    double x[MAX_POINTS], y[MAX_POINTS];
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (pt[i].kind == kind && past_l2(c, &pt[i])) {
+            x[m] = pt[i].bytes;
+            y[m++] = pt[i].t_us;
         }
-        if (isnan(eta_m))
-            eta_m = eta;
+    if (m < 2 || fit_line_rel(x, y, m, fl) < 0 || !(fl->c1 > 0))
+        return 0;
+    for (size_t i = 0; i < m; i++) {
+        *lo = fmin(*lo, x[i]);
+        *hi = fmax(*hi, x[i]);
     }
-    if (isnan(eta_m))
-        return jv_fail(&c->v, "hbm", "no kernel kind has two buffers of different size past twice "
-                       "the L2 cache (%.3g bytes); allowed: copy or triad points with buffer_bytes >= %.3g",
-                       c->l2_bytes, 2 * c->l2_bytes), NAN;
-    cJSON_ReplaceItemInObject(c->prof, "eta_m", cJSON_CreateNumber(eta_m));
-    note_source(c, "eta_m", have[0] ? "[M] fitted: copy kernel over buffers past the L2 cache"
-                                    : "[M] fitted: triad kernel (no copy measured)");
-    cJSON *r = cJSON_AddArrayToObject(cJSON_GetObjectItem(c->prof, "measured_range"), "hbm_bytes");
-    cJSON_AddItemToArray(r, cJSON_CreateNumber(lo));
-    cJSON_AddItemToArray(r, cJSON_CreateNumber(hi));
+    add_line(cJSON_GetObjectItem(c->prof, "eta_m_by_kind"), HBM_KINDS[kind], fl,
+             1.0 / (fl->c1 * 1e-6 * c->g->mem_bw_tbs * 1e12));
+    return 1;
+}
+
+static void hbm_by_size(fit_ctx *c, const hbm_pt *pt, size_t n, const fit_line *fl, const int *have)
+{
+    double BW = c->g->mem_bw_tbs * 1e12;
     cJSON *bys = cJSON_AddArrayToObject(c->prof, "eta_m_by_size");
-    for (int i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
+        const hbm_pt *h = &pt[i];
         cJSON *o = cJSON_CreateObject();
-        int in_fit = have[kind[i]] && buf[i] >= 2 * c->l2_bytes;
-        cJSON_AddStringToObject(o, "kind", kinds[kind[i]]);
-        cJSON_AddNumberToObject(o, "bytes", bytes[i]);
-        cJSON_AddNumberToObject(o, "buffer_bytes", buf[i]);
-        cJSON_AddNumberToObject(o, "time_us", t[i]);
-        cJSON_AddNumberToObject(o, "eta", bytes[i] / (t[i] * 1e-6 * BW));
-        cJSON_AddBoolToObject(o, "in_fit", in_fit);
-        if (have[kind[i]]) {
-            double pred = fl[kind[i]].c0 + fl[kind[i]].c1 * bytes[i];
+        cJSON_AddStringToObject(o, "kind", HBM_KINDS[h->kind]);
+        cJSON_AddNumberToObject(o, "bytes", h->bytes);
+        cJSON_AddNumberToObject(o, "buffer_bytes", h->buf);
+        cJSON_AddNumberToObject(o, "time_us", h->t_us);
+        cJSON_AddNumberToObject(o, "eta", h->bytes / (h->t_us * 1e-6 * BW));
+        cJSON_AddBoolToObject(o, "in_fit", have[h->kind] && past_l2(c, h));
+        if (have[h->kind]) {
+            double pred = fl[h->kind].c0 + fl[h->kind].c1 * h->bytes;
             cJSON_AddNumberToObject(o, "predicted_us", pred);
-            cJSON_AddNumberToObject(o, "rel_residual", (t[i] - pred) / t[i]);
+            cJSON_AddNumberToObject(o, "rel_residual", (h->t_us - pred) / h->t_us);
         }
         cJSON_AddItemToArray(bys, o);
     }
+}
+
+/* Returns eta_m (the copy kernel's, else the triad's), or NAN on error. */
+static double fit_hbm(fit_ctx *c, const cJSON *arr)
+{
+    hbm_pt *pt = calloc(MAX_POINTS, sizeof *pt);
+    fit_line fl[2];
+    int have[2] = { 0, 0 };
+    double lo = INFINITY, hi = 0, eta_m = NAN;
+    if (!pt)
+        return jv_fail(&c->v, "hbm", "out of memory"), NAN;
+    size_t n = read_hbm(c, arr, pt);
+    cJSON_AddObjectToObject(c->prof, "eta_m_by_kind");
+    for (int k = 0; k < 2 && !c->v.failed; k++)
+        have[k] = fit_hbm_kind(c, pt, n, k, &fl[k], &lo, &hi);
+    if (!c->v.failed && !have[0] && !have[1])
+        jv_fail(&c->v, "hbm", "no kernel kind has two buffers of different size past twice "
+                "the L2 cache (%.3g bytes); allowed: copy or triad points with buffer_bytes >= %.3g",
+                c->l2_bytes, 2 * c->l2_bytes);
+    if (!c->v.failed) {
+        int k = have[0] ? 0 : 1;
+        eta_m = 1.0 / (fl[k].c1 * 1e-6 * c->g->mem_bw_tbs * 1e12);
+        cJSON_ReplaceItemInObject(c->prof, "eta_m", cJSON_CreateNumber(eta_m));
+        note_source(c, "eta_m", k == 0 ? "[M] fitted: copy kernel over buffers past the L2 cache"
+                                       : "[M] fitted: triad kernel (no copy measured)");
+        add_range(cJSON_GetObjectItem(c->prof, "measured_range"), "hbm_bytes", lo, hi);
+        hbm_by_size(c, pt, n, fl, have);
+    }
+    free(pt);
     return eta_m;
 }
 
