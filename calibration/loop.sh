@@ -20,7 +20,7 @@ for n in 1 2 4; do
     ./build/calib/microbench contention --procs "$n" --load 0.6 --duration-s 12 --warmup-s 2 \
         --m 8192 --n 8192 --k 8192 --kernels 4 --prec bf16 --out "$out/contention_$n.json"
     ./build/slicesim calibrate predict "$out/contention_$n.json" "$out/profile.json" \
-        -o "$out/predict_$n" --reps 5 | tee "$out/predict_$n.txt"
+        -o "$out/predict_$n" --reps 20 | tee "$out/predict_$n.txt"
 done
 {
     echo "procs,metric,predicted,measured,rel_error"

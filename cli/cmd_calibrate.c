@@ -226,29 +226,66 @@ static int cal_run(int argc, char **argv, FILE *out, FILE *err)
 static void compare_row(FILE *f, FILE *csv, int procs, const char *what, double pred, double meas)
 {
     double e = (pred - meas) / meas;
-    fprintf(f, "%-22s %12.4f %12.4f %+9.1f%%\n", what, pred, meas, 100 * e);
+    if (f)
+        fprintf(f, "%-22s %12.4f %12.4f %+9.1f%%\n", what, pred, meas, 100 * e);
     if (csv)
         fprintf(csv, "%d,%s,%.9g,%.9g,%.6f\n", procs, what, pred, meas, e);
 }
 
+/* The table on out and the rows on csv, each when not NULL. */
+static void print_comparison(FILE *out, FILE *csv, const char *file, const cont_run *r, const cont_pred *p)
+{
+    if (csv)
+        fputs("procs,metric,predicted,measured,rel_error\n", csv);
+    if (out) {
+        fprintf(out, "contention run %s%s: %d process%s, %.4g bursts/s each, %ld GEMM%s %gx%gx%g per burst\n",
+                file, r->synthetic ? " (synthetic)" : "", r->procs, r->procs == 1 ? "" : "es", r->rate_per_s,
+                r->kernels, r->kernels == 1 ? "" : "s", r->m, r->n, r->k);
+        fprintf(out, "%-22s %12s %12s %10s\n", "", "predicted", "measured", "error");
+    }
+    if (isfinite(r->solo_ms))
+        compare_row(out, csv, r->procs, "burst_alone_ms", p->burst_ms, r->solo_ms);
+    compare_row(out, csv, r->procs, "throughput_per_s", p->throughput_per_s, r->throughput_per_s);
+    compare_row(out, csv, r->procs, "latency_mean_ms", p->mean_ms, r->mean_ms);
+    compare_row(out, csv, r->procs, "latency_p95_ms", p->p95_ms, r->p95_ms);
+}
+
+/* DIR/comparison.csv and DIR/scenario.json. */
+static int write_prediction(const char *dir, const char *file, const cont_run *r, const cont_pred *p,
+                            const char *scenario, FILE *err)
+{
+    char msg[512], path[4096];
+    outfile o;
+    if (outfile_mkdirs(dir) < 0 || outfile_open(&o, dir, "comparison.csv", msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim calibrate predict: -o %s: cannot write there\n", dir);
+        return CLI_BAD_INPUT;
+    }
+    print_comparison(NULL, o.f, file, r, p);
+    if (outfile_commit(&o, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim calibrate predict: %s\n", msg);
+        return CLI_INTERNAL;
+    }
+    snprintf(path, sizeof path, "%s/scenario.json", dir);
+    return write_text(path, scenario, err);
+}
+
 static int cal_predict(int argc, char **argv, FILE *out, FILE *err)
 {
-    const char *files[2] = { NULL, NULL }, *dir = NULL, *reps_text = "5";
+    const char *files[2] = { NULL, NULL }, *dir = NULL, *reps_text = "20";
     int nfiles = 0;
     long reps;
     char msg[1024];
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc && nfiles >= 0; i++) {
         const char **dst = strcmp(argv[i], "-o") == 0 ? &dir
                          : strcmp(argv[i], "--reps") == 0 ? &reps_text : NULL;
-        if (dst) {
-            if (opt_value(argc, argv, &i, dst, err) < 0)
-                return CLI_BAD_INPUT;
-        } else if (argv[i][0] != '-' && nfiles < 2) {
-            files[nfiles++] = argv[i];
-        } else {
+        if (dst && opt_value(argc, argv, &i, dst, err) < 0)
+            return CLI_BAD_INPUT;
+        if (dst)
+            continue;
+        if (argv[i][0] == '-' || nfiles == 2)
             nfiles = -1;
-            break;
-        }
+        else
+            files[nfiles++] = argv[i];
     }
     if (nfiles != 2) {
         fprintf(err, "usage: slicesim calibrate predict CONTENTION.json PROFILE.json [-o DIR] [--reps N]\n");
@@ -266,37 +303,8 @@ static int cal_predict(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "slicesim calibrate predict: %s\n", msg);
         return rc;
     }
-    FILE *csv = NULL;
-    outfile o;
-    if (dir && (outfile_mkdirs(dir) < 0 || outfile_open(&o, dir, "comparison.csv", msg, sizeof msg) < 0)) {
-        fprintf(err, "slicesim calibrate predict: -o %s: cannot write there\n", dir);
-        free(scenario);
-        return CLI_BAD_INPUT;
-    }
-    if (dir) {
-        csv = o.f;
-        fputs("procs,metric,predicted,measured,rel_error\n", csv);
-    }
-    fprintf(out, "contention run %s%s: %d process%s, %.4g bursts/s each, %ld GEMM%s %gx%gx%g per burst\n",
-            files[0], r.synthetic ? " (synthetic)" : "", r.procs, r.procs == 1 ? "" : "es", r.rate_per_s,
-            r.kernels, r.kernels == 1 ? "" : "s", r.m, r.n, r.k);
-    fprintf(out, "%-22s %12s %12s %10s\n", "", "predicted", "measured", "error");
-    if (isfinite(r.solo_ms))
-        compare_row(out, csv, r.procs, "burst_alone_ms", p.burst_ms, r.solo_ms);
-    compare_row(out, csv, r.procs, "throughput_per_s", p.throughput_per_s, r.throughput_per_s);
-    compare_row(out, csv, r.procs, "latency_mean_ms", p.mean_ms, r.mean_ms);
-    compare_row(out, csv, r.procs, "latency_p95_ms", p.p95_ms, r.p95_ms);
-    rc = CLI_OK;
-    if (dir) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/scenario.json", dir);
-        if (outfile_commit(&o, msg, sizeof msg) < 0) {
-            fprintf(err, "slicesim calibrate predict: %s\n", msg);
-            rc = CLI_INTERNAL;
-        } else {
-            rc = write_text(path, scenario, err);
-        }
-    }
+    print_comparison(out, NULL, files[0], &r, &p);
+    rc = dir ? write_prediction(dir, files[0], &r, &p, scenario, err) : CLI_OK;
     free(scenario);
     return rc;
 }
