@@ -474,9 +474,9 @@ static double fit_hbm(fit_ctx *c, const cJSON *arr)
     for (int k = 0; k < 2 && !c->v.failed; k++)
         have[k] = fit_hbm_kind(c, pt, n, k, &fl[k], &lo, &hi);
     if (!c->v.failed && !have[0] && !have[1])
-        jv_fail(&c->v, "hbm", "no kernel kind has two buffers of different size past twice "
-                "the L2 cache (%.3g bytes); allowed: copy or triad points with buffer_bytes >= %.3g",
-                c->l2_bytes, 2 * c->l2_bytes);
+        jv_fail(&c->v, "hbm", "no kernel kind has two buffers of different size of at least twice "
+                "the L2 cache (device.l2_bytes = %.3g); allowed: copy or triad points with "
+                "buffer_bytes >= %.3g", c->l2_bytes, 2 * c->l2_bytes);
     if (!c->v.failed) {
         int k = have[0] ? 0 : 1;
         eta_m = 1.0 / (fl[k].c1 * 1e-6 * c->g->mem_bw_tbs * 1e12);
@@ -537,23 +537,26 @@ static void fit_copy(fit_ctx *c, const cJSON *arr)
             if (kind[i] == k) {
                 x[m] = bytes[i];
                 y[m++] = t[i];
-                lo = fmin(lo, bytes[i]);
-                hi = fmax(hi, bytes[i]);
             }
         if (m < 2 || fit_line_rel(x, y, m, &fl) < 0 || !(fl.c1 > 0))
             continue;
+        for (size_t i = 0; i < m; i++) {
+            lo = fmin(lo, x[i]);
+            hi = fmax(hi, x[i]);
+        }
         cJSON *e = cJSON_AddObjectToObject(out, kinds[k]);
         cJSON_AddNumberToObject(e, "gbs", 1.0 / (fl.c1 * 1e3));
         cJSON_AddNumberToObject(e, "latency_us", fl.c0 > 0 ? fl.c0 : 0);
         cJSON_AddNumberToObject(e, "rms_rel_residual", fl.rms_rel);
         cJSON_AddNumberToObject(e, "points", (double)m);
     }
-    if (hi > 0) {
-        cJSON *r = cJSON_AddArrayToObject(cJSON_GetObjectItem(c->prof, "measured_range"), "copy_bytes");
-        cJSON_AddItemToArray(r, cJSON_CreateNumber(lo));
-        cJSON_AddItemToArray(r, cJSON_CreateNumber(hi));
-        note_source(c, "copy", "[M] fitted: latency + bytes / rate per direction and host memory kind");
+    if (!(hi > 0)) {
+        jv_fail(&c->v, "copy", "no copy kind has two transfers of different size; allowed: points of "
+                "one kind (h2d_pinned, ...) with at least two sizes");
+        return;
     }
+    add_range(cJSON_GetObjectItem(c->prof, "measured_range"), "copy_bytes", lo, hi);
+    note_source(c, "copy", "[M] fitted: latency + bytes / rate per direction and host memory kind");
 }
 
 /* ---- the time-slice probe ---- */

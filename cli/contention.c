@@ -129,6 +129,9 @@ static int parse(const cJSON *root, cont_run *r, jv *v)
     jv_number(v, b, "burst", "n", 1, 0, dim, &r->n);
     jv_number(v, b, "burst", "k", 1, 0, dim, &r->k);
     jv_int(v, b, "burst", "kernels", 0, 1, 1, 100000, &r->kernels);
+    if (!v->failed && r->prec == GPU_FP8)
+        return jv_fail(v, "burst.prec", "value \"fp8\" is not allowed; allowed: bf16, fp16, tf32, fp32 "
+                       "(the GEMMs microbench contention runs)");
     if (!v->failed && r->warmup_s >= r->duration_s)
         return jv_fail(v, "warmup_s", "value %g is not below duration_s (%g)", r->warmup_s, r->duration_s);
     if (!v->failed && cJSON_GetArraySize(reqs) > MAX_REQUESTS)
