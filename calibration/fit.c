@@ -211,7 +211,7 @@ static cJSON *read_device(fit_ctx *c, const cJSON *raw, const char *gpu)
     static const char *const keys[] = { "name", "driver", "cuda_runtime", "cuda_driver", "cc",
                                         "sms", "sm_clock_mhz", "mem_clock_mhz", "mem_bus_bits",
                                         "mem_total_bytes", "l2_bytes", "virtualization_mode",
-                                        "hostname", NULL };
+                                        "compute_mode", "hostname", NULL };
     const char *name = NULL;
     const cJSON *dev = jv_object(&c->v, raw, "", "device", 1);
     jv_keys(&c->v, dev, "device", keys);

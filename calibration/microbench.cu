@@ -173,7 +173,7 @@ static void put_device(FILE *f)
 {
     cudaDeviceProp p;
     int dev = 0, clk = 0, mclk = 0, bus = 0, l2 = 0, rt = 0, drv = 0;
-    char driver[128], virt[128], host[256] = "unknown";
+    char driver[128], virt[128], mode[128], host[256] = "unknown";
     CK(cudaGetDeviceProperties(&p, dev));
     cudaDeviceGetAttribute(&clk, cudaDevAttrClockRate, dev);
     cudaDeviceGetAttribute(&mclk, cudaDevAttrMemoryClockRate, dev);
@@ -183,12 +183,14 @@ static void put_device(FILE *f)
     cudaDriverGetVersion(&drv);
     smi_field("Driver Version", driver, sizeof driver);
     smi_field("Virtualization Mode", virt, sizeof virt);
+    smi_field("Compute Mode", mode, sizeof mode);
     gethostname(host, sizeof host - 1);
     fprintf(f, " \"device\": {\"name\": \"%s\", \"driver\": \"%s\", \"cuda_runtime\": %d, \"cuda_driver\": %d,"
             " \"cc\": \"%d.%d\", \"sms\": %d, \"sm_clock_mhz\": %d, \"mem_clock_mhz\": %d, \"mem_bus_bits\": %d,"
-            " \"mem_total_bytes\": %zu, \"l2_bytes\": %d, \"virtualization_mode\": \"%s\", \"hostname\": \"%s\"}",
+            " \"mem_total_bytes\": %zu, \"l2_bytes\": %d, \"virtualization_mode\": \"%s\", \"compute_mode\": \"%s\","
+            " \"hostname\": \"%s\"}",
             p.name, driver, rt, drv, p.major, p.minor, p.multiProcessorCount, clk / 1000, mclk / 1000, bus,
-            p.totalGlobalMem, l2, virt, host);
+            p.totalGlobalMem, l2, virt, mode, host);
 }
 
 // ---- launch latency ----
