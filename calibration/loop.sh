@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # loop.sh -- the whole calibration loop on a machine with an NVIDIA GPU:
 #   1. calibrate: run the microbenchmarks and fit a profile (OUTDIR/profile.json);
 #   2. run the contention benchmark with 1, 2 and 4 processes time-sliced;
@@ -7,7 +7,7 @@
 # Everything it writes goes under OUTDIR. About 3-5 minutes on an H100/H200;
 # the microbenchmarks are bounded by --budget-s and each contention run by its
 # duration. Usage: calibration/loop.sh OUTDIR [BUDGET_S]
-set -eu
+set -euo pipefail
 out=${1:?usage: calibration/loop.sh OUTDIR [BUDGET_S]}
 budget=${2:-180}
 case $out in /*) ;; *) out=$PWD/$out ;; esac
