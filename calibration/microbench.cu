@@ -8,9 +8,11 @@
 //       the raw document ("format": "slicesim-calib-raw/1") that
 //       `slicesim calibrate fit` reads.
 //   microbench contention --procs N --out FILE [--load X] [--duration-s D]
-//       [--warmup-s W] [--m M --n N --k K --kernels G --prec P]
-//       N processes time-sliced on the GPU, each issuing bursts of G GEMMs with
-//       Poisson arrivals; records each burst's arrival and end
+//       [--warmup-s W] [--kind gemm --m M --n N --k K --prec P | --kind copy
+//       --bytes B] [--kernels G]
+//       N processes time-sliced on the GPU, each issuing bursts (G GEMMs, or G
+//       copy kernels over B bytes) with Poisson arrivals at a rate that loads
+//       the GPU to X; records each burst's arrival and end
 //       ("format": "slicesim-contention/1", read by `slicesim calibrate predict`).
 //
 // Multi-process parts re-execute this program (/proc/self/exe) as workers, so
@@ -557,15 +559,71 @@ static int cmd_all(int argc, char **argv)
 
 // ---- contention ----
 
-typedef struct { int m, n, k, kernels; const prec_t *pr; } burst_t;
+// A burst: `kernels` GEMMs m x n x k in one precision, or `kernels` copy
+// kernels over a buffer of `bytes` bytes (each moves 2 x bytes through HBM).
+typedef struct {
+    int kind;                   // 0 GEMM, 1 copy
+    int m, n, k, kernels;
+    size_t bytes;
+    const prec_t *pr;
+} burst_t;
 
-static void burst_args(int argc, char **argv, burst_t *b)
+// What a process needs to issue bursts.
+typedef struct {
+    const burst_t *b;
+    cublasHandle_t h;
+    gemm_bufs g;
+    float4 *src, *dst;
+    int sms;
+} burst_ctx;
+
+static int burst_args(int argc, char **argv, burst_t *b)
 {
+    const char *kind = arg(argc, argv, "--kind", "gemm");
+    b->kind = strcmp(kind, "copy") == 0 ? 1 : strcmp(kind, "gemm") == 0 ? 0 : -1;
     b->m = atoi(arg(argc, argv, "--m", "8192"));
     b->n = atoi(arg(argc, argv, "--n", "8192"));
     b->k = atoi(arg(argc, argv, "--k", "8192"));
     b->kernels = atoi(arg(argc, argv, "--kernels", "4"));
+    b->bytes = (size_t)atoll(arg(argc, argv, "--bytes", "1073741824"));
     b->pr = prec_find(arg(argc, argv, "--prec", "bf16"));
+    return b->kind >= 0 && b->pr && b->m > 0 && b->n > 0 && b->k > 0 && b->kernels > 0 &&
+           b->bytes >= 16 ? 0 : -1;
+}
+
+static void burst_init(burst_ctx *c, const burst_t *b)
+{
+    c->b = b;
+    cudaDeviceGetAttribute(&c->sms, cudaDevAttrMultiProcessorCount, 0);
+    if (b->kind == 0) {
+        CB(cublasCreate(&c->h));
+        gemm_alloc(&c->g, b->pr, b->m, b->n, b->k);
+    } else {
+        CK(cudaMalloc(&c->src, b->bytes));
+        CK(cudaMalloc(&c->dst, b->bytes));
+        CK(cudaMemset(c->src, 0, b->bytes));
+    }
+}
+
+static void burst_free(burst_ctx *c)
+{
+    if (c->b->kind == 0) {
+        gemm_free(&c->g);
+        cublasDestroy(c->h);
+    } else {
+        cudaFree(c->src);
+        cudaFree(c->dst);
+    }
+}
+
+static void burst_issue(burst_ctx *c)
+{
+    const burst_t *b = c->b;
+    for (int i = 0; i < b->kernels; i++)
+        if (b->kind == 0)
+            gemm(c->h, b->pr, &c->g, b->m, b->n, b->k);
+        else
+            k_copy<<<c->sms * 8, 256>>>(c->dst, c->src, b->bytes / sizeof(float4));
 }
 
 // Offset of %globaltimer over CLOCK_REALTIME, from one round trip.
@@ -580,26 +638,23 @@ static int64_t timer_offset(uint64_t *slot)
     return (int64_t)g - (h0 + h1) / 2;
 }
 
-// contention-worker PROC START_AT RATE DURATION_S SEED OUT + burst args
+// contention-worker PROC START_AT RATE DURATION_S SEED OUT + burst options
 static int contention_worker(int argc, char **argv)
 {
-    if (argc < 8)
+    burst_t b;
+    if (argc < 8 || burst_args(argc, argv, &b) < 0)
         return 2;
     int proc = atoi(argv[2]);
     int64_t start_at = atoll(argv[3]);
     double rate = atof(argv[4]), dur = atof(argv[5]);
     uint64_t x = (uint64_t)atoll(argv[6]) * 0x9E3779B97F4A7C15ULL + (uint64_t)proc + 1;
-    burst_t b;
-    burst_args(argc, argv, &b);
     enum { CAP = 200000 };
     int64_t *arrival = (int64_t *)malloc(sizeof(int64_t) * CAP);
     uint64_t *ends, *host = (uint64_t *)malloc(sizeof(uint64_t) * CAP);
-    cublasHandle_t h;
-    gemm_bufs g;
-    CB(cublasCreate(&h));
-    gemm_alloc(&g, b.pr, b.m, b.n, b.k);
+    burst_ctx c;
+    burst_init(&c, &b);
     CK(cudaMalloc(&ends, sizeof(uint64_t) * CAP));
-    gemm(h, b.pr, &g, b.m, b.n, b.k);
+    burst_issue(&c);
     CK(cudaDeviceSynchronize());
     int64_t off = timer_offset(ends);
     int n = 0;
@@ -613,8 +668,7 @@ static int contention_worker(int argc, char **argv)
             break;
         arrival[n] = start_at + (int64_t)(t * 1e9);
         sleep_until(arrival[n]);
-        for (int i = 0; i < b.kernels; i++)
-            gemm(h, b.pr, &g, b.m, b.n, b.k);
+        burst_issue(&c);
         k_stamp<<<1, 1>>>(ends + n);
         n++;
     }
@@ -629,26 +683,23 @@ static int contention_worker(int argc, char **argv)
     return fclose(f) == 0 ? 0 : 1;
 }
 
+// Median time of one burst on an otherwise idle GPU; the samples in samples[].
 static double solo_burst_us(const burst_t *b, double *samples, int reps)
 {
-    cublasHandle_t h;
-    gemm_bufs g;
+    burst_ctx c;
     cudaEvent_t e0, e1;
-    CB(cublasCreate(&h));
-    gemm_alloc(&g, b->pr, b->m, b->n, b->k);
+    burst_init(&c, b);
     CK(cudaEventCreate(&e0));
     CK(cudaEventCreate(&e1));
     for (int r = -2; r < reps; r++) {
         CK(cudaEventRecord(e0));
-        for (int i = 0; i < b->kernels; i++)
-            gemm(h, b->pr, &g, b->m, b->n, b->k);
+        burst_issue(&c);
         CK(cudaEventRecord(e1));
         CK(cudaEventSynchronize(e1));
         if (r >= 0)
             samples[r] = event_us(e0, e1);
     }
-    gemm_free(&g);
-    cublasDestroy(h);
+    burst_free(&c);
     double s[64];
     memcpy(s, samples, sizeof(double) * reps);
     for (int i = 1; i < reps; i++)              // insertion sort for the median
@@ -658,46 +709,19 @@ static double solo_burst_us(const burst_t *b, double *samples, int reps)
     return s[reps / 2];
 }
 
-static int cmd_contention(int argc, char **argv)
+static void put_burst(FILE *f, const burst_t *b)
 {
-    const char *out = arg(argc, argv, "--out", NULL);
-    int procs = atoi(arg(argc, argv, "--procs", "2"));
-    double load = atof(arg(argc, argv, "--load", "0.6"));
-    double dur = atof(arg(argc, argv, "--duration-s", "12")), warm = atof(arg(argc, argv, "--warmup-s", "2"));
-    burst_t b;
-    burst_args(argc, argv, &b);
-    if (!out || procs < 1 || procs > 8 || !(load > 0 && load < 1) || !(dur > warm) || warm < 0 || !b.pr ||
-        b.m < 1 || b.n < 1 || b.k < 1 || b.kernels < 1) {
-        fprintf(stderr, "usage: microbench contention --procs N(1-8) --out FILE [--load 0<X<1] [--duration-s D]"
-                " [--warmup-s W<D] [--m M --n N --k K --kernels G --prec bf16|fp16|tf32|fp32]\n");
-        return 2;
-    }
-    double solo[11];
-    double s_us = solo_burst_us(&b, solo, 11);
-    double rate = load / (procs * s_us * 1e-6);
-    char start[32], r[32], d[32], path[8][64], m[16], n[16], k[16], g[16], seed[16];
-    pid_t pids[8];
-    snprintf(start, sizeof start, "%lld", (long long)(now_ns() + 5000000000LL));
-    snprintf(r, sizeof r, "%.9g", rate);
-    snprintf(d, sizeof d, "%.9g", dur);
-    snprintf(m, sizeof m, "%d", b.m);
-    snprintf(n, sizeof n, "%d", b.n);
-    snprintf(k, sizeof k, "%d", b.k);
-    snprintf(g, sizeof g, "%d", b.kernels);
-    for (int i = 0; i < procs; i++) {
-        char pi[8];
-        snprintf(pi, sizeof pi, "%d", i);
-        snprintf(seed, sizeof seed, "%d", 1);
-        snprintf(path[i], sizeof path[i], "/tmp/slicesim-contention-%d-%d", (int)getpid(), i);
-        char *args[] = { (char *)"microbench", (char *)"contention-worker", pi, start, r, d, seed, path[i],
-                         (char *)"--m", m, (char *)"--n", n, (char *)"--k", k, (char *)"--kernels", g,
-                         (char *)"--prec", (char *)b.pr->name, NULL };
-        pids[i] = spawn(args);
-    }
-    if (wait_all(pids, procs) < 0) {
-        fprintf(stderr, "microbench: a contention worker failed\n");
-        return 1;
-    }
+    if (b->kind == 0)
+        fprintf(f, "{\"kind\": \"gemm\", \"prec\": \"%s\", \"m\": %d, \"n\": %d, \"k\": %d, \"kernels\": %d}",
+                b->pr->name, b->m, b->n, b->k, b->kernels);
+    else
+        fprintf(f, "{\"kind\": \"copy\", \"bytes\": %zu, \"kernels\": %d}", b->bytes, b->kernels);
+}
+
+// Merge the workers' files into the contention document at out.
+static int write_contention(const char *out, int procs, double dur, double warm, double load, double rate,
+                            const burst_t *b, const double *solo, char path[][64])
+{
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", out);
     FILE *f = fopen(tmp, "w");
@@ -707,8 +731,9 @@ static int cmd_contention(int argc, char **argv)
     fprintf(f, "{\"format\": \"slicesim-contention/1\",\n");
     put_device(f);
     fprintf(f, ",\n \"procs\": %d, \"duration_s\": %.9g, \"warmup_s\": %.9g, \"load\": %.9g, \"rate_per_s\": %.9g,\n"
-            " \"burst\": {\"prec\": \"%s\", \"m\": %d, \"n\": %d, \"k\": %d, \"kernels\": %d},\n \"solo_burst_us\": ",
-            procs, dur, warm, load, rate, b.pr->name, b.m, b.n, b.k, b.kernels);
+            " \"burst\": ", procs, dur, warm, load, rate);
+    put_burst(f, b);
+    fprintf(f, ",\n \"solo_burst_us\": ");
     put_samples(f, solo, 11);
     fprintf(f, ",\n \"requests\": [");
     int first = 1;
@@ -727,6 +752,51 @@ static int cmd_contention(int argc, char **argv)
     if (fclose(f) != 0 || rename(tmp, out) != 0)
         return 1;
     g_partial[0] = '\0';
+    return 0;
+}
+
+static int cmd_contention(int argc, char **argv)
+{
+    const char *out = arg(argc, argv, "--out", NULL);
+    int procs = atoi(arg(argc, argv, "--procs", "2"));
+    double load = atof(arg(argc, argv, "--load", "0.6"));
+    double dur = atof(arg(argc, argv, "--duration-s", "12")), warm = atof(arg(argc, argv, "--warmup-s", "2"));
+    burst_t b;
+    if (!out || procs < 1 || procs > 8 || !(load > 0 && load < 1) || !(dur > warm) || warm < 0 ||
+        burst_args(argc, argv, &b) < 0) {
+        fprintf(stderr, "usage: microbench contention --procs N(1-8) --out FILE [--load 0<X<1] [--duration-s D]"
+                " [--warmup-s W<D] [--kind gemm --m M --n N --k K --prec bf16|fp16|tf32|fp32 | --kind copy"
+                " --bytes B] [--kernels G]\n");
+        return 2;
+    }
+    double solo[11];
+    double s_us = solo_burst_us(&b, solo, 11);
+    double rate = load / (procs * s_us * 1e-6);
+    char start[32], r[32], d[32], path[8][64], seed[16] = "1";
+    pid_t pids[8];
+    snprintf(start, sizeof start, "%lld", (long long)(now_ns() + 5000000000LL));
+    snprintf(r, sizeof r, "%.9g", rate);
+    snprintf(d, sizeof d, "%.9g", dur);
+    for (int i = 0; i < procs; i++) {
+        char pi[8];
+        snprintf(pi, sizeof pi, "%d", i);
+        snprintf(path[i], sizeof path[i], "/tmp/slicesim-contention-%d-%d", (int)getpid(), i);
+        // The worker takes the burst options as given to this command.
+        char *args[64] = { (char *)"microbench", (char *)"contention-worker", pi, start, r, d, seed, path[i] };
+        int na = 8;
+        for (int j = 2; j < argc && na < 62; j++)
+            args[na++] = argv[j];
+        args[na] = NULL;
+        pids[i] = spawn(args);
+    }
+    if (wait_all(pids, procs) < 0) {
+        fprintf(stderr, "microbench: a contention worker failed\n");
+        return 1;
+    }
+    if (write_contention(out, procs, dur, warm, load, rate, &b, solo, path) != 0) {
+        fprintf(stderr, "microbench: cannot write %s\n", out);
+        return 1;
+    }
     fprintf(stderr, "microbench: wrote %s (%d procs, %.4g bursts/s each, burst alone %.4g ms)\n", out, procs,
             rate, s_us / 1e3);
     return 0;

@@ -238,9 +238,16 @@ static void print_comparison(FILE *out, FILE *csv, const char *file, const cont_
     if (csv)
         fputs("procs,metric,predicted,measured,rel_error\n", csv);
     if (out) {
-        fprintf(out, "contention run %s%s: %d process%s, %.4g bursts/s each, %ld GEMM%s %gx%gx%g per burst\n",
+        char what[128];
+        if (r->kind == CONT_COPY)
+            snprintf(what, sizeof what, "%ld copy kernel%s over %.4g bytes", r->kernels,
+                     r->kernels == 1 ? "" : "s", r->copy_bytes);
+        else
+            snprintf(what, sizeof what, "%ld GEMM%s %gx%gx%g", r->kernels, r->kernels == 1 ? "" : "s",
+                     r->m, r->n, r->k);
+        fprintf(out, "contention run %s%s: %d process%s, %.4g bursts/s each, %s per burst\n",
                 file, r->synthetic ? " (synthetic)" : "", r->procs, r->procs == 1 ? "" : "es", r->rate_per_s,
-                r->kernels, r->kernels == 1 ? "" : "s", r->m, r->n, r->k);
+                what);
         fprintf(out, "%-22s %12s %12s %10s\n", "", "predicted", "measured", "error");
     }
     if (isfinite(r->solo_ms))

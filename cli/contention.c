@@ -15,9 +15,15 @@
 
 #define MAX_REQUESTS 10000000
 
+/* The burst as the roofline sees it: a copy kernel reads and writes its buffer. */
 static void burst_size(const cont_run *r, double *flops, double *bytes)
 {
     double elem = r->prec == GPU_TF32 || r->prec == GPU_FP32 ? 4 : 2;
+    if (r->kind == CONT_COPY) {
+        *flops = 0;
+        *bytes = 2 * r->copy_bytes * (double)r->kernels;
+        return;
+    }
     *flops = 2 * r->m * r->n * r->k * (double)r->kernels;
     *bytes = elem * (r->m * r->k + r->k * r->n + r->m * r->n) * (double)r->kernels;
 }
@@ -101,7 +107,8 @@ static int parse(const cJSON *root, cont_run *r, jv *v)
     static const char *const keys[] = { "format", "synthetic", "note", "device", "procs", "duration_s",
                                         "warmup_s", "rate_per_s", "load", "burst", "solo_burst_us",
                                         "requests", NULL };
-    static const char *const bkeys[] = { "prec", "m", "n", "k", "kernels", NULL };
+    static const char *const bkeys[] = { "kind", "prec", "m", "n", "k", "bytes", "kernels", NULL };
+    static const char *const kinds[] = { "gemm", "copy", NULL };
     static const char *const precs[] = { "bf16", "fp16", "fp8", "tf32", "fp32", NULL };
     const jv_range secs = { 0, 1e6, 1, 0, "s" }, rate = { 0, 1e7, 1, 0, "per s" };
     const jv_range dim = { 1, 1e7, 0, 0, NULL };
@@ -123,11 +130,16 @@ static int parse(const cJSON *root, cont_run *r, jv *v)
     const cJSON *reqs = jv_array(v, root, "", "requests", 1);
     if (v->failed)
         return -1;
+    int kind = CONT_GEMM;
     jv_keys(v, b, "burst", bkeys);
-    jv_enum(v, b, "burst", "prec", 1, 0, precs, &r->prec);
-    jv_number(v, b, "burst", "m", 1, 0, dim, &r->m);
-    jv_number(v, b, "burst", "n", 1, 0, dim, &r->n);
-    jv_number(v, b, "burst", "k", 1, 0, dim, &r->k);
+    jv_enum(v, b, "burst", "kind", 0, CONT_GEMM, kinds, &kind);
+    r->kind = (cont_kind)kind;
+    int gemm = r->kind == CONT_GEMM;
+    jv_enum(v, b, "burst", "prec", gemm, GPU_BF16, precs, &r->prec);
+    jv_number(v, b, "burst", "m", gemm, 1, dim, &r->m);
+    jv_number(v, b, "burst", "n", gemm, 1, dim, &r->n);
+    jv_number(v, b, "burst", "k", gemm, 1, dim, &r->k);
+    jv_number(v, b, "burst", "bytes", !gemm, 0, (jv_range){ 16, 1e13, 0, 0, "bytes" }, &r->copy_bytes);
     jv_int(v, b, "burst", "kernels", 0, 1, 1, 100000, &r->kernels);
     if (!v->failed && r->prec == GPU_FP8)
         return jv_fail(v, "burst.prec", "value \"fp8\" is not allowed; allowed: bf16, fp16, tf32, fp32 "
@@ -190,10 +202,12 @@ static char *scenario_text(const cont_run *r, const char *profile, long reps)
         cJSON_AddStringToObject(t, "name", tn);
         cJSON *w = cJSON_AddObjectToObject(t, "workload");
         cJSON_AddStringToObject(w, "type", "synthetic");
-        cJSON_AddNumberToObject(w, "flops", flops);
+        if (flops > 0)
+            cJSON_AddNumberToObject(w, "flops", flops);
         cJSON_AddNumberToObject(w, "bytes", bytes);
         cJSON_AddNumberToObject(w, "kernels", (double)r->kernels);
-        cJSON_AddStringToObject(w, "precision", precs[r->prec]);
+        if (flops > 0)
+            cJSON_AddStringToObject(w, "precision", precs[r->prec]);
         cJSON *a = cJSON_AddObjectToObject(t, "arrivals");
         cJSON_AddStringToObject(a, "type", "poisson");
         cJSON_AddNumberToObject(a, "rate_per_s", r->rate_per_s);

@@ -2,8 +2,8 @@
  *
  * A contention file ("format": "slicesim-contention/1", written by
  * `microbench contention`, docs/calibration.md) records N processes time-
- * sliced on one GPU, each issuing bursts of identical GEMMs with Poisson
- * arrivals, and every burst's arrival and end. cont_predict builds the same
+ * sliced on one GPU, each issuing identical bursts (GEMMs, or copy kernels)
+ * with Poisson arrivals, and every burst's arrival and end. cont_predict builds the same
  * situation as a scenario (one tenant per process, a synthetic fixed burst
  * costed by the profile's roofline, the profile's slice and switch cost),
  * runs it and returns both sides. Measurements use the scenario's window:
@@ -15,12 +15,16 @@
 
 #define CONT_FORMAT "slicesim-contention/1"
 
+typedef enum { CONT_GEMM, CONT_COPY } cont_kind;
+
 typedef struct {
     int    procs;
     double duration_s, warmup_s, rate_per_s;   /* rate per process */
+    cont_kind kind;                            /* what a burst is made of */
     int    prec;                               /* gpu_prec of the GEMMs */
-    double m, n, k;
-    long   kernels;                            /* GEMMs per burst */
+    double m, n, k;                            /* GEMM shape */
+    double copy_bytes;                         /* buffer of a copy kernel (moves twice that) */
+    long   kernels;                            /* GEMMs or copy kernels per burst */
     double solo_ms;                            /* median burst alone; NAN if not recorded */
     int    synthetic;
     /* measured over the window */

@@ -88,9 +88,9 @@ static double rel_error(const char *csv, const char *metric)
 
 /* The simulator against an independent simulation of the same time-slicing
  * semantics, on the fitted synthetic profile (slice 1.6 ms, switch 38 us):
- * 2 processes at 60% load, 38 s measured. The tolerances are the sampling
- * error of one 38 s path (its p95 varies by 4% across generator seeds)
- * against 40 replications. */
+ * 2 processes at 60% load, 38 s measured. The tolerances are twice the
+ * sampling error of one 38 s path (throughput 1.7%, Poisson counts; mean 2%
+ * and p95 4% across generator seeds) against 40 replications. */
 static void predict_agrees_with_an_independent_time_slice_simulation(void)
 {
     char dir[64], path[128];
@@ -105,15 +105,32 @@ static void predict_agrees_with_an_independent_time_slice_simulation(void)
     char *csv = tu_read_file(path, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
     CU_ASSERT(fabs(rel_error(csv, "burst_alone_ms")) < 0.005);
-    CU_ASSERT(fabs(rel_error(csv, "throughput_per_s")) < 0.02);
+    CU_ASSERT(fabs(rel_error(csv, "throughput_per_s")) < 0.035);
     CU_ASSERT(fabs(rel_error(csv, "latency_mean_ms")) < 0.04);
-    CU_ASSERT(fabs(rel_error(csv, "latency_p95_ms")) < 0.06);
+    CU_ASSERT(fabs(rel_error(csv, "latency_p95_ms")) < 0.08);
     free(csv);
     snprintf(path, sizeof path, "%s/scenario.json", dir);
     char *scen = tu_read_file(path, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(scen);
     CU_ASSERT_PTR_NOT_NULL(strstr(scen, "profile_synthetic_h100.json"));
     free(scen);
+}
+
+/* Copy-kernel bursts are memory bound: the burst is costed by bytes alone. */
+static void predict_handles_copy_bursts(void)
+{
+    char *a[] = { "slicesim", "calibrate", "predict", "tests/fixtures/contention_synthetic_copy_4.json",
+                  "tests/fixtures/profile_synthetic_h100.json", "--reps", "2", NULL };
+    CU_ASSERT_EQUAL_FATAL(cli(a), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "4 processes"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "4 copy kernels over 1.074e+09 bytes per burst"));
+    /* 4 x (2 GiB / (3.35 TB/s x eta_m) + launch) with the fixture's fitted eta_m and launch */
+    double burst_ms = 4 * (2.0 * 1073741824 / (3.35e12 * 0.84766710360518371) * 1e3 + 2.2069e-3);
+    char want[64];
+    snprintf(want, sizeof want, "%-22s %12.4f", "burst_alone_ms", burst_ms);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+    if (!strstr(out, want))
+        fprintf(stderr, "\n    want \"%s\" in:\n%s\n", want, out);
 }
 
 static void predict_rejects_a_broken_contention_file(void)
@@ -140,6 +157,7 @@ TU_SUITE_FN(calibrate)
         TU_TEST(run_without_the_cuda_programs_says_how_to_build_them),
         TU_TEST(run_without_a_gpu_stops_with_a_clear_message),
         TU_TEST(predict_agrees_with_an_independent_time_slice_simulation),
+        TU_TEST(predict_handles_copy_bursts),
         TU_TEST(predict_rejects_a_broken_contention_file),
     };
     TU_SUITE("calibrate", tests);
