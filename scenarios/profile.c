@@ -204,7 +204,7 @@ int prof_parse(const cJSON *root, const char *file, prof *p, char *err, size_t e
         "format", "name", "full_name", "kind", "source", "sources", "note", "sms", "mem_gb",
         "nvlink_gbs", "pcie_gbs", "mig_max", "peaks", "eta_c", "eta_m", "eta_c_by_precision",
         "eta_c_by_size", "eta_m_by_kind", "eta_m_by_size", "launch_us", "launch_sync_us", "timeslice_ms",
-        "switch_us", "timeslice_fit", "copy", "measured_range", "measured_on", "fit", NULL };
+        "switch_us", "timeslice_fit", "copy", "measured_range", "measured_on", NULL };
     static const char *const kinds[] = { "datasheet", "measured", NULL };
     const jv_range eta = { 0, 1.5, 1, 0, NULL }, pos = { 0, 1e7, 1, 0, NULL };
     const jv_range nonneg = { 0, 1e7, 0, 0, NULL };
