@@ -149,19 +149,43 @@ static void list_gpus(char *buf, size_t len)
     }
 }
 
+/* hardware.profile: a GPU profile file, relative to the scenario's folder. */
+static int load_profile(jv *v, scn *sc, const char *path)
+{
+    char full[1024], msg[1024];
+    const char *slash = strrchr(sc->file, '/');
+    if (path[0] == '/' || !slash)
+        snprintf(full, sizeof full, "%s", path);
+    else
+        snprintf(full, sizeof full, "%.*s/%s", (int)(slash - sc->file), sc->file, path);
+    sc->profile = scn_own(sc, v, sizeof *sc->profile);
+    if (!sc->profile)
+        return -1;
+    if (prof_load(full, sc->profile, msg, sizeof msg) < 0)
+        return jv_fail(v, "hardware.profile", "value \"%s\" is not a usable GPU profile: %s", path, msg);
+    sc->cfg.gpu = &sc->profile->spec;
+    return 0;
+}
+
 static int parse_hardware(jv *v, scn *sc, const cJSON *hw)
 {
-    static const char *const keys[] = { "gpu", "gpus", "nodes", NULL };
-    const char *name = NULL;
+    static const char *const keys[] = { "gpu", "gpus", "nodes", "profile", NULL };
+    const char *name = NULL, *profile = NULL;
     long gpus = 1, nodes = 1;
     jv_keys(v, hw, "hardware", keys);
-    jv_string(v, hw, "hardware", "gpu", 1, NULL, &name);
+    jv_string(v, hw, "hardware", "profile", 0, NULL, &profile);
+    jv_string(v, hw, "hardware", "gpu", 0, NULL, &name);
+    if (!v->failed && !profile && !name)
+        return jv_fail(v, "hardware.gpu", "missing; give hardware.gpu (a GPU preset) or "
+                       "hardware.profile (a GPU profile file)");
     jv_int(v, hw, "hardware", "gpus", 0, 1, 1, 64, &gpus);
     jv_int(v, hw, "hardware", "nodes", 0, 1, 1, 4096, &nodes);
     if (v->failed)
         return -1;
-    sc->cfg.gpu = gpu_spec_find(name);
-    if (!sc->cfg.gpu) {
+    if (profile) {
+        if (load_profile(v, sc, profile) < 0)
+            return -1;
+    } else if (!(sc->cfg.gpu = gpu_spec_find(name))) {
         char list[512];
         list_gpus(list, sizeof list);
         return jv_fail(v, "hardware.gpu", "unknown GPU preset \"%s\"; allowed: %s", name, list);
@@ -197,12 +221,13 @@ static int parse_sharing(jv *v, scn *sc, const cJSON *sh)
     const jv_range cost = { 0, 1e6, 0, 0, "us" };
     const jv_range block = { 0, 1e6, 1, 0, "us" };
     int mode = 0, policy = 0, preempt = 0;
-    double slice_ms = 1.024, switch_us = sc->cfg.gpu->switch_us, block_us = 10;
+    double slice_def = sc->profile ? sc->profile->timeslice_ms : 1.024;
+    double slice_ms = slice_def, switch_us = sc->cfg.gpu->switch_us, block_us = 10;
     if (sh) {
         jv_keys(v, sh, "sharing", keys);
         jv_enum(v, sh, "sharing", "mode", 0, 0, modes, &mode);
         jv_enum(v, sh, "sharing", "policy", 0, 0, policies, &policy);
-        jv_number(v, sh, "sharing", "timeslice_ms", 0, 1.024, slice, &slice_ms);
+        jv_number(v, sh, "sharing", "timeslice_ms", 0, slice_def, slice, &slice_ms);
         jv_number(v, sh, "sharing", "switch_cost_us", 0, sc->cfg.gpu->switch_us, cost, &switch_us);
         jv_enum(v, sh, "sharing", "preemption", 0, 0, preempts, &preempt);
         jv_number(v, sh, "sharing", "block_us", 0, 10, block, &block_us);
