@@ -6,6 +6,7 @@
  * is scaled by eta_p / eta_c, which makes peak_p x eta_c equal the measured
  * rate of that precision. */
 #include "scenarios/profile.h"
+#include "scenarios/textfile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -26,38 +27,10 @@ static const char *const COPY_KEYS[] = {
 
 const char *prof_copy_name(prof_copy_kind k) { return COPY_NAMES[k]; }
 
-static char *slurp(const char *path, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *text = NULL;
-    long len = -1;
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && len <= MAX_PROFILE_BYTES &&
-        fseek(f, 0, SEEK_SET) == 0 && (text = malloc((size_t)len + 1)) != NULL &&
-        fread(text, 1, (size_t)len, f) == (size_t)len) {
-        text[len] = '\0';
-    } else {
-        free(text);
-        text = NULL;
-        snprintf(err, errlen, "%s: cannot read (not a regular file, or larger than %ld bytes)",
-                 path, MAX_PROFILE_BYTES);
-    }
-    fclose(f);
-    if (text && strlen(text) != (size_t)len) {
-        free(text);
-        snprintf(err, errlen, "%s: contains a NUL byte; expected JSON text", path);
-        return NULL;
-    }
-    return text;
-}
-
 int prof_read_json(const char *path, cJSON **out, char *err, size_t errlen)
 {
     *out = NULL;
-    char *text = slurp(path, err, errlen);
+    char *text = textfile_read(path, MAX_PROFILE_BYTES, err, errlen);
     if (!text)
         return -1;
     const char *end = NULL;

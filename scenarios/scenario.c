@@ -1,4 +1,5 @@
 #include "scenarios/scenario.h"
+#include "scenarios/textfile.h"
 #include "scenarios/netcfg.h"
 
 #include <errno.h>
@@ -476,32 +477,9 @@ int scn_load(const char *file, char *const *sets, size_t nsets, scn **out,
              char *err, size_t errlen)
 {
     *out = NULL;
-    FILE *f = fopen(file, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", file, strerror(errno));
+    char *text = textfile_read(file, MAX_FILE_BYTES, err, errlen);
+    if (!text)
         return SCN_BAD_INPUT;
-    }
-    char *text = NULL;
-    long len = -1;
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && len <= MAX_FILE_BYTES &&
-        fseek(f, 0, SEEK_SET) == 0 && (text = malloc((size_t)len + 1)) != NULL &&
-        fread(text, 1, (size_t)len, f) == (size_t)len) {
-        text[len] = '\0';
-    } else {
-        free(text);
-        text = NULL;
-    }
-    fclose(f);
-    if (!text) {
-        snprintf(err, errlen, "%s: cannot read (not a regular file, or larger than %ld bytes)",
-                 file, MAX_FILE_BYTES);
-        return SCN_BAD_INPUT;
-    }
-    if (strlen(text) != (size_t)len) {
-        free(text);
-        snprintf(err, errlen, "%s: contains a NUL byte; a scenario is JSON text", file);
-        return SCN_BAD_INPUT;
-    }
     int rc = scn_load_text(text, file, sets, nsets, out, err, errlen);
     free(text);
     return rc;
