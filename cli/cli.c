@@ -19,6 +19,9 @@ static const cli_cmd COMMANDS[] = {
       "collective --gpu G --nodes N --gpus-per-node P --op OP [--min 8] [--max 8G] [-o DIR] [--plot]" },
     { "import-nccl-tests", cli_cmd_import_nccl_tests,
       "import-nccl-tests LOG [-o DIR] [--topo T | --gpu G] [--nodes N] [--gpus-per-node P] [--op OP]" },
+    { "calibrate", cli_cmd_calibrate,
+      "calibrate (run [-o DIR] | fit RAW.json [-o PROFILE.json] | predict CONTENTION.json PROFILE.json [-o DIR] | import-nccl-tests LOG [-o DIR])" },
+    { "validate", cli_cmd_validate, "validate [--root DIR] [--case NAME]" },
 };
 
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])

@@ -209,6 +209,11 @@ static cJSON *sharing_json(const scn *sc)
     return o;
 }
 
+static void add_warning(void *ud, const char *msg)
+{
+    cJSON_AddItemToArray(ud, cJSON_CreateString(msg));
+}
+
 static void add_warnings(cJSON *root, const scn *sc, const model_result *res)
 {
     cJSON *w = cJSON_AddArrayToObject(root, "warnings");
@@ -228,6 +233,7 @@ static void add_warnings(cJSON *root, const scn *sc, const model_result *res)
                      sc->cfg.tenants[i].name);
             cJSON_AddItemToArray(w, cJSON_CreateString(msg));
         }
+    prof_check(sc->profile, &sc->cfg, add_warning, w);
 }
 
 cJSON *report_summary(const scn *sc, const model_result *res)
@@ -246,6 +252,8 @@ cJSON *report_summary(const scn *sc, const model_result *res)
     cJSON *hw = cJSON_AddObjectToObject(root, "hardware");
     cJSON_AddStringToObject(hw, "gpu", sc->cfg.gpu->name);
     cJSON_AddNumberToObject(hw, "gpus", sc->cfg.ngpus);
+    if (sc->profile)
+        cJSON_AddStringToObject(hw, "profile", sc->profile->path);
     cJSON_AddStringToObject(root, "virtualization", sc->virt_mode);
     cJSON_AddItemToObject(root, "sharing", sharing_json(sc));
     cJSON *tl = cJSON_AddArrayToObject(root, "tenants");

@@ -9,7 +9,8 @@
 #include <string.h>
 
 /* Native time-slicing between processes: the Volta+ channel-group slice
- * (FACTS §3, kernel_fifo_gv100.c) [F]. */
+ * (FACTS §3, kernel_fifo_gv100.c) [F], or the slice a measured GPU profile
+ * (hardware.profile) found. */
 #define NATIVE_SLICE_MS 1.024
 /* vGPU density rule (FACTS §3) [F]: 2 ms up to `threshold` vGPUs per GPU,
  * 1 ms above; the threshold is a parameter because the guide is
@@ -104,17 +105,17 @@ static int parse_instance(jv *v, scn *sc, const cJSON *o, const char *path, mode
     jv_enum(v, o, path, "mode", 0, 1, modes, &mode);
     if (v->failed)
         return -1;
-    const mig_profile *prof = mig_profile_find(sc->cfg.mig, name);
-    if (!prof)
+    const mig_profile *mp = mig_profile_find(sc->cfg.mig, name);
+    if (!mp)
         return jv_fail(v, jv_join(p, sizeof p, path, "profile"),
                        "unknown MIG profile \"%s\" on a %s; allowed: %s", name, sc->cfg.gpu->name,
                        mig_profile_list(sc->cfg.mig, list, sizeof list));
-    mi->prof = in->prof = prof;
+    mi->prof = in->prof = mp;
     mi->start = (int)start;
     in->sharing = how[mode];
     /* MPS inside an instance: the client limit in proportion to its compute
      * slices (FACTS §3: fewer inside a MIG instance, in proportion). */
-    int scaled = MPS_MAX_CLIENTS * prof->compute_slices / sc->cfg.mig->compute_slices;
+    int scaled = MPS_MAX_CLIENTS * mp->compute_slices / sc->cfg.mig->compute_slices;
     in->mps_max_clients = scaled < 1 ? 1 : scaled;
     return 0;
 }
@@ -394,6 +395,7 @@ static int check_slice(jv *v, scn *sc, const cJSON *sh, int density)
     double slice_ms = NATIVE_SLICE_MS, hz = 0;
     const char *vgpu_only[] = { "scheduler", "arr_frequency_hz", "arr_averaging_factor", "density_threshold" };
     if (!vgpu) {
+        double native_ms = sc->profile ? sc->profile->timeslice_ms : NATIVE_SLICE_MS;
         for (int k = 0; k < 4; k++)
             if (sh && cJSON_HasObjectItem(sh, vgpu_only[k])) {
                 char p[64];
@@ -401,7 +403,7 @@ static int check_slice(jv *v, scn *sc, const cJSON *sh, int density)
                                "belongs to the vGPU time-slice scheduler: needs sharing.mode \"timeslice\" "
                                "with virtualization.mode \"vgpu\"");
             }
-        jv_number(v, sh, "sharing", "timeslice_ms", 0, NATIVE_SLICE_MS,
+        jv_number(v, sh, "sharing", "timeslice_ms", 0, native_ms,
                   (jv_range){ 0, 1000, 1, 0, "ms" }, &slice_ms);
         c->ts.slice_ns = ns_of(slice_ms, 1e6);
         c->ts.arr_factor = 0;

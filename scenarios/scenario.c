@@ -1,4 +1,5 @@
 #include "scenarios/scenario.h"
+#include "scenarios/textfile.h"
 #include "scenarios/netcfg.h"
 
 #include <errno.h>
@@ -149,19 +150,43 @@ static void list_gpus(char *buf, size_t len)
     }
 }
 
+/* hardware.profile: a GPU profile file, relative to the scenario's folder. */
+static int load_profile(jv *v, scn *sc, const char *path)
+{
+    char full[1024], msg[1024];
+    const char *slash = strrchr(sc->file, '/');
+    if (path[0] == '/' || !slash)
+        snprintf(full, sizeof full, "%s", path);
+    else
+        snprintf(full, sizeof full, "%.*s/%s", (int)(slash - sc->file), sc->file, path);
+    sc->profile = scn_own(sc, v, sizeof *sc->profile);
+    if (!sc->profile)
+        return -1;
+    if (prof_load(full, sc->profile, msg, sizeof msg) < 0)
+        return jv_fail(v, "hardware.profile", "value \"%s\" is not a usable GPU profile: %s", path, msg);
+    sc->cfg.gpu = &sc->profile->spec;
+    return 0;
+}
+
 static int parse_hardware(jv *v, scn *sc, const cJSON *hw)
 {
-    static const char *const keys[] = { "gpu", "gpus", "nodes", NULL };
-    const char *name = NULL;
+    static const char *const keys[] = { "gpu", "gpus", "nodes", "profile", NULL };
+    const char *name = NULL, *profile = NULL;
     long gpus = 1, nodes = 1;
     jv_keys(v, hw, "hardware", keys);
-    jv_string(v, hw, "hardware", "gpu", 1, NULL, &name);
+    jv_string(v, hw, "hardware", "profile", 0, NULL, &profile);
+    jv_string(v, hw, "hardware", "gpu", 0, NULL, &name);
+    if (!v->failed && !profile && !name)
+        return jv_fail(v, "hardware.gpu", "missing; give hardware.gpu (a GPU preset) or "
+                       "hardware.profile (a GPU profile file)");
     jv_int(v, hw, "hardware", "gpus", 0, 1, 1, 64, &gpus);
     jv_int(v, hw, "hardware", "nodes", 0, 1, 1, 4096, &nodes);
     if (v->failed)
         return -1;
-    sc->cfg.gpu = gpu_spec_find(name);
-    if (!sc->cfg.gpu) {
+    if (profile) {
+        if (load_profile(v, sc, profile) < 0)
+            return -1;
+    } else if (!(sc->cfg.gpu = gpu_spec_find(name))) {
         char list[512];
         list_gpus(list, sizeof list);
         return jv_fail(v, "hardware.gpu", "unknown GPU preset \"%s\"; allowed: %s", name, list);
@@ -417,32 +442,9 @@ int scn_load(const char *file, char *const *sets, size_t nsets, scn **out,
              char *err, size_t errlen)
 {
     *out = NULL;
-    FILE *f = fopen(file, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", file, strerror(errno));
+    char *text = textfile_read(file, MAX_FILE_BYTES, err, errlen);
+    if (!text)
         return SCN_BAD_INPUT;
-    }
-    char *text = NULL;
-    long len = -1;
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && len <= MAX_FILE_BYTES &&
-        fseek(f, 0, SEEK_SET) == 0 && (text = malloc((size_t)len + 1)) != NULL &&
-        fread(text, 1, (size_t)len, f) == (size_t)len) {
-        text[len] = '\0';
-    } else {
-        free(text);
-        text = NULL;
-    }
-    fclose(f);
-    if (!text) {
-        snprintf(err, errlen, "%s: cannot read (not a regular file, or larger than %ld bytes)",
-                 file, MAX_FILE_BYTES);
-        return SCN_BAD_INPUT;
-    }
-    if (strlen(text) != (size_t)len) {
-        free(text);
-        snprintf(err, errlen, "%s: contains a NUL byte; a scenario is JSON text", file);
-        return SCN_BAD_INPUT;
-    }
     int rc = scn_load_text(text, file, sets, nsets, out, err, errlen);
     free(text);
     return rc;

@@ -11,6 +11,7 @@
 #include <cJSON.h>
 #include "models/model.h"
 #include "scenarios/jv.h"
+#include "scenarios/profile.h"
 
 typedef struct scn {
     char       *file;
@@ -21,6 +22,7 @@ typedef struct scn {
     int         nodes, gpus_per_node;
     const struct netcfg *net;    /* "network" (scenarios/netcfg.h); NULL without one */
     model_cfg   cfg;
+    prof       *profile;         /* hardware.profile, or NULL; cfg.gpu points into it */
     void      **owned;
     size_t      nowned, capowned;
 } scn;
