@@ -157,7 +157,7 @@ static void *synth_alloc(const void *params, tenant *t)
     st->t = t;
     sim_pool_init(&st->reqs, sizeof(synth_req));
     st->burst_ns = st->compute_ns = st->mem_ns = 0;
-    st->copy_ns = st->p->copy_mb > 0
+    st->copy_ns = st->p->copy_mb > 0 && t->spec->pcie_gbs > 0   /* scenarios/ refuses a copy without a rate */
         ? (sim_time_t)llround(st->p->copy_mb * 1e6 / (t->spec->pcie_gbs * 1e9) * 1e9) : 0;
     if (st->p->fixed_burst) {
         gpu_burst b = { st->p->flops, st->p->bytes, st->p->kernels, (gpu_prec)st->p->prec };

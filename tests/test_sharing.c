@@ -201,6 +201,28 @@ static void timelines_show_mig_instances(void)
     free(text);
 }
 
+/* A copy needs a link rate: a GPU profile without pcie_gbs cannot cost one. */
+static void a_copy_without_a_pcie_rate_is_refused(void)
+{
+    char *text = tu_read_file("calibration/profiles/h200.json", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    cJSON *prof = cJSON_Parse(text);
+    free(text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(prof);
+    cJSON_DeleteItemFromObjectCaseSensitive(prof, "pcie_gbs");
+    char path[400], scn_text[1024];
+    snprintf(path, sizeof path, "%s/nopcie.json", workdir());
+    char *out = cJSON_Print(prof);
+    tu_write_file(path, out);
+    free(out);
+    cJSON_Delete(prof);
+    snprintf(scn_text, sizeof scn_text, "{\"name\":\"t\",\"duration_s\":1,\"hardware\":{\"profile\":\"%s\"},"
+             "\"tenants\":[{\"name\":\"a\",\"workload\":{\"type\":\"synthetic\",\"service_ms\":"
+             "{\"dist\":\"exponential\",\"mean\":1},\"copy_mb\":4}," "\"arrivals\":{\"type\":\"poisson\","
+             "\"rate_per_s\":1}}]}", path);
+    bad("nopcie", scn_text, "tenants.0.workload.copy_mb", "gives none (pcie_gbs)");
+}
+
 /* ---- MPS ---- */
 
 static void mps_bandwidth_heavy_neighbour_raises_a_memory_bound_tenants_latency(void)
@@ -475,6 +497,7 @@ TU_SUITE_FN(sharing)
         TU_TEST(mig_instances_share_the_pcie_link),
         TU_TEST(mig_without_a_layout_gives_each_tenant_its_own_instance),
         TU_TEST(timelines_show_mig_instances),
+        TU_TEST(a_copy_without_a_pcie_rate_is_refused),
         TU_TEST(mps_bandwidth_heavy_neighbour_raises_a_memory_bound_tenants_latency),
         TU_TEST(mps_llm_feels_a_bandwidth_heavy_neighbour),
         TU_TEST(tenants_get_the_memory_of_their_resource),
