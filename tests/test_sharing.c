@@ -206,16 +206,16 @@ static void a_copy_without_a_pcie_rate_is_refused(void)
 {
     char *text = tu_read_file("calibration/profiles/h200.json", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-    cJSON *prof = cJSON_Parse(text);
+    cJSON *doc = cJSON_Parse(text);
     free(text);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(prof);
-    cJSON_DeleteItemFromObjectCaseSensitive(prof, "pcie_gbs");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "pcie_gbs");
     char path[400], scn_text[1024];
     snprintf(path, sizeof path, "%s/nopcie.json", workdir());
-    char *out = cJSON_Print(prof);
+    char *out = cJSON_Print(doc);
     tu_write_file(path, out);
     free(out);
-    cJSON_Delete(prof);
+    cJSON_Delete(doc);
     snprintf(scn_text, sizeof scn_text, "{\"name\":\"t\",\"duration_s\":1,\"hardware\":{\"profile\":\"%s\"},"
              "\"tenants\":[{\"name\":\"a\",\"workload\":{\"type\":\"synthetic\",\"service_ms\":"
              "{\"dist\":\"exponential\",\"mean\":1},\"copy_mb\":4}," "\"arrivals\":{\"type\":\"poisson\","
