@@ -220,7 +220,7 @@ static void a_copy_without_a_pcie_rate_is_refused(void)
              "\"tenants\":[{\"name\":\"a\",\"workload\":{\"type\":\"synthetic\",\"service_ms\":"
              "{\"dist\":\"exponential\",\"mean\":1},\"copy_mb\":4}," "\"arrivals\":{\"type\":\"poisson\","
              "\"rate_per_s\":1}}]}", path);
-    bad("nopcie", scn_text, "tenants.0.workload.copy_mb", "gives none (pcie_gbs)");
+    bad("copy_without_rate", scn_text, "tenants.0.workload.copy_mb", "gives none (pcie_gbs)");
 }
 
 /* ---- MPS ---- */
