@@ -51,13 +51,23 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
     p->batch_per_gpu = batch > 0 ? (int)batch : p->model.batch_per_gpu;
     p->dp = (int)gpus;
     p->link = comm_link_of(sc->cfg.gpu, (p->dp + sc->gpus_per_node - 1) / sc->gpus_per_node);
-    /* mixed-precision Adam keeps 16 bytes per parameter (Rajbhandari et al.
-     * 2020, ZeRO: 2 + 2 + 12); activations are not counted */
-    double need = 16.0 * p->model.params, have = sc->cfg.gpu->mem_gb * 1e9;
-    if (need > have)
-        return jv_fail(v, p2, "\"%s\" needs %.1f GB per GPU for weights, gradients and Adam state "
-                       "(16 bytes per parameter, plain data parallelism) but a %s has %.1f GB",
-                       name, need / 1e9, sc->cfg.gpu->name, have / 1e9);
     *params = p;
     return 0;
+}
+
+/* Mixed-precision Adam keeps 16 bytes per parameter (Rajbhandari et al.
+ * 2020, ZeRO: 2 + 2 + 12) on every GPU under plain data parallelism;
+ * activations are not counted. */
+int scn_fits_training(jv *v, const scn *sc, const tenant_cfg *tc, double mem_bytes, const char *path)
+{
+    const train_params *p = tc->wl_params;
+    char q[512];
+    (void)sc;
+    double need = 16.0 * p->model.params;
+    if (need <= mem_bytes)
+        return 0;
+    return jv_fail(v, jv_join(q, sizeof q, path, "model"),
+                   "\"%s\" needs %.1f GB per GPU for weights, gradients and Adam state "
+                   "(16 bytes per parameter, plain data parallelism) but the tenant's resource has %.1f GB",
+                   p->model.name, need / 1e9, mem_bytes / 1e9);
 }
