@@ -136,6 +136,38 @@ static int write_trace(const char *path, const timeline_rec *t, const scn *sc, c
     return CLI_OK;
 }
 
+/* mig_layout.dat (plots/charts.h): every instance of every GPU on its slots,
+ * labelled with the tenants placed on it. */
+static int write_mig_layout(const char *dir, const scn *sc, FILE *err)
+{
+    char msg[512];
+    outfile o;
+    const model_cfg *c = &sc->cfg;
+    if (outfile_open(&o, dir, "mig_layout.dat", msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim run: %s\n", msg);
+        return CLI_BAD_INPUT;
+    }
+    fprintf(o.f, "# MIG layout of %s (%s)\nslots %d\n", sc->name, c->gpu->name, c->mig->slots);
+    for (int g = 0; g < c->ngpus; g++)
+        for (int k = 0; k < c->ninst; k++) {
+            fprintf(o.f, "%d %d %d %s", g, c->inst[k].start, c->inst[k].prof->mem_slices,
+                    c->inst[k].prof->name);
+            const char *sep = " ";
+            for (size_t i = 0; i < c->ntenants; i++)
+                if (c->tenants[i].gpu == g && c->tenants[i].instance == k) {
+                    fprintf(o.f, "%s%s", sep, c->tenants[i].name);
+                    sep = "+";
+                }
+            fputc('\n', o.f);
+        }
+    if (outfile_commit(&o, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim run: %s\n", msg);
+        return CLI_INTERNAL;
+    }
+    charts_mig_layout(dir, err);
+    return CLI_OK;
+}
+
 static int write_plots(const char *dir, const timeline_rec *t, const scn *sc, FILE *err)
 {
     char msg[512];
@@ -152,6 +184,8 @@ static int write_plots(const char *dir, const timeline_rec *t, const scn *sc, FI
     charts_latency_cdf(dir, err);     /* without gnuplot: data written, one message */
     if (t->n > 0)
         charts_timeline(dir, err);
+    if (sc->cfg.sharing == MODEL_MIG && sc->cfg.mig)
+        return write_mig_layout(dir, sc, err);
     return CLI_OK;
 }
 

@@ -148,12 +148,24 @@ void timeline_write_chrome(FILE *f, const timeline_rec *t, const scn *sc, const 
             (double)t->from / 1e6, (double)t->to / 1e6, t->dropped);
 }
 
+/* The executor's name: the GPU, or under MIG "GPU.INSTANCE" as the
+ * summary's table spells it. */
+static const char *exec_label(const scn *sc, int e, char *buf, size_t len)
+{
+    if (sc->cfg.sharing == MODEL_MIG)
+        snprintf(buf, len, "%d.%d", e / sc->cfg.ninst, e % sc->cfg.ninst);
+    else
+        snprintf(buf, len, "%d", e);
+    return buf;
+}
+
 void timeline_write_csv(FILE *f, const timeline_rec *t, const scn *sc)
 {
+    char lane[32];
     fputs("gpu,tenant,kind,start_ms,end_ms\n", f);
     for (size_t k = 0; k < t->n; k++) {
         const trace_seg *s = &t->v[k];
-        fprintf(f, "%d,%s,%s,%.6f,%.6f\n", s->gpu, tenant_name(sc, s->tenant),
+        fprintf(f, "%s,%s,%s,%.6f,%.6f\n", exec_label(sc, s->gpu, lane, sizeof lane), tenant_name(sc, s->tenant),
                 s->kind == EXEC_SEG_SWITCH ? "switch" : "run", (double)s->start / 1e6, (double)s->end / 1e6);
     }
 }

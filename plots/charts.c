@@ -54,7 +54,7 @@ static const char *safe(const char *s, char *buf, size_t len)
 {
     size_t k = 0;
     for (; s && *s && k + 1 < len; s++)
-        if (*s != '\'' && *s != '\\' && (unsigned char)*s >= 32)
+        if (*s != '\'' && *s != '"' && *s != '\\' && (unsigned char)*s >= 32)
             buf[k++] = *s;
     buf[k] = '\0';
     return buf;
@@ -664,9 +664,11 @@ int charts_mig_layout(const char *dir, FILE *err)
     for (int k = 0; k < n; k++) {
         sb_printf(&b, "set object %d rect from %d,%g to %d,%g fc rgb '%s'\n", k + 1, v[k].start,
                   v[k].gpu - 0.4, v[k].start + v[k].size, v[k].gpu + 0.4, k % 2 ? "#9ecae1" : "#fdae6b");
-        sb_printf(&b, "set label %d '%s%s%s' at %g,%d center\n", k + 1, safe(v[k].profile, t, sizeof t),
-                  v[k].tenant[0] ? "\\n" : "", safe(v[k].tenant, u, sizeof u),
-                  v[k].start + v[k].size / 2.0, v[k].gpu);
+        /* double quotes: gnuplot turns \n into a line break there; upright
+         * text would not fit a one-slot instance */
+        sb_printf(&b, "set label %d \"%s%s%s\" at %g,%d center rotate by 90\n", k + 1,
+                  safe(v[k].profile, t, sizeof t), v[k].tenant[0] ? "\\n" : "",
+                  safe(v[k].tenant, u, sizeof u), v[k].start + v[k].size / 2.0, v[k].gpu);
     }
     sb_printf(&b, "plot NaN notitle\n");
     return render(dir, "mig_layout", &b, err);

@@ -78,7 +78,7 @@ static void mig_layout_draws_each_instance_on_its_slots(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(d);
     CU_ASSERT_PTR_NOT_NULL(strstr(d, "set object 2 rect from 4,-0.4 to 6,0.4"));
     CU_ASSERT_PTR_NOT_NULL(strstr(d, "set object 4 rect from 0,0.6 to 8,1.4"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set label 3 '1g.10gb\\nbatch' at 6.5,0 center"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set label 3 \"1g.10gb\\nbatch\" at 6.5,0 center rotate by 90"));
     CU_ASSERT_PTR_NOT_NULL(strstr(d, "set xrange [0:8]"));
     CU_ASSERT_PTR_NOT_NULL(strstr(d, "set yrange [-0.5:1.5]"));
     free(d);
