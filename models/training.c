@@ -152,15 +152,26 @@ static int sharded(const train_state *st)
 }
 
 /* Issue a collective on the rank's network stream now; returns its end.
- * It starts when the stream is free, and ends when its slowest rank does. */
+ * The sampler gives NCCL's time T and the lateness L of the last rank
+ * (arrival jitter and host noise, max over ranks). Every rank queues the op
+ * now and is ready L later; the op starts when the stream is free and the
+ * last rank is ready, so lateness that falls while the stream still carries
+ * earlier buckets is hidden, as it is under DDP's overlap. */
 static sim_time_t issue(train_state *st, coll_op op, double bytes)
 {
     sim_time_t now = st->t->s->now;
     if (!st->has_net)
         return now;
+    coll_est e;
+    double us = coll_sample_us(&st->cs, op, bytes, st->t->rng_wl, &e);
+    if (us < 0)                                  /* never on >= 2 ranks */
+        return now;
+    sim_time_t t = (sim_time_t)llround(e.time_us * 1e3);
+    sim_time_t ready = now + (sim_time_t)llround((us - e.time_us) * 1e3);
     sim_time_t from = st->comm_free > now ? st->comm_free : now;
-    sim_time_t d = coll_sample_ns(&st->cs, op, bytes, st->t->rng_wl);
-    st->comm_free = from + (d > 0 ? d : 0);    /* d < 0 never happens on >= 2 ranks */
+    if (ready > from)
+        from = ready;
+    st->comm_free = from + (t > 0 ? t : 1);
     st->wire_bytes += bytes * coll_busbw_factor(op, st->p->dp);
     return st->comm_free;
 }
