@@ -113,6 +113,22 @@ static void bench_training_scale(void)
     printf("bench training_scale_1_to_1024_nodes_events %.4g events/s\n", (double)events / total);
 }
 
+/* MPS with its 48 clients, memory-bound bursts: every start and finish
+ * recomputes 48 shares (the executor's cost grows with its clients). */
+static void bench_mps_full_server(void)
+{
+    static char json[16384];
+    int n = snprintf(json, sizeof json, "{\"duration_s\": 60, \"replications\": 1, "
+                     "\"hardware\": {\"gpu\": \"h100-sxm\"}, \"sharing\": {\"mode\": \"mps\"}, \"tenants\": [");
+    for (int i = 0; i < 48; i++)
+        n += snprintf(json + n, sizeof json - (size_t)n,
+                      "%s{\"name\": \"c%d\", \"mps_active_thread_pct\": 10, \"workload\": {\"type\": \"synthetic\", "
+                      "\"service_ms\": {\"dist\": \"exponential\", \"mean\": 0.5}, \"bound\": \"memory\"}, "
+                      "\"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 30}}", i ? ", " : "", i);
+    snprintf(json + n, sizeof json - (size_t)n, "]}");
+    bench_scenario_text("mps_48_clients_60s", json, NULL);
+}
+
 int main(void)
 {
     bench_hold(1000, 20000000);
@@ -128,5 +144,6 @@ int main(void)
     bench_scenario_text("default_scenario", NULL, "scenarios/default.json");
     bench_scenario_text("processes_timesliced", NULL, "scenarios/processes-timesliced.json");
     bench_training_scale();
+    bench_mps_full_server();
     return 0;
 }

@@ -21,6 +21,9 @@ static const cli_cmd COMMANDS[] = {
       "scale SCENARIO.json --nodes 1,2,4,...,1024 [--tenant NAME] [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]..." },
     { "import-nccl-tests", cli_cmd_import_nccl_tests,
       "import-nccl-tests LOG [-o DIR] [--topo T | --gpu G] [--nodes N] [--gpus-per-node P] [--op OP]" },
+    { "calibrate", cli_cmd_calibrate,
+      "calibrate (run [-o DIR] | fit RAW.json [-o PROFILE.json] | predict CONTENTION.json PROFILE.json [-o DIR] | import-nccl-tests LOG [-o DIR])" },
+    { "validate", cli_cmd_validate, "validate [--root DIR] [--case NAME]" },
 };
 
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])

@@ -38,6 +38,8 @@ int cli_cmd_merge(int argc, char **argv, FILE *out, FILE *err);
 int cli_cmd_plan(int argc, char **argv, FILE *out, FILE *err);
 int cli_cmd_compare(int argc, char **argv, FILE *out, FILE *err);
 int cli_cmd_plot(int argc, char **argv, FILE *out, FILE *err);
+int cli_cmd_calibrate(int argc, char **argv, FILE *out, FILE *err);
+int cli_cmd_validate(int argc, char **argv, FILE *out, FILE *err);
 
 /* cli_parse_u64: a decimal number for option opt into *out; 0, or -1 with a
  * message on err. */

@@ -5,7 +5,7 @@
 #include "cli/cli.h"
 #include "cli/outfile.h"
 #include "cli/report.h"
-#include "cli/trace.h"
+#include "cli/timeline.h"
 #include "plots/charts.h"
 
 #define TRACE_MAX_SEGMENTS 200000
@@ -141,7 +141,7 @@ static int write_requests(const char *dir, const scn *sc, const model_result *re
 }
 
 /* Write FILE (a path) atomically: its directory and base name. */
-static int write_trace(const char *path, const trace_rec *t, const scn *sc, const model_result *res, FILE *err)
+static int write_trace(const char *path, const timeline_rec *t, const scn *sc, const model_result *res, FILE *err)
 {
     char dir[4096], msg[512];
     const char *slash = strrchr(path, '/');
@@ -153,7 +153,7 @@ static int write_trace(const char *path, const trace_rec *t, const scn *sc, cons
         fprintf(err, "slicesim run: --trace: %s\n", msg);
         return CLI_BAD_INPUT;
     }
-    trace_write_chrome(o.f, t, sc, res);
+    timeline_write_chrome(o.f, t, sc, res);
     if (outfile_commit(&o, msg, sizeof msg) < 0) {
         fprintf(err, "slicesim run: --trace: %s\n", msg);
         return CLI_INTERNAL;
@@ -161,7 +161,7 @@ static int write_trace(const char *path, const trace_rec *t, const scn *sc, cons
     return CLI_OK;
 }
 
-static int write_plots(const char *dir, const trace_rec *t, const scn *sc, FILE *err)
+static int write_plots(const char *dir, const timeline_rec *t, const scn *sc, FILE *err)
 {
     char msg[512];
     outfile o;
@@ -169,7 +169,7 @@ static int write_plots(const char *dir, const trace_rec *t, const scn *sc, FILE 
         fprintf(err, "slicesim run: %s\n", msg);
         return CLI_BAD_INPUT;
     }
-    trace_write_csv(o.f, t, sc);
+    timeline_write_csv(o.f, t, sc);
     if (outfile_commit(&o, msg, sizeof msg) < 0) {
         fprintf(err, "slicesim run: %s\n", msg);
         return CLI_INTERNAL;
@@ -203,22 +203,22 @@ int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
         return CLI_BAD_INPUT;
     }
     sc->cfg.keep_records = o.outdir != NULL || o.trace != NULL;
-    trace_rec tr;
+    timeline_rec tr;
     memset(&tr, 0, sizeof tr);
     if (o.trace || o.plot) {
         sim_time_t from = sc->cfg.warmup, len = (sim_time_t)(o.window_ms * 1e6);
-        if (trace_init(&tr, from, len > SIM_TIME_MAX - from ? SIM_TIME_MAX : from + len,
+        if (timeline_init(&tr, from, len > SIM_TIME_MAX - from ? SIM_TIME_MAX : from + len,
                        TRACE_MAX_SEGMENTS) < 0) {
             fprintf(err, "slicesim run: out of memory for the timeline\n");
             scn_free(sc);
             return CLI_INTERNAL;
         }
-        sc->cfg.trace = trace_observe;
+        sc->cfg.trace = timeline_observe;
         sc->cfg.trace_ud = &tr;
     }
     if (model_run(&sc->cfg, &res, msg, sizeof msg) < 0) {
         fprintf(err, "slicesim run: %s\n", msg);
-        trace_free(&tr);
+        timeline_free(&tr);
         scn_free(sc);
         return CLI_INTERNAL;
     }
@@ -233,7 +233,7 @@ int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
     }
     if (rc == CLI_OK && o.trace)
         rc = write_trace(o.trace, &tr, sc, &res, err);
-    trace_free(&tr);
+    timeline_free(&tr);
     model_result_free(&res);
     scn_free(sc);
     return rc;

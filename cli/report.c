@@ -137,7 +137,36 @@ static cJSON *tenant_json(const scn *sc, const model_result *res, int i)
     return o;
 }
 
-static cJSON *gpu_json(const model_result *res, int g)
+report_stat report_inst_stat(const model_result *res, int gpu, int inst, int metric)
+{
+    double x[MAX_REPS];
+    for (int r = 0; r < res->reps; r++)
+        x[r] = model_inst_at(res, r, gpu, inst, (model_gpu_metric)metric);
+    return stat_of(x, (size_t)res->reps);
+}
+
+/* One MIG instance's row: where it sits and where its time went. */
+static cJSON *instance_json(const scn *sc, const model_result *res, int g, int i)
+{
+    static const char *const modes[] = { "exclusive", "timeslice", "mps", "mig" };
+    const model_instance *in = &sc->cfg.inst[i];
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "id", i);
+    cJSON_AddStringToObject(o, "profile", in->prof->name);
+    cJSON_AddNumberToObject(o, "start", in->start);
+    cJSON_AddNumberToObject(o, "sms", in->prof->sms);
+    cJSON_AddNumberToObject(o, "memory_gib", in->prof->mem_gib);
+    cJSON_AddStringToObject(o, "mode", modes[in->sharing]);
+    report_stat u = report_inst_stat(res, g, i, MG_UTIL);
+    add_num(o, "utilization", u.mean);
+    add_ci(o, "ci95_utilization", u);
+    add_num(o, "context_switches", report_inst_stat(res, g, i, MG_SWITCHES).mean);
+    add_num(o, "switch_overhead_fraction", report_inst_stat(res, g, i, MG_SWITCH_FRAC).mean);
+    add_num(o, "virtualization_overhead_fraction", report_inst_stat(res, g, i, MG_OVERHEAD_FRAC).mean);
+    return o;
+}
+
+static cJSON *gpu_json(const scn *sc, const model_result *res, int g)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "id", g);
@@ -146,6 +175,14 @@ static cJSON *gpu_json(const model_result *res, int g)
     add_ci(o, "ci95_utilization", u);
     add_num(o, "context_switches", report_gpu_stat(res, g, MG_SWITCHES).mean);
     add_num(o, "switch_overhead_fraction", report_gpu_stat(res, g, MG_SWITCH_FRAC).mean);
+    add_num(o, "virtualization_overhead_fraction", report_gpu_stat(res, g, MG_OVERHEAD_FRAC).mean);
+    add_num(o, "pcie_utilization", report_gpu_stat(res, g, MG_PCIE_UTIL).mean);
+    if (res->ninst > 0) {
+        add_num(o, "power_throttled_fraction", report_gpu_stat(res, g, MG_THROTTLED_FRAC).mean);
+        cJSON *a = cJSON_AddArrayToObject(o, "instances");
+        for (int i = 0; i < res->ninst; i++)
+            cJSON_AddItemToArray(a, instance_json(sc, res, g, i));
+    }
     return o;
 }
 
@@ -153,14 +190,28 @@ static cJSON *sharing_json(const scn *sc)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "mode", sc->sharing_mode);
-    if (sc->cfg.sharing == MODEL_TIMESLICE) {
+    if (sc->cfg.sharing == MODEL_TIMESLICE || sc->cfg.sharing == MODEL_MIG) {
         static const char *const pre[] = { "instruction", "block", "kernel" };
-        cJSON_AddStringToObject(o, "policy", sc->cfg.ts.policy->name);
+        cJSON_AddStringToObject(o, "policy", sc->cfg.sharing == MODEL_MIG ? "best_effort" : sc->cfg.ts.policy->name);
         cJSON_AddNumberToObject(o, "timeslice_ms", (double)sc->cfg.ts.slice_ns / 1e6);
         cJSON_AddNumberToObject(o, "switch_cost_us", (double)sc->cfg.ts.switch_ns / 1e3);
         cJSON_AddStringToObject(o, "preemption", pre[sc->cfg.ts.preempt]);
+        int vgpu = sc->cfg.sharing == MODEL_TIMESLICE && sc->cfg.virt.mode == VIRT_VGPU;
+        cJSON_AddStringToObject(o, "scheduler", !vgpu ? "native" : sc->cfg.ts.arr_factor > 0 ? "arr" : "legacy");
+        if (sc->cfg.ts.arr_factor > 0)
+            cJSON_AddNumberToObject(o, "arr_averaging_factor", sc->cfg.ts.arr_factor);
+    }
+    if (sc->cfg.sharing == MODEL_MPS || sc->cfg.sharing == MODEL_MIG) {
+        cJSON *m = cJSON_AddObjectToObject(o, "mps");
+        cJSON_AddNumberToObject(m, "max_clients", sc->cfg.mps.max_clients);
+        cJSON_AddNumberToObject(m, "fault_rate_per_s", sc->cfg.mps.fault_rate_per_s);
     }
     return o;
+}
+
+static void add_warning(void *ud, const char *msg)
+{
+    cJSON_AddItemToArray(ud, cJSON_CreateString(msg));
 }
 
 static void add_warnings(cJSON *root, const scn *sc, const model_result *res)
@@ -182,6 +233,7 @@ static void add_warnings(cJSON *root, const scn *sc, const model_result *res)
                      sc->cfg.tenants[i].name);
             cJSON_AddItemToArray(w, cJSON_CreateString(msg));
         }
+    prof_check(sc->profile, &sc->cfg, add_warning, w);
 }
 
 cJSON *report_summary(const scn *sc, const model_result *res)
@@ -200,6 +252,8 @@ cJSON *report_summary(const scn *sc, const model_result *res)
     cJSON *hw = cJSON_AddObjectToObject(root, "hardware");
     cJSON_AddStringToObject(hw, "gpu", sc->cfg.gpu->name);
     cJSON_AddNumberToObject(hw, "gpus", sc->cfg.ngpus);
+    if (sc->profile)
+        cJSON_AddStringToObject(hw, "profile", sc->profile->path);
     cJSON_AddStringToObject(root, "virtualization", sc->virt_mode);
     cJSON_AddItemToObject(root, "sharing", sharing_json(sc));
     cJSON *tl = cJSON_AddArrayToObject(root, "tenants");
@@ -207,7 +261,7 @@ cJSON *report_summary(const scn *sc, const model_result *res)
         cJSON_AddItemToArray(tl, tenant_json(sc, res, i));
     cJSON *gs = cJSON_AddArrayToObject(root, "gpus");
     for (int g = 0; g < res->ngpus; g++)
-        cJSON_AddItemToArray(gs, gpu_json(res, g));
+        cJSON_AddItemToArray(gs, gpu_json(sc, res, g));
     add_warnings(root, sc, res);
     return root;
 }
@@ -227,8 +281,11 @@ void report_table(FILE *f, const scn *sc, const model_result *res)
     const model_cfg *c = &sc->cfg;
     fprintf(f, "scenario %s: %d x %s, %s", sc->name, c->ngpus, c->gpu->name, sc->sharing_mode);
     if (c->sharing == MODEL_TIMESLICE)
-        fprintf(f, " (%s, slice %.3g ms, switch %.3g us)", c->ts.policy->name,
-                (double)c->ts.slice_ns / 1e6, (double)c->ts.switch_ns / 1e3);
+        fprintf(f, " (%s, slice %.4g ms, switch %.3g us%s)", c->ts.policy->name,
+                (double)c->ts.slice_ns / 1e6, (double)c->ts.switch_ns / 1e3,
+                c->ts.arr_factor > 0 ? ", ARR" : "");
+    if (c->sharing == MODEL_MIG)
+        fprintf(f, " (%d instances)", c->ninst);
     fprintf(f, ", %s\n", sc->virt_mode);
     fprintf(f, "%d replication%s x %.6g s (warm-up %.6g s), seed %llu, %llu events\n\n",
             res->reps, res->reps == 1 ? "" : "s", (double)c->duration / 1e9,
@@ -246,11 +303,26 @@ void report_table(FILE *f, const scn *sc, const model_result *res)
                 p95, report_tenant_stat(res, i, MT_P99).mean,
                 100 * report_tenant_stat(res, i, MT_SHARE).mean);
     }
-    fprintf(f, "\n%-6s %12s %18s %18s\n", "gpu", "utilization", "context switches", "switch overhead");
-    for (int g = 0; g < res->ngpus; g++)
-        fprintf(f, "%-6d %11.1f%% %18.0f %17.2f%%\n", g, 100 * report_gpu_stat(res, g, MG_UTIL).mean,
+    fprintf(f, "\n%-14s %12s %18s %18s %14s\n", "gpu", "utilization", "context switches",
+            "switch overhead", "virt overhead");
+    for (int g = 0; g < res->ngpus; g++) {
+        fprintf(f, "%-14d %11.1f%% %18.0f %17.2f%% %13.2f%%\n", g, 100 * report_gpu_stat(res, g, MG_UTIL).mean,
                 report_gpu_stat(res, g, MG_SWITCHES).mean,
-                100 * report_gpu_stat(res, g, MG_SWITCH_FRAC).mean);
+                100 * report_gpu_stat(res, g, MG_SWITCH_FRAC).mean,
+                100 * report_gpu_stat(res, g, MG_OVERHEAD_FRAC).mean);
+        if (res->ninst > 0 && c->power_throttle < 1.0)
+            fprintf(f, "  power throttled %.1f%% of the time (x%.3g)\n",
+                    100 * report_gpu_stat(res, g, MG_THROTTLED_FRAC).mean, c->power_throttle);
+        for (int i = 0; i < res->ninst; i++) {
+            char name[48];
+            snprintf(name, sizeof name, "  %d.%d %s", g, i, c->inst[i].prof->name);
+            fprintf(f, "%-14s %11.1f%% %18.0f %17.2f%% %13.2f%%\n", name,
+                    100 * report_inst_stat(res, g, i, MG_UTIL).mean,
+                    report_inst_stat(res, g, i, MG_SWITCHES).mean,
+                    100 * report_inst_stat(res, g, i, MG_SWITCH_FRAC).mean,
+                    100 * report_inst_stat(res, g, i, MG_OVERHEAD_FRAC).mean);
+        }
+    }
 }
 
 /* ---- requests.csv ---- */

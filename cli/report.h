@@ -23,5 +23,6 @@ typedef struct { double mean, lo, hi; } report_stat;
 report_stat report_tenant_stat(const model_result *res, int ti, int metric);
 report_stat report_tenant_xstat(const model_result *res, int ti, int k, int q);
 report_stat report_gpu_stat(const model_result *res, int gpu, int metric);
+report_stat report_inst_stat(const model_result *res, int gpu, int inst, int metric);
 
 #endif

@@ -87,4 +87,4 @@ static void closed_free(arr_src *a)
     a->state = NULL;
 }
 
-const arr_type arr_closed = { "closed", closed_init, closed_start, user_next, closed_free };
+const arr_type arr_closed = { "closed", closed_init, closed_start, user_next, closed_free, NULL };

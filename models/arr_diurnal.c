@@ -22,33 +22,23 @@ static double rate_at(const arr_diurnal_params *p, sim_time_t t)
     return p->rates_per_s[i < p->n ? i : p->n - 1];
 }
 
-static void schedule_next(arr_src *a)
+/* Thinning: candidates at the peak rate, each kept with probability
+ * rate(t) / peak; no candidate past stop. */
+static int diurnal_next(arr_src *a, sim_time_t *when, arr_item *it)
 {
+    (void)it;
     const arr_diurnal_params *p = a->params;
     double top = peak(p);
     sim_time_t t = a->s->now;
     for (;;) {
         t += (sim_time_t)llround(gsl_ran_exponential(a->rng, 1e9 / top));
         if (t >= a->stop)
-            return;
+            return 0;
         if (gsl_rng_uniform(a->rng) * top < rate_at(p, t))
             break;
     }
-    sim_at(a->s, &a->ev, t);
+    *when = t;
+    return 1;
 }
 
-static void on_arrival(sim *s, sim_event *ev)
-{
-    arr_src *a = ev->ctx;
-    arr_item it = { 0, 0, { 0 } };
-    schedule_next(a);
-    a->emit(a->owner, s, &it);
-}
-
-static void diurnal_start(arr_src *a)
-{
-    a->ev.fn = on_arrival;
-    schedule_next(a);
-}
-
-const arr_type arr_diurnal = { "diurnal", NULL, diurnal_start, NULL, NULL };
+const arr_type arr_diurnal = { "diurnal", NULL, NULL, NULL, NULL, diurnal_next };

@@ -6,28 +6,13 @@
 #include <math.h>
 #include <gsl/gsl_randist.h>
 
-static void schedule_next(arr_src *a)
+static int gamma_next(arr_src *a, sim_time_t *when, arr_item *it)
 {
+    (void)it;
     const arr_gamma_params *p = a->params;
     double k = 1.0 / (p->cv * p->cv);
-    double gap_ns = gsl_ran_gamma(a->rng, k, 1e9 / p->rate_per_s / k);
-    sim_time_t t = a->s->now + (sim_time_t)llround(gap_ns);
-    if (t < a->stop)
-        sim_at(a->s, &a->ev, t);
+    *when = a->s->now + (sim_time_t)llround(gsl_ran_gamma(a->rng, k, 1e9 / p->rate_per_s / k));
+    return 1;
 }
 
-static void on_arrival(sim *s, sim_event *ev)
-{
-    arr_src *a = ev->ctx;
-    arr_item it = { 0, 0, { 0 } };
-    schedule_next(a);
-    a->emit(a->owner, s, &it);
-}
-
-static void gamma_start(arr_src *a)
-{
-    a->ev.fn = on_arrival;
-    schedule_next(a);
-}
-
-const arr_type arr_gamma = { "gamma", NULL, gamma_start, NULL, NULL };
+const arr_type arr_gamma = { "gamma", NULL, NULL, NULL, NULL, gamma_next };

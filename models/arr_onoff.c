@@ -88,4 +88,4 @@ static void onoff_free(arr_src *a)
     a->state = NULL;
 }
 
-const arr_type arr_onoff = { "onoff", onoff_init, onoff_start, NULL, onoff_free };
+const arr_type arr_onoff = { "onoff", onoff_init, onoff_start, NULL, onoff_free, NULL };

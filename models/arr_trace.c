@@ -6,25 +6,17 @@
 
 typedef struct { size_t next; } trace_state;
 
-static void schedule_next(arr_src *a)
+static int trace_next(arr_src *a, sim_time_t *when, arr_item *it)
 {
     const arr_trace_params *p = a->params;
     trace_state *st = a->state;
-    if (st->next < p->n && p->t_ns[st->next] < a->stop)
-        sim_at(a->s, &a->ev, p->t_ns[st->next] > a->s->now ? p->t_ns[st->next] : a->s->now);
-}
-
-static void on_arrival(sim *s, sim_event *ev)
-{
-    arr_src *a = ev->ctx;
-    const arr_trace_params *p = a->params;
-    trace_state *st = a->state;
-    arr_item it = { 0, p->nsize, { 0 } };
+    if (st->next >= p->n)
+        return 0;
+    it->nsize = p->nsize;
     for (int k = 0; k < p->nsize; k++)
-        it.size[k] = p->sizes[st->next * (size_t)p->nsize + (size_t)k];
-    st->next++;
-    schedule_next(a);
-    a->emit(a->owner, s, &it);
+        it->size[k] = p->sizes[st->next * (size_t)p->nsize + (size_t)k];
+    *when = p->t_ns[st->next++];
+    return 1;
 }
 
 static int trace_init(arr_src *a)
@@ -36,16 +28,10 @@ static int trace_init(arr_src *a)
     return 0;
 }
 
-static void trace_start(arr_src *a)
-{
-    a->ev.fn = on_arrival;
-    schedule_next(a);
-}
-
 static void trace_free(arr_src *a)
 {
     free(a->state);
     a->state = NULL;
 }
 
-const arr_type arr_trace = { "trace", trace_init, trace_start, NULL, trace_free };
+const arr_type arr_trace = { "trace", trace_init, NULL, NULL, trace_free, trace_next };

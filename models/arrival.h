@@ -1,7 +1,9 @@
 /* arrival.h -- arrival processes: when a tenant's requests arrive.
  *
  * An arrival source emits items to its owner (the tenant) through emit().
- * Open processes (Poisson, ...) emit on their own clock until `stop`; closed
+ * Open processes (Poisson, ...) emit on their own clock until `stop`: most
+ * only say when the next arrival is (`next`) and the shared driver in
+ * arrival.c schedules and emits; closed
  * processes (N users with think time) emit again when the owner reports that a
  * user's request completed. Each process is one file with a const arr_type;
  * its parameters are a type-specific struct built by scenarios/.
@@ -30,11 +32,15 @@ typedef struct arr_type {
     const char *name;
     /* init: allocate per-run state from a->params; 0 or -1 (no memory). */
     int  (*init)(arr_src *a);
-    /* start: schedule or emit the first arrivals at the current time. */
+    /* start: schedule or emit the first arrivals at the current time; NULL
+     * for a process driven by `next`. */
     void (*start)(arr_src *a);
     /* completed: a closed-loop user's request finished; NULL when open. */
     void (*completed)(arr_src *a, int user);
     void (*free)(arr_src *a);
+    /* next: the time (>= now) and item of the next arrival; 0 when there is
+     * none. Called once at start and once after each arrival. */
+    int  (*next)(arr_src *a, sim_time_t *when, arr_item *it);
 } arr_type;
 
 struct arr_src {
@@ -46,6 +52,7 @@ struct arr_src {
     void           *owner;
     sim_time_t      stop;       /* nothing arrives at or after stop */
     sim_event       ev;
+    arr_item        pending;    /* what `ev` will emit, for `next` processes */
     void           *state;
 };
 
@@ -55,7 +62,8 @@ int arr_src_init(arr_src *a, const arr_type *type, const void *params, sim *s,
                  gsl_rng *rng, arr_emit_fn emit, void *owner, sim_time_t stop);
 void arr_src_free(arr_src *a);
 
-static inline void arr_src_start(arr_src *a) { a->type->start(a); }
+/* arr_src_start: begin emitting at the current time. */
+void arr_src_start(arr_src *a);
 static inline void arr_src_completed(arr_src *a, int user)
 {
     if (a->type->completed)

@@ -101,6 +101,7 @@ static void run_job(diff_state *st, gpu_burst b, diff_phase ph)
     st->phase = ph;
     st->job.work = gpu_burst_ns(&st->t->rate, &b);
     st->job.kernels = b.kernels;
+    gpu_burst_split(&st->t->rate, &b, &st->job.compute_ns, &st->job.mem_ns);
     st->job.done = job_done;
     tenant_submit(st->t, &st->job);
 }

@@ -7,10 +7,16 @@ void exec_base_init(exec *e, const exec_type *type, sim *s, int id)
     e->id = id;
     e->c.busy_ns = e->c.switch_ns = 0;
     e->c.switches = 0;
+    e->c.overhead_ns = 0;
     e->next_uid = 1;
     sim_pool_init(&e->ctx_pool, sizeof(exec_ctx));
     e->trace = NULL;
     e->trace_ud = NULL;
+    e->speed = 1.0;
+    e->set_speed = NULL;
+    e->busy = 0;
+    e->busy_fn = NULL;
+    e->busy_ud = NULL;
 }
 
 void exec_base_free(exec *e)
@@ -27,6 +33,7 @@ void exec_ctx_init(exec *e, exec_ctx *c, sim_time_t *busy_acct)
     c->ephemeral = 0;
     c->index = -1;
     c->tag = -1;
+    c->debt = 0;
 }
 
 int exec_submit_alone(exec *e, gpu_job *j, sim_time_t *busy_acct, int tag)

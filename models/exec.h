@@ -23,6 +23,14 @@ struct gpu_job {
     gpu_job   *next;
     sim_time_t work;          /* ns on the resource when alone; > 0 */
     uint32_t   kernels;       /* >= 1; sets preemption granularity */
+    /* How work splits on the roofline (DESIGN §3): the compute time and the
+     * memory time of the burst alone on its resource, each <= work; the rest
+     * of work is launch cost. Executors that share SMs or bandwidth between
+     * running bursts (MPS, virtualization factors) read them; 0 and 0 means
+     * compute bound (compute_ns = work). Workloads set both. */
+    sim_time_t compute_ns, mem_ns;
+    uint32_t   copies;        /* host-device copies inside work (virtualization
+                                 adds a cost per copy); workloads set it */
     gpu_job_fn done;          /* called at completion; may submit more work */
     void      *owner;
     /* set by the executor */
@@ -40,6 +48,7 @@ struct exec_ctx {
     int         ephemeral;
     int         index;        /* position among persistent contexts, -1 else */
     int         tag;          /* owner's id (the tenant), for traces; -1 none */
+    sim_time_t  debt;         /* time-slice overshoot not yet paid back (ARR) */
 };
 
 typedef struct exec exec;
@@ -66,6 +75,8 @@ typedef struct {
     sim_time_t busy_ns;       /* some context doing useful work */
     sim_time_t switch_ns;     /* loading a context */
     uint64_t   switches;
+    sim_time_t overhead_ns;   /* other time lost: virtualization overhead in
+                                 the work it ran, MPS server restarts */
 } exec_counters;
 
 struct exec {
@@ -77,7 +88,27 @@ struct exec {
     sim_pool         ctx_pool;   /* ephemeral contexts */
     exec_trace_fn    trace;      /* NULL = no timeline */
     void            *trace_ud;
+    /* Couplings across executors (the power throttle of a MIG GPU): speed
+     * scales how fast work progresses (1 = nominal); set_speed is the
+     * executor's way to change it (NULL: it cannot); busy_fn, if set, is
+     * told whenever the executor starts or stops running work. */
+    double           speed;
+    void           (*set_speed)(exec *e, double speed);
+    int              busy;
+    void           (*busy_fn)(void *ud, exec *e, int busy);
+    void            *busy_ud;
 };
+
+/* exec_note_busy: executors call it after each change of state; it tells
+ * busy_fn when `busy` flips. */
+static inline void exec_note_busy(exec *e, int busy)
+{
+    if (busy == e->busy)
+        return;
+    e->busy = busy;
+    if (e->busy_fn)
+        e->busy_fn(e->busy_ud, e, busy);
+}
 
 /* exec_base_init: common fields; exec_base_free releases the context pool. */
 void exec_base_init(exec *e, const exec_type *type, sim *s, int id);

@@ -68,4 +68,10 @@ typedef struct {
  * has (fp8 -> bf16 -> tf32 -> fp32), as frameworks do. */
 sim_time_t gpu_burst_ns(const gpu_rate *r, const gpu_burst *b);
 
+/* gpu_burst_split: the two roofline terms of b on r, in ns: its compute time
+ * flops / F and its memory time bytes / BW (0 for an absent term). Executors
+ * that share SMs or bandwidth between bursts (MPS) need them separately; a
+ * workload stores them in its job (gpu_job.compute_ns, mem_ns). */
+void gpu_burst_split(const gpu_rate *r, const gpu_burst *b, sim_time_t *compute_ns, sim_time_t *mem_ns);
+
 #endif

@@ -93,7 +93,8 @@ gpu_burst llm_linear_burst(const llm_model *m, gpu_prec prec, int tp, double tok
     return b;
 }
 
-sim_time_t llm_iter_ns(const llm_params *p, const gpu_rate *r, const llm_iter *it)
+/* The roofline burst of an iteration, without tensor-parallel communication. */
+static gpu_burst iter_burst(const llm_params *p, const llm_iter *it)
 {
     const llm_model *m = p->m;
     double tp = p->tp, e = elem_bytes(p->prec);
@@ -109,10 +110,17 @@ sim_time_t llm_iter_ns(const llm_params *p, const gpu_rate *r, const llm_iter *i
     b.bytes = m->layers * (lin.bytes + kv_tok * (it->kv_read + it->tokens)) + embed_bytes;
     b.kernels = (uint32_t)(m->layers * p->kernels_per_layer + 1);
     b.prec = p->prec;
+    return b;
+}
+
+sim_time_t llm_iter_ns(const llm_params *p, const gpu_rate *r, const llm_iter *it)
+{
+    const llm_model *m = p->m;
+    gpu_burst b = iter_burst(p, it);
     sim_time_t ns = gpu_burst_ns(r, &b);
     coll_est ar;
     if (p->tp > 1 && it->tokens > 0 &&   /* Megatron: after attention and after the MLP */
-        coll_estimate(&p->tp_net, COLL_ALLREDUCE, it->tokens * m->d_model * e, p->tp_corr, &ar) == 0)
+        coll_estimate(&p->tp_net, COLL_ALLREDUCE, it->tokens * m->d_model * elem_bytes(p->prec), p->tp_corr, &ar) == 0)
         ns += 2 * m->layers * (sim_time_t)llround(ar.time_us * 1e3);
     return ns;
 }
@@ -361,6 +369,8 @@ static void start_iteration(llm_state *st)
     }
     st->job.work = llm_iter_ns(st->p, &st->t->rate, &it);
     st->job.kernels = (uint32_t)(st->p->m->layers * st->p->kernels_per_layer + 1);
+    gpu_burst b = iter_burst(st->p, &it);     /* its roofline split, for MPS */
+    gpu_burst_split(&st->t->rate, &b, &st->job.compute_ns, &st->job.mem_ns);
     st->job.done = iteration_done;
     st->job.owner = st;
     tenant_submit(st->t, &st->job);

@@ -4,6 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "sim/rng.h"
+#include "models/link.h"
+#include "models/power.h"
+
+/* Random-stream entities of the sharing layer, away from tenant ids. */
+enum { ENTITY_EXEC_BASE = 1 << 20, STREAM_MPS_FAULTS = 0, STREAM_VIRT_NOISE = 2 };
 
 const double model_quantiles[MQ_N] = { NAN, 0.50, 0.90, 0.95, 0.99, 0.999 };
 
@@ -11,18 +17,29 @@ const double model_quantiles[MQ_N] = { NAN, 0.50, 0.90, 0.95, 0.99, 0.999 };
 typedef struct {
     const model_cfg *cfg;
     sim              s;
-    exec           **gpus;
+    exec           **gpus;            /* executors: one per GPU, or per MIG instance */
+    int              nexec;
+    exec           **virts;           /* per tenant; NULL on bare metal */
+    exec           **links;           /* per GPU: its PCIe link */
+    power_mon      **powers;          /* per GPU under a MIG power throttle, else NULL */
+    sim_time_t      *thr_warm, *thr_stop;
+    sim_time_t      *pcie_warm, *pcie_stop;   /* per GPU: link busy time */
     tenant          *tenants;
     uint64_t         in_flight;
-    exec_counters   *warm, *stop;     /* per GPU snapshots */
+    exec_counters   *warm, *stop;     /* per executor snapshots */
     sim_event        ev_warm, ev_stop;
 } rep_run;
 
 static void snapshot(rep_run *r, exec_counters *into, int at_stop)
 {
-    for (int g = 0; g < r->cfg->ngpus; g++) {
+    for (int g = 0; g < r->nexec; g++) {
         exec_account(r->gpus[g]);
         into[g] = r->gpus[g]->c;
+    }
+    for (int g = 0; g < r->cfg->ngpus; g++) {
+        (at_stop ? r->thr_stop : r->thr_warm)[g] = r->powers[g] ? power_throttled_ns(r->powers[g]) : 0;
+        exec_account(r->links[g]);
+        (at_stop ? r->pcie_stop : r->pcie_warm)[g] = r->links[g]->c.busy_ns;
     }
     for (size_t i = 0; i < r->cfg->ntenants; i++) {
         tenant *t = &r->tenants[i];
@@ -36,18 +53,108 @@ static void snapshot(rep_run *r, exec_counters *into, int at_stop)
 static void on_warm(sim *s, sim_event *ev) { (void)s; rep_run *r = ev->ctx; snapshot(r, r->warm, 0); }
 static void on_stop(sim *s, sim_event *ev) { (void)s; rep_run *r = ev->ctx; snapshot(r, r->stop, 1); }
 
-static exec *make_gpu(const model_cfg *cfg, sim *s, int id)
+/* The vGPU type density of GPU g: the largest max-per-GPU among its
+ * tenants' types (fixed share has one type per GPU; see scenarios/). */
+static int vgpu_slots(const model_cfg *cfg, int g)
+{
+    int n = 0;
+    for (size_t i = 0; i < cfg->ntenants; i++)
+        if (cfg->tenants[i].gpu == g && cfg->tenants[i].vgpu_per_gpu > n)
+            n = cfg->tenants[i].vgpu_per_gpu;
+    return n;
+}
+
+static exec *make_ts(const model_cfg *cfg, sim *s, int id, model_sharing how, int g)
 {
     ts_cfg tc = cfg->ts;
-    if (cfg->sharing == MODEL_EXCLUSIVE) {
+    if (how == MODEL_EXCLUSIVE) {
         tc.policy = &ts_best_effort;
         tc.slice_ns = SIM_TIME_MAX;
         tc.switch_ns = 0;
         tc.preempt = TS_PREEMPT_INSTRUCTION;
         tc.block_ns = 1;
+        tc.arr_factor = 0;
     }
+    if (cfg->sharing == MODEL_MIG && how == MODEL_TIMESLICE) {
+        tc.policy = &ts_best_effort;     /* native time-slicing inside an instance */
+        tc.arr_factor = 0;
+    }
+    if (tc.policy == &ts_fixed_share)
+        tc.nslots = vgpu_slots(cfg, g);
     ts *t = ts_alloc(s, id, &tc);
     return t ? &t->base : NULL;
+}
+
+static exec *make_mps(const model_cfg *cfg, sim *s, int id, int rep, int max_clients)
+{
+    mps_cfg mc = cfg->mps;
+    mc.max_clients = max_clients;
+    gsl_rng *rng = NULL;
+    if (mc.fault_rate_per_s > 0 &&
+        !(rng = sim_rng_alloc(cfg->seed, (uint32_t)rep, ENTITY_EXEC_BASE + (uint32_t)id, STREAM_MPS_FAULTS)))
+        return NULL;
+    mps *m = mps_alloc(s, id, &mc, rng);
+    return m ? mps_base(m) : NULL;
+}
+
+static exec *make_exec(const model_cfg *cfg, sim *s, int id, int rep)
+{
+    if (cfg->sharing != MODEL_MIG) {
+        if (cfg->sharing == MODEL_MPS)
+            return make_mps(cfg, s, id, rep, cfg->mps.max_clients);
+        return make_ts(cfg, s, id, cfg->sharing, id);
+    }
+    const model_instance *in = &cfg->inst[id % cfg->ninst];
+    if (in->sharing == MODEL_MPS)
+        return make_mps(cfg, s, id, rep, in->mps_max_clients);
+    return make_ts(cfg, s, id, in->sharing, id / cfg->ninst);
+}
+
+static int exec_index(const model_cfg *cfg, const tenant_cfg *tc)
+{
+    return cfg->sharing == MODEL_MIG ? tc->gpu * cfg->ninst + tc->instance : tc->gpu;
+}
+
+/* Join tenant t to the executor's membership: MPS clients, slot owners. */
+static int attach(const model_cfg *cfg, exec *e, tenant *t)
+{
+    int how = cfg->sharing == MODEL_MIG ? (int)cfg->inst[t->cfg->instance].sharing : (int)cfg->sharing;
+    if (how == MODEL_MPS)
+        return mps_attach((mps *)e, &t->ctx, t->cfg->mps_frac > 0 ? t->cfg->mps_frac : 1.0);
+    if (t->cfg->per_request)
+        return 0;
+    return ts_attach((ts *)e, &t->ctx);
+}
+
+/* Put tenant i on its executor, behind a virtualization layer unless the
+ * layer would do nothing. */
+static int place_tenant(rep_run *r, size_t i, int rep)
+{
+    const model_cfg *cfg = r->cfg;
+    const tenant_cfg *tc = &cfg->tenants[i];
+    exec *inner = r->gpus[exec_index(cfg, tc)], *front = inner;
+    if (!virt_is_identity(&cfg->virt)) {
+        gsl_rng *rng = NULL;
+        if (cfg->virt.noise_rate_per_s > 0 &&
+            !(rng = sim_rng_alloc(cfg->seed, (uint32_t)rep, (uint32_t)i, STREAM_VIRT_NOISE)))
+            return -1;
+        virt_layer *v = virt_alloc(&r->s, inner->id, inner, &cfg->virt, rng);
+        if (!v)
+            return -1;
+        front = r->virts[i] = virt_base(v);
+    }
+    tenant *t = &r->tenants[i];
+    if (tenant_init(t, (int)i, rep, tc, &r->s, front, cfg->gpu, cfg->seed, cfg->warmup,
+                    cfg->duration, &r->in_flight, cfg->keep_records) < 0)
+        return -1;
+    if (front != inner) {                /* the context lives on the real executor */
+        exec_ctx_init(inner, &t->ctx, &t->gpu_ns);
+        t->ctx.tag = (int)i;
+    }
+    t->link = r->links[tc->gpu];
+    exec_ctx_init(t->link, &t->link_ctx, NULL);
+    t->link_ctx.tag = (int)i;
+    return attach(cfg, inner, t);
 }
 
 static void rep_free(rep_run *r)
@@ -55,11 +162,29 @@ static void rep_free(rep_run *r)
     if (r->tenants)
         for (size_t i = 0; i < r->cfg->ntenants; i++)
             tenant_free(&r->tenants[i]);
+    if (r->virts)
+        for (size_t i = 0; i < r->cfg->ntenants; i++)
+            if (r->virts[i])
+                exec_free(r->virts[i]);
     if (r->gpus)
-        for (int g = 0; g < r->cfg->ngpus; g++)
+        for (int g = 0; g < r->nexec; g++)
             if (r->gpus[g])
                 exec_free(r->gpus[g]);
+    if (r->powers)
+        for (int g = 0; g < r->cfg->ngpus; g++)
+            power_free(r->powers[g]);
+    if (r->links)
+        for (int g = 0; g < r->cfg->ngpus; g++)
+            if (r->links[g])
+                exec_free(r->links[g]);
+    free(r->links);
+    free(r->powers);
+    free(r->thr_warm);
+    free(r->thr_stop);
+    free(r->pcie_warm);
+    free(r->pcie_stop);
     free(r->tenants);
+    free(r->virts);
     free(r->gpus);
     free(r->warm);
     free(r->stop);
@@ -71,27 +196,41 @@ static int rep_init(rep_run *r, const model_cfg *cfg, int rep)
     memset(r, 0, sizeof *r);
     r->cfg = cfg;
     sim_init(&r->s);
-    r->gpus = calloc((size_t)cfg->ngpus, sizeof *r->gpus);
+    r->nexec = cfg->ngpus * (cfg->sharing == MODEL_MIG ? cfg->ninst : 1);
+    r->gpus = calloc((size_t)r->nexec, sizeof *r->gpus);
+    r->virts = calloc(cfg->ntenants, sizeof *r->virts);
     r->tenants = calloc(cfg->ntenants, sizeof *r->tenants);
-    r->warm = calloc((size_t)cfg->ngpus, sizeof *r->warm);
-    r->stop = calloc((size_t)cfg->ngpus, sizeof *r->stop);
-    if (!r->gpus || !r->tenants || !r->warm || !r->stop)
+    r->links = calloc((size_t)cfg->ngpus, sizeof *r->links);
+    r->powers = calloc((size_t)cfg->ngpus, sizeof *r->powers);
+    r->thr_warm = calloc((size_t)cfg->ngpus, sizeof *r->thr_warm);
+    r->thr_stop = calloc((size_t)cfg->ngpus, sizeof *r->thr_stop);
+    r->pcie_warm = calloc((size_t)cfg->ngpus, sizeof *r->pcie_warm);
+    r->pcie_stop = calloc((size_t)cfg->ngpus, sizeof *r->pcie_stop);
+    r->warm = calloc((size_t)r->nexec, sizeof *r->warm);
+    r->stop = calloc((size_t)r->nexec, sizeof *r->stop);
+    if (!r->gpus || !r->virts || !r->tenants || !r->links || !r->powers || !r->thr_warm ||
+        !r->thr_stop || !r->pcie_warm || !r->pcie_stop || !r->warm || !r->stop)
         return -1;
-    for (int g = 0; g < cfg->ngpus; g++) {
-        if (!(r->gpus[g] = make_gpu(cfg, &r->s, g)))
+    for (int g = 0; g < r->nexec; g++) {
+        if (!(r->gpus[g] = make_exec(cfg, &r->s, g, rep)))
             return -1;
         if (rep == 0) {           /* timelines show the first replication */
             r->gpus[g]->trace = cfg->trace;
             r->gpus[g]->trace_ud = cfg->trace_ud;
         }
     }
-    for (size_t i = 0; i < cfg->ntenants; i++) {
-        const tenant_cfg *tc = &cfg->tenants[i];
-        if (tenant_init(&r->tenants[i], (int)i, rep, tc, &r->s, r->gpus[tc->gpu],
-                        cfg->gpu, cfg->seed, cfg->warmup, cfg->duration,
-                        &r->in_flight, cfg->keep_records) < 0)
+    for (int g = 0; g < cfg->ngpus; g++) {
+        link_exec *l = link_alloc(&r->s, g);
+        if (!l)
+            return -1;
+        r->links[g] = link_base(l);
+        if (cfg->sharing == MODEL_MIG && cfg->power_throttle < 1.0 &&
+            !(r->powers[g] = power_alloc(&r->gpus[g * cfg->ninst], cfg->ninst, cfg->power_throttle)))
             return -1;
     }
+    for (size_t i = 0; i < cfg->ntenants; i++)
+        if (place_tenant(r, i, rep) < 0)
+            return -1;
     sim_event_set(&r->ev_warm, on_warm, r);
     sim_event_set(&r->ev_stop, on_stop, r);
     return 0;
@@ -135,6 +274,44 @@ static int append_recs(model_result *res, const tenant *t)
     return 0;
 }
 
+static void exec_metrics(const rep_run *r, int e, double *m)
+{
+    double window_ns = (double)(r->cfg->duration - r->cfg->warmup);
+    const exec_counters *a = &r->warm[e], *b = &r->stop[e];
+    m[MG_UTIL] = (double)(b->busy_ns - a->busy_ns) / window_ns;
+    m[MG_SWITCHES] = (double)(b->switches - a->switches);
+    m[MG_SWITCH_FRAC] = (double)(b->switch_ns - a->switch_ns) / window_ns;
+    m[MG_OVERHEAD_FRAC] = (double)(b->overhead_ns - a->overhead_ns) / window_ns;
+    m[MG_THROTTLED_FRAC] = 0;
+    m[MG_PCIE_UTIL] = 0;
+}
+
+/* Per GPU metrics; under MIG per instance too, the GPU's the SM-weighted
+ * sums of its instances'. */
+static void collect_execs(const rep_run *r, int rep, model_result *res)
+{
+    const model_cfg *cfg = r->cfg;
+    for (int g = 0; g < cfg->ngpus; g++) {
+        double *m = &res->gr[(rep * res->ngpus + g) * MG_N];
+        double window_ns = (double)(cfg->duration - cfg->warmup);
+        if (cfg->sharing != MODEL_MIG) {
+            exec_metrics(r, g, m);
+            m[MG_PCIE_UTIL] = (double)(r->pcie_stop[g] - r->pcie_warm[g]) / window_ns;
+            continue;
+        }
+        memset(m, 0, MG_N * sizeof *m);
+        for (int i = 0; i < cfg->ninst; i++) {
+            double *mi = &res->ir[((rep * res->ngpus + g) * res->ninst + i) * MG_N];
+            double w = mig_compute_frac(cfg->inst[i].prof, cfg->gpu);
+            exec_metrics(r, g * cfg->ninst + i, mi);
+            for (int k = 0; k < MG_N; k++)
+                m[k] += k == MG_SWITCHES ? mi[k] : w * mi[k];
+        }
+        m[MG_THROTTLED_FRAC] = (double)(r->thr_stop[g] - r->thr_warm[g]) / window_ns;
+        m[MG_PCIE_UTIL] = (double)(r->pcie_stop[g] - r->pcie_warm[g]) / window_ns;
+    }
+}
+
 static int run_one(const model_cfg *cfg, int rep, model_result *res)
 {
     rep_run r;
@@ -162,13 +339,7 @@ static int run_one(const model_cfg *cfg, int rep, model_result *res)
             goto out;
     }
     res->unfinished += r.in_flight;   /* still running at the drain limit */
-    double window_ns = (double)(cfg->duration - cfg->warmup);
-    for (int g = 0; g < cfg->ngpus; g++) {
-        double *m = &res->gr[(rep * res->ngpus + g) * MG_N];
-        m[MG_UTIL] = (double)(r.stop[g].busy_ns - r.warm[g].busy_ns) / window_ns;
-        m[MG_SWITCHES] = (double)(r.stop[g].switches - r.warm[g].switches);
-        m[MG_SWITCH_FRAC] = (double)(r.stop[g].switch_ns - r.warm[g].switch_ns) / window_ns;
-    }
+    collect_execs(&r, rep, res);
     rc = 0;
 out:
     rep_free(&r);
@@ -183,7 +354,10 @@ int model_run(const model_cfg *cfg, model_result *res, char *err, size_t errlen)
     res->ngpus = cfg->ngpus;
     res->tr = calloc((size_t)cfg->reps * cfg->ntenants, sizeof *res->tr);
     res->gr = calloc((size_t)cfg->reps * (size_t)cfg->ngpus * MG_N, sizeof *res->gr);
-    if (!res->tr || !res->gr)
+    res->ninst = cfg->sharing == MODEL_MIG ? cfg->ninst : 0;
+    res->ir = calloc((size_t)cfg->reps * (size_t)cfg->ngpus * (size_t)(res->ninst ? res->ninst : 1) * MG_N,
+                     sizeof *res->ir);
+    if (!res->tr || !res->gr || !res->ir)
         goto oom;
     for (int rep = 0; rep < cfg->reps; rep++)
         if (run_one(cfg, rep, res) < 0)
@@ -199,6 +373,7 @@ void model_result_free(model_result *res)
 {
     free(res->tr);
     free(res->gr);
+    free(res->ir);
     free(res->recs);
     memset(res, 0, sizeof *res);
 }

@@ -10,8 +10,19 @@
 
 #include "models/tenant.h"
 #include "models/ts.h"
+#include "models/mps.h"
+#include "models/mig.h"
+#include "models/virt.h"
 
-typedef enum { MODEL_EXCLUSIVE, MODEL_TIMESLICE } model_sharing;
+typedef enum { MODEL_EXCLUSIVE, MODEL_TIMESLICE, MODEL_MPS, MODEL_MIG } model_sharing;
+
+/* One MIG instance of the layout (the same on every GPU). */
+typedef struct {
+    const mig_profile *prof;
+    int                start;           /* placed memory slot */
+    model_sharing      sharing;         /* EXCLUSIVE, TIMESLICE or MPS inside it */
+    int                mps_max_clients; /* client limit scaled to its size */
+} model_instance;
 
 typedef struct {
     const gpu_spec *gpu;
@@ -26,6 +37,12 @@ typedef struct {
     int             keep_records;             /* keep every measured request */
     exec_trace_fn   trace;                    /* optional observer of replication 0's GPUs */
     void           *trace_ud;
+    mps_cfg         mps;                      /* MODEL_MPS, and MPS instances */
+    const mig_table *mig;                     /* MODEL_MIG */
+    model_instance  inst[MIG_MAX_INSTANCES];
+    int             ninst;                    /* instances per GPU; 0 unless MODEL_MIG */
+    double          power_throttle;           /* MIG: speed while every instance runs; 1 = off */
+    virt_cfg        virt;                     /* bare metal = identity */
 } model_cfg;
 
 typedef enum {
@@ -39,7 +56,11 @@ typedef enum {
 typedef enum { MQ_MEAN, MQ_P50, MQ_P90, MQ_P95, MQ_P99, MQ_P999, MQ_N } model_quantile;
 extern const double model_quantiles[MQ_N];     /* NAN for the mean, then 0.5 ... 0.999 */
 
-typedef enum { MG_UTIL, MG_SWITCHES, MG_SWITCH_FRAC, MG_N } model_gpu_metric;
+/* Per GPU; under MIG also per instance, the GPU's values being the sums of
+ * its instances' weighted by their SM share of the GPU (switches: the sum).
+ * Throttled time and PCIe-link utilization are per GPU only. */
+typedef enum { MG_UTIL, MG_SWITCHES, MG_SWITCH_FRAC, MG_OVERHEAD_FRAC, MG_THROTTLED_FRAC,
+               MG_PCIE_UTIL, MG_N } model_gpu_metric;
 
 typedef struct {
     double t[MT_N];
@@ -50,6 +71,8 @@ typedef struct {
     int                reps, ntenants, ngpus;
     model_tenant_rep  *tr;      /* [rep * ntenants + tenant] */
     double            *gr;      /* [(rep * ngpus + gpu) * MG_N + metric] */
+    int                ninst;   /* MIG instances per GPU, 0 without MIG */
+    double            *ir;      /* [((rep * ngpus + gpu) * ninst + inst) * MG_N + metric] */
     uint64_t           events;  /* over all replications */
     double             sim_time_s;
     uint64_t           unfinished;  /* measured requests still running at the drain limit */
@@ -70,6 +93,11 @@ static inline const model_tenant_rep *model_tenant_at(const model_result *r, int
 static inline double model_gpu_at(const model_result *r, int rep, int g, model_gpu_metric m)
 {
     return r->gr[(rep * r->ngpus + g) * MG_N + m];
+}
+
+static inline double model_inst_at(const model_result *r, int rep, int g, int i, model_gpu_metric m)
+{
+    return r->ir[((rep * r->ngpus + g) * r->ninst + i) * MG_N + m];
 }
 
 #endif

@@ -26,9 +26,10 @@ int tenant_init(tenant *t, int id, int rep, const tenant_cfg *cfg, sim *s,
     t->s = s;
     t->gpu = gpu;
     t->spec = spec;
-    t->compute_frac = t->mem_frac = 1.0;
-    t->rate = gpu_rate_of(spec, 1.0, 1.0);
-    t->mem_bytes = spec->mem_gb * 1e9;
+    t->compute_frac = cfg->compute_frac > 0 ? cfg->compute_frac : 1.0;
+    t->mem_frac = cfg->mem_frac > 0 ? cfg->mem_frac : 1.0;
+    t->rate = gpu_rate_of(spec, t->compute_frac, t->mem_frac);
+    t->mem_bytes = (cfg->mem_gb > 0 ? cfg->mem_gb : spec->mem_gb) * 1e9;
     t->warmup = warmup;
     t->stop = stop;
     t->in_flight_total = in_flight_total;
@@ -79,6 +80,11 @@ void tenant_submit(tenant *t, gpu_job *j)
         exec_submit(t->gpu, &t->ctx, j);
     else if (exec_submit_alone(t->gpu, j, &t->gpu_ns, t->id) < 0)
         t->oom = 1;
+}
+
+void tenant_copy(tenant *t, gpu_job *j)
+{
+    exec_submit(t->link, &t->link_ctx, j);
 }
 
 void tenant_rec_from_job(tenant_rec *r, const gpu_job *j)

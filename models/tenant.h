@@ -27,6 +27,13 @@ typedef struct {
     int             slo_metric;     /* -1 latency, k = wl metric k; -2 none */
     double          slo_quantile;   /* e.g. 0.95 */
     double          slo_ms;         /* bound */
+    /* the resource the tenant runs on (set by the sharing setup) */
+    int             instance;       /* MIG instance index on its GPU, else 0 */
+    double          compute_frac;   /* share of the GPU's SMs; 0 = whole GPU */
+    double          mem_frac;       /* share of its bandwidth; 0 = whole GPU */
+    double          mem_gb;         /* memory capacity, GB; 0 = the GPU's */
+    double          mps_frac;       /* MPS active-thread fraction (0, 1] */
+    int             vgpu_per_gpu;   /* vGPU type's maximum per GPU; 0 = no vGPU */
 } tenant_cfg;
 
 /* One finished request. Times in ns; metric[] in ms, as named by wl->metrics. */
@@ -50,6 +57,9 @@ typedef struct tenant {
     double            compute_frac, mem_frac;  /* of the whole GPU's SMs and bandwidth */
     double            mem_bytes;     /* memory capacity of the resource */
     exec_ctx          ctx;           /* shared context unless per_request */
+    exec             *link;          /* the GPU's host link, shared by every tenant
+                                        on that GPU; NULL = none modelled */
+    exec_ctx          link_ctx;      /* the tenant's transfers on it, in order */
     arr_src           arr;
     void             *wl_state;
     gsl_rng          *rng_arr, *rng_wl;
@@ -82,6 +92,11 @@ void tenant_start(tenant *t);
 /* tenant_submit: queue a job on the tenant's context, or on a new one when
  * the tenant runs each request in its own context. */
 void tenant_submit(tenant *t, gpu_job *j);
+
+/* tenant_copy: queue a host-device transfer (work = its time alone on the
+ * link) on the GPU's link, behind the tenant's earlier transfers. The
+ * caller checks t->link first. */
+void tenant_copy(tenant *t, gpu_job *j);
 
 /* tenant_complete: a request finished now; r->end is set from the clock. */
 void tenant_complete(tenant *t, tenant_rec *r);

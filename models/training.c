@@ -186,6 +186,7 @@ static void submit(train_state *st, double flops, double bytes, int kernels, tra
     st->phase = ph;
     st->job.work = gpu_burst_ns(&st->t->rate, &b);
     st->job.kernels = b.kernels;
+    gpu_burst_split(&st->t->rate, &b, &st->job.compute_ns, &st->job.mem_ns);
     tenant_submit(st->t, &st->job);
 }
 

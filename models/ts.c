@@ -1,5 +1,6 @@
 #include "models/ts.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,19 @@ int ts_preempt_parse(const char *name)
     return -1;
 }
 
+/* Work done in dt of wall time at the executor's speed; wall time for an
+ * amount of work. At speed 1 (always, unless a throttle is on) both are
+ * the identity, so nominal runs stay exact. */
+static sim_time_t work_in(const ts *t, sim_time_t dt)
+{
+    return t->base.speed == 1.0 ? dt : (sim_time_t)llround((double)dt * t->base.speed);
+}
+
+static sim_time_t wall_for(const ts *t, sim_time_t work)
+{
+    return t->base.speed == 1.0 ? work : (sim_time_t)ceil((double)work / t->base.speed);
+}
+
 /* Charge the time since seg_start to whoever had the GPU. */
 static void account(ts *t)
 {
@@ -50,7 +64,8 @@ static void account(ts *t)
                       t->phase == TS_SWITCH ? EXEC_SEG_SWITCH : EXEC_SEG_RUN, t->cur, start, now);
     if (t->phase == TS_RUN || t->phase == TS_DRAIN) {
         gpu_job *j = t->cur->head;
-        j->remaining -= dt;
+        sim_time_t w = work_in(t, dt);
+        j->remaining -= w < j->remaining ? w : j->remaining;
         j->service_ns += dt;
         t->base.c.busy_ns += dt;
         if (t->cur->busy_acct)
@@ -76,14 +91,66 @@ static void start_run(ts *t)
     t->seg_start = now;
     if (j->t_start < 0)
         j->t_start = now;
-    sim_time_t end = now + j->remaining;
+    sim_time_t end = now + wall_for(t, j->remaining);
     wake_at(t, end < t->slice_end ? end : t->slice_end);
+}
+
+static int slotted(const ts *t) { return t->cfg.policy->holds_slot; }
+
+/* The slice c gets now: the nominal one, shortened by ARR payback. */
+static sim_time_t slice_for(const ts *t, const exec_ctx *c)
+{
+    sim_time_t s = t->cfg.slice_ns;
+    if (t->cfg.arr_factor <= 0 || !c || c->debt <= 0 || s == SIM_TIME_MAX)
+        return s;
+    sim_time_t cut = c->debt / t->cfg.arr_factor;
+    return cut < s ? s - cut : 1;
+}
+
+/* A preempted turn ended now: book its overshoot (or undershoot) of the
+ * nominal slice against the context (ARR). */
+static void book_overshoot(ts *t, exec_ctx *c)
+{
+    if (t->cfg.arr_factor <= 0 || t->nominal_end == SIM_TIME_MAX)
+        return;
+    c->debt += t->base.s->now - t->nominal_end;
+    if (c->debt < 0)
+        c->debt = 0;
+}
+
+static void set_turn(ts *t, exec_ctx *c)
+{
+    sim_time_t now = t->base.s->now;
+    t->nominal_end = sat_add(now, t->cfg.slice_ns);
+    t->slice_end = sat_add(now, slice_for(t, c));
 }
 
 static void begin_slice(ts *t)
 {
-    t->slice_end = sat_add(t->base.s->now, t->cfg.slice_ns);
+    set_turn(t, t->cur);
     start_run(t);
+}
+
+/* The GPU stays with the slot's owner (or nobody) and does nothing until
+ * the slot ends. */
+static void hold(ts *t)
+{
+    t->phase = TS_HOLD;
+    t->seg_start = t->base.s->now;
+    wake_at(t, t->slice_end);
+}
+
+static void next_slot(ts *t);
+
+/* t->cur is loaded: run it. A slotted turn already has its end. */
+static void loaded(ts *t)
+{
+    if (!slotted(t))
+        begin_slice(t);
+    else if (t->base.s->now < t->slice_end)
+        start_run(t);
+    else
+        next_slot(t);
 }
 
 static void switch_to(ts *t, exec_ctx *n)
@@ -91,13 +158,13 @@ static void switch_to(ts *t, exec_ctx *n)
     t->cur = n;
     if (n->uid == t->resident || t->resident == 0) {
         t->resident = n->uid;
-        begin_slice(t);
+        loaded(t);
         return;
     }
     t->base.c.switches++;
     t->resident = n->uid;
     if (t->cfg.switch_ns == 0) {
-        begin_slice(t);
+        loaded(t);
         return;
     }
     t->phase = TS_SWITCH;
@@ -105,10 +172,29 @@ static void switch_to(ts *t, exec_ctx *n)
     wake_at(t, t->base.s->now + t->cfg.switch_ns);
 }
 
+/* Slotted policies: the next slot of the rotation begins now. */
+static void next_slot(ts *t)
+{
+    exec_ctx *c = t->cfg.policy->pick(t);
+    t->cur = c;
+    set_turn(t, c);
+    if (c && c->head)
+        switch_to(t, c);
+    else
+        hold(t);
+}
+
 /* The running context has nothing left: let it go and give the GPU on. */
 static void leave_current(ts *t)
 {
     exec_ctx *c = t->cur;
+    if (slotted(t)) {
+        if (t->base.s->now < t->slice_end)
+            hold(t);
+        else
+            next_slot(t);
+        return;
+    }
     t->cur = NULL;
     t->phase = TS_IDLE;
     if (c->ephemeral)
@@ -121,8 +207,13 @@ static void leave_current(ts *t)
 static void preempt_now(ts *t)
 {
     exec_ctx *c = t->cur;
+    book_overshoot(t, c);
     if (!c->head) {
         leave_current(t);
+        return;
+    }
+    if (slotted(t)) {
+        next_slot(t);
         return;
     }
     t->cfg.policy->requeue(t, c);
@@ -165,7 +256,9 @@ static void slice_expired(ts *t)
     }
     t->phase = TS_DRAIN;
     t->seg_start = t->base.s->now;
-    wake_at(t, t->base.s->now + (d < j->remaining ? d : j->remaining));
+    d = d < j->remaining ? d : j->remaining;
+    t->drain_to = j->remaining - d;
+    wake_at(t, t->base.s->now + wall_for(t, d));
 }
 
 static void complete_head(ts *t)
@@ -177,14 +270,27 @@ static void complete_head(ts *t)
     t->in_callback = 0;
 }
 
+static int running(const ts *t)
+{
+    return t->phase == TS_RUN || t->phase == TS_DRAIN || t->phase == TS_SWITCH;
+}
+
+static void step(ts *t);
+
 static void on_wake(sim *s, sim_event *ev)
 {
     (void)s;
     ts *t = ev->ctx;
+    step(t);
+    exec_note_busy(&t->base, running(t));
+}
+
+static void step(ts *t)
+{
     account(t);
     switch (t->phase) {
     case TS_SWITCH:
-        begin_slice(t);
+        loaded(t);
         return;
     case TS_RUN:
         if (t->cur->head->remaining == 0) {
@@ -204,19 +310,43 @@ static void on_wake(sim *s, sim_event *ev)
             complete_head(t);
         preempt_now(t);
         return;
+    case TS_HOLD:
+        next_slot(t);
+        return;
     case TS_IDLE:
         return;
     }
 }
 
+static void enqueue(ts *t, exec_ctx *c);
+
 static void ts_submit(exec *e, exec_ctx *c, gpu_job *j)
 {
     ts *t = (ts *)e;
-    if (!exec_job_push(c, j, e->s->now) || c == t->cur)
+    if (!exec_job_push(c, j, e->s->now))
         return;
+    enqueue(t, c);
+    exec_note_busy(e, running(t));
+}
+
+static void enqueue(ts *t, exec_ctx *c)
+{
+    exec *e = &t->base;
+    if (c == t->cur) {
+        if (t->phase == TS_HOLD) {    /* work for the owner of an idle slot */
+            sim_cancel(e->s, &t->ev);
+            account(t);
+            switch_to(t, c);
+        }
+        return;
+    }
     t->cfg.policy->ready(t, c);
-    if (t->phase == TS_IDLE && !t->in_callback)
-        switch_to(t, t->cfg.policy->pick(t));
+    if (t->phase == TS_IDLE && !t->in_callback) {
+        if (slotted(t))
+            next_slot(t);
+        else
+            switch_to(t, t->cfg.policy->pick(t));
+    }
 }
 
 static void ts_free(exec *e)
@@ -224,7 +354,24 @@ static void ts_free(exec *e)
     ts *t = (ts *)e;
     sim_cancel(e->s, &t->ev);
     exec_base_free(e);
+    free(t->members);
     free(t);
+}
+
+/* A new speed: progress so far is booked at the old one, the pending wake
+ * moves to where the running work now ends. */
+static void ts_set_speed(exec *e, double speed)
+{
+    ts *t = (ts *)e;
+    account(t);
+    e->speed = speed;
+    if (t->phase == TS_RUN) {
+        sim_cancel(e->s, &t->ev);
+        start_run(t);
+    } else if (t->phase == TS_DRAIN) {
+        sim_cancel(e->s, &t->ev);
+        wake_at(t, e->s->now + wall_for(t, t->cur->head->remaining - t->drain_to));
+    }
 }
 
 static const exec_type TS_TYPE = { "timeslice", ts_submit, ts_account, ts_free };
@@ -237,6 +384,24 @@ ts *ts_alloc(sim *s, int id, const ts_cfg *cfg)
     exec_base_init(&t->base, &TS_TYPE, s, id);
     t->cfg = *cfg;
     t->phase = TS_IDLE;
+    t->slot = -1;
+    t->base.set_speed = ts_set_speed;
     sim_event_set(&t->ev, on_wake, t);
     return t;
+}
+
+int ts_attach(ts *t, exec_ctx *c)
+{
+    exec_ctx **m = realloc(t->members, (size_t)(t->nmembers + 1) * sizeof *m);
+    if (!m)
+        return -1;
+    t->members = m;
+    c->index = t->nmembers;
+    m[t->nmembers++] = c;
+    return 0;
+}
+
+int ts_slots(const ts *t)
+{
+    return t->cfg.nslots > t->nmembers ? t->cfg.nslots : t->nmembers;
 }

@@ -14,6 +14,18 @@
  *    split its work evenly; the last takes the remainder.
  *  - slice_ns = SIM_TIME_MAX never preempts: run-to-completion FIFO of
  *    contexts, which is how `exclusive` is modelled.
+ *  - Slotted policies (holds_slot: equal and fixed share) cut time into slots
+ *    of one slice each, in a fixed rotation over the attached contexts. A
+ *    slot belongs to its owner even when the owner has no work: the GPU idles
+ *    until the slot ends (TS_HOLD), and an owner that gets work in its own
+ *    slot runs at once. Loading the owner is paid from its slot.
+ *  - Adaptive round robin (arr_factor > 0): a turn that ends later than its
+ *    nominal slice (a preemption that had to wait for a block or kernel end)
+ *    adds the overshoot to the context's debt, one that ends earlier takes it
+ *    off; each later slice of that context is shortened by debt/arr_factor,
+ *    so the overshoot is paid back over about arr_factor slices.
+ *  - Speed (exec.speed, normally 1) scales how fast the running job's work
+ *    goes; slices, switches and holds are wall time. A throttle changes it.
  * Which context runs next is the policy's (ts_policy, one file each). */
 #ifndef MODELS_TS_H
 #define MODELS_TS_H
@@ -30,9 +42,13 @@ typedef struct ts_policy {
     exec_ctx *(*pick)(ts *t);                   /* next to run, removed from the set; NULL if none */
     void      (*requeue)(ts *t, exec_ctx *c);   /* c was preempted with work left */
     int       (*waiting)(const ts *t);          /* another context wants the GPU */
+    int         holds_slot;   /* 1: pick returns the next slot's owner (NULL for
+                                 an empty slot), work or not; see above */
 } ts_policy;
 
 extern const ts_policy ts_best_effort;
+extern const ts_policy ts_equal_share;
+extern const ts_policy ts_fixed_share;
 
 typedef struct {
     const ts_policy *policy;
@@ -40,9 +56,13 @@ typedef struct {
     sim_time_t switch_ns;       /* >= 0 */
     ts_preempt preempt;
     sim_time_t block_ns;        /* > 0; used by TS_PREEMPT_BLOCK */
+    int        arr_factor;      /* ARR averaging factor 1..60; 0 = no payback */
+    int        nslots;          /* fixed share: slots per round (the vGPU type's
+                                   max per GPU) >= attached contexts; 0 = one
+                                   slot per attached context */
 } ts_cfg;
 
-typedef enum { TS_IDLE, TS_SWITCH, TS_RUN, TS_DRAIN } ts_phase;
+typedef enum { TS_IDLE, TS_SWITCH, TS_RUN, TS_DRAIN, TS_HOLD } ts_phase;
 
 struct ts {
     exec       base;
@@ -54,11 +74,23 @@ struct ts {
     sim_event  ev;
     int        in_callback;     /* a job's done() is running: decide after it */
     exec_ctx  *rq_head, *rq_tail;   /* ready list, for FIFO policies */
+    sim_time_t nominal_end;     /* end of the current turn's nominal slice */
+    exec_ctx **members;         /* attached contexts, in slot order */
+    int        nmembers, slot;  /* slot: index of the current slot, -1 before the first */
+    sim_time_t drain_to;        /* TS_DRAIN: the head's remaining work at the stop point */
 };
 
 /* ts_alloc: a time-sliced executor on s with a copy of cfg. Free it with
  * exec_free(&t->base). Returns NULL when out of memory. */
 ts *ts_alloc(sim *s, int id, const ts_cfg *cfg);
+
+/* ts_attach: make persistent context c a member of t's slot rotation (its
+ * index is its slot). Slotted policies need every context attached before
+ * the run; others ignore members. Returns 0, or -1 when out of memory. */
+int ts_attach(ts *t, exec_ctx *c);
+
+/* ts_slots: the number of slots in one round of a slotted policy. */
+int ts_slots(const ts *t);
 
 /* ts_rq_push / ts_rq_pop: the FIFO ready list that policies may use. */
 void      ts_rq_push(ts *t, exec_ctx *c);

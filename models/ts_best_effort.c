@@ -9,5 +9,5 @@ static void be_requeue(ts *t, exec_ctx *c) { ts_rq_push(t, c); }
 static int be_waiting(const ts *t) { return t->rq_head != NULL; }
 
 const ts_policy ts_best_effort = {
-    "best_effort", be_ready, be_pick, be_requeue, be_waiting,
+    "best_effort", be_ready, be_pick, be_requeue, be_waiting, 0,
 };

@@ -2,6 +2,10 @@
  * either a service time drawn from a distribution (the time on the whole GPU
  * running alone, scaled on a part of a GPU by its compute or memory share) or
  * a fixed burst costed by the roofline on the tenant's resource.
+ * An optional host-to-device copy of copy_mb goes over the GPU's host link
+ * (shared with the other tenants of the GPU) before each burst; its time is
+ * the record's host_ns. The burst counts it as one copy (virtualization adds
+ * its per-copy cost there).
  * Record sizes: size[0] = work in ms on the tenant's resource, size[1] = kernels. */
 #include "models/tenant.h"
 
@@ -15,6 +19,7 @@ typedef struct synth_state synth_state;
 
 typedef struct {
     gpu_job      job;
+    gpu_job      copy;          /* the host-to-device transfer before job */
     synth_state *st;
     sim_time_t   arrival;
     uint64_t     id;
@@ -26,6 +31,8 @@ struct synth_state {
     tenant             *t;
     sim_pool            reqs;
     sim_time_t          burst_ns;   /* fixed burst, costed once */
+    sim_time_t          compute_ns, mem_ns;   /* its roofline parts */
+    sim_time_t          copy_ns;    /* host-to-device copy before each burst */
 };
 
 int synth_dist_parse(const char *name)
@@ -66,6 +73,23 @@ static sim_time_t work_ns(synth_state *st)
     return ns > 0 ? ns : 1;
 }
 
+/* The roofline split of a job: a drawn service time is all compute or all
+ * memory by its bound; a fixed burst keeps its costed parts. */
+static void set_split(const synth_state *st, gpu_job *j)
+{
+    const synth_params *p = st->p;
+    if (p->fixed_burst) {
+        j->compute_ns = st->compute_ns;
+        j->mem_ns = st->mem_ns;
+    } else if (p->bound == SYN_BOUND_MEMORY) {
+        j->compute_ns = 0;
+        j->mem_ns = j->work;
+    } else {
+        j->compute_ns = j->work;
+        j->mem_ns = 0;
+    }
+}
+
 static void synth_done(sim *s, gpu_job *j)
 {
     (void)s;
@@ -77,11 +101,19 @@ static void synth_done(sim *s, gpu_job *j)
     r.user = q->user;
     r.arrival = q->arrival;
     r.units = 1;
+    r.host_ns = j->t_submit - q->arrival;     /* the transfer before the burst */
     r.size[0] = (double)j->work / 1e6;
     r.size[1] = j->kernels;
     tenant_rec_from_job(&r, j);
     sim_pool_put(&st->reqs, q);
     tenant_complete(st->t, &r);
+}
+
+static void copy_done(sim *s, gpu_job *j)
+{
+    (void)s;
+    synth_req *q = j->owner;
+    tenant_submit(q->st->t, &q->job);
 }
 
 static void synth_arrive(void *state, sim *s, const arr_item *it)
@@ -98,8 +130,21 @@ static void synth_arrive(void *state, sim *s, const arr_item *it)
     q->user = it->user;
     q->job.work = work_ns(st);
     q->job.kernels = st->p->kernels;
+    set_split(st, &q->job);
+    q->job.copies = st->copy_ns > 0;
     q->job.done = synth_done;
     q->job.owner = q;
+    if (st->copy_ns > 0 && st->t->link) {
+        q->copy.work = st->copy_ns;
+        q->copy.kernels = 1;
+        q->copy.compute_ns = q->copy.mem_ns = 0;
+        q->copy.copies = 1;
+        q->copy.done = copy_done;
+        q->copy.owner = q;
+        tenant_copy(st->t, &q->copy);
+        return;
+    }
+    q->job.work += st->copy_ns;           /* no link modelled: the copy is part of the burst */
     tenant_submit(st->t, &q->job);
 }
 
@@ -111,10 +156,13 @@ static void *synth_alloc(const void *params, tenant *t)
     st->p = params;
     st->t = t;
     sim_pool_init(&st->reqs, sizeof(synth_req));
-    st->burst_ns = 0;
+    st->burst_ns = st->compute_ns = st->mem_ns = 0;
+    st->copy_ns = st->p->copy_mb > 0 && t->spec->pcie_gbs > 0   /* scenarios/ refuses a copy without a rate */
+        ? (sim_time_t)llround(st->p->copy_mb * 1e6 / (t->spec->pcie_gbs * 1e9) * 1e9) : 0;
     if (st->p->fixed_burst) {
         gpu_burst b = { st->p->flops, st->p->bytes, st->p->kernels, (gpu_prec)st->p->prec };
         st->burst_ns = gpu_burst_ns(&t->rate, &b);
+        gpu_burst_split(&t->rate, &b, &st->compute_ns, &st->mem_ns);
     }
     return st;
 }

@@ -35,6 +35,7 @@ typedef struct {
     uint32_t  kernels;          /* kernels per request, >= 1 */
     double    flops, bytes;     /* fixed burst */
     int       prec;             /* gpu_prec of the fixed burst */
+    double    copy_mb;          /* host-to-device copy per request, MB; 0 = none */
 } synth_params;
 
 extern const wl_type wl_synthetic;

@@ -6,6 +6,7 @@
  *  "bw_efficiency": [{"size_bytes": 16777216, "eff": 0.45}, ...],
  *  "kind", "source", "platform", "fit", "note": informative, not read} */
 #include "scenarios/netcfg.h"
+#include "scenarios/textfile.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -71,33 +72,10 @@ int netcfg_corr_from_json(const cJSON *root, const char *file, coll_corr *c,
     return 0;
 }
 
-static char *slurp(const char *file, char *err, size_t errlen)
-{
-    FILE *f = fopen(file, "rb");
-    char *text = NULL;
-    long len = -1;
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open the correction file", file);
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && len <= MAX_CORR_BYTES &&
-        fseek(f, 0, SEEK_SET) == 0 && (text = malloc((size_t)len + 1)) != NULL &&
-        fread(text, 1, (size_t)len, f) == (size_t)len) {
-        text[len] = '\0';
-    } else {
-        free(text);
-        text = NULL;
-        snprintf(err, errlen, "%s: cannot read (not a regular file, or larger than %ld bytes)",
-                 file, MAX_CORR_BYTES);
-    }
-    fclose(f);
-    return text;
-}
-
 int netcfg_corr_load(const char *file, coll_corr *c, char *err, size_t errlen)
 {
     memset(c, 0, sizeof *c);
-    char *text = slurp(file, err, errlen);
+    char *text = textfile_read(file, MAX_CORR_BYTES, err, errlen);
     if (!text)
         return SCN_BAD_INPUT;
     const char *end = NULL;

@@ -1,4 +1,5 @@
 #include "scenarios/scenario.h"
+#include "scenarios/textfile.h"
 #include "scenarios/netcfg.h"
 
 #include <errno.h>
@@ -149,19 +150,43 @@ static void list_gpus(char *buf, size_t len)
     }
 }
 
+/* hardware.profile: a GPU profile file, relative to the scenario's folder. */
+static int load_profile(jv *v, scn *sc, const char *path)
+{
+    char full[1024], msg[1024];
+    const char *slash = strrchr(sc->file, '/');
+    if (path[0] == '/' || !slash)
+        snprintf(full, sizeof full, "%s", path);
+    else
+        snprintf(full, sizeof full, "%.*s/%s", (int)(slash - sc->file), sc->file, path);
+    sc->profile = scn_own(sc, v, sizeof *sc->profile);
+    if (!sc->profile)
+        return -1;
+    if (prof_load(full, sc->profile, msg, sizeof msg) < 0)
+        return jv_fail(v, "hardware.profile", "value \"%s\" is not a usable GPU profile: %s", path, msg);
+    sc->cfg.gpu = &sc->profile->spec;
+    return 0;
+}
+
 static int parse_hardware(jv *v, scn *sc, const cJSON *hw)
 {
-    static const char *const keys[] = { "gpu", "gpus", "nodes", NULL };
-    const char *name = NULL;
+    static const char *const keys[] = { "gpu", "gpus", "nodes", "profile", NULL };
+    const char *name = NULL, *profile = NULL;
     long gpus = 1, nodes = 1;
     jv_keys(v, hw, "hardware", keys);
-    jv_string(v, hw, "hardware", "gpu", 1, NULL, &name);
+    jv_string(v, hw, "hardware", "profile", 0, NULL, &profile);
+    jv_string(v, hw, "hardware", "gpu", 0, NULL, &name);
+    if (!v->failed && !profile && !name)
+        return jv_fail(v, "hardware.gpu", "missing; give hardware.gpu (a GPU preset) or "
+                       "hardware.profile (a GPU profile file)");
     jv_int(v, hw, "hardware", "gpus", 0, 1, 1, 64, &gpus);
     jv_int(v, hw, "hardware", "nodes", 0, 1, 1, 4096, &nodes);
     if (v->failed)
         return -1;
-    sc->cfg.gpu = gpu_spec_find(name);
-    if (!sc->cfg.gpu) {
+    if (profile) {
+        if (load_profile(v, sc, profile) < 0)
+            return -1;
+    } else if (!(sc->cfg.gpu = gpu_spec_find(name))) {
         char list[512];
         list_gpus(list, sizeof list);
         return jv_fail(v, "hardware.gpu", "unknown GPU preset \"%s\"; allowed: %s", name, list);
@@ -174,49 +199,12 @@ static int parse_hardware(jv *v, scn *sc, const cJSON *hw)
 
 static int parse_virtualization(jv *v, scn *sc, const cJSON *vz)
 {
-    static const char *const keys[] = { "mode", NULL };
-    static const char *const modes[] = { "bare_metal", NULL };
-    int mode = 0;
-    sc->virt_mode = "bare_metal";
-    if (!vz)
-        return 0;
-    jv_keys(v, vz, "virtualization", keys);
-    jv_enum(v, vz, "virtualization", "mode", 0, 0, modes, &mode);
-    sc->virt_mode = modes[mode];
-    return v->failed ? -1 : 0;
+    return scn_parse_virtualization(v, sc, vz);
 }
 
 static int parse_sharing(jv *v, scn *sc, const cJSON *sh)
 {
-    static const char *const keys[] = { "mode", "policy", "timeslice_ms", "switch_cost_us",
-                                        "preemption", "block_us", NULL };
-    static const char *const modes[] = { "exclusive", "timeslice", NULL };
-    static const char *const policies[] = { "best_effort", NULL };
-    static const char *const preempts[] = { "instruction", "block", "kernel", NULL };
-    const jv_range slice = { 0, 1000, 1, 0, "ms" };
-    const jv_range cost = { 0, 1e6, 0, 0, "us" };
-    const jv_range block = { 0, 1e6, 1, 0, "us" };
-    int mode = 0, policy = 0, preempt = 0;
-    double slice_ms = 1.024, switch_us = sc->cfg.gpu->switch_us, block_us = 10;
-    if (sh) {
-        jv_keys(v, sh, "sharing", keys);
-        jv_enum(v, sh, "sharing", "mode", 0, 0, modes, &mode);
-        jv_enum(v, sh, "sharing", "policy", 0, 0, policies, &policy);
-        jv_number(v, sh, "sharing", "timeslice_ms", 0, 1.024, slice, &slice_ms);
-        jv_number(v, sh, "sharing", "switch_cost_us", 0, sc->cfg.gpu->switch_us, cost, &switch_us);
-        jv_enum(v, sh, "sharing", "preemption", 0, 0, preempts, &preempt);
-        jv_number(v, sh, "sharing", "block_us", 0, 10, block, &block_us);
-    }
-    sc->sharing_mode = modes[mode];
-    sc->cfg.sharing = mode == 0 ? MODEL_EXCLUSIVE : MODEL_TIMESLICE;
-    sc->cfg.ts.policy = &ts_best_effort;
-    sc->cfg.ts.slice_ns = ns_of(slice_ms, 1e6);
-    sc->cfg.ts.switch_ns = ns_of(switch_us, 1e3);
-    sc->cfg.ts.preempt = (ts_preempt)preempt;
-    sc->cfg.ts.block_ns = ns_of(block_us, 1e3);
-    if (sc->cfg.ts.block_ns < 1)
-        sc->cfg.ts.block_ns = 1;
-    return v->failed ? -1 : 0;
+    return scn_parse_sharing(v, sc, sh);
 }
 
 static int parse_kind(jv *v, scn *sc, const cJSON *obj, const char *path,
@@ -296,7 +284,8 @@ static int parse_slo(jv *v, const cJSON *slo, const char *path, tenant_cfg *tc)
 
 static int parse_tenant(jv *v, scn *sc, const cJSON *obj, const char *path, tenant_cfg *tc)
 {
-    static const char *const keys[] = { "name", "gpu", "context", "workload", "arrivals", "slo", NULL };
+    static const char *const keys[] = { "name", "gpu", "context", "workload", "arrivals", "slo",
+                                        "instance", "mps_active_thread_pct", "mps_mem_limit_gb", "vgpu_gb", NULL };
     static const char *const contexts[] = { "shared", "per_request", NULL };
     char p[512];
     long gpu = 0;
@@ -314,6 +303,8 @@ static int parse_tenant(jv *v, scn *sc, const cJSON *obj, const char *path, tena
         return -1;
     tc->gpu = (int)gpu;
     tc->per_request = context == 1;
+    if (scn_parse_tenant_sharing(v, sc, obj, path, tc) < 0)
+        return -1;
     if (parse_kind(v, sc, wl, jv_join(p, sizeof p, path, "workload"), 1, tc) < 0 ||
         parse_kind(v, sc, arr, jv_join(p, sizeof p, path, "arrivals"), 0, tc) < 0)
         return -1;
@@ -361,7 +352,7 @@ static int check_whole(jv *v, scn *sc)
                                    "value %d is taken by tenant \"%s\"; sharing.mode \"exclusive\" allows one tenant per GPU "
                                    "(use \"timeslice\" to share)", t->gpu, c->tenants[j].name);
     }
-    return 0;
+    return scn_check_sharing(v, sc);
 }
 
 static int build(jv *v, scn *sc)
@@ -451,32 +442,9 @@ int scn_load(const char *file, char *const *sets, size_t nsets, scn **out,
              char *err, size_t errlen)
 {
     *out = NULL;
-    FILE *f = fopen(file, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", file, strerror(errno));
+    char *text = textfile_read(file, MAX_FILE_BYTES, err, errlen);
+    if (!text)
         return SCN_BAD_INPUT;
-    }
-    char *text = NULL;
-    long len = -1;
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && len <= MAX_FILE_BYTES &&
-        fseek(f, 0, SEEK_SET) == 0 && (text = malloc((size_t)len + 1)) != NULL &&
-        fread(text, 1, (size_t)len, f) == (size_t)len) {
-        text[len] = '\0';
-    } else {
-        free(text);
-        text = NULL;
-    }
-    fclose(f);
-    if (!text) {
-        snprintf(err, errlen, "%s: cannot read (not a regular file, or larger than %ld bytes)",
-                 file, MAX_FILE_BYTES);
-        return SCN_BAD_INPUT;
-    }
-    if (strlen(text) != (size_t)len) {
-        free(text);
-        snprintf(err, errlen, "%s: contains a NUL byte; a scenario is JSON text", file);
-        return SCN_BAD_INPUT;
-    }
     int rc = scn_load_text(text, file, sets, nsets, out, err, errlen);
     free(text);
     return rc;

@@ -11,6 +11,7 @@
 #include <cJSON.h>
 #include "models/model.h"
 #include "scenarios/jv.h"
+#include "scenarios/profile.h"
 
 typedef struct scn {
     char       *file;
@@ -21,6 +22,7 @@ typedef struct scn {
     int         nodes, gpus_per_node;
     const struct netcfg *net;    /* "network" (scenarios/netcfg.h); NULL without one */
     model_cfg   cfg;
+    prof       *profile;         /* hardware.profile, or NULL; cfg.gpu points into it */
     void      **owned;
     size_t      nowned, capowned;
 } scn;
@@ -72,5 +74,18 @@ int scn_parse_trace(jv *v, scn *sc, const cJSON *obj, const char *path, const vo
 int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 int scn_parse_diffusion(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+
+/* --- sharing and virtualization (scenarios/parse_sharing.c) --- */
+
+/* scn_parse_virtualization / scn_parse_sharing: the "virtualization" and
+ * "sharing" objects (either may be NULL: the defaults) into sc->cfg. */
+int scn_parse_virtualization(jv *v, scn *sc, const cJSON *vz);
+int scn_parse_sharing(jv *v, scn *sc, const cJSON *sh);
+/* scn_parse_tenant_sharing: a tenant's instance, mps_active_thread_pct and
+ * vgpu_gb, and the resource it runs on. */
+int scn_parse_tenant_sharing(jv *v, scn *sc, const cJSON *obj, const char *path, tenant_cfg *tc);
+/* scn_check_sharing: the rules across tenants (client limits, one vGPU type
+ * under fixed share, policies the mode cannot run) and the time slice. */
+int scn_check_sharing(jv *v, scn *sc);
 
 #endif

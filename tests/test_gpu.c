@@ -57,6 +57,23 @@ static void missing_precision_falls_back_to_a_wider_one(void)
     CU_ASSERT_EQUAL(gpu_prec_parse("int4"), -1);
 }
 
+/* The two roofline terms separately: the burst's time is their maximum
+ * plus its launches. */
+static void burst_split_gives_the_two_roofline_terms(void)
+{
+    const gpu_spec *h = gpu_spec_find("h100-sxm");
+    gpu_rate r = gpu_rate_of(h, 1, 1);
+    gpu_burst b = { 1e12, 1e9, 10, GPU_BF16 };
+    sim_time_t c, m;
+    gpu_burst_split(&r, &b, &c, &m);
+    ASSERT_REL((double)c, 1e12 / (989e12 * 0.72) * 1e9, 1e-6);   /* rounded to the ns */
+    ASSERT_REL((double)m, 1e9 / (3.35e12 * 0.75) * 1e9, 1e-6);
+    CU_ASSERT_EQUAL(gpu_burst_ns(&r, &b), (c > m ? c : m) + 10 * 2500);
+    gpu_burst only_bytes = { 0, 1e9, 1, GPU_BF16 };
+    gpu_burst_split(&r, &only_bytes, &c, &m);
+    CU_ASSERT_EQUAL(c, 0);
+}
+
 TU_SUITE_FN(gpu)
 {
     static const tu_test tests[] = {
@@ -65,6 +82,7 @@ TU_SUITE_FN(gpu)
         TU_TEST(memory_bound_burst_costs_bytes_over_effective_bandwidth),
         TU_TEST(half_the_sms_double_a_compute_bound_burst),
         TU_TEST(missing_precision_falls_back_to_a_wider_one),
+        TU_TEST(burst_split_gives_the_two_roofline_terms),
     };
     TU_SUITE("gpu", tests);
 }

@@ -50,7 +50,7 @@ static const llm_model *model_of(const char *hf)
 
 static void linear_layer_time_matches_vidur_profiles_within_15_percent(void)
 {
-    FILE *f = fopen("tests/fixtures/vidur_llama_linear_ops_per_layer_ms.csv", "r");
+    FILE *f = fopen("calibration/data/vidur_llama_linear_ops_per_layer_ms.csv", "r");
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     char line[512], gpu[16], model[64];
     int tp, tokens, checked = 0, within = 0;

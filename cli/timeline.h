@@ -1,4 +1,4 @@
-/* trace.h -- a timeline of the first replication: which tenant's context
+/* timeline.h -- a timeline of the first replication: which tenant's context
  * ran on each GPU and when, the context switches between them, and how long
  * each request waited before its first service.
  *
@@ -10,8 +10,8 @@
  *
  * Outputs: Chrome trace / Perfetto JSON (chrome://tracing, ui.perfetto.dev)
  * and timeline.csv (gpu,tenant,kind,start_ms,end_ms) for the Gantt chart. */
-#ifndef CLI_TRACE_H
-#define CLI_TRACE_H
+#ifndef CLI_TIMELINE_H
+#define CLI_TIMELINE_H
 
 #include <stdio.h>
 #include "scenarios/scenario.h"
@@ -25,22 +25,22 @@ typedef struct {
     trace_seg *v;
     size_t     n, max, dropped;
     sim_time_t from, to;
-} trace_rec;
+} timeline_rec;
 
-/* trace_init: an empty recorder for [from, to) holding at most max
+/* timeline_init: an empty recorder for [from, to) holding at most max
  * segments. 0, or -1 when out of memory. */
-int  trace_init(trace_rec *t, sim_time_t from, sim_time_t to, size_t max);
-void trace_free(trace_rec *t);
+int  timeline_init(timeline_rec *t, sim_time_t from, sim_time_t to, size_t max);
+void timeline_free(timeline_rec *t);
 
-/* trace_observe: the exec_trace_fn; ud is the trace_rec. */
-void trace_observe(void *ud, const exec *e, exec_seg_kind kind, const exec_ctx *c,
+/* timeline_observe: the exec_trace_fn; ud is the timeline_rec. */
+void timeline_observe(void *ud, const exec *e, exec_seg_kind kind, const exec_ctx *c,
                    sim_time_t start, sim_time_t end);
 
-/* trace_write_chrome: the Chrome trace JSON of t, with the waits of the
+/* timeline_write_chrome: the Chrome trace JSON of t, with the waits of the
  * replication-0 requests in res->recs (when kept) that overlap the window. */
-void trace_write_chrome(FILE *f, const trace_rec *t, const scn *sc, const model_result *res);
+void timeline_write_chrome(FILE *f, const timeline_rec *t, const scn *sc, const model_result *res);
 
-/* trace_write_csv: timeline.csv. */
-void trace_write_csv(FILE *f, const trace_rec *t, const scn *sc);
+/* timeline_write_csv: timeline.csv. */
+void timeline_write_csv(FILE *f, const timeline_rec *t, const scn *sc);
 
 #endif

@@ -1,12 +1,12 @@
-/* trace.c -- the timeline recorder and its two output formats.
+/* timeline.c -- the timeline recorder and its two output formats.
  * Invariant: v[0..n) are in the order the executors reported them (time
  * order per GPU) and lie inside [from, to). */
-#include "cli/trace.h"
+#include "cli/timeline.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-int trace_init(trace_rec *t, sim_time_t from, sim_time_t to, size_t max)
+int timeline_init(timeline_rec *t, sim_time_t from, sim_time_t to, size_t max)
 {
     memset(t, 0, sizeof *t);
     t->from = from;
@@ -16,14 +16,14 @@ int trace_init(trace_rec *t, sim_time_t from, sim_time_t to, size_t max)
     return t->v ? 0 : -1;
 }
 
-void trace_free(trace_rec *t)
+void timeline_free(timeline_rec *t)
 {
     free(t->v);
     memset(t, 0, sizeof *t);
 }
 
 /* The previous segment of the same GPU when it ends where this one starts. */
-static trace_seg *joinable(trace_rec *t, int gpu, int who, int kind, sim_time_t start)
+static trace_seg *joinable(timeline_rec *t, int gpu, int who, int kind, sim_time_t start)
 {
     for (size_t k = t->n; k-- > 0;) {
         trace_seg *s = &t->v[k];
@@ -34,10 +34,10 @@ static trace_seg *joinable(trace_rec *t, int gpu, int who, int kind, sim_time_t 
     return NULL;
 }
 
-void trace_observe(void *ud, const exec *e, exec_seg_kind kind, const exec_ctx *c,
+void timeline_observe(void *ud, const exec *e, exec_seg_kind kind, const exec_ctx *c,
                    sim_time_t start, sim_time_t end)
 {
-    trace_rec *t = ud;
+    timeline_rec *t = ud;
     if (end <= t->from || start >= t->to)
         return;
     if (start < t->from)
@@ -79,20 +79,37 @@ static void json_str(FILE *f, const char *s)
 
 static double us(sim_time_t ns) { return (double)ns / 1e3; }
 
+/* Executors are GPUs, or under MIG the GPUs' instances (ids g * ninst + i). */
+static int exec_count(const scn *sc)
+{
+    return sc->cfg.ngpus * (sc->cfg.sharing == MODEL_MIG ? sc->cfg.ninst : 1);
+}
+
+static int tenant_exec(const scn *sc, size_t i)
+{
+    const tenant_cfg *t = &sc->cfg.tenants[i];
+    return sc->cfg.sharing == MODEL_MIG ? t->gpu * sc->cfg.ninst + t->instance : t->gpu;
+}
+
 static void metadata(FILE *f, const scn *sc)
 {
     int first = 1;
-    for (int g = 0; g < sc->cfg.ngpus; g++) {
-        fprintf(f, "%s\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%d,\"args\":{\"name\":\"GPU %d\"}}",
-                first ? "" : ",", g + 1, g);
+    for (int g = 0; g < exec_count(sc); g++) {
+        if (sc->cfg.sharing == MODEL_MIG)
+            fprintf(f, "%s\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%d,\"args\":{\"name\":\"GPU %d instance %d (%s)\"}}",
+                    first ? "" : ",", g + 1, g / sc->cfg.ninst, g % sc->cfg.ninst,
+                    sc->cfg.inst[g % sc->cfg.ninst].prof->name);
+        else
+            fprintf(f, "%s\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%d,\"args\":{\"name\":\"GPU %d\"}}",
+                    first ? "" : ",", g + 1, g);
         first = 0;
         fprintf(f, ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%d,\"tid\":0,"
                 "\"args\":{\"name\":\"context switches\"}}", g + 1);
     }
     fprintf(f, ",\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":0,\"args\":{\"name\":\"requests (waits)\"}}");
     for (size_t i = 0; i < sc->cfg.ntenants; i++) {
-        for (int pid = 0; pid <= sc->cfg.ngpus; pid++) {
-            if (pid > 0 && sc->cfg.tenants[i].gpu != pid - 1)
+        for (int pid = 0; pid <= exec_count(sc); pid++) {
+            if (pid > 0 && tenant_exec(sc, i) != pid - 1)
                 continue;
             fprintf(f, ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%d,\"tid\":%zu,\"args\":{\"name\":", pid, i + 1);
             json_str(f, sc->cfg.tenants[i].name);
@@ -101,7 +118,7 @@ static void metadata(FILE *f, const scn *sc)
     }
 }
 
-void trace_write_chrome(FILE *f, const trace_rec *t, const scn *sc, const model_result *res)
+void timeline_write_chrome(FILE *f, const timeline_rec *t, const scn *sc, const model_result *res)
 {
     fputs("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[", f);
     metadata(f, sc);
@@ -131,7 +148,7 @@ void trace_write_chrome(FILE *f, const trace_rec *t, const scn *sc, const model_
             (double)t->from / 1e6, (double)t->to / 1e6, t->dropped);
 }
 
-void trace_write_csv(FILE *f, const trace_rec *t, const scn *sc)
+void timeline_write_csv(FILE *f, const timeline_rec *t, const scn *sc)
 {
     fputs("gpu,tenant,kind,start_ms,end_ms\n", f);
     for (size_t k = 0; k < t->n; k++) {

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# loop.sh -- the whole calibration loop on a machine with an NVIDIA GPU:
+#   1. calibrate: run the microbenchmarks and fit a profile (OUTDIR/profile.json);
+#   2. run the contention benchmark with 1, 2 and 4 processes time-sliced
+#      (GEMM bursts, then copy bursts);
+#   3. run slicesim on the same situations with the measured profile;
+#   4. print predicted against measured throughput and latency, with the error.
+# Everything it writes goes under OUTDIR. About 4-6 minutes on an H100/H200;
+# the microbenchmarks are bounded by --budget-s and each contention run by its
+# duration. Usage: calibration/loop.sh OUTDIR [BUDGET_S]
+set -euo pipefail
+out=${1:?usage: calibration/loop.sh OUTDIR [BUDGET_S]}
+budget=${2:-180}
+case $out in /*) ;; *) out=$PWD/$out ;; esac
+cd "$(dirname "$0")/.."
+mkdir -p "$out"
+make -j4 >"$out/build.log" 2>&1 && make calib >>"$out/build.log" 2>&1 || {
+    echo "loop.sh: build failed; see $out/build.log" >&2; exit 1; }
+./build/slicesim calibrate run -o "$out" --budget-s "$budget" | tee "$out/calibrate.txt"
+# Compute-bound bursts (4 bf16 GEMMs 8192^3) and memory-bound ones (4 copy
+# kernels over 1 GiB), each with 1, 2 and 4 processes at 60% load.
+for kind in gemm copy; do
+    if [ "$kind" = gemm ]; then burst=(--kind gemm --m 8192 --n 8192 --k 8192 --prec bf16 --kernels 4)
+    else burst=(--kind copy --bytes 1073741824 --kernels 4); fi
+    for n in 1 2 4; do
+        ./build/calib/microbench contention --procs "$n" --load 0.6 --duration-s 12 --warmup-s 2 \
+            "${burst[@]}" --out "$out/contention_${kind}_$n.json"
+        ./build/slicesim calibrate predict "$out/contention_${kind}_$n.json" "$out/profile.json" \
+            -o "$out/predict_${kind}_$n" --reps 20 | tee "$out/predict_${kind}_$n.txt"
+    done
+done
+{
+    echo "burst,procs,metric,predicted,measured,rel_error"
+    for kind in gemm copy; do
+        for n in 1 2 4; do tail -n +2 "$out/predict_${kind}_$n/comparison.csv" | sed "s/^/$kind,/"; done
+    done
+} >"$out/comparison.csv"
+echo
+echo "predicted against measured (all under $out):"
+awk -F, 'NR == 1 { printf "%-6s %-6s %-18s %12s %12s %9s\n", "burst", "procs", "metric", "predicted", "measured", "error"; next }
+         { printf "%-6s %-6s %-18s %12.4f %12.4f %+8.1f%%\n", $1, $2, $3, $4, $5, 100 * $6 }' "$out/comparison.csv" \
+    | tee "$out/comparison.txt"

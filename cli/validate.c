@@ -1,0 +1,323 @@
+/* validate.c -- the validation cases (validate.h).
+ *
+ * Queueing cases run scenarios through the whole model (scenario parser,
+ * tenants, time-sliced executor) and hold the result to closed forms.
+ * Calibration cases fit the synthetic fixture, whose generating parameters
+ * are known, and compare the presets' roofline with measured operator
+ * profiles. Tolerances allow for sampling error of the run lengths used
+ * (a few per cent) or, for measurements, the roofline's known simplification
+ * (no overlap of compute and memory time). */
+#include "cli/validate.h"
+#include "models/llm.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "calibration/fit.h"
+#include "cli/contention.h"
+#include "cli/report.h"
+#include "scenarios/scenario.h"
+
+const char *val_path(const val_out *o, const char *rel, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/%s", o->root, rel);
+    return buf;
+}
+
+void val_row(val_out *o, const char *quantity, double pred, double ref, double tol)
+{
+    double err = (pred - ref) / ref;
+    int ok = isfinite(pred) && fabs(pred - ref) <= tol * fabs(ref);
+    fprintf(o->out, "%-18s %-34s %12.5g %12.5g %+8.2f%% %6.1f%%  %s\n", o->case_name, quantity,
+            pred, ref, 100 * err, 100 * tol, ok ? "ok" : "FAIL");
+    o->rows++;
+    o->failed += !ok;
+}
+
+void val_skip(val_out *o, const char *why)
+{
+    fprintf(o->out, "%-18s skipped: %s\n", o->case_name, why);
+    o->skipped++;
+}
+
+void val_broken(val_out *o, const char *why)
+{
+    fprintf(o->out, "%-18s BROKEN: %s\n", o->case_name, why);
+    o->broken++;
+}
+
+/* ---- queueing through the model ---- */
+
+/* Run a one-GPU scenario; NULL (case broken) on error. */
+static scn *run_text(val_out *o, const char *text, model_result *res)
+{
+    char msg[1024];
+    scn *sc = NULL;
+    if (scn_load_text(text, o->case_name, NULL, 0, &sc, msg, sizeof msg) != SCN_OK) {
+        val_broken(o, msg);
+        return NULL;
+    }
+    if (model_run(&sc->cfg, res, msg, sizeof msg) < 0) {
+        val_broken(o, msg);
+        scn_free(sc);
+        return NULL;
+    }
+    return sc;
+}
+
+#define QUEUE_SCENARIO(sharing, context, dist) \
+    "{\"seed\": 7, \"duration_s\": 100, \"warmup_s\": 2, \"replications\": 4," \
+    " \"hardware\": {\"gpu\": \"h100-sxm\"}, \"sharing\": " sharing "," \
+    " \"tenants\": [{\"name\": \"q\", \"context\": \"" context "\"," \
+    " \"workload\": {\"type\": \"synthetic\", \"service_ms\": {\"dist\": \"" dist "\", \"mean\": 1}}," \
+    " \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 500}}]}"
+
+/* M/M/1 FCFS, lambda 500/s, mu 1000/s: E[T] = 1/(mu - lambda) = 2 ms and
+ * T is exponential, so p95 = ln(20) / (mu - lambda). */
+static void case_mm1(val_out *o)
+{
+    model_result r;
+    scn *sc = run_text(o, QUEUE_SCENARIO("{\"mode\": \"exclusive\"}", "shared", "exponential"), &r);
+    if (!sc)
+        return;
+    val_row(o, "mean latency ms", report_tenant_stat(&r, 0, MT_MEAN).mean, 2.0, 0.05);
+    val_row(o, "p95 latency ms", report_tenant_stat(&r, 0, MT_P95).mean, 2.0 * log(20.0), 0.05);
+    model_result_free(&r);
+    scn_free(sc);
+}
+
+/* M/D/1 FCFS, rho 0.5, S 1 ms: E[T] = S + rho S / (2 (1 - rho)) = 1.5 ms. */
+static void case_md1(val_out *o)
+{
+    model_result r;
+    scn *sc = run_text(o, QUEUE_SCENARIO("{\"mode\": \"exclusive\"}", "shared", "deterministic"), &r);
+    if (!sc)
+        return;
+    val_row(o, "mean latency ms", report_tenant_stat(&r, 0, MT_MEAN).mean, 1.5, 0.03);
+    model_result_free(&r);
+    scn_free(sc);
+}
+
+/* Processor sharing: each request its own context, slice 20 us (2% of S),
+ * no switch cost. E[T] = E[S] / (1 - rho) = 2 ms whatever the service
+ * distribution; deterministic service shows the insensitivity. */
+static void case_ps(val_out *o)
+{
+    model_result r;
+    scn *sc = run_text(o, QUEUE_SCENARIO("{\"mode\": \"timeslice\", \"timeslice_ms\": 0.02, "
+                                         "\"switch_cost_us\": 0}", "per_request", "deterministic"), &r);
+    if (!sc)
+        return;
+    val_row(o, "mean latency ms", report_tenant_stat(&r, 0, MT_MEAN).mean, 2.0, 0.05);
+    model_result_free(&r);
+    scn_free(sc);
+}
+
+/* Two always-busy tenants, slice q = 1 ms, switch c = 100 us: the GPU does
+ * useful work q / (q + c) of the time and each tenant gets half of it. */
+static void case_slice_share(val_out *o)
+{
+    static const char *const text =
+        "{\"seed\": 1, \"duration_s\": 10, \"warmup_s\": 1, \"replications\": 1,"
+        " \"hardware\": {\"gpu\": \"h100-sxm\"},"
+        " \"sharing\": {\"mode\": \"timeslice\", \"timeslice_ms\": 1, \"switch_cost_us\": 100},"
+        " \"tenants\": ["
+        "  {\"name\": \"a\", \"workload\": {\"type\": \"synthetic\", \"service_ms\": {\"dist\": \"deterministic\", \"mean\": 1000}},"
+        "   \"arrivals\": {\"type\": \"closed\", \"users\": 1, \"think_s\": 0}},"
+        "  {\"name\": \"b\", \"workload\": {\"type\": \"synthetic\", \"service_ms\": {\"dist\": \"deterministic\", \"mean\": 1000}},"
+        "   \"arrivals\": {\"type\": \"closed\", \"users\": 1, \"think_s\": 0}}]}";
+    model_result r;
+    scn *sc = run_text(o, text, &r);
+    if (!sc)
+        return;
+    val_row(o, "gpu useful fraction", report_gpu_stat(&r, 0, MG_UTIL).mean, 1.0 / 1.1, 0.001);
+    val_row(o, "tenant a gpu share", report_tenant_stat(&r, 0, MT_SHARE).mean, 0.5 / 1.1, 0.002);
+    model_result_free(&r);
+    scn_free(sc);
+}
+
+/* ---- calibration ---- */
+
+static double num(const cJSON *o, const char *a, const char *b, const char *c)
+{
+    const cJSON *x = cJSON_GetObjectItem(o, a);
+    if (b)
+        x = cJSON_GetObjectItem(x, b);
+    if (c)
+        x = cJSON_GetObjectItem(x, c);
+    return cJSON_IsNumber(x) ? x->valuedouble : NAN;
+}
+
+/* The synthetic fixture was generated from known parameters (see
+ * tests/fixtures/make_synthetic_raw.py); the fit must recover them. */
+static void case_fixture_fit(val_out *o)
+{
+    char path[1024], msg[1200];
+    cJSON *raw, *p;
+    val_path(o, "tests/fixtures/raw_synthetic_h100.json", path, sizeof path);
+    if (access(path, R_OK) != 0) {
+        snprintf(msg, sizeof msg, "%s not found (run from the repository root or give --root)", path);
+        val_skip(o, msg);
+        return;
+    }
+    if (prof_read_json(path, &raw, msg, sizeof msg) < 0) {
+        val_broken(o, msg);
+        return;
+    }
+    int rc = fit_profile(raw, path, NULL, &p, msg, sizeof msg);
+    cJSON_Delete(raw);
+    if (rc != 0) {
+        val_broken(o, msg);
+        return;
+    }
+    val_row(o, "eta_c bf16", num(p, "eta_c", NULL, NULL), 0.70, 0.02);
+    val_row(o, "eta_c tf32", num(p, "eta_c_by_precision", "tf32", "eta"), 0.55, 0.02);
+    val_row(o, "eta_c fp32", num(p, "eta_c_by_precision", "fp32", "eta"), 0.85, 0.02);
+    val_row(o, "gemm overhead us (bf16)", num(p, "eta_c_by_precision", "bf16", "overhead_us"), 5.0, 0.2);
+    val_row(o, "eta_m (copy)", num(p, "eta_m", NULL, NULL), 0.85, 0.02);
+    val_row(o, "launch us", num(p, "launch_us", NULL, NULL), 2.2, 0.02);
+    val_row(o, "time slice ms", num(p, "timeslice_ms", NULL, NULL), 1.6, 0.02);
+    val_row(o, "switch us", num(p, "switch_us", NULL, NULL), 38.0, 0.05);
+    val_row(o, "h2d pinned GB/s", num(p, "copy", "h2d_pinned", "gbs"), 52.0, 0.03);
+    val_row(o, "h2d pinned latency us", num(p, "copy", "h2d_pinned", "latency_us"), 8.0, 0.1);
+    cJSON_Delete(p);
+}
+
+/* The Vidur operator profiles (MIT; calibration/data/README.md): measured
+ * per-layer linear-operator time against the LLM model's roofline cost of
+ * the same operators (llm_linear_burst on the presets), tp = 1, every size
+ * from 1 to 4096 tokens. The A100 rows were measured on an A100 80GB. Rows
+ * near the roofline's ridge miss by more than 15% (docs/workloads.md). */
+static void case_vidur(val_out *o)
+{
+    static const struct { const char *hf, *name; } MODELS[] = {
+        { "meta-llama/Llama-2-7b-hf", "llama-2-7b" },
+        { "meta-llama/Meta-Llama-3-8B", "llama-3-8b" },
+        { "meta-llama/Llama-2-70b-hf", "llama-2-70b" },
+    };
+    char path[1024], line[1200], model[128], gpu[16], q[96];
+    val_path(o, "calibration/data/vidur_llama_linear_ops_per_layer_ms.csv", path, sizeof path);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(line, sizeof line, "%s not found (run from the repository root or give --root)", path);
+        val_skip(o, line);
+        return;
+    }
+    int rows = 0;
+    while (fgets(line, sizeof line, f)) {
+        double tp, T, ms;
+        if (sscanf(line, "%15[^,],%127[^,],%lf,%lf,%lf", gpu, model, &tp, &T, &ms) != 5 || tp != 1 ||
+            T > 4096)
+            continue;
+        const gpu_spec *g = gpu_spec_find(strcmp(gpu, "a100") == 0 ? "a100-sxm-80gb" : "h100-sxm");
+        gpu_rate r = gpu_rate_of(g, 1, 1);
+        for (size_t k = 0; k < sizeof MODELS / sizeof MODELS[0]; k++)
+            if (strcmp(MODELS[k].hf, model) == 0) {
+                gpu_burst b = llm_linear_burst(llm_model_find(MODELS[k].name), GPU_BF16, 1, T);
+                snprintf(q, sizeof q, "%s %s %g tok ms", gpu, MODELS[k].name, T);
+                val_row(o, q, (double)gpu_burst_ns(&r, &b) / 1e6, ms, 0.15);
+                rows++;
+            }
+    }
+    fclose(f);
+    if (rows == 0)
+        val_broken(o, "no rows with tp 1");
+}
+
+/* ---- contention runs: the simulator against time-sliced processes ---- */
+
+/* One contention file against the simulator on a profile; rows for
+ * throughput, mean and p95 latency with the given tolerances. */
+static void contention_rows(val_out *o, const char *file, const char *profile, const char *tag,
+                            const double tol[3])
+{
+    char msg[1200], q[128];
+    cont_run r;
+    cont_pred p;
+    int rc = cont_read(file, &r, msg, sizeof msg);
+    if (rc == 0)
+        rc = cont_predict(&r, profile, 40, &p, NULL, msg, sizeof msg);
+    if (rc != 0) {
+        val_broken(o, msg);
+        return;
+    }
+    snprintf(q, sizeof q, "%s%d procs throughput /s", tag, r.procs);
+    val_row(o, q, p.throughput_per_s, r.throughput_per_s, tol[0]);
+    snprintf(q, sizeof q, "%s%d procs mean latency ms", tag, r.procs);
+    val_row(o, q, p.mean_ms, r.mean_ms, tol[1]);
+    snprintf(q, sizeof q, "%s%d procs p95 latency ms", tag, r.procs);
+    val_row(o, q, p.p95_ms, r.p95_ms, tol[2]);
+}
+
+/* The synthetic contention fixtures: an independent event simulation of the
+ * same time-slicing semantics (tests/fixtures/make_synthetic_contention.py),
+ * against 40 replications. Tolerances are about twice the sampling error of
+ * one fixture's path (throughput: Poisson counts; latency: measured across 7
+ * generator seeds): for 2 processes with GEMM bursts over 38 s, 1.7% / 2% /
+ * 4% (throughput / mean / p95); for 4 processes with copy bursts over 23 s,
+ * 1.5% / 3.5% / 7%. */
+static void case_contention_synthetic(val_out *o)
+{
+    static const struct { const char *file, *tag; double tol[3]; } FIX[] = {
+        { "tests/fixtures/contention_synthetic_2.json", "gemm ", { 0.035, 0.04, 0.08 } },
+        { "tests/fixtures/contention_synthetic_copy_4.json", "copy ", { 0.03, 0.07, 0.14 } },
+    };
+    char file[1024], profile[1024];
+    val_path(o, "tests/fixtures/profile_synthetic_h100.json", profile, sizeof profile);
+    for (size_t i = 0; i < sizeof FIX / sizeof FIX[0]; i++) {
+        val_path(o, FIX[i].file, file, sizeof file);
+        if (access(file, R_OK) != 0 || access(profile, R_OK) != 0) {
+            val_skip(o, "a synthetic contention fixture or its profile is not there");
+            return;
+        }
+        contention_rows(o, file, profile, FIX[i].tag, FIX[i].tol);
+    }
+}
+
+/* Runs of calibration/loop.sh kept under calibration/measured/NAME/
+ * (profile.json beside contention_N.json): measured on a GPU. */
+static void case_contention_measured(val_out *o)
+{
+    static const double tol[3] = { 0.05, 0.20, 0.25 };
+    char dir[1024], sub[2048], file[2400], profile[2400], tag[96];
+    int runs = 0;
+    val_path(o, "calibration/measured", dir, sizeof dir);
+    DIR *d = opendir(dir);
+    struct dirent *e, *f;
+    while (d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name);
+        snprintf(profile, sizeof profile, "%s/profile.json", sub);
+        DIR *dd = access(profile, R_OK) == 0 ? opendir(sub) : NULL;
+        while (dd && (f = readdir(dd)) != NULL) {
+            if (strncmp(f->d_name, "contention_", 11) != 0 || !strstr(f->d_name, ".json"))
+                continue;
+            snprintf(file, sizeof file, "%s/%s", sub, f->d_name);
+            snprintf(tag, sizeof tag, "%.40s ", e->d_name);
+            contention_rows(o, file, profile, tag, tol);
+            runs++;
+        }
+        if (dd)
+            closedir(dd);
+    }
+    if (d)
+        closedir(d);
+    if (runs == 0)
+        val_skip(o, "no measured contention runs under calibration/measured/ yet "
+                 "(calibration/loop.sh on a GPU machine produces them)");
+}
+
+const val_case val_cases[] = {
+    { "queue-mm1", "M/M/1 FCFS against its closed form", case_mm1 },
+    { "queue-md1", "M/D/1 FCFS against Pollaczek-Khinchine", case_md1 },
+    { "queue-ps", "time slice -> 0 against processor sharing", case_ps },
+    { "slice-share", "always-busy tenants against q/(q+c)", case_slice_share },
+    { "fit-fixture", "fit of the synthetic raw fixture against its truth", case_fixture_fit },
+    { "vidur-operators", "preset roofline against measured operator profiles", case_vidur },
+    { "contention-synth", "time-sliced processes: independent simulation", case_contention_synthetic },
+    { "contention-gpu", "time-sliced processes measured on a GPU", case_contention_measured },
+    { NULL, NULL, NULL },
+};

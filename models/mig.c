@@ -1,0 +1,276 @@
+/* mig.c -- MIG profile tables and layout placement (see mig.h).
+ *
+ * Tables: NVIDIA MIG user guide, profile and placement tables, SM counts
+ * from `nvidia-smi mig -lgip` captures (reference FACTS §2) [F]. Placements
+ * on the memory-slot axis are the same on A100, H100 and H200: 1g {0..6}:1,
+ * 1g with double memory {0,2,4,6}:2, 2g {0,2,4}:2, 3g {0,4}:4, 4g {0}:4,
+ * 7g {0}:8; A30 has 4 slots: 1g {0..3}, 2g {0,2}, 4g {0}. Profile IDs of
+ * the A100-80GB, H100 PCIe, H200 and A30 rows are not in the reference and
+ * take the A100-40GB / H100 IDs of the same shape [I]; H200 and A30 memory
+ * sizes marked there as approximate are used as given. */
+#include "models/mig.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define S1 7, { 0, 1, 2, 3, 4, 5, 6 }
+#define S1D 4, { 0, 2, 4, 6 }
+#define S2 3, { 0, 2, 4 }
+#define S3 2, { 0, 4 }
+#define S4 1, { 0 }
+
+static const mig_profile A100_40[] = {
+    { "1g.5gb", 19, 1, 1, 14, 4.75, 1, 7, S1 },
+    { "1g.10gb", 15, 1, 2, 14, 9.75, 1, 4, S1D },
+    { "2g.10gb", 14, 2, 2, 28, 9.75, 2, 3, S2 },
+    { "3g.20gb", 9, 3, 4, 42, 19.62, 3, 2, S3 },
+    { "4g.20gb", 5, 4, 4, 56, 19.62, 4, 1, S4 },
+    { "7g.40gb", 0, 7, 8, 98, 39.38, 7, 1, S4 },
+};
+static const mig_profile A100_80[] = {
+    { "1g.10gb", 19, 1, 1, 14, 9.5, 1, 7, S1 },
+    { "1g.20gb", 15, 1, 2, 14, 19.5, 1, 4, S1D },
+    { "2g.20gb", 14, 2, 2, 28, 19.5, 2, 3, S2 },
+    { "3g.40gb", 9, 3, 4, 42, 39.25, 3, 2, S3 },
+    { "4g.40gb", 5, 4, 4, 56, 39.25, 4, 1, S4 },
+    { "7g.80gb", 0, 7, 8, 98, 79.0, 7, 1, S4 },
+};
+static const mig_profile H100_SXM[] = {
+    { "1g.10gb", 19, 1, 1, 16, 9.75, 1, 7, S1 },
+    { "1g.20gb", 15, 1, 2, 16, 19.62, 1, 4, S1D },
+    { "2g.20gb", 14, 2, 2, 32, 19.62, 2, 3, S2 },
+    { "3g.40gb", 9, 3, 4, 60, 39.50, 3, 2, S3 },
+    { "4g.40gb", 5, 4, 4, 64, 39.50, 4, 1, S4 },
+    { "7g.80gb", 0, 7, 8, 132, 79.25, 8, 1, S4 },
+};
+static const mig_profile H100_PCIE[] = {
+    { "1g.10gb", 19, 1, 1, 14, 9.75, 1, 7, S1 },
+    { "1g.20gb", 15, 1, 2, 14, 19.62, 1, 4, S1D },
+    { "2g.20gb", 14, 2, 2, 30, 19.62, 2, 3, S2 },
+    { "3g.40gb", 9, 3, 4, 46, 39.50, 3, 2, S3 },
+    { "4g.40gb", 5, 4, 4, 62, 39.50, 4, 1, S4 },
+    { "7g.80gb", 0, 7, 8, 114, 79.25, 8, 1, S4 },
+};
+static const mig_profile H200[] = {
+    { "1g.18gb", 19, 1, 1, 16, 16.0, 1, 7, S1 },
+    { "1g.35gb", 15, 1, 2, 16, 34.0, 1, 4, S1D },
+    { "2g.35gb", 14, 2, 2, 32, 32.5, 2, 3, S2 },
+    { "3g.71gb", 9, 3, 4, 60, 69.8, 3, 2, S3 },
+    { "4g.71gb", 5, 4, 4, 64, 71.0, 4, 1, S4 },
+    { "7g.141gb", 0, 7, 8, 132, 140.0, 8, 1, S4 },
+};
+static const mig_profile A30[] = {
+    { "1g.6gb", 14, 1, 1, 14, 5.8, 1, 4, 4, { 0, 1, 2, 3 } },
+    { "2g.12gb", 5, 2, 2, 28, 11.8, 2, 2, 2, { 0, 2 } },
+    { "4g.24gb", 0, 4, 4, 56, 23.6, 4, 1, 1, { 0 } },
+};
+
+#define T(gpu, slots, cs, tab, src) { gpu, slots, cs, tab, (int)(sizeof tab / sizeof tab[0]), src }
+static const mig_table TABLES[] = {
+    T("a100-sxm-40gb", 8, 7, A100_40, "NVIDIA MIG user guide, A100-40GB profiles [F]"),
+    T("a100-sxm-80gb", 8, 7, A100_80, "NVIDIA MIG user guide, A100-80GB profiles [F]"),
+    T("h100-sxm", 8, 7, H100_SXM, "NVIDIA MIG user guide, H100 SXM profiles [F]"),
+    T("h100-pcie", 8, 7, H100_PCIE, "nvidia-smi mig -lgip, H100 PCIe [F]"),
+    T("h200", 8, 7, H200, "NVIDIA MIG user guide, H200 profiles [F]"),
+    T("a30", 4, 4, A30, "NVIDIA MIG user guide, A30 profiles [F]"),
+};
+#undef T
+
+const mig_table *mig_table_find(const char *gpu)
+{
+    for (size_t i = 0; i < sizeof TABLES / sizeof TABLES[0]; i++)
+        if (strcmp(TABLES[i].gpu, gpu) == 0)
+            return &TABLES[i];
+    return NULL;
+}
+
+const mig_profile *mig_profile_find(const mig_table *t, const char *name)
+{
+    for (int i = 0; i < t->nprofiles; i++)
+        if (strcmp(t->profiles[i].name, name) == 0)
+            return &t->profiles[i];
+    return NULL;
+}
+
+const char *mig_profile_list(const mig_table *t, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (int i = 0; i < t->nprofiles; i++) {
+        strncat(buf, t->profiles[i].name, len - strlen(buf) - 1);
+        if (i + 1 < t->nprofiles)
+            strncat(buf, ", ", len - strlen(buf) - 1);
+    }
+    return buf;
+}
+
+/* What the instances placed so far use. */
+typedef struct {
+    int used[8];      /* memory slot -> instance index + 1, 0 = free */
+    int compute;      /* compute slices taken */
+    int count[16];    /* per profile (index in the table) */
+} occupancy;
+
+static int profile_index(const mig_table *t, const mig_profile *p)
+{
+    return (int)(p - t->profiles);
+}
+
+static int range_free(const occupancy *o, int start, int size)
+{
+    for (int s = start; s < start + size; s++)
+        if (o->used[s])
+            return 0;
+    return 1;
+}
+
+static int allowed_start(const mig_profile *p, int start)
+{
+    for (int k = 0; k < p->nstarts; k++)
+        if (p->starts[k] == start)
+            return 1;
+    return 0;
+}
+
+static int first_free_start(const occupancy *o, const mig_profile *p)
+{
+    for (int k = 0; k < p->nstarts; k++)
+        if (range_free(o, p->starts[k], p->mem_slices))
+            return p->starts[k];
+    return -1;
+}
+
+/* "what would fit": every profile@start placeable beside o. */
+static void what_fits(const mig_table *t, const occupancy *o, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (int i = 0; i < t->nprofiles; i++) {
+        const mig_profile *p = &t->profiles[i];
+        if (o->count[i] >= p->max_count || o->compute + p->compute_slices > t->compute_slices)
+            continue;
+        char one[48];
+        int any = 0;
+        for (int k = 0; k < p->nstarts; k++) {
+            if (!range_free(o, p->starts[k], p->mem_slices))
+                continue;
+            if (any)
+                snprintf(one, sizeof one, "|%d", p->starts[k]);
+            else
+                snprintf(one, sizeof one, "%s%s@%d", *buf ? ", " : "", p->name, p->starts[k]);
+            strncat(buf, one, len - strlen(buf) - 1);
+            any = 1;
+        }
+    }
+    if (!*buf)
+        snprintf(buf, len, "nothing (the GPU is full)");
+}
+
+static void starts_text(const mig_profile *p, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (int k = 0; k < p->nstarts; k++) {
+        char one[16];
+        snprintf(one, sizeof one, "%s%d", k ? ", " : "", p->starts[k]);
+        strncat(buf, one, len - strlen(buf) - 1);
+    }
+}
+
+static int refuse(const mig_table *t, const occupancy *o, int i, int *bad,
+                  char *msg, size_t len, const char *why)
+{
+    char fits[384];
+    what_fits(t, o, fits, sizeof fits);
+    *bad = i;
+    snprintf(msg, len, "%s; beside the instances before it, what fits is: %s", why, fits);
+    return -1;
+}
+
+int mig_place(const mig_table *t, mig_instance *inst, int n, int *bad, char *msg, size_t len)
+{
+    occupancy o;
+    char why[256], st[64];
+    memset(&o, 0, sizeof o);
+    *bad = -1;
+    if (n < 1 || n > MIG_MAX_INSTANCES) {
+        snprintf(msg, len, "a layout has 1 to %d instances, not %d", MIG_MAX_INSTANCES, n);
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        const mig_profile *p = inst[i].prof;
+        int pi = profile_index(t, p);
+        if (o.count[pi] >= p->max_count) {
+            snprintf(why, sizeof why, "%s may appear at most %d time%s on one %s", p->name,
+                     p->max_count, p->max_count == 1 ? "" : "s", t->gpu);
+            return refuse(t, &o, i, bad, msg, len, why);
+        }
+        if (o.compute + p->compute_slices > t->compute_slices) {
+            snprintf(why, sizeof why, "%s needs %d compute slice%s but only %d of %d are left",
+                     p->name, p->compute_slices, p->compute_slices == 1 ? "" : "s",
+                     t->compute_slices - o.compute, t->compute_slices);
+            return refuse(t, &o, i, bad, msg, len, why);
+        }
+        int start = inst[i].start;
+        if (start >= 0 && !allowed_start(p, start)) {
+            starts_text(p, st, sizeof st);
+            snprintf(why, sizeof why, "%s cannot start at memory slot %d; its placements start at %s",
+                     p->name, start, st);
+            return refuse(t, &o, i, bad, msg, len, why);
+        }
+        if (start >= 0 && !range_free(&o, start, p->mem_slices)) {
+            int other = 0;
+            for (int s = start; s < start + p->mem_slices && !other; s++)
+                other = o.used[s];
+            snprintf(why, sizeof why, "%s@%d needs memory slots %d-%d, which overlap instance %d (%s@%d)",
+                     p->name, start, start, start + p->mem_slices - 1, other - 1,
+                     inst[other - 1].prof->name, inst[other - 1].start);
+            return refuse(t, &o, i, bad, msg, len, why);
+        }
+        if (start < 0 && (start = first_free_start(&o, p)) < 0) {
+            starts_text(p, st, sizeof st);
+            snprintf(why, sizeof why, "%s has no free placement (it starts at %s and takes %d slot%s)",
+                     p->name, st, p->mem_slices, p->mem_slices == 1 ? "" : "s");
+            return refuse(t, &o, i, bad, msg, len, why);
+        }
+        inst[i].start = start;
+        for (int s = start; s < start + p->mem_slices; s++)
+            o.used[s] = i + 1;
+        o.compute += p->compute_slices;
+        o.count[pi]++;
+    }
+    return 0;
+}
+
+const mig_profile *mig_even_profile(const mig_table *t, int n)
+{
+    const mig_profile *best = NULL;
+    for (int i = 0; i < t->nprofiles && n > 0; i++) {
+        const mig_profile *p = &t->profiles[i];
+        mig_instance in[MIG_MAX_INSTANCES];
+        char msg[8];
+        int bad;
+        if (n > p->max_count || n > MIG_MAX_INSTANCES)
+            continue;
+        for (int k = 0; k < n; k++)
+            in[k] = (mig_instance){ p, -1 };
+        if (mig_place(t, in, n, &bad, msg, sizeof msg) < 0)
+            continue;
+        if (!best || p->compute_slices > best->compute_slices ||
+            (p->compute_slices == best->compute_slices && p->mem_slices > best->mem_slices))
+            best = p;
+    }
+    return best;
+}
+
+double mig_compute_frac(const mig_profile *p, const gpu_spec *spec)
+{
+    return (double)p->sms / spec->sms;
+}
+
+double mig_mem_frac(const mig_table *t, const mig_profile *p)
+{
+    return (double)p->mem_slices / t->slots;
+}
+
+double mig_mem_bytes(const mig_profile *p)
+{
+    return p->mem_gib * 1073741824.0;
+}

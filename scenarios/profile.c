@@ -1,0 +1,293 @@
+/* profile.c -- reading GPU profiles (profile.h; format in docs/calibration.md).
+ *
+ * A profile's numbers go into a gpu_spec the way the roofline uses them:
+ * peaks times eta. A measured profile may give each precision its own
+ * efficiency; the spec has one eta_c (bf16's), so each other precision's peak
+ * is scaled by eta_p / eta_c, which makes peak_p x eta_c equal the measured
+ * rate of that precision. */
+#include "scenarios/profile.h"
+#include "scenarios/textfile.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "scenarios/jv.h"
+
+#define MAX_PROFILE_BYTES (16L << 20)
+
+static const char *const COPY_NAMES[PROF_NCOPY] = {
+    "h2d_pinned", "d2h_pinned", "h2d_pageable", "d2h_pageable",
+};
+
+static const char *const COPY_KEYS[] = {
+    "h2d_pinned", "d2h_pinned", "h2d_pageable", "d2h_pageable", NULL,
+};
+
+const char *prof_copy_name(prof_copy_kind k) { return COPY_NAMES[k]; }
+
+int prof_read_json(const char *path, cJSON **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    char *text = textfile_read(path, MAX_PROFILE_BYTES, err, errlen);
+    if (!text)
+        return -1;
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+    if (!root) {
+        int line = 1;
+        const char *at = end ? end : cJSON_GetErrorPtr();
+        for (const char *c = text; at && c < at && *c; c++)
+            line += *c == '\n';
+        snprintf(err, errlen, "%s: line %d: malformed JSON near \"%.20s\"", path, line, at ? at : "");
+        free(text);
+        return -1;
+    }
+    free(text);
+    *out = root;
+    return 0;
+}
+
+/* A [lo, hi] pair at path.key; 1 when present and valid, 0 when absent. */
+static int read_range(jv *v, const cJSON *obj, const char *path, const char *key,
+                      double *lo, double *hi)
+{
+    char p[512], d[128];
+    const cJSON *a = jv_array(v, obj, path, key, 0);
+    if (!a || v->failed)
+        return 0;
+    jv_join(p, sizeof p, path, key);
+    const cJSON *x = cJSON_GetArrayItem(a, 0), *y = cJSON_GetArrayItem(a, 1);
+    if (cJSON_GetArraySize(a) != 2 || !cJSON_IsNumber(x) || !cJSON_IsNumber(y) ||
+        !(x->valuedouble >= 0) || !(y->valuedouble >= x->valuedouble) || !isfinite(y->valuedouble)) {
+        jv_fail(v, p, "value %s is not allowed; allowed: [lo, hi] with 0 <= lo <= hi",
+                jv_describe(a, d, sizeof d));
+        return 0;
+    }
+    *lo = x->valuedouble;
+    *hi = y->valuedouble;
+    return 1;
+}
+
+static void copy_str(char *dst, size_t len, const char *src)
+{
+    snprintf(dst, len, "%s", src ? src : "");
+}
+
+static void parse_peaks(jv *v, const cJSON *root, prof *p)
+{
+    static const char *const keys[] = { "tflops", "mem_bw_tbs", NULL };
+    static const char *const pkeys[] = { "bf16", "fp16", "fp8", "tf32", "fp32", NULL };
+    const jv_range tf = { 0, 1e6, 0, 0, "TFLOP/s" }, bw = { 0, 1e3, 1, 0, "TB/s" };
+    const cJSON *pk = jv_object(v, root, "", "peaks", 1);
+    if (v->failed)
+        return;
+    jv_keys(v, pk, "peaks", keys);
+    const cJSON *t = jv_object(v, pk, "peaks", "tflops", 1);
+    if (v->failed)
+        return;
+    jv_keys(v, t, "peaks.tflops", pkeys);
+    for (int i = 0; i < GPU_NPREC; i++)
+        jv_number(v, t, "peaks.tflops", pkeys[i], i == GPU_BF16, 0, tf, &p->spec.tflops[i]);
+    if (!v->failed && p->spec.tflops[GPU_BF16] <= 0)
+        jv_fail(v, "peaks.tflops.bf16", "value 0 is out of range; allowed: a number > 0 TFLOP/s");
+    jv_number(v, pk, "peaks", "mem_bw_tbs", 1, 0, bw, &p->spec.mem_bw_tbs);
+}
+
+/* Per-precision efficiencies of a measured profile, folded into the peaks. */
+static void parse_eta_by_precision(jv *v, const cJSON *root, prof *p)
+{
+    static const char *const keys[] = { "eta", "overhead_us", "rms_rel_residual", "points", NULL };
+    const jv_range eta = { 0, 1.5, 1, 0, NULL };
+    const cJSON *byp = jv_object(v, root, "", "eta_c_by_precision", 0);
+    if (!byp || v->failed)
+        return;
+    const cJSON *e;
+    char path[128];
+    cJSON_ArrayForEach(e, byp) {
+        int prec = gpu_prec_parse(e->string);
+        jv_join(path, sizeof path, "eta_c_by_precision", e->string);
+        if (prec < 0) {
+            jv_fail(v, path, "unknown precision; allowed: bf16, fp16, fp8, tf32, fp32");
+            return;
+        }
+        if (!cJSON_IsObject(e)) {
+            jv_fail(v, path, "expected an object {\"eta\": ...}");
+            return;
+        }
+        double x = 0;
+        jv_keys(v, e, path, keys);
+        jv_number(v, e, path, "eta", 1, 0, eta, &x);
+        if (!v->failed)
+            p->spec.tflops[prec] *= x / p->spec.eta_c;
+    }
+}
+
+static void parse_ranges(jv *v, const cJSON *root, prof *p)
+{
+    static const char *const keys[] = { "gemm_flops", "hbm_bytes", "copy_bytes", NULL };
+    const cJSON *mr = jv_object(v, root, "", "measured_range", 0);
+    if (!mr || v->failed)
+        return;
+    jv_keys(v, mr, "measured_range", keys);
+    const cJSON *g = jv_object(v, mr, "measured_range", "gemm_flops", 0);
+    if (g) {
+        const cJSON *e;
+        cJSON_ArrayForEach(e, g) {
+            int prec = gpu_prec_parse(e->string);
+            if (prec < 0) {
+                char path[128];
+                jv_fail(v, jv_join(path, sizeof path, "measured_range.gemm_flops", e->string),
+                        "unknown precision; allowed: bf16, fp16, fp8, tf32, fp32");
+                return;
+            }
+            p->has_gemm[prec] = read_range(v, g, "measured_range.gemm_flops", e->string,
+                                           &p->gemm_lo[prec], &p->gemm_hi[prec]);
+        }
+    }
+    double lo, hi;
+    p->has_hbm = read_range(v, mr, "measured_range", "hbm_bytes", &p->hbm_lo, &p->hbm_hi);
+    read_range(v, mr, "measured_range", "copy_bytes", &lo, &hi);
+}
+
+static void parse_copy(jv *v, const cJSON *root, prof *p)
+{
+    static const char *const keys[] = { "gbs", "latency_us", "rms_rel_residual", "points", NULL };
+    const jv_range gbs = { 0, 1e4, 1, 0, "GB/s" }, lat = { 0, 1e6, 0, 0, "us" };
+    const cJSON *c = jv_object(v, root, "", "copy", 0);
+    if (!c || v->failed)
+        return;
+    jv_keys(v, c, "copy", COPY_KEYS);
+    for (int k = 0; k < PROF_NCOPY; k++) {
+        char path[64];
+        const cJSON *e = jv_object(v, c, "copy", COPY_NAMES[k], 0);
+        if (!e)
+            continue;
+        jv_join(path, sizeof path, "copy", COPY_NAMES[k]);
+        jv_keys(v, e, path, keys);
+        jv_number(v, e, path, "gbs", 1, 0, gbs, &p->copy_gbs[k]);
+        jv_number(v, e, path, "latency_us", 1, 0, lat, &p->copy_latency_us[k]);
+    }
+}
+
+int prof_parse(const cJSON *root, const char *file, prof *p, char *err, size_t errlen)
+{
+    static const char *const keys[] = {
+        "format", "name", "full_name", "kind", "source", "sources", "note", "sms", "mem_gb",
+        "nvlink_gbs", "pcie_gbs", "mig_max", "peaks", "eta_c", "eta_m", "eta_c_by_precision",
+        "eta_c_by_size", "eta_m_by_kind", "eta_m_by_size", "launch_us", "launch_sync_us", "timeslice_ms",
+        "switch_us", "timeslice_fit", "copy", "measured_range", "measured_on", NULL };
+    static const char *const kinds[] = { "datasheet", "measured", NULL };
+    const jv_range eta = { 0, 1.5, 1, 0, NULL }, pos = { 0, 1e7, 1, 0, NULL };
+    const jv_range nonneg = { 0, 1e7, 0, 0, NULL };
+    const char *format = NULL, *name = NULL, *full = NULL, *source = NULL;
+    long sms = 0, mig = 0;
+    int kind = 0;
+    jv v;
+    memset(p, 0, sizeof *p);
+    jv_init(&v, file);
+    if (!cJSON_IsObject(root)) {
+        jv_fail(&v, "", "a GPU profile is a JSON object");
+        goto out;
+    }
+    jv_keys(&v, root, "", keys);
+    jv_string(&v, root, "", "format", 1, NULL, &format);
+    if (!v.failed && strcmp(format, PROF_FORMAT) != 0)
+        jv_fail(&v, "format", "value \"%s\" is not allowed; allowed: \"%s\"", format, PROF_FORMAT);
+    jv_string(&v, root, "", "name", 1, NULL, &name);
+    jv_string(&v, root, "", "full_name", 0, NULL, &full);
+    jv_enum(&v, root, "", "kind", 1, 0, kinds, &kind);
+    jv_string(&v, root, "", "source", 1, NULL, &source);
+    jv_int(&v, root, "", "sms", 1, 0, 1, 100000, &sms);
+    jv_number(&v, root, "", "mem_gb", 1, 0, pos, &p->spec.mem_gb);
+    jv_number(&v, root, "", "nvlink_gbs", 0, 0, nonneg, &p->spec.nvlink_gbs);
+    jv_number(&v, root, "", "pcie_gbs", 0, 0, nonneg, &p->spec.pcie_gbs);
+    jv_int(&v, root, "", "mig_max", 0, 0, 0, 64, &mig);
+    parse_peaks(&v, root, p);
+    jv_number(&v, root, "", "eta_c", 1, 0, eta, &p->spec.eta_c);
+    jv_number(&v, root, "", "eta_m", 1, 0, eta, &p->spec.eta_m);
+    jv_number(&v, root, "", "launch_us", 1, 0, nonneg, &p->spec.launch_us);
+    jv_number(&v, root, "", "switch_us", 1, 0, nonneg, &p->spec.switch_us);
+    jv_number(&v, root, "", "timeslice_ms", 1, 0, (jv_range){ 0, 1000, 1, 0, "ms" }, &p->timeslice_ms);
+    parse_eta_by_precision(&v, root, p);
+    parse_ranges(&v, root, p);
+    parse_copy(&v, root, p);
+out:
+    if (v.failed) {
+        snprintf(err, errlen, "%s", v.msg);
+        return -1;
+    }
+    p->measured = kind == 1;
+    p->spec.sms = (int)sms;
+    p->spec.mig_max = (int)mig;
+    copy_str(p->path, sizeof p->path, file);
+    copy_str(p->name, sizeof p->name, name);
+    copy_str(p->full_name, sizeof p->full_name, full ? full : name);
+    copy_str(p->source, sizeof p->source, source);
+    p->spec.name = p->name;
+    p->spec.full_name = p->full_name;
+    p->spec.source = p->source;
+    return 0;
+}
+
+int prof_load(const char *path, prof *p, char *err, size_t errlen)
+{
+    cJSON *root;
+    if (prof_read_json(path, &root, err, errlen) < 0)
+        return -1;
+    int rc = prof_parse(root, path, p, err, errlen);
+    cJSON_Delete(root);
+    return rc;
+}
+
+/* ---- checks against what was measured ---- */
+
+static void check_burst(const prof *p, const tenant_cfg *tc, prof_warn_fn warn, void *ud)
+{
+    const synth_params *sp = tc->wl_params;
+    char msg[512];
+    double k = sp->kernels > 0 ? sp->kernels : 1;
+    if (sp->flops > 0) {
+        int prec = sp->prec;
+        double f = sp->flops / k;
+        if (!p->has_gemm[prec]) {
+            snprintf(msg, sizeof msg, "tenant \"%s\": profile \"%s\" measured no %s GEMM; "
+                     "its %s compute rate is not calibrated", tc->name, p->name,
+                     gpu_prec_name((gpu_prec)prec), gpu_prec_name((gpu_prec)prec));
+            warn(ud, msg);
+        } else if (f < p->gemm_lo[prec] || f > p->gemm_hi[prec]) {
+            snprintf(msg, sizeof msg, "tenant \"%s\": %.3g FLOPs per kernel (%s) is outside the "
+                     "range profile \"%s\" measured, [%.3g, %.3g]", tc->name, f,
+                     gpu_prec_name((gpu_prec)prec), p->name, p->gemm_lo[prec], p->gemm_hi[prec]);
+            warn(ud, msg);
+        }
+    }
+    if (sp->bytes > 0 && p->has_hbm) {
+        double b = sp->bytes / k;
+        if (b < p->hbm_lo || b > p->hbm_hi) {
+            snprintf(msg, sizeof msg, "tenant \"%s\": %.3g bytes per kernel is outside the range "
+                     "profile \"%s\" measured, [%.3g, %.3g]", tc->name, b, p->name,
+                     p->hbm_lo, p->hbm_hi);
+            warn(ud, msg);
+        }
+    }
+}
+
+void prof_check(const prof *p, const model_cfg *cfg, prof_warn_fn warn, void *ud)
+{
+    char msg[512];
+    if (!p)
+        return;
+    if (!p->measured) {
+        snprintf(msg, sizeof msg, "profile \"%s\" is built from datasheets: no measured range "
+                 "to check the run against (calibrate with `slicesim calibrate run`)", p->name);
+        warn(ud, msg);
+        return;
+    }
+    for (size_t i = 0; i < cfg->ntenants; i++) {
+        const tenant_cfg *tc = &cfg->tenants[i];
+        if (tc->wl == &wl_synthetic && ((const synth_params *)tc->wl_params)->fixed_burst)
+            check_burst(p, tc, warn, ud);
+    }
+}

@@ -1,0 +1,192 @@
+/* test_ts_share.c -- the vGPU time-slice policies (equal and fixed share),
+ * the idle-slot state, and adaptive round robin's overshoot payback, driven
+ * directly on the ts executor with always-busy and scripted contexts. */
+#include <string.h>
+#include "tests/testutil.h"
+#include "models/ts.h"
+
+#define MS SIM_NS_PER_MS
+
+/* A context whose job is resubmitted as soon as it finishes (always busy),
+ * or submitted once (busy = 0). */
+typedef struct {
+    exec     *e;
+    exec_ctx  ctx;
+    gpu_job   job;
+    sim_time_t gpu_ns;
+    int       busy, done;
+    sim_time_t end;
+} client;
+
+static void on_done(sim *s, gpu_job *j)
+{
+    client *c = j->owner;
+    c->done++;
+    c->end = s->now;
+    if (c->busy)
+        exec_submit(c->e, &c->ctx, &c->job);
+}
+
+static void client_init(client *c, ts *t, sim_time_t work, uint32_t kernels, int busy)
+{
+    memset(c, 0, sizeof *c);
+    c->e = &t->base;
+    c->busy = busy;
+    exec_ctx_init(c->e, &c->ctx, &c->gpu_ns);
+    c->job.work = work;
+    c->job.kernels = kernels;
+    c->job.done = on_done;
+    c->job.owner = c;
+    CU_ASSERT_EQUAL(ts_attach(t, &c->ctx), 0);
+}
+
+static ts_cfg cfg_of(const ts_policy *p, sim_time_t slice, sim_time_t sw)
+{
+    ts_cfg c;
+    memset(&c, 0, sizeof c);
+    c.policy = p;
+    c.slice_ns = slice;
+    c.switch_ns = sw;
+    c.preempt = TS_PREEMPT_INSTRUCTION;
+    c.block_ns = 1;
+    return c;
+}
+
+/* Run n clients (the first always busy, the others idle) for `horizon` and
+ * return the busy one's share of the GPU. */
+static double lone_busy_share(const ts_policy *p, int n, int nslots)
+{
+    sim s;
+    sim_init(&s);
+    ts_cfg c = cfg_of(p, 2 * MS, 25 * SIM_NS_PER_US);
+    c.nslots = nslots;
+    ts *t = ts_alloc(&s, 0, &c);
+    client cl[8];
+    for (int i = 0; i < n; i++)
+        client_init(&cl[i], t, 5 * MS, 10, i == 0);
+    exec_submit(&t->base, &cl[0].ctx, &cl[0].job);
+    sim_time_t horizon = 10 * SIM_NS_PER_S;
+    sim_run(&s, horizon);
+    exec_account(&t->base);
+    double share = (double)cl[0].gpu_ns / (double)horizon;
+    exec_free(&t->base);
+    sim_free(&s);
+    return share;
+}
+
+static void equal_share_caps_a_lone_busy_vgpu_at_one_over_n(void)
+{
+    ASSERT_REL(lone_busy_share(&ts_equal_share, 3, 0), 1.0 / 3, 1e-3);
+    ASSERT_REL(lone_busy_share(&ts_equal_share, 4, 0), 1.0 / 4, 1e-3);
+}
+
+static void fixed_share_caps_at_one_over_max_per_gpu_of_the_type(void)
+{
+    /* two vGPUs of a type that fits four per GPU: 25%, not 50% */
+    ASSERT_REL(lone_busy_share(&ts_fixed_share, 2, 4), 1.0 / 4, 1e-3);
+    ASSERT_REL(lone_busy_share(&ts_fixed_share, 1, 8), 1.0 / 8, 1e-3);
+}
+
+static void best_effort_gives_idle_shares_away(void)
+{
+    ASSERT_REL(lone_busy_share(&ts_best_effort, 3, 0), 1.0, 1e-6);
+}
+
+/* Two always-busy vGPUs under equal share: each slot loses the switch, so
+ * each gets (q - c) / 2q of the GPU and the GPU is busy (q - c) / q. */
+static void equal_share_pays_switches_from_the_slot(void)
+{
+    sim s;
+    sim_init(&s);
+    sim_time_t q = 2 * MS, c = 100 * SIM_NS_PER_US;
+    ts_cfg cfg = cfg_of(&ts_equal_share, q, c);
+    ts *t = ts_alloc(&s, 0, &cfg);
+    client a, b;
+    client_init(&a, t, 7 * MS, 10, 1);
+    client_init(&b, t, 7 * MS, 10, 1);
+    exec_submit(&t->base, &a.ctx, &a.job);
+    exec_submit(&t->base, &b.ctx, &b.job);
+    sim_time_t horizon = 10 * SIM_NS_PER_S;
+    sim_run(&s, horizon);
+    exec_account(&t->base);
+    double expect = (double)(q - c) / (2.0 * (double)q);
+    ASSERT_REL((double)a.gpu_ns / (double)horizon, expect, 2e-3);
+    ASSERT_REL((double)b.gpu_ns / (double)horizon, expect, 2e-3);
+    ASSERT_REL((double)t->base.c.switch_ns / (double)horizon, (double)c / (double)q, 2e-3);
+    exec_free(&t->base);
+    sim_free(&s);
+}
+
+/* A vGPU that gets work inside its own idle slot runs at once, then waits
+ * for its next slot: slots are [0,2) A, [2,4) B, [4,6) A, [6,8) B, [8,10) A.
+ * A 3 ms job submitted at 5 ms runs 5-6 and 8-10. */
+static void work_arriving_in_the_owners_slot_runs_at_once(void)
+{
+    sim s;
+    sim_init(&s);
+    ts_cfg cfg = cfg_of(&ts_equal_share, 2 * MS, 0);
+    ts *t = ts_alloc(&s, 0, &cfg);
+    client a, b;
+    client_init(&a, t, 3 * MS, 1, 0);
+    client_init(&b, t, 100 * MS, 1, 1);
+    exec_submit(&t->base, &b.ctx, &b.job);     /* starts the rotation at 0 */
+    sim_run(&s, 5 * MS);
+    exec_submit(&t->base, &a.ctx, &a.job);
+    sim_run(&s, 20 * MS);
+    CU_ASSERT_EQUAL(a.job.t_start, 5 * MS);
+    CU_ASSERT_EQUAL(a.end, 10 * MS);
+    CU_ASSERT_EQUAL(a.done, 1);
+    exec_free(&t->base);
+    sim_free(&s);
+}
+
+/* Kernel-level preemption, slice 2 ms: A's kernels last 1.5 ms, so a legacy
+ * turn of A runs two kernels (3 ms) while B (short kernels) stops at 2 ms:
+ * A gets 3/5 of the GPU. ARR books A's 1 ms overshoots and shortens its
+ * later slices until its turns average the nominal 2 ms: 1/2 each. */
+static double arr_share_of_a(int factor)
+{
+    sim s;
+    sim_init(&s);
+    ts_cfg cfg = cfg_of(&ts_best_effort, 2 * MS, 0);
+    cfg.preempt = TS_PREEMPT_KERNEL;
+    cfg.arr_factor = factor;
+    ts *t = ts_alloc(&s, 0, &cfg);
+    client a, b;
+    client_init(&a, t, 1500 * MS, 1000, 1);    /* 1.5 ms kernels */
+    client_init(&b, t, 1000 * MS, 100000, 1);  /* 10 us kernels */
+    exec_submit(&t->base, &a.ctx, &a.job);
+    exec_submit(&t->base, &b.ctx, &b.job);
+    sim_time_t horizon = 20 * SIM_NS_PER_S;
+    sim_run(&s, horizon);
+    exec_account(&t->base);
+    double share = (double)a.gpu_ns / (double)(a.gpu_ns + b.gpu_ns);
+    exec_free(&t->base);
+    sim_free(&s);
+    return share;
+}
+
+static void legacy_slices_let_long_kernels_overshoot(void)
+{
+    ASSERT_REL(arr_share_of_a(0), 0.6, 0.005);
+}
+
+static void arr_pays_overshoot_back_to_an_even_split(void)
+{
+    ASSERT_REL(arr_share_of_a(33), 0.5, 0.01);
+    ASSERT_REL(arr_share_of_a(1), 0.5, 0.01);
+}
+
+TU_SUITE_FN(ts_share)
+{
+    static const tu_test tests[] = {
+        TU_TEST(equal_share_caps_a_lone_busy_vgpu_at_one_over_n),
+        TU_TEST(fixed_share_caps_at_one_over_max_per_gpu_of_the_type),
+        TU_TEST(best_effort_gives_idle_shares_away),
+        TU_TEST(equal_share_pays_switches_from_the_slot),
+        TU_TEST(work_arriving_in_the_owners_slot_runs_at_once),
+        TU_TEST(legacy_slices_let_long_kernels_overshoot),
+        TU_TEST(arr_pays_overshoot_back_to_an_even_split),
+    };
+    TU_SUITE("ts_share", tests);
+}

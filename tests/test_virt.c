@@ -1,0 +1,138 @@
+/* test_virt.c -- virtualization overhead: the mechanisms' closed forms, and
+ * the presets landing in the published ranges for canonical workloads. */
+#include <stdio.h>
+#include <string.h>
+#include "tests/testutil.h"
+#include "models/model.h"
+#include "models/virt.h"
+
+#define MS SIM_NS_PER_MS
+
+static void inflate_applies_factors_to_the_roofline_and_adds_per_launch_and_copy_costs(void)
+{
+    virt_cfg c;
+    virt_preset(VIRT_VGPU, &c);
+    c.compute_factor = 0.8;
+    c.bw_factor = 0.5;
+    c.launch_us = 2;
+    c.copy_us = 10;
+    sim_time_t c2, m2;
+    /* compute 10 ms, memory 6 ms, 1 ms launch remainder, 100 kernels, 1 copy */
+    sim_time_t w = virt_inflate(&c, 11 * MS, 10 * MS, 6 * MS, 100, 1, &c2, &m2);
+    CU_ASSERT_EQUAL(c2, 12500 * SIM_NS_PER_US);
+    CU_ASSERT_EQUAL(m2, 12 * MS);
+    /* max(12.5, 12) + 1 + 100 x 2 us + 10 us */
+    CU_ASSERT_EQUAL(w, 12500 * SIM_NS_PER_US + MS + 200 * SIM_NS_PER_US + 10 * SIM_NS_PER_US);
+    /* bare metal is the identity */
+    virt_preset(VIRT_BARE_METAL, &c);
+    CU_ASSERT(virt_is_identity(&c));
+    CU_ASSERT_EQUAL(virt_inflate(&c, 7 * MS, 0, 0, 1000, 3, &c2, &m2), 7 * MS);
+}
+
+/* Mean time of one closed-loop job (think time 0) on an exclusive H100
+ * under virtualization cfg: the job's work is service_ms with `kernels`. */
+static double mean_ms(const virt_cfg *vc, double service_ms, uint32_t kernels, double copy_mb,
+                      double *p95)
+{
+    synth_params sp;
+    memset(&sp, 0, sizeof sp);
+    sp.dist = SYN_DETERMINISTIC;
+    sp.mean_ms = service_ms;
+    sp.kernels = kernels;
+    sp.copy_mb = copy_mb;
+    arr_closed_params ap = { 1, 0.0, ARR_THINK_DETERMINISTIC };
+    tenant_cfg tc;
+    memset(&tc, 0, sizeof tc);
+    tc.name = "t";
+    tc.wl = &wl_synthetic;
+    tc.wl_params = &sp;
+    tc.arr = &arr_closed;
+    tc.arr_params = &ap;
+    tc.slo_metric = -2;
+    model_cfg mc;
+    memset(&mc, 0, sizeof mc);
+    mc.gpu = gpu_spec_find("h100-sxm");
+    mc.ngpus = 1;
+    mc.sharing = MODEL_EXCLUSIVE;
+    mc.duration = 3 * SIM_NS_PER_S;
+    mc.drain = mc.duration;
+    mc.seed = 3;
+    mc.reps = 1;
+    mc.tenants = &tc;
+    mc.ntenants = 1;
+    mc.virt = *vc;
+    model_result r;
+    char err[128];
+    CU_ASSERT_EQUAL_FATAL(model_run(&mc, &r, err, sizeof err), 0);
+    double m = model_tenant_at(&r, 0, 0)->t[MT_MEAN];
+    if (p95)
+        *p95 = model_tenant_at(&r, 0, 0)->t[MT_P95];
+    model_result_free(&r);
+    return m;
+}
+
+/* Noise off: the slowdown is exactly (W / f_c + K t_launch) / W, so it
+ * grows with the kernel count per unit of work. */
+static void overhead_grows_with_kernel_count_per_unit_of_work(void)
+{
+    virt_cfg vc, bare;
+    virt_preset(VIRT_VGPU, &vc);
+    virt_preset(VIRT_BARE_METAL, &bare);
+    vc.noise_rate_per_s = 0;
+    double last = 0;
+    const uint32_t ks[4] = { 1, 100, 1000, 5000 };
+    for (int i = 0; i < 4; i++) {
+        double slow = mean_ms(&vc, 10, ks[i], 0, NULL) / mean_ms(&bare, 10, ks[i], 0, NULL) - 1;
+        double expect = (10 / vc.compute_factor + ks[i] * vc.launch_us / 1e3) / 10 - 1;
+        ASSERT_REL(slow, expect, 1e-6);
+        CU_ASSERT(slow > last);
+        last = slow;
+    }
+}
+
+/* Canonical deep-learning bursts (FACTS §4 ranges): a training step of
+ * 30 ms with 150 kernels and a 4 MB input copy, an inference batch of
+ * 8 ms with 100 kernels and a 1 MB copy. Full-card vGPU lands 6-10%
+ * slower than bare metal, passthrough within 3%. */
+static void presets_land_in_the_published_ranges(void)
+{
+    virt_cfg bare, pt, vg;
+    virt_preset(VIRT_BARE_METAL, &bare);
+    virt_preset(VIRT_PASSTHROUGH, &pt);
+    virt_preset(VIRT_VGPU, &vg);
+    const struct { double ms; uint32_t k; double mb; } w[2] = { { 30, 150, 4 }, { 8, 100, 1 } };
+    for (int i = 0; i < 2; i++) {
+        double b = mean_ms(&bare, w[i].ms, w[i].k, w[i].mb, NULL);
+        double v = mean_ms(&vg, w[i].ms, w[i].k, w[i].mb, NULL) / b - 1;
+        double p = mean_ms(&pt, w[i].ms, w[i].k, w[i].mb, NULL) / b - 1;
+        printf("\n    workload %d: vgpu +%.2f%%, passthrough +%.2f%%", i, 100 * v, 100 * p);
+        CU_ASSERT(v >= 0.06 && v <= 0.10);
+        CU_ASSERT(p >= 0 && p <= 0.03);
+    }
+}
+
+/* Host noise is a rare, long stall: it moves p95 more than the mean. */
+static void host_noise_hurts_p95_more_than_the_mean(void)
+{
+    virt_cfg bare, noisy;
+    virt_preset(VIRT_BARE_METAL, &bare);
+    virt_preset(VIRT_BARE_METAL, &noisy);
+    noisy.mode = VIRT_PASSTHROUGH;
+    noisy.noise_rate_per_s = 20;
+    noisy.noise_mean_us = 2000;
+    double p95b, p95n;
+    double mb = mean_ms(&bare, 5, 10, 0, &p95b), mn = mean_ms(&noisy, 5, 10, 0, &p95n);
+    CU_ASSERT(mn > mb);
+    CU_ASSERT(p95n / p95b - 1 > 2 * (mn / mb - 1));
+}
+
+TU_SUITE_FN(virt)
+{
+    static const tu_test tests[] = {
+        TU_TEST(inflate_applies_factors_to_the_roofline_and_adds_per_launch_and_copy_costs),
+        TU_TEST(overhead_grows_with_kernel_count_per_unit_of_work),
+        TU_TEST(presets_land_in_the_published_ranges),
+        TU_TEST(host_noise_hurts_p95_more_than_the_mean),
+    };
+    TU_SUITE("virt", tests);
+}
