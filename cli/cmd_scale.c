@@ -1,6 +1,6 @@
 /* cmd_scale.c -- `slicesim scale SCENARIO --nodes 1,2,4,...,1024 [--tenant NAME]
- * [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]...`: the scaling curve of
- * a training tenant (docs/training.md).
+ * [-o DIR] [--plot] [--seed N] [--reps N] [--set PATH=VALUE]...`: the scaling
+ * curve of a training tenant (docs/training.md).
  *
  * Each point loads the scenario with hardware.nodes set to N (after the
  * user's --set), so the data-parallel ranks are N x hardware.gpus; the
@@ -17,6 +17,7 @@
 #include "cli/outfile.h"
 #include "cli/report.h"
 #include "models/training.h"
+#include "plots/charts.h"
 
 #define MAX_SETS 64
 #define MAX_POINTS 64
@@ -28,6 +29,7 @@ typedef struct {
     size_t      nsets;
     long        nodes[MAX_POINTS];
     int         npoints;
+    int         plot;
 } scale_opts;
 
 typedef struct {
@@ -79,7 +81,10 @@ static int parse_opts(int argc, char **argv, scale_opts *o, FILE *err)
             fprintf(err, "slicesim scale: %s needs a value\n", a);
             return -1;
         }
-        if (strcmp(a, "-o") == 0) {
+        if (strcmp(a, "--plot") == 0) {
+            o->plot = 1;
+            continue;
+        } else if (strcmp(a, "-o") == 0) {
             o->outdir = val;
         } else if (strcmp(a, "--tenant") == 0) {
             o->tenant = val;
@@ -111,8 +116,12 @@ static int parse_opts(int argc, char **argv, scale_opts *o, FILE *err)
         i++;
     }
     if (!o->scenario || o->npoints == 0) {
-        fprintf(err, "usage: slicesim scale SCENARIO.json --nodes 1,2,4,... [--tenant NAME] [-o DIR] "
+        fprintf(err, "usage: slicesim scale SCENARIO.json --nodes 1,2,4,... [--tenant NAME] [-o DIR] [--plot] "
                 "[--seed N] [--reps N] [--set PATH=VALUE]...\n");
+        return -1;
+    }
+    if (o->plot && !o->outdir) {
+        fprintf(err, "slicesim scale: --plot needs -o DIR (the pictures and their data go there)\n");
         return -1;
     }
     return 0;
@@ -242,5 +251,8 @@ int cli_cmd_scale(int argc, char **argv, FILE *out, FILE *err)
         pts[i].eff = pts[0].mean.mean / pts[i].mean.mean;
     }
     print_table(out, &o, pts, o.npoints);
-    return o.outdir ? write_csv(o.outdir, pts, o.npoints, err) : CLI_OK;
+    int rc = o.outdir ? write_csv(o.outdir, pts, o.npoints, err) : CLI_OK;
+    if (rc == CLI_OK && o.plot && charts_scale(o.outdir, err) < 0)
+        rc = CLI_INTERNAL;             /* gnuplot missing (1) only says so */
+    return rc;
 }

@@ -1,7 +1,7 @@
 /* test_scale.c -- `slicesim scale`: efficiency 1 at one node and falling
  * with nodes, efficiency as the ratio of mean step times (and of samples/s
  * per GPU), a 1..1,024-node sweep on one simulated rank, stragglers in the
- * p95, determinism, and refusal of bad options. */
+ * p95, the chart's data, determinism, and refusal of bad options. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +101,37 @@ static void one_to_1024_nodes_run_on_one_simulated_rank(void)
     wl_rmtree(s.dir);
 }
 
+static void plot_draws_step_time_and_efficiency_from_the_csv(void)
+{
+    scale_run s;
+    char path[1024], out[512], msg[2048];
+    CU_ASSERT_EQUAL_FATAL(run_scale(&s, 0.3, NULL, NULL, "1,4,16"), 0);
+    snprintf(out, sizeof out, "%s/out", s.dir);
+    char *argv[] = { "slicesim", "plot", out, NULL };
+    CU_ASSERT_EQUAL(tu_cli(argv, msg, sizeof msg, s.err, sizeof s.err), 0);
+    snprintf(path, sizeof path, "%s/scale.dat", out);
+    char *dat = tu_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dat);
+    /* header, then nodes p50 p95 lo hi efficiency: the first row is 1 node at efficiency 1 */
+    const char *row = strchr(dat, '\n');
+    CU_ASSERT_PTR_NOT_NULL_FATAL(row);
+    double nodes, p50, p95, lo, hi, eff;
+    CU_ASSERT_EQUAL(sscanf(row + 1, "%lf %lf %lf %lf %lf %lf", &nodes, &p50, &p95, &lo, &hi, &eff), 6);
+    CU_ASSERT_EQUAL(nodes, 1);
+    CU_ASSERT_EQUAL(eff, 1);
+    ASSERT_REL(p95, s.row[0][4], 1e-6);
+    free(dat);
+    snprintf(path, sizeof path, "%s/scale.png.gp", out);
+    char *gp = tu_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL(gp);
+    CU_ASSERT_PTR_NOT_NULL(gp ? strstr(gp, "logscale x 2") : NULL);
+    free(gp);
+    char *no_dir[] = { "slicesim", "scale", "scenarios/training-multinode-network.json", "--nodes", "1", "--plot", NULL };
+    CU_ASSERT_EQUAL(tu_cli(no_dir, msg, sizeof msg, s.err, sizeof s.err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s.err, "--plot needs -o DIR"));
+    wl_rmtree(s.dir);
+}
+
 static void scale_is_deterministic(void)
 {
     scale_run a, b;
@@ -146,6 +177,7 @@ TU_SUITE_FN(scale)
     static const tu_test tests[] = {
         TU_TEST(efficiency_is_one_at_one_node_and_falls_with_nodes),
         TU_TEST(one_to_1024_nodes_run_on_one_simulated_rank),
+        TU_TEST(plot_draws_step_time_and_efficiency_from_the_csv),
         TU_TEST(scale_is_deterministic),
         TU_TEST(bad_scale_options_exit_2_with_a_message),
     };
