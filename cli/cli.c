@@ -50,6 +50,46 @@ int cli_parse_long(const char *opt, const char *text, long lo, long hi, long *ou
     return 0;
 }
 
+void cli_scn_opts_init(cli_scn_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->seed = o->reps = -1;
+}
+
+int cli_scn_opt(const char *cmd, int argc, char **argv, int *i, cli_scn_opts *o, FILE *err)
+{
+    const char *a = argv[*i], *val = *i + 1 < argc ? argv[*i + 1] : NULL;
+    if (a[0] != '-' || a[1] == '\0') {
+        if (o->scenario) {
+            fprintf(err, "slicesim %s: more than one scenario (\"%s\" and \"%s\")\n", cmd, o->scenario, a);
+            return -1;
+        }
+        o->scenario = a;
+        return 1;
+    }
+    int out = strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0;
+    int seed = strcmp(a, "--seed") == 0, reps = strcmp(a, "--reps") == 0, set = strcmp(a, "--set") == 0;
+    if (!out && !seed && !reps && !set)
+        return 0;
+    if (!val) {
+        fprintf(err, "slicesim %s: %s needs a value\n", cmd, a);
+        return -1;
+    }
+    (*i)++;
+    if (out)
+        o->outdir = val;
+    else if (seed)
+        return cli_parse_long("--seed", val, 0, 2147483647L, &o->seed, err) < 0 ? -1 : 1;
+    else if (reps)
+        return cli_parse_long("--reps", val, 1, 1000, &o->reps, err) < 0 ? -1 : 1;
+    else if (o->nsets == CLI_MAX_SETS) {
+        fprintf(err, "slicesim %s: at most %d --set options\n", cmd, CLI_MAX_SETS);
+        return -1;
+    } else
+        o->sets[o->nsets++] = argv[*i];
+    return 1;
+}
+
 int cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
     if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {

@@ -41,6 +41,25 @@ int cli_cmd_plot(int argc, char **argv, FILE *out, FILE *err);
 int cli_cmd_calibrate(int argc, char **argv, FILE *out, FILE *err);
 int cli_cmd_validate(int argc, char **argv, FILE *out, FILE *err);
 
+/* The options every command that loads a scenario takes. */
+#define CLI_MAX_SETS 64
+typedef struct {
+    const char *scenario, *outdir;
+    long        seed, reps;              /* -1: the scenario's own */
+    char       *sets[CLI_MAX_SETS];      /* --set PATH=VALUE, in order */
+    size_t      nsets;
+} cli_scn_opts;
+
+/* cli_scn_opts_init: nothing given yet. */
+void cli_scn_opts_init(cli_scn_opts *o);
+
+/* cli_scn_opt: if argv[*i] is the scenario file (a word not starting with
+ * '-') or one of -o/--out DIR, --seed N, --reps N, --set PATH=VALUE, store
+ * it, move *i past its value and return 1; return 0 when it is none of
+ * these (the command's own option); -1 with one message on err, naming the
+ * command cmd, when its value is missing or not allowed. */
+int cli_scn_opt(const char *cmd, int argc, char **argv, int *i, cli_scn_opts *o, FILE *err);
+
 /* cli_parse_u64: a decimal number for option opt into *out; 0, or -1 with a
  * message on err. */
 int cli_parse_long(const char *opt, const char *text, long lo, long hi, long *out, FILE *err);

@@ -22,7 +22,6 @@
 #include "scenarios/price.h"
 #include "sim/ci.h"
 
-#define MAX_SETS  64
 #define MAX_MODES 16
 #define NQ 3
 
@@ -30,11 +29,9 @@ static const int QS[NQ] = { MT_P50, MT_P95, MT_P99 };
 static const char *const QNAMES[NQ] = { "p50", "p95", "p99" };
 
 typedef struct {
-    const char *scenario, *outdir;
-    long        seed, reps, jobs;
+    cli_scn_opts c;
+    long        jobs;
     int         plot;
-    char       *sets[MAX_SETS];
-    size_t      nsets;
     const setup_mode *modes[MAX_MODES];
     size_t      nmodes;
 } cmp_opts;
@@ -87,49 +84,33 @@ static int parse_modes(cmp_opts *o, const char *list, FILE *err)
 static int parse_opts(int argc, char **argv, cmp_opts *o, FILE *err)
 {
     memset(o, 0, sizeof *o);
-    o->seed = o->reps = -1;
+    cli_scn_opts_init(&o->c);
     o->jobs = points_jobs();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        int r = cli_scn_opt("compare", argc, argv, &i, &o->c, err);
+        if (r < 0)
+            return -1;
+        if (r > 0)
+            continue;
         if (strcmp(a, "--plot") == 0) {
             o->plot = 1;
             continue;
         }
-        if (a[0] != '-' || a[1] == '\0') {
-            if (o->scenario) {
-                fprintf(err, "slicesim compare: more than one scenario (\"%s\")\n", a);
-                return -1;
-            }
-            o->scenario = a;
-            continue;
+        if (strcmp(a, "--modes") != 0 && strcmp(a, "--jobs") != 0) {
+            fprintf(err, "slicesim compare: unknown option \"%s\"\n%s", a, USAGE);
+            return -1;
         }
         if (!val) {
             fprintf(err, "slicesim compare: %s needs a value\n%s", a, USAGE);
             return -1;
         }
         i++;
-        if (strcmp(a, "-o") == 0) {
-            o->outdir = val;
-        } else if (strcmp(a, "--modes") == 0) {
-            if (parse_modes(o, val, err) < 0)
-                return -1;
-        } else if (strcmp(a, "--seed") == 0) {
-            if (cli_parse_long("--seed", val, 0, 2147483647L, &o->seed, err) < 0)
-                return -1;
-        } else if (strcmp(a, "--reps") == 0) {
-            if (cli_parse_long("--reps", val, 1, 1000, &o->reps, err) < 0)
-                return -1;
-        } else if (strcmp(a, "--jobs") == 0) {
-            if (cli_parse_long("--jobs", val, 1, 256, &o->jobs, err) < 0)
-                return -1;
-        } else if (strcmp(a, "--set") == 0 && o->nsets < MAX_SETS) {
-            o->sets[o->nsets++] = argv[i];
-        } else {
-            fprintf(err, "slicesim compare: unknown option \"%s\" (or too many of it)\n%s", a, USAGE);
+        if (strcmp(a, "--modes") == 0 ? parse_modes(o, val, err) < 0
+                                      : cli_parse_long("--jobs", val, 1, 256, &o->jobs, err) < 0)
             return -1;
-        }
     }
-    if (!o->scenario || !o->outdir || o->nmodes == 0) {
+    if (!o->c.scenario || !o->c.outdir || o->nmodes == 0) {
         fprintf(err, "slicesim compare: needs a scenario, --modes and -o DIR\n%s", USAGE);
         return -1;
     }
@@ -382,10 +363,10 @@ static int write_outputs(const cmp_opts *o, const cJSON *doc, FILE *err)
 {
     char msg[512];
     outfile f;
-    int rc = sweepio_write_json(o->outdir, "compare.json", doc, "compare", err);
+    int rc = sweepio_write_json(o->c.outdir, "compare.json", doc, "compare", err);
     if (rc != CLI_OK)
         return rc;
-    if (outfile_open(&f, o->outdir, "compare.csv", msg, sizeof msg) < 0) {
+    if (outfile_open(&f, o->c.outdir, "compare.csv", msg, sizeof msg) < 0) {
         fprintf(err, "slicesim compare: %s\n", msg);
         return CLI_BAD_INPUT;
     }
@@ -402,7 +383,7 @@ static int run_compare(cmp_opts *o, const scn *sc, FILE *out, FILE *err)
     size_t n = o->nmodes, nt = sc->cfg.ntenants;
     points_point pts[MAX_MODES];
     cmp_setup setups[MAX_MODES];
-    points_base b = { o->scenario, o->sets, o->nsets, o->seed, o->reps, 0 };
+    points_base b = { o->c.scenario, o->c.sets, o->c.nsets, o->c.seed, o->c.reps, 0 };
     int rc = CLI_OK;
     memset(pts, 0, sizeof pts);
     memset(setups, 0, sizeof setups);
@@ -418,8 +399,8 @@ static int run_compare(cmp_opts *o, const scn *sc, FILE *out, FILE *err)
         snprintf(label, sizeof label, "compare: setup \"%s\"", o->modes[k]->name);
         rc = points_validate(&b, &pts[k], 1, label, err);
     }
-    if (rc == CLI_OK && outfile_mkdirs(o->outdir) < 0) {
-        fprintf(err, "slicesim compare: -o %s: cannot create the directory\n", o->outdir);
+    if (rc == CLI_OK && outfile_mkdirs(o->c.outdir) < 0) {
+        fprintf(err, "slicesim compare: -o %s: cannot create the directory\n", o->c.outdir);
         rc = CLI_BAD_INPUT;
     }
     if (rc == CLI_OK)
@@ -440,7 +421,7 @@ static int run_compare(cmp_opts *o, const scn *sc, FILE *out, FILE *err)
         rc = doc ? write_outputs(o, doc, err) : CLI_INTERNAL;
         cJSON_Delete(doc);
         if (rc == CLI_OK && o->plot)
-            charts_compare(o->outdir, err);
+            charts_compare(o->c.outdir, err);
     }
     for (size_t k = 0; k < n; k++) {
         setup_free_assignments(pts[k].sets, pts[k].nsets);
@@ -456,7 +437,7 @@ int cli_cmd_compare(int argc, char **argv, FILE *out, FILE *err)
     scn *sc = NULL;
     if (parse_opts(argc, argv, &o, err) < 0)
         return CLI_BAD_INPUT;
-    int rc = scn_load(o.scenario, o.sets, o.nsets, &sc, msg, sizeof msg);
+    int rc = scn_load(o.c.scenario, o.c.sets, o.c.nsets, &sc, msg, sizeof msg);
     if (rc != SCN_OK) {
         fprintf(err, "slicesim: %s\n", msg);
         return rc == SCN_BAD_INPUT ? CLI_BAD_INPUT : CLI_INTERNAL;

@@ -17,7 +17,6 @@
 #include "cli/slo.h"
 #include "cli/sweepio.h"
 
-#define MAX_SETS 64
 #define MAX_SLOS 32
 
 enum { GOAL_UNSET, GOAL_MAX, GOAL_MIN };
@@ -32,11 +31,8 @@ static const struct { const char *suffix; int goal; const char *max_word, *min_w
 };
 
 typedef struct {
-    const char *scenario, *outdir;
-    long        seed, reps;
+    cli_scn_opts c;
     int         goal;
-    char       *sets[MAX_SETS];
-    size_t      nsets;
     char       *slo_text[MAX_SLOS];
     size_t      nslo;
     vary_set    vs;
@@ -62,38 +58,25 @@ static const char USAGE[] =
 static int parse_opts(int argc, char **argv, plan_opts *o, FILE *err)
 {
     memset(o, 0, sizeof *o);
-    o->seed = o->reps = -1;
+    cli_scn_opts_init(&o->c);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (a[0] != '-' || a[1] == '\0') {
-            if (o->scenario) {
-                fprintf(err, "slicesim plan: more than one scenario (\"%s\")\n", a);
-                return -1;
-            }
-            o->scenario = a;
+        int r = cli_scn_opt("plan", argc, argv, &i, &o->c, err);
+        if (r < 0)
+            return -1;
+        if (r > 0)
             continue;
-        }
         if (!val) {
             fprintf(err, "slicesim plan: %s needs a value\n%s", a, USAGE);
             return -1;
         }
         i++;
-        if (strcmp(a, "-o") == 0) {
-            o->outdir = val;
-        } else if (strcmp(a, "--seed") == 0) {
-            if (cli_parse_long("--seed", val, 0, 2147483647L, &o->seed, err) < 0)
-                return -1;
-        } else if (strcmp(a, "--reps") == 0) {
-            if (cli_parse_long("--reps", val, 1, 1000, &o->reps, err) < 0)
-                return -1;
-        } else if (strcmp(a, "--goal") == 0) {
+        if (strcmp(a, "--goal") == 0) {
             o->goal = strcmp(val, "max") == 0 ? GOAL_MAX : strcmp(val, "min") == 0 ? GOAL_MIN : -1;
             if (o->goal < 0) {
                 fprintf(err, "slicesim plan: --goal: value \"%s\" is not allowed; allowed: max, min\n", val);
                 return -1;
             }
-        } else if (strcmp(a, "--set") == 0 && o->nsets < MAX_SETS) {
-            o->sets[o->nsets++] = argv[i];
         } else if (strcmp(a, "--slo") == 0 && o->nslo < MAX_SLOS) {
             o->slo_text[o->nslo++] = argv[i];
         } else if (strcmp(a, "--vary") == 0) {
@@ -109,7 +92,7 @@ static int parse_opts(int argc, char **argv, plan_opts *o, FILE *err)
             return -1;
         }
     }
-    if (!o->scenario || !o->outdir || o->vs.ndims != 1 || o->nslo == 0) {
+    if (!o->c.scenario || !o->c.outdir || o->vs.ndims != 1 || o->nslo == 0) {
         fprintf(err, "slicesim plan: needs a scenario, at least one --slo, one --vary and -o DIR\n%s", USAGE);
         return -1;
     }
@@ -350,16 +333,16 @@ static void print_answer(FILE *f, const plan_opts *o, const cJSON *doc, int goal
 
 static int write_outputs(const plan_opts *o, const scn *base, const plan_ud *u, const cJSON *doc, FILE *err)
 {
-    cJSON *sw = sweepio_header(base->name, &o->vs, o->sets, o->nsets, o->vs.dims[0].n);
+    cJSON *sw = sweepio_header(base->name, &o->vs, o->c.sets, o->c.nsets, o->vs.dims[0].n);
     cJSON *arr = cJSON_GetObjectItemCaseSensitive(sw, "points");
     for (size_t i = 0; sw && i < o->vs.dims[0].n; i++)
         if (u->ev[i].done)
             cJSON_AddItemToArray(arr, cJSON_Duplicate(u->ev[i].point, 1));
-    int rc = sw ? sweepio_write_json(o->outdir, "plan.json", doc, "plan", err) : CLI_INTERNAL;
+    int rc = sw ? sweepio_write_json(o->c.outdir, "plan.json", doc, "plan", err) : CLI_INTERNAL;
     if (rc == CLI_OK) {
         char msg[512];
         outfile f;
-        if (outfile_open(&f, o->outdir, "sweep.csv", msg, sizeof msg) < 0) {
+        if (outfile_open(&f, o->c.outdir, "sweep.csv", msg, sizeof msg) < 0) {
             fprintf(err, "slicesim plan: %s\n", msg);
             rc = CLI_BAD_INPUT;
         } else {
@@ -385,8 +368,8 @@ static int run_plan(plan_opts *o, const scn *base, FILE *out, FILE *err)
     int goal = o->goal ? o->goal : default_goal(o->vs.dims[0].path, err);
     if (goal < 0)
         return CLI_BAD_INPUT;
-    if (outfile_mkdirs(o->outdir) < 0) {
-        fprintf(err, "slicesim plan: -o %s: cannot create the directory\n", o->outdir);
+    if (outfile_mkdirs(o->c.outdir) < 0) {
+        fprintf(err, "slicesim plan: -o %s: cannot create the directory\n", o->c.outdir);
         return CLI_BAD_INPUT;
     }
     size_t n = o->vs.dims[0].n;
@@ -396,7 +379,7 @@ static int run_plan(plan_opts *o, const scn *base, FILE *out, FILE *err)
         return CLI_INTERNAL;
     }
     plan_ud u = { &o->vs, slo, o->nslo, 0, ev };
-    points_base b = { o->scenario, o->sets, o->nsets, o->seed, o->reps, 0 };
+    points_base b = { o->c.scenario, o->c.sets, o->c.nsets, o->c.seed, o->c.reps, 0 };
     long ans = -1;
     int rc = bisect(&b, &u, n, goal, &ans, err);
     if (rc == CLI_OK) {
@@ -420,7 +403,7 @@ int cli_cmd_plan(int argc, char **argv, FILE *out, FILE *err)
         vary_free(&o.vs);
         return CLI_BAD_INPUT;
     }
-    int rc = scn_load(o.scenario, o.sets, o.nsets, &base, msg, sizeof msg);
+    int rc = scn_load(o.c.scenario, o.c.sets, o.c.nsets, &base, msg, sizeof msg);
     if (rc != SCN_OK) {
         fprintf(err, "slicesim: %s\n", msg);
         vary_free(&o.vs);

@@ -10,13 +10,9 @@
 
 #define TRACE_MAX_SEGMENTS 200000
 
-#define MAX_SETS 64
 
 typedef struct {
-    const char *scenario, *outdir;
-    long        seed, reps;
-    char       *sets[MAX_SETS];
-    size_t      nsets;
+    cli_scn_opts c;
     const char *trace;          /* Chrome trace file, or NULL */
     double      window_ms;      /* timeline window after warm-up */
     int         plot;
@@ -45,53 +41,32 @@ static int parse_trace_opt(run_opts *o, const char *a, const char *val, FILE *er
 static int parse_opts(int argc, char **argv, run_opts *o, FILE *err)
 {
     memset(o, 0, sizeof *o);
-    o->seed = o->reps = -1;
+    cli_scn_opts_init(&o->c);
     o->window_ms = 50;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        int r = cli_scn_opt("run", argc, argv, &i, &o->c, err);
+        if (r < 0)
+            return -1;
+        if (r > 0)
+            continue;
         if (strcmp(a, "--plot") == 0) {
             o->plot = 1;
         } else if (strcmp(a, "--trace") == 0 || strcmp(a, "--trace-window-ms") == 0) {
             if (parse_trace_opt(o, a, val, err) < 0)
                 return -1;
             i++;
-        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0) {
-            if (!val) {
-                fprintf(err, "slicesim run: %s needs a directory\n", a);
-                return -1;
-            }
-            o->outdir = val;
-            i++;
-        } else if (strcmp(a, "--seed") == 0) {
-            if (cli_parse_long("--seed", val, 0, 2147483647L, &o->seed, err) < 0)
-                return -1;
-            i++;
-        } else if (strcmp(a, "--reps") == 0) {
-            if (cli_parse_long("--reps", val, 1, 1000, &o->reps, err) < 0)
-                return -1;
-            i++;
-        } else if (strcmp(a, "--set") == 0) {
-            if (!val || o->nsets == MAX_SETS) {
-                fprintf(err, "slicesim run: --set needs PATH=VALUE (at most %d)\n", MAX_SETS);
-                return -1;
-            }
-            o->sets[o->nsets++] = argv[++i];
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(err, "slicesim run: unknown option \"%s\"\n", a);
-            return -1;
-        } else if (!o->scenario) {
-            o->scenario = a;
         } else {
-            fprintf(err, "slicesim run: more than one scenario (\"%s\")\n", a);
+            fprintf(err, "slicesim run: unknown option \"%s\"\n", a);
             return -1;
         }
     }
-    if (!o->scenario) {
+    if (!o->c.scenario) {
         fprintf(err, "usage: slicesim run SCENARIO.json [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]...\n"
                 "       [--trace FILE] [--trace-window-ms MS] [--plot]\n");
         return -1;
     }
-    if (o->plot && !o->outdir) {
+    if (o->plot && !o->c.outdir) {
         fprintf(err, "slicesim run: --plot needs -o DIR (the pictures and their data go there)\n");
         return -1;
     }
@@ -188,21 +163,21 @@ int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
     model_result res;
     if (parse_opts(argc, argv, &o, err) < 0)
         return CLI_BAD_INPUT;
-    int rc = scn_load(o.scenario, o.sets, o.nsets, &sc, msg, sizeof msg);
+    int rc = scn_load(o.c.scenario, o.c.sets, o.c.nsets, &sc, msg, sizeof msg);
     if (rc != SCN_OK) {
         fprintf(err, "slicesim: %s\n", msg);
         return rc == SCN_BAD_INPUT ? CLI_BAD_INPUT : CLI_INTERNAL;
     }
-    if (o.seed >= 0)
-        sc->cfg.seed = (uint64_t)o.seed;
-    if (o.reps > 0)
-        sc->cfg.reps = (int)o.reps;
-    if (o.outdir && outfile_mkdirs(o.outdir) < 0) {
-        fprintf(err, "slicesim run: -o %s: cannot create the directory\n", o.outdir);
+    if (o.c.seed >= 0)
+        sc->cfg.seed = (uint64_t)o.c.seed;
+    if (o.c.reps > 0)
+        sc->cfg.reps = (int)o.c.reps;
+    if (o.c.outdir && outfile_mkdirs(o.c.outdir) < 0) {
+        fprintf(err, "slicesim run: -o %s: cannot create the directory\n", o.c.outdir);
         scn_free(sc);
         return CLI_BAD_INPUT;
     }
-    sc->cfg.keep_records = o.outdir != NULL || o.trace != NULL;
+    sc->cfg.keep_records = o.c.outdir != NULL || o.trace != NULL;
     timeline_rec tr;
     memset(&tr, 0, sizeof tr);
     if (o.trace || o.plot) {
@@ -224,12 +199,12 @@ int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
     }
     report_table(out, sc, &res);
     rc = CLI_OK;
-    if (o.outdir) {
-        rc = write_summary(o.outdir, sc, &res, err);
+    if (o.c.outdir) {
+        rc = write_summary(o.c.outdir, sc, &res, err);
         if (rc == CLI_OK)
-            rc = write_requests(o.outdir, sc, &res, err);
+            rc = write_requests(o.c.outdir, sc, &res, err);
         if (rc == CLI_OK && o.plot)
-            rc = write_plots(o.outdir, &tr, sc, err);
+            rc = write_plots(o.c.outdir, &tr, sc, err);
     }
     if (rc == CLI_OK && o.trace)
         rc = write_trace(o.trace, &tr, sc, &res, err);

@@ -13,14 +13,11 @@
 #include "cli/sweepio.h"
 #include "plots/charts.h"
 
-#define MAX_SETS 64
 
 typedef struct {
-    const char *scenario, *outdir;
-    long        seed, reps, jobs, shard_k, shard_n;
+    cli_scn_opts c;
+    long        jobs, shard_k, shard_n;
     int         plot;
-    char       *sets[MAX_SETS];
-    size_t      nsets;
     vary_set    vs;
 } sweep_opts;
 
@@ -49,57 +46,41 @@ static int parse_shard(const char *text, long *k, long *n, FILE *err)
 static int parse_opts(int argc, char **argv, sweep_opts *o, FILE *err)
 {
     memset(o, 0, sizeof *o);
-    o->seed = o->reps = -1;
+    cli_scn_opts_init(&o->c);
     o->jobs = points_jobs();
     o->shard_k = o->shard_n = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        int takes = strcmp(a, "-o") == 0 || strcmp(a, "--seed") == 0 || strcmp(a, "--reps") == 0 ||
-                    strcmp(a, "--jobs") == 0 || strcmp(a, "--shard") == 0 ||
-                    strcmp(a, "--set") == 0 || strcmp(a, "--vary") == 0;
-        if (takes && !val) {
+        int r = cli_scn_opt("sweep", argc, argv, &i, &o->c, err);
+        if (r < 0)
+            return -1;
+        if (r > 0)
+            continue;
+        if (strcmp(a, "--plot") == 0) {
+            o->plot = 1;
+            continue;
+        }
+        int known = strcmp(a, "--jobs") == 0 || strcmp(a, "--shard") == 0 || strcmp(a, "--vary") == 0;
+        if (!known) {
+            fprintf(err, "slicesim sweep: unknown option \"%s\"\n%s", a, USAGE);
+            return -1;
+        }
+        if (!val) {
             fprintf(err, "slicesim sweep: %s needs a value\n%s", a, USAGE);
             return -1;
         }
-        if (strcmp(a, "-o") == 0) {
-            o->outdir = val;
-        } else if (strcmp(a, "--seed") == 0) {
-            if (cli_parse_long("--seed", val, 0, 2147483647L, &o->seed, err) < 0)
-                return -1;
-        } else if (strcmp(a, "--reps") == 0) {
-            if (cli_parse_long("--reps", val, 1, 1000, &o->reps, err) < 0)
-                return -1;
-        } else if (strcmp(a, "--jobs") == 0) {
+        i++;
+        if (strcmp(a, "--jobs") == 0) {
             if (cli_parse_long("--jobs", val, 1, 256, &o->jobs, err) < 0)
                 return -1;
         } else if (strcmp(a, "--shard") == 0) {
             if (parse_shard(val, &o->shard_k, &o->shard_n, err) < 0)
                 return -1;
-        } else if (strcmp(a, "--set") == 0) {
-            if (o->nsets == MAX_SETS) {
-                fprintf(err, "slicesim sweep: at most %d --set options\n", MAX_SETS);
-                return -1;
-            }
-            o->sets[o->nsets++] = argv[i + 1];
-        } else if (strcmp(a, "--vary") == 0) {
-            if (vary_add(&o->vs, val, err) < 0)
-                return -1;
-        } else if (strcmp(a, "--plot") == 0) {
-            o->plot = 1;
-            continue;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(err, "slicesim sweep: unknown option \"%s\"\n%s", a, USAGE);
-            return -1;
-        } else if (!o->scenario) {
-            o->scenario = a;
-            continue;
-        } else {
-            fprintf(err, "slicesim sweep: more than one scenario (\"%s\")\n", a);
+        } else if (vary_add(&o->vs, val, err) < 0) {
             return -1;
         }
-        i++;
     }
-    if (!o->scenario || !o->outdir || o->vs.ndims == 0) {
+    if (!o->c.scenario || !o->c.outdir || o->vs.ndims == 0) {
         fprintf(err, "slicesim sweep: needs a scenario, at least one --vary and -o DIR\n%s", USAGE);
         return -1;
     }
@@ -191,15 +172,15 @@ static int run_sweep(sweep_opts *o, const scn *base, FILE *out, FILE *err)
     size_t *index = NULL, n = 0;
     cJSON **rows = NULL, *doc = NULL;
     int rc = CLI_INTERNAL;
-    points_base b = { o->scenario, o->sets, o->nsets, o->seed, o->reps, 0 };
+    points_base b = { o->c.scenario, o->c.sets, o->c.nsets, o->c.seed, o->c.reps, 0 };
     if (build_points(o, &pts, &index, &n) < 0 || !(rows = calloc(n ? n : 1, sizeof *rows))) {
         fprintf(err, "slicesim sweep: out of memory\n");
         goto out;
     }
     if ((rc = points_validate(&b, pts, n, "sweep", err)) != CLI_OK)
         goto out;
-    if (outfile_mkdirs(o->outdir) < 0) {
-        fprintf(err, "slicesim sweep: -o %s: cannot create the directory\n", o->outdir);
+    if (outfile_mkdirs(o->c.outdir) < 0) {
+        fprintf(err, "slicesim sweep: -o %s: cannot create the directory\n", o->c.outdir);
         rc = CLI_BAD_INPUT;
         goto out;
     }
@@ -207,7 +188,7 @@ static int run_sweep(sweep_opts *o, const scn *base, FILE *out, FILE *err)
     rc = points_run(&b, pts, n, (int)o->jobs, isatty(fileno(err)), on_point, &u, "sweep", err);
     if (rc != CLI_OK)
         goto out;
-    doc = sweepio_header(base->name, &o->vs, o->sets, o->nsets, vary_points(&o->vs));
+    doc = sweepio_header(base->name, &o->vs, o->c.sets, o->c.nsets, vary_points(&o->vs));
     if (!doc) {
         rc = CLI_INTERNAL;
         goto out;
@@ -224,9 +205,9 @@ static int run_sweep(sweep_opts *o, const scn *base, FILE *out, FILE *err)
         rows[i] = NULL;
     }
     print_table(out, doc);
-    rc = sweepio_write(o->outdir, doc, "sweep", err);
+    rc = sweepio_write(o->c.outdir, doc, "sweep", err);
     if (rc == CLI_OK && o->plot && o->shard_n == 1)
-        charts_sweep(o->outdir, err);
+        charts_sweep(o->c.outdir, err);
 out:
     for (size_t i = 0; rows && i < n; i++)
         cJSON_Delete(rows[i]);
@@ -247,7 +228,7 @@ int cli_cmd_sweep(int argc, char **argv, FILE *out, FILE *err)
         vary_free(&o.vs);
         return CLI_BAD_INPUT;
     }
-    rc = scn_load(o.scenario, o.sets, o.nsets, &base, msg, sizeof msg);
+    rc = scn_load(o.c.scenario, o.c.sets, o.c.nsets, &base, msg, sizeof msg);
     if (rc != SCN_OK) {
         fprintf(err, "slicesim: %s\n", msg);
         vary_free(&o.vs);

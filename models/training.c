@@ -80,6 +80,8 @@ int train_sharding_parse(const char *name)
     return -1;
 }
 
+const char *train_sharding_name(train_sharding s) { return SHARDINGS[s]; }
+
 double train_state_bytes_per_param(train_sharding s, int dp)
 {
     switch (s) {

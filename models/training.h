@@ -70,8 +70,10 @@ extern const wl_type wl_training;
 int train_buckets(const train_params *p);
 
 /* train_sharding_parse: "ddp" | "zero1" | "zero2" | "shard_grad_op" |
- * "full_shard" | "zero3" -> mode, or -1. */
+ * "full_shard" | "zero3" -> mode, or -1 (zero1 is zero2, zero3 full_shard:
+ * the same collectives). train_sharding_name: the mode's name. */
 int train_sharding_parse(const char *name);
+const char *train_sharding_name(train_sharding s);
 
 /* train_state_bytes_per_param: what one GPU keeps per parameter (bf16
  * weights and gradients, 12 bytes of fp32 Adam state; ZeRO, Rajbhandari et

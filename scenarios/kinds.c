@@ -5,11 +5,11 @@
 #include "models/training.h"
 
 const scn_workload_kind scn_workload_kinds[] = {
-    { "synthetic", &wl_synthetic, scn_parse_synthetic },
-    { "llm", &wl_llm, scn_parse_llm },
-    { "diffusion", &wl_diffusion, scn_parse_diffusion },
-    { "training", &wl_training, scn_parse_training },
-    { NULL, NULL, NULL },
+    { "synthetic", &wl_synthetic, scn_parse_synthetic, NULL },
+    { "llm", &wl_llm, scn_parse_llm, scn_fits_llm },
+    { "diffusion", &wl_diffusion, scn_parse_diffusion, NULL },
+    { "training", &wl_training, scn_parse_training, scn_fits_training },
+    { NULL, NULL, NULL, NULL },
 };
 
 const scn_arrival_kind scn_arrival_kinds[] = {

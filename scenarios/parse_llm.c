@@ -85,14 +85,24 @@ int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void
          * the tensor-parallel group when that platform is one node */
         lp->tp_corr = sc->net && sc->nodes == 1 ? &sc->net->corr : NULL;
     }
-    double mem = sc->cfg.gpu->mem_gb * 1e9;
-    if (llm_kv_capacity_tokens(lp, mem) < lp->block_tokens)
-        return jv_fail(v, jv_join(p, sizeof p, path, "model"),
-                       "\"%s\" in %s needs %.2f GB of weights per GPU (tp %d) but a %s offers "
-                       "%.2f GB to the engine (mem_util %.2f of %.2f GB), leaving no room for the "
-                       "KV cache; use a larger GPU, fp8, or a larger tp",
-                       name, precs[prec], llm_weight_bytes(lp) / lp->tp / 1e9, lp->tp,
-                       sc->cfg.gpu->name, lp->mem_util * mem / 1e9, lp->mem_util, mem / 1e9);
     *params = lp;
     return 0;
+}
+
+/* The weights must leave room for at least one KV block in the memory the
+ * tenant's resource offers (a whole GPU, a MIG instance, a vGPU). */
+int scn_fits_llm(jv *v, const scn *sc, const tenant_cfg *tc, double mem_bytes, const char *path)
+{
+    const llm_params *lp = tc->wl_params;
+    char p[512];
+    (void)sc;
+    if (llm_kv_capacity_tokens(lp, mem_bytes) >= lp->block_tokens)
+        return 0;
+    return jv_fail(v, jv_join(p, sizeof p, path, "model"),
+                   "\"%s\" in %s needs %.2f GB of weights per GPU (tp %d) but the tenant's %s offers "
+                   "%.2f GB to the engine (mem_util %.2f of %.2f GB), leaving no room for the "
+                   "KV cache; use more memory (a larger GPU or MIG instance), fp8, or a larger tp",
+                   lp->m->name, gpu_prec_name(lp->prec), llm_weight_bytes(lp) / lp->tp / 1e9, lp->tp,
+                   tc->mem_gb > 0 ? "resource" : "GPU", lp->mem_util * mem_bytes / 1e9, lp->mem_util,
+                   mem_bytes / 1e9);
 }

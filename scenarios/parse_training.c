@@ -65,16 +65,24 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
             p->corr = &sc->net->corr;
         }
     }
-    /* mixed-precision Adam keeps 16 bytes per parameter (Rajbhandari et al.
-     * 2020, ZeRO: 2 + 2 + 12), less what sharding spreads over the ranks;
-     * activations are not counted */
-    double per_param = train_state_bytes_per_param(p->sharding, p->dp);
-    double need = per_param * p->model.params, have = sc->cfg.gpu->mem_gb * 1e9;
-    if (need > have)
-        return jv_fail(v, p2, "\"%s\" needs %.1f GB per GPU for weights, gradients and Adam state "
-                       "(%.4g bytes per parameter, sharding \"%s\" over %d GPUs) but a %s has %.1f GB",
-                       name, need / 1e9, per_param, shardings[shard], p->dp, sc->cfg.gpu->name,
-                       have / 1e9);
     *params = p;
     return 0;
+}
+
+/* Mixed-precision Adam keeps 16 bytes per parameter (Rajbhandari et al.
+ * 2020, ZeRO: 2 + 2 + 12) on every GPU, less what sharding spreads over the
+ * ranks; activations are not counted. */
+int scn_fits_training(jv *v, const scn *sc, const tenant_cfg *tc, double mem_bytes, const char *path)
+{
+    const train_params *p = tc->wl_params;
+    char q[512];
+    (void)sc;
+    double per_param = train_state_bytes_per_param(p->sharding, p->dp);
+    double need = per_param * p->model.params;
+    if (need <= mem_bytes)
+        return 0;
+    return jv_fail(v, jv_join(q, sizeof q, path, "model"),
+                   "\"%s\" needs %.1f GB per GPU for weights, gradients and Adam state "
+                   "(%.4g bytes per parameter, sharding \"%s\" over %d GPUs) but the tenant's resource has %.1f GB",
+                   p->model.name, need / 1e9, per_param, train_sharding_name(p->sharding), p->dp, mem_bytes / 1e9);
 }

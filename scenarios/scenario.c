@@ -328,6 +328,22 @@ static int parse_tenants(jv *v, scn *sc, const cJSON *arr)
     return 0;
 }
 
+/* Each workload against the memory of its tenant's settled resource. */
+static int check_fits(jv *v, const scn *sc)
+{
+    char p[64], q[96];
+    for (size_t i = 0; i < sc->cfg.ntenants; i++) {
+        const tenant_cfg *t = &sc->cfg.tenants[i];
+        double mem = (t->mem_gb > 0 ? t->mem_gb : sc->cfg.gpu->mem_gb) * 1e9;
+        for (const scn_workload_kind *k = scn_workload_kinds; k->name; k++)
+            if (k->wl == t->wl && k->fits &&
+                k->fits(v, sc, t, mem, jv_join(q, sizeof q, jv_index(p, sizeof p, "tenants", (int)i),
+                                               "workload")) < 0)
+                return -1;
+    }
+    return 0;
+}
+
 /* Rules that involve more than one field. */
 static int check_whole(jv *v, scn *sc)
 {
@@ -352,7 +368,9 @@ static int check_whole(jv *v, scn *sc)
                                    "value %d is taken by tenant \"%s\"; sharing.mode \"exclusive\" allows one tenant per GPU "
                                    "(use \"timeslice\" to share)", t->gpu, c->tenants[j].name);
     }
-    return scn_check_sharing(v, sc);
+    if (scn_check_sharing(v, sc) < 0)
+        return -1;
+    return check_fits(v, sc);
 }
 
 static int build(jv *v, scn *sc)

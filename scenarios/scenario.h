@@ -57,7 +57,18 @@ void *scn_own(scn *sc, jv *v, size_t size);
 typedef int (*scn_parse_fn)(jv *v, scn *sc, const cJSON *obj, const char *path,
                             const void **params);
 
-typedef struct { const char *name; const wl_type *wl; scn_parse_fn parse; } scn_workload_kind;
+/* A check that a workload fits the memory of its tenant's resource (a GPU,
+ * a MIG instance, a vGPU, an MPS limit), run once every tenant's placement
+ * is settled; mem_bytes is that capacity, path the workload's JSON path. */
+typedef int (*scn_fits_fn)(jv *v, const scn *sc, const tenant_cfg *tc, double mem_bytes,
+                           const char *path);
+
+typedef struct {
+    const char  *name;
+    const wl_type *wl;
+    scn_parse_fn parse;
+    scn_fits_fn  fits;        /* NULL: no memory check */
+} scn_workload_kind;
 typedef struct { const char *name; const arr_type *arr; scn_parse_fn parse; } scn_arrival_kind;
 
 /* NULL-terminated registries (scenarios/kinds.c). */
@@ -65,6 +76,8 @@ extern const scn_workload_kind scn_workload_kinds[];
 extern const scn_arrival_kind  scn_arrival_kinds[];
 
 int scn_parse_synthetic(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+int scn_fits_llm(jv *v, const scn *sc, const tenant_cfg *tc, double mem_bytes, const char *path);
+int scn_fits_training(jv *v, const scn *sc, const tenant_cfg *tc, double mem_bytes, const char *path);
 int scn_parse_poisson(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 int scn_parse_closed(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 int scn_parse_gamma(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);

@@ -234,6 +234,32 @@ static void a_model_that_does_not_fit_is_refused_with_both_sizes(void)
     wl_run_free(&run);
 }
 
+/* On MIG the check uses the instance's memory: Llama-3-8B's 16.06 GB of
+ * bf16 weights fit a 3g.40gb instance of an A100 80GB (39.25 GiB) but not a
+ * 1g.10gb (9.5 GiB); the KV cache is sized from the instance. */
+static void a_model_is_checked_against_its_mig_instance(void)
+{
+#define MIG_LLM \
+        "{ \"hardware\": { \"gpu\": \"a100-sxm-80gb\" }, \"duration_s\": 20, \"replications\": 1," \
+        "  \"sharing\": { \"mode\": \"mig\", \"instances\": [ { \"profile\": \"%s\" } ] }," \
+        "  \"tenants\": [ { \"name\": \"chat\", \"instance\": 0," \
+        "     \"workload\": { \"type\": \"llm\", \"model\": \"llama-3-8b\" }," \
+        "     \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 2 } } ] }"
+    char json[1024];
+    wl_run run;
+    snprintf(json, sizeof json, MIG_LLM, "1g.10gb");
+    wl_run_text(&run, json, NULL, NULL);
+    CU_ASSERT_EQUAL(run.rc, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(run.err, "tenants.0.workload.model"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(run.err, "16.06 GB of weights"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(run.err, "of 10.20 GB"));
+    wl_run_free(&run);
+    snprintf(json, sizeof json, MIG_LLM, "3g.40gb");
+    CU_ASSERT_EQUAL(wl_run_text(&run, json, NULL, NULL), 0);
+    CU_ASSERT(wl_get(&run, 0, "completed", NULL) >= 1);
+    wl_run_free(&run);
+}
+
 static void unknown_model_and_bad_limits_are_bad_input(void)
 {
     const char *json =
@@ -266,6 +292,7 @@ TU_SUITE_FN(llm)
         TU_TEST(chunked_prefill_splits_a_long_prompt_over_iterations),
         TU_TEST(full_cache_conserves_tokens_under_both_policies),
         TU_TEST(a_model_that_does_not_fit_is_refused_with_both_sizes),
+        TU_TEST(a_model_is_checked_against_its_mig_instance),
         TU_TEST(unknown_model_and_bad_limits_are_bad_input),
     };
     TU_SUITE("llm", tests);

@@ -1,6 +1,7 @@
-/* test_teach.c -- the teaching scenarios run, and the time-slice trade-off
- * they teach holds: a shorter slice lowers the latency-sensitive tenant's
- * p95 and costs the always-busy tenant throughput. */
+/* test_teach.c -- the teaching scenarios run, and what each teaches holds
+ * (scenarios/teach/README.md): the time-slice trade-off, the cost of
+ * passthrough and of a full-card vGPU, diffusion jitter under time-slicing
+ * against MIG, and MIG isolation against MPS interference. */
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,11 +52,92 @@ static void shorter_slices_lower_p95_and_cost_batch_throughput(void)
     cJSON_Delete(doc);
 }
 
+/* Run a sweep of scenario file with the given --vary arguments; the parsed
+ * sweep.json (caller frees) or NULL. */
+static cJSON *sweep(const char *file, char *vary1, char *vary2)
+{
+    char dir[64], o[128], p[192];
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(o, sizeof o, "%s/sw", dir);
+    char *argv[10] = { "slicesim", "sweep", (char *)file, "--vary", vary1 };
+    int n = 5;
+    if (vary2) {
+        argv[n++] = "--vary";
+        argv[n++] = vary2;
+    }
+    argv[n++] = "-o";
+    argv[n++] = o;
+    argv[n] = NULL;
+    if (tu_cli(argv, out, sizeof out, err, sizeof err) != 0) {
+        fprintf(stderr, "\n    %s", err);
+        return NULL;
+    }
+    snprintf(p, sizeof p, "%s/sweep.json", o);
+    char *t = tu_read_file(p, NULL);
+    cJSON *doc = t ? cJSON_Parse(t) : NULL;
+    free(t);
+    return doc;
+}
+
+/* points[point].tenants[tenant].KEY.FIELD */
+static double at(const cJSON *doc, int point, int tenant, const char *key, const char *field)
+{
+    const cJSON *tl = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "points"), point),
+                                          "tenants");
+    const cJSON *x = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(tl, tenant), key), field);
+    return cJSON_IsNumber(x) ? x->valuedouble : -1;
+}
+
+static void passthrough_costs_under_three_percent_and_full_card_vgpu_six_to_ten(void)
+{
+    cJSON *doc = sweep("scenarios/teach/virtualization-overhead.json",
+                       "virtualization.mode=bare_metal,passthrough,vgpu", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    for (int t = 0; t < 2; t++) {
+        double bare = at(doc, 0, t, "throughput", "value");
+        double pass = at(doc, 1, t, "throughput", "value") / bare;
+        double vgpu = at(doc, 2, t, "throughput", "value") / bare;
+        CU_ASSERT(pass >= 0.97 && pass < 1.0);
+        CU_ASSERT(vgpu >= 0.90 && vgpu <= 0.94);
+    }
+    /* more kernels per unit of work: inference (tenant 1) pays more */
+    CU_ASSERT(at(doc, 2, 1, "throughput", "value") / at(doc, 0, 1, "throughput", "value") <
+              at(doc, 2, 0, "throughput", "value") / at(doc, 0, 0, "throughput", "value"));
+    cJSON_Delete(doc);
+}
+
+static void time_slicing_spreads_diffusion_latency_and_mig_does_not(void)
+{
+    cJSON *doc = sweep("scenarios/teach/diffusion-jitter.json", "sharing.mode=timeslice,mig", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    double ts50 = at(doc, 0, 0, "latency_ms", "p50"), ts99 = at(doc, 0, 0, "latency_ms", "p99");
+    double mig50 = at(doc, 1, 0, "latency_ms", "p50"), mig99 = at(doc, 1, 0, "latency_ms", "p99");
+    CU_ASSERT(ts99 > 1.1 * ts50);
+    ASSERT_REL(mig99, mig50, 1e-6);
+    CU_ASSERT(mig50 > ts50);      /* fewer SMs: slower, but steady */
+    cJSON_Delete(doc);
+}
+
+static void mig_keeps_serving_p95_flat_while_mps_follows_the_neighbour(void)
+{
+    cJSON *doc = sweep("scenarios/teach/mig-vs-mps.json", "sharing.mode=mig,mps",
+                       "tenants.1.arrivals.think_s=1,0.002");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    /* points: (mig, 1), (mig, 0.002), (mps, 1), (mps, 0.002) */
+    ASSERT_REL(at(doc, 1, 0, "latency_ms", "p95"), at(doc, 0, 0, "latency_ms", "p95"), 1e-9);
+    CU_ASSERT(at(doc, 3, 0, "latency_ms", "p95") > 2 * at(doc, 2, 0, "latency_ms", "p95"));
+    CU_ASSERT(at(doc, 2, 0, "latency_ms", "p95") < at(doc, 0, 0, "latency_ms", "p95"));
+    cJSON_Delete(doc);
+}
+
 TU_SUITE_FN(teach)
 {
     static const tu_test tests[] = {
         TU_TEST(every_teaching_scenario_runs),
         TU_TEST(shorter_slices_lower_p95_and_cost_batch_throughput),
+        TU_TEST(passthrough_costs_under_three_percent_and_full_card_vgpu_six_to_ten),
+        TU_TEST(time_slicing_spreads_diffusion_latency_and_mig_does_not),
+        TU_TEST(mig_keeps_serving_p95_flat_while_mps_follows_the_neighbour),
     };
     TU_SUITE("teach", tests);
 }
