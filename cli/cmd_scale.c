@@ -19,17 +19,14 @@
 #include "models/training.h"
 #include "plots/charts.h"
 
-#define MAX_SETS 64
 #define MAX_POINTS 64
 
 typedef struct {
-    const char *scenario, *outdir, *tenant;
-    long        seed, reps;
-    char       *sets[MAX_SETS + 1];
-    size_t      nsets;
-    long        nodes[MAX_POINTS];
-    int         npoints;
-    int         plot;
+    cli_scn_opts c;             /* scenario, -o, --seed, --reps, --set */
+    const char  *tenant;
+    long         nodes[MAX_POINTS];
+    int          npoints;
+    int          plot;
 } scale_opts;
 
 typedef struct {
@@ -72,55 +69,37 @@ static int parse_nodes(scale_opts *o, const char *list, FILE *err)
 static int parse_opts(int argc, char **argv, scale_opts *o, FILE *err)
 {
     memset(o, 0, sizeof *o);
-    o->seed = o->reps = -1;
+    cli_scn_opts_init(&o->c);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        int takes = strcmp(a, "-o") == 0 || strcmp(a, "--nodes") == 0 || strcmp(a, "--tenant") == 0 ||
-                    strcmp(a, "--seed") == 0 || strcmp(a, "--reps") == 0 || strcmp(a, "--set") == 0;
-        if (takes && !val) {
-            fprintf(err, "slicesim scale: %s needs a value\n", a);
+        int r = cli_scn_opt("scale", argc, argv, &i, &o->c, err);
+        if (r < 0)
             return -1;
-        }
+        if (r > 0)
+            continue;
         if (strcmp(a, "--plot") == 0) {
             o->plot = 1;
-            continue;
-        } else if (strcmp(a, "-o") == 0) {
-            o->outdir = val;
-        } else if (strcmp(a, "--tenant") == 0) {
-            o->tenant = val;
-        } else if (strcmp(a, "--nodes") == 0) {
-            if (parse_nodes(o, val, err) < 0)
-                return -1;
-        } else if (strcmp(a, "--seed") == 0) {
-            if (cli_parse_long("--seed", val, 0, 2147483647L, &o->seed, err) < 0)
-                return -1;
-        } else if (strcmp(a, "--reps") == 0) {
-            if (cli_parse_long("--reps", val, 1, 1000, &o->reps, err) < 0)
-                return -1;
-        } else if (strcmp(a, "--set") == 0) {
-            if (o->nsets == MAX_SETS) {
-                fprintf(err, "slicesim scale: at most %d --set\n", MAX_SETS);
+        } else if (strcmp(a, "--nodes") == 0 || strcmp(a, "--tenant") == 0) {
+            if (!val) {
+                fprintf(err, "slicesim scale: %s needs a value\n", a);
                 return -1;
             }
-            o->sets[o->nsets++] = argv[i + 1];
-        } else if (a[0] == '-' && a[1] != '\0') {
+            if (strcmp(a, "--tenant") == 0)
+                o->tenant = val;
+            else if (parse_nodes(o, val, err) < 0)
+                return -1;
+            i++;
+        } else {
             fprintf(err, "slicesim scale: unknown option \"%s\"\n", a);
             return -1;
-        } else if (!o->scenario) {
-            o->scenario = a;
-            continue;
-        } else {
-            fprintf(err, "slicesim scale: more than one scenario (\"%s\")\n", a);
-            return -1;
         }
-        i++;
     }
-    if (!o->scenario || o->npoints == 0) {
+    if (!o->c.scenario || o->npoints == 0) {
         fprintf(err, "usage: slicesim scale SCENARIO.json --nodes 1,2,4,... [--tenant NAME] [-o DIR] [--plot] "
                 "[--seed N] [--reps N] [--set PATH=VALUE]...\n");
         return -1;
     }
-    if (o->plot && !o->outdir) {
+    if (o->plot && !o->c.outdir) {
         fprintf(err, "slicesim scale: --plot needs -o DIR (the pictures and their data go there)\n");
         return -1;
     }
@@ -136,26 +115,27 @@ static int find_tenant(const scn *sc, const scale_opts *o, FILE *err)
             if (t->wl == &wl_training)
                 return (int)i;
             fprintf(err, "slicesim scale: %s: tenant \"%s\" runs a %s workload; allowed: a training tenant\n",
-                    o->scenario, t->name, t->wl->name);
+                    o->c.scenario, t->name, t->wl->name);
             return -1;
         }
     }
     if (o->tenant)
-        fprintf(err, "slicesim scale: %s: no tenant named \"%s\"\n", o->scenario, o->tenant);
+        fprintf(err, "slicesim scale: %s: no tenant named \"%s\"\n", o->c.scenario, o->tenant);
     else
-        fprintf(err, "slicesim scale: %s: no tenant has a workload of type \"training\"\n", o->scenario);
+        fprintf(err, "slicesim scale: %s: no tenant has a workload of type \"training\"\n", o->c.scenario);
     return -1;
 }
 
 static int run_point(const scale_opts *o, long nodes, scale_point *pt, FILE *err)
 {
     char set[64], msg[1024];
-    scale_opts local = *o;
+    char *sets[CLI_MAX_SETS + 1];       /* the user's, then the node count */
     scn *sc = NULL;
     model_result res;
+    memcpy(sets, o->c.sets, o->c.nsets * sizeof *sets);
     snprintf(set, sizeof set, "hardware.nodes=%ld", nodes);
-    local.sets[local.nsets++] = set;
-    int rc = scn_load(o->scenario, local.sets, local.nsets, &sc, msg, sizeof msg);
+    sets[o->c.nsets] = set;
+    int rc = scn_load(o->c.scenario, sets, o->c.nsets + 1, &sc, msg, sizeof msg);
     if (rc != SCN_OK) {
         fprintf(err, "slicesim: %s\n", msg);
         return rc == SCN_BAD_INPUT ? CLI_BAD_INPUT : CLI_INTERNAL;
@@ -169,14 +149,14 @@ static int run_point(const scale_opts *o, long nodes, scale_point *pt, FILE *err
     if (tp->dp != sc->cfg.ngpus) {
         fprintf(err, "slicesim scale: %s: tenants.%d.workload.gpus fixes the ranks at %d of %d GPUs; allowed: "
                 "leave it out so that the ranks follow hardware.nodes x hardware.gpus\n",
-                o->scenario, ti, tp->dp, sc->cfg.ngpus);
+                o->c.scenario, ti, tp->dp, sc->cfg.ngpus);
         scn_free(sc);
         return CLI_BAD_INPUT;
     }
-    if (o->seed >= 0)
-        sc->cfg.seed = (uint64_t)o->seed;
-    if (o->reps > 0)
-        sc->cfg.reps = (int)o->reps;
+    if (o->c.seed >= 0)
+        sc->cfg.seed = (uint64_t)o->c.seed;
+    if (o->c.reps > 0)
+        sc->cfg.reps = (int)o->c.reps;
     if (model_run(&sc->cfg, &res, msg, sizeof msg) < 0) {
         fprintf(err, "slicesim scale: %s\n", msg);
         scn_free(sc);
@@ -197,7 +177,7 @@ static int run_point(const scale_opts *o, long nodes, scale_point *pt, FILE *err
 static void print_table(FILE *f, const scale_opts *o, const scale_point *pts, int n)
 {
     fprintf(f, "scaling of %s (efficiency = mean step time at %ld node%s / mean step time at N)\n\n",
-            o->scenario, pts[0].nodes, pts[0].nodes == 1 ? "" : "s");
+            o->c.scenario, pts[0].nodes, pts[0].nodes == 1 ? "" : "s");
     fprintf(f, "%7s %7s %11s %11s %23s %11s %14s %13s %10s\n", "nodes", "gpus", "step p50", "step p95",
             "p95 [95% CI]", "exposed", "samples/s", "per GPU", "efficiency");
     for (int i = 0; i < n; i++) {
@@ -251,8 +231,8 @@ int cli_cmd_scale(int argc, char **argv, FILE *out, FILE *err)
         pts[i].eff = pts[0].mean.mean / pts[i].mean.mean;
     }
     print_table(out, &o, pts, o.npoints);
-    int rc = o.outdir ? write_csv(o.outdir, pts, o.npoints, err) : CLI_OK;
-    if (rc == CLI_OK && o.plot && charts_scale(o.outdir, err) < 0)
+    int rc = o.c.outdir ? write_csv(o.c.outdir, pts, o.npoints, err) : CLI_OK;
+    if (rc == CLI_OK && o.plot && charts_scale(o.c.outdir, err) < 0)
         rc = CLI_INTERNAL;             /* gnuplot missing (1) only says so */
     return rc;
 }
