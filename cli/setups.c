@@ -13,8 +13,10 @@ static const setup_mode SETUPS[] = {
       { "virtualization.mode=passthrough", "sharing.mode=exclusive", NULL } },
     { "timeslice", "bare metal, CUDA time-slicing on one GPU", 0,
       { "virtualization.mode=bare_metal", "sharing.mode=timeslice", NULL } },
+    /* the vGPU scheduler has its own slice range and default (density rule):
+     * a native slice written in the scenario does not carry over */
     { "vgpu", "time-sliced vGPUs on one GPU", 0,
-      { "virtualization.mode=vgpu", "sharing.mode=timeslice", NULL } },
+      { "virtualization.mode=vgpu", "sharing.mode=timeslice", "sharing.timeslice_ms=null", NULL } },
     { "mig", "MIG instances on one GPU", 0,
       { "virtualization.mode=bare_metal", "sharing.mode=mig", NULL } },
     { "mps", "MPS clients on one GPU", 0,

@@ -239,8 +239,7 @@ static int rep_init(rep_run *r, const model_cfg *cfg, int rep)
 static void summarize(sim_sample *x, double *out)
 {
     out[MQ_MEAN] = sim_sample_mean(x);
-    for (int q = MQ_P50; q < MQ_N; q++)
-        out[q] = sim_sample_quantile(x, model_quantiles[q]);
+    sim_sample_quantiles(x, &model_quantiles[MQ_P50], MQ_N - MQ_P50, &out[MQ_P50]);
 }
 
 static void collect_tenant(const rep_run *r, tenant *t, model_tenant_rep *m)
@@ -251,7 +250,7 @@ static void collect_tenant(const rep_run *r, tenant *t, model_tenant_rep *m)
     m->t[MT_COMPLETED] = n;
     m->t[MT_THROUGHPUT] = t->units_done / window_s;
     for (int k = 0; k < 5; k++)
-        m->t[MT_QUEUE + k] = n > 0 ? t->sum_ms[k] / n : NAN;
+        m->t[MT_QUEUE + k] = n > 0 ? (double)t->sum_ns[k] / 1e6 / n : NAN;
     m->t[MT_SHARE] = (double)(t->gpu_ns_stop - t->gpu_ns_warm) / (window_s * 1e9);
     m->t[MT_SLO] = t->cfg->slo_metric != -2 && n > 0 ? (double)t->slo_ok / n : NAN;
     for (int k = 0; k < t->nmetrics; k++)

@@ -122,7 +122,7 @@ static void measure(tenant *t, const tenant_rec *r)
     const sim_time_t parts[5] = { r->queue_ns, r->other_ns, r->switch_ns,
                                   r->service_ns, r->host_ns };
     for (int i = 0; i < 5; i++)
-        t->sum_ms[i] += (double)parts[i] / 1e6;
+        t->sum_ns[i] += parts[i];
     int m = t->cfg->slo_metric;
     if (m != -2 && (m == -1 ? lat : r->metric[m]) <= t->cfg->slo_ms)
         t->slo_ok++;

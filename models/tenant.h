@@ -71,7 +71,7 @@ typedef struct tenant {
     sim_sample        lat_ms, metric[TENANT_MAX_METRICS];
     int               nmetrics;
     double            units_done;
-    double            sum_ms[5];     /* queue, other, switch, service, host */
+    sim_time_t        sum_ns[5];     /* queue, other, switch, service, host */
     uint64_t          slo_ok;
     /* optional per-request records */
     int               keep_records;

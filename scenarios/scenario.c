@@ -97,6 +97,12 @@ int scn_set(cJSON *root, const char *assignment, char *err, size_t errlen)
                 return -1;
             }
             int ok;
+            if (cJSON_IsNull(value) && cJSON_IsObject(node)) {
+                /* PATH=null removes the field: its default applies again */
+                cJSON_DeleteItemFromObjectCaseSensitive(node, seg);
+                cJSON_Delete(value);
+                return 0;
+            }
             if (cJSON_IsArray(node)) {
                 char *end;
                 long i = strtol(seg, &end, 10);

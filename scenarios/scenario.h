@@ -45,7 +45,8 @@ void scn_free(scn *sc);
 /* scn_set: apply one "PATH=VALUE" to a JSON tree. PATH is dotted, array
  * elements by index (tenants.0.arrivals.rate_per_s); a missing last key is
  * created (validation then judges it). VALUE is JSON (12, "x", true, {..}) or,
- * if it does not parse as JSON, a plain string. Returns 0 or -1 with err. */
+ * if it does not parse as JSON, a plain string; `null` removes the field of
+ * an object, so that its default applies. Returns 0 or -1 with err. */
 int scn_set(cJSON *root, const char *assignment, char *err, size_t errlen);
 
 /* --- for the parsers of workload and arrival kinds --- */

@@ -62,6 +62,33 @@ double sim_sample_quantile(sim_sample *s, double f)
     return (1 - delta) * lo + delta * hi;
 }
 
+void sim_sample_quantiles(sim_sample *s, const double *fs, size_t n, double *out)
+{
+    size_t from = 0;          /* v[0..from) are <= every value above them */
+    for (size_t k = 0; k < n; k++) {
+        if (s->n == 0) {
+            out[k] = NAN;
+            continue;
+        }
+        double index = fs[k] * (double)(s->n - 1);
+        size_t lhs = (size_t)index;
+        double delta = index - (double)lhs;
+        if (lhs < from)
+            from = 0;                         /* fs not ascending: start over */
+        double lo = gsl_stats_select(s->v + from, 1, s->n - from, lhs - from);
+        from = lhs;
+        if (delta == 0 || lhs + 1 >= s->n) {
+            out[k] = lo;
+            continue;
+        }
+        double hi = s->v[lhs + 1];
+        for (size_t i = lhs + 2; i < s->n; i++)
+            if (s->v[i] < hi)
+                hi = s->v[i];
+        out[k] = (1 - delta) * lo + delta * hi;
+    }
+}
+
 double sim_sample_fraction_le(const sim_sample *s, double x)
 {
     if (s->n == 0)

@@ -27,6 +27,11 @@ double sim_sample_mean(const sim_sample *s);    /* NAN when empty */
 /* sim_sample_quantile: the f-quantile, 0 <= f <= 1; NAN when empty. */
 double sim_sample_quantile(sim_sample *s, double f);
 
+/* sim_sample_quantiles: the quantiles fs[0..n) (ascending, each in [0, 1])
+ * into out, as sim_sample_quantile would give them; each selection works
+ * only above the previous one, so the whole set costs about two passes. */
+void sim_sample_quantiles(sim_sample *s, const double *fs, size_t n, double *out);
+
 /* sim_sample_fraction_le: share of values <= x; NAN when empty. */
 double sim_sample_fraction_le(const sim_sample *s, double x);
 

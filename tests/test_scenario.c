@@ -114,6 +114,19 @@ static void set_overrides_a_value_by_path(void)
     scn_free(sc);
 }
 
+static void set_to_null_restores_the_default(void)
+{
+    char *sets[] = { "sharing.timeslice_ms=null", "warmup_s=null" };
+    scn *sc = NULL;
+    char err[1024];
+    int rc = scn_load_text(SCENARIO(", \"warmup_s\": 2, \"sharing\": {\"mode\": \"timeslice\", \"timeslice_ms\": 7}",
+                                    GOOD_TENANT), "s.json", sets, 2, &sc, err, sizeof err);
+    CU_ASSERT_EQUAL_FATAL(rc, SCN_OK);
+    CU_ASSERT_EQUAL(sc->cfg.ts.slice_ns, 1024 * SIM_NS_PER_US);
+    CU_ASSERT_EQUAL(sc->cfg.warmup, 0);
+    scn_free(sc);
+}
+
 static void set_with_a_bad_path_or_value_is_refused(void)
 {
     char *bad_index[] = { "tenants.3.arrivals.rate_per_s=1" };
@@ -159,6 +172,7 @@ TU_SUITE_FN(scenario)
         TU_TEST(unknown_presets_and_kinds_are_refused_with_the_choices),
         TU_TEST(exclusive_gpu_refuses_a_second_tenant),
         TU_TEST(set_overrides_a_value_by_path),
+        TU_TEST(set_to_null_restores_the_default),
         TU_TEST(set_with_a_bad_path_or_value_is_refused),
         TU_TEST(defaults_fill_what_a_scenario_leaves_out),
         TU_TEST(missing_file_is_bad_input),

@@ -67,6 +67,15 @@ static void percentiles_match_gsl_sorted_quantiles(void)
     for (size_t k = 0; k < sizeof fs / sizeof fs[0]; k++)
         CU_ASSERT_DOUBLE_EQUAL(sim_sample_quantile(&s, fs[k]),
                                gsl_stats_quantile_from_sorted_data(copy, 1, N, fs[k]), 1e-12);
+    /* all at once, by successive selections above each other */
+    double all[7];
+    sim_sample_quantiles(&s, fs, 7, all);
+    for (size_t k = 0; k < 7; k++)
+        CU_ASSERT_DOUBLE_EQUAL(all[k], gsl_stats_quantile_from_sorted_data(copy, 1, N, fs[k]), 1e-12);
+    const double unordered[] = { 0.99, 0.5, 0.999 };
+    sim_sample_quantiles(&s, unordered, 3, all);
+    for (size_t k = 0; k < 3; k++)
+        CU_ASSERT_DOUBLE_EQUAL(all[k], gsl_stats_quantile_from_sorted_data(copy, 1, N, unordered[k]), 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(sim_sample_mean(&s), gsl_stats_mean(copy, 1, N), 1e-9);
     free(copy);
     sim_sample_free(&s);
