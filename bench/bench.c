@@ -84,6 +84,35 @@ static void bench_scenario_text(const char *name, const char *json, const char *
     scn_free(sc);
 }
 
+/* What `slicesim scale --nodes 1,2,...,1024` runs: the multi-node training
+ * example at 11 node counts, one simulated rank each. */
+static void bench_training_scale(void)
+{
+    double total = 0;
+    uint64_t events = 0;
+    for (long nodes = 1; nodes <= 1024; nodes *= 2) {
+        char set[64], err[1024];
+        char *sets[] = { set };
+        scn *sc;
+        model_result res;
+        snprintf(set, sizeof set, "hardware.nodes=%ld", nodes);
+        if (scn_load("scenarios/training-multinode-network.json", sets, 1, &sc, err, sizeof err) != SCN_OK) {
+            fprintf(stderr, "bench: %s\n", err);
+            return;
+        }
+        double t0 = wall();
+        int ok = model_run(&sc->cfg, &res, err, sizeof err) == 0;
+        total += wall() - t0;
+        if (ok) {
+            events += res.events;
+            model_result_free(&res);
+        }
+        scn_free(sc);
+    }
+    printf("bench training_scale_1_to_1024_nodes_wall %.4f s\n", total);
+    printf("bench training_scale_1_to_1024_nodes_events %.4g events/s\n", (double)events / total);
+}
+
 /* MPS with its 48 clients, memory-bound bursts: every start and finish
  * recomputes 48 shares (the executor's cost grows with its clients). */
 static void bench_mps_full_server(void)
@@ -114,6 +143,7 @@ int main(void)
         "   \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 900}}]}", NULL);
     bench_scenario_text("default_scenario", NULL, "scenarios/default.json");
     bench_scenario_text("processes_timesliced", NULL, "scenarios/processes-timesliced.json");
+    bench_training_scale();
     bench_mps_full_server();
     return 0;
 }

@@ -17,6 +17,8 @@ static const cli_cmd COMMANDS[] = {
       "plan SCENARIO.json --slo 'TENANT.latency_ms.p95<=200' [--slo ...] --vary PATH=VALUES -o DIR [--goal max|min]" },
     { "collective", cli_cmd_collective,
       "collective --gpu G --nodes N --gpus-per-node P --op OP [--min 8] [--max 8G] [-o DIR] [--plot]" },
+    { "scale", cli_cmd_scale,
+      "scale SCENARIO.json --nodes 1,2,4,...,1024 [--tenant NAME] [-o DIR] [--plot] [--seed N] [--reps N] [--set PATH=VALUE]..." },
     { "import-nccl-tests", cli_cmd_import_nccl_tests,
       "import-nccl-tests LOG [-o DIR] [--topo T | --gpu G] [--nodes N] [--gpus-per-node P] [--op OP]" },
     { "calibrate", cli_cmd_calibrate,

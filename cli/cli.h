@@ -30,6 +30,9 @@ int cli_cmd_collective(int argc, char **argv, FILE *out, FILE *err);
  * nccl-tests log and fits a correction of the collective model; a
  * malformed log is exit status 2 with its line number on err. */
 int cli_cmd_import_nccl_tests(int argc, char **argv, FILE *out, FILE *err);
+/* cli_cmd_scale: `scale SCENARIO --nodes 1,2,...`, step time p50/p95 and
+ * scaling efficiency of a training tenant by node count (docs/training.md). */
+int cli_cmd_scale(int argc, char **argv, FILE *out, FILE *err);
 int cli_cmd_sweep(int argc, char **argv, FILE *out, FILE *err);
 int cli_cmd_merge(int argc, char **argv, FILE *out, FILE *err);
 int cli_cmd_plan(int argc, char **argv, FILE *out, FILE *err);

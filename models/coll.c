@@ -289,15 +289,27 @@ static double draw_max_jitter(const coll_noise *nz, int n, gsl_rng *r)
     return gsl_cdf_gaussian_Qinv(tail, nz->jitter_us);
 }
 
+/* The max over n ranks of (jitter + interruptions) without a draw per
+ * rank, so that thousands of ranks cost a handful of draws: the number of
+ * ranks interrupted k times is multinomial over k (drawn as successive
+ * binomials of the Poisson probabilities), and the latest of the m ranks
+ * interrupted k times arrives at k d + the max of m jitters, one draw. */
 static double sample_max_mode(coll_sampler *s, double time_us, gsl_rng *r)
 {
     const coll_noise *nz = &s->noise;
-    if (nz->noise_rate_per_s <= 0 || nz->noise_us <= 0)
+    if (nz->noise_rate_per_s <= 0 || nz->noise_us <= 0 || time_us <= 0)
         return draw_max_jitter(nz, s->n, r) + time_us;
-    double worst = -INFINITY;
-    for (int i = 0; i < s->n; i++) {
-        double x = draw_jitter(nz, r) + draw_noise(nz, time_us, r);
-        worst = x > worst ? x : worst;
+    double mu = nz->noise_rate_per_s * time_us * 1e-6, rest = 1, worst = -INFINITY;
+    unsigned left = (unsigned)s->n;
+    for (unsigned k = 0; left > 0; k++) {
+        double pk = gsl_ran_poisson_pdf(k, mu);
+        unsigned m = pk >= rest ? left : gsl_ran_binomial(r, pk / rest, left);
+        rest -= pk;
+        if (m > 0) {
+            double x = k * nz->noise_us + draw_max_jitter(nz, (int)m, r);
+            worst = x > worst ? x : worst;
+        }
+        left -= m;
     }
     return worst + time_us;
 }

@@ -118,8 +118,10 @@ sim_time_t llm_iter_ns(const llm_params *p, const gpu_rate *r, const llm_iter *i
     const llm_model *m = p->m;
     gpu_burst b = iter_burst(p, it);
     sim_time_t ns = gpu_burst_ns(r, &b);
-    if (p->tp > 1)   /* Megatron: after attention and after the MLP */
-        ns += 2 * m->layers * comm_allreduce_ns(&p->link, p->tp, it->tokens * m->d_model * elem_bytes(p->prec));
+    coll_est ar;
+    if (p->tp > 1 && it->tokens > 0 &&   /* Megatron: after attention and after the MLP */
+        coll_estimate(&p->tp_net, COLL_ALLREDUCE, it->tokens * m->d_model * elem_bytes(p->prec), p->tp_corr, &ar) == 0)
+        ns += 2 * m->layers * (sim_time_t)llround(ar.time_us * 1e3);
     return ns;
 }
 

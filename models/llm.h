@@ -22,7 +22,7 @@
 #ifndef MODELS_LLM_H
 #define MODELS_LLM_H
 
-#include "models/comm.h"
+#include "models/coll.h"
 #include "models/workload.h"
 
 typedef struct {
@@ -58,7 +58,8 @@ typedef struct {
     int           kernels_per_layer; /* launches per layer in an iteration */
     llm_kv_policy kv_policy;
     llm_len       prompt, output;    /* used when arrivals carry no sizes */
-    comm_link     link;              /* for the tensor-parallel all-reduce */
+    topo          tp_net;            /* the tp GPUs of one node; unused when tp = 1 */
+    const coll_corr *tp_corr;        /* platform correction of that node, or NULL */
 } llm_params;
 
 extern const wl_type wl_llm;
@@ -87,7 +88,8 @@ typedef struct {
 
 /* llm_iter_ns: GPU time of an iteration on rate r: the roofline of the
  * per-GPU burst plus, with tp > 1, two all-reduces of the activations per
- * layer through comm_allreduce_ns. */
+ * layer, each costed by NCCL's model (coll_estimate on tp_net: choice of
+ * algorithm and protocol, no noise). */
 sim_time_t llm_iter_ns(const llm_params *p, const gpu_rate *r, const llm_iter *it);
 
 #endif

@@ -674,6 +674,58 @@ int charts_mig_layout(const char *dir, FILE *err)
     return render(dir, "mig_layout", &b, err);
 }
 
+/* ---- scale.csv: step time and scaling efficiency against nodes ---- */
+
+/* Copy the columns nodes, p50, p95, p95_lo, p95_hi, efficiency of
+ * scale.csv (cli/cmd_scale.c) into scale.dat; the number of rows, or -1. */
+static int scale_rows(FILE *in, FILE *out)
+{
+    static const int cols[] = { 0, 3, 4, 5, 6, 10 };
+    char line[LINE_BYTES], field[64];
+    int rows = 0;
+    if (!fgets(line, sizeof line, in) || strncmp(line, "nodes,gpus,step_ms_mean,", 24) != 0)
+        return -1;
+    fprintf(out, "# nodes step_p50_ms step_p95_ms p95_lo p95_hi efficiency\n");
+    while (fgets(line, sizeof line, in)) {
+        for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) {
+            if (csv_field(line, cols[k], field, sizeof field) < 0)
+                return -1;
+            char *end;
+            double x = strtod(field, &end);
+            if (end == field)
+                return -1;
+            dat_num(out, x);
+        }
+        fputc('\n', out);
+        rows++;
+    }
+    return rows > 0 ? rows : -1;
+}
+
+int charts_scale(const char *dir, FILE *err)
+{
+    char path[4096], opath[4096];
+    FILE *in = open_in(dir, "scale.csv", "r", path, sizeof path);
+    FILE *out = in ? open_in(dir, "scale.dat", "w", opath, sizeof opath) : NULL;
+    int rows = in && out ? scale_rows(in, out) : -1;
+    if (in)
+        fclose(in);
+    if ((out && fclose(out) != 0) || rows < 0) {
+        fprintf(err, "slicesim: plot scale: %s: missing, unreadable, or not written by slicesim scale\n", path);
+        return -1;
+    }
+    sbuf b = { 0 };
+    sb_printf(&b, "set multiplot layout 2,1 title 'Scaling of a training job'\n"
+              "set logscale x 2\nset grid\nset key top left\nset xlabel 'nodes'\n"
+              "set ylabel 'step time (ms)'\n"
+              "plot 'scale.dat' using 1:2 with linespoints title 'p50', "
+              "'scale.dat' using 1:3:4:5 with yerrorlines title 'p95 (95%% CI)'\n"
+              "set ylabel 'scaling efficiency'\nset yrange [0:*]\n"
+              "plot 'scale.dat' using 1:6 with linespoints title 'step time at the first point / at N'\n"
+              "unset multiplot\n");
+    return render(dir, "scale", &b, err);
+}
+
 /* ---- everything in a directory ---- */
 
 int charts_dir(const char *dir, int *worst, FILE *err)
@@ -681,7 +733,7 @@ int charts_dir(const char *dir, int *worst, FILE *err)
     static const struct { const char *input; int (*fn)(const char *, FILE *); } charts[] = {
         { "requests.csv", charts_latency_cdf }, { "timeline.csv", charts_timeline },
         { "sweep.json", charts_sweep }, { "compare.json", charts_compare },
-        { "mig_layout.dat", charts_mig_layout },
+        { "mig_layout.dat", charts_mig_layout }, { "scale.csv", charts_scale },
     };
     char path[4096];
     struct stat st;
@@ -697,8 +749,8 @@ int charts_dir(const char *dir, int *worst, FILE *err)
             *worst = rc;
     }
     if (n == 0) {
-        fprintf(err, "slicesim plot: %s holds no requests.csv, timeline.csv, sweep.json, compare.json "
-                "or mig_layout.dat\n", dir);
+        fprintf(err, "slicesim plot: %s holds no requests.csv, timeline.csv, sweep.json, compare.json, "
+                "mig_layout.dat or scale.csv\n", dir);
         return -1;
     }
     return n;

@@ -8,6 +8,8 @@
  *                 line) and throughput against the first varied value
  *   compare       from compare.json: p95 and throughput per setup
  *   mig_layout    from mig_layout.dat: MIG instances drawn on their slots
+ *   scale         from scale.csv: step time p50 and p95 (with its 95% CI)
+ *                 and scaling efficiency against nodes (log2 axis)
  *
  * Each writes its data file (NAME.dat) and gnuplot scripts into DIR whether
  * or not gnuplot exists, then renders NAME.png and NAME.svg. Each returns 0
@@ -29,6 +31,7 @@ int charts_compare(const char *dir, FILE *err);
  * START and SIZE count slots (0 <= START, START + SIZE <= N); PROFILE is the
  * MIG profile name (e.g. 3g.40gb); TENANT is optional. */
 int charts_mig_layout(const char *dir, FILE *err);
+int charts_scale(const char *dir, FILE *err);
 
 /* charts_dir: draw every chart whose input is in DIR. Returns the number of
  * charts attempted, or -1 when DIR holds none of the inputs (message on

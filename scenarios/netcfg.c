@@ -193,11 +193,36 @@ int netcfg_parse(jv *v, scn *sc, const cJSON *obj, const netcfg **out)
     const topo_preset *p = network_preset(v, sc, n, name, obj != NULL);
     if (!p)
         return obj ? -1 : 0;
+    n->ov = ov;
     if (topo_build(&n->t, p, sc->nodes, sc->gpus_per_node, (topo_virt)virt, &ov, msg, sizeof msg) < 0)
         return obj ? jv_fail(v, "hardware", "%s (network.topology %s)", msg, p->name) : 0;
     if (n->noise.mode == COLL_MODE_CHUNK && topo_ranks(&n->t) > 2048)
         return jv_fail(v, "network.ring_mode", "\"chunk\" with %d ranks; allowed: at most 2048 ranks "
                        "(its cost grows as ranks squared), or \"max\"", topo_ranks(&n->t));
     *out = n;
+    return 0;
+}
+
+int netcfg_topo(jv *v, scn *sc, int ranks, const char *path, topo *out)
+{
+    char msg[512];
+    const netcfg *n = sc->net;
+    const topo_preset *p = n ? n->t.preset : topo_preset_for_gpu(sc->cfg.gpu->name);
+    int virt = n ? (int)n->t.virt : topo_virt_parse(sc->virt_mode ? sc->virt_mode : "bare_metal");
+    topo_overrides ov = n ? n->ov : topo_overrides_none();
+    if (!p) {
+        topo_preset *generic = scn_own(sc, v, sizeof *generic);   /* outlives the topology */
+        if (!generic)
+            return -1;
+        p = topo_generic_pcie(sc->cfg.gpu, generic);
+    }
+    if (virt < 0)
+        virt = TOPO_VIRT_BARE_METAL;
+    int ppn = ranks <= sc->gpus_per_node ? ranks : sc->gpus_per_node;
+    if (ranks % ppn != 0)
+        return jv_fail(v, path, "value %d does not fill whole nodes of hardware.gpus (%d); allowed: "
+                       "at most %d, or a multiple of it", ranks, sc->gpus_per_node, sc->gpus_per_node);
+    if (topo_build(out, p, ranks / ppn, ppn, (topo_virt)virt, &ov, msg, sizeof msg) < 0)
+        return jv_fail(v, path, "value %d: %s (topology %s)", ranks, msg, p->name);
     return 0;
 }

@@ -19,6 +19,7 @@ struct scn;
 typedef struct netcfg {
     topo_preset generic;      /* storage when the GPU has no server preset */
     topo        t;            /* t.preset may point at generic */
+    topo_overrides ov;        /* the section's overrides, for netcfg_topo */
     coll_noise  noise;
     coll_corr   corr;         /* identity unless "correction" names a file */
     const char *correction;   /* that file, or NULL */
@@ -31,6 +32,15 @@ typedef struct netcfg {
  * that scenarios without a network never fail here. Returns 0, or -1 with
  * v failed. */
 int netcfg_parse(jv *v, struct scn *sc, const cJSON *obj, const netcfg **out);
+
+/* netcfg_topo: the topology of `ranks` GPUs of the scenario's network (its
+ * preset, virtualization and overrides; without a network, the GPU's server
+ * preset or the generic PCIe server, the scenario's virtualization mode and
+ * no overrides): one node of `ranks` GPUs when they fit in hardware.gpus,
+ * else ranks / hardware.gpus full nodes. ranks >= 2. `path` names the field
+ * that asked for the GPUs in messages. Returns 0, or -1 with v failed (the
+ * ranks do not fill whole nodes, or the preset has fewer GPUs per node). */
+int netcfg_topo(jv *v, struct scn *sc, int ranks, const char *path, topo *out);
 
 /* netcfg_corr_from_json: fill and initialise c (coll_corr_init) from a
  * parsed correction document; `file` names it in messages. Returns 0, or

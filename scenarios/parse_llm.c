@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include "models/llm.h"
+#include "scenarios/netcfg.h"
 
 /* A token count: a number (fixed) or {"dist", "mean", "cv"}. */
 static int parse_len(jv *v, const cJSON *obj, const char *path, const char *key,
@@ -77,7 +78,13 @@ int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void
     lp->block_tokens = (int)block;
     lp->kernels_per_layer = (int)kpl;
     lp->kv_policy = kv == 1 ? LLM_KV_RESERVE : LLM_KV_PREEMPT;
-    lp->link = comm_link_of(sc->cfg.gpu, 1);
+    if (lp->tp > 1) {
+        if (netcfg_topo(v, sc, lp->tp, jv_join(p, sizeof p, path, "tp"), &lp->tp_net) < 0)
+            return -1;
+        /* a correction describes the scenario's platform; it applies to
+         * the tensor-parallel group when that platform is one node */
+        lp->tp_corr = sc->net && sc->nodes == 1 ? &sc->net->corr : NULL;
+    }
     *params = lp;
     return 0;
 }

@@ -3,12 +3,15 @@
 
 #include <string.h>
 #include "models/training.h"
+#include "scenarios/netcfg.h"
 
 int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params)
 {
     static const char *const keys[] = { "type", "model", "params_b", "seq_len", "precision",
         "batch_per_gpu", "gpus", "grad_bytes", "bucket_mb", "first_bucket_mb",
-        "optimizer_bytes_per_param", NULL };
+        "optimizer_bytes_per_param", "sharding", "param_bytes", NULL };
+    static const char *const shardings[] = { "ddp", "zero1", "zero2", "shard_grad_op",
+                                             "full_shard", "zero3", NULL };
     static const char *const precs[] = { "bf16", "fp16", "fp8", "tf32", "fp32", NULL };
     const jv_range pb = { 0, 1e5, 1, 0, "billions of parameters" };
     const jv_range gb = { 0, 16, 1, 0, "bytes" };
@@ -18,7 +21,7 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
     const char *name = NULL;
     double params_b = 0;
     long seq = 2048, batch = 0, gpus = sc->cfg.ngpus;
-    int prec = 0;
+    int prec = 0, shard = 0;
     train_params *p = scn_own(sc, v, sizeof *p);
     if (!p)
         return -1;
@@ -33,6 +36,8 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
     jv_number(v, obj, path, "bucket_mb", 0, 25, mb, &p->bucket_mb);
     jv_number(v, obj, path, "first_bucket_mb", 0, 1, mb, &p->first_bucket_mb);
     jv_number(v, obj, path, "optimizer_bytes_per_param", 0, 30, ob, &p->opt_bytes);
+    jv_enum(v, obj, path, "sharding", 0, 0, shardings, &shard);
+    jv_number(v, obj, path, "param_bytes", 0, 2, gb, &p->param_bytes);
     if (v->failed)
         return -1;
     jv_join(p2, sizeof p2, path, "model");
@@ -50,24 +55,34 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
     p->prec = (gpu_prec)prec;
     p->batch_per_gpu = batch > 0 ? (int)batch : p->model.batch_per_gpu;
     p->dp = (int)gpus;
-    p->link = comm_link_of(sc->cfg.gpu, (p->dp + sc->gpus_per_node - 1) / sc->gpus_per_node);
+    p->sharding = (train_sharding)train_sharding_parse(shardings[shard]);
+    if (p->dp > 1) {
+        char pg[512];
+        if (netcfg_topo(v, sc, p->dp, jv_join(pg, sizeof pg, path, "gpus"), &p->net) < 0)
+            return -1;
+        if (sc->net) {
+            p->noise = sc->net->noise;
+            p->corr = &sc->net->corr;
+        }
+    }
     *params = p;
     return 0;
 }
 
 /* Mixed-precision Adam keeps 16 bytes per parameter (Rajbhandari et al.
- * 2020, ZeRO: 2 + 2 + 12) on every GPU under plain data parallelism;
- * activations are not counted. */
+ * 2020, ZeRO: 2 + 2 + 12) on every GPU, less what sharding spreads over the
+ * ranks; activations are not counted. */
 int scn_fits_training(jv *v, const scn *sc, const tenant_cfg *tc, double mem_bytes, const char *path)
 {
     const train_params *p = tc->wl_params;
     char q[512];
     (void)sc;
-    double need = 16.0 * p->model.params;
+    double per_param = train_state_bytes_per_param(p->sharding, p->dp);
+    double need = per_param * p->model.params;
     if (need <= mem_bytes)
         return 0;
     return jv_fail(v, jv_join(q, sizeof q, path, "model"),
                    "\"%s\" needs %.1f GB per GPU for weights, gradients and Adam state "
-                   "(16 bytes per parameter, plain data parallelism) but the tenant's resource has %.1f GB",
-                   p->model.name, need / 1e9, mem_bytes / 1e9);
+                   "(%.4g bytes per parameter, sharding \"%s\" over %d GPUs) but the tenant's resource has %.1f GB",
+                   p->model.name, need / 1e9, per_param, train_sharding_name(p->sharding), p->dp, mem_bytes / 1e9);
 }

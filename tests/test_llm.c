@@ -92,7 +92,8 @@ static llm_params params_of(const char *model, gpu_prec prec, int tp)
     p.mem_util = 0.9;
     p.block_tokens = 16;
     p.kernels_per_layer = 4;
-    p.link = comm_link_of(gpu_spec_find("h100-sxm"), 1);
+    if (tp > 1)
+        topo_build(&p.tp_net, topo_preset_find("dgx-h100"), 1, tp, TOPO_VIRT_BARE_METAL, NULL, NULL, 0);
     return p;
 }
 
@@ -128,9 +129,12 @@ static void tensor_parallel_iteration_adds_two_allreduces_per_layer(void)
     /* sharding divides the per-GPU burst by 4; launches do not shrink */
     gpu_burst b1 = llm_linear_burst(p1.m, GPU_BF16, 1, 512), b4 = llm_linear_burst(p4.m, GPU_BF16, 4, 512);
     ASSERT_REL(b4.flops, b1.flops / 4, 1e-12);
-    sim_time_t ar = comm_allreduce_ns(&p4.link, 4, 512.0 * 8192 * 2);
-    /* ring all-reduce of 8 MiB over 4 H100s on NVLink: 8.4 + 6 x 3.4 us + 1.5 x 8388608 B / 450 GB/s */
-    ASSERT_REL((double)ar, (8.4 + 6 * 3.4) * 1e3 + 1.5 * 8388608 / 450.0, 1e-6);
+    coll_est e;
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(&p4.tp_net, COLL_ALLREDUCE, 512.0 * 8192 * 2, NULL, &e), 0);
+    /* 8 MiB over 4 H100s of a DGX: NVLS (one NVSwitch pass), 25 us + 8388608 B / (0.85 x 18 x 20.6 GB/s) */
+    CU_ASSERT_STRING_EQUAL(e.algo->name, "NVLS");
+    ASSERT_REL(e.time_us, 25 + 8388608 / (1e3 * 0.85 * 18 * 20.6), 1e-9);
+    sim_time_t ar = (sim_time_t)llround(e.time_us * 1e3);
     sim_time_t t4 = llm_iter_ns(&p4, &r, &it);
     CU_ASSERT(t4 >= 2 * 80 * ar);
     CU_ASSERT(t4 < llm_iter_ns(&p1, &r, &it));

@@ -1,7 +1,9 @@
 /* test_training.c -- data-parallel training: bucket layout, a one-GPU step
  * as the sum of its bursts, DDP overlap leaving exactly the last bucket's
- * all-reduce exposed, the collective's closed form, and refusal of a model
- * whose optimizer state does not fit. */
+ * NCCL all-reduce exposed, exposed communication growing with nodes, the
+ * straggler law theta H_N in the step time, ZeRO/FSDP bytes and schedules
+ * in closed form, network virtualization in the step time, determinism,
+ * and refusal of bad input. */
 #include <math.h>
 #include <string.h>
 #include "tests/testutil.h"
@@ -20,7 +22,9 @@ static train_params params_of(const char *model, int batch, int dp, const char *
     p.bucket_mb = 25;
     p.first_bucket_mb = 1;
     p.opt_bytes = 30;
-    p.link = comm_link_of(gpu_spec_find(gpu), 1);
+    p.param_bytes = 2;
+    if (dp > 1)
+        topo_build(&p.net, topo_preset_for_gpu(gpu), 1, dp, TOPO_VIRT_BARE_METAL, NULL, NULL, 0);
     return p;
 }
 
@@ -66,6 +70,14 @@ static void one_gpu_step_is_forward_plus_backward_plus_optimizer(void)
     wl_run_free(&r);
 }
 
+/* NCCL's time of op on t, as the workload rounds it. */
+static double nccl_ms(const topo *t, coll_op op, double bytes)
+{
+    coll_est e;
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(t, op, bytes, NULL, &e), 0);
+    return (double)llround(e.time_us * 1e3) / 1e6;
+}
+
 /* Backward time of a bucket of `bytes` gradient bytes of bert-large, batch 16. */
 static double bucket_bwd_ms(const train_params *p, double bytes)
 {
@@ -87,11 +99,9 @@ static void ddp_overlap_exposes_only_the_last_bucket(void)
     /* premise: a 25 MB all-reduce is shorter than the backward burst of a
      * 25 MB bucket, so the network keeps up until the last, 9 MB bucket,
      * whose all-reduce waits for the previous one if that is still running */
-    double ar25 = (double)comm_allreduce_ns(&p.link, 8, 25e6) / 1e6;
-    double ar9 = (double)comm_allreduce_ns(&p.link, 8, 9e6) / 1e6;
+    double ar25 = nccl_ms(&p.net, COLL_ALLREDUCE, 25e6), ar9 = nccl_ms(&p.net, COLL_ALLREDUCE, 9e6);
     CU_ASSERT_FATAL(ar25 < bucket_bwd_ms(&p, 25e6));
     double exposed = fmax(ar25 - bucket_bwd_ms(&p, 9e6), 0) + ar9;
-    CU_ASSERT(exposed > ar9);     /* this case does queue */
     ASSERT_REL(wl_get(&eight, 0, "exposed_comm_ms", "p50"), exposed, 0.002);
     ASSERT_REL(wl_get(&eight, 0, "step_ms", "p50"), wl_get(&one, 0, "step_ms", "p50") + exposed, 0.001);
     /* samples/s counts every rank's batch */
@@ -101,16 +111,210 @@ static void ddp_overlap_exposes_only_the_last_bucket(void)
     wl_run_free(&eight);
 }
 
-static void ring_allreduce_matches_its_closed_form(void)
+/* A training scenario on `nodes` DGX H100 nodes of 8 GPUs; `network` and
+ * `extra` (workload fields) are JSON fragments. */
+static int run_train(wl_run *r, int nodes, int gpus, const char *model, int batch,
+                     const char *extra, const char *network, double duration, int reps, int seed)
 {
-    comm_link nv = comm_link_of(gpu_spec_find("a100-sxm-80gb"), 1);
-    comm_link net = comm_link_of(gpu_spec_find("a100-sxm-80gb"), 2);
-    /* 2(n-1) steps of latency plus 2(n-1)/n of the bytes at the bus bandwidth */
-    ASSERT_REL((double)comm_allreduce_ns(&nv, 8, 1e9), (8.4 + 14 * 3.4) * 1e3 + 1.75 * 1e9 / 300.0, 1e-6);
-    ASSERT_REL((double)comm_allreduce_ns(&net, 16, 1e9), (8.4 + 30 * 14.0) * 1e3 + 1.875 * 1e9 / 46.0, 1e-6);
-    CU_ASSERT_EQUAL(comm_allreduce_ns(&nv, 1, 1e9), 0);
-    comm_link pcie = comm_link_of(gpu_spec_find("l40s"), 1);
-    ASSERT_REL(pcie.bus_gbs, 31.5, 1e-12);
+    char json[2048], net[512] = "";
+    if (nodes * gpus > 1)     /* one GPU has no network */
+        snprintf(net, sizeof net, "\"network\": { \"topology\": \"dgx-h100\"%s%s },",
+                 network ? ", " : "", network ? network : "");
+    snprintf(json, sizeof json,
+             "{ \"name\": \"t\", \"seed\": %d, \"duration_s\": %g, \"warmup_s\": 0, \"replications\": %d,"
+             "  \"hardware\": { \"gpu\": \"h100-sxm\", \"gpus\": %d, \"nodes\": %d },"
+             "  %s"
+             "  \"tenants\": [ { \"name\": \"train\", \"workload\": { \"type\": \"training\", \"model\": \"%s\","
+             "     \"batch_per_gpu\": %d%s%s }, \"arrivals\": { \"type\": \"closed\", \"users\": 1, \"think_s\": 0 } } ] }",
+             seed, duration, reps, gpus, nodes, net, model, batch,
+             extra ? ", " : "", extra ? extra : "");
+    return wl_run_text(r, json, NULL, NULL);
+}
+
+static void exposed_communication_grows_with_nodes_and_adds_to_compute(void)
+{
+    wl_run base, r;
+    CU_ASSERT_EQUAL_FATAL(run_train(&base, 1, 1, "resnet50", 64, NULL, NULL, 0.5, 1, 1), 0);
+    double compute = wl_get(&base, 0, "step_ms", "mean"), last = -1;
+    const int nodes[] = { 1, 2, 8, 32, 128 };
+    for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+        CU_ASSERT_EQUAL_FATAL(run_train(&r, nodes[i], 8, "resnet50", 64, NULL, NULL, 0.5, 1, 1), 0);
+        double exposed = wl_get(&r, 0, "exposed_comm_ms", "mean");
+        CU_ASSERT(exposed > last);
+        /* without noise the step is the one-GPU step plus what the network did not hide */
+        ASSERT_REL(wl_get(&r, 0, "step_ms", "mean"), compute + exposed, 1e-6);
+        last = exposed;
+        wl_run_free(&r);
+    }
+    wl_run_free(&base);
+}
+
+/* One bucket: the whole all-reduce is exposed, so the step waits for the
+ * last of N ranks to arrive: E[extra] = theta H_N (FACTS §5). */
+static void arrival_jitter_adds_theta_harmonic_number_to_the_step(void)
+{
+    const char *one = "\"first_bucket_mb\": 1e5, \"bucket_mb\": 1e5";
+    const double theta = 400;
+    const int nodes[] = { 1, 16 };
+    for (size_t i = 0; i < 2; i++) {
+        wl_run quiet, noisy;
+        int n = 8 * nodes[i];
+        CU_ASSERT_EQUAL_FATAL(run_train(&quiet, nodes[i], 8, "resnet50", 32, one, NULL, 0.2, 1, 1), 0);
+        CU_ASSERT_EQUAL_FATAL(run_train(&noisy, nodes[i], 8, "resnet50", 32, one, "\"jitter_us\": 400", 8, 4, 7), 0);
+        double extra_us = (wl_get(&noisy, 0, "step_ms", "mean") - wl_get(&quiet, 0, "step_ms", "mean")) * 1e3;
+        double h = 0, v = 0;
+        for (int k = 1; k <= n; k++) {
+            h += 1.0 / k;
+            v += 1.0 / ((double)k * k);    /* Var[max of n exponentials] = theta^2 sum 1/k^2 */
+        }
+        coll_noise nz = { COLL_JITTER_EXPONENTIAL, theta, 0, 0, COLL_MODE_MAX };
+        ASSERT_REL(coll_expected_max_us(&nz, n), theta * h, 1e-9);
+        double steps = 4 * wl_get(&noisy, 0, "completed", NULL);   /* completed: per replication */
+        double half = 4 * theta * sqrt(v / steps);       /* 4 standard errors of the mean */
+        CU_ASSERT(steps > 2500);
+        CU_ASSERT(fabs(extra_us - theta * h) < half);
+        wl_run_free(&quiet);
+        wl_run_free(&noisy);
+    }
+}
+
+static void sharded_training_moves_the_bytes_of_the_formulas(void)
+{
+    /* FACTS §6: ZeRO-1/2 and SHARD_GRAD_OP 2 Psi (n-1)/n, FULL_SHARD 3 Psi (n-1)/n;
+     * DDP's all-reduce moves 2 Psi (n-1)/n too */
+    static const struct { const char *mode; double psis; } cases[] = {
+        { "ddp", 2 }, { "zero1", 2 }, { "zero2", 2 }, { "shard_grad_op", 2 }, { "full_shard", 3 }, { "zero3", 3 },
+    };
+    double psi = 340e6 * 2;      /* bert-large, 2 bytes per parameter on the wire */
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char extra[256];
+        wl_run r;
+        snprintf(extra, sizeof extra, "\"sharding\": \"%s\", \"grad_bytes\": 2, \"param_bytes\": 2", cases[i].mode);
+        CU_ASSERT_EQUAL_FATAL(run_train(&r, 1, 8, "bert-large", 16, extra, NULL, 0.3, 1, 1), 0);
+        ASSERT_REL(wl_get(&r, 0, "comm_gb", "p50"), cases[i].psis * psi * 7 / 8 / 1e9, 1e-9);
+        wl_run_free(&r);
+    }
+    /* fp32 gradients reduced, bf16 parameters gathered: (2 Psi_p + Psi_g)(n-1)/n over 16 nodes */
+    wl_run r;
+    CU_ASSERT_EQUAL_FATAL(run_train(&r, 16, 8, "bert-large", 16, "\"sharding\": \"full_shard\"", NULL, 0.3, 1, 1), 0);
+    ASSERT_REL(wl_get(&r, 0, "comm_gb", "p50"), (2 * 340e6 * 2 + 340e6 * 4) * 127 / 128 / 1e9, 1e-9);
+    wl_run_free(&r);
+}
+
+/* With one unit nothing overlaps: each schedule is a serial sum of bursts
+ * and NCCL times, which pins down what waits for what. */
+static void one_unit_sharded_steps_are_serial_sums(void)
+{
+    const train_model *m = train_model_find("resnet50");
+    train_params p = params_of("resnet50", 64, 8, "h100-sxm");
+    double w = m->params * 2, b = 64, psi = m->params;
+    double fwd = burst_ms("h100-sxm", m->fwd_flops * b, w + m->act_bytes * b, m->kernels);
+    double bwd = burst_ms("h100-sxm", 2 * m->fwd_flops * b, w + 2 * m->act_bytes * b, 2 * m->kernels);
+    double opt = burst_ms("h100-sxm", 0, 30 * psi / 8, 1);
+    double ag = nccl_ms(&p.net, COLL_ALLGATHER, psi * 2), rs = nccl_ms(&p.net, COLL_REDUCESCATTER, psi * 4);
+    static const struct { const char *mode; int gathers; } cases[] = {
+        { "zero2", 1 }, { "shard_grad_op", 1 }, { "full_shard", 2 },
+    };
+    for (size_t i = 0; i < 3; i++) {
+        char extra[256];
+        wl_run r;
+        snprintf(extra, sizeof extra, "\"sharding\": \"%s\", \"first_bucket_mb\": 1e5, \"bucket_mb\": 1e5",
+                 cases[i].mode);
+        CU_ASSERT_EQUAL_FATAL(run_train(&r, 1, 8, "resnet50", 64, extra, NULL, 0.3, 1, 1), 0);
+        double comm = cases[i].gathers * ag + rs;
+        ASSERT_REL(wl_get(&r, 0, "step_ms", "p50"), fwd + bwd + opt + comm, 1e-3);
+        ASSERT_REL(wl_get(&r, 0, "exposed_comm_ms", "p50"), comm, 1e-3);
+        wl_run_free(&r);
+    }
+}
+
+static void a_vm_without_ats_slows_multinode_steps_more_than_bare_metal(void)
+{
+    wl_run bm, vm;
+    CU_ASSERT_EQUAL_FATAL(run_train(&bm, 4, 8, "bert-large", 16, NULL, "\"virtualization\": \"bare_metal\"", 0.5, 1, 1), 0);
+    CU_ASSERT_EQUAL_FATAL(run_train(&vm, 4, 8, "bert-large", 16, NULL, "\"virtualization\": \"passthrough_no_ats\"", 0.5, 1, 1), 0);
+    /* half the NIC bandwidth and 1 us more per network step: more exposed communication */
+    CU_ASSERT(wl_get(&vm, 0, "exposed_comm_ms", "mean") > 1.5 * wl_get(&bm, 0, "exposed_comm_ms", "mean"));
+    CU_ASSERT(wl_get(&vm, 0, "step_ms", "mean") > wl_get(&bm, 0, "step_ms", "mean"));
+    wl_run_free(&bm);
+    wl_run_free(&vm);
+}
+
+/* GPT 1.3 B on `nodes` DGX H100 nodes under virtualization.mode `mode`, the
+ * network in network mode `net`, with the SimAI correction measured on 1 or
+ * 16 nodes. */
+static double vm_step_ms(int nodes, const char *mode, const char *net)
+{
+    char json[2048];
+    wl_run r;
+    snprintf(json, sizeof json,
+             "{ \"seed\": 3, \"duration_s\": 4, \"warmup_s\": 0.5, \"replications\": 1,"
+             "  \"hardware\": { \"gpu\": \"h100-sxm\", \"gpus\": 8, \"nodes\": %d },"
+             "  \"virtualization\": { \"mode\": \"%s\" },"
+             "  \"network\": { \"topology\": \"dgx-h100\", \"virtualization\": \"%s\","
+             "    \"correction\": \"calibration/simai/%s.correction.json\" },"
+             "  \"tenants\": [ { \"name\": \"g\", \"workload\": { \"type\": \"training\", \"model\": \"gpt\","
+             "     \"params_b\": 1.3, \"batch_per_gpu\": 4 }, \"arrivals\": { \"type\": \"closed\" } } ] }",
+             nodes, mode, net, nodes == 1 ? "simai-h-1node-nvlink" : "simai-h-16node-nic");
+    CU_ASSERT_EQUAL_FATAL(wl_run_text(&r, json, NULL, NULL), 0);
+    double ms = wl_get(&r, 0, "step_ms", "mean");
+    wl_run_free(&r);
+    return ms;
+}
+
+/* The seed's claim: a VM's compute overhead is a few percent of a step, its
+ * network setup much more once the job spans nodes. */
+static void a_vms_network_setup_outweighs_its_compute_overhead_across_nodes(void)
+{
+    double bm16 = vm_step_ms(16, "bare_metal", "bare_metal");
+    double vgpu16 = vm_step_ms(16, "vgpu", "vgpu");
+    double no_ats16 = vm_step_ms(16, "passthrough", "passthrough_no_ats");
+    double bm1 = vm_step_ms(1, "bare_metal", "bare_metal"), vgpu1 = vm_step_ms(1, "vgpu", "vgpu");
+    /* full-card vGPU: 6-10% on a step that is all compute (FACTS §4) */
+    CU_ASSERT(vgpu1 / bm1 > 1.06 && vgpu1 / bm1 < 1.10);
+    /* across 16 nodes the same overhead is a few percent of the step ... */
+    CU_ASSERT(vgpu16 / bm16 > 1.0 && vgpu16 / bm16 < 1.03);
+    /* ... and a passthrough VM without ATS costs over half a step more */
+    CU_ASSERT(no_ats16 / bm16 > 1.5);
+}
+
+static void noisy_training_is_deterministic_for_a_seed(void)
+{
+    const char *noise = "\"jitter_us\": 100, \"host_noise_rate_per_s\": 2000, \"host_noise_us\": 50";
+    wl_run a, b, c;
+    CU_ASSERT_EQUAL_FATAL(run_train(&a, 4, 8, "resnet50", 64, NULL, noise, 0.3, 2, 5), 0);
+    CU_ASSERT_EQUAL_FATAL(run_train(&b, 4, 8, "resnet50", 64, NULL, noise, 0.3, 2, 5), 0);
+    CU_ASSERT_EQUAL_FATAL(run_train(&c, 4, 8, "resnet50", 64, NULL, noise, 0.3, 2, 6), 0);
+    CU_ASSERT_STRING_EQUAL(a.out, b.out);
+    CU_ASSERT(wl_get(&a, 0, "step_ms", "p95") == wl_get(&b, 0, "step_ms", "p95"));
+    CU_ASSERT(wl_get(&a, 0, "step_ms", "p95") != wl_get(&c, 0, "step_ms", "p95"));
+    CU_ASSERT(wl_get(&a, 0, "step_ms", "p95") > wl_get(&a, 0, "step_ms", "p50"));
+    wl_run_free(&a);
+    wl_run_free(&b);
+    wl_run_free(&c);
+}
+
+static void bad_sharding_and_partial_nodes_are_refused(void)
+{
+    wl_run r;
+    run_train(&r, 1, 8, "resnet50", 64, "\"sharding\": \"zero4\"", NULL, 0.1, 1, 1);
+    CU_ASSERT_EQUAL(r.rc, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "tenants.0.workload.sharding"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "full_shard"));
+    wl_run_free(&r);
+    run_train(&r, 2, 8, "resnet50", 64, "\"gpus\": 12", NULL, 0.1, 1, 1);
+    CU_ASSERT_EQUAL(r.rc, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "tenants.0.workload.gpus"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "whole nodes"));
+    wl_run_free(&r);
+}
+
+static void full_sharding_fits_what_plain_data_parallelism_cannot(void)
+{
+    /* 7 B parameters: 16 bytes each is 112 GB; spread over 8 GPUs, 14 GB */
+    wl_run r;
+    CU_ASSERT_EQUAL(run_train(&r, 1, 8, "gpt", 1, "\"params_b\": 7, \"sharding\": \"full_shard\"", NULL, 0.5, 1, 1), 0);
+    wl_run_free(&r);
 }
 
 static void a_model_whose_optimizer_state_does_not_fit_is_refused(void)
@@ -134,8 +338,16 @@ TU_SUITE_FN(training)
         TU_TEST(gradient_buckets_follow_ddp_caps),
         TU_TEST(one_gpu_step_is_forward_plus_backward_plus_optimizer),
         TU_TEST(ddp_overlap_exposes_only_the_last_bucket),
-        TU_TEST(ring_allreduce_matches_its_closed_form),
         TU_TEST(a_model_whose_optimizer_state_does_not_fit_is_refused),
+        TU_TEST(exposed_communication_grows_with_nodes_and_adds_to_compute),
+        TU_TEST(arrival_jitter_adds_theta_harmonic_number_to_the_step),
+        TU_TEST(sharded_training_moves_the_bytes_of_the_formulas),
+        TU_TEST(one_unit_sharded_steps_are_serial_sums),
+        TU_TEST(a_vm_without_ats_slows_multinode_steps_more_than_bare_metal),
+        TU_TEST(a_vms_network_setup_outweighs_its_compute_overhead_across_nodes),
+        TU_TEST(noisy_training_is_deterministic_for_a_seed),
+        TU_TEST(bad_sharding_and_partial_nodes_are_refused),
+        TU_TEST(full_sharding_fits_what_plain_data_parallelism_cannot),
     };
     TU_SUITE("training", tests);
 }

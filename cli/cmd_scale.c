@@ -1,0 +1,238 @@
+/* cmd_scale.c -- `slicesim scale SCENARIO --nodes 1,2,4,...,1024 [--tenant NAME]
+ * [-o DIR] [--plot] [--seed N] [--reps N] [--set PATH=VALUE]...`: the scaling
+ * curve of a training tenant (docs/training.md).
+ *
+ * Each point loads the scenario with hardware.nodes set to N (after the
+ * user's --set), so the data-parallel ranks are N x hardware.gpus; the
+ * training workload simulates one rank and draws the others' delays from
+ * the collective model, so 1,024 nodes cost no more events than one.
+ * Scaling efficiency at N = mean step time at the first point / mean step
+ * time at N: at a fixed per-GPU batch it is also the ratio of samples/s per
+ * GPU. Invariants: nothing is written until every point ran; the CSV goes
+ * through outfile (temporary name, then rename). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "cli/outfile.h"
+#include "cli/report.h"
+#include "models/training.h"
+#include "plots/charts.h"
+
+#define MAX_POINTS 64
+
+typedef struct {
+    cli_scn_opts c;             /* scenario, -o, --seed, --reps, --set */
+    const char  *tenant;
+    long         nodes[MAX_POINTS];
+    int          npoints;
+    int          plot;
+} scale_opts;
+
+typedef struct {
+    long        nodes, gpus;
+    report_stat p50, p95, mean, exposed, tput;
+    double      eff;
+} scale_point;
+
+static int parse_nodes(scale_opts *o, const char *list, FILE *err)
+{
+    char buf[1024];
+    if (!list || strlen(list) >= sizeof buf) {
+        fprintf(err, "slicesim scale: --nodes needs a list such as 1,2,4,8\n");
+        return -1;
+    }
+    strcpy(buf, list);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        long n;
+        if (o->npoints == MAX_POINTS) {
+            fprintf(err, "slicesim scale: --nodes: more than %d values\n", MAX_POINTS);
+            return -1;
+        }
+        if (cli_parse_long("--nodes", tok, 1, 4096, &n, err) < 0)
+            return -1;
+        if (o->npoints > 0 && n <= o->nodes[o->npoints - 1]) {
+            fprintf(err, "slicesim scale: --nodes: value %ld is not allowed after %ld; allowed: "
+                    "increasing node counts\n", n, o->nodes[o->npoints - 1]);
+            return -1;
+        }
+        o->nodes[o->npoints++] = n;
+    }
+    if (o->npoints == 0) {
+        fprintf(err, "slicesim scale: --nodes needs a list such as 1,2,4,8\n");
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_opts(int argc, char **argv, scale_opts *o, FILE *err)
+{
+    memset(o, 0, sizeof *o);
+    cli_scn_opts_init(&o->c);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        int r = cli_scn_opt("scale", argc, argv, &i, &o->c, err);
+        if (r < 0)
+            return -1;
+        if (r > 0)
+            continue;
+        if (strcmp(a, "--plot") == 0) {
+            o->plot = 1;
+        } else if (strcmp(a, "--nodes") == 0 || strcmp(a, "--tenant") == 0) {
+            if (!val) {
+                fprintf(err, "slicesim scale: %s needs a value\n", a);
+                return -1;
+            }
+            if (strcmp(a, "--tenant") == 0)
+                o->tenant = val;
+            else if (parse_nodes(o, val, err) < 0)
+                return -1;
+            i++;
+        } else {
+            fprintf(err, "slicesim scale: unknown option \"%s\"\n", a);
+            return -1;
+        }
+    }
+    if (!o->c.scenario || o->npoints == 0) {
+        fprintf(err, "usage: slicesim scale SCENARIO.json --nodes 1,2,4,... [--tenant NAME] [-o DIR] [--plot] "
+                "[--seed N] [--reps N] [--set PATH=VALUE]...\n");
+        return -1;
+    }
+    if (o->plot && !o->c.outdir) {
+        fprintf(err, "slicesim scale: --plot needs -o DIR (the pictures and their data go there)\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* The training tenant the curve is about: --tenant, else the first. */
+static int find_tenant(const scn *sc, const scale_opts *o, FILE *err)
+{
+    for (size_t i = 0; i < sc->cfg.ntenants; i++) {
+        const tenant_cfg *t = &sc->cfg.tenants[i];
+        if (o->tenant ? strcmp(t->name, o->tenant) == 0 : t->wl == &wl_training) {
+            if (t->wl == &wl_training)
+                return (int)i;
+            fprintf(err, "slicesim scale: %s: tenant \"%s\" runs a %s workload; allowed: a training tenant\n",
+                    o->c.scenario, t->name, t->wl->name);
+            return -1;
+        }
+    }
+    if (o->tenant)
+        fprintf(err, "slicesim scale: %s: no tenant named \"%s\"\n", o->c.scenario, o->tenant);
+    else
+        fprintf(err, "slicesim scale: %s: no tenant has a workload of type \"training\"\n", o->c.scenario);
+    return -1;
+}
+
+static int run_point(const scale_opts *o, long nodes, scale_point *pt, FILE *err)
+{
+    char set[64], msg[1024];
+    char *sets[CLI_MAX_SETS + 1];       /* the user's, then the node count */
+    scn *sc = NULL;
+    model_result res;
+    memcpy(sets, o->c.sets, o->c.nsets * sizeof *sets);
+    snprintf(set, sizeof set, "hardware.nodes=%ld", nodes);
+    sets[o->c.nsets] = set;
+    int rc = scn_load(o->c.scenario, sets, o->c.nsets + 1, &sc, msg, sizeof msg);
+    if (rc != SCN_OK) {
+        fprintf(err, "slicesim: %s\n", msg);
+        return rc == SCN_BAD_INPUT ? CLI_BAD_INPUT : CLI_INTERNAL;
+    }
+    int ti = find_tenant(sc, o, err);
+    if (ti < 0) {
+        scn_free(sc);
+        return CLI_BAD_INPUT;
+    }
+    const train_params *tp = sc->cfg.tenants[ti].wl_params;
+    if (tp->dp != sc->cfg.ngpus) {
+        fprintf(err, "slicesim scale: %s: tenants.%d.workload.gpus fixes the ranks at %d of %d GPUs; allowed: "
+                "leave it out so that the ranks follow hardware.nodes x hardware.gpus\n",
+                o->c.scenario, ti, tp->dp, sc->cfg.ngpus);
+        scn_free(sc);
+        return CLI_BAD_INPUT;
+    }
+    if (o->c.seed >= 0)
+        sc->cfg.seed = (uint64_t)o->c.seed;
+    if (o->c.reps > 0)
+        sc->cfg.reps = (int)o->c.reps;
+    if (model_run(&sc->cfg, &res, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim scale: %s\n", msg);
+        scn_free(sc);
+        return CLI_INTERNAL;
+    }
+    pt->nodes = nodes;
+    pt->gpus = sc->cfg.ngpus;
+    pt->mean = report_tenant_xstat(&res, ti, 0, MQ_MEAN);     /* step_ms */
+    pt->p50 = report_tenant_xstat(&res, ti, 0, MQ_P50);
+    pt->p95 = report_tenant_xstat(&res, ti, 0, MQ_P95);
+    pt->exposed = report_tenant_xstat(&res, ti, 1, MQ_MEAN);  /* exposed_comm_ms */
+    pt->tput = report_tenant_stat(&res, ti, MT_THROUGHPUT);
+    model_result_free(&res);
+    scn_free(sc);
+    return CLI_OK;
+}
+
+static void print_table(FILE *f, const scale_opts *o, const scale_point *pts, int n)
+{
+    fprintf(f, "scaling of %s (efficiency = mean step time at %ld node%s / mean step time at N)\n\n",
+            o->c.scenario, pts[0].nodes, pts[0].nodes == 1 ? "" : "s");
+    fprintf(f, "%7s %7s %11s %11s %23s %11s %14s %13s %10s\n", "nodes", "gpus", "step p50", "step p95",
+            "p95 [95% CI]", "exposed", "samples/s", "per GPU", "efficiency");
+    for (int i = 0; i < n; i++) {
+        const scale_point *p = &pts[i];
+        char ci[64];
+        snprintf(ci, sizeof ci, "[%.3f, %.3f]", p->p95.lo, p->p95.hi);
+        fprintf(f, "%7ld %7ld %8.3f ms %8.3f ms %23s %8.3f ms %14.5g %13.5g %10.4f\n", p->nodes, p->gpus,
+                p->p50.mean, p->p95.mean, ci, p->exposed.mean, p->tput.mean,
+                p->tput.mean / (double)p->gpus, p->eff);
+    }
+}
+
+static int write_csv(const char *dir, const scale_point *pts, int n, FILE *err)
+{
+    char msg[512];
+    outfile o;
+    if (outfile_mkdirs(dir) < 0) {
+        fprintf(err, "slicesim scale: -o %s: cannot create the directory\n", dir);
+        return CLI_BAD_INPUT;
+    }
+    if (outfile_open(&o, dir, "scale.csv", msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim scale: %s\n", msg);
+        return CLI_BAD_INPUT;
+    }
+    fprintf(o.f, "nodes,gpus,step_ms_mean,step_ms_p50,step_ms_p95,step_ms_p95_lo,step_ms_p95_hi,"
+            "exposed_comm_ms,samples_per_s,samples_per_s_per_gpu,efficiency\n");
+    for (int i = 0; i < n; i++) {
+        const scale_point *p = &pts[i];
+        fprintf(o.f, "%ld,%ld,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g\n", p->nodes, p->gpus,
+                p->mean.mean, p->p50.mean, p->p95.mean, p->p95.lo, p->p95.hi, p->exposed.mean,
+                p->tput.mean, p->tput.mean / (double)p->gpus, p->eff);
+    }
+    if (outfile_commit(&o, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim scale: %s\n", msg);
+        return CLI_INTERNAL;
+    }
+    return CLI_OK;
+}
+
+int cli_cmd_scale(int argc, char **argv, FILE *out, FILE *err)
+{
+    scale_opts o;
+    scale_point pts[MAX_POINTS];
+    memset(pts, 0, sizeof pts);
+    if (parse_opts(argc, argv, &o, err) < 0)
+        return CLI_BAD_INPUT;
+    for (int i = 0; i < o.npoints; i++) {
+        int rc = run_point(&o, o.nodes[i], &pts[i], err);
+        if (rc != CLI_OK)
+            return rc;
+        pts[i].eff = pts[0].mean.mean / pts[i].mean.mean;
+    }
+    print_table(out, &o, pts, o.npoints);
+    int rc = o.c.outdir ? write_csv(o.c.outdir, pts, o.npoints, err) : CLI_OK;
+    if (rc == CLI_OK && o.plot && charts_scale(o.c.outdir, err) < 0)
+        rc = CLI_INTERNAL;             /* gnuplot missing (1) only says so */
+    return rc;
+}
