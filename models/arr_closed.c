@@ -34,8 +34,8 @@ static sim_time_t think_ns(arr_src *a)
     if (mean_ns <= 0)
         return 0;
     if (p->think_dist == ARR_THINK_DETERMINISTIC)
-        return (sim_time_t)llround(mean_ns);
-    return (sim_time_t)llround(gsl_ran_exponential(a->rng, mean_ns));
+        return sim_round_ns(mean_ns);
+    return sim_round_ns(gsl_ran_exponential(a->rng, mean_ns));
 }
 
 static void user_next(arr_src *a, int user)

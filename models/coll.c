@@ -355,6 +355,6 @@ sim_time_t coll_sample_ns(coll_sampler *s, coll_op op, double bytes, gsl_rng *r)
     double us = coll_sample_us(s, op, bytes, r, NULL);
     if (us < 0)
         return -1;
-    sim_time_t ns = (sim_time_t)llround(us * 1e3);
+    sim_time_t ns = sim_round_ns(us * 1e3);
     return ns > 0 ? ns : 1;
 }

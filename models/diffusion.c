@@ -204,7 +204,7 @@ static void try_dispatch(diff_state *st)
 {
     if (st->busy || !st->wait_head)
         return;
-    sim_time_t due = st->wait_head->arrival + (sim_time_t)llround(st->p->max_wait_ms * 1e6);
+    sim_time_t due = st->wait_head->arrival + sim_round_ns(st->p->max_wait_ms * 1e6);
     if (st->waiting_images >= st->p->max_batch || st->t->s->now >= due) {
         sim_cancel(st->t->s, &st->ev_wait);
         start_batch(st);
@@ -257,7 +257,7 @@ static void *diff_alloc(const void *params, tenant *t)
     st->p = params;
     st->t = t;
     sim_pool_init(&st->reqs, sizeof(diff_req));
-    st->host_step_ns = (sim_time_t)llround(st->p->host_ms_per_step * 1e6);
+    st->host_step_ns = sim_round_ns(st->p->host_ms_per_step * 1e6);
     st->job.owner = st;
     sim_event_set(&st->ev_wait, on_wait, st);
     sim_event_set(&st->ev_host, on_host, st);

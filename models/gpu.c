@@ -93,12 +93,12 @@ sim_time_t gpu_burst_ns(const gpu_rate *r, const gpu_burst *b)
     double tc = b->flops > 0 ? b->flops / flops_rate(r, b->prec) : 0;
     double tm = b->bytes > 0 ? b->bytes / r->bytes_per_s : 0;
     double t = (tc > tm ? tc : tm) * 1e9 + (double)b->kernels * r->launch_ns;
-    sim_time_t ns = (sim_time_t)llround(t);
+    sim_time_t ns = sim_round_ns(t);
     return ns > 0 ? ns : 1;
 }
 
 void gpu_burst_split(const gpu_rate *r, const gpu_burst *b, sim_time_t *compute_ns, sim_time_t *mem_ns)
 {
-    *compute_ns = b->flops > 0 ? (sim_time_t)llround(b->flops / flops_rate(r, b->prec) * 1e9) : 0;
-    *mem_ns = b->bytes > 0 ? (sim_time_t)llround(b->bytes / r->bytes_per_s * 1e9) : 0;
+    *compute_ns = b->flops > 0 ? sim_round_ns(b->flops / flops_rate(r, b->prec) * 1e9) : 0;
+    *mem_ns = b->bytes > 0 ? sim_round_ns(b->bytes / r->bytes_per_s * 1e9) : 0;
 }

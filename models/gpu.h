@@ -11,7 +11,7 @@
 #ifndef MODELS_GPU_H
 #define MODELS_GPU_H
 
-#include "sim/evq.h"
+#include "sim/sim.h"
 
 typedef enum {
     GPU_BF16, GPU_FP16, GPU_FP8, GPU_TF32, GPU_FP32, GPU_NPREC

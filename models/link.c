@@ -36,10 +36,10 @@ static void account(link_exec *l)
     for (int i = 0; i < l->nact; i++) {
         gpu_job *j = l->act[i].ctx->head;
         l->act[i].left = l->act[i].left > step ? l->act[i].left - step : 0;
-        j->remaining = (sim_time_t)llround(l->act[i].left);
+        j->remaining = sim_round_ns(l->act[i].left);
         j->service_ns += dt;
         if (l->act[i].ctx->busy_acct)
-            *l->act[i].ctx->busy_acct += (sim_time_t)llround(step);
+            *l->act[i].ctx->busy_acct += sim_round_ns(step);
     }
     l->base.c.busy_ns += dt;
 }

@@ -121,7 +121,7 @@ sim_time_t llm_iter_ns(const llm_params *p, const gpu_rate *r, const llm_iter *i
     coll_est ar;
     if (p->tp > 1 && it->tokens > 0 &&   /* Megatron: after attention and after the MLP */
         coll_estimate(&p->tp_net, COLL_ALLREDUCE, it->tokens * m->d_model * elem_bytes(p->prec), p->tp_corr, &ar) == 0)
-        ns += 2 * m->layers * (sim_time_t)llround(ar.time_us * 1e3);
+        ns += 2 * m->layers * sim_round_ns(ar.time_us * 1e3);
     return ns;
 }
 
@@ -431,7 +431,7 @@ static void *llm_alloc(const void *params, tenant *t)
     st->max_tokens_req = (int)(cap_tokens < p->m->max_len ? cap_tokens : p->m->max_len);
     if (st->max_tokens_req < 2)
         st->max_tokens_req = 2;   /* refused at load time; keep the state sane */
-    st->host_ns = (sim_time_t)llround(p->host_ms * 1e6);
+    st->host_ns = sim_round_ns(p->host_ms * 1e6);
     sim_event_set(&st->ev_host, on_host, st);
     return st;
 }

@@ -113,10 +113,10 @@ static void account(mps *m)
         c->left -= c->speed * (double)dt;
         if (c->left < 0)
             c->left = 0;
-        j->remaining = (sim_time_t)llround(c->left);
+        j->remaining = sim_round_ns(c->left);
         j->service_ns += dt;
         if (c->ctx->busy_acct)
-            *c->ctx->busy_acct += (sim_time_t)llround(c->sm * (double)dt);
+            *c->ctx->busy_acct += sim_round_ns(c->sm * (double)dt);
         if (m->base.trace)
             m->base.trace(m->base.trace_ud, &m->base, EXEC_SEG_RUN, c->ctx, m->last, now);
     }
@@ -191,7 +191,7 @@ static void schedule_fault(mps *m)
     if (m->cfg.fault_rate_per_s <= 0 || !m->rng)
         return;
     double gap_s = gsl_ran_exponential(m->rng, 1.0 / m->cfg.fault_rate_per_s);
-    sim_at(m->base.s, &m->ev_fault, m->base.s->now + (sim_time_t)llround(gap_s * 1e9));
+    sim_at(m->base.s, &m->ev_fault, m->base.s->now + sim_round_ns(gap_s * 1e9));
 }
 
 /* A client faulted (down = 0) or the server is back (down = 1). */

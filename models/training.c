@@ -166,8 +166,8 @@ static sim_time_t issue(train_state *st, coll_op op, double bytes)
     double us = coll_sample_us(&st->cs, op, bytes, st->t->rng_wl, &e);
     if (us < 0)                                  /* never on >= 2 ranks */
         return now;
-    sim_time_t t = (sim_time_t)llround(e.time_us * 1e3);
-    sim_time_t ready = now + (sim_time_t)llround((us - e.time_us) * 1e3);
+    sim_time_t t = sim_round_ns(e.time_us * 1e3);
+    sim_time_t ready = now + sim_round_ns((us - e.time_us) * 1e3);
     sim_time_t from = st->comm_free > now ? st->comm_free : now;
     if (ready > from)
         from = ready;

@@ -44,7 +44,7 @@ int ts_preempt_parse(const char *name)
  * the identity, so nominal runs stay exact. */
 static sim_time_t work_in(const ts *t, sim_time_t dt)
 {
-    return t->base.speed == 1.0 ? dt : (sim_time_t)llround((double)dt * t->base.speed);
+    return t->base.speed == 1.0 ? dt : sim_round_ns((double)dt * t->base.speed);
 }
 
 static sim_time_t wall_for(const ts *t, sim_time_t work)

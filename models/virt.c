@@ -77,11 +77,11 @@ sim_time_t virt_inflate(const virt_cfg *cfg, sim_time_t w, sim_time_t c, sim_tim
     if (c <= 0 && m <= 0)
         c = w;
     sim_time_t big = c > m ? c : m, rest = w > big ? w - big : 0;
-    *c2 = (sim_time_t)llround((double)c / cfg->compute_factor);
-    *m2 = (sim_time_t)llround((double)m / cfg->bw_factor);
+    *c2 = sim_round_ns((double)c / cfg->compute_factor);
+    *m2 = sim_round_ns((double)m / cfg->bw_factor);
     sim_time_t big2 = *c2 > *m2 ? *c2 : *m2;
     double extra = (double)k * cfg->launch_us * 1e3 + (double)n * cfg->copy_us * 1e3;
-    return big2 + rest + (sim_time_t)llround(extra);
+    return big2 + rest + sim_round_ns(extra);
 }
 
 static sim_time_t noise_duration(virt_layer *v)
@@ -99,13 +99,13 @@ static sim_time_t noise_duration(virt_layer *v)
         break;
     }
     }
-    return (sim_time_t)llround(d);
+    return sim_round_ns(d);
 }
 
 static void draw_next_noise(virt_layer *v)
 {
     double gap = gsl_ran_exponential(v->rng, 1e9 / v->cfg.noise_rate_per_s);
-    v->next_noise += (sim_time_t)llround(gap) + 1;
+    v->next_noise += sim_round_ns(gap) + 1;
 }
 
 /* Interruptions that begin in [now, now + work) stall the burst: it grows

@@ -69,7 +69,7 @@ static sim_time_t work_ns(synth_state *st)
     if (p->fixed_burst)
         return st->burst_ns;
     double frac = p->bound == SYN_BOUND_MEMORY ? st->t->mem_frac : st->t->compute_frac;
-    sim_time_t ns = (sim_time_t)llround(draw_ms(p, st->t->rng_wl) * 1e6 / frac);
+    sim_time_t ns = sim_round_ns(draw_ms(p, st->t->rng_wl) * 1e6 / frac);
     return ns > 0 ? ns : 1;
 }
 
@@ -158,7 +158,7 @@ static void *synth_alloc(const void *params, tenant *t)
     sim_pool_init(&st->reqs, sizeof(synth_req));
     st->burst_ns = st->compute_ns = st->mem_ns = 0;
     st->copy_ns = st->p->copy_mb > 0 && t->spec->pcie_gbs > 0   /* scenarios/ refuses a copy without a rate */
-        ? (sim_time_t)llround(st->p->copy_mb * 1e6 / (t->spec->pcie_gbs * 1e9) * 1e9) : 0;
+        ? sim_round_ns(st->p->copy_mb * 1e6 / (t->spec->pcie_gbs * 1e9) * 1e9) : 0;
     if (st->p->fixed_burst) {
         gpu_burst b = { st->p->flops, st->p->bytes, st->p->kernels, (gpu_prec)st->p->prec };
         st->burst_ns = gpu_burst_ns(&t->rate, &b);

@@ -24,7 +24,7 @@
 /* MPS server restart after a fault [I]: a parameter to calibrate. */
 #define MPS_DEFAULT_RESTART_S 2.0
 
-static sim_time_t ns_of(double x, double scale) { return (sim_time_t)llround(x * scale); }
+static sim_time_t ns_of(double x, double scale) { return sim_round_ns(x * scale); }
 
 int scn_parse_virtualization(jv *v, scn *sc, const cJSON *vz)
 {

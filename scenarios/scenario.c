@@ -143,7 +143,7 @@ static const jv_range NONNEG_SECONDS = { 0, 1e7, 0, 0, "seconds" };
 
 static sim_time_t ns_of(double x, double scale)
 {
-    return (sim_time_t)llround(x * scale);
+    return sim_round_ns(x * scale);
 }
 
 static void list_gpus(char *buf, size_t len)

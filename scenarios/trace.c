@@ -237,7 +237,7 @@ static int load(ctx *c, FILE *in, const trace_opts *o, rows *r, int *nsize)
         double t_ns = (trace_s - o->start_s) * 1e9 * factor;
         if (t_ns > 1e18)
             break;                  /* decades of simulated time: past any run */
-        sim_time_t t = (sim_time_t)llround(t_ns);
+        sim_time_t t = sim_round_ns(t_ns);
         if (push(r, t, sz, l.nsize) < 0) {
             snprintf(c->err, c->errlen, "%s: out of memory", c->path);
             goto out;

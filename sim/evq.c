@@ -209,11 +209,14 @@ int sim_evq_push(sim_evq *q, sim_event *ev)
     return 0;
 }
 
-sim_event *sim_evq_pop(sim_evq *q)
+sim_event *sim_evq_pop_due(sim_evq *q, sim_time_t until)
 {
     if (q->n == 0)
         return NULL;
-    sim_event *e = unlink_head(find_least(q));
+    sim_evq_bucket *b = find_least(q);
+    if (b->head->time > until)
+        return NULL;
+    sim_event *e = unlink_head(b);
     e->queued = 0;
     q->n--;
     if (q->nb > MIN_BUCKETS && q->n < q->nb / 2)
@@ -221,6 +224,11 @@ sim_event *sim_evq_pop(sim_evq *q)
     else
         after_op(q);
     return e;
+}
+
+sim_event *sim_evq_pop(sim_evq *q)
+{
+    return sim_evq_pop_due(q, SIM_EVQ_NEVER);
 }
 
 sim_event *sim_evq_peek(sim_evq *q)

@@ -66,8 +66,14 @@ void sim_evq_free(sim_evq *q);
  * 0 (a failed resize leaves the queue as it was, still correct). */
 int sim_evq_push(sim_evq *q, sim_event *ev);
 
+#define SIM_EVQ_NEVER INT64_MAX
+
 /* sim_evq_pop: remove and return the least event, NULL when none. */
 sim_event *sim_evq_pop(sim_evq *q);
+
+/* sim_evq_pop_due: the same if its time is <= until; NULL (and nothing
+ * removed) when the least event is later or there is none. */
+sim_event *sim_evq_pop_due(sim_evq *q, sim_time_t until);
 
 /* sim_evq_peek: the least event without removing it, NULL when none. */
 sim_event *sim_evq_peek(sim_evq *q);

@@ -35,9 +35,8 @@ uint64_t sim_run(sim *s, sim_time_t until)
 {
     uint64_t fired = 0;
     s->stopping = 0;
-    sim_event *next;
-    while (!s->stopping && (next = sim_evq_peek(&s->q)) != NULL && next->time <= until) {
-        sim_event *ev = sim_evq_pop(&s->q);
+    sim_event *ev;
+    while (!s->stopping && (ev = sim_evq_pop_due(&s->q, until)) != NULL) {
         s->now = ev->time;
         fired++;
         ev->fn(s, ev);

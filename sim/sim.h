@@ -46,6 +46,14 @@ void sim_cancel(sim *s, sim_event *ev);
 
 static inline int sim_pending(const sim_event *ev) { return ev->queued; }
 
+/* sim_round_ns: x nanoseconds (finite, |x| < 9e18) to the nearest integer,
+ * halves away from zero as llround does, without a libm call on the hot
+ * path of every drawn time. */
+static inline sim_time_t sim_round_ns(double x)
+{
+    return (sim_time_t)(x >= 0 ? x + 0.5 : x - 0.5);
+}
+
 /* sim_event_set: bind a callback and context to an owned event. */
 static inline void sim_event_set(sim_event *ev, sim_event_fn fn, void *ctx)
 {
