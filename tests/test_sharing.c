@@ -192,7 +192,7 @@ static void timelines_show_mig_instances(void)
 {
     char tr[400], out[512], err[1024];
     snprintf(tr, sizeof tr, "%s/trace.json", workdir());
-    char *argv[] = { "slicesim", "run", "scenarios/mig_a100_mixed.json", "--trace", tr, NULL };
+    char *argv[] = { "slicesim", "run", "scenarios/mig-a100-mixed.json", "--trace", tr, NULL };
     CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
     char *text = tu_read_file(tr, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
@@ -227,8 +227,8 @@ static void a_copy_without_a_pcie_rate_is_refused(void)
 
 static void mps_bandwidth_heavy_neighbour_raises_a_memory_bound_tenants_latency(void)
 {
-    cJSON *heavy = run("scenarios/mps_interference.json", NULL, NULL);
-    cJSON *light = run("scenarios/mps_interference.json", "tenants.1.workload.bound=\"compute\"", NULL);
+    cJSON *heavy = run("scenarios/mps-interference.json", NULL, NULL);
+    cJSON *light = run("scenarios/mps-interference.json", "tenants.1.workload.bound=\"compute\"", NULL);
     double ph = num(heavy, "tenants.0.latency_ms.p95"), pl = num(light, "tenants.0.latency_ms.p95");
     double mh = num(heavy, "tenants.0.latency_ms.mean"), ml = num(light, "tenants.0.latency_ms.mean");
     CU_ASSERT(ph > 1.3 * pl);
@@ -380,12 +380,12 @@ static void vgpu_default_slice_follows_the_density_rule(void)
 
 static void examples_run_and_repeat_byte_for_byte(void)
 {
-    const char *ex[] = { "scenarios/vgpu_equal_share.json", "scenarios/vgpu_fixed_share.json",
-                         "scenarios/mig_a100_mixed.json", "scenarios/mps_interference.json",
-                         "scenarios/mps_fault.json", "scenarios/virt_vgpu_full_card.json",
-                         "scenarios/virt_passthrough.json", "scenarios/mig_isolation.json",
-                         "scenarios/mig_a100_7x1g.json", "scenarios/timeslice_short_vs_batch.json",
-                         "scenarios/vgpu_arr_kernel_preemption.json" };
+    const char *ex[] = { "scenarios/vgpu-equal-share.json", "scenarios/vgpu-fixed-share.json",
+                         "scenarios/mig-a100-mixed.json", "scenarios/mps-interference.json",
+                         "scenarios/mps-fault.json", "scenarios/virt-vgpu-full-card.json",
+                         "scenarios/virt-passthrough.json", "scenarios/mig-isolation.json",
+                         "scenarios/mig-a100-7x1g.json", "scenarios/timeslice-short-vs-batch.json",
+                         "scenarios/vgpu-arr-kernel-preemption.json" };
     for (size_t i = 0; i < sizeof ex / sizeof ex[0]; i++) {
         cJSON *a = run(ex[i], NULL, NULL), *b = run(ex[i], NULL, NULL);
         char *ta = cJSON_Print(a), *tb = cJSON_Print(b);
