@@ -4,7 +4,7 @@
  *  - A request is in exactly one place: the waiting FIFO, the running array
  *    (admission order), or back in the pool.
  *  - free_blocks + sum of running requests' blocks == total_blocks.
- *  - A running request holds blocks for at least ctx + todo tokens under
+ *  - A running request holds blocks for at least ctx + to_compute tokens under
  *    LLM_KV_RESERVE, and for ctx tokens (plus its admitted prompt) under
  *    LLM_KV_PREEMPT.
  *  - At most one iteration is in flight (busy); no GPU job is queued while
@@ -133,7 +133,7 @@ struct llm_req {
     uint64_t   id;
     int        user;
     int        prompt, output, generated;
-    int        ctx, todo, chunk, blocks;
+    int        ctx, to_compute, chunk, blocks;
     int        admitted_once;
     sim_time_t arrival, admitted, first_token;
     sim_time_t service_ns, switch_ns, host_ns;
@@ -223,7 +223,7 @@ static void preempt_last(llm_state *st)
     llm_req *q = st->run[--st->nrun];
     st->free_blocks += q->blocks;
     q->blocks = 0;
-    q->todo += q->ctx;
+    q->to_compute += q->ctx;
     q->ctx = 0;
     q->chunk = 0;
     wait_push(st, q, 1);
@@ -234,7 +234,7 @@ static void reserve_decodes(llm_state *st)
 {
     for (int i = 0; i < st->nrun; i++) {
         llm_req *q = st->run[i];
-        if (q->ctx == 0 || q->todo != 1)
+        if (q->ctx == 0 || q->to_compute != 1)
             continue;                       /* still in prefill */
         long need = blocks_for(st, q->ctx + 1) - q->blocks;
         while (need > st->free_blocks && st->nrun > i)
@@ -250,12 +250,12 @@ static int admit(llm_state *st, llm_req *q, long budget)
 {
     const llm_params *p = st->p;
     long need_tokens = p->kv_policy == LLM_KV_RESERVE
-                     ? (long)q->todo + (q->output - q->generated)
-                     : (long)q->todo;
+                     ? (long)q->to_compute + (q->output - q->generated)
+                     : (long)q->to_compute;
     long need = blocks_for(st, need_tokens);
     if (need > st->free_blocks)
         return 0;
-    if (!p->chunked_prefill && q->todo > budget && st->nrun > 0)
+    if (!p->chunked_prefill && q->to_compute > budget && st->nrun > 0)
         return 0;                           /* a whole prompt must fit the budget */
     st->free_blocks -= need;
     q->blocks = (int)need;
@@ -277,7 +277,7 @@ static void form_batch(llm_state *st, llm_iter *it)
     long budget = p->max_tokens;
     for (int i = 0; i < st->nrun; i++) {
         llm_req *q = st->run[i];
-        q->chunk = q->todo < budget ? q->todo : (int)budget;
+        q->chunk = q->to_compute < budget ? q->to_compute : (int)budget;
         budget -= q->chunk;
     }
     while (st->wait_head && st->nrun < p->max_batch && budget > 0) {
@@ -285,7 +285,7 @@ static void form_batch(llm_state *st, llm_iter *it)
         if (!admit(st, q, budget))
             break;
         wait_pop(st);
-        long c = q->todo;
+        long c = q->to_compute;
         if (c > budget && p->chunked_prefill)
             c = budget;             /* else it runs alone, whole (admit saw to it) */
         q->chunk = (int)c;
@@ -298,7 +298,7 @@ static void form_batch(llm_state *st, llm_iter *it)
         it->tokens += c;
         it->attn_pairs += c * o + c * (c + 1) / 2;
         it->kv_read += c > 0 ? o : 0;
-        it->sampled += c > 0 && c == q->todo;
+        it->sampled += c > 0 && c == q->to_compute;
     }
 }
 
@@ -339,12 +339,12 @@ static void iteration_done(sim *s, gpu_job *j)
             q->switch_ns += j->switch_ns;
             q->host_ns += st->host_ns;
             q->ctx += q->chunk;
-            q->todo -= q->chunk;
+            q->to_compute -= q->chunk;
             q->chunk = 0;
-            if (q->todo == 0) {             /* sampled a token */
+            if (q->to_compute == 0) {             /* sampled a token */
                 if (++q->generated == 1)
                     q->first_token = s->now;
-                q->todo = 1;
+                q->to_compute = 1;
             }
         }
         if (q->generated >= q->output)
@@ -402,7 +402,7 @@ static void llm_arrive(void *state, sim *s, const arr_item *it)
         in = st->max_tokens_req - out;
     q->prompt = in;
     q->output = out;
-    q->todo = in;
+    q->to_compute = in;
     wait_push(st, q, 0);
     kick(st);
 }
