@@ -19,9 +19,12 @@ static inline size_t bucket_of(const sim_evq *q, sim_time_t t)
     return (size_t)(t >> q->shift) & (q->nb - 1);
 }
 
+/* End of the bucket-day holding t; saturates at the end of time, so events
+ * scheduled near INT64_MAX cannot wrap the calendar. */
 static inline sim_time_t day_end(const sim_evq *q, sim_time_t t)
 {
-    return ((t >> q->shift) + 1) << q->shift;
+    sim_time_t day = (t >> q->shift) + 1;
+    return day > (INT64_MAX >> q->shift) ? INT64_MAX : day << q->shift;
 }
 
 static void link_sorted(sim_evq *q, sim_event *ev)
@@ -86,7 +89,7 @@ static sim_evq_bucket *find_least(sim_evq *q)
             return &q->bucket[i];
         }
         i = (i + 1) & (q->nb - 1);
-        top += q->width;
+        top = top > INT64_MAX - q->width ? INT64_MAX : top + q->width;
     }
     sim_evq_bucket *best = least_head(q);
     q->work += q->nb;

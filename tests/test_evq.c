@@ -143,6 +143,27 @@ static void simultaneous_events_fire_in_scheduling_order(void)
     sim_free(&s);
 }
 
+/* Events at the very end of time (a never-ending slice, say) neither wrap
+ * the calendar nor overtake earlier ones. */
+static void events_near_the_end_of_time_keep_their_order(void)
+{
+    sim s;
+    sim_init(&s);
+    int log[8] = { 0 };
+    sim_event a, b, c;
+    sim_event_set(&a, record, log);
+    sim_event_set(&b, record, log);
+    sim_event_set(&c, record, log);
+    sim_at(&s, &a, SIM_TIME_MAX);
+    sim_at(&s, &b, SIM_TIME_MAX - 1);
+    sim_at(&s, &c, 5);
+    CU_ASSERT_EQUAL(sim_run(&s, SIM_TIME_MAX), 3);
+    CU_ASSERT_EQUAL(log[1], 2);
+    CU_ASSERT_EQUAL(log[2], 1);
+    CU_ASSERT_EQUAL(log[3], 0);
+    sim_free(&s);
+}
+
 static void cancelled_event_never_fires(void)
 {
     sim s;
@@ -166,6 +187,7 @@ TU_SUITE_FN(evq)
         TU_TEST(removing_any_event_keeps_the_queue_ordered),
         TU_TEST(simultaneous_events_fire_in_scheduling_order),
         TU_TEST(calendar_keeps_exact_order_under_mixed_spacing_and_cancels),
+        TU_TEST(events_near_the_end_of_time_keep_their_order),
         TU_TEST(cancelled_event_never_fires),
     };
     TU_SUITE("evq", tests);
