@@ -5,7 +5,6 @@
 BUILD   ?= build
 CC      ?= cc
 PKGS    := gsl libcjson cunit
-APT_PKGS := libgsl-dev libcjson-dev libcunit1-dev gnuplot-nox pkg-config
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wpointer-arith -Wvla -Wformat=2 \
@@ -28,11 +27,18 @@ NVCC     ?= $(shell command -v nvcc 2>/dev/null)
 all: $(BUILD)/slicesim
 
 # deps: install what a fresh Debian machine lacks (as root), or say how.
+# Libraries are looked for with pkg-config, tools on PATH, so a machine that
+# has them some other way needs no Debian packages.
 deps:
 	@missing=""; \
-	for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	pkg-config --exists gsl 2>/dev/null || missing="$$missing libgsl-dev"; \
+	pkg-config --exists libcjson 2>/dev/null || missing="$$missing libcjson-dev"; \
+	pkg-config --exists cunit 2>/dev/null || missing="$$missing libcunit1-dev"; \
+	command -v gnuplot >/dev/null 2>&1 || missing="$$missing gnuplot-nox"; \
+	command -v $(CC) >/dev/null 2>&1 || missing="$$missing build-essential"; \
 	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing:$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
 	  else \
