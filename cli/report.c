@@ -227,6 +227,16 @@ static void add_warnings(cJSON *root, const scn *sc, const model_result *res)
                  (unsigned long long)res->unfinished, (double)sc->cfg.drain / 1e9);
         cJSON_AddItemToArray(w, cJSON_CreateString(msg));
     }
+    for (int i = 0; i < res->ntenants; i++) {
+        double grew = report_tenant_stat(res, i, MT_BACKLOG).mean;
+        double done = report_tenant_stat(res, i, MT_COMPLETED).mean;
+        if (grew > 50 && grew > 0.02 * done) {
+            snprintf(msg, sizeof msg, "tenant \"%s\": %.0f more requests were in the system at the end "
+                     "of the window than at its start: arrivals outpace service, the run is not in "
+                     "steady state and its latencies grow with duration_s", sc->cfg.tenants[i].name, grew);
+            cJSON_AddItemToArray(w, cJSON_CreateString(msg));
+        }
+    }
     for (int i = 0; i < res->ntenants; i++)
         if (report_tenant_stat(res, i, MT_COMPLETED).mean < 1) {
             snprintf(msg, sizeof msg, "tenant \"%s\" completed no measured request",

@@ -43,10 +43,13 @@ static void snapshot(rep_run *r, exec_counters *into, int at_stop)
     }
     for (size_t i = 0; i < r->cfg->ntenants; i++) {
         tenant *t = &r->tenants[i];
-        if (at_stop)
+        if (at_stop) {
             t->gpu_ns_stop = t->gpu_ns;
-        else
+            t->in_flight_stop = t->in_flight;
+        } else {
             t->gpu_ns_warm = t->gpu_ns;
+            t->in_flight_warm = t->in_flight;
+        }
     }
 }
 
@@ -253,6 +256,7 @@ static void collect_tenant(const rep_run *r, tenant *t, model_tenant_rep *m)
         m->t[MT_QUEUE + k] = n > 0 ? (double)t->sum_ns[k] / 1e6 / n : NAN;
     m->t[MT_SHARE] = (double)(t->gpu_ns_stop - t->gpu_ns_warm) / (window_s * 1e9);
     m->t[MT_SLO] = t->cfg->slo_metric != -2 && n > 0 ? (double)t->slo_ok / n : NAN;
+    m->t[MT_BACKLOG] = (double)t->in_flight_stop - (double)t->in_flight_warm;
     for (int k = 0; k < t->nmetrics; k++)
         summarize(&t->metric[k], m->x[k]);
     summarize(&t->lat_ms, q);

@@ -49,7 +49,9 @@ typedef enum {
     MT_COMPLETED, MT_THROUGHPUT,
     MT_MEAN, MT_P50, MT_P90, MT_P95, MT_P99, MT_P999,
     MT_QUEUE, MT_OTHER, MT_SWITCH, MT_SERVICE, MT_HOST,
-    MT_SHARE, MT_SLO, MT_N
+    MT_SHARE, MT_SLO,
+    MT_BACKLOG,        /* growth of requests in the system over the window */
+    MT_N
 } model_tenant_metric;
 
 /* summary statistics of one per-request metric */

@@ -66,6 +66,7 @@ typedef struct tenant {
     sim_time_t        warmup, stop;
     uint64_t         *in_flight_total;
     uint64_t          next_id, in_flight;
+    uint64_t          in_flight_warm, in_flight_stop;   /* snapshots */
     sim_time_t        gpu_ns, gpu_ns_warm, gpu_ns_stop;
     /* window measurements */
     sim_sample        lat_ms, metric[TENANT_MAX_METRICS];

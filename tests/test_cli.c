@@ -138,6 +138,32 @@ static void bad_scenario_files_exit_2(void)
     CU_ASSERT_EQUAL(run(argv), 2);
 }
 
+/* rho = 1.5: the backlog grows by about (1500 - 1000)/s x 29 s = 14,500
+ * requests over the window, and the summary says the run is unstable. */
+static void an_overloaded_run_warns_that_it_is_not_in_steady_state(void)
+{
+    char dir[64], path[128];
+    tu_tmpdir(dir, sizeof dir);
+    char *argv[] = { "slicesim", "run", "scenarios/mm1-exclusive.json", "--reps", "2", "-o", dir,
+                     "--set", "tenants.0.arrivals.rate_per_s=1500", NULL };
+    CU_ASSERT_EQUAL_FATAL(run(argv), 0);
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    char *text = tu_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    const char *w = strstr(text, "more requests were in the system at the end");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    const char *q = strstr(text, "queue\\\": ");     /* JSON-escaped quote */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(q);
+    long n = strtol(q + 9, NULL, 10);
+    CU_ASSERT(n > 13500 && n < 15500);
+    free(text);
+    char *calm[] = { "slicesim", "run", "scenarios/mm1-exclusive.json", "--reps", "2", "-o", dir, NULL };
+    CU_ASSERT_EQUAL_FATAL(run(calm), 0);
+    text = tu_read_file(path, NULL);
+    CU_ASSERT_PTR_NULL(strstr(text, "steady state"));
+    free(text);
+}
+
 static void every_example_scenario_runs(void)
 {
     glob_t g;
@@ -164,6 +190,7 @@ TU_SUITE_FN(cli)
         TU_TEST(seed_option_changes_the_numbers),
         TU_TEST(bad_options_exit_2_with_a_message),
         TU_TEST(bad_scenario_files_exit_2),
+        TU_TEST(an_overloaded_run_warns_that_it_is_not_in_steady_state),
         TU_TEST(every_example_scenario_runs),
     };
     TU_SUITE("cli", tests);
