@@ -227,11 +227,14 @@ static sim_time_t preempt_delay(const ts *t, const gpu_job *j)
     if (t->cfg.preempt == TS_PREEMPT_INSTRUCTION)
         return 0;
     sim_time_t done = j->work - j->remaining;
-    sim_time_t klen = j->kernels > 1 ? j->work / j->kernels : j->work;
+    /* A job has at most one kernel per ns of work: more kernels than that
+     * would be empty ones, and would make klen 0. */
+    sim_time_t nk = (sim_time_t)j->kernels < j->work ? (sim_time_t)j->kernels : j->work;
+    sim_time_t klen = nk > 1 ? j->work / nk : j->work;
     sim_time_t k = done / klen;
     if (k > 0 && done % klen == 0)
         return 0;
-    sim_time_t kend = k + 1 >= (sim_time_t)j->kernels ? j->work : (k + 1) * klen;
+    sim_time_t kend = k + 1 >= nk ? j->work : (k + 1) * klen;
     sim_time_t to_kernel_end = kend - done;
     if (t->cfg.preempt == TS_PREEMPT_KERNEL)
         return to_kernel_end;

@@ -177,6 +177,30 @@ static void arr_pays_overshoot_back_to_an_even_split(void)
     ASSERT_REL(arr_share_of_a(1), 0.5, 0.01);
 }
 
+/* A job with more kernels than ns of work (10 us in a million kernels):
+ * its kernels are 1 ns each, so kernel-level preemption stops it at the
+ * next ns, as instruction-level would. Two 10 us jobs under 1 us slices
+ * alternate: A ends at 19 us, B at 20 us. */
+static void kernels_shorter_than_a_nanosecond_preempt_at_the_next_ns(void)
+{
+    sim s;
+    sim_init(&s);
+    ts_cfg cfg = cfg_of(&ts_best_effort, SIM_NS_PER_US, 0);
+    cfg.preempt = TS_PREEMPT_KERNEL;
+    ts *t = ts_alloc(&s, 0, &cfg);
+    client a, b;
+    client_init(&a, t, 10 * SIM_NS_PER_US, 1000000, 0);
+    client_init(&b, t, 10 * SIM_NS_PER_US, 1000000, 0);
+    exec_submit(&t->base, &a.ctx, &a.job);
+    exec_submit(&t->base, &b.ctx, &b.job);
+    sim_run(&s, MS);
+    CU_ASSERT_EQUAL(a.end, 19 * SIM_NS_PER_US);
+    CU_ASSERT_EQUAL(b.end, 20 * SIM_NS_PER_US);
+    CU_ASSERT_EQUAL(t->base.c.switches, 19);
+    exec_free(&t->base);
+    sim_free(&s);
+}
+
 TU_SUITE_FN(ts_share)
 {
     static const tu_test tests[] = {
@@ -187,6 +211,7 @@ TU_SUITE_FN(ts_share)
         TU_TEST(work_arriving_in_the_owners_slot_runs_at_once),
         TU_TEST(legacy_slices_let_long_kernels_overshoot),
         TU_TEST(arr_pays_overshoot_back_to_an_even_split),
+        TU_TEST(kernels_shorter_than_a_nanosecond_preempt_at_the_next_ns),
     };
     TU_SUITE("ts_share", tests);
 }
