@@ -139,7 +139,7 @@ static void reschedule(mps *m)
             best = c->left / c->speed;
     }
     if (isfinite(best))
-        sim_at(m->base.s, &m->ev, m->base.s->now + (sim_time_t)ceil(best));
+        sim_at(m->base.s, &m->ev, sim_time_add(m->base.s->now, sim_round_ns(ceil(best))));
     exec_note_busy(&m->base, isfinite(best));
 }
 

@@ -49,7 +49,10 @@ static sim_time_t work_in(const ts *t, sim_time_t dt)
 
 static sim_time_t wall_for(const ts *t, sim_time_t work)
 {
-    return t->base.speed == 1.0 ? work : (sim_time_t)ceil((double)work / t->base.speed);
+    if (t->base.speed == 1.0)
+        return work;
+    double w = ceil((double)work / t->base.speed);
+    return w < 9.2e18 ? (sim_time_t)w : SIM_TIME_MAX;
 }
 
 /* Charge the time since seg_start to whoever had the GPU. */
@@ -91,7 +94,7 @@ static void start_run(ts *t)
     t->seg_start = now;
     if (j->t_start < 0)
         j->t_start = now;
-    sim_time_t end = now + wall_for(t, j->remaining);
+    sim_time_t end = sat_add(now, wall_for(t, j->remaining));
     wake_at(t, end < t->slice_end ? end : t->slice_end);
 }
 
@@ -261,7 +264,7 @@ static void slice_expired(ts *t)
     t->seg_start = t->base.s->now;
     d = d < j->remaining ? d : j->remaining;
     t->drain_to = j->remaining - d;
-    wake_at(t, t->base.s->now + wall_for(t, d));
+    wake_at(t, sat_add(t->base.s->now, wall_for(t, d)));
 }
 
 static void complete_head(ts *t)

@@ -81,7 +81,7 @@ sim_time_t virt_inflate(const virt_cfg *cfg, sim_time_t w, sim_time_t c, sim_tim
     *m2 = sim_round_ns((double)m / cfg->bw_factor);
     sim_time_t big2 = *c2 > *m2 ? *c2 : *m2;
     double extra = (double)k * cfg->launch_us * 1e3 + (double)n * cfg->copy_us * 1e3;
-    return big2 + rest + sim_round_ns(extra);
+    return sim_time_add(sim_time_add(big2, rest), sim_round_ns(extra));
 }
 
 static sim_time_t noise_duration(virt_layer *v)
@@ -117,7 +117,7 @@ static sim_time_t noise_stall(virt_layer *v, sim_time_t work)
     sim_time_t now = v->base.s->now, stall = 0;
     while (v->next_noise < now)
         draw_next_noise(v);
-    while (v->next_noise < now + work + stall) {
+    while (v->next_noise < sim_time_add(sim_time_add(now, work), stall)) {
         stall += noise_duration(v);
         draw_next_noise(v);
     }

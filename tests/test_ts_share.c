@@ -201,6 +201,28 @@ static void kernels_shorter_than_a_nanosecond_preempt_at_the_next_ns(void)
     sim_free(&s);
 }
 
+/* A job longer than any run (work SIM_TIME_MAX, as a draw from a far tail
+ * saturates to) submitted after time 0 runs for the whole horizon and never
+ * completes: its end must saturate, not wrap to a time in the past. */
+static void a_job_longer_than_time_itself_runs_to_the_horizon(void)
+{
+    sim s;
+    sim_init(&s);
+    ts_cfg cfg = cfg_of(&ts_best_effort, SIM_TIME_MAX, 0);
+    ts *t = ts_alloc(&s, 0, &cfg);
+    client a;
+    client_init(&a, t, SIM_TIME_MAX, 1, 0);
+    sim_run(&s, MS);
+    exec_submit(&t->base, &a.ctx, &a.job);
+    sim_run(&s, SIM_NS_PER_S);
+    exec_account(&t->base);
+    CU_ASSERT_EQUAL(a.done, 0);
+    CU_ASSERT_EQUAL(a.gpu_ns, SIM_NS_PER_S - MS);
+    CU_ASSERT_EQUAL(a.job.remaining, SIM_TIME_MAX - (SIM_NS_PER_S - MS));
+    exec_free(&t->base);
+    sim_free(&s);
+}
+
 TU_SUITE_FN(ts_share)
 {
     static const tu_test tests[] = {
@@ -212,6 +234,7 @@ TU_SUITE_FN(ts_share)
         TU_TEST(legacy_slices_let_long_kernels_overshoot),
         TU_TEST(arr_pays_overshoot_back_to_an_even_split),
         TU_TEST(kernels_shorter_than_a_nanosecond_preempt_at_the_next_ns),
+        TU_TEST(a_job_longer_than_time_itself_runs_to_the_horizon),
     };
     TU_SUITE("ts_share", tests);
 }
