@@ -7,6 +7,7 @@
 #include "tests/testutil.h"
 #include "tests/wl_helpers.h"
 #include "models/arrival.h"
+#include "scenarios/scenario.h"
 #include "scenarios/trace.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
@@ -248,6 +249,23 @@ static void arrival_parameters_are_validated(void)
     wl_run_free(&r);
 }
 
+/* A Poisson rate so high that every gap rounds to 0 ns would never let time
+ * advance: refused, like the other processes' rates above 1e9/s. */
+static void poisson_rates_above_one_per_ns_are_refused(void)
+{
+    const char *json =
+        "{ \"hardware\": { \"gpu\": \"h100-sxm\" }, \"duration_s\": 1,"
+        "  \"tenants\": [ { \"name\": \"t\", \"workload\": { \"type\": \"synthetic\","
+        "  \"service_ms\": { \"dist\": \"deterministic\", \"mean\": 1 } },"
+        "  \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 1e300 } } ] }";
+    char err[512] = "";
+    scn *sc = NULL;
+    CU_ASSERT_EQUAL(scn_load_text(json, "s.json", NULL, 0, &sc, err, sizeof err), SCN_BAD_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "s.json: tenants.0.arrivals.rate_per_s: value 1"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "1e+09"));
+    scn_free(sc);
+}
+
 /* Gaps far beyond the range of ns times (rates of 1e-300/s: a mean gap of
  * 1e309 ns, infinite as a double) mean no arrival before stop, for every
  * open process and for a closed loop's think time; they must not wrap to
@@ -301,6 +319,7 @@ TU_SUITE_FN(arrivals)
         TU_TEST(bad_trace_files_exit_2_naming_file_and_line),
         TU_TEST(missing_trace_file_exits_2),
         TU_TEST(arrival_parameters_are_validated),
+        TU_TEST(poisson_rates_above_one_per_ns_are_refused),
         TU_TEST(gaps_beyond_the_time_range_mean_no_arrival_before_stop),
     };
     TU_SUITE("arrivals", tests);
