@@ -406,6 +406,8 @@ static int check_slice(jv *v, scn *sc, const cJSON *sh, int density)
         jv_number(v, sh, "sharing", "timeslice_ms", 0, native_ms,
                   (jv_range){ 0, 1000, 1, 0, "ms" }, &slice_ms);
         c->ts.slice_ns = ns_of(slice_ms, 1e6);
+        if (c->ts.slice_ns < 1)       /* below the clock's resolution: a 0 ns slice would run nothing */
+            c->ts.slice_ns = 1;
         c->ts.arr_factor = 0;
         return v->failed ? -1 : 0;
     }

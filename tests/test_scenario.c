@@ -139,6 +139,19 @@ static void set_with_a_bad_path_or_value_is_refused(void)
     expect_refused(SCENARIO("", GOOD_TENANT), negative, 1, "rate_per_s", "-3", "(0, 1e+09]");
 }
 
+/* A native slice shorter than the clock's 1 ns resolution is one clock
+ * tick, not 0 (a 0 ns slice runs no work at all). */
+static void a_slice_below_one_ns_is_one_ns(void)
+{
+    char *sets[] = { "sharing.timeslice_ms=1e-9" };
+    scn *sc = NULL;
+    char err[1024];
+    CU_ASSERT_EQUAL_FATAL(scn_load_text(SCENARIO(", \"sharing\": {\"mode\": \"timeslice\"}", GOOD_TENANT),
+                                        "s.json", sets, 1, &sc, err, sizeof err), SCN_OK);
+    CU_ASSERT_EQUAL(sc->cfg.ts.slice_ns, 1);
+    scn_free(sc);
+}
+
 static void defaults_fill_what_a_scenario_leaves_out(void)
 {
     scn *sc = NULL;
@@ -175,6 +188,7 @@ TU_SUITE_FN(scenario)
         TU_TEST(set_to_null_restores_the_default),
         TU_TEST(set_with_a_bad_path_or_value_is_refused),
         TU_TEST(defaults_fill_what_a_scenario_leaves_out),
+        TU_TEST(a_slice_below_one_ns_is_one_ns),
         TU_TEST(missing_file_is_bad_input),
     };
     TU_SUITE("scenario", tests);
