@@ -199,6 +199,13 @@ void sim_evq_free(sim_evq *q)
 
 int sim_evq_push(sim_evq *q, sim_event *ev)
 {
+    /* A peek, or a pop_due that found nothing due, leaves the cursor on the
+     * least event's day, which may be later than this one's: move it back,
+     * or the scan would take that later event first. */
+    if (ev->time < q->cur_top - q->width) {
+        q->cur = bucket_of(q, ev->time);
+        q->cur_top = day_end(q, ev->time);
+    }
     link_sorted(q, ev);
     ev->queued = 1;
     q->n++;

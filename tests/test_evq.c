@@ -159,6 +159,40 @@ static void cancelled_event_never_fires(void)
     sim_free(&s);
 }
 
+/* sim_run(until) that stops short of the next event, then an event
+ * scheduled between until and that event (a job submitted between two
+ * runs): the new, earlier event fires first and the clock never goes
+ * back. The pending event is many calendar days past until. */
+typedef struct { sim_time_t at; int order; int *fired; } stamp;
+
+static void time_stamp(sim *s, sim_event *ev)
+{
+    stamp *st = ev->ctx;
+    st->at = s->now;
+    st->order = ++*st->fired;
+}
+
+static void an_event_scheduled_after_a_run_stopped_short_fires_in_order(void)
+{
+    sim s;
+    sim_init(&s);
+    int fired = 0;
+    stamp late_st = { -1, 0, &fired }, early_st = { -1, 0, &fired };
+    sim_event late, early;
+    sim_event_set(&late, time_stamp, &late_st);
+    sim_event_set(&early, time_stamp, &early_st);
+    sim_at(&s, &late, 6 * SIM_NS_PER_MS);
+    sim_run(&s, 5 * SIM_NS_PER_MS);
+    CU_ASSERT_EQUAL(fired, 0);
+    sim_at(&s, &early, 5 * SIM_NS_PER_MS + 10);
+    CU_ASSERT_EQUAL(sim_run(&s, 10 * SIM_NS_PER_MS), 2);
+    CU_ASSERT_EQUAL(early_st.order, 1);
+    CU_ASSERT_EQUAL(late_st.order, 2);
+    CU_ASSERT_EQUAL(early_st.at, 5 * SIM_NS_PER_MS + 10);
+    CU_ASSERT_EQUAL(late_st.at, 6 * SIM_NS_PER_MS);
+    sim_free(&s);
+}
+
 TU_SUITE_FN(evq)
 {
     static const tu_test tests[] = {
@@ -167,6 +201,7 @@ TU_SUITE_FN(evq)
         TU_TEST(simultaneous_events_fire_in_scheduling_order),
         TU_TEST(calendar_keeps_exact_order_under_mixed_spacing_and_cancels),
         TU_TEST(cancelled_event_never_fires),
+        TU_TEST(an_event_scheduled_after_a_run_stopped_short_fires_in_order),
     };
     TU_SUITE("evq", tests);
 }
