@@ -105,7 +105,7 @@ static sim_time_t noise_duration(virt_layer *v)
 static void draw_next_noise(virt_layer *v)
 {
     double gap = gsl_ran_exponential(v->rng, 1e9 / v->cfg.noise_rate_per_s);
-    v->next_noise += sim_round_ns(gap) + 1;
+    v->next_noise = sim_time_add(v->next_noise, sim_time_add(sim_round_ns(gap), 1));
 }
 
 /* Interruptions that begin in [now, now + work) stall the burst: it grows
@@ -118,7 +118,7 @@ static sim_time_t noise_stall(virt_layer *v, sim_time_t work)
     while (v->next_noise < now)
         draw_next_noise(v);
     while (v->next_noise < sim_time_add(sim_time_add(now, work), stall)) {
-        stall += noise_duration(v);
+        stall = sim_time_add(stall, noise_duration(v));
         draw_next_noise(v);
     }
     return stall;

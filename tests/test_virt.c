@@ -126,6 +126,19 @@ static void host_noise_hurts_p95_more_than_the_mean(void)
     CU_ASSERT(p95n / p95b - 1 > 2 * (mn / mb - 1));
 }
 
+/* Noise so rare that its first gap is beyond the range of ns times
+ * (1e-15 per second: 1e24 ns) never interrupts: the run is the noiseless
+ * closed form, and the gap does not wrap the next interruption into the
+ * past (which looped for ever). */
+static void noise_rarer_than_the_time_range_never_interrupts(void)
+{
+    virt_cfg vc;
+    virt_preset(VIRT_VGPU, &vc);
+    vc.noise_rate_per_s = 1e-15;
+    double expect = 10 / vc.compute_factor + 100 * vc.launch_us / 1e3;
+    ASSERT_REL(mean_ms(&vc, 10, 100, 0, NULL), expect, 1e-6);
+}
+
 TU_SUITE_FN(virt)
 {
     static const tu_test tests[] = {
@@ -133,6 +146,7 @@ TU_SUITE_FN(virt)
         TU_TEST(overhead_grows_with_kernel_count_per_unit_of_work),
         TU_TEST(presets_land_in_the_published_ranges),
         TU_TEST(host_noise_hurts_p95_more_than_the_mean),
+        TU_TEST(noise_rarer_than_the_time_range_never_interrupts),
     };
     TU_SUITE("virt", tests);
 }
