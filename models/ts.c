@@ -375,8 +375,11 @@ static void ts_set_speed(exec *e, double speed)
         sim_cancel(e->s, &t->ev);
         start_run(t);
     } else if (t->phase == TS_DRAIN) {
+        /* work done rounds to whole ns, so the stop point may be passed
+         * by one: then the drain is over now */
+        sim_time_t left = t->cur->head->remaining - t->drain_to;
         sim_cancel(e->s, &t->ev);
-        wake_at(t, e->s->now + wall_for(t, t->cur->head->remaining - t->drain_to));
+        wake_at(t, e->s->now + wall_for(t, left > 0 ? left : 0));
     }
 }
 

@@ -223,6 +223,44 @@ static void a_job_longer_than_time_itself_runs_to_the_horizon(void)
     sim_free(&s);
 }
 
+/* A speed change (a MIG power throttle) at the very instant a drain to a
+ * kernel end finishes, before its wake fires: at speed 0.9 a 4402 ns
+ * drain takes 4892 ns, in which 4403 ns of work round-trip, one past the
+ * stop point. The wake must not move before now; the drain ends there and
+ * the other context runs. */
+typedef struct { ts *t; double speed; } speed_change;
+
+static void change_speed(sim *s, sim_event *ev)
+{
+    (void)s;
+    speed_change *c = ev->ctx;
+    c->t->base.set_speed(&c->t->base, c->speed);
+}
+
+static void a_speed_change_as_a_drain_ends_never_wakes_in_the_past(void)
+{
+    sim s;
+    sim_init(&s);
+    ts_cfg cfg = cfg_of(&ts_best_effort, 1000, 0);
+    cfg.preempt = TS_PREEMPT_KERNEL;
+    ts *t = ts_alloc(&s, 0, &cfg);
+    t->base.set_speed(&t->base, 0.9);
+    client a, b;
+    client_init(&a, t, 2 * 5302, 2, 0);      /* 5302 ns kernels */
+    client_init(&b, t, 10000, 1, 0);
+    speed_change sc = { t, 0.5 };
+    sim_event ev;
+    sim_event_set(&ev, change_speed, &sc);
+    sim_at(&s, &ev, 1000 + 4892);             /* first slice + the drain's wall time */
+    exec_submit(&t->base, &a.ctx, &a.job);
+    exec_submit(&t->base, &b.ctx, &b.job);
+    sim_run(&s, 1000 + 4892);
+    CU_ASSERT_EQUAL(a.job.remaining, 2 * 5302 - 900 - 4403);
+    CU_ASSERT_EQUAL(b.job.t_start, 1000 + 4892);
+    exec_free(&t->base);
+    sim_free(&s);
+}
+
 TU_SUITE_FN(ts_share)
 {
     static const tu_test tests[] = {
@@ -235,6 +273,7 @@ TU_SUITE_FN(ts_share)
         TU_TEST(arr_pays_overshoot_back_to_an_even_split),
         TU_TEST(kernels_shorter_than_a_nanosecond_preempt_at_the_next_ns),
         TU_TEST(a_job_longer_than_time_itself_runs_to_the_horizon),
+        TU_TEST(a_speed_change_as_a_drain_ends_never_wakes_in_the_past),
     };
     TU_SUITE("ts_share", tests);
 }
