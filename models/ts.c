@@ -235,7 +235,7 @@ static sim_time_t preempt_delay(const ts *t, const gpu_job *j)
     sim_time_t nk = (sim_time_t)j->kernels < j->work ? (sim_time_t)j->kernels : j->work;
     sim_time_t klen = nk > 1 ? j->work / nk : j->work;
     sim_time_t k = done / klen;
-    if (k > 0 && done % klen == 0)
+    if (done % klen == 0)          /* between kernels, or before the first: idle */
         return 0;
     sim_time_t kend = k + 1 >= nk ? j->work : (k + 1) * klen;
     sim_time_t to_kernel_end = kend - done;

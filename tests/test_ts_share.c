@@ -261,6 +261,29 @@ static void a_speed_change_as_a_drain_ends_never_wakes_in_the_past(void)
     sim_free(&s);
 }
 
+/* Kernel-level preemption at a job boundary: A's 2 ms job (two 1 ms
+ * kernels) ends exactly as its 2 ms slice does and A submits the next at
+ * once (a closed loop). Nothing is running then, so B gets the GPU at 2 ms;
+ * A must not first run a kernel of its new job. */
+static void kernel_preemption_at_a_job_boundary_is_immediate(void)
+{
+    sim s;
+    sim_init(&s);
+    ts_cfg cfg = cfg_of(&ts_best_effort, 2 * MS, 0);
+    cfg.preempt = TS_PREEMPT_KERNEL;
+    ts *t = ts_alloc(&s, 0, &cfg);
+    client a, b;
+    client_init(&a, t, 2 * MS, 2, 1);
+    client_init(&b, t, 2 * MS, 2, 0);
+    exec_submit(&t->base, &a.ctx, &a.job);
+    exec_submit(&t->base, &b.ctx, &b.job);
+    sim_run(&s, 10 * MS);
+    CU_ASSERT_EQUAL(b.job.t_start, 2 * MS);
+    CU_ASSERT_EQUAL(b.end, 4 * MS);
+    exec_free(&t->base);
+    sim_free(&s);
+}
+
 TU_SUITE_FN(ts_share)
 {
     static const tu_test tests[] = {
@@ -274,6 +297,7 @@ TU_SUITE_FN(ts_share)
         TU_TEST(kernels_shorter_than_a_nanosecond_preempt_at_the_next_ns),
         TU_TEST(a_job_longer_than_time_itself_runs_to_the_horizon),
         TU_TEST(a_speed_change_as_a_drain_ends_never_wakes_in_the_past),
+        TU_TEST(kernel_preemption_at_a_job_boundary_is_immediate),
     };
     TU_SUITE("ts_share", tests);
 }
