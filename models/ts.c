@@ -235,13 +235,15 @@ static sim_time_t preempt_delay(const ts *t, const gpu_job *j)
     sim_time_t nk = (sim_time_t)j->kernels < j->work ? (sim_time_t)j->kernels : j->work;
     sim_time_t klen = nk > 1 ? j->work / nk : j->work;
     sim_time_t k = done / klen;
-    if (done % klen == 0)          /* between kernels, or before the first: idle */
+    if (k > nk - 1)
+        k = nk - 1;                /* the last kernel takes the remainder */
+    sim_time_t in_kernel = done - k * klen, b = t->cfg.block_ns;
+    if (in_kernel == 0)            /* between kernels, or before the first: idle */
         return 0;
     sim_time_t kend = k + 1 >= nk ? j->work : (k + 1) * klen;
     sim_time_t to_kernel_end = kend - done;
     if (t->cfg.preempt == TS_PREEMPT_KERNEL)
         return to_kernel_end;
-    sim_time_t in_kernel = done - k * klen, b = t->cfg.block_ns;
     if (in_kernel % b == 0)
         return 0;
     sim_time_t to_block_end = b - in_kernel % b;

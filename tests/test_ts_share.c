@@ -284,6 +284,30 @@ static void kernel_preemption_at_a_job_boundary_is_immediate(void)
     sim_free(&s);
 }
 
+/* The last kernel takes the remainder: 10000 ns in 3 kernels are
+ * [0, 3333), [3333, 6666), [6666, 10000). At 9999 ns done (a multiple of
+ * 3333) A is inside its last kernel, not between kernels: a 9999 ns slice
+ * drains 1 ns more, and B starts when A's job ends. */
+static void a_multiple_of_the_kernel_length_inside_the_last_kernel_is_no_boundary(void)
+{
+    sim s;
+    sim_init(&s);
+    ts_cfg cfg = cfg_of(&ts_best_effort, 9999, 0);
+    cfg.preempt = TS_PREEMPT_KERNEL;
+    ts *t = ts_alloc(&s, 0, &cfg);
+    client a, b;
+    client_init(&a, t, 10000, 3, 0);
+    client_init(&b, t, 10000, 3, 0);
+    exec_submit(&t->base, &a.ctx, &a.job);
+    exec_submit(&t->base, &b.ctx, &b.job);
+    sim_run(&s, MS);
+    CU_ASSERT_EQUAL(a.end, 10000);
+    CU_ASSERT_EQUAL(b.job.t_start, 10000);
+    CU_ASSERT_EQUAL(b.end, 20000);
+    exec_free(&t->base);
+    sim_free(&s);
+}
+
 TU_SUITE_FN(ts_share)
 {
     static const tu_test tests[] = {
@@ -298,6 +322,7 @@ TU_SUITE_FN(ts_share)
         TU_TEST(a_job_longer_than_time_itself_runs_to_the_horizon),
         TU_TEST(a_speed_change_as_a_drain_ends_never_wakes_in_the_past),
         TU_TEST(kernel_preemption_at_a_job_boundary_is_immediate),
+        TU_TEST(a_multiple_of_the_kernel_length_inside_the_last_kernel_is_no_boundary),
     };
     TU_SUITE("ts_share", tests);
 }
