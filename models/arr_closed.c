@@ -42,7 +42,7 @@ static void user_next(arr_src *a, int user)
 {
     closed_state *st = a->state;
     sim_time_t z = think_ns(a);
-    if (a->s->now + z >= a->stop)
+    if (z >= a->stop - a->s->now)
         return;
     if (z == 0)
         emit_user(a, user);

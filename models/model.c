@@ -144,6 +144,7 @@ static int place_tenant(rep_run *r, size_t i, int rep)
         virt_layer *v = virt_alloc(&r->s, inner->id, inner, &cfg->virt, rng);
         if (!v)
             return -1;
+        virt_set_horizon(v, sim_time_add(cfg->duration, cfg->drain));
         front = r->virts[i] = virt_base(v);
     }
     tenant *t = &r->tenants[i];

@@ -103,6 +103,8 @@ static void account(mps *m)
     sim_time_t now = m->base.s->now, dt = now - m->last;
     if (dt <= 0)
         return;
+    if (m->down)                  /* restart time is lost as it passes */
+        m->base.c.overhead_ns += dt;
     int any = 0;
     for (int i = 0; i < m->ncl; i++) {
         mps_client *c = &m->cl[i];
@@ -139,7 +141,7 @@ static void reschedule(mps *m)
             best = c->left / c->speed;
     }
     if (isfinite(best))
-        sim_at(m->base.s, &m->ev, m->base.s->now + (sim_time_t)ceil(best));
+        sim_at(m->base.s, &m->ev, sim_time_add(m->base.s->now, sim_round_ns(ceil(best))));
     exec_note_busy(&m->base, isfinite(best));
 }
 
@@ -203,7 +205,6 @@ static void on_fault(sim *s, sim_event *ev)
     if (!m->down) {
         m->down = 1;
         m->faults++;
-        m->base.c.overhead_ns += m->cfg.restart_ns;
         for (int i = 0; i < m->ncl; i++)
             if (m->cl[i].ctx->head)
                 m->cl[i].left = (double)m->cl[i].ctx->head->work;   /* progress lost */

@@ -66,7 +66,11 @@ typedef struct {
 
 extern const wl_type wl_training;
 
-/* train_buckets: how many gradient buckets a step has. */
+/* At most this many gradient buckets per step (scenarios refuse more). */
+#define TRAIN_MAX_BUCKETS 1000000
+
+/* train_buckets: how many gradient buckets a step has; at most
+ * TRAIN_MAX_BUCKETS for parameters the scenario layer accepted. */
 int train_buckets(const train_params *p);
 
 /* train_sharding_parse: "ddp" | "zero1" | "zero2" | "shard_grad_op" |

@@ -49,7 +49,10 @@ static sim_time_t work_in(const ts *t, sim_time_t dt)
 
 static sim_time_t wall_for(const ts *t, sim_time_t work)
 {
-    return t->base.speed == 1.0 ? work : (sim_time_t)ceil((double)work / t->base.speed);
+    if (t->base.speed == 1.0)
+        return work;
+    double w = ceil((double)work / t->base.speed);
+    return w < 9.2e18 ? (sim_time_t)w : SIM_TIME_MAX;
 }
 
 /* Charge the time since seg_start to whoever had the GPU. */
@@ -91,7 +94,7 @@ static void start_run(ts *t)
     t->seg_start = now;
     if (j->t_start < 0)
         j->t_start = now;
-    sim_time_t end = now + wall_for(t, j->remaining);
+    sim_time_t end = sat_add(now, wall_for(t, j->remaining));
     wake_at(t, end < t->slice_end ? end : t->slice_end);
 }
 
@@ -227,15 +230,20 @@ static sim_time_t preempt_delay(const ts *t, const gpu_job *j)
     if (t->cfg.preempt == TS_PREEMPT_INSTRUCTION)
         return 0;
     sim_time_t done = j->work - j->remaining;
-    sim_time_t klen = j->kernels > 1 ? j->work / j->kernels : j->work;
+    /* A job has at most one kernel per ns of work: more kernels than that
+     * would be empty ones, and would make klen 0. */
+    sim_time_t nk = (sim_time_t)j->kernels < j->work ? (sim_time_t)j->kernels : j->work;
+    sim_time_t klen = nk > 1 ? j->work / nk : j->work;
     sim_time_t k = done / klen;
-    if (k > 0 && done % klen == 0)
+    if (k > nk - 1)
+        k = nk - 1;                /* the last kernel takes the remainder */
+    sim_time_t in_kernel = done - k * klen, b = t->cfg.block_ns;
+    if (in_kernel == 0)            /* between kernels, or before the first: idle */
         return 0;
-    sim_time_t kend = k + 1 >= (sim_time_t)j->kernels ? j->work : (k + 1) * klen;
+    sim_time_t kend = k + 1 >= nk ? j->work : (k + 1) * klen;
     sim_time_t to_kernel_end = kend - done;
     if (t->cfg.preempt == TS_PREEMPT_KERNEL)
         return to_kernel_end;
-    sim_time_t in_kernel = done - k * klen, b = t->cfg.block_ns;
     if (in_kernel % b == 0)
         return 0;
     sim_time_t to_block_end = b - in_kernel % b;
@@ -258,7 +266,7 @@ static void slice_expired(ts *t)
     t->seg_start = t->base.s->now;
     d = d < j->remaining ? d : j->remaining;
     t->drain_to = j->remaining - d;
-    wake_at(t, t->base.s->now + wall_for(t, d));
+    wake_at(t, sat_add(t->base.s->now, wall_for(t, d)));
 }
 
 static void complete_head(ts *t)
@@ -369,8 +377,11 @@ static void ts_set_speed(exec *e, double speed)
         sim_cancel(e->s, &t->ev);
         start_run(t);
     } else if (t->phase == TS_DRAIN) {
+        /* work done rounds to whole ns, so the stop point may be passed
+         * by one: then the drain is over now */
+        sim_time_t left = t->cur->head->remaining - t->drain_to;
         sim_cancel(e->s, &t->ev);
-        wake_at(t, e->s->now + wall_for(t, t->cur->head->remaining - t->drain_to));
+        wake_at(t, e->s->now + wall_for(t, left > 0 ? left : 0));
     }
 }
 

@@ -2,7 +2,9 @@
  *
  * Invariants: next_noise is the start of the first interruption not yet
  * looked at; interruptions are drawn lazily, in time order, only when a job
- * is forwarded, so an idle VM costs no events. */
+ * is forwarded, so an idle VM costs no events; none is drawn at or after
+ * the horizon, so a job longer than the run costs draws up to the horizon
+ * only. */
 #include "models/virt.h"
 
 #include <math.h>
@@ -16,6 +18,7 @@ struct virt_layer {
     virt_cfg   cfg;
     gsl_rng   *rng;
     sim_time_t next_noise;
+    sim_time_t horizon;       /* no interruption is looked at from here on */
 };
 
 static const char *const MODE_NAMES[] = { "bare_metal", "passthrough", "vgpu" };
@@ -71,6 +74,8 @@ int virt_is_identity(const virt_cfg *c)
 
 exec *virt_base(virt_layer *v) { return &v->base; }
 
+void virt_set_horizon(virt_layer *v, sim_time_t horizon) { v->horizon = horizon; }
+
 sim_time_t virt_inflate(const virt_cfg *cfg, sim_time_t w, sim_time_t c, sim_time_t m,
                         uint32_t k, uint32_t n, sim_time_t *c2, sim_time_t *m2)
 {
@@ -81,7 +86,7 @@ sim_time_t virt_inflate(const virt_cfg *cfg, sim_time_t w, sim_time_t c, sim_tim
     *m2 = sim_round_ns((double)m / cfg->bw_factor);
     sim_time_t big2 = *c2 > *m2 ? *c2 : *m2;
     double extra = (double)k * cfg->launch_us * 1e3 + (double)n * cfg->copy_us * 1e3;
-    return big2 + rest + sim_round_ns(extra);
+    return sim_time_add(sim_time_add(big2, rest), sim_round_ns(extra));
 }
 
 static sim_time_t noise_duration(virt_layer *v)
@@ -105,7 +110,7 @@ static sim_time_t noise_duration(virt_layer *v)
 static void draw_next_noise(virt_layer *v)
 {
     double gap = gsl_ran_exponential(v->rng, 1e9 / v->cfg.noise_rate_per_s);
-    v->next_noise += sim_round_ns(gap) + 1;
+    v->next_noise = sim_time_add(v->next_noise, sim_time_add(sim_round_ns(gap), 1));
 }
 
 /* Interruptions that begin in [now, now + work) stall the burst: it grows
@@ -117,8 +122,8 @@ static sim_time_t noise_stall(virt_layer *v, sim_time_t work)
     sim_time_t now = v->base.s->now, stall = 0;
     while (v->next_noise < now)
         draw_next_noise(v);
-    while (v->next_noise < now + work + stall) {
-        stall += noise_duration(v);
+    while (v->next_noise < v->horizon && v->next_noise < sim_time_add(sim_time_add(now, work), stall)) {
+        stall = sim_time_add(stall, noise_duration(v));
         draw_next_noise(v);
     }
     return stall;
@@ -130,7 +135,7 @@ static void virt_submit(exec *e, exec_ctx *c, gpu_job *j)
     sim_time_t c2, m2, w0 = j->work;
     sim_time_t w = virt_inflate(&v->cfg, j->work, j->compute_ns, j->mem_ns, j->kernels,
                                 j->copies, &c2, &m2);
-    w += noise_stall(v, w);
+    w = sim_time_add(w, noise_stall(v, w));
     j->work = w;
     j->compute_ns = c2;
     j->mem_ns = m2;
@@ -171,6 +176,7 @@ virt_layer *virt_alloc(sim *s, int id, exec *inner, const virt_cfg *cfg, gsl_rng
     v->cfg = *cfg;
     v->rng = rng;
     v->next_noise = 0;
+    v->horizon = SIM_TIME_MAX;
     if (rng && cfg->noise_rate_per_s > 0)
         draw_next_noise(v);
     return v;

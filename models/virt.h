@@ -57,6 +57,12 @@ typedef struct virt_layer virt_layer;
 virt_layer *virt_alloc(sim *s, int id, exec *inner, const virt_cfg *cfg, gsl_rng *rng);
 exec *virt_base(virt_layer *v);
 
+/* virt_set_horizon: the time the run ends (default never). Interruptions
+ * from then on are not drawn: they could only stall what ends after the
+ * run, and a job far longer than the run would otherwise cost a draw per
+ * interruption of its whole length. */
+void virt_set_horizon(virt_layer *v, sim_time_t horizon);
+
 /* virt_inflate: the work of a job of work w (compute c, memory m, kernels k,
  * copies n) after the factors and per-launch and per-copy costs, without
  * noise; sets *c2 and *m2 to the new split. Exposed for tests. */

@@ -10,7 +10,9 @@
 int scn_parse_poisson(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params)
 {
     static const char *const keys[] = { "type", "rate_per_s", NULL };
-    const jv_range rate = { 0, INFINITY, 1, 0, "requests per second" };
+    /* at most one per ns on average, as the other processes: beyond, every
+     * gap rounds to 0 ns and time never advances */
+    const jv_range rate = { 0, 1e9, 1, 0, "requests per second" };
     arr_poisson_params *p = scn_own(sc, v, sizeof *p);
     if (!p)
         return -1;

@@ -62,6 +62,14 @@ int scn_parse_virtualization(jv *v, scn *sc, const cJSON *vz)
         jv_number(v, nz, "virtualization.noise", "cv", 0, c->noise_cv,
                   (jv_range){ 0, 100, 1, 0, NULL }, &c->noise_cv);
         c->noise_dist = (virt_noise_dist)dist;
+        /* Interruptions that take all of the time never end: a burst's
+         * stall catches, on average, rate x mean more of them each. */
+        double busy = c->noise_rate_per_s * c->noise_mean_us * 1e-6;
+        if (!v->failed && busy >= 1)
+            return jv_fail(v, "virtualization.noise.mean_us",
+                           "value %g with rate_per_s %g keeps the VM interrupted %g s per second; "
+                           "allowed: rate_per_s x mean_us < 1e6 (less than all of the time)",
+                           c->noise_mean_us, c->noise_rate_per_s, busy);
     }
     return v->failed ? -1 : 0;
 }
@@ -406,6 +414,8 @@ static int check_slice(jv *v, scn *sc, const cJSON *sh, int density)
         jv_number(v, sh, "sharing", "timeslice_ms", 0, native_ms,
                   (jv_range){ 0, 1000, 1, 0, "ms" }, &slice_ms);
         c->ts.slice_ns = ns_of(slice_ms, 1e6);
+        if (c->ts.slice_ns < 1)       /* below the clock's resolution: a 0 ns slice would run nothing */
+            c->ts.slice_ns = 1;
         c->ts.arr_factor = 0;
         return v->failed ? -1 : 0;
     }

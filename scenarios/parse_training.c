@@ -1,6 +1,7 @@
 /* parse_training.c -- "workload": {"type": "training", ...} (docs/workloads.md). */
 #include "scenarios/scenario.h"
 
+#include <math.h>
 #include <string.h>
 #include "models/training.h"
 #include "scenarios/netcfg.h"
@@ -52,6 +53,13 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
             return jv_fail(v, p2, "unknown model \"%s\"; allowed: resnet50, bert-large, gpt", name);
         p->model = *m;
     }
+    /* Every bucket is a burst and a collective per step, and their count
+     * an int: a guard far above real bucket sizes (PyTorch's 25 MB). */
+    double nb = 1 + ceil((p->model.params * p->grad_bytes - p->first_bucket_mb * 1e6) / (p->bucket_mb * 1e6));
+    if (nb > TRAIN_MAX_BUCKETS)
+        return jv_fail(v, jv_join(p2, sizeof p2, path, "bucket_mb"),
+                       "value %g cuts %s's %.4g GB of gradients into %.4g buckets; allowed: at most %d buckets",
+                       p->bucket_mb, p->model.name, p->model.params * p->grad_bytes / 1e9, nb, TRAIN_MAX_BUCKETS);
     p->prec = (gpu_prec)prec;
     p->batch_per_gpu = batch > 0 ? (int)batch : p->model.batch_per_gpu;
     p->dp = (int)gpus;

@@ -19,12 +19,12 @@ static inline size_t bucket_of(const sim_evq *q, sim_time_t t)
     return (size_t)(t >> q->shift) & (q->nb - 1);
 }
 
-/* End of the bucket-day holding t; saturates at the end of time, so events
- * scheduled near INT64_MAX cannot wrap the calendar. */
+/* The end of t's day; the last day of the time range ends at
+ * SIM_EVQ_NEVER instead of overflowing. */
 static inline sim_time_t day_end(const sim_evq *q, sim_time_t t)
 {
-    sim_time_t day = (t >> q->shift) + 1;
-    return day > (INT64_MAX >> q->shift) ? INT64_MAX : day << q->shift;
+    sim_time_t day = t >> q->shift;
+    return day >= (SIM_EVQ_NEVER >> q->shift) ? SIM_EVQ_NEVER : (day + 1) << q->shift;
 }
 
 static void link_sorted(sim_evq *q, sim_event *ev)
@@ -89,7 +89,7 @@ static sim_evq_bucket *find_least(sim_evq *q)
             return &q->bucket[i];
         }
         i = (i + 1) & (q->nb - 1);
-        top = top > INT64_MAX - q->width ? INT64_MAX : top + q->width;
+        top = top > SIM_EVQ_NEVER - q->width ? SIM_EVQ_NEVER : top + q->width;
     }
     sim_evq_bucket *best = least_head(q);
     q->work += q->nb;
@@ -202,6 +202,13 @@ void sim_evq_free(sim_evq *q)
 
 int sim_evq_push(sim_evq *q, sim_event *ev)
 {
+    /* A peek, or a pop_due that found nothing due, leaves the cursor on the
+     * least event's day, which may be later than this one's: move it back,
+     * or the scan would take that later event first. */
+    if (ev->time < ((q->cur_top - 1) >> q->shift) << q->shift) {   /* the cursor's day start */
+        q->cur = bucket_of(q, ev->time);
+        q->cur_top = day_end(q, ev->time);
+    }
     link_sorted(q, ev);
     ev->queued = 1;
     q->n++;

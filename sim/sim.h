@@ -46,12 +46,24 @@ void sim_cancel(sim *s, sim_event *ev);
 
 static inline int sim_pending(const sim_event *ev) { return ev->queued; }
 
-/* sim_round_ns: x nanoseconds (finite, |x| < 9e18) to the nearest integer,
- * halves away from zero as llround does, without a libm call on the hot
- * path of every drawn time. */
+/* sim_round_ns: x nanoseconds to the nearest integer, halves away from zero
+ * as llround does, without a libm call on the hot path of every drawn time.
+ * Beyond the range of sim_time_t (a draw from a far tail, a huge mean) it
+ * saturates at +-SIM_TIME_MAX, never wrapping; NaN gives SIM_TIME_MAX. */
 static inline sim_time_t sim_round_ns(double x)
 {
+    if (!(x < 9.2e18))
+        return SIM_TIME_MAX;
+    if (x <= -9.2e18)
+        return -SIM_TIME_MAX;
     return (sim_time_t)(x >= 0 ? x + 0.5 : x - 0.5);
+}
+
+/* sim_time_add: t + dt for dt >= 0, saturating at SIM_TIME_MAX ("never")
+ * instead of overflowing. */
+static inline sim_time_t sim_time_add(sim_time_t t, sim_time_t dt)
+{
+    return dt > SIM_TIME_MAX - t ? SIM_TIME_MAX : t + dt;
 }
 
 /* sim_event_set: bind a callback and context to an owned event. */

@@ -7,6 +7,7 @@
 #include "tests/testutil.h"
 #include "tests/wl_helpers.h"
 #include "models/arrival.h"
+#include "scenarios/scenario.h"
 #include "scenarios/trace.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
@@ -248,6 +249,63 @@ static void arrival_parameters_are_validated(void)
     wl_run_free(&r);
 }
 
+/* A Poisson rate so high that every gap rounds to 0 ns would never let time
+ * advance: refused, like the other processes' rates above 1e9/s. */
+static void poisson_rates_above_one_per_ns_are_refused(void)
+{
+    const char *json =
+        "{ \"hardware\": { \"gpu\": \"h100-sxm\" }, \"duration_s\": 1,"
+        "  \"tenants\": [ { \"name\": \"t\", \"workload\": { \"type\": \"synthetic\","
+        "  \"service_ms\": { \"dist\": \"deterministic\", \"mean\": 1 } },"
+        "  \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 1e300 } } ] }";
+    char err[512] = "";
+    scn *sc = NULL;
+    CU_ASSERT_EQUAL(scn_load_text(json, "s.json", NULL, 0, &sc, err, sizeof err), SCN_BAD_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "s.json: tenants.0.arrivals.rate_per_s: value 1"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "1e+09"));
+    scn_free(sc);
+}
+
+/* Gaps far beyond the range of ns times (rates of 1e-300/s: a mean gap of
+ * 1e309 ns, infinite as a double) mean no arrival before stop, for every
+ * open process and for a closed loop's think time; they must not wrap to
+ * a time in the past. A broken source emits at time 0 forever: stop after
+ * a few. */
+static void stop_after_a_few(void *owner, sim *s, const arr_item *it)
+{
+    (void)it;
+    size_t *n = owner;
+    if (++*n >= 5)
+        sim_stop(s);
+}
+
+static size_t emitted(const arr_type *type, const void *params)
+{
+    sim s;
+    arr_src a;
+    size_t n = 0;
+    sim_init(&s);
+    gsl_rng *r = sim_rng_alloc(3, 0, 0, 0);
+    CU_ASSERT_EQUAL_FATAL(arr_src_init(&a, type, params, &s, r, stop_after_a_few, &n,
+                                       SIM_NS_PER_S), 0);
+    arr_src_start(&a);
+    sim_run(&s, SIM_NS_PER_S);
+    arr_src_free(&a);
+    gsl_rng_free(r);
+    sim_free(&s);
+    return n;
+}
+
+static void gaps_beyond_the_time_range_mean_no_arrival_before_stop(void)
+{
+    arr_poisson_params po = { 1e-300 };
+    arr_gamma_params ga = { 1e-300, 2.0 };
+    arr_closed_params cl = { 3, 1e300, ARR_THINK_EXPONENTIAL };
+    CU_ASSERT_EQUAL(emitted(&arr_poisson, &po), 0);
+    CU_ASSERT_EQUAL(emitted(&arr_gamma, &ga), 0);
+    CU_ASSERT_EQUAL(emitted(&arr_closed, &cl), 0);     /* every user thinks first */
+}
+
 TU_SUITE_FN(arrivals)
 {
     static const tu_test tests[] = {
@@ -261,6 +319,8 @@ TU_SUITE_FN(arrivals)
         TU_TEST(bad_trace_files_exit_2_naming_file_and_line),
         TU_TEST(missing_trace_file_exits_2),
         TU_TEST(arrival_parameters_are_validated),
+        TU_TEST(poisson_rates_above_one_per_ns_are_refused),
+        TU_TEST(gaps_beyond_the_time_range_mean_no_arrival_before_stop),
     };
     TU_SUITE("arrivals", tests);
 }

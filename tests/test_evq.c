@@ -180,6 +180,67 @@ static void cancelled_event_never_fires(void)
     sim_free(&s);
 }
 
+/* sim_run(until) that stops short of the next event, then an event
+ * scheduled between until and that event (a job submitted between two
+ * runs): the new, earlier event fires first and the clock never goes
+ * back. The pending event is many calendar days past until. */
+typedef struct { sim_time_t at; int order; int *fired; } stamp;
+
+static void time_stamp(sim *s, sim_event *ev)
+{
+    stamp *st = ev->ctx;
+    st->at = s->now;
+    st->order = ++*st->fired;
+}
+
+static void an_event_scheduled_after_a_run_stopped_short_fires_in_order(void)
+{
+    sim s;
+    sim_init(&s);
+    int fired = 0;
+    stamp late_st = { -1, 0, &fired }, early_st = { -1, 0, &fired };
+    sim_event late, early;
+    sim_event_set(&late, time_stamp, &late_st);
+    sim_event_set(&early, time_stamp, &early_st);
+    sim_at(&s, &late, 6 * SIM_NS_PER_MS);
+    sim_run(&s, 5 * SIM_NS_PER_MS);
+    CU_ASSERT_EQUAL(fired, 0);
+    sim_at(&s, &early, 5 * SIM_NS_PER_MS + 10);
+    CU_ASSERT_EQUAL(sim_run(&s, 10 * SIM_NS_PER_MS), 2);
+    CU_ASSERT_EQUAL(early_st.order, 1);
+    CU_ASSERT_EQUAL(late_st.order, 2);
+    CU_ASSERT_EQUAL(early_st.at, 5 * SIM_NS_PER_MS + 10);
+    CU_ASSERT_EQUAL(late_st.at, 6 * SIM_NS_PER_MS);
+    sim_free(&s);
+}
+
+/* Events in the last calendar day of the time range (a job that never ends
+ * is due at SIM_TIME_MAX): the cursor's day end saturates instead of
+ * wrapping negative, and order holds around them. */
+static void events_at_the_end_of_time_keep_the_cursor_in_range(void)
+{
+    sim_evq q;
+    sim_evq_init(&q);
+    sim_event ev[4];
+    const sim_time_t t[3] = { SIM_EVQ_NEVER - 1, 1000, SIM_EVQ_NEVER };
+    for (int i = 0; i < 3; i++) {
+        ev[i].time = t[i];
+        ev[i].seq = (uint64_t)i;
+        sim_evq_push(&q, &ev[i]);
+    }
+    CU_ASSERT_PTR_EQUAL(sim_evq_pop(&q), &ev[1]);
+    CU_ASSERT_PTR_EQUAL(sim_evq_peek(&q), &ev[0]);
+    CU_ASSERT_EQUAL(q.cur_top, SIM_EVQ_NEVER);
+    ev[3].time = ((SIM_EVQ_NEVER >> q.shift) << q.shift) - 1;   /* the day before */
+    ev[3].seq = 3;
+    sim_evq_push(&q, &ev[3]);
+    CU_ASSERT_PTR_EQUAL(sim_evq_pop(&q), &ev[3]);
+    CU_ASSERT_PTR_EQUAL(sim_evq_pop(&q), &ev[0]);
+    CU_ASSERT_PTR_EQUAL(sim_evq_pop(&q), &ev[2]);
+    CU_ASSERT_PTR_NULL(sim_evq_pop(&q));
+    sim_evq_free(&q);
+}
+
 TU_SUITE_FN(evq)
 {
     static const tu_test tests[] = {
@@ -189,6 +250,8 @@ TU_SUITE_FN(evq)
         TU_TEST(calendar_keeps_exact_order_under_mixed_spacing_and_cancels),
         TU_TEST(events_near_the_end_of_time_keep_their_order),
         TU_TEST(cancelled_event_never_fires),
+        TU_TEST(an_event_scheduled_after_a_run_stopped_short_fires_in_order),
+        TU_TEST(events_at_the_end_of_time_keep_the_cursor_in_range),
     };
     TU_SUITE("evq", tests);
 }

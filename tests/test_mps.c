@@ -165,6 +165,34 @@ static void a_fault_in_one_client_ends_all_clients_work(void)
     sim_free(&s);
 }
 
+/* Restart time counts as overhead as it passes, so a window that ends
+ * inside a restart holds only the part in it: 1 ms after the first fault
+ * at most 1 ms of the 100 ms restart is overhead, and 100 ms later all of
+ * it (counting the whole restart at the fault put time after a snapshot
+ * into the window before it). */
+static void restart_overhead_accrues_as_the_restart_runs(void)
+{
+    sim s;
+    sim_init(&s);
+    mps *m = server(&s, 2.0, sim_rng_alloc(7, 0, 1u << 20, 0));
+    client a;
+    client_init(&a, m, 1.0, 50 * MS, 0, 0, 1);
+    exec_submit(mps_base(m), &a.ctx, &a.job);
+    sim_time_t t = 0;
+    while (mps_faults(m) == 0 && t < 20 * SIM_NS_PER_S) {
+        t += MS;
+        sim_run(&s, t);
+    }
+    CU_ASSERT_EQUAL_FATAL(mps_faults(m), 1);
+    exec_account(mps_base(m));
+    CU_ASSERT(mps_base(m)->c.overhead_ns <= MS);
+    sim_run(&s, t + 100 * MS);
+    exec_account(mps_base(m));
+    CU_ASSERT(mps_base(m)->c.overhead_ns >= 100 * MS && mps_base(m)->c.overhead_ns <= 101 * MS);
+    exec_free(mps_base(m));
+    sim_free(&s);
+}
+
 TU_SUITE_FN(mps)
 {
     static const tu_test tests[] = {
@@ -174,6 +202,7 @@ TU_SUITE_FN(mps)
         TU_TEST(compute_bound_neighbour_leaves_bandwidth_alone),
         TU_TEST(the_49th_client_is_refused),
         TU_TEST(a_fault_in_one_client_ends_all_clients_work),
+        TU_TEST(restart_overhead_accrues_as_the_restart_runs),
     };
     TU_SUITE("mps", tests);
 }

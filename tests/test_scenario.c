@@ -63,7 +63,7 @@ static void zero_or_negative_rates_and_durations_are_refused(void)
     expect_refused(SCENARIO("", "{\"name\": \"a\", \"workload\": {\"type\": \"synthetic\","
                             " \"service_ms\": {\"dist\": \"exponential\", \"mean\": 1}},"
                             " \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 0}}"),
-                   NULL, 0, "tenants.0.arrivals.rate_per_s", "value 0", "> 0");
+                   NULL, 0, "tenants.0.arrivals.rate_per_s", "value 0", "(0, 1e+09]");
     expect_refused(SCENARIO(", \"duration_s\": -5", GOOD_TENANT), NULL, 0,
                    "duration_s", "-5", "out of range");
     expect_refused(SCENARIO("", "{\"name\": \"a\", \"workload\": {\"type\": \"synthetic\","
@@ -136,7 +136,34 @@ static void set_with_a_bad_path_or_value_is_refused(void)
     char *typo[] = { "sharing.timeslize_ms=2" };
     expect_refused(SCENARIO("", GOOD_TENANT), typo, 1, "sharing.timeslize_ms", "unknown field", NULL);
     char *negative[] = { "tenants.0.arrivals.rate_per_s=-3" };
-    expect_refused(SCENARIO("", GOOD_TENANT), negative, 1, "rate_per_s", "-3", "> 0");
+    expect_refused(SCENARIO("", GOOD_TENANT), negative, 1, "rate_per_s", "-3", "(0, 1e+09]");
+}
+
+/* Host noise whose interruptions would fill all of the time (100/s of
+ * 10 ms each) never lets a burst finish: refused, naming both values. */
+static void host_noise_that_fills_all_of_the_time_is_refused(void)
+{
+    char *sets[] = { "virtualization={\"mode\": \"vgpu\", \"noise\": {\"rate_per_s\": 100, \"mean_us\": 1e4}}" };
+    expect_refused(SCENARIO("", GOOD_TENANT), sets, 1, "virtualization.noise.mean_us: value 10000",
+                   "rate_per_s 100", "rate_per_s x mean_us < 1e6");
+    char *under[] = { "virtualization={\"mode\": \"vgpu\", \"noise\": {\"rate_per_s\": 100, \"mean_us\": 9999}}" };
+    scn *sc = NULL;
+    char err[1024];
+    CU_ASSERT_EQUAL(scn_load_text(SCENARIO("", GOOD_TENANT), "s.json", under, 1, &sc, err, sizeof err), SCN_OK);
+    scn_free(sc);
+}
+
+/* A native slice shorter than the clock's 1 ns resolution is one clock
+ * tick, not 0 (a 0 ns slice runs no work at all). */
+static void a_slice_below_one_ns_is_one_ns(void)
+{
+    char *sets[] = { "sharing.timeslice_ms=1e-9" };
+    scn *sc = NULL;
+    char err[1024];
+    CU_ASSERT_EQUAL_FATAL(scn_load_text(SCENARIO(", \"sharing\": {\"mode\": \"timeslice\"}", GOOD_TENANT),
+                                        "s.json", sets, 1, &sc, err, sizeof err), SCN_OK);
+    CU_ASSERT_EQUAL(sc->cfg.ts.slice_ns, 1);
+    scn_free(sc);
 }
 
 static void defaults_fill_what_a_scenario_leaves_out(void)
@@ -175,6 +202,8 @@ TU_SUITE_FN(scenario)
         TU_TEST(set_to_null_restores_the_default),
         TU_TEST(set_with_a_bad_path_or_value_is_refused),
         TU_TEST(defaults_fill_what_a_scenario_leaves_out),
+        TU_TEST(a_slice_below_one_ns_is_one_ns),
+        TU_TEST(host_noise_that_fills_all_of_the_time_is_refused),
         TU_TEST(missing_file_is_bad_input),
     };
     TU_SUITE("scenario", tests);

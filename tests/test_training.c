@@ -332,6 +332,23 @@ static void a_model_whose_optimizer_state_does_not_fit_is_refused(void)
     wl_run_free(&r);
 }
 
+/* bert-large's 1.36 GB of fp32 gradients in 1e-9 MB buckets would be over
+ * a trillion buckets (more than an int counts): refused, with the count. */
+static void buckets_too_small_to_count_are_refused(void)
+{
+    const char *json =
+        "{ \"hardware\": { \"gpu\": \"h100-sxm\", \"gpus\": 8 }, \"duration_s\": 1,"
+        "  \"tenants\": [ { \"name\": \"b\", \"workload\": { \"type\": \"training\", \"model\": \"bert-large\","
+        "     \"gpus\": 8, \"bucket_mb\": 1e-9 }, \"arrivals\": { \"type\": \"closed\" } } ] }";
+    wl_run r;
+    wl_run_text(&r, json, NULL, NULL);
+    CU_ASSERT_EQUAL(r.rc, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "tenants.0.workload.bucket_mb: value 1e-09"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "1.36 GB of gradients into 1.359e+12 buckets"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "at most 1000000 buckets"));
+    wl_run_free(&r);
+}
+
 TU_SUITE_FN(training)
 {
     static const tu_test tests[] = {
@@ -348,6 +365,7 @@ TU_SUITE_FN(training)
         TU_TEST(noisy_training_is_deterministic_for_a_seed),
         TU_TEST(bad_sharding_and_partial_nodes_are_refused),
         TU_TEST(full_sharding_fits_what_plain_data_parallelism_cannot),
+        TU_TEST(buckets_too_small_to_count_are_refused),
     };
     TU_SUITE("training", tests);
 }

@@ -177,6 +177,137 @@ static void arr_pays_overshoot_back_to_an_even_split(void)
     ASSERT_REL(arr_share_of_a(1), 0.5, 0.01);
 }
 
+/* A job with more kernels than ns of work (10 us in a million kernels):
+ * its kernels are 1 ns each, so kernel-level preemption stops it at the
+ * next ns, as instruction-level would. Two 10 us jobs under 1 us slices
+ * alternate: A ends at 19 us, B at 20 us. */
+static void kernels_shorter_than_a_nanosecond_preempt_at_the_next_ns(void)
+{
+    sim s;
+    sim_init(&s);
+    ts_cfg cfg = cfg_of(&ts_best_effort, SIM_NS_PER_US, 0);
+    cfg.preempt = TS_PREEMPT_KERNEL;
+    ts *t = ts_alloc(&s, 0, &cfg);
+    client a, b;
+    client_init(&a, t, 10 * SIM_NS_PER_US, 1000000, 0);
+    client_init(&b, t, 10 * SIM_NS_PER_US, 1000000, 0);
+    exec_submit(&t->base, &a.ctx, &a.job);
+    exec_submit(&t->base, &b.ctx, &b.job);
+    sim_run(&s, MS);
+    CU_ASSERT_EQUAL(a.end, 19 * SIM_NS_PER_US);
+    CU_ASSERT_EQUAL(b.end, 20 * SIM_NS_PER_US);
+    CU_ASSERT_EQUAL(t->base.c.switches, 19);
+    exec_free(&t->base);
+    sim_free(&s);
+}
+
+/* A job longer than any run (work SIM_TIME_MAX, as a draw from a far tail
+ * saturates to) submitted after time 0 runs for the whole horizon and never
+ * completes: its end must saturate, not wrap to a time in the past. */
+static void a_job_longer_than_time_itself_runs_to_the_horizon(void)
+{
+    sim s;
+    sim_init(&s);
+    ts_cfg cfg = cfg_of(&ts_best_effort, SIM_TIME_MAX, 0);
+    ts *t = ts_alloc(&s, 0, &cfg);
+    client a;
+    client_init(&a, t, SIM_TIME_MAX, 1, 0);
+    sim_run(&s, MS);
+    exec_submit(&t->base, &a.ctx, &a.job);
+    sim_run(&s, SIM_NS_PER_S);
+    exec_account(&t->base);
+    CU_ASSERT_EQUAL(a.done, 0);
+    CU_ASSERT_EQUAL(a.gpu_ns, SIM_NS_PER_S - MS);
+    CU_ASSERT_EQUAL(a.job.remaining, SIM_TIME_MAX - (SIM_NS_PER_S - MS));
+    exec_free(&t->base);
+    sim_free(&s);
+}
+
+/* A speed change (a MIG power throttle) at the very instant a drain to a
+ * kernel end finishes, before its wake fires: at speed 0.9 a 4402 ns
+ * drain takes 4892 ns, in which 4403 ns of work round-trip, one past the
+ * stop point. The wake must not move before now; the drain ends there and
+ * the other context runs. */
+typedef struct { ts *t; double speed; } speed_change;
+
+static void change_speed(sim *s, sim_event *ev)
+{
+    (void)s;
+    speed_change *c = ev->ctx;
+    c->t->base.set_speed(&c->t->base, c->speed);
+}
+
+static void a_speed_change_as_a_drain_ends_never_wakes_in_the_past(void)
+{
+    sim s;
+    sim_init(&s);
+    ts_cfg cfg = cfg_of(&ts_best_effort, 1000, 0);
+    cfg.preempt = TS_PREEMPT_KERNEL;
+    ts *t = ts_alloc(&s, 0, &cfg);
+    t->base.set_speed(&t->base, 0.9);
+    client a, b;
+    client_init(&a, t, 2 * 5302, 2, 0);      /* 5302 ns kernels */
+    client_init(&b, t, 10000, 1, 0);
+    speed_change sc = { t, 0.5 };
+    sim_event ev;
+    sim_event_set(&ev, change_speed, &sc);
+    sim_at(&s, &ev, 1000 + 4892);             /* first slice + the drain's wall time */
+    exec_submit(&t->base, &a.ctx, &a.job);
+    exec_submit(&t->base, &b.ctx, &b.job);
+    sim_run(&s, 1000 + 4892);
+    CU_ASSERT_EQUAL(a.job.remaining, 2 * 5302 - 900 - 4403);
+    CU_ASSERT_EQUAL(b.job.t_start, 1000 + 4892);
+    exec_free(&t->base);
+    sim_free(&s);
+}
+
+/* Kernel-level preemption at a job boundary: A's 2 ms job (two 1 ms
+ * kernels) ends exactly as its 2 ms slice does and A submits the next at
+ * once (a closed loop). Nothing is running then, so B gets the GPU at 2 ms;
+ * A must not first run a kernel of its new job. */
+static void kernel_preemption_at_a_job_boundary_is_immediate(void)
+{
+    sim s;
+    sim_init(&s);
+    ts_cfg cfg = cfg_of(&ts_best_effort, 2 * MS, 0);
+    cfg.preempt = TS_PREEMPT_KERNEL;
+    ts *t = ts_alloc(&s, 0, &cfg);
+    client a, b;
+    client_init(&a, t, 2 * MS, 2, 1);
+    client_init(&b, t, 2 * MS, 2, 0);
+    exec_submit(&t->base, &a.ctx, &a.job);
+    exec_submit(&t->base, &b.ctx, &b.job);
+    sim_run(&s, 10 * MS);
+    CU_ASSERT_EQUAL(b.job.t_start, 2 * MS);
+    CU_ASSERT_EQUAL(b.end, 4 * MS);
+    exec_free(&t->base);
+    sim_free(&s);
+}
+
+/* The last kernel takes the remainder: 10000 ns in 3 kernels are
+ * [0, 3333), [3333, 6666), [6666, 10000). At 9999 ns done (a multiple of
+ * 3333) A is inside its last kernel, not between kernels: a 9999 ns slice
+ * drains 1 ns more, and B starts when A's job ends. */
+static void a_multiple_of_the_kernel_length_inside_the_last_kernel_is_no_boundary(void)
+{
+    sim s;
+    sim_init(&s);
+    ts_cfg cfg = cfg_of(&ts_best_effort, 9999, 0);
+    cfg.preempt = TS_PREEMPT_KERNEL;
+    ts *t = ts_alloc(&s, 0, &cfg);
+    client a, b;
+    client_init(&a, t, 10000, 3, 0);
+    client_init(&b, t, 10000, 3, 0);
+    exec_submit(&t->base, &a.ctx, &a.job);
+    exec_submit(&t->base, &b.ctx, &b.job);
+    sim_run(&s, MS);
+    CU_ASSERT_EQUAL(a.end, 10000);
+    CU_ASSERT_EQUAL(b.job.t_start, 10000);
+    CU_ASSERT_EQUAL(b.end, 20000);
+    exec_free(&t->base);
+    sim_free(&s);
+}
+
 TU_SUITE_FN(ts_share)
 {
     static const tu_test tests[] = {
@@ -187,6 +318,11 @@ TU_SUITE_FN(ts_share)
         TU_TEST(work_arriving_in_the_owners_slot_runs_at_once),
         TU_TEST(legacy_slices_let_long_kernels_overshoot),
         TU_TEST(arr_pays_overshoot_back_to_an_even_split),
+        TU_TEST(kernels_shorter_than_a_nanosecond_preempt_at_the_next_ns),
+        TU_TEST(a_job_longer_than_time_itself_runs_to_the_horizon),
+        TU_TEST(a_speed_change_as_a_drain_ends_never_wakes_in_the_past),
+        TU_TEST(kernel_preemption_at_a_job_boundary_is_immediate),
+        TU_TEST(a_multiple_of_the_kernel_length_inside_the_last_kernel_is_no_boundary),
     };
     TU_SUITE("ts_share", tests);
 }

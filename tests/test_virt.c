@@ -126,6 +126,62 @@ static void host_noise_hurts_p95_more_than_the_mean(void)
     CU_ASSERT(p95n / p95b - 1 > 2 * (mn / mb - 1));
 }
 
+/* Noise so rare that its first gap is beyond the range of ns times
+ * (1e-15 per second: 1e24 ns) never interrupts: the run is the noiseless
+ * closed form, and the gap does not wrap the next interruption into the
+ * past (which looped for ever). */
+static void noise_rarer_than_the_time_range_never_interrupts(void)
+{
+    virt_cfg vc;
+    virt_preset(VIRT_VGPU, &vc);
+    vc.noise_rate_per_s = 1e-15;
+    double expect = 10 / vc.compute_factor + 100 * vc.launch_us / 1e3;
+    ASSERT_REL(mean_ms(&vc, 10, 100, 0, NULL), expect, 1e-6);
+}
+
+/* A job far longer than the run (1e16 ns, under noise of 1e6
+ * interruptions per second of 0.5 us each) is stalled by the
+ * interruptions before the horizon only: about 1e6 of them in 1 s, 0.5 s
+ * of stall, instead of 1e13 draws for its whole length (a hang). */
+static void noise_is_drawn_up_to_the_horizon_only(void)
+{
+    sim s;
+    sim_init(&s);
+    ts_cfg tc;
+    memset(&tc, 0, sizeof tc);
+    tc.policy = &ts_best_effort;
+    tc.slice_ns = SIM_TIME_MAX;
+    tc.preempt = TS_PREEMPT_INSTRUCTION;
+    tc.block_ns = 1;
+    ts *t = ts_alloc(&s, 0, &tc);
+    virt_cfg vc;
+    virt_preset(VIRT_PASSTHROUGH, &vc);
+    vc.launch_us = vc.copy_us = 0;
+    vc.noise_rate_per_s = 1e6;
+    vc.noise_mean_us = 0.5;
+    virt_layer *v = virt_alloc(&s, 0, &t->base, &vc, gsl_rng_alloc(gsl_rng_mt19937));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    virt_set_horizon(v, SIM_NS_PER_S);
+    exec_ctx ctx;
+    exec_ctx_init(&t->base, &ctx, NULL);
+    gpu_job j;
+    memset(&j, 0, sizeof j);
+    j.work = 10000000000000000;
+    j.kernels = 1;
+    exec_submit(virt_base(v), &ctx, &j);
+    ASSERT_REL((double)(j.work - 10000000000000000), 0.5 * SIM_NS_PER_S, 0.01);
+    /* a job that never ends (work SIM_TIME_MAX) stays so, stall and all */
+    exec_ctx ctx2;
+    exec_ctx_init(&t->base, &ctx2, NULL);
+    gpu_job j2 = j;
+    j2.work = SIM_TIME_MAX;
+    exec_submit(virt_base(v), &ctx2, &j2);
+    CU_ASSERT_EQUAL(j2.work, SIM_TIME_MAX);
+    exec_free(virt_base(v));
+    exec_free(&t->base);
+    sim_free(&s);
+}
+
 TU_SUITE_FN(virt)
 {
     static const tu_test tests[] = {
@@ -133,6 +189,8 @@ TU_SUITE_FN(virt)
         TU_TEST(overhead_grows_with_kernel_count_per_unit_of_work),
         TU_TEST(presets_land_in_the_published_ranges),
         TU_TEST(host_noise_hurts_p95_more_than_the_mean),
+        TU_TEST(noise_rarer_than_the_time_range_never_interrupts),
+        TU_TEST(noise_is_drawn_up_to_the_horizon_only),
     };
     TU_SUITE("virt", tests);
 }
