@@ -202,13 +202,6 @@ void sim_evq_free(sim_evq *q)
 
 int sim_evq_push(sim_evq *q, sim_event *ev)
 {
-    /* A peek, or a pop_due that found nothing due, leaves the cursor on the
-     * least event's day, which may be later than this one's: move it back,
-     * or the scan would take that later event first. */
-    if (ev->time < ((q->cur_top - 1) >> q->shift) << q->shift) {   /* the cursor's day start */
-        q->cur = bucket_of(q, ev->time);
-        q->cur_top = day_end(q, ev->time);
-    }
     link_sorted(q, ev);
     ev->queued = 1;
     q->n++;
@@ -223,9 +216,16 @@ sim_event *sim_evq_pop_due(sim_evq *q, sim_time_t until)
 {
     if (q->n == 0)
         return NULL;
+    size_t cur = q->cur;
+    sim_time_t top = q->cur_top;
     sim_evq_bucket *b = find_least(q);
-    if (b->head->time > until)
+    if (b->head->time > until) {
+        /* nothing due: leave the cursor where it was, at or before the
+         * clock, so that events pushed before the least one are found */
+        q->cur = cur;
+        q->cur_top = top;
         return NULL;
+    }
     sim_event *e = unlink_head(b);
     e->queued = 0;
     q->n--;
@@ -245,7 +245,12 @@ sim_event *sim_evq_peek(sim_evq *q)
 {
     if (q->n == 0)
         return NULL;
-    return find_least(q)->head;
+    size_t cur = q->cur;
+    sim_time_t top = q->cur_top;
+    sim_event *e = find_least(q)->head;
+    q->cur = cur;              /* a peek moves nothing, the cursor included */
+    q->cur_top = top;
+    return e;
 }
 
 void sim_evq_remove(sim_evq *q, sim_event *ev)

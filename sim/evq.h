@@ -5,8 +5,9 @@
  *    is total and the same on every run.
  *  - Keys are monotone: nothing is pushed below the last key popped, as a
  *    discrete-event clock guarantees (time >= now, seq grows). A key may be
- *    below the least pending one (the clock stopped short of it): the
- *    cursor, which peeks move to that least key's day, moves back then.
+ *    below the least pending one (the clock stopped short of it), so the
+ *    cursor stays on the last popped event's day: peeks and pops that find
+ *    nothing due leave it where it was.
  *  - Calendar queue (R. Brown, CACM 31(10), 1988): nb buckets (a power of
  *    two) of `width` ns each form a "year"; an event of time t sits in
  *    bucket (t / width) mod nb, in a list sorted by key; width is a power
