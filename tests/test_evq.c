@@ -230,12 +230,12 @@ static void events_at_the_end_of_time_keep_the_cursor_in_range(void)
     }
     CU_ASSERT_PTR_EQUAL(sim_evq_pop(&q), &ev[1]);
     CU_ASSERT_PTR_EQUAL(sim_evq_peek(&q), &ev[0]);
-    CU_ASSERT_EQUAL(q.cur_top, SIM_EVQ_NEVER);
     ev[3].time = ((SIM_EVQ_NEVER >> q.shift) << q.shift) - 1;   /* the day before */
     ev[3].seq = 3;
     sim_evq_push(&q, &ev[3]);
     CU_ASSERT_PTR_EQUAL(sim_evq_pop(&q), &ev[3]);
     CU_ASSERT_PTR_EQUAL(sim_evq_pop(&q), &ev[0]);
+    CU_ASSERT_EQUAL(q.cur_top, SIM_EVQ_NEVER);      /* on the last day, saturated */
     CU_ASSERT_PTR_EQUAL(sim_evq_pop(&q), &ev[2]);
     CU_ASSERT_PTR_NULL(sim_evq_pop(&q));
     sim_evq_free(&q);
