@@ -133,6 +133,7 @@ static cJSON *tenant_json(const scn *sc, const model_result *res, int i)
     for (int k = 0; k < 5; k++)
         add_num(b, parts[k], report_tenant_stat(res, i, MT_QUEUE + k).mean);
     add_num(o, "gpu_time_share", report_tenant_stat(res, i, MT_SHARE).mean);
+    add_num(o, "mean_in_system", report_tenant_stat(res, i, MT_IN_SYSTEM).mean);
     add_slo(o, res, tc, i);
     return o;
 }
@@ -266,6 +267,10 @@ cJSON *report_summary(const scn *sc, const model_result *res)
         cJSON_AddStringToObject(hw, "profile", sc->profile->path);
     cJSON_AddStringToObject(root, "virtualization", sc->virt_mode);
     cJSON_AddItemToObject(root, "sharing", sharing_json(sc));
+    cJSON *pc = cJSON_AddObjectToObject(root, "percentiles");
+    cJSON_AddStringToObject(pc, "method", sc->pct_rel_err > 0 ? "histogram" : "exact");
+    if (sc->pct_rel_err > 0)
+        cJSON_AddNumberToObject(pc, "relative_error", sc->pct_rel_err);
     cJSON *tl = cJSON_AddArrayToObject(root, "tenants");
     for (int i = 0; i < res->ntenants; i++)
         cJSON_AddItemToArray(tl, tenant_json(sc, res, i));

@@ -46,9 +46,11 @@ static void snapshot(rep_run *r, exec_counters *into, int at_stop)
         if (at_stop) {
             t->gpu_ns_stop = t->gpu_ns;
             t->in_flight_stop = t->in_flight;
+            t->in_system_mean = sim_tw_mean(&t->in_system, r->s.now);
         } else {
             t->gpu_ns_warm = t->gpu_ns;
             t->in_flight_warm = t->in_flight;
+            sim_tw_reset(&t->in_system, r->s.now);
         }
     }
 }
@@ -240,16 +242,16 @@ static int rep_init(rep_run *r, const model_cfg *cfg, int rep)
     return 0;
 }
 
-static void summarize(sim_sample *x, double *out)
+static void summarize(sim_dist *x, double *out)
 {
-    out[MQ_MEAN] = sim_sample_mean(x);
-    sim_sample_quantiles(x, &model_quantiles[MQ_P50], MQ_N - MQ_P50, &out[MQ_P50]);
+    out[MQ_MEAN] = sim_dist_mean(x);
+    sim_dist_quantiles(x, &model_quantiles[MQ_P50], MQ_N - MQ_P50, &out[MQ_P50]);
 }
 
 static void collect_tenant(const rep_run *r, tenant *t, model_tenant_rep *m)
 {
     double window_s = (double)(r->cfg->duration - r->cfg->warmup) / 1e9;
-    double n = (double)t->lat_ms.n;
+    double n = (double)sim_dist_count(&t->lat_ms);
     double q[MQ_N];
     m->t[MT_COMPLETED] = n;
     m->t[MT_THROUGHPUT] = t->units_done / window_s;
@@ -258,6 +260,7 @@ static void collect_tenant(const rep_run *r, tenant *t, model_tenant_rep *m)
     m->t[MT_SHARE] = (double)(t->gpu_ns_stop - t->gpu_ns_warm) / (window_s * 1e9);
     m->t[MT_SLO] = t->cfg->slo_metric != -2 && n > 0 ? (double)t->slo_ok / n : NAN;
     m->t[MT_BACKLOG] = (double)t->in_flight_stop - (double)t->in_flight_warm;
+    m->t[MT_IN_SYSTEM] = t->in_system_mean;
     for (int k = 0; k < t->nmetrics; k++)
         summarize(&t->metric[k], m->x[k]);
     summarize(&t->lat_ms, q);

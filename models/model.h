@@ -51,6 +51,7 @@ typedef enum {
     MT_QUEUE, MT_OTHER, MT_SWITCH, MT_SERVICE, MT_HOST,
     MT_SHARE, MT_SLO,
     MT_BACKLOG,        /* growth of requests in the system over the window */
+    MT_IN_SYSTEM,      /* time-weighted mean of requests in the system */
     MT_N
 } model_tenant_metric;
 

@@ -10,6 +10,7 @@ static void on_arrival(void *owner, sim *s, const arr_item *it)
 {
     tenant *t = owner;
     t->in_flight++;
+    sim_tw_set(&t->in_system, s->now, (double)t->in_flight);
     (*t->in_flight_total)++;
     t->cfg->wl->arrive(t->wl_state, s, it);
 }
@@ -36,9 +37,14 @@ int tenant_init(tenant *t, int id, int rep, const tenant_cfg *cfg, sim *s,
     t->keep_records = keep_records;
     exec_ctx_init(gpu, &t->ctx, &t->gpu_ns);
     t->ctx.tag = id;
-    sim_sample_init(&t->lat_ms);
+    /* histogram bounds, in ms (latencies) or the metric's unit: from a
+     * picosecond to about thirty years */
+    int bad = sim_dist_init(&t->lat_ms, cfg->pct_rel_err, 1e-9, 1e12) < 0;
     for (int k = 0; k < TENANT_MAX_METRICS; k++)
-        sim_sample_init(&t->metric[k]);
+        bad |= sim_dist_init(&t->metric[k], cfg->pct_rel_err, 1e-9, 1e12) < 0;
+    sim_tw_init(&t->in_system, 0, 0);
+    if (bad)
+        return -1;
     for (const char *const *m = cfg->wl->metrics; m && *m; m++)
         t->nmetrics++;
     t->rng_arr = sim_rng_alloc(seed, (uint32_t)rep, (uint32_t)id, STREAM_ARRIVALS);
@@ -62,9 +68,9 @@ void tenant_free(tenant *t)
         gsl_rng_free(t->rng_arr);
     if (t->rng_wl)
         gsl_rng_free(t->rng_wl);
-    sim_sample_free(&t->lat_ms);
+    sim_dist_free(&t->lat_ms);
     for (int k = 0; k < TENANT_MAX_METRICS; k++)
-        sim_sample_free(&t->metric[k]);
+        sim_dist_free(&t->metric[k]);
     free(t->recs);
     memset(t, 0, sizeof *t);
 }
@@ -114,10 +120,10 @@ static void keep(tenant *t, const tenant_rec *r)
 static void measure(tenant *t, const tenant_rec *r)
 {
     double lat = (double)(r->end - r->arrival) / 1e6;
-    if (sim_sample_add(&t->lat_ms, lat) < 0)
+    if (sim_dist_add(&t->lat_ms, lat) < 0)
         t->oom = 1;
     for (int k = 0; k < t->nmetrics; k++)
-        if (sim_sample_add(&t->metric[k], r->metric[k]) < 0)
+        if (sim_dist_add(&t->metric[k], r->metric[k]) < 0)
             t->oom = 1;
     const sim_time_t parts[5] = { r->queue_ns, r->other_ns, r->switch_ns,
                                   r->service_ns, r->host_ns };
@@ -141,6 +147,7 @@ void tenant_complete(tenant *t, tenant_rec *r)
     if (r->arrival >= t->warmup && r->arrival < t->stop)
         measure(t, r);
     t->in_flight--;
+    sim_tw_set(&t->in_system, s->now, (double)t->in_flight);
     if (--*t->in_flight_total == 0 && s->now >= t->stop)
         sim_stop(s);
     arr_src_completed(&t->arr, r->user);

@@ -11,7 +11,8 @@
 #include "models/exec.h"
 #include "models/gpu.h"
 #include "models/workload.h"
-#include "sim/sample.h"
+#include "sim/dist.h"
+#include "sim/twavg.h"
 
 #define TENANT_MAX_METRICS 4
 #define TENANT_NSIZE 2
@@ -34,6 +35,7 @@ typedef struct {
     double          mem_gb;         /* memory capacity, GB; 0 = the GPU's */
     double          mps_frac;       /* MPS active-thread fraction (0, 1] */
     int             vgpu_per_gpu;   /* vGPU type's maximum per GPU; 0 = no vGPU */
+    double          pct_rel_err;    /* 0: exact percentiles; else histogram error */
 } tenant_cfg;
 
 /* One finished request. Times in ns; metric[] in ms, as named by wl->metrics. */
@@ -69,7 +71,9 @@ typedef struct tenant {
     uint64_t          in_flight_warm, in_flight_stop;   /* snapshots */
     sim_time_t        gpu_ns, gpu_ns_warm, gpu_ns_stop;
     /* window measurements */
-    sim_sample        lat_ms, metric[TENANT_MAX_METRICS];
+    sim_dist          lat_ms, metric[TENANT_MAX_METRICS];
+    sim_tw            in_system;     /* requests in the system, time-weighted */
+    double            in_system_mean;   /* over the window, set at its end */
     int               nmetrics;
     double            units_done;
     sim_time_t        sum_ns[5];     /* queue, other, switch, service, host */

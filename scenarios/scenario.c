@@ -379,11 +379,33 @@ static int check_whole(jv *v, scn *sc)
     return check_fits(v, sc);
 }
 
+/* "percentiles": {"method": "exact"} (every value kept) or {"method":
+ * "histogram", "relative_error": e} (bounded memory, for very long runs). */
+static int parse_percentiles(jv *v, scn *sc, const cJSON *pc)
+{
+    static const char *const keys[] = { "method", "relative_error", NULL };
+    static const char *const methods[] = { "exact", "histogram", NULL };
+    const jv_range err = { 0, 0.1, 1, 0, NULL };
+    int method = 0;
+    double rel = 0.005;
+    if (pc) {
+        jv_keys(v, pc, "percentiles", keys);
+        jv_enum(v, pc, "percentiles", "method", 0, 0, methods, &method);
+        jv_number(v, pc, "percentiles", "relative_error", 0, 0.005, err, &rel);
+        if (!v->failed && method == 0 && cJSON_HasObjectItem(pc, "relative_error"))
+            return jv_fail(v, "percentiles.relative_error", "applies to \"method\": \"histogram\" only");
+    }
+    sc->pct_rel_err = method == 1 ? rel : 0;
+    for (size_t i = 0; i < sc->cfg.ntenants; i++)
+        sc->cfg.tenants[i].pct_rel_err = sc->pct_rel_err;
+    return v->failed ? -1 : 0;
+}
+
 static int build(jv *v, scn *sc)
 {
     static const char *const keys[] = { "name", "description", "seed", "duration_s", "warmup_s",
                                         "drain_s", "replications", "hardware", "virtualization",
-                                        "sharing", "tenants", "network", "cost", NULL };
+                                        "sharing", "tenants", "network", "cost", "percentiles", NULL };
     const cJSON *r = sc->root;
     double duration = 60, warmup = 0, drain = -1;
     long seed = 1, reps = 5;
@@ -402,6 +424,7 @@ static int build(jv *v, scn *sc)
     const cJSON *sh = jv_object(v, r, "", "sharing", 0);
     const cJSON *tn = jv_array(v, r, "", "tenants", 1);
     const cJSON *nw = jv_object(v, r, "", "network", 0);
+    const cJSON *pc = jv_object(v, r, "", "percentiles", 0);
     price_validate(v, r);
     if (v->failed)
         return -1;
@@ -412,7 +435,8 @@ static int build(jv *v, scn *sc)
     sc->cfg.drain = drain < 0 ? sc->cfg.duration : ns_of(drain, 1e9);
     if (parse_hardware(v, sc, hw) < 0 || parse_virtualization(v, sc, vz) < 0 ||
         netcfg_parse(v, sc, nw, &sc->net) < 0 ||
-        parse_sharing(v, sc, sh) < 0 || parse_tenants(v, sc, tn) < 0)
+        parse_sharing(v, sc, sh) < 0 || parse_tenants(v, sc, tn) < 0 ||
+        parse_percentiles(v, sc, pc) < 0)
         return -1;
     return check_whole(v, sc);
 }

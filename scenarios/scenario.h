@@ -22,6 +22,7 @@ typedef struct scn {
     int         nodes, gpus_per_node;
     const struct netcfg *net;    /* "network" (scenarios/netcfg.h); NULL without one */
     model_cfg   cfg;
+    double      pct_rel_err;     /* percentiles.relative_error; 0 = exact */
     prof       *profile;         /* hardware.profile, or NULL; cfg.gpu points into it */
     void      **owned;
     size_t      nowned, capowned;

@@ -52,6 +52,11 @@ static void mm1_fcfs_matches_closed_form_mean_and_p95(void)
     ASSERT_REL(metric(&res, 0, MT_P95), 5.0 * log(20.0), 0.02);
     ASSERT_REL(metric(&res, 0, MT_THROUGHPUT), 800, 0.01);
     ASSERT_REL(report_gpu_stat(&res, 0, MG_UTIL).mean, 0.8, 0.01);
+    /* time-weighted requests in the system: rho / (1 - rho) = 4, and
+     * Little's law L = lambda W on the measured figures */
+    ASSERT_REL(metric(&res, 0, MT_IN_SYSTEM), 4.0, 0.02);
+    ASSERT_REL(metric(&res, 0, MT_IN_SYSTEM),
+               metric(&res, 0, MT_THROUGHPUT) * metric(&res, 0, MT_MEAN) / 1e3, 0.01);
     model_result_free(&res);
     scn_free(sc);
 }
@@ -284,6 +289,35 @@ static void latency_breakdown_sums_to_the_mean(void)
     scn_free(sc);
 }
 
+/* The bounded-memory histogram gives every percentile within its stated
+ * relative error of the exact ones, and the same mean. */
+static void histogram_percentiles_stay_within_their_stated_error(void)
+{
+#define MM1_PCT(method) \
+    "{\"duration_s\": 200, \"warmup_s\": 5, \"replications\": 2, \"seed\": 9," \
+    " \"percentiles\": " method "," \
+    " \"hardware\": {\"gpu\": \"h100-sxm\"}," \
+    " \"tenants\": [{\"name\": \"q\"," \
+    "   \"workload\": {\"type\": \"synthetic\", \"service_ms\": {\"dist\": \"exponential\", \"mean\": 1}}," \
+    "   \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 700}}]}"
+    scn *se, *sh;
+    model_result re, rh;
+    if (run_text(MM1_PCT("{\"method\": \"exact\"}"), &se, &re) < 0 ||
+        run_text(MM1_PCT("{\"method\": \"histogram\", \"relative_error\": 0.002}"), &sh, &rh) < 0) {
+        CU_FAIL("scenario did not run");
+        return;
+    }
+    ASSERT_REL(metric(&rh, 0, MT_MEAN), metric(&re, 0, MT_MEAN), 1e-12);
+    CU_ASSERT_EQUAL(metric(&rh, 0, MT_COMPLETED), metric(&re, 0, MT_COMPLETED));
+    for (int m = MT_P50; m <= MT_P999; m++)
+        ASSERT_REL(metric(&rh, 0, m), metric(&re, 0, m), 0.002 + 0.001);
+    model_result_free(&re);
+    model_result_free(&rh);
+    scn_free(se);
+    scn_free(sh);
+#undef MM1_PCT
+}
+
 TU_SUITE_FN(model)
 {
     static const tu_test tests[] = {
@@ -296,6 +330,7 @@ TU_SUITE_FN(model)
         TU_TEST(block_preemption_stops_at_the_next_block),
         TU_TEST(adding_a_tenant_elsewhere_leaves_others_unchanged),
         TU_TEST(latency_breakdown_sums_to_the_mean),
+        TU_TEST(histogram_percentiles_stay_within_their_stated_error),
     };
     TU_SUITE("model", tests);
 }

@@ -87,6 +87,16 @@ static void unknown_presets_and_kinds_are_refused_with_the_choices(void)
                    NULL, 0, "sharing.preemption", "\"soon\"", "instruction, block, kernel");
 }
 
+static void percentile_method_is_checked(void)
+{
+    expect_refused(SCENARIO(", \"percentiles\": {\"method\": \"histogram\", \"relative_error\": 0.5}", GOOD_TENANT),
+                   NULL, 0, "percentiles.relative_error", "0.5", "(0, 0.1]");
+    expect_refused(SCENARIO(", \"percentiles\": {\"method\": \"exact\", \"relative_error\": 0.01}", GOOD_TENANT),
+                   NULL, 0, "percentiles.relative_error", "histogram", NULL);
+    expect_refused(SCENARIO(", \"percentiles\": {\"method\": \"sketch\"}", GOOD_TENANT),
+                   NULL, 0, "percentiles.method", "\"sketch\"", "exact, histogram");
+}
+
 static void exclusive_gpu_refuses_a_second_tenant(void)
 {
     expect_refused(SCENARIO("", GOOD_TENANT ", {\"name\": \"b\", \"workload\": {\"type\": \"synthetic\","
@@ -197,6 +207,7 @@ TU_SUITE_FN(scenario)
         TU_TEST(wrong_type_is_refused),
         TU_TEST(zero_or_negative_rates_and_durations_are_refused),
         TU_TEST(unknown_presets_and_kinds_are_refused_with_the_choices),
+        TU_TEST(percentile_method_is_checked),
         TU_TEST(exclusive_gpu_refuses_a_second_tenant),
         TU_TEST(set_overrides_a_value_by_path),
         TU_TEST(set_to_null_restores_the_default),
