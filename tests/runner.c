@@ -31,5 +31,6 @@ int main(int argc, char **argv)
     unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
     unsigned run = CU_get_number_of_tests_run();
     CU_cleanup_registry();
+    tu_cleanup();
     return failed == 0 && run > 0 ? 0 : 1;
 }

@@ -1,9 +1,12 @@
+#define _XOPEN_SOURCE 700   /* nftw */
 #include "tests/testutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <ftw.h>
+#include <sys/stat.h>
 #include <math.h>
 #include "cli/cli.h"
 
@@ -53,10 +56,38 @@ int tu_cli(char **argv, char *out, size_t outlen, char *err, size_t errlen)
     return rc;
 }
 
+/* Every directory tu_tmpdir made, removed by tu_cleanup when the run ends.
+ * (Test-harness state; the simulator itself has none.) */
+#define MAX_TMPDIRS 4096
+static char *tmpdirs[MAX_TMPDIRS];
+static size_t ntmpdirs;
+
 const char *tu_tmpdir(char *buf, size_t len)
 {
     snprintf(buf, len, "/tmp/slicesim-test-XXXXXX");
-    return mkdtemp(buf);
+    if (!mkdtemp(buf))
+        return NULL;
+    if (ntmpdirs < MAX_TMPDIRS)
+        tmpdirs[ntmpdirs++] = strdup(buf);
+    return buf;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void tu_cleanup(void)
+{
+    for (size_t i = 0; i < ntmpdirs; i++) {
+        if (tmpdirs[i])
+            nftw(tmpdirs[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        free(tmpdirs[i]);
+    }
+    ntmpdirs = 0;
 }
 
 char *tu_read_file(const char *path, size_t *len)

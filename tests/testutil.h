@@ -31,6 +31,9 @@ int tu_cli(char **argv, char *out, size_t outlen, char *err, size_t errlen);
 /* tu_tmpdir: a fresh empty directory under /tmp; path in buf. */
 const char *tu_tmpdir(char *buf, size_t len);
 
+/* tu_cleanup: remove every directory tu_tmpdir made (the runner calls it). */
+void tu_cleanup(void);
+
 /* tu_read_file: whole file into a malloc'd string (caller frees), or NULL. */
 char *tu_read_file(const char *path, size_t *len);
 
