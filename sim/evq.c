@@ -60,7 +60,7 @@ static sim_event *unlink_head(sim_evq_bucket *b)
     b->head = e->next;
     if (!b->head)
         b->tail = NULL;
-    e->next = NULL;
+    e->next = e;
     return e;
 }
 
@@ -203,7 +203,6 @@ void sim_evq_free(sim_evq *q)
 int sim_evq_push(sim_evq *q, sim_event *ev)
 {
     link_sorted(q, ev);
-    ev->queued = 1;
     q->n++;
     if (q->n > 2 * q->nb)
         resize(q, 2 * q->nb);
@@ -227,7 +226,6 @@ sim_event *sim_evq_pop_due(sim_evq *q, sim_time_t until)
         return NULL;
     }
     sim_event *e = unlink_head(b);
-    e->queued = 0;
     q->n--;
     if (q->nb > MIN_BUCKETS && q->n < q->nb / 2)
         resize(q, q->nb / 2);
@@ -255,7 +253,7 @@ sim_event *sim_evq_peek(sim_evq *q)
 
 void sim_evq_remove(sim_evq *q, sim_event *ev)
 {
-    if (!ev->queued)
+    if (ev->next == ev)     /* not queued */
         return;
     sim_evq_bucket *b = &q->bucket[bucket_of(q, ev->time)];
     sim_event *prev = NULL;
@@ -267,7 +265,6 @@ void sim_evq_remove(sim_evq *q, sim_event *ev)
         b->head = ev->next;
     if (b->tail == ev)
         b->tail = prev;
-    ev->next = NULL;
-    ev->queued = 0;
+    ev->next = ev;
     q->n--;
 }

@@ -20,6 +20,9 @@
  *    events when it resizes or when recent operations got slow.
  *  - A bucket keeps its tail too: a new key is usually the largest in its
  *    bucket (equal times in particular, since seq grows), and goes there.
+ *  - An event that is not queued links to itself, so that being queued
+ *    costs no field of its own (a 40-byte event; the hold model's events
+ *    are touched at random, and every byte counts against the caches).
  *  - Events are intrusive (they carry their list link); the queue allocates
  *    only its bucket array, on resize. Events belong to their owners.
  */
@@ -38,8 +41,7 @@ typedef void (*sim_event_fn)(struct sim *s, sim_event *ev);
 struct sim_event {
     sim_time_t   time;
     uint64_t     seq;
-    sim_event   *next;                  /* bucket list; owned by the queue while queued */
-    int          queued;                /* 1 while scheduled */
+    sim_event   *next;                  /* bucket list while queued; itself when not */
     sim_event_fn fn;
     void        *ctx;                   /* owner's data; never read by sim/ */
 };

@@ -20,7 +20,7 @@ void sim_free(sim *s)
 
 int sim_at(sim *s, sim_event *ev, sim_time_t t)
 {
-    assert(!ev->queued && t >= s->now);
+    assert(!sim_pending(ev) && t >= s->now);
     ev->time = t;
     ev->seq = s->next_seq++;
     return sim_evq_push(&s->q, ev);

@@ -44,7 +44,7 @@ static inline int sim_after(sim *s, sim_event *ev, sim_time_t dt)
 /* sim_cancel: unschedule ev if it is pending; harmless otherwise. */
 void sim_cancel(sim *s, sim_event *ev);
 
-static inline int sim_pending(const sim_event *ev) { return ev->queued; }
+static inline int sim_pending(const sim_event *ev) { return ev->next != ev; }
 
 /* sim_round_ns: x nanoseconds to the nearest integer, halves away from zero
  * as llround does, without a libm call on the hot path of every drawn time.
@@ -71,7 +71,7 @@ static inline void sim_event_set(sim_event *ev, sim_event_fn fn, void *ctx)
 {
     ev->fn = fn;
     ev->ctx = ctx;
-    ev->queued = 0;
+    ev->next = ev;             /* not queued */
     ev->time = 0;
     ev->seq = 0;
 }

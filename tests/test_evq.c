@@ -31,7 +31,7 @@ static void events_pop_in_time_then_sequence_order(void)
         sim_event *e = sim_evq_pop(&q);
         CU_ASSERT_PTR_NOT_NULL_FATAL(e);
         CU_ASSERT(e->time > last_t || (e->time == last_t && e->seq > last_seq));
-        CU_ASSERT_EQUAL(e->queued, 0);
+        CU_ASSERT_PTR_EQUAL(e->next, e);      /* not queued any more */
         last_t = e->time;
         last_seq = e->seq;
     }
