@@ -62,20 +62,21 @@ static void add_ci(cJSON *o, const char *key, report_stat s)
 
 static const char *const Q_KEYS[MQ_N] = { "mean", "p50", "p90", "p95", "p99", "p999" };
 
+/* The mean and percentiles, then the 95% interval of each across
+ * replications (ci95_mean, ci95_p50, ...). */
 static cJSON *quantile_block(const model_result *res, int ti, int k)
 {
     cJSON *o = cJSON_CreateObject();
-    report_stat p95 = { NAN, NAN, NAN };
+    report_stat st[MQ_N];
+    char key[32];
     for (int q = 0; q < MQ_N; q++) {
-        report_stat s = k < 0 ? report_tenant_stat(res, ti, MT_MEAN + q)
-                              : report_tenant_xstat(res, ti, k, q);
-        add_num(o, Q_KEYS[q], s.mean);
-        if (q == MQ_MEAN)
-            add_ci(o, "ci95_mean", s);
-        if (q == MQ_P95)
-            p95 = s;
+        st[q] = k < 0 ? report_tenant_stat(res, ti, MT_MEAN + q) : report_tenant_xstat(res, ti, k, q);
+        add_num(o, Q_KEYS[q], st[q].mean);
     }
-    add_ci(o, "ci95_p95", p95);
+    for (int q = 0; q < MQ_N; q++) {
+        snprintf(key, sizeof key, "ci95_%s", Q_KEYS[q]);
+        add_ci(o, key, st[q]);
+    }
     return o;
 }
 
@@ -132,7 +133,9 @@ static cJSON *tenant_json(const scn *sc, const model_result *res, int i)
     cJSON *b = cJSON_AddObjectToObject(o, "latency_breakdown_ms");
     for (int k = 0; k < 5; k++)
         add_num(b, parts[k], report_tenant_stat(res, i, MT_QUEUE + k).mean);
-    add_num(o, "gpu_time_share", report_tenant_stat(res, i, MT_SHARE).mean);
+    report_stat share = report_tenant_stat(res, i, MT_SHARE);
+    add_num(o, "gpu_time_share", share.mean);
+    add_ci(o, "ci95_gpu_time_share", share);
     add_num(o, "mean_in_system", report_tenant_stat(res, i, MT_IN_SYSTEM).mean);
     add_slo(o, res, tc, i);
     return o;

@@ -36,7 +36,7 @@ static void run_writes_summary_and_requests(void)
         CU_ASSERT_PTR_NOT_NULL(cJSON_GetObjectItem(doc, top[i]));
     cJSON *t0 = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "tenants"), 0);
     cJSON *lat = cJSON_GetObjectItem(t0, "latency_ms");
-    const char *lk[] = { "mean", "p50", "p90", "p95", "p99", "p999", "ci95_p95" };
+    const char *lk[] = { "mean", "p50", "p90", "p95", "p99", "p999", "ci95_p95", "ci95_p50", "ci95_p99", "ci95_mean" };
     for (size_t i = 0; i < sizeof lk / sizeof lk[0]; i++)
         CU_ASSERT_PTR_NOT_NULL(cJSON_GetObjectItem(lat, lk[i]));
     CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(lat, "ci95_p95")), 2);
