@@ -132,18 +132,8 @@ static void finish_batch(diff_state *st)
     while (q) {
         diff_req *n = q->next;
         tenant_rec r;
-        memset(&r, 0, sizeof r);
-        r.id = q->id;
-        r.user = q->user;
-        r.arrival = q->arrival;
-        r.start = st->batch_start;
-        r.queue_ns = st->batch_start - q->arrival;
-        r.service_ns = st->service;
-        r.switch_ns = st->sw;
-        r.host_ns = st->host;
-        r.other_ns = (now - q->arrival) - r.queue_ns - r.service_ns - r.switch_ns - r.host_ns;
-        if (r.other_ns < 0)
-            r.other_ns = 0;
+        tenant_rec_begin(&r, q->id, q->user, q->arrival);
+        tenant_rec_split(&r, st->batch_start, st->service, st->sw, st->host, now);
         r.units = 60.0 * q->images;     /* per second of these = images per minute */
         r.size[0] = q->steps;
         r.size[1] = q->images;
@@ -229,11 +219,9 @@ static int clamp_count(double x)
 static void diff_arrive(void *state, sim *s, const arr_item *it)
 {
     diff_state *st = state;
-    diff_req *q = sim_pool_get(&st->reqs);
-    if (!q) {
-        st->t->oom = 1;
+    diff_req *q = tenant_pool_get(st->t, &st->reqs);
+    if (!q)
         return;
-    }
     q->next = NULL;
     q->id = st->t->next_id++;
     q->user = it->user;

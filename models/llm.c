@@ -306,18 +306,8 @@ static void finish(llm_state *st, llm_req *q)
 {
     tenant_rec r;
     sim_time_t now = st->t->s->now;
-    memset(&r, 0, sizeof r);
-    r.id = q->id;
-    r.user = q->user;
-    r.arrival = q->arrival;
-    r.start = q->admitted;
-    r.queue_ns = q->admitted - q->arrival;
-    r.service_ns = q->service_ns;
-    r.switch_ns = q->switch_ns;
-    r.host_ns = q->host_ns;
-    r.other_ns = (now - q->arrival) - r.queue_ns - r.service_ns - r.switch_ns - r.host_ns;
-    if (r.other_ns < 0)
-        r.other_ns = 0;
+    tenant_rec_begin(&r, q->id, q->user, q->arrival);
+    tenant_rec_split(&r, q->admitted, q->service_ns, q->switch_ns, q->host_ns, now);
     r.units = q->output;
     r.size[0] = q->prompt;
     r.size[1] = q->output;
@@ -385,11 +375,9 @@ static void on_host(sim *s, sim_event *ev)
 static void llm_arrive(void *state, sim *s, const arr_item *it)
 {
     llm_state *st = state;
-    llm_req *q = sim_pool_get(&st->reqs);
-    if (!q) {
-        st->t->oom = 1;
+    llm_req *q = tenant_pool_get(st->t, &st->reqs);
+    if (!q)
         return;
-    }
     memset(q, 0, sizeof *q);
     q->id = st->t->next_id++;
     q->user = it->user;

@@ -102,6 +102,35 @@ void tenant_rec_from_job(tenant_rec *r, const gpu_job *j)
     r->other_ns = (j->t_end - j->t_head) - j->service_ns - j->switch_ns;
 }
 
+void *tenant_pool_get(tenant *t, sim_pool *pool)
+{
+    void *q = sim_pool_get(pool);
+    if (!q)
+        t->oom = 1;
+    return q;
+}
+
+void tenant_rec_begin(tenant_rec *r, uint64_t id, int user, sim_time_t arrival)
+{
+    memset(r, 0, sizeof *r);
+    r->id = id;
+    r->user = user;
+    r->arrival = arrival;
+}
+
+void tenant_rec_split(tenant_rec *r, sim_time_t start, sim_time_t service, sim_time_t sw,
+                      sim_time_t host, sim_time_t now)
+{
+    r->start = start;
+    r->queue_ns = start - r->arrival;
+    r->service_ns = service;
+    r->switch_ns = sw;
+    r->host_ns = host;
+    r->other_ns = (now - r->arrival) - r->queue_ns - service - sw - host;
+    if (r->other_ns < 0)
+        r->other_ns = 0;
+}
+
 static void keep(tenant *t, const tenant_rec *r)
 {
     if (t->nrecs == t->caprecs) {

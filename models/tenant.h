@@ -109,4 +109,19 @@ void tenant_complete(tenant *t, tenant_rec *r);
 /* tenant_breakdown: fill r's time split from a job that ran to completion. */
 void tenant_rec_from_job(tenant_rec *r, const gpu_job *j);
 
+/* tenant_pool_get: an object from pool for a newly arrived request; NULL
+ * when out of memory, the tenant then marked so and the run failing
+ * cleanly at its end. */
+void *tenant_pool_get(tenant *t, sim_pool *pool);
+
+/* tenant_rec_begin: a zeroed record of request id of user, arrived at arrival. */
+void tenant_rec_begin(tenant_rec *r, uint64_t id, int user, sim_time_t arrival);
+
+/* tenant_rec_split: the time split of a request that waited until start,
+ * then spent service on the GPU, sw loading its context and host on the
+ * CPU; the rest of its sojourn until now (never below 0) is time behind
+ * other tenants' work (for training: exposed communication). */
+void tenant_rec_split(tenant_rec *r, sim_time_t start, sim_time_t service, sim_time_t sw,
+                      sim_time_t host, sim_time_t now);
+
 #endif

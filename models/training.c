@@ -245,17 +245,8 @@ static void finish_step(train_state *st)
     if (!st->head)
         st->tail = NULL;
     tenant_rec r;
-    memset(&r, 0, sizeof r);
-    r.id = q->id;
-    r.user = q->user;
-    r.arrival = q->arrival;
-    r.start = st->start;
-    r.queue_ns = st->start - q->arrival;
-    r.service_ns = st->service;
-    r.switch_ns = st->sw;
-    r.other_ns = (now - q->arrival) - r.queue_ns - r.service_ns - r.switch_ns;
-    if (r.other_ns < 0)
-        r.other_ns = 0;
+    tenant_rec_begin(&r, q->id, q->user, q->arrival);
+    tenant_rec_split(&r, st->start, st->service, st->sw, 0, now);
     r.units = (double)st->p->batch_per_gpu * st->p->dp;
     r.size[0] = r.units;
     r.size[1] = st->nbuckets;
@@ -364,11 +355,9 @@ static void job_done(sim *s, gpu_job *j)
 static void train_arrive(void *state, sim *s, const arr_item *it)
 {
     train_state *st = state;
-    train_req *q = sim_pool_get(&st->reqs);
-    if (!q) {
-        st->t->oom = 1;
+    train_req *q = tenant_pool_get(st->t, &st->reqs);
+    if (!q)
         return;
-    }
     q->next = NULL;
     q->id = st->t->next_id++;
     q->user = it->user;

@@ -96,10 +96,7 @@ static void synth_done(sim *s, gpu_job *j)
     synth_req *q = j->owner;
     synth_state *st = q->st;
     tenant_rec r;
-    memset(&r, 0, sizeof r);
-    r.id = q->id;
-    r.user = q->user;
-    r.arrival = q->arrival;
+    tenant_rec_begin(&r, q->id, q->user, q->arrival);
     r.units = 1;
     r.host_ns = j->t_submit - q->arrival;     /* the transfer before the burst */
     r.size[0] = (double)j->work / 1e6;
@@ -119,11 +116,9 @@ static void copy_done(sim *s, gpu_job *j)
 static void synth_arrive(void *state, sim *s, const arr_item *it)
 {
     synth_state *st = state;
-    synth_req *q = sim_pool_get(&st->reqs);
-    if (!q) {
-        st->t->oom = 1;
+    synth_req *q = tenant_pool_get(st->t, &st->reqs);
+    if (!q)
         return;
-    }
     q->st = st;
     q->arrival = s->now;
     q->id = st->t->next_id++;
