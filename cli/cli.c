@@ -90,6 +90,36 @@ int cli_scn_opt(const char *cmd, int argc, char **argv, int *i, cli_scn_opts *o,
     return 1;
 }
 
+int cli_scn_parse(const char *cmd, int argc, char **argv, cli_scn_opts *o,
+                  const cli_opt *own, cli_opt_fn fn, void *ctx, FILE *err)
+{
+    for (int i = 1; i < argc; i++) {
+        int r = cli_scn_opt(cmd, argc, argv, &i, o, err);
+        if (r < 0)
+            return -1;
+        if (r > 0)
+            continue;
+        const cli_opt *k = own;
+        while (k->name && strcmp(k->name, argv[i]) != 0)
+            k++;
+        if (!k->name) {
+            fprintf(err, "slicesim %s: unknown option \"%s\" (see slicesim --help)\n", cmd, argv[i]);
+            return -1;
+        }
+        const char *val = NULL;
+        if (k->takes_value) {
+            if (i + 1 >= argc) {
+                fprintf(err, "slicesim %s: %s needs a value\n", cmd, k->name);
+                return -1;
+            }
+            val = argv[++i];
+        }
+        if (fn(ctx, k->name, val, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
     if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {

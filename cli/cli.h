@@ -60,6 +60,23 @@ void cli_scn_opts_init(cli_scn_opts *o);
  * command cmd, when its value is missing or not allowed. */
 int cli_scn_opt(const char *cmd, int argc, char **argv, int *i, cli_scn_opts *o, FILE *err);
 
+/* A command's own option: its name, and whether a value follows it. */
+typedef struct {
+    const char *name;
+    int         takes_value;
+} cli_opt;
+
+/* cli_opt_fn: store option opt (value val, NULL for a flag) into the
+ * command's ctx; 0, or -1 with one message on err. */
+typedef int (*cli_opt_fn)(void *ctx, const char *opt, const char *val, FILE *err);
+
+/* cli_scn_parse: read argv[1..argc): the common options into o
+ * (cli_scn_opt), the command's own options (the NULL-terminated table own)
+ * through fn. An option in neither, or one missing its value, is one
+ * message naming the command on err and -1; otherwise 0. */
+int cli_scn_parse(const char *cmd, int argc, char **argv, cli_scn_opts *o,
+                  const cli_opt *own, cli_opt_fn fn, void *ctx, FILE *err);
+
 /* cli_parse_u64: a decimal number for option opt into *out; 0, or -1 with a
  * message on err. */
 int cli_parse_long(const char *opt, const char *text, long lo, long hi, long *out, FILE *err);

@@ -81,34 +81,30 @@ static int parse_modes(cmp_opts *o, const char *list, FILE *err)
     return 0;
 }
 
+static const cli_opt CMP_OPTS[] = {
+    { "--plot", 0 }, { "--modes", 1 }, { "--jobs", 1 }, { NULL, 0 },
+};
+
+static int cmp_opt(void *ctx, const char *a, const char *val, FILE *err)
+{
+    cmp_opts *o = ctx;
+    if (strcmp(a, "--plot") == 0) {
+        o->plot = 1;
+        return 0;
+    }
+    if (strcmp(a, "--modes") == 0)
+        return parse_modes(o, val, err);
+    return cli_parse_long("--jobs", val, 1, 256, &o->jobs, err);
+}
+
 static int parse_opts(int argc, char **argv, cmp_opts *o, FILE *err)
 {
     memset(o, 0, sizeof *o);
     cli_scn_opts_init(&o->c);
     o->jobs = points_jobs();
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        int r = cli_scn_opt("compare", argc, argv, &i, &o->c, err);
-        if (r < 0)
-            return -1;
-        if (r > 0)
-            continue;
-        if (strcmp(a, "--plot") == 0) {
-            o->plot = 1;
-            continue;
-        }
-        if (strcmp(a, "--modes") != 0 && strcmp(a, "--jobs") != 0) {
-            fprintf(err, "slicesim compare: unknown option \"%s\"\n%s", a, USAGE);
-            return -1;
-        }
-        if (!val) {
-            fprintf(err, "slicesim compare: %s needs a value\n%s", a, USAGE);
-            return -1;
-        }
-        i++;
-        if (strcmp(a, "--modes") == 0 ? parse_modes(o, val, err) < 0
-                                      : cli_parse_long("--jobs", val, 1, 256, &o->jobs, err) < 0)
-            return -1;
+    if (cli_scn_parse("compare", argc, argv, &o->c, CMP_OPTS, cmp_opt, o, err) < 0) {
+        fputs(USAGE, err);
+        return -1;
     }
     if (!o->c.scenario || !o->c.outdir || o->nmodes == 0) {
         fprintf(err, "slicesim compare: needs a scenario, --modes and -o DIR\n%s", USAGE);

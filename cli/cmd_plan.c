@@ -33,7 +33,7 @@ static const struct { const char *suffix; int goal; const char *max_word, *min_w
 typedef struct {
     cli_scn_opts c;
     int         goal;
-    char       *slo_text[MAX_SLOS];
+    const char *slo_text[MAX_SLOS];
     size_t      nslo;
     vary_set    vs;
 } plan_opts;
@@ -55,42 +55,43 @@ static const char USAGE[] =
     "usage: slicesim plan SCENARIO.json --slo 'TENANT.latency_ms.p95<=200' [--slo ...]\n"
     "       --vary PATH=V1,V2,...|PATH=A:B:STEP -o DIR [--goal max|min] [--set PATH=VALUE]... [--seed N] [--reps N]\n";
 
+static const cli_opt PLAN_OPTS[] = {
+    { "--goal", 1 }, { "--slo", 1 }, { "--vary", 1 }, { NULL, 0 },
+};
+
+static int plan_opt(void *ctx, const char *a, const char *val, FILE *err)
+{
+    plan_opts *o = ctx;
+    if (strcmp(a, "--goal") == 0) {
+        o->goal = strcmp(val, "max") == 0 ? GOAL_MAX : strcmp(val, "min") == 0 ? GOAL_MIN : -1;
+        if (o->goal < 0) {
+            fprintf(err, "slicesim plan: --goal: value \"%s\" is not allowed; allowed: max, min\n", val);
+            return -1;
+        }
+    } else if (strcmp(a, "--slo") == 0) {
+        if (o->nslo == MAX_SLOS) {
+            fprintf(err, "slicesim plan: at most %d --slo options\n", MAX_SLOS);
+            return -1;
+        }
+        o->slo_text[o->nslo++] = val;
+    } else {
+        if (o->vs.ndims == 1) {
+            fprintf(err, "slicesim plan: one --vary only (the parameter searched); "
+                    "fix the others with --set\n");
+            return -1;
+        }
+        return vary_add(&o->vs, val, err);
+    }
+    return 0;
+}
+
 static int parse_opts(int argc, char **argv, plan_opts *o, FILE *err)
 {
     memset(o, 0, sizeof *o);
     cli_scn_opts_init(&o->c);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        int r = cli_scn_opt("plan", argc, argv, &i, &o->c, err);
-        if (r < 0)
-            return -1;
-        if (r > 0)
-            continue;
-        if (!val) {
-            fprintf(err, "slicesim plan: %s needs a value\n%s", a, USAGE);
-            return -1;
-        }
-        i++;
-        if (strcmp(a, "--goal") == 0) {
-            o->goal = strcmp(val, "max") == 0 ? GOAL_MAX : strcmp(val, "min") == 0 ? GOAL_MIN : -1;
-            if (o->goal < 0) {
-                fprintf(err, "slicesim plan: --goal: value \"%s\" is not allowed; allowed: max, min\n", val);
-                return -1;
-            }
-        } else if (strcmp(a, "--slo") == 0 && o->nslo < MAX_SLOS) {
-            o->slo_text[o->nslo++] = argv[i];
-        } else if (strcmp(a, "--vary") == 0) {
-            if (o->vs.ndims == 1) {
-                fprintf(err, "slicesim plan: one --vary only (the parameter searched); "
-                        "fix the others with --set\n");
-                return -1;
-            }
-            if (vary_add(&o->vs, val, err) < 0)
-                return -1;
-        } else {
-            fprintf(err, "slicesim plan: unknown option \"%s\" (or too many of it)\n%s", a, USAGE);
-            return -1;
-        }
+    if (cli_scn_parse("plan", argc, argv, &o->c, PLAN_OPTS, plan_opt, o, err) < 0) {
+        fputs(USAGE, err);
+        return -1;
     }
     if (!o->c.scenario || !o->c.outdir || o->vs.ndims != 1 || o->nslo == 0) {
         fprintf(err, "slicesim plan: needs a scenario, at least one --slo, one --vary and -o DIR\n%s", USAGE);

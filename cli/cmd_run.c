@@ -18,22 +18,25 @@ typedef struct {
     int         plot;
 } run_opts;
 
-static int parse_trace_opt(run_opts *o, const char *a, const char *val, FILE *err)
+static const cli_opt RUN_OPTS[] = {
+    { "--plot", 0 }, { "--trace", 1 }, { "--trace-window-ms", 1 }, { NULL, 0 },
+};
+
+static int run_opt(void *ctx, const char *a, const char *val, FILE *err)
 {
-    if (!val) {
-        fprintf(err, "slicesim run: %s needs a value\n", a);
-        return -1;
-    }
-    if (strcmp(a, "--trace") == 0) {
+    run_opts *o = ctx;
+    if (strcmp(a, "--plot") == 0) {
+        o->plot = 1;
+    } else if (strcmp(a, "--trace") == 0) {
         o->trace = val;
-        return 0;
-    }
-    char *end;
-    o->window_ms = strtod(val, &end);
-    if (*val == '\0' || *end != '\0' || !(o->window_ms > 0 && o->window_ms <= 1e7)) {
-        fprintf(err, "slicesim run: --trace-window-ms: value \"%s\" is not allowed; allowed: a number of ms "
-                "in (0, 1e7]\n", val);
-        return -1;
+    } else {
+        char *end;
+        o->window_ms = strtod(val, &end);
+        if (*val == '\0' || *end != '\0' || !(o->window_ms > 0 && o->window_ms <= 1e7)) {
+            fprintf(err, "slicesim run: --trace-window-ms: value \"%s\" is not allowed; allowed: a number of ms "
+                    "in (0, 1e7]\n", val);
+            return -1;
+        }
     }
     return 0;
 }
@@ -43,24 +46,8 @@ static int parse_opts(int argc, char **argv, run_opts *o, FILE *err)
     memset(o, 0, sizeof *o);
     cli_scn_opts_init(&o->c);
     o->window_ms = 50;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        int r = cli_scn_opt("run", argc, argv, &i, &o->c, err);
-        if (r < 0)
-            return -1;
-        if (r > 0)
-            continue;
-        if (strcmp(a, "--plot") == 0) {
-            o->plot = 1;
-        } else if (strcmp(a, "--trace") == 0 || strcmp(a, "--trace-window-ms") == 0) {
-            if (parse_trace_opt(o, a, val, err) < 0)
-                return -1;
-            i++;
-        } else {
-            fprintf(err, "slicesim run: unknown option \"%s\"\n", a);
-            return -1;
-        }
-    }
+    if (cli_scn_parse("run", argc, argv, &o->c, RUN_OPTS, run_opt, o, err) < 0)
+        return -1;
     if (!o->c.scenario) {
         fprintf(err, "usage: slicesim run SCENARIO.json [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]...\n"
                 "       [--trace FILE] [--trace-window-ms MS] [--plot]\n");

@@ -66,34 +66,28 @@ static int parse_nodes(scale_opts *o, const char *list, FILE *err)
     return 0;
 }
 
+static const cli_opt SCALE_OPTS[] = {
+    { "--plot", 0 }, { "--nodes", 1 }, { "--tenant", 1 }, { NULL, 0 },
+};
+
+static int scale_opt(void *ctx, const char *a, const char *val, FILE *err)
+{
+    scale_opts *o = ctx;
+    if (strcmp(a, "--plot") == 0)
+        o->plot = 1;
+    else if (strcmp(a, "--tenant") == 0)
+        o->tenant = val;
+    else
+        return parse_nodes(o, val, err);
+    return 0;
+}
+
 static int parse_opts(int argc, char **argv, scale_opts *o, FILE *err)
 {
     memset(o, 0, sizeof *o);
     cli_scn_opts_init(&o->c);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        int r = cli_scn_opt("scale", argc, argv, &i, &o->c, err);
-        if (r < 0)
-            return -1;
-        if (r > 0)
-            continue;
-        if (strcmp(a, "--plot") == 0) {
-            o->plot = 1;
-        } else if (strcmp(a, "--nodes") == 0 || strcmp(a, "--tenant") == 0) {
-            if (!val) {
-                fprintf(err, "slicesim scale: %s needs a value\n", a);
-                return -1;
-            }
-            if (strcmp(a, "--tenant") == 0)
-                o->tenant = val;
-            else if (parse_nodes(o, val, err) < 0)
-                return -1;
-            i++;
-        } else {
-            fprintf(err, "slicesim scale: unknown option \"%s\"\n", a);
-            return -1;
-        }
-    }
+    if (cli_scn_parse("scale", argc, argv, &o->c, SCALE_OPTS, scale_opt, o, err) < 0)
+        return -1;
     if (!o->c.scenario || o->npoints == 0) {
         fprintf(err, "usage: slicesim scale SCENARIO.json --nodes 1,2,4,... [--tenant NAME] [-o DIR] [--plot] "
                 "[--seed N] [--reps N] [--set PATH=VALUE]...\n");

@@ -43,42 +43,33 @@ static int parse_shard(const char *text, long *k, long *n, FILE *err)
     return -1;
 }
 
+static const cli_opt SWEEP_OPTS[] = {
+    { "--plot", 0 }, { "--jobs", 1 }, { "--shard", 1 }, { "--vary", 1 }, { NULL, 0 },
+};
+
+static int sweep_opt(void *ctx, const char *a, const char *val, FILE *err)
+{
+    sweep_opts *o = ctx;
+    if (strcmp(a, "--plot") == 0) {
+        o->plot = 1;
+        return 0;
+    }
+    if (strcmp(a, "--jobs") == 0)
+        return cli_parse_long("--jobs", val, 1, 256, &o->jobs, err);
+    if (strcmp(a, "--shard") == 0)
+        return parse_shard(val, &o->shard_k, &o->shard_n, err);
+    return vary_add(&o->vs, val, err);
+}
+
 static int parse_opts(int argc, char **argv, sweep_opts *o, FILE *err)
 {
     memset(o, 0, sizeof *o);
     cli_scn_opts_init(&o->c);
     o->jobs = points_jobs();
     o->shard_k = o->shard_n = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        int r = cli_scn_opt("sweep", argc, argv, &i, &o->c, err);
-        if (r < 0)
-            return -1;
-        if (r > 0)
-            continue;
-        if (strcmp(a, "--plot") == 0) {
-            o->plot = 1;
-            continue;
-        }
-        int known = strcmp(a, "--jobs") == 0 || strcmp(a, "--shard") == 0 || strcmp(a, "--vary") == 0;
-        if (!known) {
-            fprintf(err, "slicesim sweep: unknown option \"%s\"\n%s", a, USAGE);
-            return -1;
-        }
-        if (!val) {
-            fprintf(err, "slicesim sweep: %s needs a value\n%s", a, USAGE);
-            return -1;
-        }
-        i++;
-        if (strcmp(a, "--jobs") == 0) {
-            if (cli_parse_long("--jobs", val, 1, 256, &o->jobs, err) < 0)
-                return -1;
-        } else if (strcmp(a, "--shard") == 0) {
-            if (parse_shard(val, &o->shard_k, &o->shard_n, err) < 0)
-                return -1;
-        } else if (vary_add(&o->vs, val, err) < 0) {
-            return -1;
-        }
+    if (cli_scn_parse("sweep", argc, argv, &o->c, SWEEP_OPTS, sweep_opt, o, err) < 0) {
+        fputs(USAGE, err);
+        return -1;
     }
     if (!o->c.scenario || !o->c.outdir || o->vs.ndims == 0) {
         fprintf(err, "slicesim sweep: needs a scenario, at least one --vary and -o DIR\n%s", USAGE);
