@@ -23,7 +23,7 @@ static const cli_cmd COMMANDS[] = {
       "import-nccl-tests LOG [-o DIR] [--topo T | --gpu G] [--nodes N] [--gpus-per-node P] [--op OP]" },
     { "calibrate", cli_cmd_calibrate,
       "calibrate (run [-o DIR] | fit RAW.json [-o PROFILE.json] | predict CONTENTION.json PROFILE.json [-o DIR] | import-nccl-tests LOG [-o DIR])" },
-    { "validate", cli_cmd_validate, "validate [--root DIR] [--case NAME] [--strict]" },
+    { "validate", cli_cmd_validate, "validate [--root DIR] [--case NAME] [--strict] [--json FILE]" },
 };
 
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])

@@ -1,15 +1,56 @@
-/* cmd_validate.c -- `slicesim validate [--root DIR] [--case NAME] [--strict]`:
- * run the validation cases (cli/validate.c) and print predicted, reference
- * and error for every row, the rows outside their tolerance included.
- * Exit status 0 when every case ran, 1 when a case is broken (or, with
- * --strict, when a row is outside its tolerance), 2 for bad arguments. */
+/* cmd_validate.c -- `slicesim validate [--root DIR] [--case NAME] [--strict]
+ * [--json FILE]`: run the validation cases (cli/validate.c) and print
+ * predicted, reference and error for every row, the rows outside their
+ * tolerance included; with --json, every row also as an object in FILE
+ * (docs/calibration.md). Exit status 0 when every case ran, 1 when a case is
+ * broken (or, with --strict, when a row is outside its tolerance), 2 for bad
+ * arguments or a FILE that cannot be written. */
 #include <string.h>
+#include <cJSON.h>
 #include "cli/cli.h"
+#include "cli/outfile.h"
 #include "cli/validate.h"
+
+#define USAGE "usage: slicesim validate [--root DIR] [--case NAME] [--strict] [--json FILE]\n"
+
+/* Write doc as path through a temporary and a rename; exit status. */
+static int write_json(const char *path, cJSON *doc, FILE *err)
+{
+    char dir[4096], msg[512];
+    const char *slash = strrchr(path, '/');
+    outfile of;
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    else
+        snprintf(dir, sizeof dir, ".");
+    if (path[0] == '\0' || (slash && slash[1] == '\0')) {
+        fprintf(err, "slicesim validate: --json \"%s\": not allowed; allowed: a file name\n", path);
+        return CLI_BAD_INPUT;
+    }
+    if ((slash && outfile_mkdirs(dir) < 0) ||
+        outfile_open(&of, dir, slash ? slash + 1 : path, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim validate: --json \"%s\": cannot write there\n", path);
+        return CLI_BAD_INPUT;
+    }
+    char *text = cJSON_Print(doc);
+    if (!text) {
+        outfile_abort(&of);
+        fprintf(err, "slicesim validate: out of memory writing %s\n", path);
+        return CLI_INTERNAL;
+    }
+    fputs(text, of.f);
+    fputc('\n', of.f);
+    cJSON_free(text);
+    if (outfile_commit(&of, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim validate: %s\n", msg);
+        return CLI_INTERNAL;
+    }
+    return CLI_OK;
+}
 
 int cli_cmd_validate(int argc, char **argv, FILE *out, FILE *err)
 {
-    const char *root = ".", *only = NULL;
+    const char *root = ".", *only = NULL, *json = NULL;
     int strict = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--strict") == 0) {
@@ -17,24 +58,17 @@ int cli_cmd_validate(int argc, char **argv, FILE *out, FILE *err)
             continue;
         }
         const char **dst = strcmp(argv[i], "--root") == 0 ? &root
-                         : strcmp(argv[i], "--case") == 0 ? &only : NULL;
+                         : strcmp(argv[i], "--case") == 0 ? &only
+                         : strcmp(argv[i], "--json") == 0 ? &json : NULL;
         if (!dst || i + 1 >= argc) {
-            fprintf(err, "usage: slicesim validate [--root DIR] [--case NAME] [--strict]\n");
+            fprintf(err, USAGE);
             return CLI_BAD_INPUT;
         }
         *dst = argv[++i];
     }
-    val_out o = { out, NULL, root, 0, 0, 0, 0 };
     int found = 0;
-    fprintf(out, "%-18s %-34s %12s %12s %9s %7s\n", "case", "quantity", "predicted", "reference",
-            "error", "tol");
-    for (const val_case *c = val_cases; c->name; c++) {
-        if (only && strcmp(only, c->name) != 0)
-            continue;
-        found = 1;
-        o.case_name = c->name;
-        c->run(&o);
-    }
+    for (const val_case *c = val_cases; c->name; c++)
+        found |= !only || strcmp(only, c->name) == 0;
     if (!found) {
         fprintf(err, "slicesim validate: --case \"%s\" is not a validation case; allowed:", only);
         for (const val_case *c = val_cases; c->name; c++)
@@ -42,7 +76,47 @@ int cli_cmd_validate(int argc, char **argv, FILE *out, FILE *err)
         fputc('\n', err);
         return CLI_BAD_INPUT;
     }
+    val_out o;
+    memset(&o, 0, sizeof o);
+    o.out = out;
+    o.root = root;
+    cJSON *doc = NULL;
+    if (json) {
+        doc = cJSON_CreateObject();
+        o.json = doc ? cJSON_AddArrayToObject(doc, "rows") : NULL;
+        o.json_notes = doc ? cJSON_AddArrayToObject(doc, "not_run") : NULL;
+        if (!o.json || !o.json_notes) {
+            cJSON_Delete(doc);
+            fprintf(err, "slicesim validate: out of memory\n");
+            return CLI_INTERNAL;
+        }
+    }
+    fprintf(out, "%-18s %-34s %12s %12s %9s %7s\n", "case", "quantity", "predicted", "reference",
+            "error", "tol");
+    for (const val_case *c = val_cases; c->name; c++) {
+        if (only && strcmp(only, c->name) != 0)
+            continue;
+        o.case_name = c->name;
+        o.family = c->family;
+        o.source = c->source;
+        o.unit = "";
+        c->run(&o);
+    }
     fprintf(out, "\n%d rows: %d within tolerance, %d outside; %d case%s skipped, %d broken\n", o.rows,
             o.rows - o.failed, o.failed, o.skipped, o.skipped == 1 ? "" : "s", o.broken);
+    if (doc) {
+        cJSON *sum = cJSON_AddObjectToObject(doc, "summary");
+        if (sum) {
+            cJSON_AddNumberToObject(sum, "rows", o.rows);
+            cJSON_AddNumberToObject(sum, "within_tolerance", o.rows - o.failed);
+            cJSON_AddNumberToObject(sum, "outside_tolerance", o.failed);
+            cJSON_AddNumberToObject(sum, "skipped", o.skipped);
+            cJSON_AddNumberToObject(sum, "broken", o.broken);
+        }
+        int rc = sum ? write_json(json, doc, err) : CLI_INTERNAL;
+        cJSON_Delete(doc);
+        if (rc != CLI_OK)
+            return rc;
+    }
     return o.broken || (strict && o.failed) ? CLI_INTERNAL : CLI_OK;
 }

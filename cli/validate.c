@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <cJSON.h>
 #include "calibration/fit.h"
 #include "cli/contention.h"
 #include "cli/report.h"
@@ -26,7 +27,33 @@ const char *val_path(const val_out *o, const char *rel, char *buf, size_t len)
     return buf;
 }
 
-void val_row(val_out *o, const char *quantity, double pred, double ref, double tol)
+const char *val_family_name(val_family f)
+{
+    static const char *const N[VAL_NFAMILIES] = {
+        "nccl", "llm", "diffusion", "training", "timeslice", "mig", "mps", "virtualization",
+        "analytic", "fixture",
+    };
+    return (unsigned)f < VAL_NFAMILIES ? N[f] : "?";
+}
+
+const char *val_source_name(val_source s)
+{
+    static const char *const N[VAL_NSOURCES] = { "published", "measured", "fixture", "analytic" };
+    return (unsigned)s < VAL_NSOURCES ? N[s] : "?";
+}
+
+/* A number, or JSON null when it is not finite (cJSON would print null too,
+ * but saying so keeps the intent visible). */
+static void json_num(cJSON *obj, const char *key, double x)
+{
+    if (isfinite(x))
+        cJSON_AddNumberToObject(obj, key, x);
+    else
+        cJSON_AddNullToObject(obj, key);
+}
+
+void val_unit_row(val_out *o, const char *quantity, const char *unit, double pred, double ref,
+                  double tol)
 {
     double err = (pred - ref) / ref;
     int ok = isfinite(pred) && fabs(pred - ref) <= tol * fabs(ref);
@@ -34,18 +61,57 @@ void val_row(val_out *o, const char *quantity, double pred, double ref, double t
             pred, ref, 100 * err, 100 * tol, ok ? "ok" : "FAIL");
     o->rows++;
     o->failed += !ok;
+    if (!o->json)
+        return;
+    cJSON *r = cJSON_CreateObject();
+    if (!r)
+        return;
+    cJSON_AddStringToObject(r, "case", o->case_name);
+    cJSON_AddStringToObject(r, "family", val_family_name(o->family));
+    cJSON_AddStringToObject(r, "source", val_source_name(o->source));
+    cJSON_AddStringToObject(r, "item", quantity);
+    json_num(r, "predicted", pred);
+    json_num(r, "reference", ref);
+    cJSON_AddStringToObject(r, "unit", unit ? unit : "");
+    json_num(r, "error_pct", 100 * err);
+    json_num(r, "tolerance_pct", 100 * tol);
+    cJSON_AddBoolToObject(r, "ok", ok);
+    cJSON_AddItemToArray(o->json, r);
+}
+
+void val_row(val_out *o, const char *quantity, double pred, double ref, double tol)
+{
+    val_unit_row(o, quantity, o->unit, pred, ref, tol);
+}
+
+/* A case that produced no rows: recorded in the JSON beside the rows. */
+static void json_note(val_out *o, const char *status, const char *why)
+{
+    if (!o->json_notes)
+        return;
+    cJSON *r = cJSON_CreateObject();
+    if (!r)
+        return;
+    cJSON_AddStringToObject(r, "case", o->case_name);
+    cJSON_AddStringToObject(r, "family", val_family_name(o->family));
+    cJSON_AddStringToObject(r, "source", val_source_name(o->source));
+    cJSON_AddStringToObject(r, "status", status);
+    cJSON_AddStringToObject(r, "why", why);
+    cJSON_AddItemToArray(o->json_notes, r);
 }
 
 void val_skip(val_out *o, const char *why)
 {
     fprintf(o->out, "%-18s skipped: %s\n", o->case_name, why);
     o->skipped++;
+    json_note(o, "skipped", why);
 }
 
 void val_broken(val_out *o, const char *why)
 {
     fprintf(o->out, "%-18s BROKEN: %s\n", o->case_name, why);
     o->broken++;
+    json_note(o, "broken", why);
 }
 
 /* ---- queueing through the model ---- */
@@ -82,6 +148,7 @@ static void case_mm1(val_out *o)
     scn *sc = run_text(o, QUEUE_SCENARIO("{\"mode\": \"exclusive\"}", "shared", "exponential"), &r);
     if (!sc)
         return;
+    o->unit = "ms";
     val_row(o, "mean latency ms", report_tenant_stat(&r, 0, MT_MEAN).mean, 2.0, 0.05);
     val_row(o, "p95 latency ms", report_tenant_stat(&r, 0, MT_P95).mean, 2.0 * log(20.0), 0.05);
     model_result_free(&r);
@@ -95,6 +162,7 @@ static void case_md1(val_out *o)
     scn *sc = run_text(o, QUEUE_SCENARIO("{\"mode\": \"exclusive\"}", "shared", "deterministic"), &r);
     if (!sc)
         return;
+    o->unit = "ms";
     val_row(o, "mean latency ms", report_tenant_stat(&r, 0, MT_MEAN).mean, 1.5, 0.03);
     model_result_free(&r);
     scn_free(sc);
@@ -110,6 +178,7 @@ static void case_ps(val_out *o)
                                          "\"switch_cost_us\": 0}", "per_request", "deterministic"), &r);
     if (!sc)
         return;
+    o->unit = "ms";
     val_row(o, "mean latency ms", report_tenant_stat(&r, 0, MT_MEAN).mean, 2.0, 0.05);
     model_result_free(&r);
     scn_free(sc);
@@ -132,6 +201,7 @@ static void case_slice_share(val_out *o)
     scn *sc = run_text(o, text, &r);
     if (!sc)
         return;
+    o->unit = "fraction";
     val_row(o, "gpu useful fraction", report_gpu_stat(&r, 0, MG_UTIL).mean, 1.0 / 1.1, 0.001);
     val_row(o, "tenant a gpu share", report_tenant_stat(&r, 0, MT_SHARE).mean, 0.5 / 1.1, 0.002);
     model_result_free(&r);
@@ -172,16 +242,17 @@ static void case_fixture_fit(val_out *o)
         val_broken(o, msg);
         return;
     }
-    val_row(o, "eta_c bf16", num(p, "eta_c", NULL, NULL), 0.70, 0.02);
-    val_row(o, "eta_c tf32", num(p, "eta_c_by_precision", "tf32", "eta"), 0.55, 0.02);
-    val_row(o, "eta_c fp32", num(p, "eta_c_by_precision", "fp32", "eta"), 0.85, 0.02);
-    val_row(o, "gemm overhead us (bf16)", num(p, "eta_c_by_precision", "bf16", "overhead_us"), 5.0, 0.2);
-    val_row(o, "eta_m (copy)", num(p, "eta_m", NULL, NULL), 0.85, 0.02);
-    val_row(o, "launch us", num(p, "launch_us", NULL, NULL), 2.2, 0.02);
-    val_row(o, "time slice ms", num(p, "timeslice_ms", NULL, NULL), 1.6, 0.02);
-    val_row(o, "switch us", num(p, "switch_us", NULL, NULL), 38.0, 0.05);
-    val_row(o, "h2d pinned GB/s", num(p, "copy", "h2d_pinned", "gbs"), 52.0, 0.03);
-    val_row(o, "h2d pinned latency us", num(p, "copy", "h2d_pinned", "latency_us"), 8.0, 0.1);
+    val_unit_row(o, "eta_c bf16", "fraction", num(p, "eta_c", NULL, NULL), 0.70, 0.02);
+    val_unit_row(o, "eta_c tf32", "fraction", num(p, "eta_c_by_precision", "tf32", "eta"), 0.55, 0.02);
+    val_unit_row(o, "eta_c fp32", "fraction", num(p, "eta_c_by_precision", "fp32", "eta"), 0.85, 0.02);
+    val_unit_row(o, "gemm overhead us (bf16)", "us", num(p, "eta_c_by_precision", "bf16", "overhead_us"),
+                 5.0, 0.2);
+    val_unit_row(o, "eta_m (copy)", "fraction", num(p, "eta_m", NULL, NULL), 0.85, 0.02);
+    val_unit_row(o, "launch us", "us", num(p, "launch_us", NULL, NULL), 2.2, 0.02);
+    val_unit_row(o, "time slice ms", "ms", num(p, "timeslice_ms", NULL, NULL), 1.6, 0.02);
+    val_unit_row(o, "switch us", "us", num(p, "switch_us", NULL, NULL), 38.0, 0.05);
+    val_unit_row(o, "h2d pinned GB/s", "GB/s", num(p, "copy", "h2d_pinned", "gbs"), 52.0, 0.03);
+    val_unit_row(o, "h2d pinned latency us", "us", num(p, "copy", "h2d_pinned", "latency_us"), 8.0, 0.1);
     cJSON_Delete(p);
 }
 
@@ -217,7 +288,7 @@ static void case_vidur(val_out *o)
             if (strcmp(MODELS[k].hf, model) == 0) {
                 gpu_burst b = llm_linear_burst(llm_model_find(MODELS[k].name), GPU_BF16, 1, T);
                 snprintf(q, sizeof q, "%s %s %g tok ms", gpu, MODELS[k].name, T);
-                val_row(o, q, (double)gpu_burst_ns(&r, &b) / 1e6, ms, 0.15);
+                val_unit_row(o, q, "ms", (double)gpu_burst_ns(&r, &b) / 1e6, ms, 0.15);
                 rows++;
             }
     }
@@ -244,11 +315,11 @@ static void contention_rows(val_out *o, const char *file, const char *profile, c
         return;
     }
     snprintf(q, sizeof q, "%s%d procs throughput /s", tag, r.procs);
-    val_row(o, q, p.throughput_per_s, r.throughput_per_s, tol[0]);
+    val_unit_row(o, q, "1/s", p.throughput_per_s, r.throughput_per_s, tol[0]);
     snprintf(q, sizeof q, "%s%d procs mean latency ms", tag, r.procs);
-    val_row(o, q, p.mean_ms, r.mean_ms, tol[1]);
+    val_unit_row(o, q, "ms", p.mean_ms, r.mean_ms, tol[1]);
     snprintf(q, sizeof q, "%s%d procs p95 latency ms", tag, r.procs);
-    val_row(o, q, p.p95_ms, r.p95_ms, tol[2]);
+    val_unit_row(o, q, "ms", p.p95_ms, r.p95_ms, tol[2]);
 }
 
 /* The synthetic contention fixtures: an independent event simulation of the
@@ -311,13 +382,18 @@ static void case_contention_measured(val_out *o)
 }
 
 const val_case val_cases[] = {
-    { "queue-mm1", "M/M/1 FCFS against its closed form", case_mm1 },
-    { "queue-md1", "M/D/1 FCFS against Pollaczek-Khinchine", case_md1 },
-    { "queue-ps", "time slice -> 0 against processor sharing", case_ps },
-    { "slice-share", "always-busy tenants against q/(q+c)", case_slice_share },
-    { "fit-fixture", "fit of the synthetic raw fixture against its truth", case_fixture_fit },
-    { "vidur-operators", "preset roofline against measured operator profiles", case_vidur },
-    { "contention-synth", "time-sliced processes: independent simulation", case_contention_synthetic },
-    { "contention-gpu", "time-sliced processes measured on a GPU", case_contention_measured },
-    { NULL, NULL, NULL },
+    { "queue-mm1", "M/M/1 FCFS against its closed form", VAL_ANALYTIC, VAL_ANALYTIC_SRC, case_mm1 },
+    { "queue-md1", "M/D/1 FCFS against Pollaczek-Khinchine", VAL_ANALYTIC, VAL_ANALYTIC_SRC, case_md1 },
+    { "queue-ps", "time slice -> 0 against processor sharing", VAL_TIMESLICE, VAL_ANALYTIC_SRC, case_ps },
+    { "slice-share", "always-busy tenants against q/(q+c)", VAL_TIMESLICE, VAL_ANALYTIC_SRC,
+      case_slice_share },
+    { "fit-fixture", "fit of the synthetic raw fixture against its truth", VAL_FIXTURE, VAL_SRC_FIXTURE,
+      case_fixture_fit },
+    { "vidur-operators", "preset roofline against measured operator profiles", VAL_LLM, VAL_PUBLISHED,
+      case_vidur },
+    { "contention-synth", "time-sliced processes: independent simulation", VAL_TIMESLICE,
+      VAL_SRC_FIXTURE, case_contention_synthetic },
+    { "contention-gpu", "time-sliced processes measured on a GPU", VAL_TIMESLICE, VAL_MEASURED,
+      case_contention_measured },
+    { NULL, NULL, 0, 0, NULL },
 };

@@ -11,16 +11,45 @@
 
 #include <stdio.h>
 
+/* What a case compares against (the `family` of `validate --json`): the part
+ * of the model it checks. Names in val_family_name. */
+typedef enum {
+    VAL_NCCL, VAL_LLM, VAL_DIFFUSION, VAL_TRAINING, VAL_TIMESLICE, VAL_MIG, VAL_MPS,
+    VAL_VIRTUALIZATION, VAL_ANALYTIC, VAL_FIXTURE, VAL_NFAMILIES
+} val_family;
+
+/* Where the reference comes from (`source`): a published measurement, one
+ * measured and recorded by this project, a synthetic fixture whose truth is
+ * known, or a closed form. Names in val_source_name. */
+typedef enum { VAL_PUBLISHED, VAL_MEASURED, VAL_SRC_FIXTURE, VAL_ANALYTIC_SRC, VAL_NSOURCES } val_source;
+
+const char *val_family_name(val_family f);
+const char *val_source_name(val_source s);
+
+struct cJSON;
+
 typedef struct {
-    FILE       *out;
-    const char *case_name;
-    const char *root;
-    int         rows, failed, skipped, broken;
+    FILE         *out;
+    const char   *case_name;
+    const char   *root;
+    val_family    family;    /* the running case's, from val_cases */
+    val_source    source;    /* the running case's; a case may change it per row */
+    const char   *unit;      /* unit of the next rows ("" when dimensionless) */
+    struct cJSON *json;      /* array every row is appended to, or NULL */
+    struct cJSON *json_notes; /* array of skipped and broken cases, or NULL */
+    int           rows, failed, skipped, broken;
 } val_out;
 
 /* val_row: print predicted, reference and relative error; a row fails when
- * |predicted - reference| > tol |reference| or predicted is not finite. */
+ * |predicted - reference| > tol |reference| or predicted is not finite.
+ * When o->json is set the row is also appended there as an object (case,
+ * family, source, item, predicted, reference, unit, error_pct,
+ * tolerance_pct, ok; docs/calibration.md). */
 void val_row(val_out *o, const char *quantity, double predicted, double reference, double tol);
+
+/* val_unit_row: val_row with the unit given for this row. */
+void val_unit_row(val_out *o, const char *quantity, const char *unit, double predicted,
+                  double reference, double tol);
 
 /* val_skip: the case cannot run here (a data file is missing); why says so. */
 void val_skip(val_out *o, const char *why);
@@ -34,6 +63,8 @@ const char *val_path(const val_out *o, const char *rel, char *buf, size_t len);
 typedef struct {
     const char *name;
     const char *what;
+    val_family  family;
+    val_source  source;
     void      (*run)(val_out *o);
 } val_case;
 

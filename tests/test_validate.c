@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <math.h>
+#include <cJSON.h>
 #include "tests/testutil.h"
 #include "cli/validate.h"
 
@@ -94,6 +96,100 @@ static void recorded_gpu_runs_are_held_to_their_tolerances(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "3 rows: 3 within tolerance"));
 }
 
+static int allowed(const char *s, const char *const *names)
+{
+    for (; *names; names++)
+        if (s && strcmp(s, *names) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *str(const cJSON *o, const char *k)
+{
+    const cJSON *x = cJSON_GetObjectItem(o, k);
+    return cJSON_IsString(x) ? x->valuestring : NULL;
+}
+
+static double numk(const cJSON *o, const char *k)
+{
+    const cJSON *x = cJSON_GetObjectItem(o, k);
+    return cJSON_IsNumber(x) ? x->valuedouble : NAN;
+}
+
+/* --json FILE holds every row of the text table as an object with its case,
+ * family, source, item, numbers, unit and verdict; error_pct is the text's
+ * relative error and ok agrees with |error| <= tolerance. */
+static void json_rows_match_the_text_table(void)
+{
+    static const char *const FAMILIES[] = { "nccl", "llm", "diffusion", "training", "timeslice", "mig",
+                                            "mps", "virtualization", "analytic", "fixture", NULL };
+    static const char *const SOURCES[] = { "published", "measured", "fixture", "analytic", NULL };
+    char dir[64], path[128];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tu_tmpdir(dir, sizeof dir));
+    snprintf(path, sizeof path, "%s/sub/v.json", dir);
+    char *a[] = { "slicesim", "validate", "--json", path, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(a, out, sizeof out, err, sizeof err), 0);
+    char *text = tu_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    cJSON *doc = cJSON_Parse(text);
+    free(text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    const cJSON *rows = cJSON_GetObjectItem(doc, "rows"), *r;
+    int n = cJSON_GetArraySize(rows), bad = 0, fails = 0;
+    char closing[64];
+    snprintf(closing, sizeof closing, "\n%d rows: ", n);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, closing));
+    CU_ASSERT(n > 80);
+    CU_ASSERT_EQUAL(numk(cJSON_GetObjectItem(doc, "summary"), "rows"), n);
+    cJSON_ArrayForEach(r, rows) {
+        double p = numk(r, "predicted"), ref = numk(r, "reference");
+        double e = numk(r, "error_pct"), tol = numk(r, "tolerance_pct");
+        int ok = cJSON_IsTrue(cJSON_GetObjectItem(r, "ok"));
+        bad += !allowed(str(r, "family"), FAMILIES) || !allowed(str(r, "source"), SOURCES) ||
+               !str(r, "case") || !str(r, "item") || !str(r, "unit") ||
+               !cJSON_IsBool(cJSON_GetObjectItem(r, "ok"));
+        bad += fabs(e - 100 * (p - ref) / ref) > 1e-9 * fabs(e) + 1e-12;
+        bad += ok != (fabs(e) <= tol + 1e-9);
+        fails += !ok;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(fails, 6);
+    /* one row in full: M/D/1's mean latency against 1.5 ms, 3% */
+    int md1 = 0;
+    cJSON_ArrayForEach(r, rows)
+        if (strcmp(str(r, "case"), "queue-md1") == 0) {
+            md1++;
+            CU_ASSERT_STRING_EQUAL(str(r, "family"), "analytic");
+            CU_ASSERT_STRING_EQUAL(str(r, "source"), "analytic");
+            CU_ASSERT_STRING_EQUAL(str(r, "item"), "mean latency ms");
+            CU_ASSERT_STRING_EQUAL(str(r, "unit"), "ms");
+            CU_ASSERT_EQUAL(numk(r, "reference"), 1.5);
+            CU_ASSERT_EQUAL(numk(r, "tolerance_pct"), 3);
+            ASSERT_REL(numk(r, "predicted"), 1.5, 0.03);
+        } else if (strcmp(str(r, "case"), "vidur-operators") == 0) {
+            CU_ASSERT_STRING_EQUAL(str(r, "family"), "llm");
+            CU_ASSERT_STRING_EQUAL(str(r, "source"), "published");
+        }
+    CU_ASSERT_EQUAL(md1, 1);
+    /* the case without data is listed as not run, with its reason */
+    const cJSON *nr = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "not_run"), 0);
+    if (nr) {
+        CU_ASSERT_STRING_EQUAL(str(nr, "case"), "contention-gpu");
+        CU_ASSERT_STRING_EQUAL(str(nr, "status"), "skipped");
+        CU_ASSERT_STRING_EQUAL(str(nr, "source"), "measured");
+    }
+    cJSON_Delete(doc);
+}
+
+static void json_file_that_cannot_be_written_is_bad_input(void)
+{
+    char *a[] = { "slicesim", "validate", "--case", "queue-md1", "--json", "/proc/nope/v.json", NULL };
+    CU_ASSERT_EQUAL(tu_cli(a, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "--json \"/proc/nope/v.json\": cannot write there"));
+    char *b[] = { "slicesim", "validate", "--json", NULL };
+    CU_ASSERT_EQUAL(tu_cli(b, out, sizeof out, err, sizeof err), 2);
+}
+
 TU_SUITE_FN(validate)
 {
     static const tu_test tests[] = {
@@ -102,6 +198,8 @@ TU_SUITE_FN(validate)
         TU_TEST(unknown_case_is_bad_input),
         TU_TEST(cases_with_missing_data_are_skipped_not_failed),
         TU_TEST(recorded_gpu_runs_are_held_to_their_tolerances),
+        TU_TEST(json_rows_match_the_text_table),
+        TU_TEST(json_file_that_cannot_be_written_is_bad_input),
     };
     TU_SUITE("validate", tests);
 }
