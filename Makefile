@@ -1,6 +1,10 @@
 # slicesim build. `make` builds build/slicesim; `make test` runs every CUnit
-# suite; `make run` runs the default scenario; `make bench` prints benchmarks.
-# Sources are found by wildcard: adding a module needs no edit here.
+# suite (`make test SUITE=name` one of them); `make run` installs what is
+# missing and runs the default scenario; `make golden` rewrites the golden
+# summaries; `make asan` runs the suite under address and undefined-behaviour
+# sanitizers; `make bench` prints benchmarks. Sources are found by wildcard:
+# adding a module needs no edit here. Building never installs anything: only
+# `make deps` (which `make run` calls) does.
 
 BUILD   ?= build
 CC      ?= cc
@@ -23,31 +27,37 @@ BENCH_SRC := $(wildcard bench/*.c)
 CU_SRC   := $(wildcard calibration/*.cu)
 NVCC     ?= $(shell command -v nvcc 2>/dev/null)
 
-.PHONY: all run test bench deps calib clean
+GOLDEN_SCEN := $(wildcard scenarios/*.json scenarios/teach/*.json)
+ASAN_BUILD  ?= build/asan
+ASAN_FLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+               -fno-sanitize-recover=undefined
+
+.PHONY: all run test golden asan bench deps calib clean
 all: $(BUILD)/slicesim
 
 # deps: install what a fresh Debian machine lacks (as root), or say how.
 # Libraries are looked for with pkg-config, tools on PATH, so a machine that
-# has them some other way needs no Debian packages.
+# has them some other way needs no Debian packages. gnuplot is needed only by
+# `slicesim plot` at run time: installed when possible, never required.
 deps:
-	@missing=""; \
+	@missing=""; optional=""; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	pkg-config --exists gsl 2>/dev/null || missing="$$missing libgsl-dev"; \
 	pkg-config --exists libcjson 2>/dev/null || missing="$$missing libcjson-dev"; \
 	pkg-config --exists cunit 2>/dev/null || missing="$$missing libcunit1-dev"; \
-	command -v gnuplot >/dev/null 2>&1 || missing="$$missing gnuplot-nox"; \
-	command -v $(CC) >/dev/null 2>&1 || missing="$$missing build-essential"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
-	  else \
-	    echo "slicesim needs:$$missing"; \
-	    echo "run: sudo apt-get install -y$$missing"; exit 1; \
-	  fi; \
+	command -v $(CC) >/dev/null 2>&1 || case "$(CC)" in *clang*) missing="$$missing clang";; *) missing="$$missing build-essential";; esac; \
+	command -v gnuplot >/dev/null 2>&1 || optional="gnuplot-nox"; \
+	if [ -n "$$missing$$optional" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing:$$missing $$optional"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing $$optional >/dev/null || exit 1; \
+	elif [ -n "$$missing" ]; then \
+	  echo "slicesim needs:$$missing"; \
+	  echo "run: sudo apt-get install -y$$missing $$optional"; exit 1; \
+	elif [ -n "$$optional" ]; then \
+	  echo "note: 'slicesim plot' needs gnuplot: sudo apt-get install -y $$optional"; \
 	fi
 
-$(BUILD)/%.o: %.c | deps
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -59,7 +69,7 @@ $(BUILD)/slicesim: $(BUILD)/cli/main.o $(BUILD)/libslicesim.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The test runner registers every tests/test_NAME.c through NAME_suite().
-$(BUILD)/tests/suites.inc: $(TEST_SRC) | deps
+$(BUILD)/tests/suites.inc: $(TEST_SRC)
 	@mkdir -p $(dir $@)
 	@for f in $(TEST_SRC); do n=$$(basename $$f .c); echo "SUITE($${n#test_})"; done > $@.tmp
 	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
@@ -71,14 +81,42 @@ $(BUILD)/tests/runner.o: tests/runner.c $(BUILD)/tests/suites.inc
 $(BUILD)/slicesim-tests: $(TEST_OBJ) $(BUILD)/libslicesim.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-run: $(BUILD)/slicesim
+run:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory $(BUILD)/slicesim
 	$(BUILD)/slicesim run scenarios/default.json
 
 # Tests run from the repository root; they use build/slicesim for the
 # end-to-end cases. When nvcc exists the CUDA sources are compiled too.
+# SUITE=name (or several, space-separated) runs those suites only; a name
+# that is no suite fails with the list of suites.
 test: $(BUILD)/slicesim $(BUILD)/slicesim-tests
-	@if [ -n "$(NVCC)" ] && [ -n "$(CU_SRC)" ]; then $(MAKE) --no-print-directory calib; fi
-	SLICESIM=$(BUILD)/slicesim $(BUILD)/slicesim-tests $(TEST_ARGS)
+	@if [ -z "$(SUITE)" ] && [ -n "$(NVCC)" ] && [ -n "$(CU_SRC)" ]; then $(MAKE) --no-print-directory calib; fi
+	SLICESIM=$(BUILD)/slicesim $(BUILD)/slicesim-tests $(SUITE) $(TEST_ARGS)
+
+# golden: rewrite tests/golden/X.summary.json from scenarios/X.json (every
+# example and teaching scenario), and drop the files of removed scenarios.
+# The golden suite compares them byte for byte; commit the reviewed diff.
+golden: $(BUILD)/slicesim
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	for f in $(GOLDEN_SCEN); do \
+	  r=$${f#scenarios/}; r=$${r%.json}; \
+	  $(BUILD)/slicesim run $$f -o $$tmp/$$r >/dev/null; \
+	  mkdir -p tests/golden/$$(dirname $$r); \
+	  cp $$tmp/$$r/summary.json tests/golden/$$r.summary.json; \
+	done; \
+	for g in tests/golden/*.summary.json tests/golden/teach/*.summary.json; do \
+	  [ -e "$$g" ] || continue; r=$${g#tests/golden/}; r=$${r%.summary.json}; \
+	  [ -e scenarios/$$r.json ] || { echo "removing $$g"; rm -f "$$g"; }; \
+	done; \
+	echo "golden: $(words $(GOLDEN_SCEN)) summaries under tests/golden/"; \
+	git status --short tests/golden 2>/dev/null || true
+
+# asan: the whole suite (end-to-end cases included) built with address and
+# undefined-behaviour sanitizers in $(ASAN_BUILD); any report fails it.
+asan:
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) CFLAGS="$(ASAN_FLAGS)" SUITE="$(SUITE)" test
 
 $(BUILD)/slicesim-bench: $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libslicesim.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)

@@ -128,11 +128,11 @@ static int number_opt(coll_opts *o, const char *a, const char *val, FILE *err)
     for (size_t i = 0; i < sizeof REALS / sizeof REALS[0]; i++)
         if (strcmp(a, REALS[i].name) == 0)
             return parse_real(a, val, REALS[i].lo, REALS[i].hi,
-                              (double *)((char *)o + REALS[i].off), err) < 0 ? -1 : 1;
+                              (double *)(void *)((char *)o + REALS[i].off), err) < 0 ? -1 : 1;
     for (size_t i = 0; i < sizeof INTS / sizeof INTS[0]; i++)
         if (strcmp(a, INTS[i].name) == 0)
             return cli_parse_long(a, val, INTS[i].lo, INTS[i].hi,
-                                  (long *)((char *)o + INTS[i].off), err) < 0 ? -1 : 1;
+                                  (long *)(void *)((char *)o + INTS[i].off), err) < 0 ? -1 : 1;
     if (strcmp(a, "--min") == 0 || strcmp(a, "-b") == 0)
         return parse_size(a, val, &o->min, err) < 0 ? -1 : 1;
     if (strcmp(a, "--max") == 0 || strcmp(a, "-e") == 0)
@@ -152,7 +152,7 @@ static int string_opt(coll_opts *o, const char *a, const char *val)
     };
     for (size_t i = 0; i < sizeof STRS / sizeof STRS[0]; i++)
         if (strcmp(a, STRS[i].name) == 0) {
-            *(const char **)((char *)o + STRS[i].off) = val;
+            *(const char **)(void *)((char *)o + STRS[i].off) = val;
             return 1;
         }
     return 0;
