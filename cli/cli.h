@@ -40,6 +40,9 @@ int cli_cmd_compare(int argc, char **argv, FILE *out, FILE *err);
 int cli_cmd_plot(int argc, char **argv, FILE *out, FILE *err);
 int cli_cmd_calibrate(int argc, char **argv, FILE *out, FILE *err);
 int cli_cmd_validate(int argc, char **argv, FILE *out, FILE *err);
+/* cli_cmd_list: `list gpus|models|topologies|mig GPU|...`, the names a
+ * scenario or option may use, one a line with what each is. */
+int cli_cmd_list(int argc, char **argv, FILE *out, FILE *err);
 
 /* The options every command that loads a scenario takes. */
 #define CLI_MAX_SETS 64
@@ -53,29 +56,65 @@ typedef struct {
 /* cli_scn_opts_init: nothing given yet. */
 void cli_scn_opts_init(cli_scn_opts *o);
 
-/* cli_scn_opt: if argv[*i] is the scenario file (a word not starting with
- * '-') or one of -o/--out DIR, --seed N, --reps N, --set PATH=VALUE, store
- * it, move *i past its value and return 1; return 0 when it is none of
- * these (the command's own option); -1 with one message on err, naming the
- * command cmd, when its value is missing or not allowed. */
-int cli_scn_opt(const char *cmd, int argc, char **argv, int *i, cli_scn_opts *o, FILE *err);
-
-/* A command's own option: its name, and whether a value follows it. */
+/* A command's option. name is the long form ("--trace"), optionally after
+ * a one-letter alias ("-f,--factor"), or a short form alone ("-f"); the
+ * handler is given the long form when there is one. takes_value: 1 when a
+ * value follows (--name=V, --name V, -fV or -f V). metavar names the value
+ * in --help ("FILE"), help says what the option does. */
 typedef struct {
     const char *name;
     int         takes_value;
+    const char *metavar;
+    const char *help;
 } cli_opt;
 
 /* cli_opt_fn: store option opt (value val, NULL for a flag) into the
  * command's ctx; 0, or -1 with one message on err. */
 typedef int (*cli_opt_fn)(void *ctx, const char *opt, const char *val, FILE *err);
 
-/* cli_scn_parse: read argv[1..argc): the common options into o
- * (cli_scn_opt), the command's own options (the NULL-terminated table own)
- * through fn. An option in neither, or one missing its value, is one
- * message naming the command on err and -1; otherwise 0. */
-int cli_scn_parse(const char *cmd, int argc, char **argv, cli_scn_opts *o,
-                  const cli_opt *own, cli_opt_fn fn, void *ctx, FILE *err);
+/* cli_arg_fn: take positional argument arg (the n-th, from 0); 0, or -1
+ * with one message on err. */
+typedef int (*cli_arg_fn)(void *ctx, int n, const char *arg, FILE *err);
+
+/* What a command accepts: its name as typed ("run", "calibrate fit"), its
+ * positional arguments for the synopsis ("SCENARIO.json"), one line on what
+ * it does, its own options (NULL-terminated) and, for the commands that load
+ * a scenario, the common ones (cli_scn_common, or NULL). */
+typedef struct {
+    const char    *cmd, *args, *about;
+    const cli_opt *opts, *common;
+} cli_spec;
+
+/* cli_parse: read argv[1..argc) with getopt_long: every option of spec
+ * (and -h/--help) through fn, in the order given, every positional
+ * argument through pos (NULL: none allowed). Returns 0; 1 after printing
+ * the command's help on out (the command then returns CLI_OK); -1 after one
+ * message on err naming the command and the option (an unknown option, a
+ * missing value, a value given to a flag, or fn's or pos's refusal). */
+int cli_parse(const cli_spec *spec, int argc, char **argv, cli_opt_fn fn, cli_arg_fn pos,
+              void *ctx, FILE *out, FILE *err);
+
+/* cli_help: the command's synopsis, what it does and every option with its
+ * value and meaning, onto f. */
+void cli_help(const cli_spec *spec, FILE *f);
+
+/* cli_usage_hint: "usage: slicesim CMD ARGS [options]; see slicesim CMD
+ * --help" onto err, after a message saying what is missing. */
+void cli_usage_hint(const cli_spec *spec, FILE *err);
+
+/* The common options of the scenario commands: -o/--out DIR, --seed N,
+ * --reps N, --set PATH=VALUE. */
+extern const cli_opt cli_scn_common[];
+
+/* cli_scn_parse: cli_parse for a command that loads a scenario: the
+ * scenario file (one positional argument) and the common options into o,
+ * spec's own options through fn. Same return values as cli_parse. */
+int cli_scn_parse(const cli_spec *spec, int argc, char **argv, cli_scn_opts *o,
+                  cli_opt_fn fn, void *ctx, FILE *out, FILE *err);
+
+/* cli_parse_real: a number for option opt into *out, within [lo, hi]; 0, or
+ * -1 with a message on err. */
+int cli_parse_real(const char *opt, const char *text, double lo, double hi, double *out, FILE *err);
 
 /* cli_parse_u64: a decimal number for option opt into *out; 0, or -1 with a
  * message on err. */

@@ -106,36 +106,94 @@ static int fit_file(const char *raw_path, const char *out_path, const char *gpu,
     return rc;
 }
 
-static int opt_value(int argc, char **argv, int *i, const char **dst, FILE *err)
+/* The calibrate subcommands' options are all strings: each lands in the
+ * slot named by its position in the table; positionals fill files[]. */
+typedef struct {
+    const cli_opt *opts;
+    const char   **slot;           /* one per option */
+    const char    *files[2];
+    int            nfiles, maxfiles;
+    const char    *cmd;
+} cal_args;
+
+static int cal_opt(void *ctx, const char *a, const char *val, FILE *err)
 {
-    if (*i + 1 >= argc) {
-        fprintf(err, "slicesim calibrate: %s needs a value\n", argv[*i]);
-        return -1;
+    cal_args *c = ctx;
+    (void)err;
+    for (int i = 0; c->opts[i].name; i++) {
+        const char *n = c->opts[i].name, *comma = strchr(n, ',');
+        if (strcmp(comma ? comma + 1 : n, a) == 0)
+            c->slot[i] = val;
     }
-    *dst = argv[++*i];
     return 0;
 }
 
+static int cal_arg(void *ctx, int n, const char *arg, FILE *err)
+{
+    cal_args *c = ctx;
+    (void)n;
+    if (c->nfiles == c->maxfiles) {
+        fprintf(err, "slicesim %s: unexpected argument \"%s\"; see slicesim %s --help\n", c->cmd, arg, c->cmd);
+        return -1;
+    }
+    c->files[c->nfiles++] = arg;
+    return 0;
+}
+
+/* Returns 0, 1 after --help, -1 on a bad option. */
+static int cal_parse(const cli_spec *spec, const char **slot, int maxfiles, cal_args *c,
+                     int argc, char **argv, FILE *out, FILE *err)
+{
+    memset(c, 0, sizeof *c);
+    c->opts = spec->opts;
+    c->slot = slot;
+    c->maxfiles = maxfiles;
+    c->cmd = spec->cmd;
+    return cli_parse(spec, argc, argv, cal_opt, maxfiles ? cal_arg : NULL, c, out, err);
+}
+
+static const cli_opt FIT_OPTS[] = {
+    { "-o,--out", 1, "PROFILE.json", "write the fitted profile there (default: stdout)" },
+    { "--gpu", 1, "PRESET", "the GPU preset the raw measurements are checked against" },
+    { NULL, 0, NULL, NULL },
+};
+static const cli_spec FIT_SPEC = {
+    "calibrate fit", "RAW.json", "Fit a GPU profile to the microbenchmarks' raw measurements.", FIT_OPTS, NULL,
+};
+
+static const cli_opt CALRUN_OPTS[] = {
+    { "-o,--out", 1, "DIR", "where raw.json and profile.json go (default calibration-run)" },
+    { "--bin", 1, "PATH", "the microbenchmark program (default: built by make calib)" },
+    { "--budget-s", 1, "N", "the longest it may run, 10 to 600 s (default 240)" },
+    { "--gpu", 1, "PRESET", "the GPU preset the fit is checked against" },
+    { NULL, 0, NULL, NULL },
+};
+static const cli_spec CALRUN_SPEC = {
+    "calibrate run", NULL, "Run the CUDA microbenchmarks on this machine's GPU and fit a profile.",
+    CALRUN_OPTS, NULL,
+};
+
+static const cli_opt PRED_OPTS[] = {
+    { "-o,--out", 1, "DIR", "write prediction.csv and a scenario.json replaying the run into DIR" },
+    { "--reps", 1, "N", "replications, 1 to 1000 (default 20)" },
+    { NULL, 0, NULL, NULL },
+};
+static const cli_spec PRED_SPEC = {
+    "calibrate predict", "CONTENTION.json PROFILE.json",
+    "A measured contention run against what the profile predicts for it.", PRED_OPTS, NULL,
+};
+
 static int cal_fit(int argc, char **argv, FILE *out, FILE *err)
 {
-    const char *raw = NULL, *dst = NULL, *gpu = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0) {
-            if (opt_value(argc, argv, &i, &dst, err) < 0)
-                return CLI_BAD_INPUT;
-        } else if (strcmp(argv[i], "--gpu") == 0) {
-            if (opt_value(argc, argv, &i, &gpu, err) < 0)
-                return CLI_BAD_INPUT;
-        } else if (argv[i][0] == '-' || raw) {
-            fprintf(err, "slicesim calibrate fit: unexpected argument \"%s\"\n"
-                    "usage: slicesim calibrate fit RAW.json [-o PROFILE.json] [--gpu PRESET]\n", argv[i]);
-            return CLI_BAD_INPUT;
-        } else {
-            raw = argv[i];
-        }
-    }
+    const char *slot[2] = { NULL, NULL };
+    cal_args c;
+    int pr = cal_parse(&FIT_SPEC, slot, 1, &c, argc, argv, out, err);
+    if (pr != 0)
+        return pr > 0 ? CLI_OK : CLI_BAD_INPUT;
+    const char *raw = c.files[0], *dst = slot[0], *gpu = slot[1];
     if (!raw) {
-        fprintf(err, "usage: slicesim calibrate fit RAW.json [-o PROFILE.json] [--gpu PRESET]\n");
+        fprintf(err, "slicesim calibrate fit: needs RAW.json\n");
+        cli_usage_hint(&FIT_SPEC, err);
         return CLI_BAD_INPUT;
     }
     return fit_file(raw, dst, gpu, out, err);
@@ -166,18 +224,15 @@ static int cal_run(int argc, char **argv, FILE *out, FILE *err)
     long budget;
     if (!bin)
         bin = DEFAULT_BIN;
-    for (int i = 1; i < argc; i++) {
-        const char **dst = strcmp(argv[i], "-o") == 0 ? &dir : strcmp(argv[i], "--bin") == 0 ? &bin
-                         : strcmp(argv[i], "--gpu") == 0 ? &gpu
-                         : strcmp(argv[i], "--budget-s") == 0 ? &budget_text : NULL;
-        if (!dst) {
-            fprintf(err, "slicesim calibrate run: unexpected argument \"%s\"\nusage: slicesim calibrate "
-                    "run [-o DIR] [--bin PATH] [--budget-s N] [--gpu PRESET]\n", argv[i]);
-            return CLI_BAD_INPUT;
-        }
-        if (opt_value(argc, argv, &i, dst, err) < 0)
-            return CLI_BAD_INPUT;
-    }
+    const char *slot[4] = { NULL, NULL, NULL, NULL };
+    cal_args c;
+    int pr = cal_parse(&CALRUN_SPEC, slot, 0, &c, argc, argv, out, err);
+    if (pr != 0)
+        return pr > 0 ? CLI_OK : CLI_BAD_INPUT;
+    dir = slot[0] ? slot[0] : dir;
+    bin = slot[1] ? slot[1] : bin;
+    budget_text = slot[2] ? slot[2] : budget_text;
+    gpu = slot[3];
     if (cli_parse_long("--budget-s", budget_text, 10, 600, &budget, err) < 0)
         return CLI_BAD_INPUT;
     if (access(bin, X_OK) != 0) {
@@ -278,24 +333,17 @@ static int write_prediction(const char *dir, const char *file, const cont_run *r
 
 static int cal_predict(int argc, char **argv, FILE *out, FILE *err)
 {
-    const char *files[2] = { NULL, NULL }, *dir = NULL, *reps_text = "20";
-    int nfiles = 0;
-    long reps;
+    const char *slot[2] = { NULL, NULL };
     char msg[1024];
-    for (int i = 1; i < argc && nfiles >= 0; i++) {
-        const char **dst = strcmp(argv[i], "-o") == 0 ? &dir
-                         : strcmp(argv[i], "--reps") == 0 ? &reps_text : NULL;
-        if (dst && opt_value(argc, argv, &i, dst, err) < 0)
-            return CLI_BAD_INPUT;
-        if (dst)
-            continue;
-        if (argv[i][0] == '-' || nfiles == 2)
-            nfiles = -1;
-        else
-            files[nfiles++] = argv[i];
-    }
-    if (nfiles != 2) {
-        fprintf(err, "usage: slicesim calibrate predict CONTENTION.json PROFILE.json [-o DIR] [--reps N]\n");
+    long reps;
+    cal_args c;
+    int pr = cal_parse(&PRED_SPEC, slot, 2, &c, argc, argv, out, err);
+    if (pr != 0)
+        return pr > 0 ? CLI_OK : CLI_BAD_INPUT;
+    const char *dir = slot[0], *reps_text = slot[1] ? slot[1] : "20", *const *files = c.files;
+    if (c.nfiles != 2) {
+        fprintf(err, "slicesim calibrate predict: needs CONTENTION.json and PROFILE.json\n");
+        cli_usage_hint(&PRED_SPEC, err);
         return CLI_BAD_INPUT;
     }
     if (cli_parse_long("--reps", reps_text, 1, 1000, &reps, err) < 0)
@@ -333,6 +381,12 @@ static const struct {
 int cli_cmd_calibrate(int argc, char **argv, FILE *out, FILE *err)
 {
     char list[256] = "";
+    if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        fprintf(out, "usage: slicesim calibrate SUBCOMMAND [options]\nsubcommands (each takes --help):\n");
+        for (size_t i = 0; i < NSUB; i++)
+            fprintf(out, "  %s\n", SUBCOMMANDS[i].name);
+        return CLI_OK;
+    }
     for (size_t i = 0; i < NSUB; i++) {
         if (argc >= 2 && strcmp(argv[1], SUBCOMMANDS[i].name) == 0)
             return SUBCOMMANDS[i].fn(argc - 1, argv + 1, out, err);

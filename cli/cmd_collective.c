@@ -44,13 +44,6 @@ typedef struct {
     scn        *sc;             /* --scenario, kept for the names it owns */
 } coll_setup;
 
-static int need(const char *opt, const char *val, FILE *err)
-{
-    if (!val)
-        fprintf(err, "slicesim collective: %s needs a value\n", opt);
-    return val != NULL;
-}
-
 /* A size with an optional binary suffix K, M, G, T (as nccl-tests reads -b/-e). */
 static int parse_size(const char *opt, const char *text, double *out, FILE *err)
 {
@@ -133,9 +126,9 @@ static int number_opt(coll_opts *o, const char *a, const char *val, FILE *err)
         if (strcmp(a, INTS[i].name) == 0)
             return cli_parse_long(a, val, INTS[i].lo, INTS[i].hi,
                                   (long *)(void *)((char *)o + INTS[i].off), err) < 0 ? -1 : 1;
-    if (strcmp(a, "--min") == 0 || strcmp(a, "-b") == 0)
+    if (strcmp(a, "--min") == 0)
         return parse_size(a, val, &o->min, err) < 0 ? -1 : 1;
-    if (strcmp(a, "--max") == 0 || strcmp(a, "-e") == 0)
+    if (strcmp(a, "--max") == 0)
         return parse_size(a, val, &o->max, err) < 0 ? -1 : 1;
     return 0;
 }
@@ -145,7 +138,7 @@ static int string_opt(coll_opts *o, const char *a, const char *val)
     static const struct { const char *name; size_t off; } STRS[] = {
         { "--gpu", offsetof(coll_opts, gpu) }, { "--topo", offsetof(coll_opts, topo) },
         { "--op", offsetof(coll_opts, op) }, { "--virt", offsetof(coll_opts, virt) },
-        { "-o", offsetof(coll_opts, outdir) }, { "--out", offsetof(coll_opts, outdir) },
+        { "--out", offsetof(coll_opts, outdir) },
         { "--correction", offsetof(coll_opts, correction) },
         { "--jitter", offsetof(coll_opts, jitter) }, { "--ring-mode", offsetof(coll_opts, mode) },
         { "--scenario", offsetof(coll_opts, scenario) },
@@ -166,34 +159,73 @@ static int platform_given(const coll_opts *o)
            o->mode || o->jitter_us > 0 || o->noise_rate > 0 || o->noise_us > 0;
 }
 
-static int parse_opts(int argc, char **argv, coll_opts *o, FILE *err)
+static const cli_opt COLL_OPTS[] = {
+    { "--gpu", 1, "G", "a GPU preset (its default server) or a server preset (slicesim list gpus)" },
+    { "--topo", 1, "T", "a server preset (slicesim list topologies)" },
+    { "--scenario", 1, "FILE", "take the platform, noise and correction from a scenario" },
+    { "--nodes", 1, "N", "nodes, 1 to 65536 (default 1)" },
+    { "--gpus-per-node", 1, "P", "GPUs per node (default: the preset's)" },
+    { "--op", 1, "OP", "allreduce, allgather, reducescatter, broadcast, reduce, alltoall, sendrecv" },
+    { "-b,--min", 1, "SIZE", "smallest size in bytes, suffix K/M/G/T (default 8)" },
+    { "-e,--max", 1, "SIZE", "largest size (default 8G)" },
+    { "-f,--factor", 1, "F", "size multiplier per row, > 1 (default 2)" },
+    { "-n,--iters", 1, "N", "noisy draws per size (default 20 with noise, else 1)" },
+    { "--seed", 1, "S", "random seed (default 1)" },
+    { "-o,--out", 1, "DIR", "also write DIR/collective.csv" },
+    { "--plot", 0, NULL, "draw busbw against size into DIR (needs -o)" },
+    { "--virt", 1, "MODE", "virtualization of the nodes (default bare_metal)" },
+    { "--hide-nvlink", 0, NULL, "NVLink hidden from the guest" },
+    { "--no-nvls", 0, NULL, "no NVLink SHARP" },
+    { "--channels", 1, "C", "NCCL channels, 1 to 64" },
+    { "--nics", 1, "K", "NICs per node, 1 to 64" },
+    { "--nic-gbs", 1, "X", "NIC bandwidth, GB/s" },
+    { "--net-bw-factor", 1, "F", "share of the NIC bandwidth reached" },
+    { "--net-lat-us", 1, "U", "network latency, us" },
+    { "--correction", 1, "FILE", "a correction from import-nccl-tests" },
+    { "--jitter", 1, "KIND", "arrival jitter: none, exponential, normal" },
+    { "--jitter-us", 1, "U", "mean arrival jitter, us" },
+    { "--noise-rate", 1, "R", "host noise events per second" },
+    { "--noise-us", 1, "D", "host noise event length, us" },
+    { "--ring-mode", 1, "max|chunk", "how a ring waits for its slowest rank" },
+    { NULL, 0, NULL, NULL },
+};
+
+static const cli_spec COLL_SPEC = {
+    "collective", NULL, "NCCL's predicted times as an nccl-tests table (needs --gpu, --topo or --scenario).",
+    COLL_OPTS, NULL,
+};
+
+static int coll_opt(void *ctx, const char *a, const char *val, FILE *err)
 {
-    opts_default(o);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        int rc;
-        if (strcmp(a, "--plot") == 0) {
-            o->plot = 1;
-        } else if (strcmp(a, "--no-nvls") == 0) {
-            o->no_nvls = 1;
-        } else if (strcmp(a, "--hide-nvlink") == 0) {
-            o->hide_nvlink = 1;
-        } else if ((rc = number_opt(o, a, val, err)) != 0) {
-            if (rc < 0)
-                return -1;
-            i++;
-        } else if (string_opt(o, a, val)) {
-            if (!need(a, val, err))
-                return -1;
-            i++;
-        } else {
-            fprintf(err, "slicesim collective: unknown option \"%s\"\n", a);
+    coll_opts *o = ctx;
+    if (strcmp(a, "--plot") == 0) {
+        o->plot = 1;
+    } else if (strcmp(a, "--no-nvls") == 0) {
+        o->no_nvls = 1;
+    } else if (strcmp(a, "--hide-nvlink") == 0) {
+        o->hide_nvlink = 1;
+    } else {
+        int rc = number_opt(o, a, val, err);
+        if (rc < 0)
+            return -1;
+        if (rc == 0 && !string_opt(o, a, val)) {
+            fprintf(err, "slicesim collective: internal: option %s has no handler\n", a);
             return -1;
         }
     }
+    return 0;
+}
+
+/* Returns 0, 1 after --help, -1 on bad options. */
+static int parse_opts(int argc, char **argv, coll_opts *o, FILE *out, FILE *err)
+{
+    opts_default(o);
+    int r = cli_parse(&COLL_SPEC, argc, argv, coll_opt, NULL, o, out, err);
+    if (r != 0)
+        return r;
     if (!o->gpu && !o->topo && !o->scenario) {
-        fprintf(err, "usage: slicesim collective --gpu G | --topo T | --scenario FILE [--nodes N] "
-                "[--gpus-per-node P] [--op OP] [--min 8] [--max 8G] [-o DIR] [--plot]\n");
+        fprintf(err, "slicesim collective: needs --gpu G, --topo T or --scenario FILE\n");
+        cli_usage_hint(&COLL_SPEC, err);
         return -1;
     }
     if (o->scenario && platform_given(o)) {
@@ -512,8 +544,9 @@ int cli_cmd_collective(int argc, char **argv, FILE *out, FILE *err)
 {
     coll_opts o;
     coll_setup su;
-    if (parse_opts(argc, argv, &o, err) < 0)
-        return CLI_BAD_INPUT;
+    int pr = parse_opts(argc, argv, &o, out, err);
+    if (pr != 0)
+        return pr > 0 ? CLI_OK : CLI_BAD_INPUT;
     int rc = setup(&o, &su, err);
     if (rc == CLI_OK && o.outdir && outfile_mkdirs(o.outdir) < 0) {
         fprintf(err, "slicesim collective: -o %s: cannot create the directory\n", o.outdir);

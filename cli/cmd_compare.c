@@ -49,10 +49,6 @@ typedef struct {
     double      cost;              /* USD/h, or GPUs when unpriced */
 } cmp_setup;
 
-static const char USAGE[] =
-    "usage: slicesim compare SCENARIO.json --modes bare_metal,passthrough,timeslice,vgpu,mig,mps -o DIR\n"
-    "       [--plot] [--jobs N] [--set PATH=VALUE]... [--seed N] [--reps N]\n";
-
 static int parse_modes(cmp_opts *o, const char *list, FILE *err)
 {
     char buf[512], names[256];
@@ -82,7 +78,15 @@ static int parse_modes(cmp_opts *o, const char *list, FILE *err)
 }
 
 static const cli_opt CMP_OPTS[] = {
-    { "--plot", 0 }, { "--modes", 1 }, { "--jobs", 1 }, { NULL, 0 },
+    { "--modes", 1, "M1,M2,...", "the setups to compare: bare_metal, passthrough, timeslice, vgpu, mig, mps" },
+    { "--jobs", 1, "N", "points run in parallel, 1 to 256 (default: the cores)" },
+    { "--plot", 0, NULL, "draw the charts into DIR" },
+    { NULL, 0, NULL, NULL },
+};
+
+static const cli_spec CMP_SPEC = {
+    "compare", "SCENARIO.json", "The same workload under each setup, side by side (needs --modes and -o).",
+    CMP_OPTS, NULL,
 };
 
 static int cmp_opt(void *ctx, const char *a, const char *val, FILE *err)
@@ -97,17 +101,17 @@ static int cmp_opt(void *ctx, const char *a, const char *val, FILE *err)
     return cli_parse_long("--jobs", val, 1, 256, &o->jobs, err);
 }
 
-static int parse_opts(int argc, char **argv, cmp_opts *o, FILE *err)
+static int parse_opts(int argc, char **argv, cmp_opts *o, FILE *out, FILE *err)
 {
     memset(o, 0, sizeof *o);
     cli_scn_opts_init(&o->c);
     o->jobs = points_jobs();
-    if (cli_scn_parse("compare", argc, argv, &o->c, CMP_OPTS, cmp_opt, o, err) < 0) {
-        fputs(USAGE, err);
-        return -1;
-    }
+    int r = cli_scn_parse(&CMP_SPEC, argc, argv, &o->c, cmp_opt, o, out, err);
+    if (r != 0)
+        return r;
     if (!o->c.scenario || !o->c.outdir || o->nmodes == 0) {
-        fprintf(err, "slicesim compare: needs a scenario, --modes and -o DIR\n%s", USAGE);
+        fprintf(err, "slicesim compare: needs a scenario, --modes and -o DIR\n");
+        cli_usage_hint(&CMP_SPEC, err);
         return -1;
     }
     return 0;
@@ -431,8 +435,9 @@ int cli_cmd_compare(int argc, char **argv, FILE *out, FILE *err)
     cmp_opts o;
     char msg[1024];
     scn *sc = NULL;
-    if (parse_opts(argc, argv, &o, err) < 0)
-        return CLI_BAD_INPUT;
+    int pr = parse_opts(argc, argv, &o, out, err);
+    if (pr != 0)
+        return pr > 0 ? CLI_OK : CLI_BAD_INPUT;
     int rc = scn_load(o.c.scenario, o.c.sets, o.c.nsets, &sc, msg, sizeof msg);
     if (rc != SCN_OK) {
         fprintf(err, "slicesim: %s\n", msg);

@@ -18,43 +18,64 @@ typedef struct {
     int  in_place;
 } imp_opts;
 
-static int parse_opts(int argc, char **argv, imp_opts *o, FILE *err)
+static const cli_opt IMP_OPTS[] = {
+    { "-o,--out", 1, "DIR", "write the correction (nccl_correction.json) into DIR" },
+    { "--topo", 1, "T", "the server preset the log was measured on" },
+    { "--gpu", 1, "G", "the GPU preset (its default server)" },
+    { "--nodes", 1, "N", "nodes in the run, 1 to 65536 (default: from the log)" },
+    { "--gpus-per-node", 1, "P", "GPUs per node, 1 to 64 (default: from the log)" },
+    { "--op", 1, "OP", "the collective (default: from the log's test name)" },
+    { "--virt", 1, "MODE", "the virtualization of the measured nodes" },
+    { "--in-place", 0, NULL, "fit the in-place columns instead of the out-of-place ones" },
+    { NULL, 0, NULL, NULL },
+};
+
+static const cli_spec IMP_SPEC = {
+    "import-nccl-tests", "LOG", "Read an nccl-tests log and fit a correction of the collective model.",
+    IMP_OPTS, NULL,
+};
+
+static int imp_opt(void *ctx, const char *a, const char *val, FILE *err)
+{
+    imp_opts *o = ctx;
+    if (strcmp(a, "--out") == 0)
+        o->outdir = val;
+    else if (strcmp(a, "--topo") == 0)
+        o->topo = val;
+    else if (strcmp(a, "--gpu") == 0)
+        o->gpu = val;
+    else if (strcmp(a, "--op") == 0)
+        o->op = val;
+    else if (strcmp(a, "--virt") == 0)
+        o->virt = val;
+    else if (strcmp(a, "--nodes") == 0)
+        return cli_parse_long(a, val, 1, 65536, &o->nodes, err);
+    else if (strcmp(a, "--gpus-per-node") == 0)
+        return cli_parse_long(a, val, 1, 64, &o->ppn, err);
+    else
+        o->in_place = 1;
+    return 0;
+}
+
+static int imp_arg(void *ctx, int n, const char *arg, FILE *err)
+{
+    imp_opts *o = ctx;
+    if (n > 0) {
+        fprintf(err, "slicesim import-nccl-tests: more than one log (\"%s\")\n", arg);
+        return -1;
+    }
+    o->log = arg;
+    return 0;
+}
+
+/* Returns 0, 1 after --help, -1 on bad options. */
+static int parse_opts(int argc, char **argv, imp_opts *o, FILE *out, FILE *err)
 {
     memset(o, 0, sizeof *o);
     o->nodes = o->ppn = -1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        const char **str = strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0 ? &o->outdir
-                         : strcmp(a, "--topo") == 0 ? &o->topo
-                         : strcmp(a, "--gpu") == 0 ? &o->gpu
-                         : strcmp(a, "--op") == 0 ? &o->op
-                         : strcmp(a, "--virt") == 0 ? &o->virt : NULL;
-        if (str) {
-            if (!val) {
-                fprintf(err, "slicesim import-nccl-tests: %s needs a value\n", a);
-                return -1;
-            }
-            *str = argv[++i];
-        } else if (strcmp(a, "--nodes") == 0) {
-            if (cli_parse_long(a, val, 1, 65536, &o->nodes, err) < 0)
-                return -1;
-            i++;
-        } else if (strcmp(a, "--gpus-per-node") == 0) {
-            if (cli_parse_long(a, val, 1, 64, &o->ppn, err) < 0)
-                return -1;
-            i++;
-        } else if (strcmp(a, "--in-place") == 0) {
-            o->in_place = 1;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(err, "slicesim import-nccl-tests: unknown option \"%s\"\n", a);
-            return -1;
-        } else if (!o->log) {
-            o->log = a;
-        } else {
-            fprintf(err, "slicesim import-nccl-tests: more than one log (\"%s\")\n", a);
-            return -1;
-        }
-    }
+    int r = cli_parse(&IMP_SPEC, argc, argv, imp_opt, imp_arg, o, out, err);
+    if (r != 0)
+        return r;
     if (!o->log) {
         fprintf(err, "usage: slicesim import-nccl-tests LOG [-o DIR] [--topo T | --gpu G] [--nodes N] "
                 "[--gpus-per-node P] [--op OP] [--virt V] [--in-place]\n");
@@ -254,7 +275,10 @@ int cli_cmd_import_nccl_tests(int argc, char **argv, FILE *out, FILE *err)
     nccltests_log log;
     topo_preset generic;
     topo t;
-    if (parse_opts(argc, argv, &o, err) < 0 || read_log(o.log, &log, err) < 0)
+    int pr = parse_opts(argc, argv, &o, out, err);
+    if (pr != 0)
+        return pr > 0 ? CLI_OK : CLI_BAD_INPUT;
+    if (read_log(o.log, &log, err) < 0)
         return CLI_BAD_INPUT;
     int op = o.op ? coll_op_parse(o.op) : log.op, rc = CLI_OK;
     if (op < 0) {

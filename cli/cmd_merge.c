@@ -103,50 +103,77 @@ static int merge(cJSON **docs, char **paths, int n, const char *outdir, FILE *ou
     return rc;
 }
 
+static const cli_opt MERGE_OPTS[] = {
+    { "-o,--out", 1, "OUT", "write the merged sweep into OUT" },
+    { NULL, 0, NULL, NULL },
+};
+
+static const cli_spec MERGE_SPEC = {
+    "merge", "DIR...", "Join the shards of a sweep (each DIR holds a sweep.json) into one.",
+    MERGE_OPTS, NULL,
+};
+
+typedef struct {
+    const char *outdir;
+    char      **paths;
+    cJSON     **docs;
+    int         n;
+    int         rc;
+} merge_args;
+
+static int merge_opt(void *ctx, const char *a, const char *val, FILE *err)
+{
+    (void)a;
+    (void)err;
+    ((merge_args *)ctx)->outdir = val;
+    return 0;
+}
+
+static int merge_arg(void *ctx, int k, const char *arg, FILE *err)
+{
+    merge_args *m = ctx;
+    (void)k;
+    size_t len = strlen(arg) + sizeof "/sweep.json";
+    if (!(m->paths[m->n] = malloc(len))) {
+        m->rc = CLI_INTERNAL;
+        fprintf(err, "slicesim merge: out of memory\n");
+        return -1;
+    }
+    snprintf(m->paths[m->n], len, "%s/sweep.json", arg);
+    int rc = sweepio_read(m->paths[m->n], &m->docs[m->n], err);
+    m->n++;
+    if (rc != CLI_OK) {
+        m->rc = rc;
+        return -1;
+    }
+    return 0;
+}
+
 int cli_cmd_merge(int argc, char **argv, FILE *out, FILE *err)
 {
-    const char *outdir = NULL;
-    char **paths = calloc((size_t)argc, sizeof *paths);
-    cJSON **docs = calloc((size_t)argc, sizeof *docs);
-    int n = 0, rc = CLI_OK;
-    if (!paths || !docs) {
-        free(paths);
-        free(docs);
+    merge_args m = { NULL, calloc((size_t)argc, sizeof(char *)), calloc((size_t)argc, sizeof(cJSON *)), 0,
+                     CLI_OK };
+    if (!m.paths || !m.docs) {
+        free(m.paths);
+        free(m.docs);
         fprintf(err, "slicesim merge: out of memory\n");
         return CLI_INTERNAL;
     }
-    for (int i = 1; i < argc && rc == CLI_OK; i++) {
-        if (strcmp(argv[i], "-o") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(err, "slicesim merge: -o needs a directory\n%s", USAGE);
-                rc = CLI_BAD_INPUT;
-            }
-            outdir = argv[++i];
-        } else if (argv[i][0] == '-') {
-            fprintf(err, "slicesim merge: unknown option \"%s\"\n%s", argv[i], USAGE);
-            rc = CLI_BAD_INPUT;
-        } else {
-            size_t len = strlen(argv[i]) + sizeof "/sweep.json";
-            if (!(paths[n] = malloc(len))) {
-                rc = CLI_INTERNAL;
-                break;
-            }
-            snprintf(paths[n], len, "%s/sweep.json", argv[i]);
-            rc = sweepio_read(paths[n], &docs[n], err);
-            n++;
-        }
-    }
-    if (rc == CLI_OK && (n == 0 || !outdir)) {
+    int rc = CLI_OK, pr = cli_parse(&MERGE_SPEC, argc, argv, merge_opt, merge_arg, &m, out, err);
+    if (pr > 0)
+        rc = CLI_OK;
+    else if (pr < 0)
+        rc = m.rc != CLI_OK ? m.rc : CLI_BAD_INPUT;
+    else if (m.n == 0 || !m.outdir) {
         fprintf(err, "slicesim merge: needs at least one shard directory and -o OUT\n%s", USAGE);
         rc = CLI_BAD_INPUT;
+    } else
+        rc = merge(m.docs, m.paths, m.n, m.outdir, out, err);
+    for (int k = 0; k < m.n; k++) {
+        cJSON_Delete(m.docs[k]);
+        free(m.paths[k]);
     }
-    if (rc == CLI_OK)
-        rc = merge(docs, paths, n, outdir, out, err);
-    for (int k = 0; k < n; k++) {
-        cJSON_Delete(docs[k]);
-        free(paths[k]);
-    }
-    free(paths);
-    free(docs);
+    free(m.paths);
+    free(m.docs);
     return rc;
 }

@@ -56,7 +56,15 @@ static const char USAGE[] =
     "       --vary PATH=V1,V2,...|PATH=A:B:STEP -o DIR [--goal max|min] [--set PATH=VALUE]... [--seed N] [--reps N]\n";
 
 static const cli_opt PLAN_OPTS[] = {
-    { "--goal", 1 }, { "--slo", 1 }, { "--vary", 1 }, { NULL, 0 },
+    { "--slo", 1, "EXPR", "a target such as 'TENANT.latency_ms.p95<=200' (repeatable; all must hold)" },
+    { "--vary", 1, "PATH=V1,V2,...", "the one parameter searched (values, or A:B:STEP)" },
+    { "--goal", 1, "max|min", "the largest or the smallest value meeting every SLO (default max)" },
+    { NULL, 0, NULL, NULL },
+};
+
+static const cli_spec PLAN_SPEC = {
+    "plan", "SCENARIO.json", "The cheapest configuration that meets every SLO (needs --slo, --vary and -o).",
+    PLAN_OPTS, NULL,
 };
 
 static int plan_opt(void *ctx, const char *a, const char *val, FILE *err)
@@ -85,14 +93,13 @@ static int plan_opt(void *ctx, const char *a, const char *val, FILE *err)
     return 0;
 }
 
-static int parse_opts(int argc, char **argv, plan_opts *o, FILE *err)
+static int parse_opts(int argc, char **argv, plan_opts *o, FILE *out, FILE *err)
 {
     memset(o, 0, sizeof *o);
     cli_scn_opts_init(&o->c);
-    if (cli_scn_parse("plan", argc, argv, &o->c, PLAN_OPTS, plan_opt, o, err) < 0) {
-        fputs(USAGE, err);
-        return -1;
-    }
+    int r = cli_scn_parse(&PLAN_SPEC, argc, argv, &o->c, plan_opt, o, out, err);
+    if (r != 0)
+        return r;
     if (!o->c.scenario || !o->c.outdir || o->vs.ndims != 1 || o->nslo == 0) {
         fprintf(err, "slicesim plan: needs a scenario, at least one --slo, one --vary and -o DIR\n%s", USAGE);
         return -1;
@@ -400,9 +407,10 @@ int cli_cmd_plan(int argc, char **argv, FILE *out, FILE *err)
     plan_opts o;
     char msg[1024];
     scn *base = NULL;
-    if (parse_opts(argc, argv, &o, err) < 0) {
+    int pr = parse_opts(argc, argv, &o, out, err);
+    if (pr != 0) {
         vary_free(&o.vs);
-        return CLI_BAD_INPUT;
+        return pr > 0 ? CLI_OK : CLI_BAD_INPUT;
     }
     int rc = scn_load(o.c.scenario, o.c.sets, o.c.nsets, &base, msg, sizeof msg);
     if (rc != SCN_OK) {

@@ -19,7 +19,15 @@ typedef struct {
 } run_opts;
 
 static const cli_opt RUN_OPTS[] = {
-    { "--plot", 0 }, { "--trace", 1 }, { "--trace-window-ms", 1 }, { NULL, 0 },
+    { "--plot", 0, NULL, "draw the charts into DIR (needs -o)" },
+    { "--trace", 1, "FILE", "write a Perfetto/Chrome trace of the timeline to FILE" },
+    { "--trace-window-ms", 1, "MS", "how much of the run after warm-up the trace covers (default 50)" },
+    { NULL, 0, NULL, NULL },
+};
+
+static const cli_spec RUN_SPEC = {
+    "run", "SCENARIO.json", "Run one scenario, every replication; print a table per tenant and per GPU.",
+    RUN_OPTS, NULL,
 };
 
 static int run_opt(void *ctx, const char *a, const char *val, FILE *err)
@@ -41,16 +49,18 @@ static int run_opt(void *ctx, const char *a, const char *val, FILE *err)
     return 0;
 }
 
-static int parse_opts(int argc, char **argv, run_opts *o, FILE *err)
+/* Returns 0, 1 when help was printed, -1 on bad options. */
+static int parse_opts(int argc, char **argv, run_opts *o, FILE *out, FILE *err)
 {
     memset(o, 0, sizeof *o);
     cli_scn_opts_init(&o->c);
     o->window_ms = 50;
-    if (cli_scn_parse("run", argc, argv, &o->c, RUN_OPTS, run_opt, o, err) < 0)
-        return -1;
+    int r = cli_scn_parse(&RUN_SPEC, argc, argv, &o->c, run_opt, o, out, err);
+    if (r != 0)
+        return r;
     if (!o->c.scenario) {
-        fprintf(err, "usage: slicesim run SCENARIO.json [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]...\n"
-                "       [--trace FILE] [--trace-window-ms MS] [--plot]\n");
+        fprintf(err, "slicesim run: needs a scenario\n");
+        cli_usage_hint(&RUN_SPEC, err);
         return -1;
     }
     if (o->plot && !o->c.outdir) {
@@ -182,8 +192,9 @@ int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
     char msg[1024];
     scn *sc = NULL;
     model_result res;
-    if (parse_opts(argc, argv, &o, err) < 0)
-        return CLI_BAD_INPUT;
+    int pr = parse_opts(argc, argv, &o, out, err);
+    if (pr != 0)
+        return pr > 0 ? CLI_OK : CLI_BAD_INPUT;
     int rc = scn_load(o.c.scenario, o.c.sets, o.c.nsets, &sc, msg, sizeof msg);
     if (rc != SCN_OK) {
         fprintf(err, "slicesim: %s\n", msg);

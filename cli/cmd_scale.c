@@ -67,7 +67,15 @@ static int parse_nodes(scale_opts *o, const char *list, FILE *err)
 }
 
 static const cli_opt SCALE_OPTS[] = {
-    { "--plot", 0 }, { "--nodes", 1 }, { "--tenant", 1 }, { NULL, 0 },
+    { "--nodes", 1, "N1,N2,...", "the node counts, e.g. 1,2,4,...,1024" },
+    { "--tenant", 1, "NAME", "the training tenant (default: the first)" },
+    { "--plot", 0, NULL, "draw step time and efficiency into DIR (needs -o)" },
+    { NULL, 0, NULL, NULL },
+};
+
+static const cli_spec SCALE_SPEC = {
+    "scale", "SCENARIO.json", "A training tenant's step time p50/p95 and scaling efficiency by node count.",
+    SCALE_OPTS, NULL,
 };
 
 static int scale_opt(void *ctx, const char *a, const char *val, FILE *err)
@@ -82,12 +90,13 @@ static int scale_opt(void *ctx, const char *a, const char *val, FILE *err)
     return 0;
 }
 
-static int parse_opts(int argc, char **argv, scale_opts *o, FILE *err)
+static int parse_opts(int argc, char **argv, scale_opts *o, FILE *out, FILE *err)
 {
     memset(o, 0, sizeof *o);
     cli_scn_opts_init(&o->c);
-    if (cli_scn_parse("scale", argc, argv, &o->c, SCALE_OPTS, scale_opt, o, err) < 0)
-        return -1;
+    int r = cli_scn_parse(&SCALE_SPEC, argc, argv, &o->c, scale_opt, o, out, err);
+    if (r != 0)
+        return r;
     if (!o->c.scenario || o->npoints == 0) {
         fprintf(err, "usage: slicesim scale SCENARIO.json --nodes 1,2,4,... [--tenant NAME] [-o DIR] [--plot] "
                 "[--seed N] [--reps N] [--set PATH=VALUE]...\n");
@@ -216,8 +225,9 @@ int cli_cmd_scale(int argc, char **argv, FILE *out, FILE *err)
     scale_opts o;
     scale_point pts[MAX_POINTS];
     memset(pts, 0, sizeof pts);
-    if (parse_opts(argc, argv, &o, err) < 0)
-        return CLI_BAD_INPUT;
+    int pr = parse_opts(argc, argv, &o, out, err);
+    if (pr != 0)
+        return pr > 0 ? CLI_OK : CLI_BAD_INPUT;
     for (int i = 0; i < o.npoints; i++) {
         int rc = run_point(&o, o.nodes[i], &pts[i], err);
         if (rc != CLI_OK)

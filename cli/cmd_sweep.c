@@ -44,7 +44,17 @@ static int parse_shard(const char *text, long *k, long *n, FILE *err)
 }
 
 static const cli_opt SWEEP_OPTS[] = {
-    { "--plot", 0 }, { "--jobs", 1 }, { "--shard", 1 }, { "--vary", 1 }, { NULL, 0 },
+    { "--vary", 1, "PATH=V1,V2,...", "a parameter and its values, or A:B:STEP (repeatable: the cartesian product)" },
+    { "--jobs", 1, "N", "points run in parallel, 1 to 256 (default: the cores)" },
+    { "--shard", 1, "K/N", "run only the K-th of N slices of the points (merge them with slicesim merge)" },
+    { "--plot", 0, NULL, "draw the charts into DIR" },
+    { NULL, 0, NULL, NULL },
+};
+
+static const cli_spec SWEEP_SPEC = {
+    "sweep", "SCENARIO.json", "The cartesian product of values, in parallel, identical to a serial run "
+    "(needs --vary and -o).",
+    SWEEP_OPTS, NULL,
 };
 
 static int sweep_opt(void *ctx, const char *a, const char *val, FILE *err)
@@ -61,16 +71,15 @@ static int sweep_opt(void *ctx, const char *a, const char *val, FILE *err)
     return vary_add(&o->vs, val, err);
 }
 
-static int parse_opts(int argc, char **argv, sweep_opts *o, FILE *err)
+static int parse_opts(int argc, char **argv, sweep_opts *o, FILE *out, FILE *err)
 {
     memset(o, 0, sizeof *o);
     cli_scn_opts_init(&o->c);
     o->jobs = points_jobs();
     o->shard_k = o->shard_n = 1;
-    if (cli_scn_parse("sweep", argc, argv, &o->c, SWEEP_OPTS, sweep_opt, o, err) < 0) {
-        fputs(USAGE, err);
-        return -1;
-    }
+    int r = cli_scn_parse(&SWEEP_SPEC, argc, argv, &o->c, sweep_opt, o, out, err);
+    if (r != 0)
+        return r;
     if (!o->c.scenario || !o->c.outdir || o->vs.ndims == 0) {
         fprintf(err, "slicesim sweep: needs a scenario, at least one --vary and -o DIR\n%s", USAGE);
         return -1;
@@ -215,9 +224,10 @@ int cli_cmd_sweep(int argc, char **argv, FILE *out, FILE *err)
     char msg[1024];
     scn *base = NULL;
     int rc;
-    if (parse_opts(argc, argv, &o, err) < 0) {
+    int pr = parse_opts(argc, argv, &o, out, err);
+    if (pr != 0) {
         vary_free(&o.vs);
-        return CLI_BAD_INPUT;
+        return pr > 0 ? CLI_OK : CLI_BAD_INPUT;
     }
     rc = scn_load(o.c.scenario, o.c.sets, o.c.nsets, &base, msg, sizeof msg);
     if (rc != SCN_OK) {

@@ -11,7 +11,38 @@
 #include "cli/outfile.h"
 #include "cli/validate.h"
 
-#define USAGE "usage: slicesim validate [--root DIR] [--case NAME] [--strict] [--json FILE]\n"
+static const cli_opt VAL_OPTS[] = {
+    { "--case", 1, "NAME", "run only this validation case" },
+    { "--root", 1, "DIR", "the repository root the cases read their files from (default .)" },
+    { "--strict", 0, NULL, "exit 1 when a row is outside its tolerance" },
+    { "--json", 1, "FILE", "also write every row, with its case, family, source and verdict, to FILE" },
+    { NULL, 0, NULL, NULL },
+};
+
+static const cli_spec VAL_SPEC = {
+    "validate", NULL, "Every validation case the project holds: predicted, reference, error, tolerance.",
+    VAL_OPTS, NULL,
+};
+
+typedef struct {
+    const char *root, *only, *json;
+    int         strict;
+} val_args;
+
+static int val_opt(void *ctx, const char *a, const char *val, FILE *err)
+{
+    val_args *v = ctx;
+    (void)err;
+    if (strcmp(a, "--strict") == 0)
+        v->strict = 1;
+    else if (strcmp(a, "--root") == 0)
+        v->root = val;
+    else if (strcmp(a, "--json") == 0)
+        v->json = val;
+    else
+        v->only = val;
+    return 0;
+}
 
 /* Write doc as path through a temporary and a rename; exit status. */
 static int write_json(const char *path, cJSON *doc, FILE *err)
@@ -50,22 +81,12 @@ static int write_json(const char *path, cJSON *doc, FILE *err)
 
 int cli_cmd_validate(int argc, char **argv, FILE *out, FILE *err)
 {
-    const char *root = ".", *only = NULL, *json = NULL;
-    int strict = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--strict") == 0) {
-            strict = 1;
-            continue;
-        }
-        const char **dst = strcmp(argv[i], "--root") == 0 ? &root
-                         : strcmp(argv[i], "--case") == 0 ? &only
-                         : strcmp(argv[i], "--json") == 0 ? &json : NULL;
-        if (!dst || i + 1 >= argc) {
-            fprintf(err, USAGE);
-            return CLI_BAD_INPUT;
-        }
-        *dst = argv[++i];
-    }
+    val_args va = { ".", NULL, NULL, 0 };
+    int pr = cli_parse(&VAL_SPEC, argc, argv, val_opt, NULL, &va, out, err);
+    if (pr != 0)
+        return pr > 0 ? CLI_OK : CLI_BAD_INPUT;
+    const char *root = va.root, *only = va.only, *json = va.json;
+    int strict = va.strict;
     int found = 0;
     for (const val_case *c = val_cases; c->name; c++)
         found |= !only || strcmp(only, c->name) == 0;

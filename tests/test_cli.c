@@ -122,6 +122,93 @@ static void bad_options_exit_2_with_a_message(void)
     CU_ASSERT_EQUAL(run(not_dir), 2);
 }
 
+static void every_command_answers_help_with_its_options(void)
+{
+    static const struct { const char *cmd, *sub, *opt; } C[] = {
+        { "run", NULL, "--trace-window-ms MS" }, { "sweep", NULL, "--shard K/N" },
+        { "merge", NULL, "-o, --out OUT" }, { "compare", NULL, "--modes" }, { "plot", NULL, "--help" },
+        { "plan", NULL, "--goal max|min" }, { "collective", NULL, "-f, --factor F" },
+        { "scale", NULL, "--nodes" }, { "import-nccl-tests", NULL, "--in-place" },
+        { "calibrate", "fit", "--gpu PRESET" }, { "calibrate", "predict", "--reps N" },
+        { "calibrate", "run", "--budget-s N" }, { "validate", NULL, "--strict" }, { "list", NULL, "mig GPU" },
+    };
+    for (size_t i = 0; i < sizeof C / sizeof C[0]; i++) {
+        char *argv[] = { "slicesim", (char *)C[i].cmd, (char *)(C[i].sub ? C[i].sub : "--help"),
+                         C[i].sub ? "-h" : NULL, NULL };
+        CU_ASSERT_EQUAL(run(argv), 0);
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, "usage: slicesim"));
+        if (!strstr(out, C[i].opt))
+            fprintf(stderr, "\n    %s %s --help lacks %s\n", C[i].cmd, C[i].sub ? C[i].sub : "", C[i].opt);
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, C[i].opt));
+    }
+    char *top[] = { "slicesim", "help", "scale", NULL };
+    CU_ASSERT_EQUAL(run(top), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "--tenant NAME"));
+}
+
+static void options_take_their_value_after_an_equals_sign_or_as_the_next_word(void)
+{
+    char a[BIG];
+    char *eq[] = { "slicesim", "run", "scenarios/mm1-exclusive.json", "--reps=2", "--seed=7",
+                   "--set=tenants.0.arrivals.rate_per_s=50", NULL };
+    CU_ASSERT_EQUAL_FATAL(run(eq), 0);
+    memcpy(a, out, sizeof a);
+    /* options before the scenario, values as the next word: the same run */
+    char *sp[] = { "slicesim", "run", "--set", "tenants.0.arrivals.rate_per_s=50", "--seed", "7", "--reps", "2",
+                   "scenarios/mm1-exclusive.json", NULL };
+    CU_ASSERT_EQUAL_FATAL(run(sp), 0);
+    CU_ASSERT_STRING_EQUAL(a, out);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "2 replications"));
+    char *flagval[] = { "slicesim", "run", "scenarios/mm1-exclusive.json", "--plot=yes", NULL };
+    CU_ASSERT_EQUAL(run(flagval), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "--plot takes no value"));
+    char *missing[] = { "slicesim", "run", "scenarios/mm1-exclusive.json", "--reps", NULL };
+    CU_ASSERT_EQUAL(run(missing), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "--reps needs a value"));
+}
+
+static void collective_takes_the_nccl_tests_short_options(void)
+{
+    /* -b 1M -e 16M -f 4: 1, 4 and 16 MiB, as all_reduce_perf prints them */
+    char *argv[] = { "slicesim", "collective", "--gpu", "h100-sxm", "-b", "1M", "-e", "16M", "-f", "4", NULL };
+    CU_ASSERT_EQUAL_FATAL(run(argv), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "     1048576 "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "     4194304 "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "    16777216 "));
+    CU_ASSERT_PTR_NULL(strstr(out, "     2097152 "));
+    char *eq[] = { "slicesim", "collective", "--gpu=h100-sxm", "--min=1M", "--max=16M", "--factor=4", NULL };
+    char a[BIG];
+    memcpy(a, out, sizeof a);
+    CU_ASSERT_EQUAL_FATAL(run(eq), 0);
+    CU_ASSERT_STRING_EQUAL(a, out);
+}
+
+static void list_names_what_scenarios_may_use(void)
+{
+    char *gpus[] = { "slicesim", "list", "gpus", NULL };
+    CU_ASSERT_EQUAL_FATAL(run(gpus), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "h100-sxm"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "a100-sxm-40gb"));
+    char *mig[] = { "slicesim", "list", "mig", "a100-sxm-40gb", NULL };
+    CU_ASSERT_EQUAL_FATAL(run(mig), 0);
+    /* nvidia-smi mig -lgip: 1g.5gb is profile 19, 7 instances; 3g.20gb is 9, at slots 0 and 4 */
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "1g.5gb        19       1      1    14     4.75    1     7  0 1 2 3 4 5 6"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "3g.20gb        9"));
+    char *topo[] = { "slicesim", "list", "topologies", NULL };
+    CU_ASSERT_EQUAL_FATAL(run(topo), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "dgx-h100"));
+    char *models[] = { "slicesim", "list", "models", NULL };
+    CU_ASSERT_EQUAL_FATAL(run(models), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "llama-3-8b"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "sdxl-1024"));
+    char *nomig[] = { "slicesim", "list", "mig", "l4", NULL };
+    CU_ASSERT_EQUAL(run(nomig), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "h100-sxm"));
+    char *bad[] = { "slicesim", "list", "colours", NULL };
+    CU_ASSERT_EQUAL(run(bad), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "allowed: gpus, models, topologies, mig"));
+}
+
 static void bad_scenario_files_exit_2(void)
 {
     char dir[64], path[128];
@@ -190,6 +277,10 @@ TU_SUITE_FN(cli)
         TU_TEST(seed_option_changes_the_numbers),
         TU_TEST(bad_options_exit_2_with_a_message),
         TU_TEST(bad_scenario_files_exit_2),
+        TU_TEST(every_command_answers_help_with_its_options),
+        TU_TEST(options_take_their_value_after_an_equals_sign_or_as_the_next_word),
+        TU_TEST(collective_takes_the_nccl_tests_short_options),
+        TU_TEST(list_names_what_scenarios_may_use),
         TU_TEST(an_overloaded_run_warns_that_it_is_not_in_steady_state),
         TU_TEST(every_example_scenario_runs),
     };
