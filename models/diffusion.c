@@ -261,6 +261,21 @@ static void diff_free(void *state)
     free(st);
 }
 
+/* Weights of the UNet and the text encoders (the VAE's 84 M parameters,
+ * 0.17 GB in fp16, are left in the activations' margin), and the live
+ * activations of a full batch: 1/16 of one evaluation's activation traffic
+ * per image evaluation (twice the images with guidance) [I: a layer's
+ * output is live while a few neighbours' are; roughly 3 GB per SDXL image,
+ * in line with common reports of 10-12 GB for SDXL at batch 1; to refine
+ * from measurements]. */
+static void diff_footprint(const void *params, double share_bytes, wl_footprint *f)
+{
+    const diff_params *p = params;
+    (void)share_bytes;
+    f->weights = p->m->unet_weight_bytes + p->m->text_bytes;
+    f->activations = p->m->unet_act_bytes / 16.0 * p->max_batch * (p->cfg ? 2 : 1);
+}
+
 const wl_type wl_diffusion = {
-    "diffusion", "images/min", NULL, diff_alloc, diff_free, diff_arrive,
+    "diffusion", "images/min", NULL, diff_alloc, diff_free, diff_arrive, diff_footprint,
 };

@@ -436,6 +436,25 @@ static void llm_free(void *state)
 
 static const char *const LLM_METRICS[] = { "ttft_ms", "tpot_ms", NULL };
 
+/* Per GPU of the tp group: the engine's pool is mem_util x its share and
+ * holds the weights and the KV cache (llm_kv_capacity_tokens); the CUDA
+ * context and the activations of a full iteration live in the rest of the
+ * share. Activations [I: the live tensors of the widest step, inferred from
+ * the shapes]: the gate/up output and four residual-stream buffers of
+ * max_tokens tokens, and fp32 logits of max_batch sampled tokens. */
+static void llm_footprint(const void *params, double share_bytes, wl_footprint *f)
+{
+    const llm_params *p = params;
+    const llm_model *m = p->m;
+    double e = elem_bytes(p->prec), w = llm_weight_bytes(p) / p->tp;
+    double pool = p->mem_util * share_bytes;
+    f->weights = w;
+    f->kv = pool > w ? pool - w : 0;
+    f->activations = (double)p->max_tokens * (2.0 * m->ffn / p->tp + 4.0 * m->d_model) * e +
+                     (double)p->max_batch * m->vocab / p->tp * 4.0;
+    f->elastic = 1;
+}
+
 const wl_type wl_llm = {
-    "llm", "tokens/s", LLM_METRICS, llm_alloc, llm_free, llm_arrive,
+    "llm", "tokens/s", LLM_METRICS, llm_alloc, llm_free, llm_arrive, llm_footprint,
 };

@@ -32,7 +32,11 @@ typedef struct {
     int             instance;       /* MIG instance index on its GPU, else 0 */
     double          compute_frac;   /* share of the GPU's SMs; 0 = whole GPU */
     double          mem_frac;       /* share of its bandwidth; 0 = whole GPU */
-    double          mem_gb;         /* memory capacity, GB; 0 = the GPU's */
+    double          mem_gb;         /* memory capacity, GB; 0 = the GPU's. A serving
+                                       engine sizes its KV cache from it: after the
+                                       memory-fit check it is the engine's share */
+    double          share_gb;       /* memory share asked for on a shared GPU or
+                                       instance (memory_gb); 0 = split evenly */
     double          mps_frac;       /* MPS active-thread fraction (0, 1] */
     int             vgpu_per_gpu;   /* vGPU type's maximum per GPU; 0 = no vGPU */
     double          pct_rel_err;    /* 0: exact percentiles; else histogram error */

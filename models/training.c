@@ -409,6 +409,18 @@ static void train_free(void *state)
 
 static const char *const TRAIN_METRICS[] = { "step_ms", "exposed_comm_ms", "comm_gb", NULL };
 
+/* Weights, gradients and optimizer state per GPU (train_state_bytes_per_param),
+ * and the activations kept for the backward pass of one batch: half of the
+ * forward activation traffic, the writes [I: each activation written once
+ * and read once in the forward pass]. */
+static void train_footprint(const void *params, double share_bytes, wl_footprint *f)
+{
+    const train_params *p = params;
+    (void)share_bytes;
+    f->weights = train_state_bytes_per_param(p->sharding, p->dp) * p->model.params;
+    f->activations = 0.5 * p->model.act_bytes * p->batch_per_gpu;
+}
+
 const wl_type wl_training = {
-    "training", "samples/s", TRAIN_METRICS, train_alloc, train_free, train_arrive,
+    "training", "samples/s", TRAIN_METRICS, train_alloc, train_free, train_arrive, train_footprint,
 };

@@ -169,6 +169,14 @@ static void synth_free(void *state)
     free(st);
 }
 
+/* A CUDA context and the memory the scenario says it holds (memory_gb). */
+static void synth_footprint(const void *params, double share_bytes, wl_footprint *f)
+{
+    const synth_params *p = params;
+    (void)share_bytes;
+    f->weights = p->memory_gb * 1e9;
+}
+
 const wl_type wl_synthetic = {
-    "synthetic", "req/s", NULL, synth_alloc, synth_free, synth_arrive,
+    "synthetic", "req/s", NULL, synth_alloc, synth_free, synth_arrive, synth_footprint,
 };

@@ -11,6 +11,28 @@
 
 struct tenant;
 
+/* What one tenant holds in the memory of its GPU, MIG instance, vGPU or MPS
+ * share, in bytes: its CUDA context, its weights (model parameters, and
+ * optimizer state for training), its KV cache or other reserved pool, and
+ * the activations of its largest batch. A serving engine is `elastic`: it
+ * reserves a pool sized from the share it is given (share_bytes), so its kv
+ * grows with the share; other tenants' footprints do not depend on it. */
+typedef struct {
+    double context, weights, kv, activations;
+    int    elastic;
+} wl_footprint;
+
+/* A CUDA context with the libraries a framework loads (cuBLAS, cuDNN
+ * workspaces) before any tensor: 0.3-0.6 GB is what nvidia-smi shows for a
+ * PyTorch process on A100/H100 [I: inferred from common reports; the
+ * calibration probe can measure it, calibration/microbench.cu]. */
+#define WL_CONTEXT_BYTES 0.5e9
+
+static inline double wl_footprint_total(const wl_footprint *f)
+{
+    return f->context + f->weights + f->kv + f->activations;
+}
+
 typedef struct wl_type {
     const char *name;
     const char *unit;             /* throughput unit, e.g. "req/s", "tokens/s" */
@@ -20,7 +42,21 @@ typedef struct wl_type {
     void  (*free)(void *state);
     /* arrive: a request arrives now. */
     void  (*arrive)(void *state, sim *s, const arr_item *it);
+    /* footprint: the tenant's memory when given share_bytes to use (its
+     * whole resource when alone on it); NULL = a CUDA context only. Pure:
+     * memory-fit checks call it before any run (scenarios/memfit.c). */
+    void  (*footprint)(const void *params, double share_bytes, wl_footprint *out);
 } wl_type;
+
+/* wl_footprint_of: w's footprint with share_bytes (a context alone when
+ * the kind reports none). */
+static inline void wl_footprint_of(const wl_type *w, const void *params, double share_bytes,
+                                   wl_footprint *out)
+{
+    *out = (wl_footprint){ WL_CONTEXT_BYTES, 0, 0, 0, 0 };
+    if (w->footprint)
+        w->footprint(params, share_bytes, out);
+}
 
 /* The synthetic workload: one GPU burst per request (DESIGN §5). */
 typedef enum { SYN_DETERMINISTIC, SYN_EXPONENTIAL, SYN_LOGNORMAL, SYN_GAMMA } syn_dist;
@@ -36,6 +72,8 @@ typedef struct {
     double    flops, bytes;     /* fixed burst */
     int       prec;             /* gpu_prec of the fixed burst */
     double    copy_mb;          /* host-to-device copy per request, MB; 0 = none */
+    double    memory_gb;        /* weights and buffers it holds beyond its CUDA
+                                   context, GB (10^9 B); 0 = none */
 } synth_params;
 
 extern const wl_type wl_synthetic;

@@ -297,6 +297,7 @@ int scn_parse_tenant_sharing(jv *v, scn *sc, const cJSON *obj, const char *path,
            on_mig ? sc->cfg.ninst - 1 : 0, &inst);
     jv_number(v, obj, path, "mps_active_thread_pct", 0, 100, pct, &pct_v);
     jv_number(v, obj, path, "vgpu_gb", 0, 0, gb, &vgpu_gb);
+    jv_number(v, obj, path, "memory_gb", 0, 0, gb, &tc->share_gb);
     if (v->failed)
         return -1;
     tc->instance = (int)inst;

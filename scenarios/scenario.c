@@ -291,7 +291,7 @@ static int parse_slo(jv *v, const cJSON *slo, const char *path, tenant_cfg *tc)
 static int parse_tenant(jv *v, scn *sc, const cJSON *obj, const char *path, tenant_cfg *tc)
 {
     static const char *const keys[] = { "name", "gpu", "context", "workload", "arrivals", "slo",
-                                        "instance", "mps_active_thread_pct", "mps_mem_limit_gb", "vgpu_gb", NULL };
+                                        "instance", "mps_active_thread_pct", "mps_mem_limit_gb", "vgpu_gb", "memory_gb", NULL };
     static const char *const contexts[] = { "shared", "per_request", NULL };
     char p[512];
     long gpu = 0;
@@ -334,22 +334,6 @@ static int parse_tenants(jv *v, scn *sc, const cJSON *arr)
     return 0;
 }
 
-/* Each workload against the memory of its tenant's settled resource. */
-static int check_fits(jv *v, const scn *sc)
-{
-    char p[64], q[96];
-    for (size_t i = 0; i < sc->cfg.ntenants; i++) {
-        const tenant_cfg *t = &sc->cfg.tenants[i];
-        double mem = (t->mem_gb > 0 ? t->mem_gb : sc->cfg.gpu->mem_gb) * 1e9;
-        for (const scn_workload_kind *k = scn_workload_kinds; k->name; k++)
-            if (k->wl == t->wl && k->fits &&
-                k->fits(v, sc, t, mem, jv_join(q, sizeof q, jv_index(p, sizeof p, "tenants", (int)i),
-                                               "workload")) < 0)
-                return -1;
-    }
-    return 0;
-}
-
 /* Rules that involve more than one field. */
 static int check_whole(jv *v, scn *sc)
 {
@@ -376,7 +360,7 @@ static int check_whole(jv *v, scn *sc)
     }
     if (scn_check_sharing(v, sc) < 0)
         return -1;
-    return check_fits(v, sc);
+    return scn_check_memory(v, sc);
 }
 
 /* "percentiles": {"method": "exact"} (every value kept) or {"method":

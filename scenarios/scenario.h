@@ -59,9 +59,10 @@ void *scn_own(scn *sc, jv *v, size_t size);
 typedef int (*scn_parse_fn)(jv *v, scn *sc, const cJSON *obj, const char *path,
                             const void **params);
 
-/* A check that a workload fits the memory of its tenant's resource (a GPU,
- * a MIG instance, a vGPU, an MPS limit), run once every tenant's placement
- * is settled; mem_bytes is that capacity, path the workload's JSON path. */
+/* A check that a serving engine's weights leave room for its KV cache in
+ * the share it is given (mem_bytes: a GPU, a MIG instance, a vGPU, an MPS
+ * limit or an even split of a shared GPU), with a message that says what
+ * to change; path is the workload's JSON path. scn_check_memory calls it. */
 typedef int (*scn_fits_fn)(jv *v, const scn *sc, const tenant_cfg *tc, double mem_bytes,
                            const char *path);
 
@@ -89,6 +90,11 @@ int scn_parse_trace(jv *v, scn *sc, const cJSON *obj, const char *path, const vo
 int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 int scn_parse_diffusion(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+
+/* scn_check_memory: every tenant's footprint (wl_type.footprint) against
+ * the memory it is placed on (scenarios/memfit.c); sets each serving
+ * engine's share into tenant_cfg.mem_gb. Run once placements are settled. */
+int scn_check_memory(jv *v, scn *sc);
 
 /* --- sharing and virtualization (scenarios/parse_sharing.c) --- */
 
