@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_randist.h>
+#include "sim/rng.h"
 
 typedef struct {
     int        users;
@@ -35,7 +36,7 @@ static sim_time_t think_ns(arr_src *a)
         return 0;
     if (p->think_dist == ARR_THINK_DETERMINISTIC)
         return sim_round_ns(mean_ns);
-    return sim_round_ns(gsl_ran_exponential(a->rng, mean_ns));
+    return sim_round_ns(sim_ran_exponential(a->rng, mean_ns));
 }
 
 static void user_next(arr_src *a, int user)

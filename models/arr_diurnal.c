@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <gsl/gsl_randist.h>
+#include "sim/rng.h"
 
 static double peak(const arr_diurnal_params *p)
 {
@@ -31,7 +32,7 @@ static int diurnal_next(arr_src *a, sim_time_t *when, arr_item *it)
     double top = peak(p);
     sim_time_t t = a->s->now;
     for (;;) {
-        t = sim_time_add(t, sim_round_ns(gsl_ran_exponential(a->rng, 1e9 / top)));
+        t = sim_time_add(t, sim_round_ns(sim_ran_exponential(a->rng, 1e9 / top)));
         if (t >= a->stop)
             return 0;
         if (gsl_rng_uniform(a->rng) * top < rate_at(p, t))

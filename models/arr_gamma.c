@@ -5,13 +5,14 @@
 
 #include <math.h>
 #include <gsl/gsl_randist.h>
+#include "sim/rng.h"
 
 static int gamma_next(arr_src *a, sim_time_t *when, arr_item *it)
 {
     (void)it;
     const arr_gamma_params *p = a->params;
     double k = 1.0 / (p->cv * p->cv);
-    *when = sim_time_add(a->s->now, sim_round_ns(gsl_ran_gamma(a->rng, k, 1e9 / p->rate_per_s / k)));
+    *when = sim_time_add(a->s->now, sim_round_ns(sim_ran_gamma(a->rng, k, 1e9 / p->rate_per_s / k)));
     return 1;
 }
 

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_randist.h>
+#include "sim/rng.h"
 
 typedef struct {
     int       on;
@@ -27,7 +28,7 @@ static void schedule_arrival(arr_src *a)
     double r = rate_now(a);
     if (r <= 0)
         return;
-    sim_time_t t = sim_time_add(a->s->now, sim_round_ns(gsl_ran_exponential(a->rng, 1e9 / r)));
+    sim_time_t t = sim_time_add(a->s->now, sim_round_ns(sim_ran_exponential(a->rng, 1e9 / r)));
     if (t < a->stop)
         sim_at(a->s, &a->ev, t);
 }
@@ -37,7 +38,7 @@ static void schedule_switch(arr_src *a)
     const arr_onoff_params *p = a->params;
     onoff_state *st = a->state;
     double mean_ns = (st->on ? p->on_s : p->off_s) * 1e9;
-    sim_time_t t = sim_time_add(a->s->now, sim_round_ns(gsl_ran_exponential(a->rng, mean_ns)));
+    sim_time_t t = sim_time_add(a->s->now, sim_round_ns(sim_ran_exponential(a->rng, mean_ns)));
     if (t < a->stop)
         sim_at(a->s, &st->ev_switch, t);
 }

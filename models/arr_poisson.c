@@ -3,12 +3,13 @@
 
 #include <math.h>
 #include <gsl/gsl_randist.h>
+#include "sim/rng.h"
 
 static int poisson_next(arr_src *a, sim_time_t *when, arr_item *it)
 {
     (void)it;
     const arr_poisson_params *p = a->params;
-    *when = sim_time_add(a->s->now, sim_round_ns(gsl_ran_exponential(a->rng, 1e9 / p->rate_per_s)));
+    *when = sim_time_add(a->s->now, sim_round_ns(sim_ran_exponential(a->rng, 1e9 / p->rate_per_s)));
     return 1;
 }
 

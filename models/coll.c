@@ -17,6 +17,7 @@
 #include <gsl/gsl_interp.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_randist.h>
+#include "sim/rng.h"
 #include <gsl/gsl_sf_psi.h>
 
 static const struct { const char *name, *alias, *perf; } OPS[COLL_NOPS] = {
@@ -265,8 +266,8 @@ static double draw_jitter(const coll_noise *nz, gsl_rng *r)
     if (jitter_is_zero(nz))
         return 0;
     if (nz->jitter == COLL_JITTER_EXPONENTIAL)
-        return gsl_ran_exponential(r, nz->jitter_us);
-    return gsl_ran_gaussian(r, nz->jitter_us);
+        return sim_ran_exponential(r, nz->jitter_us);
+    return sim_ran_gaussian(r, nz->jitter_us);
 }
 
 /* Interruptions while a rank works for us microseconds. */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
+#include "sim/rng.h"
 #include "models/tenant.h"
 #include "sim/pool.h"
 
@@ -165,14 +166,14 @@ static double draw_len(const llm_len *l, gsl_rng *r)
 {
     switch (l->dist) {
     case SYN_EXPONENTIAL:
-        return gsl_ran_exponential(r, l->mean);
+        return sim_ran_exponential(r, l->mean);
     case SYN_LOGNORMAL: {
         double s2 = log1p(l->cv * l->cv);
-        return gsl_ran_lognormal(r, log(l->mean) - s2 / 2, sqrt(s2));
+        return sim_ran_lognormal(r, log(l->mean) - s2 / 2, sqrt(s2));
     }
     case SYN_GAMMA: {
         double k = 1 / (l->cv * l->cv);
-        return gsl_ran_gamma(r, k, l->mean / k);
+        return sim_ran_gamma(r, k, l->mean / k);
     }
     default:
         return l->mean;

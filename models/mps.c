@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_randist.h>
+#include "sim/rng.h"
 #include <gsl/gsl_sort.h>
 
 typedef struct {
@@ -192,7 +193,7 @@ static void schedule_fault(mps *m)
 {
     if (m->cfg.fault_rate_per_s <= 0 || !m->rng)
         return;
-    double gap_s = gsl_ran_exponential(m->rng, 1.0 / m->cfg.fault_rate_per_s);
+    double gap_s = sim_ran_exponential(m->rng, 1.0 / m->cfg.fault_rate_per_s);
     sim_at(m->base.s, &m->ev_fault, m->base.s->now + sim_round_ns(gap_s * 1e9));
 }
 

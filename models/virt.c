@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
+#include "sim/rng.h"
 
 struct virt_layer {
     exec       base;
@@ -96,11 +97,11 @@ static sim_time_t noise_duration(virt_layer *v)
     case VIRT_NOISE_DETERMINISTIC:
         break;
     case VIRT_NOISE_EXPONENTIAL:
-        d = gsl_ran_exponential(v->rng, mean);
+        d = sim_ran_exponential(v->rng, mean);
         break;
     case VIRT_NOISE_LOGNORMAL: {
         double s2 = log1p(v->cfg.noise_cv * v->cfg.noise_cv);
-        d = gsl_ran_lognormal(v->rng, log(mean) - s2 / 2, sqrt(s2));
+        d = sim_ran_lognormal(v->rng, log(mean) - s2 / 2, sqrt(s2));
         break;
     }
     }
@@ -109,7 +110,7 @@ static sim_time_t noise_duration(virt_layer *v)
 
 static void draw_next_noise(virt_layer *v)
 {
-    double gap = gsl_ran_exponential(v->rng, 1e9 / v->cfg.noise_rate_per_s);
+    double gap = sim_ran_exponential(v->rng, 1e9 / v->cfg.noise_rate_per_s);
     v->next_noise = sim_time_add(v->next_noise, sim_time_add(sim_round_ns(gap), 1));
 }
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
+#include "sim/rng.h"
 #include "sim/pool.h"
 
 typedef struct synth_state synth_state;
@@ -50,14 +51,14 @@ static double draw_ms(const synth_params *p, gsl_rng *r)
     case SYN_DETERMINISTIC:
         return p->mean_ms;
     case SYN_EXPONENTIAL:
-        return gsl_ran_exponential(r, p->mean_ms);
+        return sim_ran_exponential(r, p->mean_ms);
     case SYN_LOGNORMAL: {
         double s2 = log1p(p->cv * p->cv);
-        return gsl_ran_lognormal(r, log(p->mean_ms) - s2 / 2, sqrt(s2));
+        return sim_ran_lognormal(r, log(p->mean_ms) - s2 / 2, sqrt(s2));
     }
     case SYN_GAMMA: {
         double k = 1 / (p->cv * p->cv);
-        return gsl_ran_gamma(r, k, p->mean_ms / k);
+        return sim_ran_gamma(r, k, p->mean_ms / k);
     }
     }
     return p->mean_ms;

@@ -156,7 +156,9 @@ static void a_fault_in_one_client_ends_all_clients_work(void)
     exec_account(mps_base(m));
     uint64_t f = mps_faults(m);
     CU_ASSERT(f > 10);
-    CU_ASSERT_EQUAL(mps_base(m)->c.overhead_ns, (sim_time_t)f * 100 * MS);
+    /* every restart counts whole but one still running at the horizon */
+    CU_ASSERT(mps_base(m)->c.overhead_ns <= (sim_time_t)f * 100 * MS);
+    CU_ASSERT(mps_base(m)->c.overhead_ns > (sim_time_t)(f - 1) * 100 * MS);
     /* both clients lose work together: their completions stay in step */
     CU_ASSERT_EQUAL(a.done, b.done);
     /* and fewer bursts finish than the 20 s / 100 ms = 200 of a fault-free run */
