@@ -163,8 +163,7 @@ static int on_point(size_t i, const scn *sc, const model_result *res, void *ud)
             sum += model_gpu_at(res, r, g, MG_UTIL);
         x[r] = sum / res->ngpus;
     }
-    sim_ci c = sim_ci_t95(x, (size_t)res->reps);
-    s->util = (report_stat){ c.mean, c.lo, c.hi };
+    s->util = sim_ci_95(x, (size_t)res->reps, SIM_CI_FRACTION);
     free(x);
     return 0;
 }

@@ -8,11 +8,20 @@
 
 #define MAX_REPS 1000
 
-static report_stat stat_of(const double *x, size_t n)
+/* The range each metric can take, which decides its interval (sim/ci.h):
+ * shares and utilizations are fractions, the change of the backlog any
+ * real number, everything else (latencies, percentiles, throughputs,
+ * counts) positive. */
+static sim_ci_range tenant_range(int metric)
 {
-    sim_ci c = sim_ci_t95(x, n);
-    report_stat s = { c.mean, c.lo, c.hi };
-    return s;
+    if (metric == MT_SHARE || metric == MT_SLO)
+        return SIM_CI_FRACTION;
+    return metric == MT_BACKLOG ? SIM_CI_REAL : SIM_CI_POSITIVE;
+}
+
+static sim_ci_range gpu_range(int metric)
+{
+    return metric == MG_SWITCHES ? SIM_CI_POSITIVE : SIM_CI_FRACTION;
 }
 
 report_stat report_tenant_stat(const model_result *res, int ti, int metric)
@@ -20,7 +29,7 @@ report_stat report_tenant_stat(const model_result *res, int ti, int metric)
     double x[MAX_REPS];
     for (int r = 0; r < res->reps; r++)
         x[r] = model_tenant_at(res, r, ti)->t[metric];
-    return stat_of(x, (size_t)res->reps);
+    return sim_ci_95(x, (size_t)res->reps, tenant_range(metric));
 }
 
 report_stat report_tenant_xstat(const model_result *res, int ti, int k, int q)
@@ -28,7 +37,7 @@ report_stat report_tenant_xstat(const model_result *res, int ti, int k, int q)
     double x[MAX_REPS];
     for (int r = 0; r < res->reps; r++)
         x[r] = model_tenant_at(res, r, ti)->x[k][q];
-    return stat_of(x, (size_t)res->reps);
+    return sim_ci_95(x, (size_t)res->reps, SIM_CI_POSITIVE);
 }
 
 report_stat report_gpu_stat(const model_result *res, int gpu, int metric)
@@ -36,7 +45,7 @@ report_stat report_gpu_stat(const model_result *res, int gpu, int metric)
     double x[MAX_REPS];
     for (int r = 0; r < res->reps; r++)
         x[r] = model_gpu_at(res, r, gpu, (model_gpu_metric)metric);
-    return stat_of(x, (size_t)res->reps);
+    return sim_ci_95(x, (size_t)res->reps, gpu_range(metric));
 }
 
 /* ---- summary.json ---- */
@@ -146,7 +155,7 @@ report_stat report_inst_stat(const model_result *res, int gpu, int inst, int met
     double x[MAX_REPS];
     for (int r = 0; r < res->reps; r++)
         x[r] = model_inst_at(res, r, gpu, inst, (model_gpu_metric)metric);
-    return stat_of(x, (size_t)res->reps);
+    return sim_ci_95(x, (size_t)res->reps, gpu_range(metric));
 }
 
 /* One MIG instance's row: where it sits and where its time went. */

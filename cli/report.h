@@ -1,12 +1,15 @@
 /* report.h -- what a run reports: the human table, summary.json and
  * requests.csv (DESIGN §8). Each metric is the mean over replications with a
- * Student-t 95% interval across them; one replication gives no interval. */
+ * 95% interval across them suited to the metric's range (sim/ci.h: log
+ * scale for latencies and throughputs, logit for shares and utilizations);
+ * one replication gives no interval. */
 #ifndef CLI_REPORT_H
 #define CLI_REPORT_H
 
 #include <stdio.h>
 #include <cJSON.h>
 #include "scenarios/scenario.h"
+#include "sim/ci.h"
 
 /* report_summary: the summary document; NULL when out of memory. The caller
  * owns it (cJSON_Delete). */
@@ -18,8 +21,8 @@ void report_table(FILE *f, const scn *sc, const model_result *res);
 /* report_requests_csv: one row per measured request. */
 void report_requests_csv(FILE *f, const scn *sc, const model_result *res);
 
-/* report_ci: mean and 95% interval of tenant metric m over replications. */
-typedef struct { double mean, lo, hi; } report_stat;
+/* report_*_stat: mean and 95% interval of a metric over replications. */
+typedef sim_ci report_stat;
 report_stat report_tenant_stat(const model_result *res, int ti, int metric);
 report_stat report_tenant_xstat(const model_result *res, int ti, int k, int q);
 report_stat report_gpu_stat(const model_result *res, int gpu, int metric);

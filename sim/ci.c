@@ -1,3 +1,4 @@
+/* ci.c -- intervals over replications (method and coverage in ci.h). */
 #include "sim/ci.h"
 
 #include <math.h>
@@ -5,25 +6,152 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
-sim_ci sim_ci_t95(const double *x, size_t n)
+/* Copy the non-NAN values of x into v; their count. */
+static size_t finite_values(const double *x, size_t n, double *v)
 {
-    sim_ci r = { NAN, NAN, NAN, 0 };
-    double *v = malloc((n ? n : 1) * sizeof *v);
-    if (!v)
-        return r;
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (!isnan(x[i]))
             v[m++] = x[i];
+    return m;
+}
+
+static double t975(size_t n)
+{
+    return gsl_cdf_tdist_Pinv(0.975, (double)(n - 1));
+}
+
+/* The plain t interval of v[0..m) into r (mean, lo, hi, tm, tv). */
+static void t_interval(const double *v, size_t m, sim_ci *r)
+{
+    r->n = m;
+    if (m == 0)
+        return;
+    r->mean = r->tm = gsl_stats_mean(v, 1, m);
+    if (m < 2)
+        return;
+    r->tv = gsl_stats_variance_m(v, 1, m, r->mean);
+    double half = t975(m) * sqrt(r->tv / (double)m);
+    r->lo = r->mean - half;
+    r->hi = r->mean + half;
+}
+
+sim_ci sim_ci_t95(const double *x, size_t n)
+{
+    sim_ci r = { NAN, NAN, NAN, 0, 0, 0, SIM_CI_REAL, NAN, NAN };
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return r;
+    t_interval(v, finite_values(x, n, v), &r);
+    free(v);
+    return r;
+}
+
+/* Half-width of the interval on the transformed scale for m values of
+ * variance tv (the modified Cox term for the lognormal mean, the t term
+ * otherwise). */
+static double half_width(sim_ci_range range, double tv, size_t m)
+{
+    double se2 = tv / (double)m;
+    if (range == SIM_CI_POSITIVE)
+        se2 += tv * tv / (2.0 * (double)(m - 1));
+    return t975(m) * sqrt(se2);
+}
+
+/* Centre of the interval on the transformed scale. */
+static double centre(sim_ci_range range, double tm, double tv)
+{
+    return range == SIM_CI_POSITIVE ? tm + tv / 2 : tm;
+}
+
+static double to_scale(sim_ci_range range, double x)
+{
+    if (range == SIM_CI_POSITIVE)
+        return log(x);
+    if (range == SIM_CI_FRACTION)
+        return log(x / (1 - x));
+    return x;
+}
+
+static double from_scale(sim_ci_range range, double y)
+{
+    if (range == SIM_CI_POSITIVE)
+        return exp(y);
+    if (range == SIM_CI_FRACTION)
+        return 1 / (1 + exp(-y));
+    return y;
+}
+
+sim_ci sim_ci_95(const double *x, size_t n, sim_ci_range range)
+{
+    sim_ci r = { NAN, NAN, NAN, 0, 0, 0, range, NAN, NAN };
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return r;
+    size_t m = finite_values(x, n, v);
+    int all_equal = m >= 2, inside = 1;
+    for (size_t i = 0; i < m; i++) {
+        all_equal &= v[i] == v[0];
+        if (range == SIM_CI_POSITIVE)
+            inside &= v[i] > 0;
+        else if (range == SIM_CI_FRACTION)
+            inside &= v[i] > 0 && v[i] < 1;
+    }
     r.n = m;
     if (m > 0)
         r.mean = gsl_stats_mean(v, 1, m);
-    if (m > 1) {
-        double half = gsl_cdf_tdist_Pinv(0.975, (double)(m - 1)) *
-                      gsl_stats_sd_m(v, 1, m, r.mean) / sqrt((double)m);
-        r.lo = r.mean - half;
-        r.hi = r.mean + half;
+    if (all_equal) {
+        r.lo = r.hi = r.mean;
+        r.constant = 1;
+        r.tm = m > 0 && inside ? to_scale(range, v[0]) : r.mean;
+        r.tv = 0;
+    } else if (!inside || range == SIM_CI_REAL) {
+        t_interval(v, m, &r);
+        r.range = SIM_CI_REAL;
+        if (m >= 2 && range != SIM_CI_REAL) {
+            r.clipped = 1;
+            r.lo = fmax(r.lo, 0);
+            if (range == SIM_CI_FRACTION)
+                r.hi = fmin(r.hi, 1);
+        }
+    } else if (m >= 2) {
+        for (size_t i = 0; i < m; i++)
+            v[i] = to_scale(range, v[i]);
+        r.tm = gsl_stats_mean(v, 1, m);
+        r.tv = gsl_stats_variance_m(v, 1, m, r.tm);
+        double c = centre(range, r.tm, r.tv), h = half_width(range, r.tv, m);
+        r.lo = from_scale(range, c - h);
+        r.hi = from_scale(range, c + h);
     }
     free(v);
     return r;
+}
+
+size_t sim_ci_reps_to_exclude(const sim_ci *c, double bound, size_t max)
+{
+    if (c->n < 2 || isnan(c->lo))
+        return max;
+    if (c->constant || bound < c->lo || bound > c->hi)
+        return 0;
+    if (c->range != SIM_CI_REAL && (c->range == SIM_CI_POSITIVE ? !(bound > 0) : !(bound > 0 && bound < 1)))
+        return 0;
+    double gap = fabs(to_scale(c->range, bound) - centre(c->range, c->tm, c->tv));
+    if (!(half_width(c->range, c->tv, max) < gap))
+        return max;
+    size_t lo = c->n, hi = max;          /* the width at lo is >= gap, at hi < gap */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (half_width(c->range, c->tv, mid) < gap)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi;
+}
+
+double sim_ci_min_samples(double q)
+{
+    if (!(q > 0 && q < 1))
+        return 0;
+    return ceil(10 / (1 - q) - 1e-9);
 }
