@@ -5,6 +5,7 @@
  * writer's output parses back to the same numbers at the printed
  * precision; the fit uses GSL (gsl_fit_mul) and coll_estimate only. */
 #include "calibration/nccltests.h"
+#include "scenarios/textfile.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -32,10 +33,12 @@ typedef struct {
 
 static int bad_row(reader *rd, const char *text, const char *what, const char *tok)
 {
-    char shown[80];
-    snprintf(shown, sizeof shown, "%.*s", (int)strcspn(text, "\r\n"), text);
+    char cut[80], shown[320], tshown[160];
+    snprintf(cut, sizeof cut, "%.*s", (int)strcspn(text, "\r\n"), text);
+    textfile_sanitize(cut, shown, sizeof shown);
+    textfile_sanitize(tok, tshown, sizeof tshown);
     snprintf(rd->err, rd->errlen, "%s: line %d: \"%s\" is not an nccl-tests result row: %s \"%s\"; "
-             "allowed: %s", rd->file, rd->line, shown, what, tok, ROW_SHAPE);
+             "allowed: %s", rd->file, rd->line, shown, what, tshown, ROW_SHAPE);
     return -1;
 }
 
@@ -57,12 +60,12 @@ static int parse_whole(const char *tok, double *out)
 
 static int parse_wrong(const char *tok, long *out)
 {
-    double x;
+    int64_t x;
     if (strcmp(tok, "N/A") == 0) {
         *out = -1;
         return 0;
     }
-    if (parse_whole(tok, &x) < 0)
+    if (textfile_parse_i64(tok, 0, INT32_MAX, &x) < 0)
         return -1;
     *out = (long)x;
     return 0;
@@ -122,8 +125,11 @@ static int parse_row(reader *rd, char *text, nccltests_row *r)
     snprintf(r->redop, sizeof r->redop, "%s", tok[3]);
     int at = 4;
     if (has_root) {
-        double root;
-        if (parse_num(tok[4], &root) < 0 || root != floor(root) || root < -1)
+        int64_t root;
+        int why = textfile_parse_i64(tok[4], -1, INT32_MAX, &root);
+        if (why == TEXTFILE_RANGE)
+            return bad_row(rd, text, "root out of range (allowed: -1 to 2147483647)", tok[4]);
+        if (why < 0)
             return bad_row(rd, text, "root", tok[4]);
         r->root = (int)root;
         at = 5;
@@ -201,11 +207,13 @@ static int push_row(nccltests_log *log, const nccltests_row *r)
 
 static int read_lines(FILE *f, reader *rd, nccltests_log *log)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    int rc = 0;
-    while (rc == 0 && getline(&line, &cap, f) >= 0) {
-        rd->line++;
+    textfile_lines in;
+    char *line;
+    size_t len;
+    int rc = 0, got = 0;
+    textfile_lines_from(&in, f, rd->file, NCCLTESTS_MAX_BYTES, NCCLTESTS_MAX_LINE);
+    while (rc == 0 && (got = textfile_lines_next(&in, &line, &len, rd->err, rd->errlen)) > 0) {
+        rd->line = (int)in.line;
         const char *s = line + strspn(line, " \t");
         nccltests_row r;
         if (blank(s) || strstr(s, "NCCL INFO") || strstr(s, "NCCL WARN"))
@@ -217,7 +225,9 @@ static int read_lines(FILE *f, reader *rd, nccltests_log *log)
         if (rc < 0 && rd->err[0] == '\0')
             snprintf(rd->err, rd->errlen, "%s: out of memory", rd->file);
     }
-    free(line);
+    if (rc == 0 && got < 0)
+        rc = -1;
+    textfile_lines_close(&in);
     return rc;
 }
 

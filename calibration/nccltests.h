@@ -18,6 +18,11 @@
 #include <stdio.h>
 #include "models/coll.h"
 
+/* A log is at most this large (1 GiB: far above any nccl-tests run, and
+ * fewer lines than an int counts), each line at most NCCLTESTS_MAX_LINE. */
+#define NCCLTESTS_MAX_BYTES (1LL << 30)
+#define NCCLTESTS_MAX_LINE  4096
+
 typedef struct {
     double size;              /* bytes */
     double count;             /* elements */

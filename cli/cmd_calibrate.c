@@ -246,7 +246,7 @@ static int cal_run(int argc, char **argv, FILE *out, FILE *err)
         return CLI_BAD_INPUT;
     }
     if (outfile_mkdirs(dir) < 0) {
-        fprintf(err, "slicesim calibrate run: -o %s: cannot create the directory\n", dir);
+        fprintf(err, "slicesim calibrate run: -o %s: cannot create or write the directory: %s\n", dir, strerror(errno));
         return CLI_BAD_INPUT;
     }
     char raw[4096], profile[4096];

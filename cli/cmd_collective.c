@@ -8,6 +8,7 @@
  * Sizes double from --min to --max (nccl-tests -b/-e/-f). With noise
  * options each size is drawn --iters times from stream (seed, 0, 0, size
  * index) and the table shows the mean, as nccl-tests averages iterations. */
+#include <errno.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -549,7 +550,7 @@ int cli_cmd_collective(int argc, char **argv, FILE *out, FILE *err)
         return pr > 0 ? CLI_OK : CLI_BAD_INPUT;
     int rc = setup(&o, &su, err);
     if (rc == CLI_OK && o.outdir && outfile_mkdirs(o.outdir) < 0) {
-        fprintf(err, "slicesim collective: -o %s: cannot create the directory\n", o.outdir);
+        fprintf(err, "slicesim collective: -o %s: cannot create or write the directory: %s\n", o.outdir, strerror(errno));
         rc = CLI_BAD_INPUT;
     }
     if (rc == CLI_OK)

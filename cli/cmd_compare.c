@@ -8,6 +8,7 @@
  * the setups meeting every tenant's SLO and the cheapest of them (by the
  * scenario's price per GPU-hour, else by GPUs held). Writes DIR/compare.json
  * and DIR/compare.csv. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -399,7 +400,7 @@ static int run_compare(cmp_opts *o, const scn *sc, FILE *out, FILE *err)
         rc = points_validate(&b, &pts[k], 1, label, err);
     }
     if (rc == CLI_OK && outfile_mkdirs(o->c.outdir) < 0) {
-        fprintf(err, "slicesim compare: -o %s: cannot create the directory\n", o->c.outdir);
+        fprintf(err, "slicesim compare: -o %s: cannot create or write the directory: %s\n", o->c.outdir, strerror(errno));
         rc = CLI_BAD_INPUT;
     }
     if (rc == CLI_OK)

@@ -4,6 +4,7 @@
  *
  * The platform comes from the options, else from slicesim's platform line
  * in the log, else from the "# Rank" lines (GPU name, hosts). */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/outfile.h"
 #include "calibration/nccltests.h"
+#include "scenarios/textfile.h"
 
 typedef struct {
     const char *log, *outdir, *topo, *gpu, *op, *virt;
@@ -87,9 +89,9 @@ static int parse_opts(int argc, char **argv, imp_opts *o, FILE *out, FILE *err)
 static int read_log(const char *file, nccltests_log *log, FILE *err)
 {
     char msg[1024];
-    FILE *f = fopen(file, "r");
+    FILE *f = textfile_open(file, NCCLTESTS_MAX_BYTES, NULL, msg, sizeof msg);
     if (!f) {
-        fprintf(err, "slicesim import-nccl-tests: %s: cannot open the log\n", file);
+        fprintf(err, "slicesim import-nccl-tests: %s\n", msg);
         return -1;
     }
     int rc = nccltests_parse(f, file, log, msg, sizeof msg);
@@ -289,7 +291,7 @@ int cli_cmd_import_nccl_tests(int argc, char **argv, FILE *out, FILE *err)
     } else if (build_topo(&o, &log, &t, &generic, err) < 0) {
         rc = CLI_BAD_INPUT;
     } else if (o.outdir && outfile_mkdirs(o.outdir) < 0) {
-        fprintf(err, "slicesim import-nccl-tests: -o %s: cannot create the directory\n", o.outdir);
+        fprintf(err, "slicesim import-nccl-tests: -o %s: cannot create or write the directory: %s\n", o.outdir, strerror(errno));
         rc = CLI_BAD_INPUT;
     } else {
         rc = fit_and_write(&o, &log, &t, (coll_op)op, out, err);

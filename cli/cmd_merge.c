@@ -3,39 +3,53 @@
  * and OUT/sweep.csv, the same bytes a single unsharded run writes.
  * The inputs must come from one sweep (same scenario, sets, vary and point
  * count) and together hold every point exactly once. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
 #include "cli/outfile.h"
 #include "cli/sweepio.h"
+#include "scenarios/textfile.h"
 
 #define MAX_INPUTS 100000
 
 static const char USAGE[] = "usage: slicesim merge DIR... -o OUT\n";
 
-/* The fields that make two files parts of the same sweep. */
-static const char *const SAME[] = { "slicesim_version", "scenario", "sets", "vary", "points_total" };
+/* The fields that make two files parts of the same sweep: the version that
+ * wrote them, the scenario after --set (by name and by hash), the seed and
+ * replications, the --set and --vary lists and the point count. */
+static const char *const SAME[] = { "slicesim_version", "scenario", "scenario_hash", "seed",
+                                    "replications", "sets", "vary", "points_total" };
 
-static int same_sweep(const cJSON *a, const cJSON *b, const char *path, FILE *err)
+static int same_sweep(const cJSON *a, const cJSON *b, const char *first, const char *path, FILE *err)
 {
-    for (size_t k = 0; k < sizeof SAME / sizeof SAME[0]; k++)
-        if (!cJSON_Compare(cJSON_GetObjectItemCaseSensitive(a, SAME[k]),
-                           cJSON_GetObjectItemCaseSensitive(b, SAME[k]), 1)) {
-            fprintf(err, "slicesim merge: %s: \"%s\" differs from the first input's; "
-                    "allowed: shards of one sweep (same scenario, --set, --vary)\n", path, SAME[k]);
-            return -1;
-        }
+    for (size_t k = 0; k < sizeof SAME / sizeof SAME[0]; k++) {
+        const cJSON *x = cJSON_GetObjectItemCaseSensitive(a, SAME[k]);
+        const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, SAME[k]);
+        if (cJSON_Compare(x, y, 1))
+            continue;
+        char *tx = x ? cJSON_PrintUnformatted(x) : NULL, *ty = y ? cJSON_PrintUnformatted(y) : NULL;
+        char sx[200], sy[200];
+        textfile_sanitize(tx ? tx : "(missing)", sx, sizeof sx);
+        textfile_sanitize(ty ? ty : "(missing)", sy, sizeof sy);
+        fprintf(err, "slicesim merge: %s: \"%s\" is %s, but %s in %s; allowed: shards of one sweep "
+                "(same version, scenario after --set, --seed, --reps, --vary)\n", path, SAME[k], sy, sx, first);
+        free(tx);
+        free(ty);
+        return -1;
+    }
     return 0;
 }
 
 /* Move every point of the inputs into slot[index] (so they come out in
- * index order), refusing duplicates and indices out of range. */
+ * index order), refusing duplicates and indices out of range. Linear in
+ * the number of points. */
 static int collect(cJSON **docs, char **paths, int n, cJSON **slot, size_t total, FILE *err)
 {
     for (int k = 0; k < n; k++) {
         cJSON *pts = cJSON_GetObjectItemCaseSensitive(docs[k], "points");
-        while (cJSON_GetArraySize(pts) > 0) {
-            cJSON *p = cJSON_DetachItemFromArray(pts, 0);
+        while (pts->child) {
+            cJSON *p = cJSON_DetachItemViaPointer(pts, pts->child);
             double ix = cJSON_GetObjectItemCaseSensitive(p, "index")->valuedouble;
             if (!(ix >= 0 && ix < (double)total) || ix != (double)(size_t)ix) {
                 fprintf(err, "slicesim merge: %s: point index %g is not allowed; allowed: 0..%zu\n",
@@ -62,8 +76,13 @@ static int collect(cJSON **docs, char **paths, int n, cJSON **slot, size_t total
 
 static int merge(cJSON **docs, char **paths, int n, const char *outdir, FILE *out, FILE *err)
 {
+    if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(docs[0], "scenario_hash"))) {
+        fprintf(err, "slicesim merge: %s: has no \"scenario_hash\" (written by slicesim before 0.1.0's "
+                "identity checks); run its sweep again\n", paths[0]);
+        return CLI_BAD_INPUT;
+    }
     for (int k = 1; k < n; k++)
-        if (same_sweep(docs[0], docs[k], paths[k], err) < 0)
+        if (same_sweep(docs[0], docs[k], paths[0], paths[k], err) < 0)
             return CLI_BAD_INPUT;
     double totald = cJSON_GetObjectItemCaseSensitive(docs[0], "points_total")->valuedouble;
     if (!(totald >= 1 && totald <= 1e6)) {
@@ -89,7 +108,7 @@ static int merge(cJSON **docs, char **paths, int n, const char *outdir, FILE *ou
         }
         rc = outfile_mkdirs(outdir) < 0 ? CLI_BAD_INPUT : CLI_OK;
         if (rc != CLI_OK)
-            fprintf(err, "slicesim merge: -o %s: cannot create the directory\n", outdir);
+            fprintf(err, "slicesim merge: -o %s: cannot create or write the directory: %s\n", outdir, strerror(errno));
         else
             rc = sweepio_write(outdir, doc, "merge", err);
         if (rc == CLI_OK)

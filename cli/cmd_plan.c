@@ -8,6 +8,7 @@
  * is fixed), so a bisection finds the boundary in about log2(n) runs. Every
  * evaluated point is reported, and any that contradicts monotonicity is
  * flagged. Writes DIR/plan.json and DIR/sweep.csv (the evaluated points). */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,7 +342,7 @@ static void print_answer(FILE *f, const plan_opts *o, const cJSON *doc, int goal
 
 static int write_outputs(const plan_opts *o, const scn *base, const plan_ud *u, const cJSON *doc, FILE *err)
 {
-    cJSON *sw = sweepio_header(base->name, &o->vs, o->c.sets, o->c.nsets, o->vs.dims[0].n);
+    cJSON *sw = sweepio_header(base, o->c.seed, o->c.reps, &o->vs, o->c.sets, o->c.nsets, o->vs.dims[0].n);
     cJSON *arr = cJSON_GetObjectItemCaseSensitive(sw, "points");
     for (size_t i = 0; sw && i < o->vs.dims[0].n; i++)
         if (u->ev[i].done)
@@ -377,7 +378,7 @@ static int run_plan(plan_opts *o, const scn *base, FILE *out, FILE *err)
     if (goal < 0)
         return CLI_BAD_INPUT;
     if (outfile_mkdirs(o->c.outdir) < 0) {
-        fprintf(err, "slicesim plan: -o %s: cannot create the directory\n", o->c.outdir);
+        fprintf(err, "slicesim plan: -o %s: cannot create or write the directory: %s\n", o->c.outdir, strerror(errno));
         return CLI_BAD_INPUT;
     }
     size_t n = o->vs.dims[0].n;

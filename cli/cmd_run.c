@@ -1,5 +1,6 @@
 /* cmd_run.c -- `slicesim run SCENARIO [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]...
  * [--trace FILE] [--trace-window-ms MS] [--plot]` */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
@@ -205,7 +206,7 @@ int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
     if (o.c.reps > 0)
         sc->cfg.reps = (int)o.c.reps;
     if (o.c.outdir && outfile_mkdirs(o.c.outdir) < 0) {
-        fprintf(err, "slicesim run: -o %s: cannot create the directory\n", o.c.outdir);
+        fprintf(err, "slicesim run: -o %s: cannot create or write the directory: %s\n", o.c.outdir, strerror(errno));
         scn_free(sc);
         return CLI_BAD_INPUT;
     }

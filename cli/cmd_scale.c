@@ -10,6 +10,7 @@
  * time at N: at a fixed per-GPU batch it is also the ratio of samples/s per
  * GPU. Invariants: nothing is written until every point ran; the CSV goes
  * through outfile (temporary name, then rename). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,7 +199,7 @@ static int write_csv(const char *dir, const scale_point *pts, int n, FILE *err)
     char msg[512];
     outfile o;
     if (outfile_mkdirs(dir) < 0) {
-        fprintf(err, "slicesim scale: -o %s: cannot create the directory\n", dir);
+        fprintf(err, "slicesim scale: -o %s: cannot create or write the directory: %s\n", dir, strerror(errno));
         return CLI_BAD_INPUT;
     }
     if (outfile_open(&o, dir, "scale.csv", msg, sizeof msg) < 0) {

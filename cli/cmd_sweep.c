@@ -4,6 +4,7 @@
  * Runs every point of the cartesian product of the --vary values (or the
  * K-th of N shards of them: the points i with i mod N = K-1) on parallel
  * threads and writes DIR/sweep.json and DIR/sweep.csv (cli/sweepio.h). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -180,7 +181,7 @@ static int run_sweep(sweep_opts *o, const scn *base, FILE *out, FILE *err)
     if ((rc = points_validate(&b, pts, n, "sweep", err)) != CLI_OK)
         goto out;
     if (outfile_mkdirs(o->c.outdir) < 0) {
-        fprintf(err, "slicesim sweep: -o %s: cannot create the directory\n", o->c.outdir);
+        fprintf(err, "slicesim sweep: -o %s: cannot create or write the directory: %s\n", o->c.outdir, strerror(errno));
         rc = CLI_BAD_INPUT;
         goto out;
     }
@@ -188,7 +189,7 @@ static int run_sweep(sweep_opts *o, const scn *base, FILE *out, FILE *err)
     rc = points_run(&b, pts, n, (int)o->jobs, isatty(fileno(err)), on_point, &u, "sweep", err);
     if (rc != CLI_OK)
         goto out;
-    doc = sweepio_header(base->name, &o->vs, o->c.sets, o->c.nsets, vary_points(&o->vs));
+    doc = sweepio_header(base, o->c.seed, o->c.reps, &o->vs, o->c.sets, o->c.nsets, vary_points(&o->vs));
     if (!doc) {
         rc = CLI_INTERNAL;
         goto out;

@@ -31,7 +31,8 @@ int outfile_mkdirs(const char *dir)
         errno = ENOTDIR;
         return -1;
     }
-    return 0;
+    /* writable before any work is done, not after a long simulation */
+    return access(p, W_OK | X_OK) < 0 ? -1 : 0;
 }
 
 int outfile_open(outfile *o, const char *dir, const char *name, char *err, size_t errlen)

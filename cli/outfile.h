@@ -10,7 +10,8 @@ typedef struct {
     char  path[4096], tmp[4096];
 } outfile;
 
-/* outfile_mkdirs: create dir and its parents; 0 or -1 with errno. */
+/* outfile_mkdirs: create dir and its parents and check that files can be
+ * made in it; 0 or -1 with errno. */
 int outfile_mkdirs(const char *dir);
 
 /* outfile_open: start DIR/NAME as a hidden temporary in DIR. 0, or -1 with a

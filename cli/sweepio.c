@@ -10,6 +10,8 @@
 #include "cli/cli.h"
 #include "cli/outfile.h"
 #include "cli/report.h"
+#include "scenarios/jv.h"
+#include "scenarios/textfile.h"
 
 #define MAX_FILE_BYTES (1L << 30)
 
@@ -19,14 +21,20 @@ static cJSON *parse_value(const char *text)
     return x ? x : cJSON_CreateString(text);
 }
 
-cJSON *sweepio_header(const char *scenario, const vary_set *vs, char *const *sets,
-                      size_t nsets, size_t total)
+cJSON *sweepio_header(const scn *base, long seed, long reps, const vary_set *vs,
+                      char *const *sets, size_t nsets, size_t total)
 {
+    char hash[32];
     cJSON *d = cJSON_CreateObject();
-    if (!d)
+    if (!d || !scn_hash(base, hash, sizeof hash)) {
+        cJSON_Delete(d);
         return NULL;
+    }
     cJSON_AddStringToObject(d, "slicesim_version", SLICESIM_VERSION);
-    cJSON_AddStringToObject(d, "scenario", scenario);
+    cJSON_AddStringToObject(d, "scenario", base->name);
+    cJSON_AddStringToObject(d, "scenario_hash", hash);
+    cJSON_AddNumberToObject(d, "seed", seed >= 0 ? (double)seed : (double)base->cfg.seed);
+    cJSON_AddNumberToObject(d, "replications", reps > 0 ? (double)reps : (double)base->cfg.reps);
     cJSON *s = cJSON_AddArrayToObject(d, "sets");
     for (size_t k = 0; k < nsets; k++)
         cJSON_AddItemToArray(s, cJSON_CreateString(sets[k]));
@@ -294,26 +302,19 @@ static int points_well_formed(const cJSON *doc)
 
 int sweepio_read(const char *path, cJSON **doc, FILE *err)
 {
+    char msg[1024];
     *doc = NULL;
-    FILE *f = fopen(path, "rb");
-    char *text = NULL;
-    long len = -1;
-    if (f && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && len <= MAX_FILE_BYTES &&
-        fseek(f, 0, SEEK_SET) == 0 && (text = malloc((size_t)len + 1)) != NULL &&
-        fread(text, 1, (size_t)len, f) == (size_t)len)
-        text[len] = '\0';
-    else {
-        free(text);
-        text = NULL;
-    }
-    if (f)
-        fclose(f);
+    char *text = textfile_read(path, MAX_FILE_BYTES, msg, sizeof msg);
     if (!text) {
-        fprintf(err, "slicesim: %s: cannot read (missing, not a regular file, or too large)\n", path);
+        fprintf(err, "slicesim: %s\n", msg);
         return CLI_BAD_INPUT;
     }
-    *doc = cJSON_ParseWithOpts(text, NULL, 1);
+    *doc = jv_parse(text, path, msg, sizeof msg);
     free(text);
+    if (!*doc) {
+        fprintf(err, "slicesim: %s\n", msg);
+        return CLI_BAD_INPUT;
+    }
     if (!cJSON_IsObject(*doc) || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(*doc, "points")) ||
         !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(*doc, "vary")) ||
         !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(*doc, "points_total")) ||

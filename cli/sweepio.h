@@ -1,6 +1,7 @@
 /* sweepio.h -- the files a sweep writes: DIR/sweep.json and DIR/sweep.csv.
  *
- * sweep.json = { "slicesim_version", "scenario", "sets": [--set ...],
+ * sweep.json = { "slicesim_version", "scenario", "scenario_hash" (scn_hash,
+ *   after --set), "seed", "replications" (after --seed, --reps), "sets": [--set ...],
  *   "vary": [ { "path", "values": [...] } ], "points_total",
  *   ("shard": { "index", "count" } in a shard's file only),
  *   "points": [ { "index", "values": { PATH: VALUE }, "seed", "replications",
@@ -17,9 +18,10 @@
 #include "scenarios/scenario.h"
 
 /* sweepio_header: a sweep document without points (an empty "points"
- * array at the end); NULL when out of memory. */
-cJSON *sweepio_header(const char *scenario, const vary_set *vs, char *const *sets,
-                      size_t nsets, size_t total);
+ * array at the end) for the base scenario (after --set) run with seed and
+ * reps (-1: the scenario's own); NULL when out of memory. */
+cJSON *sweepio_header(const scn *base, long seed, long reps, const vary_set *vs,
+                      char *const *sets, size_t nsets, size_t total);
 
 /* sweepio_point: the record of point i; NULL when out of memory. */
 cJSON *sweepio_point(size_t i, const vary_set *vs, const scn *sc, const model_result *res);

@@ -3,7 +3,9 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "scenarios/textfile.h"
 
 void jv_init(jv *v, const char *file)
 {
@@ -17,14 +19,114 @@ int jv_fail(jv *v, const char *path, const char *fmt, ...)
     if (v->failed)
         return -1;
     v->failed = 1;
-    int n = snprintf(v->msg, sizeof v->msg, "%s: %s: ", v->file, path && *path ? path : "(top level)");
-    if (n < 0 || (size_t)n >= sizeof v->msg)
-        return -1;
+    char raw[sizeof v->msg];
+    int n = snprintf(raw, sizeof raw, "%s: %s: ", v->file, path && *path ? path : "(top level)");
+    if (n < 0 || (size_t)n >= sizeof raw)
+        n = 0;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(v->msg + n, sizeof v->msg - (size_t)n, fmt, ap);
+    vsnprintf(raw + n, sizeof raw - (size_t)n, fmt, ap);
     va_end(ap);
+    /* input text (file names, keys, strings) never reaches a terminal raw */
+    textfile_sanitize(raw, v->msg, sizeof v->msg);
     return -1;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+/* The first key of obj that appears twice, or NULL (-1 on out of memory). */
+static const char *duplicate_key(const cJSON *obj, int *oom)
+{
+    size_t n = 0, k = 0;
+    const cJSON *m;
+    for (m = obj->child; m; m = m->next)
+        n++;
+    if (n < 2)
+        return NULL;
+    if (n <= 8) {
+        for (const cJSON *a = obj->child; a; a = a->next)
+            for (const cJSON *b = a->next; b; b = b->next)
+                if (strcmp(a->string, b->string) == 0)
+                    return a->string;
+        return NULL;
+    }
+    const cJSON **keys = malloc(n * sizeof *keys);
+    if (!keys) {
+        *oom = 1;
+        return NULL;
+    }
+    for (m = obj->child; m; m = m->next)
+        keys[k++] = m;
+    qsort(keys, n, sizeof *keys, by_key);
+    const char *dup = NULL;
+    for (k = 1; k < n && !dup; k++)
+        if (strcmp(keys[k - 1]->string, keys[k]->string) == 0)
+            dup = keys[k]->string;
+    free(keys);
+    return dup;
+}
+
+/* Depth-first: the path of the first object holding a duplicate key. */
+static int check_keys(const cJSON *x, char *path, size_t len, size_t used, char *err, size_t errlen,
+                      const char *file)
+{
+    int oom = 0;
+    if (cJSON_IsObject(x)) {
+        const char *dup = duplicate_key(x, &oom);
+        if (oom || dup) {
+            char shown[256], key[200];
+            textfile_sanitize(used ? path : "(top level)", shown, sizeof shown);
+            if (oom)
+                snprintf(err, errlen, "%s: out of memory", file);
+            else
+                snprintf(err, errlen, "%s: %s: duplicate key \"%s\"; each key may appear once in an object",
+                         file, shown, textfile_sanitize(dup, key, sizeof key));
+            return -1;
+        }
+    }
+    if (!cJSON_IsObject(x) && !cJSON_IsArray(x))
+        return 0;
+    long i = 0;
+    for (const cJSON *m = x->child; m; m = m->next, i++) {
+        int w = cJSON_IsObject(x) ? snprintf(path + used, len - used, "%s%s", used ? "." : "", m->string)
+                                  : snprintf(path + used, len - used, "%s%ld", used ? "." : "", i);
+        size_t next = w < 0 || (size_t)w >= len - used ? len - 1 : used + (size_t)w;
+        if (check_keys(m, path, len, next, err, errlen, file) < 0)
+            return -1;
+        path[used] = '\0';
+    }
+    return 0;
+}
+
+cJSON *jv_parse(const char *text, const char *file, char *err, size_t errlen)
+{
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+    if (!root) {
+        int line = 1;
+        const char *at = end ? end : cJSON_GetErrorPtr();
+        for (const char *c = text; at && c < at && *c; c++)
+            line += *c == '\n';
+        char near[24], shown[100];
+        snprintf(near, sizeof near, "%.20s", at ? at : "");
+        snprintf(err, errlen, "%s: line %d: malformed JSON near \"%s\"", file, line,
+                 textfile_sanitize(near, shown, sizeof shown));
+        return NULL;
+    }
+    if (jv_check_keys(root, file, err, errlen) < 0) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
+int jv_check_keys(const cJSON *x, const char *what, char *err, size_t errlen)
+{
+    char path[1024] = "";
+    return check_keys(x, path, sizeof path, 0, err, errlen, what);
 }
 
 const char *jv_join(char *buf, size_t len, const char *path, const char *key)
@@ -46,8 +148,11 @@ const char *jv_describe(const cJSON *x, char *buf, size_t len)
 {
     if (!x)
         snprintf(buf, len, "(missing)");
-    else if (cJSON_IsString(x))
-        snprintf(buf, len, "\"%.60s\"", x->valuestring);
+    else if (cJSON_IsString(x)) {
+        char cut[64], shown[256];
+        snprintf(cut, sizeof cut, "%.60s", x->valuestring);
+        snprintf(buf, len, "\"%s\"", textfile_sanitize(cut, shown, sizeof shown));
+    }
     else if (cJSON_IsNumber(x))
         snprintf(buf, len, "%.17g", x->valuedouble);
     else if (cJSON_IsBool(x))

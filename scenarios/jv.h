@@ -19,6 +19,16 @@ typedef struct {
 
 void jv_init(jv *v, const char *file);
 
+/* jv_parse: text as one JSON document with nothing after it, every object's
+ * keys distinct. The tree (cJSON_Delete), or NULL with one message in err:
+ * "FILE: line N: malformed JSON near "..."" or "FILE: PATH: duplicate key
+ * "K"; each key once". Nesting is bounded by cJSON (1000 levels). */
+cJSON *jv_parse(const char *text, const char *file, char *err, size_t errlen);
+
+/* jv_check_keys: 0 when every object in x has distinct keys, else -1 with
+ * jv_parse's duplicate-key message ("what" in place of the file name). */
+int jv_check_keys(const cJSON *x, const char *what, char *err, size_t errlen);
+
 /* jv_fail: record an error at path (printf-style detail). Returns -1. */
 int jv_fail(jv *v, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

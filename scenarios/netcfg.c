@@ -78,13 +78,8 @@ int netcfg_corr_load(const char *file, coll_corr *c, char *err, size_t errlen)
     char *text = textfile_read(file, MAX_CORR_BYTES, err, errlen);
     if (!text)
         return SCN_BAD_INPUT;
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+    cJSON *root = jv_parse(text, file, err, errlen);
     if (!root) {
-        int line = 1;
-        for (const char *p = text; end && p < end && *p; p++)
-            line += *p == '\n';
-        snprintf(err, errlen, "%s: line %d: malformed JSON near \"%.20s\"", file, line, end ? end : "");
         free(text);
         return SCN_BAD_INPUT;
     }

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Native time-slicing between processes: the Volta+ channel-group slice
@@ -344,18 +345,47 @@ static int mps_mem_limit(jv *v, scn *sc, const cJSON *obj, const char *path, ten
 
 /* ---- rules across tenants ---- */
 
-static int count_on(const scn *sc, int gpu, int inst)
+/* Tenants per GPU and per (GPU, MIG instance), counted once so that the
+ * rules below stay linear in the number of tenants. */
+typedef struct { int *gpu, *inst; int ninst; } counts;
+
+static int counts_make(jv *v, const scn *sc, counts *k)
 {
-    int n = 0;
-    for (size_t i = 0; i < sc->cfg.ntenants; i++)
-        n += sc->cfg.tenants[i].gpu == gpu && (inst < 0 || sc->cfg.tenants[i].instance == inst);
-    return n;
+    const model_cfg *c = &sc->cfg;
+    k->ninst = c->sharing == MODEL_MIG && c->ninst > 0 ? c->ninst : 0;
+    k->gpu = calloc((size_t)c->ngpus, sizeof *k->gpu);
+    k->inst = k->ninst ? calloc((size_t)c->ngpus * (size_t)k->ninst, sizeof *k->inst) : NULL;
+    if (!k->gpu || (k->ninst && !k->inst)) {
+        free(k->gpu);
+        free(k->inst);
+        return jv_fail(v, "tenants", "out of memory");
+    }
+    for (size_t i = 0; i < c->ntenants; i++) {
+        const tenant_cfg *t = &c->tenants[i];
+        if (t->gpu < 0 || t->gpu >= c->ngpus)
+            continue;
+        k->gpu[t->gpu]++;
+        if (k->ninst && t->instance >= 0 && t->instance < k->ninst)
+            k->inst[(size_t)t->gpu * (size_t)k->ninst + (size_t)t->instance]++;
+    }
+    return 0;
+}
+
+static void counts_free(counts *k)
+{
+    free(k->gpu);
+    free(k->inst);
+}
+
+static int count_on(const counts *k, int gpu, int inst)
+{
+    return inst < 0 ? k->gpu[gpu] : k->inst[(size_t)gpu * (size_t)k->ninst + (size_t)inst];
 }
 
 /* vGPU types: default each tenant to an equal split of its GPU; one type
  * per GPU under fixed share; the frame buffers must fit the GPU. Returns the
  * largest density (vGPUs per GPU) of any type. */
-static int vgpu_types(jv *v, scn *sc)
+static int vgpu_types(jv *v, scn *sc, const counts *k)
 {
     char p[96], q[96];
     model_cfg *c = &sc->cfg;
@@ -363,35 +393,43 @@ static int vgpu_types(jv *v, scn *sc)
     for (size_t i = 0; i < c->ntenants; i++) {
         tenant_cfg *t = &c->tenants[i];
         if (t->vgpu_per_gpu == 0) {
-            t->vgpu_per_gpu = count_on(sc, t->gpu, -1);
+            t->vgpu_per_gpu = count_on(k, t->gpu, -1);
             if (c->sharing != MODEL_MIG)
                 t->mem_gb = c->gpu->mem_gb / t->vgpu_per_gpu;
         }
         if (t->vgpu_per_gpu > dens)
             dens = t->vgpu_per_gpu;
     }
-    for (int g = 0; g < c->ngpus; g++) {
-        double sum = 0;
-        int first = -1;
-        for (size_t i = 0; i < c->ntenants; i++) {
-            const tenant_cfg *t = &c->tenants[i];
-            if (t->gpu != g)
-                continue;
-            sum += t->mem_gb;
-            if (first < 0)
-                first = (int)i;
-            else if (c->ts.policy == &ts_fixed_share && t->vgpu_per_gpu != c->tenants[first].vgpu_per_gpu)
-                return jv_fail(v, jv_join(p, sizeof p, jv_index(q, sizeof q, "tenants", (int)i), "vgpu_gb"),
-                               "fixed_share cannot mix vGPU types of different sizes on one GPU (as NVIDIA's "
-                               "scheduler refuses): this type allows %d per GPU, tenants.%d's allows %d; "
-                               "use one size, or policy equal_share or best_effort",
-                               t->vgpu_per_gpu, first, c->tenants[first].vgpu_per_gpu);
-        }
-        if (c->sharing != MODEL_MIG && sum > c->gpu->mem_gb * (1 + 1e-9))
-            return jv_fail(v, "tenants", "the vGPUs on GPU %d need %.4g GB of frame buffer; a %s has %.4g GB",
-                           g, sum, c->gpu->name, c->gpu->mem_gb);
+    double *sum = calloc((size_t)c->ngpus, sizeof *sum);
+    int *first = malloc((size_t)c->ngpus * sizeof *first);
+    if (!sum || !first) {
+        free(sum);
+        free(first);
+        return jv_fail(v, "tenants", "out of memory");
     }
-    return dens;
+    for (int g = 0; g < c->ngpus; g++)
+        first[g] = -1;
+    int rc = dens;
+    for (size_t i = 0; i < c->ntenants && rc >= 0; i++) {
+        const tenant_cfg *t = &c->tenants[i];
+        int g = t->gpu;
+        sum[g] += t->mem_gb;
+        if (first[g] < 0)
+            first[g] = (int)i;
+        else if (c->ts.policy == &ts_fixed_share && t->vgpu_per_gpu != c->tenants[first[g]].vgpu_per_gpu)
+            rc = jv_fail(v, jv_join(p, sizeof p, jv_index(q, sizeof q, "tenants", (int)i), "vgpu_gb"),
+                         "fixed_share cannot mix vGPU types of different sizes on one GPU (as NVIDIA's "
+                         "scheduler refuses): this type allows %d per GPU, tenants.%d's allows %d; "
+                         "use one size, or policy equal_share or best_effort",
+                         t->vgpu_per_gpu, first[g], c->tenants[first[g]].vgpu_per_gpu);
+    }
+    for (int g = 0; g < c->ngpus && rc >= 0; g++)
+        if (c->sharing != MODEL_MIG && sum[g] > c->gpu->mem_gb * (1 + 1e-9))
+            rc = jv_fail(v, "tenants", "the vGPUs on GPU %d need %.4g GB of frame buffer; a %s has %.4g GB",
+                         g, sum[g], c->gpu->name, c->gpu->mem_gb);
+    free(sum);
+    free(first);
+    return rc;
 }
 
 static int check_slice(jv *v, scn *sc, const cJSON *sh, int density)
@@ -450,7 +488,7 @@ static int check_slice(jv *v, scn *sc, const cJSON *sh, int density)
 }
 
 /* One tenant may break a rule of its executor's kind. */
-static int check_tenant(jv *v, scn *sc, int i)
+static int check_tenant(jv *v, scn *sc, int i, const counts *k)
 {
     char p[96], q[96];
     model_cfg *c = &sc->cfg;
@@ -463,7 +501,7 @@ static int check_tenant(jv *v, scn *sc, int i)
                        "value \"per_request\" cannot run on %s (each tenant is one %s); use \"shared\"",
                        how == MODEL_MPS ? "MPS" : c->ts.policy->name, how == MODEL_MPS ? "MPS client" : "vGPU");
     if (c->sharing == MODEL_MIG) {
-        int n = count_on(sc, t->gpu, t->instance);
+        int n = count_on(k, t->gpu, t->instance);
         const model_instance *in = &c->inst[t->instance];
         if ((how == MODEL_EXCLUSIVE || c->virt.mode == VIRT_VGPU) && n > 1)
             return jv_fail(v, jv_join(p, sizeof p, q, "instance"),
@@ -477,7 +515,7 @@ static int check_tenant(jv *v, scn *sc, int i)
                            in->mps_max_clients, in->prof->compute_slices, c->mig->compute_slices);
     }
     if (c->sharing == MODEL_MPS) {
-        int n = count_on(sc, t->gpu, -1);
+        int n = count_on(k, t->gpu, -1);
         if (n > c->mps.max_clients)
             return jv_fail(v, jv_join(p, sizeof p, q, "gpu"),
                            "too many MPS clients on GPU %d: %d; allowed: at most %d (sharing.mps.max_clients)",
@@ -499,17 +537,20 @@ int scn_check_sharing(jv *v, scn *sc)
                        "runs best_effort", c->ts.policy->name, sc->sharing_mode, sc->virt_mode);
     if (c->ts.policy != &ts_best_effort && c->sharing != MODEL_TIMESLICE)
         return jv_fail(v, "sharing.policy", "value \"%s\" needs sharing.mode \"timeslice\"", c->ts.policy->name);
-    int density = c->virt.mode == VIRT_VGPU ? vgpu_types(v, sc) : 0;
-    if (v->failed || check_slice(v, sc, sh, density) < 0)
+    counts k;
+    if (counts_make(v, sc, &k) < 0)
         return -1;
-    if (c->ts.policy == &ts_fixed_share)
-        for (int g = 0; g < c->ngpus; g++)
-            for (size_t i = 0; i < c->ntenants; i++)
-                if (c->tenants[i].gpu == g && count_on(sc, g, -1) > c->tenants[i].vgpu_per_gpu)
-                    return jv_fail(v, "tenants", "GPU %d holds %d vGPUs of a type that allows %d per GPU",
-                                   g, count_on(sc, g, -1), c->tenants[i].vgpu_per_gpu);
-    for (size_t i = 0; i < c->ntenants; i++)
-        if (check_tenant(v, sc, (int)i) < 0)
-            return -1;
-    return 0;
+    int density = c->virt.mode == VIRT_VGPU ? vgpu_types(v, sc, &k) : 0;
+    int rc = v->failed || check_slice(v, sc, sh, density) < 0 ? -1 : 0;
+    if (rc == 0 && c->ts.policy == &ts_fixed_share)
+        for (size_t i = 0; i < c->ntenants && rc == 0; i++) {
+            int g = c->tenants[i].gpu;
+            if (count_on(&k, g, -1) > c->tenants[i].vgpu_per_gpu)
+                rc = jv_fail(v, "tenants", "GPU %d holds %d vGPUs of a type that allows %d per GPU",
+                             g, count_on(&k, g, -1), c->tenants[i].vgpu_per_gpu);
+        }
+    for (size_t i = 0; i < c->ntenants && rc == 0; i++)
+        rc = check_tenant(v, sc, (int)i, &k);
+    counts_free(&k);
+    return rc;
 }

@@ -33,14 +33,8 @@ int prof_read_json(const char *path, cJSON **out, char *err, size_t errlen)
     char *text = textfile_read(path, MAX_PROFILE_BYTES, err, errlen);
     if (!text)
         return -1;
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+    cJSON *root = jv_parse(text, path, err, errlen);
     if (!root) {
-        int line = 1;
-        const char *at = end ? end : cJSON_GetErrorPtr();
-        for (const char *c = text; at && c < at && *c; c++)
-            line += *c == '\n';
-        snprintf(err, errlen, "%s: line %d: malformed JSON near \"%.20s\"", path, line, at ? at : "");
         free(text);
         return -1;
     }

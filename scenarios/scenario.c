@@ -46,56 +46,104 @@ void scn_free(scn *sc)
     free(sc);
 }
 
-/* ---- --set ---- */
-
-static cJSON *child(cJSON *node, const char *seg, int create)
+const char *scn_hash(const scn *sc, char *buf, size_t len)
 {
-    if (cJSON_IsArray(node)) {
-        char *end;
-        long i = strtol(seg, &end, 10);
-        if (*seg == '\0' || *end != '\0' || i < 0)
-            return NULL;
-        return cJSON_GetArrayItem(node, (int)i);
-    }
-    if (!cJSON_IsObject(node))
+    char *text = cJSON_PrintUnformatted(sc->root);
+    if (!text || len < 17) {
+        free(text);
         return NULL;
-    cJSON *c = cJSON_GetObjectItemCaseSensitive(node, seg);
-    if (!c && create)
-        c = cJSON_AddObjectToObject(node, seg);
-    return c;
+    }
+    uint64_t h = UINT64_C(14695981039346656037);
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+        h = (h ^ *c) * UINT64_C(1099511628211);
+    free(text);
+    snprintf(buf, len, "%016llx", (unsigned long long)h);
+    return buf;
 }
 
-static cJSON *parse_value(const char *text)
+/* ---- --set ---- */
+
+/* An array index: 0 with *i, or -1 with a message naming the index, the
+ * element count and what is allowed. Indices are checked as 64-bit numbers
+ * so that none wraps onto another element. */
+static int array_index(const cJSON *arr, const char *seg, const char *assignment, int *i,
+                       char *err, size_t errlen)
+{
+    int n = cJSON_GetArraySize(arr);
+    int64_t x;
+    char a[300], sg[160];
+    int r = *seg ? 0 : TEXTFILE_MALFORMED;
+    for (const char *c = seg; r == 0 && *c; c++)
+        if (*c < '0' || *c > '9')
+            r = TEXTFILE_MALFORMED;          /* no sign, no spaces */
+    if (r == 0)
+        r = textfile_parse_i64(seg, 0, INT64_MAX, &x);
+    if (r == 0 && x < n) {
+        *i = (int)x;
+        return 0;
+    }
+    textfile_sanitize(assignment, a, sizeof a);
+    textfile_sanitize(seg, sg, sizeof sg);
+    if (r == TEXTFILE_MALFORMED)
+        snprintf(err, errlen, "--set %s: '%s' is not an array index; allowed: an index 0..%d", a, sg, n - 1);
+    else
+        snprintf(err, errlen, "--set %s: index %s is out of range; the array has %d element%s (allowed: 0..%d)",
+                 a, sg, n, n == 1 ? "" : "s", n - 1);
+    return -1;
+}
+
+/* A value: JSON when it parses as JSON (keys distinct), otherwise the text
+ * as a string. NULL when out of memory or on a duplicate key (err set). */
+static cJSON *parse_value(const char *text, char *err, size_t errlen)
 {
     cJSON *x = cJSON_ParseWithOpts(text, NULL, 1);
-    return x ? x : cJSON_CreateString(text);
+    if (x && jv_check_keys(x, "--set value", err, errlen) < 0) {
+        cJSON_Delete(x);
+        return NULL;
+    }
+    if (!x && !(x = cJSON_CreateString(text)))
+        snprintf(err, errlen, "--set: out of memory");
+    return x;
 }
 
 int scn_set(cJSON *root, const char *assignment, char *err, size_t errlen)
 {
+    char a[300], sg[160];
+    textfile_sanitize(assignment, a, sizeof a);
     const char *eq = strchr(assignment, '=');
     if (!eq || eq == assignment) {
-        snprintf(err, errlen, "--set %s: expected PATH=VALUE, e.g. sharing.timeslice_ms=4", assignment);
+        snprintf(err, errlen, "--set %s: expected PATH=VALUE, e.g. sharing.timeslice_ms=4", a);
         return -1;
     }
     char path[512];
     size_t plen = (size_t)(eq - assignment);
     if (plen >= sizeof path) {
-        snprintf(err, errlen, "--set: path too long");
+        snprintf(err, errlen, "--set: path longer than %zu characters", sizeof path - 1);
         return -1;
     }
     memcpy(path, assignment, plen);
     path[plen] = '\0';
+    if (path[0] == '.' || path[plen - 1] == '.' || strstr(path, "..")) {
+        snprintf(err, errlen, "--set %s: empty element in the path", a);
+        return -1;
+    }
     cJSON *node = root;
     char *save = NULL, *seg = strtok_r(path, ".", &save);
     while (seg) {
         char *next = strtok_r(NULL, ".", &save);
+        int i = 0;
+        textfile_sanitize(seg, sg, sizeof sg);
+        if (cJSON_IsArray(node) && array_index(node, seg, a, &i, err, errlen) < 0)
+            return -1;
+        if (!cJSON_IsArray(node) && !cJSON_IsObject(node)) {
+            snprintf(err, errlen, "--set %s: '%s' cannot be set there: its parent is a %s, not an object or array",
+                     a, sg, cJSON_IsString(node) ? "string" : cJSON_IsNumber(node) ? "number" : "value");
+            return -1;
+        }
         if (!next) {
-            cJSON *value = parse_value(eq + 1);
-            if (!value) {
-                snprintf(err, errlen, "--set %s: out of memory", assignment);
+            cJSON *value = parse_value(eq + 1, err, errlen);
+            if (!value)
                 return -1;
-            }
             int ok;
             if (cJSON_IsNull(value) && cJSON_IsObject(node)) {
                 /* PATH=null removes the field: its default applies again */
@@ -103,36 +151,31 @@ int scn_set(cJSON *root, const char *assignment, char *err, size_t errlen)
                 cJSON_Delete(value);
                 return 0;
             }
-            if (cJSON_IsArray(node)) {
-                char *end;
-                long i = strtol(seg, &end, 10);
-                ok = *end == '\0' && i >= 0 && i < cJSON_GetArraySize(node) &&
-                     cJSON_ReplaceItemInArray(node, (int)i, value);
-            } else if (cJSON_IsObject(node)) {
+            if (cJSON_IsArray(node))
+                ok = cJSON_ReplaceItemInArray(node, i, value);
+            else
                 ok = cJSON_GetObjectItemCaseSensitive(node, seg)
                    ? cJSON_ReplaceItemInObjectCaseSensitive(node, seg, value)
                    : cJSON_AddItemToObject(node, seg, value);
-            } else {
-                ok = 0;
-            }
             if (!ok) {
                 cJSON_Delete(value);
-                snprintf(err, errlen, "--set %s: '%s' cannot be set there (no such array element, or the parent is not an object)",
-                         assignment, seg);
+                snprintf(err, errlen, "--set %s: out of memory", a);
                 return -1;
             }
             return 0;
         }
-        cJSON *c = child(node, seg, 1);
+        cJSON *c = cJSON_IsArray(node) ? cJSON_GetArrayItem(node, i)
+                 : cJSON_GetObjectItemCaseSensitive(node, seg);
+        if (!c && cJSON_IsObject(node))
+            c = cJSON_AddObjectToObject(node, seg);
         if (!c) {
-            snprintf(err, errlen, "--set %s: path element '%s' does not exist (arrays take an index 0..n-1)",
-                     assignment, seg);
+            snprintf(err, errlen, "--set %s: out of memory", a);
             return -1;
         }
         node = c;
         seg = next;
     }
-    snprintf(err, errlen, "--set %s: empty path", assignment);
+    snprintf(err, errlen, "--set %s: empty path", a);
     return -1;
 }
 
@@ -327,11 +370,50 @@ static int parse_tenants(jv *v, scn *sc, const cJSON *arr)
         return -1;
     sc->cfg.ntenants = (size_t)n;
     char p[64];
-    for (int i = 0; i < n; i++)
-        if (parse_tenant(v, sc, cJSON_GetArrayItem(arr, i), jv_index(p, sizeof p, "tenants", i),
-                         &sc->cfg.tenants[i]) < 0)
+    int i = 0;
+    for (const cJSON *t = arr->child; t; t = t->next, i++)      /* linear in tenants */
+        if (parse_tenant(v, sc, t, jv_index(p, sizeof p, "tenants", i), &sc->cfg.tenants[i]) < 0)
             return -1;
     return 0;
+}
+
+typedef struct { const char *name; size_t i; } named;
+
+static int by_name(const void *a, const void *b)
+{
+    const named *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* The first tenant (in file order) whose name an earlier one has: sorting
+ * (name, index) pairs keeps this O(n log n) for 1e5 tenants. */
+static int unique_names(jv *v, const model_cfg *c)
+{
+    char p[64], q[96];
+    size_t n = c->ntenants, bad = n, first = 0;
+    named *ix = malloc(n * sizeof *ix);
+    if (!ix)
+        return jv_fail(v, "tenants", "out of memory");
+    for (size_t i = 0; i < n; i++)
+        ix[i] = (named){ c->tenants[i].name, i };
+    qsort(ix, n, sizeof *ix, by_name);
+    for (size_t k = 1, run = 0; k < n; k++) {
+        if (strcmp(ix[k - 1].name, ix[k].name) != 0) {
+            run = k;
+            continue;
+        }
+        if (ix[k].i < bad) {       /* ix[run] is the earliest with this name */
+            bad = ix[k].i;
+            first = ix[run].i;
+        }
+    }
+    free(ix);
+    if (bad == n)
+        return 0;
+    return jv_fail(v, jv_join(q, sizeof q, jv_index(p, sizeof p, "tenants", (int)bad), "name"),
+                   "value \"%s\" is used by tenants.%zu too; names must be unique",
+                   c->tenants[bad].name, first);
 }
 
 /* Rules that involve more than one field. */
@@ -342,22 +424,30 @@ static int check_whole(jv *v, scn *sc)
     if (c->warmup >= c->duration)
         return jv_fail(v, "warmup_s", "value %g is not below duration_s (%g); allowed: 0 <= warmup_s < duration_s",
                        (double)c->warmup / 1e9, (double)c->duration / 1e9);
+    if (unique_names(v, c) < 0)
+        return -1;
+    size_t *holder = NULL;           /* exclusive: the tenant on each GPU, + 1 */
+    if (c->sharing == MODEL_EXCLUSIVE && !(holder = calloc((size_t)c->ngpus, sizeof *holder)))
+        return jv_fail(v, "tenants", "out of memory");
     for (size_t i = 0; i < c->ntenants; i++) {
         const tenant_cfg *t = &c->tenants[i];
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(c->tenants[j].name, t->name) == 0)
-                return jv_fail(v, jv_join(q, sizeof q, jv_index(p, sizeof p, "tenants", (int)i), "name"),
-                               "value \"%s\" is used by tenants.%zu too; names must be unique", t->name, j);
-        if (c->sharing == MODEL_EXCLUSIVE && t->per_request)
+        if (c->sharing == MODEL_EXCLUSIVE && t->per_request) {
+            free(holder);
             return jv_fail(v, jv_join(q, sizeof q, jv_index(p, sizeof p, "tenants", (int)i), "context"),
                            "value \"per_request\" needs sharing.mode \"timeslice\" (exclusive runs one context per GPU)");
-        if (c->sharing == MODEL_EXCLUSIVE)
-            for (size_t j = 0; j < i; j++)
-                if (c->tenants[j].gpu == t->gpu)
-                    return jv_fail(v, jv_join(q, sizeof q, jv_index(p, sizeof p, "tenants", (int)i), "gpu"),
-                                   "value %d is taken by tenant \"%s\"; sharing.mode \"exclusive\" allows one tenant per GPU "
-                                   "(use \"timeslice\" to share)", t->gpu, c->tenants[j].name);
+        }
+        if (c->sharing == MODEL_EXCLUSIVE && t->gpu >= 0 && t->gpu < c->ngpus) {
+            if (holder[t->gpu]) {
+                const char *other = c->tenants[holder[t->gpu] - 1].name;
+                free(holder);
+                return jv_fail(v, jv_join(q, sizeof q, jv_index(p, sizeof p, "tenants", (int)i), "gpu"),
+                               "value %d is taken by tenant \"%s\"; sharing.mode \"exclusive\" allows one tenant per GPU "
+                               "(use \"timeslice\" to share)", t->gpu, other);
+            }
+            holder[t->gpu] = i + 1;
+        }
     }
+    free(holder);
     if (scn_check_sharing(v, sc) < 0)
         return -1;
     return scn_check_memory(v, sc);
@@ -415,6 +505,9 @@ static int build(jv *v, scn *sc)
     sc->cfg.seed = (uint64_t)seed;
     sc->cfg.reps = (int)reps;
     sc->cfg.duration = ns_of(duration, 1e9);
+    if (sc->cfg.duration < 1)
+        return jv_fail(v, "duration_s", "value %.3g is shorter than 1 ns, the simulator's time step; "
+                       "allowed: a number in [1e-9, 1e7] seconds", duration);
     sc->cfg.warmup = ns_of(warmup, 1e9);
     sc->cfg.drain = drain < 0 ? sc->cfg.duration : ns_of(drain, 1e9);
     if (parse_hardware(v, sc, hw) < 0 || parse_virtualization(v, sc, vz) < 0 ||
@@ -435,19 +528,8 @@ int scn_load_text(const char *text, const char *file, char *const *sets, size_t 
         snprintf(err, errlen, "out of memory");
         return SCN_INTERNAL;
     }
-    const char *end = NULL;
-    sc->root = cJSON_ParseWithOpts(text, &end, 1);
+    sc->root = jv_parse(text, file, err, errlen);
     if (!sc->root) {
-        int line = 1;
-        const char *at = end ? end : cJSON_GetErrorPtr();
-        for (const char *c = text; at && c < at && *c; c++)
-            line += *c == '\n';
-        char near[24];
-        snprintf(near, sizeof near, "%.20s", at ? at : "");
-        for (char *c = near; *c; c++)
-            if ((unsigned char)*c < 0x20)
-                *c = ' ';
-        snprintf(err, errlen, "%s: line %d: malformed JSON near \"%s\"", file, line, near);
         scn_free(sc);
         return SCN_BAD_INPUT;
     }

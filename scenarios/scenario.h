@@ -43,6 +43,13 @@ int scn_load_text(const char *text, const char *file, char *const *sets, size_t 
 
 void scn_free(scn *sc);
 
+/* scn_hash: the identity of the scenario after --set overrides: FNV-1a 64
+ * over its JSON printed without spaces (cJSON's canonical rendering, key
+ * order as written), as 16 hex digits in buf (len >= 17). It tells runs of
+ * different scenarios apart; it is not a cryptographic digest. Returns buf,
+ * or NULL when out of memory. */
+const char *scn_hash(const scn *sc, char *buf, size_t len);
+
 /* scn_set: apply one "PATH=VALUE" to a JSON tree. PATH is dotted, array
  * elements by index (tenants.0.arrivals.rate_per_s); a missing last key is
  * created (validation then judges it). VALUE is JSON (12, "x", true, {..}) or,

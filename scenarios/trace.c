@@ -1,6 +1,7 @@
 /* trace.c -- CSV arrival traces (see trace.h). The whole file is read line
  * by line into growing arrays; nothing is kept on error. */
 #include "scenarios/trace.h"
+#include "scenarios/textfile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -63,8 +64,11 @@ int trace_parse_timestamp(const char *text, int64_t *ns)
     }
     if (*p != '\0')
         return -1;
-    int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
-    *ns = secs * INT64_C(1000000000) + frac;
+    int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s, whole;
+    /* int64 ns spans 1677-09-21 00:12:43.145224192 to 2262-04-11 23:47:16.854775807 */
+    if (__builtin_mul_overflow(secs, INT64_C(1000000000), &whole) ||
+        __builtin_add_overflow(whole, frac, ns))
+        return -2;
     return 0;
 }
 
@@ -143,7 +147,11 @@ static int number(ctx *c, const char *text, const char *what, double *out)
     errno = 0;
     double x = strtod(text, &end);
     if (*text == '\0' || *end != '\0' || errno || !isfinite(x) || x < 0)
-        return fail(c, "%s \"%s\" is not a non-negative number", what, text);
+    {
+        char shown[96];
+        return fail(c, "%s \"%s\" is not a non-negative number", what,
+                    textfile_sanitize(text, shown, sizeof shown));
+    }
     *out = x;
     return 0;
 }
@@ -183,8 +191,13 @@ static int read_row(ctx *c, const layout *l, char **f, int n, int64_t *raw, doub
     if (n <= need)
         return fail(c, "has %d fields, fewer than the header's columns", n);
     if (l->time_is_stamp) {
-        if (trace_parse_timestamp(f[l->time], raw) < 0)
-            return fail(c, "unparsable timestamp \"%s\"%s", f[l->time],
+        char shown[96];
+        int r = trace_parse_timestamp(f[l->time], raw);
+        if (r == -2)
+            return fail(c, "timestamp \"%s\" is out of range; allowed: 1677-09-22 to 2262-04-11 "
+                        "(nanoseconds in 64 bits)", textfile_sanitize(f[l->time], shown, sizeof shown));
+        if (r < 0)
+            return fail(c, "unparsable timestamp \"%s\"%s", textfile_sanitize(f[l->time], shown, sizeof shown),
                         "; expected YYYY-MM-DD HH:MM:SS[.fraction]");
     } else {
         double s;
@@ -200,24 +213,25 @@ static int read_row(ctx *c, const layout *l, char **f, int n, int64_t *raw, doub
     return 0;
 }
 
-static int load(ctx *c, FILE *in, const trace_opts *o, rows *r, int *nsize)
+static int load(ctx *c, textfile_lines *in, const trace_opts *o, rows *r, int *nsize)
 {
     char *line = NULL, *f[MAX_FIELDS];
-    size_t cap = 0;
+    size_t len = 0;
     layout l;
     int64_t first = 0, last = INT64_MIN;
-    int rc = -1;
+    int rc = -1, got;
     double factor = o->time_scale / o->rate_scale;
     c->line = 1;
-    if (getline(&line, &cap, in) < 0) {
-        fail(c, "empty file; expected a header line");
+    if ((got = textfile_lines_next(in, &line, &len, c->err, c->errlen)) <= 0) {
+        if (got == 0)
+            fail(c, "empty file; expected a header line");
         goto out;
     }
     if (find_layout(c, o->format, f, split(line, f), &l) < 0)
         goto out;
     *nsize = l.nsize;
-    while (getline(&line, &cap, in) >= 0) {
-        c->line++;
+    while ((got = textfile_lines_next(in, &line, &len, c->err, c->errlen)) > 0) {
+        c->line = in->line;
         if (line[0] == '\n' || (line[0] == '\r' && line[1] == '\n') || line[0] == '\0')
             continue;
         int64_t raw;
@@ -227,11 +241,15 @@ static int load(ctx *c, FILE *in, const trace_opts *o, rows *r, int *nsize)
         if (last == INT64_MIN)
             first = raw;
         else if (raw < last) {
-            fail(c, "time goes backwards (%s); rows must be sorted by time", f[l.time]);
+            char shown[96];
+            fail(c, "time goes backwards (%s); rows must be sorted by time",
+                 textfile_sanitize(f[l.time], shown, sizeof shown));
             goto out;
         }
         last = raw;
-        double trace_s = (double)(raw - first) / 1e9;
+        int64_t since;
+        double trace_s = __builtin_sub_overflow(raw, first, &since)
+                       ? ((double)raw - (double)first) / 1e9 : (double)since / 1e9;
         if (trace_s < o->start_s)
             continue;
         double t_ns = (trace_s - o->start_s) * 1e9 * factor;
@@ -243,13 +261,14 @@ static int load(ctx *c, FILE *in, const trace_opts *o, rows *r, int *nsize)
             goto out;
         }
     }
+    if (got < 0)
+        goto out;
     if (r->n == 0) {
         fail(c, "no data rows%s", last == INT64_MIN ? "" : " after start_s");
         goto out;
     }
     rc = 0;
 out:
-    free(line);
     return rc;
 }
 
@@ -259,13 +278,11 @@ int trace_load(const char *path, const trace_opts *o, arr_trace_params *p,
     ctx c = { path, err, errlen, 0 };
     rows r = { NULL, NULL, 0, 0 };
     int nsize = 0;
-    FILE *in = fopen(path, "r");
-    if (!in) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    textfile_lines in;
+    if (textfile_lines_open(&in, path, TEXTFILE_MAX_STREAM, TEXTFILE_MAX_LINE, err, errlen) < 0)
         return -1;
-    }
-    int rc = load(&c, in, o, &r, &nsize);
-    fclose(in);
+    int rc = load(&c, &in, o, &r, &nsize);
+    textfile_lines_close(&in);
     if (rc < 0) {
         free(r.t);
         free(r.sz);

@@ -135,6 +135,12 @@ static void timestamps_parse_to_nanoseconds_since_the_epoch(void)
     CU_ASSERT_EQUAL(ns, INT64_C(1709208000) * 1000000000);
     CU_ASSERT_EQUAL(trace_parse_timestamp("2024-13-01 00:00:00", &ns), -1);
     CU_ASSERT_EQUAL(trace_parse_timestamp("2024-01-01 00:00:00.", &ns), -1);
+    /* int64 ns ends on 2262-04-11 23:47:16.854775807 and begins on 1677-09-21 00:12:43.145224192 */
+    CU_ASSERT_EQUAL(trace_parse_timestamp("2262-04-11 23:47:16.854775807", &ns), 0);
+    CU_ASSERT_EQUAL(ns, INT64_MAX);
+    CU_ASSERT_EQUAL(trace_parse_timestamp("2262-04-11 23:47:16.854775808", &ns), -2);
+    CU_ASSERT_EQUAL(trace_parse_timestamp("1677-09-21 00:12:44", &ns), 0);
+    CU_ASSERT_EQUAL(trace_parse_timestamp("1677-09-21 00:12:43", &ns), -2);
     CU_ASSERT_EQUAL(trace_parse_timestamp("2024-01-01T00:00:00", &ns), -1);
 }
 
@@ -219,6 +225,37 @@ static void bad_trace_files_exit_2_naming_file_and_line(void)
     bad_trace("diffusion", "gmt_create,num_inference_steps,num_images_per_prompt\n2024-11-15 16:57:50,30,\n",
               "line 2: size \"\" is not a non-negative number");
     bad_trace("generic", "time_s,prompt_tokens\n1,2\n", "line 1: column \"prompt_tokens\" needs its partner");
+    /* timestamps outside int64 nanoseconds are out of range, not "time goes backwards" */
+    bad_trace("azure", "TIMESTAMP,ContextTokens,GeneratedTokens\n1600-01-01 00:00:00,1,1\n",
+              "line 2: timestamp \"1600-01-01 00:00:00\" is out of range; allowed: 1677-09-22 to 2262-04-11");
+    bad_trace("azure", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46,1,1\n2300-01-01 00:00:00,1,1\n",
+              "line 3: timestamp \"2300-01-01 00:00:00\" is out of range");
+    /* control characters of the input are escaped in the message */
+    bad_trace("azure", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46,\x1b[31m,1\n",
+              "size \"\\x1b[31m\" is not a non-negative number");
+}
+
+static void trace_path_must_be_a_regular_file(void)
+{
+    static const struct { const char *file, *want; } cases[] = {
+        { "/dev/zero", "/dev/zero: is not a regular file" },
+        { "/tmp", "/tmp: is a directory; expected a file" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char json[1024];
+        snprintf(json, sizeof json,
+                 "{ \"hardware\": { \"gpu\": \"h100-sxm\" }, \"duration_s\": 1,"
+                 "  \"tenants\": [ { \"name\": \"t\", \"workload\": { \"type\": \"synthetic\","
+                 "  \"service_ms\": { \"dist\": \"deterministic\", \"mean\": 1 } },"
+                 "  \"arrivals\": { \"type\": \"trace\", \"file\": \"%s\" } } ] }", cases[k].file);
+        wl_run r;
+        wl_run_text(&r, json, NULL, NULL);
+        CU_ASSERT_EQUAL(r.rc, 2);
+        if (!strstr(r.err, cases[k].want))
+            fprintf(stderr, "\n    expected \"%s\" in: %s", cases[k].want, r.err);
+        CU_ASSERT_PTR_NOT_NULL(strstr(r.err, cases[k].want));
+        wl_run_free(&r);
+    }
 }
 
 static void missing_trace_file_exits_2(void)
@@ -318,6 +355,7 @@ TU_SUITE_FN(arrivals)
         TU_TEST(azure_conv_replay_emits_every_row_of_its_window),
         TU_TEST(bad_trace_files_exit_2_naming_file_and_line),
         TU_TEST(missing_trace_file_exits_2),
+        TU_TEST(trace_path_must_be_a_regular_file),
         TU_TEST(arrival_parameters_are_validated),
         TU_TEST(poisson_rates_above_one_per_ns_are_refused),
         TU_TEST(gaps_beyond_the_time_range_mean_no_arrival_before_stop),

@@ -92,6 +92,15 @@ static void refuses_malformed_rows_with_the_line_number(void)
         { "       8   2   7  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n", "type \"7\"" },
         { "# only comments\n#\n", "no nccl-tests result rows" },
         { "", "no nccl-tests result rows" },
+        /* a root past int32 was undefined behaviour; now out of range, naming the value */
+        { "       8   2   float  sum  4294967296  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n",
+          "root out of range (allowed: -1 to 2147483647) \"4294967296\"" },
+        { "       8   2   float  sum  2147483648  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n",
+          "root out of range" },
+        { "       8   2   float  sum  -1  28.5  0.00  0.00  1e300  27.96  0.00  0.00  0\n",
+          "out-of-place #wrong \"1e300\"" },
+        /* control characters are escaped */
+        { "       8   2\033   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n", "count \"2\\x1b\"" },
     };
     for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
         nccltests_log log;

@@ -32,6 +32,60 @@ static void expect_refused(const char *json, char *const *sets, size_t nsets,
     CU_ASSERT_PTR_NULL(strchr(err, '\n'));
 }
 
+static void duplicate_keys_are_refused_with_their_path(void)
+{
+    expect_refused(SCENARIO(", \"duration_s\": 5, \"duration_s\": 6", GOOD_TENANT), NULL, 0,
+                   "(top level)", "duplicate key \"duration_s\"", NULL);
+    expect_refused(SCENARIO("", "{\"name\": \"a\", \"workload\": {\"type\": \"synthetic\","
+                            " \"service_ms\": {\"dist\": \"exponential\", \"mean\": 1, \"mean\": 2}},"
+                            " \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 1}}"),
+                   NULL, 0, "tenants.0.workload.service_ms", "duplicate key \"mean\"", NULL);
+    char *dup_set[] = { "tenants.0.arrivals={\"type\": \"poisson\", \"type\": \"closed\"}" };
+    expect_refused(SCENARIO("", GOOD_TENANT), dup_set, 1, "--set value", "duplicate key \"type\"", NULL);
+}
+
+static void control_characters_never_reach_the_message_raw(void)
+{
+    scn *sc = NULL;
+    char err[1024] = "";
+    const char *json = SCENARIO("", "{\"name\": \"a\", \"workload\": {\"type\": \"synth\\u001b[31m\"},"
+                                " \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 1}}");
+    CU_ASSERT_EQUAL(scn_load_text(json, "bad.json", NULL, 0, &sc, err, sizeof err), SCN_BAD_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "\"synth\\x1b[31m\""));
+    for (const char *c = err; *c; c++)
+        CU_ASSERT((unsigned char)*c >= 0x20);
+    expect_refused("{\"hardware\": {\"gpu\": \"h100-sxm\"},\n\"tenants\": [,\001]}", NULL, 0,
+                   "line 2", "malformed JSON near \",\\x01]}\"", NULL);
+}
+
+static void a_duration_below_one_ns_is_blamed_on_duration(void)
+{
+    expect_refused(SCENARIO(", \"duration_s\": 1e-320", GOOD_TENANT), NULL, 0,
+                   "duration_s", "1e-320 is shorter than 1 ns", NULL);
+}
+
+static void set_indices_are_range_checked_not_wrapped(void)
+{
+    char *wrap[] = { "tenants.4294967296.name=zz" };
+    expect_refused(SCENARIO("", GOOD_TENANT), wrap, 1, "index 4294967296 is out of range",
+                   "the array has 1 element", NULL);
+    char *huge[] = { "tenants.99999999999999999999999.name=zz" };
+    expect_refused(SCENARIO("", GOOD_TENANT), huge, 1, "index 99999999999999999999999 is out of range", NULL, NULL);
+    char *neg[] = { "tenants.-1.name=zz" };
+    expect_refused(SCENARIO("", GOOD_TENANT), neg, 1, "'-1' is not an array index", NULL, NULL);
+    char *plus[] = { "tenants.+0.name=zz" };
+    expect_refused(SCENARIO("", GOOD_TENANT), plus, 1, "'+0' is not an array index", NULL, NULL);
+    char *empty[] = { "tenants..name=zz" };
+    expect_refused(SCENARIO("", GOOD_TENANT), empty, 1, "empty element in the path", NULL, NULL);
+    /* and tenants.0 itself is untouched by a refused index */
+    scn *sc = NULL;
+    char err[512];
+    char *ok[] = { "tenants.0.name=zz" };
+    CU_ASSERT_EQUAL_FATAL(scn_load_text(SCENARIO("", GOOD_TENANT), "ok.json", ok, 1, &sc, err, sizeof err), SCN_OK);
+    CU_ASSERT_STRING_EQUAL(sc->cfg.tenants[0].name, "zz");
+    scn_free(sc);
+}
+
 static void malformed_json_is_refused_with_its_line(void)
 {
     expect_refused("{\n \"hardware\": {\"gpu\": \"h100-sxm\"},\n \"tenants\": [,]\n}", NULL, 0,
@@ -140,7 +194,7 @@ static void set_to_null_restores_the_default(void)
 static void set_with_a_bad_path_or_value_is_refused(void)
 {
     char *bad_index[] = { "tenants.3.arrivals.rate_per_s=1" };
-    expect_refused(SCENARIO("", GOOD_TENANT), bad_index, 1, "tenants.3", "does not exist", NULL);
+    expect_refused(SCENARIO("", GOOD_TENANT), bad_index, 1, "tenants.3", "index 3 is out of range", NULL);
     char *no_eq[] = { "seed" };
     expect_refused(SCENARIO("", GOOD_TENANT), no_eq, 1, "PATH=VALUE", NULL, NULL);
     char *typo[] = { "sharing.timeslize_ms=2" };
@@ -212,6 +266,10 @@ TU_SUITE_FN(scenario)
         TU_TEST(set_overrides_a_value_by_path),
         TU_TEST(set_to_null_restores_the_default),
         TU_TEST(set_with_a_bad_path_or_value_is_refused),
+        TU_TEST(set_indices_are_range_checked_not_wrapped),
+        TU_TEST(duplicate_keys_are_refused_with_their_path),
+        TU_TEST(control_characters_never_reach_the_message_raw),
+        TU_TEST(a_duration_below_one_ns_is_blamed_on_duration),
         TU_TEST(defaults_fill_what_a_scenario_leaves_out),
         TU_TEST(a_slice_below_one_ns_is_one_ns),
         TU_TEST(host_noise_that_fills_all_of_the_time_is_refused),

@@ -2,6 +2,7 @@
  * shards merged = one run, each point = a run with the same --set, and the
  * refusal of bad input with exit status 2. */
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <cJSON.h>
 #include "tests/testutil.h"
@@ -101,6 +102,57 @@ static void merged_shards_equal_a_single_run(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "also in another input"));
 }
 
+/* A shard 2/2 with one extra option pair (--reps 2, --seed 7, --set ...). */
+static int shard_with(const char *sub, const char *opt, const char *val)
+{
+    char o[128];
+    snprintf(o, sizeof o, "%s/%s", dir, sub);
+    char *argv[] = { "slicesim", "sweep", scen, "--vary", "sharing.timeslice_ms=0.5,2,8",
+                     "--vary", "tenants.0.arrivals.rate_per_s=100:300:200", "-o", o,
+                     "--jobs", "1", "--shard", "2/2", (char *)opt, (char *)val, NULL };
+    return tu_cli(argv, out, sizeof out, err, sizeof err);
+}
+
+static void merge_refuses_shards_of_different_runs(void)
+{
+    setup();
+    CU_ASSERT_EQUAL_FATAL(sweep("a", "1", "1/2"), 0);
+    CU_ASSERT_EQUAL_FATAL(shard_with("reps", "--reps", "3"), 0);
+    CU_ASSERT_EQUAL_FATAL(shard_with("seed", "--seed", "7"), 0);
+    CU_ASSERT_EQUAL_FATAL(shard_with("edited", "--set", "tenants.1.arrivals.think_s=0.001"), 0);
+    CU_ASSERT_EQUAL_FATAL(shard_with("same", "--seed", "3"), 0);
+    static const struct { const char *sub, *field, *value; } cases[] = {
+        { "reps", "\"replications\" is 3, but 2", "3" },
+        { "seed", "\"seed\" is 7, but 3", "7" },
+        { "edited", "\"scenario_hash\"", NULL },
+    };
+    char a[128], b[128], m[128];
+    snprintf(a, sizeof a, "%s/a", dir);
+    snprintf(m, sizeof m, "%s/merged", dir);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        snprintf(b, sizeof b, "%s/%s", dir, cases[k].sub);
+        char *argv[] = { "slicesim", "merge", a, b, "-o", m, NULL };
+        CU_ASSERT_EQUAL(tu_cli(argv, out, sizeof out, err, sizeof err), 2);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, cases[k].field));
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, "/sweep.json"));
+    }
+    /* the scenario's own seed given explicitly is the same run */
+    snprintf(b, sizeof b, "%s/same", dir);
+    char *ok[] = { "slicesim", "merge", a, b, "-o", m, NULL };
+    CU_ASSERT_EQUAL(tu_cli(ok, out, sizeof out, err, sizeof err), 0);
+    /* a file of an older slicesim, without the identity fields, is refused */
+    char p[256];
+    snprintf(p, sizeof p, "%s/old", dir);
+    mkdir(p, 0777);
+    snprintf(p, sizeof p, "%s/old/sweep.json", dir);
+    tu_write_file(p, "{\"slicesim_version\": \"0.1.0\", \"scenario\": \"x\", \"sets\": [], \"vary\": [], "
+                     "\"points_total\": 1, \"points\": []}");
+    snprintf(b, sizeof b, "%s/old", dir);
+    char *old[] = { "slicesim", "merge", b, "-o", m, NULL };
+    CU_ASSERT_EQUAL(tu_cli(old, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "has no \"scenario_hash\""));
+}
+
 static double p95_of(cJSON *tenant)
 {
     return cJSON_GetObjectItem(cJSON_GetObjectItem(tenant, "latency_ms"), "p95")->valuedouble;
@@ -165,6 +217,7 @@ TU_SUITE_FN(sweep)
     static const tu_test tests[] = {
         TU_TEST(parallel_sweep_writes_the_same_bytes_as_a_serial_one),
         TU_TEST(merged_shards_equal_a_single_run),
+        TU_TEST(merge_refuses_shards_of_different_runs),
         TU_TEST(each_point_equals_a_run_with_the_same_set),
         TU_TEST(bad_sweep_input_exits_2_and_writes_nothing),
     };
