@@ -8,7 +8,7 @@
 
 BUILD   ?= build
 CC      ?= cc
-PKGS    := gsl libcjson cunit
+PKGS    := gsl libcjson cunit yaml-0.1
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wpointer-arith -Wvla -Wformat=2 \
@@ -16,7 +16,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) -I. \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+LDLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
 
 LIB_SRC  := $(wildcard sim/*.c models/*.c scenarios/*.c calibration/*.c plots/*.c) \
             $(filter-out cli/main.c,$(wildcard cli/*.c))
@@ -45,6 +45,8 @@ deps:
 	pkg-config --exists gsl 2>/dev/null || missing="$$missing libgsl-dev"; \
 	pkg-config --exists libcjson 2>/dev/null || missing="$$missing libcjson-dev"; \
 	pkg-config --exists cunit 2>/dev/null || missing="$$missing libcunit1-dev"; \
+	pkg-config --exists yaml-0.1 2>/dev/null || missing="$$missing libyaml-dev"; \
+	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
 	command -v $(CC) >/dev/null 2>&1 || case "$(CC)" in *clang*) missing="$$missing clang";; *) missing="$$missing build-essential";; esac; \
 	command -v gnuplot >/dev/null 2>&1 || optional="gnuplot-nox"; \
 	if [ -n "$$missing$$optional" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

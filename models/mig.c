@@ -7,11 +7,22 @@
  * 7g {0}:8; A30 has 4 slots: 1g {0..3}, 2g {0,2}, 4g {0}. Profile IDs of
  * the A100-80GB, H100 PCIe, H200 and A30 rows are not in the reference and
  * take the A100-40GB / H100 IDs of the same shape [I]; H200 and A30 memory
- * sizes marked there as approximate are used as given. */
+ * sizes marked there as approximate are used as given.
+ *
+ * The "+me" rows are the media-extension profiles: the same slices, SMs and
+ * memory as the plain profile of that size, plus the GPU's one set of media
+ * engines (NVDEC, NVJPG, OFA), hence at most one such instance. nvidia-smi
+ * lists them as "MIG 1g.5gb+me" (A100-40GB) and "MIG 1g.10gb+me" (A100-80GB,
+ * H100), profile ID 20 (MIG user guide's profile tables) [F]; the H200's
+ * (ID 20) and the A30's (1g.6gb+me 21, 2g.12gb+me 6) IDs follow nvidia-smi
+ * -lgip listings and are not in the reference [I]. The simulator draws no
+ * media work, so a +me instance computes as its plain twin. */
 #include "models/mig.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define S1 7, { 0, 1, 2, 3, 4, 5, 6 }
 #define S1D 4, { 0, 2, 4, 6 }
@@ -26,6 +37,7 @@ static const mig_profile A100_40[] = {
     { "3g.20gb", 9, 3, 4, 42, 19.62, 3, 2, S3 },
     { "4g.20gb", 5, 4, 4, 56, 19.62, 4, 1, S4 },
     { "7g.40gb", 0, 7, 8, 98, 39.38, 7, 1, S4 },
+    { "1g.5gb+me", 20, 1, 1, 14, 4.75, 1, 1, S1 },
 };
 static const mig_profile A100_80[] = {
     { "1g.10gb", 19, 1, 1, 14, 9.5, 1, 7, S1 },
@@ -34,6 +46,7 @@ static const mig_profile A100_80[] = {
     { "3g.40gb", 9, 3, 4, 42, 39.25, 3, 2, S3 },
     { "4g.40gb", 5, 4, 4, 56, 39.25, 4, 1, S4 },
     { "7g.80gb", 0, 7, 8, 98, 79.0, 7, 1, S4 },
+    { "1g.10gb+me", 20, 1, 1, 14, 9.5, 1, 1, S1 },
 };
 static const mig_profile H100_SXM[] = {
     { "1g.10gb", 19, 1, 1, 16, 9.75, 1, 7, S1 },
@@ -42,6 +55,7 @@ static const mig_profile H100_SXM[] = {
     { "3g.40gb", 9, 3, 4, 60, 39.50, 3, 2, S3 },
     { "4g.40gb", 5, 4, 4, 64, 39.50, 4, 1, S4 },
     { "7g.80gb", 0, 7, 8, 132, 79.25, 8, 1, S4 },
+    { "1g.10gb+me", 20, 1, 1, 16, 9.75, 1, 1, S1 },
 };
 static const mig_profile H100_PCIE[] = {
     { "1g.10gb", 19, 1, 1, 14, 9.75, 1, 7, S1 },
@@ -50,6 +64,7 @@ static const mig_profile H100_PCIE[] = {
     { "3g.40gb", 9, 3, 4, 46, 39.50, 3, 2, S3 },
     { "4g.40gb", 5, 4, 4, 62, 39.50, 4, 1, S4 },
     { "7g.80gb", 0, 7, 8, 114, 79.25, 8, 1, S4 },
+    { "1g.10gb+me", 20, 1, 1, 14, 9.75, 1, 1, S1 },
 };
 static const mig_profile H200[] = {
     { "1g.18gb", 19, 1, 1, 16, 16.0, 1, 7, S1 },
@@ -58,11 +73,14 @@ static const mig_profile H200[] = {
     { "3g.71gb", 9, 3, 4, 60, 69.8, 3, 2, S3 },
     { "4g.71gb", 5, 4, 4, 64, 71.0, 4, 1, S4 },
     { "7g.141gb", 0, 7, 8, 132, 140.0, 8, 1, S4 },
+    { "1g.18gb+me", 20, 1, 1, 16, 16.0, 1, 1, S1 },
 };
 static const mig_profile A30[] = {
     { "1g.6gb", 14, 1, 1, 14, 5.8, 1, 4, 4, { 0, 1, 2, 3 } },
     { "2g.12gb", 5, 2, 2, 28, 11.8, 2, 2, 2, { 0, 2 } },
     { "4g.24gb", 0, 4, 4, 56, 23.6, 4, 1, 1, { 0 } },
+    { "1g.6gb+me", 21, 1, 1, 14, 5.8, 1, 1, 4, { 0, 1, 2, 3 } },
+    { "2g.12gb+me", 6, 2, 2, 28, 11.8, 2, 1, 2, { 0, 2 } },
 };
 
 #define T(gpu, slots, cs, tab, src) { gpu, slots, cs, tab, (int)(sizeof tab / sizeof tab[0]), src }
@@ -86,8 +104,20 @@ const mig_table *mig_table_find(const char *gpu)
 
 const mig_profile *mig_profile_find(const mig_table *t, const char *name)
 {
+    if (strncasecmp(name, "MIG", 3) == 0 && (name[3] == ' ' || name[3] == '-'))
+        name += 4;
+    while (*name == ' ')
+        name++;
+    size_t digits = strspn(name, "0123456789");
+    if (digits > 0 && digits <= 3 && name[digits] == '\0') {
+        int id = atoi(name);
+        for (int i = 0; i < t->nprofiles; i++)
+            if (t->profiles[i].id == id)
+                return &t->profiles[i];
+        return NULL;
+    }
     for (int i = 0; i < t->nprofiles; i++)
-        if (strcmp(t->profiles[i].name, name) == 0)
+        if (strcasecmp(t->profiles[i].name, name) == 0)
             return &t->profiles[i];
     return NULL;
 }
@@ -184,6 +214,56 @@ static int refuse(const mig_table *t, const occupancy *o, int i, int *bad,
     return -1;
 }
 
+/* Depth-first over the instances without a start, in their order, each at
+ * every allowed start that is free: the first branch is the first-fit of
+ * the listed order, so a layout first-fit places keeps its placement. At
+ * most 7 instances of at most 8 starts: a few thousand steps at worst. */
+static int search(const mig_table *t, mig_instance *inst, const int *fixed, int n, int i, occupancy *o)
+{
+    while (i < n && fixed[i])
+        i++;
+    if (i == n)
+        return 1;
+    const mig_profile *p = inst[i].prof;
+    for (int k = 0; k < p->nstarts; k++) {
+        int st = p->starts[k];
+        if (!range_free(o, st, p->mem_slices))
+            continue;
+        for (int s = st; s < st + p->mem_slices; s++)
+            o->used[s] = i + 1;
+        inst[i].start = st;
+        if (search(t, inst, fixed, n, i + 1, o))
+            return 1;
+        for (int s = st; s < st + p->mem_slices; s++)
+            o->used[s] = 0;
+        inst[i].start = -1;
+    }
+    return 0;
+}
+
+/* A placement of every instance in some order: the counts and compute
+ * slices (which do not depend on the order), the given starts, then the
+ * search. 1 with every start set, 0 when there is none. */
+static int place_any_order(const mig_table *t, mig_instance *inst, int n)
+{
+    occupancy o;
+    int fixed[MIG_MAX_INSTANCES];
+    memset(&o, 0, sizeof o);
+    for (int i = 0; i < n; i++) {
+        const mig_profile *p = inst[i].prof;
+        int pi = profile_index(t, p);
+        o.compute += p->compute_slices;
+        if (++o.count[pi] > p->max_count || o.compute > t->compute_slices)
+            return 0;
+        fixed[i] = inst[i].start >= 0;
+        if (fixed[i] && (!allowed_start(p, inst[i].start) || !range_free(&o, inst[i].start, p->mem_slices)))
+            return 0;
+        for (int s = inst[i].start; fixed[i] && s < inst[i].start + p->mem_slices; s++)
+            o.used[s] = i + 1;
+    }
+    return search(t, inst, fixed, n, 0, &o);
+}
+
 int mig_place(const mig_table *t, mig_instance *inst, int n, int *bad, char *msg, size_t len)
 {
     occupancy o;
@@ -194,6 +274,9 @@ int mig_place(const mig_table *t, mig_instance *inst, int n, int *bad, char *msg
         snprintf(msg, len, "a layout has 1 to %d instances, not %d", MIG_MAX_INSTANCES, n);
         return -1;
     }
+    if (place_any_order(t, inst, n))
+        return 0;
+    /* None exists: say why, walking the instances in their order. */
     for (int i = 0; i < n; i++) {
         const mig_profile *p = inst[i].prof;
         int pi = profile_index(t, p);
@@ -226,8 +309,8 @@ int mig_place(const mig_table *t, mig_instance *inst, int n, int *bad, char *msg
         }
         if (start < 0 && (start = first_free_start(&o, p)) < 0) {
             starts_text(p, st, sizeof st);
-            snprintf(why, sizeof why, "%s has no free placement (it starts at %s and takes %d slot%s)",
-                     p->name, st, p->mem_slices, p->mem_slices == 1 ? "" : "s");
+            snprintf(why, sizeof why, "%s has no free placement (it starts at %s and takes %d slot%s), "
+                     "in this order or any other", p->name, st, p->mem_slices, p->mem_slices == 1 ? "" : "s");
             return refuse(t, &o, i, bad, msg, len, why);
         }
         inst[i].start = start;

@@ -40,7 +40,9 @@ typedef struct {
 /* mig_table_find: the table of GPU preset `gpu`, or NULL (no MIG). */
 const mig_table *mig_table_find(const char *gpu);
 
-/* mig_profile_find: profile `name` of t, or NULL. */
+/* mig_profile_find: the profile of t that name names, or NULL. name is
+ * spelled as nvidia-smi and mig-parted spell it, in any case: "3g.40gb",
+ * "MIG 3g.40gb", "1g.10gb+me", or the profile ID as digits ("9"). */
 const mig_profile *mig_profile_find(const mig_table *t, const char *name);
 
 typedef struct {
@@ -48,11 +50,14 @@ typedef struct {
     int                start;   /* memory slot; -1 before placement = any */
 } mig_instance;
 
-/* mig_place: validate a layout of n instances in order, placing those with
- * start -1 at their first free allowed start. On success every start is set
- * and 0 is returned. On failure returns -1, sets *bad to the index of the
- * first instance that cannot be placed (or -1 for the whole layout), and
- * writes into msg why and what would fit beside the instances before it. */
+/* mig_place: validate a layout of n instances and place those with start
+ * -1 where they fit beside the given starts, in whatever order a placement
+ * exists (a depth-first search whose first branch is first-fit in the
+ * listed order, so a layout first-fit can place keeps that placement). On
+ * success every start is set and 0 is returned. When no order fits returns
+ * -1, sets *bad to the index of the first instance that first-fit in the
+ * listed order cannot place (or -1 for the whole layout), and writes into
+ * msg why and what would fit beside the instances before it. */
 int mig_place(const mig_table *t, mig_instance *inst, int n, int *bad,
               char *msg, size_t len);
 

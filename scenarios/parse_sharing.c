@@ -3,6 +3,7 @@
  * (docs/scenario.md, docs/sharing.md). Rules that involve the tenants run in
  * scn_check_sharing, after every tenant is read. */
 #include "scenarios/scenario.h"
+#include "scenarios/migparted.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -109,7 +110,15 @@ static int parse_instance(jv *v, scn *sc, const cJSON *o, const char *path, mode
     if (!cJSON_IsObject(o))
         return jv_fail(v, path, "each instance is an object {\"profile\": \"3g.40gb\", \"start\": 4}");
     jv_keys(v, o, path, keys);
-    jv_string(v, o, path, "profile", 1, NULL, &name);
+    const cJSON *pj = cJSON_GetObjectItemCaseSensitive(o, "profile");
+    char idbuf[16];
+    if (cJSON_IsNumber(pj) && pj->valuedouble >= 0 && pj->valuedouble < 1000 &&
+        pj->valuedouble == (int)pj->valuedouble) {
+        snprintf(idbuf, sizeof idbuf, "%d", (int)pj->valuedouble);      /* a profile ID, as nvidia-smi -cgi takes */
+        name = idbuf;
+    } else {
+        jv_string(v, o, path, "profile", 1, NULL, &name);
+    }
     jv_int(v, o, path, "start", 0, -1, 0, sc->cfg.mig->slots - 1, &start);
     jv_enum(v, o, path, "mode", 0, 1, modes, &mode);
     if (v->failed)
@@ -117,8 +126,9 @@ static int parse_instance(jv *v, scn *sc, const cJSON *o, const char *path, mode
     const mig_profile *mp = mig_profile_find(sc->cfg.mig, name);
     if (!mp)
         return jv_fail(v, jv_join(p, sizeof p, path, "profile"),
-                       "unknown MIG profile \"%s\" on a %s; allowed: %s", name, sc->cfg.gpu->name,
-                       mig_profile_list(sc->cfg.mig, list, sizeof list));
+                       "unknown MIG profile \"%s\" on a %s; allowed: %s (as nvidia-smi prints them, "
+                       "\"MIG 1g.10gb\" too, or their IDs: slicesim list mig %s)", name, sc->cfg.gpu->name,
+                       mig_profile_list(sc->cfg.mig, list, sizeof list), sc->cfg.gpu->name);
     mi->prof = in->prof = mp;
     mi->start = (int)start;
     in->sharing = how[mode];
@@ -180,9 +190,106 @@ static int even_layout(jv *v, scn *sc)
     return 0;
 }
 
+/* A layout written as mig-parted's mig-devices, {"1g.10gb": 2, "2g.20gb": 1}:
+ * a list of instances in the order written, each profile repeated by its
+ * count; NULL (v failed) on a bad count. */
+static cJSON *count_map(jv *v, const cJSON *map, const char *path)
+{
+    char p[256];
+    cJSON *arr = cJSON_CreateArray(), *e;
+    int total = 0;
+    cJSON_ArrayForEach(e, map) {
+        if (!cJSON_IsNumber(e) || e->valuedouble != (int)e->valuedouble || e->valuedouble < 0 ||
+            e->valuedouble > MIG_MAX_INSTANCES) {
+            cJSON_Delete(arr);
+            char val[64];
+            jv_fail(v, jv_join(p, sizeof p, path, e->string), "count %s is not allowed; allowed: an integer 0 to %d",
+                    jv_describe(e, val, sizeof val), MIG_MAX_INSTANCES);
+            return NULL;
+        }
+        for (int k = 0; k < (int)e->valuedouble && total++ < MIG_MAX_INSTANCES + 1; k++) {
+            cJSON *one = cJSON_CreateObject();
+            cJSON_AddItemToArray(arr, one);
+            cJSON_AddStringToObject(one, "profile", e->string);
+        }
+    }
+    return arr;
+}
+
+/* sharing.mig_parted {"file", "config", "device"}: the layout the named
+ * configuration of a mig-parted file gives that device (default 0). */
+static cJSON *mig_parted_layout(jv *v, scn *sc, const cJSON *o)
+{
+    static const char *const keys[] = { "file", "config", "device", NULL };
+    const char *file = NULL, *config = NULL;
+    long device = 0;
+    char full[1024], msg[768];
+    if (!cJSON_IsObject(o)) {
+        jv_fail(v, "sharing.mig_parted", "an object {\"file\": \"mig-parted.yaml\", \"config\": \"NAME\"}");
+        return NULL;
+    }
+    jv_keys(v, o, "sharing.mig_parted", keys);
+    jv_string(v, o, "sharing.mig_parted", "file", 1, NULL, &file);
+    jv_string(v, o, "sharing.mig_parted", "config", 1, NULL, &config);
+    jv_int(v, o, "sharing.mig_parted", "device", 0, 0, 0, 1023, &device);
+    if (v->failed)
+        return NULL;
+    migparted_layout lay;
+    if (migparted_load(scn_path(sc, file, full, sizeof full), config, (int)device, &lay, msg, sizeof msg) < 0) {
+        jv_fail(v, "sharing.mig_parted", "%s", msg);
+        return NULL;
+    }
+    if (!lay.enabled) {
+        jv_fail(v, "sharing.mig_parted", "%s: config \"%s\" sets mig-enabled: false for device %ld; "
+                "sharing.mode \"mig\" needs MIG enabled", full, config, device);
+        return NULL;
+    }
+    cJSON *arr = cJSON_CreateArray();
+    for (int i = 0; i < lay.ndev; i++) {
+        if (!mig_profile_find(sc->cfg.mig, lay.dev[i].name)) {
+            char list[256];
+            cJSON_Delete(arr);
+            jv_fail(v, "sharing.mig_parted", "%s:%d:%d: unknown MIG profile \"%s\" on a %s; allowed: %s", full,
+                    lay.dev[i].line, lay.dev[i].column, lay.dev[i].name, sc->cfg.gpu->name,
+                    mig_profile_list(sc->cfg.mig, list, sizeof list));
+            return NULL;
+        }
+        for (int k = 0; k < lay.dev[i].count && cJSON_GetArraySize(arr) <= MIG_MAX_INSTANCES; k++) {
+            cJSON *one = cJSON_CreateObject();
+            cJSON_AddItemToArray(arr, one);
+            cJSON_AddStringToObject(one, "profile", lay.dev[i].name);
+        }
+    }
+    return arr;
+}
+
+static int parse_layout(jv *v, scn *sc, const cJSON *arr, const char *where)
+{
+    char p[64];
+    int n = cJSON_GetArraySize(arr);
+    if (n < 1 || n > MIG_MAX_INSTANCES)
+        return jv_fail(v, where, "%d instances; allowed: 1 to %d (%s: %d)", n, MIG_MAX_INSTANCES,
+                       sc->cfg.gpu->name, sc->cfg.mig->compute_slices);
+    mig_instance mi[MIG_MAX_INSTANCES];
+    for (int i = 0; i < n; i++)
+        if (parse_instance(v, sc, cJSON_GetArrayItem(arr, i), jv_index(p, sizeof p, "sharing.instances", i),
+                           &sc->cfg.inst[i], &mi[i]) < 0)
+            return -1;
+    int bad;
+    char why[768];
+    if (mig_place(sc->cfg.mig, mi, n, &bad, why, sizeof why) < 0)
+        return jv_fail(v, bad >= 0 && strcmp(where, "sharing.instances") == 0
+                       ? jv_index(p, sizeof p, "sharing.instances", bad) : where,
+                       "invalid MIG layout for %s: %s", sc->cfg.gpu->name, why);
+    for (int i = 0; i < n; i++)
+        sc->cfg.inst[i].start = mi[i].start;
+    sc->cfg.ninst = n;
+    return 0;
+}
+
 static int parse_mig(jv *v, scn *sc, const cJSON *sh)
 {
-    char p[64], list[256];
+    char list[256];
     sc->cfg.mig = mig_table_find(sc->cfg.gpu->name);
     if (!sc->cfg.mig) {
         list[0] = '\0';
@@ -194,35 +301,31 @@ static int parse_mig(jv *v, scn *sc, const cJSON *sh)
         return jv_fail(v, "sharing.mode", "value \"mig\" needs a GPU with MIG; %s has none; GPUs with MIG: %s",
                        sc->cfg.gpu->name, list);
     }
-    const cJSON *arr = jv_array(v, sh, "sharing", "instances", 0);
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(sh, "instances");
+    const cJSON *parted = cJSON_GetObjectItemCaseSensitive(sh, "mig_parted");
+    if (arr && parted)
+        return jv_fail(v, "sharing.mig_parted", "given with sharing.instances; allowed: one of them");
+    /* a count map or a mig-parted file become a list, freed after reading */
+    cJSON *expanded = parted ? mig_parted_layout(v, sc, parted)
+                    : cJSON_IsObject(arr) ? count_map(v, arr, "sharing.instances") : NULL;
     if (v->failed)
         return -1;
-    if (!arr)
-        return even_layout(v, sc);
-    int n = cJSON_GetArraySize(arr);
-    if (n < 1 || n > MIG_MAX_INSTANCES)
-        return jv_fail(v, "sharing.instances", "%d instances; allowed: 1 to %d", n, MIG_MAX_INSTANCES);
-    mig_instance mi[MIG_MAX_INSTANCES];
-    for (int i = 0; i < n; i++)
-        if (parse_instance(v, sc, cJSON_GetArrayItem(arr, i), jv_index(p, sizeof p, "sharing.instances", i),
-                           &sc->cfg.inst[i], &mi[i]) < 0)
-            return -1;
-    int bad;
-    char why[768];
-    if (mig_place(sc->cfg.mig, mi, n, &bad, why, sizeof why) < 0)
-        return jv_fail(v, bad >= 0 ? jv_index(p, sizeof p, "sharing.instances", bad) : "sharing.instances",
-                       "invalid MIG layout for %s: %s", sc->cfg.gpu->name, why);
-    for (int i = 0; i < n; i++)
-        sc->cfg.inst[i].start = mi[i].start;
-    sc->cfg.ninst = n;
-    return 0;
+    if (expanded) {
+        int rc = parse_layout(v, sc, expanded, parted ? "sharing.mig_parted" : "sharing.instances");
+        cJSON_Delete(expanded);
+        return rc;
+    }
+    arr = jv_array(v, sh, "sharing", "instances", 0);
+    if (v->failed)
+        return -1;
+    return arr ? parse_layout(v, sc, arr, "sharing.instances") : even_layout(v, sc);
 }
 
 int scn_parse_sharing(jv *v, scn *sc, const cJSON *sh)
 {
     static const char *const keys[] = { "mode", "policy", "scheduler", "timeslice_ms", "arr_frequency_hz",
                                         "arr_averaging_factor", "density_threshold", "switch_cost_us",
-                                        "preemption", "block_us", "mps", "instances", "power_throttle", NULL };
+                                        "preemption", "block_us", "mps", "instances", "mig_parted", "power_throttle", NULL };
     static const char *const modes[] = { "exclusive", "timeslice", "mps", "mig", NULL };
     static const model_sharing how[] = { MODEL_EXCLUSIVE, MODEL_TIMESLICE, MODEL_MPS, MODEL_MIG };
     static const char *const policies[] = { "best_effort", "equal_share", "fixed_share", NULL };

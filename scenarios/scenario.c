@@ -199,15 +199,21 @@ static void list_gpus(char *buf, size_t len)
     }
 }
 
+const char *scn_path(const scn *sc, const char *path, char *buf, size_t len)
+{
+    const char *slash = sc->file ? strrchr(sc->file, '/') : NULL;
+    if (path[0] == '/' || !slash)
+        snprintf(buf, len, "%s", path);
+    else
+        snprintf(buf, len, "%.*s/%s", (int)(slash - sc->file), sc->file, path);
+    return buf;
+}
+
 /* hardware.profile: a GPU profile file, relative to the scenario's folder. */
 static int load_profile(jv *v, scn *sc, const char *path)
 {
     char full[1024], msg[1024];
-    const char *slash = strrchr(sc->file, '/');
-    if (path[0] == '/' || !slash)
-        snprintf(full, sizeof full, "%s", path);
-    else
-        snprintf(full, sizeof full, "%.*s/%s", (int)(slash - sc->file), sc->file, path);
+    scn_path(sc, path, full, sizeof full);
     sc->profile = scn_own(sc, v, sizeof *sc->profile);
     if (!sc->profile)
         return -1;

@@ -57,6 +57,11 @@ const char *scn_hash(const scn *sc, char *buf, size_t len);
  * an object, so that its default applies. Returns 0 or -1 with err. */
 int scn_set(cJSON *root, const char *assignment, char *err, size_t errlen);
 
+/* scn_path: the file a scenario's field names: path itself when absolute,
+ * else relative to the folder of the scenario file (so a scenario runs
+ * from any working directory). Returns buf. */
+const char *scn_path(const scn *sc, const char *path, char *buf, size_t len);
+
 /* --- for the parsers of workload and arrival kinds --- */
 
 /* scn_own: zeroed memory freed with the scenario; NULL (and v failed) when
