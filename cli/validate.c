@@ -395,5 +395,7 @@ const val_case val_cases[] = {
       VAL_SRC_FIXTURE, case_contention_synthetic },
     { "contention-gpu", "time-sliced processes measured on a GPU", VAL_TIMESLICE, VAL_MEASURED,
       case_contention_measured },
+    { "timeslice-tax", "N processes time-sliced, measured, against the switch cost from its parts",
+      VAL_TIMESLICE, VAL_PUBLISHED, val_case_timeslice },
     { NULL, NULL, 0, 0, NULL },
 };

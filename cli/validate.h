@@ -68,6 +68,9 @@ typedef struct {
     void      (*run)(val_out *o);
 } val_case;
 
+/* The sharing models against measured sharing (cli/val_sharing.c). */
+void val_case_timeslice(val_out *o);
+
 /* NULL-terminated table of every case the project holds. */
 extern const val_case val_cases[];
 

@@ -3,6 +3,7 @@
  * (docs/scenario.md, docs/sharing.md). Rules that involve the tenants run in
  * scn_check_sharing, after every tenant is read. */
 #include "scenarios/scenario.h"
+#include "models/ctxsw.h"
 #include "scenarios/migparted.h"
 
 #include <math.h>
@@ -334,15 +335,22 @@ int scn_parse_sharing(jv *v, scn *sc, const cJSON *sh)
     const jv_range cost = { 0, 1e6, 0, 0, "us" };
     const jv_range block = { 0, 1e6, 1, 0, "us" };
     int mode = 0, policy = 0, preempt = 0;
-    double switch_us = sc->cfg.gpu->switch_us, block_us = 10;
+    double switch_us = 0, block_us = 10;
     if (sh) {
         jv_keys(v, sh, "sharing", keys);
         jv_enum(v, sh, "sharing", "mode", 0, 0, modes, &mode);
         jv_enum(v, sh, "sharing", "policy", 0, 0, policies, &policy);
-        jv_number(v, sh, "sharing", "switch_cost_us", 0, sc->cfg.gpu->switch_us, cost, &switch_us);
         jv_enum(v, sh, "sharing", "preemption", 0, 0, preempts, &preempt);
         jv_number(v, sh, "sharing", "block_us", 0, 10, block, &block_us);
     }
+    /* The default switch cost: a measured profile's, or the sum of its
+     * parts for this GPU, preemption mode and whether switches cross VMs
+     * (a time-sliced vGPU); models/ctxsw.c. */
+    int vm = sc->cfg.virt.mode == VIRT_VGPU && how[mode] == MODEL_TIMESLICE;
+    double def_us = sc->profile ? sc->cfg.gpu->switch_us : ctxsw_cost_us(sc->cfg.gpu, (ts_preempt)preempt, vm);
+    switch_us = def_us;
+    if (sh)
+        jv_number(v, sh, "sharing", "switch_cost_us", 0, def_us, cost, &switch_us);
     if (v->failed)
         return -1;
     sc->sharing_mode = modes[mode];

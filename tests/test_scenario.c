@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include "tests/testutil.h"
 #include "scenarios/scenario.h"
+#include "models/ctxsw.h"
 
 #define GOOD_TENANT \
     "{\"name\": \"a\", \"workload\": {\"type\": \"synthetic\"," \
@@ -237,7 +238,10 @@ static void defaults_fill_what_a_scenario_leaves_out(void)
     CU_ASSERT_EQUAL_FATAL(scn_load_text(SCENARIO(", \"sharing\": {\"mode\": \"timeslice\"}", GOOD_TENANT),
                                         "s.json", NULL, 0, &sc, err, sizeof err), SCN_OK);
     CU_ASSERT_EQUAL(sc->cfg.ts.slice_ns, 1024 * SIM_NS_PER_US);    /* native CUDA slice */
-    CU_ASSERT_EQUAL(sc->cfg.ts.switch_ns, 25 * SIM_NS_PER_US);     /* the preset's default */
+    /* the switch cost from its parts (models/ctxsw.c): instruction-level
+     * preemption on the scenario's GPU */
+    CU_ASSERT_EQUAL(sc->cfg.ts.switch_ns, sim_round_ns(ctxsw_cost_us(sc->cfg.gpu, TS_PREEMPT_INSTRUCTION, 0) * 1e3));
+    CU_ASSERT(sc->cfg.ts.switch_ns > 50 * SIM_NS_PER_US && sc->cfg.ts.switch_ns < 100 * SIM_NS_PER_US);
     CU_ASSERT_EQUAL(sc->cfg.reps, 5);
     CU_ASSERT_EQUAL(sc->cfg.duration, 60 * SIM_NS_PER_S);
     CU_ASSERT_EQUAL(sc->cfg.drain, sc->cfg.duration);
