@@ -231,6 +231,7 @@ int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
         return CLI_INTERNAL;
     }
     report_table(out, sc, &res);
+    report_warnings(err, sc, &res, "");
     rc = CLI_OK;
     if (o.c.outdir) {
         rc = write_summary(o.c.outdir, sc, &res, err);

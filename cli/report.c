@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/flags.h"
+#include "cli/slo.h"
+#include "cli/table.h"
 #include "sim/ci.h"
 
 #define MAX_REPS 1000
@@ -72,8 +75,9 @@ static void add_ci(cJSON *o, const char *key, report_stat s)
 static const char *const Q_KEYS[MQ_N] = { "mean", "p50", "p90", "p95", "p99", "p999" };
 
 /* The mean and percentiles, then the 95% interval of each across
- * replications (ci95_mean, ci95_p50, ...). */
-static cJSON *quantile_block(const model_result *res, int ti, int k)
+ * replications (ci95_mean, ci95_p50, ...), the fewest samples a replication
+ * based them on, and the percentiles resting on too few (flags.h). */
+static cJSON *quantile_block(const model_result *res, const flags *fl, int ti, int k)
 {
     cJSON *o = cJSON_CreateObject();
     report_stat st[MQ_N];
@@ -86,43 +90,50 @@ static cJSON *quantile_block(const model_result *res, int ti, int k)
         snprintf(key, sizeof key, "ci95_%s", Q_KEYS[q]);
         add_ci(o, key, st[q]);
     }
+    add_num(o, "samples_per_replication", fl->t[ti].min_samples);
+    cJSON *low = cJSON_AddArrayToObject(o, "low_samples");
+    for (int q = MQ_P50; q < MQ_N; q++)
+        if (fl->t[ti].low[q])
+            cJSON_AddItemToArray(low, cJSON_CreateString(Q_KEYS[q]));
     return o;
 }
 
-static double slo_value(const model_result *res, const tenant_cfg *tc, int i)
+/* The tenant's own SLO: its figure, interval and verdict (sim/verdict.h);
+ * met is true only when the whole interval meets the bound. */
+static void add_slo(cJSON *o, const scn *sc, const model_result *res, int i)
 {
-    int q = MQ_P50;
-    for (int k = MQ_P50; k < MQ_N; k++)
-        if (fabs(model_quantiles[k] - tc->slo_quantile) < 1e-12)
-            q = k;
-    return tc->slo_metric == -1 ? report_tenant_stat(res, i, MT_MEAN + q).mean
-                                : report_tenant_xstat(res, i, tc->slo_metric, q).mean;
-}
-
-static void add_slo(cJSON *o, const model_result *res, const tenant_cfg *tc, int i)
-{
-    if (tc->slo_metric == -2) {
+    slo_expr e;
+    if (slo_of_tenant(sc, i, &e) < 0) {
         cJSON_AddNullToObject(o, "slo");
         cJSON_AddNullToObject(o, "slo_attainment");
         return;
     }
     char name[96];
-    int pct = (int)llround(tc->slo_quantile * 1000);
-    const char *metric = tc->slo_metric == -1 ? "latency_ms" : tc->wl->metrics[tc->slo_metric];
-    if (pct % 10 == 0)
-        snprintf(name, sizeof name, "%s.p%d", metric, pct / 10);
-    else
-        snprintf(name, sizeof name, "%s.p%d", metric, pct);
-    double v = slo_value(res, tc, i);
+    report_stat st = slo_stat(&e, res);
+    sim_verdict v = slo_verdict(&e, &st);
     cJSON *s = cJSON_AddObjectToObject(o, "slo");
-    cJSON_AddStringToObject(s, "metric", name);
-    add_num(s, "bound_ms", tc->slo_ms);
-    add_num(s, "value_ms", v);
-    cJSON_AddBoolToObject(s, "met", isfinite(v) && v <= tc->slo_ms);
+    cJSON_AddStringToObject(s, "metric", slo_metric_name(&e, sc, name, sizeof name));
+    add_num(s, "bound_ms", e.bound);
+    add_num(s, "value_ms", st.mean);
+    add_ci(s, "ci95", st);
+    cJSON_AddStringToObject(s, "verdict", sim_verdict_name(v));
+    cJSON_AddBoolToObject(s, "met", v == SIM_VERDICT_MET);
+    if (v == SIM_VERDICT_UNCERTAIN)
+        add_num(s, "replications_to_resolve", (double)slo_reps_to_resolve(&e, &st));
     add_num(o, "slo_attainment", report_tenant_stat(res, i, MT_SLO).mean);
 }
 
-static cJSON *tenant_json(const scn *sc, const model_result *res, int i)
+static cJSON *flags_json(const flags *fl, int i)
+{
+    const flags_tenant *t = &fl->t[i];
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddBoolToObject(o, "not_in_steady_state", t->unsteady);
+    cJSON_AddNumberToObject(o, "unfinished", t->unfinished);
+    cJSON_AddBoolToObject(o, "nothing_varies", t->constant);
+    return o;
+}
+
+static cJSON *tenant_json(const scn *sc, const model_result *res, const flags *fl, int i)
 {
     const tenant_cfg *tc = &sc->cfg.tenants[i];
     cJSON *o = cJSON_CreateObject();
@@ -135,9 +146,9 @@ static cJSON *tenant_json(const scn *sc, const model_result *res, int i)
     add_num(th, "value", t.mean);
     cJSON_AddStringToObject(th, "unit", tc->wl->unit);
     add_ci(th, "ci95", t);
-    cJSON_AddItemToObject(o, "latency_ms", quantile_block(res, i, -1));
+    cJSON_AddItemToObject(o, "latency_ms", quantile_block(res, fl, i, -1));
     for (int k = 0; tc->wl->metrics && tc->wl->metrics[k]; k++)
-        cJSON_AddItemToObject(o, tc->wl->metrics[k], quantile_block(res, i, k));
+        cJSON_AddItemToObject(o, tc->wl->metrics[k], quantile_block(res, fl, i, k));
     static const char *const parts[5] = { "queueing", "other_tenants", "switch", "service", "host" };
     cJSON *b = cJSON_AddObjectToObject(o, "latency_breakdown_ms");
     for (int k = 0; k < 5; k++)
@@ -146,7 +157,8 @@ static cJSON *tenant_json(const scn *sc, const model_result *res, int i)
     add_num(o, "gpu_time_share", share.mean);
     add_ci(o, "ci95_gpu_time_share", share);
     add_num(o, "mean_in_system", report_tenant_stat(res, i, MT_IN_SYSTEM).mean);
-    add_slo(o, res, tc, i);
+    add_slo(o, sc, res, i);
+    cJSON_AddItemToObject(o, "flags", flags_json(fl, i));
     return o;
 }
 
@@ -222,48 +234,18 @@ static cJSON *sharing_json(const scn *sc)
     return o;
 }
 
-static void add_warning(void *ud, const char *msg)
-{
-    cJSON_AddItemToArray(ud, cJSON_CreateString(msg));
-}
-
-static void add_warnings(cJSON *root, const scn *sc, const model_result *res)
-{
-    cJSON *w = cJSON_AddArrayToObject(root, "warnings");
-    char msg[256];
-    if (res->reps < 2)
-        cJSON_AddItemToArray(w, cJSON_CreateString(
-            "one replication: no confidence intervals (set replications >= 2)"));
-    if (res->unfinished > 0) {
-        snprintf(msg, sizeof msg, "%llu requests had not finished %.3g s after the end of arrivals "
-                 "(overloaded?); latencies exclude them",
-                 (unsigned long long)res->unfinished, (double)sc->cfg.drain / 1e9);
-        cJSON_AddItemToArray(w, cJSON_CreateString(msg));
-    }
-    for (int i = 0; i < res->ntenants; i++) {
-        double grew = report_tenant_stat(res, i, MT_BACKLOG).mean;
-        double done = report_tenant_stat(res, i, MT_COMPLETED).mean;
-        if (grew > 50 && grew > 0.02 * done) {
-            snprintf(msg, sizeof msg, "tenant \"%s\": %.0f more requests were in the system at the end "
-                     "of the window than at its start: arrivals outpace service, the run is not in "
-                     "steady state and its latencies grow with duration_s", sc->cfg.tenants[i].name, grew);
-            cJSON_AddItemToArray(w, cJSON_CreateString(msg));
-        }
-    }
-    for (int i = 0; i < res->ntenants; i++)
-        if (report_tenant_stat(res, i, MT_COMPLETED).mean < 1) {
-            snprintf(msg, sizeof msg, "tenant \"%s\" completed no measured request",
-                     sc->cfg.tenants[i].name);
-            cJSON_AddItemToArray(w, cJSON_CreateString(msg));
-        }
-    prof_check(sc->profile, &sc->cfg, add_warning, w);
-}
-
 cJSON *report_summary(const scn *sc, const model_result *res)
 {
-    cJSON *root = cJSON_CreateObject();
-    if (!root)
+    flags fl;
+    if (flags_compute(&fl, sc, res) < 0) {
+        flags_free(&fl);
         return NULL;
+    }
+    cJSON *root = cJSON_CreateObject();
+    if (!root) {
+        flags_free(&fl);
+        return NULL;
+    }
     cJSON_AddStringToObject(root, "slicesim_version", SLICESIM_VERSION);
     cJSON_AddStringToObject(root, "scenario", sc->name);
     cJSON_AddNumberToObject(root, "seed", (double)sc->cfg.seed);
@@ -285,27 +267,134 @@ cJSON *report_summary(const scn *sc, const model_result *res)
         cJSON_AddNumberToObject(pc, "relative_error", sc->pct_rel_err);
     cJSON *tl = cJSON_AddArrayToObject(root, "tenants");
     for (int i = 0; i < res->ntenants; i++)
-        cJSON_AddItemToArray(tl, tenant_json(sc, res, i));
+        cJSON_AddItemToArray(tl, tenant_json(sc, res, &fl, i));
     cJSON *gs = cJSON_AddArrayToObject(root, "gpus");
     for (int g = 0; g < res->ngpus; g++)
         cJSON_AddItemToArray(gs, gpu_json(sc, res, g));
-    add_warnings(root, sc, res);
+    cJSON *w = cJSON_AddArrayToObject(root, "warnings");
+    for (size_t k = 0; k < fl.nmsg; k++)
+        cJSON_AddItemToArray(w, cJSON_CreateString(fl.msg[k]));
+    flags_free(&fl);
     return root;
 }
 
 /* ---- the table ---- */
 
-static void fmt_ci(char *buf, size_t len, report_stat s)
+/* A figure with its marks (flags.h) appended. */
+static const char *marked(char *buf, size_t len, const char *fig, const flags *fl, int ti, int q)
 {
-    if (isfinite(s.lo))
-        snprintf(buf, len, "%.3f [%.3f, %.3f]", s.mean, s.lo, s.hi);
-    else
-        snprintf(buf, len, "%.3f", s.mean);
+    char m[16];
+    snprintf(buf, len, "%s%s", fig, flags_marks(fl, ti, q, m, sizeof m));
+    return buf;
+}
+
+static void tenant_table(FILE *f, const scn *sc, const model_result *res, const flags *fl)
+{
+    static const char *const COLS[] = { "<tenant", "<workload", "completed", "n/rep min", "throughput [95% CI]",
+                                        "<unit", "mean ms", "p50 ms", "p95 ms [95% CI]", "p99 ms", "share", NULL };
+    static const int QS[] = { MQ_MEAN, MQ_P50, MQ_P95, MQ_P99 };
+    tab t;
+    if (tab_init(&t, COLS) < 0)
+        return;
+    for (int i = 0; i < res->ntenants; i++) {
+        const tenant_cfg *tc = &sc->cfg.tenants[i];
+        char a[96], b[96];
+        report_stat th = report_tenant_stat(res, i, MT_THROUGHPUT);
+        tab_add(&t, "%s", tc->name);
+        tab_add(&t, "%s", tc->wl->name);
+        tab_add(&t, "%.0f", report_tenant_stat(res, i, MT_COMPLETED).mean);
+        tab_add(&t, "%.0f", fl->t[i].min_samples);
+        tab_add(&t, "%s", marked(b, sizeof b, tab_ci(a, sizeof a, &th), fl, i, -1));
+        tab_add(&t, "%s", tc->wl->unit);
+        for (int k = 0; k < 4; k++) {
+            report_stat st = report_tenant_stat(res, i, MT_MEAN + QS[k]);
+            if (QS[k] == MQ_P95)
+                tab_ci(a, sizeof a, &st);
+            else
+                tab_num(a, sizeof a, st.mean);
+            tab_add(&t, "%s", marked(b, sizeof b, a, fl, i, QS[k]));
+        }
+        tab_add(&t, "%.1f%%", 100 * report_tenant_stat(res, i, MT_SHARE).mean);
+    }
+    tab_print(&t, f, "");
+    tab_free(&t);
+}
+
+/* One line per tenant SLO: the figure, its interval, the verdict and, when
+ * uncertain, the replications that would resolve it. */
+static void slo_table(FILE *f, const scn *sc, const model_result *res)
+{
+    static const char *const COLS[] = { "<SLO", "value [95% CI]", "<verdict", NULL };
+    tab t;
+    int any = 0;
+    if (tab_init(&t, COLS) < 0)
+        return;
+    for (int i = 0; i < res->ntenants; i++) {
+        slo_expr e;
+        if (slo_of_tenant(sc, i, &e) < 0)
+            continue;
+        char m[96], a[96], b[16];
+        report_stat st = slo_stat(&e, res);
+        sim_verdict v = slo_verdict(&e, &st);
+        tab_add(&t, "%s %s %s %s %s", sc->cfg.tenants[i].name, slo_metric_name(&e, sc, m, sizeof m),
+                slo_op_text(e.op), tab_num(b, sizeof b, e.bound), e.metric == -2 ? sc->cfg.tenants[i].wl->unit : "ms");
+        tab_add(&t, "%s", tab_ci(a, sizeof a, &st));
+        if (v != SIM_VERDICT_UNCERTAIN)
+            tab_add(&t, "%s", sim_verdict_name(v));
+        else if (res->reps < 2)
+            tab_add(&t, "uncertain (one replication: no interval)");
+        else if (slo_reps_to_resolve(&e, &st) >= SLO_REPS_MAX)
+            tab_add(&t, "uncertain (the figure sits on the bound)");
+        else
+            tab_add(&t, "uncertain (about %zu replications would resolve it)", slo_reps_to_resolve(&e, &st));
+        any = 1;
+    }
+    if (any) {
+        fputc('\n', f);
+        tab_print(&t, f, "");
+    }
+    tab_free(&t);
+}
+
+static void gpu_table(FILE *f, const scn *sc, const model_result *res)
+{
+    static const char *const COLS[] = { "<gpu", "utilization", "context switches", "switch overhead",
+                                        "virt overhead", NULL };
+    const model_cfg *c = &sc->cfg;
+    tab t;
+    if (tab_init(&t, COLS) < 0)
+        return;
+    for (int g = 0; g < res->ngpus; g++) {
+        tab_add(&t, "%d", g);
+        tab_add(&t, "%.1f%%", 100 * report_gpu_stat(res, g, MG_UTIL).mean);
+        tab_add(&t, "%.0f", report_gpu_stat(res, g, MG_SWITCHES).mean);
+        tab_add(&t, "%.2f%%", 100 * report_gpu_stat(res, g, MG_SWITCH_FRAC).mean);
+        tab_add(&t, "%.2f%%", 100 * report_gpu_stat(res, g, MG_OVERHEAD_FRAC).mean);
+        for (int i = 0; i < res->ninst; i++) {
+            tab_add(&t, "  %d.%d %s", g, i, c->inst[i].prof->name);
+            tab_add(&t, "%.1f%%", 100 * report_inst_stat(res, g, i, MG_UTIL).mean);
+            tab_add(&t, "%.0f", report_inst_stat(res, g, i, MG_SWITCHES).mean);
+            tab_add(&t, "%.2f%%", 100 * report_inst_stat(res, g, i, MG_SWITCH_FRAC).mean);
+            tab_add(&t, "%.2f%%", 100 * report_inst_stat(res, g, i, MG_OVERHEAD_FRAC).mean);
+        }
+    }
+    tab_print(&t, f, "");
+    tab_free(&t);
+    for (int g = 0; g < res->ngpus; g++)
+        if (res->ninst > 0 && c->power_throttle < 1.0)
+            fprintf(f, "gpu %d: power throttled %.1f%% of the time (x%.3g)\n", g,
+                    100 * report_gpu_stat(res, g, MG_THROTTLED_FRAC).mean, c->power_throttle);
 }
 
 void report_table(FILE *f, const scn *sc, const model_result *res)
 {
     const model_cfg *c = &sc->cfg;
+    flags fl;
+    if (flags_compute(&fl, sc, res) < 0) {
+        flags_free(&fl);
+        fprintf(f, "out of memory\n");
+        return;
+    }
     fprintf(f, "scenario %s: %d x %s, %s", sc->name, c->ngpus, c->gpu->name, sc->sharing_mode);
     if (c->sharing == MODEL_TIMESLICE)
         fprintf(f, " (%s, slice %.4g ms, switch %.3g us%s)", c->ts.policy->name,
@@ -317,39 +406,24 @@ void report_table(FILE *f, const scn *sc, const model_result *res)
     fprintf(f, "%d replication%s x %.6g s (warm-up %.6g s), seed %llu, %llu events\n\n",
             res->reps, res->reps == 1 ? "" : "s", (double)c->duration / 1e9,
             (double)c->warmup / 1e9, (unsigned long long)c->seed, (unsigned long long)res->events);
-    fprintf(f, "%-14s %-10s %10s %22s %10s %10s %28s %10s %7s\n", "tenant", "workload", "completed",
-            "throughput", "mean ms", "p50 ms", "p95 ms [95% CI]", "p99 ms", "share");
-    for (int i = 0; i < res->ntenants; i++) {
-        const tenant_cfg *tc = &c->tenants[i];
-        char th[64], p95[64];
-        snprintf(th, sizeof th, "%.4g %s", report_tenant_stat(res, i, MT_THROUGHPUT).mean, tc->wl->unit);
-        fmt_ci(p95, sizeof p95, report_tenant_stat(res, i, MT_P95));
-        fprintf(f, "%-14s %-10s %10.0f %22s %10.3f %10.3f %28s %10.3f %6.1f%%\n", tc->name,
-                tc->wl->name, report_tenant_stat(res, i, MT_COMPLETED).mean, th,
-                report_tenant_stat(res, i, MT_MEAN).mean, report_tenant_stat(res, i, MT_P50).mean,
-                p95, report_tenant_stat(res, i, MT_P99).mean,
-                100 * report_tenant_stat(res, i, MT_SHARE).mean);
+    tenant_table(f, sc, res, &fl);
+    flags_legend(&fl, f, "  ");
+    slo_table(f, sc, res);
+    fputc('\n', f);
+    gpu_table(f, sc, res);
+    flags_free(&fl);
+}
+
+size_t report_warnings(FILE *err, const scn *sc, const model_result *res, const char *prefix)
+{
+    flags fl;
+    size_t n = 0;
+    if (flags_compute(&fl, sc, res) == 0) {
+        flags_print(&fl, err, prefix);
+        n = fl.nmsg;
     }
-    fprintf(f, "\n%-14s %12s %18s %18s %14s\n", "gpu", "utilization", "context switches",
-            "switch overhead", "virt overhead");
-    for (int g = 0; g < res->ngpus; g++) {
-        fprintf(f, "%-14d %11.1f%% %18.0f %17.2f%% %13.2f%%\n", g, 100 * report_gpu_stat(res, g, MG_UTIL).mean,
-                report_gpu_stat(res, g, MG_SWITCHES).mean,
-                100 * report_gpu_stat(res, g, MG_SWITCH_FRAC).mean,
-                100 * report_gpu_stat(res, g, MG_OVERHEAD_FRAC).mean);
-        if (res->ninst > 0 && c->power_throttle < 1.0)
-            fprintf(f, "  power throttled %.1f%% of the time (x%.3g)\n",
-                    100 * report_gpu_stat(res, g, MG_THROTTLED_FRAC).mean, c->power_throttle);
-        for (int i = 0; i < res->ninst; i++) {
-            char name[48];
-            snprintf(name, sizeof name, "  %d.%d %s", g, i, c->inst[i].prof->name);
-            fprintf(f, "%-14s %11.1f%% %18.0f %17.2f%% %13.2f%%\n", name,
-                    100 * report_inst_stat(res, g, i, MG_UTIL).mean,
-                    report_inst_stat(res, g, i, MG_SWITCHES).mean,
-                    100 * report_inst_stat(res, g, i, MG_SWITCH_FRAC).mean,
-                    100 * report_inst_stat(res, g, i, MG_OVERHEAD_FRAC).mean);
-        }
-    }
+    flags_free(&fl);
+    return n;
 }
 
 /* ---- requests.csv ---- */

@@ -18,6 +18,11 @@ cJSON *report_summary(const scn *sc, const model_result *res);
 /* report_table: the readable table. */
 void report_table(FILE *f, const scn *sc, const model_result *res);
 
+/* report_warnings: every warning of the run (cli/flags.h) on err, once
+ * each, as "slicesim: PREFIXwarning: ..."; the same list as summary.json's
+ * "warnings". Returns how many. */
+size_t report_warnings(FILE *err, const scn *sc, const model_result *res, const char *prefix);
+
 /* report_requests_csv: one row per measured request. */
 void report_requests_csv(FILE *f, const scn *sc, const model_result *res);
 

@@ -119,6 +119,51 @@ report_stat slo_stat(const slo_expr *e, const model_result *res)
     return report_tenant_xstat(res, e->tenant, e->metric, e->q);
 }
 
+int slo_of_tenant(const scn *sc, int i, slo_expr *e)
+{
+    const tenant_cfg *tc = &sc->cfg.tenants[i];
+    memset(e, 0, sizeof *e);
+    if (tc->slo_metric == -2)
+        return -1;
+    e->tenant = i;
+    e->metric = tc->slo_metric;
+    e->q = MQ_P50;
+    for (int q = MQ_P50; q < MQ_N; q++)
+        if (fabs(model_quantiles[q] - tc->slo_quantile) < 1e-12)
+            e->q = q;
+    e->op = SLO_LE;
+    e->bound = tc->slo_ms;
+    char m[96];
+    snprintf(e->text, sizeof e->text, "%s.%s<=%.10g", tc->name, slo_metric_name(e, sc, m, sizeof m), e->bound);
+    return 0;
+}
+
+sim_verdict slo_verdict(const slo_expr *e, const report_stat *st)
+{
+    return sim_verdict_judge(st, (sim_bound_op)e->op, e->bound);
+}
+
+size_t slo_reps_to_resolve(const slo_expr *e, const report_stat *st)
+{
+    return sim_verdict_reps_to_resolve(st, (sim_bound_op)e->op, e->bound, SLO_REPS_MAX);
+}
+
+const char *slo_metric_name(const slo_expr *e, const scn *sc, char *buf, size_t len)
+{
+    if (e->metric == -2)
+        snprintf(buf, len, "throughput");
+    else
+        snprintf(buf, len, "%s.%s", e->metric == -1 ? "latency_ms" : sc->cfg.tenants[e->tenant].wl->metrics[e->metric],
+                 STATS[e->q]);
+    return buf;
+}
+
+const char *slo_op_text(slo_op op)
+{
+    static const char *const OPS[] = { "<=", "<", ">=", ">" };
+    return OPS[op];
+}
+
 double slo_margin(const slo_expr *e, double v)
 {
     return e->op == SLO_LE || e->op == SLO_LT ? e->bound - v : v - e->bound;

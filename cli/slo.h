@@ -7,15 +7,19 @@
  *
  * e.g. 'chat.latency_ms.p95<=200' or 'batch.throughput>=40'. A tenant name
  * may itself hold dots: the longest tenant name that fits is taken. The
- * value judged is the mean over replications; its Student-t 95% interval is
- * reported beside it. */
+ * figure is the mean over replications with its 95% interval (sim/ci.h);
+ * the verdict is met, missed or uncertain by where that interval lies
+ * (sim/verdict.h). A tenant's own "slo" in the scenario is the same kind of
+ * expression (slo_of_tenant). */
 #ifndef CLI_SLO_H
 #define CLI_SLO_H
 
 #include <stdio.h>
 #include "cli/report.h"
 #include "scenarios/scenario.h"
+#include "sim/verdict.h"
 
+/* in the order of sim_bound_op */
 typedef enum { SLO_LE, SLO_LT, SLO_GE, SLO_GT } slo_op;
 
 typedef struct {
@@ -33,6 +37,26 @@ int slo_parse(const char *text, const scn *sc, slo_expr *e, FILE *err);
 
 /* slo_stat: the judged value of e in res (mean and 95% interval). */
 report_stat slo_stat(const slo_expr *e, const model_result *res);
+
+/* slo_of_tenant: tenant i's scenario SLO as an expression ("NAME.latency_ms.p95<=B");
+ * -1 when the tenant has none. */
+int slo_of_tenant(const scn *sc, int i, slo_expr *e);
+
+/* slo_verdict: met, missed or uncertain for e's figure st. */
+sim_verdict slo_verdict(const slo_expr *e, const report_stat *st);
+
+/* slo_reps_to_resolve: for an uncertain verdict, the replications that
+ * would resolve it if the spread stayed as measured (0 when resolved;
+ * SLO_REPS_MAX when no practical number would). */
+#define SLO_REPS_MAX 100000
+size_t slo_reps_to_resolve(const slo_expr *e, const report_stat *st);
+
+/* slo_metric_name: the figure's name without the tenant, e.g.
+ * "latency_ms.p95", "ttft_ms.p99" or "throughput". */
+const char *slo_metric_name(const slo_expr *e, const scn *sc, char *buf, size_t len);
+
+/* slo_op_text: "<=", "<", ">=" or ">". */
+const char *slo_op_text(slo_op op);
 
 /* slo_margin: how far v is inside the bound (negative: violated), in the
  * metric's unit. slo_met: whether v satisfies e (NaN never does). */

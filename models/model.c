@@ -261,6 +261,7 @@ static void collect_tenant(const rep_run *r, tenant *t, model_tenant_rep *m)
     m->t[MT_SLO] = t->cfg->slo_metric != -2 && n > 0 ? (double)t->slo_ok / n : NAN;
     m->t[MT_BACKLOG] = (double)t->in_flight_stop - (double)t->in_flight_warm;
     m->t[MT_IN_SYSTEM] = t->in_system_mean;
+    m->t[MT_UNFINISHED] = (double)t->in_flight;
     for (int k = 0; k < t->nmetrics; k++)
         summarize(&t->metric[k], m->x[k]);
     summarize(&t->lat_ms, q);

@@ -52,6 +52,7 @@ typedef enum {
     MT_SHARE, MT_SLO,
     MT_BACKLOG,        /* growth of requests in the system over the window */
     MT_IN_SYSTEM,      /* time-weighted mean of requests in the system */
+    MT_UNFINISHED,     /* requests still in the system at the drain limit */
     MT_N
 } model_tenant_metric;
 

@@ -1,10 +1,11 @@
 #include "models/tenant.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sim/rng.h"
 
-enum { STREAM_ARRIVALS = 0, STREAM_WORKLOAD = 1 };
+enum { STREAM_ARRIVALS = 0, STREAM_WORKLOAD = 1, STREAM_NOISE = 2 };
 
 static void on_arrival(void *owner, sim *s, const arr_item *it)
 {
@@ -51,6 +52,11 @@ int tenant_init(tenant *t, int id, int rep, const tenant_cfg *cfg, sim *s,
     t->rng_wl = sim_rng_alloc(seed, (uint32_t)rep, (uint32_t)id, STREAM_WORKLOAD);
     if (!t->rng_arr || !t->rng_wl)
         return -1;
+    if (cfg->service_noise_cv > 0) {
+        t->noise_sigma = sqrt(log1p(cfg->service_noise_cv * cfg->service_noise_cv));
+        if (!(t->rng_noise = sim_rng_alloc(seed, (uint32_t)rep, (uint32_t)id, STREAM_NOISE)))
+            return -1;
+    }
     if (arr_src_init(&t->arr, cfg->arr, cfg->arr_params, s, t->rng_arr,
                      on_arrival, t, stop) < 0)
         return -1;
@@ -68,6 +74,8 @@ void tenant_free(tenant *t)
         gsl_rng_free(t->rng_arr);
     if (t->rng_wl)
         gsl_rng_free(t->rng_wl);
+    if (t->rng_noise)
+        gsl_rng_free(t->rng_noise);
     sim_dist_free(&t->lat_ms);
     for (int k = 0; k < TENANT_MAX_METRICS; k++)
         sim_dist_free(&t->metric[k]);
@@ -80,8 +88,21 @@ void tenant_start(tenant *t)
     arr_src_start(&t->arr);
 }
 
+/* Scale a job's times by a lognormal factor exp(-sigma^2/2 + sigma Z):
+ * mean 1, CV sqrt(exp(sigma^2) - 1) = service_noise_cv. */
+static void add_noise(tenant *t, gpu_job *j)
+{
+    double f = sim_ran_lognormal(t->rng_noise, -t->noise_sigma * t->noise_sigma / 2, t->noise_sigma);
+    double w = fmax(1, round((double)j->work * f));
+    j->work = w >= (double)SIM_TIME_MAX ? SIM_TIME_MAX : (sim_time_t)w;
+    j->compute_ns = (sim_time_t)fmin((double)j->work, round((double)j->compute_ns * f));
+    j->mem_ns = (sim_time_t)fmin((double)j->work, round((double)j->mem_ns * f));
+}
+
 void tenant_submit(tenant *t, gpu_job *j)
 {
+    if (t->rng_noise)
+        add_noise(t, j);
     if (!t->cfg->per_request)
         exec_submit(t->gpu, &t->ctx, j);
     else if (exec_submit_alone(t->gpu, j, &t->gpu_ns, t->id) < 0)

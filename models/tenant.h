@@ -40,6 +40,8 @@ typedef struct {
     double          mps_frac;       /* MPS active-thread fraction (0, 1] */
     int             vgpu_per_gpu;   /* vGPU type's maximum per GPU; 0 = no vGPU */
     double          pct_rel_err;    /* 0: exact percentiles; else histogram error */
+    double          service_noise_cv;  /* each GPU burst's time times a lognormal
+                                          factor of mean 1 and this CV; 0 = none */
 } tenant_cfg;
 
 /* One finished request. Times in ns; metric[] in ms, as named by wl->metrics. */
@@ -69,6 +71,8 @@ typedef struct tenant {
     arr_src           arr;
     void             *wl_state;
     gsl_rng          *rng_arr, *rng_wl;
+    gsl_rng          *rng_noise;     /* service-time noise; NULL when none */
+    double            noise_sigma;   /* its lognormal sigma */
     sim_time_t        warmup, stop;
     uint64_t         *in_flight_total;
     uint64_t          next_id, in_flight;
@@ -99,7 +103,10 @@ void tenant_free(tenant *t);
 void tenant_start(tenant *t);
 
 /* tenant_submit: queue a job on the tenant's context, or on a new one when
- * the tenant runs each request in its own context. */
+ * the tenant runs each request in its own context. With service-time noise
+ * the job's times (work, compute_ns, mem_ns) are first multiplied by one
+ * lognormal factor of mean 1 and CV service_noise_cv, drawn from the
+ * tenant's own noise stream (so the workload's numbers do not shift). */
 void tenant_submit(tenant *t, gpu_job *j);
 
 /* tenant_copy: queue a host-device transfer (work = its time alone on the

@@ -340,7 +340,8 @@ static int parse_slo(jv *v, const cJSON *slo, const char *path, tenant_cfg *tc)
 static int parse_tenant(jv *v, scn *sc, const cJSON *obj, const char *path, tenant_cfg *tc)
 {
     static const char *const keys[] = { "name", "gpu", "context", "workload", "arrivals", "slo",
-                                        "instance", "mps_active_thread_pct", "mps_mem_limit_gb", "vgpu_gb", "memory_gb", NULL };
+                                        "instance", "mps_active_thread_pct", "mps_mem_limit_gb", "vgpu_gb", "memory_gb",
+                                        "service_noise_cv", NULL };
     static const char *const contexts[] = { "shared", "per_request", NULL };
     char p[512];
     long gpu = 0;
@@ -351,6 +352,8 @@ static int parse_tenant(jv *v, scn *sc, const cJSON *obj, const char *path, tena
     jv_string(v, obj, path, "name", 1, NULL, &tc->name);
     jv_int(v, obj, path, "gpu", 0, 0, 0, sc->cfg.ngpus - 1, &gpu);
     jv_enum(v, obj, path, "context", 0, 0, contexts, &context);
+    const jv_range cv = { 0, 2, 0, 0, "(coefficient of variation)" };
+    jv_number(v, obj, path, "service_noise_cv", 0, 0, cv, &tc->service_noise_cv);
     const cJSON *wl = jv_object(v, obj, path, "workload", 1);
     const cJSON *arr = jv_object(v, obj, path, "arrivals", 1);
     const cJSON *slo = jv_object(v, obj, path, "slo", 0);

@@ -1,0 +1,60 @@
+/* flags.h -- what a run's figures must be read with, computed once from its
+ * result: the warnings (each once, in a fixed order) and, per tenant, the
+ * conditions the table marks on the figures they affect.
+ *
+ *   low samples   a q-quantile from fewer than 10 / (1 - q) requests in some
+ *                 replication (sim_ci_min_samples): marked FLAGS_MARK_LOW
+ *   not steady    more requests in the system at the window's end than at
+ *                 its start (by > 50 and > 2% of those completed): latencies
+ *                 grow with the run's length; marked FLAGS_MARK_UNSTEADY
+ *   unfinished    requests still running at the drain limit, excluded from
+ *                 the latencies: marked FLAGS_MARK_UNFINISHED
+ *   constant      every replication gave the same figures: nothing random
+ *                 varies, the intervals are zero-width; marked FLAGS_MARK_CONSTANT
+ *   also: one replication (no intervals), a tenant with no measured request,
+ *   and the GPU profile's own checks (datasheet-only, sizes outside what it
+ *   measured). */
+#ifndef CLI_FLAGS_H
+#define CLI_FLAGS_H
+
+#include <stdio.h>
+#include "scenarios/scenario.h"
+
+#define FLAGS_MARK_LOW        "*"
+#define FLAGS_MARK_UNSTEADY   "!"
+#define FLAGS_MARK_UNFINISHED "+"
+#define FLAGS_MARK_CONSTANT   "="
+
+typedef struct {
+    double min_samples;        /* fewest measured requests in one replication */
+    int    low[MQ_N];          /* quantile q (MQ_P50 ...) rests on too few */
+    int    unsteady, constant, none;
+    double unfinished;         /* summed over replications */
+} flags_tenant;
+
+typedef struct {
+    flags_tenant *t;
+    int           ntenants;
+    int           profile;     /* the profile added warnings */
+    char        **msg;         /* the warnings, each once */
+    size_t        nmsg, cap;
+    int           oom;
+} flags;
+
+/* flags_compute: every flag and warning of res. 0, or -1 when out of
+ * memory (f is then freeable). */
+int  flags_compute(flags *f, const scn *sc, const model_result *res);
+void flags_free(flags *f);
+
+/* flags_marks: the marks of tenant ti's figure: quantile q (MQ_MEAN ...,
+ * or -1 for a non-latency figure such as throughput) into buf. */
+const char *flags_marks(const flags *f, int ti, int q, char *buf, size_t len);
+
+/* flags_legend: one line per mark used in the table, each prefixed by indent. */
+void flags_legend(const flags *f, FILE *out, const char *indent);
+
+/* flags_print: every warning on err, one line each: "slicesim: PREFIX warning: MSG"
+ * (prefix may be ""). */
+void flags_print(const flags *f, FILE *err, const char *prefix);
+
+#endif
