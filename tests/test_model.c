@@ -100,6 +100,36 @@ static void mm1_report_intervals_cover_the_truth_92_to_98_percent(void)
     scn_free(sc);
 }
 
+/* Service-time noise of CV c on deterministic 1 ms bursts makes an M/G/1
+ * queue with E[S] = 1 ms (the factor has mean 1) and E[S^2] = 1 + c^2:
+ * Pollaczek-Khinchine, E[T] = E[S] + lambda E[S^2] / (2 (1 - rho)). At
+ * rho = 0.5, c = 1: 2 ms, against 1.5 ms without noise. */
+static void service_noise_turns_md1_into_mg1_with_the_pk_mean(void)
+{
+#define NOISY_JSON \
+        "{\"duration_s\": 200, \"warmup_s\": 2, \"replications\": 2, \"seed\": 4," \
+        " \"hardware\": {\"gpu\": \"a100-sxm-80gb\"}," \
+        " \"tenants\": [{\"name\": \"q\", \"service_noise_cv\": %s," \
+        "   \"workload\": {\"type\": \"synthetic\", \"service_ms\": {\"dist\": \"deterministic\", \"mean\": 1}}," \
+        "   \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 500}}]}"
+    const char *cvs[] = { "0", "1" };
+    const double want[] = { 1.5, 2.0 };
+    for (int k = 0; k < 2; k++) {
+        char text[1024];
+        snprintf(text, sizeof text, NOISY_JSON, cvs[k]);
+        scn *sc;
+        model_result res;
+        if (run_text(text, &sc, &res) < 0) {
+            CU_FAIL("scenario did not run");
+            return;
+        }
+        ASSERT_REL(metric(&res, 0, MT_MEAN), want[k], 0.03);
+        ASSERT_REL(report_gpu_stat(&res, 0, MG_UTIL).mean, 0.5, 0.02);   /* the mean service is kept */
+        model_result_free(&res);
+        scn_free(sc);
+    }
+}
+
 /* M/D/1 FCFS: Pollaczek-Khinchine, E[T] = S + rho S / (2 (1 - rho)). */
 static void md1_fcfs_matches_pollaczek_khinchine(void)
 {
@@ -362,6 +392,7 @@ TU_SUITE_FN(model)
     static const tu_test tests[] = {
         TU_TEST(mm1_fcfs_matches_closed_form_mean_and_p95),
         TU_TEST(mm1_report_intervals_cover_the_truth_92_to_98_percent),
+        TU_TEST(service_noise_turns_md1_into_mg1_with_the_pk_mean),
         TU_TEST(md1_fcfs_matches_pollaczek_khinchine),
         TU_TEST(timeslice_with_zero_switch_cost_matches_processor_sharing),
         TU_TEST(busy_tenants_share_the_gpu_equally),
