@@ -359,16 +359,16 @@ static void write_csv(FILE *f, const cJSON *doc)
         }
 }
 
-static int write_outputs(const cmp_opts *o, const cJSON *doc, FILE *err)
+static int write_outputs(const char *dir, const cJSON *doc, FILE *err)
 {
     char msg[512];
     outfile f;
-    int rc = sweepio_write_json(o->c.outdir, "compare.json", doc, "compare", err);
+    int rc = sweepio_write_json(dir, "compare.json", doc, "compare", err);
     if (rc != CLI_OK)
         return rc;
-    if (outfile_open(&f, o->c.outdir, "compare.csv", msg, sizeof msg) < 0) {
+    if (outfile_open(&f, dir, "compare.csv", msg, sizeof msg) < 0) {
         fprintf(err, "slicesim compare: %s\n", msg);
-        return CLI_BAD_INPUT;
+        return CLI_INTERNAL;
     }
     write_csv(f.f, doc);
     if (outfile_commit(&f, msg, sizeof msg) < 0) {
@@ -399,8 +399,11 @@ static int run_compare(cmp_opts *o, const scn *sc, FILE *out, FILE *err)
         snprintf(label, sizeof label, "compare: setup \"%s\"", o->modes[k]->name);
         rc = points_validate(&b, &pts[k], 1, label, err);
     }
-    if (rc == CLI_OK && outfile_mkdirs(o->c.outdir) < 0) {
-        fprintf(err, "slicesim compare: -o %s: cannot create or write the directory: %s\n", o->c.outdir, strerror(errno));
+    outfile_set set;
+    char msg[1024];
+    memset(&set, 0, sizeof set);
+    if (rc == CLI_OK && outfile_set_begin(&set, o->c.outdir, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim compare: -o %s\n", msg);
         rc = CLI_BAD_INPUT;
     }
     if (rc == CLI_OK)
@@ -418,11 +421,23 @@ static int run_compare(cmp_opts *o, const scn *sc, FILE *out, FILE *err)
         cJSON *doc = compare_doc(o, sc, setups, base);
         print_table(out, o, sc, setups, base);
         print_verdict(out, o, sc, setups);
-        rc = doc ? write_outputs(o, doc, err) : CLI_INTERNAL;
+        rc = doc ? write_outputs(outfile_set_dir(&set), doc, err) : CLI_INTERNAL;
         cJSON_Delete(doc);
-        if (rc == CLI_OK && o->plot)
-            charts_compare(o->c.outdir, err);
+        if (rc == CLI_OK && o->plot && charts_compare(outfile_set_dir(&set), err) < 0)
+            rc = CLI_INTERNAL;
+        if (rc == CLI_OK) {
+            char hash[32];
+            cJSON *id = outfile_identity(sc->name, scn_hash(sc, hash, sizeof hash),
+                                         o->c.seed >= 0 ? (double)o->c.seed : (double)sc->cfg.seed,
+                                         o->c.reps > 0 ? (double)o->c.reps : (double)sc->cfg.reps);
+            if (!id || outfile_set_commit(&set, "compare", id, msg, sizeof msg) < 0) {
+                fprintf(err, "slicesim compare: %s\n", id ? msg : "out of memory");
+                rc = CLI_INTERNAL;
+            }
+            cJSON_Delete(id);
+        }
     }
+    outfile_set_abort(&set);
     for (size_t k = 0; k < n; k++) {
         setup_free_assignments(pts[k].sets, pts[k].nsets);
         free(setups[k].t);

@@ -106,11 +106,15 @@ static int merge(cJSON **docs, char **paths, int n, const char *outdir, FILE *ou
             cJSON_AddItemToArray(arr, slot[i]);
             slot[i] = NULL;
         }
-        rc = outfile_mkdirs(outdir) < 0 ? CLI_BAD_INPUT : CLI_OK;
+        outfile_set set;
+        char msg[1024];
+        rc = outfile_set_begin(&set, outdir, msg, sizeof msg) < 0 ? CLI_BAD_INPUT : CLI_OK;
         if (rc != CLI_OK)
-            fprintf(err, "slicesim merge: -o %s: cannot create or write the directory: %s\n", outdir, strerror(errno));
-        else
-            rc = sweepio_write(outdir, doc, "merge", err);
+            fprintf(err, "slicesim merge: -o %s\n", msg);
+        else if ((rc = sweepio_write(outfile_set_dir(&set), doc, "merge", err)) == CLI_OK)
+            rc = sweepio_commit(&set, doc, "merge", err);
+        if (rc != CLI_BAD_INPUT)
+            outfile_set_abort(&set);
         if (rc == CLI_OK)
             fprintf(out, "merged %d input%s: %zu points into %s/sweep.json and sweep.csv\n",
                     n, n == 1 ? "" : "s", total, outdir);
@@ -159,7 +163,16 @@ static int merge_arg(void *ctx, int k, const char *arg, FILE *err)
         return -1;
     }
     snprintf(m->paths[m->n], len, "%s/sweep.json", arg);
-    int rc = sweepio_read(m->paths[m->n], &m->docs[m->n], err);
+    /* a shard is trusted through its manifest: complete, and sweep.json as written */
+    static const char *const need[] = { "sweep.json", NULL };
+    char msg[1024];
+    cJSON *man = outfile_manifest_read(arg, need, msg, sizeof msg);
+    int rc = man ? CLI_OK : CLI_BAD_INPUT;
+    if (!man)
+        fprintf(err, "slicesim merge: %s\n", msg);
+    cJSON_Delete(man);
+    if (rc == CLI_OK)
+        rc = sweepio_read(m->paths[m->n], &m->docs[m->n], err);
     m->n++;
     if (rc != CLI_OK) {
         m->rc = rc;

@@ -340,20 +340,22 @@ static void print_answer(FILE *f, const plan_opts *o, const cJSON *doc, int goal
         fprintf(f, "warning: the evaluated points are not monotone; check with slicesim sweep\n");
 }
 
-static int write_outputs(const plan_opts *o, const scn *base, const plan_ud *u, const cJSON *doc, FILE *err)
+static int write_outputs(const plan_opts *o, const scn *base, const plan_ud *u, const cJSON *doc,
+                         outfile_set *set, FILE *err)
 {
+    const char *dir = outfile_set_dir(set);
     cJSON *sw = sweepio_header(base, o->c.seed, o->c.reps, &o->vs, o->c.sets, o->c.nsets, o->vs.dims[0].n);
     cJSON *arr = cJSON_GetObjectItemCaseSensitive(sw, "points");
     for (size_t i = 0; sw && i < o->vs.dims[0].n; i++)
         if (u->ev[i].done)
             cJSON_AddItemToArray(arr, cJSON_Duplicate(u->ev[i].point, 1));
-    int rc = sw ? sweepio_write_json(o->c.outdir, "plan.json", doc, "plan", err) : CLI_INTERNAL;
+    int rc = sw ? sweepio_write_json(dir, "plan.json", doc, "plan", err) : CLI_INTERNAL;
     if (rc == CLI_OK) {
         char msg[512];
         outfile f;
-        if (outfile_open(&f, o->c.outdir, "sweep.csv", msg, sizeof msg) < 0) {
+        if (outfile_open(&f, dir, "sweep.csv", msg, sizeof msg) < 0) {
             fprintf(err, "slicesim plan: %s\n", msg);
-            rc = CLI_BAD_INPUT;
+            rc = CLI_INTERNAL;
         } else {
             sweepio_csv(f.f, sw);
             if (outfile_commit(&f, msg, sizeof msg) < 0) {
@@ -362,6 +364,8 @@ static int write_outputs(const plan_opts *o, const scn *base, const plan_ud *u, 
             }
         }
     }
+    if (rc == CLI_OK)
+        rc = sweepio_commit(set, sw, "plan", err);
     cJSON_Delete(sw);
     return rc;
 }
@@ -377,14 +381,17 @@ static int run_plan(plan_opts *o, const scn *base, FILE *out, FILE *err)
     int goal = o->goal ? o->goal : default_goal(o->vs.dims[0].path, err);
     if (goal < 0)
         return CLI_BAD_INPUT;
-    if (outfile_mkdirs(o->c.outdir) < 0) {
-        fprintf(err, "slicesim plan: -o %s: cannot create or write the directory: %s\n", o->c.outdir, strerror(errno));
+    outfile_set set;
+    char msg[1024];
+    if (outfile_set_begin(&set, o->c.outdir, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim plan: -o %s\n", msg);
         return CLI_BAD_INPUT;
     }
     size_t n = o->vs.dims[0].n;
     plan_eval *ev = calloc(n, sizeof *ev);
     if (!ev) {
         fprintf(err, "slicesim plan: out of memory\n");
+        outfile_set_abort(&set);
         return CLI_INTERNAL;
     }
     plan_ud u = { &o->vs, slo, o->nslo, 0, ev };
@@ -394,9 +401,10 @@ static int run_plan(plan_opts *o, const scn *base, FILE *out, FILE *err)
     if (rc == CLI_OK) {
         cJSON *doc = plan_doc(o, base, &u, ans, goal);
         print_answer(out, o, doc, goal);
-        rc = write_outputs(o, base, &u, doc, err);
+        rc = write_outputs(o, base, &u, doc, &set, err);
         cJSON_Delete(doc);
     }
+    outfile_set_abort(&set);
     for (size_t i = 0; i < n; i++)
         cJSON_Delete(ev[i].point);
     free(ev);

@@ -3,14 +3,54 @@
  * after merging shards. Exit 0 when every chart was drawn, or its data and
  * script written with gnuplot missing; 2 when DIR holds no input or an
  * input is malformed. */
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli/cli.h"
+#include "cli/outfile.h"
 #include "plots/charts.h"
 
 static const cli_spec PLOT_SPEC = {
     "plot", "DIR", "(Re)draw every chart whose data a command wrote into DIR (PNG and SVG, with gnuplot).",
     NULL, NULL,
 };
+
+/* Whether a file is drawn by the charts (and so rewritten, not kept): the
+ * images, scripts and data files, except mig_layout.dat, which is input. */
+static int chart_output(const char *name)
+{
+    static const char *const ext[] = { ".png", ".svg", ".gp", ".dat" };
+    size_t n = strlen(name);
+    if (strcmp(name, "mig_layout.dat") == 0)
+        return 0;
+    for (size_t k = 0; k < sizeof ext / sizeof ext[0]; k++) {
+        size_t e = strlen(ext[k]);
+        if (n > e && strcmp(name + n - e, ext[k]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The kept files of the set, linked into the staging folder (same
+ * directory, same file system), so that the charts read them there and the
+ * new manifest lists them. */
+static int stage_inputs(const cJSON *man, const char *dir, const char *stage, FILE *err)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(man, "files")) {
+        const char *nm = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "name"));
+        if (!nm || strchr(nm, '/') || nm[0] == '.' || chart_output(nm))
+            continue;
+        char from[8400], to[8400];
+        snprintf(from, sizeof from, "%s/%s", dir, nm);
+        snprintf(to, sizeof to, "%s/%s", stage, nm);
+        if (link(from, to) < 0) {
+            fprintf(err, "slicesim plot: %s: cannot keep it in the new set: %s\n", from, strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
 
 static int plot_arg(void *ctx, int n, const char *arg, FILE *err)
 {
@@ -42,10 +82,42 @@ int cli_cmd_plot(int argc, char **argv, FILE *out, FILE *err)
         cli_usage_hint(&PLOT_SPEC, err);
         return CLI_BAD_INPUT;
     }
-    int worst, n = charts_dir(dir, &worst, err);
-    if (n < 0 || worst < 0)
+    char msg[1024];
+    cJSON *man = outfile_manifest_read(dir, NULL, msg, sizeof msg);
+    if (!man) {
+        fprintf(err, "slicesim plot: %s\n", msg);
         return CLI_BAD_INPUT;
-    fprintf(out, "%d chart%s %s in %s\n", n, n == 1 ? "" : "s",
-            worst == 0 ? "drawn (PNG and SVG)" : "prepared (data and gnuplot scripts)", dir);
-    return CLI_OK;
+    }
+    outfile_set set;
+    if (outfile_set_begin(&set, dir, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim plot: %s\n", msg);
+        cJSON_Delete(man);
+        return CLI_BAD_INPUT;
+    }
+    int rc = CLI_INTERNAL, worst = -1, n = -1;
+    if (stage_inputs(man, dir, outfile_set_dir(&set), err) == 0) {
+        n = charts_dir(outfile_set_dir(&set), &worst, err);
+        rc = n < 0 || worst < 0 ? CLI_BAD_INPUT : CLI_OK;
+    }
+    if (rc == CLI_OK) {
+        cJSON *id = cJSON_CreateObject();
+        static const char *const keys[] = { "scenario", "scenario_hash", "seed", "replications" };
+        for (size_t k = 0; id && k < sizeof keys / sizeof keys[0]; k++) {
+            const cJSON *x = cJSON_GetObjectItemCaseSensitive(man, keys[k]);
+            if (x)
+                cJSON_AddItemToObject(id, keys[k], cJSON_Duplicate(x, 1));
+        }
+        const char *cmd = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(man, "command"));
+        if (!id || outfile_set_commit(&set, cmd ? cmd : "plot", id, msg, sizeof msg) < 0) {
+            fprintf(err, "slicesim plot: %s\n", id ? msg : "out of memory");
+            rc = CLI_INTERNAL;
+        }
+        cJSON_Delete(id);
+    }
+    outfile_set_abort(&set);
+    cJSON_Delete(man);
+    if (rc == CLI_OK)
+        fprintf(out, "%d chart%s %s in %s\n", n, n == 1 ? "" : "s",
+                worst == 0 ? "drawn (PNG and SVG)" : "prepared (data and gnuplot scripts)", dir);
+    return rc;
 }

@@ -84,7 +84,7 @@ static int write_summary(const char *dir, const scn *sc, const model_result *res
     }
     int rc = CLI_OK;
     if (outfile_open(&o, dir, "summary.json", msg, sizeof msg) < 0) {
-        rc = CLI_BAD_INPUT;
+        rc = CLI_INTERNAL;
     } else {
         fputs(text, o.f);
         fputc('\n', o.f);
@@ -103,7 +103,7 @@ static int write_requests(const char *dir, const scn *sc, const model_result *re
     outfile o;
     if (outfile_open(&o, dir, "requests.csv", msg, sizeof msg) < 0) {
         fprintf(err, "slicesim run: %s\n", msg);
-        return CLI_BAD_INPUT;
+        return CLI_INTERNAL;
     }
     report_requests_csv(o.f, sc, res);
     if (outfile_commit(&o, msg, sizeof msg) < 0) {
@@ -113,25 +113,38 @@ static int write_requests(const char *dir, const scn *sc, const model_result *re
     return CLI_OK;
 }
 
-/* Write FILE (a path) atomically: its directory and base name. */
-static int write_trace(const char *path, const timeline_rec *t, const scn *sc, const model_result *res, FILE *err)
+/* Open FILE (a path) as an atomic output before the simulation, so that an
+ * unwritable place is bad input found before any work. */
+static int open_trace(const char *path, outfile *o, FILE *err)
 {
     char dir[4096], msg[512];
     const char *slash = strrchr(path, '/');
-    outfile o;
     snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
     if (slash == path)
         snprintf(dir, sizeof dir, "/");
-    if (outfile_open(&o, dir, slash ? slash + 1 : path, msg, sizeof msg) < 0) {
+    if (outfile_open(o, dir, slash ? slash + 1 : path, msg, sizeof msg) < 0) {
         fprintf(err, "slicesim run: --trace: %s\n", msg);
         return CLI_BAD_INPUT;
     }
-    timeline_write_chrome(o.f, t, sc, res);
-    if (outfile_commit(&o, msg, sizeof msg) < 0) {
+    return CLI_OK;
+}
+
+static int write_trace(outfile *o, const timeline_rec *t, const scn *sc, const model_result *res, FILE *err)
+{
+    char msg[512];
+    timeline_write_chrome(o->f, t, sc, res);
+    if (outfile_commit(o, msg, sizeof msg) < 0) {
         fprintf(err, "slicesim run: --trace: %s\n", msg);
         return CLI_INTERNAL;
     }
     return CLI_OK;
+}
+
+/* A chart's result as an exit status: drawn, or gnuplot missing (its data
+ * and scripts written, one message), is fine; anything else is a failure. */
+static int chart_rc(int r)
+{
+    return r < 0 ? CLI_INTERNAL : CLI_OK;
 }
 
 /* mig_layout.dat (plots/charts.h): every instance of every GPU on its slots,
@@ -143,7 +156,7 @@ static int write_mig_layout(const char *dir, const scn *sc, FILE *err)
     const model_cfg *c = &sc->cfg;
     if (outfile_open(&o, dir, "mig_layout.dat", msg, sizeof msg) < 0) {
         fprintf(err, "slicesim run: %s\n", msg);
-        return CLI_BAD_INPUT;
+        return CLI_INTERNAL;
     }
     fprintf(o.f, "# MIG layout of %s (%s)\nslots %d\n", sc->name, c->gpu->name, c->mig->slots);
     for (int g = 0; g < c->ngpus; g++)
@@ -162,8 +175,7 @@ static int write_mig_layout(const char *dir, const scn *sc, FILE *err)
         fprintf(err, "slicesim run: %s\n", msg);
         return CLI_INTERNAL;
     }
-    charts_mig_layout(dir, err);
-    return CLI_OK;
+    return chart_rc(charts_mig_layout(dir, err));
 }
 
 static int write_plots(const char *dir, const timeline_rec *t, const scn *sc, FILE *err)
@@ -172,19 +184,19 @@ static int write_plots(const char *dir, const timeline_rec *t, const scn *sc, FI
     outfile o;
     if (outfile_open(&o, dir, "timeline.csv", msg, sizeof msg) < 0) {
         fprintf(err, "slicesim run: %s\n", msg);
-        return CLI_BAD_INPUT;
+        return CLI_INTERNAL;
     }
     timeline_write_csv(o.f, t, sc);
     if (outfile_commit(&o, msg, sizeof msg) < 0) {
         fprintf(err, "slicesim run: %s\n", msg);
         return CLI_INTERNAL;
     }
-    charts_latency_cdf(dir, err);     /* without gnuplot: data written, one message */
-    if (t->n > 0)
-        charts_timeline(dir, err);
-    if (sc->cfg.sharing == MODEL_MIG && sc->cfg.mig)
-        return write_mig_layout(dir, sc, err);
-    return CLI_OK;
+    int rc = chart_rc(charts_latency_cdf(dir, err));   /* without gnuplot: data written, one message */
+    if (rc == CLI_OK && t->n > 0)
+        rc = chart_rc(charts_timeline(dir, err));
+    if (rc == CLI_OK && sc->cfg.sharing == MODEL_MIG && sc->cfg.mig)
+        rc = write_mig_layout(dir, sc, err);
+    return rc;
 }
 
 int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
@@ -205,11 +217,21 @@ int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
         sc->cfg.seed = (uint64_t)o.c.seed;
     if (o.c.reps > 0)
         sc->cfg.reps = (int)o.c.reps;
-    if (o.c.outdir && outfile_mkdirs(o.c.outdir) < 0) {
-        fprintf(err, "slicesim run: -o %s: cannot create or write the directory: %s\n", o.c.outdir, strerror(errno));
+    /* every output place is checked before the simulation */
+    outfile_set set;
+    outfile trace_file;
+    memset(&set, 0, sizeof set);
+    if (o.c.outdir && outfile_set_begin(&set, o.c.outdir, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim run: -o %s\n", msg);
         scn_free(sc);
         return CLI_BAD_INPUT;
     }
+    if (o.trace && open_trace(o.trace, &trace_file, err) != CLI_OK) {
+        outfile_set_abort(&set);
+        scn_free(sc);
+        return CLI_BAD_INPUT;
+    }
+    int have_res = 0;
     sc->cfg.keep_records = o.c.outdir != NULL || o.trace != NULL;
     timeline_rec tr;
     memset(&tr, 0, sizeof tr);
@@ -218,32 +240,50 @@ int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
         if (timeline_init(&tr, from, len > SIM_TIME_MAX - from ? SIM_TIME_MAX : from + len,
                        TRACE_MAX_SEGMENTS) < 0) {
             fprintf(err, "slicesim run: out of memory for the timeline\n");
-            scn_free(sc);
-            return CLI_INTERNAL;
+            rc = CLI_INTERNAL;
+            goto out;
         }
         sc->cfg.trace = timeline_observe;
         sc->cfg.trace_ud = &tr;
     }
     if (model_run(&sc->cfg, &res, msg, sizeof msg) < 0) {
         fprintf(err, "slicesim run: %s\n", msg);
-        timeline_free(&tr);
-        scn_free(sc);
-        return CLI_INTERNAL;
+        rc = CLI_INTERNAL;
+        goto out;
     }
+    have_res = 1;
     report_table(out, sc, &res);
     report_warnings(err, sc, &res, "");
     rc = CLI_OK;
     if (o.c.outdir) {
-        rc = write_summary(o.c.outdir, sc, &res, err);
+        const char *dir = outfile_set_dir(&set);
+        rc = write_summary(dir, sc, &res, err);
         if (rc == CLI_OK)
-            rc = write_requests(o.c.outdir, sc, &res, err);
+            rc = write_requests(dir, sc, &res, err);
         if (rc == CLI_OK && o.plot)
-            rc = write_plots(o.c.outdir, &tr, sc, err);
+            rc = write_plots(dir, &tr, sc, err);
     }
-    if (rc == CLI_OK && o.trace)
-        rc = write_trace(o.trace, &tr, sc, &res, err);
+    if (rc == CLI_OK && o.trace) {
+        rc = write_trace(&trace_file, &tr, sc, &res, err);
+        o.trace = NULL;
+    }
+    if (rc == CLI_OK && o.c.outdir) {
+        char hash[32];
+        cJSON *id = outfile_identity(sc->name, scn_hash(sc, hash, sizeof hash), (double)sc->cfg.seed,
+                                     (double)sc->cfg.reps);
+        if (!id || outfile_set_commit(&set, "run", id, msg, sizeof msg) < 0) {
+            fprintf(err, "slicesim run: %s\n", id ? msg : "out of memory");
+            rc = CLI_INTERNAL;
+        }
+        cJSON_Delete(id);
+    }
+out:
+    if (o.trace)
+        outfile_abort(&trace_file);
+    outfile_set_abort(&set);
     timeline_free(&tr);
-    model_result_free(&res);
+    if (have_res)
+        model_result_free(&res);
     scn_free(sc);
     return rc;
 }

@@ -198,13 +198,9 @@ static int write_csv(const char *dir, const scale_point *pts, int n, FILE *err)
 {
     char msg[512];
     outfile o;
-    if (outfile_mkdirs(dir) < 0) {
-        fprintf(err, "slicesim scale: -o %s: cannot create or write the directory: %s\n", dir, strerror(errno));
-        return CLI_BAD_INPUT;
-    }
     if (outfile_open(&o, dir, "scale.csv", msg, sizeof msg) < 0) {
         fprintf(err, "slicesim scale: %s\n", msg);
-        return CLI_BAD_INPUT;
+        return CLI_INTERNAL;
     }
     fprintf(o.f, "nodes,gpus,step_ms_mean,step_ms_p50,step_ms_p95,step_ms_p95_lo,step_ms_p95_hi,"
             "exposed_comm_ms,samples_per_s,samples_per_s_per_gpu,efficiency\n");
@@ -229,15 +225,29 @@ int cli_cmd_scale(int argc, char **argv, FILE *out, FILE *err)
     int pr = parse_opts(argc, argv, &o, out, err);
     if (pr != 0)
         return pr > 0 ? CLI_OK : CLI_BAD_INPUT;
+    outfile_set set;
+    char msg[1024];
+    memset(&set, 0, sizeof set);
+    if (o.c.outdir && outfile_set_begin(&set, o.c.outdir, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim scale: -o %s\n", msg);
+        return CLI_BAD_INPUT;
+    }
     for (int i = 0; i < o.npoints; i++) {
         int rc = run_point(&o, o.nodes[i], &pts[i], err);
-        if (rc != CLI_OK)
+        if (rc != CLI_OK) {
+            outfile_set_abort(&set);
             return rc;
+        }
         pts[i].eff = pts[0].mean.mean / pts[i].mean.mean;
     }
     print_table(out, &o, pts, o.npoints);
-    int rc = o.c.outdir ? write_csv(o.c.outdir, pts, o.npoints, err) : CLI_OK;
-    if (rc == CLI_OK && o.plot && charts_scale(o.c.outdir, err) < 0)
+    int rc = o.c.outdir ? write_csv(outfile_set_dir(&set), pts, o.npoints, err) : CLI_OK;
+    if (rc == CLI_OK && o.plot && charts_scale(outfile_set_dir(&set), err) < 0)
         rc = CLI_INTERNAL;             /* gnuplot missing (1) only says so */
+    if (rc == CLI_OK && o.c.outdir && outfile_set_commit(&set, "scale", NULL, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim scale: %s\n", msg);
+        rc = CLI_INTERNAL;
+    }
+    outfile_set_abort(&set);
     return rc;
 }

@@ -173,6 +173,9 @@ static int run_sweep(sweep_opts *o, const scn *base, FILE *out, FILE *err)
     size_t *index = NULL, n = 0;
     cJSON **rows = NULL, *doc = NULL;
     int rc = CLI_INTERNAL;
+    char msg[1024];
+    outfile_set set;
+    memset(&set, 0, sizeof set);
     points_base b = { o->c.scenario, o->c.sets, o->c.nsets, o->c.seed, o->c.reps, 0 };
     if (build_points(o, &pts, &index, &n) < 0 || !(rows = calloc(n ? n : 1, sizeof *rows))) {
         fprintf(err, "slicesim sweep: out of memory\n");
@@ -180,8 +183,8 @@ static int run_sweep(sweep_opts *o, const scn *base, FILE *out, FILE *err)
     }
     if ((rc = points_validate(&b, pts, n, "sweep", err)) != CLI_OK)
         goto out;
-    if (outfile_mkdirs(o->c.outdir) < 0) {
-        fprintf(err, "slicesim sweep: -o %s: cannot create or write the directory: %s\n", o->c.outdir, strerror(errno));
+    if (outfile_set_begin(&set, o->c.outdir, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim sweep: -o %s\n", msg);
         rc = CLI_BAD_INPUT;
         goto out;
     }
@@ -206,10 +209,13 @@ static int run_sweep(sweep_opts *o, const scn *base, FILE *out, FILE *err)
         rows[i] = NULL;
     }
     print_table(out, doc);
-    rc = sweepio_write(o->c.outdir, doc, "sweep", err);
-    if (rc == CLI_OK && o->plot && o->shard_n == 1)
-        charts_sweep(o->c.outdir, err);
+    rc = sweepio_write(outfile_set_dir(&set), doc, "sweep", err);
+    if (rc == CLI_OK && o->plot && o->shard_n == 1 && charts_sweep(outfile_set_dir(&set), err) < 0)
+        rc = CLI_INTERNAL;
+    if (rc == CLI_OK)
+        rc = sweepio_commit(&set, doc, "sweep", err);
 out:
+    outfile_set_abort(&set);
     for (size_t i = 0; rows && i < n; i++)
         cJSON_Delete(rows[i]);
     free(rows);

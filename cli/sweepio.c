@@ -243,10 +243,10 @@ int sweepio_write_json(const char *dir, const char *name, const cJSON *doc,
         fprintf(err, "slicesim %s: out of memory writing %s\n", cmd, name);
         return CLI_INTERNAL;
     }
-    if (outfile_open(&o, dir, name, msg, sizeof msg) < 0) {
+    if (outfile_open(&o, dir, name, msg, sizeof msg) < 0) {     /* the directory was checked: a write failure */
         fprintf(err, "slicesim %s: %s\n", cmd, msg);
         free(text);
-        return CLI_BAD_INPUT;
+        return CLI_INTERNAL;
     }
     fputs(text, o.f);
     fputc('\n', o.f);
@@ -274,11 +274,28 @@ int sweepio_write(const char *dir, const cJSON *doc, const char *cmd, FILE *err)
     if (outfile_open(&o, dir, "sweep.csv", msg, sizeof msg) < 0) {
         fprintf(err, "slicesim %s: %s\n", cmd, msg);
         cJSON_Delete(back);
-        return CLI_BAD_INPUT;
+        return CLI_INTERNAL;
     }
     sweepio_csv(o.f, back);
     cJSON_Delete(back);
     return commit(&o, cmd, err);
+}
+
+int sweepio_commit(outfile_set *set, const cJSON *doc, const char *cmd, FILE *err)
+{
+    char msg[1024];
+    cJSON *id = cJSON_CreateObject();
+    static const char *const keys[] = { "scenario", "scenario_hash", "seed", "replications" };
+    for (size_t k = 0; id && k < sizeof keys / sizeof keys[0]; k++) {
+        const cJSON *x = cJSON_GetObjectItemCaseSensitive(doc, keys[k]);
+        if (x)
+            cJSON_AddItemToObject(id, keys[k], cJSON_Duplicate(x, 1));
+    }
+    int rc = id && outfile_set_commit(set, cmd, id, msg, sizeof msg) == 0 ? CLI_OK : CLI_INTERNAL;
+    if (rc != CLI_OK)
+        fprintf(err, "slicesim %s: %s\n", cmd, id ? msg : "out of memory");
+    cJSON_Delete(id);
+    return rc;
 }
 
 /* Every point: a numeric index, a values object, tenants with names. */

@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include <cJSON.h>
+#include "cli/outfile.h"
 #include "cli/vary.h"
 #include "scenarios/scenario.h"
 
@@ -32,6 +33,11 @@ void sweepio_csv(FILE *f, const cJSON *doc);
 /* sweepio_write: DIR/sweep.json and DIR/sweep.csv, each atomically.
  * CLI_OK or the exit status with a message on err. */
 int sweepio_write(const char *dir, const cJSON *doc, const char *cmd, FILE *err);
+
+/* sweepio_commit: commit the output set holding doc's files, its manifest
+ * naming doc's scenario, scenario_hash, seed and replications. CLI_OK or
+ * CLI_INTERNAL with a message on err. */
+int sweepio_commit(outfile_set *set, const cJSON *doc, const char *cmd, FILE *err);
 
 /* sweepio_read: parse a sweep.json. CLI_OK with *doc (caller frees), or
  * CLI_BAD_INPUT with one message naming the file. */

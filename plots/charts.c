@@ -4,6 +4,7 @@
  * enter a gnuplot script; nothing here runs a model. */
 #include "plots/charts.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -58,6 +59,17 @@ static const char *safe(const char *s, char *buf, size_t len)
             buf[k++] = *s;
     buf[k] = '\0';
     return buf;
+}
+
+/* fclose that also reports an earlier write error, with errno kept. */
+static int close_checked(FILE *f)
+{
+    int bad = fflush(f) != 0 || ferror(f);
+    int e = errno;
+    if (fclose(f) != 0 && !bad)
+        return -1;
+    errno = e ? e : EIO;
+    return bad ? -1 : 0;
 }
 
 static FILE *open_in(const char *dir, const char *name, const char *mode, char *path, size_t len)
@@ -212,7 +224,7 @@ int charts_latency_cdf(const char *dir, FILE *err)
         rc = -1;
     }
     if (rc == 0 && !(f = open_in(dir, "latency_cdf.dat", "w", path, sizeof path))) {
-        fprintf(err, "slicesim: plot latency_cdf: cannot write %s\n", path);
+        fprintf(err, "slicesim: plot latency_cdf: %s: cannot write: %s\n", path, strerror(errno ? errno : EIO));
         rc = -1;
     }
     sbuf b = { 0 };
@@ -233,8 +245,8 @@ int charts_latency_cdf(const char *dir, FILE *err)
                       k ? ", " : "", k, safe(s->name, t, sizeof t));
         }
         sb_printf(&b, "\n");
-        if (fclose(f) != 0) {
-            fprintf(err, "slicesim: plot latency_cdf: cannot write %s\n", path);
+        if (close_checked(f) != 0) {
+            fprintf(err, "slicesim: plot latency_cdf: %s: cannot write: %s\n", path, strerror(errno ? errno : EIO));
             rc = -1;
         }
     }
@@ -261,7 +273,7 @@ int charts_timeline(const char *dir, FILE *err)
     }
     if (!(o = open_in(dir, "timeline.dat", "w", opath, sizeof opath))) {
         fclose(f);
-        fprintf(err, "slicesim: plot timeline: cannot write %s\n", opath);
+        fprintf(err, "slicesim: plot timeline: %s: cannot write: %s\n", opath, strerror(errno ? errno : EIO));
         return -1;
     }
     fprintf(o, "# x_center_ms row half_width_ms half_height kind(0 run, 1 switch)\n");
@@ -294,8 +306,8 @@ int charts_timeline(const char *dir, FILE *err)
         fprintf(o, "%.6f %d %.6f 0.35 %d\n", (a + e) / 2, r, (e - a) / 2, sw);
     }
     fclose(f);
-    if (fclose(o) != 0 && rc == 0) {
-        fprintf(err, "slicesim: plot timeline: cannot write %s\n", opath);
+    if (close_checked(o) != 0 && rc == 0) {
+        fprintf(err, "slicesim: plot timeline: %s: cannot write: %s\n", opath, strerror(errno ? errno : EIO));
         rc = -1;
     }
     if (rc == 0 && nrows == 0) {
@@ -492,7 +504,7 @@ int charts_sweep(const char *dir, FILE *err)
     }
     FILE *f = open_in(dir, "sweep_plot.dat", "w", opath, sizeof opath);
     if (!f) {
-        fprintf(err, "slicesim: plot sweep: cannot write %s\n", opath);
+        fprintf(err, "slicesim: plot sweep: %s: cannot write: %s\n", opath, strerror(errno ? errno : EIO));
         cJSON_Delete(doc);
         return -1;
     }
@@ -504,7 +516,7 @@ int charts_sweep(const char *dir, FILE *err)
     const char *x0 = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(vary, 0), "path")->valuestring;
     const char *unit = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
         cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(p0, "tenants"), 0), "throughput"), "unit"));
-    if (fclose(f) != 0 || ntenants < 0) {
+    if (close_checked(f) != 0 || ntenants < 0) {
         fprintf(err, "slicesim: plot sweep: cannot write %s (or more than %d series)\n", opath, MAX_SERIES);
         cJSON_Delete(doc);
         return -1;
@@ -554,7 +566,7 @@ int charts_compare(const char *dir, FILE *err)
     }
     FILE *f = open_in(dir, "compare.dat", "w", opath, sizeof opath);
     if (!f) {
-        fprintf(err, "slicesim: plot compare: cannot write %s\n", opath);
+        fprintf(err, "slicesim: plot compare: %s: cannot write: %s\n", opath, strerror(errno ? errno : EIO));
         cJSON_Delete(doc);
         return -1;
     }
@@ -568,8 +580,8 @@ int charts_compare(const char *dir, FILE *err)
         }
         fputc('\n', f);
     }
-    if (fclose(f) != 0) {
-        fprintf(err, "slicesim: plot compare: cannot write %s\n", opath);
+    if (close_checked(f) != 0) {
+        fprintf(err, "slicesim: plot compare: %s: cannot write: %s\n", opath, strerror(errno ? errno : EIO));
         cJSON_Delete(doc);
         return -1;
     }
@@ -710,7 +722,7 @@ int charts_scale(const char *dir, FILE *err)
     int rows = in && out ? scale_rows(in, out) : -1;
     if (in)
         fclose(in);
-    if ((out && fclose(out) != 0) || rows < 0) {
+    if ((out && close_checked(out) != 0) || rows < 0) {
         fprintf(err, "slicesim: plot scale: %s: missing, unreadable, or not written by slicesim scale\n", path);
         return -1;
     }

@@ -140,17 +140,30 @@ static void merge_refuses_shards_of_different_runs(void)
     snprintf(b, sizeof b, "%s/same", dir);
     char *ok[] = { "slicesim", "merge", a, b, "-o", m, NULL };
     CU_ASSERT_EQUAL(tu_cli(ok, out, sizeof out, err, sizeof err), 0);
-    /* a file of an older slicesim, without the identity fields, is refused */
+    /* a file of an older slicesim, without manifest or identity fields, is refused */
     char p[256];
     snprintf(p, sizeof p, "%s/old", dir);
     mkdir(p, 0777);
     snprintf(p, sizeof p, "%s/old/sweep.json", dir);
-    tu_write_file(p, "{\"slicesim_version\": \"0.1.0\", \"scenario\": \"x\", \"sets\": [], \"vary\": [], "
-                     "\"points_total\": 1, \"points\": []}");
+    static const char OLD[] = "{\"slicesim_version\": \"0.1.0\", \"scenario\": \"x\", \"sets\": [], "
+                              "\"vary\": [], \"points_total\": 1, \"points\": []}";
+    tu_write_file(p, OLD);
     snprintf(b, sizeof b, "%s/old", dir);
     char *old[] = { "slicesim", "merge", b, "-o", m, NULL };
     CU_ASSERT_EQUAL(tu_cli(old, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "old: no manifest.json: not a complete set"));
+    snprintf(p, sizeof p, "%s/old/manifest.json", dir);
+    char man[512];
+    snprintf(man, sizeof man, "{\"format\": \"slicesim-manifest/1\", \"files\": [{\"name\": \"sweep.json\", "
+             "\"bytes\": %zu}]}", strlen(OLD));
+    tu_write_file(p, man);
+    CU_ASSERT_EQUAL(tu_cli(old, out, sizeof out, err, sizeof err), 2);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "has no \"scenario_hash\""));
+    /* a shard whose sweep.json changed after its manifest was written is refused */
+    snprintf(p, sizeof p, "%s/old/sweep.json", dir);
+    tu_write_file(p, "{}");
+    CU_ASSERT_EQUAL(tu_cli(old, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "sweep.json: 2 bytes, but manifest.json says"));
 }
 
 static double p95_of(cJSON *tenant)
