@@ -227,12 +227,17 @@ int outfile_set_begin(outfile_set *s, const char *dir, char *err, size_t errlen)
     }
     snprintf(s->dir, sizeof s->dir, "%s", dir);
     snprintf(s->stage, sizeof s->stage, "%s/" STAGE_PREFIX "%ld", dir, (long)getpid());
-    if (outfile_mkdirs(dir) < 0 || (mkdir(s->stage, 0777) < 0 && errno != EEXIST)) {
+    if (outfile_mkdirs(dir) < 0) {
         snprintf(err, errlen, "%s: cannot create or write the directory: %s", dir, strerror(errno));
         return -1;
     }
     memcpy(stage_path, s->stage, sizeof s->stage);
-    stage_live = 1;
+    stage_live = 1;                 /* before the folder exists: a signal from now on removes it */
+    if (mkdir(s->stage, 0777) < 0 && errno != EEXIST) {
+        stage_live = 0;
+        snprintf(err, errlen, "%s: cannot create or write the directory: %s", dir, strerror(errno));
+        return -1;
+    }
     s->active = 1;
     return 0;
 }
