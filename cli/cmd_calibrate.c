@@ -352,8 +352,12 @@ static int cal_predict(int argc, char **argv, FILE *out, FILE *err)
     cont_pred p;
     char *scenario = NULL;
     int rc = cont_read(files[0], &r, msg, sizeof msg);
+    if (rc == 0 && dir && outfile_mkdirs(dir) < 0) {
+        fprintf(err, "slicesim calibrate predict: -o %s: cannot create the directory\n", dir);
+        return CLI_BAD_INPUT;
+    }
     if (rc == 0)
-        rc = cont_predict(&r, files[1], reps, &p, &scenario, msg, sizeof msg);
+        rc = cont_predict(&r, files[1], reps, dir, &p, &scenario, msg, sizeof msg);
     if (rc != 0) {
         fprintf(err, "slicesim calibrate predict: %s\n", msg);
         return rc;

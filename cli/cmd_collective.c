@@ -458,7 +458,8 @@ static void print_header(FILE *f, const coll_opts *o, const coll_setup *su)
                 su->noise.noise_rate_per_s, su->noise.noise_us,
                 su->noise.mode == COLL_MODE_CHUNK ? "chunk" : "max", o->iters > 0 ? o->iters : 20, o->seed);
     if (su->corr_name)
-        fprintf(f, "# correction: %s (latency x %.3g, %d efficiency points)\n", su->corr_name,
+        fprintf(f, "# correction: %s (latency x %.3g, %d efficiency points)\n",
+                strrchr(su->corr_name, '/') ? strrchr(su->corr_name, '/') + 1 : su->corr_name,
                 su->corr.lat_scale, su->corr.n);
     nccltests_write_header(f, 1);
 }

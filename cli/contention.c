@@ -1,6 +1,7 @@
 /* contention.c -- predicted against measured for a contention run
  * (contention.h). The measured statistics use GSL's quantile definition, the
  * same as the simulator's reports, so both sides are computed alike. */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "cli/contention.h"
 
 #include <math.h>
@@ -218,15 +219,37 @@ static char *scenario_text(const cont_run *r, const char *profile, long reps)
     return text;
 }
 
-int cont_predict(const cont_run *r, const char *profile_path, long reps, cont_pred *out,
-                 char **scenario, char *err, size_t errlen)
+/* The path of file relative to folder dir (both existing), e.g.
+ * "../profiles/h100.json"; file itself when either cannot be resolved. */
+static void relative_to(const char *file, const char *dir, char *out, size_t len)
 {
-    char abs[4096], cwd[2048], msg[1024];
-    if (profile_path[0] == '/' || !getcwd(cwd, sizeof cwd))
-        snprintf(abs, sizeof abs, "%s", profile_path);
-    else
-        snprintf(abs, sizeof abs, "%s/%s", cwd, profile_path);
-    char *text = scenario_text(r, abs, reps);
+    char f[4096], d[4096];
+    if (!realpath(file, f) || !realpath(dir, d)) {
+        snprintf(out, len, "%s", file);
+        return;
+    }
+    if (strcmp(d, "/") == 0)
+        d[0] = '\0';
+    size_t i = 0, common = 0;
+    while (f[i] && d[i] && f[i] == d[i]) {
+        if (f[i] == '/')
+            common = i;
+        i++;
+    }
+    if (d[i] == '\0' && f[i] == '/')
+        common = i;                 /* dir is an ancestor of file */
+    out[0] = '\0';
+    for (const char *q = d + common; *q; q++)
+        if (*q == '/')
+            strncat(out, "../", len - strlen(out) - 1);
+    strncat(out, f + common + 1, len - strlen(out) - 1);
+}
+
+int cont_predict(const cont_run *r, const char *profile_path, long reps, const char *scenario_dir,
+                 cont_pred *out, char **scenario, char *err, size_t errlen)
+{
+    char msg[1024];
+    char *text = scenario_text(r, profile_path, reps);
     if (!text) {
         snprintf(err, errlen, "out of memory");
         return 1;
@@ -258,9 +281,17 @@ int cont_predict(const cont_run *r, const char *profile_path, long reps, cont_pr
     out->burst_ms = (double)gpu_burst_ns(&rate, &b) / 1e6;
     model_result_free(&res);
     scn_free(sc);
-    if (scenario)
-        *scenario = text;
-    else
-        free(text);
+    free(text);
+    if (scenario) {
+        char rel[4096];
+        if (scenario_dir)
+            relative_to(profile_path, scenario_dir, rel, sizeof rel);
+        else
+            snprintf(rel, sizeof rel, "%s", profile_path);
+        if (!(*scenario = scenario_text(r, rel, reps))) {
+            snprintf(err, errlen, "out of memory");
+            return 1;
+        }
+    }
     return 0;
 }

@@ -43,9 +43,11 @@ int cont_read(const char *path, cont_run *r, char *err, size_t errlen);
 
 /* cont_predict: run the scenario equivalent to r on the profile at
  * profile_path with reps replications. *scenario_text (may be NULL) receives
- * the scenario as JSON (caller frees). Returns 0, 2 (bad input) or 1, with a
- * message in err. */
-int cont_predict(const cont_run *r, const char *profile_path, long reps, cont_pred *out,
-                 char **scenario_text, char *err, size_t errlen);
+ * the scenario as JSON (caller frees), its hardware.profile written relative
+ * to the folder scenario_dir it will be saved in (so the pair can be moved
+ * together), or as given when scenario_dir is NULL. Returns 0, 2 (bad input)
+ * or 1, with a message in err. */
+int cont_predict(const cont_run *r, const char *profile_path, long reps, const char *scenario_dir,
+                 cont_pred *out, char **scenario_text, char *err, size_t errlen);
 
 #endif

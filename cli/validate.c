@@ -309,7 +309,7 @@ static void contention_rows(val_out *o, const char *file, const char *profile, c
     cont_pred p;
     int rc = cont_read(file, &r, msg, sizeof msg);
     if (rc == 0)
-        rc = cont_predict(&r, profile, 40, &p, NULL, msg, sizeof msg);
+        rc = cont_predict(&r, profile, 40, NULL, &p, NULL, msg, sizeof msg);
     if (rc != 0) {
         val_broken(o, msg);
         return;

@@ -117,6 +117,11 @@ typedef struct {
     sim_time_t *t_ns;                        /* n, non-decreasing, >= 0 */
     double     *sizes;                       /* n * nsize */
     int         nsize;                       /* 0..ARR_NSIZE */
+    /* Mooncake traces: the hashes of request i's prefix blocks are
+     * hash_ids[hash_start[i] .. hash_start[i + 1]), kept for a prefix-cache
+     * model; NULL for the other formats. Replay does not use them. */
+    size_t     *hash_start;                  /* n + 1 */
+    int64_t    *hash_ids;
 } arr_trace_params;
 extern const arr_type arr_trace;
 

@@ -150,13 +150,14 @@ static void read_noise(jv *v, const cJSON *o, coll_noise *nz)
     nz->mode = (coll_mode)mode;
 }
 
-static int load_correction(jv *v, netcfg *n, const cJSON *obj)
+/* network.correction: a file relative to the scenario's folder. */
+static int load_correction(jv *v, const scn *sc, netcfg *n, const cJSON *obj)
 {
-    char msg[1024];
+    char msg[1024], full[4096];
     jv_string(v, obj, "network", "correction", 0, NULL, &n->correction);
     if (v->failed || !n->correction)
         return v->failed ? -1 : 0;
-    if (netcfg_corr_load(n->correction, &n->corr, msg, sizeof msg) != SCN_OK)
+    if (netcfg_corr_load(scn_path(sc, n->correction, full, sizeof full), &n->corr, msg, sizeof msg) != SCN_OK)
         return jv_fail(v, "network.correction", "%s", msg);
     return 0;
 }
@@ -182,7 +183,7 @@ int netcfg_parse(jv *v, scn *sc, const cJSON *obj, const netcfg **out)
         jv_string(v, obj, "network", "topology", 0, NULL, &name);
         read_overrides(v, obj, &ov, &virt);
         read_noise(v, obj, &n->noise);
-        if (v->failed || load_correction(v, n, obj) < 0)
+        if (v->failed || load_correction(v, sc, n, obj) < 0)
             return -1;
     }
     const topo_preset *p = network_preset(v, sc, n, name, obj != NULL);

@@ -116,21 +116,14 @@ int scn_parse_diurnal(jv *v, scn *sc, const cJSON *obj, const char *path, const 
     return 0;
 }
 
-/* The trace path: absolute, or relative to the scenario file's folder. */
-static void resolve(const char *scenario, const char *file, char *out, size_t len)
-{
-    const char *slash = strrchr(scenario, '/');
-    if (file[0] == '/' || !slash)
-        snprintf(out, len, "%s", file);
-    else
-        snprintf(out, len, "%.*s/%s", (int)(slash - scenario), scenario, file);
-}
-
 int scn_parse_trace(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params)
 {
     static const char *const keys[] = { "type", "file", "format", "time_scale", "rate_scale",
                                         "start_s", NULL };
-    static const char *const formats[] = { "azure", "generic", "diffusion", NULL };
+    static const char *const formats[] = { "auto", "azure", "generic", "diffusion", "vidur", "splitwise",
+                                           "burstgpt", "mooncake", NULL };
+    static const trace_format fmt_of[] = { TRACE_AUTO, TRACE_AZURE, TRACE_GENERIC, TRACE_DIFFUSION, TRACE_VIDUR,
+                                           TRACE_VIDUR, TRACE_BURSTGPT, TRACE_MOONCAKE };
     const jv_range scale = { 0, 1e6, 1, 0, NULL };
     const jv_range start = { 0, 1e9, 0, 0, "seconds" };
     const char *file = NULL;
@@ -148,9 +141,10 @@ int scn_parse_trace(jv *v, scn *sc, const cJSON *obj, const char *path, const vo
     jv_number(v, obj, path, "start_s", 0, 0, start, &o.start_s);
     if (v->failed)
         return -1;
-    o.format = (trace_format)format;
-    resolve(sc->file, file, full, sizeof full);
-    if (trace_load(full, &o, &tmp, msg, sizeof msg) < 0)
+    o.format = fmt_of[format];
+    /* only as much of the trace as the run replays: arrivals stop at duration_s */
+    o.until_ns = sc->cfg.duration;
+    if (trace_load(scn_path(sc, file, full, sizeof full), &o, &tmp, msg, sizeof msg) < 0)
         return jv_fail(v, jv_join(p2, sizeof p2, path, "file"), "%s", msg);
     p->n = tmp.n;
     p->nsize = tmp.nsize;
@@ -160,8 +154,13 @@ int scn_parse_trace(jv *v, scn *sc, const cJSON *obj, const char *path, const vo
         memcpy(p->t_ns, tmp.t_ns, tmp.n * sizeof *p->t_ns);
         memcpy(p->sizes, tmp.sizes, tmp.n * (size_t)tmp.nsize * sizeof *p->sizes);
     }
-    free(tmp.t_ns);
-    free(tmp.sizes);
+    if (tmp.hash_start && (p->hash_start = scn_own(sc, v, (tmp.n + 1) * sizeof *p->hash_start))) {
+        size_t nh = tmp.hash_start[tmp.n];
+        memcpy(p->hash_start, tmp.hash_start, (tmp.n + 1) * sizeof *p->hash_start);
+        if ((p->hash_ids = scn_own(sc, v, (nh ? nh : 1) * sizeof *p->hash_ids)) && nh)
+            memcpy(p->hash_ids, tmp.hash_ids, nh * sizeof *p->hash_ids);
+    }
+    trace_free(&tmp);
     *params = p;
     return v->failed ? -1 : 0;
 }

@@ -141,7 +141,21 @@ static void timestamps_parse_to_nanoseconds_since_the_epoch(void)
     CU_ASSERT_EQUAL(trace_parse_timestamp("2262-04-11 23:47:16.854775808", &ns), -2);
     CU_ASSERT_EQUAL(trace_parse_timestamp("1677-09-21 00:12:44", &ns), 0);
     CU_ASSERT_EQUAL(trace_parse_timestamp("1677-09-21 00:12:43", &ns), -2);
-    CU_ASSERT_EQUAL(trace_parse_timestamp("2024-01-01T00:00:00", &ns), -1);
+    /* ISO 8601 and the Azure 2024 trace's UTC offsets */
+    CU_ASSERT_EQUAL(trace_parse_timestamp("2024-01-01T00:00:00", &ns), 0);
+    CU_ASSERT_EQUAL(ns, INT64_C(1704067200) * 1000000000);
+    CU_ASSERT_EQUAL(trace_parse_timestamp("2024-05-10 00:00:00.009930+00:00", &ns), 0);
+    CU_ASSERT_EQUAL(ns, INT64_C(1715299200) * 1000000000 + 9930000);
+    CU_ASSERT_EQUAL(trace_parse_timestamp("2024-05-10 02:00:00+02:00", &ns), 0);
+    CU_ASSERT_EQUAL(ns, INT64_C(1715299200) * 1000000000);
+    CU_ASSERT_EQUAL(trace_parse_timestamp("2024-05-09 19:30:00-0430", &ns), 0);
+    CU_ASSERT_EQUAL(ns, INT64_C(1715299200) * 1000000000);
+    CU_ASSERT_EQUAL(trace_parse_timestamp("2024-05-10 00:00:00Z", &ns), 0);
+    CU_ASSERT_EQUAL(ns, INT64_C(1715299200) * 1000000000);
+    CU_ASSERT_EQUAL(trace_parse_timestamp("2024-05-10 00:00:00+25:00", &ns), -1);
+    CU_ASSERT_EQUAL(trace_parse_timestamp("2023-02-29 00:00:00", &ns), -1);
+    CU_ASSERT_EQUAL(trace_parse_timestamp("2024-05-10 00:00:00 UTC", &ns), -1);
+    CU_ASSERT_EQUAL(trace_parse_timestamp("24-05-10 00:00:00", &ns), -1);
 }
 
 static void trace_times_are_scaled_and_sizes_kept(void)
@@ -150,7 +164,7 @@ static void trace_times_are_scaled_and_sizes_kept(void)
     tu_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/g.csv", dir);
     tu_write_file(path, "time_s,prompt_tokens,output_tokens\n100,10,1\n101,20,2\n103.5,30,3\n");
-    trace_opts o = { TRACE_GENERIC, 2.0, 4.0, 0.5 };  /* x 0.5, skip the first 0.5 s */
+    trace_opts o = { TRACE_GENERIC, 2.0, 4.0, 0.5, 0 };  /* x 0.5, skip the first 0.5 s */
     arr_trace_params p;
     CU_ASSERT_EQUAL_FATAL(trace_load(path, &o, &p, err, sizeof err), 0);
     CU_ASSERT_EQUAL_FATAL(p.n, 2);
@@ -168,7 +182,7 @@ static void azure_conv_replay_emits_every_row_of_its_window(void)
 {
     /* 13 rows of the conv trace fall in its first 10 s, with 1073 output tokens */
     char err[512];
-    trace_opts o = { TRACE_AZURE, 1.0, 1.0, 0.0 };
+    trace_opts o = { TRACE_AZURE, 1.0, 1.0, 0.0, 0 };
     arr_trace_params p;
     CU_ASSERT_EQUAL_FATAL(trace_load("scenarios/traces/AzureLLMInferenceTrace_conv.csv", &o, &p,
                                      err, sizeof err), 0);
@@ -215,24 +229,148 @@ static void bad_trace_files_exit_2_naming_file_and_line(void)
     bad_trace("azure", "TIMESTAMP,ContextTokens\n2023-11-16 18:15:46.6,374\n",
               "line 1: missing column \"GeneratedTokens\"");
     bad_trace("azure", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.6,374,44\nyesterday,1,2\n",
-              "line 3: unparsable timestamp \"yesterday\"");
+              "line 3: column 1 (TIMESTAMP): unparsable timestamp \"yesterday\"");
     bad_trace("azure", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.6,374,x44\n",
-              "line 2: size \"x44\" is not a non-negative number");
+              "line 2: column 3 (GeneratedTokens): size \"x44\" is not a non-negative number");
     bad_trace("azure", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:47,1,1\n2023-11-16 18:15:46,1,1\n",
               "line 3: time goes backwards");
     bad_trace("azure", "", "line 1: empty file");
     bad_trace("generic", "time_s,steps,images\n", "line 1: no data rows");
     bad_trace("diffusion", "gmt_create,num_inference_steps,num_images_per_prompt\n2024-11-15 16:57:50,30,\n",
-              "line 2: size \"\" is not a non-negative number");
+              "line 2: column 3 (num_images_per_prompt): size \"\" is not a non-negative number");
     bad_trace("generic", "time_s,prompt_tokens\n1,2\n", "line 1: column \"prompt_tokens\" needs its partner");
     /* timestamps outside int64 nanoseconds are out of range, not "time goes backwards" */
     bad_trace("azure", "TIMESTAMP,ContextTokens,GeneratedTokens\n1600-01-01 00:00:00,1,1\n",
-              "line 2: timestamp \"1600-01-01 00:00:00\" is out of range; allowed: 1677-09-22 to 2262-04-11");
+              "line 2: column 1 (TIMESTAMP): timestamp \"1600-01-01 00:00:00\" is out of range; allowed: 1677-09-22 to 2262-04-11");
     bad_trace("azure", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46,1,1\n2300-01-01 00:00:00,1,1\n",
-              "line 3: timestamp \"2300-01-01 00:00:00\" is out of range");
+              "line 3: column 1 (TIMESTAMP): timestamp \"2300-01-01 00:00:00\" is out of range");
     /* control characters of the input are escaped in the message */
     bad_trace("azure", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46,\x1b[31m,1\n",
               "size \"\\x1b[31m\" is not a non-negative number");
+}
+
+/* Load text as a trace of format fmt; 0 with p filled, else -1 with err. */
+static int load_text(const char *text, trace_format fmt, sim_time_t until, arr_trace_params *p, char *err,
+                     size_t len)
+{
+    char dir[256], path[512];
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/t.csv", dir);
+    tu_write_file(path, text);
+    trace_opts o = { fmt, 1.0, 1.0, 0.0, until };
+    int rc = trace_load(path, &o, p, err, len);
+    wl_rmtree(dir);
+    return rc;
+}
+
+static void every_published_trace_layout_is_read_by_its_header(void)
+{
+    static const struct { const char *text; trace_format fmt; double t1_s, size0, size1; } C[] = {
+        /* Azure 2023 (7 fraction digits) and 2024 (UTC offsets) */
+        { "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.6805900,374,44\n"
+          "2023-11-16 18:15:50.9951690,396,109\n", TRACE_AZURE, 4.314579, 396, 109 },
+        { "TIMESTAMP,ContextTokens,GeneratedTokens\n2024-05-10 00:00:00.009930+00:00,2162,5\n"
+          "2024-05-10 00:00:01.5+00:00,100,7\n", TRACE_AZURE, 1.49007, 100, 7 },
+        /* Vidur's request trace; Splitwise's own column names */
+        { "arrived_at,num_prefill_tokens,num_decode_tokens,num_total_tokens\n0.0,1024,128,1152\n0.25,512,64,576\n",
+          TRACE_VIDUR, 0.25, 512, 64 },
+        { "request_id,request_type,application_id,arrival_timestamp,batch_size,prompt_size,token_size\n"
+          "0,2,0,0.5,1,900,30\n1,2,0,0.75,1,1800,60\n", TRACE_VIDUR, 0.25, 1800, 60 },
+        /* BurstGPT: quoted-free header with spaces, other columns ignored */
+        { "Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n5,ChatGPT,472,18,490,Conversation log\n"
+          "45,GPT-4,1087,0,1087,API log\n", TRACE_BURSTGPT, 40, 1087, 0 },
+        /* RFC 4180: BOM, CRLF, quoted header names and a quoted field with a comma and a newline */
+        { "\xEF\xBB\xBF\"time_s\",\"prompt_tokens\",\"output_tokens\",\"note\"\r\n0,1,2,\"a, b\"\r\n"
+          "1.5,\"30\",4,\"two\r\nlines \"\"quoted\"\"\"\r\n", TRACE_GENERIC, 1.5, 30, 4 },
+    };
+    for (size_t i = 0; i < sizeof C / sizeof C[0]; i++)
+        for (int automatic = 0; automatic < 2; automatic++) {
+            arr_trace_params p;
+            char err[512];
+            int rc = load_text(C[i].text, automatic ? TRACE_AUTO : C[i].fmt, 0, &p, err, sizeof err);
+            if (rc != 0)
+                fprintf(stderr, "\n    case %zu (%s): %s\n", i, automatic ? "auto" : "named", err);
+            CU_ASSERT_EQUAL_FATAL(rc, 0);
+            CU_ASSERT_EQUAL(p.n, 2);
+            CU_ASSERT_EQUAL(p.nsize, 2);
+            CU_ASSERT_EQUAL(p.t_ns[0], 0);
+            CU_ASSERT_EQUAL(p.t_ns[1], llround(C[i].t1_s * 1e9));
+            CU_ASSERT_EQUAL(p.sizes[2], C[i].size0);
+            CU_ASSERT_EQUAL(p.sizes[3], C[i].size1);
+            CU_ASSERT_PTR_NULL(p.hash_ids);
+            trace_free(&p);
+        }
+}
+
+static void mooncake_traces_keep_their_prefix_hash_ids(void)
+{
+    arr_trace_params p;
+    char err[512];
+    const char *jsonl =
+        "{\"timestamp\": 0, \"input_length\": 6955, \"output_length\": 52, \"hash_ids\": [46, 47, 48]}\n"
+        "\n"
+        "{\"timestamp\": 27482, \"input_length\": 512, \"output_length\": 9, \"hash_ids\": [46, 2214]}\n"
+        "{\"timestamp\": 30535, \"input_length\": 20, \"output_length\": 1, \"hash_ids\": []}\n";
+    CU_ASSERT_EQUAL_FATAL(load_text(jsonl, TRACE_AUTO, 0, &p, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(p.n, 3);
+    CU_ASSERT_EQUAL(p.t_ns[1], INT64_C(27482000000));        /* milliseconds */
+    CU_ASSERT_EQUAL(p.sizes[2], 512);
+    CU_ASSERT_EQUAL(p.sizes[3], 9);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p.hash_start);
+    CU_ASSERT_EQUAL(p.hash_start[0], 0);
+    CU_ASSERT_EQUAL(p.hash_start[1], 3);
+    CU_ASSERT_EQUAL(p.hash_start[2], 5);
+    CU_ASSERT_EQUAL(p.hash_start[3], 5);
+    CU_ASSERT_EQUAL(p.hash_ids[3], 46);
+    CU_ASSERT_EQUAL(p.hash_ids[4], 2214);
+    trace_free(&p);
+    CU_ASSERT_EQUAL(load_text("{\"timestamp\": 0, \"input_length\": 1, \"output_length\": 1}\n{\"timestamp\": 5}\n",
+                              TRACE_MOONCAKE, 0, &p, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 2: field \"input_length\" is missing"));
+    CU_ASSERT_EQUAL(load_text("{\"timestamp\": 0, \"input_length\": 1, \"output_length\": 1, \"hash_ids\": [1.5]}\n",
+                              TRACE_MOONCAKE, 0, &p, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 1: field \"hash_ids\""));
+}
+
+static void a_run_reads_a_trace_only_as_far_as_it_replays(void)
+{
+    /* the Azure conversation trace holds 19366 rows; its first 10 s hold 13, and
+     * reading stops at the first row past 10 s */
+    char err[512];
+    trace_opts o = { TRACE_AUTO, 1.0, 1.0, 0.0, INT64_C(10000000000) };
+    arr_trace_params p;
+    CU_ASSERT_EQUAL_FATAL(trace_load("scenarios/traces/AzureLLMInferenceTrace_conv.csv", &o, &p, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(p.n, 14);
+    CU_ASSERT(p.t_ns[12] <= INT64_C(10000000000));
+    CU_ASSERT(p.t_ns[13] > INT64_C(10000000000));
+    trace_free(&p);
+    /* an error past the horizon is never read */
+    CU_ASSERT_EQUAL(load_text("time_s\n0\n1\n2\nbroken\n", TRACE_GENERIC, INT64_C(1500000000), &p, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(p.n, 3);
+    trace_free(&p);
+    CU_ASSERT_EQUAL(load_text("time_s\n0\n1\n2\nbroken\n", TRACE_GENERIC, 0, &p, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 5: column 1 (time_s): time \"broken\""));
+}
+
+static void malformed_csv_names_file_line_and_column(void)
+{
+    arr_trace_params p;
+    char err[512];
+    CU_ASSERT_EQUAL(load_text("time_s,prompt_tokens,output_tokens\n0,1,2\n1,\"2,3\n", TRACE_GENERIC, 0, &p, err,
+                              sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "t.csv: line 3: malformed CSV: a quoted field is not closed"));
+    CU_ASSERT_EQUAL(load_text("time_s,prompt_tokens,output_tokens\n0,1,2\n1,\"2\"x,3\n", TRACE_GENERIC, 0, &p, err,
+                              sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "t.csv: line 3: malformed CSV"));
+    CU_ASSERT_EQUAL(load_text("arrived_at,num_prefill_tokens\n0,1\n", TRACE_VIDUR, 0, &p, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 1: missing column \"num_decode_tokens\" for format vidur"));
+    CU_ASSERT_EQUAL(load_text("when,what\n0,1\n", TRACE_AUTO, 0, &p, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 1: header \"when,what\" is no trace format"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "arrived_at,num_prefill_tokens,num_decode_tokens (vidur)"));
+    CU_ASSERT_EQUAL(load_text("Timestamp,Model,Request tokens,Response tokens\n3,x,5\n", TRACE_BURSTGPT, 0, &p, err,
+                              sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 2: has 3 fields, fewer than the header's columns (column 4 is "
+                                       "Response tokens)"));
 }
 
 static void trace_path_must_be_a_regular_file(void)
@@ -356,6 +494,10 @@ TU_SUITE_FN(arrivals)
         TU_TEST(bad_trace_files_exit_2_naming_file_and_line),
         TU_TEST(missing_trace_file_exits_2),
         TU_TEST(trace_path_must_be_a_regular_file),
+        TU_TEST(every_published_trace_layout_is_read_by_its_header),
+        TU_TEST(mooncake_traces_keep_their_prefix_hash_ids),
+        TU_TEST(a_run_reads_a_trace_only_as_far_as_it_replays),
+        TU_TEST(malformed_csv_names_file_line_and_column),
         TU_TEST(arrival_parameters_are_validated),
         TU_TEST(poisson_rates_above_one_per_ns_are_refused),
         TU_TEST(gaps_beyond_the_time_range_mean_no_arrival_before_stop),

@@ -117,7 +117,12 @@ static void predict_agrees_with_an_independent_time_slice_simulation(void)
     char *scen = tu_read_file(path, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(scen);
     CU_ASSERT_PTR_NOT_NULL(strstr(scen, "profile_synthetic_h100.json"));
+    /* written relative to the scenario's own folder, so it runs from anywhere */
+    CU_ASSERT_PTR_NULL(strstr(scen, "\"/"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(scen, "\"../"));
     free(scen);
+    char *again[] = { "slicesim", "run", path, "--reps", "1", NULL };
+    CU_ASSERT_EQUAL(cli(again), 0);
 }
 
 /* Copy-kernel bursts are memory bound: the burst is costed by bytes alone. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <cJSON.h>
 #include "tests/testutil.h"
 
@@ -209,6 +210,26 @@ static void list_names_what_scenarios_may_use(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "allowed: gpus, models, topologies, mig"));
 }
 
+static void scenario_paths_resolve_from_the_scenario_file_not_the_working_directory(void)
+{
+    /* a network correction, a trace, a GPU profile and a mig-parted file, each named
+     * relative to scenarios/, found from another working directory */
+    static const char *const files[] = { "collective-2node-h100-vm.json", "llm-azure-conv-a100.json",
+                                         "profile-h200-timesliced.json", "mig-parted-a100.json" };
+    char cwd[1024], path[1200];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(cwd, sizeof cwd));
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/scenarios/%s", cwd, files[i]);
+        char *argv[] = { "slicesim", "run", path, "--reps", "1", "--set", "duration_s=6", NULL };
+        CU_ASSERT_EQUAL_FATAL(chdir("/"), 0);
+        int rc = run(argv);
+        CU_ASSERT_EQUAL_FATAL(chdir(cwd), 0);
+        if (rc != 0)
+            fprintf(stderr, "\n    %s: %s\n", files[i], err);
+        CU_ASSERT_EQUAL(rc, 0);
+    }
+}
+
 static void bad_scenario_files_exit_2(void)
 {
     char dir[64], path[128];
@@ -277,6 +298,7 @@ TU_SUITE_FN(cli)
         TU_TEST(seed_option_changes_the_numbers),
         TU_TEST(bad_options_exit_2_with_a_message),
         TU_TEST(bad_scenario_files_exit_2),
+        TU_TEST(scenario_paths_resolve_from_the_scenario_file_not_the_working_directory),
         TU_TEST(every_command_answers_help_with_its_options),
         TU_TEST(options_take_their_value_after_an_equals_sign_or_as_the_next_word),
         TU_TEST(collective_takes_the_nccl_tests_short_options),

@@ -6,6 +6,7 @@
  * and refusal of bad input. */
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 #include "tests/testutil.h"
 #include "tests/wl_helpers.h"
 #include "models/training.h"
@@ -245,17 +246,19 @@ static void a_vm_without_ats_slows_multinode_steps_more_than_bare_metal(void)
  * 16 nodes. */
 static double vm_step_ms(int nodes, const char *mode, const char *net)
 {
-    char json[2048];
+    char json[2048], cwd[1024];
     wl_run r;
+    /* the scenario is written to a temporary folder: name the correction absolutely */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(cwd, sizeof cwd));
     snprintf(json, sizeof json,
              "{ \"seed\": 3, \"duration_s\": 4, \"warmup_s\": 0.5, \"replications\": 1,"
              "  \"hardware\": { \"gpu\": \"h100-sxm\", \"gpus\": 8, \"nodes\": %d },"
              "  \"virtualization\": { \"mode\": \"%s\" },"
              "  \"network\": { \"topology\": \"dgx-h100\", \"virtualization\": \"%s\","
-             "    \"correction\": \"calibration/simai/%s.correction.json\" },"
+             "    \"correction\": \"%s/calibration/simai/%s.correction.json\" },"
              "  \"tenants\": [ { \"name\": \"g\", \"workload\": { \"type\": \"training\", \"model\": \"gpt\","
              "     \"params_b\": 1.3, \"batch_per_gpu\": 4 }, \"arrivals\": { \"type\": \"closed\" } } ] }",
-             nodes, mode, net, nodes == 1 ? "simai-h-1node-nvlink" : "simai-h-16node-nic");
+             nodes, mode, net, cwd, nodes == 1 ? "simai-h-1node-nvlink" : "simai-h-16node-nic");
     CU_ASSERT_EQUAL_FATAL(wl_run_text(&r, json, NULL, NULL), 0);
     double ms = wl_get(&r, 0, "step_ms", "mean");
     wl_run_free(&r);
