@@ -1,11 +1,12 @@
 /* cmd_run.c -- `slicesim run SCENARIO [-o DIR] [--seed N] [--reps N] [--set PATH=VALUE]...
- * [--trace FILE] [--trace-window-ms MS] [--plot]` */
+ * [--jobs N] [--trace FILE] [--trace-window-ms MS] [--plot]` */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
 #include "cli/outfile.h"
 #include "cli/report.h"
+#include "cli/reqout.h"
 #include "cli/timeline.h"
 #include "plots/charts.h"
 
@@ -17,9 +18,11 @@ typedef struct {
     const char *trace;          /* Chrome trace file, or NULL */
     double      window_ms;      /* timeline window after warm-up */
     int         plot;
+    long        jobs;           /* replications in parallel */
 } run_opts;
 
 static const cli_opt RUN_OPTS[] = {
+    { "--jobs", 1, "N", "replications run in parallel, 1 to 256 (default 1; the same output whatever N)" },
     { "--plot", 0, NULL, "draw the charts into DIR (needs -o)" },
     { "--trace", 1, "FILE", "write a Perfetto/Chrome trace of the timeline to FILE" },
     { "--trace-window-ms", 1, "MS", "how much of the run after warm-up the trace covers (default 50)" },
@@ -34,7 +37,9 @@ static const cli_spec RUN_SPEC = {
 static int run_opt(void *ctx, const char *a, const char *val, FILE *err)
 {
     run_opts *o = ctx;
-    if (strcmp(a, "--plot") == 0) {
+    if (strcmp(a, "--jobs") == 0) {
+        return cli_parse_long("--jobs", val, 1, 256, &o->jobs, err);
+    } else if (strcmp(a, "--plot") == 0) {
         o->plot = 1;
     } else if (strcmp(a, "--trace") == 0) {
         o->trace = val;
@@ -56,6 +61,7 @@ static int parse_opts(int argc, char **argv, run_opts *o, FILE *out, FILE *err)
     memset(o, 0, sizeof *o);
     cli_scn_opts_init(&o->c);
     o->window_ms = 50;
+    o->jobs = 1;
     int r = cli_scn_parse(&RUN_SPEC, argc, argv, &o->c, run_opt, o, out, err);
     if (r != 0)
         return r;
@@ -97,22 +103,6 @@ static int write_summary(const char *dir, const scn *sc, const model_result *res
     return rc;
 }
 
-static int write_requests(const char *dir, const scn *sc, const model_result *res, FILE *err)
-{
-    char msg[512];
-    outfile o;
-    if (outfile_open(&o, dir, "requests.csv", msg, sizeof msg) < 0) {
-        fprintf(err, "slicesim run: %s\n", msg);
-        return CLI_INTERNAL;
-    }
-    report_requests_csv(o.f, sc, res);
-    if (outfile_commit(&o, msg, sizeof msg) < 0) {
-        fprintf(err, "slicesim run: %s\n", msg);
-        return CLI_INTERNAL;
-    }
-    return CLI_OK;
-}
-
 /* Open FILE (a path) as an atomic output before the simulation, so that an
  * unwritable place is bad input found before any work. */
 static int open_trace(const char *path, outfile *o, FILE *err)
@@ -129,10 +119,10 @@ static int open_trace(const char *path, outfile *o, FILE *err)
     return CLI_OK;
 }
 
-static int write_trace(outfile *o, const timeline_rec *t, const scn *sc, const model_result *res, FILE *err)
+static int write_trace(outfile *o, const timeline_rec *t, const scn *sc, FILE *err)
 {
     char msg[512];
-    timeline_write_chrome(o->f, t, sc, res);
+    timeline_write_chrome(o->f, t, sc);
     if (outfile_commit(o, msg, sizeof msg) < 0) {
         fprintf(err, "slicesim run: --trace: %s\n", msg);
         return CLI_INTERNAL;
@@ -199,6 +189,29 @@ static int write_plots(const char *dir, const timeline_rec *t, const scn *sc, FI
     return rc;
 }
 
+/* Where each measured request goes as it finishes: its requests.csv row
+ * and, for replication 0, the trace's waits. */
+typedef struct {
+    reqout       *rows;
+    timeline_rec *tl;
+} run_sink;
+
+static void sink_rec(void *ud, const tenant_rec *r)
+{
+    run_sink *k = ud;
+    if (k->rows)
+        reqout_add(k->rows, r);
+    if (k->tl && r->rep == 0)
+        timeline_note_request(k->tl, r);
+}
+
+static void sink_rep_done(void *ud, int rep)
+{
+    run_sink *k = ud;
+    if (k->rows)
+        reqout_rep_done(k->rows, rep);
+}
+
 int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
 {
     run_opts o;
@@ -232,8 +245,8 @@ int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
         return CLI_BAD_INPUT;
     }
     int have_res = 0;
-    sc->cfg.keep_records = o.c.outdir != NULL || o.trace != NULL;
     timeline_rec tr;
+    run_sink sink = { NULL, NULL };
     memset(&tr, 0, sizeof tr);
     if (o.trace || o.plot) {
         sim_time_t from = sc->cfg.warmup, len = (sim_time_t)(o.window_ms * 1e6);
@@ -245,6 +258,18 @@ int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
         }
         sc->cfg.trace = timeline_observe;
         sc->cfg.trace_ud = &tr;
+        sink.tl = &tr;
+    }
+    sc->cfg.jobs = (int)o.jobs;
+    if (o.c.outdir && !(sink.rows = reqout_open(outfile_set_dir(&set), sc, (int)o.jobs, msg, sizeof msg))) {
+        fprintf(err, "slicesim run: %s\n", msg);
+        rc = CLI_INTERNAL;
+        goto out;
+    }
+    if (sink.rows || sink.tl) {
+        sc->cfg.on_rec = sink_rec;
+        sc->cfg.on_rep_done = sink_rep_done;
+        sc->cfg.rec_ud = &sink;
     }
     if (model_run(&sc->cfg, &res, msg, sizeof msg) < 0) {
         fprintf(err, "slicesim run: %s\n", msg);
@@ -258,13 +283,18 @@ int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
     if (o.c.outdir) {
         const char *dir = outfile_set_dir(&set);
         rc = write_summary(dir, sc, &res, err);
-        if (rc == CLI_OK)
-            rc = write_requests(dir, sc, &res, err);
+        if (rc == CLI_OK) {
+            if (reqout_commit(sink.rows, msg, sizeof msg) < 0) {
+                fprintf(err, "slicesim run: %s\n", msg);
+                rc = CLI_INTERNAL;
+            }
+            sink.rows = NULL;
+        }
         if (rc == CLI_OK && o.plot)
             rc = write_plots(dir, &tr, sc, err);
     }
     if (rc == CLI_OK && o.trace) {
-        rc = write_trace(&trace_file, &tr, sc, &res, err);
+        rc = write_trace(&trace_file, &tr, sc, err);
         o.trace = NULL;
     }
     if (rc == CLI_OK && o.c.outdir) {
@@ -278,6 +308,8 @@ int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
         cJSON_Delete(id);
     }
 out:
+    if (sink.rows)
+        reqout_abort(sink.rows);
     if (o.trace)
         outfile_abort(&trace_file);
     outfile_set_abort(&set);

@@ -52,7 +52,6 @@ static int load_point(const points_base *b, const points_point *p, scn **sc, cha
         (*sc)->cfg.seed = (uint64_t)b->seed;
     if (b->reps > 0)
         (*sc)->cfg.reps = (int)b->reps;
-    (*sc)->cfg.keep_records = b->keep_records;
     return CLI_OK;
 }
 

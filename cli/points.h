@@ -17,7 +17,6 @@ typedef struct {
     char *const  *sets;        /* user --set assignments, applied first */
     size_t        nsets;
     long          seed, reps;  /* -1: as the scenario says */
-    int           keep_records;
 } points_base;
 
 typedef struct {

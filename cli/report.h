@@ -23,9 +23,6 @@ void report_table(FILE *f, const scn *sc, const model_result *res);
  * "warnings". Returns how many. */
 size_t report_warnings(FILE *err, const scn *sc, const model_result *res, const char *prefix);
 
-/* report_requests_csv: one row per measured request. */
-void report_requests_csv(FILE *f, const scn *sc, const model_result *res);
-
 /* report_*_stat: mean and 95% interval of a metric over replications. */
 typedef sim_ci report_stat;
 report_stat report_tenant_stat(const model_result *res, int ti, int metric);

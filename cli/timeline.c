@@ -13,12 +13,14 @@ int timeline_init(timeline_rec *t, sim_time_t from, sim_time_t to, size_t max)
     t->to = to;
     t->max = max;
     t->v = calloc(max ? max : 1, sizeof *t->v);
-    return t->v ? 0 : -1;
+    t->w = calloc(max ? max : 1, sizeof *t->w);
+    return t->v && t->w ? 0 : -1;
 }
 
 void timeline_free(timeline_rec *t)
 {
     free(t->v);
+    free(t->w);
     memset(t, 0, sizeof *t);
 }
 
@@ -118,7 +120,18 @@ static void metadata(FILE *f, const scn *sc)
     }
 }
 
-void timeline_write_chrome(FILE *f, const timeline_rec *t, const scn *sc, const model_result *res)
+void timeline_note_request(timeline_rec *t, const tenant_rec *r)
+{
+    if (r->rep != 0 || r->start <= r->arrival || r->start <= t->from || r->arrival >= t->to)
+        return;
+    if (t->nw == t->max) {
+        t->wdropped++;
+        return;
+    }
+    t->w[t->nw++] = (trace_wait){ r->tenant, r->id, r->arrival, r->start };
+}
+
+void timeline_write_chrome(FILE *f, const timeline_rec *t, const scn *sc)
 {
     fputs("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[", f);
     metadata(f, sc);
@@ -133,10 +146,8 @@ void timeline_write_chrome(FILE *f, const timeline_rec *t, const scn *sc, const 
                 sw ? "switch" : "burst", us(s->start), us(s->end - s->start), s->gpu + 1,
                 sw ? 0 : s->tenant + 1);
     }
-    for (size_t k = 0; res && k < res->nrecs; k++) {
-        const tenant_rec *r = &res->recs[k];
-        if (r->rep != 0 || r->start <= r->arrival || r->start <= t->from || r->arrival >= t->to)
-            continue;
+    for (size_t k = 0; k < t->nw; k++) {
+        const trace_wait *r = &t->w[k];
         for (int e = 0; e < 2; e++)
             fprintf(f, ",\n{\"name\":\"wait\",\"cat\":\"wait\",\"ph\":\"%c\",\"id\":\"%d.%llu\",\"ts\":%.3f,"
                     "\"pid\":0,\"tid\":%d}", e ? 'e' : 'b', r->tenant, (unsigned long long)r->id,
@@ -144,8 +155,8 @@ void timeline_write_chrome(FILE *f, const timeline_rec *t, const scn *sc, const 
     }
     fprintf(f, "\n],\"otherData\":{\"scenario\":");
     json_str(f, sc->name);
-    fprintf(f, ",\"replication\":0,\"window_ms\":[%.6f,%.6f],\"segments_dropped\":%zu}}\n",
-            (double)t->from / 1e6, (double)t->to / 1e6, t->dropped);
+    fprintf(f, ",\"replication\":0,\"window_ms\":[%.6f,%.6f],\"segments_dropped\":%zu,\"waits_dropped\":%zu}}\n",
+            (double)t->from / 1e6, (double)t->to / 1e6, t->dropped, t->wdropped);
 }
 
 /* The executor's name: the GPU, or under MIG "GPU.INSTANCE" as the

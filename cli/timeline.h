@@ -22,9 +22,17 @@ typedef struct {
 } trace_seg;
 
 typedef struct {
-    trace_seg *v;
-    size_t     n, max, dropped;
-    sim_time_t from, to;
+    int        tenant;
+    uint64_t   id;
+    sim_time_t arrival, start;
+} trace_wait;
+
+typedef struct {
+    trace_seg  *v;
+    size_t      n, max, dropped;
+    sim_time_t  from, to;
+    trace_wait *w;             /* replication 0's waits in the window, at most max */
+    size_t      nw, wdropped;
 } timeline_rec;
 
 /* timeline_init: an empty recorder for [from, to) holding at most max
@@ -36,9 +44,14 @@ void timeline_free(timeline_rec *t);
 void timeline_observe(void *ud, const exec *e, exec_seg_kind kind, const exec_ctx *c,
                    sim_time_t start, sim_time_t end);
 
-/* timeline_write_chrome: the Chrome trace JSON of t, with the waits of the
- * replication-0 requests in res->recs (when kept) that overlap the window. */
-void timeline_write_chrome(FILE *f, const timeline_rec *t, const scn *sc, const model_result *res);
+/* timeline_note_request: keep r's wait before its first service when r is
+ * of replication 0, waited, and its wait overlaps the window (called with
+ * each measured request as it finishes, on replication 0's thread). */
+void timeline_note_request(timeline_rec *t, const tenant_rec *r);
+
+/* timeline_write_chrome: the Chrome trace JSON of t, its segments then the
+ * waits noted. */
+void timeline_write_chrome(FILE *f, const timeline_rec *t, const scn *sc);
 
 /* timeline_write_csv: timeline.csv. */
 void timeline_write_csv(FILE *f, const timeline_rec *t, const scn *sc);

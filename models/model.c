@@ -1,6 +1,7 @@
 #include "models/model.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,7 +152,7 @@ static int place_tenant(rep_run *r, size_t i, int rep)
     }
     tenant *t = &r->tenants[i];
     if (tenant_init(t, (int)i, rep, tc, &r->s, front, cfg->gpu, cfg->seed, cfg->warmup,
-                    cfg->duration, &r->in_flight, cfg->keep_records) < 0)
+                    cfg->duration, &r->in_flight, cfg->on_rec, cfg->rec_ud) < 0)
         return -1;
     if (front != inner) {                /* the context lives on the real executor */
         exec_ctx_init(inner, &t->ctx, &t->gpu_ns);
@@ -269,19 +270,6 @@ static void collect_tenant(const rep_run *r, tenant *t, model_tenant_rep *m)
         m->t[MT_MEAN + k] = q[k];
 }
 
-static int append_recs(model_result *res, const tenant *t)
-{
-    if (t->nrecs == 0)
-        return 0;
-    tenant_rec *v = realloc(res->recs, (res->nrecs + t->nrecs) * sizeof *v);
-    if (!v)
-        return -1;
-    memcpy(v + res->nrecs, t->recs, t->nrecs * sizeof *v);
-    res->recs = v;
-    res->nrecs += t->nrecs;
-    return 0;
-}
-
 static void exec_metrics(const rep_run *r, int e, double *m)
 {
     double window_ns = (double)(r->cfg->duration - r->cfg->warmup);
@@ -320,7 +308,15 @@ static void collect_execs(const rep_run *r, int rep, model_result *res)
     }
 }
 
-static int run_one(const model_cfg *cfg, int rep, model_result *res)
+/* What a replication adds to the run's totals, summed in replication order
+ * once all are done. */
+typedef struct {
+    uint64_t events, unfinished;
+    double   sim_time_s;
+    int      rc;
+} rep_totals;
+
+static int run_one(const model_cfg *cfg, int rep, model_result *res, rep_totals *tot)
 {
     rep_run r;
     int rc = -1;
@@ -336,22 +332,72 @@ static int run_one(const model_cfg *cfg, int rep, model_result *res)
     sim_run(&r.s, cfg->duration);
     if (r.in_flight > 0)
         sim_run(&r.s, cfg->duration + cfg->drain);
-    res->events += r.s.events;
-    res->sim_time_s += (double)r.s.now / 1e9;
+    tot->events = r.s.events;
+    tot->sim_time_s = (double)r.s.now / 1e9;
     for (size_t i = 0; i < cfg->ntenants; i++) {
         tenant *t = &r.tenants[i];
         if (t->oom)
             goto out;
         collect_tenant(&r, t, &res->tr[rep * res->ntenants + (int)i]);
-        if (append_recs(res, t) < 0)
-            goto out;
     }
-    res->unfinished += r.in_flight;   /* still running at the drain limit */
+    tot->unfinished = r.in_flight;   /* still running at the drain limit */
     collect_execs(&r, rep, res);
     rc = 0;
 out:
     rep_free(&r);
+    if (cfg->on_rep_done)
+        cfg->on_rep_done(cfg->rec_ud, rep);
     return rc;
+}
+
+/* Replications handed out in order to the threads. */
+typedef struct {
+    const model_cfg *cfg;
+    model_result    *res;
+    rep_totals      *tot;
+    int              next;
+    pthread_mutex_t  lock;
+} rep_pool;
+
+static void *rep_worker(void *arg)
+{
+    rep_pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        int rep = p->next++;
+        pthread_mutex_unlock(&p->lock);
+        if (rep >= p->cfg->reps)
+            return NULL;
+        p->tot[rep].rc = run_one(p->cfg, rep, p->res, &p->tot[rep]);
+    }
+}
+
+static int run_all(const model_cfg *cfg, model_result *res, rep_totals *tot)
+{
+    int jobs = cfg->jobs < 1 ? 1 : cfg->jobs > cfg->reps ? cfg->reps : cfg->jobs;
+    if (jobs == 1) {
+        for (int rep = 0; rep < cfg->reps; rep++)
+            if ((tot[rep].rc = run_one(cfg, rep, res, &tot[rep])) < 0)
+                return -1;
+        return 0;
+    }
+    rep_pool p = { cfg, res, tot, 0, PTHREAD_MUTEX_INITIALIZER };
+    pthread_t *tids = calloc((size_t)jobs, sizeof *tids);
+    int started = 0;
+    if (tids)
+        for (; started < jobs; started++)
+            if (pthread_create(&tids[started], NULL, rep_worker, &p) != 0)
+                break;
+    if (started == 0)
+        rep_worker(&p);          /* no thread to be had: run them here */
+    for (int k = 0; k < started; k++)
+        pthread_join(tids[k], NULL);
+    free(tids);
+    pthread_mutex_destroy(&p.lock);
+    for (int rep = 0; rep < cfg->reps; rep++)
+        if (tot[rep].rc < 0)
+            return -1;
+    return 0;
 }
 
 int model_run(const model_cfg *cfg, model_result *res, char *err, size_t errlen)
@@ -365,13 +411,18 @@ int model_run(const model_cfg *cfg, model_result *res, char *err, size_t errlen)
     res->ninst = cfg->sharing == MODEL_MIG ? cfg->ninst : 0;
     res->ir = calloc((size_t)cfg->reps * (size_t)cfg->ngpus * (size_t)(res->ninst ? res->ninst : 1) * MG_N,
                      sizeof *res->ir);
-    if (!res->tr || !res->gr || !res->ir)
+    rep_totals *tot = calloc((size_t)cfg->reps, sizeof *tot);
+    if (!res->tr || !res->gr || !res->ir || !tot || run_all(cfg, res, tot) < 0)
         goto oom;
-    for (int rep = 0; rep < cfg->reps; rep++)
-        if (run_one(cfg, rep, res) < 0)
-            goto oom;
+    for (int rep = 0; rep < cfg->reps; rep++) {
+        res->events += tot[rep].events;
+        res->sim_time_s += tot[rep].sim_time_s;
+        res->unfinished += tot[rep].unfinished;
+    }
+    free(tot);
     return 0;
 oom:
+    free(tot);
     snprintf(err, errlen, "out of memory while running the model");
     model_result_free(res);
     return -1;
@@ -382,6 +433,5 @@ void model_result_free(model_result *res)
     free(res->tr);
     free(res->gr);
     free(res->ir);
-    free(res->recs);
     memset(res, 0, sizeof *res);
 }

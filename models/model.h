@@ -34,7 +34,10 @@ typedef struct {
     int             reps;
     tenant_cfg     *tenants;
     size_t          ntenants;
-    int             keep_records;             /* keep every measured request */
+    tenant_rec_fn   on_rec;                   /* optional sink of every measured request, */
+    void           *rec_ud;                   /*   called on the replication's thread */
+    void          (*on_rep_done)(void *rec_ud, int rep);  /* optional: after replication rep */
+    int             jobs;                     /* replications run on this many threads; <= 1 serial */
     exec_trace_fn   trace;                    /* optional observer of replication 0's GPUs */
     void           *trace_ud;
     mps_cfg         mps;                      /* MODEL_MPS, and MPS instances */
@@ -80,13 +83,14 @@ typedef struct {
     uint64_t           events;  /* over all replications */
     double             sim_time_s;
     uint64_t           unfinished;  /* measured requests still running at the drain limit */
-    tenant_rec        *recs;    /* when keep_records, in (rep, tenant, completion) order */
-    size_t             nrecs;
 } model_result;
 
-/* model_run: run every replication of cfg. On success fills *res (free with
- * model_result_free) and returns 0; returns -1 when out of memory, with a
- * message in err. */
+/* model_run: run every replication of cfg, on cfg->jobs threads when more
+ * than one (each replication is a model of its own, sharing only the
+ * read-only cfg; its results go to its own slots and are summed in
+ * replication order, so the result is the same byte for byte whatever the
+ * thread count). On success fills *res (free with model_result_free) and
+ * returns 0; returns -1 when out of memory, with a message in err. */
 int  model_run(const model_cfg *cfg, model_result *res, char *err, size_t errlen);
 void model_result_free(model_result *res);
 

@@ -19,7 +19,7 @@ static void on_arrival(void *owner, sim *s, const arr_item *it)
 int tenant_init(tenant *t, int id, int rep, const tenant_cfg *cfg, sim *s,
                 exec *gpu, const gpu_spec *spec, uint64_t seed,
                 sim_time_t warmup, sim_time_t stop, uint64_t *in_flight_total,
-                int keep_records)
+                tenant_rec_fn on_rec, void *rec_ud)
 {
     memset(t, 0, sizeof *t);
     t->id = id;
@@ -35,19 +35,22 @@ int tenant_init(tenant *t, int id, int rep, const tenant_cfg *cfg, sim *s,
     t->warmup = warmup;
     t->stop = stop;
     t->in_flight_total = in_flight_total;
-    t->keep_records = keep_records;
+    t->on_rec = on_rec;
+    t->rec_ud = rec_ud;
     exec_ctx_init(gpu, &t->ctx, &t->gpu_ns);
     t->ctx.tag = id;
+    for (const char *const *m = cfg->wl->metrics; m && *m; m++)
+        t->nmetrics++;
     /* histogram bounds, in ms (latencies) or the metric's unit: from a
-     * picosecond to about thirty years */
+     * picosecond to about thirty years; only the workload's metrics get one
+     * (the rest stay empty, so that a fleet of tenants does not hold unused
+     * histograms) */
     int bad = sim_dist_init(&t->lat_ms, cfg->pct_rel_err, 1e-9, 1e12) < 0;
     for (int k = 0; k < TENANT_MAX_METRICS; k++)
-        bad |= sim_dist_init(&t->metric[k], cfg->pct_rel_err, 1e-9, 1e12) < 0;
+        bad |= sim_dist_init(&t->metric[k], k < t->nmetrics ? cfg->pct_rel_err : 0, 1e-9, 1e12) < 0;
     sim_tw_init(&t->in_system, 0, 0);
     if (bad)
         return -1;
-    for (const char *const *m = cfg->wl->metrics; m && *m; m++)
-        t->nmetrics++;
     t->rng_arr = sim_rng_alloc(seed, (uint32_t)rep, (uint32_t)id, STREAM_ARRIVALS);
     t->rng_wl = sim_rng_alloc(seed, (uint32_t)rep, (uint32_t)id, STREAM_WORKLOAD);
     if (!t->rng_arr || !t->rng_wl)
@@ -79,7 +82,6 @@ void tenant_free(tenant *t)
     sim_dist_free(&t->lat_ms);
     for (int k = 0; k < TENANT_MAX_METRICS; k++)
         sim_dist_free(&t->metric[k]);
-    free(t->recs);
     memset(t, 0, sizeof *t);
 }
 
@@ -152,21 +154,6 @@ void tenant_rec_split(tenant_rec *r, sim_time_t start, sim_time_t service, sim_t
         r->other_ns = 0;
 }
 
-static void keep(tenant *t, const tenant_rec *r)
-{
-    if (t->nrecs == t->caprecs) {
-        size_t cap = t->caprecs ? t->caprecs * 2 : 1024;
-        tenant_rec *v = realloc(t->recs, cap * sizeof *v);
-        if (!v) {
-            t->oom = 1;
-            return;
-        }
-        t->recs = v;
-        t->caprecs = cap;
-    }
-    t->recs[t->nrecs++] = *r;
-}
-
 static void measure(tenant *t, const tenant_rec *r)
 {
     double lat = (double)(r->end - r->arrival) / 1e6;
@@ -182,8 +169,8 @@ static void measure(tenant *t, const tenant_rec *r)
     int m = t->cfg->slo_metric;
     if (m != -2 && (m == -1 ? lat : r->metric[m]) <= t->cfg->slo_ms)
         t->slo_ok++;
-    if (t->keep_records)
-        keep(t, r);
+    if (t->on_rec)
+        t->on_rec(t->rec_ud, r);
 }
 
 void tenant_complete(tenant *t, tenant_rec *r)

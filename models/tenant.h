@@ -55,6 +55,11 @@ typedef struct {
     double     metric[TENANT_MAX_METRICS];
 } tenant_rec;
 
+/* A sink for finished measured requests: called with each as it finishes,
+ * on the thread that runs its replication; the record lives only for the
+ * call. */
+typedef void (*tenant_rec_fn)(void *ud, const tenant_rec *r);
+
 typedef struct tenant {
     int               id, rep;
     const tenant_cfg *cfg;
@@ -86,19 +91,20 @@ typedef struct tenant {
     double            units_done;
     sim_time_t        sum_ns[5];     /* queue, other, switch, service, host */
     uint64_t          slo_ok;
-    /* optional per-request records */
-    int               keep_records;
-    tenant_rec       *recs;
-    size_t            nrecs, caprecs;
+    /* optional sink of the measured requests' records */
+    tenant_rec_fn     on_rec;
+    void             *rec_ud;
     int               oom;
 } tenant;
 
 /* tenant_init: set up tenant id of replication rep on executor gpu, with
- * random streams from (seed, rep, id). Returns 0, or -1 (no memory). */
+ * random streams from (seed, rep, id); each measured request's record goes
+ * to on_rec(rec_ud, r) when on_rec is not NULL. Returns 0, or -1 (no
+ * memory). */
 int tenant_init(tenant *t, int id, int rep, const tenant_cfg *cfg, sim *s,
                 exec *gpu, const gpu_spec *spec, uint64_t seed,
                 sim_time_t warmup, sim_time_t stop, uint64_t *in_flight_total,
-                int keep_records);
+                tenant_rec_fn on_rec, void *rec_ud);
 void tenant_free(tenant *t);
 void tenant_start(tenant *t);
 

@@ -387,6 +387,58 @@ static void histogram_percentiles_stay_within_their_stated_error(void)
 #undef MM1_PCT
 }
 
+/* Replications on several threads: the same result, value for value, as
+ * one after another, for every sharing mode the examples use; and every
+ * measured request reaches the record sink exactly once. Each replication
+ * is a model of its own and the configuration is only read, so nothing
+ * shared is written while threads run. */
+typedef struct {
+    long n[8];
+} rec_count;
+
+static void count_rec(void *ud, const tenant_rec *r)
+{
+    rec_count *c = ud;
+    __atomic_fetch_add(&c->n[r->rep], 1, __ATOMIC_RELAXED);
+}
+
+static void replications_on_threads_give_the_serial_result(void)
+{
+    const char *files[] = { "scenarios/default.json", "scenarios/mps-fault.json", "scenarios/mig-a100-mixed.json",
+                            "scenarios/virt-vgpu-full-card.json", "scenarios/llm-diffusion-timesliced.json" };
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        scn *sc;
+        char err[1024];
+        char reps[] = "replications=6";
+        char *sets[] = { reps };
+        CU_ASSERT_EQUAL_FATAL(scn_load(files[f], sets, 1, &sc, err, sizeof err), SCN_OK);
+        model_result a, b;
+        rec_count ca = { { 0 } }, cb = { { 0 } };
+        sc->cfg.on_rec = count_rec;
+        sc->cfg.rec_ud = &ca;
+        CU_ASSERT_EQUAL_FATAL(model_run(&sc->cfg, &a, err, sizeof err), 0);
+        sc->cfg.jobs = 4;
+        sc->cfg.rec_ud = &cb;
+        CU_ASSERT_EQUAL_FATAL(model_run(&sc->cfg, &b, err, sizeof err), 0);
+        size_t nt = (size_t)a.reps * (size_t)a.ntenants, ng = (size_t)a.reps * (size_t)a.ngpus * MG_N;
+        CU_ASSERT(memcmp(a.tr, b.tr, nt * sizeof *a.tr) == 0);
+        CU_ASSERT(memcmp(a.gr, b.gr, ng * sizeof *a.gr) == 0);
+        CU_ASSERT(memcmp(a.ir, b.ir, ng * (size_t)(a.ninst ? a.ninst : 1) * sizeof *a.ir) == 0);
+        CU_ASSERT_EQUAL(a.events, b.events);
+        CU_ASSERT(a.sim_time_s == b.sim_time_s);
+        for (int r = 0; r < 6; r++) {
+            double done = 0;
+            for (int t = 0; t < a.ntenants; t++)
+                done += model_tenant_at(&a, r, t)->t[MT_COMPLETED];
+            CU_ASSERT_EQUAL((double)ca.n[r], done);
+            CU_ASSERT_EQUAL(ca.n[r], cb.n[r]);
+        }
+        model_result_free(&a);
+        model_result_free(&b);
+        scn_free(sc);
+    }
+}
+
 TU_SUITE_FN(model)
 {
     static const tu_test tests[] = {
@@ -402,6 +454,7 @@ TU_SUITE_FN(model)
         TU_TEST(adding_a_tenant_elsewhere_leaves_others_unchanged),
         TU_TEST(latency_breakdown_sums_to_the_mean),
         TU_TEST(histogram_percentiles_stay_within_their_stated_error),
+        TU_TEST(replications_on_threads_give_the_serial_result),
     };
     TU_SUITE("model", tests);
 }
