@@ -184,7 +184,7 @@ static int write_plots(const char *dir, const timeline_rec *t, const scn *sc, FI
     int rc = chart_rc(charts_latency_cdf(dir, err));   /* without gnuplot: data written, one message */
     if (rc == CLI_OK && t->n > 0)
         rc = chart_rc(charts_timeline(dir, err));
-    if (rc == CLI_OK && sc->cfg.sharing == MODEL_MIG && sc->cfg.mig)
+    if (rc == CLI_OK && sc->cfg.mig)
         rc = write_mig_layout(dir, sc, err);
     return rc;
 }

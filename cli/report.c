@@ -173,7 +173,6 @@ report_stat report_inst_stat(const model_result *res, int gpu, int inst, int met
 /* One MIG instance's row: where it sits and where its time went. */
 static cJSON *instance_json(const scn *sc, const model_result *res, int g, int i)
 {
-    static const char *const modes[] = { "exclusive", "timeslice", "mps", "mig" };
     const model_instance *in = &sc->cfg.inst[i];
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "id", i);
@@ -181,7 +180,7 @@ static cJSON *instance_json(const scn *sc, const model_result *res, int g, int i
     cJSON_AddNumberToObject(o, "start", in->start);
     cJSON_AddNumberToObject(o, "sms", in->prof->sms);
     cJSON_AddNumberToObject(o, "memory_gib", in->prof->mem_gib);
-    cJSON_AddStringToObject(o, "mode", modes[in->sharing]);
+    cJSON_AddStringToObject(o, "mode", in->share->name);
     report_stat u = report_inst_stat(res, g, i, MG_UTIL);
     add_num(o, "utilization", u.mean);
     add_ci(o, "ci95_utilization", u);
@@ -211,26 +210,29 @@ static cJSON *gpu_json(const scn *sc, const model_result *res, int g)
     return o;
 }
 
+static void sink_str(void *ud, const char *group, const char *key, const char *val)
+{
+    cJSON *o = ud, *g = group ? cJSON_GetObjectItemCaseSensitive(o, group) : o;
+    if (!g)
+        g = cJSON_AddObjectToObject(o, group);
+    cJSON_AddStringToObject(g, key, val);
+}
+
+static void sink_num(void *ud, const char *group, const char *key, double val)
+{
+    cJSON *o = ud, *g = group ? cJSON_GetObjectItemCaseSensitive(o, group) : o;
+    if (!g)
+        g = cJSON_AddObjectToObject(o, group);
+    cJSON_AddNumberToObject(g, key, val);
+}
+
+/* "sharing": the mode, then its settings as its share type describes them. */
 static cJSON *sharing_json(const scn *sc)
 {
+    static const share_sink sink = { sink_str, sink_num };
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "mode", sc->sharing_mode);
-    if (sc->cfg.sharing == MODEL_TIMESLICE || sc->cfg.sharing == MODEL_MIG) {
-        static const char *const pre[] = { "instruction", "block", "kernel" };
-        cJSON_AddStringToObject(o, "policy", sc->cfg.sharing == MODEL_MIG ? "best_effort" : sc->cfg.ts.policy->name);
-        cJSON_AddNumberToObject(o, "timeslice_ms", (double)sc->cfg.ts.slice_ns / 1e6);
-        cJSON_AddNumberToObject(o, "switch_cost_us", (double)sc->cfg.ts.switch_ns / 1e3);
-        cJSON_AddStringToObject(o, "preemption", pre[sc->cfg.ts.preempt]);
-        int vgpu = sc->cfg.sharing == MODEL_TIMESLICE && sc->cfg.virt.mode == VIRT_VGPU;
-        cJSON_AddStringToObject(o, "scheduler", !vgpu ? "native" : sc->cfg.ts.arr_factor > 0 ? "arr" : "legacy");
-        if (sc->cfg.ts.arr_factor > 0)
-            cJSON_AddNumberToObject(o, "arr_averaging_factor", sc->cfg.ts.arr_factor);
-    }
-    if (sc->cfg.sharing == MODEL_MPS || sc->cfg.sharing == MODEL_MIG) {
-        cJSON *m = cJSON_AddObjectToObject(o, "mps");
-        cJSON_AddNumberToObject(m, "max_clients", sc->cfg.mps.max_clients);
-        cJSON_AddNumberToObject(m, "fault_rate_per_s", sc->cfg.mps.fault_rate_per_s);
-    }
+    sc->cfg.share->describe(&sc->cfg, &sink, o);
     return o;
 }
 
@@ -371,7 +373,9 @@ static void gpu_table(FILE *f, const scn *sc, const model_result *res)
         tab_add(&t, "%.2f%%", 100 * report_gpu_stat(res, g, MG_SWITCH_FRAC).mean);
         tab_add(&t, "%.2f%%", 100 * report_gpu_stat(res, g, MG_OVERHEAD_FRAC).mean);
         for (int i = 0; i < res->ninst; i++) {
-            tab_add(&t, "  %d.%d %s", g, i, c->inst[i].prof->name);
+            char rn[16];
+            c->share->resource_name(c, g, i, 0, rn, sizeof rn);
+            tab_add(&t, "  %s %s", rn, c->inst[i].prof->name);
             tab_add(&t, "%.1f%%", 100 * report_inst_stat(res, g, i, MG_UTIL).mean);
             tab_add(&t, "%.0f", report_inst_stat(res, g, i, MG_SWITCHES).mean);
             tab_add(&t, "%.2f%%", 100 * report_inst_stat(res, g, i, MG_SWITCH_FRAC).mean);
@@ -395,14 +399,10 @@ void report_table(FILE *f, const scn *sc, const model_result *res)
         fprintf(f, "out of memory\n");
         return;
     }
-    fprintf(f, "scenario %s: %d x %s, %s", sc->name, c->ngpus, c->gpu->name, sc->sharing_mode);
-    if (c->sharing == MODEL_TIMESLICE)
-        fprintf(f, " (%s, slice %.4g ms, switch %.3g us%s)", c->ts.policy->name,
-                (double)c->ts.slice_ns / 1e6, (double)c->ts.switch_ns / 1e3,
-                c->ts.arr_factor > 0 ? ", ARR" : "");
-    if (c->sharing == MODEL_MIG)
-        fprintf(f, " (%d instances)", c->ninst);
-    fprintf(f, ", %s\n", sc->virt_mode);
+    char label[128];
+    c->share->label(c, label, sizeof label);
+    fprintf(f, "scenario %s: %d x %s, %s%s, %s\n", sc->name, c->ngpus, c->gpu->name, sc->sharing_mode,
+            label, sc->virt_mode);
     fprintf(f, "%d replication%s x %.6g s (warm-up %.6g s), seed %llu, %llu events\n\n",
             res->reps, res->reps == 1 ? "" : "s", (double)c->duration / 1e9,
             (double)c->warmup / 1e9, (unsigned long long)c->seed, (unsigned long long)res->events);

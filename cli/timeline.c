@@ -81,29 +81,27 @@ static void json_str(FILE *f, const char *s)
 
 static double us(sim_time_t ns) { return (double)ns / 1e3; }
 
-/* Executors are GPUs, or under MIG the GPUs' instances (ids g * ninst + i). */
+/* Executors are numbered as the model numbers them (share.h). */
 static int exec_count(const scn *sc)
 {
-    return sc->cfg.ngpus * (sc->cfg.sharing == MODEL_MIG ? sc->cfg.ninst : 1);
+    return share_exec_count(&sc->cfg);
 }
 
 static int tenant_exec(const scn *sc, size_t i)
 {
-    const tenant_cfg *t = &sc->cfg.tenants[i];
-    return sc->cfg.sharing == MODEL_MIG ? t->gpu * sc->cfg.ninst + t->instance : t->gpu;
+    return share_exec_index(&sc->cfg, &sc->cfg.tenants[i]);
 }
 
 static void metadata(FILE *f, const scn *sc)
 {
     int first = 1;
     for (int g = 0; g < exec_count(sc); g++) {
-        if (sc->cfg.sharing == MODEL_MIG)
-            fprintf(f, "%s\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%d,\"args\":{\"name\":\"GPU %d instance %d (%s)\"}}",
-                    first ? "" : ",", g + 1, g / sc->cfg.ninst, g % sc->cfg.ninst,
-                    sc->cfg.inst[g % sc->cfg.ninst].prof->name);
-        else
-            fprintf(f, "%s\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%d,\"args\":{\"name\":\"GPU %d\"}}",
-                    first ? "" : ",", g + 1, g);
+        char name[96];
+        share_exec_name(&sc->cfg, g, 1, name, sizeof name);
+        fprintf(f, "%s\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%d,\"args\":{\"name\":",
+                first ? "" : ",", g + 1);
+        json_str(f, name);
+        fputs("}}", f);
         first = 0;
         fprintf(f, ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%d,\"tid\":0,"
                 "\"args\":{\"name\":\"context switches\"}}", g + 1);
@@ -159,14 +157,11 @@ void timeline_write_chrome(FILE *f, const timeline_rec *t, const scn *sc)
             (double)t->from / 1e6, (double)t->to / 1e6, t->dropped, t->wdropped);
 }
 
-/* The executor's name: the GPU, or under MIG "GPU.INSTANCE" as the
+/* The executor's short name ("0", under MIG "GPU.INSTANCE"), as the
  * summary's table spells it. */
 static const char *exec_label(const scn *sc, int e, char *buf, size_t len)
 {
-    if (sc->cfg.sharing == MODEL_MIG)
-        snprintf(buf, len, "%d.%d", e / sc->cfg.ninst, e % sc->cfg.ninst);
-    else
-        snprintf(buf, len, "%d", e);
+    share_exec_name(&sc->cfg, e, 0, buf, len);
     return buf;
 }
 

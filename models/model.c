@@ -9,8 +9,9 @@
 #include "models/link.h"
 #include "models/power.h"
 
-/* Random-stream entities of the sharing layer, away from tenant ids. */
-enum { ENTITY_EXEC_BASE = 1 << 20, STREAM_MPS_FAULTS = 0, STREAM_VIRT_NOISE = 2 };
+/* Random streams of tenant entities beside the tenant's own (tenant.c);
+ * executors' streams are their share types' (share.h). */
+enum { STREAM_VIRT_NOISE = 2 };
 
 const double model_quantiles[MQ_N] = { NAN, 0.50, 0.90, 0.95, 0.99, 0.999 };
 
@@ -59,86 +60,14 @@ static void snapshot(rep_run *r, exec_counters *into, int at_stop)
 static void on_warm(sim *s, sim_event *ev) { (void)s; rep_run *r = ev->ctx; snapshot(r, r->warm, 0); }
 static void on_stop(sim *s, sim_event *ev) { (void)s; rep_run *r = ev->ctx; snapshot(r, r->stop, 1); }
 
-/* The vGPU type density of GPU g: the largest max-per-GPU among its
- * tenants' types (fixed share has one type per GPU; see scenarios/). */
-static int vgpu_slots(const model_cfg *cfg, int g)
-{
-    int n = 0;
-    for (size_t i = 0; i < cfg->ntenants; i++)
-        if (cfg->tenants[i].gpu == g && cfg->tenants[i].vgpu_per_gpu > n)
-            n = cfg->tenants[i].vgpu_per_gpu;
-    return n;
-}
-
-static exec *make_ts(const model_cfg *cfg, sim *s, int id, model_sharing how, int g)
-{
-    ts_cfg tc = cfg->ts;
-    if (how == MODEL_EXCLUSIVE) {
-        tc.policy = &ts_best_effort;
-        tc.slice_ns = SIM_TIME_MAX;
-        tc.switch_ns = 0;
-        tc.preempt = TS_PREEMPT_INSTRUCTION;
-        tc.block_ns = 1;
-        tc.arr_factor = 0;
-    }
-    if (cfg->sharing == MODEL_MIG && how == MODEL_TIMESLICE) {
-        tc.policy = &ts_best_effort;     /* native time-slicing inside an instance */
-        tc.arr_factor = 0;
-    }
-    if (tc.policy == &ts_fixed_share)
-        tc.nslots = vgpu_slots(cfg, g);
-    ts *t = ts_alloc(s, id, &tc);
-    return t ? &t->base : NULL;
-}
-
-static exec *make_mps(const model_cfg *cfg, sim *s, int id, int rep, int max_clients)
-{
-    mps_cfg mc = cfg->mps;
-    mc.max_clients = max_clients;
-    gsl_rng *rng = NULL;
-    if (mc.fault_rate_per_s > 0 &&
-        !(rng = sim_rng_alloc(cfg->seed, (uint32_t)rep, ENTITY_EXEC_BASE + (uint32_t)id, STREAM_MPS_FAULTS)))
-        return NULL;
-    mps *m = mps_alloc(s, id, &mc, rng);
-    return m ? mps_base(m) : NULL;
-}
-
-static exec *make_exec(const model_cfg *cfg, sim *s, int id, int rep)
-{
-    if (cfg->sharing != MODEL_MIG) {
-        if (cfg->sharing == MODEL_MPS)
-            return make_mps(cfg, s, id, rep, cfg->mps.max_clients);
-        return make_ts(cfg, s, id, cfg->sharing, id);
-    }
-    const model_instance *in = &cfg->inst[id % cfg->ninst];
-    if (in->sharing == MODEL_MPS)
-        return make_mps(cfg, s, id, rep, in->mps_max_clients);
-    return make_ts(cfg, s, id, in->sharing, id / cfg->ninst);
-}
-
-static int exec_index(const model_cfg *cfg, const tenant_cfg *tc)
-{
-    return cfg->sharing == MODEL_MIG ? tc->gpu * cfg->ninst + tc->instance : tc->gpu;
-}
-
-/* Join tenant t to the executor's membership: MPS clients, slot owners. */
-static int attach(const model_cfg *cfg, exec *e, tenant *t)
-{
-    int how = cfg->sharing == MODEL_MIG ? (int)cfg->inst[t->cfg->instance].sharing : (int)cfg->sharing;
-    if (how == MODEL_MPS)
-        return mps_attach((mps *)e, &t->ctx, t->cfg->mps_frac > 0 ? t->cfg->mps_frac : 1.0);
-    if (t->cfg->per_request)
-        return 0;
-    return ts_attach((ts *)e, &t->ctx);
-}
-
 /* Put tenant i on its executor, behind a virtualization layer unless the
  * layer would do nothing. */
 static int place_tenant(rep_run *r, size_t i, int rep)
 {
     const model_cfg *cfg = r->cfg;
     const tenant_cfg *tc = &cfg->tenants[i];
-    exec *inner = r->gpus[exec_index(cfg, tc)], *front = inner;
+    int e = share_exec_index(cfg, tc);
+    exec *inner = r->gpus[e], *front = inner;
     if (!virt_is_identity(&cfg->virt)) {
         gsl_rng *rng = NULL;
         if (cfg->virt.noise_rate_per_s > 0 &&
@@ -161,7 +90,8 @@ static int place_tenant(rep_run *r, size_t i, int rep)
     t->link = r->links[tc->gpu];
     exec_ctx_init(t->link, &t->link_ctx, NULL);
     t->link_ctx.tag = (int)i;
-    return attach(cfg, inner, t);
+    share_res res = share_res_of(cfg, e);
+    return cfg->share->attach(cfg, &res, inner, t);
 }
 
 static void rep_free(rep_run *r)
@@ -203,7 +133,7 @@ static int rep_init(rep_run *r, const model_cfg *cfg, int rep)
     memset(r, 0, sizeof *r);
     r->cfg = cfg;
     sim_init(&r->s);
-    r->nexec = cfg->ngpus * (cfg->sharing == MODEL_MIG ? cfg->ninst : 1);
+    r->nexec = share_exec_count(cfg);
     r->gpus = calloc((size_t)r->nexec, sizeof *r->gpus);
     r->virts = calloc(cfg->ntenants, sizeof *r->virts);
     r->tenants = calloc(cfg->ntenants, sizeof *r->tenants);
@@ -219,7 +149,8 @@ static int rep_init(rep_run *r, const model_cfg *cfg, int rep)
         !r->thr_stop || !r->pcie_warm || !r->pcie_stop || !r->warm || !r->stop)
         return -1;
     for (int g = 0; g < r->nexec; g++) {
-        if (!(r->gpus[g] = make_exec(cfg, &r->s, g, rep)))
+        share_res res = share_res_of(cfg, g);
+        if (!(r->gpus[g] = cfg->share->build(cfg, &res, &r->s, g, rep)))
             return -1;
         if (rep == 0) {           /* timelines show the first replication */
             r->gpus[g]->trace = cfg->trace;
@@ -231,8 +162,9 @@ static int rep_init(rep_run *r, const model_cfg *cfg, int rep)
         if (!l)
             return -1;
         r->links[g] = link_base(l);
-        if (cfg->sharing == MODEL_MIG && cfg->power_throttle < 1.0 &&
-            !(r->powers[g] = power_alloc(&r->gpus[g * cfg->ninst], cfg->ninst, cfg->power_throttle)))
+        int n = cfg->share->resources(cfg);
+        if (cfg->share->part_frac && cfg->power_throttle < 1.0 &&
+            !(r->powers[g] = power_alloc(&r->gpus[g * n], n, cfg->power_throttle)))
             return -1;
     }
     for (size_t i = 0; i < cfg->ntenants; i++)
@@ -282,24 +214,24 @@ static void exec_metrics(const rep_run *r, int e, double *m)
     m[MG_PCIE_UTIL] = 0;
 }
 
-/* Per GPU metrics; under MIG per instance too, the GPU's the SM-weighted
- * sums of its instances'. */
+/* Per GPU metrics; on a partitioned GPU per resource too, the GPU's the
+ * sums of its resources' weighted by their part_frac (switches: the sum). */
 static void collect_execs(const rep_run *r, int rep, model_result *res)
 {
     const model_cfg *cfg = r->cfg;
     for (int g = 0; g < cfg->ngpus; g++) {
         double *m = &res->gr[(rep * res->ngpus + g) * MG_N];
         double window_ns = (double)(cfg->duration - cfg->warmup);
-        if (cfg->sharing != MODEL_MIG) {
+        if (!cfg->share->part_frac) {
             exec_metrics(r, g, m);
             m[MG_PCIE_UTIL] = (double)(r->pcie_stop[g] - r->pcie_warm[g]) / window_ns;
             continue;
         }
         memset(m, 0, MG_N * sizeof *m);
-        for (int i = 0; i < cfg->ninst; i++) {
+        for (int i = 0; i < res->ninst; i++) {
             double *mi = &res->ir[((rep * res->ngpus + g) * res->ninst + i) * MG_N];
-            double w = mig_compute_frac(cfg->inst[i].prof, cfg->gpu);
-            exec_metrics(r, g * cfg->ninst + i, mi);
+            double w = cfg->share->part_frac(cfg, i);
+            exec_metrics(r, g * res->ninst + i, mi);
             for (int k = 0; k < MG_N; k++)
                 m[k] += k == MG_SWITCHES ? mi[k] : w * mi[k];
         }
@@ -408,7 +340,7 @@ int model_run(const model_cfg *cfg, model_result *res, char *err, size_t errlen)
     res->ngpus = cfg->ngpus;
     res->tr = calloc((size_t)cfg->reps * cfg->ntenants, sizeof *res->tr);
     res->gr = calloc((size_t)cfg->reps * (size_t)cfg->ngpus * MG_N, sizeof *res->gr);
-    res->ninst = cfg->sharing == MODEL_MIG ? cfg->ninst : 0;
+    res->ninst = cfg->share->part_frac ? cfg->share->resources(cfg) : 0;
     res->ir = calloc((size_t)cfg->reps * (size_t)cfg->ngpus * (size_t)(res->ninst ? res->ninst : 1) * MG_N,
                      sizeof *res->ir);
     rep_totals *tot = calloc((size_t)cfg->reps, sizeof *tot);

@@ -13,21 +13,24 @@
 #include "models/mps.h"
 #include "models/mig.h"
 #include "models/virt.h"
-
-typedef enum { MODEL_EXCLUSIVE, MODEL_TIMESLICE, MODEL_MPS, MODEL_MIG } model_sharing;
+#include "models/share.h"
 
 /* One MIG instance of the layout (the same on every GPU). */
-typedef struct {
+typedef struct model_instance {
     const mig_profile *prof;
     int                start;           /* placed memory slot */
-    model_sharing      sharing;         /* EXCLUSIVE, TIMESLICE or MPS inside it */
+    const share_type  *share;           /* exclusive, timeslice or mps inside it */
     int                mps_max_clients; /* client limit scaled to its size */
 } model_instance;
 
-typedef struct {
+/* The fields after `share` belong to the sharing modes that read them: ts
+ * to time-slicing (and the time-sliced or exclusive MIG instances), mps to
+ * MPS (and MPS instances), mig .. power_throttle to MIG. Each share_type's
+ * defaults() sets its own. */
+typedef struct model_cfg {
     const gpu_spec *gpu;
     int             ngpus;
-    model_sharing   sharing;
+    const share_type *share;                  /* how each GPU is shared (share.h) */
     ts_cfg          ts;
     sim_time_t      duration, warmup, drain;  /* drain: how long past duration to wait */
     uint64_t        seed;
@@ -40,10 +43,10 @@ typedef struct {
     int             jobs;                     /* replications run on this many threads; <= 1 serial */
     exec_trace_fn   trace;                    /* optional observer of replication 0's GPUs */
     void           *trace_ud;
-    mps_cfg         mps;                      /* MODEL_MPS, and MPS instances */
-    const mig_table *mig;                     /* MODEL_MIG */
+    mps_cfg         mps;                      /* MPS, and MPS instances */
+    const mig_table *mig;                     /* MIG */
     model_instance  inst[MIG_MAX_INSTANCES];
-    int             ninst;                    /* instances per GPU; 0 unless MODEL_MIG */
+    int             ninst;                    /* instances per GPU; 0 unless MIG */
     double          power_throttle;           /* MIG: speed while every instance runs; 1 = off */
     virt_cfg        virt;                     /* bare metal = identity */
 } model_cfg;
@@ -78,7 +81,7 @@ typedef struct {
     int                reps, ntenants, ngpus;
     model_tenant_rep  *tr;      /* [rep * ntenants + tenant] */
     double            *gr;      /* [(rep * ngpus + gpu) * MG_N + metric] */
-    int                ninst;   /* MIG instances per GPU, 0 without MIG */
+    int                ninst;   /* resources per partitioned GPU (MIG instances), else 0 */
     double            *ir;      /* [((rep * ngpus + gpu) * ninst + inst) * MG_N + metric] */
     uint64_t           events;  /* over all replications */
     double             sim_time_s;

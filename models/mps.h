@@ -26,6 +26,7 @@
 #include "models/exec.h"
 
 #define MPS_MAX_CLIENTS 48    /* per device, Volta and later (FACTS §3) */
+#define MPS_DEFAULT_RESTART_S 2.0   /* server restart after a fault [I]: a parameter to calibrate */
 
 typedef struct {
     int        max_clients;       /* 1..48; scaled down inside a MIG instance */

@@ -31,11 +31,13 @@ exec_ctx *ts_rq_pop(ts *t)
     return c;
 }
 
+const char *const ts_preempt_names[] = { "instruction", "block", "kernel", NULL };
+
 int ts_preempt_parse(const char *name)
 {
-    if (strcmp(name, "instruction") == 0) return TS_PREEMPT_INSTRUCTION;
-    if (strcmp(name, "block") == 0) return TS_PREEMPT_BLOCK;
-    if (strcmp(name, "kernel") == 0) return TS_PREEMPT_KERNEL;
+    for (int k = 0; ts_preempt_names[k]; k++)
+        if (strcmp(name, ts_preempt_names[k]) == 0)
+            return k;
     return -1;
 }
 

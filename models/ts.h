@@ -96,7 +96,33 @@ int ts_slots(const ts *t);
 void      ts_rq_push(ts *t, exec_ctx *c);
 exec_ctx *ts_rq_pop(ts *t);
 
-/* ts_preempt_parse: "instruction" | "block" | "kernel" -> mode, or -1. */
+/* Defaults of time-slicing (docs/sharing.md):
+ * native time-slicing between processes uses the Volta+ channel-group slice
+ * (FACTS §3, kernel_fifo_gv100.c) [F], unless a measured GPU profile found
+ * another; the vGPU scheduler's slice follows the density rule (FACTS §3)
+ * [F]: TS_DENSITY_LOW_MS up to `threshold` vGPUs per GPU, TS_DENSITY_HIGH_MS
+ * above, the threshold a parameter because the guide is inconsistent about
+ * exactly 8; adaptive round robin runs at TS_ARR_MIN_HZ .. TS_ARR_MAX_HZ
+ * with averaging factor TS_ARR_DEFAULT_FACTOR (1 .. 60). */
+#define TS_NATIVE_SLICE_MS 1.024
+#define TS_DENSITY_LOW_MS 2.0
+#define TS_DENSITY_HIGH_MS 1.0
+#define TS_DEFAULT_DENSITY_THRESHOLD 8
+#define TS_ARR_MIN_HZ 63
+#define TS_ARR_MAX_HZ 960
+#define TS_ARR_DEFAULT_FACTOR 33
+#define TS_DEFAULT_BLOCK_US 10.0   /* one thread block's work [I]: a parameter (docs/sharing.md) */
+
+/* ts_vgpu_slice_ms: the vGPU scheduler's default slice with `density`
+ * vGPUs per GPU at the given density threshold. */
+static inline double ts_vgpu_slice_ms(int density, int threshold)
+{
+    return density <= threshold ? TS_DENSITY_LOW_MS : TS_DENSITY_HIGH_MS;
+}
+
+/* ts_preempt_names: the preemption modes' names, indexed by ts_preempt,
+ * NULL-terminated. ts_preempt_parse: name -> mode, or -1. */
+extern const char *const ts_preempt_names[];
 int ts_preempt_parse(const char *name);
 
 #endif

@@ -1,4 +1,4 @@
-/* kinds.c -- the workload and arrival kinds a scenario may name. */
+/* kinds.c -- the workload, arrival and sharing kinds a scenario may name. */
 #include "scenarios/scenario.h"
 #include "models/diffusion.h"
 #include "models/llm.h"
@@ -20,4 +20,14 @@ const scn_arrival_kind scn_arrival_kinds[] = {
     { "diurnal", &arr_diurnal, scn_parse_diurnal },
     { "trace", &arr_trace, scn_parse_trace },
     { NULL, NULL, NULL },
+};
+
+/* sharing.mode: adding a mode is its share type (models/share_MODE.c), its
+ * kind (scenarios/parse_MODE.c) and one line here. */
+const scn_sharing_kind *const scn_sharing_kinds[] = {
+    &scn_exclusive_kind,
+    &scn_timeslice_kind,
+    &scn_mps_kind,
+    &scn_mig_kind,
+    NULL,
 };

@@ -18,15 +18,18 @@
 
 #define FIT_SLACK 1e-9    /* relative: rounding of GB inputs */
 
+/* A GPU cut into instances (MIG): each instance is a memory pool. */
+static int partitioned(const model_cfg *c) { return c->share->part_frac != NULL; }
+
 /* The pool tenant i draws from: a key and its capacity in bytes. */
 static void pool_of(const scn *sc, size_t i, long *key, double *cap)
 {
     const model_cfg *c = &sc->cfg;
     const tenant_cfg *t = &c->tenants[i];
-    if (c->virt.mode == VIRT_VGPU && c->sharing != MODEL_MIG) {
+    if (c->virt.mode == VIRT_VGPU && !partitioned(c)) {
         *key = -1 - (long)i;                 /* a frame buffer of its own */
         *cap = t->mem_gb * 1e9;
-    } else if (c->sharing == MODEL_MIG) {
+    } else if (partitioned(c)) {
         *key = (long)t->gpu * MIG_MAX_INSTANCES + t->instance;
         *cap = mig_mem_bytes(c->inst[t->instance].prof);
     } else {
@@ -41,7 +44,7 @@ static double asked_share(const scn *sc, size_t i, double cap)
 {
     const model_cfg *c = &sc->cfg;
     const tenant_cfg *t = &c->tenants[i];
-    if (c->virt.mode == VIRT_VGPU && c->sharing != MODEL_MIG)
+    if (c->virt.mode == VIRT_VGPU && !partitioned(c))
         return cap;
     if (t->share_gb > 0)
         return t->share_gb * 1e9;
@@ -71,9 +74,9 @@ static const char *pool_name(const scn *sc, size_t i, char *buf, size_t len)
 {
     const model_cfg *c = &sc->cfg;
     const tenant_cfg *t = &c->tenants[i];
-    if (c->virt.mode == VIRT_VGPU && c->sharing != MODEL_MIG)
+    if (c->virt.mode == VIRT_VGPU && !partitioned(c))
         snprintf(buf, len, "the vGPU of tenant \"%s\" on GPU %d", t->name, t->gpu);
-    else if (c->sharing == MODEL_MIG)
+    else if (partitioned(c))
         snprintf(buf, len, "MIG instance %d (%s) of GPU %d", t->instance, c->inst[t->instance].prof->name,
                  t->gpu);
     else

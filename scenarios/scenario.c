@@ -428,35 +428,12 @@ static int unique_names(jv *v, const model_cfg *c)
 /* Rules that involve more than one field. */
 static int check_whole(jv *v, scn *sc)
 {
-    char p[64], q[96];
     model_cfg *c = &sc->cfg;
     if (c->warmup >= c->duration)
         return jv_fail(v, "warmup_s", "value %g is not below duration_s (%g); allowed: 0 <= warmup_s < duration_s",
                        (double)c->warmup / 1e9, (double)c->duration / 1e9);
     if (unique_names(v, c) < 0)
         return -1;
-    size_t *holder = NULL;           /* exclusive: the tenant on each GPU, + 1 */
-    if (c->sharing == MODEL_EXCLUSIVE && !(holder = calloc((size_t)c->ngpus, sizeof *holder)))
-        return jv_fail(v, "tenants", "out of memory");
-    for (size_t i = 0; i < c->ntenants; i++) {
-        const tenant_cfg *t = &c->tenants[i];
-        if (c->sharing == MODEL_EXCLUSIVE && t->per_request) {
-            free(holder);
-            return jv_fail(v, jv_join(q, sizeof q, jv_index(p, sizeof p, "tenants", (int)i), "context"),
-                           "value \"per_request\" needs sharing.mode \"timeslice\" (exclusive runs one context per GPU)");
-        }
-        if (c->sharing == MODEL_EXCLUSIVE && t->gpu >= 0 && t->gpu < c->ngpus) {
-            if (holder[t->gpu]) {
-                const char *other = c->tenants[holder[t->gpu] - 1].name;
-                free(holder);
-                return jv_fail(v, jv_join(q, sizeof q, jv_index(p, sizeof p, "tenants", (int)i), "gpu"),
-                               "value %d is taken by tenant \"%s\"; sharing.mode \"exclusive\" allows one tenant per GPU "
-                               "(use \"timeslice\" to share)", t->gpu, other);
-            }
-            holder[t->gpu] = i + 1;
-        }
-    }
-    free(holder);
     if (scn_check_sharing(v, sc) < 0)
         return -1;
     return scn_check_memory(v, sc);

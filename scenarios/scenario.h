@@ -114,11 +114,62 @@ int scn_check_memory(jv *v, scn *sc);
  * "sharing" objects (either may be NULL: the defaults) into sc->cfg. */
 int scn_parse_virtualization(jv *v, scn *sc, const cJSON *vz);
 int scn_parse_sharing(jv *v, scn *sc, const cJSON *sh);
+
 /* scn_parse_tenant_sharing: a tenant's instance, mps_active_thread_pct and
  * vgpu_gb, and the resource it runs on. */
 int scn_parse_tenant_sharing(jv *v, scn *sc, const cJSON *obj, const char *path, tenant_cfg *tc);
+
 /* scn_check_sharing: the rules across tenants (client limits, one vGPU type
  * under fixed share, policies the mode cannot run) and the time slice. */
 int scn_check_sharing(jv *v, scn *sc);
+
+/* Tenants per GPU (gpu[g], the first of them first[g], -1 for none) and per
+ * GPU instance (inst[g * ninst + i]; ninst 0 unless partitioned). */
+typedef struct { int *gpu, *first, *inst; int ninst; } scn_counts;
+
+/* A key only one sharing mode takes, and what to say when another mode
+ * is given it. */
+typedef struct { const char *key, *why; } scn_owned_key;
+
+/* How a scenario names and reads one sharing mode (one file each,
+ * scenarios/parse_MODE.c; registered by the share type's name in kinds.c).
+ * Every hook may be NULL: nothing to do. */
+typedef struct {
+    const share_type *type;
+    const scn_owned_key *keys;          /* of "sharing", only this mode's; {NULL} ends */
+    const scn_owned_key *tenant_keys;   /* of a tenant, only under this mode */
+    const scn_owned_key *client_keys;   /* of a tenant, only on a resource of this type */
+    /* parse: this mode's keys of "sharing" (sh may be NULL). */
+    int (*parse)(jv *v, scn *sc, const cJSON *sh);
+    /* tenant: a tenant's placement fields under this mode (tenant_keys), or
+     * on a resource of this type (client_keys). */
+    int (*tenant)(jv *v, scn *sc, const cJSON *obj, const char *path, tenant_cfg *tc);
+    int (*client)(jv *v, scn *sc, const cJSON *obj, const char *path, tenant_cfg *tc);
+    /* check: rules across tenants and the time slice, after every tenant. */
+    int (*check)(jv *v, scn *sc, const cJSON *sh, const scn_counts *k);
+    /* check_tenant: tenant i on resource r of this type (r->inst NULL: a
+     * whole GPU). */
+    int (*check_tenant)(jv *v, scn *sc, int i, const share_res *r, const scn_counts *k);
+} scn_sharing_kind;
+
+/* The sharing modes, NULL-terminated (scenarios/kinds.c). */
+extern const scn_sharing_kind *const scn_sharing_kinds[];
+extern const scn_sharing_kind scn_exclusive_kind, scn_timeslice_kind, scn_mps_kind, scn_mig_kind;
+
+/* scn_sharing_kind_of: the registered kind of type t (NULL when t is not
+ * registered, which the share types' own code never makes). */
+const scn_sharing_kind *scn_sharing_kind_of(const share_type *t);
+
+/* scn_sharing_names: the names of the registered modes into names (at most
+ * n - 1, NULL-terminated) for jv_enum; only those that can run inside a
+ * partition when inner. Returns the count. */
+int scn_sharing_names(const char **names, int n, int inner);
+
+/* Helpers the modes share (parse_sharing.c, parse_timeslice.c, parse_mps.c). */
+int scn_count_on(const scn_counts *k, int gpu, int inst);   /* tenants on GPU gpu (instance inst, or any: -1) */
+int scn_parse_ts_settings(jv *v, scn *sc, const cJSON *sh);
+int scn_parse_mps_settings(jv *v, scn *sc, const cJSON *sh);
+int scn_check_native_slice(jv *v, scn *sc, const cJSON *sh, const scn_counts *k);
+int scn_vgpu_density(jv *v, scn *sc, const scn_counts *k);   /* vGPU types settled; their largest density, 0 without vGPUs, -1 on error */
 
 #endif

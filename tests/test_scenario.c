@@ -172,7 +172,7 @@ static void set_overrides_a_value_by_path(void)
     CU_ASSERT_EQUAL_FATAL(rc, SCN_OK);
     const arr_poisson_params *p = sc->cfg.tenants[0].arr_params;
     CU_ASSERT_DOUBLE_EQUAL(p->rate_per_s, 12, 1e-12);
-    CU_ASSERT_EQUAL(sc->cfg.sharing, MODEL_TIMESLICE);
+    CU_ASSERT_PTR_EQUAL(sc->cfg.share, &share_timeslice);
     CU_ASSERT_EQUAL(sc->cfg.ts.slice_ns, 4 * SIM_NS_PER_MS);
     CU_ASSERT_EQUAL(sc->cfg.seed, 99);
     CU_ASSERT_STRING_EQUAL(sc->name, "plain-string");

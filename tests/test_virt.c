@@ -53,7 +53,7 @@ static double mean_ms(const virt_cfg *vc, double service_ms, uint32_t kernels, d
     memset(&mc, 0, sizeof mc);
     mc.gpu = gpu_spec_find("h100-sxm");
     mc.ngpus = 1;
-    mc.sharing = MODEL_EXCLUSIVE;
+    mc.share = &share_exclusive;
     mc.duration = 3 * SIM_NS_PER_S;
     mc.drain = mc.duration;
     mc.seed = 3;
