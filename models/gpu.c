@@ -3,43 +3,112 @@
 #include <math.h>
 #include <string.h>
 
-/* Peaks: NVIDIA datasheets (reference FACTS §1), dense, no sparsity. Achieved
- * fractions: A100 and H100 from the Vidur operator profiles (FACTS §1:
- * prefill GEMMs reach 69% / 72% of BF16 peak, decode weight streaming 73% /
- * 75% of bandwidth); the others take the value of their architecture sibling
- * and are marked inferred. PCIe: PCI-SIG, 16 GT/s x16 = 31.5 GB/s (Gen4),
- * 32 GT/s x16 = 63 GB/s (Gen5) per direction. Launch and switch costs are
- * inferred defaults to calibrate (FACTS §1, §3): a bare launch inside a burst
- * costs a few microseconds and a context switch tens. */
+/* Peaks: NVIDIA datasheets (reference FACTS §1; presets/gpus_2026.csv for the
+ * 2026 GPUs), dense, no sparsity; tflops columns bf16, fp16, fp8, tf32, fp32,
+ * fp4 (0 = the GPU has no such tensor-core path). Roofline fractions eta_c,
+ * eta_m (the fallback for synthetic bursts): A100 and H100 from the Vidur
+ * operator profiles (FACTS §1: prefill GEMMs reach 69% / 72% of BF16 peak,
+ * decode weight streaming 73% / 75% of bandwidth); the others take the value
+ * of their architecture sibling [I]. PCIe: PCI-SIG, 16 GT/s x16 = 31.5 GB/s
+ * (Gen4), 32 GT/s x16 = 63 GB/s (Gen5), 64 GT/s x16 = 126 GB/s (Gen6) per
+ * direction. Launch and switch costs are inferred defaults to calibrate
+ * (FACTS §1, §3).
+ *
+ * Operator parameters (gpu_ops): OPS_AMPERE and OPS_HOPPER are fitted to the
+ * Vidur per-operator profiles of A100 and H100 (calibration/fit_operators.py;
+ * fit error and leave-one-GPU-out in docs/workloads.md): eta_mm (BF16 GEMM
+ * tile efficiency), eta_bw (streaming fraction of HBM bandwidth), gemm_us,
+ * kernel_us. Not fitted, inferred [I]: eta_mm for fp8 0.62 (FP8 GEMMs
+ * reach a lower fraction of their doubled peak than BF16: operand loads and
+ * scaling are not doubled), fp4 0.60 (the same argument, Blackwell), tf32
+ * 0.60, fp32 0.90 (CUDA-core FMA loops); eta_attn 0.60 (FlashAttention-2
+ * forward reaches 50-73% of A100 peak, Dao 2023; FlashAttention-3 up to 75%
+ * of H100 peak, Shah et al. 2024). GPUs with no operator profiles take their
+ * architecture sibling's parameters with fitted = 0: Blackwell from Hopper,
+ * Ada and the GDDR Blackwell card from Ampere for the bandwidth fraction
+ * (GDDR, not HBM) [I]. */
+#define OPS_AMPERE(fit) { { 0.735, 0.735, 0.62, 0.60, 0.90, 0.60 }, 0.795, 3.84, 0.97, 0.60, fit }
+#define OPS_HOPPER(fit) { { 0.750, 0.750, 0.62, 0.60, 0.90, 0.60 }, 0.919, 4.49, 0.695, 0.60, fit }
+#define OPS_GDDR_BLACKWELL { { 0.750, 0.750, 0.62, 0.60, 0.90, 0.60 }, 0.795, 4.49, 0.695, 0.60, 0 }
+
 static const gpu_spec SPECS[] = {
     { "a100-sxm-40gb", "NVIDIA A100 SXM4 40GB", 108,
-      { 312, 312, 0, 156, 19.5 }, 40, 1.555, 600, 31.5, 7,
+      { 312, 312, 0, 156, 19.5, 0 }, 40, 1.555, 600, 31.5, 7,
       0.69, 0.73, 3.0, 25.0,
-      "NVIDIA A100 datasheet; eta from Vidur A100 operator profiles [M]" },
+      "NVIDIA A100 datasheet; eta from Vidur A100 operator profiles [M]", OPS_AMPERE(1), "ampere" },
     { "a100-sxm-80gb", "NVIDIA A100 SXM4 80GB", 108,
-      { 312, 312, 0, 156, 19.5 }, 80, 2.039, 600, 31.5, 7,
+      { 312, 312, 0, 156, 19.5, 0 }, 80, 2.039, 600, 31.5, 7,
       0.69, 0.73, 3.0, 25.0,
-      "NVIDIA A100 datasheet; eta from Vidur A100 operator profiles [M]" },
+      "NVIDIA A100 datasheet; eta from Vidur A100 operator profiles [M]", OPS_AMPERE(1), "ampere" },
     { "h100-sxm", "NVIDIA H100 SXM5 80GB", 132,
-      { 989, 989, 1979, 495, 67 }, 80, 3.35, 900, 63.0, 7,
+      { 989, 989, 1979, 495, 67, 0 }, 80, 3.35, 900, 63.0, 7,
       0.72, 0.75, 2.5, 25.0,
-      "NVIDIA H100 datasheet; eta from Vidur H100 operator profiles [M]" },
+      "NVIDIA H100 datasheet; eta from Vidur H100 operator profiles [M]", OPS_HOPPER(1), "hopper" },
     { "h100-pcie", "NVIDIA H100 PCIe 80GB", 114,
-      { 756, 756, 1513, 378, 51 }, 80, 2.0, 0, 63.0, 7,
+      { 756, 756, 1513, 378, 51, 0 }, 80, 2.0, 0, 63.0, 7,
       0.72, 0.75, 2.5, 25.0,
-      "NVIDIA H100 datasheet; eta as h100-sxm [I]" },
+      "NVIDIA H100 datasheet; eta as h100-sxm [I]", OPS_HOPPER(0), "hopper" },
     { "h200", "NVIDIA H200 SXM 141GB", 132,
-      { 989, 989, 1979, 495, 67 }, 141, 4.8, 900, 63.0, 7,
+      { 989, 989, 1979, 495, 67, 0 }, 141, 4.8, 900, 63.0, 7,
       0.72, 0.75, 2.5, 25.0,
-      "NVIDIA H200 datasheet; eta as h100-sxm [I]" },
+      "NVIDIA H200 datasheet; eta as h100-sxm [I]", OPS_HOPPER(0), "hopper" },
     { "l40s", "NVIDIA L40S 48GB", 142,
-      { 362, 362, 733, 183, 91.6 }, 48, 0.864, 0, 31.5, 0,
+      { 362, 362, 733, 183, 91.6, 0 }, 48, 0.864, 0, 31.5, 0,
       0.69, 0.73, 3.0, 25.0,
-      "NVIDIA L40S datasheet; eta as a100 [I]" },
+      "NVIDIA L40S datasheet; eta as a100 [I]", OPS_AMPERE(0), "ada" },
     { "a30", "NVIDIA A30 24GB", 56,
-      { 165, 165, 0, 82, 10.3 }, 24, 0.933, 200, 31.5, 4,
+      { 165, 165, 0, 82, 10.3, 0 }, 24, 0.933, 200, 31.5, 4,
       0.69, 0.73, 3.0, 25.0,
-      "NVIDIA A30 datasheet; eta as a100 [I]" },
+      "NVIDIA A30 datasheet; eta as a100 [I]", OPS_AMPERE(0), "ampere" },
+    /* 2026 GPUs: reference presets/gpus_2026.csv unless marked. Dense figures
+     * are the datasheet's sparse / 2 where the Blackwell footnote says so
+     * (rows marked derived there); B300 FP4 dense 14 PFLOPS is printed. */
+    { "b200", "NVIDIA B200 (HGX) 180GB", 148,
+      { 2250, 2250, 4500, 1100, 75, 9000 }, 180, 7.7, 1800, 63.0, 7,
+      0.72, 0.75, 2.5, 25.0,
+      "gpus_2026.csv: Blackwell datasheet HGX B200 column (dense derived), SMs from a device query "
+      "(pytorch/ao#4002), MIG guide v580; PCIe Gen5; eta as h100-sxm [I]", OPS_HOPPER(0), "blackwell" },
+    { "b300", "NVIDIA B300 (HGX) 270GB", 148,
+      { 2250, 2250, 4500, 1100, 75, 14000 }, 270, 7.7, 1800, 126.0, 7,
+      0.72, 0.75, 2.5, 25.0,
+      "gpus_2026.csv: Blackwell Ultra datasheet via aiconfigurator/Verda (FP4 dense 14 PF printed), "
+      "PCIe Gen6 (aiconfigurator); shipping SM count not published, 148 as B200 [I]; eta as h100-sxm [I]",
+      OPS_HOPPER(0), "blackwell" },
+    { "gb200", "NVIDIA GB200 NVL72 (per GPU) 186GB", 148,
+      { 2500, 2500, 5000, 1250, 80, 10000 }, 186, 8.0, 1800, 63.0, 7,
+      0.72, 0.75, 2.5, 25.0,
+      "gpus_2026.csv: Blackwell datasheet GB200 NVL72 column per GPU (dense derived); NVL72 domain; "
+      "shipping SM count not published, 148 as B200 [I]; eta as h100-sxm [I]", OPS_HOPPER(0), "blackwell" },
+    { "h20", "NVIDIA H20 96GB", 78,
+      { 148, 148, 296, 74, 44, 0 }, 96, 4.0, 900, 63.0, 7,
+      0.72, 0.75, 2.5, 25.0,
+      "gpus_2026.csv: aiconfigurator H20 (bf16 148, fp8 294-296 dense, 4.0 TB/s), 78 SMs "
+      "(AutoMegaKernel#3, measured 3.71 TB/s); NVLink 450 GB/s per direction; tf32 / fp32 not published, "
+      "scaled from H100 by the SM ratio [I]; eta as h100-sxm [I]", OPS_HOPPER(0), "hopper" },
+    { "h100-nvl", "NVIDIA H100 NVL 94GB", 132,
+      { 835, 835, 1671, 418, 60, 0 }, 94, 3.9, 600, 63.0, 7,
+      0.72, 0.75, 2.5, 25.0,
+      "memory 94 GB and MIG table: gpus_2026.csv (MIG guide v580); peaks, bandwidth, SMs and the 600 GB/s "
+      "NVLink bridge are NVIDIA's H100 NVL datasheet figures, not in the reference set [I]; eta as h100-sxm [I]",
+      OPS_HOPPER(0), "hopper" },
+    { "h200-nvl", "NVIDIA H200 NVL 141GB", 132,
+      { 835, 835, 1671, 418, 60, 0 }, 141, 4.8, 900, 63.0, 7,
+      0.72, 0.75, 2.5, 25.0,
+      "memory 141 GB and MIG table: gpus_2026.csv (MIG guide v580); peaks, bandwidth, SMs and the 900 GB/s "
+      "NVLink bridge are NVIDIA's H200 NVL datasheet figures, not in the reference set [I]; eta as h100-sxm [I]",
+      OPS_HOPPER(0), "hopper" },
+    { "l4", "NVIDIA L4 24GB", 58,
+      { 121, 121, 242, 60, 30.3, 0 }, 24, 0.300, 0, 31.5, 0,
+      0.69, 0.73, 3.0, 25.0,
+      "gpus_2026.csv: aiconfigurator L4 (bf16 121, fp8 242 dense derived, 300 GB/s, 24 GiB, PCIe Gen4, "
+      "no MIG); SMs, tf32, fp32 from NVIDIA's L4 datasheet, not in the reference set [I]; eta as a100 [I]",
+      OPS_AMPERE(0), "ada" },
+    { "rtx-pro-6000", "NVIDIA RTX PRO 6000 Blackwell Server Edition 96GB", 188,
+      { 467.8, 467.8, 935.6, 234, 125, 1871.2 }, 96, 1.792, 0, 63.0, 4,
+      0.69, 0.73, 3.0, 25.0,
+      "gpus_2026.csv: datasheet 1792 GB/s, fp32 125, 188 SMs (derived from 24064 cores); bf16/fp8/fp4 "
+      "dense from aiconfigurator (scaled to a 2430 MHz clock, estimates); MIG guide: 4 instances; "
+      "tf32 = bf16 / 2 [I]; eta as a100 [I]", OPS_GDDR_BLACKWELL, "blackwell" },
 };
 
 #define NSPECS (sizeof SPECS / sizeof SPECS[0])
@@ -55,7 +124,7 @@ const gpu_spec *gpu_spec_find(const char *name)
 size_t gpu_spec_count(void) { return NSPECS; }
 const gpu_spec *gpu_spec_at(size_t i) { return i < NSPECS ? &SPECS[i] : NULL; }
 
-static const char *const PREC_NAMES[GPU_NPREC] = { "bf16", "fp16", "fp8", "tf32", "fp32" };
+static const char *const PREC_NAMES[GPU_NPREC] = { "bf16", "fp16", "fp8", "tf32", "fp32", "fp4" };
 
 int gpu_prec_parse(const char *name)
 {
@@ -74,18 +143,28 @@ gpu_rate gpu_rate_of(const gpu_spec *spec, double compute_frac, double mem_frac)
         r.flops_per_s[p] = spec->tflops[p] * 1e12 * spec->eta_c * compute_frac;
     r.bytes_per_s = spec->mem_bw_tbs * 1e12 * spec->eta_m * mem_frac;
     r.launch_ns = spec->launch_us * 1e3;
+    r.sms = spec->sms * compute_frac;
+    for (int p = 0; p < GPU_NPREC; p++)
+        r.peak_flops[p] = spec->tflops[p] * 1e12 * compute_frac;
+    r.peak_bytes = spec->mem_bw_tbs * 1e12 * mem_frac;
+    r.ops = spec->ops;
     return r;
+}
+
+gpu_prec gpu_prec_fallback(const double peaks[GPU_NPREC], gpu_prec p)
+{
+    static const gpu_prec wider[GPU_NPREC] = {
+        [GPU_FP4] = GPU_FP8, [GPU_FP8] = GPU_BF16, [GPU_BF16] = GPU_TF32, [GPU_FP16] = GPU_TF32,
+        [GPU_TF32] = GPU_FP32, [GPU_FP32] = GPU_FP32,
+    };
+    while (peaks[p] <= 0 && p != GPU_FP32)
+        p = wider[p];
+    return p;
 }
 
 static double flops_rate(const gpu_rate *r, gpu_prec p)
 {
-    static const gpu_prec wider[GPU_NPREC] = {
-        [GPU_FP8] = GPU_BF16, [GPU_BF16] = GPU_TF32, [GPU_FP16] = GPU_TF32,
-        [GPU_TF32] = GPU_FP32, [GPU_FP32] = GPU_FP32,
-    };
-    while (r->flops_per_s[p] <= 0 && p != GPU_FP32)
-        p = wider[p];
-    return r->flops_per_s[p];
+    return r->flops_per_s[gpu_prec_fallback(r->flops_per_s, p)];
 }
 
 sim_time_t gpu_burst_ns(const gpu_rate *r, const gpu_burst *b)

@@ -14,8 +14,22 @@
 #include "sim/sim.h"
 
 typedef enum {
-    GPU_BF16, GPU_FP16, GPU_FP8, GPU_TF32, GPU_FP32, GPU_NPREC
+    GPU_BF16, GPU_FP16, GPU_FP8, GPU_TF32, GPU_FP32, GPU_FP4, GPU_NPREC
 } gpu_prec;
+
+/* What operator-level costs (models/ops.h) need beyond the peaks: a few
+ * per-GPU parameters, each a physical quantity. On a100 and h100 they are
+ * fitted to the Vidur operator profiles (calibration/fit_operators.py,
+ * docs/workloads.md); elsewhere they are taken from the closest sibling and
+ * `fitted` is 0. */
+typedef struct {
+    double eta_mm[GPU_NPREC];  /* fraction of the dense peak a GEMM tile reaches, by precision */
+    double eta_bw;             /* fraction of the memory bandwidth kernels stream at */
+    double gemm_us;            /* fixed time of one GEMM kernel (prologue, epilogue, tail) */
+    double kernel_us;          /* fixed time of one small kernel */
+    double eta_attn;           /* fraction of the 16-bit peak FlashAttention's prefill reaches */
+    int    fitted;
+} gpu_ops;
 
 typedef struct {
     const char *name;          /* preset name, e.g. "h100-sxm" */
@@ -31,6 +45,8 @@ typedef struct {
     double launch_us;          /* per-kernel launch cost inside a burst */
     double switch_us;          /* default context-switch cost */
     const char *source;        /* where the numbers come from */
+    gpu_ops ops;               /* operator-level cost parameters */
+    const char *arch;          /* "ampere", "hopper", "blackwell", "ada" */
 } gpu_spec;
 
 /* gpu_spec_find: the preset called name, or NULL. */
@@ -50,6 +66,12 @@ typedef struct {
     double flops_per_s[GPU_NPREC];
     double bytes_per_s;
     double launch_ns;
+    /* the same resource for operator-level costs: its SMs, datasheet peaks
+     * (not multiplied by eta) and the GPU's operator parameters */
+    double sms;
+    double peak_flops[GPU_NPREC];
+    double peak_bytes;
+    gpu_ops ops;
 } gpu_rate;
 
 /* gpu_rate_of: the rate of `compute_frac` of the SMs and `mem_frac` of the
@@ -65,8 +87,11 @@ typedef struct {
 
 /* gpu_burst_ns: roofline time of b on rate r, rounded to the nanosecond and at
  * least 1 ns. A precision the GPU lacks falls back to the next wider one it
- * has (fp8 -> bf16 -> tf32 -> fp32), as frameworks do. */
+ * has (fp4 -> fp8 -> bf16 -> tf32 -> fp32), as frameworks do. */
 sim_time_t gpu_burst_ns(const gpu_rate *r, const gpu_burst *b);
+
+/* gpu_prec_fallback: p, or the next wider precision spec has peaks for. */
+gpu_prec gpu_prec_fallback(const double peaks[GPU_NPREC], gpu_prec p);
 
 /* gpu_burst_split: the two roofline terms of b on r, in ns: its compute time
  * flops / F and its memory time bytes / BW (0 for an absent term). Executors

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "sim/rng.h"
+#include "models/ops.h"
 #include "models/tenant.h"
 #include "sim/pool.h"
 
@@ -23,19 +24,62 @@
  * Vocabulary sizes and context lengths: the models' published config.json
  * (Llama 2: 32000 tokens, 4096 context; Llama 3: 128256 tokens, 8192; Llama
  * 3.1: 131072 context). Mistral-7B's 32 query heads and FFN 14336 are from
- * Jiang et al., "Mistral 7B", 2023, Table 1 (not in FACTS). */
+ * Jiang et al., "Mistral 7B", 2023, Table 1 (not in FACTS). The models from
+ * llama-3.1-8b on are their Hugging Face config.json as copied in the
+ * reference presets/models_2026.csv (the file each row names); their
+ * parameter counts come from the shapes (llm_model_params), which the tests
+ * hold to the model cards' totals where models_2026.csv quotes one. Not
+ * modelled: gpt-oss's sliding-window layers (costed as full attention, an
+ * overestimate of their KV reads beyond 128 tokens) and attention sinks;
+ * DeepSeek's multi-token-prediction layer. */
+#define CFG(path) "presets/models_2026.csv: " path
+#define AIC "ai-dynamo/aiconfigurator@095f58a5 model_configs/"
 static const llm_model MODELS[] = {
     { "llama-2-7b", 32, 4096, 32, 32, 128, 11008, 32000, 6.74e9, 4096,
-      "FACTS §6; Touvron et al. 2023 (Llama 2) config" },
+      "FACTS §6; Touvron et al. 2023 (Llama 2) config", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
     { "llama-3-8b", 32, 4096, 32, 8, 128, 14336, 128256, 8.03e9, 8192,
-      "FACTS §6; Meta Llama 3 config" },
+      "FACTS §6; Meta Llama 3 config", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
     { "llama-2-70b", 80, 8192, 64, 8, 128, 28672, 32000, 69e9, 4096,
-      "FACTS §6; Touvron et al. 2023 (Llama 2) config" },
+      "FACTS §6; Touvron et al. 2023 (Llama 2) config", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
     { "llama-3.1-70b", 80, 8192, 64, 8, 128, 28672, 128256, 70.6e9, 131072,
-      "FACTS §6; Meta Llama 3.1 config" },
+      "FACTS §6; " CFG(AIC "meta-llama--Meta-Llama-3.1-70B_config.json"), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
     { "mistral-7b", 32, 4096, 32, 8, 128, 14336, 32000, 7.2e9, 32768,
-      "FACTS §6; Jiang et al. 2023 (Mistral 7B) Table 1" },
+      "FACTS §6; Jiang et al. 2023 (Mistral 7B) Table 1", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { "llama-3.1-8b", 32, 4096, 32, 8, 128, 14336, 128256, 0, 131072,
+      CFG(AIC "meta-llama--Meta-Llama-3.1-8B_config.json"), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { "llama-3.3-70b", 80, 8192, 64, 8, 128, 28672, 128256, 0, 131072,
+      CFG("huggingface.co/relaxml/Llama-3.3-70B-Instruct-QTIP-3Bit config.json (architecture keys of "
+          "Llama-3.3-70B-Instruct)"), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { "llama-3.1-405b", 126, 16384, 128, 8, 128, 53248, 128256, 0, 131072,
+      CFG(AIC "meta-llama--Meta-Llama-3.1-405B_config.json"), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { "mistral-7b-v0.3", 32, 4096, 32, 8, 128, 14336, 32768, 0, 32768,
+      CFG("huggingface.co/mistralai/Mistral-7B-Instruct-v0.3 config.json"), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { "qwen2.5-7b", 28, 3584, 28, 4, 128, 18944, 152064, 0, 32768,
+      CFG("inference-sim/inference-sim@f90a1e3a model_configs/qwen2.5-7b-instruct/config.json"),
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { "qwen2.5-72b", 80, 8192, 64, 8, 128, 29568, 152064, 0, 32768,
+      CFG("huggingface.co/XelotX/Qwen2.5-72B-Instruct-Original config.json"), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { "qwen3-8b", 36, 4096, 32, 8, 128, 12288, 151936, 0, 40960,
+      CFG(AIC "Qwen--Qwen3-8B_config.json"), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { "qwen3-32b", 64, 5120, 64, 8, 128, 25600, 151936, 0, 40960,
+      CFG(AIC "Qwen--Qwen3-32B_config.json"), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { "qwen3-30b-a3b", 48, 2048, 32, 4, 128, 6144, 151936, 0, 40960,
+      CFG(AIC "Qwen--Qwen3-30B-A3B_config.json"), 128, 8, 768, 0, 0, 0, 0, 0, 0, 0 },
+    { "qwen3-235b-a22b", 94, 4096, 64, 4, 128, 12288, 151936, 0, 40960,
+      CFG(AIC "Qwen--Qwen3-235B-A22B_config.json"), 128, 8, 1536, 0, 0, 0, 0, 0, 0, 0 },
+    { "mixtral-8x7b", 32, 4096, 32, 8, 128, 14336, 32000, 0, 32768,
+      CFG(AIC "mistralai--Mixtral-8x7B-v0.1_config.json"), 8, 2, 14336, 0, 0, 0, 0, 0, 0, 0 },
+    { "gpt-oss-20b", 24, 2880, 64, 8, 64, 2880, 201088, 0, 131072,
+      CFG(AIC "openai--gpt-oss-20b_config.json"), 32, 4, 2880, 0, 0, 0, 0, 0, 0, 0 },
+    { "gpt-oss-120b", 36, 2880, 64, 8, 64, 2880, 201088, 0, 131072,
+      CFG(AIC "openai--gpt-oss-120b_config.json"), 128, 4, 2880, 0, 0, 0, 0, 0, 0, 0 },
+    { "deepseek-v3", 61, 7168, 128, 128, 128, 18432, 129280, 0, 163840,
+      CFG(AIC "deepseek-ai--DeepSeek-V3_config.json"), 256, 8, 2048, 1, 3, 1536, 512, 64, 128, 0 },
+    { "deepseek-r1", 61, 7168, 128, 128, 128, 18432, 129280, 0, 163840,
+      CFG(AIC "deepseek-ai--DeepSeek-R1_config.json"), 256, 8, 2048, 1, 3, 1536, 512, 64, 128, 0 },
 };
+#undef AIC
+#undef CFG
 #define NMODELS (sizeof MODELS / sizeof MODELS[0])
 
 const llm_model *llm_model_find(const char *name)
@@ -46,27 +90,93 @@ const llm_model *llm_model_find(const char *name)
     return NULL;
 }
 
+size_t llm_model_count(void) { return NMODELS; }
+const llm_model *llm_model_at(size_t i) { return i < NMODELS ? &MODELS[i] : NULL; }
+
 const char *llm_model_list(void)
 {
-    return "llama-2-7b, llama-3-8b, llama-2-70b, llama-3.1-70b, mistral-7b";
+    static char buf[1024];
+    if (!buf[0])
+        for (size_t i = 0; i < NMODELS; i++) {
+            if (i)
+                strcat(buf, ", ");
+            strcat(buf, MODELS[i].name);
+        }
+    return buf;
 }
 
-/* ---- sizes and costs ---- */
+/* ---- sizes ---- */
 
 static double elem_bytes(gpu_prec p)
 {
-    return p == GPU_FP8 ? 1.0 : p == GPU_FP32 ? 4.0 : 2.0;
+    /* fp4: MXFP4, 4 bits and one 8-bit scale per 32 values (OCP MX spec) */
+    return p == GPU_FP4 ? 0.5 + 1.0 / 32 : p == GPU_FP8 ? 1.0 : p == GPU_FP32 ? 4.0 : 2.0;
+}
+
+/* The KV cache is fp8 for fp8 and fp4 weights (no fp4 cache in the
+ * engines), bf16 otherwise. */
+static double kv_elem_bytes(gpu_prec p)
+{
+    return p == GPU_FP8 || p == GPU_FP4 ? 1.0 : 2.0;
+}
+
+static double q_width(const llm_model *m)      /* query features */
+{
+    return (double)m->heads * (m->head_dim + (m->kv_lora ? m->rope_dim : 0));
+}
+
+static double v_width(const llm_model *m)      /* attention output features */
+{
+    return (double)m->heads * (m->kv_lora ? m->v_head_dim : m->head_dim);
+}
+
+static double attn_params(const llm_model *m)
+{
+    double d = m->d_model, kv = (double)m->kv_heads * m->head_dim;
+    if (!m->kv_lora)
+        return d * (q_width(m) + 2 * kv) + v_width(m) * d;
+    double qdown = m->q_lora ? d * m->q_lora + (double)m->q_lora * q_width(m) : d * q_width(m);
+    return qdown + d * (m->kv_lora + m->rope_dim) +
+           (double)m->kv_lora * m->heads * (m->head_dim + m->v_head_dim) + v_width(m) * d;
+}
+
+static int moe_layers(const llm_model *m)
+{
+    return m->experts > 0 ? m->layers - m->dense_layers : 0;
+}
+
+static double model_params(const llm_model *m, double experts)
+{
+    double d = m->d_model;
+    double embed = (double)m->vocab * d * (m->tied_embeddings ? 1 : 2);
+    double dense = 3.0 * d * m->ffn, expert = 3.0 * d * m->moe_ffn;
+    int nm = moe_layers(m);
+    double per_moe = d * m->experts + (experts + m->shared_experts) * expert;
+    return embed + m->layers * (attn_params(m) + 2 * d) + d +
+           (double)(m->layers - nm) * dense + nm * per_moe;
+}
+
+double llm_model_params(const llm_model *m)
+{
+    return m->params > 0 ? m->params : model_params(m, m->experts);
+}
+
+double llm_model_active_params(const llm_model *m)
+{
+    return m->experts > 0 ? model_params(m, m->experts_per_tok) : llm_model_params(m);
 }
 
 double llm_weight_bytes(const llm_params *p)
 {
-    return p->m->params * elem_bytes(p->prec);
+    return llm_model_params(p->m) * elem_bytes(p->prec);
 }
 
 double llm_kv_bytes_per_token(const llm_params *p)
 {
     const llm_model *m = p->m;
-    return 2.0 * m->layers * m->kv_heads * m->head_dim * elem_bytes(p->prec);
+    double per_layer = m->kv_lora ? (double)(m->kv_lora + m->rope_dim)
+                                  : 2.0 * m->kv_heads * m->head_dim;
+    return m->layers * per_layer * kv_elem_bytes(p->prec);
 }
 
 double llm_kv_capacity_tokens(const llm_params *p, double mem_bytes)
@@ -74,6 +184,8 @@ double llm_kv_capacity_tokens(const llm_params *p, double mem_bytes)
     double free_bytes = p->mem_util * mem_bytes * p->tp - llm_weight_bytes(p);
     return free_bytes / llm_kv_bytes_per_token(p);
 }
+
+/* ---- the roofline fallback ---- */
 
 gpu_burst llm_linear_burst(const llm_model *m, gpu_prec prec, int tp, double tokens)
 {
@@ -114,16 +226,158 @@ static gpu_burst iter_burst(const llm_params *p, const llm_iter *it)
     return b;
 }
 
-sim_time_t llm_iter_ns(const llm_params *p, const gpu_rate *r, const llm_iter *it)
+/* ---- operator-level cost ---- */
+
+/* The dense MLP of `ffn` features (sharded over tp) for T tokens, count layers. */
+static void dense_mlp(ops_cost *c, const gpu_rate *r, gpu_prec pr, double e, double T, double d,
+                      double ffn, double tp, double count)
+{
+    ops_gemm(c, r, pr, e, T, 2 * ffn / tp, d, count);        /* gate and up */
+    ops_small(c, r, OPS_ACT, T, ffn / tp, 2.0, count);
+    ops_gemm(c, r, pr, e, T, d, ffn / tp, count);            /* down */
+}
+
+/* The routed experts of one MoE layer for T tokens on one GPU: each token
+ * goes to k of E experts; the experts a batch touches, E (1 - (1 - k/E)^T)
+ * in expectation when routing is uniform, are read once each, and each
+ * runs a GEMM over its share of the routed tokens. Only active experts'
+ * FLOPs are spent. With ep GPUs the experts are split whole between them;
+ * with ep = 1 every expert is sharded over the tp GPUs. */
+static void moe_experts(ops_cost *c, const gpu_rate *r, const llm_params *p, double e, double T,
+                        double count)
 {
     const llm_model *m = p->m;
-    gpu_burst b = iter_burst(p, it);
-    sim_time_t ns = gpu_burst_ns(r, &b);
-    coll_est ar;
-    if (p->tp > 1 && it->tokens > 0 &&   /* Megatron: after attention and after the MLP */
-        coll_estimate(&p->tp_net, COLL_ALLREDUCE, it->tokens * m->d_model * elem_bytes(p->prec), p->tp_corr, &ar) == 0)
-        ns += 2 * m->layers * sim_round_ns(ar.time_us * 1e3);
-    return ns;
+    double E = m->experts, k = m->experts_per_tok, d = m->d_model, fe = m->moe_ffn;
+    double shard = p->ep > 1 ? 1 : p->tp, ep = p->ep > 1 ? p->ep : 1;
+    double touched = E * (1 - pow(1 - k / E, T));
+    double per_gpu = touched / ep, rows = T * k / touched;
+    ops_gemm(c, r, GPU_BF16, 2.0, T, E, d, count);                    /* router */
+    ops_small(c, r, OPS_ACT, T, E * 0.25, 2.0, count);                /* top-k softmax [I] */
+    ops_gemm(c, r, p->prec, e, rows, 2 * fe / shard, d, count * per_gpu);
+    ops_small(c, r, OPS_ACT, T * k / ep, fe / shard, 2.0, count);
+    ops_gemm(c, r, p->prec, e, rows, d, fe / shard, count * per_gpu);
+    if (m->shared_experts > 0)
+        dense_mlp(c, r, p->prec, e, T, d, (double)m->shared_experts * fe, p->tp, count);
+}
+
+double llm_layer_op_s(const llm_model *m, const gpu_rate *r, gpu_prec prec, int tp, double T,
+                      llm_layer_op op)
+{
+    const double e = elem_bytes(prec), d = m->d_model, kv = (double)m->kv_heads * m->head_dim;
+    switch (op) {
+    case LLM_OP_EMBED:    return ops_small_s(r, OPS_EMBED, T, d, 2.0);
+    case LLM_OP_NORM:     return ops_small_s(r, OPS_NORM, T, d, 2.0);
+    case LLM_OP_QKV:      return ops_gemm_s(r, prec, e, T, (q_width(m) + 2 * kv) / tp, d);
+    case LLM_OP_ROPE:     return ops_small_s(r, OPS_ROPE, T, (q_width(m) + kv) / tp, 2.0);
+    case LLM_OP_ATTN_OUT: return ops_gemm_s(r, prec, e, T, d, v_width(m) / tp);
+    case LLM_OP_ADD:      return ops_small_s(r, OPS_ADD, T, d, 2.0);
+    case LLM_OP_MLP_UP:   return ops_gemm_s(r, prec, e, T, 2.0 * m->ffn / tp, d);
+    case LLM_OP_ACT:      return ops_small_s(r, OPS_ACT, T, (double)m->ffn / tp, 2.0);
+    case LLM_OP_MLP_DOWN: return ops_gemm_s(r, prec, e, T, d, (double)m->ffn / tp);
+    default:              return 0;
+    }
+}
+
+static double coll_s(const llm_params *p, coll_op op, double bytes)
+{
+    coll_est est;
+    if (bytes <= 0 || coll_estimate(&p->tp_net, op, bytes, p->tp_corr, &est) != 0)
+        return 0;
+    return est.time_us * 1e-6;
+}
+
+static void ops_iter(const llm_params *p, const gpu_rate *r, const llm_iter *it, ops_cost *c,
+                     double *comm_s)
+{
+    const llm_model *m = p->m;
+    const gpu_prec pr = p->prec;
+    const double e = elem_bytes(pr), a = 2.0;      /* weights / activations (bf16) */
+    const double tp = p->tp, T = it->tokens, d = m->d_model;
+    const double L = m->layers, heads = m->heads / tp;
+    const double kv_tok = llm_kv_bytes_per_token(p) / L / tp;        /* one layer, one GPU */
+    const double hd_attn = m->kv_lora ? (m->head_dim + m->rope_dim + m->v_head_dim) / 2.0 : m->head_dim;
+    const double nm = moe_layers(m);
+    memset(c, 0, sizeof *c);
+    *comm_s = 0;
+    if (T <= 0)
+        return;
+    ops_small(c, r, OPS_EMBED, T, d, a, 1);
+    /* attention block, every layer */
+    ops_small(c, r, OPS_NORM, T, d, a, L);
+    if (!m->kv_lora) {
+        double kv = (double)m->kv_heads * m->head_dim;
+        ops_gemm(c, r, pr, e, T, (q_width(m) + 2 * kv) / tp, d, L);
+        ops_small(c, r, OPS_ROPE, T, (q_width(m) + kv) / tp, a, L);
+    } else {   /* MLA without weight absorption: down-projections replicated, up-projections sharded */
+        double qin = m->q_lora ? m->q_lora : d;
+        ops_gemm(c, r, pr, e, T, (m->q_lora ? m->q_lora : 0) + m->kv_lora + m->rope_dim, d, L);
+        ops_gemm(c, r, pr, e, T, q_width(m) / tp, qin, L);
+        ops_gemm(c, r, pr, e, T, (double)m->heads * (m->head_dim + m->v_head_dim) / tp, m->kv_lora, L);
+        ops_small(c, r, OPS_ROPE, T, ((double)m->heads * m->rope_dim) / tp + m->rope_dim, a, L);
+    }
+    double pre_tokens = T - it->decodes, pre_pairs = it->attn_pairs - it->dec_pairs;
+    double pre_kv = it->kv_read - it->dec_kv_read + pre_tokens;
+    ops_attn_prefill(c, r, pre_tokens, pre_pairs, heads, hd_attn, pre_kv * kv_tok, L);
+    ops_attn_decode(c, r, it->decodes, it->dec_pairs, heads, hd_attn,
+                    (it->dec_kv_read + it->decodes) * kv_tok, L);
+    ops_gemm(c, r, pr, e, T, d, v_width(m) / tp, L);
+    ops_small(c, r, OPS_ADD, T, d, a, L);
+    /* MLP block */
+    ops_small(c, r, OPS_NORM, T, d, a, L);
+    dense_mlp(c, r, pr, e, T, d, m->ffn, tp, L - nm);
+    if (nm > 0)
+        moe_experts(c, r, p, e, T, nm);
+    ops_small(c, r, OPS_ADD, T, d, a, L);
+    /* head */
+    ops_small(c, r, OPS_NORM, it->sampled, d, a, 1);
+    ops_gemm(c, r, pr, e, it->sampled, (double)m->vocab / tp, d, 1);
+    ops_small(c, r, OPS_SAMPLE, it->sampled, m->vocab, 4.0, 1);
+    if (p->tp > 1) {
+        double act = T * d * a;
+        double ar = coll_s(p, COLL_ALLREDUCE, act);
+        if (nm > 0 && p->ep > 1) {   /* dispatch and combine of the routed tokens */
+            double a2a = coll_s(p, COLL_ALLTOALL, T * m->experts_per_tok * d * a / p->ep);
+            *comm_s = (L + (L - nm)) * ar + nm * 2 * a2a;
+        } else {
+            *comm_s = 2 * L * ar;
+        }
+    }
+}
+
+void llm_iter_cost(const llm_params *p, const gpu_rate *r, const llm_iter *it, llm_cost *out)
+{
+    memset(out, 0, sizeof *out);
+    if (p->cost == LLM_COST_ROOFLINE) {
+        gpu_burst b = iter_burst(p, it);
+        sim_time_t comm = 0;
+        coll_est ar;
+        if (p->tp > 1 && it->tokens > 0 &&   /* Megatron: after attention and after the MLP */
+            coll_estimate(&p->tp_net, COLL_ALLREDUCE, it->tokens * p->m->d_model * elem_bytes(p->prec),
+                          p->tp_corr, &ar) == 0)
+            comm = 2 * p->m->layers * sim_round_ns(ar.time_us * 1e3);
+        out->ns = gpu_burst_ns(r, &b) + comm;
+        gpu_burst_split(r, &b, &out->compute_ns, &out->mem_ns);
+        out->comm_ns = comm;
+        out->kernels = b.kernels;
+        return;
+    }
+    ops_cost c;
+    double comm_s;
+    ops_iter(p, r, it, &c, &comm_s);
+    out->compute_ns = sim_round_ns(c.compute_s * 1e9);
+    out->mem_ns = sim_round_ns(c.mem_s * 1e9);
+    out->comm_ns = sim_round_ns(comm_s * 1e9);
+    out->ns = sim_round_ns(c.s * 1e9) + out->comm_ns;
+    if (out->ns < 1)
+        out->ns = 1;
+    out->kernels = c.kernels > 4e9 ? 4000000000u : (uint32_t)llround(c.kernels);
+}
+
+sim_time_t llm_iter_ns(const llm_params *p, const gpu_rate *r, const llm_iter *it)
+{
+    llm_cost c;
+    llm_iter_cost(p, r, it, &c);
+    return c.ns;
 }
 
 /* ---- the engine ---- */
@@ -300,6 +554,11 @@ static void form_batch(llm_state *st, llm_iter *it)
         it->attn_pairs += c * o + c * (c + 1) / 2;
         it->kv_read += c > 0 ? o : 0;
         it->sampled += c > 0 && c == q->to_compute;
+        if (c == 1 && o > 0 && q->to_compute == 1) {    /* a decode step */
+            it->decodes += 1;
+            it->dec_pairs += o + 1;
+            it->dec_kv_read += o;
+        }
     }
 }
 
@@ -358,10 +617,12 @@ static void start_iteration(llm_state *st)
         st->busy = 0;
         return;
     }
-    st->job.work = llm_iter_ns(st->p, &st->t->rate, &it);
-    st->job.kernels = (uint32_t)(st->p->m->layers * st->p->kernels_per_layer + 1);
-    gpu_burst b = iter_burst(st->p, &it);     /* its roofline split, for MPS */
-    gpu_burst_split(&st->t->rate, &b, &st->job.compute_ns, &st->job.mem_ns);
+    llm_cost cost;
+    llm_iter_cost(st->p, &st->t->rate, &it, &cost);
+    st->job.work = cost.ns;
+    st->job.kernels = cost.kernels > 0 ? cost.kernels : 1;
+    st->job.compute_ns = cost.compute_ns;     /* its split, for MPS */
+    st->job.mem_ns = cost.mem_ns;
     st->job.done = iteration_done;
     st->job.owner = st;
     tenant_submit(st->t, &st->job);

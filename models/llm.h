@@ -28,10 +28,31 @@
 typedef struct {
     const char *name;
     int    layers, d_model, heads, kv_heads, head_dim, ffn, vocab;
-    double params;            /* all parameters, embeddings included */
+    double params;            /* all parameters, embeddings included; 0 = from the shapes */
     int    max_len;           /* context length the model supports */
     const char *source;
+    /* mixture of experts; experts = 0 for a dense model. Layers below
+     * dense_layers have a dense MLP of ffn; the others route each token to
+     * experts_per_tok of `experts` MLPs of moe_ffn, plus shared_experts
+     * always-on MLPs of moe_ffn (DeepSeek). */
+    int    experts, experts_per_tok, moe_ffn, shared_experts, dense_layers;
+    /* multi-head latent attention (DeepSeek); kv_lora = 0 for GQA. The KV
+     * cache holds kv_lora + rope_dim values per token and layer; queries
+     * and keys have head_dim (no-rope part) + rope_dim, values v_head_dim. */
+    int    q_lora, kv_lora, rope_dim, v_head_dim;
+    int    tied_embeddings;   /* LM head shares the embedding matrix */
 } llm_model;
+
+/* llm_model_params: m->params, or when 0 the count from its shapes
+ * (embedding, LM head unless tied, attention, MLP or every expert, norms).
+ * llm_model_active_params: parameters a token's forward pass uses (MoE:
+ * the routed experts_per_tok and the shared experts only). */
+double llm_model_params(const llm_model *m);
+double llm_model_active_params(const llm_model *m);
+
+/* llm_model_count / llm_model_at: iterate over the presets. */
+size_t llm_model_count(void);
+const llm_model *llm_model_at(size_t i);
 
 /* llm_model_find: the preset called name, or NULL. llm_model_list: the
  * names, comma separated, for messages. */
@@ -40,6 +61,10 @@ const char *llm_model_list(void);
 
 typedef enum { LLM_KV_PREEMPT, LLM_KV_RESERVE } llm_kv_policy;
 
+/* How an iteration is costed: operator by operator (models/ops.h, the
+ * default) or as one roofline burst (the fallback of DESIGN §3). */
+typedef enum { LLM_COST_OPS, LLM_COST_ROOFLINE } llm_cost_model;
+
 typedef struct {
     int    dist;              /* syn_dist */
     double mean, cv;
@@ -47,15 +72,17 @@ typedef struct {
 
 typedef struct {
     const llm_model *m;
-    gpu_prec      prec;              /* GPU_BF16 or GPU_FP8 (weights and KV cache) */
+    gpu_prec      prec;              /* GPU_BF16, GPU_FP8 or GPU_FP4 (weights); KV cache bf16 or fp8 */
     int           tp;                /* tensor-parallel GPUs, >= 1 */
+    int           ep;                /* expert-parallel GPUs: 1, or tp (experts split whole over the tp GPUs) */
+    llm_cost_model cost;
     int           max_batch;         /* sequences per iteration */
     int           max_tokens;        /* tokens per iteration, >= max_batch */
     int           chunked_prefill;
     double        host_ms;           /* per iteration */
     double        mem_util;          /* share of memory the engine may use */
     int           block_tokens;      /* KV-cache block */
-    int           kernels_per_layer; /* launches per layer in an iteration */
+    int           kernels_per_layer; /* launches per layer (roofline cost only) */
     llm_kv_policy kv_policy;
     llm_len       prompt, output;    /* used when arrivals carry no sizes */
     topo          tp_net;            /* the tp GPUs of one node; unused when tp = 1 */
@@ -78,18 +105,51 @@ double llm_kv_capacity_tokens(const llm_params *p, double mem_bytes);
  * projection. This is what the Vidur operator profiles measure. */
 gpu_burst llm_linear_burst(const llm_model *m, gpu_prec prec, int tp, double tokens);
 
-/* One iteration's work, summed over the batch. */
+/* The operators of one dense transformer layer outside attention, as the
+ * Vidur profiles name them, and the embedding. */
+typedef enum {
+    LLM_OP_EMBED, LLM_OP_NORM, LLM_OP_QKV, LLM_OP_ROPE, LLM_OP_ATTN_OUT, LLM_OP_ADD,
+    LLM_OP_MLP_UP, LLM_OP_ACT, LLM_OP_MLP_DOWN, LLM_NOPS
+} llm_layer_op;
+
+/* llm_layer_op_s: seconds of one operator of one layer of m for `tokens`
+ * tokens on one of tp GPUs of rate r (models/ops.h; the same shapes
+ * llm_iter_cost uses for a dense GQA layer). */
+double llm_layer_op_s(const llm_model *m, const gpu_rate *r, gpu_prec prec, int tp, double tokens,
+                      llm_layer_op op);
+
+/* One iteration's work, summed over the batch. The dec_ fields are the part
+ * of the totals that belongs to decoding sequences (one token each); the
+ * rest is prefill. */
 typedef struct {
     double tokens;        /* tokens fed (decode + prefill) */
     double attn_pairs;    /* sum over fed tokens of the keys each attends to */
     double kv_read;       /* KV tokens read by attention */
     double sampled;       /* tokens sampled (LM head) */
+    double decodes;       /* sequences decoding one token */
+    double dec_pairs, dec_kv_read;
 } llm_iter;
 
-/* llm_iter_ns: GPU time of an iteration on rate r: the roofline of the
- * per-GPU burst plus, with tp > 1, two all-reduces of the activations per
- * layer, each costed by NCCL's model (coll_estimate on tp_net: choice of
- * algorithm and protocol, no noise). */
+/* The cost of one iteration on one of the tp GPUs. */
+typedef struct {
+    sim_time_t ns;                    /* all of it, collectives included */
+    sim_time_t compute_ns, mem_ns;    /* the GPU part split as gpu_burst_split does */
+    sim_time_t comm_ns;               /* tensor- and expert-parallel collectives */
+    uint32_t   kernels;
+} llm_cost;
+
+/* llm_iter_cost: GPU time of an iteration on rate r. With LLM_COST_OPS the
+ * operators of every layer (norms, QKV/MLA projections, RoPE, attention by
+ * prefill and decode, output projection, MLP or routed experts, residual
+ * adds), the embedding, final norm, LM head over the sampled tokens and
+ * sampling, each costed by models/ops.h; with LLM_COST_ROOFLINE one
+ * roofline burst. Collectives by NCCL's model (coll_estimate on tp_net, no
+ * noise): with tp > 1 two all-reduces of the activations per layer
+ * (Megatron); a MoE layer with ep > 1 replaces the second by an all-to-all
+ * dispatch and combine of the routed tokens. */
+void llm_iter_cost(const llm_params *p, const gpu_rate *r, const llm_iter *it, llm_cost *out);
+
+/* llm_iter_ns: llm_iter_cost's total. */
 sim_time_t llm_iter_ns(const llm_params *p, const gpu_rate *r, const llm_iter *it);
 
 #endif

@@ -72,7 +72,7 @@ static void copy_str(char *dst, size_t len, const char *src)
 static void parse_peaks(jv *v, const cJSON *root, prof *p)
 {
     static const char *const keys[] = { "tflops", "mem_bw_tbs", NULL };
-    static const char *const pkeys[] = { "bf16", "fp16", "fp8", "tf32", "fp32", NULL };
+    static const char *const pkeys[] = { "bf16", "fp16", "fp8", "tf32", "fp32", "fp4", NULL };
     const jv_range tf = { 0, 1e6, 0, 0, "TFLOP/s" }, bw = { 0, 1e3, 1, 0, "TB/s" };
     const cJSON *pk = jv_object(v, root, "", "peaks", 1);
     if (v->failed)
@@ -103,7 +103,7 @@ static void parse_eta_by_precision(jv *v, const cJSON *root, prof *p)
         int prec = gpu_prec_parse(e->string);
         jv_join(path, sizeof path, "eta_c_by_precision", e->string);
         if (prec < 0) {
-            jv_fail(v, path, "unknown precision; allowed: bf16, fp16, fp8, tf32, fp32");
+            jv_fail(v, path, "unknown precision; allowed: bf16, fp16, fp8, tf32, fp32, fp4");
             return;
         }
         if (!cJSON_IsObject(e)) {
@@ -116,6 +116,36 @@ static void parse_eta_by_precision(jv *v, const cJSON *root, prof *p)
         if (!v->failed)
             p->spec.tflops[prec] *= x / p->spec.eta_c;
     }
+}
+
+/* "ops": the operator-level parameters (gpu_ops, docs/calibration.md). A
+ * GPU with a built-in preset of the same name starts from the preset's;
+ * any other from h100-sxm's fitted values [I: a profile without operator
+ * measurements has nothing better]; each key given replaces one value. */
+static void parse_ops(jv *v, const cJSON *root, prof *p, const char *name)
+{
+    static const char *const keys[] = { "eta_mm", "eta_bw", "gemm_us", "kernel_us", "eta_attn", NULL };
+    static const char *const pkeys[] = { "bf16", "fp16", "fp8", "tf32", "fp32", "fp4", NULL };
+    const jv_range eta = { 0, 1.5, 1, 0, NULL }, us = { 0, 1e4, 0, 0, "us" };
+    const gpu_spec *base = name ? gpu_spec_find(name) : NULL;
+    p->spec.ops = (base ? base : gpu_spec_find("h100-sxm"))->ops;
+    p->spec.ops.fitted = base ? base->ops.fitted : 0;
+    p->spec.arch = base ? base->arch : "unknown";
+    const cJSON *o = jv_object(v, root, "", "ops", 0);
+    if (!o || v->failed)
+        return;
+    jv_keys(v, o, "ops", keys);
+    const cJSON *mm = jv_object(v, o, "ops", "eta_mm", 0);
+    if (mm) {
+        jv_keys(v, mm, "ops.eta_mm", pkeys);
+        for (int i = 0; i < GPU_NPREC; i++)
+            jv_number(v, mm, "ops.eta_mm", pkeys[i], 0, p->spec.ops.eta_mm[i], eta, &p->spec.ops.eta_mm[i]);
+    }
+    jv_number(v, o, "ops", "eta_bw", 0, p->spec.ops.eta_bw, eta, &p->spec.ops.eta_bw);
+    jv_number(v, o, "ops", "gemm_us", 0, p->spec.ops.gemm_us, us, &p->spec.ops.gemm_us);
+    jv_number(v, o, "ops", "kernel_us", 0, p->spec.ops.kernel_us, us, &p->spec.ops.kernel_us);
+    jv_number(v, o, "ops", "eta_attn", 0, p->spec.ops.eta_attn, eta, &p->spec.ops.eta_attn);
+    p->spec.ops.fitted = 1;    /* the profile's author stands behind them */
 }
 
 static void parse_ranges(jv *v, const cJSON *root, prof *p)
@@ -133,7 +163,7 @@ static void parse_ranges(jv *v, const cJSON *root, prof *p)
             if (prec < 0) {
                 char path[128];
                 jv_fail(v, jv_join(path, sizeof path, "measured_range.gemm_flops", e->string),
-                        "unknown precision; allowed: bf16, fp16, fp8, tf32, fp32");
+                        "unknown precision; allowed: bf16, fp16, fp8, tf32, fp32, fp4");
                 return;
             }
             p->has_gemm[prec] = read_range(v, g, "measured_range.gemm_flops", e->string,
@@ -171,7 +201,7 @@ int prof_parse(const cJSON *root, const char *file, prof *p, char *err, size_t e
         "format", "name", "full_name", "kind", "source", "sources", "note", "sms", "mem_gb",
         "nvlink_gbs", "pcie_gbs", "mig_max", "peaks", "eta_c", "eta_m", "eta_c_by_precision",
         "eta_c_by_size", "eta_m_by_kind", "eta_m_by_size", "launch_us", "launch_sync_us", "timeslice_ms",
-        "switch_us", "timeslice_fit", "copy", "measured_range", "measured_on", NULL };
+        "switch_us", "timeslice_fit", "copy", "measured_range", "measured_on", "ops", NULL };
     static const char *const kinds[] = { "datasheet", "measured", NULL };
     const jv_range eta = { 0, 1.5, 1, 0, NULL }, pos = { 0, 1e7, 1, 0, NULL };
     const jv_range nonneg = { 0, 1e7, 0, 0, NULL };
@@ -207,6 +237,7 @@ int prof_parse(const cJSON *root, const char *file, prof *p, char *err, size_t e
     parse_eta_by_precision(&v, root, p);
     parse_ranges(&v, root, p);
     parse_copy(&v, root, p);
+    parse_ops(&v, root, p, name);
 out:
     if (v.failed) {
         snprintf(err, errlen, "%s", v.msg);

@@ -95,7 +95,7 @@ static void refuses_bad_options_with_exit_status_2(void)
 {
     static const struct { const char *args[8]; const char *needle; } BAD[] = {
         { { "--gpu", "h100-sxm", "--op", "allsum" }, "allowed: allreduce" },
-        { { "--gpu", "b200" }, "unknown name \"b200\"" },
+        { { "--gpu", "x900" }, "unknown name \"x900\"" },
         { { "--gpu", "h100-sxm", "--gpus-per-node", "9" }, "allowed: 1 to 8" },
         { { "--gpu", "h100-sxm", "--nodes", "1", "--gpus-per-node", "1" }, "at least 2 GPUs" },
         { { "--gpu", "h100-sxm", "--plot" }, "--plot needs -o DIR" },

@@ -1,0 +1,83 @@
+/* ops.h -- operator-level GPU cost: GEMMs by shape, FlashAttention-style
+ * attention, small kernels (norms, element-wise, embedding, sampling).
+ *
+ * A workload step is a list of operators; each is costed on the resource r
+ * (a whole GPU, a MIG instance, an MPS share: its SMs, datasheet peaks and
+ * the GPU's gpu_ops parameters) and the times add up, as kernels of one
+ * CUDA stream do. The mechanisms (docs/workloads.md):
+ *
+ *  GEMM C[m,n] = A[m,k] B[k,n]: the kernel is a grid of output tiles
+ *    (tm x tn in {64x128, 128x128, 128x256, 256x128}), optionally split
+ *    along k (split-K 1..16, at least 256 deep) so that skinny GEMMs fill
+ *    the SMs. Tiles run in waves of one tile per SM; every wave costs a whole
+ *    tile's FLOPs at eta_mm x the per-SM peak of the precision (wave and
+ *    tile quantisation); the best tiling is taken, as cuBLAS's heuristics
+ *    try to. Memory: A, B and C once at eta_bw x bandwidth. The two overlap
+ *    imperfectly: t = gemm_us + sqrt(tc^2 + tm^2) (exact at either
+ *    extreme, 41% above the larger term where they are equal; the exponent
+ *    2 was chosen over 1.5, 3, 4 on the operator profiles).
+ *  Small kernels: kernels x kernel_us plus passes x bytes per token / (eta_bw
+ *    x bandwidth); kernels that run one thread block per token (norms, RoPE,
+ *    activation, sampling) take at least one block's time on one SM, which
+ *    is the cost of max(tokens, SMs) tokens. kernels and passes per kind
+ *    describe the engine's implementation (fitted to vLLM's kernels as Vidur
+ *    profiles them; OPS kinds in ops.c).
+ *  Attention prefill: 4 x head_dim x heads FLOPs per (query, key) pair at
+ *    eta_attn x the 16-bit peak, against reading Q, K, V and writing O;
+ *    decode: reading the KV cache (FlashDecoding splits it over the SMs) at
+ *    eta_bw, plus a reduction kernel.
+ * Every result is in seconds. Nothing here has state. */
+#ifndef MODELS_OPS_H
+#define MODELS_OPS_H
+
+#include <stdint.h>
+#include "models/gpu.h"
+
+typedef enum {
+    OPS_ADD,      /* residual add */
+    OPS_NORM,     /* RMSNorm / LayerNorm */
+    OPS_ROPE,     /* rotary embedding of q and k */
+    OPS_ACT,      /* SiLU(gate) x up */
+    OPS_EMBED,    /* token embedding lookup */
+    OPS_SAMPLE,   /* softmax, top-k/p and sampling over the vocabulary (fp32 logits) */
+    OPS_NKINDS
+} ops_kind;
+
+/* A running total of a step's operators: time, its compute-bound and
+ * memory-bound parts (for executors that share SMs or bandwidth, as
+ * gpu_burst_split gives them) and the kernels launched. */
+typedef struct {
+    double   s, compute_s, mem_s;
+    double   kernels;
+} ops_cost;
+
+/* ops_gemm_s: time of one GEMM of m x n x k (m may be fractional: an
+ * average over experts; tiles use its ceiling) with operands of elem_bytes
+ * in precision p (fallback to a wider precision the GPU has). */
+double ops_gemm_s(const gpu_rate *r, gpu_prec p, double elem_bytes, double m, double n, double k);
+
+/* ops_gemm: count GEMMs of that shape added to c. */
+void ops_gemm(ops_cost *c, const gpu_rate *r, gpu_prec p, double elem_bytes, double m, double n,
+              double k, double count);
+
+/* ops_small_s: one small kernel of `kind` over `tokens` tokens of `width`
+ * elements of elem_bytes each. */
+double ops_small_s(const gpu_rate *r, ops_kind kind, double tokens, double width, double elem_bytes);
+void ops_small(ops_cost *c, const gpu_rate *r, ops_kind kind, double tokens, double width,
+               double elem_bytes, double count);
+
+/* ops_attn_prefill: count layers of causal prefill attention of `tokens`
+ * query tokens making `pairs` (query, key) pairs in all, heads query heads
+ * of head_dim, reading kv_bytes of keys and values (cache and new). */
+void ops_attn_prefill(ops_cost *c, const gpu_rate *r, double tokens, double pairs, double heads,
+                      double head_dim, double kv_bytes, double count);
+
+/* ops_attn_decode: count layers of decode attention of `seqs` sequences
+ * reading kv_bytes of cache in all, with pairs (query, key) pairs. */
+void ops_attn_decode(ops_cost *c, const gpu_rate *r, double seqs, double pairs, double heads,
+                     double head_dim, double kv_bytes, double count);
+
+/* ops_kind_name: "add", "norm", ... */
+const char *ops_kind_name(ops_kind k);
+
+#endif
