@@ -4,21 +4,28 @@
  * The seed's decision guide as a command: the scenario's tenants under each
  * setup (cli/setups.h), side by side: throughput, p50/p95/p99 with 95%
  * intervals, GPU utilization and the difference from bare metal (or from
- * the first setup when bare metal is not compared). The closing line names
- * the setups meeting every tenant's SLO and the cheapest of them (by the
- * scenario's price per GPU-hour, else by GPUs held). Writes DIR/compare.json
- * and DIR/compare.csv. */
+ * the first setup when bare metal is not compared), and for a tenant with an
+ * SLO the SLO's own figure (latency, TTFT, TPOT ...) with its interval and
+ * verdict: met, missed or uncertain (sim/verdict.h). The closing line names
+ * the setups whose every SLO is met, the cheapest of them (by the
+ * scenario's price per GPU-hour, else by GPUs held), and the setups still
+ * uncertain with the replications that would settle them. Writes
+ * DIR/compare.json (with every workload metric: TTFT and TPOT for LLMs) and
+ * DIR/compare.csv. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "cli/flags.h"
 #include "cli/outfile.h"
 #include "cli/points.h"
 #include "cli/report.h"
 #include "cli/setups.h"
+#include "cli/slo.h"
 #include "cli/sweepio.h"
+#include "cli/table.h"
 #include "plots/charts.h"
 #include "scenarios/price.h"
 #include "sim/ci.h"
@@ -39,12 +46,19 @@ typedef struct {
 
 typedef struct {
     report_stat thr, q[NQ];
-    int         has_slo, slo_met;
+    report_stat x[TENANT_MAX_METRICS][NQ];   /* workload metrics (ttft_ms ...) */
+    int         has_slo;
+    slo_expr    slo;
+    report_stat slo_st;
+    sim_verdict verdict;
+    size_t      reps_to_resolve;
 } cmp_tenant;
 
 typedef struct {
     cmp_tenant *t;
-    int         ngpus, meets;
+    int         ngpus, meets, uncertain;     /* every SLO met; some uncertain, none missed */
+    size_t      reps_to_resolve;             /* the most any uncertain SLO needs */
+    flags       fl;                          /* the setup's warnings */
     report_stat util;              /* mean over the GPUs in use */
     price_info  price;
     double      cost;              /* USD/h, or GPUs when unpriced */
@@ -136,23 +150,32 @@ static int check_prices(const scn *sc, FILE *err)
 static int on_point(size_t i, const scn *sc, const model_result *res, void *ud)
 {
     cmp_setup *s = &((cmp_setup *)ud)[i];
-    cJSON *pt = report_summary(sc, res);
-    const cJSON *tl = cJSON_GetObjectItemCaseSensitive(pt, "tenants");
-    if (!pt)
-        return -1;
+    int missed = 0;
     s->meets = 1;
     for (int t = 0; t < res->ntenants; t++) {
         cmp_tenant *c = &s->t[t];
+        const tenant_cfg *tc = &sc->cfg.tenants[t];
         c->thr = report_tenant_stat(res, t, MT_THROUGHPUT);
         for (int q = 0; q < NQ; q++)
             c->q[q] = report_tenant_stat(res, t, QS[q]);
-        const cJSON *slo = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(tl, t), "slo");
-        c->has_slo = cJSON_IsObject(slo);
-        c->slo_met = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(slo, "met"));
-        if (c->has_slo && !c->slo_met)
+        for (int k = 0; tc->wl->metrics && tc->wl->metrics[k] && k < TENANT_MAX_METRICS; k++)
+            for (int q = 0; q < NQ; q++)
+                c->x[k][q] = report_tenant_xstat(res, t, k, QS[q] - MT_MEAN);
+        c->has_slo = slo_of_tenant(sc, t, &c->slo) == 0;
+        if (!c->has_slo)
+            continue;
+        c->slo_st = slo_stat(&c->slo, res);
+        c->verdict = slo_verdict(&c->slo, &c->slo_st);
+        c->reps_to_resolve = slo_reps_to_resolve(&c->slo, &c->slo_st);
+        if (c->verdict != SIM_VERDICT_MET)
             s->meets = 0;
+        missed |= c->verdict == SIM_VERDICT_MISSED;
+        if (c->verdict == SIM_VERDICT_UNCERTAIN && c->reps_to_resolve > s->reps_to_resolve)
+            s->reps_to_resolve = c->reps_to_resolve;
     }
-    cJSON_Delete(pt);
+    s->uncertain = !s->meets && !missed;
+    if (flags_compute(&s->fl, sc, res) < 0)
+        return -1;
     s->ngpus = res->ngpus;
     /* utilization of a setup: the mean over its GPUs, per replication */
     double *x = calloc((size_t)res->reps, sizeof *x);
@@ -251,10 +274,33 @@ static cJSON *compare_doc(const cmp_opts *o, const scn *sc, const cmp_setup *s, 
                 cJSON_AddItemToObject(lat, key, cJSON_DetachItemFromObject(ci, "ci95"));
                 cJSON_Delete(ci);
             }
-            if (c->has_slo)
-                cJSON_AddBoolToObject(to, "slo_met", c->slo_met);
-            else
+            const char *const *wm = sc->cfg.tenants[t].wl->metrics;
+            for (int j = 0; wm && wm[j] && j < TENANT_MAX_METRICS; j++) {
+                cJSON *xo = cJSON_AddObjectToObject(to, wm[j]);
+                for (int q = 0; q < NQ; q++) {
+                    add_maybe(xo, QNAMES[q], c->x[j][q].mean);
+                    char key[16];
+                    snprintf(key, sizeof key, "ci95_%s", QNAMES[q]);
+                    cJSON *ci = stat_json(c->x[j][q]);
+                    cJSON_AddItemToObject(xo, key, cJSON_DetachItemFromObject(ci, "ci95"));
+                    cJSON_Delete(ci);
+                }
+            }
+            if (c->has_slo) {
+                char m[96];
+                cJSON *so = stat_json(c->slo_st);
+                cJSON_AddStringToObject(so, "slo", c->slo.text);
+                cJSON_AddStringToObject(so, "metric", slo_metric_name(&c->slo, sc, m, sizeof m));
+                cJSON_AddNumberToObject(so, "bound", c->slo.bound);
+                cJSON_AddStringToObject(so, "verdict", sim_verdict_name(c->verdict));
+                if (c->verdict == SIM_VERDICT_UNCERTAIN)
+                    cJSON_AddNumberToObject(so, "replications_to_resolve", (double)c->reps_to_resolve);
+                cJSON_AddItemToObject(to, "slo", so);
+                cJSON_AddBoolToObject(to, "slo_met", c->verdict == SIM_VERDICT_MET);
+            } else {
+                cJSON_AddNullToObject(to, "slo");
                 cJSON_AddNullToObject(to, "slo_met");
+            }
             cJSON *d = cJSON_AddObjectToObject(to, "vs_baseline_pct");
             add_maybe(d, "throughput", pct(c->thr.mean, b->thr.mean));
             add_maybe(d, "p95", pct(c->q[1].mean, b->q[1].mean));
@@ -268,6 +314,14 @@ static cJSON *compare_doc(const cmp_opts *o, const scn *sc, const cmp_setup *s, 
     for (size_t k = 0; k < o->nmodes; k++)
         if (s[k].meets)
             cJSON_AddItemToArray(m, cJSON_CreateString(o->modes[k]->name));
+    cJSON *u = cJSON_AddArrayToObject(v, "uncertain");
+    for (size_t k = 0; k < o->nmodes; k++)
+        if (s[k].uncertain) {
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "mode", o->modes[k]->name);
+            cJSON_AddNumberToObject(e, "replications_to_resolve", (double)s[k].reps_to_resolve);
+            cJSON_AddItemToArray(u, e);
+        }
     if (best >= 0)
         cJSON_AddStringToObject(v, "cheapest", o->modes[best]->name);
     else
@@ -275,30 +329,43 @@ static cJSON *compare_doc(const cmp_opts *o, const scn *sc, const cmp_setup *s, 
     return doc;
 }
 
-static void fmt_stat(char *buf, size_t len, report_stat s)
-{
-    if (isfinite(s.lo))
-        snprintf(buf, len, "%.4g [%.4g, %.4g]", s.mean, s.lo, s.hi);
-    else
-        snprintf(buf, len, "%.4g", s.mean);
-}
-
 static void print_table(FILE *f, const cmp_opts *o, const scn *sc, const cmp_setup *s, size_t base)
 {
+    static const char *const COLS[] = { "<setup", "<tenant", "throughput [95% CI]", "<unit", "p50 ms",
+                                        "p95 ms [95% CI]", "p99 ms", "util", "d thr", "d p95",
+                                        "<SLO figure", "SLO [95% CI]", "<verdict", NULL };
+    tab t;
+    if (tab_init(&t, COLS) < 0)
+        return;
     fprintf(f, "compare %s: differences are against %s\n\n", sc->name, o->modes[base]->name);
-    fprintf(f, "%-12s %-12s %28s %9s %28s %9s %8s %9s %9s %6s\n", "setup", "tenant", "throughput [95% CI]",
-            "p50 ms", "p95 ms [95% CI]", "p99 ms", "util", "d thr", "d p95", "SLO");
     for (size_t k = 0; k < o->nmodes; k++)
-        for (size_t t = 0; t < sc->cfg.ntenants; t++) {
-            const cmp_tenant *c = &s[k].t[t], *b = &s[base].t[t];
-            char th[64], p95[64];
-            fmt_stat(th, sizeof th, c->thr);
-            fmt_stat(p95, sizeof p95, c->q[1]);
-            fprintf(f, "%-12s %-12s %28s %9.3f %28s %9.3f %7.1f%% %+8.1f%% %+8.1f%% %6s\n",
-                    t ? "" : o->modes[k]->name, sc->cfg.tenants[t].name, th, c->q[0].mean, p95,
-                    c->q[2].mean, 100 * s[k].util.mean, pct(c->thr.mean, b->thr.mean),
-                    pct(c->q[1].mean, b->q[1].mean), c->has_slo ? (c->slo_met ? "met" : "MISSED") : "-");
+        for (size_t i = 0; i < sc->cfg.ntenants; i++) {
+            const cmp_tenant *c = &s[k].t[i], *b = &s[base].t[i];
+            char a[96], m[96];
+            tab_add(&t, "%s", i ? "" : o->modes[k]->name);
+            tab_add(&t, "%s", sc->cfg.tenants[i].name);
+            tab_add(&t, "%s", tab_ci(a, sizeof a, &c->thr));
+            tab_add(&t, "%s", sc->cfg.tenants[i].wl->unit);
+            tab_add(&t, "%s", tab_num(a, sizeof a, c->q[0].mean));
+            tab_add(&t, "%s", tab_ci(a, sizeof a, &c->q[1]));
+            tab_add(&t, "%s", tab_num(a, sizeof a, c->q[2].mean));
+            tab_add(&t, "%.1f%%", 100 * s[k].util.mean);
+            tab_add(&t, "%+.1f%%", pct(c->thr.mean, b->thr.mean));
+            tab_add(&t, "%+.1f%%", pct(c->q[1].mean, b->q[1].mean));
+            if (!c->has_slo) {
+                tab_add(&t, "-");
+                tab_add(&t, "-");
+                tab_add(&t, "-");
+                continue;
+            }
+            char bound[32];
+            tab_add(&t, "%s %s %s", slo_metric_name(&c->slo, sc, m, sizeof m), slo_op_text(c->slo.op),
+                    tab_num(bound, sizeof bound, c->slo.bound));
+            tab_add(&t, "%s", tab_ci(a, sizeof a, &c->slo_st));
+            tab_add(&t, "%s", sim_verdict_name(c->verdict));
         }
+    tab_print(&t, f, "");
+    tab_free(&t);
 }
 
 static void print_verdict(FILE *f, const cmp_opts *o, const scn *sc, const cmp_setup *s)
@@ -307,7 +374,16 @@ static void print_verdict(FILE *f, const cmp_opts *o, const scn *sc, const cmp_s
     long best = cheapest(s, o->nmodes);
     for (size_t t = 0; t < sc->cfg.ntenants; t++)
         slos |= s[0].t[t].has_slo;
-    fprintf(f, "\nmeet every SLO%s:", slos ? "" : " (no tenant has one: all qualify)");
+    int unsure = 0;
+    for (size_t k = 0; k < o->nmodes; k++)
+        if (s[k].uncertain) {
+            fprintf(f, "%s%s (about %zu replications would settle it)", unsure ? ", " : "\nuncertain: ",
+                    o->modes[k]->name, s[k].reps_to_resolve);
+            unsure = 1;
+        }
+    if (unsure)
+        fprintf(f, "; run again with --reps N\n");
+    fprintf(f, "%smeet every SLO%s:", unsure ? "" : "\n", slos ? "" : " (no tenant has one: all qualify)");
     for (size_t k = 0; k < o->nmodes; k++)
         if (s[k].meets) {
             fprintf(f, "%s %s", any ? "," : "", o->modes[k]->name);
@@ -329,7 +405,8 @@ static void write_csv(FILE *f, const cJSON *doc)
 {
     const cJSON *s, *t;
     fputs("setup,gpus,cost,utilization,meets_slos,tenant,throughput,throughput_lo,throughput_hi,"
-          "p50_ms,p95_ms,p95_lo,p95_hi,p99_ms,slo_met,throughput_vs_baseline_pct,p95_vs_baseline_pct\n", f);
+          "p50_ms,p95_ms,p95_lo,p95_hi,p99_ms,slo_met,throughput_vs_baseline_pct,p95_vs_baseline_pct,"
+          "slo_metric,slo_value,slo_lo,slo_hi,slo_verdict\n", f);
     cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(doc, "setups"))
         cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(s, "tenants")) {
             const cJSON *th = cJSON_GetObjectItemCaseSensitive(t, "throughput");
@@ -355,7 +432,15 @@ static void write_csv(FILE *f, const cJSON *doc)
             fprintf(f, ",%s", cJSON_IsBool(met) ? (cJSON_IsTrue(met) ? "true" : "false") : "");
             const cJSON *dt = cJSON_GetObjectItemCaseSensitive(d, "throughput"), *dp = cJSON_GetObjectItemCaseSensitive(d, "p95");
             cJSON_IsNumber(dt) ? fprintf(f, ",%.6g", dt->valuedouble) : fputs(",", f);
-            cJSON_IsNumber(dp) ? fprintf(f, ",%.6g\n", dp->valuedouble) : fputs(",\n", f);
+            cJSON_IsNumber(dp) ? fprintf(f, ",%.6g", dp->valuedouble) : fputs(",", f);
+            const cJSON *so = cJSON_GetObjectItemCaseSensitive(t, "slo");
+            const cJSON *sci = cJSON_GetObjectItemCaseSensitive(so, "ci95");
+            const cJSON *sv[] = { cJSON_GetObjectItemCaseSensitive(so, "value"), cJSON_GetArrayItem(sci, 0),
+                                  cJSON_GetArrayItem(sci, 1) };
+            fprintf(f, ",%s", cJSON_IsObject(so) ? cJSON_GetObjectItemCaseSensitive(so, "metric")->valuestring : "");
+            for (size_t k = 0; k < 3; k++)
+                cJSON_IsNumber(sv[k]) ? fprintf(f, ",%.10g", sv[k]->valuedouble) : fputs(",", f);
+            fprintf(f, ",%s\n", cJSON_IsObject(so) ? cJSON_GetObjectItemCaseSensitive(so, "verdict")->valuestring : "");
         }
 }
 
@@ -376,6 +461,30 @@ static int write_outputs(const char *dir, const cJSON *doc, FILE *err)
         return CLI_INTERNAL;
     }
     return CLI_OK;
+}
+
+/* Every setup's warnings on err, each text once with the setups it
+ * concerns. */
+static void print_warnings(FILE *err, const cmp_opts *o, const cmp_setup *s)
+{
+    for (size_t k = 0; k < o->nmodes; k++)
+        for (size_t m = 0; m < s[k].fl.nmsg; m++) {
+            const char *msg = s[k].fl.msg[m];
+            int seen = 0;
+            for (size_t j = 0; j < k && !seen; j++)
+                for (size_t n = 0; n < s[j].fl.nmsg && !seen; n++)
+                    seen = strcmp(s[j].fl.msg[n], msg) == 0;
+            if (seen)
+                continue;
+            fprintf(err, "slicesim: compare: warning (%s", o->modes[k]->name);
+            for (size_t j = k + 1; j < o->nmodes; j++)
+                for (size_t n = 0; n < s[j].fl.nmsg; n++)
+                    if (strcmp(s[j].fl.msg[n], msg) == 0) {
+                        fprintf(err, ", %s", o->modes[j]->name);
+                        break;
+                    }
+            fprintf(err, "): %s\n", msg);
+        }
 }
 
 static int run_compare(cmp_opts *o, const scn *sc, FILE *out, FILE *err)
@@ -421,6 +530,8 @@ static int run_compare(cmp_opts *o, const scn *sc, FILE *out, FILE *err)
         cJSON *doc = compare_doc(o, sc, setups, base);
         print_table(out, o, sc, setups, base);
         print_verdict(out, o, sc, setups);
+        fflush(out);
+        print_warnings(err, o, setups);
         rc = doc ? write_outputs(outfile_set_dir(&set), doc, err) : CLI_INTERNAL;
         cJSON_Delete(doc);
         if (rc == CLI_OK && o->plot && charts_compare(outfile_set_dir(&set), err) < 0)
@@ -441,6 +552,7 @@ static int run_compare(cmp_opts *o, const scn *sc, FILE *out, FILE *err)
     for (size_t k = 0; k < n; k++) {
         setup_free_assignments(pts[k].sets, pts[k].nsets);
         free(setups[k].t);
+        flags_free(&setups[k].fl);
     }
     return rc;
 }

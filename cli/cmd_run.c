@@ -278,6 +278,7 @@ int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
     }
     have_res = 1;
     report_table(out, sc, &res);
+    fflush(out);
     report_warnings(err, sc, &res, "");
     rc = CLI_OK;
     if (o.c.outdir) {

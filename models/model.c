@@ -188,6 +188,8 @@ static void collect_tenant(const rep_run *r, tenant *t, model_tenant_rep *m)
     double q[MQ_N];
     m->t[MT_COMPLETED] = n;
     m->t[MT_THROUGHPUT] = t->units_done / window_s;
+    if (t->cfg->arr == &arr_closed && t->ndone >= 2 && t->last_done > t->first_done)
+        m->t[MT_THROUGHPUT] = t->units_after_first / ((double)(t->last_done - t->first_done) / 1e9);
     for (int k = 0; k < 5; k++)
         m->t[MT_QUEUE + k] = n > 0 ? (double)t->sum_ns[k] / 1e6 / n : NAN;
     m->t[MT_SHARE] = (double)(t->gpu_ns_stop - t->gpu_ns_warm) / (window_s * 1e9);

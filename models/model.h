@@ -4,7 +4,16 @@
  * Replication r uses streams seeded from (seed, r, entity, stream), so results
  * depend on the scenario and seed only. Each replication reports per tenant
  * and per GPU the metrics of model_tenant_metric / model_gpu_metric; reports
- * take the mean over replications and a Student-t 95% interval. */
+ * take the mean over replications and a 95% interval (sim/ci.h).
+ *
+ * MT_THROUGHPUT is a rate. With open arrivals it is the units completed in
+ * the window over its length: the arrivals set it. A closed loop's rate is
+ * set by its service instead, and counting whole completions in a window
+ * would quantize it (a 300 ms training step in a 9 s window counts 29 or 30
+ * steps, hiding a 3% difference in step time); so for closed-loop arrivals
+ * it is the units of the completions after the window's first one over the
+ * time from that first to the last: for back-to-back training steps,
+ * samples per step over the mean step time. */
 #ifndef MODELS_MODEL_H
 #define MODELS_MODEL_H
 

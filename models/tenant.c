@@ -179,8 +179,14 @@ void tenant_complete(tenant *t, tenant_rec *r)
     r->end = s->now;
     r->rep = t->rep;
     r->tenant = t->id;
-    if (r->end >= t->warmup && r->end < t->stop)
+    if (r->end >= t->warmup && r->end < t->stop) {
         t->units_done += r->units;
+        if (t->ndone++ == 0)
+            t->first_done = r->end;
+        else
+            t->units_after_first += r->units;
+        t->last_done = r->end;
+    }
     if (r->arrival >= t->warmup && r->arrival < t->stop)
         measure(t, r);
     t->in_flight--;

@@ -89,6 +89,11 @@ typedef struct tenant {
     double            in_system_mean;   /* over the window, set at its end */
     int               nmetrics;
     double            units_done;
+    /* completions in the window: the first and last times, how many, and
+     * the units of all but the first (the closed-loop rate, model.h) */
+    sim_time_t        first_done, last_done;
+    uint64_t          ndone;
+    double            units_after_first;
     sim_time_t        sum_ns[5];     /* queue, other, switch, service, host */
     uint64_t          slo_ok;
     /* optional sink of the measured requests' records */

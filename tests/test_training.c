@@ -36,6 +36,49 @@ static double burst_ms(const char *gpu, double flops, double bytes, int kernels)
     return (double)gpu_burst_ns(&r, &b) / 1e6;
 }
 
+/* Throughput of back-to-back steps is a rate from step times, not a count
+ * of whole steps in the window: samples per step over the mean step time,
+ * so setups whose step times differ print different samples/s, each with
+ * an interval from what varies between replications. */
+#define RATE_JSON \
+    "{ \"name\": \"rate\", \"seed\": 1, \"duration_s\": 10, \"warmup_s\": 1, \"replications\": 3," \
+    "  \"hardware\": { \"gpu\": \"h100-sxm\" }, \"virtualization\": { \"mode\": \"%s\" }," \
+    "  \"tenants\": [ { \"name\": \"bert\", %s" \
+    "      \"workload\": { \"type\": \"training\", \"model\": \"bert-large\", \"batch_per_gpu\": 16 }," \
+    "      \"arrivals\": { \"type\": \"closed\", \"users\": 1, \"think_s\": 0 } } ] }"
+
+static void samples_per_second_come_from_the_step_time(void)
+{
+    const char *modes[] = { "bare_metal", "passthrough", "vgpu" };
+    const char *vgpu[] = { "", "", "\"vgpu_gb\": 80," };
+    double thr[3];
+    for (int k = 0; k < 3; k++) {
+        char json[2048];
+        snprintf(json, sizeof json, RATE_JSON, modes[k], vgpu[k]);
+        wl_run r;
+        CU_ASSERT_EQUAL_FATAL(wl_run_text(&r, json, NULL, NULL), 0);
+        thr[k] = wl_get(&r, 0, "throughput", "value");
+        double step = wl_get(&r, 0, "step_ms", "mean");
+        const cJSON *ci = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(
+            cJSON_GetObjectItem(r.summary, "tenants"), 0), "throughput"), "ci95");
+        double lo = cJSON_GetArrayItem(ci, 0)->valuedouble, hi = cJSON_GetArrayItem(ci, 1)->valuedouble;
+        if (k == 0) {
+            /* nothing varies on bare metal: exactly 16 samples per step time,
+             * a zero-width interval (a count of whole steps in the 9 s window
+             * would give 538.7, not 16 / 29.75 ms = 537.8) */
+            ASSERT_REL(thr[k], 16 / (step / 1e3), 1e-9);
+            CU_ASSERT_EQUAL(lo, hi);
+        } else {
+            /* host noise varies the steps: the rate follows their mean, and
+             * its interval has width */
+            ASSERT_REL(thr[k], 16 / (step / 1e3), 0.005);
+            CU_ASSERT(lo < thr[k] && thr[k] < hi);
+        }
+        wl_run_free(&r);
+    }
+    CU_ASSERT(thr[0] > thr[1] && thr[1] > thr[2]);
+}
+
 static void gradient_buckets_follow_ddp_caps(void)
 {
     /* bert-large: 340 M fp32 gradients = 1360 MB = 1 MB + 54 x 25 MB + 9 MB */
@@ -369,6 +412,7 @@ TU_SUITE_FN(training)
         TU_TEST(bad_sharding_and_partial_nodes_are_refused),
         TU_TEST(full_sharding_fits_what_plain_data_parallelism_cannot),
         TU_TEST(buckets_too_small_to_count_are_refused),
+        TU_TEST(samples_per_second_come_from_the_step_time),
     };
     TU_SUITE("training", tests);
 }
