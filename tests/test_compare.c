@@ -122,6 +122,70 @@ static void every_sharing_setup_runs(void)
     cJSON_Delete(doc);
 }
 
+/* An SLO on TTFT is judged on TTFT: compare shows that figure, its interval
+ * and verdict per setup, and compare.json keeps TTFT and TPOT. */
+static void slo_on_ttft_is_judged_on_ttft_and_stored_with_tpot(void)
+{
+    char o[128];
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(o, sizeof o, "%s/cmp", dir);
+    char *argv[] = { "slicesim", "compare", "scenarios/llm-h100-exclusive.json", "--modes", "bare_metal,passthrough",
+                     "-o", o, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    cJSON *doc = result();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    for (int k = 0; k < 2; k++) {
+        const cJSON *t = tenant(doc, k, 0), *slo = cJSON_GetObjectItem(t, "slo");
+        CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(slo, "metric")->valuestring, "ttft_ms.p95");
+        /* the judged figure is the TTFT p95, not the end-to-end latency's */
+        double v = cJSON_GetObjectItem(slo, "value")->valuedouble;
+        CU_ASSERT_DOUBLE_EQUAL(v, num(t, "ttft_ms", "p95"), 1e-9);
+        CU_ASSERT(v < num(t, "latency_ms", "p95") / 10);
+        CU_ASSERT(num(t, "tpot_ms", "p50") > 0);
+        const cJSON *ci = cJSON_GetObjectItem(slo, "ci95");
+        double hi = cJSON_GetArrayItem(ci, 1)->valuedouble;
+        CU_ASSERT(hi < 500);      /* the whole interval within the bound: met */
+        CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(slo, "verdict")->valuestring, "met");
+        CU_ASSERT(cJSON_IsTrue(cJSON_GetObjectItem(t, "slo_met")));
+    }
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "ttft_ms.p95 <= 500.0"));
+    cJSON_Delete(doc);
+}
+
+/* A bound inside a setup's interval: uncertain, not counted as meeting, and
+ * the replications that would settle it are stated. */
+static void a_bound_inside_the_interval_is_uncertain_and_not_met(void)
+{
+    write_scenario("", "5");
+    CU_ASSERT_EQUAL_FATAL(compare("bare_metal"), 0);
+    cJSON *doc = result();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    const cJSON *ci = cJSON_GetObjectItem(cJSON_GetObjectItem(tenant(doc, 0, 0), "slo"), "ci95");
+    double lo = cJSON_GetArrayItem(ci, 0)->valuedouble, hi = cJSON_GetArrayItem(ci, 1)->valuedouble;
+    cJSON_Delete(doc);
+    CU_ASSERT_FATAL(lo < hi);
+    char bound[32];
+    snprintf(bound, sizeof bound, "%.6f", (lo + hi) / 2);
+    write_scenario("", bound);
+    CU_ASSERT_EQUAL_FATAL(compare("bare_metal"), 0);
+    doc = result();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    const cJSON *slo = cJSON_GetObjectItem(tenant(doc, 0, 0), "slo");
+    CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(slo, "verdict")->valuestring, "uncertain");
+    CU_ASSERT(cJSON_IsFalse(cJSON_GetObjectItem(tenant(doc, 0, 0), "slo_met")));
+    CU_ASSERT(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "setups"), 0),
+                                                "meets_slos")));
+    const cJSON *u = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "verdict"), "uncertain"), 0);
+    CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(u, "mode")->valuestring, "bare_metal");
+    double n = cJSON_GetObjectItem(u, "replications_to_resolve")->valuedouble;
+    CU_ASSERT(n > 2 && n < 100000);
+    char want[96];
+    snprintf(want, sizeof want, "uncertain: bare_metal (about %.0f replications would settle it)", n);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "meet every SLO: none of the setups"));
+    cJSON_Delete(doc);
+}
+
 static void setups_the_build_cannot_validate_exit_2(void)
 {
     write_scenario("", "5");
@@ -143,6 +207,8 @@ TU_SUITE_FN(compare)
         TU_TEST(dedicated_gpu_gives_the_closed_loop_rate_and_sharing_costs_it),
         TU_TEST(verdict_weighs_slos_first_then_price),
         TU_TEST(every_sharing_setup_runs),
+        TU_TEST(slo_on_ttft_is_judged_on_ttft_and_stored_with_tpot),
+        TU_TEST(a_bound_inside_the_interval_is_uncertain_and_not_met),
         TU_TEST(setups_the_build_cannot_validate_exit_2),
     };
     TU_SUITE("compare", tests);
