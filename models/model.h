@@ -11,9 +11,9 @@
  * set by its service instead, and counting whole completions in a window
  * would quantize it (a 300 ms training step in a 9 s window counts 29 or 30
  * steps, hiding a 3% difference in step time); so for closed-loop arrivals
- * it is the units of the completions after the window's first one over the
- * time from that first to the last: for back-to-back training steps,
- * samples per step over the mean step time. */
+ * it is the units of the completions after the window's first completion
+ * instant over the time from that instant to the last completion: for
+ * back-to-back training steps, samples per step over the mean step time. */
 #ifndef MODELS_MODEL_H
 #define MODELS_MODEL_H
 

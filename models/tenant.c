@@ -183,7 +183,7 @@ void tenant_complete(tenant *t, tenant_rec *r)
         t->units_done += r->units;
         if (t->ndone++ == 0)
             t->first_done = r->end;
-        else
+        else if (r->end > t->first_done)    /* not those finishing with the first */
             t->units_after_first += r->units;
         t->last_done = r->end;
     }

@@ -90,7 +90,8 @@ typedef struct tenant {
     int               nmetrics;
     double            units_done;
     /* completions in the window: the first and last times, how many, and
-     * the units of all but the first (the closed-loop rate, model.h) */
+     * the units of those after the first instant (the closed-loop rate,
+     * model.h) */
     sim_time_t        first_done, last_done;
     uint64_t          ndone;
     double            units_after_first;
