@@ -250,7 +250,6 @@ typedef struct {
 static size_t read_gemm(fit_ctx *c, const cJSON *arr, gemm_pt *pt)
 {
     static const char *const keys[] = { "prec", "m", "n", "k", "label", "time_us", NULL };
-    static const char *const precs[] = { "bf16", "fp16", "fp8", "tf32", "fp32", NULL };
     const jv_range dim = { 1, 1e7, 0, 0, NULL };
     int n = cJSON_GetArraySize(arr);
     char p[64];
@@ -262,7 +261,7 @@ static size_t read_gemm(fit_ctx *c, const cJSON *arr, gemm_pt *pt)
         const cJSON *o = point_at(&c->v, arr, "gemm", i, p, sizeof p);
         gemm_pt *g = &pt[i];
         jv_keys(&c->v, o, p, keys);
-        jv_enum(&c->v, o, p, "prec", 1, 0, precs, &g->prec);
+        jv_enum(&c->v, o, p, "prec", 1, 0, gpu_prec_names, &g->prec);
         jv_number(&c->v, o, p, "m", 1, 0, dim, &g->m);
         jv_number(&c->v, o, p, "n", 1, 0, dim, &g->n);
         jv_number(&c->v, o, p, "k", 1, 0, dim, &g->k);
@@ -271,7 +270,7 @@ static size_t read_gemm(fit_ctx *c, const cJSON *arr, gemm_pt *pt)
         g->flops = 2 * g->m * g->n * g->k;
         g->bytes = elem_bytes(g->prec) * (g->m * g->k + g->k * g->n + g->m * g->n);
         if (!c->v.failed && c->g->tflops[g->prec] <= 0)
-            jv_fail(&c->v, p, "precision %s has no datasheet peak on %s", precs[g->prec], c->g->name);
+            jv_fail(&c->v, p, "precision %s has no datasheet peak on %s", gpu_prec_names[g->prec], c->g->name);
     }
     return c->v.failed ? 0 : (size_t)n;
 }

@@ -110,7 +110,6 @@ static int parse(const cJSON *root, cont_run *r, jv *v)
                                         "requests", NULL };
     static const char *const bkeys[] = { "kind", "prec", "m", "n", "k", "bytes", "kernels", NULL };
     static const char *const kinds[] = { "gemm", "copy", NULL };
-    static const char *const precs[] = { "bf16", "fp16", "fp8", "tf32", "fp32", NULL };
     const jv_range secs = { 0, 1e6, 1, 0, "s" }, rate = { 0, 1e7, 1, 0, "per s" };
     const jv_range dim = { 1, 1e7, 0, 0, NULL };
     const char *format = NULL;
@@ -136,7 +135,7 @@ static int parse(const cJSON *root, cont_run *r, jv *v)
     jv_enum(v, b, "burst", "kind", 0, CONT_GEMM, kinds, &kind);
     r->kind = (cont_kind)kind;
     int gemm = r->kind == CONT_GEMM;
-    jv_enum(v, b, "burst", "prec", gemm, GPU_BF16, precs, &r->prec);
+    jv_enum(v, b, "burst", "prec", gemm, GPU_BF16, gpu_prec_names, &r->prec);
     jv_number(v, b, "burst", "m", gemm, 1, dim, &r->m);
     jv_number(v, b, "burst", "n", gemm, 1, dim, &r->n);
     jv_number(v, b, "burst", "k", gemm, 1, dim, &r->k);
@@ -175,7 +174,6 @@ int cont_read(const char *path, cont_run *r, char *err, size_t errlen)
 
 static char *scenario_text(const cont_run *r, const char *profile, long reps)
 {
-    static const char *const precs[] = { "bf16", "fp16", "fp8", "tf32", "fp32" };
     double flops, bytes;
     burst_size(r, &flops, &bytes);
     cJSON *s = cJSON_CreateObject();
@@ -208,7 +206,7 @@ static char *scenario_text(const cont_run *r, const char *profile, long reps)
         cJSON_AddNumberToObject(w, "bytes", bytes);
         cJSON_AddNumberToObject(w, "kernels", (double)r->kernels);
         if (flops > 0)
-            cJSON_AddStringToObject(w, "precision", precs[r->prec]);
+            cJSON_AddStringToObject(w, "precision", gpu_prec_names[r->prec]);
         cJSON *a = cJSON_AddObjectToObject(t, "arrivals");
         cJSON_AddStringToObject(a, "type", "poisson");
         cJSON_AddNumberToObject(a, "rate_per_s", r->rate_per_s);

@@ -1,6 +1,7 @@
 #include "models/gpu.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Peaks: NVIDIA datasheets (reference FACTS §1; presets/gpus_2026.csv for the
@@ -124,17 +125,29 @@ const gpu_spec *gpu_spec_find(const char *name)
 size_t gpu_spec_count(void) { return NSPECS; }
 const gpu_spec *gpu_spec_at(size_t i) { return i < NSPECS ? &SPECS[i] : NULL; }
 
-static const char *const PREC_NAMES[GPU_NPREC] = { "bf16", "fp16", "fp8", "tf32", "fp32", "fp4" };
+const char *const gpu_prec_names[GPU_NPREC + 1] = { "bf16", "fp16", "fp8", "tf32", "fp32", "fp4", NULL };
 
 int gpu_prec_parse(const char *name)
 {
     for (int p = 0; p < GPU_NPREC; p++)
-        if (strcmp(PREC_NAMES[p], name) == 0)
+        if (strcmp(gpu_prec_names[p], name) == 0)
             return p;
     return -1;
 }
 
-const char *gpu_prec_name(gpu_prec p) { return PREC_NAMES[p]; }
+const char *gpu_prec_name(gpu_prec p) { return gpu_prec_names[p]; }
+
+const char *gpu_prec_list(char *buf, size_t len)
+{
+    size_t n = 0;
+    if (len)
+        buf[0] = '\0';
+    for (int p = 0; p < GPU_NPREC && n < len; p++) {
+        int w = snprintf(buf + n, len - n, "%s%s", p ? ", " : "", gpu_prec_names[p]);
+        n += w > 0 ? (size_t)w : 0;
+    }
+    return buf;
+}
 
 gpu_rate gpu_rate_of(const gpu_spec *spec, double compute_frac, double mem_frac)
 {

@@ -56,9 +56,13 @@ const gpu_spec *gpu_spec_find(const char *name);
 size_t gpu_spec_count(void);
 const gpu_spec *gpu_spec_at(size_t i);
 
-/* gpu_prec_parse: "bf16" -> GPU_BF16 ...; -1 for an unknown name. */
+/* gpu_prec_names: the precisions' names, indexed by gpu_prec, NULL-
+ * terminated (the one list of them). gpu_prec_parse: "bf16" -> GPU_BF16 ...;
+ * -1 for an unknown name. gpu_prec_list: "bf16, fp16, ..." into buf. */
+extern const char *const gpu_prec_names[GPU_NPREC + 1];
 int gpu_prec_parse(const char *name);
 const char *gpu_prec_name(gpu_prec p);
+const char *gpu_prec_list(char *buf, size_t len);
 
 /* The capacity of a resource a burst runs on: peaks already multiplied by
  * the achieved fractions and by the resource's share of the GPU. */

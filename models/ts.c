@@ -33,6 +33,8 @@ exec_ctx *ts_rq_pop(ts *t)
 
 const char *const ts_preempt_names[] = { "instruction", "block", "kernel", NULL };
 
+const ts_policy *const ts_policies[] = { &ts_best_effort, &ts_equal_share, &ts_fixed_share, NULL };
+
 int ts_preempt_parse(const char *name)
 {
     for (int k = 0; ts_preempt_names[k]; k++)

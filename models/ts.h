@@ -50,6 +50,9 @@ extern const ts_policy ts_best_effort;
 extern const ts_policy ts_equal_share;
 extern const ts_policy ts_fixed_share;
 
+/* ts_policies: every policy, NULL-terminated; scenarios name them by name. */
+extern const ts_policy *const ts_policies[];
+
 typedef struct {
     const ts_policy *policy;
     sim_time_t slice_ns;        /* > 0; SIM_TIME_MAX = never preempt */

@@ -22,17 +22,17 @@ struct virt_layer {
     sim_time_t horizon;       /* no interruption is looked at from here on */
 };
 
-static const char *const MODE_NAMES[] = { "bare_metal", "passthrough", "vgpu" };
+const char *const virt_mode_names[] = { "bare_metal", "passthrough", "vgpu", NULL };
 
 int virt_mode_parse(const char *name)
 {
-    for (int i = 0; i < 3; i++)
-        if (strcmp(MODE_NAMES[i], name) == 0)
+    for (int i = 0; virt_mode_names[i]; i++)
+        if (strcmp(virt_mode_names[i], name) == 0)
             return i;
     return -1;
 }
 
-const char *virt_mode_name(virt_mode m) { return MODE_NAMES[m]; }
+const char *virt_mode_name(virt_mode m) { return virt_mode_names[m]; }
 
 /* Defaults [I]: each chosen so that the mechanism it models, applied to the
  * canonical deep-learning workloads, lands in the published ranges (FACTS

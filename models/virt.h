@@ -41,7 +41,9 @@ typedef struct {
  * 0, or -1 for an unknown mode. */
 int virt_preset(virt_mode mode, virt_cfg *out);
 
-/* virt_mode_parse: "bare_metal" | "passthrough" | "vgpu" -> mode, or -1. */
+/* virt_mode_names: the modes' names, indexed by virt_mode, NULL-terminated.
+ * virt_mode_parse: "bare_metal" | "passthrough" | "vgpu" -> mode, or -1. */
+extern const char *const virt_mode_names[];
 int virt_mode_parse(const char *name);
 const char *virt_mode_name(virt_mode m);
 

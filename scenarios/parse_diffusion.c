@@ -7,18 +7,18 @@ int scn_parse_diffusion(jv *v, scn *sc, const cJSON *obj, const char *path, cons
 {
     static const char *const keys[] = { "type", "model", "precision", "steps", "images",
         "cfg", "max_batch", "max_wait_ms", "host_ms_per_step", NULL };
-    static const char *const precs[] = { "bf16", "fp16", "fp8", NULL };
     const jv_range ms = { 0, 1e7, 0, 0, "ms" };
     char p2[512];
     const char *name = NULL;
     long steps = 0, images = 1, max_batch = 4;
-    int prec = 0;
+
     diff_params *p = scn_own(sc, v, sizeof *p);
     if (!p)
         return -1;
     jv_keys(v, obj, path, keys);
     jv_string(v, obj, path, "model", 1, NULL, &name);
-    jv_enum(v, obj, path, "precision", 0, 0, precs, &prec);
+    scn_parse_precision(v, obj, path, "precision", GPU_BF16, 1u << GPU_BF16 | 1u << GPU_FP16 | 1u << GPU_FP8,
+                        &p->prec);
     jv_int(v, obj, path, "steps", 0, 0, 0, 10000, &steps);
     jv_int(v, obj, path, "images", 0, 1, 1, 1024, &images);
     jv_bool(v, obj, path, "cfg", 1, &p->cfg);
@@ -31,7 +31,6 @@ int scn_parse_diffusion(jv *v, scn *sc, const cJSON *obj, const char *path, cons
     if (!p->m)
         return jv_fail(v, jv_join(p2, sizeof p2, path, "model"),
                        "unknown model \"%s\"; allowed: %s", name, diff_model_list());
-    p->prec = prec == 2 ? GPU_FP8 : prec == 1 ? GPU_FP16 : GPU_BF16;
     p->steps = steps > 0 ? (int)steps : p->m->default_steps;
     p->images = (int)images;
     p->max_batch = (int)max_batch;

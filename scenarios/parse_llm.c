@@ -36,7 +36,6 @@ int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void
     static const char *const keys[] = { "type", "model", "precision", "tp", "max_batch",
         "max_tokens", "chunked_prefill", "host_ms", "mem_util", "block_tokens",
         "kernels_per_layer", "kv_full", "prompt_tokens", "output_tokens", "ep", "cost", NULL };
-    static const char *const precs[] = { "bf16", "fp8", "fp4", NULL };
     static const char *const costs[] = { "operators", "roofline", NULL };
     static const char *const kv_full[] = { "preempt", "reserve", NULL };
     const jv_range host = { 0, 1e4, 0, 0, "ms" };
@@ -44,13 +43,14 @@ int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void
     char p[512];
     const char *name = NULL;
     long tp = 1, ep = 1, max_batch = 256, max_tokens = 8192, block = 16, kpl = 4;
-    int prec = 0, kv = 0, cost = 0;
+    int kv = 0, cost = 0;
     llm_params *lp = scn_own(sc, v, sizeof *lp);
     if (!lp)
         return -1;
     jv_keys(v, obj, path, keys);
     jv_string(v, obj, path, "model", 1, NULL, &name);
-    jv_enum(v, obj, path, "precision", 0, 0, precs, &prec);
+    scn_parse_precision(v, obj, path, "precision", GPU_BF16, 1u << GPU_BF16 | 1u << GPU_FP8 | 1u << GPU_FP4,
+                        &lp->prec);
     jv_int(v, obj, path, "tp", 0, 1, 1, sc->gpus_per_node, &tp);
     jv_int(v, obj, path, "ep", 0, 1, 1, sc->gpus_per_node, &ep);
     jv_enum(v, obj, path, "cost", 0, 0, costs, &cost);
@@ -78,7 +78,6 @@ int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void
         return jv_fail(v, jv_join(p, sizeof p, path, "ep"),
                        "value %ld is not allowed; allowed: 1 (experts sharded over the tp GPUs) or tp (%ld, "
                        "experts split whole between them)", ep, tp);
-    lp->prec = prec == 2 ? GPU_FP4 : prec == 1 ? GPU_FP8 : GPU_BF16;
     lp->cost = cost == 1 ? LLM_COST_ROOFLINE : LLM_COST_OPS;
     lp->ep = lp->m->experts > 0 ? (int)ep : 1;
     lp->tp = (int)tp;

@@ -74,7 +74,6 @@ int scn_parse_virtualization(jv *v, scn *sc, const cJSON *vz)
 {
     static const char *const keys[] = { "mode", "launch_us", "copy_us", "compute_factor",
                                         "bandwidth_factor", "noise", NULL };
-    static const char *const modes[] = { "bare_metal", "passthrough", "vgpu", NULL };
     static const char *const nkeys[] = { "rate_per_s", "mean_us", "dist", "cv", NULL };
     static const char *const dists[] = { "exponential", "deterministic", "lognormal", NULL };
     const jv_range us = { 0, 1e6, 0, 0, "us" }, factor = { 0, 1, 1, 0, NULL };
@@ -82,12 +81,12 @@ int scn_parse_virtualization(jv *v, scn *sc, const cJSON *vz)
     virt_cfg *c = &sc->cfg.virt;
     if (vz) {
         jv_keys(v, vz, "virtualization", keys);
-        jv_enum(v, vz, "virtualization", "mode", 0, 0, modes, &mode);
+        jv_enum(v, vz, "virtualization", "mode", 0, 0, virt_mode_names, &mode);
     }
     if (v->failed)
         return -1;
     virt_preset((virt_mode)mode, c);
-    sc->virt_mode = modes[mode];
+    sc->virt_mode = virt_mode_names[mode];
     if (!vz)
         return 0;
     jv_number(v, vz, "virtualization", "launch_us", 0, c->launch_us, us, &c->launch_us);

@@ -26,14 +26,13 @@ int scn_parse_synthetic(jv *v, scn *sc, const cJSON *obj, const char *path, cons
     static const char *const keys[] = { "type", "service_ms", "bound", "kernels",
                                         "flops", "bytes", "precision", "copy_mb", "memory_gb", NULL };
     static const char *const bounds[] = { "compute", "memory", NULL };
-    static const char *const precs[] = { "bf16", "fp16", "fp8", "tf32", "fp32", NULL };
     const jv_range nonneg = { 0, 1e24, 0, 0, NULL };
     synth_params *p = scn_own(sc, v, sizeof *p);
     if (!p)
         return -1;
     char sub[512];
     long kernels = 1;
-    int bound = 0, prec = 0;
+    int bound = 0;
     jv_keys(v, obj, path, keys);
     const cJSON *svc = jv_object(v, obj, path, "service_ms", 0);
     int has_burst = cJSON_HasObjectItem(obj, "flops") || cJSON_HasObjectItem(obj, "bytes");
@@ -49,7 +48,9 @@ int scn_parse_synthetic(jv *v, scn *sc, const cJSON *obj, const char *path, cons
     jv_int(v, obj, path, "kernels", 0, 1, 1, 1000000, &kernels);
     jv_number(v, obj, path, "flops", 0, 0, nonneg, &p->flops);
     jv_number(v, obj, path, "bytes", 0, 0, nonneg, &p->bytes);
-    jv_enum(v, obj, path, "precision", 0, GPU_BF16, precs, &prec);
+    gpu_prec prec = GPU_BF16;
+    scn_parse_precision(v, obj, path, "precision", GPU_BF16, SCN_DENSE_PRECISIONS, &prec);
+    p->prec = (int)prec;
     jv_number(v, obj, path, "copy_mb", 0, 0, (jv_range){ 0, 1e6, 0, 0, "MB" }, &p->copy_mb);
     jv_number(v, obj, path, "memory_gb", 0, 0, (jv_range){ 0, 1e4, 0, 0, "GB" }, &p->memory_gb);
     if (!v->failed && p->copy_mb > 0 && !(sc->cfg.gpu->pcie_gbs > 0))
@@ -62,7 +63,6 @@ int scn_parse_synthetic(jv *v, scn *sc, const cJSON *obj, const char *path, cons
     p->fixed_burst = has_burst;
     p->bound = (syn_bound)bound;
     p->kernels = (uint32_t)kernels;
-    p->prec = prec;
     *params = p;
     return v->failed ? -1 : 0;
 }

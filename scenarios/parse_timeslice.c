@@ -11,8 +11,13 @@ static sim_time_t ns_of(double x, double scale) { return sim_round_ns(x * scale)
 
 int scn_parse_ts_settings(jv *v, scn *sc, const cJSON *sh)
 {
-    static const char *const policies[] = { "best_effort", "equal_share", "fixed_share", NULL };
-    static const ts_policy *const pol[] = { &ts_best_effort, &ts_equal_share, &ts_fixed_share };
+    const char *policies[8];
+    int npol = 0;
+    while (ts_policies[npol] && npol < 7) {
+        policies[npol] = ts_policies[npol]->name;
+        npol++;
+    }
+    policies[npol] = NULL;
     const jv_range cost = { 0, 1e6, 0, 0, "us" };
     const jv_range block = { 0, 1e6, 1, 0, "us" };
     int policy = 0, preempt = 0;
@@ -33,7 +38,7 @@ int scn_parse_ts_settings(jv *v, scn *sc, const cJSON *sh)
     if (v->failed)
         return -1;
     ts_cfg *t = &sc->cfg.ts;
-    t->policy = pol[policy];
+    t->policy = ts_policies[policy];
     t->switch_ns = ns_of(switch_us, 1e3);
     t->preempt = (ts_preempt)preempt;
     t->block_ns = ns_of(block_us, 1e3);

@@ -13,7 +13,6 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
         "optimizer_bytes_per_param", "sharding", "param_bytes", NULL };
     static const char *const shardings[] = { "ddp", "zero1", "zero2", "shard_grad_op",
                                              "full_shard", "zero3", NULL };
-    static const char *const precs[] = { "bf16", "fp16", "fp8", "tf32", "fp32", NULL };
     const jv_range pb = { 0, 1e5, 1, 0, "billions of parameters" };
     const jv_range gb = { 0, 16, 1, 0, "bytes" };
     const jv_range mb = { 0, 1e5, 1, 0, "MB" };
@@ -22,7 +21,7 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
     const char *name = NULL;
     double params_b = 0;
     long seq = 2048, batch = 0, gpus = sc->cfg.ngpus;
-    int prec = 0, shard = 0;
+    int shard = 0;
     train_params *p = scn_own(sc, v, sizeof *p);
     if (!p)
         return -1;
@@ -30,7 +29,7 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
     jv_string(v, obj, path, "model", 1, NULL, &name);
     jv_number(v, obj, path, "params_b", 0, 0, pb, &params_b);
     jv_int(v, obj, path, "seq_len", 0, 2048, 1, 1 << 20, &seq);
-    jv_enum(v, obj, path, "precision", 0, 0, precs, &prec);
+    scn_parse_precision(v, obj, path, "precision", GPU_BF16, SCN_DENSE_PRECISIONS, &p->prec);
     jv_int(v, obj, path, "batch_per_gpu", 0, 0, 0, 1 << 20, &batch);
     jv_int(v, obj, path, "gpus", 0, sc->cfg.ngpus, 1, sc->cfg.ngpus, &gpus);
     jv_number(v, obj, path, "grad_bytes", 0, 4, gb, &p->grad_bytes);
@@ -60,7 +59,6 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
         return jv_fail(v, jv_join(p2, sizeof p2, path, "bucket_mb"),
                        "value %g cuts %s's %.4g GB of gradients into %.4g buckets; allowed: at most %d buckets",
                        p->bucket_mb, p->model.name, p->model.params * p->grad_bytes / 1e9, nb, TRAIN_MAX_BUCKETS);
-    p->prec = (gpu_prec)prec;
     p->batch_per_gpu = batch > 0 ? (int)batch : p->model.batch_per_gpu;
     p->dp = (int)gpus;
     p->sharding = (train_sharding)train_sharding_parse(shardings[shard]);

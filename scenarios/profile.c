@@ -72,7 +72,6 @@ static void copy_str(char *dst, size_t len, const char *src)
 static void parse_peaks(jv *v, const cJSON *root, prof *p)
 {
     static const char *const keys[] = { "tflops", "mem_bw_tbs", NULL };
-    static const char *const pkeys[] = { "bf16", "fp16", "fp8", "tf32", "fp32", "fp4", NULL };
     const jv_range tf = { 0, 1e6, 0, 0, "TFLOP/s" }, bw = { 0, 1e3, 1, 0, "TB/s" };
     const cJSON *pk = jv_object(v, root, "", "peaks", 1);
     if (v->failed)
@@ -81,9 +80,9 @@ static void parse_peaks(jv *v, const cJSON *root, prof *p)
     const cJSON *t = jv_object(v, pk, "peaks", "tflops", 1);
     if (v->failed)
         return;
-    jv_keys(v, t, "peaks.tflops", pkeys);
+    jv_keys(v, t, "peaks.tflops", gpu_prec_names);
     for (int i = 0; i < GPU_NPREC; i++)
-        jv_number(v, t, "peaks.tflops", pkeys[i], i == GPU_BF16, 0, tf, &p->spec.tflops[i]);
+        jv_number(v, t, "peaks.tflops", gpu_prec_names[i], i == GPU_BF16, 0, tf, &p->spec.tflops[i]);
     if (!v->failed && p->spec.tflops[GPU_BF16] <= 0)
         jv_fail(v, "peaks.tflops.bf16", "value 0 is out of range; allowed: a number > 0 TFLOP/s");
     jv_number(v, pk, "peaks", "mem_bw_tbs", 1, 0, bw, &p->spec.mem_bw_tbs);
@@ -103,7 +102,8 @@ static void parse_eta_by_precision(jv *v, const cJSON *root, prof *p)
         int prec = gpu_prec_parse(e->string);
         jv_join(path, sizeof path, "eta_c_by_precision", e->string);
         if (prec < 0) {
-            jv_fail(v, path, "unknown precision; allowed: bf16, fp16, fp8, tf32, fp32, fp4");
+            char list[64];
+            jv_fail(v, path, "unknown precision; allowed: %s", gpu_prec_list(list, sizeof list));
             return;
         }
         if (!cJSON_IsObject(e)) {
@@ -161,9 +161,9 @@ static void parse_ranges(jv *v, const cJSON *root, prof *p)
         cJSON_ArrayForEach(e, g) {
             int prec = gpu_prec_parse(e->string);
             if (prec < 0) {
-                char path[128];
+                char path[128], list[64];
                 jv_fail(v, jv_join(path, sizeof path, "measured_range.gemm_flops", e->string),
-                        "unknown precision; allowed: bf16, fp16, fp8, tf32, fp32, fp4");
+                        "unknown precision; allowed: %s", gpu_prec_list(list, sizeof list));
                 return;
             }
             p->has_gemm[prec] = read_range(v, g, "measured_range.gemm_flops", e->string,

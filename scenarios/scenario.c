@@ -549,3 +549,23 @@ int scn_load(const char *file, char *const *sets, size_t nsets, scn **out,
     free(text);
     return rc;
 }
+
+int scn_parse_precision(jv *v, const cJSON *obj, const char *path, const char *key, gpu_prec def,
+                        unsigned mask, gpu_prec *out)
+{
+    const char *names[GPU_NPREC + 1];
+    gpu_prec which[GPU_NPREC];
+    int n = 0, d = 0, k = 0;
+    for (int p = 0; p < GPU_NPREC; p++)
+        if (mask & (1u << p)) {
+            if (p == (int)def)
+                d = n;
+            which[n] = (gpu_prec)p;
+            names[n++] = gpu_prec_names[p];
+        }
+    names[n] = NULL;
+    if (jv_enum(v, obj, path, key, 0, d, names, &k) < 0)
+        return -1;
+    *out = which[k];
+    return 0;
+}

@@ -90,6 +90,13 @@ typedef struct { const char *name; const arr_type *arr; scn_parse_fn parse; } sc
 extern const scn_workload_kind scn_workload_kinds[];
 extern const scn_arrival_kind  scn_arrival_kinds[];
 
+/* scn_parse_precision: obj.key, one of the precisions in mask (bits
+ * 1 << gpu_prec; names from models/gpu.h), default def, into *out. */
+int scn_parse_precision(jv *v, const cJSON *obj, const char *path, const char *key, gpu_prec def,
+                        unsigned mask, gpu_prec *out);
+#define SCN_ALL_PRECISIONS ((1u << GPU_NPREC) - 1)
+#define SCN_DENSE_PRECISIONS (SCN_ALL_PRECISIONS & ~(1u << GPU_FP4))   /* what training and synthetic bursts take */
+
 int scn_parse_synthetic(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 int scn_fits_llm(jv *v, const scn *sc, const tenant_cfg *tc, double mem_bytes, const char *path);
 int scn_fits_training(jv *v, const scn *sc, const tenant_cfg *tc, double mem_bytes, const char *path);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "tests/testutil.h"
 #include "scenarios/scenario.h"
+#include "models/diffusion.h"
 
 #define TENANT(g, extra) "{\"name\":\"t" #g "\",\"gpu\":" #g "," extra \
     "\"workload\":{\"type\":\"synthetic\",\"service_ms\":{\"dist\":\"deterministic\",\"mean\":1}}," \
@@ -106,6 +107,31 @@ static void every_registered_kind_is_named_by_its_type(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "exclusive, timeslice, mps, mig"));
 }
 
+/* Precision, virtualization, preemption and policy names come from the
+ * models' one list each; the scenario layer offers the subset a workload
+ * takes. */
+static void names_come_from_the_models_lists(void)
+{
+    char list[64], err[512];
+    CU_ASSERT_STRING_EQUAL(gpu_prec_list(list, sizeof list), "bf16, fp16, fp8, tf32, fp32, fp4");
+    for (int k = 0; virt_mode_names[k]; k++)
+        CU_ASSERT_EQUAL(virt_mode_parse(virt_mode_names[k]), k);
+    CU_ASSERT_EQUAL(ts_preempt_parse("kernel"), TS_PREEMPT_KERNEL);
+    CU_ASSERT_PTR_EQUAL(ts_policies[2], &ts_fixed_share);
+    scn *sc = NULL;
+    CU_ASSERT_EQUAL(scn_load_text("{\"name\":\"x\",\"duration_s\":1,\"hardware\":{\"gpu\":\"h100-sxm\"},"
+                                  "\"tenants\":[{\"name\":\"a\",\"workload\":{\"type\":\"llm\",\"model\":\"llama-2-7b\","
+                                  "\"precision\":\"fp16\"},\"arrivals\":{\"type\":\"poisson\",\"rate_per_s\":1}}]}",
+                                  "x.json", NULL, 0, &sc, err, sizeof err), SCN_BAD_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "precision: value \"fp16\" is not allowed; allowed: bf16, fp8, fp4"));
+    sc = load("{\"name\":\"d\",\"duration_s\":1,\"hardware\":{\"gpu\":\"h100-sxm\"},"
+              "\"tenants\":[{\"name\":\"a\",\"workload\":{\"type\":\"diffusion\",\"model\":\"sdxl-1024\","
+              "\"precision\":\"fp8\"},\"arrivals\":{\"type\":\"poisson\",\"rate_per_s\":1}}]}");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    CU_ASSERT_EQUAL(((const diff_params *)sc->cfg.tenants[0].wl_params)->prec, GPU_FP8);
+    scn_free(sc);
+}
+
 TU_SUITE_FN(share)
 {
     static const tu_test tests[] = {
@@ -113,6 +139,7 @@ TU_SUITE_FN(share)
         TU_TEST(whole_gpu_modes_have_one_resource_named_as_the_gpu),
         TU_TEST(time_slice_defaults_are_the_models),
         TU_TEST(every_registered_kind_is_named_by_its_type),
+        TU_TEST(names_come_from_the_models_lists),
     };
     TU_SUITE("share", tests);
 }
