@@ -442,7 +442,7 @@ static int run_point(const coll_opts *o, coll_setup *su, coll_sampler *sm, doubl
 static void print_header(FILE *f, const coll_opts *o, const coll_setup *su)
 {
     const topo *t = &su->t;
-    fprintf(f, "# slicesim collective: %s as NCCL's cost model predicts it (not a measurement)\n",
+    fprintf(f, "# slicesim collective: %s as slicesim's achieved-time model predicts it (not a measurement)\n",
             coll_op_perf_name(su->op));
     fprintf(f, "# Collective test starting: %s\n", coll_op_perf_name(su->op));
     fprintf(f, "# slicesim platform: topology %s nodes %d gpus_per_node %d virtualization %s\n",

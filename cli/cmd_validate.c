@@ -105,8 +105,9 @@ int cli_cmd_validate(int argc, char **argv, FILE *out, FILE *err)
     if (json) {
         doc = cJSON_CreateObject();
         o.json = doc ? cJSON_AddArrayToObject(doc, "rows") : NULL;
+        o.json_summaries = doc ? cJSON_AddArrayToObject(doc, "summaries") : NULL;
         o.json_notes = doc ? cJSON_AddArrayToObject(doc, "not_run") : NULL;
-        if (!o.json || !o.json_notes) {
+        if (!o.json || !o.json_notes || !o.json_summaries) {
             cJSON_Delete(doc);
             fprintf(err, "slicesim validate: out of memory\n");
             return CLI_INTERNAL;
@@ -125,6 +126,9 @@ int cli_cmd_validate(int argc, char **argv, FILE *out, FILE *err)
     }
     fprintf(out, "\n%d rows: %d within tolerance, %d outside; %d case%s skipped, %d broken\n", o.rows,
             o.rows - o.failed, o.failed, o.skipped, o.skipped == 1 ? "" : "s", o.broken);
+    if (o.summaries)
+        fprintf(out, "%d series summaries: %d meet their targets, %d miss\n", o.summaries,
+                o.summaries - o.missed, o.missed);
     if (doc) {
         cJSON *sum = cJSON_AddObjectToObject(doc, "summary");
         if (sum) {
@@ -133,6 +137,8 @@ int cli_cmd_validate(int argc, char **argv, FILE *out, FILE *err)
             cJSON_AddNumberToObject(sum, "outside_tolerance", o.failed);
             cJSON_AddNumberToObject(sum, "skipped", o.skipped);
             cJSON_AddNumberToObject(sum, "broken", o.broken);
+            cJSON_AddNumberToObject(sum, "series", o.summaries);
+            cJSON_AddNumberToObject(sum, "series_missing_targets", o.missed);
         }
         int rc = sum ? write_json(json, doc, err) : CLI_INTERNAL;
         cJSON_Delete(doc);

@@ -37,7 +37,9 @@ typedef struct {
     const char   *unit;      /* unit of the next rows ("" when dimensionless) */
     struct cJSON *json;      /* array every row is appended to, or NULL */
     struct cJSON *json_notes; /* array of skipped and broken cases, or NULL */
+    struct cJSON *json_summaries; /* array of val_summary objects, or NULL */
     int           rows, failed, skipped, broken;
+    int           summaries, missed;
 } val_out;
 
 /* val_row: print predicted, reference and relative error; a row fails when
@@ -50,6 +52,12 @@ void val_row(val_out *o, const char *quantity, double predicted, double referenc
 /* val_unit_row: val_row with the unit given for this row. */
 void val_unit_row(val_out *o, const char *quantity, const char *unit, double predicted,
                   double reference, double tol);
+
+/* val_summary: a series' accuracy (a collective curve): its scored points,
+ * mean and largest |relative error| against targets (fractions); "ok" when
+ * both are met, "MISS" otherwise. Printed, and in the JSON's "summaries". */
+void val_summary(val_out *o, const char *item, int points, double mean, double max, double mean_target,
+                 double max_target);
 
 /* val_skip: the case cannot run here (a data file is missing); why says so. */
 void val_skip(val_out *o, const char *why);

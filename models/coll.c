@@ -113,7 +113,7 @@ double coll_corr_eff(const coll_corr *c, double bytes)
 
 /* --- estimate --- */
 
-static const coll_algo *const ALGOS[] = { &coll_tree, &coll_ring, &coll_nvls, &coll_p2p };
+static const coll_algo *const ALGOS[] = { &coll_tree, &coll_ring, &coll_nvls, &coll_nvlstree, &coll_p2p };
 static const coll_proto *const PROTOS[] = { &coll_ll, &coll_ll128, &coll_simple };
 #define NALG (sizeof ALGOS / sizeof ALGOS[0])
 #define NPROT (sizeof PROTOS / sizeof PROTOS[0])
@@ -126,26 +126,41 @@ double coll_pair_time_us(const topo *t, coll_op op, double bytes,
     return a->latency_us(t, op, p, bytes) + bytes / (1000.0 * a->algbw_gbs(t, op, p, bytes));
 }
 
+/* The pairs NCCL_ALGO / NCCL_PROTO leave (t->algo, t->proto; -1 = all). */
+static int allowed(const topo *t, const coll_algo *a, const coll_proto *p)
+{
+    return (t->algo < 0 || (int)a->id == t->algo) && (t->proto < 0 || (int)p->id == t->proto);
+}
+
 int coll_estimate(const topo *t, coll_op op, double bytes, const coll_corr *corr,
                   coll_est *out)
 {
     double best = INFINITY;
     memset(out, 0, sizeof *out);
-    for (size_t i = 0; i < NALG; i++)
-        for (size_t j = 0; j < NPROT; j++) {
-            double x = coll_pair_time_us(t, op, bytes, ALGOS[i], PROTOS[j]);
-            if (x < best) {
-                best = x;
-                out->algo = ALGOS[i];
-                out->proto = PROTOS[j];
+    for (int pass = 0; pass < 2 && !out->algo; pass++)   /* a forced pair that cannot run: NCCL's choice */
+        for (size_t i = 0; i < NALG; i++)
+            for (size_t j = 0; j < NPROT; j++) {
+                if (pass == 0 && !allowed(t, ALGOS[i], PROTOS[j]))
+                    continue;
+                double x = coll_pair_time_us(t, op, bytes, ALGOS[i], PROTOS[j]);
+                if (x < best) {
+                    best = x;
+                    out->algo = ALGOS[i];
+                    out->proto = PROTOS[j];
+                }
             }
-        }
     if (!out->algo)
         return -1;
     double scale = corr && corr->n >= 0 && corr->lat_scale > 0 ? corr->lat_scale : 1.0;
-    out->lat_us = out->algo->latency_us(t, op, out->proto, bytes) * scale;
-    out->algbw_gbs = out->algo->algbw_gbs(t, op, out->proto, bytes) * coll_corr_eff(corr, bytes);
-    out->time_us = out->lat_us + bytes / (1000.0 * out->algbw_gbs);
+    out->nccl_us = best;
+    coll_run run = { 0, 0 };
+    double us = out->algo->achieved_us(t, op, out->proto, bytes, &run);
+    /* the correction: its latency factor on the start-up and syncs, its
+     * efficiency on the data's part */
+    out->channels = run.channels;
+    out->lat_us = (us - run.xfer_us) * scale;
+    out->time_us = out->lat_us + run.xfer_us / coll_corr_eff(corr, bytes);
+    out->algbw_gbs = bytes / (1000.0 * out->time_us);
     out->steps = out->algo->id == COLL_ALGO_RING ? coll_ring_steps(op, topo_ranks(t)) : 0;
     return 0;
 }

@@ -1,15 +1,42 @@
 /* coll.h -- NCCL collectives: cost, choice of algorithm and protocol, noise
  * and stragglers (DESIGN §6, reference FACTS §5, docs/collectives.md).
  *
- * The cost of one (algorithm, protocol) pair is NCCL's own model
- * (src/graph/tuning.cc):
+ * Choice. NCCL ranks each (algorithm, protocol) pair with its own model
+ * (src/graph/tuning.cc, with the constants of the release in
+ * topo.nccl_version):
  *
  *     time_us = lat(a, p) + nBytes / (1000 * algBw(a, p))      algBw in GB/s
  *
- * and, as NCCL does, the pair with the lowest estimate is chosen. A
- * per-platform correction (coll_corr, fitted from nccl-tests output by
- * calibration/) then scales the chosen pair's latency and bandwidth: NCCL
- * chooses from its tables, the platform decides how fast it really runs.
+ * and runs the pair with the lowest estimate (or the one NCCL_ALGO /
+ * NCCL_PROTO force: topo.algo, topo.proto). That model exists to rank
+ * pairs; it is not the time the collective takes.
+ *
+ * Achieved time. The chosen pair's time is a chunk pipeline
+ * (coll_pipe_us): NCCL runs nc channels (coll_channels_for: fewer for small
+ * buffers); each moves its share in chunks of at most the protocol's step
+ * (coll_step_bytes) through the algorithm's dependent steps, each step
+ * costing chunk / per-channel bandwidth + a synchronisation:
+ *
+ *     time = start + (depth + chunks - 1) x (chunk / B_ch + sync)
+ *
+ * for pipelines (trees, chains, NVLS, send/recv) and start + steps x chunks
+ * x (chunk / B_ch + sync) for rings, where every link works at every step;
+ * past the first pass through the pipeline (the depth, or a ring's first
+ * round of steps) a connection keeps NCCL_STEPS / SLICESTEPS chunks in
+ * flight, so a step then costs max(chunk / B_ch, (chunk / B_ch + sync) /
+ * window) (coll_pipe_us).
+ * B_ch is the per-channel share of the slowest link the step crosses, times
+ * the protocol's data fraction (LL 1/2, LL128 120/128), times the achieved
+ * share of that link (topo.fit), capped by NCCL's own per-architecture
+ * per-channel maxima (llMaxBws, perChMaxRingLL128Bws, perChMaxTreeBws, ...;
+ * coll_tune.c) and, for Tree, scaled by NCCL's treeCorrectionFactor; NVLS
+ * moves (ppn + 1) chunks per step over each GPU's NVLink SHARP path at
+ * nvlsEfficiency. The sync of LL and LL128 is Simple's scaled by NCCL's
+ * hwLat ratios. topo.fit holds the few fitted parameters (start, per-step
+ * sync inside a node and across the network, achieved link shares).
+ *
+ * A per-platform correction (coll_corr, fitted from nccl-tests output by
+ * calibration/) may then scale the chosen pair's time further.
  *
  * Policies sharing an interface are const tables, one file each:
  * protocols (coll_ll.c, coll_ll128.c, coll_simple.c) and algorithms
@@ -35,7 +62,9 @@ typedef enum { COLL_LL, COLL_LL128, COLL_SIMPLE, COLL_NPROTOS } coll_proto_id;
 
 /* A protocol: its latencies (baseLat, and hwLat by link) for each
  * algorithm, and its bandwidth efficiency. Algorithms index the tables. */
-typedef enum { COLL_ALGO_TREE, COLL_ALGO_RING, COLL_ALGO_NVLS, COLL_ALGO_P2P, COLL_NALGOS } coll_algo_id;
+typedef enum {
+    COLL_ALGO_TREE, COLL_ALGO_RING, COLL_ALGO_NVLS, COLL_ALGO_P2P, COLL_ALGO_NVLSTREE, COLL_NALGOS
+} coll_algo_id;
 
 typedef struct coll_proto {
     const char   *name;
@@ -50,15 +79,25 @@ extern const coll_proto coll_ll, coll_ll128, coll_simple;
 /* An algorithm: whether it runs op on t with protocol p, and NCCL's
  * latency and algorithm bandwidth for it. bus_gbs is the bus bandwidth of
  * the topology for this algorithm (coll_bus_gbs). */
+/* What an achieved-time estimate reports beside the time. */
+typedef struct coll_run {
+    int    channels;
+    double xfer_us;       /* chunks over bandwidth; time - xfer_us is start-up and syncs */
+} coll_run;
+
 typedef struct coll_algo {
     const char  *name;
     coll_algo_id id;
     int    (*supports)(const topo *t, coll_op op, const coll_proto *p, double bytes);
     double (*latency_us)(const topo *t, coll_op op, const coll_proto *p, double bytes);
     double (*algbw_gbs)(const topo *t, coll_op op, const coll_proto *p, double bytes);
+    /* the achieved time (chunk pipeline); run receives the channels used
+     * and the part of the time that moves data (the rest is start-up and
+     * synchronisation) */
+    double (*achieved_us)(const topo *t, coll_op op, const coll_proto *p, double bytes, struct coll_run *run);
 } coll_algo;
 
-extern const coll_algo coll_ring, coll_tree, coll_nvls, coll_p2p;
+extern const coll_algo coll_ring, coll_tree, coll_nvls, coll_nvlstree, coll_p2p;
 
 /* --- shared helpers for the algorithm files --- */
 
@@ -72,6 +111,61 @@ double coll_inter_lat_us(const topo *t, const coll_proto *p, coll_algo_id a);
  * links inside a node and the node's NICs (NCCL: nChannels x min(bwIntra,
  * bwInter)). */
 double coll_bus_gbs(const topo *t);
+
+/* --- NCCL's constants by release and architecture (coll_tune.c) --- */
+
+enum { COLL_ARCH_VOLTA, COLL_ARCH_AMPERE, COLL_ARCH_HOPPER, COLL_ARCH_BLACKWELL };
+#define COLL_NCCL_OLDEST 21801     /* 2.18.1: the oldest release in the table */
+#define COLL_NCCL_NEWEST TOPO_NCCL_NEWEST
+
+/* coll_nccl_version_parse: "2.27.5" -> 22705, or -1 when it is not a 2.x.y
+ * release from 2.18.1 to 2.30.7. */
+int coll_nccl_version_parse(const char *text);
+/* coll_arch_of_sm: NCCL's architecture row for compute capability sm x 10. */
+int coll_arch_of_sm(int sm);
+/* NCCL's bandwidth caps (GB/s; per channel except llMaxBws) for a release,
+ * architecture and node count. */
+double coll_ll_max_bw(int version, int arch, int nodes);
+double coll_ring_ll128_max_bw(int version, int arch, int nodes);
+double coll_tree_max_bw(int version, int arch, int nodes);
+double coll_tree_ll128_max_bw(int version, int arch, int nodes);
+/* coll_tree_correction: NCCL's treeCorrectionFactor for protocol p at bytes. */
+double coll_tree_correction(int version, coll_proto_id p, double bytes);
+/* coll_nvls_efficiency: NCCL's share of the NVLS bus bandwidth (0 where the
+ * architecture has no NVLS). */
+double coll_nvls_efficiency(int version, int arch);
+/* coll_step_bytes: data bytes one step of protocol p moves per channel. */
+double coll_step_bytes(coll_proto_id p, coll_op op);
+/* coll_channels_for: the channels NCCL launches for bytes (at most max). */
+int coll_channels_for(int max_channels, coll_algo_id a, coll_proto_id p, int ranks, double bytes);
+
+/* --- the achieved-time model (coll_pipe.c) --- */
+
+/* coll_pipe_us: a pipeline of `total` chunk steps on its critical path,
+ * the first `fill` of which wait for their predecessor (chunk / bw + sync
+ * each); the others overlap with up to `window` chunks in flight, so cost
+ * max(chunk / bw, (chunk / bw + sync) / window). bw in GB/s, chunk in
+ * bytes; *xfer_us the chunk / bw part of all steps. */
+double coll_pipe_us(double start_us, double fill, double total, double chunk_bytes, double bw_gbs,
+                    double sync_us, double window, double *xfer_us);
+
+/* coll_window: the steps of protocol p a connection holds in flight for op
+ * (NCCL_STEPS / SLICESTEPS). */
+double coll_window(coll_proto_id p, coll_op op);
+
+/* coll_tree_chunk: the chunk a pipeline of depth steps uses for a
+ * channel's share, from the protocol's step down (NCCL's adaptive chunk). */
+double coll_tree_chunk(double step, double share, double depth);
+
+/* coll_intra_ch_gbs / coll_net_ch_gbs: the achieved per-channel bandwidth
+ * of one channel of max_channels inside a node / through the node's NICs,
+ * with protocol p's data fraction. */
+double coll_intra_ch_gbs(const topo *t, const coll_proto *p, int max_channels);
+double coll_net_ch_gbs(const topo *t, const coll_proto *p, int max_channels);
+
+/* coll_sync_us: the per-step synchronisation of protocol p over link l
+ * (topo.fit's Simple figure scaled by NCCL's hwLat ratio for Ring). */
+double coll_sync_us(const topo *t, const coll_proto *p, topo_link l);
 
 /* --- ops --- */
 
@@ -115,20 +209,22 @@ double coll_corr_eff(const coll_corr *c, double bytes);
 typedef struct {
     const coll_algo  *algo;
     const coll_proto *proto;
-    double lat_us;        /* chosen pair, after the correction */
-    double algbw_gbs;     /* NCCL's algorithm bandwidth, after the correction */
-    double time_us;       /* deterministic time of the collective */
+    double lat_us;        /* start-up and synchronisation of the achieved time, after the correction */
+    double algbw_gbs;     /* achieved algorithm bandwidth bytes / time, after the correction */
+    double time_us;       /* achieved time of the collective (the chunk pipeline), corrected */
+    double nccl_us;       /* NCCL's own estimate for the pair (its ranking model) */
+    int    channels;      /* channels the pair runs on at this size */
     int    steps;         /* ring steps (for the chunk-level mode) */
 } coll_est;
 
-/* coll_estimate: NCCL's choice and time for op on nBytes over t. corr may
- * be NULL. Returns 0, or -1 when no algorithm supports op on t (never for
- * the ops above on at least 2 ranks). */
+/* coll_estimate: NCCL's choice and the achieved time for op on nBytes over
+ * t. corr may be NULL. Returns 0, or -1 when no algorithm supports op on t
+ * (never for the ops above on at least 2 ranks). */
 int coll_estimate(const topo *t, coll_op op, double bytes, const coll_corr *corr,
                   coll_est *out);
 
-/* coll_pair_time_us: NCCL's estimate of one pair, or INFINITY when the pair
- * does not run op on t; for tests and tables. */
+/* coll_pair_time_us: NCCL's estimate of one pair (its ranking model), or
+ * INFINITY when the pair does not run op on t; for tests and tables. */
 double coll_pair_time_us(const topo *t, coll_op op, double bytes,
                          const coll_algo *a, const coll_proto *p);
 

@@ -11,7 +11,15 @@
  *      lat = baseLat + ceil((ppn-1)/k) intraLat + ceil((n-ppn)/k) interLat
  *      time_bw = max(intra bytes / intraBw, inter bytes / (interBw / ppn)) / eff
  *  - send/recv (nccl-tests: each rank sends to the next): one hop; across
- *    nodes the bottleneck is the one GPU per node that crosses, on one NIC. */
+ *    nodes the bottleneck is the one GPU per node that crosses, on one NIC.
+ *
+ * Achieved time: send/recv is a one-deep pipeline over every channel in
+ * chunks of at most a Simple step (NCCL_P2P_NVL_CHUNKSIZE and the net
+ * chunk are 512 KiB [I: as the Simple step]), at the achieved per-channel
+ * share of the link (one NIC across nodes); all-to-all is NCCL's grouped
+ * send/recv: rounds of COLL_P2P_PEERS peers, each round a synchronisation,
+ * the data over the slower of NVLink and the NICs' per-GPU share at their
+ * achieved bandwidth. */
 #include <math.h>
 #include "models/coll.h"
 
@@ -69,4 +77,29 @@ static double algbw(const topo *t, coll_op op, const coll_proto *p, double bytes
     return eff * bw;
 }
 
-const coll_algo coll_p2p = { "P2P", COLL_ALGO_P2P, supports, latency, algbw };
+static double achieved(const topo *t, coll_op op, const coll_proto *p, double bytes, coll_run *run)
+{
+    int nc = t->channels;
+    topo_link l = t->nodes > 1 ? TOPO_LINK_NET : t->intra;
+    double sync = coll_sync_us(t, p, l);
+    run->channels = nc;
+    if (op == COLL_ALLTOALL) {
+        int n = topo_ranks(t);
+        double intra = t->ppn > 1 ? bytes * (t->ppn - 1) / n / (1000.0 * t->fit.link_eff * t->intra_gbs) : 0;
+        double inter = n > t->ppn ? bytes * (n - t->ppn) / n /
+                                    (1000.0 * t->fit.net_eff * t->inter_gbs / t->ppn) : 0;
+        double rounds = ceil((t->ppn - 1) / (double)COLL_P2P_PEERS) + ceil((n - t->ppn) / (double)COLL_P2P_PEERS);
+        run->xfer_us = (intra > inter ? intra : inter) / p->efficiency(COLL_ALGO_P2P);
+        return t->fit.p2p_start_us + rounds * sync + run->xfer_us;
+    }
+    double bw = coll_intra_ch_gbs(t, p, nc);
+    if (t->nodes > 1) {
+        double nic = t->fit.net_eff * t->nic_gbs / nc;
+        bw = t->ppn > 1 && bw < nic ? bw : nic;
+    }
+    double share = bytes / nc, step = coll_step_bytes(COLL_SIMPLE, COLL_SENDRECV);
+    double chunks = ceil(share / step);
+    return coll_pipe_us(t->fit.p2p_start_us, 1, chunks, share / chunks, bw, sync, coll_window(p->id, op), &run->xfer_us);
+}
+
+const coll_algo coll_p2p = { "P2P", COLL_ALGO_P2P, supports, latency, algbw, achieved };

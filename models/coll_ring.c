@@ -1,13 +1,29 @@
 /* coll_ring.c -- NCCL's ring: every op but all-to-all and send/recv.
  *
- * NCCL src/graph/tuning.cc (reference FACTS §5):
+ * NCCL's ranking model, src/graph/tuning.cc (reference FACTS §5; constants
+ * by release in calibration/data/nccl_tuning_constants.csv):
  *   lat   = baseLat + (nSteps - nInter) intraLat + nInter interLat,
  *           nInter = 2(nNodes - 1) for all-reduce, nNodes - 1 otherwise;
  *           ring Simple all-reduce across nodes x 1.4 once the per-channel
- *           chunk is large;
- *   algBw = busBw x protocol efficiency x nRanks / nSteps.
+ *           chunk is large (ring_simple_plateau_latency_multiplier);
+ *   busBw = nChannels x bw; LL: min(llMaxBw, 0.5 busBw) from 2.21.5
+ *           (ring_LL_busbw_factor; 1/4, or 1/3 on one node for ops other
+ *           than all-reduce and reduce, before); LL128: min(0.92 busBw,
+ *           nChannels x perChMaxRingLL128Bw) (0.7 with one GPU per node
+ *           before 2.23.4);
+ *   algBw = busBw x nRanks / nSteps.
  * "Large" is a chunk of at least COLL_RING_BIG_CHUNK bytes per channel and
- * step [I: NCCL's Simple step buffer, 4 MiB / 8 steps]. */
+ * step [I: NCCL's Simple step buffer, 4 MiB / 8 steps].
+ *
+ * Achieved time: every rank sends a chunk to its successor at every step,
+ * so all links are busy and nothing is gained by filling a pipeline: a
+ * channel's share is cut into nRanks pieces, each moved in chunks of at
+ * most the protocol's step (coll_step_bytes); an all-reduce takes
+ * 2(n - 1) steps per chunk, all-gather and reduce-scatter n - 1. A step
+ * costs the chunk over the slowest link of the ring (the NIC share across
+ * nodes) plus the synchronisation of that link. Broadcast and reduce are a
+ * chain: a pipeline n - 1 deep of chunks of the whole share. */
+#include <math.h>
 #include "models/coll.h"
 
 #define COLL_RING_BIG_CHUNK (512.0 * 1024.0)
@@ -40,8 +56,51 @@ static double latency(const topo *t, coll_op op, const coll_proto *p, double byt
 static double algbw(const topo *t, coll_op op, const coll_proto *p, double bytes)
 {
     (void)bytes;
-    int n = topo_ranks(t);
-    return coll_bus_gbs(t) * p->efficiency(COLL_ALGO_RING) * n / coll_ring_steps(op, n);
+    int n = topo_ranks(t), arch = coll_arch_of_sm(t->sm), v = t->nccl_version;
+    double bus = coll_bus_gbs(t);
+    if (p->id == COLL_LL) {
+        double f = v >= 22105 ? 0.5
+                 : (t->nodes > 1 || op == COLL_ALLREDUCE || op == COLL_REDUCE) ? 0.25 : 1.0 / 3.0;
+        double cap = coll_ll_max_bw(v, arch, t->nodes);
+        bus = bus * f < cap ? bus * f : cap;
+    } else if (p->id == COLL_LL128) {
+        double f = v < 22304 && t->ppn < 2 ? 0.7 : 0.92;
+        double cap = t->channels * coll_ring_ll128_max_bw(v, arch, t->nodes);
+        bus = bus * f < cap ? bus * f : cap;
+    }
+    return bus * n / coll_ring_steps(op, n);
 }
 
-const coll_algo coll_ring = { "Ring", COLL_ALGO_RING, supports, latency, algbw };
+static double achieved(const topo *t, coll_op op, const coll_proto *p, double bytes, coll_run *run)
+{
+    int n = topo_ranks(t), arch = coll_arch_of_sm(t->sm), v = t->nccl_version;
+    int nc = coll_channels_for(t->channels, COLL_ALGO_RING, p->id, n, bytes);
+    double bw = coll_intra_ch_gbs(t, p, t->channels);
+    topo_link link = t->intra;
+    if (t->nodes > 1) {
+        double net = coll_net_ch_gbs(t, p, t->channels);
+        bw = net < bw ? net : bw;
+        link = TOPO_LINK_NET;
+    }
+    /* NCCL's per-channel caps: LL's total, LL128's per channel. */
+    if (p->id == COLL_LL) {
+        double cap = coll_ll_max_bw(v, arch, t->nodes) / nc;
+        bw = cap < bw ? cap : bw;
+    } else if (p->id == COLL_LL128) {
+        double cap = coll_ring_ll128_max_bw(v, arch, t->nodes);
+        bw = cap < bw ? cap : bw;
+    }
+    double share = bytes / nc, step = coll_step_bytes(p->id, op), sync = coll_sync_us(t, p, link);
+    run->channels = nc;
+    if (op == COLL_BROADCAST || op == COLL_REDUCE) {
+        double l = ceil(share / step);
+        return coll_pipe_us(t->fit.start_us, n - 1, n - 1 + l - 1, share / l, bw, sync, coll_window(p->id, op),
+                            &run->xfer_us);
+    }
+    double piece = share / n, l = ceil(piece / step), chunk = piece / l;
+    double steps = coll_ring_steps(op, n);
+    return coll_pipe_us(t->fit.start_us, steps, steps * l, chunk, bw, sync, coll_window(p->id, op),
+                        &run->xfer_us);
+}
+
+const coll_algo coll_ring = { "Ring", COLL_ALGO_RING, supports, latency, algbw, achieved };

@@ -21,34 +21,69 @@
 static const topo_preset PRESETS[] = {
     { "dgx-a100", "NVIDIA DGX A100 (8x A100 80GB, NVSwitch, 8x HDR)", "a100-sxm-80gb",
       8, 12, 20.0, 0, 24.0, 8, 200, 24.0, 1.0,
-      "FACTS §5 NVLink per-channel bw; 8x200 Gb/s HDR from DGX A100 datasheet [I]" },
+      "FACTS §5 NVLink per-channel bw; 8x200 Gb/s HDR from DGX A100 datasheet [I]", 80, 0 },
     { "dgx-h100", "NVIDIA DGX H100 (8x H100 SXM, NVSwitch, 8x NDR)", "h100-sxm",
       8, 18, 20.6, 1, 48.0, 8, 400, 48.0, 1.0,
-      "FACTS §5: NVLink 20.6 GB/s x 18, NVLS on Hopper, DGX H100 8x400 Gb/s NDR at 46-49 GB/s" },
+      "FACTS §5: NVLink 20.6 GB/s x 18, NVLS on Hopper, DGX H100 8x400 Gb/s NDR at 46-49 GB/s", 90, 0 },
     { "hgx-h100", "NVIDIA HGX H100 8-GPU server (8x NDR)", "h100-sxm",
       8, 18, 20.6, 1, 48.0, 8, 400, 48.0, 1.0,
-      "as dgx-h100; 8x400 Gb/s NDR per the HGX reference design [I]" },
+      "as dgx-h100; 8x400 Gb/s NDR per the HGX reference design [I]", 90, 0 },
     { "hgx-h200", "NVIDIA HGX H200 8-GPU server (8x NDR)", "h200",
       8, 18, 20.6, 1, 48.0, 8, 400, 48.0, 1.0,
-      "NVLink as H100 (FACTS §1: 900 GB/s); 8x400 Gb/s NDR per the HGX reference design [I]" },
+      "NVLink as H100 (FACTS §1: 900 GB/s); 8x400 Gb/s NDR per the HGX reference design [I]", 90, 0 },
     { "aws-p4d", "AWS p4d.24xlarge (8x A100 40GB, 4x 100 Gb/s EFA)", "a100-sxm-40gb",
       8, 12, 20.0, 0, 24.0, 4, 100, 12.0, 1.0,
-      "FACTS §5 NVLink and 100 Gb/s NIC = 12 GB/s; 400 Gb/s EFA as 4x100 from the AWS page [I]" },
+      "FACTS §5 NVLink and 100 Gb/s NIC = 12 GB/s; 400 Gb/s EFA as 4x100 from the AWS page [I]", 80, 0 },
     { "aws-p5", "AWS p5.48xlarge (8x H100, 32 EFA, 3,200 Gb/s)", "h100-sxm",
       8, 18, 20.6, 1, 48.0, 32, 100, 12.0, 1.0,
-      "FACTS §5: p5 8x H100, 32 EFA interfaces, 3,200 Gb/s; 100 Gb/s NIC = 12 GB/s" },
+      "FACTS §5: p5 8x H100, 32 EFA interfaces, 3,200 Gb/s; 100 Gb/s NIC = 12 GB/s", 90, 0 },
     { "aws-p5en", "AWS p5en.48xlarge (8x H200, 3,200 Gb/s EFAv3)", "h200",
       8, 18, 20.6, 1, 48.0, 16, 200, 24.0, 0.65,
-      "FACTS §5: p5en 3,200 Gb/s EFAv3, up to 35% lower latency than p5; 16x200 Gb/s split [I]" },
+      "FACTS §5: p5en 3,200 Gb/s EFAv3, up to 35% lower latency than p5; 16x200 Gb/s split [I]", 90, 0 },
     { "azure-nd-a100-v4", "Azure ND A100 v4 (8x A100 40GB, 8x HDR, GPUDirect RDMA)", "a100-sxm-40gb",
       8, 12, 20.0, 0, 24.0, 8, 200, 24.0, 1.0,
-      "FACTS §5: ND A100 v4 8x A100 40GB NVLink3, 8x200 Gb/s HDR, one per GPU; 24 GB/s per HDR NIC [I]" },
+      "FACTS §5: ND A100 v4 8x A100 40GB NVLink3, 8x200 Gb/s HDR, one per GPU; 24 GB/s per HDR NIC [I]", 80, 0 },
     { "azure-nd-h100-v5", "Azure ND H100 v5 (8x H100, 8x NDR)", "h100-sxm",
       8, 18, 20.6, 1, 48.0, 8, 400, 48.0, 1.0,
-      "NVLink per FACTS §5; 8x400 Gb/s NDR per the Azure documentation [I]" },
+      "NVLink per FACTS §5; 8x400 Gb/s NDR per the Azure documentation [I]", 90, 0 },
+    /* The platforms of the public curves (calibration/data/README.md). */
+    { "gcp-a3-mega", "Google Cloud A3 Mega VM (8x H100, NVSwitch, 8x 200 Gb/s GPUDirect-TCPXO)", "h100-sxm",
+      8, 18, 20.6, 1, 48.0, 8, 200, 24.0, 1.0,
+      "NVLink per FACTS §5; 8 GPU NICs per VM (create-a3mega README); 200 Gb/s = NCCL's 12 GB/s per 100 Gb/s "
+      "doubled [I]", 90, 0 },
+    { "h100-roce-4nic", "H100 SXM server, 4x 400 Gb/s RoCE NICs", "h100-sxm",
+      8, 18, 20.6, 1, 48.0, 4, 400, 48.0, 1.0,
+      "nccl-tests#232: 4 NICs per node, theoretical 200 GB/s; NDR 400 Gb/s at 46-49 GB/s (FACTS §5)", 90, 0 },
+    { "vidur-a100-net", "8x A100 NVSwitch nodes of Vidur's profiles, network not stated", "a100-sxm-80gb",
+      8, 12, 20.0, 0, 24.0, 2, 100, 12.0, 1.0,
+      "NVLink per FACTS §5; network unstated in microsoft/vidur: 2x 100 Gb/s [F: the one-GPU-per-node "
+      "plateaus, 5.9-7.8 GB/s, fit one 100 Gb/s NIC per 4 GPUs]", 80, 0 },
+    { "a100-pcie-nvlink-pairs", "4x A100 PCIe, NVLink bridges joining pairs, PCIe Gen4 between pairs",
+      "a100-sxm-80gb", 4, 12, 20.0, 0, 24.0, 1, 100, 12.0, 1.0,
+      "A100 PCIe NVLink bridge 600 GB/s both ways = 12 NVLink3 links (A100 datasheet); PCIe Gen4 24 GB/s [I]; "
+      "network not stated (microsoft/vidur) [I: 100 Gb/s]", 80, 2 },
+    { "h100-nvl-pairs", "4x H100 PCIe/NVL, NVLink bridges joining pairs, PCIe Gen5 between pairs", "h100-pcie",
+      4, 12, 20.6, 0, 48.0, 1, 100, 12.0, 1.0,
+      "H100 NVLink bridge 600 GB/s both ways = 12 links at NCCL's 20.6 GB/s (datasheet, FACTS §5); PCIe Gen5 "
+      "48 GB/s [I]; network not stated (microsoft/vidur) [I: 100 Gb/s]", 90, 2 },
+    { "h100-pcie-nvlink-bridge", "2x H100 PCIe joined by NVLink bridges", "h100-pcie",
+      2, 12, 20.6, 0, 48.0, 1, 100, 12.0, 1.0,
+      "H100 PCIe NVLink bridge 600 GB/s both ways (datasheet); the bridges fitted in nccl-tests#194 are not "
+      "stated", 90, 2 },
 };
 
 #define NPRESETS (sizeof PRESETS / sizeof PRESETS[0])
+
+/* [F] Fitted by `slicesim validate --case nccl-fit` (cli/validate.c): GSL's
+ * simplex minimising the mean squared log error of bus bandwidth over every
+ * point from 64 KiB up of calibration/data/nccl_curves.csv, all platforms
+ * pooled; the case fails when these drift from the fit by more than 2%.
+ * start, p2p_start: launch to the first step of a collective and of a
+ * point-to-point transfer (which has no collective set-up: the curves'
+ * send/recv floors are 5-17 us, their all-reduce floors 25-60 us); step, net_step: per-step synchronisation
+ * of Simple inside a node and across the network; link_eff, net_eff: the
+ * achieved share of NCCL's per-link and per-NIC bandwidth. */
+const topo_fit topo_fit_default = { 34.596, 4.8924, 2.7419, 0.98161, 18.726, 0.65313 };
 
 /* Network effects of virtualization (FACTS §4, §5). The troubleshooting
  * guide says ACS without ATS or a NIC without GPUDirect RDMA can cut
@@ -116,7 +151,19 @@ const topo_virt_preset *topo_virt_at(topo_virt v) { return &VIRTS[v]; }
 
 topo_overrides topo_overrides_none(void)
 {
-    return (topo_overrides){ -1, -1, -1, -1, -1, -1, -1 };
+    return (topo_overrides){ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+}
+
+/* The compute capability of a preset's GPU when the preset does not say. */
+static int sm_of_gpu(const char *gpu)
+{
+    if (strncmp(gpu, "b", 1) == 0 || strncmp(gpu, "gb", 2) == 0)
+        return 100;
+    if (strncmp(gpu, "h", 1) == 0)
+        return 90;
+    if (strncmp(gpu, "l40", 3) == 0)
+        return 89;
+    return 80;
 }
 
 static int pick_int(int over, int def) { return over >= 0 ? over : def; }
@@ -124,6 +171,9 @@ static double pick_num(double over, double def) { return over >= 0 ? over : def;
 
 static void build_intra(topo *t, const topo_preset *p, const topo_overrides *o, int hide)
 {
+    /* NVLink-bridged pairs: a ring over more GPUs than a group crosses PCIe. */
+    if (p->nvlink_group > 0 && t->ppn > p->nvlink_group)
+        hide = 1;
     if (p->nvlink_links > 0 && !hide) {
         t->intra = TOPO_LINK_NVLINK;
         t->link_gbs = p->nvlink_link_gbs;
@@ -173,9 +223,19 @@ int topo_build(topo *t, const topo_preset *p, int nodes, int ppn, topo_virt v,
     int used = (nics * ppn + p->gpus_per_node - 1) / p->gpus_per_node;
     t->nics = used > 0 ? used : 1;
     t->nic_gbs = pick_num(o->nic_gbs, p->nic_gbs);
+    /* Across nodes NCCL's search finds two channels per NIC it uses [I: the
+     * usual "2 coll channels per net device" of NCCL's INFO lines; 16 on a
+     * DGX H100 pair]; inside a node the NVLink links bound them. */
+    if (nodes > 1 && o->channels < 0 && t->channels > 2 * t->nics)
+        t->channels = 2 * t->nics;
     t->inter_gbs = t->nics * t->nic_gbs * pick_num(o->net_bw_factor, vp->net_bw_factor);
     t->net_lat_scale = p->net_lat_scale;
     t->net_lat_add_us = pick_num(o->net_lat_add_us, vp->net_lat_add_us);
+    t->sm = p->sm > 0 ? p->sm : sm_of_gpu(p->gpu);
+    t->nccl_version = o->nccl_version > 0 ? o->nccl_version : TOPO_NCCL_NEWEST;
+    t->algo = o->algo;
+    t->proto = o->proto;
+    t->fit = topo_fit_default;
     return 0;
 }
 

@@ -14,6 +14,10 @@
 
 #include "models/gpu.h"
 
+/* The newest NCCL release whose constants the model holds (2.30.7), the
+ * default of network.nccl_version. */
+#define TOPO_NCCL_NEWEST 23007
+
 /* The kind of link a step of a collective crosses; indexes NCCL's hwLat. */
 typedef enum { TOPO_LINK_NVLINK, TOPO_LINK_PCIE, TOPO_LINK_NET, TOPO_NLINKS } topo_link;
 
@@ -31,7 +35,20 @@ typedef struct {
     double nic_gbs;            /* what NCCL gets from one NIC, GB/s */
     double net_lat_scale;      /* factor on NCCL's network hwLat */
     const char *source;
+    int    sm;                 /* compute capability x 10 (80, 90, 100): NCCL's per-architecture rows */
+    int    nvlink_group;       /* GPUs joined by NVLink (bridged pairs: 2); 0 = every GPU of the node */
 } topo_preset;
+
+/* The fitted parameters of the achieved-time model (coll.h, "Achieved
+ * time"): each has a physical meaning, none depends on the size. */
+typedef struct {
+    double start_us;           /* launch to the first step of a collective */
+    double p2p_start_us;       /* launch to the first step of send/recv and all-to-all */
+    double step_us;            /* synchronisation per pipeline step inside a node, Simple */
+    double link_eff;           /* achieved share of NCCL's intra-node link bandwidth */
+    double net_step_us;        /* synchronisation per step that crosses the network, Simple */
+    double net_eff;            /* achieved share of the NICs' bandwidth */
+} topo_fit;
 
 /* How the guest sees the hardware (FACTS §4, §5). A passthrough VM with ATS
  * and GPUDirect RDMA behaves like bare metal; ACS without ATS sends
@@ -61,6 +78,8 @@ typedef struct {
     int    hide_nvlink;
     double net_bw_factor;
     double net_lat_add_us;
+    int    nccl_version;       /* 2.x.y as 2xxyy (coll_nccl_version_parse); -1 = the newest */
+    int    algo, proto;        /* NCCL_ALGO / NCCL_PROTO: a coll_algo_id / coll_proto_id, -1 = NCCL's choice */
 } topo_overrides;
 
 typedef struct {
@@ -77,7 +96,15 @@ typedef struct {
     double    nic_gbs;
     double    inter_gbs;       /* bus bandwidth across nodes, per node */
     double    net_lat_scale, net_lat_add_us;
+    int       sm;              /* compute capability x 10 */
+    int       nccl_version;    /* 2xxyy */
+    int       algo, proto;     /* forced, or -1 */
+    topo_fit  fit;             /* the achieved-time model's parameters (topo_fit_default unless set) */
 } topo;
+
+/* topo_fit_default: the parameters fitted on every public curve of
+ * calibration/data/nccl_curves.csv (models/topo.c says how). */
+extern const topo_fit topo_fit_default;
 
 /* topo_preset_find: the preset called name, or NULL. topo_preset_for_gpu:
  * the first preset built on GPU preset gpu, or NULL. */

@@ -133,6 +133,21 @@ static void read_overrides(jv *v, const cJSON *o, topo_overrides *ov, int *virt)
     ov->channels = (int)channels;
     ov->nvls = nvls;
     ov->hide_nvlink = hide;
+    /* NCCL's release and NCCL_ALGO / NCCL_PROTO */
+    static const char *const algos[] = { "Tree", "Ring", "NVLS", "P2P", "NVLSTree", NULL };
+    static const char *const protos[] = { "LL", "LL128", "Simple", NULL };
+    const char *ver = NULL;
+    if (jv_string(v, o, "network", "nccl_version", 0, NULL, &ver) == 0 && ver) {
+        ov->nccl_version = coll_nccl_version_parse(ver);
+        if (ov->nccl_version < 0)
+            jv_fail(v, "network.nccl_version", "value \"%s\" is not allowed; allowed: an NCCL release "
+                    "\"2.x.y\" from 2.18.1 to 2.30.7", ver);
+    }
+    int a = -1, p = -1;
+    jv_enum(v, o, "network", "algo", 0, -1, algos, &a);
+    jv_enum(v, o, "network", "proto", 0, -1, protos, &p);
+    ov->algo = a;
+    ov->proto = p;
 }
 
 static void read_noise(jv *v, const cJSON *o, coll_noise *nz)
@@ -167,7 +182,7 @@ int netcfg_parse(jv *v, scn *sc, const cJSON *obj, const netcfg **out)
     static const char *const keys[] = {
         "topology", "virtualization", "nics", "nic_gbs", "channels", "nvls", "hide_nvlink",
         "net_bw_factor", "net_lat_add_us", "jitter_us", "jitter_dist", "host_noise_rate_per_s",
-        "host_noise_us", "ring_mode", "correction", NULL };
+        "host_noise_us", "ring_mode", "correction", "nccl_version", "algo", "proto", NULL };
     char msg[512];
     *out = NULL;
     netcfg *n = scn_own(sc, v, sizeof *n);

@@ -33,7 +33,7 @@ static void malformed_log_is_refused_with_its_line_number(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "give --op"));
 }
 
-/* The example log was made with latency x 1.3 and efficiency 0.52 at 1 GiB:
+/* The example log was made with start-up and syncs x 1.3 and efficiency 0.52 at 1 GiB:
  * the import finds both, and `collective --correction` then reproduces the
  * log's times. */
 static void imported_correction_reproduces_the_log(void)

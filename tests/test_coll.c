@@ -41,9 +41,11 @@ static void busbw_factors_match_nccl_tests_definitions(void)
     }
 }
 
-/* For a ring, algBw x busbw factor is the bus bandwidth times the protocol
- * efficiency, whatever the op and rank count: that is what busbw is for. */
-static void ring_busbw_equals_bus_bandwidth_times_protocol_efficiency(void)
+/* For a ring, NCCL's algBw x busbw factor is its bus bandwidth for the
+ * protocol, whatever the op and rank count: the bus bandwidth itself for
+ * Simple, min(llMaxBw, 0.5 x) for LL and min(0.92 x, nChannels x
+ * perChMaxRingLL128Bw) for LL128 (NCCL 2.30.7). */
+static void ring_busbw_equals_bus_bandwidth_under_nccls_protocol_caps(void)
 {
     static const coll_op ops[] = { COLL_ALLREDUCE, COLL_ALLGATHER, COLL_REDUCESCATTER,
                                    COLL_BROADCAST, COLL_REDUCE };
@@ -51,18 +53,29 @@ static void ring_busbw_equals_bus_bandwidth_times_protocol_efficiency(void)
     static const int nodes[] = { 1, 2, 16 };
     for (size_t k = 0; k < 3; k++) {
         topo t = make("dgx-a100", nodes[k], 8, TOPO_VIRT_BARE_METAL, NULL);
+        double bus = coll_bus_gbs(&t);
+        double want[3] = { fmin(coll_ll_max_bw(COLL_NCCL_NEWEST, COLL_ARCH_AMPERE, nodes[k]), 0.5 * bus),
+                           fmin(0.92 * bus, t.channels * 20.0), bus };
         for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
             for (size_t j = 0; j < 3; j++) {
                 double alg = coll_ring.algbw_gbs(&t, ops[i], protos[j], 1e9);
                 double n = topo_ranks(&t);
-                ASSERT_REL(alg * coll_busbw_factor(ops[i], topo_ranks(&t)) *
-                           (ops[i] == COLL_BROADCAST || ops[i] == COLL_REDUCE ? (n - 1) / n : 1),
-                           coll_bus_gbs(&t) * protos[j]->efficiency(COLL_ALGO_RING) *
-                           (ops[i] == COLL_BROADCAST || ops[i] == COLL_REDUCE ? (n - 1) / n : 1), 1e-12);
+                double f = ops[i] == COLL_BROADCAST || ops[i] == COLL_REDUCE ? (n - 1) / n : 1;
+                ASSERT_REL(alg * coll_busbw_factor(ops[i], topo_ranks(&t)) * f, want[j] * f, 1e-12);
             }
     }
     topo one = make("dgx-a100", 1, 8, TOPO_VIRT_BARE_METAL, NULL);
     ASSERT_REL(coll_bus_gbs(&one), 240.0, 1e-12);           /* 12 links x 20 GB/s */
+    ASSERT_REL(coll_ring.algbw_gbs(&one, COLL_ALLREDUCE, &coll_ll, 1e9) * 14 / 8, 87.7, 1e-12);
+    /* Hopper's llMaxBw rose from 87.7 to 141 GB/s in 2.21.5 */
+    topo_overrides o = topo_overrides_none();
+    o.nvls = 0;
+    topo h = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, &o);
+    ASSERT_REL(coll_ring.algbw_gbs(&h, COLL_ALLREDUCE, &coll_ll, 1e9) * 14 / 8, 141.0, 1e-12);
+    o.nccl_version = coll_nccl_version_parse("2.20.5");
+    CU_ASSERT_EQUAL(o.nccl_version, 22005);
+    topo old = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, &o);
+    ASSERT_REL(coll_ring.algbw_gbs(&old, COLL_ALLREDUCE, &coll_ll, 1e9) * 14 / 8, 87.7, 1e-12);
 }
 
 /* Thakur et al.: ring all-reduce 2(p-1) alpha + 2 ((p-1)/p) n beta, here with
@@ -108,9 +121,9 @@ static void protocol_moves_from_ll_to_ll128_to_simple_as_size_grows_on_nvlink(vo
     topo h100 = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, &o);
     check_protocol_progression(&h100);
     /* The LL -> LL128 switch of the ring is where their estimates cross:
-     * 6.6 + 14 x 0.6 + S/(1000 x 0.5 b) = 14 + 14 x 1.9 + S/(1000 x 0.92 b),
-     * b = 370.8 x 8/14. */
-    double b = 370.8 * 8 / 14, cross = (40.6 - 15.0) * 1000 / (1 / (0.5 * b) - 1 / (0.92 * b));
+     * 6.6 + 14 x 0.6 + S/(1000 b_LL) = 14 + 14 x 1.9 + S/(1000 b_LL128),
+     * b_LL = min(141, 0.5 x 370.8) x 8/14, b_LL128 = 0.92 x 370.8 x 8/14. */
+    double bl = 141.0 * 8 / 14, b128 = 0.92 * 370.8 * 8 / 14, cross = (40.6 - 15.0) * 1000 / (1 / bl - 1 / b128);
     double lo = cross * 0.999, hi = cross * 1.001;
     CU_ASSERT(coll_pair_time_us(&h100, COLL_ALLREDUCE, lo, &coll_ring, &coll_ll) <
               coll_pair_time_us(&h100, COLL_ALLREDUCE, lo, &coll_ring, &coll_ll128));
@@ -131,16 +144,23 @@ static void tree_beats_ring_for_small_messages_on_many_nodes(void)
     }
     /* Tree LL: 6.8 + 2 (7 x 0.6 + log2(128) x 5.0) us */
     ASSERT_REL(coll_tree.latency_us(&t, COLL_ALLREDUCE, &coll_ll, 8), 6.8 + 2 * (7 * 0.6 + 7 * 5.0), 1e-12);
-    /* ...and the ring wins large messages: 8 GiB on 2 nodes; on 128 nodes
-     * its 2(n-1) hops push the crossover to tens of GB (64 GiB here). */
+    /* ...and without NVLS the ring wins large messages: 8 GiB on 2 nodes;
+     * on 128 nodes its 2(n-1) hops push the crossover to tens of GB (64 GiB
+     * here). With NVLS (Hopper), NVLSTree takes the large ones. */
     coll_est e;
-    topo two_nodes = make("dgx-h100", 2, 8, TOPO_VIRT_BARE_METAL, NULL);
+    topo_overrides no = topo_overrides_none();
+    no.nvls = 0;
+    topo two_nodes = make("dgx-h100", 2, 8, TOPO_VIRT_BARE_METAL, &no);
     coll_estimate(&two_nodes, COLL_ALLREDUCE, 8.0 * (1 << 30), NULL, &e);
     CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_RING);
-    coll_estimate(&t, COLL_ALLREDUCE, 8.0 * (1 << 30), NULL, &e);
+    topo many = make("dgx-h100", 128, 8, TOPO_VIRT_BARE_METAL, &no);
+    coll_estimate(&many, COLL_ALLREDUCE, 8.0 * (1 << 30), NULL, &e);
     CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_TREE);
-    coll_estimate(&t, COLL_ALLREDUCE, 64.0 * (1 << 30), NULL, &e);
+    coll_estimate(&many, COLL_ALLREDUCE, 64.0 * (1 << 30), NULL, &e);
     CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_RING);
+    topo nvls2 = make("dgx-h100", 2, 8, TOPO_VIRT_BARE_METAL, NULL);
+    coll_estimate(&nvls2, COLL_ALLREDUCE, 8.0 * (1 << 30), NULL, &e);
+    CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_NVLSTREE);
     /* On one node with two GPUs the ring is never slower than the tree. */
     topo two = make("dgx-h100", 1, 2, TOPO_VIRT_BARE_METAL, NULL);
     coll_estimate(&two, COLL_ALLREDUCE, 8, NULL, &e);
@@ -157,7 +177,7 @@ static void nvls_allreduce_exceeds_the_nvlink_ring_bound_on_hopper(void)
     CU_ASSERT_EQUAL(e.proto->id, COLL_SIMPLE);
     double busbw = s / (e.time_us * 1e3) * coll_busbw_factor(COLL_ALLREDUCE, 8);
     CU_ASSERT(busbw > 370.8);
-    ASSERT_REL(e.lat_us, 25.0, 1e-12);
+    ASSERT_REL(coll_nvls.latency_us(&t, COLL_ALLREDUCE, &coll_simple, s), 25.0, 1e-12);
     /* No NVLS across nodes or on A100. */
     topo two = make("dgx-h100", 2, 8, TOPO_VIRT_BARE_METAL, NULL);
     CU_ASSERT(isinf(coll_pair_time_us(&two, COLL_ALLREDUCE, s, &coll_nvls, &coll_simple)));
@@ -174,10 +194,11 @@ static void alltoall_busbw_tends_to_the_bottleneck_link(void)
     double s = 1e12;
     coll_est e;
     coll_estimate(&one, COLL_ALLTOALL, s, NULL, &e);
-    ASSERT_REL(e.algbw_gbs * coll_busbw_factor(COLL_ALLTOALL, 8), 370.8, 1e-12);
+    /* at the achieved share of NVLink and of the NICs (topo.fit) */
+    ASSERT_REL(e.algbw_gbs * coll_busbw_factor(COLL_ALLTOALL, 8), 370.8 * one.fit.link_eff, 1e-5);
     topo two = make("dgx-h100", 2, 8, TOPO_VIRT_BARE_METAL, NULL);
     coll_estimate(&two, COLL_ALLTOALL, s, NULL, &e);
-    ASSERT_REL(e.algbw_gbs, 48.0 * 16 / 8, 1e-12);
+    ASSERT_REL(e.algbw_gbs, 48.0 * 16 / 8 * two.fit.net_eff, 1e-5);
     CU_ASSERT_STRING_EQUAL(e.algo->name, "P2P");
 }
 
@@ -219,6 +240,7 @@ static void correction_scales_latency_and_interpolates_efficiency_in_log_size(vo
     coll_estimate(&t, COLL_ALLREDUCE, s, &c, &cor);
     CU_ASSERT_PTR_EQUAL(raw.algo, cor.algo);             /* NCCL's choice is unchanged */
     CU_ASSERT_PTR_EQUAL(raw.proto, cor.proto);
+    /* the latency factor on the start-up, the efficiency on the rest */
     ASSERT_REL(cor.time_us, 2 * raw.lat_us + (raw.time_us - raw.lat_us) / 0.6, 1e-12);
     coll_corr bad = { 0 };
     bad.n = 2, bad.lat_scale = 1, bad.log2_size[0] = 3, bad.log2_size[1] = 3, bad.eff[0] = bad.eff[1] = 1;
@@ -345,6 +367,78 @@ static void same_seed_gives_the_same_noisy_times(void)
     coll_sampler_free(&s);
 }
 
+/* NCCL launches fewer channels for small buffers: it drops one while the
+ * buffer is below channels x threads x per-thread threshold (Simple 512 x
+ * 64 B = 32 KiB per channel; Ring LL 512 x 8 B x nRanks; LL128 640 x 8 B). */
+static void channels_grow_with_size_as_nccl_launches_them(void)
+{
+    CU_ASSERT_EQUAL(coll_channels_for(18, COLL_ALGO_RING, COLL_SIMPLE, 8, 65536), 2);
+    CU_ASSERT_EQUAL(coll_channels_for(18, COLL_ALGO_RING, COLL_SIMPLE, 8, 32768 * 10), 10);
+    CU_ASSERT_EQUAL(coll_channels_for(18, COLL_ALGO_RING, COLL_SIMPLE, 8, 1 << 30), 18);
+    CU_ASSERT_EQUAL(coll_channels_for(18, COLL_ALGO_RING, COLL_LL, 8, 8 * 8 * 512 * 3), 3);
+    CU_ASSERT_EQUAL(coll_channels_for(18, COLL_ALGO_TREE, COLL_LL, 8, 8 * 512 * 3), 3);
+    CU_ASSERT_EQUAL(coll_channels_for(18, COLL_ALGO_RING, COLL_LL128, 8, 640 * 8 * 5), 5);
+    CU_ASSERT_EQUAL(coll_channels_for(18, COLL_ALGO_RING, COLL_SIMPLE, 8, 100), 1);
+    /* step sizes: LL 32 KiB of data, LL128 576,000 B, Simple 1 MiB (512 KiB for broadcast) */
+    ASSERT_REL(coll_step_bytes(COLL_LL, COLL_ALLREDUCE), 32768, 1e-15);
+    ASSERT_REL(coll_step_bytes(COLL_LL128, COLL_ALLREDUCE), 576000, 1e-15);
+    ASSERT_REL(coll_step_bytes(COLL_SIMPLE, COLL_ALLREDUCE), 1048576, 1e-15);
+    ASSERT_REL(coll_step_bytes(COLL_SIMPLE, COLL_BROADCAST), 524288, 1e-15);
+}
+
+/* The ring's achieved time is its chunk pipeline: 256 MiB Simple on 8 H100
+ * (NVLS off): 18 channels, a rank's piece 256 MiB / 18 / 8 in chunks of at
+ * most 1 MiB; 14 steps per chunk, the first round waits for the sync, the
+ * rest overlap four chunks deep. */
+static void ring_time_is_its_chunk_pipeline(void)
+{
+    topo_overrides o = topo_overrides_none();
+    o.nvls = 0;
+    o.proto = COLL_SIMPLE;
+    topo t = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, &o);
+    double bytes = 268435456.0, piece = bytes / 18 / 8, l = ceil(piece / 1048576), c = piece / l;
+    double bw = t.fit.link_eff * 370.8 / 18, tc = c / (1000 * bw), s = t.fit.step_us;
+    double over = fmax(tc, (tc + s) / 4);
+    double expect = t.fit.start_us + 14 * (tc + s) + (14 * l - 14) * over;
+    coll_est e;
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(&t, COLL_ALLREDUCE, bytes, NULL, &e), 0);
+    CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_RING);
+    CU_ASSERT_EQUAL(e.proto->id, COLL_SIMPLE);
+    CU_ASSERT_EQUAL(e.channels, 18);
+    ASSERT_REL(e.time_us, expect, 1e-12);
+    /* busbw tends to the achieved bus bandwidth and stays below it */
+    double busbw = bytes / (1000 * e.time_us) * coll_busbw_factor(COLL_ALLREDUCE, 8);
+    CU_ASSERT(busbw < t.fit.link_eff * 370.8 && busbw > 0.9 * t.fit.link_eff * 370.8);
+}
+
+/* NVLS from its own path: each GPU's NVLink carries (P + 1)/P of the
+ * buffer per direction, so busbw tends to 2 (P - 1)/(P + 1) x
+ * nvlsEfficiency x the achieved NVLink bandwidth: about 480 GB/s on 8 H100
+ * (nccl-tests#212), and Blackwell's efficiency is 0.74 (NCCL 2.28.3 on). */
+static void nvls_plateau_follows_its_multicast_traffic(void)
+{
+    topo t = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, NULL);
+    double bytes = 64.0 * (1 << 30);
+    coll_est e;
+    coll_estimate(&t, COLL_ALLREDUCE, bytes, NULL, &e);
+    CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_NVLS);
+    double busbw = bytes / (1000 * e.time_us) * coll_busbw_factor(COLL_ALLREDUCE, 8);
+    double bound = 2.0 * 7 / 9 * 0.85 * t.fit.link_eff * 370.8;
+    CU_ASSERT(busbw < bound && busbw > 0.97 * bound);
+    ASSERT_REL(coll_nvls_efficiency(23007, COLL_ARCH_BLACKWELL), 0.74, 1e-15);
+    ASSERT_REL(coll_nvls_efficiency(22705, COLL_ARCH_HOPPER), 5.0 / 6.0, 1e-15);
+    /* NCCL's constants by release: Hopper LL cap, tree LL128 cap, tree correction */
+    ASSERT_REL(coll_ll_max_bw(22005, COLL_ARCH_HOPPER, 1), 87.7, 1e-15);
+    ASSERT_REL(coll_ll_max_bw(22105, COLL_ARCH_HOPPER, 3), 35.0, 1e-15);
+    ASSERT_REL(coll_tree_ll128_max_bw(22803, COLL_ARCH_BLACKWELL, 2), 31.67, 1e-15);
+    ASSERT_REL(coll_tree_correction(23007, COLL_LL, 65536), 0.6, 1e-15);
+    ASSERT_REL(coll_tree_correction(22805, COLL_SIMPLE, 600e6), 1.0, 1e-15);
+    ASSERT_REL(coll_tree_correction(22902, COLL_SIMPLE, 600e6), 0.9, 1e-15);
+    CU_ASSERT_EQUAL(coll_nccl_version_parse("2.17.1"), -1);
+    CU_ASSERT_EQUAL(coll_nccl_version_parse("2.30.7"), 23007);
+    CU_ASSERT_EQUAL(coll_nccl_version_parse("2.30"), -1);
+}
+
 static void op_names_parse_in_every_spelling(void)
 {
     CU_ASSERT_EQUAL(coll_op_parse("allreduce"), COLL_ALLREDUCE);
@@ -360,7 +454,7 @@ TU_SUITE_FN(coll)
 {
     static const tu_test tests[] = {
         TU_TEST(busbw_factors_match_nccl_tests_definitions),
-        TU_TEST(ring_busbw_equals_bus_bandwidth_times_protocol_efficiency),
+        TU_TEST(ring_busbw_equals_bus_bandwidth_under_nccls_protocol_caps),
         TU_TEST(ring_allreduce_matches_thakur_closed_form_inside_a_node),
         TU_TEST(protocol_moves_from_ll_to_ll128_to_simple_as_size_grows_on_nvlink),
         TU_TEST(tree_beats_ring_for_small_messages_on_many_nodes),
@@ -374,6 +468,9 @@ TU_SUITE_FN(coll)
         TU_TEST(chunk_mode_without_noise_takes_the_model_time_and_propagates_noise),
         TU_TEST(same_seed_gives_the_same_noisy_times),
         TU_TEST(op_names_parse_in_every_spelling),
+        TU_TEST(channels_grow_with_size_as_nccl_launches_them),
+        TU_TEST(ring_time_is_its_chunk_pipeline),
+        TU_TEST(nvls_plateau_follows_its_multicast_traffic),
     };
     TU_SUITE("coll", tests);
 }

@@ -96,8 +96,11 @@ static void one_to_1024_nodes_run_on_one_simulated_rank(void)
     CU_ASSERT(s.row[10][10] < s.row[0][10]);
     for (int i = 0; i < s.nrows; i++)
         CU_ASSERT(s.row[i][4] >= s.row[i][3]);                           /* p95 >= p50 */
-    /* the last of 8,192 ranks is later than the last of 8 */
-    CU_ASSERT(s.row[10][4] - s.row[10][3] > s.row[0][4] - s.row[0][3]);
+    /* the last of 8,192 ranks is later than the last of 8: the median step
+     * and the exposed communication grow with the ranks (the p95 - p50
+     * spread need not: the max of many draws varies less) */
+    CU_ASSERT(s.row[10][3] > s.row[0][3]);
+    CU_ASSERT(s.row[10][7] > s.row[0][7]);
     wl_rmtree(s.dir);
 }
 

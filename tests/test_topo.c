@@ -11,7 +11,7 @@ static void every_preset_names_a_known_gpu_and_its_source(void)
         const topo_preset *p = topo_preset_at(i);
         CU_ASSERT_PTR_NOT_NULL(gpu_spec_find(p->gpu));
         CU_ASSERT(p->source && strlen(p->source) > 10);
-        CU_ASSERT(p->nics >= 1 && p->nic_gbs > 0 && p->gpus_per_node == 8);
+        CU_ASSERT(p->nics >= 1 && p->nic_gbs > 0 && p->gpus_per_node >= 2);
         CU_ASSERT_PTR_EQUAL(topo_preset_find(p->name), p);
     }
     static const char *const required[] = { "dgx-a100", "dgx-h100", "hgx-h100", "hgx-h200", "aws-p4d",

@@ -11,9 +11,11 @@
 
 static char out[1 << 20], err[2048];
 
-/* Every case runs; the only rows outside tolerance are the 94 Vidur
- * single-operator rows docs/workloads.md lists (the embedding at 8 tokens,
- * small kernels between 512 and 1024 tokens); every per-layer row is within. */
+/* Every case runs; outside the collective curves (whose misses
+ * docs/collectives.md lists) the only rows outside tolerance are the 94
+ * Vidur single-operator rows docs/workloads.md lists (the embedding at 8
+ * tokens, small kernels between 512 and 1024 tokens); every per-layer row
+ * is within. */
 static void every_validation_case_runs_and_only_known_rows_miss(void)
 {
     char *a[] = { "slicesim", "validate", NULL };
@@ -23,13 +25,14 @@ static void every_validation_case_runs_and_only_known_rows_miss(void)
     CU_ASSERT_EQUAL(rc, 0);
     for (const val_case *c = val_cases; c->name; c++)
         CU_ASSERT_PTR_NOT_NULL(strstr(out, c->name));
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, " 94 outside; "));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, ", 0 broken"));
     int fails = 0;
     for (const char *l = out; (l = strstr(l, "FAIL")) != NULL; l++) {
         const char *bol = l;
         while (bol > out && bol[-1] != '\n')
             bol--;
+        if (strncmp(bol, "nccl-", 5) == 0)
+            continue;
         CU_ASSERT_EQUAL(strncmp(bol, "vidur-operators", 15), 0);
         fails++;
     }
@@ -140,7 +143,7 @@ static void json_rows_match_the_text_table(void)
     char closing[64];
     snprintf(closing, sizeof closing, "\n%d rows: ", n);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, closing));
-    CU_ASSERT(n > 80);
+    CU_ASSERT(n > 300);
     CU_ASSERT_EQUAL(numk(cJSON_GetObjectItem(doc, "summary"), "rows"), n);
     cJSON_ArrayForEach(r, rows) {
         double p = numk(r, "predicted"), ref = numk(r, "reference");
@@ -151,7 +154,7 @@ static void json_rows_match_the_text_table(void)
                !cJSON_IsBool(cJSON_GetObjectItem(r, "ok"));
         bad += fabs(e - 100 * (p - ref) / ref) > 1e-9 * fabs(e) + 1e-12;
         bad += ok != (fabs(e) <= tol + 1e-9);
-        fails += !ok;
+        fails += !ok && strncmp(str(r, "case"), "nccl-", 5) != 0;
     }
     CU_ASSERT_EQUAL(bad, 0);
     CU_ASSERT_EQUAL(fails, 94);
@@ -182,6 +185,56 @@ static void json_rows_match_the_text_table(void)
     cJSON_Delete(doc);
 }
 
+/* The collective model: its constants are the pooled fit of the public
+ * curves, it reaches the maintainers' plateaus, every curve has a case with
+ * a summary, and the best-measured single-node curves stay within the
+ * accuracy docs/collectives.md reports. */
+static void collective_model_is_the_fit_of_the_public_curves(void)
+{
+    char *fit[] = { "slicesim", "validate", "--strict", "--case", "nccl-fit", NULL };
+    CU_ASSERT_EQUAL(tu_cli(fit, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "6 rows: 6 within tolerance"));
+    /* the pooled fit's mean |log error|, as docs/collectives.md reports it */
+    const char *m = strstr(out, "mean |log error| of the pooled fit ");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    double pooled = atof(m + strlen("mean |log error| of the pooled fit "));
+    CU_ASSERT(pooled > 0.2 && pooled < 0.3);
+    char *ref[] = { "slicesim", "validate", "--strict", "--case", "nccl-reference", NULL };
+    CU_ASSERT_EQUAL(tu_cli(ref, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "3 rows: 3 within tolerance"));
+    char dir[64], path[128];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tu_tmpdir(dir, sizeof dir));
+    snprintf(path, sizeof path, "%s/v.json", dir);
+    char *all[] = { "slicesim", "validate", "--json", path, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(all, out, sizeof out, err, sizeof err), 0);
+    char *text = tu_read_file(path, NULL);
+    cJSON *doc = cJSON_Parse(text);
+    free(text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    const cJSON *s, *sums = cJSON_GetObjectItem(doc, "summaries");
+    int curves = 0, lopo = 0;
+    double h100 = NAN, a100 = NAN;
+    cJSON_ArrayForEach(s, sums) {
+        const char *c = str(s, "case");
+        CU_ASSERT_STRING_EQUAL(str(s, "family"), "nccl");
+        if (strcmp(c, "nccl-lopo") == 0) {
+            lopo++;
+            continue;
+        }
+        curves++;
+        CU_ASSERT(numk(s, "points") >= 3);
+        if (strcmp(c, "nccl-vidur-h100-dgx-ar-1x8") == 0)
+            h100 = numk(s, "mean_abs_error_pct");
+        if (strcmp(c, "nccl-vidur-a100-dgx-ar-1x8") == 0)
+            a100 = numk(s, "mean_abs_error_pct");
+    }
+    CU_ASSERT_EQUAL(curves, 26);
+    CU_ASSERT_EQUAL(lopo, 26);
+    CU_ASSERT(h100 < 30);
+    CU_ASSERT(a100 < 30);
+    cJSON_Delete(doc);
+}
+
 static void json_file_that_cannot_be_written_is_bad_input(void)
 {
     char *a[] = { "slicesim", "validate", "--case", "queue-md1", "--json", "/proc/nope/v.json", NULL };
@@ -201,6 +254,7 @@ TU_SUITE_FN(validate)
         TU_TEST(recorded_gpu_runs_are_held_to_their_tolerances),
         TU_TEST(json_rows_match_the_text_table),
         TU_TEST(json_file_that_cannot_be_written_is_bad_input),
+        TU_TEST(collective_model_is_the_fit_of_the_public_curves),
     };
     TU_SUITE("validate", tests);
 }

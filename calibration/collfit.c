@@ -1,0 +1,231 @@
+/* collfit.c -- the public collective curves against the model (collfit.h).
+ *
+ * The fit is GSL's Nelder-Mead simplex (gsl_multimin_fminimizer_nmsimplex2)
+ * over the logarithms of the six topo_fit parameters, so each stays
+ * positive; the objective is the mean over scored points of
+ * |log predicted busbw - log measured busbw|: a point counts by its relative
+ * error, every size alike, and (absolute, not squared) a few erratic
+ * points cannot pull the whole fit, as the targets are mean errors too. Parameters a subset never exercises
+ * (the network's, on single-node curves) keep their start values. */
+#include "calibration/collfit.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_multimin.h>
+
+void collfit_free(collfit_data *d)
+{
+    free(d->size);
+    free(d->busbw);
+    d->size = d->busbw = NULL;
+    d->npoints = d->ncurves = 0;
+}
+
+static int algo_id(const char *name)
+{
+    if (name[0] == '\0')
+        return -1;
+    if (strcmp(name, "Tree") == 0)
+        return COLL_ALGO_TREE;
+    if (strcmp(name, "Ring") == 0)
+        return COLL_ALGO_RING;
+    if (strcmp(name, "NVLS") == 0)
+        return COLL_ALGO_NVLS;
+    return -2;
+}
+
+int collfit_load(const char *path, collfit_data *d, char *err, size_t errlen)
+{
+    memset(d, 0, sizeof *d);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot be read", path);
+        return -1;
+    }
+    size_t cap = 0;
+    char line[512];
+    int ln = 0;
+    while (fgets(line, sizeof line, f)) {
+        ln++;
+        if (ln == 1)
+            continue;                        /* header */
+        char id[48], plat[40], op[24], algo[12] = "";
+        int nodes, ppn, used = 0;
+        double size, us, alg, bus;
+        int use = 1;
+        /* curve,platform,op,nodes,gpus_per_node,algo,size_bytes,time_us,algbw_GBps,busbw_GBps,fit */
+        int k = sscanf(line, "%47[^,],%39[^,],%23[^,],%d,%d,%n", id, plat, op, &nodes, &ppn, &used);
+        if (k == 5) {
+            char *rest = line + used;
+            if (*rest != ',')
+                k += sscanf(rest, "%11[^,]", algo);
+            rest = strchr(rest, ',');
+            k = rest && sscanf(rest + 1, "%lf,%lf,%lf,%lf,%d", &size, &us, &alg, &bus, &use) == 5 ? 10 : 0;
+        }
+        int opi = k == 10 ? coll_op_parse(op) : -1;
+        if (k != 10 || opi < 0 || !topo_preset_find(plat) || algo_id(algo) < -1 || nodes < 1 || ppn < 1) {
+            snprintf(err, errlen, "%s: line %d: \"%.60s\" is not a curve point (curve, known platform preset, "
+                     "operation, nodes, gpus_per_node, algo, size, time, algbw, busbw, fit)", path, ln, line);
+            fclose(f);
+            collfit_free(d);
+            return -1;
+        }
+        collfit_curve *c = d->ncurves ? &d->curves[d->ncurves - 1] : NULL;
+        if (!c || strcmp(c->id, id) != 0) {
+            if (d->ncurves == COLLFIT_MAX_CURVES) {
+                snprintf(err, errlen, "%s: line %d: more than %d curves", path, ln, COLLFIT_MAX_CURVES);
+                fclose(f);
+                collfit_free(d);
+                return -1;
+            }
+            c = &d->curves[d->ncurves++];
+            snprintf(c->id, sizeof c->id, "%s", id);
+            snprintf(c->platform, sizeof c->platform, "%s", plat);
+            snprintf(c->algo, sizeof c->algo, "%s", algo);
+            c->op = opi;
+            c->nodes = nodes;
+            c->ppn = ppn;
+            c->fit = use != 0;
+            c->first = d->npoints;
+        }
+        if (d->npoints == cap) {
+            size_t nc = cap ? 2 * cap : 256;
+            double *s = realloc(d->size, nc * sizeof *s);
+            if (s)
+                d->size = s;
+            double *b = s ? realloc(d->busbw, nc * sizeof *b) : NULL;
+            if (!b) {
+                snprintf(err, errlen, "out of memory reading %s", path);
+                fclose(f);
+                collfit_free(d);
+                return -1;
+            }
+            d->busbw = b;
+            cap = nc;
+        }
+        d->size[d->npoints] = size;
+        d->busbw[d->npoints] = bus;
+        d->npoints++;
+        c->n++;
+    }
+    fclose(f);
+    if (d->ncurves == 0) {
+        snprintf(err, errlen, "%s: no curve points", path);
+        return -1;
+    }
+    return 0;
+}
+
+int collfit_topo(const collfit_curve *c, const topo_fit *f, topo *t)
+{
+    char msg[256];
+    topo_overrides o = topo_overrides_none();
+    o.algo = algo_id(c->algo);
+    if (topo_build(t, topo_preset_find(c->platform), c->nodes, c->ppn, TOPO_VIRT_BARE_METAL, &o, msg,
+                   sizeof msg) < 0)
+        return -1;
+    if (f)
+        t->fit = *f;
+    return 0;
+}
+
+double collfit_busbw(const collfit_curve *c, const topo *t, double bytes)
+{
+    coll_est e;
+    if (coll_estimate(t, (coll_op)c->op, bytes, NULL, &e) < 0)
+        return NAN;
+    return bytes / (1000.0 * e.time_us) * coll_busbw_factor((coll_op)c->op, topo_ranks(t));
+}
+
+int collfit_curve_error(const collfit_data *d, size_t ci, const topo_fit *f, double *mean, double *max)
+{
+    const collfit_curve *c = &d->curves[ci];
+    topo t;
+    int n = 0;
+    double sum = 0, worst = 0;
+    if (collfit_topo(c, f, &t) < 0)
+        return 0;
+    for (size_t i = c->first; i < c->first + c->n; i++) {
+        if (d->size[i] < COLLFIT_MIN_BYTES || !(d->busbw[i] > 0))
+            continue;
+        double e = fabs(collfit_busbw(c, &t, d->size[i]) / d->busbw[i] - 1);
+        sum += e;
+        worst = e > worst ? e : worst;
+        n++;
+    }
+    *mean = n ? sum / n : NAN;
+    *max = worst;
+    return n;
+}
+
+typedef struct { const collfit_data *d; const char *leave_out; } fit_ctx;
+
+#define NPARAM 6     /* the fields of topo_fit, in order */
+
+static topo_fit from_vec(const gsl_vector *x)
+{
+    topo_fit f = { exp(gsl_vector_get(x, 0)), exp(gsl_vector_get(x, 1)), exp(gsl_vector_get(x, 2)),
+                   exp(gsl_vector_get(x, 3)), exp(gsl_vector_get(x, 4)), exp(gsl_vector_get(x, 5)) };
+    return f;
+}
+
+static double objective(const gsl_vector *x, void *p)
+{
+    const fit_ctx *c = p;
+    topo_fit f = from_vec(x);
+    if (f.link_eff > 1.2 || f.net_eff > 1.2)
+        return 1e6;                           /* beyond any link's rate */
+    double sum = 0;
+    int n = 0;
+    for (size_t k = 0; k < c->d->ncurves; k++) {
+        const collfit_curve *cv = &c->d->curves[k];
+        topo t;
+        if (!cv->fit || (c->leave_out && strcmp(cv->platform, c->leave_out) == 0) || collfit_topo(cv, &f, &t) < 0)
+            continue;
+        for (size_t i = cv->first; i < cv->first + cv->n; i++) {
+            if (c->d->size[i] < COLLFIT_MIN_BYTES || !(c->d->busbw[i] > 0))
+                continue;
+            sum += fabs(log(collfit_busbw(cv, &t, c->d->size[i]) / c->d->busbw[i]));
+            n++;
+        }
+    }
+    return n ? sum / n : 1e6;
+}
+
+int collfit_fit(const collfit_data *d, const char *leave_out, const topo_fit *start, topo_fit *out,
+                double *rms)
+{
+    fit_ctx c = { d, leave_out };
+    gsl_vector *x = gsl_vector_alloc(NPARAM), *step = gsl_vector_alloc(NPARAM);
+    gsl_multimin_fminimizer *m = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, NPARAM);
+    if (!x || !step || !m) {
+        gsl_vector_free(x);
+        gsl_vector_free(step);
+        gsl_multimin_fminimizer_free(m);
+        return -1;
+    }
+    const double v[NPARAM] = { start->start_us, start->p2p_start_us, start->step_us, start->link_eff,
+                               start->net_step_us, start->net_eff };
+    for (int i = 0; i < NPARAM; i++) {
+        gsl_vector_set(x, i, log(v[i]));
+        gsl_vector_set(step, i, 0.3);
+    }
+    gsl_multimin_function fn = { objective, NPARAM, &c };
+    gsl_multimin_fminimizer_set(m, &fn, x, step);
+    for (int it = 0; it < 2000; it++) {
+        if (gsl_multimin_fminimizer_iterate(m) != GSL_SUCCESS)
+            break;
+        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(m), 1e-5) == GSL_SUCCESS)
+            break;
+    }
+    *out = from_vec(m->x);
+    if (rms)
+        *rms = m->fval;
+    int ok = m->fval < 1e5 ? 0 : -1;
+    gsl_vector_free(x);
+    gsl_vector_free(step);
+    gsl_multimin_fminimizer_free(m);
+    return ok;
+}
