@@ -419,13 +419,13 @@ static void write_csv(FILE *f, const cJSON *doc)
                 cJSON_GetObjectItemCaseSensitive(lat, "p50"), cJSON_GetObjectItemCaseSensitive(lat, "p95"),
                 cJSON_GetArrayItem(pci, 0), cJSON_GetArrayItem(pci, 1), cJSON_GetObjectItemCaseSensitive(lat, "p99"),
             };
-            fprintf(f, "%s,%d,%.10g,%.10g,%s,%s", cJSON_GetObjectItemCaseSensitive(s, "mode")->valuestring,
+            fprintf(f, "%s,%d,%.10g,%.10g,%s,", cJSON_GetObjectItemCaseSensitive(s, "mode")->valuestring,
                     cJSON_GetObjectItemCaseSensitive(s, "gpus")->valueint,
                     cJSON_GetObjectItemCaseSensitive(s, "cost")->valuedouble,
                     cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
                         cJSON_GetObjectItemCaseSensitive(s, "utilization"), "value")),
-                    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "meets_slos")) ? "true" : "false",
-                    cJSON_GetObjectItemCaseSensitive(t, "name")->valuestring);
+                    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "meets_slos")) ? "true" : "false");
+            report_csv_field(f, cJSON_GetObjectItemCaseSensitive(t, "name")->valuestring);
             for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++)
                 cJSON_IsNumber(vals[k]) ? fprintf(f, ",%.10g", vals[k]->valuedouble) : fputs(",", f);
             const cJSON *met = cJSON_GetObjectItemCaseSensitive(t, "slo_met");

@@ -23,6 +23,11 @@ void report_table(FILE *f, const scn *sc, const model_result *res);
  * "warnings". Returns how many. */
 size_t report_warnings(FILE *err, const scn *sc, const model_result *res, const char *prefix);
 
+/* report_csv_field: text as one RFC 4180 field: as is, or in double quotes
+ * with quotes doubled when it holds a comma, a quote, a CR or LF, or starts
+ * or ends with a space (a tenant named "batch,b" stays one field). */
+void report_csv_field(FILE *f, const char *text);
+
 /* report_*_stat: mean and 95% interval of a metric over replications. */
 typedef sim_ci report_stat;
 report_stat report_tenant_stat(const model_result *res, int ti, int metric);

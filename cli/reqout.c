@@ -17,7 +17,8 @@ struct reqout {
     int             ncols;
     const char     *cols[MAX_COLS];
     int            *col_metric;      /* [tenant * MAX_COLS + col]: metric index or -1 */
-    size_t         *name_len;        /* per tenant */
+    size_t         *name_len;        /* per tenant: of its name as a CSV field */
+    char          **name_csv;        /* per tenant: its name as an RFC 4180 field */
     int             jobs, reps;
     /* several threads: a file per replication, appended in order */
     FILE          **spill;
@@ -45,6 +46,31 @@ static int metric_columns(const scn *sc, const char **cols)
     return n;
 }
 
+/* name as one RFC 4180 field (quoted, quotes doubled, when it holds a comma,
+ * a quote, CR or LF, or starts or ends with a space), malloc'd; NULL when out
+ * of memory. The same rule as report_csv_field. */
+static char *csv_field_text(const char *name)
+{
+    size_t n = strlen(name), q = 0;
+    int need = strpbrk(name, ",\"\r\n") || (n > 0 && (name[0] == ' ' || name[n - 1] == ' '));
+    for (const char *c = name; *c; c++)
+        q += *c == '"';
+    char *out = malloc(n + q + 3), *p = out;
+    if (!out)
+        return NULL;
+    if (need)
+        *p++ = '"';
+    for (const char *c = name; *c; c++) {
+        if (need && *c == '"')
+            *p++ = '"';
+        *p++ = *c;
+    }
+    if (need)
+        *p++ = '"';
+    *p = '\0';
+    return out;
+}
+
 static void free_all(reqout *w)
 {
     if (w->spill)
@@ -59,6 +85,9 @@ static void free_all(reqout *w)
     free(w->done);
     free(w->col_metric);
     free(w->name_len);
+    for (size_t i = 0; w->name_csv && i < w->sc->cfg.ntenants; i++)
+        free(w->name_csv[i]);
+    free(w->name_csv);
     if (w->jobs > 1)
         pthread_mutex_destroy(&w->lock);
     free(w->obuf);
@@ -81,13 +110,14 @@ reqout *reqout_open(const char *dir, const scn *sc, int jobs, char *msg, size_t 
     w->ncols = metric_columns(sc, w->cols);
     w->col_metric = malloc((nt ? nt : 1) * MAX_COLS * sizeof *w->col_metric);
     w->name_len = malloc((nt ? nt : 1) * sizeof *w->name_len);
+    w->name_csv = calloc(nt ? nt : 1, sizeof *w->name_csv);
     w->obuf = malloc(IO_BUF);
     if (w->jobs > 1) {
         w->spill = calloc((size_t)w->reps, sizeof *w->spill);
         w->spill_buf = calloc((size_t)w->reps, sizeof *w->spill_buf);
         w->done = calloc((size_t)w->reps, 1);
     }
-    if (!w->col_metric || !w->name_len || !w->obuf ||
+    if (!w->col_metric || !w->name_len || !w->name_csv || !w->obuf ||
         (w->jobs > 1 && (!w->spill || !w->spill_buf || !w->done))) {
         snprintf(msg, len, "out of memory for requests.csv");
         free_all(w);
@@ -95,7 +125,12 @@ reqout *reqout_open(const char *dir, const scn *sc, int jobs, char *msg, size_t 
     }
     for (size_t i = 0; i < nt; i++) {
         const char *const *m = sc->cfg.tenants[i].wl->metrics;
-        w->name_len[i] = strlen(sc->cfg.tenants[i].name);
+        if (!(w->name_csv[i] = csv_field_text(sc->cfg.tenants[i].name))) {
+            free_all(w);
+            snprintf(msg, len, "out of memory");
+            return NULL;
+        }
+        w->name_len[i] = strlen(w->name_csv[i]);
         for (int j = 0; j < w->ncols; j++) {
             int k = 0;
             while (m && m[k] && strcmp(m[k], w->cols[j]) != 0)
@@ -118,7 +153,7 @@ reqout *reqout_open(const char *dir, const scn *sc, int jobs, char *msg, size_t 
 
 size_t reqout_row(const reqout *w, const tenant_rec *r, char *buf, size_t len)
 {
-    const char *name = w->sc->cfg.tenants[r->tenant].name;
+    const char *name = w->name_csv[r->tenant];
     size_t nl = w->name_len[r->tenant];
     if (len < REQOUT_ROW_MAX + nl)
         return 0;

@@ -81,7 +81,7 @@ cJSON *sweepio_point(size_t i, const vary_set *vs, const scn *sc, const model_re
 
 static void csv_text(FILE *f, const char *s)
 {
-    if (!strpbrk(s, ",\"\n")) {
+    if (!strpbrk(s, ",\"\r\n")) {
         fputs(s, f);
         return;
     }

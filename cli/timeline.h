@@ -22,16 +22,10 @@ typedef struct {
 } trace_seg;
 
 typedef struct {
-    int        tenant;
-    uint64_t   id;
-    sim_time_t arrival, start;
-} trace_wait;
-
-typedef struct {
     trace_seg  *v;
     size_t      n, max, dropped;
     sim_time_t  from, to;
-    trace_wait *w;             /* replication 0's waits in the window, at most max */
+    tenant_rec *w;             /* replication 0's requests overlapping the window, at most max */
     size_t      nw, wdropped;
 } timeline_rec;
 
@@ -44,13 +38,15 @@ void timeline_free(timeline_rec *t);
 void timeline_observe(void *ud, const exec *e, exec_seg_kind kind, const exec_ctx *c,
                    sim_time_t start, sim_time_t end);
 
-/* timeline_note_request: keep r's wait before its first service when r is
- * of replication 0, waited, and its wait overlaps the window (called with
- * each measured request as it finishes, on replication 0's thread). */
+/* timeline_note_request: keep a copy of r when it is of replication 0 and
+ * its time in the system overlaps the window (called with each measured
+ * request as it finishes, on replication 0's thread); past max, counted as
+ * dropped. */
 void timeline_note_request(timeline_rec *t, const tenant_rec *r);
 
-/* timeline_write_chrome: the Chrome trace JSON of t, its segments then the
- * waits noted. */
+/* timeline_write_chrome: the Chrome trace / Perfetto JSON of t: its
+ * segments with args, the requests noted (wait and service slices joined by
+ * flows), queue and utilization counters (docs/outputs.md). */
 void timeline_write_chrome(FILE *f, const timeline_rec *t, const scn *sc);
 
 /* timeline_write_csv: timeline.csv. */

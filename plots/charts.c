@@ -149,20 +149,42 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Field k (0-based) of a CSV line without quoting, into buf. */
+/* Field k (from 0) of a CSV line as RFC 4180 writes it: plain, or in double
+ * quotes with quotes doubled (the writers quote tenant names that need it).
+ * 0, or -1 when the line has fewer fields or the field does not fit. */
 static int csv_field(const char *line, int k, char *buf, size_t len)
 {
-    for (int i = 0; i < k; i++) {
-        line = strchr(line, ',');
-        if (!line)
+    for (int i = 0;; i++) {
+        size_t n = 0;
+        int quoted = *line == '"';
+        if (quoted) {
+            for (line++; *line && !(*line == '"' && line[1] != '"'); line++) {
+                if (*line == '"')
+                    line++;                     /* a doubled quote */
+                if (i == k && n + 1 < len)
+                    buf[n] = *line;
+                n++;
+            }
+            if (*line != '"')
+                return -1;
+            line++;
+        } else {
+            for (; *line && *line != ',' && *line != '\r' && *line != '\n'; line++) {
+                if (i == k && n + 1 < len)
+                    buf[n] = *line;
+                n++;
+            }
+        }
+        if (i == k) {
+            if (n >= len)
+                return -1;
+            buf[n] = '\0';
+            return 0;
+        }
+        if (*line != ',')
             return -1;
         line++;
     }
-    size_t n = strcspn(line, ",\r\n");
-    if (n >= len)
-        return -1;
-    memcpy(buf, line, n);
-    buf[n] = '\0';
-    return 0;
 }
 
 static series *tenant_series(series *ss, int *ns, const char *name)

@@ -230,6 +230,46 @@ static void scenario_paths_resolve_from_the_scenario_file_not_the_working_direct
     }
 }
 
+static void csv_outputs_quote_names_as_rfc_4180_says(void)
+{
+    char dir[64], path[128];
+    tu_tmpdir(dir, sizeof dir);
+    char *argv[] = { "slicesim", "run", "scenarios/default.json", "-o", dir, "--reps", "1", "--set",
+                     "duration_s=7", "--set", "tenants.1.name=batch,b \"x\"", NULL };
+    CU_ASSERT_EQUAL_FATAL(run(argv), 0);
+    snprintf(path, sizeof path, "%s/requests.csv", dir);
+    char *text = tu_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n0,\"batch,b \"\"x\"\"\",")); /* one field, quotes doubled */
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n0,inference,"));              /* plain names stay plain */
+    /* every row still has the header's number of fields */
+    size_t header = 1;
+    for (const char *c = text; *c != '\n'; c++)
+        header += *c == ',';
+    int quoted = 0, bad = 0;
+    size_t fields = 1;
+    for (const char *c = strchr(text, '\n') + 1; *c; c++) {
+        if (*c == '"')
+            quoted = !quoted;
+        else if (*c == ',' && !quoted)
+            fields++;
+        else if (*c == '\n') {
+            bad += fields != header;
+            fields = 1;
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    free(text);
+    /* and the latency chart reads the name back whole */
+    char *plot[] = { "slicesim", "plot", dir, NULL };
+    (void)run(plot);
+    snprintf(path, sizeof path, "%s/latency_cdf.dat", dir);
+    text = tu_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "# batch,b \"x\"\n"));
+    free(text);
+}
+
 static void bad_scenario_files_exit_2(void)
 {
     char dir[64], path[128];
@@ -298,6 +338,7 @@ TU_SUITE_FN(cli)
         TU_TEST(seed_option_changes_the_numbers),
         TU_TEST(bad_options_exit_2_with_a_message),
         TU_TEST(bad_scenario_files_exit_2),
+        TU_TEST(csv_outputs_quote_names_as_rfc_4180_says),
         TU_TEST(scenario_paths_resolve_from_the_scenario_file_not_the_working_directory),
         TU_TEST(every_command_answers_help_with_its_options),
         TU_TEST(options_take_their_value_after_an_equals_sign_or_as_the_next_word),

@@ -197,7 +197,7 @@ static void timelines_show_mig_instances(void)
     char *text = tu_read_file(tr, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"GPU 0 instance 2 (1g.5gb)\""));
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"pid\":3,\"tid\":4,\"args\":{\"name\":\"small-b\"}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"pid\":3,\"tid\":5,\"args\":{\"name\":\"small-b\"}"));
     free(text);
 }
 

@@ -111,6 +111,66 @@ static void chrome_trace_holds_bursts_switches_and_balanced_waits(void)
     cJSON_Delete(doc);
 }
 
+/* Perfetto's conventions: pids and tids from 1, args on every slice, a flow
+ * from each wait to its service, counter tracks. */
+static void perfetto_trace_has_args_flows_and_counters_with_ids_from_1(void)
+{
+    char d[64], tr[128];
+    tu_tmpdir(d, sizeof d);
+    snprintf(tr, sizeof tr, "%s/t.json", d);
+    char *argv[] = { "slicesim", "run", "scenarios/default.json", "--reps", "1", "--trace", tr,
+                     "--trace-window-ms", "50", NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    char *t = tu_read_file(tr, NULL);
+    cJSON *doc = t ? cJSON_Parse(t) : NULL;
+    free(t);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    const cJSON *ev;
+    int slices = 0, with_args = 0, flows_s = 0, flows_f = 0, services = 0, util = 0, queue = 0, low_id = 0;
+    int bursts_with_requests = 0;
+    double busy = 0, dur = 0;
+    cJSON_ArrayForEach(ev, cJSON_GetObjectItem(doc, "traceEvents")) {
+        const char *ph = cJSON_GetObjectItem(ev, "ph")->valuestring, *name = cJSON_GetObjectItem(ev, "name")->valuestring;
+        const cJSON *pid = cJSON_GetObjectItem(ev, "pid"), *tid = cJSON_GetObjectItem(ev, "tid");
+        const cJSON *args = cJSON_GetObjectItem(ev, "args");
+        low_id += pid->valueint < 1 || (tid && tid->valueint < 1);
+        if (strcmp(ph, "X") == 0) {
+            slices++;
+            with_args += cJSON_IsObject(args);
+            const char *cat = cJSON_GetObjectItem(ev, "cat")->valuestring;
+            if (strcmp(cat, "burst") == 0) {
+                busy += cJSON_GetObjectItem(ev, "dur")->valuedouble;
+                bursts_with_requests += cJSON_GetObjectItem(args, "requests_in_service")->valueint > 0;
+            }
+            if (strcmp(name, "service") == 0) {
+                services++;
+                CU_ASSERT_PTR_NOT_NULL(cJSON_GetObjectItem(args, "request"));
+                CU_ASSERT_PTR_NOT_NULL(cJSON_GetObjectItem(args, "gpu"));
+                CU_ASSERT_PTR_NOT_NULL(cJSON_GetObjectItem(args, "queue_ms"));
+            }
+        }
+        flows_s += strcmp(ph, "s") == 0;
+        flows_f += strcmp(ph, "f") == 0;
+        if (strcmp(ph, "C") == 0 && strcmp(name, "utilization") == 0) {
+            util++;
+            dur += cJSON_GetObjectItem(args, "busy")->valuedouble;
+        }
+        queue += strcmp(ph, "C") == 0 && strcmp(name, "queue inference") == 0;
+    }
+    CU_ASSERT_EQUAL(low_id, 0);
+    CU_ASSERT(slices > 50);
+    CU_ASSERT_EQUAL(with_args, slices);
+    CU_ASSERT(services > 3);
+    CU_ASSERT(flows_s > 0);
+    CU_ASSERT_EQUAL(flows_s, flows_f);
+    CU_ASSERT(bursts_with_requests > 0);
+    /* 200 bins: their mean busy share is the bursts' share of the 50 ms window */
+    CU_ASSERT_EQUAL(util, 200);
+    ASSERT_REL(dur / 200, busy / 50000.0, 1e-3);
+    CU_ASSERT(queue > 2);
+    cJSON_Delete(doc);
+}
+
 static void bad_trace_options_exit_2(void)
 {
     CU_ASSERT_EQUAL(run_traced("0"), 2);
@@ -126,6 +186,7 @@ TU_SUITE_FN(trace)
     static const tu_test tests[] = {
         TU_TEST(timeline_alternates_slices_and_switches_of_the_configured_length),
         TU_TEST(chrome_trace_holds_bursts_switches_and_balanced_waits),
+        TU_TEST(perfetto_trace_has_args_flows_and_counters_with_ids_from_1),
         TU_TEST(bad_trace_options_exit_2),
     };
     TU_SUITE("trace", tests);
