@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/report.h"
+#include <gsl/gsl_fit.h>
 #include "models/ctxsw.h"
+#include "models/mig.h"
 #include "scenarios/scenario.h"
 
 #define ROW_TOL 0.25
@@ -85,22 +87,26 @@ static double predict(val_out *o, const meas_row *r, const char *text)
 }
 
 /* N closed-loop synthetic tenants, each request service_ms alone, with
- * wl_extra inside each workload object and t_extra inside each tenant
- * (both "" or JSON members ending in a comma). */
+ * wl_extra inside each workload object ("" or JSON members ending in a
+ * comma); with own_instance tenant k runs on MIG instance k. */
 static void scenario_text(char *buf, size_t len, const meas_row *r, const char *sharing, const char *wl_extra,
-                          const char *t_extra, double service_ms)
+                          int own_instance, double service_ms)
 {
     double dur = 30.0 * r->tenants * service_ms / 1e3;
     size_t used = (size_t)snprintf(buf, len,
         "{\"seed\": 3, \"duration_s\": %.6g, \"warmup_s\": %.6g, \"replications\": 1,"
         " \"hardware\": {\"gpu\": \"a100-sxm-80gb\"}, \"sharing\": %s, \"tenants\": [",
         dur, dur / 10, sharing);
-    for (int t = 0; t < r->tenants && used < len; t++)
+    for (int t = 0; t < r->tenants && used < len; t++) {
+        char inst[32] = "";
+        if (own_instance)
+            snprintf(inst, sizeof inst, "\"instance\": %d, ", t);
         used += (size_t)snprintf(buf + used, len - used,
-                                 "%s{\"name\": \"p%d\", %s\"workload\": {\"type\": \"synthetic\", %s"
-                                 "\"service_ms\": {\"dist\": \"deterministic\", \"mean\": %.9g}}, "
+                                 "%s{\"name\": \"p%d\", %s\"workload\": {\"type\": "
+                                 "\"synthetic\", %s\"service_ms\": {\"dist\": \"deterministic\", \"mean\": %.9g}}, "
                                  "\"arrivals\": {\"type\": \"closed\", \"users\": 1, \"think_s\": 0}}",
-                                 t == 0 ? "" : ",", t, t_extra, wl_extra, service_ms);
+                                 t == 0 ? "" : ",", t, inst, wl_extra, service_ms);
+    }
     if (used < len)
         snprintf(buf + used, len - used, "]}");
 }
@@ -123,7 +129,7 @@ static void timeslice_row(val_out *o, const meas_row *r)
     ctxsw_parts_of(a, TS_PREEMPT_INSTRUCTION, 0, &p);
     snprintf(sharing, sizeof sharing, "{\"mode\": \"timeslice\", \"timeslice_ms\": 1.024, \"preemption\": "
              "\"instruction\", \"switch_cost_us\": %.6g}", ctxsw_total_us(&p));
-    scenario_text(text, sizeof text, r, sharing, "", "", alone_ms(r));
+    scenario_text(text, sizeof text, r, sharing, "", 0, alone_ms(r));
     snprintf(q, sizeof q, "%s %s x%d", r->gpu, r->item, r->tenants);
     val_unit_row(o, q, r->unit, predict(o, r, text), r->value, ROW_TOL);
 }
@@ -131,4 +137,230 @@ static void timeslice_row(val_out *o, const meas_row *r)
 void val_case_timeslice(val_out *o)
 {
     each_row(o, "timeslice", timeslice_row);
+}
+
+/* ---- occupancy: how many SMs each row's kernels keep busy ---- */
+
+/* The rows' GPUs and their SMs (FACTS §1; V100 and T4 from their
+ * whitepapers, as in models/ctxsw.c). */
+static double gpu_sms(const char *gpu)
+{
+    const ctxsw_arch *a = ctxsw_arch_find(gpu);
+    return a ? a->sms : 0;
+}
+
+/* The only fitted number of these cases [fit]: the width of YOLOS-small's
+ * kernels on the A100, from its latency on one 1g.10gb instance (14 SMs)
+ * against the whole GPU (108 SMs), both measured alone. With width w
+ * between 14 and 108 the model's ratio is w / 14 (gpu_width_factor), so
+ * w = 14 x 0.3424 / 0.08815 = 54.4 SMs: half of the GPU. Every other row
+ * is then predicted. */
+static double yolos_width(void)
+{
+    return 14.0 * 0.34236589893939284 / 0.08815048247208879;
+}
+
+/* SMs the row's kernels keep busy at once, from the source's description:
+ * the T4 spin kernel is one thread (one block, one SM); ResNet-50 at batch
+ * 1 on V100 from its shapes [I]: 64 x 64 output tiles give 196, 104, 64
+ * and 32 blocks in its four stages (56x56x256, 28x28x512, 14x14x1024,
+ * 7x7x2048 outputs), stages of about equal FLOPs, so the time-weighted
+ * width is 4 / (1/80 + 1/80 + 1/64 + 1/32) = 55.6 of its 80 SMs. */
+static double row_width(const meas_row *r)
+{
+    if (strstr(r->item, "yolos"))
+        return yolos_width();
+    if (strstr(r->item, "spin kernel"))
+        return 1;
+    if (strstr(r->item, "resnet50"))
+        return 4.0 / (1.0 / 80 + 1.0 / 80 + 1.0 / 64 + 1.0 / 32);
+    return 0;
+}
+
+/* The scenarios run on an A100 SXM 80GB preset (108 SMs, the A100 MIG
+ * table); a row of another GPU keeps its kernels' share of that GPU's SMs. */
+#define HOST_SMS 108.0
+
+static long host_blocks(const meas_row *r)
+{
+    double w = row_width(r), n = gpu_sms(r->gpu);
+    if (w <= 0 || n <= 0)
+        return 0;
+    long b = lround(w / n * HOST_SMS);
+    return b < 1 ? 1 : b;
+}
+
+/* ---- MPS ---- */
+
+/* N MPS clients at 100% active threads, each request compute bound with
+ * the row's kernel width; memory contention does not enter (the synthetic
+ * requests carry no memory time). */
+static void mps_row(val_out *o, const meas_row *r)
+{
+    char wl[64], text[8192], q[160];
+    long b = host_blocks(r);
+    if (b <= 0) {
+        val_broken(o, "a row without a kernel width (cli/val_sharing.c row_width)");
+        return;
+    }
+    snprintf(wl, sizeof wl, "\"blocks\": %ld, ", b);
+    scenario_text(text, sizeof text, r, "{\"mode\": \"mps\"}", wl, 0, alone_ms(r));
+    snprintf(q, sizeof q, "%s %s x%d", r->gpu, r->item, r->tenants);
+    val_unit_row(o, q, r->unit, predict(o, r, text), r->value, ROW_TOL);
+}
+
+void val_case_mps(val_out *o)
+{
+    each_row(o, "mps", mps_row);
+}
+
+/* ---- MIG ---- */
+
+/* N pods, each alone on its own 1g.10gb instance, its request's time on
+ * the whole GPU measured alone; kernels as wide as yolos_width (fitted on
+ * the one-pod row, which is therefore not a row here). */
+static void mig_row(val_out *o, const meas_row *r)
+{
+    char wl[64], text[8192], q[160], sharing[512];
+    if (r->tenants < 2)
+        return;                        /* the fit row */
+    size_t used = (size_t)snprintf(sharing, sizeof sharing, "{\"mode\": \"mig\", \"instances\": [");
+    for (int i = 0; i < r->tenants && used < sizeof sharing; i++)
+        used += (size_t)snprintf(sharing + used, sizeof sharing - used, "%s{\"profile\": \"1g.10gb\", "
+                                 "\"mode\": \"exclusive\"}", i ? ", " : "");
+    if (used < sizeof sharing)
+        snprintf(sharing + used, sizeof sharing - used, "]}");
+    snprintf(wl, sizeof wl, "\"blocks\": %ld, ", host_blocks(r));
+    scenario_text(text, sizeof text, r, sharing, wl, 1, alone_ms(r));
+    snprintf(q, sizeof q, "%s %s x%d", r->gpu, r->item, r->tenants);
+    val_unit_row(o, q, r->unit, predict(o, r, text), r->value, ROW_TOL);
+}
+
+void val_case_mig_pods(val_out *o)
+{
+    each_row(o, "mig", mig_row);
+}
+
+/* ---- MIG profiles (MIGProfiler) ---- */
+
+typedef struct {
+    char   gpu[16], model[48], mode[16], profile[16];
+    double batch, seq;
+    double x;            /* batch, or batch x seq / 64 for BERT: what widens the kernels */
+    double ms;
+} mig_meas;
+
+#define MIG_MAX_ROWS 512
+
+static int read_mig(val_out *o, mig_meas *m, int cap)
+{
+    char path[900], line[512];
+    val_path(o, "calibration/data/mig_profiles.csv", path, sizeof path);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(line, sizeof line, "calibration/data/mig_profiles.csv not found under %.300s", o->root);
+        val_skip(o, line);
+        return -1;
+    }
+    int n = 0;
+    double batch, seq;
+    while (n < cap && fgets(line, sizeof line, f)) {
+        mig_meas *r = &m[n];
+        if (sscanf(line, "%15[^,],%47[^,],%15[^,],%lf,%lf,%15[^,],%lf", r->gpu, r->model, r->mode, &batch, &seq,
+                   r->profile, &r->ms) != 7)
+            continue;
+        r->batch = batch;
+        r->seq = seq;
+        r->x = seq > 0 ? batch * seq / 64 : batch;
+        n++;
+    }
+    fclose(f);
+    return n;
+}
+
+static const mig_meas *full_of(const mig_meas *m, int n, const mig_meas *r)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(m[i].gpu, r->gpu) == 0 && strcmp(m[i].model, r->model) == 0 &&
+            strcmp(m[i].mode, r->mode) == 0 && m[i].batch == r->batch && m[i].seq == r->seq &&
+            strncmp(m[i].profile, "7g", 2) == 0)
+            return &m[i];
+    return NULL;
+}
+
+static int same_group(const mig_meas *a, const mig_meas *b)
+{
+    return strcmp(a->gpu, b->gpu) == 0 && strcmp(a->model, b->model) == 0 && strcmp(a->mode, b->mode) == 0;
+}
+
+static const char *preset_of(const char *gpu) { return strstr(gpu, "40") ? "a100-sxm-40gb" : "a100-sxm-80gb"; }
+
+/* The instance's rate on its GPU preset, as a tenant placed on it gets. */
+static gpu_rate inst_rate(const gpu_spec *g, const mig_table *t, const char *profile)
+{
+    const mig_profile *p = mig_profile_find(t, profile);
+    return gpu_rate_of(g, mig_compute_frac(p, g), mig_mem_frac(t, p));
+}
+
+/* The model's latency on `profile` of a request measured on 7g: compute
+ * bound, kernels w SMs wide (gpu_width_factor), the instance's SMs. */
+static double mig_predict(const mig_meas *r, const mig_meas *full, double w)
+{
+    const gpu_spec *g = gpu_spec_find(preset_of(r->gpu));
+    const mig_table *t = mig_table_find(g->name);
+    gpu_rate rp = inst_rate(g, t, r->profile), r7 = inst_rate(g, t, full->profile);
+    return full->ms * (r7.sms / rp.sms) * gpu_width_factor(&rp, w) / gpu_width_factor(&r7, w);
+}
+
+/* Each model's kernel width grows with its batch as w = a x^k [fit]: a and
+ * k fitted (least squares in logs) on its 1g rows whose latency ratio to 7g
+ * lies strictly between 1 and 7 -- there the model's ratio is w / (1g SMs),
+ * so each such row gives w. The 2g and 3g rows are then predicted from the
+ * 7g row with the instance's own SMs (same compute efficiency per SM as 7g:
+ * large-batch ViT and BERT ratios equal the SM ratios within 1.5%, so the
+ * data gives no instance its own efficiency). */
+void val_case_mig_profiles(val_out *o)
+{
+    static mig_meas m[MIG_MAX_ROWS];
+    int n = read_mig(o, m, MIG_MAX_ROWS), rows = 0;
+    char q[256];
+    if (n < 0)
+        return;
+    for (int gi = 0; gi < n; gi++) {
+        int first = 1;
+        for (int j = 0; j < gi; j++)
+            first &= !same_group(&m[j], &m[gi]);
+        if (!first)
+            continue;
+        double lx[64], lw[64];
+        int k = 0;
+        for (int i = 0; i < n && k < 64; i++) {
+            const mig_meas *f = full_of(m, n, &m[i]);
+            if (!same_group(&m[i], &m[gi]) || strncmp(m[i].profile, "1g", 2) != 0 || !f)
+                continue;
+            const gpu_spec *g = gpu_spec_find(preset_of(m[i].gpu));
+            gpu_rate r1 = inst_rate(g, mig_table_find(g->name), m[i].profile);
+            double ratio = m[i].ms / f->ms;
+            if (ratio > 1.05 && ratio < 6.6) {
+                lx[k] = log(m[i].x);
+                lw[k++] = log(r1.sms * ratio);
+            }
+        }
+        if (k < 2)
+            continue;
+        double c0, c1, cov00, cov01, cov11, ss;
+        gsl_fit_linear(lx, 1, lw, 1, (size_t)k, &c0, &c1, &cov00, &cov01, &cov11, &ss);
+        for (int i = 0; i < n; i++) {
+            const mig_meas *f = full_of(m, n, &m[i]);
+            if (!same_group(&m[i], &m[gi]) || !f || m[i].profile[0] == '7' || m[i].profile[0] == '1')
+                continue;
+            double w = exp(c0 + c1 * log(m[i].x));
+            snprintf(q, sizeof q, "%.15s %.47s %.15s b%g s%g %.15s ms", m[i].gpu, m[i].model, m[i].mode,
+                     m[i].batch, m[i].seq, m[i].profile);
+            val_unit_row(o, q, "ms", mig_predict(&m[i], f, w), m[i].ms, ROW_TOL);
+            rows++;
+        }
+    }
+    if (rows == 0)
+        val_broken(o, "no 2g or 3g rows with a 7g row and a width fit");
 }

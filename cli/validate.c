@@ -709,5 +709,11 @@ const val_case val_cases[] = {
       VAL_PUBLISHED, case_nccl_fit },
     { "nccl-lopo", "collective model fitted without a platform, on that platform", VAL_NCCL,
       VAL_PUBLISHED, case_nccl_lopo },
+    { "mps-occupancy", "N MPS clients, measured, against SM occupancy by kernel width", VAL_MPS, VAL_PUBLISHED,
+      val_case_mps },
+    { "mig-pods", "pods on their own MIG instances, measured, against the instance's SMs", VAL_MIG,
+      VAL_PUBLISHED, val_case_mig_pods },
+    { "mig-profiles", "one MIG instance per profile, measured (MIGProfiler), against its SMs and kernel width",
+      VAL_MIG, VAL_PUBLISHED, val_case_mig_profiles },
     { NULL, NULL, 0, 0, NULL },
 };

@@ -34,6 +34,7 @@ void exec_ctx_init(exec *e, exec_ctx *c, sim_time_t *busy_acct)
     c->index = -1;
     c->tag = -1;
     c->debt = 0;
+    c->prio = 0;
 }
 
 int exec_submit_alone(exec *e, gpu_job *j, sim_time_t *busy_acct, int tag)

@@ -31,6 +31,8 @@ struct gpu_job {
     sim_time_t compute_ns, mem_ns;
     uint32_t   copies;        /* host-device copies inside work (virtualization
                                  adds a cost per copy); workloads set it */
+    uint32_t   blocks;        /* SMs its kernels keep busy at once (gpu_burst.blocks);
+                                 0 = any resource's all; MPS reads it */
     gpu_job_fn done;          /* called at completion; may submit more work */
     void      *owner;
     /* set by the executor */
@@ -49,6 +51,7 @@ struct exec_ctx {
     int         index;        /* position among persistent contexts, -1 else */
     int         tag;          /* owner's id (the tenant), for traces; -1 none */
     sim_time_t  debt;         /* time-slice overshoot not yet paid back (ARR) */
+    int         prio;         /* priority, higher first (time-slicing); 0 normal */
 };
 
 typedef struct exec exec;

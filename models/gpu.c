@@ -175,6 +175,13 @@ gpu_prec gpu_prec_fallback(const double peaks[GPU_NPREC], gpu_prec p)
     return p;
 }
 
+double gpu_width_factor(const gpu_rate *r, double blocks)
+{
+    if (blocks <= 0 || r->sms <= 0 || blocks >= r->sms)
+        return 1.0;
+    return r->sms / blocks;
+}
+
 static double flops_rate(const gpu_rate *r, gpu_prec p)
 {
     return r->flops_per_s[gpu_prec_fallback(r->flops_per_s, p)];

@@ -89,6 +89,15 @@ typedef struct {
     gpu_prec prec;
 } gpu_burst;
 
+/* gpu_width_factor: sms / min(blocks, sms) of rate r (>= 1; 1 when blocks
+ * is 0 or at least the resource's SMs): how much longer a burst's compute
+ * takes when its kernels keep only `blocks` SMs busy at once (thread
+ * blocks per kernel over the blocks one SM holds; gpu_job.blocks). An
+ * average over kernels of different widths, so no wave quantization
+ * (docs/sharing.md, occupancy). Workloads multiply their compute term by
+ * it. */
+double gpu_width_factor(const gpu_rate *r, double blocks);
+
 /* gpu_burst_ns: roofline time of b on rate r, rounded to the nanosecond and at
  * least 1 ns. A precision the GPU lacks falls back to the next wider one it
  * has (fp4 -> fp8 -> bf16 -> tf32 -> fp32), as frameworks do. */

@@ -86,6 +86,7 @@ static int place_tenant(rep_run *r, size_t i, int rep)
     if (front != inner) {                /* the context lives on the real executor */
         exec_ctx_init(inner, &t->ctx, &t->gpu_ns);
         t->ctx.tag = (int)i;
+        t->ctx.prio = tc->priority;
     }
     t->link = r->links[tc->gpu];
     exec_ctx_init(t->link, &t->link_ctx, NULL);

@@ -20,6 +20,7 @@ typedef struct {
     double    left;      /* head job's remaining alone time, ns */
     double    speed;     /* alone-ns per ns */
     double    sm;        /* SM share now */
+    int       prio;      /* higher first */
 } mps_client;
 
 struct mps {
@@ -39,12 +40,16 @@ uint64_t mps_faults(const mps *m) { return m->faults; }
 
 void mps_waterfill(const double *d, int n, double *out)
 {
+    mps_waterfill_cap(d, n, 1.0, out);
+}
+
+void mps_waterfill_cap(const double *d, int n, double cap, double *out)
+{
     size_t order[MPS_MAX_CLIENTS];
     if (n <= 0)
         return;
     /* Smallest demands first; ties get the same share whatever their order. */
     gsl_sort_index(order, d, 1, (size_t)n);
-    double cap = 1.0;
     for (int r = 0; r < n; r++) {
         size_t i = order[r];
         double level = cap / (n - r);
@@ -70,31 +75,71 @@ static void split(const gpu_job *j, double *cns, double *mns, double *lns)
     *lns = (double)j->work > big ? (double)j->work - big : 0;
 }
 
+/* The share of the resource's SMs job's kernels keep busy, in (0, 1]. */
+static double width(const mps *m, const gpu_job *j)
+{
+    if (j->blocks == 0 || m->cfg.sms <= 0 || j->blocks >= m->cfg.sms)
+        return 1.0;
+    return j->blocks / m->cfg.sms;
+}
+
+/* SM shares: demands dem[0..n) of clients idx[] filled into the SMs, every
+ * client of a higher priority before any of a lower, max-min fair within
+ * one priority. */
+static void fill_by_priority(const mps *m, const int *idx, const double *dem, int n, double *sm)
+{
+    double left = 1.0, d[MPS_MAX_CLIENTS], out[MPS_MAX_CLIENTS];
+    int done[MPS_MAX_CLIENTS] = { 0 }, at[MPS_MAX_CLIENTS];
+    for (int served = 0; served < n;) {
+        int top = 0, first = 1, k = 0;
+        for (int i = 0; i < n; i++)
+            if (!done[i] && (first || m->cl[idx[i]].prio > top)) {
+                top = m->cl[idx[i]].prio;
+                first = 0;
+            }
+        for (int i = 0; i < n; i++)
+            if (!done[i] && m->cl[idx[i]].prio == top) {
+                d[k] = dem[i];
+                at[k++] = i;
+            }
+        mps_waterfill_cap(d, k, left > 0 ? left : 0, out);
+        for (int j = 0; j < k; j++) {
+            sm[at[j]] = out[j];
+            left -= out[j];
+            done[at[j]] = 1;
+        }
+        served += k;
+    }
+}
+
 /* Recompute every running burst's SM share, bandwidth share and speed. */
 static void recompute(mps *m)
 {
     double dem[MPS_MAX_CLIENTS] = { 0 }, sm[MPS_MAX_CLIENTS] = { 0 }, bw[MPS_MAX_CLIENTS] = { 0 };
+    double wid[MPS_MAX_CLIENTS];
     double cns[MPS_MAX_CLIENTS], mns[MPS_MAX_CLIENTS], lns[MPS_MAX_CLIENTS];
     int idx[MPS_MAX_CLIENTS], n = 0;
     for (int i = 0; i < m->ncl; i++) {
         m->cl[i].speed = m->cl[i].sm = 0;
         if (running(m, &m->cl[i])) {
             split(m->cl[i].ctx->head, &cns[n], &mns[n], &lns[n]);
-            dem[n] = m->cl[i].cap;
+            wid[n] = width(m, m->cl[i].ctx->head);
+            dem[n] = m->cl[i].cap < wid[n] ? m->cl[i].cap : wid[n];
             idx[n++] = i;
         }
     }
-    mps_waterfill(dem, n, sm);
+    fill_by_priority(m, idx, dem, n, sm);
     for (int k = 0; k < n; k++) {
-        double tc = cns[k] / sm[k];
+        double tc = sm[k] > 0 ? cns[k] * wid[k] / sm[k] : INFINITY;
         dem[k] = mns[k] <= 0 ? 0 : (mns[k] >= tc ? 1.0 : mns[k] / tc);
     }
     mps_waterfill(dem, n, bw);
     for (int k = 0; k < n; k++) {
         mps_client *c = &m->cl[idx[k]];
-        double tc = cns[k] / sm[k], tm = mns[k] > 0 ? mns[k] / bw[k] : 0;
+        double tc = sm[k] > 0 ? cns[k] * wid[k] / sm[k] : (cns[k] > 0 ? INFINITY : 0);
+        double tm = mns[k] > 0 ? mns[k] / bw[k] : 0;
         double t = (tc > tm ? tc : tm) + lns[k];
-        c->speed = (t > 0 ? (double)c->ctx->head->work / t : 1.0) * m->base.speed;
+        c->speed = (isfinite(t) ? (t > 0 ? (double)c->ctx->head->work / t : 1.0) : 0) * m->base.speed;
         c->sm = sm[k];
     }
 }
@@ -272,6 +317,13 @@ int mps_attach(mps *m, exec_ctx *c, double frac)
     m->cl[m->ncl].ctx = c;
     m->cl[m->ncl].cap = frac;
     m->cl[m->ncl].left = m->cl[m->ncl].speed = m->cl[m->ncl].sm = 0;
+    m->cl[m->ncl].prio = 0;
     m->ncl++;
     return 0;
+}
+
+void mps_set_priority(mps *m, const exec_ctx *c, int prio)
+{
+    if (c->index >= 0 && c->index < m->ncl && m->cl[c->index].ctx == c)
+        m->cl[c->index].prio = prio;
 }

@@ -5,13 +5,19 @@
  *    cap on the SMs of the resource it may use, not a reservation). Each
  *    client runs its own jobs in FIFO order, one at a time; all clients with
  *    work run concurrently.
- *  - SMs: the running clients' caps are filled max-min fair into the whole
- *    resource (when caps sum to at most 1, each gets its cap).
+ *  - Occupancy: a running burst wants as many of the resource's SMs as its
+ *    kernels keep busy (gpu_job.blocks over cfg.sms; all of them when
+ *    either is 0), up to its client's active-thread cap. Those demands are
+ *    filled into the SMs by priority: every client of a higher priority
+ *    first, max-min fair within one priority (when demands sum to at most
+ *    1, each gets its demand). Clients whose kernels leave SMs free thus
+ *    run side by side on them at full speed; a burst given share s of the
+ *    SMs, less than its width w, computes at s / w of its alone speed.
  *  - Memory bandwidth is not isolated: a running burst wants the share of
  *    bandwidth that keeps pace with its compute, mem_ns / max(compute_ns /
  *    s, mem_ns); those demands are filled max-min fair into the bandwidth.
  *  - A burst with compute time C, memory time M and launch time L (its work
- *    less max(C, M)) progresses at work / (max(C/s, M/b) + L) of its alone
+ *    less max(C, M)) progresses at work / (max(C w/s, M/b) + L) of its alone
  *    speed; rates are recomputed at every start and finish (processor-sharing
  *    style), so the result is exact for piecewise-constant sharing.
  *  - Faults: at rate fault_rate_per_s a client faults and the server takes
@@ -32,6 +38,8 @@ typedef struct {
     int        max_clients;       /* 1..48; scaled down inside a MIG instance */
     double     fault_rate_per_s;  /* >= 0; 0 = no faults */
     sim_time_t restart_ns;        /* >= 0: server restart after a fault */
+    double     sms;               /* SMs of the resource the server runs on; 0 =
+                                     every burst fills it (no occupancy) */
 } mps_cfg;
 
 typedef struct mps mps;
@@ -49,6 +57,11 @@ exec *mps_base(mps *m);
  * -1 when the client limit is reached or memory runs out. */
 int mps_attach(mps *m, exec_ctx *c, double frac);
 
+/* mps_set_priority: client c's priority (higher is served first; 0 is
+ * normal, as CUDA_MPS_CLIENT_PRIORITY's NORMAL, and below-normal clients
+ * take what is left). */
+void mps_set_priority(mps *m, const exec_ctx *c, int prio);
+
 /* mps_faults: faults so far. */
 uint64_t mps_faults(const mps *m);
 
@@ -56,5 +69,8 @@ uint64_t mps_faults(const mps *m);
  * into out[]; each gets min(d, level), the level chosen so the shares fill
  * the capacity when the demands exceed it. Exposed for tests. */
 void mps_waterfill(const double *d, int n, double *out);
+
+/* mps_waterfill_cap: the same into capacity cap >= 0. */
+void mps_waterfill_cap(const double *d, int n, double cap, double *out);
 
 #endif

@@ -17,8 +17,11 @@ static void mps_defaults(model_cfg *c)
 static exec *mps_build(const model_cfg *cfg, const share_res *r, sim *s, int id, int rep)
 {
     mps_cfg mc = cfg->mps;
-    if (r->inst)
+    mc.sms = cfg->gpu->sms;          /* occupancy: jobs' widths over these SMs */
+    if (r->inst) {
         mc.max_clients = r->inst->mps_max_clients;
+        mc.sms = mig_compute_frac(r->inst->prof, cfg->gpu) * cfg->gpu->sms;
+    }
     gsl_rng *rng = NULL;
     if (mc.fault_rate_per_s > 0 &&
         !(rng = sim_rng_alloc(cfg->seed, (uint32_t)rep, SHARE_ENTITY_EXEC + (uint32_t)id, SHARE_STREAM_MPS_FAULTS)))
@@ -27,12 +30,16 @@ static exec *mps_build(const model_cfg *cfg, const share_res *r, sim *s, int id,
     return m ? mps_base(m) : NULL;
 }
 
-/* Every tenant is a client with its active-thread fraction (all when unset). */
+/* Every tenant is a client with its active-thread fraction (all when unset)
+ * and its priority. */
 static int mps_join(const model_cfg *cfg, const share_res *r, exec *e, tenant *t)
 {
     (void)cfg;
     (void)r;
-    return mps_attach((mps *)e, &t->ctx, t->cfg->mps_frac > 0 ? t->cfg->mps_frac : 1.0);
+    if (mps_attach((mps *)e, &t->ctx, t->cfg->mps_frac > 0 ? t->cfg->mps_frac : 1.0) < 0)
+        return -1;
+    mps_set_priority((mps *)e, &t->ctx, t->cfg->priority);
+    return 0;
 }
 
 /* The server's settings, under "mps" (MIG shows them too). */

@@ -41,6 +41,7 @@ int tenant_init(tenant *t, int id, int rep, const tenant_cfg *cfg, sim *s,
     t->ctx.tag = id;
     for (const char *const *m = cfg->wl->metrics; m && *m; m++)
         t->nmetrics++;
+    t->ctx.prio = cfg->priority;
     /* histogram bounds, in ms (latencies) or the metric's unit: from a
      * picosecond to about thirty years; only the workload's metrics get one
      * (the rest stay empty, so that a fleet of tenants does not hold unused

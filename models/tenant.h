@@ -37,6 +37,7 @@ typedef struct {
                                        memory-fit check it is the engine's share */
     double          share_gb;       /* memory share asked for on a shared GPU or
                                        instance (memory_gb); 0 = split evenly */
+    int             priority;       /* higher is served first (time-slicing, MPS); 0 normal */
     double          mps_frac;       /* MPS active-thread fraction (0, 1] */
     int             vgpu_per_gpu;   /* vGPU type's maximum per GPU; 0 = no vGPU */
     double          pct_rel_err;    /* 0: exact percentiles; else histogram error */

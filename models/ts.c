@@ -288,6 +288,7 @@ static int running(const ts *t)
 }
 
 static void step(ts *t);
+static int preempt_for_priority(ts *t);
 
 static void on_wake(sim *s, sim_event *ev)
 {
@@ -303,13 +304,14 @@ static void step(ts *t)
     switch (t->phase) {
     case TS_SWITCH:
         loaded(t);
+        preempt_for_priority(t);
         return;
     case TS_RUN:
         if (t->cur->head->remaining == 0) {
             complete_head(t);
             if (!t->cur->head)
                 leave_current(t);
-            else if (t->base.s->now < t->slice_end)
+            else if (t->base.s->now < t->slice_end && !(t->rq_head && t->rq_head->prio > t->cur->prio))
                 start_run(t);
             else
                 slice_expired(t);
@@ -332,6 +334,19 @@ static void step(ts *t)
 
 static void enqueue(ts *t, exec_ctx *c);
 
+/* A context of a higher priority than the running one is ready: preempt
+ * now, within the preemption mode's latency (the drain to a block or
+ * kernel boundary), as at the end of a slice. */
+static int preempt_for_priority(ts *t)
+{
+    if (t->phase != TS_RUN || !t->cur || !t->rq_head || t->rq_head->prio <= t->cur->prio || t->in_callback)
+        return 0;
+    sim_cancel(t->base.s, &t->ev);
+    account(t);
+    slice_expired(t);
+    return 1;
+}
+
 static void ts_submit(exec *e, exec_ctx *c, gpu_job *j)
 {
     ts *t = (ts *)e;
@@ -353,6 +368,8 @@ static void enqueue(ts *t, exec_ctx *c)
         return;
     }
     t->cfg.policy->ready(t, c);
+    if (preempt_for_priority(t))
+        return;
     if (t->phase == TS_IDLE && !t->in_callback) {
         if (slotted(t))
             next_slot(t);

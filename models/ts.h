@@ -24,6 +24,10 @@
  *    adds the overshoot to the context's debt, one that ends earlier takes it
  *    off; each later slice of that context is shortened by debt/arr_factor,
  *    so the overshoot is paid back over about arr_factor slices.
+ *  - Priorities (exec_ctx.prio, best_effort only): a context that becomes
+ *    ready with a higher priority than the running one preempts it at once,
+ *    within the preemption mode's latency; a slice ends in a switch only to
+ *    a context of the same or a higher priority.
  *  - Speed (exec.speed, normally 1) scales how fast the running job's work
  *    goes; slices, switches and holds are wall time. A throttle changes it.
  * Which context runs next is the policy's (ts_policy, one file each). */

@@ -1,7 +1,10 @@
 /* wl_synthetic.c -- the analytic test bed: each request is one GPU burst,
  * either a service time drawn from a distribution (the time on the whole GPU
  * running alone, scaled on a part of a GPU by its compute or memory share) or
- * a fixed burst costed by the roofline on the tenant's resource.
+ * a fixed burst costed by the roofline on the tenant's resource. Kernels
+ * `blocks` SMs wide lose less on a smaller resource: a drawn compute-bound
+ * time scales by min(blocks, SMs of the GPU) / min(blocks, SMs of the
+ * resource) instead of 1 / compute share.
  * An optional host-to-device copy of copy_mb goes over the GPU's host link
  * (shared with the other tenants of the GPU) before each burst; its time is
  * the record's host_ns. The burst counts it as one copy (virtualization adds
@@ -34,6 +37,8 @@ struct synth_state {
     sim_time_t          burst_ns;   /* fixed burst, costed once */
     sim_time_t          compute_ns, mem_ns;   /* its roofline parts */
     sim_time_t          copy_ns;    /* host-to-device copy before each burst */
+    double              narrow;     /* a drawn time's width penalty on the resource
+                                       over the one on the whole GPU (blocks) */
 };
 
 int synth_dist_parse(const char *name)
@@ -70,7 +75,8 @@ static sim_time_t work_ns(synth_state *st)
     if (p->fixed_burst)
         return st->burst_ns;
     double frac = p->bound == SYN_BOUND_MEMORY ? st->t->mem_frac : st->t->compute_frac;
-    sim_time_t ns = sim_round_ns(draw_ms(p, st->t->rng_wl) * 1e6 / frac);
+    double narrow = p->bound == SYN_BOUND_MEMORY ? 1.0 : st->narrow;
+    sim_time_t ns = sim_round_ns(draw_ms(p, st->t->rng_wl) * 1e6 / frac * narrow);
     return ns > 0 ? ns : 1;
 }
 
@@ -126,6 +132,7 @@ static void synth_arrive(void *state, sim *s, const arr_item *it)
     q->user = it->user;
     q->job.work = work_ns(st);
     q->job.kernels = st->p->kernels;
+    q->job.blocks = st->p->blocks;
     set_split(st, &q->job);
     q->job.copies = st->copy_ns > 0;
     q->job.done = synth_done;
@@ -153,12 +160,17 @@ static void *synth_alloc(const void *params, tenant *t)
     st->t = t;
     sim_pool_init(&st->reqs, sizeof(synth_req));
     st->burst_ns = st->compute_ns = st->mem_ns = 0;
+    gpu_rate whole = gpu_rate_of(t->spec, 1, 1);
+    st->narrow = gpu_width_factor(&t->rate, st->p->blocks) / gpu_width_factor(&whole, st->p->blocks);
     st->copy_ns = st->p->copy_mb > 0 && t->spec->pcie_gbs > 0   /* scenarios/ refuses a copy without a rate */
         ? sim_round_ns(st->p->copy_mb * 1e6 / (t->spec->pcie_gbs * 1e9) * 1e9) : 0;
     if (st->p->fixed_burst) {
         gpu_burst b = { st->p->flops, st->p->bytes, st->p->kernels, (gpu_prec)st->p->prec };
-        st->burst_ns = gpu_burst_ns(&t->rate, &b);
         gpu_burst_split(&t->rate, &b, &st->compute_ns, &st->mem_ns);
+        /* narrow kernels: the compute term over the SMs they keep busy */
+        sim_time_t full = gpu_burst_ns(&t->rate, &b), big = st->compute_ns > st->mem_ns ? st->compute_ns : st->mem_ns;
+        st->compute_ns = sim_round_ns((double)st->compute_ns * gpu_width_factor(&t->rate, st->p->blocks));
+        st->burst_ns = full - big + (st->compute_ns > st->mem_ns ? st->compute_ns : st->mem_ns);
     }
     return st;
 }

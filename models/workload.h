@@ -74,6 +74,8 @@ typedef struct {
     double    copy_mb;          /* host-to-device copy per request, MB; 0 = none */
     double    memory_gb;        /* weights and buffers it holds beyond its CUDA
                                    context, GB (10^9 B); 0 = none */
+    uint32_t  blocks;           /* SMs its kernels keep busy (gpu_burst.blocks);
+                                   0 = they fill any resource */
 } synth_params;
 
 extern const wl_type wl_synthetic;

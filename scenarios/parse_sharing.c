@@ -172,6 +172,9 @@ int scn_parse_tenant_sharing(jv *v, scn *sc, const cJSON *obj, const char *path,
             return -1;
     jv_number(v, obj, path, "vgpu_gb", 0, 0, gb, &vgpu_gb);
     jv_number(v, obj, path, "memory_gb", 0, 0, gb, &tc->share_gb);
+    long prio = 0;
+    jv_int(v, obj, path, "priority", 0, 0, -8, 8, &prio);
+    tc->priority = (int)prio;
     if (v->failed)
         return -1;
     tc->instance = 0;

@@ -24,7 +24,7 @@ static int parse_service(jv *v, const cJSON *obj, const char *path, synth_params
 int scn_parse_synthetic(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params)
 {
     static const char *const keys[] = { "type", "service_ms", "bound", "kernels",
-                                        "flops", "bytes", "precision", "copy_mb", "memory_gb", NULL };
+                                        "flops", "bytes", "precision", "copy_mb", "memory_gb", "blocks", NULL };
     static const char *const bounds[] = { "compute", "memory", NULL };
     const jv_range nonneg = { 0, 1e24, 0, 0, NULL };
     synth_params *p = scn_own(sc, v, sizeof *p);
@@ -53,6 +53,9 @@ int scn_parse_synthetic(jv *v, scn *sc, const cJSON *obj, const char *path, cons
     p->prec = (int)prec;
     jv_number(v, obj, path, "copy_mb", 0, 0, (jv_range){ 0, 1e6, 0, 0, "MB" }, &p->copy_mb);
     jv_number(v, obj, path, "memory_gb", 0, 0, (jv_range){ 0, 1e4, 0, 0, "GB" }, &p->memory_gb);
+    long blocks = 0;
+    jv_int(v, obj, path, "blocks", 0, 0, 0, 1000000, &blocks);
+    p->blocks = (uint32_t)blocks;
     if (!v->failed && p->copy_mb > 0 && !(sc->cfg.gpu->pcie_gbs > 0))
         return jv_fail(v, jv_join(sub, sizeof sub, path, "copy_mb"),
                        "value %g needs the GPU's PCIe rate, and %s gives none (pcie_gbs)", p->copy_mb,

@@ -146,12 +146,20 @@ static int ts_check(jv *v, scn *sc, const cJSON *sh, const scn_counts *k)
     return 0;
 }
 
-/* A slotted policy gives each tenant one vGPU: one persistent context. */
+/* A slotted policy gives each tenant one vGPU: one persistent context.
+ * Priorities need a shared context under best-effort time-slicing. */
 static int ts_check_tenant(jv *v, scn *sc, int i, const share_res *r, const scn_counts *k)
 {
     (void)k;
     char p[96], q[96];
     const tenant_cfg *t = &sc->cfg.tenants[i];
+    int slotted = !r->inst && sc->cfg.ts.policy->holds_slot;
+    if (t->priority != 0 && (t->per_request || slotted))
+        return jv_fail(v, jv_join(p, sizeof p, jv_index(q, sizeof q, "tenants", i), "priority"),
+                       "value %d needs a shared context under best-effort time-slicing or MPS (here %s); "
+                       "priorities do not apply to %s", t->priority,
+                       t->per_request ? "context \"per_request\"" : sc->cfg.ts.policy->name,
+                       t->per_request ? "one context per request" : "slotted vGPU policies");
     if (!r->inst && sc->cfg.ts.policy->holds_slot && t->per_request)
         return jv_fail(v, jv_join(p, sizeof p, jv_index(q, sizeof q, "tenants", i), "context"),
                        "value \"per_request\" cannot run on %s (each tenant is one vGPU); use \"shared\"",

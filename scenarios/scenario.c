@@ -341,7 +341,7 @@ static int parse_tenant(jv *v, scn *sc, const cJSON *obj, const char *path, tena
 {
     static const char *const keys[] = { "name", "gpu", "context", "workload", "arrivals", "slo",
                                         "instance", "mps_active_thread_pct", "mps_mem_limit_gb", "vgpu_gb", "memory_gb",
-                                        "service_noise_cv", NULL };
+                                        "service_noise_cv", "priority", NULL };
     static const char *const contexts[] = { "shared", "per_request", NULL };
     char p[512];
     long gpu = 0;

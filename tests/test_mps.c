@@ -43,8 +43,67 @@ static void client_init(client *c, mps *m, double frac, sim_time_t work,
 
 static mps *server(sim *s, double fault_rate, gsl_rng *rng)
 {
-    mps_cfg cfg = { MPS_MAX_CLIENTS, fault_rate, 100 * MS };
+    mps_cfg cfg = { MPS_MAX_CLIENTS, fault_rate, 100 * MS, 0 };
     return mps_alloc(s, 0, &cfg, rng);
+}
+
+/* A server on a resource of `sms` SMs, where job widths count. */
+static mps *server_sms(sim *s, double sms)
+{
+    mps_cfg cfg = { MPS_MAX_CLIENTS, 0, 100 * MS, sms };
+    return mps_alloc(s, 0, &cfg, NULL);
+}
+
+/* Kernels 40 SMs wide on a 100-SM resource: two clients fit side by side
+ * at full speed; a third makes them share, each then at 100/3 of its 40
+ * SMs: 10 ms bursts end at 10 x 40 / (100/3) = 12 ms. */
+static void narrow_kernels_run_side_by_side_on_free_sms(void)
+{
+    sim s;
+    sim_init(&s);
+    mps *m = server_sms(&s, 100);
+    client c[3];
+    for (int i = 0; i < 3; i++) {
+        client_init(&c[i], m, 1.0, 10 * MS, 10 * MS, 0, 0);
+        c[i].job.blocks = 40;
+    }
+    exec_submit(mps_base(m), &c[0].ctx, &c[0].job);
+    exec_submit(mps_base(m), &c[1].ctx, &c[1].job);
+    sim_run(&s, SIM_NS_PER_S);
+    ASSERT_REL((double)c[0].end, 10.0 * MS, 1e-6);
+    ASSERT_REL((double)c[1].end, 10.0 * MS, 1e-6);
+    /* GPU time: 40% of the SMs for 10 ms */
+    ASSERT_REL((double)c[0].gpu_ns, 4.0 * MS, 1e-6);
+    for (int i = 0; i < 3; i++)
+        exec_submit(mps_base(m), &c[i].ctx, &c[i].job);
+    sim_run(&s, 2 * SIM_NS_PER_S);
+    for (int i = 0; i < 3; i++)
+        ASSERT_REL((double)(c[i].end - SIM_NS_PER_S), 12.0 * MS, 1e-6);   /* submitted at 1 s */
+    exec_free(mps_base(m));
+    sim_free(&s);
+}
+
+/* A high-priority client takes the SMs it wants first; the normal one runs
+ * on what is left: 60-SM kernels of both on 100 SMs give the high one its
+ * alone speed and the normal one 40/60 of its own. */
+static void a_high_priority_client_is_served_first(void)
+{
+    sim s;
+    sim_init(&s);
+    mps *m = server_sms(&s, 100);
+    client hi, lo;
+    client_init(&lo, m, 1.0, 10 * MS, 10 * MS, 0, 0);
+    client_init(&hi, m, 1.0, 10 * MS, 10 * MS, 0, 0);
+    hi.job.blocks = lo.job.blocks = 60;
+    mps_set_priority(m, &hi.ctx, 1);
+    exec_submit(mps_base(m), &lo.ctx, &lo.job);
+    exec_submit(mps_base(m), &hi.ctx, &hi.job);
+    sim_run(&s, SIM_NS_PER_S);
+    ASSERT_REL((double)hi.end, 10.0 * MS, 1e-6);
+    /* lo: 10 ms at 40/60 speed leaves 10/3 ms of work, then alone */
+    ASSERT_REL((double)lo.end, 10.0 * MS + 10.0 / 3 * MS, 1e-6);
+    exec_free(mps_base(m));
+    sim_free(&s);
 }
 
 static void waterfill_gives_small_demands_in_full_and_splits_the_rest(void)
@@ -199,6 +258,8 @@ TU_SUITE_FN(mps)
 {
     static const tu_test tests[] = {
         TU_TEST(waterfill_gives_small_demands_in_full_and_splits_the_rest),
+        TU_TEST(narrow_kernels_run_side_by_side_on_free_sms),
+        TU_TEST(a_high_priority_client_is_served_first),
         TU_TEST(active_thread_percentage_caps_compute),
         TU_TEST(memory_bound_neighbours_share_bandwidth),
         TU_TEST(compute_bound_neighbour_leaves_bandwidth_alone),

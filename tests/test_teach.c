@@ -131,6 +131,22 @@ static void mig_keeps_serving_p95_flat_while_mps_follows_the_neighbour(void)
     cJSON_Delete(doc);
 }
 
+/* Priority buys the latency-critical tenant its p95 (preemption at arrival
+ * instead of waiting for the batch slice) and costs the batch tenant
+ * throughput (more switches); under MPS it buys SMs and costs batch no
+ * throughput. Points: (timeslice, 0), (timeslice, 1), (mps, 0), (mps, 1). */
+static void priority_buys_the_critical_p95_and_costs_batch_switches(void)
+{
+    cJSON *doc = sweep("scenarios/teach/priority.json", "sharing.mode=timeslice,mps", "tenants.0.priority=0,1");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    double ts0 = at(doc, 0, 0, "latency_ms", "p95"), ts1 = at(doc, 1, 0, "latency_ms", "p95");
+    CU_ASSERT(ts0 > 2.0 && ts1 < 1.0);                 /* the 2 ms SLO: missed, met */
+    CU_ASSERT(at(doc, 1, 1, "throughput", "value") < at(doc, 0, 1, "throughput", "value"));
+    CU_ASSERT(at(doc, 3, 0, "latency_ms", "p95") < 0.75 * at(doc, 2, 0, "latency_ms", "p95"));
+    ASSERT_REL(at(doc, 3, 1, "throughput", "value"), at(doc, 2, 1, "throughput", "value"), 0.01);
+    cJSON_Delete(doc);
+}
+
 static void a_hidden_nvlink_outweighs_a_vms_compute_overhead_in_multinode_training(void)
 {
     cJSON *vm = sweep("scenarios/teach/multinode-training.json", "virtualization.mode=bare_metal,passthrough,vgpu", NULL);
@@ -156,6 +172,7 @@ TU_SUITE_FN(teach)
         TU_TEST(passthrough_costs_under_three_percent_and_full_card_vgpu_six_to_ten),
         TU_TEST(time_slicing_spreads_diffusion_latency_and_mig_does_not),
         TU_TEST(mig_keeps_serving_p95_flat_while_mps_follows_the_neighbour),
+        TU_TEST(priority_buys_the_critical_p95_and_costs_batch_switches),
         TU_TEST(a_hidden_nvlink_outweighs_a_vms_compute_overhead_in_multinode_training),
     };
     TU_SUITE("teach", tests);

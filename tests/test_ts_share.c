@@ -308,10 +308,60 @@ static void a_multiple_of_the_kernel_length_inside_the_last_kernel_is_no_boundar
     sim_free(&s);
 }
 
+/* A high-priority context that gets work preempts a busy low-priority one
+ * at once (instruction mode): with a 0.1 ms switch, its 3 ms job submitted
+ * at 5 ms ends at 5.1 + 3 = 8.1 ms, though the slice is 10 ms. While it
+ * has work, the low one's slice end does not switch back. */
+static void a_high_priority_context_preempts_at_its_arrival(void)
+{
+    sim s;
+    sim_init(&s);
+    ts_cfg c = cfg_of(&ts_best_effort, 10 * MS, MS / 10);
+    ts *t = ts_alloc(&s, 0, &c);
+    client lo, hi;
+    client_init(&lo, t, 50 * MS, 1, 1);
+    client_init(&hi, t, 3 * MS, 1, 0);
+    hi.ctx.prio = 1;
+    exec_submit(&t->base, &lo.ctx, &lo.job);
+    sim_run(&s, 5 * MS);
+    exec_submit(&t->base, &hi.ctx, &hi.job);
+    sim_run(&s, 20 * MS);
+    ASSERT_REL((double)hi.end, 8.1 * MS, 1e-9);
+    /* the low one lost 3 ms to the high one and two switches */
+    exec_account(&t->base);
+    ASSERT_REL((double)lo.gpu_ns, 20.0 * MS - 3.0 * MS - 0.2 * MS, 1e-9);
+    exec_free(&t->base);
+    sim_free(&s);
+}
+
+/* Under kernel-level preemption the high one waits for the running kernel:
+ * 4 ms kernels, submitted at 5 ms, it starts at 8 + 0.1 ms. */
+static void priority_preemption_waits_for_the_kernel_boundary(void)
+{
+    sim s;
+    sim_init(&s);
+    ts_cfg c = cfg_of(&ts_best_effort, 10 * MS, MS / 10);
+    c.preempt = TS_PREEMPT_KERNEL;
+    ts *t = ts_alloc(&s, 0, &c);
+    client lo, hi;
+    client_init(&lo, t, 40 * MS, 10, 1);
+    client_init(&hi, t, 3 * MS, 1, 0);
+    hi.ctx.prio = 1;
+    exec_submit(&t->base, &lo.ctx, &lo.job);
+    sim_run(&s, 5 * MS);
+    exec_submit(&t->base, &hi.ctx, &hi.job);
+    sim_run(&s, 30 * MS);
+    ASSERT_REL((double)hi.end, 11.1 * MS, 1e-9);
+    exec_free(&t->base);
+    sim_free(&s);
+}
+
 TU_SUITE_FN(ts_share)
 {
     static const tu_test tests[] = {
         TU_TEST(equal_share_caps_a_lone_busy_vgpu_at_one_over_n),
+        TU_TEST(a_high_priority_context_preempts_at_its_arrival),
+        TU_TEST(priority_preemption_waits_for_the_kernel_boundary),
         TU_TEST(fixed_share_caps_at_one_over_max_per_gpu_of_the_type),
         TU_TEST(best_effort_gives_idle_shares_away),
         TU_TEST(equal_share_pays_switches_from_the_slot),
