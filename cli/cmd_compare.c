@@ -467,24 +467,13 @@ static int write_outputs(const char *dir, const cJSON *doc, FILE *err)
  * concerns. */
 static void print_warnings(FILE *err, const cmp_opts *o, const cmp_setup *s)
 {
-    for (size_t k = 0; k < o->nmodes; k++)
-        for (size_t m = 0; m < s[k].fl.nmsg; m++) {
-            const char *msg = s[k].fl.msg[m];
-            int seen = 0;
-            for (size_t j = 0; j < k && !seen; j++)
-                for (size_t n = 0; n < s[j].fl.nmsg && !seen; n++)
-                    seen = strcmp(s[j].fl.msg[n], msg) == 0;
-            if (seen)
-                continue;
-            fprintf(err, "slicesim: compare: warning (%s", o->modes[k]->name);
-            for (size_t j = k + 1; j < o->nmodes; j++)
-                for (size_t n = 0; n < s[j].fl.nmsg; n++)
-                    if (strcmp(s[j].fl.msg[n], msg) == 0) {
-                        fprintf(err, ", %s", o->modes[j]->name);
-                        break;
-                    }
-            fprintf(err, "): %s\n", msg);
-        }
+    const flags *fl[MAX_MODES];
+    const char *labels[MAX_MODES];
+    for (size_t k = 0; k < o->nmodes; k++) {
+        fl[k] = &s[k].fl;
+        labels[k] = o->modes[k]->name;
+    }
+    flags_print_grouped(err, "compare", fl, labels, o->nmodes);
 }
 
 static int run_compare(cmp_opts *o, const scn *sc, FILE *out, FILE *err)

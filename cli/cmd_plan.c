@@ -5,14 +5,19 @@
  * longest time slice, the highest load, the fewest GPUs. The candidates are
  * the --vary values, sorted. Meeting the SLOs is taken to be monotone along
  * them (true of p95 against slice length, load and GPU count when the rest
- * is fixed), so a bisection finds the boundary in about log2(n) runs. Every
- * evaluated point is reported, and any that contradicts monotonicity is
- * flagged. Writes DIR/plan.json and DIR/sweep.csv (the evaluated points). */
+ * is fixed), so a bisection finds the boundary in about log2(n) runs. A
+ * point meets the SLOs only when every SLO's verdict is met: its whole 95%
+ * interval within the bound (sim/verdict.h); an uncertain point (some
+ * interval straddles its bound, none wholly beyond) is not accepted, and
+ * plan says how many replications would decide it. Every evaluated point
+ * is reported, and any that contradicts monotonicity is flagged. Writes
+ * DIR/plan.json and DIR/sweep.csv (the evaluated points). */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/flags.h"
 #include "cli/outfile.h"
 #include "cli/points.h"
 #include "cli/slo.h"
@@ -40,8 +45,12 @@ typedef struct {
 } plan_opts;
 
 typedef struct {
-    int          done, feasible;
+    int          done, feasible;          /* feasible: every SLO met */
     report_stat  st[MAX_SLOS];
+    sim_verdict  v[MAX_SLOS];
+    sim_verdict  verdict;                 /* met; missed if any SLO is; else uncertain */
+    size_t       reps_to_resolve;         /* uncertain: the most any SLO needs */
+    flags        fl;                      /* the point's warnings */
     cJSON       *point;
 } plan_eval;
 
@@ -163,11 +172,20 @@ static int on_point(size_t i, const scn *sc, const model_result *res, void *ud)
     (void)i;
     plan_ud *u = ud;
     plan_eval *e = &u->ev[u->index];
+    int missed = 0;
     e->feasible = 1;
     for (size_t k = 0; k < u->nslo; k++) {
         e->st[k] = slo_stat(&u->slo[k], res);
-        e->feasible &= slo_met(&u->slo[k], e->st[k].mean);
+        e->v[k] = slo_verdict(&u->slo[k], &e->st[k]);
+        e->feasible &= e->v[k] == SIM_VERDICT_MET;
+        missed |= e->v[k] == SIM_VERDICT_MISSED;
+        size_t need = slo_reps_to_resolve(&u->slo[k], &e->st[k]);
+        if (e->v[k] == SIM_VERDICT_UNCERTAIN && need > e->reps_to_resolve)
+            e->reps_to_resolve = need;
     }
+    e->verdict = e->feasible ? SIM_VERDICT_MET : missed ? SIM_VERDICT_MISSED : SIM_VERDICT_UNCERTAIN;
+    if (flags_compute(&e->fl, sc, res) < 0)
+        return -1;
     e->point = sweepio_point(u->index, u->vs, sc, res);
     e->done = 1;
     return e->point ? 0 : -1;
@@ -231,11 +249,15 @@ static void add_num(cJSON *o, const char *k, double x)
 static cJSON *slo_json(const slo_expr *s, report_stat st)
 {
     cJSON *o = cJSON_CreateObject();
+    sim_verdict v = slo_verdict(s, &st);
     cJSON_AddStringToObject(o, "slo", s->text);
     add_num(o, "value", st.mean);
     cJSON_AddItemToObject(o, "ci95", ci_array(st));
     add_num(o, "margin", slo_margin(s, st.mean));
-    cJSON_AddBoolToObject(o, "met", slo_met(s, st.mean));
+    cJSON_AddStringToObject(o, "verdict", sim_verdict_name(v));
+    cJSON_AddBoolToObject(o, "met", v == SIM_VERDICT_MET);
+    if (v == SIM_VERDICT_UNCERTAIN)
+        cJSON_AddNumberToObject(o, "replications_to_resolve", (double)slo_reps_to_resolve(s, &st));
     return o;
 }
 
@@ -291,6 +313,9 @@ static cJSON *plan_doc(const plan_opts *o, const scn *base, const plan_ud *u, lo
         cJSON *p = cJSON_CreateObject();
         cJSON_AddNumberToObject(p, "value", strtod(d->values[i], NULL));
         cJSON_AddBoolToObject(p, "meets_slos", u->ev[i].feasible);
+        cJSON_AddStringToObject(p, "verdict", sim_verdict_name(u->ev[i].verdict));
+        if (u->ev[i].verdict == SIM_VERDICT_UNCERTAIN)
+            cJSON_AddNumberToObject(p, "replications_to_resolve", (double)u->ev[i].reps_to_resolve);
         cJSON *l = cJSON_AddArrayToObject(p, "slos");
         for (size_t k = 0; k < u->nslo; k++)
             cJSON_AddItemToArray(l, slo_json(&u->slo[k], u->ev[i].st[k]));
@@ -308,9 +333,42 @@ static cJSON *plan_doc(const plan_opts *o, const scn *base, const plan_ud *u, lo
     size_t k = deciding(u, &u->ev[ans]);
     cJSON_AddItemToObject(a, "deciding", slo_json(&u->slo[k], u->ev[ans].st[k]));
     long next = goal == GOAL_MAX ? ans + 1 : ans - 1;
-    if (next >= 0 && next < (long)d->n)
-        cJSON_AddNumberToObject(a, "next_value_fails", strtod(d->values[next], NULL));
+    if (next >= 0 && next < (long)d->n && u->ev[next].done) {
+        if (u->ev[next].verdict == SIM_VERDICT_MISSED)
+            cJSON_AddNumberToObject(a, "next_value_fails", strtod(d->values[next], NULL));
+        else
+            cJSON_AddNumberToObject(a, "next_value_uncertain", strtod(d->values[next], NULL));
+    }
     return doc;
+}
+
+/* One line per evaluated point whose verdict is uncertain: the SLOs that
+ * straddle their bounds and the replications that would decide it. */
+static void print_uncertain(FILE *f, const vary_dim *d, const cJSON *doc)
+{
+    const cJSON *p, *s;
+    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "evaluated")) {
+        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "verdict")), "uncertain") != 0)
+            continue;
+        fprintf(f, "uncertain: %s=%.6g:", d->path, cJSON_GetObjectItemCaseSensitive(p, "value")->valuedouble);
+        cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(p, "slos")) {
+            const cJSON *ci = cJSON_GetObjectItemCaseSensitive(s, "ci95");
+            if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "verdict")), "uncertain") != 0)
+                continue;
+            fprintf(f, " %s at %.6g", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "slo")),
+                    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(s, "value")));
+            if (cJSON_IsArray(ci))
+                fprintf(f, " [95%% CI %.6g, %.6g]", cJSON_GetArrayItem(ci, 0)->valuedouble,
+                        cJSON_GetArrayItem(ci, 1)->valuedouble);
+            else
+                fprintf(f, " (one replication: no interval)");
+        }
+        double n = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(p, "replications_to_resolve"));
+        if (n >= SLO_REPS_MAX)
+            fprintf(f, "; it sits on the bound: no practical number of replications would decide it\n");
+        else
+            fprintf(f, "; about %.0f replications (--reps %.0f) would decide it\n", n, n);
+    }
 }
 
 static void print_answer(FILE *f, const plan_opts *o, const cJSON *doc, int goal)
@@ -320,7 +378,8 @@ static void print_answer(FILE *f, const plan_opts *o, const cJSON *doc, int goal
     size_t nev = (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "evaluated"));
     fprintf(f, "plan: %s %s meeting every SLO", goal_word(d->path, goal), d->path);
     if (!cJSON_IsObject(a)) {
-        fprintf(f, ": none of the %zu candidates (evaluated %zu)\n", d->n, nev);
+        fprintf(f, ": none of the %zu candidates beyond doubt (evaluated %zu)\n", d->n, nev);
+        print_uncertain(f, d, doc);
         return;
     }
     const cJSON *dc = cJSON_GetObjectItemCaseSensitive(a, "deciding");
@@ -336,6 +395,7 @@ static void print_answer(FILE *f, const plan_opts *o, const cJSON *doc, int goal
     if (cJSON_GetObjectItemCaseSensitive(a, "next_value_fails"))
         fprintf(f, "the next candidate, %.6g, fails\n",
                 cJSON_GetObjectItemCaseSensitive(a, "next_value_fails")->valuedouble);
+    print_uncertain(f, d, doc);
     if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "consistent_with_monotone")))
         fprintf(f, "warning: the evaluated points are not monotone; check with slicesim sweep\n");
 }
@@ -370,6 +430,26 @@ static int write_outputs(const plan_opts *o, const scn *base, const plan_ud *u, 
     return rc;
 }
 
+/* The evaluated points' warnings, each text once with the values it
+ * concerns. */
+static void print_warnings(FILE *err, const plan_opts *o, const plan_eval *ev, size_t n)
+{
+    const flags **fl = calloc(n ? n : 1, sizeof *fl);
+    const char **labels = calloc(n ? n : 1, sizeof *labels);
+    char (*buf)[160] = calloc(n ? n : 1, sizeof *buf);
+    if (fl && labels && buf) {
+        for (size_t i = 0; i < n; i++) {
+            snprintf(buf[i], sizeof buf[i], "%s=%s", o->vs.dims[0].path, o->vs.dims[0].values[i]);
+            fl[i] = ev[i].done ? &ev[i].fl : NULL;
+            labels[i] = buf[i];
+        }
+        flags_print_grouped(err, "plan", fl, labels, n);
+    }
+    free(fl);
+    free(labels);
+    free(buf);
+}
+
 static int run_plan(plan_opts *o, const scn *base, FILE *out, FILE *err)
 {
     slo_expr slo[MAX_SLOS];
@@ -401,12 +481,16 @@ static int run_plan(plan_opts *o, const scn *base, FILE *out, FILE *err)
     if (rc == CLI_OK) {
         cJSON *doc = plan_doc(o, base, &u, ans, goal);
         print_answer(out, o, doc, goal);
+        fflush(out);
+        print_warnings(err, o, ev, n);
         rc = write_outputs(o, base, &u, doc, &set, err);
         cJSON_Delete(doc);
     }
     outfile_set_abort(&set);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         cJSON_Delete(ev[i].point);
+        flags_free(&ev[i].fl);
+    }
     free(ev);
     return rc;
 }

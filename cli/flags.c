@@ -92,9 +92,9 @@ static void tenant_flags(flags *f, const scn *sc, const model_result *res, int i
     if (t->none)
         add(f, "tenant \"%s\" completed no measured request", tc->name);
     if (qs[0])
-        add(f, "tenant \"%s\": %s rest on as few as %.0f requests in a replication, fewer than "
-            "10/(1-q) (%s): marked %s; they are rough, and their intervals may not hold their "
-            "95%%; lengthen duration_s", tc->name, qs, t->min_samples, need, FLAGS_MARK_LOW);
+        add(f, "tenant \"%s\": %s rest on fewer requests in some replication than 10/(1-q) asks "
+            "(%s; the fewest is samples_per_replication): marked %s; they are rough and their "
+            "intervals may not hold their 95%%; lengthen duration_s", tc->name, qs, need, FLAGS_MARK_LOW);
     if (t->unsteady)
         add(f, "tenant \"%s\": %.0f more requests were in the system at the end of the window "
             "than at its start: arrivals outpace service, the run is not in steady state and its "
@@ -169,6 +169,33 @@ void flags_legend(const flags *f, FILE *out, const char *indent)
                 FLAGS_MARK_CONSTANT);
     if (f->profile)
         fprintf(out, "%s(the GPU profile has warnings: see stderr)\n", indent);
+}
+
+static int has_msg(const flags *f, const char *msg)
+{
+    for (size_t i = 0; f && i < f->nmsg; i++)
+        if (strcmp(f->msg[i], msg) == 0)
+            return 1;
+    return 0;
+}
+
+void flags_print_grouped(FILE *err, const char *cmd, const flags *const *fl, const char *const *labels,
+                         size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        for (size_t m = 0; fl[k] && m < fl[k]->nmsg; m++) {
+            const char *msg = fl[k]->msg[m];
+            int seen = 0;
+            for (size_t j = 0; j < k && !seen; j++)
+                seen = has_msg(fl[j], msg);
+            if (seen)
+                continue;
+            fprintf(err, "slicesim: %s: warning (%s", cmd, labels[k]);
+            for (size_t j = k + 1; j < n; j++)
+                if (has_msg(fl[j], msg))
+                    fprintf(err, ", %s", labels[j]);
+            fprintf(err, "): %s\n", msg);
+        }
 }
 
 void flags_print(const flags *f, FILE *err, const char *prefix)

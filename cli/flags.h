@@ -57,4 +57,10 @@ void flags_legend(const flags *f, FILE *out, const char *indent);
  * (prefix may be ""). */
 void flags_print(const flags *f, FILE *err, const char *prefix);
 
+/* flags_print_grouped: the warnings of n results (fl[k] labelled
+ * labels[k], NULL entries skipped), each text once on err with the labels
+ * of every result that has it: "slicesim: CMD: warning (A, B): MSG". */
+void flags_print_grouped(FILE *err, const char *cmd, const flags *const *fl, const char *const *labels,
+                         size_t n);
+
 #endif

@@ -168,16 +168,3 @@ double slo_margin(const slo_expr *e, double v)
 {
     return e->op == SLO_LE || e->op == SLO_LT ? e->bound - v : v - e->bound;
 }
-
-int slo_met(const slo_expr *e, double v)
-{
-    if (!isfinite(v))
-        return 0;
-    switch (e->op) {
-    case SLO_LE: return v <= e->bound;
-    case SLO_LT: return v < e->bound;
-    case SLO_GE: return v >= e->bound;
-    case SLO_GT: return v > e->bound;
-    }
-    return 0;
-}

@@ -59,8 +59,7 @@ const char *slo_metric_name(const slo_expr *e, const scn *sc, char *buf, size_t 
 const char *slo_op_text(slo_op op);
 
 /* slo_margin: how far v is inside the bound (negative: violated), in the
- * metric's unit. slo_met: whether v satisfies e (NaN never does). */
+ * metric's unit. */
 double slo_margin(const slo_expr *e, double v);
-int    slo_met(const slo_expr *e, double v);
 
 #endif

@@ -65,6 +65,38 @@ static double plan_answer(const char *slo, const char *goal, int *nev)
     return v;
 }
 
+static double ci_end(const cJSON *point, int tenant, const char *a, const char *key, int end)
+{
+    const cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItem(point, "tenants"), tenant);
+    return cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(t, a), key), end)->valuedouble;
+}
+
+/* A split of x[0..n) nearest the middle where every value left of j lies
+ * below every value from j on: j, with *lo and *hi the gap; -1 if none. */
+static int clean_split(const double *x, int n, double *lo, double *hi)
+{
+    for (int d = 0; d < n; d++)
+        for (int s = -1; s <= 1; s += 2) {
+            int j = n / 2 + s * d;
+            if (j < 1 || j >= n)
+                continue;
+            double l = -INFINITY, h = INFINITY;
+            for (int i = 0; i < j; i++)
+                l = fmax(l, x[i]);
+            for (int i = j; i < n; i++)
+                h = fmin(h, x[i]);
+            if (l < h) {
+                *lo = l;
+                *hi = h;
+                return j;
+            }
+        }
+    return -1;
+}
+
+/* plan accepts a slice only when the whole 95% interval of web's p95 is
+ * within the bound; the brute-force sweep's intervals give the same
+ * answer, which is shorter than judging by the mean alone would give. */
 static void longest_slice_meeting_p95_matches_a_brute_force_sweep(void)
 {
     tu_tmpdir(dir, sizeof dir);
@@ -74,27 +106,25 @@ static void longest_slice_meeting_p95_matches_a_brute_force_sweep(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(sw);
     const cJSON *pts = cJSON_GetObjectItem(sw, "points");
     CU_ASSERT_EQUAL_FATAL(cJSON_GetArraySize(pts), NCAND);
-    /* the bound: halfway between the p95s at 5 ms and 5.5 ms */
-    double p95[NCAND];
-    for (int i = 0; i < NCAND; i++)
-        p95[i] = metric(cJSON_GetArrayItem(pts, i), 0, "latency_ms", "p95");
-    double bound = (p95[9] + p95[10]) / 2;
-    CU_ASSERT_FATAL(p95[9] < p95[10]);
-    int brute = -1, monotone = 1;
+    double hi[NCAND], p95[NCAND], l, h;
     for (int i = 0; i < NCAND; i++) {
-        int ok = p95[i] <= bound;
-        if (ok && brute != i - 1)
-            monotone = 0;
-        if (ok)
-            brute = i;
+        hi[i] = ci_end(cJSON_GetArrayItem(pts, i), 0, "latency_ms", "ci95_p95", 1);
+        p95[i] = metric(cJSON_GetArrayItem(pts, i), 0, "latency_ms", "p95");
     }
-    CU_ASSERT_FATAL(monotone);                   /* the premise of bisection holds here */
+    /* a bound between the upper ends: met exactly for candidates 0..j-1 */
+    int j = clean_split(hi, NCAND, &l, &h);
+    CU_ASSERT_FATAL(j > 0);
+    double bound = (l + h) / 2;
+    int by_mean = -1;
+    for (int i = 0; i < NCAND; i++)
+        if (p95[i] <= bound)
+            by_mean = i;
     char slo[96];
     snprintf(slo, sizeof slo, "web.latency_ms.p95<=%.9g", bound);
     int nev;
     double v = plan_answer(slo, "max", &nev);
-    CU_ASSERT_DOUBLE_EQUAL(v, 0.5 * (brute + 1), 1e-12);
-    CU_ASSERT_EQUAL(v, 5.0);
+    CU_ASSERT_DOUBLE_EQUAL(v, 0.5 * j, 1e-12);
+    CU_ASSERT(v < 0.5 * (by_mean + 1));          /* the mean alone would accept more */
     CU_ASSERT(nev <= 6);                         /* ceil(log2(25)) runs, not 24 */
     cJSON_Delete(sw);
 }
@@ -107,23 +137,55 @@ static void shortest_slice_meeting_a_throughput_floor_matches_brute_force(void)
     cJSON *sw = brute_force();
     CU_ASSERT_PTR_NOT_NULL_FATAL(sw);
     const cJSON *pts = cJSON_GetObjectItem(sw, "points");
-    double th[NCAND];
+    double lo[NCAND], l, h;
     for (int i = 0; i < NCAND; i++)
-        th[i] = metric(cJSON_GetArrayItem(pts, i), 1, "throughput", "value");
-    double floor_ = (th[2] + th[3]) / 2;         /* batch loses throughput to switches */
-    CU_ASSERT_FATAL(th[2] < th[3]);
-    int brute = -1;
-    for (int i = NCAND - 1; i >= 0 && th[i] >= floor_; i--)
-        brute = i;
+        lo[i] = ci_end(cJSON_GetArrayItem(pts, i), 1, "throughput", "ci95", 0);
+    /* a floor between the lower ends: met exactly from candidate j on
+     * (batch loses throughput to the switches of short slices) */
+    int j = clean_split(lo, NCAND, &l, &h);
+    CU_ASSERT_FATAL(j > 0);
     char slo[96];
-    snprintf(slo, sizeof slo, "batch.throughput>=%.9g", floor_);
+    snprintf(slo, sizeof slo, "batch.throughput>=%.9g", (l + h) / 2);
     int nev;
     double v = plan_answer(slo, "min", &nev);
-    CU_ASSERT_DOUBLE_EQUAL(v, 0.5 * (brute + 1), 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(v, 0.5 * (j + 1), 1e-12);
     /* an SLO nobody meets: no answer, still a successful run */
     v = plan_answer("web.latency_ms.p95<=0.001", "max", &nev);
     CU_ASSERT(isnan(v));
     cJSON_Delete(sw);
+}
+
+/* A bound inside a candidate's interval: plan does not accept it, calls it
+ * uncertain in plan.json and on stdout, and says how many replications
+ * would decide it. */
+static void a_straddled_bound_is_uncertain_with_the_replications_to_decide_it(void)
+{
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(scen, sizeof scen, "%s/s.json", dir);
+    tu_write_file(scen, SCENARIO);
+    cJSON *sw = brute_force();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sw);
+    const cJSON *pt = cJSON_GetArrayItem(cJSON_GetObjectItem(sw, "points"), 0);
+    double lo = ci_end(pt, 0, "latency_ms", "ci95_p95", 0), hi = ci_end(pt, 0, "latency_ms", "ci95_p95", 1);
+    cJSON_Delete(sw);
+    char slo[96], o[128];
+    snprintf(slo, sizeof slo, "web.latency_ms.p95<=%.9g", (lo + hi) / 2);
+    snprintf(o, sizeof o, "%s/plan", dir);
+    char *argv[] = { "slicesim", "plan", scen, "--slo", slo, "--vary", "sharing.timeslice_ms=0.5", "-o", o, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    cJSON *p = load_json("plan", "plan.json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT(cJSON_IsNull(cJSON_GetObjectItem(p, "answer")));
+    const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(p, "evaluated"), 0);
+    CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(e, "verdict")->valuestring, "uncertain");
+    CU_ASSERT(cJSON_IsFalse(cJSON_GetObjectItem(e, "meets_slos")));
+    double n = cJSON_GetObjectItem(e, "replications_to_resolve")->valuedouble;
+    CU_ASSERT(n > 2 && n < 100000);
+    char want[64];
+    snprintf(want, sizeof want, "about %.0f replications (--reps %.0f) would decide it", n, n);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "uncertain: sharing.timeslice_ms=0.5"));
+    cJSON_Delete(p);
 }
 
 static void bad_slo_expressions_exit_2_with_a_message(void)
@@ -155,6 +217,7 @@ TU_SUITE_FN(plan)
     static const tu_test tests[] = {
         TU_TEST(longest_slice_meeting_p95_matches_a_brute_force_sweep),
         TU_TEST(shortest_slice_meeting_a_throughput_floor_matches_brute_force),
+        TU_TEST(a_straddled_bound_is_uncertain_with_the_replications_to_decide_it),
         TU_TEST(bad_slo_expressions_exit_2_with_a_message),
     };
     TU_SUITE("plan", tests);
