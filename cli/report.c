@@ -9,46 +9,19 @@
 #include "cli/table.h"
 #include "sim/ci.h"
 
-#define MAX_REPS 1000
-
-/* The range each metric can take, which decides its interval (sim/ci.h):
- * shares and utilizations are fractions, the change of the backlog any
- * real number, everything else (latencies, percentiles, throughputs,
- * counts) positive. */
-static sim_ci_range tenant_range(int metric)
-{
-    if (metric == MT_SHARE || metric == MT_SLO)
-        return SIM_CI_FRACTION;
-    return metric == MT_BACKLOG ? SIM_CI_REAL : SIM_CI_POSITIVE;
-}
-
-static sim_ci_range gpu_range(int metric)
-{
-    return metric == MG_SWITCHES ? SIM_CI_POSITIVE : SIM_CI_FRACTION;
-}
-
 report_stat report_tenant_stat(const model_result *res, int ti, int metric)
 {
-    double x[MAX_REPS];
-    for (int r = 0; r < res->reps; r++)
-        x[r] = model_tenant_at(res, r, ti)->t[metric];
-    return sim_ci_95(x, (size_t)res->reps, tenant_range(metric));
+    return *model_tenant_stat(res, ti, (model_tenant_metric)metric);
 }
 
 report_stat report_tenant_xstat(const model_result *res, int ti, int k, int q)
 {
-    double x[MAX_REPS];
-    for (int r = 0; r < res->reps; r++)
-        x[r] = model_tenant_at(res, r, ti)->x[k][q];
-    return sim_ci_95(x, (size_t)res->reps, SIM_CI_POSITIVE);
+    return *model_tenant_xstat(res, ti, k, (model_quantile)q);
 }
 
 report_stat report_gpu_stat(const model_result *res, int gpu, int metric)
 {
-    double x[MAX_REPS];
-    for (int r = 0; r < res->reps; r++)
-        x[r] = model_gpu_at(res, r, gpu, (model_gpu_metric)metric);
-    return sim_ci_95(x, (size_t)res->reps, gpu_range(metric));
+    return *model_gpu_stat(res, gpu, (model_gpu_metric)metric);
 }
 
 /* ---- summary.json ---- */
@@ -164,10 +137,7 @@ static cJSON *tenant_json(const scn *sc, const model_result *res, const flags *f
 
 report_stat report_inst_stat(const model_result *res, int gpu, int inst, int metric)
 {
-    double x[MAX_REPS];
-    for (int r = 0; r < res->reps; r++)
-        x[r] = model_inst_at(res, r, gpu, inst, (model_gpu_metric)metric);
-    return sim_ci_95(x, (size_t)res->reps, gpu_range(metric));
+    return *model_inst_stat(res, gpu, inst, (model_gpu_metric)metric);
 }
 
 /* One MIG instance's row: where it sits and where its time went. */

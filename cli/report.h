@@ -28,7 +28,9 @@ size_t report_warnings(FILE *err, const scn *sc, const model_result *res, const 
  * or ends with a space (a tenant named "batch,b" stays one field). */
 void report_csv_field(FILE *f, const char *text);
 
-/* report_*_stat: mean and 95% interval of a metric over replications. */
+/* report_*_stat: mean and 95% interval of a metric over replications, as
+ * the model's typed summary holds it (model_tenant_stat ..., models/model.h);
+ * computed once, when the run ended. */
 typedef sim_ci report_stat;
 report_stat report_tenant_stat(const model_result *res, int ti, int metric);
 report_stat report_tenant_xstat(const model_result *res, int ti, int k, int q);

@@ -355,6 +355,9 @@ int model_run(const model_cfg *cfg, model_result *res, char *err, size_t errlen)
         res->unfinished += tot[rep].unfinished;
     }
     free(tot);
+    tot = NULL;
+    if (model_summarize(res) < 0)
+        goto oom;
     return 0;
 oom:
     free(tot);
@@ -363,8 +366,72 @@ oom:
     return -1;
 }
 
+sim_ci_range model_tenant_range(model_tenant_metric m)
+{
+    if (m == MT_SHARE || m == MT_SLO)
+        return SIM_CI_FRACTION;
+    return m == MT_BACKLOG ? SIM_CI_REAL : SIM_CI_POSITIVE;
+}
+
+sim_ci_range model_gpu_range(model_gpu_metric m)
+{
+    return m == MG_SWITCHES ? SIM_CI_POSITIVE : SIM_CI_FRACTION;
+}
+
+static void summary_free(model_summary *s)
+{
+    free(s->tenant);
+    free(s->gpu);
+    free(s->inst);
+    memset(s, 0, sizeof *s);
+}
+
+/* Every statistic over the replications, with one scratch row of values. */
+int model_summarize(model_result *res)
+{
+    model_summary *s = &res->sum;
+    summary_free(s);
+    size_t reps = (size_t)res->reps, ng = (size_t)res->ngpus, ni = (size_t)res->ninst;
+    double *x = malloc((reps ? reps : 1) * sizeof *x);
+    s->tenant = calloc((size_t)res->ntenants ? (size_t)res->ntenants : 1, sizeof *s->tenant);
+    s->gpu = calloc((ng ? ng : 1) * MG_N, sizeof *s->gpu);
+    s->inst = ni ? calloc(ng * ni * MG_N, sizeof *s->inst) : NULL;
+    if (!x || !s->tenant || !s->gpu || (ni && !s->inst)) {
+        free(x);
+        summary_free(s);
+        return -1;
+    }
+    for (int t = 0; t < res->ntenants; t++) {
+        for (int m = 0; m < MT_N; m++) {
+            for (size_t r = 0; r < reps; r++)
+                x[r] = model_tenant_at(res, (int)r, t)->t[m];
+            s->tenant[t].t[m] = sim_ci_95(x, reps, model_tenant_range((model_tenant_metric)m));
+        }
+        for (int k = 0; k < TENANT_MAX_METRICS; k++)
+            for (int q = 0; q < MQ_N; q++) {
+                for (size_t r = 0; r < reps; r++)
+                    x[r] = model_tenant_at(res, (int)r, t)->x[k][q];
+                s->tenant[t].x[k][q] = sim_ci_95(x, reps, SIM_CI_POSITIVE);
+            }
+    }
+    for (int g = 0; g < res->ngpus; g++)
+        for (int m = 0; m < MG_N; m++) {
+            for (size_t r = 0; r < reps; r++)
+                x[r] = model_gpu_at(res, (int)r, g, (model_gpu_metric)m);
+            s->gpu[g * MG_N + m] = sim_ci_95(x, reps, model_gpu_range((model_gpu_metric)m));
+            for (int i = 0; i < res->ninst; i++) {
+                for (size_t r = 0; r < reps; r++)
+                    x[r] = model_inst_at(res, (int)r, g, i, (model_gpu_metric)m);
+                s->inst[(g * res->ninst + i) * MG_N + m] = sim_ci_95(x, reps, model_gpu_range((model_gpu_metric)m));
+            }
+        }
+    free(x);
+    return 0;
+}
+
 void model_result_free(model_result *res)
 {
+    summary_free(&res->sum);
     free(res->tr);
     free(res->gr);
     free(res->ir);

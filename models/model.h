@@ -23,6 +23,7 @@
 #include "models/mig.h"
 #include "models/virt.h"
 #include "models/share.h"
+#include "sim/ci.h"
 
 /* One MIG instance of the layout (the same on every GPU). */
 typedef struct model_instance {
@@ -86,8 +87,27 @@ typedef struct {
     double x[TENANT_MAX_METRICS][MQ_N];   /* workload metrics (ttft_ms, ...) */
 } model_tenant_rep;
 
+/* A statistic over replications: the mean of the replications' values and
+ * its 95% interval, suited to the metric's range (sim/ci.h). */
+typedef sim_ci model_stat;
+
+/* The typed summary of a run, computed once when the run ends: every
+ * statistic of every tenant, GPU and instance with its interval. Tables,
+ * summary.json, sweeps and checks read it; none recomputes it. */
+typedef struct {
+    model_stat t[MT_N];
+    model_stat x[TENANT_MAX_METRICS][MQ_N];   /* workload metrics */
+} model_tenant_sum;
+
+typedef struct {
+    model_tenant_sum *tenant;   /* [tenant] */
+    model_stat       *gpu;      /* [gpu * MG_N + metric] */
+    model_stat       *inst;     /* [(gpu * ninst + inst) * MG_N + metric]; NULL without instances */
+} model_summary;
+
 typedef struct {
     int                reps, ntenants, ngpus;
+    model_summary      sum;     /* over the replications below */
     model_tenant_rep  *tr;      /* [rep * ntenants + tenant] */
     double            *gr;      /* [(rep * ngpus + gpu) * MG_N + metric] */
     int                ninst;   /* resources per partitioned GPU (MIG instances), else 0 */
@@ -105,6 +125,36 @@ typedef struct {
  * returns 0; returns -1 when out of memory, with a message in err. */
 int  model_run(const model_cfg *cfg, model_result *res, char *err, size_t errlen);
 void model_result_free(model_result *res);
+
+/* model_summarize: (re)compute res->sum from the replications' values;
+ * model_run calls it. 0, or -1 when out of memory. */
+int model_summarize(model_result *res);
+
+/* The range of each metric, which decides its interval: shares,
+ * utilizations and attainments are fractions, the change of the backlog
+ * any real number, everything else (latencies, percentiles, throughputs,
+ * counts) positive. */
+sim_ci_range model_tenant_range(model_tenant_metric m);
+sim_ci_range model_gpu_range(model_gpu_metric m);
+
+/* The summary's statistics: tenant ti's metric, its workload metric k at
+ * summary q, GPU g's metric, instance i of GPU g's metric. */
+static inline const model_stat *model_tenant_stat(const model_result *r, int ti, model_tenant_metric m)
+{
+    return &r->sum.tenant[ti].t[m];
+}
+static inline const model_stat *model_tenant_xstat(const model_result *r, int ti, int k, model_quantile q)
+{
+    return &r->sum.tenant[ti].x[k][q];
+}
+static inline const model_stat *model_gpu_stat(const model_result *r, int g, model_gpu_metric m)
+{
+    return &r->sum.gpu[g * MG_N + m];
+}
+static inline const model_stat *model_inst_stat(const model_result *r, int g, int i, model_gpu_metric m)
+{
+    return &r->sum.inst[(g * r->ninst + i) * MG_N + m];
+}
 
 static inline const model_tenant_rep *model_tenant_at(const model_result *r, int rep, int t)
 {

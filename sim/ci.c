@@ -4,15 +4,50 @@
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_statistics_double.h>
 
-/* Copy the non-NAN values of x into v; their count. */
-static size_t finite_values(const double *x, size_t n, double *v)
+/* The values are read where they lie, skipping NANs, with no copy: an
+ * interval allocates nothing. The mean and variance are GSL's recurrences
+ * (gsl_stats_mean, gsl_stats_variance_m: a long double running mean, and
+ * the running mean of squared deviations scaled by n / (n - 1)), applied to
+ * the values on the interval's scale, so the figures are those GSL gives. */
+static double to_scale(sim_ci_range range, double x);
+
+static double scaled(const double *x, size_t i, sim_ci_range scale)
+{
+    return scale == SIM_CI_REAL ? x[i] : to_scale(scale, x[i]);
+}
+
+static double mean_of(const double *x, size_t n, sim_ci_range scale)
+{
+    long double mean = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i])) {
+            mean += (scaled(x, i, scale) - mean) / (long double)(k + 1);
+            k++;
+        }
+    return (double)mean;
+}
+
+static double variance_of(const double *x, size_t n, sim_ci_range scale, double mean)
+{
+    long double var = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i])) {
+            const long double d = scaled(x, i, scale) - mean;
+            var += (d * d - var) / (long double)(k + 1);
+            k++;
+        }
+    const double v = (double)var;
+    return v * ((double)k / (double)(k - 1));
+}
+
+static size_t finite_count(const double *x, size_t n)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i]))
-            v[m++] = x[i];
+        m += !isnan(x[i]);
     return m;
 }
 
@@ -21,16 +56,17 @@ static double t975(size_t n)
     return gsl_cdf_tdist_Pinv(0.975, (double)(n - 1));
 }
 
-/* The plain t interval of v[0..m) into r (mean, lo, hi, tm, tv). */
-static void t_interval(const double *v, size_t m, sim_ci *r)
+/* The plain t interval of the m finite values of x[0..n) into r (mean,
+ * lo, hi, tm, tv). */
+static void t_interval(const double *x, size_t n, size_t m, sim_ci *r)
 {
     r->n = m;
     if (m == 0)
         return;
-    r->mean = r->tm = gsl_stats_mean(v, 1, m);
+    r->mean = r->tm = mean_of(x, n, SIM_CI_REAL);
     if (m < 2)
         return;
-    r->tv = gsl_stats_variance_m(v, 1, m, r->mean);
+    r->tv = variance_of(x, n, SIM_CI_REAL, r->mean);
     double half = t975(m) * sqrt(r->tv / (double)m);
     r->lo = r->mean - half;
     r->hi = r->mean + half;
@@ -39,11 +75,7 @@ static void t_interval(const double *v, size_t m, sim_ci *r)
 sim_ci sim_ci_t95(const double *x, size_t n)
 {
     sim_ci r = { NAN, NAN, NAN, 0, 0, 0, SIM_CI_REAL, NAN, NAN };
-    double *v = malloc((n ? n : 1) * sizeof *v);
-    if (!v)
-        return r;
-    t_interval(v, finite_values(x, n, v), &r);
-    free(v);
+    t_interval(x, n, finite_count(x, n), &r);
     return r;
 }
 
@@ -85,28 +117,30 @@ static double from_scale(sim_ci_range range, double y)
 sim_ci sim_ci_95(const double *x, size_t n, sim_ci_range range)
 {
     sim_ci r = { NAN, NAN, NAN, 0, 0, 0, range, NAN, NAN };
-    double *v = malloc((n ? n : 1) * sizeof *v);
-    if (!v)
-        return r;
-    size_t m = finite_values(x, n, v);
+    size_t m = finite_count(x, n);
     int all_equal = m >= 2, inside = 1;
-    for (size_t i = 0; i < m; i++) {
-        all_equal &= v[i] == v[0];
+    double first = NAN;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(x[i]))
+            continue;
+        if (isnan(first))
+            first = x[i];
+        all_equal &= x[i] == first;
         if (range == SIM_CI_POSITIVE)
-            inside &= v[i] > 0;
+            inside &= x[i] > 0;
         else if (range == SIM_CI_FRACTION)
-            inside &= v[i] > 0 && v[i] < 1;
+            inside &= x[i] > 0 && x[i] < 1;
     }
     r.n = m;
     if (m > 0)
-        r.mean = gsl_stats_mean(v, 1, m);
+        r.mean = mean_of(x, n, SIM_CI_REAL);
     if (all_equal) {
         r.lo = r.hi = r.mean;
         r.constant = 1;
-        r.tm = m > 0 && inside ? to_scale(range, v[0]) : r.mean;
+        r.tm = m > 0 && inside ? to_scale(range, first) : r.mean;
         r.tv = 0;
     } else if (!inside || range == SIM_CI_REAL) {
-        t_interval(v, m, &r);
+        t_interval(x, n, m, &r);
         r.range = SIM_CI_REAL;
         if (m >= 2 && range != SIM_CI_REAL) {
             r.clipped = 1;
@@ -115,15 +149,12 @@ sim_ci sim_ci_95(const double *x, size_t n, sim_ci_range range)
                 r.hi = fmin(r.hi, 1);
         }
     } else if (m >= 2) {
-        for (size_t i = 0; i < m; i++)
-            v[i] = to_scale(range, v[i]);
-        r.tm = gsl_stats_mean(v, 1, m);
-        r.tv = gsl_stats_variance_m(v, 1, m, r.tm);
+        r.tm = mean_of(x, n, range);
+        r.tv = variance_of(x, n, range, r.tm);
         double c = centre(range, r.tm, r.tv), h = half_width(range, r.tv, m);
         r.lo = from_scale(range, c - h);
         r.hi = from_scale(range, c + h);
     }
-    free(v);
     return r;
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_statistics_double.h>
 #include "tests/testutil.h"
 #include "sim/ci.h"
 #include "sim/rng.h"
@@ -189,6 +190,30 @@ static void mm1_intervals_cover_the_true_mean_and_p95_92_to_98_percent(void)
     }
 }
 
+/* The interval reads the values in place (no copy, no allocation) and still
+ * gives GSL's mean and variance to the bit, NAN values skipped. */
+static void in_place_statistics_are_gsls_to_the_bit(void)
+{
+    double x[64], y[64], lx[64];
+    size_t m = 0;
+    gsl_rng *r = sim_rng_alloc(11, 0, 0, 0);
+    for (int i = 0; i < 64; i++) {
+        x[i] = i % 7 == 3 ? NAN : 1 + gsl_ran_exponential(r, 3.0);
+        if (!isnan(x[i])) {
+            y[m] = x[i];
+            lx[m++] = log(x[i]);
+        }
+    }
+    gsl_rng_free(r);
+    sim_ci t = sim_ci_t95(x, 64), c = sim_ci_95(x, 64, SIM_CI_POSITIVE);
+    CU_ASSERT_EQUAL(t.n, m);
+    CU_ASSERT_EQUAL(t.mean, gsl_stats_mean(y, 1, m));
+    CU_ASSERT_EQUAL(t.tv, gsl_stats_variance_m(y, 1, m, t.mean));
+    CU_ASSERT_EQUAL(c.mean, t.mean);
+    CU_ASSERT_EQUAL(c.tm, gsl_stats_mean(lx, 1, m));
+    CU_ASSERT_EQUAL(c.tv, gsl_stats_variance_m(lx, 1, m, c.tm));
+}
+
 TU_SUITE_FN(ci)
 {
     static const tu_test tests[] = {
@@ -201,6 +226,7 @@ TU_SUITE_FN(ci)
         TU_TEST(replications_to_exclude_a_bound_are_the_first_that_suffice),
         TU_TEST(low_sample_rule_is_ten_beyond_the_quantile),
         TU_TEST(mm1_intervals_cover_the_true_mean_and_p95_92_to_98_percent),
+        TU_TEST(in_place_statistics_are_gsls_to_the_bit),
     };
     TU_SUITE("ci", tests);
 }

@@ -5,10 +5,9 @@
 #include <string.h>
 #include "tests/testutil.h"
 #include "scenarios/scenario.h"
-#include "cli/report.h"
 
 /* Run a scenario given as JSON text; metrics of tenant i are read with
- * report_tenant_stat. The caller frees both. */
+ * model_tenant_stat. The caller frees both. */
 static int run_text(const char *json, scn **sc, model_result *res)
 {
     char err[1024];
@@ -26,7 +25,7 @@ static int run_text(const char *json, scn **sc, model_result *res)
 
 static double metric(const model_result *res, int ti, int m)
 {
-    return report_tenant_stat(res, ti, m).mean;
+    return model_tenant_stat(res, ti, (model_tenant_metric)m)->mean;
 }
 
 /* M/M/1 FCFS, rho = 0.8, E[S] = 1 ms: sojourn ~ Exp(mu - lambda), mean 5 ms,
@@ -51,7 +50,7 @@ static void mm1_fcfs_matches_closed_form_mean_and_p95(void)
     ASSERT_REL(metric(&res, 0, MT_MEAN), 5.0, 0.02);
     ASSERT_REL(metric(&res, 0, MT_P95), 5.0 * log(20.0), 0.02);
     ASSERT_REL(metric(&res, 0, MT_THROUGHPUT), 800, 0.01);
-    ASSERT_REL(report_gpu_stat(&res, 0, MG_UTIL).mean, 0.8, 0.01);
+    ASSERT_REL(model_gpu_stat(&res, 0, MG_UTIL)->mean, 0.8, 0.01);
     /* time-weighted requests in the system: rho / (1 - rho) = 4, and
      * Little's law L = lambda W on the measured figures */
     ASSERT_REL(metric(&res, 0, MT_IN_SYSTEM), 4.0, 0.02);
@@ -61,7 +60,7 @@ static void mm1_fcfs_matches_closed_form_mean_and_p95(void)
     scn_free(sc);
 }
 
-/* The whole pipeline's intervals (model_run, then the report's per-metric
+/* The whole pipeline's intervals (model_run and its typed summary's per-metric
  * interval) over 400 fixed seeds of an M/M/1 queue at rho = 0.5 (E[S] = 1
  * ms): 5 replications of 2000 measured requests each, after a 0.2 s warm-up
  * (about 17 relaxation times, 1 / (mu (1 - sqrt rho)^2) = 12 ms, so the
@@ -87,7 +86,7 @@ static void mm1_report_intervals_cover_the_truth_92_to_98_percent(void)
             CU_FAIL("scenario did not run");
             break;
         }
-        report_stat m = report_tenant_stat(&res, 0, MT_MEAN), p = report_tenant_stat(&res, 0, MT_P95);
+        model_stat m = *model_tenant_stat(&res, 0, MT_MEAN), p = *model_tenant_stat(&res, 0, MT_P95);
         mean_in += m.lo <= tm && tm <= m.hi;
         p95_in += p.lo <= tp && tp <= p.hi;
         positive &= m.lo > 0 && p.lo > 0;
@@ -124,7 +123,7 @@ static void service_noise_turns_md1_into_mg1_with_the_pk_mean(void)
             return;
         }
         ASSERT_REL(metric(&res, 0, MT_MEAN), want[k], 0.03);
-        ASSERT_REL(report_gpu_stat(&res, 0, MG_UTIL).mean, 0.5, 0.02);   /* the mean service is kept */
+        ASSERT_REL(model_gpu_stat(&res, 0, MG_UTIL)->mean, 0.5, 0.02);   /* the mean service is kept */
         model_result_free(&res);
         scn_free(sc);
     }
@@ -206,7 +205,7 @@ static void busy_tenants_share_the_gpu_equally(void)
     }
     for (int i = 0; i < 4; i++)
         ASSERT_REL(metric(&res, i, MT_SHARE), 0.25, 0.005);
-    ASSERT_REL(report_gpu_stat(&res, 0, MG_UTIL).mean, 1.0, 1e-6);
+    ASSERT_REL(model_gpu_stat(&res, 0, MG_UTIL)->mean, 1.0, 1e-6);
     model_result_free(&res);
     scn_free(sc);
 }
@@ -225,8 +224,8 @@ static void switch_cost_leaves_q_over_q_plus_c_of_the_gpu(void)
         CU_FAIL("scenario did not run");
         return;
     }
-    ASSERT_REL(report_gpu_stat(&res, 0, MG_UTIL).mean, q / (q + c), 0.002);
-    ASSERT_REL(report_gpu_stat(&res, 0, MG_SWITCH_FRAC).mean, c / (q + c), 0.01);
+    ASSERT_REL(model_gpu_stat(&res, 0, MG_UTIL)->mean, q / (q + c), 0.002);
+    ASSERT_REL(model_gpu_stat(&res, 0, MG_SWITCH_FRAC)->mean, c / (q + c), 0.01);
     for (int i = 0; i < k; i++) {
         ASSERT_REL(metric(&res, i, MT_SHARE), q / (q + c) / k, 0.005);
         ASSERT_REL(metric(&res, i, MT_MEAN), k * s * (q + c) / q, 0.01);
@@ -258,7 +257,7 @@ static void kernel_preemption_waits_for_the_running_kernel(void)
         return;
     }
     /* each turn is one whole 4 ms kernel: 9 s / 4 ms = 2250 switches */
-    ASSERT_REL(report_gpu_stat(&res, 0, MG_SWITCHES).mean, 9000.0 / 4.0, 0.01);
+    ASSERT_REL(model_gpu_stat(&res, 0, MG_SWITCHES)->mean, 9000.0 / 4.0, 0.01);
     ASSERT_REL(metric(&res, 0, MT_MEAN), 40.0, 0.02);
     model_result_free(&res);
     scn_free(sc);
@@ -286,7 +285,7 @@ static void block_preemption_stops_at_the_next_block(void)
         CU_FAIL("scenario did not run");
         return;
     }
-    ASSERT_REL(report_gpu_stat(&res, 0, MG_SWITCHES).mean, 9000.0 / 1.2, 0.01);
+    ASSERT_REL(model_gpu_stat(&res, 0, MG_SWITCHES)->mean, 9000.0 / 1.2, 0.01);
     model_result_free(&res);
     scn_free(sc);
 }
