@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "cli/contention.h"
 #include "cli/outfile.h"
+#include "scenarios/jv.h"
 #include "scenarios/profile.h"
 
 #define DEFAULT_BIN "build/calib/microbench"
@@ -83,6 +84,23 @@ static int fit_file(const char *raw_path, const char *out_path, const char *gpu,
         return rc;
     }
     char *text = cJSON_Print(doc);
+    /* the profile as `run` will read it: printed, parsed back, checked by
+     * the profile loader; what it refuses is not written */
+    if (text) {
+        char name[1200];
+        prof p;
+        snprintf(name, sizeof name, "the profile fitted from %s", raw_path);
+        cJSON *back = jv_parse(text, name, msg, sizeof msg);
+        int ok = back && prof_parse(back, name, &p, msg, sizeof msg) == 0;
+        cJSON_Delete(back);
+        if (!ok) {
+            fprintf(err, "slicesim calibrate fit: %s; nothing written (do the measurements come from "
+                    "this GPU? check --gpu)\n", msg);
+            free(text);
+            cJSON_Delete(doc);
+            return CLI_BAD_INPUT;
+        }
+    }
     size_t len = text ? strlen(text) : 0;
     char *line = text ? realloc(text, len + 2) : NULL;
     if (!line) {

@@ -12,6 +12,8 @@
 #include "cli/cli.h"
 #include "cli/outfile.h"
 #include "calibration/nccltests.h"
+#include "scenarios/jv.h"
+#include "scenarios/netcfg.h"
 #include "scenarios/textfile.h"
 
 typedef struct {
@@ -182,18 +184,32 @@ static cJSON *correction_doc(const imp_opts *o, const topo *t, coll_op op, const
     return d;
 }
 
-static int write_json(const char *dir, cJSON *doc, FILE *err)
+/* The correction as its reader will see it: the printed text parsed back
+ * and checked by netcfg_corr_from_json, the loader of `collective
+ * --correction` and of scenarios. CLI_OK, or CLI_BAD_INPUT with the
+ * loader's reason: a writer never writes what its reader refuses. */
+static int check_readable(const char *log, const char *text, FILE *err)
+{
+    char msg[1024], name[1200];
+    coll_corr c;
+    snprintf(name, sizeof name, "the correction fitted from %s", log);
+    cJSON *back = jv_parse(text, name, msg, sizeof msg);
+    int ok = back && netcfg_corr_from_json(back, name, &c, msg, sizeof msg) == 0;
+    cJSON_Delete(back);
+    if (ok)
+        return CLI_OK;
+    fprintf(err, "slicesim import-nccl-tests: %s; nothing written (the log does not fit this platform's "
+            "model: check --topo/--gpu, --nodes, --gpus-per-node and --op)\n", msg);
+    return CLI_BAD_INPUT;
+}
+
+static int write_json(const char *dir, const char *text, FILE *err)
 {
     char msg[512];
     outfile of;
-    char *text = doc ? cJSON_Print(doc) : NULL;
-    if (!text) {
-        fprintf(err, "slicesim import-nccl-tests: out of memory\n");
-        return CLI_INTERNAL;
-    }
     int rc = CLI_OK;
     if (outfile_open(&of, dir, "nccl_correction.json", msg, sizeof msg) < 0) {
-        rc = CLI_BAD_INPUT;
+        rc = CLI_INTERNAL;
     } else {
         fprintf(of.f, "%s\n", text);
         if (outfile_commit(&of, msg, sizeof msg) < 0)
@@ -201,7 +217,6 @@ static int write_json(const char *dir, cJSON *doc, FILE *err)
     }
     if (rc != CLI_OK)
         fprintf(err, "slicesim import-nccl-tests: %s\n", msg);
-    free(text);
     return rc;
 }
 
@@ -211,7 +226,7 @@ static int write_csv(const char *dir, const nccltests_fit_report *rep, FILE *err
     outfile of;
     if (outfile_open(&of, dir, "nccl_fit.csv", msg, sizeof msg) < 0) {
         fprintf(err, "slicesim import-nccl-tests: %s\n", msg);
-        return CLI_BAD_INPUT;
+        return CLI_INTERNAL;
     }
     fprintf(of.f, "size_bytes,measured_us,model_us,corrected_us,measured_busbw_gbs,model_busbw_gbs,eff\n");
     for (size_t i = 0; i < rep->n; i++) {
@@ -259,14 +274,18 @@ static int fit_and_write(const imp_opts *o, const nccltests_log *log, const topo
         return CLI_BAD_INPUT;
     }
     print_fit(out, o, log, t, op, &c, &rep);
-    int rc = CLI_OK;
-    if (o->outdir) {
-        cJSON *doc = correction_doc(o, t, op, &c, &rep);
-        rc = write_json(o->outdir, doc, err);
-        cJSON_Delete(doc);
+    cJSON *doc = correction_doc(o, t, op, &c, &rep);
+    char *text = doc ? cJSON_Print(doc) : NULL;
+    cJSON_Delete(doc);
+    int rc = text ? check_readable(o->log, text, err) : CLI_INTERNAL;
+    if (!text)
+        fprintf(err, "slicesim import-nccl-tests: out of memory\n");
+    if (rc == CLI_OK && o->outdir) {
+        rc = write_json(o->outdir, text, err);
         if (rc == CLI_OK)
             rc = write_csv(o->outdir, &rep, err);
     }
+    free(text);
     free(rep.pts);
     return rc;
 }

@@ -29,6 +29,29 @@ static void unknown_or_missing_subcommand_is_bad_input(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "/nonexistent/log.txt"));
 }
 
+/* An H100 file fitted as an A100 would give efficiencies above what the
+ * profile loader allows: refused, nothing written. */
+static void fit_refuses_a_profile_the_loader_would_refuse(void)
+{
+    char dir[64], path[128];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tu_tmpdir(dir, sizeof dir));
+    snprintf(path, sizeof path, "%s/profile.json", dir);
+    char *a[] = { "slicesim", "calibrate", "fit", "tests/fixtures/raw_synthetic_h100.json", "--gpu",
+                  "a100-sxm-40gb", "-o", path, NULL };
+    CU_ASSERT_EQUAL(cli(a), 2);
+    if (!strstr(err, "out of range"))
+        fprintf(stderr, "\n    %s", err);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "the profile fitted from tests/fixtures/raw_synthetic_h100.json"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "eta"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "out of range"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "nothing written"));
+    CU_ASSERT_PTR_NULL(tu_read_file(path, NULL));
+    char *b[] = { "slicesim", "calibrate", "fit", "tests/fixtures/raw_synthetic_h100.json", "--gpu",
+                  "a100-sxm-40gb", NULL };
+    CU_ASSERT_EQUAL(cli(b), 2);
+    CU_ASSERT_PTR_NULL(strstr(out, "slicesim-profile/1"));
+}
+
 static void fit_writes_a_profile_that_scenarios_can_load(void)
 {
     char dir[64], path[128];
@@ -162,6 +185,7 @@ TU_SUITE_FN(calibrate)
     static const tu_test tests[] = {
         TU_TEST(unknown_or_missing_subcommand_is_bad_input),
         TU_TEST(fit_writes_a_profile_that_scenarios_can_load),
+        TU_TEST(fit_refuses_a_profile_the_loader_would_refuse),
         TU_TEST(fit_of_a_broken_file_is_bad_input),
         TU_TEST(run_without_the_cuda_programs_says_how_to_build_them),
         TU_TEST(run_without_a_gpu_stops_with_a_clear_message),

@@ -33,6 +33,46 @@ static void malformed_log_is_refused_with_its_line_number(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "give --op"));
 }
 
+/* The example log 200 times slower: its latency factor would be far beyond
+ * what `collective --correction` accepts, so nothing is written. */
+static void a_correction_the_loader_would_refuse_is_not_written(void)
+{
+    char dir[64], path[128], msg[512];
+    tu_tmpdir(dir, sizeof dir);
+    nccltests_log log;
+    FILE *f = fopen(EXAMPLE, "r");
+    CU_ASSERT_EQUAL_FATAL(nccltests_parse(f, EXAMPLE, &log, msg, sizeof msg), 0);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/slow.log", dir);
+    f = fopen(path, "w");
+    fprintf(f, "# Collective test starting: all_reduce_perf\n");
+    nccltests_write_header(f, 0);
+    for (size_t i = 0; i < log.n; i++) {
+        nccltests_row r = log.rows[i];
+        for (int k = 0; k < 2; k++) {
+            r.time_us[k] *= 200;
+            r.algbw[k] /= 200;
+            r.busbw[k] /= 200;
+        }
+        r.algo[0] = r.proto[0] = '\0';
+        nccltests_write_row(f, &r);
+    }
+    fclose(f);
+    nccltests_free(&log);
+    char o[128];
+    snprintf(o, sizeof o, "%s/out", dir);
+    char *argv[] = { "slicesim", "import-nccl-tests", path, "--gpu", "h100-sxm", "-o", o, NULL };
+    CU_ASSERT_EQUAL(tu_cli(argv, out, sizeof out, err, sizeof err), 2);
+    if (!strstr(err, "latency_scale"))
+        fprintf(stderr, "\n    %s", err);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "the correction fitted from"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "latency_scale"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "out of range; allowed: a number in (0, 100]"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "nothing written"));
+    snprintf(path, sizeof path, "%s/out/nccl_correction.json", dir);
+    CU_ASSERT_PTR_NULL(tu_read_file(path, NULL));
+}
+
 /* The example log was made with start-up and syncs x 1.3 and efficiency 0.52 at 1 GiB:
  * the import finds both, and `collective --correction` then reproduces the
  * log's times. */
@@ -124,6 +164,7 @@ TU_SUITE_FN(cmd_import_nccl)
     static const tu_test tests[] = {
         TU_TEST(malformed_log_is_refused_with_its_line_number),
         TU_TEST(imported_correction_reproduces_the_log),
+        TU_TEST(a_correction_the_loader_would_refuse_is_not_written),
         TU_TEST(shipped_simai_corrections_are_the_fits_of_their_logs),
         TU_TEST(bad_correction_files_name_the_json_path),
     };
