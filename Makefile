@@ -2,7 +2,8 @@
 # suite (`make test SUITE=name` one of them); `make run` installs what is
 # missing and runs the default scenario; `make golden` rewrites the golden
 # summaries; `make asan` runs the suite under address and undefined-behaviour
-# sanitizers; `make bench` prints benchmarks. Sources are found by wildcard:
+# sanitizers; `make fuzz` runs each libFuzzer harness of tests/fuzz/ for
+# FUZZ_SECONDS (clang); `make bench` prints benchmarks. Sources are found by wildcard:
 # adding a module needs no edit here. Building never installs anything: only
 # `make deps` (which `make run` calls) does.
 
@@ -32,7 +33,14 @@ ASAN_BUILD  ?= build/asan
 ASAN_FLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
                -fno-sanitize-recover=undefined
 
-.PHONY: all run test golden asan bench deps calib clean
+FUZZ_BUILD   ?= build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN      = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzzers/%)
+FUZZ_FLAGS   := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+                -fno-sanitize-recover=undefined
+
+.PHONY: all run test golden asan fuzz fuzz-run bench deps calib clean
 all: $(BUILD)/slicesim
 
 # deps: install what a fresh Debian machine lacks (as root), or say how.
@@ -119,6 +127,31 @@ golden: $(BUILD)/slicesim
 asan:
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) CFLAGS="$(ASAN_FLAGS)" SUITE="$(SUITE)" test
+
+# fuzz: the library built with clang, libFuzzer and the address and
+# undefined-behaviour sanitizers in $(FUZZ_BUILD); each harness
+# tests/fuzz/fuzz_NAME.c runs FUZZ_SECONDS from its seeds in
+# tests/fuzz/corpus/fuzz_NAME (new inputs go to $(FUZZ_BUILD)/corpus, the
+# seeds stay as they are). A crash, leak, sanitizer report or a 10 s input
+# fails it, with the reproducer in $(FUZZ_BUILD) (rerun: the binary and
+# the file).
+fuzz:
+	@command -v clang >/dev/null 2>&1 || { echo "fuzz: needs clang with libFuzzer (sudo apt-get install -y clang)"; exit 1; }
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang CFLAGS="$(FUZZ_FLAGS)" FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz-run
+
+$(BUILD)/fuzzers/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/libslicesim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libslicesim.a $(LDLIBS)
+
+fuzz-run: $(FUZZ_BIN)
+	@set -e; for b in $(FUZZ_BIN); do n=$$(basename $$b); c=$(BUILD)/corpus/$$n; mkdir -p $$c; \
+	  echo "fuzz $$n: $(FUZZ_SECONDS) s from $$(ls tests/fuzz/corpus/$$n | wc -l) seeds"; \
+	  if ! ( cd $(BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	         fuzzers/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+	         -print_final_stats=1 corpus/$$n $(CURDIR)/tests/fuzz/corpus/$$n ) > $(BUILD)/$$n.log 2>&1; then \
+	    tail -n 60 $(BUILD)/$$n.log; echo "fuzz $$n: FAILED (log: $(BUILD)/$$n.log)"; exit 1; fi; \
+	  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" $(BUILD)/$$n.log | tr '\n' ' '; echo; \
+	done
 
 $(BUILD)/slicesim-bench: $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libslicesim.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)

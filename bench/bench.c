@@ -17,6 +17,7 @@
 #include "sim/rng.h"
 #include "sim/sim.h"
 #include "scenarios/scenario.h"
+#include "bench/bench_inputs.h"
 
 static const char *SLICESIM = "build/slicesim";
 static char tmpdir[64];
@@ -356,6 +357,7 @@ int main(int argc, char **argv)
         bench_training_scale();
         bench_mps_full_server();
         bench_fleet();
+        bench_inputs();
     }
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
