@@ -715,5 +715,7 @@ const val_case val_cases[] = {
       VAL_PUBLISHED, val_case_mig_pods },
     { "mig-profiles", "one MIG instance per profile, measured (MIGProfiler), against its SMs and kernel width",
       VAL_MIG, VAL_PUBLISHED, val_case_mig_profiles },
+    { "vm-overhead", "VM network path and passthrough compute against measurements in VMs", VAL_VIRTUALIZATION,
+      VAL_PUBLISHED, val_case_vm },
     { NULL, NULL, 0, 0, NULL },
 };

@@ -99,6 +99,12 @@ static const topo_virt_preset VIRTS[TOPO_NVIRT] = {
         "no GPUDirect RDMA: NIC traffic staged in host memory (FACTS §5) [I: 0.5, +3 us]" },
     [TOPO_VIRT_VGPU] = { "vgpu", 0, 1.0, 1.0,
         "full-card vGPU with an SR-IOV NIC and GPUDirect RDMA [I: +1 us mediation per network step]" },
+    [TOPO_VIRT_SRIOV_VM] = { "sriov_vm", 0, 0.5625, 1.0,
+        "passthrough VMs with SR-IOV / passed-through NICs and GPUDirect RDMA, NCCL's topology detection in "
+        "the guest: 180 of 320 GB/s busbw across 2 x 8 H200 [M: NVIDIA/nccl-tests#380]; +1 us [I]" },
+    [TOPO_VIRT_VM_WRONG_TOPOLOGY] = { "vm_wrong_topology", 0, 51.0 / 365.0, 1.0,
+        "a VM whose NCCL topology file misplaces the VFs: 51 of 365 GB/s with the good file "
+        "[M: NVIDIA/nccl#1303, topo3 against topo1]; +1 us [I]" },
 };
 
 const topo_preset *topo_preset_find(const char *name)

@@ -98,8 +98,8 @@ static void passthrough_costs_under_three_percent_and_full_card_vgpu_six_to_ten(
         double bare = at(doc, 0, t, "throughput", "value");
         double pass = at(doc, 1, t, "throughput", "value") / bare;
         double vgpu = at(doc, 2, t, "throughput", "value") / bare;
-        CU_ASSERT(pass >= 0.97 && pass < 1.0);
-        CU_ASSERT(vgpu >= 0.90 && vgpu <= 0.94);
+        CU_ASSERT(pass >= 0.98 && pass < 1.0);         /* KVM passthrough, measured */
+        CU_ASSERT(vgpu >= 0.95 && vgpu < pass);        /* below mediated's measured 5% */
     }
     /* more kernels per unit of work: inference (tenant 1) pays more */
     CU_ASSERT(at(doc, 2, 1, "throughput", "value") / at(doc, 0, 1, "throughput", "value") <
@@ -154,9 +154,18 @@ static void a_hidden_nvlink_outweighs_a_vms_compute_overhead_in_multinode_traini
     CU_ASSERT_PTR_NOT_NULL_FATAL(vm);
     CU_ASSERT_PTR_NOT_NULL_FATAL(net);
     double bare = at(vm, 0, 0, "latency_ms", "p95");
-    /* the VM's compute overhead: about 1% in passthrough, 6-10% under a full-card vGPU */
+    /* the VM's compute overhead: about 1% in passthrough, 2-3% under a full-card vGPU */
     CU_ASSERT(at(vm, 1, 0, "latency_ms", "p95") / bare > 1.0 && at(vm, 1, 0, "latency_ms", "p95") / bare < 1.03);
-    CU_ASSERT(at(vm, 2, 0, "latency_ms", "p95") / bare > 1.06 && at(vm, 2, 0, "latency_ms", "p95") / bare < 1.10);
+    CU_ASSERT(at(vm, 2, 0, "latency_ms", "p95") / bare > 1.01 && at(vm, 2, 0, "latency_ms", "p95") / bare < 1.05);
+    /* the VM's network path, as measured in VMs: SR-IOV NICs with NCCL's own
+     * detection, and a wrong NCCL topology */
+    cJSON *path = sweep("scenarios/teach/multinode-training.json",
+                        "network.virtualization=passthrough,sriov_vm,vm_wrong_topology", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+    double pt = at(path, 0, 0, "latency_ms", "p95");
+    CU_ASSERT(at(path, 1, 0, "latency_ms", "p95") > 1.05 * pt);
+    CU_ASSERT(at(path, 2, 0, "latency_ms", "p95") > 2 * pt);
+    cJSON_Delete(path);
     /* a virtual PCI topology that hides NVLink: more than twice the step */
     ASSERT_REL(at(net, 0, 0, "latency_ms", "p95"), bare, 1e-9);
     CU_ASSERT(at(net, 1, 0, "latency_ms", "p95") > 2 * bare);

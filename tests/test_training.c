@@ -316,8 +316,10 @@ static void a_vms_network_setup_outweighs_its_compute_overhead_across_nodes(void
     double vgpu16 = vm_step_ms(16, "vgpu", "vgpu");
     double no_ats16 = vm_step_ms(16, "passthrough", "passthrough_no_ats");
     double bm1 = vm_step_ms(1, "bare_metal", "bare_metal"), vgpu1 = vm_step_ms(1, "vgpu", "vgpu");
-    /* full-card vGPU: 6-10% on a step that is all compute (FACTS §4) */
-    CU_ASSERT(vgpu1 / bm1 > 1.06 && vgpu1 / bm1 < 1.10);
+    /* full-card vGPU: a few percent on a step that is all compute, from its
+     * launch path and host noise (docs/sharing.md; below mediation's
+     * measured 5%, FACTS §4) */
+    CU_ASSERT(vgpu1 / bm1 > 1.005 && vgpu1 / bm1 < 1.05);
     /* across 16 nodes the same overhead is a few percent of the step ... */
     CU_ASSERT(vgpu16 / bm16 > 1.0 && vgpu16 / bm16 < 1.03);
     /* ... and a passthrough VM without ATS costs over half a step more */

@@ -90,10 +90,11 @@ static void overhead_grows_with_kernel_count_per_unit_of_work(void)
     }
 }
 
-/* Canonical deep-learning bursts (FACTS §4 ranges): a training step of
- * 30 ms with 150 kernels and a 4 MB input copy, an inference batch of
- * 8 ms with 100 kernels and a 1 MB copy. Full-card vGPU lands 6-10%
- * slower than bare metal, passthrough within 3%. */
+/* Canonical deep-learning bursts (FACTS §4): a training step of 30 ms with
+ * 150 kernels and a 4 MB input copy, an inference batch of 8 ms with 100
+ * kernels and a 1 MB copy. Passthrough lands within the measured 98-100%
+ * (KVM); full-card vGPU 1-5% slower, below mediated pass-through's
+ * measured 95% of native: 1.8% and 2.9% by the mechanisms (docs/sharing.md). */
 static void presets_land_in_the_published_ranges(void)
 {
     virt_cfg bare, pt, vg;
@@ -106,8 +107,9 @@ static void presets_land_in_the_published_ranges(void)
         double v = mean_ms(&vg, w[i].ms, w[i].k, w[i].mb, NULL) / b - 1;
         double p = mean_ms(&pt, w[i].ms, w[i].k, w[i].mb, NULL) / b - 1;
         printf("\n    workload %d: vgpu +%.2f%%, passthrough +%.2f%%", i, 100 * v, 100 * p);
-        CU_ASSERT(v >= 0.06 && v <= 0.10);
-        CU_ASSERT(p >= 0 && p <= 0.03);
+        CU_ASSERT(v >= 0.01 && v <= 0.05);
+        CU_ASSERT(p >= 0 && p <= 0.02);
+        CU_ASSERT(v > p);
     }
 }
 
