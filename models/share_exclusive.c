@@ -1,10 +1,25 @@
 /* share_exclusive.c -- "exclusive": one tenant owns the GPU (or the MIG
  * instance) and runs its work FIFO to completion. Modelled as a time-sliced
  * executor that never preempts (ts.h: slice_ns = SIM_TIME_MAX) and never
- * pays a switch. */
+ * pays a switch; a tenant alone on its resource, with one context, runs on
+ * the trivial executor that gives the same accounts (models/solo.h). */
 #include "models/share.h"
 
 #include "models/model.h"
+#include "models/solo.h"
+
+/* Executor id runs one context alone: exactly one tenant on it, not a
+ * process per request, and no MIG power throttle that could slow it. */
+static int alone(const model_cfg *cfg, const share_res *r, int id)
+{
+    if (r->inst && cfg->power_throttle < 1.0)
+        return 0;
+    int n = 0;
+    for (size_t i = 0; i < cfg->ntenants; i++)
+        if (share_exec_index(cfg, &cfg->tenants[i]) == id && (n++ > 0 || cfg->tenants[i].per_request))
+            return 0;
+    return n == 1;
+}
 
 static void excl_defaults(model_cfg *c)
 {
@@ -13,8 +28,11 @@ static void excl_defaults(model_cfg *c)
 
 static exec *excl_build(const model_cfg *cfg, const share_res *r, sim *s, int id, int rep)
 {
-    (void)r;
     (void)rep;
+    if (alone(cfg, r, id)) {
+        solo *x = solo_alloc(s, id);
+        return x ? solo_base(x) : NULL;
+    }
     ts_cfg tc = cfg->ts;
     tc.policy = &ts_best_effort;
     tc.slice_ns = SIM_TIME_MAX;
@@ -28,10 +46,8 @@ static exec *excl_build(const model_cfg *cfg, const share_res *r, sim *s, int id
 
 static int excl_join(const model_cfg *cfg, const share_res *r, exec *e, tenant *t)
 {
-    (void)cfg;
-    (void)r;
-    if (t->cfg->per_request)
-        return 0;
+    if (t->cfg->per_request || alone(cfg, r, share_exec_index(cfg, t->cfg)))
+        return 0;                      /* a context of its own, or alone (solo) */
     return ts_attach((ts *)e, &t->ctx);
 }
 
