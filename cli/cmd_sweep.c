@@ -5,6 +5,7 @@
  * K-th of N shards of them: the points i with i mod N = K-1) on parallel
  * threads and writes DIR/sweep.json and DIR/sweep.csv (cli/sweepio.h). */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "cli/outfile.h"
 #include "cli/points.h"
 #include "cli/sweepio.h"
+#include "cli/table.h"
 #include "plots/charts.h"
 
 
@@ -138,32 +140,105 @@ static void free_points(points_point *pts, size_t n)
     free(pts);
 }
 
+/* A figure of a point record: {value, ci95} or a quantile block's KEY and
+ * ci95_KEY, as an interval for tab_ci. */
+static sim_ci json_ci(const cJSON *o, const char *key, const char *cikey)
+{
+    sim_ci c;
+    memset(&c, 0, sizeof c);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key), *ci = cJSON_GetObjectItemCaseSensitive(o, cikey);
+    c.mean = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+    c.lo = cJSON_IsArray(ci) ? cJSON_GetArrayItem(ci, 0)->valuedouble : NAN;
+    c.hi = cJSON_IsArray(ci) ? cJSON_GetArrayItem(ci, 1)->valuedouble : NAN;
+    return c;
+}
+
+/* One row per point: its values, then per tenant throughput and p95 with
+ * their intervals. */
 static void print_table(FILE *f, const cJSON *doc)
 {
-    const cJSON *p, *t, *d;
-    fprintf(f, "%-6s", "point");
+    const cJSON *p, *t, *d, *v;
+    const char *names[TAB_MAX_COLS + 1];
+    char heads[TAB_MAX_COLS][TAB_CELL];
+    size_t nc = 0;
+    names[nc++] = "point";
     cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(doc, "vary"))
-        fprintf(f, " %24s", cJSON_GetObjectItemCaseSensitive(d, "path")->valuestring);
-    fprintf(f, "  tenant: throughput, p95 ms\n");
+        if (nc < TAB_MAX_COLS)
+            names[nc++] = cJSON_GetObjectItemCaseSensitive(d, "path")->valuestring;
+    const cJSON *p0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "points"), 0);
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(p0, "tenants"))
+        if (nc + 2 <= TAB_MAX_COLS) {
+            const char *name = cJSON_GetObjectItemCaseSensitive(t, "name")->valuestring;
+            const char *unit = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(t, "throughput"), "unit"));
+            snprintf(heads[nc], TAB_CELL, "%s %s [95%% CI]", name, unit ? unit : "");
+            names[nc] = heads[nc];
+            nc++;
+            snprintf(heads[nc], TAB_CELL, "%s p95 ms [95%% CI]", name);
+            names[nc] = heads[nc];
+            nc++;
+        }
+    names[nc] = NULL;
+    tab tb;
+    if (tab_init(&tb, names) < 0)
+        return;
     cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "points")) {
-        fprintf(f, "%-6d", cJSON_GetObjectItemCaseSensitive(p, "index")->valueint);
-        const cJSON *v;
-        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(p, "values")) {
-            char *s = cJSON_PrintUnformatted(v);
-            fprintf(f, " %24s", s ? s : "?");
-            free(s);
+        size_t k = 1;
+        char a[TAB_CELL];
+        tab_add(&tb, "%d", cJSON_GetObjectItemCaseSensitive(p, "index")->valueint);
+        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(p, "values"))
+            if (k++ < TAB_MAX_COLS) {
+                if (cJSON_IsNumber(v))
+                    tab_add(&tb, "%.10g", v->valuedouble);
+                else if (cJSON_IsString(v))
+                    tab_add(&tb, "%s", v->valuestring);
+                else {
+                    char *s = cJSON_PrintUnformatted(v);
+                    tab_add(&tb, "%s", s ? s : "?");
+                    free(s);
+                }
+            }
+        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(p, "tenants"))
+            if (k + 2 <= nc + 1 && k < nc) {
+                sim_ci th = json_ci(cJSON_GetObjectItemCaseSensitive(t, "throughput"), "value", "ci95");
+                sim_ci q = json_ci(cJSON_GetObjectItemCaseSensitive(t, "latency_ms"), "p95", "ci95_p95");
+                tab_add(&tb, "%s", tab_ci(a, sizeof a, &th));
+                tab_add(&tb, "%s", tab_ci(a, sizeof a, &q));
+                k += 2;
+            }
+    }
+    tab_print(&tb, f, "");
+    tab_free(&tb);
+}
+
+/* Every point's warnings (summary "warnings") on err, each text once with
+ * the points it concerns. */
+static void print_warnings(FILE *err, const cJSON *doc)
+{
+    const cJSON *pts = cJSON_GetObjectItemCaseSensitive(doc, "points"), *p, *w;
+    int n = cJSON_GetArraySize(pts), i = 0;
+    cJSON_ArrayForEach(p, pts) {
+        cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(p, "warnings")) {
+            int seen = 0;
+            for (int j = 0; j < i && !seen; j++) {
+                const cJSON *x;
+                cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(pts, j), "warnings"))
+                    seen |= cJSON_IsString(x) && strcmp(x->valuestring, w->valuestring) == 0;
+            }
+            if (seen || !cJSON_IsString(w))
+                continue;
+            fprintf(err, "slicesim: sweep: warning (point %d", cJSON_GetObjectItemCaseSensitive(p, "index")->valueint);
+            for (int j = i + 1; j < n; j++) {
+                const cJSON *q = cJSON_GetArrayItem(pts, j), *x;
+                cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(q, "warnings"))
+                    if (cJSON_IsString(x) && strcmp(x->valuestring, w->valuestring) == 0) {
+                        fprintf(err, ", %d", cJSON_GetObjectItemCaseSensitive(q, "index")->valueint);
+                        break;
+                    }
+            }
+            fprintf(err, "): %s\n", w->valuestring);
         }
-        fputc(' ', f);
-        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(p, "tenants")) {
-            const cJSON *th = cJSON_GetObjectItemCaseSensitive(t, "throughput");
-            const cJSON *p95 = cJSON_GetObjectItemCaseSensitive(
-                cJSON_GetObjectItemCaseSensitive(t, "latency_ms"), "p95");
-            fprintf(f, " %s: %.4g %s, %.4g;", cJSON_GetObjectItemCaseSensitive(t, "name")->valuestring,
-                    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(th, "value")),
-                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(th, "unit")),
-                    cJSON_IsNumber(p95) ? p95->valuedouble : -1.0);
-        }
-        fputc('\n', f);
+        i++;
     }
 }
 
@@ -209,6 +284,8 @@ static int run_sweep(sweep_opts *o, const scn *base, FILE *out, FILE *err)
         rows[i] = NULL;
     }
     print_table(out, doc);
+    fflush(out);
+    print_warnings(err, doc);
     rc = sweepio_write(outfile_set_dir(&set), doc, "sweep", err);
     if (rc == CLI_OK && o->plot && o->shard_n == 1 && charts_sweep(outfile_set_dir(&set), err) < 0)
         rc = CLI_INTERNAL;

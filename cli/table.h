@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include "sim/ci.h"
 
-#define TAB_MAX_COLS 16
+#define TAB_MAX_COLS 32
 #define TAB_CELL 96
 
 typedef struct {

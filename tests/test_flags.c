@@ -77,6 +77,22 @@ static void percentiles_from_too_few_samples_are_flagged_everywhere(void)
     cJSON_Delete(d);
 }
 
+/* A sweep prints each warning once, with every point it concerns. */
+static void sweep_groups_each_warning_with_its_points(void)
+{
+    char scen[128], o[128];
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(scen, sizeof scen, "%s/few.json", dir);
+    snprintf(o, sizeof o, "%s/sw", dir);
+    tu_write_file(scen, FEW);
+    char *argv[] = { "slicesim", "sweep", scen, "--vary", "tenants.0.arrivals.rate_per_s=30,31", "-o", o,
+                     "--jobs", "1", NULL };
+    CU_ASSERT_EQUAL_FATAL(run(argv), 0);
+    CU_ASSERT_EQUAL(count(err, "rest on fewer requests"), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "slicesim: sweep: warning (point 0, 1): tenant \"q\": p95, p99, p99.9 rest on"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "q req/s [95% CI]"));
+}
+
 /* The issue's overload: default.json at 300 requests/s. The backlog grows,
  * requests are left unfinished; the warnings reach stderr once each and
  * the latency figures carry ! and +. */
@@ -231,6 +247,7 @@ TU_SUITE_FN(flags)
     static const tu_test tests[] = {
         TU_TEST(percentiles_from_too_few_samples_are_flagged_everywhere),
         TU_TEST(overload_warnings_reach_stderr_once_and_mark_the_table),
+        TU_TEST(sweep_groups_each_warning_with_its_points),
         TU_TEST(trace_replay_says_nothing_varies_until_noise_is_added),
         TU_TEST(table_states_each_slo_verdict),
         TU_TEST(numbers_keep_four_digits_in_fixed_point),
