@@ -139,9 +139,8 @@ void flags_free(flags *f)
 const char *flags_marks(const flags *f, int ti, int q, char *buf, size_t len)
 {
     const flags_tenant *t = &f->t[ti];
-    snprintf(buf, len, "%s%s%s%s", q > MQ_MEAN && t->low[q] ? FLAGS_MARK_LOW : "",
-             t->unsteady ? FLAGS_MARK_UNSTEADY : "", q >= MQ_MEAN && t->unfinished > 0 ? FLAGS_MARK_UNFINISHED : "",
-             t->constant ? FLAGS_MARK_CONSTANT : "");
+    snprintf(buf, len, "%s%s%s", q > MQ_MEAN && t->low[q] ? FLAGS_MARK_LOW : "",
+             t->unsteady ? FLAGS_MARK_UNSTEADY : "", q >= MQ_MEAN && t->unfinished > 0 ? FLAGS_MARK_UNFINISHED : "");
     return buf;
 }
 
@@ -153,7 +152,7 @@ void flags_legend(const flags *f, FILE *out, const char *indent)
             low |= f->t[i].low[q];
         unsteady |= f->t[i].unsteady;
         unfinished |= f->t[i].unfinished > 0;
-        constant |= f->t[i].constant;
+        constant |= f->t[i].constant || f->t[i].constant_figure;
     }
     if (low)
         fprintf(out, "%s%s  from fewer than 10/(1-q) requests in a replication: rough, interval not assured\n",
@@ -165,7 +164,7 @@ void flags_legend(const flags *f, FILE *out, const char *indent)
         fprintf(out, "%s%s  requests unfinished at the drain limit are left out of the latencies\n", indent,
                 FLAGS_MARK_UNFINISHED);
     if (constant)
-        fprintf(out, "%s%s  every replication identical: nothing random varies, the interval is zero\n", indent,
+        fprintf(out, "%s%s  the same in every replication: nothing random moved it, its interval is zero\n", indent,
                 FLAGS_MARK_CONSTANT);
     if (f->profile)
         fprintf(out, "%s(the GPU profile has warnings: see stderr)\n", indent);

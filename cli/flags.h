@@ -29,6 +29,7 @@ typedef struct {
     double min_samples;        /* fewest measured requests in one replication */
     int    low[MQ_N];          /* quantile q (MQ_P50 ...) rests on too few */
     int    unsteady, constant, none;
+    int    constant_figure;    /* the table marked some figure of it constant */
     double unfinished;         /* summed over replications */
 } flags_tenant;
 
@@ -47,7 +48,9 @@ int  flags_compute(flags *f, const scn *sc, const model_result *res);
 void flags_free(flags *f);
 
 /* flags_marks: the marks of tenant ti's figure: quantile q (MQ_MEAN ...,
- * or -1 for a non-latency figure such as throughput) into buf. */
+ * or -1 for a non-latency figure such as throughput) into buf. The mark of
+ * a zero-width interval (FLAGS_MARK_CONSTANT) is the figure's own: the
+ * table adds it from the figure's interval and sets constant_figure. */
 const char *flags_marks(const flags *f, int ti, int q, char *buf, size_t len);
 
 /* flags_legend: one line per mark used in the table, each prefixed by indent. */
