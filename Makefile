@@ -9,6 +9,21 @@
 
 BUILD   ?= build
 CC      ?= cc
+
+# Quiet and parallel by default: one line per step ("CC sim/evq.c"), every
+# warning still an error; `make V=1` prints the full commands. Jobs: one per
+# core unless -j is given.
+V       ?= 0
+ifeq ($(V),0)
+Q       := @
+step     = printf '  %-6s %s\n' '$(1)' '$(2)';
+else
+Q       :=
+step     =
+endif
+ifeq ($(MAKELEVEL)$(filter -j%,$(MAKEFLAGS)),0)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 PKGS    := gsl libcjson cunit yaml-0.1
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -69,14 +84,14 @@ deps:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(call step,CC,$<)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libslicesim.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)$(call step,AR,$@)ar rcs $@ $^
 
 $(BUILD)/slicesim: $(BUILD)/cli/main.o $(BUILD)/libslicesim.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(call step,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The test runner registers every tests/test_NAME.c through NAME_suite().
 $(BUILD)/tests/suites.inc: $(TEST_SRC)
@@ -86,15 +101,15 @@ $(BUILD)/tests/suites.inc: $(TEST_SRC)
 
 $(BUILD)/tests/runner.o: tests/runner.c $(BUILD)/tests/suites.inc
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -I$(BUILD)/tests -c $< -o $@
+	$(Q)$(call step,CC,$<)$(CC) $(ALL_CFLAGS) -I$(BUILD)/tests -c $< -o $@
 
 $(BUILD)/slicesim-tests: $(TEST_OBJ) $(BUILD)/libslicesim.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(call step,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 run:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory $(BUILD)/slicesim
-	$(BUILD)/slicesim run scenarios/default.json
+	$(Q)$(call step,RUN,scenarios/default.json)$(BUILD)/slicesim run scenarios/default.json
 
 # Tests run from the repository root; they use build/slicesim for the
 # end-to-end cases. When nvcc exists the CUDA sources are compiled too.
@@ -102,7 +117,7 @@ run:
 # that is no suite fails with the list of suites.
 test: $(BUILD)/slicesim $(BUILD)/slicesim-tests
 	@if [ -z "$(SUITE)" ] && [ -n "$(NVCC)" ] && [ -n "$(CU_SRC)" ]; then $(MAKE) --no-print-directory calib; fi
-	SLICESIM=$(BUILD)/slicesim $(BUILD)/slicesim-tests $(SUITE) $(TEST_ARGS)
+	$(Q)$(call step,TEST,$(BUILD)/slicesim-tests $(SUITE))SLICESIM=$(BUILD)/slicesim $(BUILD)/slicesim-tests $(SUITE) $(TEST_ARGS)
 
 # golden: rewrite tests/golden/X.summary.json from scenarios/X.json (every
 # example and teaching scenario), and drop the files of removed scenarios.
@@ -154,7 +169,7 @@ fuzz-run: $(FUZZ_BIN)
 	done
 
 $(BUILD)/slicesim-bench: $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libslicesim.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(call step,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 bench: $(BUILD)/slicesim-bench $(BUILD)/slicesim
 	$(BUILD)/slicesim-bench

@@ -3,7 +3,14 @@
  *
  * Runs every point of the cartesian product of the --vary values (or the
  * K-th of N shards of them: the points i with i mod N = K-1) on parallel
- * threads and writes DIR/sweep.json and DIR/sweep.csv (cli/sweepio.h). */
+ * threads and writes DIR/sweep.json and DIR/sweep.csv (cli/sweepio.h).
+ *
+ * Every finished point is also kept as DIR/.slicesim-points/KEY.json, KEY
+ * its identity (points_key_of: the point's scenario hash, seed, replications
+ * and the version), written as it finishes; with --resume a point whose KEY
+ * file exists is taken from it instead of run again, so an interrupted sweep
+ * rerun with --resume runs only what it had not finished, and gives the same
+ * bytes as an uninterrupted one. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -20,7 +27,7 @@
 typedef struct {
     cli_scn_opts c;
     long        jobs, shard_k, shard_n;
-    int         plot;
+    int         plot, resume;
     vary_set    vs;
 } sweep_opts;
 
@@ -51,6 +58,7 @@ static const cli_opt SWEEP_OPTS[] = {
     { "--jobs", 1, "N", "points run in parallel, 1 to 256 (default: the cores)" },
     { "--shard", 1, "K/N", "run only the K-th of N slices of the points (merge them with slicesim merge)" },
     { "--plot", 0, NULL, "draw the charts into DIR" },
+    { "--resume", 0, NULL, "reuse the points DIR already holds whose scenario hash, seed and replications match" },
     { NULL, 0, NULL, NULL },
 };
 
@@ -65,6 +73,10 @@ static int sweep_opt(void *ctx, const char *a, const char *val, FILE *err)
     sweep_opts *o = ctx;
     if (strcmp(a, "--plot") == 0) {
         o->plot = 1;
+        return 0;
+    }
+    if (strcmp(a, "--resume") == 0) {
+        o->resume = 1;
         return 0;
     }
     if (strcmp(a, "--jobs") == 0)
@@ -94,13 +106,88 @@ typedef struct {
     const vary_set *vs;
     size_t         *index;      /* local slot -> global point index */
     cJSON         **rows;       /* local slot -> point record */
+    size_t         *slot;       /* run order -> local slot */
+    const char     *cache;      /* DIR/.slicesim-points */
 } sweep_ud;
+
+#define CACHE_DIR ".slicesim-points"
+
+/* Keep point record p under key in the cache, through a temporary and a
+ * rename, so that a point file is whole or absent. Best effort: a cache that
+ * cannot be written only costs a rerun. */
+static void cache_put(const char *cache, const char *key, size_t slot, const cJSON *p)
+{
+    char path[4400], tmp[4500];
+    cJSON *doc = cJSON_CreateObject();
+    if (!doc)
+        return;
+    cJSON_AddStringToObject(doc, "key", key);
+    cJSON_AddItemToObject(doc, "point", cJSON_Duplicate(p, 1));
+    char *text = cJSON_Print(doc);
+    cJSON_Delete(doc);
+    snprintf(path, sizeof path, "%s/%s.json", cache, key);
+    snprintf(tmp, sizeof tmp, "%s/.%s.%ld.%zu.tmp", cache, key, (long)getpid(), slot);
+    FILE *f = text ? fopen(tmp, "w") : NULL;
+    if (f) {
+        int ok = fputs(text, f) >= 0 && fputc('\n', f) != EOF;
+        ok = fclose(f) == 0 && ok;
+        if (!ok || rename(tmp, path) != 0)
+            remove(tmp);
+    }
+    free(text);
+}
+
+/* The cached record of key, with its index and values set for global point
+ * i; NULL when there is none (or it is not whole). */
+static cJSON *cache_get(const char *cache, const char *key, size_t i, const vary_set *vs)
+{
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s.json", cache, key);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    char *text = NULL;
+    size_t len = 0, cap = 0, got;
+    char buf[65536];
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0 && len < ((size_t)64 << 20)) {
+        if (len + got + 1 > cap) {
+            size_t nc = (len + got + 1) * 2;
+            char *t = realloc(text, nc);
+            if (!t)
+                break;
+            text = t;
+            cap = nc;
+        }
+        memcpy(text + len, buf, got);
+        len += got;
+    }
+    fclose(f);
+    if (!text)
+        return NULL;
+    text[len] = '\0';
+    cJSON *doc = cJSON_Parse(text), *p = NULL;
+    free(text);
+    const cJSON *k = cJSON_GetObjectItemCaseSensitive(doc, "key");
+    if (cJSON_IsString(k) && strcmp(k->valuestring, key) == 0 &&
+        cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "point")))
+        p = cJSON_DetachItemFromObjectCaseSensitive(doc, "point");
+    cJSON_Delete(doc);
+    if (p) {
+        cJSON_ReplaceItemInObjectCaseSensitive(p, "index", cJSON_CreateNumber((double)i));
+        cJSON_ReplaceItemInObjectCaseSensitive(p, "values", sweepio_values(i, vs));
+    }
+    return p;
+}
 
 static int on_point(size_t i, const scn *sc, const model_result *res, void *ud)
 {
     sweep_ud *u = ud;
-    u->rows[i] = sweepio_point(u->index[i], u->vs, sc, res);
-    return u->rows[i] ? 0 : -1;
+    size_t s = u->slot[i];
+    char key[128];
+    u->rows[s] = sweepio_point(u->index[s], u->vs, sc, res);
+    if (u->rows[s] && u->cache && points_key_of(sc, key, sizeof key))
+        cache_put(u->cache, key, s, u->rows[s]);
+    return u->rows[s] ? 0 : -1;
 }
 
 /* The assignments of each point of this shard. */
@@ -244,8 +331,8 @@ static void print_warnings(FILE *err, const cJSON *doc)
 
 static int run_sweep(sweep_opts *o, const scn *base, FILE *out, FILE *err)
 {
-    points_point *pts = NULL;
-    size_t *index = NULL, n = 0;
+    points_point *pts = NULL, *todo = NULL;
+    size_t *index = NULL, *slot = NULL, n = 0;
     cJSON **rows = NULL, *doc = NULL;
     int rc = CLI_INTERNAL;
     char msg[1024];
@@ -263,8 +350,36 @@ static int run_sweep(sweep_opts *o, const scn *base, FILE *out, FILE *err)
         rc = CLI_BAD_INPUT;
         goto out;
     }
-    sweep_ud u = { &o->vs, index, rows };
-    rc = points_run(&b, pts, n, (int)o->jobs, isatty(fileno(err)), on_point, &u, "sweep", err);
+    /* the point cache beside the set; with --resume, the points it holds */
+    char cache[4200];
+    snprintf(cache, sizeof cache, "%s/%s", o->c.outdir, CACHE_DIR);
+    int cached = outfile_mkdirs(cache) == 0;
+    if (!(slot = calloc(n ? n : 1, sizeof *slot)) || !(todo = calloc(n ? n : 1, sizeof *todo))) {
+        fprintf(err, "slicesim sweep: out of memory\n");
+        rc = CLI_INTERNAL;
+        goto out;
+    }
+    size_t nrun = 0, reused = 0;
+    for (size_t i = 0; i < n; i++) {
+        char key[128];
+        if (o->resume && cached) {
+            if ((rc = points_key(&b, &pts[i], key, sizeof key, msg, sizeof msg)) != CLI_OK) {
+                fprintf(err, "slicesim sweep: %s\n", msg);
+                goto out;
+            }
+            if ((rows[i] = cache_get(cache, key, index[i], &o->vs))) {
+                reused++;
+                continue;
+            }
+        }
+        todo[nrun] = pts[i];
+        slot[nrun++] = i;
+    }
+    if (o->resume)
+        fprintf(err, "slicesim sweep: --resume: %zu of %zu point%s reused from %s, %zu to run\n", reused, n,
+                n == 1 ? "" : "s", cache, nrun);
+    sweep_ud u = { &o->vs, index, rows, slot, cached ? cache : NULL };
+    rc = points_run(&b, todo, nrun, (int)o->jobs, isatty(fileno(err)), on_point, &u, "sweep", err);
     if (rc != CLI_OK)
         goto out;
     doc = sweepio_header(base, o->c.seed, o->c.reps, &o->vs, o->c.sets, o->c.nsets, vary_points(&o->vs));
@@ -297,6 +412,8 @@ out:
         cJSON_Delete(rows[i]);
     free(rows);
     free(index);
+    free(slot);
+    free(todo);
     free_points(pts, n);
     cJSON_Delete(doc);
     return rc;

@@ -55,6 +55,27 @@ static int load_point(const points_base *b, const points_point *p, scn **sc, cha
     return CLI_OK;
 }
 
+const char *points_key_of(const scn *sc, char *buf, size_t len)
+{
+    char hash[32];
+    if (!scn_hash(sc, hash, sizeof hash))
+        return NULL;
+    snprintf(buf, len, "%s-s%llu-r%d-v%s", hash, (unsigned long long)sc->cfg.seed, sc->cfg.reps, SLICESIM_VERSION);
+    return buf;
+}
+
+int points_key(const points_base *b, const points_point *p, char *buf, size_t len, char *msg, size_t mlen)
+{
+    scn *sc = NULL;
+    int rc = load_point(b, p, &sc, msg, mlen);
+    if (rc == CLI_OK && !points_key_of(sc, buf, len)) {
+        snprintf(msg, mlen, "out of memory");
+        rc = CLI_INTERNAL;
+    }
+    scn_free(sc);
+    return rc;
+}
+
 int points_validate(const points_base *b, const points_point *pts, size_t n,
                     const char *cmd, FILE *err)
 {

@@ -37,6 +37,16 @@ int points_jobs(void);
 int points_validate(const points_base *b, const points_point *pts, size_t n,
                     const char *cmd, FILE *err);
 
+/* points_key_of: the identity of a loaded point: its scenario hash after
+ * every assignment (scn_hash), its seed and replications and the slicesim
+ * version, as "HASH-sSEED-rREPS-vVERSION" into buf; NULL when out of memory.
+ * Two points with equal keys give the same numbers. */
+const char *points_key_of(const scn *sc, char *buf, size_t len);
+
+/* points_key: the same for point p of base b, loading it. CLI_OK, or the
+ * exit status with the scenario's message in msg. */
+int points_key(const points_base *b, const points_point *p, char *buf, size_t len, char *msg, size_t mlen);
+
 /* points_run: run the points (already validated) on up to jobs threads; a
  * progress bar goes to err when progress is set. CLI_OK, or CLI_INTERNAL
  * with one message on err. */

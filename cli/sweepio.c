@@ -52,6 +52,14 @@ cJSON *sweepio_header(const scn *base, long seed, long reps, const vary_set *vs,
     return d;
 }
 
+cJSON *sweepio_values(size_t i, const vary_set *vs)
+{
+    cJSON *vals = cJSON_CreateObject();
+    for (size_t k = 0; vals && k < vs->ndims; k++)
+        cJSON_AddItemToObject(vals, vs->dims[k].path, parse_value(vary_value(vs, i, k)));
+    return vals;
+}
+
 cJSON *sweepio_point(size_t i, const vary_set *vs, const scn *sc, const model_result *res)
 {
     cJSON *sum = report_summary(sc, res);
@@ -62,9 +70,7 @@ cJSON *sweepio_point(size_t i, const vary_set *vs, const scn *sc, const model_re
         return NULL;
     }
     cJSON_AddNumberToObject(p, "index", (double)i);
-    cJSON *vals = cJSON_AddObjectToObject(p, "values");
-    for (size_t k = 0; k < vs->ndims; k++)
-        cJSON_AddItemToObject(vals, vs->dims[k].path, parse_value(vary_value(vs, i, k)));
+    cJSON_AddItemToObject(p, "values", sweepio_values(i, vs));
     cJSON_AddNumberToObject(p, "seed", (double)sc->cfg.seed);
     cJSON_AddNumberToObject(p, "replications", res->reps);
     static const char *const keep[] = { "tenants", "gpus", "warnings" };

@@ -27,6 +27,10 @@ cJSON *sweepio_header(const scn *base, long seed, long reps, const vary_set *vs,
 /* sweepio_point: the record of point i; NULL when out of memory. */
 cJSON *sweepio_point(size_t i, const vary_set *vs, const scn *sc, const model_result *res);
 
+/* sweepio_values: point i's {"PATH": VALUE} object; NULL when out of
+ * memory. */
+cJSON *sweepio_values(size_t i, const vary_set *vs);
+
 /* sweepio_csv: the table of doc's points. */
 void sweepio_csv(FILE *f, const cJSON *doc);
 

@@ -1,11 +1,13 @@
 /* test_sweep.c -- sweep and merge end to end: parallel = serial bytes,
  * shards merged = one run, each point = a run with the same --set, and the
  * refusal of bad input with exit status 2. */
+#include <glob.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <string.h>
 #include <cJSON.h>
 #include "tests/testutil.h"
+#include "cli/outfile.h"
 
 static const char SCENARIO[] =
     "{ \"name\": \"sweep-test\", \"seed\": 3, \"duration_s\": 0.5, \"warmup_s\": 0.05,\n"
@@ -201,6 +203,55 @@ static void each_point_equals_a_run_with_the_same_set(void)
     free(b);
 }
 
+/* An interrupted sweep: some points finished (their cache files written),
+ * the set not. --resume runs only the others and writes the same bytes. */
+static void resume_reuses_finished_points_and_writes_the_same_bytes(void)
+{
+    setup();
+    CU_ASSERT_EQUAL_FATAL(sweep("whole", "2", NULL), 0);
+    char o[128], cache[192], path[512];
+    snprintf(o, sizeof o, "%s/cut", dir);
+    /* the cut run: the whole run's cache less two points, and no set */
+    snprintf(cache, sizeof cache, "%s/whole/.slicesim-points", dir);
+    glob_t g;
+    snprintf(path, sizeof path, "%s/*.json", cache);
+    CU_ASSERT_EQUAL_FATAL(glob(path, 0, NULL, &g), 0);
+    CU_ASSERT_EQUAL_FATAL(g.gl_pathc, 6);                /* 3 x 2 points */
+    snprintf(path, sizeof path, "%s/.slicesim-points", o);
+    CU_ASSERT_EQUAL_FATAL(outfile_mkdirs(path), 0);
+    for (size_t k = 2; k < g.gl_pathc; k++) {
+        char dst[600], *text = tu_read_file(g.gl_pathv[k], NULL);
+        snprintf(dst, sizeof dst, "%s/%s", path, strrchr(g.gl_pathv[k], '/') + 1);
+        CU_ASSERT_EQUAL(tu_write_file(dst, text), 0);
+        free(text);
+    }
+    globfree(&g);
+    char *argv[] = { "slicesim", "sweep", scen, "--vary", "sharing.timeslice_ms=0.5,2,8",
+                     "--vary", "tenants.0.arrivals.rate_per_s=100:300:200", "-o", o, "--resume", NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "--resume: 4 of 6 points reused"));
+    CU_ASSERT(same_file("whole", "cut", "sweep.json"));
+    CU_ASSERT(same_file("whole", "cut", "sweep.csv"));
+    /* again: everything is reused */
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "--resume: 6 of 6 points reused"));
+    CU_ASSERT(same_file("whole", "cut", "sweep.json"));
+    /* another seed is another scenario: nothing matches */
+    char *other[] = { "slicesim", "sweep", scen, "--vary", "sharing.timeslice_ms=0.5,2,8",
+                      "--vary", "tenants.0.arrivals.rate_per_s=100:300:200", "-o", o, "--resume", "--seed", "4",
+                      NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(other, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "--resume: 0 of 6 points reused"));
+    /* a damaged cache file is not trusted: that point runs again */
+    snprintf(path, sizeof path, "%s/.slicesim-points/*.json", o);
+    CU_ASSERT_EQUAL_FATAL(glob(path, 0, NULL, &g), 0);
+    tu_write_file(g.gl_pathv[0], "{\"key\": \"x\"");
+    globfree(&g);
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT(strstr(err, "5 of 6 points reused") || strstr(err, "6 of 6 points reused"));
+    CU_ASSERT(same_file("whole", "cut", "sweep.json"));
+}
+
 static void bad_sweep_input_exits_2_and_writes_nothing(void)
 {
     setup();
@@ -233,6 +284,7 @@ TU_SUITE_FN(sweep)
         TU_TEST(merge_refuses_shards_of_different_runs),
         TU_TEST(each_point_equals_a_run_with_the_same_set),
         TU_TEST(bad_sweep_input_exits_2_and_writes_nothing),
+        TU_TEST(resume_reuses_finished_points_and_writes_the_same_bytes),
     };
     TU_SUITE("sweep", tests);
 }
