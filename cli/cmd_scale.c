@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/outfile.h"
 #include "cli/report.h"
+#include "cli/table.h"
 #include "models/training.h"
 #include "plots/charts.h"
 
@@ -180,18 +181,27 @@ static int run_point(const scale_opts *o, long nodes, scale_point *pt, FILE *err
 
 static void print_table(FILE *f, const scale_opts *o, const scale_point *pts, int n)
 {
+    static const char *const COLS[] = { "nodes", "gpus", "step p50 ms", "step p95 ms [95% CI]", "exposed ms",
+                                        "samples/s [95% CI]", "per GPU", "efficiency", NULL };
+    tab t;
     fprintf(f, "scaling of %s (efficiency = mean step time at %ld node%s / mean step time at N)\n\n",
             o->c.scenario, pts[0].nodes, pts[0].nodes == 1 ? "" : "s");
-    fprintf(f, "%7s %7s %11s %11s %23s %11s %14s %13s %10s\n", "nodes", "gpus", "step p50", "step p95",
-            "p95 [95% CI]", "exposed", "samples/s", "per GPU", "efficiency");
+    if (tab_init(&t, COLS) < 0)
+        return;
     for (int i = 0; i < n; i++) {
         const scale_point *p = &pts[i];
-        char ci[64];
-        snprintf(ci, sizeof ci, "[%.3f, %.3f]", p->p95.lo, p->p95.hi);
-        fprintf(f, "%7ld %7ld %8.3f ms %8.3f ms %23s %8.3f ms %14.5g %13.5g %10.4f\n", p->nodes, p->gpus,
-                p->p50.mean, p->p95.mean, ci, p->exposed.mean, p->tput.mean,
-                p->tput.mean / (double)p->gpus, p->eff);
+        char a[96];
+        tab_add(&t, "%ld", p->nodes);
+        tab_add(&t, "%ld", p->gpus);
+        tab_add(&t, "%s", tab_num(a, sizeof a, p->p50.mean));
+        tab_add(&t, "%s", tab_ci(a, sizeof a, &p->p95));
+        tab_add(&t, "%s", tab_num(a, sizeof a, p->exposed.mean));
+        tab_add(&t, "%s", tab_ci(a, sizeof a, &p->tput));
+        tab_add(&t, "%s", tab_num(a, sizeof a, p->tput.mean / (double)p->gpus));
+        tab_add(&t, "%.4f", p->eff);
     }
+    tab_print(&t, f, "");
+    tab_free(&t);
 }
 
 static int write_csv(const char *dir, const scale_point *pts, int n, FILE *err)
