@@ -1,4 +1,5 @@
 #include "cli/cli.h"
+#include "scenarios/textfile.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -46,8 +47,9 @@ int cli_parse_long(const char *opt, const char *text, long lo, long hi, long *ou
     errno = 0;
     long x = text ? strtol(text, &end, 10) : 0;
     if (!text || *text == '\0' || *end != '\0' || errno || x < lo || x > hi) {
+        char shown[160];
         fprintf(err, "slicesim: %s: value \"%s\" is not allowed; allowed: an integer in [%ld, %ld]\n",
-                opt, text ? text : "(missing)", lo, hi);
+                opt, text ? textfile_sanitize(text, shown, sizeof shown) : "(missing)", lo, hi);
         return -1;
     }
     *out = x;
@@ -60,8 +62,9 @@ int cli_parse_real(const char *opt, const char *text, double lo, double hi, doub
     errno = 0;
     double x = text ? strtod(text, &end) : 0;
     if (!text || *text == '\0' || *end != '\0' || errno || !isfinite(x) || x < lo || x > hi) {
+        char shown[160];
         fprintf(err, "slicesim: %s: value \"%s\" is not allowed; allowed: a number in [%g, %g]\n",
-                opt, text ? text : "(missing)", lo, hi);
+                opt, text ? textfile_sanitize(text, shown, sizeof shown) : "(missing)", lo, hi);
         return -1;
     }
     *out = x;
@@ -189,13 +192,16 @@ int cli_parse(const cli_spec *s, int argc, char **argv, cli_opt_fn fn, cli_arg_f
             for (size_t i = 0; i < n && optopt > 0 && optopt < 256; i++)
                 if (short_part(refs[i].opt->name) == optopt)
                     what = refs[i].canon;
+            char sw[160], sg[160];       /* argv never reaches a terminal raw */
+            textfile_sanitize(what, sw, sizeof sw);
+            textfile_sanitize(given, sg, sizeof sg);
             if (c == ':')
-                fprintf(err, "slicesim %s: %s needs a value; see slicesim %s --help\n", s->cmd, what, s->cmd);
+                fprintf(err, "slicesim %s: %s needs a value; see slicesim %s --help\n", s->cmd, sw, s->cmd);
             else if (optopt != 0 && strncmp(given, "--", 2) == 0)
-                fprintf(err, "slicesim %s: %s takes no value (given \"%s\")\n", s->cmd, what, given);
+                fprintf(err, "slicesim %s: %s takes no value (given \"%s\")\n", s->cmd, sw, sg);
             else
                 fprintf(err, "slicesim %s: unknown option \"%s\"; see slicesim %s --help\n", s->cmd,
-                        optopt > 0 && optopt < 256 ? sbuf : given, s->cmd);
+                        optopt > 0 && optopt < 256 ? textfile_sanitize(sbuf, sw, sizeof sw) : sg, s->cmd);
             return -1;
         }
         const opt_ref *r = NULL;
@@ -215,8 +221,9 @@ int cli_parse(const cli_spec *s, int argc, char **argv, cli_opt_fn fn, cli_arg_f
     }
     for (int i = optind, k = 0; i < argc; i++, k++) {
         if (!pos) {
-            fprintf(err, "slicesim %s: unexpected argument \"%s\"; see slicesim %s --help\n", s->cmd, argv[i],
-                    s->cmd);
+            char shown[160];
+            fprintf(err, "slicesim %s: unexpected argument \"%s\"; see slicesim %s --help\n", s->cmd,
+                    textfile_sanitize(argv[i], shown, sizeof shown), s->cmd);
             return -1;
         }
         if (pos(ctx, k, argv[i], err) < 0)
@@ -295,7 +302,8 @@ int cli_main(int argc, char **argv, FILE *out, FILE *err)
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (strcmp(argv[1], COMMANDS[i].name) == 0)
             return COMMANDS[i].fn(argc - 1, argv + 1, out, err);
-    fprintf(err, "slicesim: unknown command \"%s\"\n", argv[1]);
+    char shown[160];
+    fprintf(err, "slicesim: unknown command \"%s\"\n", textfile_sanitize(argv[1], shown, sizeof shown));
     usage(err);
     return CLI_BAD_INPUT;
 }

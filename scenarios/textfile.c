@@ -7,12 +7,16 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* A path as messages show it (control characters escaped). */
+#define SHOWN(path) textfile_sanitize((path), shown, sizeof shown)
+
 FILE *textfile_open(const char *path, long long max_bytes, long long *size,
                     char *err, size_t errlen)
 {
+    char shown[1024];
     FILE *f = fopen(path, "rb");
     if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: cannot open: %s", SHOWN(path), strerror(errno));
         return NULL;
     }
     struct stat st;
@@ -24,12 +28,12 @@ FILE *textfile_open(const char *path, long long max_bytes, long long *size,
     else if (!S_ISREG(st.st_mode))
         why = "is not a regular file (a device, FIFO or socket); expected a file";
     if (why) {
-        snprintf(err, errlen, "%s: %s", path, why);
+        snprintf(err, errlen, "%s: %s", SHOWN(path), why);
         fclose(f);
         return NULL;
     }
     if ((long long)st.st_size > max_bytes) {
-        snprintf(err, errlen, "%s: %lld bytes, larger than the %lld bytes allowed", path,
+        snprintf(err, errlen, "%s: %lld bytes, larger than the %lld bytes allowed", SHOWN(path),
                  (long long)st.st_size, max_bytes);
         fclose(f);
         return NULL;
@@ -41,13 +45,14 @@ FILE *textfile_open(const char *path, long long max_bytes, long long *size,
 
 char *textfile_read(const char *path, long max_bytes, char *err, size_t errlen)
 {
+    char shown[1024];
     long long len = 0;
     FILE *f = textfile_open(path, max_bytes, &len, err, errlen);
     if (!f)
         return NULL;
     char *text = malloc((size_t)len + 1);
     if (!text) {
-        snprintf(err, errlen, "%s: out of memory for %lld bytes", path, len);
+        snprintf(err, errlen, "%s: out of memory for %lld bytes", SHOWN(path), len);
         fclose(f);
         return NULL;
     }
@@ -55,7 +60,7 @@ char *textfile_read(const char *path, long max_bytes, char *err, size_t errlen)
     int bad = ferror(f);
     fclose(f);
     if (bad || got != (size_t)len) {
-        snprintf(err, errlen, "%s: cannot read: %s", path, bad ? strerror(errno ? errno : EIO)
+        snprintf(err, errlen, "%s: cannot read: %s", SHOWN(path), bad ? strerror(errno ? errno : EIO)
                  : "the file shrank while it was read");
         free(text);
         return NULL;
@@ -63,7 +68,7 @@ char *textfile_read(const char *path, long max_bytes, char *err, size_t errlen)
     text[len] = '\0';
     if (strlen(text) != (size_t)len) {
         free(text);
-        snprintf(err, errlen, "%s: contains a NUL byte; expected text", path);
+        snprintf(err, errlen, "%s: contains a NUL byte; expected text", SHOWN(path));
         return NULL;
     }
     return text;
@@ -92,13 +97,14 @@ int textfile_lines_open(textfile_lines *r, const char *path, long long max_bytes
 
 int textfile_lines_next(textfile_lines *r, char **line, size_t *len, char *err, size_t errlen)
 {
+    char shown[1024];
     size_t n = 0;
     int c;
     if (!r->buf) {
         size_t cap = 256;
         char *b = realloc(r->buf, cap);
         if (!b) {
-            snprintf(err, errlen, "%s: out of memory", r->path);
+            snprintf(err, errlen, "%s: out of memory", SHOWN(r->path));
             return -1;
         }
         r->buf = b;
@@ -107,22 +113,22 @@ int textfile_lines_next(textfile_lines *r, char **line, size_t *len, char *err, 
     while ((c = getc_unlocked(r->f)) != EOF) {
         if (r->left-- <= 0) {
             snprintf(err, errlen, "%s: line %ld: the file is larger than the %lld bytes allowed",
-                     r->path, r->line + 1, r->max_bytes);
+                     SHOWN(r->path), r->line + 1, r->max_bytes);
             return -1;
         }
         if (c == '\0') {
-            snprintf(err, errlen, "%s: line %ld: contains a NUL byte; expected text", r->path, r->line + 1);
+            snprintf(err, errlen, "%s: line %ld: contains a NUL byte; expected text", SHOWN(r->path), r->line + 1);
             return -1;
         }
         if (c != '\n' && n >= r->max_line) {
             snprintf(err, errlen, "%s: line %ld: longer than the %zu bytes allowed for a line",
-                     r->path, r->line + 1, r->max_line);
+                     SHOWN(r->path), r->line + 1, r->max_line);
             return -1;
         }
         if (n + 2 > r->cap) {
             char *b = realloc(r->buf, r->cap * 2);
             if (!b) {
-                snprintf(err, errlen, "%s: out of memory", r->path);
+                snprintf(err, errlen, "%s: out of memory", SHOWN(r->path));
                 return -1;
             }
             r->buf = b;
@@ -133,7 +139,7 @@ int textfile_lines_next(textfile_lines *r, char **line, size_t *len, char *err, 
             break;
     }
     if (ferror(r->f)) {
-        snprintf(err, errlen, "%s: line %ld: cannot read: %s", r->path, r->line + 1,
+        snprintf(err, errlen, "%s: line %ld: cannot read: %s", SHOWN(r->path), r->line + 1,
                  strerror(errno ? errno : EIO));
         return -1;
     }

@@ -197,6 +197,42 @@ static void a_full_disk_exits_1_naming_the_file_and_the_reason(void)
     free(after);
 }
 
+/* With --plot, a chart that cannot be written whole (gnuplot does not say
+ * so itself) fails the run: exit 1, the previous set kept. */
+static void a_chart_cut_short_by_a_full_disk_fails_the_run(void)
+{
+    if (system("command -v gnuplot >/dev/null 2>&1") != 0)
+        return;                       /* without gnuplot no image is drawn */
+    setup();
+    char *before = first_set(), small[160], p[256];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(before);
+    snprintf(small, sizeof small, "%s/small.json", dir);
+    tu_write_file(small, "{ \"name\": \"small\", \"duration_s\": 0.05, \"replications\": 1,"
+                         " \"hardware\": { \"gpu\": \"h100-sxm\" }, \"tenants\": [ { \"name\": \"q\","
+                         " \"workload\": { \"type\": \"synthetic\", \"service_ms\": { \"dist\": \"exponential\","
+                         " \"mean\": 1 } }, \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 500 } } ] }");
+    /* 16 KiB per file: the data files fit, a 1000 x 650 PNG does not */
+    pid_t pid = start(small, "--plot", 16384);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+    char *e = child_stderr();
+    if (!strstr(e, "latency_cdf.png: cannot write: gnuplot left it incomplete"))
+        fprintf(stderr, "\n    stderr: %s", e);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e, "latency_cdf.png: cannot write: gnuplot left it incomplete"));
+    CU_ASSERT_EQUAL(hidden_entries(), 0);
+    snprintf(p, sizeof p, "%s/latency_cdf.png", outdir);
+    struct stat st;
+    CU_ASSERT_NOT_EQUAL(stat(p, &st), 0);           /* no chart of the failed run */
+    snprintf(p, sizeof p, "%s/summary.json", outdir);
+    char *after = tu_read_file(p, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(after);
+    CU_ASSERT_STRING_EQUAL(before, after);
+    free(e);
+    free(before);
+    free(after);
+}
+
 static void an_unwritable_output_is_refused_before_the_simulation(void)
 {
     setup();
@@ -245,6 +281,7 @@ TU_SUITE_FN(outfile)
         TU_TEST(the_manifest_names_the_run_and_every_file_with_its_size),
         TU_TEST(a_killed_run_leaves_the_previous_set_and_no_temporary),
         TU_TEST(a_full_disk_exits_1_naming_the_file_and_the_reason),
+        TU_TEST(a_chart_cut_short_by_a_full_disk_fails_the_run),
         TU_TEST(an_unwritable_output_is_refused_before_the_simulation),
         TU_TEST(plot_refuses_a_directory_without_a_complete_set),
     };

@@ -111,6 +111,23 @@ static void control_characters_are_escaped(void)
     CU_ASSERT_STRING_EQUAL(textfile_sanitize("\001\001\001", buf, 9), "\\x01\\x01");   /* truncated whole */
 }
 
+/* Names from the command line are escaped too: a path, an option, a value. */
+static void control_characters_of_arguments_are_escaped(void)
+{
+    static char out[1 << 14], err[1 << 12];
+    char *a[] = { "slicesim", "run", "/tmp/no\033[31m.json", NULL };
+    CU_ASSERT_EQUAL(tu_cli(a, out, sizeof out, err, sizeof err), 2);
+    has(err, "/tmp/no\\x1b[31m.json: cannot open");
+    char *b[] = { "slicesim", "run", "scenarios/default.json", "--reps", "1\007", NULL };
+    CU_ASSERT_EQUAL(tu_cli(b, out, sizeof out, err, sizeof err), 2);
+    has(err, "--reps: value \"1\\x07\" is not allowed");
+    char *c[] = { "slicesim", "run", "--x\033", NULL };
+    CU_ASSERT_EQUAL(tu_cli(c, out, sizeof out, err, sizeof err), 2);
+    has(err, "unknown option \"--x\\x1b\"");
+    for (const char *p = err; *p; p++)
+        CU_ASSERT(*p == '\n' || (unsigned char)*p >= 0x20);
+}
+
 TU_SUITE_FN(textfile)
 {
     static const tu_test tests[] = {
@@ -118,6 +135,7 @@ TU_SUITE_FN(textfile)
         TU_TEST(line_reader_bounds_lines_and_the_whole_stream),
         TU_TEST(integers_are_range_checked_without_wrapping),
         TU_TEST(control_characters_are_escaped),
+        TU_TEST(control_characters_of_arguments_are_escaped),
     };
     TU_SUITE("textfile", tests);
 }
