@@ -163,7 +163,10 @@ double llm_model_params(const llm_model *m)
 
 double llm_model_active_params(const llm_model *m)
 {
-    return m->experts > 0 ? model_params(m, m->experts_per_tok) : llm_model_params(m);
+    /* the input embedding is a lookup, not a matrix product: model cards
+     * leave it out of "active" (gpt-oss: 5.1 B of 5.7 B with it) */
+    double lookup = m->tied_embeddings ? 0 : (double)m->vocab * m->d_model;
+    return (m->experts > 0 ? model_params(m, m->experts_per_tok) : llm_model_params(m)) - lookup;
 }
 
 double llm_weight_bytes(const llm_params *p)
@@ -240,8 +243,9 @@ static void dense_mlp(ops_cost *c, const gpu_rate *r, gpu_prec pr, double e, dou
 /* The routed experts of one MoE layer for T tokens on one GPU: each token
  * goes to k of E experts; the experts a batch touches, E (1 - (1 - k/E)^T)
  * in expectation when routing is uniform, are read once each, and each
- * runs a GEMM over its share of the routed tokens. Only active experts'
- * FLOPs are spent. With ep GPUs the experts are split whole between them;
+ * runs a GEMM over its share of the routed tokens, all of them in one
+ * grouped kernel per projection (fused MoE). Only active experts' FLOPs are
+ * spent. With ep GPUs the experts are split whole between them;
  * with ep = 1 every expert is sharded over the tp GPUs. */
 static void moe_experts(ops_cost *c, const gpu_rate *r, const llm_params *p, double e, double T,
                         double count)
@@ -253,9 +257,9 @@ static void moe_experts(ops_cost *c, const gpu_rate *r, const llm_params *p, dou
     double per_gpu = touched / ep, rows = T * k / touched;
     ops_gemm(c, r, GPU_BF16, 2.0, T, E, d, count);                    /* router */
     ops_small(c, r, OPS_ACT, T, E * 0.25, 2.0, count);                /* top-k softmax [I] */
-    ops_gemm(c, r, p->prec, e, rows, 2 * fe / shard, d, count * per_gpu);
+    ops_gemm_grouped(c, r, p->prec, e, rows, 2 * fe / shard, d, per_gpu, count);
     ops_small(c, r, OPS_ACT, T * k / ep, fe / shard, 2.0, count);
-    ops_gemm(c, r, p->prec, e, rows, d, fe / shard, count * per_gpu);
+    ops_gemm_grouped(c, r, p->prec, e, rows, d, fe / shard, per_gpu, count);
     if (m->shared_experts > 0)
         dense_mlp(c, r, p->prec, e, T, d, (double)m->shared_experts * fe, p->tp, count);
 }

@@ -45,8 +45,9 @@ typedef struct {
 
 /* llm_model_params: m->params, or when 0 the count from its shapes
  * (embedding, LM head unless tied, attention, MLP or every expert, norms).
- * llm_model_active_params: parameters a token's forward pass uses (MoE:
- * the routed experts_per_tok and the shared experts only). */
+ * llm_model_active_params: parameters a token's forward pass multiplies
+ * (MoE: the routed experts_per_tok and the shared experts only; the input
+ * embedding, a lookup, left out as model cards do). */
 double llm_model_params(const llm_model *m);
 double llm_model_active_params(const llm_model *m);
 

@@ -42,8 +42,9 @@ static double bw(const gpu_rate *r)
     return r->peak_bytes * r->ops.eta_bw;
 }
 
-/* The compute time of the best tiling: waves of one tile per SM. */
-static double gemm_compute_s(const gpu_rate *r, gpu_prec p, double m, double n, double k)
+/* The compute time of the best tiling of `groups` GEMMs of m x n x k:
+ * waves of one tile per SM. */
+static double gemm_compute_s(const gpu_rate *r, gpu_prec p, double m, double n, double k, double groups)
 {
     gpu_prec q = gpu_prec_fallback(r->peak_flops, p);
     double sms = r->sms >= 1 ? floor(r->sms) : 1;
@@ -53,7 +54,7 @@ static double gemm_compute_s(const gpu_rate *r, gpu_prec p, double m, double n, 
         return best;
     for (size_t i = 0; i < sizeof TILES / sizeof TILES[0]; i++) {
         double tm = TILES[i][0], tn = TILES[i][1];
-        double tiles = ceil(m / tm) * ceil(n / tn);
+        double tiles = groups * ceil(m / tm) * ceil(n / tn);
         for (size_t j = 0; j < sizeof SPLITK / sizeof SPLITK[0]; j++) {
             double sk = SPLITK[j];
             if (k / sk < 256 && sk > 1)
@@ -68,10 +69,10 @@ static double gemm_compute_s(const gpu_rate *r, gpu_prec p, double m, double n, 
 }
 
 static void gemm_parts(const gpu_rate *r, gpu_prec p, double e, double m, double n, double k,
-                       double *tc, double *tm)
+                       double groups, double *tc, double *tm)
 {
-    *tc = gemm_compute_s(r, p, m, n, k);
-    *tm = e * (m * k + k * n + m * n) / bw(r);
+    *tc = gemm_compute_s(r, p, m, n, k, groups);
+    *tm = groups * e * (m * k + k * n + m * n) / bw(r);
 }
 
 double ops_gemm_s(const gpu_rate *r, gpu_prec p, double elem_bytes, double m, double n, double k)
@@ -79,17 +80,23 @@ double ops_gemm_s(const gpu_rate *r, gpu_prec p, double elem_bytes, double m, do
     if (m <= 0 || n <= 0 || k <= 0)
         return 0;
     double tc, tm;
-    gemm_parts(r, p, elem_bytes, m, n, k, &tc, &tm);
+    gemm_parts(r, p, elem_bytes, m, n, k, 1, &tc, &tm);
     return r->ops.gemm_us * 1e-6 + sqrt(tc * tc + tm * tm);
 }
 
 void ops_gemm(ops_cost *c, const gpu_rate *r, gpu_prec p, double elem_bytes, double m, double n,
               double k, double count)
 {
-    if (m <= 0 || n <= 0 || k <= 0 || count <= 0)
+    ops_gemm_grouped(c, r, p, elem_bytes, m, n, k, 1, count);
+}
+
+void ops_gemm_grouped(ops_cost *c, const gpu_rate *r, gpu_prec p, double elem_bytes, double m,
+                      double n, double k, double groups, double count)
+{
+    if (m <= 0 || n <= 0 || k <= 0 || groups <= 0 || count <= 0)
         return;
     double tc, tm;
-    gemm_parts(r, p, elem_bytes, m, n, k, &tc, &tm);
+    gemm_parts(r, p, elem_bytes, m, n, k, groups, &tc, &tm);
     double t = r->ops.gemm_us * 1e-6 + sqrt(tc * tc + tm * tm);
     c->s += count * t;
     /* the split keeps the ratio of the two terms and sums to the time */

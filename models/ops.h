@@ -60,6 +60,12 @@ double ops_gemm_s(const gpu_rate *r, gpu_prec p, double elem_bytes, double m, do
 void ops_gemm(ops_cost *c, const gpu_rate *r, gpu_prec p, double elem_bytes, double m, double n,
               double k, double count);
 
+/* ops_gemm_grouped: `groups` GEMMs of m x n x k run as one grouped kernel
+ * (the fused MoE kernels of vLLM and SGLang): one fixed cost, their tiles
+ * in waves together, every group's operands streamed. count such kernels. */
+void ops_gemm_grouped(ops_cost *c, const gpu_rate *r, gpu_prec p, double elem_bytes, double m,
+                      double n, double k, double groups, double count);
+
 /* ops_small_s: one small kernel of `kind` over `tokens` tokens of `width`
  * elements of elem_bytes each. */
 double ops_small_s(const gpu_rate *r, ops_kind kind, double tokens, double width, double elem_bytes);

@@ -2,7 +2,10 @@
 #include "scenarios/scenario.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 #include "models/llm.h"
+#include "scenarios/hfconfig.h"
 #include "scenarios/netcfg.h"
 
 /* A token count: a number (fixed) or {"dist", "mean", "cv"}. */
@@ -35,7 +38,7 @@ int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void
 {
     static const char *const keys[] = { "type", "model", "precision", "tp", "max_batch",
         "max_tokens", "chunked_prefill", "host_ms", "mem_util", "block_tokens",
-        "kernels_per_layer", "kv_full", "prompt_tokens", "output_tokens", "ep", "cost", NULL };
+        "kernels_per_layer", "kv_full", "prompt_tokens", "output_tokens", "ep", "cost", "model_config", NULL };
     static const char *const costs[] = { "operators", "roofline", NULL };
     static const char *const kv_full[] = { "preempt", "reserve", NULL };
     const jv_range host = { 0, 1e4, 0, 0, "ms" };
@@ -48,7 +51,9 @@ int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void
     if (!lp)
         return -1;
     jv_keys(v, obj, path, keys);
-    jv_string(v, obj, path, "model", 1, NULL, &name);
+    const char *config = NULL;
+    jv_string(v, obj, path, "model_config", 0, NULL, &config);
+    jv_string(v, obj, path, "model", !config, NULL, &name);
     scn_parse_precision(v, obj, path, "precision", GPU_BF16, 1u << GPU_BF16 | 1u << GPU_FP8 | 1u << GPU_FP4,
                         &lp->prec);
     jv_int(v, obj, path, "tp", 0, 1, 1, sc->gpus_per_node, &tp);
@@ -66,7 +71,28 @@ int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void
     parse_len(v, obj, path, "output_tokens", 128, &lp->output);
     if (v->failed)
         return -1;
-    lp->m = llm_model_find(name);
+    if (config) {
+        char full[4096], msg[1200];
+        llm_model *m = scn_own(sc, v, sizeof *m);
+        size_t n;
+        if (!m)
+            return -1;
+        scn_path(sc, config, full, sizeof full);
+        if (hfcfg_load(full, m, msg, sizeof msg) < 0)
+            return jv_fail(v, jv_join(p, sizeof p, path, "model_config"), "%s", msg);
+        n = strlen(full) + 1;
+        const char *base = strrchr(full, '/');
+        char *src = scn_own(sc, v, n + 16), *nm = scn_own(sc, v, (name ? strlen(name) : n) + 1);
+        if (!src || !nm)
+            return -1;
+        snprintf(src, n + 16, "config.json %s", full);
+        strcpy(nm, name ? name : base ? base + 1 : full);
+        m->name = nm;
+        m->source = src;
+        lp->m = m;
+    } else {
+        lp->m = llm_model_find(name);
+    }
     if (!lp->m)
         return jv_fail(v, jv_join(p, sizeof p, path, "model"),
                        "unknown model \"%s\"; allowed: %s", name, llm_model_list());

@@ -9,6 +9,7 @@
 #include "tests/testutil.h"
 #include "tests/wl_helpers.h"
 #include "models/llm.h"
+#include "scenarios/hfconfig.h"
 
 /* ---- sizes ---- */
 
@@ -243,6 +244,133 @@ static void unknown_model_and_bad_limits_are_bad_input(void)
     wl_run_free(&run);
 }
 
+/* ---- models users bring ---- */
+
+static void presets_count_their_parameters_as_the_model_cards_do(void)
+{
+    /* total / active as models_2026.csv quotes the cards (rounded there) */
+    static const struct { const char *name; double total, active; } CARDS[] = {
+        { "mixtral-8x7b", 47e9, 13e9 }, { "qwen3-30b-a3b", 30.5e9, 3.3e9 },
+        { "qwen3-235b-a22b", 235e9, 22e9 }, { "gpt-oss-120b", 117e9, 5.1e9 },
+        { "gpt-oss-20b", 21e9, 3.6e9 }, { "deepseek-v3", 671e9, 37e9 },
+    };
+    for (size_t i = 0; i < sizeof CARDS / sizeof CARDS[0]; i++) {
+        const llm_model *m = llm_model_find(CARDS[i].name);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+        ASSERT_REL(llm_model_params(m), CARDS[i].total, 0.04);
+        ASSERT_REL(llm_model_active_params(m), CARDS[i].active, 0.08);
+    }
+    /* a dense model: 8.03 B for Llama 3.1 8B (FACTS §6 gives Llama 3 8B the same shapes) */
+    ASSERT_REL(llm_model_params(llm_model_find("llama-3.1-8b")), 8.03e9, 0.005);
+    /* MLA caches 512 + 64 values per token and layer: 61 x 576 x 1 byte in fp8 */
+    llm_params p = params_of("deepseek-v3", GPU_FP8, 1);
+    CU_ASSERT_EQUAL(llm_kv_bytes_per_token(&p), 61.0 * 576);
+    for (size_t i = 0; i < llm_model_count(); i++)
+        CU_ASSERT(llm_model_at(i)->source && llm_model_at(i)->source[0]);
+}
+
+static void a_config_json_gives_the_shapes_of_its_preset(void)
+{
+    const char *const files[] = { "scenarios/models/qwen3-30b-a3b/config.json",
+                                  "scenarios/models/deepseek-v3/config.json" };
+    const char *const presets[] = { "qwen3-30b-a3b", "deepseek-v3" };
+    for (int i = 0; i < 2; i++) {
+        llm_model m;
+        char err[1024];
+        memset(&m, 0, sizeof m);
+        CU_ASSERT_EQUAL_FATAL(hfcfg_load(files[i], &m, err, sizeof err), 0);
+        const llm_model *q = llm_model_find(presets[i]);
+        CU_ASSERT_EQUAL(m.layers, q->layers);
+        CU_ASSERT_EQUAL(m.d_model, q->d_model);
+        CU_ASSERT_EQUAL(m.heads, q->heads);
+        CU_ASSERT_EQUAL(m.kv_heads, q->kv_heads);
+        CU_ASSERT_EQUAL(m.head_dim, q->head_dim);
+        CU_ASSERT_EQUAL(m.ffn, q->ffn);
+        CU_ASSERT_EQUAL(m.vocab, q->vocab);
+        CU_ASSERT_EQUAL(m.experts, q->experts);
+        CU_ASSERT_EQUAL(m.experts_per_tok, q->experts_per_tok);
+        CU_ASSERT_EQUAL(m.moe_ffn, q->moe_ffn);
+        CU_ASSERT_EQUAL(m.shared_experts, q->shared_experts);
+        CU_ASSERT_EQUAL(m.dense_layers, q->dense_layers);
+        CU_ASSERT_EQUAL(m.kv_lora, q->kv_lora);
+        CU_ASSERT_EQUAL(m.q_lora, q->q_lora);
+        CU_ASSERT_EQUAL(m.rope_dim, q->rope_dim);
+        CU_ASSERT_EQUAL(m.v_head_dim, q->v_head_dim);
+        ASSERT_REL(llm_model_params(&m), llm_model_params(q), 1e-12);
+    }
+}
+
+#define CFG_SCENARIO(model_field) \
+    "{ \"duration_s\": 10, \"warmup_s\": 1, \"replications\": 1, \"hardware\": { \"gpu\": \"h100-sxm\" }," \
+    "  \"tenants\": [ { \"name\": \"c\", \"workload\": { \"type\": \"llm\", " model_field "," \
+    "     \"host_ms\": 0.5, \"prompt_tokens\": 512, \"output_tokens\": 33 }," \
+    "     \"arrivals\": { \"type\": \"closed\", \"users\": 1, \"think_s\": 0 } } ] }"
+
+static void a_scenario_runs_a_model_from_its_config_json_as_the_preset(void)
+{
+    /* Mistral-7B-v0.3's config.json keys (models_2026.csv) beside the scenario */
+    const char *cfg = "{ \"architectures\": [\"MistralForCausalLM\"], \"num_hidden_layers\": 32,"
+                      " \"hidden_size\": 4096, \"num_attention_heads\": 32, \"num_key_value_heads\": 8,"
+                      " \"intermediate_size\": 14336, \"vocab_size\": 32768, \"max_position_embeddings\": 32768,"
+                      " \"sliding_window\": null, \"rope_theta\": 1000000.0, \"tie_word_embeddings\": false }";
+    wl_run a, b;
+    CU_ASSERT_EQUAL_FATAL(wl_run_text(&a, CFG_SCENARIO("\"model_config\": \"mistral.json\""), "mistral.json", cfg), 0);
+    CU_ASSERT_EQUAL_FATAL(wl_run_text(&b, CFG_SCENARIO("\"model\": \"mistral-7b-v0.3\""), NULL, NULL), 0);
+    CU_ASSERT(wl_get(&a, 0, "ttft_ms", "p50") > 0);
+    ASSERT_REL(wl_get(&a, 0, "ttft_ms", "p50"), wl_get(&b, 0, "ttft_ms", "p50"), 1e-9);
+    ASSERT_REL(wl_get(&a, 0, "tpot_ms", "p50"), wl_get(&b, 0, "tpot_ms", "p50"), 1e-9);
+    wl_run_free(&a);
+    wl_run_free(&b);
+    /* a config without a required key is bad input naming the file and the key */
+    wl_run_text(&a, CFG_SCENARIO("\"model_config\": \"bad.json\""), "bad.json", "{ \"hidden_size\": 4096 }");
+    CU_ASSERT_EQUAL(a.rc, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(a.err, "bad.json"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(a.err, "num_hidden_layers"));
+    wl_run_free(&a);
+}
+
+static void moe_decode_reads_only_the_experts_its_batch_touches(void)
+{
+    /* Mixtral: one sequence decoding touches 2 of 8 experts; 256 touch all */
+    llm_params p = params_of("mixtral-8x7b", GPU_BF16, 1);
+    gpu_rate r = gpu_rate_of(gpu_spec_find("h200"), 1, 1);
+    llm_iter one = { 1, 101, 100, 1, 1, 101, 100 }, many = { 256, 256 * 101.0, 256 * 100.0, 256, 256, 256 * 101.0, 256 * 100.0 };
+    double bw = 0.919 * 4.8e12;
+    double active = llm_model_active_params(p.m) * 2 / bw * 1e9, total = llm_model_params(p.m) * 2 / bw * 1e9;
+    double t1 = (double)llm_iter_ns(&p, &r, &one), t256 = (double)llm_iter_ns(&p, &r, &many);
+    CU_ASSERT(t1 > active);
+    /* + kernel floors and 64-row tiles of a one-row GEMM: 7.6 ms on an H200,
+     * near the 7-10 ms per token reported for batch-1 Mixtral on H100/H200 */
+    CU_ASSERT(t1 < 1.4 * active);
+    CU_ASSERT(t1 < 0.5 * total);
+    CU_ASSERT(t256 > total);
+    /* 1 - (1 - 2/8)^256 of the experts: all of them, so the weights read are the total */
+    CU_ASSERT(t256 < 1.4 * total + 256 * 100.0 * llm_kv_bytes_per_token(&p) / bw * 1e9);
+}
+
+static void expert_parallel_trades_an_allreduce_for_two_all_to_alls(void)
+{
+    llm_params tp8 = params_of("qwen3-30b-a3b", GPU_BF16, 8), ep8 = tp8;
+    ep8.ep = 8;
+    gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
+    llm_iter it = { 64, 64 * 1001.0, 64 * 1000.0, 64, 64, 64 * 1001.0, 64 * 1000.0 };
+    llm_cost a, b;
+    llm_iter_cost(&tp8, &r, &it, &a);
+    llm_iter_cost(&ep8, &r, &it, &b);
+    CU_ASSERT(a.comm_ns > 0);
+    CU_ASSERT(b.comm_ns != a.comm_ns);
+    CU_ASSERT(b.ns - b.comm_ns != a.ns - a.comm_ns);   /* whole experts, not shards, per GPU */
+    const char *json =
+        "{ \"hardware\": { \"gpu\": \"h100-sxm\", \"gpus\": 8 }, \"duration_s\": 1,"
+        "  \"tenants\": [ { \"name\": \"x\", \"workload\": { \"type\": \"llm\", \"model\": \"qwen3-30b-a3b\","
+        "     \"tp\": 8, \"ep\": 4 }, \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 1 } } ] }";
+    wl_run run;
+    wl_run_text(&run, json, NULL, NULL);
+    CU_ASSERT_EQUAL(run.rc, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(run.err, "tenants.0.workload.ep: value 4 is not allowed; allowed: 1"));
+    wl_run_free(&run);
+}
+
 TU_SUITE_FN(llm)
 {
     static const tu_test tests[] = {
@@ -256,6 +384,11 @@ TU_SUITE_FN(llm)
         TU_TEST(a_model_that_does_not_fit_is_refused_with_both_sizes),
         TU_TEST(a_model_is_checked_against_its_mig_instance),
         TU_TEST(unknown_model_and_bad_limits_are_bad_input),
+        TU_TEST(presets_count_their_parameters_as_the_model_cards_do),
+        TU_TEST(a_config_json_gives_the_shapes_of_its_preset),
+        TU_TEST(a_scenario_runs_a_model_from_its_config_json_as_the_preset),
+        TU_TEST(moe_decode_reads_only_the_experts_its_batch_touches),
+        TU_TEST(expert_parallel_trades_an_allreduce_for_two_all_to_alls),
     };
     TU_SUITE("llm", tests);
 }
