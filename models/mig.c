@@ -83,6 +83,71 @@ static const mig_profile A30[] = {
     { "2g.12gb+me", 6, 2, 2, 28, 11.8, 2, 1, 2, { 0, 2 } },
 };
 
+/* 2026 GPUs: reference presets/gpus_2026.csv. Profile names, instance
+ * counts, memory and SM fractions and copy engines: the MIG user guide v580
+ * (B200, H100 94GB, H200 141GB, RTX PRO 6000 tables) or NVIDIA's MIG manager
+ * configuration (mig-parted: B300, GB200, H20, H200 NVL) [F]. Per-profile
+ * SMs and GiB from `nvidia-smi mig -lgip` captures where one exists (B200 1g
+ * 18 SMs / 22.0 GiB, 1g.45gb 30 / 44.25, 2g 36 / 44.25; GB200 1g 18 / 22.0,
+ * 1g.47gb 32 / 45.5, 2g 38 / 45.5; RTX PRO 6000 1g 46 SMs / 23.12 GiB, ID 14)
+ * [F]; the rest [I]: larger profiles' SMs follow the H100 SXM ratios to its
+ * 1g (3g 3.75x, 4g 4x, 7g all SMs), GiB the memory fraction of the usable
+ * capacity the 1g capture implies, IDs those of the same shape on H100
+ * (19, 20, 15, 14, 9, 5, 0). H100 NVL takes the H100 94GB table with the
+ * H100 SXM's SM counts; H200 NVL the H200's table (mig-parted groups the two
+ * device IDs); H20 the H100 96GB names with SMs scaled to its 78 [I]. */
+static const mig_profile B200[] = {
+    { "1g.23gb", 19, 1, 1, 18, 22.0, 2, 7, S1 },
+    { "1g.45gb", 15, 1, 2, 30, 44.25, 2, 4, S1D },
+    { "2g.45gb", 14, 2, 2, 36, 44.25, 3, 3, S2 },
+    { "3g.90gb", 9, 3, 4, 66, 88.5, 6, 2, S3 },
+    { "4g.90gb", 5, 4, 4, 72, 88.5, 8, 1, S4 },
+    { "7g.180gb", 0, 7, 8, 148, 177.0, 16, 1, S4 },
+    { "1g.23gb+me", 20, 1, 1, 18, 22.0, 2, 1, S1 },
+};
+static const mig_profile GB200[] = {
+    { "1g.23gb", 19, 1, 1, 18, 22.0, 2, 7, S1 },
+    { "1g.47gb", 15, 1, 2, 32, 45.5, 2, 4, S1D },
+    { "2g.47gb", 14, 2, 2, 38, 45.5, 3, 3, S2 },
+    { "3g.93gb", 9, 3, 4, 68, 91.0, 6, 2, S3 },
+    { "4g.93gb", 5, 4, 4, 76, 91.0, 8, 1, S4 },
+    { "7g.186gb", 0, 7, 8, 148, 182.0, 16, 1, S4 },
+    { "1g.23gb+me", 20, 1, 1, 18, 22.0, 2, 1, S1 },
+};
+static const mig_profile B300[] = {
+    { "1g.34gb", 19, 1, 1, 18, 33.0, 2, 7, S1 },
+    { "1g.67gb", 15, 1, 2, 30, 66.0, 2, 4, S1D },
+    { "2g.67gb", 14, 2, 2, 36, 66.0, 3, 3, S2 },
+    { "3g.135gb", 9, 3, 4, 66, 132.0, 6, 2, S3 },
+    { "4g.135gb", 5, 4, 4, 72, 132.0, 8, 1, S4 },
+    { "7g.269gb", 0, 7, 8, 148, 264.0, 16, 1, S4 },
+    { "1g.34gb+me", 20, 1, 1, 18, 33.0, 2, 1, S1 },
+};
+static const mig_profile H100_NVL[] = {
+    { "1g.12gb", 19, 1, 1, 16, 11.0, 1, 7, S1 },
+    { "1g.24gb", 15, 1, 2, 16, 22.0, 1, 4, S1D },
+    { "2g.24gb", 14, 2, 2, 32, 22.0, 2, 3, S2 },
+    { "3g.47gb", 9, 3, 4, 60, 44.0, 3, 2, S3 },
+    { "4g.47gb", 5, 4, 4, 64, 44.0, 4, 1, S4 },
+    { "7g.94gb", 0, 7, 8, 132, 88.0, 8, 1, S4 },
+    { "1g.12gb+me", 20, 1, 1, 16, 11.0, 1, 1, S1 },
+};
+static const mig_profile H20[] = {
+    { "1g.12gb", 19, 1, 1, 10, 11.0, 1, 7, S1 },
+    { "1g.24gb", 15, 1, 2, 10, 22.5, 1, 4, S1D },
+    { "2g.24gb", 14, 2, 2, 20, 22.5, 2, 3, S2 },
+    { "3g.48gb", 9, 3, 4, 36, 45.0, 3, 2, S3 },
+    { "4g.48gb", 5, 4, 4, 40, 45.0, 4, 1, S4 },
+    { "7g.96gb", 0, 7, 8, 78, 90.0, 8, 1, S4 },
+    { "1g.12gb+me", 20, 1, 1, 10, 11.0, 1, 1, S1 },
+};
+static const mig_profile RTX_PRO_6000[] = {
+    { "1g.24gb", 14, 1, 1, 46, 23.12, 1, 4, 4, { 0, 1, 2, 3 } },
+    { "2g.48gb", 5, 2, 2, 92, 46.25, 2, 2, 2, { 0, 2 } },
+    { "4g.96gb", 0, 4, 4, 184, 92.5, 4, 1, 1, { 0 } },
+    { "1g.24gb+me", 21, 1, 1, 46, 23.12, 1, 1, 4, { 0, 1, 2, 3 } },
+};
+
 #define T(gpu, slots, cs, tab, src) { gpu, slots, cs, tab, (int)(sizeof tab / sizeof tab[0]), src }
 static const mig_table TABLES[] = {
     T("a100-sxm-40gb", 8, 7, A100_40, "NVIDIA MIG user guide, A100-40GB profiles [F]"),
@@ -91,6 +156,13 @@ static const mig_table TABLES[] = {
     T("h100-pcie", 8, 7, H100_PCIE, "nvidia-smi mig -lgip, H100 PCIe [F]"),
     T("h200", 8, 7, H200, "NVIDIA MIG user guide, H200 profiles [F]"),
     T("a30", 4, 4, A30, "NVIDIA MIG user guide, A30 profiles [F]"),
+    T("b200", 8, 7, B200, "MIG user guide v580 B200 table; nvidia-smi mig -lgip captures (gpu-operator#1242) [F]; 3g-7g SMs [I]"),
+    T("b300", 8, 7, B300, "mig-parted B300 profiles [F]; SMs and GiB scaled from B200 [I]"),
+    T("gb200", 8, 7, GB200, "mig-parted GB200 profiles; production GB200 mig -lgip (mig-parted#227) [F]; 3g-7g [I]"),
+    T("h20", 8, 7, H20, "mig-parted H100-96GB/H20 group, MIG guide H100 96GB names [F]; SMs scaled to 78 [I]"),
+    T("h100-nvl", 8, 7, H100_NVL, "MIG user guide v580 H100 94GB table [F]; SMs as H100 SXM [I]"),
+    T("h200-nvl", 8, 7, H200, "MIG user guide v580 H200 141GB table; mig-parted groups H200 NVL with H200 [F]"),
+    T("rtx-pro-6000", 4, 4, RTX_PRO_6000, "MIG user guide (RTX PRO 6000 Server Edition table); mig -lgip (cubecos#312) [F]; 2g, 4g [I]"),
 };
 #undef T
 

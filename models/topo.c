@@ -21,55 +21,55 @@
 static const topo_preset PRESETS[] = {
     { "dgx-a100", "NVIDIA DGX A100 (8x A100 80GB, NVSwitch, 8x HDR)", "a100-sxm-80gb",
       8, 12, 20.0, 0, 24.0, 8, 200, 24.0, 1.0,
-      "FACTS §5 NVLink per-channel bw; 8x200 Gb/s HDR from DGX A100 datasheet [I]", 80, 0 },
+      "FACTS §5 NVLink per-channel bw; 8x200 Gb/s HDR from DGX A100 datasheet [I]", 80, 0, NULL },
     { "dgx-h100", "NVIDIA DGX H100 (8x H100 SXM, NVSwitch, 8x NDR)", "h100-sxm",
       8, 18, 20.6, 1, 48.0, 8, 400, 48.0, 1.0,
-      "FACTS §5: NVLink 20.6 GB/s x 18, NVLS on Hopper, DGX H100 8x400 Gb/s NDR at 46-49 GB/s", 90, 0 },
+      "FACTS §5: NVLink 20.6 GB/s x 18, NVLS on Hopper, DGX H100 8x400 Gb/s NDR at 46-49 GB/s", 90, 0, NULL },
     { "hgx-h100", "NVIDIA HGX H100 8-GPU server (8x NDR)", "h100-sxm",
       8, 18, 20.6, 1, 48.0, 8, 400, 48.0, 1.0,
-      "as dgx-h100; 8x400 Gb/s NDR per the HGX reference design [I]", 90, 0 },
+      "as dgx-h100; 8x400 Gb/s NDR per the HGX reference design [I]", 90, 0, NULL },
     { "hgx-h200", "NVIDIA HGX H200 8-GPU server (8x NDR)", "h200",
       8, 18, 20.6, 1, 48.0, 8, 400, 48.0, 1.0,
-      "NVLink as H100 (FACTS §1: 900 GB/s); 8x400 Gb/s NDR per the HGX reference design [I]", 90, 0 },
+      "NVLink as H100 (FACTS §1: 900 GB/s); 8x400 Gb/s NDR per the HGX reference design [I]", 90, 0, NULL },
     { "aws-p4d", "AWS p4d.24xlarge (8x A100 40GB, 4x 100 Gb/s EFA)", "a100-sxm-40gb",
       8, 12, 20.0, 0, 24.0, 4, 100, 12.0, 1.0,
-      "FACTS §5 NVLink and 100 Gb/s NIC = 12 GB/s; 400 Gb/s EFA as 4x100 from the AWS page [I]", 80, 0 },
+      "FACTS §5 NVLink and 100 Gb/s NIC = 12 GB/s; 400 Gb/s EFA as 4x100 from the AWS page [I]", 80, 0, NULL },
     { "aws-p5", "AWS p5.48xlarge (8x H100, 32 EFA, 3,200 Gb/s)", "h100-sxm",
       8, 18, 20.6, 1, 48.0, 32, 100, 12.0, 1.0,
-      "FACTS §5: p5 8x H100, 32 EFA interfaces, 3,200 Gb/s; 100 Gb/s NIC = 12 GB/s", 90, 0 },
+      "FACTS §5: p5 8x H100, 32 EFA interfaces, 3,200 Gb/s; 100 Gb/s NIC = 12 GB/s", 90, 0, NULL },
     { "aws-p5en", "AWS p5en.48xlarge (8x H200, 3,200 Gb/s EFAv3)", "h200",
       8, 18, 20.6, 1, 48.0, 16, 200, 24.0, 0.65,
-      "FACTS §5: p5en 3,200 Gb/s EFAv3, up to 35% lower latency than p5; 16x200 Gb/s split [I]", 90, 0 },
+      "FACTS §5: p5en 3,200 Gb/s EFAv3, up to 35% lower latency than p5; 16x200 Gb/s split [I]", 90, 0, NULL },
     { "azure-nd-a100-v4", "Azure ND A100 v4 (8x A100 40GB, 8x HDR, GPUDirect RDMA)", "a100-sxm-40gb",
       8, 12, 20.0, 0, 24.0, 8, 200, 24.0, 1.0,
-      "FACTS §5: ND A100 v4 8x A100 40GB NVLink3, 8x200 Gb/s HDR, one per GPU; 24 GB/s per HDR NIC [I]", 80, 0 },
+      "FACTS §5: ND A100 v4 8x A100 40GB NVLink3, 8x200 Gb/s HDR, one per GPU; 24 GB/s per HDR NIC [I]", 80, 0, NULL },
     { "azure-nd-h100-v5", "Azure ND H100 v5 (8x H100, 8x NDR)", "h100-sxm",
       8, 18, 20.6, 1, 48.0, 8, 400, 48.0, 1.0,
-      "NVLink per FACTS §5; 8x400 Gb/s NDR per the Azure documentation [I]", 90, 0 },
+      "NVLink per FACTS §5; 8x400 Gb/s NDR per the Azure documentation [I]", 90, 0, NULL },
     /* The platforms of the public curves (calibration/data/README.md). */
     { "gcp-a3-mega", "Google Cloud A3 Mega VM (8x H100, NVSwitch, 8x 200 Gb/s GPUDirect-TCPXO)", "h100-sxm",
       8, 18, 20.6, 1, 48.0, 8, 200, 24.0, 1.0,
       "NVLink per FACTS §5; 8 GPU NICs per VM (create-a3mega README); 200 Gb/s = NCCL's 12 GB/s per 100 Gb/s "
-      "doubled [I]", 90, 0 },
+      "doubled [I]", 90, 0, NULL },
     { "h100-roce-4nic", "H100 SXM server, 4x 400 Gb/s RoCE NICs", "h100-sxm",
       8, 18, 20.6, 1, 48.0, 4, 400, 48.0, 1.0,
-      "nccl-tests#232: 4 NICs per node, theoretical 200 GB/s; NDR 400 Gb/s at 46-49 GB/s (FACTS §5)", 90, 0 },
+      "nccl-tests#232: 4 NICs per node, theoretical 200 GB/s; NDR 400 Gb/s at 46-49 GB/s (FACTS §5)", 90, 0, NULL },
     { "vidur-a100-net", "8x A100 NVSwitch nodes of Vidur's profiles, network not stated", "a100-sxm-80gb",
       8, 12, 20.0, 0, 24.0, 2, 100, 12.0, 1.0,
       "NVLink per FACTS §5; network unstated in microsoft/vidur: 2x 100 Gb/s [F: the one-GPU-per-node "
-      "plateaus, 5.9-7.8 GB/s, fit one 100 Gb/s NIC per 4 GPUs]", 80, 0 },
+      "plateaus, 5.9-7.8 GB/s, fit one 100 Gb/s NIC per 4 GPUs]", 80, 0, NULL },
     { "a100-pcie-nvlink-pairs", "4x A100 PCIe, NVLink bridges joining pairs, PCIe Gen4 between pairs",
       "a100-sxm-80gb", 4, 12, 20.0, 0, 24.0, 1, 100, 12.0, 1.0,
       "A100 PCIe NVLink bridge 600 GB/s both ways = 12 NVLink3 links (A100 datasheet); PCIe Gen4 24 GB/s [I]; "
-      "network not stated (microsoft/vidur) [I: 100 Gb/s]", 80, 2 },
+      "network not stated (microsoft/vidur) [I: 100 Gb/s]", 80, 2, NULL },
     { "h100-nvl-pairs", "4x H100 PCIe/NVL, NVLink bridges joining pairs, PCIe Gen5 between pairs", "h100-pcie",
       4, 12, 20.6, 0, 48.0, 1, 100, 12.0, 1.0,
       "H100 NVLink bridge 600 GB/s both ways = 12 links at NCCL's 20.6 GB/s (datasheet, FACTS §5); PCIe Gen5 "
-      "48 GB/s [I]; network not stated (microsoft/vidur) [I: 100 Gb/s]", 90, 2 },
+      "48 GB/s [I]; network not stated (microsoft/vidur) [I: 100 Gb/s]", 90, 2, NULL },
     { "h100-pcie-nvlink-bridge", "2x H100 PCIe joined by NVLink bridges", "h100-pcie",
       2, 12, 20.6, 0, 48.0, 1, 100, 12.0, 1.0,
       "H100 PCIe NVLink bridge 600 GB/s both ways (datasheet); the bridges fitted in nccl-tests#194 are not "
-      "stated", 90, 2 },
+      "stated", 90, 2, NULL },
 };
 
 #define NPRESETS (sizeof PRESETS / sizeof PRESETS[0])
@@ -135,6 +135,7 @@ const topo_preset *topo_generic_pcie(const gpu_spec *gpu, topo_preset *buf)
     buf->name = "generic-pcie";
     buf->full_name = "8-GPU PCIe server, 4x 100 Gb/s NICs";
     buf->gpu = gpu->name;
+    buf->spec = gpu;
     buf->gpus_per_node = 8;
     buf->pcie_gbs = 12.0 * gpu->pcie_gbs / 15.75;
     buf->nics = 4;
@@ -202,7 +203,7 @@ int topo_build(topo *t, const topo_preset *p, int nodes, int ppn, topo_virt v,
     if (!o)
         o = &none;
     memset(t, 0, sizeof *t);
-    t->gpu = gpu_spec_find(p->gpu);
+    t->gpu = p->spec ? p->spec : gpu_spec_find(p->gpu);
     if (!t->gpu) {
         snprintf(err, errlen, "topology %s names unknown GPU preset %s", p->name, p->gpu);
         return -1;

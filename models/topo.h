@@ -37,6 +37,7 @@ typedef struct {
     const char *source;
     int    sm;                 /* compute capability x 10 (80, 90, 100): NCCL's per-architecture rows */
     int    nvlink_group;       /* GPUs joined by NVLink (bridged pairs: 2); 0 = every GPU of the node */
+    const gpu_spec *spec;      /* the GPU when it is no preset (a profile's), else NULL: found by `gpu` */
 } topo_preset;
 
 /* The fitted parameters of the achieved-time model (coll.h, "Achieved

@@ -93,7 +93,9 @@ int netcfg_corr_load(const char *file, coll_corr *c, char *err, size_t errlen)
 
 static const topo_preset *network_preset(jv *v, scn *sc, netcfg *n, const char *name, int strict)
 {
-    const topo_preset *p = name ? topo_preset_find(name) : topo_preset_for_gpu(sc->cfg.gpu->name);
+    const topo_preset *own = sc->profile && sc->profile->has_topo ? &sc->profile->topo : NULL;
+    const topo_preset *p = name ? (own && strcmp(name, own->name) == 0 ? own : topo_preset_find(name))
+                                : own ? own : topo_preset_for_gpu(sc->cfg.gpu->name);
     if (!name && !p)
         p = topo_generic_pcie(sc->cfg.gpu, &n->generic);
     if (!p && strict) {
@@ -218,7 +220,9 @@ int netcfg_topo(jv *v, scn *sc, int ranks, const char *path, topo *out)
 {
     char msg[512];
     const netcfg *n = sc->net;
-    const topo_preset *p = n ? n->t.preset : topo_preset_for_gpu(sc->cfg.gpu->name);
+    const topo_preset *p = n ? n->t.preset
+                         : sc->profile && sc->profile->has_topo ? &sc->profile->topo
+                         : topo_preset_for_gpu(sc->cfg.gpu->name);
     int virt = n ? (int)n->t.virt : topo_virt_parse(sc->virt_mode ? sc->virt_mode : "bare_metal");
     topo_overrides ov = n ? n->ov : topo_overrides_none();
     if (!p) {

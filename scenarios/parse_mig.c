@@ -213,7 +213,7 @@ static int parse_layout(jv *v, scn *sc, const cJSON *arr, const char *where)
 static int parse_mig(jv *v, scn *sc, const cJSON *sh)
 {
     char list[256];
-    sc->cfg.mig = mig_table_find(sc->cfg.gpu->name);
+    sc->cfg.mig = sc->profile && sc->profile->has_mig ? &sc->profile->mig : mig_table_find(sc->cfg.gpu->name);
     if (!sc->cfg.mig) {
         list[0] = '\0';
         for (size_t i = 0; i < gpu_spec_count(); i++)

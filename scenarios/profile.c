@@ -148,6 +148,138 @@ static void parse_ops(jv *v, const cJSON *root, prof *p, const char *name)
     p->spec.ops.fitted = 1;    /* the profile's author stands behind them */
 }
 
+/* "mig": {"slots", "compute_slices", "source", "profiles": [{"name", "id",
+ * "compute_slices", "mem_slices", "sms", "mem_gib", "copy_engines",
+ * "max_count", "starts": [...]}, ...]} (docs/calibration.md). */
+static void parse_mig(jv *v, const cJSON *root, prof *p, long sms)
+{
+    static const char *const keys[] = { "slots", "compute_slices", "source", "profiles", NULL };
+    static const char *const pkeys[] = { "name", "id", "compute_slices", "mem_slices", "sms", "mem_gib",
+                                         "copy_engines", "max_count", "starts", NULL };
+    const cJSON *o = jv_object(v, root, "", "mig", 0);
+    if (!o || v->failed)
+        return;
+    long slots = 0, cs = 0;
+    const char *src = NULL;
+    char path[96], sp[128];
+    jv_keys(v, o, "mig", keys);
+    jv_int(v, o, "mig", "slots", 1, 0, 1, MIG_MAX_STARTS, &slots);
+    jv_int(v, o, "mig", "compute_slices", 1, 0, 1, 8, &cs);
+    jv_string(v, o, "mig", "source", 1, NULL, &src);
+    const cJSON *arr = jv_array(v, o, "mig", "profiles", 1), *e;
+    if (v->failed)
+        return;
+    int n = cJSON_GetArraySize(arr);
+    if (n < 1 || n > PROF_MAX_MIG) {
+        jv_fail(v, "mig.profiles", "%d profiles; allowed: 1 to %d", n, PROF_MAX_MIG);
+        return;
+    }
+    int i = 0;
+    cJSON_ArrayForEach(e, arr) {
+        mig_profile *q = &p->mig_profiles[i];
+        const char *name = NULL;
+        long id = 0, c = 0, m = 0, s = 0, ce = 0, mx = 0;
+        double gib = 0;
+        jv_index(path, sizeof path, "mig.profiles", i);
+        if (!cJSON_IsObject(e)) {
+            jv_fail(v, path, "expected an object {\"name\": ..., \"sms\": ...}");
+            return;
+        }
+        jv_keys(v, e, path, pkeys);
+        jv_string(v, e, path, "name", 1, NULL, &name);
+        jv_int(v, e, path, "id", 0, -1, -1, 1000, &id);
+        jv_int(v, e, path, "compute_slices", 1, 0, 1, cs, &c);
+        jv_int(v, e, path, "mem_slices", 1, 0, 1, slots, &m);
+        jv_int(v, e, path, "sms", 1, 0, 1, sms > 0 ? sms : 100000, &s);
+        jv_number(v, e, path, "mem_gib", 1, 0, (jv_range){ 0, 1e6, 1, 0, "GiB" }, &gib);
+        jv_int(v, e, path, "copy_engines", 0, 1, 0, 64, &ce);
+        jv_int(v, e, path, "max_count", 1, 0, 1, MIG_MAX_INSTANCES, &mx);
+        const cJSON *st = jv_array(v, e, path, "starts", 1), *x;
+        if (v->failed)
+            return;
+        int ns = cJSON_GetArraySize(st), k = 0;
+        jv_join(sp, sizeof sp, path, "starts");
+        if (ns < 1 || ns > MIG_MAX_STARTS) {
+            jv_fail(v, sp, "%d start slots; allowed: 1 to %d", ns, MIG_MAX_STARTS);
+            return;
+        }
+        cJSON_ArrayForEach(x, st) {
+            if (!cJSON_IsNumber(x) || x->valuedouble != (int)x->valuedouble || x->valuedouble < 0 ||
+                x->valuedouble + m > slots) {
+                jv_fail(v, sp, "a start slot must be an integer from 0 to slots - mem_slices (%ld)", slots - m);
+                return;
+            }
+            q->starts[k++] = (int)x->valuedouble;
+        }
+        snprintf(p->mig_names[i], sizeof p->mig_names[i], "%s", name);
+        q->name = p->mig_names[i];
+        q->id = (int)id;
+        q->compute_slices = (int)c;
+        q->mem_slices = (int)m;
+        q->sms = (int)s;
+        q->mem_gib = gib;
+        q->copy_engines = (int)ce;
+        q->max_count = (int)mx;
+        q->nstarts = ns;
+        i++;
+    }
+    snprintf(p->mig_source, sizeof p->mig_source, "%s", src);
+    p->mig.gpu = p->name;
+    p->mig.slots = (int)slots;
+    p->mig.compute_slices = (int)cs;
+    p->mig.profiles = p->mig_profiles;
+    p->mig.nprofiles = n;
+    p->mig.source = p->mig_source;
+    p->has_mig = 1;
+}
+
+/* "topology": the server the GPU sits in, as a topo_preset's fields
+ * (docs/calibration.md). */
+static void parse_topology(jv *v, const cJSON *root, prof *p)
+{
+    static const char *const keys[] = { "name", "full_name", "gpus_per_node", "nvlink_links",
+        "nvlink_link_gbs", "nvls", "pcie_gbs", "nics", "nic_gbps", "nic_gbs", "net_lat_scale", "source", "sm",
+        "nvlink_group", NULL };
+    const cJSON *o = jv_object(v, root, "", "topology", 0);
+    if (!o || v->failed)
+        return;
+    const char *name = NULL, *full = NULL, *src = NULL;
+    long ppn = 0, links = 0, nics = 0, sm = 0, group = 0;
+    topo_preset *t = &p->topo;
+    const jv_range gbs = { 0, 1e5, 0, 0, "GB/s" }, pos = { 0, 1e5, 1, 0, NULL };
+    jv_keys(v, o, "topology", keys);
+    jv_string(v, o, "topology", "name", 1, NULL, &name);
+    jv_string(v, o, "topology", "full_name", 0, NULL, &full);
+    jv_string(v, o, "topology", "source", 1, NULL, &src);
+    jv_int(v, o, "topology", "gpus_per_node", 1, 0, 1, 64, &ppn);
+    jv_int(v, o, "topology", "nvlink_links", 0, 0, 0, 64, &links);
+    jv_number(v, o, "topology", "nvlink_link_gbs", links > 0, 0, gbs, &t->nvlink_link_gbs);
+    jv_bool(v, o, "topology", "nvls", 0, &t->nvls);
+    jv_number(v, o, "topology", "pcie_gbs", 1, 0, pos, &t->pcie_gbs);
+    jv_int(v, o, "topology", "nics", 0, 0, 0, 64, &nics);
+    jv_number(v, o, "topology", "nic_gbps", nics > 0, 0, (jv_range){ 0, 1e5, 0, 0, "Gb/s" }, &t->nic_gbps);
+    jv_number(v, o, "topology", "nic_gbs", nics > 0, 0, gbs, &t->nic_gbs);
+    jv_number(v, o, "topology", "net_lat_scale", 0, 1, pos, &t->net_lat_scale);
+    jv_int(v, o, "topology", "sm", 0, 0, 0, 1000, &sm);
+    jv_int(v, o, "topology", "nvlink_group", 0, 0, 0, 64, &group);
+    if (v->failed)
+        return;
+    t->sm = (int)sm;
+    t->nvlink_group = (int)group;
+    snprintf(p->topo_name, sizeof p->topo_name, "%s", name);
+    snprintf(p->topo_full, sizeof p->topo_full, "%s", full ? full : name);
+    snprintf(p->topo_source, sizeof p->topo_source, "%s", src);
+    t->name = p->topo_name;
+    t->full_name = p->topo_full;
+    t->gpu = p->name;
+    t->gpus_per_node = (int)ppn;
+    t->nvlink_links = (int)links;
+    t->nics = (int)nics;
+    t->source = p->topo_source;
+    t->spec = &p->spec;
+    p->has_topo = 1;
+}
+
 static void parse_ranges(jv *v, const cJSON *root, prof *p)
 {
     static const char *const keys[] = { "gemm_flops", "hbm_bytes", "copy_bytes", NULL };
@@ -201,7 +333,7 @@ int prof_parse(const cJSON *root, const char *file, prof *p, char *err, size_t e
         "format", "name", "full_name", "kind", "source", "sources", "note", "sms", "mem_gb",
         "nvlink_gbs", "pcie_gbs", "mig_max", "peaks", "eta_c", "eta_m", "eta_c_by_precision",
         "eta_c_by_size", "eta_m_by_kind", "eta_m_by_size", "launch_us", "launch_sync_us", "timeslice_ms",
-        "switch_us", "timeslice_fit", "copy", "measured_range", "measured_on", "ops", NULL };
+        "switch_us", "timeslice_fit", "copy", "measured_range", "measured_on", "ops", "mig", "topology", NULL };
     static const char *const kinds[] = { "datasheet", "measured", NULL };
     const jv_range eta = { 0, 1.5, 1, 0, NULL }, pos = { 0, 1e7, 1, 0, NULL };
     const jv_range nonneg = { 0, 1e7, 0, 0, NULL };
@@ -238,6 +370,10 @@ int prof_parse(const cJSON *root, const char *file, prof *p, char *err, size_t e
     parse_ranges(&v, root, p);
     parse_copy(&v, root, p);
     parse_ops(&v, root, p, name);
+    if (!v.failed)
+        snprintf(p->name, sizeof p->name, "%s", name);    /* the tables below point at it */
+    parse_mig(&v, root, p, sms);
+    parse_topology(&v, root, p);
 out:
     if (v.failed) {
         snprintf(err, errlen, "%s", v.msg);

@@ -16,7 +16,11 @@
 
 #include <stddef.h>
 #include <cJSON.h>
+#include "models/mig.h"
 #include "models/model.h"
+#include "models/topo.h"
+
+#define PROF_MAX_MIG 32
 
 #define PROF_FORMAT "slicesim-profile/1"
 
@@ -36,6 +40,15 @@ typedef struct {
     double   copy_gbs[PROF_NCOPY], copy_latency_us[PROF_NCOPY];
     char     path[1024];
     char     name[64], full_name[128], source[512];
+    /* "mig": the GPU's own MIG table (has_mig = 0: the built-in table of the
+     * same name, if any); "topology": the server the GPU sits in (has_topo =
+     * 0: the built-in preset for that GPU, else a generic PCIe server) */
+    int         has_mig, has_topo;
+    mig_table   mig;
+    mig_profile mig_profiles[PROF_MAX_MIG];
+    char        mig_names[PROF_MAX_MIG][32], mig_source[256];
+    topo_preset topo;
+    char        topo_name[64], topo_full[128], topo_source[256];
 } prof;
 
 /* prof_read_json: read and parse the JSON file at path. Returns 0 with *out

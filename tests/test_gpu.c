@@ -2,6 +2,7 @@
 #include <math.h>
 #include "tests/testutil.h"
 #include "models/gpu.h"
+#include "models/mig.h"
 
 static void presets_carry_datasheet_peaks(void)
 {
@@ -74,6 +75,44 @@ static void burst_split_gives_the_two_roofline_terms(void)
     CU_ASSERT_EQUAL(c, 0);
 }
 
+/* The GPUs rented in 2026: dense peaks as the reference states them, FP4
+ * only on Blackwell, MIG tables where the GPU has MIG. */
+static void presets_of_2026_gpus_carry_fp4_and_mig_where_they_have_them(void)
+{
+    static const struct { const char *name; double bf16, fp8, fp4, bw; int mig; } G[] = {
+        { "b200", 2250, 4500, 9000, 7.7, 1 }, { "b300", 2250, 4500, 14000, 7.7, 1 },
+        { "gb200", 2500, 5000, 10000, 8.0, 1 }, { "h20", 148, 296, 0, 4.0, 1 },
+        { "h100-nvl", 835, 1671, 0, 3.9, 1 }, { "h200-nvl", 835, 1671, 0, 4.8, 1 },
+        { "l4", 121, 242, 0, 0.3, 0 }, { "rtx-pro-6000", 467.8, 935.6, 1871.2, 1.792, 1 },
+    };
+    for (size_t i = 0; i < sizeof G / sizeof G[0]; i++) {
+        const gpu_spec *g = gpu_spec_find(G[i].name);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+        CU_ASSERT_DOUBLE_EQUAL(g->tflops[GPU_BF16], G[i].bf16, 1e-9);
+        CU_ASSERT_DOUBLE_EQUAL(g->tflops[GPU_FP8], G[i].fp8, 1e-9);
+        CU_ASSERT_DOUBLE_EQUAL(g->tflops[GPU_FP4], G[i].fp4, 1e-9);
+        CU_ASSERT_DOUBLE_EQUAL(g->mem_bw_tbs, G[i].bw, 1e-9);
+        CU_ASSERT_EQUAL(mig_table_find(G[i].name) != NULL, G[i].mig);
+        CU_ASSERT_EQUAL(g->mig_max > 0, G[i].mig);
+    }
+    /* B200: seven 1g.23gb of 18 SMs (nvidia-smi mig -lgip), or four 1g.45gb of 30 */
+    const mig_table *t = mig_table_find("b200");
+    mig_instance seven[7], five[5];
+    int bad;
+    char msg[256];
+    for (int k = 0; k < 7; k++)
+        seven[k] = (mig_instance){ mig_profile_find(t, "1g.23gb"), -1 };
+    CU_ASSERT_EQUAL(mig_place(t, seven, 7, &bad, msg, sizeof msg), 0);
+    CU_ASSERT_EQUAL(mig_profile_find(t, "1g.23gb")->sms, 18);
+    for (int k = 0; k < 5; k++)
+        five[k] = (mig_instance){ mig_profile_find(t, "1g.45gb"), -1 };
+    CU_ASSERT_EQUAL(mig_place(t, five, 5, &bad, msg, sizeof msg), -1);
+    /* a precision a GPU lacks falls back: fp4 on an H100 runs at fp8's peak */
+    const double *pk = gpu_spec_find("h100-sxm")->tflops;
+    CU_ASSERT_EQUAL(gpu_prec_fallback(pk, GPU_FP4), GPU_FP8);
+    CU_ASSERT_EQUAL(gpu_prec_fallback(gpu_spec_find("a100-sxm-80gb")->tflops, GPU_FP4), GPU_BF16);
+}
+
 TU_SUITE_FN(gpu)
 {
     static const tu_test tests[] = {
@@ -83,6 +122,7 @@ TU_SUITE_FN(gpu)
         TU_TEST(half_the_sms_double_a_compute_bound_burst),
         TU_TEST(missing_precision_falls_back_to_a_wider_one),
         TU_TEST(burst_split_gives_the_two_roofline_terms),
+        TU_TEST(presets_of_2026_gpus_carry_fp4_and_mig_where_they_have_them),
     };
     TU_SUITE("gpu", tests);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "tests/testutil.h"
+#include "models/llm.h"
 #include "scenarios/scenario.h"
 
 #define FIXTURE_PROFILE "tests/fixtures/profile_synthetic_h100.json"
@@ -208,6 +209,54 @@ static void example_scenario_with_a_profile_runs(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "h200"));
 }
 
+/* A profile may carry its own MIG table and server topology: a GPU the
+ * program has never heard of gets MIG layouts and NVLink collectives. */
+static void a_profile_brings_its_own_mig_table_and_topology(void)
+{
+    char err[1024];
+    scn *sc = NULL;
+    const char *mig =
+        "{\"duration_s\": 2, \"replications\": 1, \"hardware\": {\"profile\": \"profile_own_mig_topology.json\"},"
+        " \"sharing\": {\"mode\": \"mig\", \"instances\": [{\"profile\": \"2q.40gb\"}, {\"profile\": \"1q.20gb\"}]},"
+        " \"tenants\": [{\"name\": \"t\", \"workload\": {\"type\": \"synthetic\", \"flops\": 1e11, \"kernels\": 1},"
+        " \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 10}}]}";
+    int rc = scn_load_text(mig, "tests/fixtures/s.json", NULL, 0, &sc, err, sizeof err);
+    if (rc != SCN_OK)
+        fprintf(stderr, "\n    %s\n", err);
+    CU_ASSERT_EQUAL_FATAL(rc, SCN_OK);
+    CU_ASSERT_PTR_EQUAL(sc->cfg.mig, &sc->profile->mig);
+    CU_ASSERT_EQUAL(sc->cfg.mig->slots, 4);
+    const mig_profile *q = mig_profile_find(sc->cfg.mig, "2q.40gb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(q);
+    CU_ASSERT_EQUAL(q->sms, 64);
+    CU_ASSERT_EQUAL(sc->cfg.ninst, 2);
+    scn_free(sc);
+    /* three 2q instances do not fit its 4 slots */
+    const char *bad =
+        "{\"duration_s\": 2, \"replications\": 1, \"hardware\": {\"profile\": \"profile_own_mig_topology.json\"},"
+        " \"sharing\": {\"mode\": \"mig\", \"instances\": [{\"profile\": \"2q.40gb\"}, {\"profile\": \"2q.40gb\"},"
+        " {\"profile\": \"2q.40gb\"}]},"
+        " \"tenants\": [{\"name\": \"t\", \"workload\": {\"type\": \"synthetic\", \"flops\": 1e11, \"kernels\": 1},"
+        " \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 10}}]}";
+    sc = NULL;
+    CU_ASSERT_EQUAL(scn_load_text(bad, "tests/fixtures/s.json", NULL, 0, &sc, err, sizeof err), SCN_BAD_INPUT);
+    scn_free(sc);
+    /* its topology: 4 GPUs a node over NVLink (tp 4 all-reduces at NVLink speed) */
+    const char *tp =
+        "{\"duration_s\": 2, \"replications\": 1, \"hardware\": {\"profile\": \"profile_own_mig_topology.json\", \"gpus\": 4},"
+        " \"tenants\": [{\"name\": \"t\", \"workload\": {\"type\": \"llm\", \"model\": \"llama-3-8b\", \"tp\": 4},"
+        " \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 1}}]}";
+    sc = NULL;
+    rc = scn_load_text(tp, "tests/fixtures/s.json", NULL, 0, &sc, err, sizeof err);
+    if (rc != SCN_OK)
+        fprintf(stderr, "\n    %s\n", err);
+    CU_ASSERT_EQUAL_FATAL(rc, SCN_OK);
+    const llm_params *lp = sc->cfg.tenants[0].wl_params;
+    CU_ASSERT_STRING_EQUAL(lp->tp_net.preset->name, "x100-box");
+    CU_ASSERT_EQUAL(lp->tp_net.intra, TOPO_LINK_NVLINK);
+    scn_free(sc);
+}
+
 TU_SUITE_FN(profile)
 {
     static const tu_test tests[] = {
@@ -219,6 +268,7 @@ TU_SUITE_FN(profile)
         TU_TEST(run_summary_carries_the_range_warning),
         TU_TEST(bad_profiles_are_rejected_with_file_path_and_value),
         TU_TEST(example_scenario_with_a_profile_runs),
+        TU_TEST(a_profile_brings_its_own_mig_table_and_topology),
     };
     TU_SUITE("profile", tests);
 }
