@@ -139,8 +139,9 @@ void flags_free(flags *f)
 const char *flags_marks(const flags *f, int ti, int q, char *buf, size_t len)
 {
     const flags_tenant *t = &f->t[ti];
-    snprintf(buf, len, "%s%s%s", q > MQ_MEAN && t->low[q] ? FLAGS_MARK_LOW : "",
-             t->unsteady ? FLAGS_MARK_UNSTEADY : "", q >= MQ_MEAN && t->unfinished > 0 ? FLAGS_MARK_UNFINISHED : "");
+    snprintf(buf, len, "%s%s%s%s", q > MQ_MEAN && t->low[q] ? FLAGS_MARK_LOW : "",
+             t->unsteady ? FLAGS_MARK_UNSTEADY : "", q >= MQ_MEAN && t->unfinished > 0 ? FLAGS_MARK_UNFINISHED : "",
+             f->profile ? FLAGS_MARK_PROFILE : "");
     return buf;
 }
 
@@ -167,7 +168,8 @@ void flags_legend(const flags *f, FILE *out, const char *indent)
         fprintf(out, "%s%s  the same in every replication: nothing random moved it, its interval is zero\n", indent,
                 FLAGS_MARK_CONSTANT);
     if (f->profile)
-        fprintf(out, "%s(the GPU profile has warnings: see stderr)\n", indent);
+        fprintf(out, "%s%s  rests on a GPU profile that is datasheet-only or was left by the run (see stderr)\n",
+                indent, FLAGS_MARK_PROFILE);
 }
 
 static int has_msg(const flags *f, const char *msg)

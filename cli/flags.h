@@ -11,9 +11,10 @@
  *                 the latencies: marked FLAGS_MARK_UNFINISHED
  *   constant      every replication gave the same figures: nothing random
  *                 varies, the intervals are zero-width; marked FLAGS_MARK_CONSTANT
- *   also: one replication (no intervals), a tenant with no measured request,
- *   and the GPU profile's own checks (datasheet-only, sizes outside what it
- *   measured). */
+ *   profile       the GPU profile's own checks (datasheet-only, sizes outside
+ *                 what it measured): every figure rests on it; marked
+ *                 FLAGS_MARK_PROFILE
+ *   also: one replication (no intervals), a tenant with no measured request. */
 #ifndef CLI_FLAGS_H
 #define CLI_FLAGS_H
 
@@ -24,6 +25,7 @@
 #define FLAGS_MARK_UNSTEADY   "!"
 #define FLAGS_MARK_UNFINISHED "+"
 #define FLAGS_MARK_CONSTANT   "="
+#define FLAGS_MARK_PROFILE    "?"
 
 typedef struct {
     double min_samples;        /* fewest measured requests in one replication */

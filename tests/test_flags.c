@@ -161,6 +161,23 @@ static void trace_replay_says_nothing_varies_until_noise_is_added(void)
     cJSON_Delete(d);
 }
 
+/* A datasheet-only profile: the warning once on stderr, and every figure
+ * resting on it marked ? in the table. */
+static void datasheet_profile_is_warned_once_and_marks_the_figures(void)
+{
+    char *argv[] = { "slicesim", "run", "scenarios/profile-h200-timesliced.json", NULL };
+    CU_ASSERT_EQUAL_FATAL(run(argv), 0);
+    CU_ASSERT_EQUAL(count(err, "profile \"h200\" is built from datasheets"), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "?  rests on a GPU profile"));
+    const char *row = strstr(out, "\ngemm");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(row);
+    const char *eol = strchr(row + 1, '\n');
+    int marks = 0;
+    for (const char *p = row; p < eol; p++)
+        marks += *p == '?';
+    CU_ASSERT_EQUAL(marks, 5);          /* throughput, mean, p50, p95, p99 */
+}
+
 static void table_states_each_slo_verdict(void)
 {
     char *argv[] = { "slicesim", "run", "scenarios/mm1-exclusive.json", NULL };
@@ -249,6 +266,7 @@ TU_SUITE_FN(flags)
         TU_TEST(overload_warnings_reach_stderr_once_and_mark_the_table),
         TU_TEST(sweep_groups_each_warning_with_its_points),
         TU_TEST(trace_replay_says_nothing_varies_until_noise_is_added),
+        TU_TEST(datasheet_profile_is_warned_once_and_marks_the_figures),
         TU_TEST(table_states_each_slo_verdict),
         TU_TEST(numbers_keep_four_digits_in_fixed_point),
         TU_TEST(columns_never_run_together),
