@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include "calibration/fit.h"
 #include "cli/cli.h"
-#include "cli/contention.h"
+#include "calibration/contention.h"
 #include "cli/outfile.h"
 #include "scenarios/jv.h"
 #include "scenarios/profile.h"

@@ -9,7 +9,7 @@
 #include <cJSON.h>
 #include "cli/cli.h"
 #include "cli/outfile.h"
-#include "cli/validate.h"
+#include "calibration/validate.h"
 
 static const cli_opt VAL_OPTS[] = {
     { "--case", 1, "NAME", "run only this validation case" },

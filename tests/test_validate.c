@@ -7,7 +7,7 @@
 #include <math.h>
 #include <cJSON.h>
 #include "tests/testutil.h"
-#include "cli/validate.h"
+#include "calibration/validate.h"
 
 static char out[1 << 20], err[2048];
 

@@ -8,13 +8,12 @@
  * the row's GPU's sharing parameters, and compares the model's latency (or
  * total throughput) with the measurement. Tolerance 25% per row (issue 12's
  * target: no row beyond 25%, 10% mean). */
-#include "cli/validate.h"
+#include "calibration/validate.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli/report.h"
 #include <gsl/gsl_fit.h>
 #include "models/ctxsw.h"
 #include "models/mig.h"
@@ -81,8 +80,8 @@ static double predict(val_out *o, const meas_row *r, const char *text)
     }
     double x = 0;
     for (int t = 0; t < r->tenants; t++)
-        x += is_rate(r) ? report_tenant_stat(&res, t, MT_THROUGHPUT).mean
-                        : report_tenant_stat(&res, t, MT_MEAN).mean / 1e3 / r->tenants;
+        x += is_rate(r) ? model_tenant_stat(&res, t, MT_THROUGHPUT)->mean
+                        : model_tenant_stat(&res, t, MT_MEAN)->mean / 1e3 / r->tenants;
     model_result_free(&res);
     scn_free(sc);
     return x;
@@ -202,7 +201,7 @@ static void mps_row(val_out *o, const meas_row *r)
     char wl[64], text[8192], q[160];
     long b = host_blocks(r);
     if (b <= 0) {
-        val_broken(o, "a row without a kernel width (cli/val_sharing.c row_width)");
+        val_broken(o, "a row without a kernel width (calibration/val_sharing.c row_width)");
         return;
     }
     snprintf(wl, sizeof wl, "\"blocks\": %ld, ", b);
@@ -417,7 +416,7 @@ void val_case_vm(val_out *o)
             scn_free(sc);
             return;
         }
-        thr[k] = report_tenant_stat(&res, 0, MT_THROUGHPUT).mean;
+        thr[k] = model_tenant_stat(&res, 0, MT_THROUGHPUT)->mean;
         model_result_free(&res);
         scn_free(sc);
     }

@@ -7,7 +7,7 @@
  * profiles. Tolerances allow for sampling error of the run lengths used
  * (a few per cent) or, for measurements, the roofline's known simplification
  * (no overlap of compute and memory time). */
-#include "cli/validate.h"
+#include "calibration/validate.h"
 #include "models/llm.h"
 
 #include <dirent.h>
@@ -18,8 +18,7 @@
 #include <cJSON.h>
 #include "calibration/collfit.h"
 #include "calibration/fit.h"
-#include "cli/contention.h"
-#include "cli/report.h"
+#include "calibration/contention.h"
 #include "scenarios/scenario.h"
 
 const char *val_path(const val_out *o, const char *rel, char *buf, size_t len)
@@ -177,8 +176,8 @@ static void case_mm1(val_out *o)
     if (!sc)
         return;
     o->unit = "ms";
-    val_row(o, "mean latency ms", report_tenant_stat(&r, 0, MT_MEAN).mean, 2.0, 0.05);
-    val_row(o, "p95 latency ms", report_tenant_stat(&r, 0, MT_P95).mean, 2.0 * log(20.0), 0.05);
+    val_row(o, "mean latency ms", model_tenant_stat(&r, 0, MT_MEAN)->mean, 2.0, 0.05);
+    val_row(o, "p95 latency ms", model_tenant_stat(&r, 0, MT_P95)->mean, 2.0 * log(20.0), 0.05);
     model_result_free(&r);
     scn_free(sc);
 }
@@ -191,7 +190,7 @@ static void case_md1(val_out *o)
     if (!sc)
         return;
     o->unit = "ms";
-    val_row(o, "mean latency ms", report_tenant_stat(&r, 0, MT_MEAN).mean, 1.5, 0.03);
+    val_row(o, "mean latency ms", model_tenant_stat(&r, 0, MT_MEAN)->mean, 1.5, 0.03);
     model_result_free(&r);
     scn_free(sc);
 }
@@ -207,7 +206,7 @@ static void case_ps(val_out *o)
     if (!sc)
         return;
     o->unit = "ms";
-    val_row(o, "mean latency ms", report_tenant_stat(&r, 0, MT_MEAN).mean, 2.0, 0.05);
+    val_row(o, "mean latency ms", model_tenant_stat(&r, 0, MT_MEAN)->mean, 2.0, 0.05);
     model_result_free(&r);
     scn_free(sc);
 }
@@ -230,8 +229,8 @@ static void case_slice_share(val_out *o)
     if (!sc)
         return;
     o->unit = "fraction";
-    val_row(o, "gpu useful fraction", report_gpu_stat(&r, 0, MG_UTIL).mean, 1.0 / 1.1, 0.001);
-    val_row(o, "tenant a gpu share", report_tenant_stat(&r, 0, MT_SHARE).mean, 0.5 / 1.1, 0.002);
+    val_row(o, "gpu useful fraction", model_gpu_stat(&r, 0, MG_UTIL)->mean, 1.0 / 1.1, 0.001);
+    val_row(o, "tenant a gpu share", model_tenant_stat(&r, 0, MT_SHARE)->mean, 0.5 / 1.1, 0.002);
     model_result_free(&r);
     scn_free(sc);
 }

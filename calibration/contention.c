@@ -2,7 +2,7 @@
  * (contention.h). The measured statistics use GSL's quantile definition, the
  * same as the simulator's reports, so both sides are computed alike. */
 #define _XOPEN_SOURCE 700   /* realpath */
-#include "cli/contention.h"
+#include "calibration/contention.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -11,7 +11,6 @@
 #include <unistd.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
-#include "cli/report.h"
 #include "scenarios/scenario.h"
 
 #define MAX_REQUESTS 10000000
@@ -268,9 +267,9 @@ int cont_predict(const cont_run *r, const char *profile_path, long reps, const c
     }
     memset(out, 0, sizeof *out);
     for (int i = 0; i < res.ntenants; i++) {
-        out->throughput_per_s += report_tenant_stat(&res, i, MT_THROUGHPUT).mean;
-        out->mean_ms += report_tenant_stat(&res, i, MT_MEAN).mean / res.ntenants;
-        out->p95_ms += report_tenant_stat(&res, i, MT_P95).mean / res.ntenants;
+        out->throughput_per_s += model_tenant_stat(&res, i, MT_THROUGHPUT)->mean;
+        out->mean_ms += model_tenant_stat(&res, i, MT_MEAN)->mean / res.ntenants;
+        out->p95_ms += model_tenant_stat(&res, i, MT_P95)->mean / res.ntenants;
     }
     double flops, bytes;
     burst_size(r, &flops, &bytes);

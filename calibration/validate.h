@@ -4,10 +4,10 @@
  * known truth behind a synthetic fixture, or a measurement. It reports one
  * row per compared quantity through val_row, with the relative tolerance it
  * is held to. Adding a case is one function and one line in val_cases
- * (cli/validate.c). Cases that read files take them relative to `root` (the
+ * (calibration/validate.c). Cases that read files take them relative to `root` (the
  * repository root by default) and skip themselves when a file is absent. */
-#ifndef CLI_VALIDATE_H
-#define CLI_VALIDATE_H
+#ifndef CALIBRATION_VALIDATE_H
+#define CALIBRATION_VALIDATE_H
 
 #include <stdio.h>
 
@@ -76,7 +76,7 @@ typedef struct {
     void      (*run)(val_out *o);
 } val_case;
 
-/* The sharing models against measured sharing (cli/val_sharing.c). */
+/* The sharing models against measured sharing (calibration/val_sharing.c). */
 void val_case_timeslice(val_out *o);
 void val_case_mps(val_out *o);
 void val_case_mig_pods(val_out *o);

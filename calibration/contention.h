@@ -8,8 +8,8 @@
  * costed by the profile's roofline, the profile's slice and switch cost),
  * runs it and returns both sides. Measurements use the scenario's window:
  * bursts arriving in [warmup_s, duration_s). */
-#ifndef CLI_CONTENTION_H
-#define CLI_CONTENTION_H
+#ifndef CALIBRATION_CONTENTION_H
+#define CALIBRATION_CONTENTION_H
 
 #include <stddef.h>
 
