@@ -4,8 +4,14 @@
 #   2. run the contention benchmark with 1, 2 and 4 processes time-sliced
 #      (GEMM bursts, then copy bursts);
 #   3. run slicesim on the same situations with the measured profile;
-#   4. print predicted against measured throughput and latency, with the error.
-# Everything it writes goes under OUTDIR. About 4-6 minutes on an H100/H200;
+#   4. print predicted against measured throughput and latency, with the error;
+#   5. the throughput probe: N busy processes against one alone, time-sliced,
+#      for a large GEMM, a launch-bound small GEMM and a streaming kernel; and
+#      pairs of small and large kernels (one block per SM, so their widths are
+#      known) time-sliced and under MPS; predicted against measured by
+#      `slicesim calibrate throughput` (OUTDIR/throughput/), with the switch
+#      cost each time-sliced run implies.
+# Everything it writes goes under OUTDIR. About 7-9 minutes on an H100/H200;
 # the microbenchmarks are bounded by --budget-s and each contention run by its
 # duration. Usage: calibration/loop.sh OUTDIR [BUDGET_S]
 set -euo pipefail
@@ -40,3 +46,42 @@ echo "predicted against measured (all under $out):"
 awk -F, 'NR == 1 { printf "%-6s %-6s %-18s %12s %12s %9s\n", "burst", "procs", "metric", "predicted", "measured", "error"; next }
          { printf "%-6s %-6s %-18s %12.4f %12.4f %+8.1f%%\n", $1, $2, $3, $4, $5, 100 * $6 }' "$out/comparison.csv" \
     | tee "$out/comparison.txt"
+
+# 5. The throughput probe (docs/calibration.md, "Throughput probe").
+tdir="$out/throughput"
+mkdir -p "$tdir"
+tp() { ./build/calib/microbench throughput --duration-s 6 --warmup-s 1 "$@"; }
+sms=$(grep -o '"sms": *[0-9]*' "$out/profile.json" | head -1 | grep -o '[0-9]*$')
+small=$(( sms / 4 > 0 ? sms / 4 : 1 ))
+for kind in big small stream; do
+    case $kind in
+    big) burst=(--kind gemm --m 8192 --n 8192 --k 8192 --prec bf16 --kernels 4) ;;
+    small) burst=(--kind gemm --m 256 --n 256 --k 256 --prec bf16 --kernels 64) ;;
+    stream) burst=(--kind copy --bytes 1073741824 --kernels 4) ;;
+    esac
+    tp --procs 1 "${burst[@]}" --out "$tdir/throughput_${kind}_1.json"
+    tp --procs 4 "${burst[@]}" --out "$tdir/throughput_${kind}_ts_4.json"
+done
+fma=(--kind fma --iters 400000 --kernels 1)
+tp --procs 1 "${fma[@]}" --blocks "$small" --out "$tdir/throughput_fma_small_1.json"
+tp --procs 1 "${fma[@]}" --blocks "$sms" --out "$tdir/throughput_fma_large_1.json"
+tp --procs 2 "${fma[@]}" --blocks "$small,$sms" --out "$tdir/throughput_fma_pair_ts.json"
+if command -v nvidia-cuda-mps-control >/dev/null; then
+    export CUDA_MPS_PIPE_DIRECTORY="$out/mps/pipe" CUDA_MPS_LOG_DIRECTORY="$out/mps/log"
+    mkdir -p "$CUDA_MPS_PIPE_DIRECTORY" "$CUDA_MPS_LOG_DIRECTORY"
+    if nvidia-cuda-mps-control -d; then
+        tp --procs 2 --sharing mps "${fma[@]}" --blocks "$small,$small" --out "$tdir/throughput_fma_small_mps_2.json"
+        tp --procs 2 --sharing mps "${fma[@]}" --blocks "$small,$sms" --out "$tdir/throughput_fma_pair_mps.json"
+        tp --procs 2 --sharing mps "${fma[@]}" --blocks "$sms,$sms" --out "$tdir/throughput_fma_large_mps_2.json"
+        tp --procs 4 --sharing mps --kind gemm --m 256 --n 256 --k 256 --prec bf16 --kernels 64 \
+            --out "$tdir/throughput_small_mps_4.json"
+        echo quit | nvidia-cuda-mps-control
+    else
+        echo "loop.sh: the MPS daemon did not start; MPS runs skipped" >&2
+    fi
+else
+    echo "loop.sh: nvidia-cuda-mps-control not found; MPS runs skipped" >&2
+fi
+cp "$out/profile.json" "$tdir/profile.json"
+./build/slicesim calibrate throughput "$out/profile.json" "$tdir" -o "$tdir/comparison.csv" | tee "$out/throughput.txt"
+echo "to record these runs: cp $tdir/*.json calibration/measured/throughput/ (then slicesim validate --case throughput-gpu)"

@@ -14,6 +14,17 @@
 //       copy kernels over B bytes) with Poisson arrivals at a rate that loads
 //       the GPU to X; records each burst's arrival and end
 //       ("format": "slicesim-contention/1", read by `slicesim calibrate predict`).
+//   microbench throughput --procs N --out FILE [--duration-s D] [--warmup-s W]
+//       [--sharing timeslice|mps] [burst options as contention, or --kind fma
+//       --blocks B[,B2,...] --iters I]
+//       N processes issuing bursts back to back (a closed loop, no think
+//       time); process i's fma kernels have the i-th block count of the list
+//       (one block per SM: each block holds more than half an SM's shared
+//       memory). Counts the bursts each finishes inside [W, D]
+//       ("format": "slicesim-throughput/1", read by `slicesim calibrate
+//       throughput`). The loop runs it for 1 and N processes, time-sliced and
+//       under MPS, for a large GEMM, a launch-bound small GEMM, a streaming
+//       kernel and pairs of small and large fma kernels.
 //
 // Multi-process parts re-execute this program (/proc/self/exe) as workers, so
 // that every worker gets a fresh CUDA context; workers start together at an
@@ -120,6 +131,21 @@ template <typename T> __global__ void k_fill(T *p, size_t n)
 {
     for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x)
         p[i] = (T)((float)((i * 2654435761u >> 16) & 255u) / 256.0f - 0.5f);
+}
+
+// `iters` dependent FMAs per thread; one block per SM (the caller asks for
+// more than half of an SM's shared memory), so `gridDim.x` SMs are busy.
+__global__ void k_fma(float *out, int iters)
+{
+    extern __shared__ float pad[];
+    float a = threadIdx.x * 1e-3f, b = 1.0001f, c = 1e-4f;
+    for (int i = 0; i < iters; i++)
+        a = fmaf(a, b, c);
+    if (threadIdx.x == 0)
+        pad[0] = a;
+    __syncthreads();
+    if (a == 12345.678f)
+        out[blockIdx.x] = pad[0];
 }
 
 // Spin for dur ns; record each stretch of uninterrupted running [start, end]
@@ -568,10 +594,11 @@ static int cmd_all(int argc, char **argv)
 // A burst: `kernels` GEMMs m x n x k in one precision, or `kernels` copy
 // kernels over a buffer of `bytes` bytes (each moves 2 x bytes through HBM).
 typedef struct {
-    int kind;                   // 0 GEMM, 1 copy
+    int kind;                   // 0 GEMM, 1 copy, 2 fma (one block per SM)
     int m, n, k, kernels;
     size_t bytes;
     const prec_t *pr;
+    int blocks, iters;          // fma
 } burst_t;
 
 // What a process needs to issue bursts.
@@ -580,13 +607,16 @@ typedef struct {
     cublasHandle_t h;
     gemm_bufs g;
     float4 *src, *dst;
-    int sms;
+    float *fout;
+    int sms, smem;
 } burst_ctx;
 
 static int burst_args(int argc, char **argv, burst_t *b)
 {
     const char *kind = arg(argc, argv, "--kind", "gemm");
-    b->kind = strcmp(kind, "copy") == 0 ? 1 : strcmp(kind, "gemm") == 0 ? 0 : -1;
+    b->kind = strcmp(kind, "copy") == 0 ? 1 : strcmp(kind, "gemm") == 0 ? 0 : strcmp(kind, "fma") == 0 ? 2 : -1;
+    b->blocks = atoi(arg(argc, argv, "--blocks", "1"));
+    b->iters = atoi(arg(argc, argv, "--iters", "100000"));
     b->m = atoi(arg(argc, argv, "--m", "8192"));
     b->n = atoi(arg(argc, argv, "--n", "8192"));
     b->k = atoi(arg(argc, argv, "--k", "8192"));
@@ -594,7 +624,7 @@ static int burst_args(int argc, char **argv, burst_t *b)
     b->bytes = (size_t)atoll(arg(argc, argv, "--bytes", "1073741824"));
     b->pr = prec_find(arg(argc, argv, "--prec", "bf16"));
     return b->kind >= 0 && b->pr && b->m > 0 && b->n > 0 && b->k > 0 && b->kernels > 0 &&
-           b->bytes >= 16 ? 0 : -1;
+           b->bytes >= 16 && b->blocks > 0 && b->iters > 0 ? 0 : -1;
 }
 
 static void burst_init(burst_ctx *c, const burst_t *b)
@@ -604,6 +634,12 @@ static void burst_init(burst_ctx *c, const burst_t *b)
     if (b->kind == 0) {
         CB(cublasCreate(&c->h));
         gemm_alloc(&c->g, b->pr, b->m, b->n, b->k);
+    } else if (b->kind == 2) {
+        int per_sm = 0;
+        cudaDeviceGetAttribute(&per_sm, cudaDevAttrMaxSharedMemoryPerMultiprocessor, 0);
+        c->smem = per_sm / 2 + 1024;          // more than half: one block per SM
+        CK(cudaFuncSetAttribute(k_fma, cudaFuncAttributeMaxDynamicSharedMemorySize, c->smem));
+        CK(cudaMalloc(&c->fout, sizeof(float) * (size_t)b->blocks));
     } else {
         CK(cudaMalloc(&c->src, b->bytes));
         CK(cudaMalloc(&c->dst, b->bytes));
@@ -616,6 +652,8 @@ static void burst_free(burst_ctx *c)
     if (c->b->kind == 0) {
         gemm_free(&c->g);
         cublasDestroy(c->h);
+    } else if (c->b->kind == 2) {
+        cudaFree(c->fout);
     } else {
         cudaFree(c->src);
         cudaFree(c->dst);
@@ -628,6 +666,8 @@ static void burst_issue(burst_ctx *c)
     for (int i = 0; i < b->kernels; i++)
         if (b->kind == 0)
             gemm(c->h, b->pr, &c->g, b->m, b->n, b->k);
+        else if (b->kind == 2)
+            k_fma<<<b->blocks, 1024, c->smem>>>(c->fout, b->iters);
         else
             k_copy<<<c->sms * 8, 256>>>(c->dst, c->src, b->bytes / sizeof(float4));
 }
@@ -720,6 +760,9 @@ static void put_burst(FILE *f, const burst_t *b)
     if (b->kind == 0)
         fprintf(f, "{\"kind\": \"gemm\", \"prec\": \"%s\", \"m\": %d, \"n\": %d, \"k\": %d, \"kernels\": %d}",
                 b->pr->name, b->m, b->n, b->k, b->kernels);
+    else if (b->kind == 2)
+        fprintf(f, "{\"kind\": \"fma\", \"blocks\": %d, \"iters\": %d, \"kernels\": %d}", b->blocks, b->iters,
+                b->kernels);
     else
         fprintf(f, "{\"kind\": \"copy\", \"bytes\": %zu, \"kernels\": %d}", b->bytes, b->kernels);
 }
@@ -808,6 +851,136 @@ static int cmd_contention(int argc, char **argv)
     return 0;
 }
 
+// ---- throughput: N busy processes against one alone ----
+
+// The i-th entry of a comma-separated list of block counts (cycling).
+static int nth_blocks(const char *list, int i)
+{
+    int vals[16], n = 0;
+    const char *p = list;
+    while (*p && n < 16) {
+        vals[n++] = atoi(p);
+        p = strchr(p, ',');
+        if (!p)
+            break;
+        p++;
+    }
+    return n ? vals[i % n] : 1;
+}
+
+// throughput-worker PROC START_AT DURATION_S WARMUP_S BLOCKS OUT + burst options:
+// bursts back to back; writes "bursts_in_window first_end last_end".
+static int throughput_worker(int argc, char **argv)
+{
+    burst_t b;
+    if (argc < 8 || burst_args(argc, argv, &b) < 0)
+        return 2;
+    int64_t start_at = atoll(argv[3]);
+    double dur = atof(argv[4]), warm = atof(argv[5]);
+    b.blocks = atoi(argv[6]);
+    burst_ctx c;
+    burst_init(&c, &b);
+    burst_issue(&c);
+    CK(cudaDeviceSynchronize());
+    int64_t w0 = start_at + (int64_t)(warm * 1e9), w1 = start_at + (int64_t)(dur * 1e9);
+    long n = 0;
+    sleep_until(start_at);
+    for (;;) {
+        burst_issue(&c);
+        CK(cudaDeviceSynchronize());
+        int64_t t = now_ns();
+        if (t > w1)
+            break;
+        n += t >= w0;
+    }
+    burst_free(&c);
+    FILE *f = fopen(argv[7], "w");
+    if (!f)
+        return 1;
+    fprintf(f, "%ld\n", n);
+    return fclose(f) == 0 ? 0 : 1;
+}
+
+static int cmd_throughput(int argc, char **argv)
+{
+    const char *out = arg(argc, argv, "--out", NULL), *sharing = arg(argc, argv, "--sharing", "timeslice");
+    const char *blocks = arg(argc, argv, "--blocks", "1");
+    int procs = atoi(arg(argc, argv, "--procs", "2"));
+    double dur = atof(arg(argc, argv, "--duration-s", "10")), warm = atof(arg(argc, argv, "--warmup-s", "2"));
+    burst_t b;
+    if (!out || procs < 1 || procs > 8 || !(dur > warm) || warm < 0 || burst_args(argc, argv, &b) < 0) {
+        fprintf(stderr, "usage: microbench throughput --procs N(1-8) --out FILE [--duration-s D] [--warmup-s W<D]"
+                " [--sharing timeslice|mps] [--kind gemm|copy|fma ...] [--blocks B1,B2,...] [--iters I]\n");
+        return 2;
+    }
+    double solo[11][8];
+    for (int i = 0; i < procs; i++) {        // each process's burst alone (its own block count;
+                                             // solo_burst_us warms up first)
+        b.blocks = nth_blocks(blocks, i);
+        double s[11];
+        solo_burst_us(&b, s, 11);
+        for (int r = 0; r < 11; r++)
+            solo[r][i] = s[r];
+    }
+    char start[32], d[32], w[32], path[8][64], bl[8][16];
+    pid_t pids[8];
+    snprintf(start, sizeof start, "%lld", (long long)(now_ns() + 5000000000LL));
+    snprintf(d, sizeof d, "%.9g", dur);
+    snprintf(w, sizeof w, "%.9g", warm);
+    for (int i = 0; i < procs; i++) {
+        char pi[8];
+        snprintf(pi, sizeof pi, "%d", i);
+        snprintf(bl[i], sizeof bl[i], "%d", nth_blocks(blocks, i));
+        snprintf(path[i], sizeof path[i], "/tmp/slicesim-throughput-%d-%d", (int)getpid(), i);
+        char *args[64] = { (char *)"microbench", (char *)"throughput-worker", pi, start, d, w, bl[i], path[i] };
+        int na = 8;
+        for (int j = 2; j < argc && na < 62; j++)
+            args[na++] = argv[j];
+        args[na] = NULL;
+        pids[i] = spawn(args);
+    }
+    if (wait_all(pids, procs) < 0) {
+        fprintf(stderr, "microbench: a throughput worker failed\n");
+        return 1;
+    }
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", out);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return 1;
+    snprintf(g_partial, sizeof g_partial, "%s", tmp);
+    fprintf(f, "{\"format\": \"slicesim-throughput/1\",\n");
+    put_device(f);
+    fprintf(f, ",\n \"sharing\": \"%s\", \"procs\": %d, \"duration_s\": %.9g, \"warmup_s\": %.9g,\n \"burst\": ",
+            sharing, procs, dur, warm);
+    put_burst(f, &b);
+    fprintf(f, ",\n \"procs_detail\": [");
+    for (int i = 0; i < procs; i++) {
+        long n = 0;
+        FILE *in = fopen(path[i], "r");
+        if (!in || fscanf(in, "%ld", &n) != 1)
+            n = -1;
+        if (in)
+            fclose(in);
+        remove(path[i]);
+        double s[11];
+        for (int r = 0; r < 11; r++)
+            s[r] = solo[r][i];
+        fprintf(f, "%s\n  {\"blocks\": %d, \"bursts\": %ld, \"per_s\": %.9g, \"solo_burst_us\": ", i ? "," : "",
+                nth_blocks(blocks, i), n, n / (dur - warm));
+        put_samples(f, s, 11);
+        fprintf(f, "}");
+    }
+    fprintf(f, "]\n}\n");
+    if (fclose(f) != 0 || rename(tmp, out) != 0) {
+        fprintf(stderr, "microbench: cannot write %s\n", out);
+        return 1;
+    }
+    g_partial[0] = '\0';
+    fprintf(stderr, "microbench: wrote %s (%d procs, %s)\n", out, procs, sharing);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *cmd = argc > 1 ? argv[1] : "";
@@ -820,7 +993,12 @@ int main(int argc, char **argv)
         return probe_worker(argc, argv);
     if (strcmp(cmd, "contention-worker") == 0)
         return contention_worker(argc, argv);
+    if (strcmp(cmd, "throughput") == 0)
+        return cmd_throughput(argc, argv);
+    if (strcmp(cmd, "throughput-worker") == 0)
+        return throughput_worker(argc, argv);
     fprintf(stderr, "usage: microbench all --out RAW.json [--budget-s N]\n"
-                    "       microbench contention --procs N --out FILE [--load X] [--duration-s D] ...\n");
+                    "       microbench contention --procs N --out FILE [--load X] [--duration-s D] ...\n"
+                    "       microbench throughput --procs N --out FILE [--sharing timeslice|mps] ...\n");
     return 2;
 }

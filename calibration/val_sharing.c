@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "calibration/throughput.h"
 #include <gsl/gsl_fit.h>
 #include "models/ctxsw.h"
 #include "models/mig.h"
@@ -421,4 +422,40 @@ void val_case_vm(val_out *o)
         scn_free(sc);
     }
     val_row(o, "passthrough training loop (KVM)", thr[1] / thr[0], 0.99, 0.0101);
+}
+
+/* ---- measured by this project's probe (calibration/loop.sh) ---- */
+
+/* The throughput probe's runs recorded under calibration/measured/throughput
+ * (throughput_*.json and the profile.json fitted on the same GPU), against
+ * the model (calibration/throughput.c); MPS runs count in family mps. Skipped until
+ * a GPU has run the loop (docs/calibration.md). */
+void val_case_throughput_measured(val_out *o)
+{
+    static tput_row rows[256];
+    char dir[900], prof_path[1000], msg[1024], q[200];
+    val_path(o, "calibration/measured/throughput", dir, sizeof dir);
+    snprintf(prof_path, sizeof prof_path, "%s/profile.json", dir);
+    FILE *f = fopen(prof_path, "r");
+    if (!f) {
+        val_skip(o, "no throughput runs recorded yet (calibration/measured/throughput/profile.json): run "
+                    "calibration/loop.sh on a GPU");
+        return;
+    }
+    fclose(f);
+    int n = tput_dir(dir, prof_path, rows, 256, msg, sizeof msg);
+    if (n < 0) {
+        val_broken(o, msg);
+        return;
+    }
+    val_family fam = o->family;
+    o->unit = "bursts/s";
+    for (int i = 0; i < n; i++) {
+        if (rows[i].procs < 2)
+            continue;                      /* the alone runs are the inputs */
+        o->family = strcmp(rows[i].sharing, "mps") == 0 ? VAL_MPS : VAL_TIMESLICE;
+        snprintf(q, sizeof q, "%.150s", rows[i].label);
+        val_row(o, q, rows[i].predicted_per_s, rows[i].measured_per_s, ROW_TOL);
+    }
+    o->family = fam;
 }

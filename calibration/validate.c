@@ -716,5 +716,7 @@ const val_case val_cases[] = {
       VAL_MIG, VAL_PUBLISHED, val_case_mig_profiles },
     { "vm-overhead", "VM network path and passthrough compute against measurements in VMs", VAL_VIRTUALIZATION,
       VAL_PUBLISHED, val_case_vm },
+    { "throughput-gpu", "N busy processes, time-sliced and MPS, measured on a GPU by the probe", VAL_TIMESLICE,
+      VAL_MEASURED, val_case_throughput_measured },
     { NULL, NULL, 0, 0, NULL },
 };

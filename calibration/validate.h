@@ -82,6 +82,7 @@ void val_case_mps(val_out *o);
 void val_case_mig_pods(val_out *o);
 void val_case_mig_profiles(val_out *o);
 void val_case_vm(val_out *o);
+void val_case_throughput_measured(val_out *o);
 
 /* NULL-terminated table of every case the project holds. */
 extern const val_case val_cases[];

@@ -14,6 +14,7 @@
 #include "calibration/fit.h"
 #include "cli/cli.h"
 #include "calibration/contention.h"
+#include "calibration/throughput.h"
 #include "cli/outfile.h"
 #include "scenarios/jv.h"
 #include "scenarios/profile.h"
@@ -386,6 +387,61 @@ static int cal_predict(int argc, char **argv, FILE *out, FILE *err)
     return rc;
 }
 
+static const cli_opt TPUT_OPTS[] = {
+    { "-o,--out", 1, "FILE.csv", "also write the table there (RFC 4180, one row per run)" },
+    { NULL, 0, NULL, NULL },
+};
+static const cli_spec TPUT_SPEC = {
+    "calibrate throughput", "PROFILE.json DIR",
+    "The throughput probe's runs in DIR (throughput_*.json: N busy processes, time-sliced or under MPS, "
+    "against one alone) against what the profile predicts; the switch cost each time-sliced run implies.",
+    TPUT_OPTS, NULL,
+};
+
+#define TPUT_MAX_ROWS 256
+
+static int cal_throughput(int argc, char **argv, FILE *out, FILE *err)
+{
+    const char *slot[1] = { NULL };
+    cal_args c;
+    char msg[1024];
+    int pr = cal_parse(&TPUT_SPEC, slot, 2, &c, argc, argv, out, err);
+    if (pr != 0)
+        return pr > 0 ? CLI_OK : CLI_BAD_INPUT;
+    if (c.nfiles != 2) {
+        fprintf(err, "slicesim calibrate throughput: needs PROFILE.json and DIR\n");
+        cli_usage_hint(&TPUT_SPEC, err);
+        return CLI_BAD_INPUT;
+    }
+    static tput_row rows[TPUT_MAX_ROWS];
+    int n = tput_dir(c.files[1], c.files[0], rows, TPUT_MAX_ROWS, msg, sizeof msg);
+    if (n < 0) {
+        fprintf(err, "slicesim calibrate throughput: %s\n", msg);
+        return CLI_BAD_INPUT;
+    }
+    FILE *csv = slot[0] ? fopen(slot[0], "w") : NULL;
+    if (slot[0] && !csv) {
+        fprintf(err, "slicesim calibrate throughput: -o %s: cannot write\n", slot[0]);
+        return CLI_BAD_INPUT;
+    }
+    if (csv)
+        fprintf(csv, "file,run,procs,measured_per_s,predicted_per_s,rel_error,alone_per_s,implied_switch_us\n");
+    fprintf(out, "%-40s %-22s %12s %12s %9s %12s\n", "file", "run", "measured/s", "predicted/s", "error",
+            "switch us");
+    for (int i = 0; i < n; i++) {
+        const tput_row *r = &rows[i];
+        double e = (r->predicted_per_s - r->measured_per_s) / r->measured_per_s;
+        fprintf(out, "%-40s %-22s %12.5g %12.5g %+8.2f%% %12.4g\n", r->file, r->label, r->measured_per_s,
+                r->predicted_per_s, 100 * e, r->implied_switch_us);
+        if (csv)
+            fprintf(csv, "%s,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g\n", r->file, r->label, r->procs, r->measured_per_s,
+                    r->predicted_per_s, e, r->alone_per_s, r->implied_switch_us);
+    }
+    if (n == 0)
+        fprintf(out, "(no throughput_*.json in %s)\n", c.files[1]);
+    return csv && fclose(csv) != 0 ? CLI_INTERNAL : CLI_OK;
+}
+
 /* The subcommands; `import-nccl-tests` is the collective model's importer
  * (cli/cmd_import_nccl.c), also reachable as a top-level command. */
 static const struct {
@@ -395,6 +451,7 @@ static const struct {
     { "run", cal_run },
     { "fit", cal_fit },
     { "predict", cal_predict },
+    { "throughput", cal_throughput },
     { "import-nccl-tests", cli_cmd_import_nccl_tests },
 };
 

@@ -22,7 +22,7 @@ static void unknown_or_missing_subcommand_is_bad_input(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "missing subcommand"));
     char *b[] = { "slicesim", "calibrate", "measure", NULL };
     CU_ASSERT_EQUAL(cli(b), 2);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown subcommand \"measure\"; allowed: run, fit, predict, import-nccl-tests"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown subcommand \"measure\"; allowed: run, fit, predict, throughput, import-nccl-tests"));
     /* the importer is reached through calibrate too; a missing log is bad input */
     char *c[] = { "slicesim", "calibrate", "import-nccl-tests", "/nonexistent/log.txt", NULL };
     CU_ASSERT_EQUAL(cli(c), 2);
