@@ -159,6 +159,40 @@ static int note_host(reader *rd, const char *host)
     return 0;
 }
 
+/* "NCCL version 2.21.5+cuda12.4" anywhere in the line: keep 2.21.5. */
+static int note_version(const char *text, nccltests_log *log)
+{
+    const char *p = strstr(text, "NCCL version ");
+    int a, b, c;
+    if (!p || sscanf(p, "NCCL version %d.%d.%d", &a, &b, &c) != 3)
+        return 0;
+    if (log->nccl_version[0] == '\0')
+        snprintf(log->nccl_version, sizeof log->nccl_version, "%d.%d.%d", a, b, c);
+    return 1;
+}
+
+/* A result row starts with its size: a digit (a sign or point before one
+ * still counts, so that a malformed size is refused, not skipped). */
+static int looks_like_row(const char *s)
+{
+    if (*s == '-' || *s == '+' || *s == '.')
+        s++;
+    return isdigit((unsigned char)*s);
+}
+
+/* Open MPI's --tag-output prefix "[1,0]<stdout>:" (or "<stderr>:"). */
+static const char *strip_mpi_tag(const char *s)
+{
+    if (*s != '[')
+        return s;
+    const char *e = strchr(s, ']');
+    if (!e)
+        return s;
+    if (strncmp(e + 1, "<stdout>:", 9) == 0 || strncmp(e + 1, "<stderr>:", 9) == 0)
+        return e + 10;
+    return s;
+}
+
 /* Header comments that say what ran and where. */
 static int parse_comment(reader *rd, const char *text, nccltests_log *log)
 {
@@ -166,10 +200,30 @@ static int parse_comment(reader *rd, const char *text, nccltests_log *log)
     char name[64], host[256], dev[128];
     int rank, group, pid, d, nodes, ppn;
     if ((p = strstr(text, "Collective test starting:")) &&
-        sscanf(p, "Collective test starting: %63s", name) == 1)
-        log->op = coll_op_parse(name);
-    else if (sscanf(text, "# Rank %d Group %d Pid %d on %255s device %d [%*[^]]] %127[^\r\n]",
+        sscanf(p, "Collective test starting: %63s", name) == 1) {
+        nccltests_test *t = &log->tests[log->ntests > 0 ? log->ntests - 1 : 0];
+        if (log->ntests > 0 && t->n > 0) {         /* a new test after one with rows */
+            if (log->ntests == NCCLTESTS_MAX_TESTS) {
+                snprintf(rd->err, rd->errlen, "%s: line %d: more than %d tests in one log", rd->file,
+                         rd->line, NCCLTESTS_MAX_TESTS);
+                return -1;
+            }
+            t = &log->tests[log->ntests++];
+            t->first = log->n;
+            t->n = 0;
+        } else if (log->ntests == 0) {
+            log->ntests = 1;
+            t->first = log->n;
+        }
+        t->op = coll_op_parse(name);
+        if (log->op < 0)
+            log->op = t->op;
+    } else if (note_version(text, log)) {
+        /* kept */
+    } else if (sscanf(text, "# Rank %d Group %d Pid %d on %255s device %d [%*[^]]] %127[^\r\n]",
                     &rank, &group, &pid, host, &d, dev) == 6) {
+        if (log->n > 0)             /* a later test of the same run lists the ranks again */
+            return 0;
         if (log->ranks == 0)
             snprintf(log->gpu_name, sizeof log->gpu_name, "%s", dev);
         log->ranks++;
@@ -201,7 +255,14 @@ static int push_row(nccltests_log *log, const nccltests_row *r)
         log->rows = rows;
         log->cap = cap;
     }
+    if (log->ntests == 0) {                       /* rows before any header: one test */
+        log->ntests = 1;
+        log->tests[0].op = -1;
+        log->tests[0].first = log->n;
+        log->tests[0].n = 0;
+    }
     log->rows[log->n++] = *r;
+    log->tests[log->ntests - 1].n++;
     return 0;
 }
 
@@ -214,13 +275,20 @@ static int read_lines(FILE *f, reader *rd, nccltests_log *log)
     textfile_lines_from(&in, f, rd->file, NCCLTESTS_MAX_BYTES, NCCLTESTS_MAX_LINE);
     while (rc == 0 && (got = textfile_lines_next(&in, &line, &len, rd->err, rd->errlen)) > 0) {
         rd->line = (int)in.line;
-        const char *s = line + strspn(line, " \t");
+        char *body = (char *)strip_mpi_tag(line + strspn(line, " \t"));
+        const char *s = body + strspn(body, " \t");
         nccltests_row r;
-        if (blank(s) || strstr(s, "NCCL INFO") || strstr(s, "NCCL WARN"))
+        if (blank(s))
             continue;
+        if (strstr(s, "NCCL INFO") || strstr(s, "NCCL WARN")) {
+            note_version(s, log);
+            continue;
+        }
         if (*s == '#')
             rc = parse_comment(rd, s, log);
-        else if ((rc = parse_row(rd, line, &r)) == 0 && push_row(log, &r) < 0)
+        else if (!looks_like_row(s))
+            log->chatter++;                        /* launcher output, banners, prompts */
+        else if ((rc = parse_row(rd, body, &r)) == 0 && push_row(log, &r) < 0)
             rc = -1;
         if (rc < 0 && rd->err[0] == '\0')
             snprintf(rd->err, rd->errlen, "%s: out of memory", rd->file);
@@ -261,6 +329,28 @@ void nccltests_free(nccltests_log *log)
     free(log->rows);
     memset(log, 0, sizeof *log);
     log->op = -1;
+}
+
+int nccltests_select(const nccltests_log *log, int k, nccltests_log *out)
+{
+    if (k < 0 || k >= log->ntests)
+        return -1;
+    *out = *log;
+    out->rows = log->rows + log->tests[k].first;
+    out->n = out->cap = log->tests[k].n;
+    out->op = log->tests[k].op;
+    out->ntests = 1;
+    out->tests[0] = log->tests[k];
+    out->tests[0].first = 0;
+    return 0;
+}
+
+int nccltests_find(const nccltests_log *log, int op)
+{
+    for (int k = 0; k < log->ntests; k++)
+        if (log->tests[k].op == op)
+            return k;
+    return -1;
 }
 
 const char *nccltests_gpu_preset(const char *dev)

@@ -11,7 +11,15 @@
  * starting: all_reduce_perf"), the ranks ("#  Rank  0 Group ... on HOST
  * device 0 [..] GPU NAME") and, in slicesim's own output, the platform
  * ("# slicesim platform: topology T nodes N gpus_per_node P virtualization V").
- * A log owns its rows; nothing here keeps state between calls. */
+ *
+ * Real logs carry more: the NCCL version ("NCCL version 2.21.5+cuda12.4", in
+ * an INFO line or a comment, kept), NCCL INFO and WARN lines, MPI launcher
+ * output (Open MPI's "[1,0]<stdout>:" tags are stripped; other lines that
+ * neither start with a digit nor '#' are counted and skipped), logs before
+ * 2.17 without the test-name header (--op names the test), and several
+ * tests one after the other, each opened by its header (nccltests_test;
+ * nccltests_select picks one). A line that starts with a digit must be a
+ * result row. A log owns its rows; nothing here keeps state between calls. */
 #ifndef CALIBRATION_NCCLTESTS_H
 #define CALIBRATION_NCCLTESTS_H
 
@@ -35,10 +43,23 @@ typedef struct {
     int    line;              /* where it was read */
 } nccltests_row;
 
+/* One test of a log: the rows after a "# Collective test starting:" header
+ * (or before any). */
+typedef struct {
+    int    op;                /* coll_op the header names, or -1 */
+    size_t first, n;          /* its rows in the log */
+} nccltests_test;
+
+#define NCCLTESTS_MAX_TESTS 16
+
 typedef struct {
     nccltests_row *rows;
     size_t n, cap;
-    int    op;                /* coll_op named by the header, or -1 */
+    int    op;                /* coll_op named by the (first) header, or -1 */
+    nccltests_test tests[NCCLTESTS_MAX_TESTS];
+    int    ntests;            /* tests with rows */
+    char   nccl_version[16];  /* "2.21.5" from an "NCCL version" line, "" when none */
+    int    chatter;           /* lines that were neither results, comments nor NCCL's own (skipped) */
     int    ranks;             /* "# Rank" lines, 0 when none */
     int    nodes;             /* distinct hosts of those lines */
     char   gpu_name[128];     /* of rank 0, "" when none */
@@ -53,6 +74,12 @@ typedef struct {
  * empty. */
 int  nccltests_parse(FILE *f, const char *file, nccltests_log *log, char *err, size_t errlen);
 void nccltests_free(nccltests_log *log);
+
+/* nccltests_select: a view of test k of log (rows borrowed from log, op
+ * the test's): *out must not be freed. Returns 0, or -1 when k is out of
+ * range. nccltests_find: the index of the first test of op, or -1. */
+int nccltests_select(const nccltests_log *log, int k, nccltests_log *out);
+int nccltests_find(const nccltests_log *log, int op);
 
 /* nccltests_gpu_preset: the GPU preset for a device name printed by
  * nccl-tests ("NVIDIA H100 80GB HBM3"), or NULL. */

@@ -550,6 +550,16 @@ int cli_cmd_collective(int argc, char **argv, FILE *out, FILE *err)
     if (pr != 0)
         return pr > 0 ? CLI_OK : CLI_BAD_INPUT;
     int rc = setup(&o, &su, err);
+    if (rc == CLI_OK && su.corr_name) {
+        /* a correction fitted elsewhere: warn, or refuse where it cannot apply */
+        char msg[512];
+        int fit = coll_corr_check(&su.corr, &su.t, su.op, msg, sizeof msg);
+        if (fit != COLL_CORR_FITS)
+            fprintf(err, "slicesim collective: %s%s: %s\n", fit == COLL_CORR_WARN ? "warning: " : "",
+                    su.corr_name, msg);
+        if (fit == COLL_CORR_CANNOT)
+            rc = CLI_BAD_INPUT;
+    }
     if (rc == CLI_OK && o.outdir && outfile_mkdirs(o.outdir) < 0) {
         fprintf(err, "slicesim collective: -o %s: cannot create or write the directory: %s\n", o.outdir, strerror(errno));
         rc = CLI_BAD_INPUT;

@@ -140,7 +140,14 @@ static int build_topo(const imp_opts *o, const nccltests_log *log, topo *t, topo
               : log->nodes > 0 ? log->nodes : 1;
     int ppn = o->ppn > 0 ? (int)o->ppn : log->plat_ppn > 0 ? log->plat_ppn
             : log->ranks > 0 ? log->ranks / nodes : p->gpus_per_node;
-    if (topo_build(t, p, nodes, ppn, (topo_virt)virt, NULL, msg, sizeof msg) < 0) {
+    topo_overrides ov = topo_overrides_none();
+    if (log->nccl_version[0]) {
+        ov.nccl_version = coll_nccl_version_parse(log->nccl_version);
+        if (ov.nccl_version < 0)
+            fprintf(err, "slicesim import-nccl-tests: warning: %s: NCCL %s is outside the releases the model "
+                    "holds (2.18.1 to 2.30.7); using 2.30.7's constants\n", o->log, log->nccl_version);
+    }
+    if (topo_build(t, p, nodes, ppn, (topo_virt)virt, &ov, msg, sizeof msg) < 0) {
         fprintf(err, "slicesim import-nccl-tests: %s\n", msg);
         return -1;
     }
@@ -165,6 +172,10 @@ static cJSON *correction_doc(const imp_opts *o, const topo *t, coll_op op, const
     cJSON_AddStringToObject(plat, "virtualization", topo_virt_at(t->virt)->name);
     cJSON_AddStringToObject(plat, "op", coll_op_name(op));
     cJSON_AddStringToObject(plat, "column", o->in_place ? "in-place" : "out-of-place");
+    char ver[16];
+    snprintf(ver, sizeof ver, "%d.%d.%d", t->nccl_version / 10000, t->nccl_version / 100 % 100,
+             t->nccl_version % 100);
+    cJSON_AddStringToObject(plat, "nccl_version", ver);
     cJSON_AddItemToObject(d, "platform", plat);
     cJSON_AddNumberToObject(d, "latency_scale", c->lat_scale);
     for (int i = 0; i < c->n; i++) {
@@ -203,12 +214,12 @@ static int check_readable(const char *log, const char *text, FILE *err)
     return CLI_BAD_INPUT;
 }
 
-static int write_json(const char *dir, const char *text, FILE *err)
+static int write_json(const char *dir, const char *name, const char *text, FILE *err)
 {
     char msg[512];
     outfile of;
     int rc = CLI_OK;
-    if (outfile_open(&of, dir, "nccl_correction.json", msg, sizeof msg) < 0) {
+    if (outfile_open(&of, dir, name, msg, sizeof msg) < 0) {
         rc = CLI_INTERNAL;
     } else {
         fprintf(of.f, "%s\n", text);
@@ -220,11 +231,11 @@ static int write_json(const char *dir, const char *text, FILE *err)
     return rc;
 }
 
-static int write_csv(const char *dir, const nccltests_fit_report *rep, FILE *err)
+static int write_csv(const char *dir, const char *name, const nccltests_fit_report *rep, FILE *err)
 {
     char msg[512];
     outfile of;
-    if (outfile_open(&of, dir, "nccl_fit.csv", msg, sizeof msg) < 0) {
+    if (outfile_open(&of, dir, name, msg, sizeof msg) < 0) {
         fprintf(err, "slicesim import-nccl-tests: %s\n", msg);
         return CLI_INTERNAL;
     }
@@ -250,7 +261,7 @@ static void print_fit(FILE *out, const imp_opts *o, const nccltests_log *log, co
     fprintf(out, "# %s: %s, %zu rows, %s column, platform %s %d x %d GPUs (%s)\n", o->log,
             coll_op_perf_name(op), log->n, o->in_place ? "in-place" : "out-of-place",
             t->preset->name, t->nodes, t->ppn, topo_virt_at(t->virt)->name);
-    fprintf(out, "# latency: NCCL's latency x %.4g (from %d rows)\n", c->lat_scale, rep->lat_rows);
+    fprintf(out, "# latency: the model's start-up and syncs x %.4g (from %d rows)\n", c->lat_scale, rep->lat_rows);
     fprintf(out, "# bandwidth efficiency at %d sizes; corrected model vs log: rms %.2f%%, max %.2f%%\n",
             rep->bw_rows, 100 * rep->rms_rel_err, 100 * rep->max_rel_err);
     fprintf(out, "%14s %12s %12s %12s %12s %12s %8s\n", "size(B)", "measured_us", "model_us",
@@ -262,8 +273,14 @@ static void print_fit(FILE *out, const imp_opts *o, const nccltests_log *log, co
     }
 }
 
+/* A correction whose corrected model still misses its own log by more
+ * than this warns (docs/collectives.md §4). */
+#define IMP_RESIDUAL_WARN 0.10
+
+/* suffix: "" for the log's only test, else "_OP" so that each test of a
+ * log gets its own files. */
 static int fit_and_write(const imp_opts *o, const nccltests_log *log, const topo *t, coll_op op,
-                         FILE *out, FILE *err)
+                         const char *suffix, FILE *out, FILE *err)
 {
     char msg[512];
     coll_corr c;
@@ -274,6 +291,13 @@ static int fit_and_write(const imp_opts *o, const nccltests_log *log, const topo
         return CLI_BAD_INPUT;
     }
     print_fit(out, o, log, t, op, &c, &rep);
+    if (rep.max_rel_err > IMP_RESIDUAL_WARN)
+        fprintf(err, "slicesim import-nccl-tests: warning: %s: %s: the corrected model still misses the log by "
+                "up to %.1f%% (rms %.1f%%); the correction does not capture this platform well\n", o->log,
+                coll_op_perf_name(op), 100 * rep.max_rel_err, 100 * rep.rms_rel_err);
+    char jname[64], cname[64];
+    snprintf(jname, sizeof jname, "nccl_correction%s.json", suffix);
+    snprintf(cname, sizeof cname, "nccl_fit%s.csv", suffix);
     cJSON *doc = correction_doc(o, t, op, &c, &rep);
     char *text = doc ? cJSON_Print(doc) : NULL;
     cJSON_Delete(doc);
@@ -281,9 +305,9 @@ static int fit_and_write(const imp_opts *o, const nccltests_log *log, const topo
     if (!text)
         fprintf(err, "slicesim import-nccl-tests: out of memory\n");
     if (rc == CLI_OK && o->outdir) {
-        rc = write_json(o->outdir, text, err);
+        rc = write_json(o->outdir, jname, text, err);
         if (rc == CLI_OK)
-            rc = write_csv(o->outdir, &rep, err);
+            rc = write_csv(o->outdir, cname, &rep, err);
     }
     free(text);
     free(rep.pts);
@@ -302,6 +326,42 @@ int cli_cmd_import_nccl_tests(int argc, char **argv, FILE *out, FILE *err)
     if (read_log(o.log, &log, err) < 0)
         return CLI_BAD_INPUT;
     int op = o.op ? coll_op_parse(o.op) : log.op, rc = CLI_OK;
+    if (log.chatter > 0)
+        fprintf(err, "slicesim import-nccl-tests: %s: skipped %d line%s that are neither results nor comments "
+                "(launcher output)\n", o.log, log.chatter, log.chatter == 1 ? "" : "s");
+    if (op >= 0 && log.ntests > 1) {
+        /* several tests: the one --op names, or each in turn */
+        if (build_topo(&o, &log, &t, &generic, err) < 0) {
+            nccltests_free(&log);
+            return CLI_BAD_INPUT;
+        }
+        if (o.outdir && outfile_mkdirs(o.outdir) < 0) {
+            fprintf(err, "slicesim import-nccl-tests: -o %s: cannot create or write the directory: %s\n",
+                    o.outdir, strerror(errno));
+            nccltests_free(&log);
+            return CLI_BAD_INPUT;
+        }
+        int k = o.op ? nccltests_find(&log, op) : 0;
+        if (o.op && k < 0) {
+            fprintf(err, "slicesim import-nccl-tests: %s: --op %s: the log holds no %s test\n", o.log, o.op,
+                    coll_op_perf_name((coll_op)op));
+            nccltests_free(&log);
+            return CLI_BAD_INPUT;
+        }
+        for (; k < log.ntests && rc == CLI_OK; k++) {
+            nccltests_log one;
+            nccltests_select(&log, k, &one);
+            if (one.op < 0)
+                continue;
+            char suffix[40];
+            snprintf(suffix, sizeof suffix, "_%s", coll_op_name((coll_op)one.op));
+            rc = fit_and_write(&o, &one, &t, (coll_op)one.op, o.op ? "" : suffix, out, err);
+            if (o.op)
+                break;
+        }
+        nccltests_free(&log);
+        return rc;
+    }
     if (op < 0) {
         fprintf(err, "slicesim import-nccl-tests: %s: %s; allowed: allreduce, allgather, reducescatter, "
                 "broadcast, reduce, alltoall, sendrecv\n", o.log,
@@ -313,7 +373,7 @@ int cli_cmd_import_nccl_tests(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "slicesim import-nccl-tests: -o %s: cannot create or write the directory: %s\n", o.outdir, strerror(errno));
         rc = CLI_BAD_INPUT;
     } else {
-        rc = fit_and_write(&o, &log, &t, (coll_op)op, out, err);
+        rc = fit_and_write(&o, &log, &t, (coll_op)op, "", out, err);
     }
     nccltests_free(&log);
     return rc;

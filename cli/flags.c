@@ -1,5 +1,6 @@
 /* flags.c -- warnings and table marks of a run (flags.h). */
 #include "cli/flags.h"
+#include "scenarios/netcfg.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -124,6 +125,12 @@ int flags_compute(flags *f, const scn *sc, const model_result *res)
     for (int i = 0; i < res->ntenants; i++)
         tenant_flags(f, sc, res, i);
     prof_check(sc->profile, &sc->cfg, add_profile, f);
+    if (sc->net && sc->net->correction) {
+        /* the scenario's collectives are all-reduces (data parallel, tensor parallel) */
+        char msg[512];
+        if (coll_corr_check(&sc->net->corr, &sc->net->t, COLL_ALLREDUCE, msg, sizeof msg) != COLL_CORR_FITS)
+            add(f, "network.correction %s: %s", sc->net->correction, msg);
+    }
     return f->oom ? -1 : 0;
 }
 

@@ -111,6 +111,40 @@ double coll_corr_eff(const coll_corr *c, double bytes)
     return c->eff[i] + f * (c->eff[i + 1] - c->eff[i]);
 }
 
+int coll_corr_check(const coll_corr *c, const topo *t, coll_op op, char *msg, size_t len)
+{
+    msg[0] = '\0';
+    if (!c || (c->n == 0 && c->lat_scale == 1))
+        return COLL_CORR_FITS;
+    if (!c->has_platform) {
+        snprintf(msg, len, "the correction records no platform; it may have been fitted elsewhere than %s "
+                 "%d x %d", t->preset->name, t->nodes, t->ppn);
+        return COLL_CORR_WARN;
+    }
+    if (c->gpu[0] && strcmp(c->gpu, t->gpu->name) != 0) {
+        snprintf(msg, len, "the correction was fitted on %s GPUs (%s) and cannot apply to %s: other links "
+                 "and NCCL constants", c->gpu, c->topo, t->gpu->name);
+        return COLL_CORR_CANNOT;
+    }
+    char what[160] = "";
+    if (c->topo[0] && strcmp(c->topo, t->preset->name) != 0)
+        snprintf(what, sizeof what, "server %s, not %s", c->topo, t->preset->name);
+    else if (c->nodes > 0 && (c->nodes != t->nodes || c->ppn != t->ppn))
+        snprintf(what, sizeof what, "%d node(s) x %d GPUs, not %d x %d", c->nodes, c->ppn, t->nodes, t->ppn);
+    else if (c->op >= 0 && c->op != (int)op)
+        snprintf(what, sizeof what, "%s, not %s", coll_op_name((coll_op)c->op), coll_op_name(op));
+    if (what[0]) {
+        snprintf(msg, len, "the correction was fitted on %s: its efficiencies may not hold here", what);
+        return COLL_CORR_WARN;
+    }
+    if (c->fit_max_err > 0.10) {
+        snprintf(msg, len, "the correction misses its own log by up to %.0f%%: it does not capture that "
+                 "platform well", 100 * c->fit_max_err);
+        return COLL_CORR_WARN;
+    }
+    return COLL_CORR_FITS;
+}
+
 /* --- estimate --- */
 
 static const coll_algo *const ALGOS[] = { &coll_tree, &coll_ring, &coll_nvls, &coll_nvlstree, &coll_p2p };

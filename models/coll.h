@@ -194,7 +194,25 @@ typedef struct {
     double       log2_size[COLL_CORR_MAX];   /* strictly increasing */
     double       eff[COLL_CORR_MAX];         /* > 0 */
     double       lat_scale;                  /* > 0 */
+    /* where it was fitted (the file's "platform"; has_platform 0 when the
+     * file does not say) and how well (its "fit", NAN when absent) */
+    int          has_platform;
+    char         topo[32], gpu[32];
+    int          nodes, ppn, op;             /* op: a coll_op, or -1 */
+    double       fit_max_err;
 } coll_corr;
+
+/* How far a correction is from where it is applied (coll_corr_check). */
+enum { COLL_CORR_FITS = 0, COLL_CORR_WARN = 1, COLL_CORR_CANNOT = 2 };
+
+/* coll_corr_check: whether c, fitted where its platform says, applies to
+ * op on t. COLL_CORR_CANNOT (a different GPU: other links, other NCCL
+ * constants) or COLL_CORR_WARN (another server preset of the same GPU,
+ * another node or GPU count, another op, no recorded platform, or a fit
+ * that missed its own log by more than 10%), each with one sentence in msg;
+ * COLL_CORR_FITS otherwise. An identity correction (n = 0, scale 1) fits
+ * anything. */
+int coll_corr_check(const coll_corr *c, const topo *t, coll_op op, char *msg, size_t len);
 
 /* coll_corr_init: check c (n, log2_size, eff, lat_scale filled) before use.
  * Returns 0, or -1 when a value is out of range or the sizes do not grow.

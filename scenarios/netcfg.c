@@ -45,6 +45,35 @@ static int read_points(jv *v, const cJSON *arr, coll_corr *c)
     return 0;
 }
 
+/* The "platform" the correction was fitted on and its "fit" (written by
+ * import-nccl-tests): what coll_corr_check compares with where it is used. */
+static void read_platform(jv *v, const cJSON *root, coll_corr *c)
+{
+    const cJSON *p = cJSON_GetObjectItem(root, "platform"), *fit = cJSON_GetObjectItem(root, "fit");
+    const cJSON *x;
+    c->op = -1;
+    c->fit_max_err = NAN;
+    if (cJSON_IsObject(fit) && cJSON_IsNumber(x = cJSON_GetObjectItem(fit, "max_rel_err")))
+        c->fit_max_err = x->valuedouble;
+    if (!cJSON_IsObject(p))
+        return;
+    c->has_platform = 1;
+    if (cJSON_IsString(x = cJSON_GetObjectItem(p, "topology")))
+        snprintf(c->topo, sizeof c->topo, "%s", x->valuestring);
+    if (cJSON_IsString(x = cJSON_GetObjectItem(p, "gpu")))
+        snprintf(c->gpu, sizeof c->gpu, "%s", x->valuestring);
+    if (cJSON_IsNumber(x = cJSON_GetObjectItem(p, "nodes")))
+        c->nodes = x->valueint;
+    if (cJSON_IsNumber(x = cJSON_GetObjectItem(p, "gpus_per_node")))
+        c->ppn = x->valueint;
+    if (cJSON_IsString(x = cJSON_GetObjectItem(p, "op"))) {
+        c->op = coll_op_parse(x->valuestring);
+        if (c->op < 0)
+            jv_fail(v, "platform.op", "value \"%s\" is not a collective; allowed: allreduce, allgather, "
+                    "reducescatter, broadcast, reduce, alltoall, sendrecv", x->valuestring);
+    }
+}
+
 int netcfg_corr_from_json(const cJSON *root, const char *file, coll_corr *c,
                           char *err, size_t errlen)
 {
@@ -62,6 +91,7 @@ int netcfg_corr_from_json(const cJSON *root, const char *file, coll_corr *c,
         const cJSON *pts = jv_array(&v, root, "", "bw_efficiency", 1);
         if (pts)
             read_points(&v, pts, c);
+        read_platform(&v, root, c);
     }
     if (!v.failed && coll_corr_init(c) < 0)
         jv_fail(&v, "", "out of memory");
@@ -209,6 +239,11 @@ int netcfg_parse(jv *v, scn *sc, const cJSON *obj, const netcfg **out)
     n->ov = ov;
     if (topo_build(&n->t, p, sc->nodes, sc->gpus_per_node, (topo_virt)virt, &ov, msg, sizeof msg) < 0)
         return obj ? jv_fail(v, "hardware", "%s (network.topology %s)", msg, p->name) : 0;
+    if (n->correction) {
+        int fit = coll_corr_check(&n->corr, &n->t, COLL_ALLREDUCE, msg, sizeof msg);
+        if (fit == COLL_CORR_CANNOT)
+            return jv_fail(v, "network.correction", "%s: %s", n->correction, msg);
+    }
     if (n->noise.mode == COLL_MODE_CHUNK && topo_ranks(&n->t) > 2048)
         return jv_fail(v, "network.ring_mode", "\"chunk\" with %d ranks; allowed: at most 2048 ranks "
                        "(its cost grows as ranks squared), or \"max\"", topo_ranks(&n->t));

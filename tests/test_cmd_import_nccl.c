@@ -110,27 +110,100 @@ static void imported_correction_reproduces_the_log(void)
     free(csv);
 }
 
-/* The shipped SimAI corrections are what the importer fits from the shipped
- * logs. */
-static void shipped_simai_corrections_are_the_fits_of_their_logs(void)
+/* The shipped A3 Mega correction is what the importer fits from the
+ * published log (a real 2 x 8 H100 run); its fit warns that it misses its
+ * own latency-bound rows. */
+static void shipped_correction_is_the_fit_of_its_log(void)
 {
-    static const char *const names[] = { "1node-nvlink", "16node-nic", "128node-nic" };
-    for (int i = 0; i < 3; i++) {
-        char dir[64], log[128], mine[160], shipped[160];
-        tu_tmpdir(dir, sizeof dir);
-        snprintf(log, sizeof log, "calibration/simai/simai-h-%s.log", names[i]);
-        snprintf(shipped, sizeof shipped, "calibration/simai/simai-h-%s.correction.json", names[i]);
-        char *argv[] = { "slicesim", "import-nccl-tests", log, "-o", dir, NULL };
-        CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
-        snprintf(mine, sizeof mine, "%s/nccl_correction.json", dir);
-        coll_corr a, b;
+    char dir[64], mine[160];
+    tu_tmpdir(dir, sizeof dir);
+    char *argv[] = { "slicesim", "import-nccl-tests", "calibration/examples/a3mega_2x8_all_reduce_perf.log",
+                     "--topo", "gcp-a3-mega", "-o", dir, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "platform gcp-a3-mega 2 x 8 GPUs"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "warning:"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "still misses the log by up to"));
+    snprintf(mine, sizeof mine, "%s/nccl_correction.json", dir);
+    coll_corr a, b;
+    char msg[512];
+    CU_ASSERT_EQUAL_FATAL(netcfg_corr_load(mine, &a, msg, sizeof msg), 0);
+    CU_ASSERT_EQUAL_FATAL(netcfg_corr_load("calibration/examples/a3mega-2x8.correction.json", &b, msg, sizeof msg), 0);
+    CU_ASSERT_EQUAL(a.n, b.n);
+    ASSERT_REL(a.lat_scale, b.lat_scale, 1e-12);
+    for (int k = 0; k < a.n && k < b.n; k++)
+        ASSERT_REL(a.eff[k], b.eff[k], 1e-12);
+    CU_ASSERT_STRING_EQUAL(b.topo, "gcp-a3-mega");
+    CU_ASSERT_EQUAL(b.nodes, 2);
+    CU_ASSERT_EQUAL(b.op, COLL_ALLREDUCE);
+}
+
+/* A correction applied elsewhere than where it was fitted warns; on
+ * another GPU it cannot apply (exit 2). */
+static void misapplied_corrections_warn_or_are_refused(void)
+{
+    char *same[] = { "slicesim", "collective", "--topo", "gcp-a3-mega", "--nodes", "2", "--min", "1M", "--max",
+                     "1M", "--correction", "calibration/examples/a3mega-2x8.correction.json", NULL };
+    CU_ASSERT_EQUAL(tu_cli(same, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "misses its own log by up to 48%"));
+    char *nodes[] = { "slicesim", "collective", "--topo", "gcp-a3-mega", "--nodes", "16", "--min", "1M", "--max",
+                      "1M", "--correction", "calibration/examples/a3mega-2x8.correction.json", NULL };
+    CU_ASSERT_EQUAL(tu_cli(nodes, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "warning: calibration/examples/a3mega-2x8.correction.json: the correction was "
+                                       "fitted on 2 node(s) x 8 GPUs, not 16 x 8"));
+    char *op[] = { "slicesim", "collective", "--topo", "gcp-a3-mega", "--nodes", "2", "--op", "allgather", "--min",
+                   "1M", "--max", "1M", "--correction", "calibration/examples/a3mega-2x8.correction.json", NULL };
+    CU_ASSERT_EQUAL(tu_cli(op, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "fitted on allreduce, not allgather"));
+    char *gpu[] = { "slicesim", "collective", "--topo", "dgx-a100", "--nodes", "2", "--min", "1M", "--max", "1M",
+                    "--correction", "calibration/examples/a3mega-2x8.correction.json", NULL };
+    CU_ASSERT_EQUAL(tu_cli(gpu, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "fitted on h100-sxm GPUs (gcp-a3-mega) and cannot apply to a100-sxm-80gb"));
+}
+
+/* A real run's log: mpirun tags, INFO/WARN lines, two tests. Each test is
+ * imported in turn into its own files, or the one --op names; the NCCL
+ * version of the log goes into the correction. The fixture's times are the
+ * model's (2.30.7) x 1.15, so both fits find a factor of about 1.15. */
+static void logs_with_several_tests_import_one_by_one_or_by_op(void)
+{
+    char dir[64], path[160];
+    tu_tmpdir(dir, sizeof dir);
+    char *all[] = { "slicesim", "import-nccl-tests", "tests/fixtures/nccl_tests_mpirun_two_tests.log", "-o", dir, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(all, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "all_reduce_perf, 21 rows"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "all_gather_perf, 21 rows"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "skipped 5 lines"));
+    static const char *const ops[] = { "allreduce", "allgather" };
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/nccl_correction_%s.json", dir, ops[i]);
+        char *text = tu_read_file(path, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"nccl_version\":\t\"2.21.5\""));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, ops[i]));
+        free(text);
+        coll_corr c;
         char msg[512];
-        CU_ASSERT_EQUAL_FATAL(netcfg_corr_load(mine, &a, msg, sizeof msg), 0);
-        CU_ASSERT_EQUAL_FATAL(netcfg_corr_load(shipped, &b, msg, sizeof msg), 0);
-        CU_ASSERT_EQUAL(a.n, b.n);
-        for (int k = 0; k < a.n && k < b.n; k++)
-            ASSERT_REL(a.eff[k], b.eff[k], 1e-12);
+        CU_ASSERT_EQUAL_FATAL(netcfg_corr_load(path, &c, msg, sizeof msg), 0);
+        ASSERT_REL(c.lat_scale, 1.15, 0.02);
+        ASSERT_REL(coll_corr_eff(&c, 1073741824.0), 1 / 1.15, 0.03);
     }
+    char *one[] = { "slicesim", "import-nccl-tests", "tests/fixtures/nccl_tests_mpirun_two_tests.log", "--op",
+                    "all_gather", NULL };
+    CU_ASSERT_EQUAL(tu_cli(one, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "all_gather_perf, 21 rows"));
+    CU_ASSERT_PTR_NULL(strstr(out, "all_reduce_perf"));
+    char *none[] = { "slicesim", "import-nccl-tests", "tests/fixtures/nccl_tests_mpirun_two_tests.log", "--op",
+                     "broadcast", NULL };
+    CU_ASSERT_EQUAL(tu_cli(none, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "holds no broadcast_perf test"));
+    /* before nccl-tests 2.17 a log has no test name: --op says it */
+    char *pre[] = { "slicesim", "import-nccl-tests", "tests/fixtures/nccl_tests_pre217_allreduce.log", NULL };
+    CU_ASSERT_EQUAL(tu_cli(pre, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "give --op"));
+    char *pre_op[] = { "slicesim", "import-nccl-tests", "tests/fixtures/nccl_tests_pre217_allreduce.log", "--op",
+                       "allreduce", NULL };
+    CU_ASSERT_EQUAL(tu_cli(pre_op, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "all_reduce_perf, 21 rows"));
 }
 
 static void bad_correction_files_name_the_json_path(void)
@@ -165,8 +238,10 @@ TU_SUITE_FN(cmd_import_nccl)
         TU_TEST(malformed_log_is_refused_with_its_line_number),
         TU_TEST(imported_correction_reproduces_the_log),
         TU_TEST(a_correction_the_loader_would_refuse_is_not_written),
-        TU_TEST(shipped_simai_corrections_are_the_fits_of_their_logs),
+        TU_TEST(shipped_correction_is_the_fit_of_its_log),
+        TU_TEST(misapplied_corrections_warn_or_are_refused),
         TU_TEST(bad_correction_files_name_the_json_path),
+        TU_TEST(logs_with_several_tests_import_one_by_one_or_by_op),
     };
     TU_SUITE("cmd_import_nccl", tests);
 }

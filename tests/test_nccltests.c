@@ -81,6 +81,53 @@ static void reads_logs_without_root_column_and_skips_nccl_info_lines(void)
     nccltests_free(&log);
 }
 
+/* What mpirun prints around nccl-tests: Open MPI tags, NCCL INFO and WARN
+ * lines (the version kept), launcher banners, two tests in one run (each
+ * listing the ranks again). */
+static const char LOG_MPI[] =
+    "Warning: Permanently added 'node-a' (ED25519) to the list of known hosts.\n"
+    "--------------------------------------------------------------------------\n"
+    "[1,0]<stdout>:#  Rank  0 Group  0 Pid  1 on node-a device  0 [0x18] NVIDIA A100-SXM4-80GB\n"
+    "[1,1]<stdout>:#  Rank  1 Group  0 Pid  2 on node-a device  1 [0x2a] NVIDIA A100-SXM4-80GB\n"
+    "[1,0]<stderr>:node-a:1:1 [0] NCCL INFO NCCL version 2.19.3+cuda12.3\n"
+    "[1,0]<stderr>:node-a:1:9 [0] NCCL WARN NET/IB : No device found.\n"
+    "[1,0]<stdout>:# Collective test starting: all_reduce_perf\n"
+    "[1,0]<stdout>:       8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n"
+    "[1,0]<stdout>:      16   4   float  sum  -1  28.6  0.00  0.00  0  27.99  0.00  0.00  0\n"
+    "[1,0]<stdout>:#  Rank  0 Group  0 Pid  1 on node-a device  0 [0x18] NVIDIA A100-SXM4-80GB\n"
+    "[1,1]<stdout>:#  Rank  1 Group  0 Pid  2 on node-a device  1 [0x2a] NVIDIA A100-SXM4-80GB\n"
+    "[1,0]<stdout>:# Collective test starting: all_gather_perf\n"
+    "[1,0]<stdout>:      64   8   float  none  -1  20.1  0.00  0.00  0  20.0  0.00  0.00  0\n"
+    "mpirun: exiting normally\n";
+
+static void reads_mpirun_logs_with_several_tests_one_by_one(void)
+{
+    nccltests_log log, one;
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(parse_text(LOG_MPI, &log, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(log.n, 3);
+    CU_ASSERT_EQUAL(log.ntests, 2);
+    CU_ASSERT_EQUAL(log.ranks, 2);                  /* not 4: the second listing is the same ranks */
+    CU_ASSERT_EQUAL(log.chatter, 3);                /* the ssh warning, the rule, mpirun's goodbye */
+    CU_ASSERT_STRING_EQUAL(log.nccl_version, "2.19.3");
+    CU_ASSERT_EQUAL(log.op, COLL_ALLREDUCE);
+    CU_ASSERT_EQUAL(nccltests_find(&log, COLL_ALLGATHER), 1);
+    CU_ASSERT_EQUAL(nccltests_find(&log, COLL_BROADCAST), -1);
+    CU_ASSERT_EQUAL_FATAL(nccltests_select(&log, 1, &one), 0);
+    CU_ASSERT_EQUAL(one.op, COLL_ALLGATHER);
+    CU_ASSERT_EQUAL(one.n, 1);
+    ASSERT_REL(one.rows[0].size, 64, 0);
+    ASSERT_REL(one.rows[0].time_us[0], 20.1, 1e-15);
+    CU_ASSERT_EQUAL(nccltests_select(&log, 2, &one), -1);
+    CU_ASSERT_EQUAL(nccltests_select(&log, 0, &one), 0);
+    CU_ASSERT_EQUAL(one.n, 2);
+    ASSERT_REL(one.rows[1].size, 16, 0);
+    nccltests_free(&log);
+    /* a line that starts like a row must still be one */
+    CU_ASSERT_EQUAL(parse_text("[1,0]<stdout>:   8  2  float\n", &log, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 1:"));
+}
+
 static void refuses_malformed_rows_with_the_line_number(void)
 {
     static const struct { const char *text, *needle; } BAD[] = {
@@ -235,6 +282,7 @@ TU_SUITE_FN(nccltests)
         TU_TEST(reads_rows_ranks_hosts_and_test_name_of_a_current_log),
         TU_TEST(reads_logs_without_root_column_and_skips_nccl_info_lines),
         TU_TEST(refuses_malformed_rows_with_the_line_number),
+        TU_TEST(reads_mpirun_logs_with_several_tests_one_by_one),
         TU_TEST(written_rows_read_back_to_the_same_numbers),
         TU_TEST(model_rows_round_trip_with_algorithm_and_protocol),
         TU_TEST(fit_recovers_a_known_latency_factor_and_efficiency_curve),

@@ -94,10 +94,10 @@ static void collective_from_a_scenario_matches_the_same_options(void)
     static char a[1 << 15], b[1 << 15], err[2048];
     char *from[] = { "slicesim", "collective", "--scenario", "scenarios/collective-2node-h100-vm.json",
                      "--min", "1K", "--max", "64M", "--iters", "4", NULL };
-    char *flags[] = { "slicesim", "collective", "--topo", "dgx-h100", "--nodes", "2", "--virt",
-                      "passthrough_no_ats", "--jitter-us", "20", "--noise-rate", "200", "--noise-us", "50",
+    char *flags[] = { "slicesim", "collective", "--topo", "gcp-a3-mega", "--nodes", "2", "--virt",
+                      "passthrough", "--jitter-us", "20", "--noise-rate", "200", "--noise-us", "50",
                       "--ring-mode", "chunk", "--correction",
-                      "calibration/simai/simai-h-16node-nic.correction.json",
+                      "calibration/examples/a3mega-2x8.correction.json",
                       "--min", "1K", "--max", "64M", "--iters", "4", NULL };
     CU_ASSERT_EQUAL_FATAL(tu_cli(from, a, sizeof a, err, sizeof err), 0);
     CU_ASSERT_EQUAL_FATAL(tu_cli(flags, b, sizeof b, err, sizeof err), 0);
