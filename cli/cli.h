@@ -43,6 +43,9 @@ int cli_cmd_validate(int argc, char **argv, FILE *out, FILE *err);
 /* cli_cmd_list: `list gpus|models|topologies|mig GPU|...`, the names a
  * scenario or option may use, one a line with what each is. */
 int cli_cmd_list(int argc, char **argv, FILE *out, FILE *err);
+/* cli_cmd_report: `report DIR [-o FILE]`, one self-contained report.html
+ * of an output folder (docs/outputs.md). */
+int cli_cmd_report(int argc, char **argv, FILE *out, FILE *err);
 
 /* The options every command that loads a scenario takes. */
 #define CLI_MAX_SETS 64

@@ -1,0 +1,475 @@
+/* cmd_report.c -- `slicesim report DIR [-o FILE]`: one self-contained HTML
+ * page (DIR/report.html by default) of a command's output folder: what ran
+ * (the manifest's identity and the scenario as the summary records it), the
+ * tables, every chart inline as SVG, the warnings and the SLO verdicts. It
+ * references nothing outside itself, so it opens from disk with no network.
+ * The folder is read through its manifest (cli/outfile.h): only the files of
+ * the set, plus the SVG charts `slicesim plot` drew there. */
+#include <csv.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cJSON.h>
+#include "cli/cli.h"
+#include "cli/outfile.h"
+#include "scenarios/textfile.h"
+
+#define MAX_TABLE_ROWS 1000
+#define MAX_CHARTS     64
+#define MAX_INPUT      (256L << 20)
+
+static const cli_opt REPORT_OPTS[] = {
+    { "-o,--out", 1, "FILE", "where to write the page (default DIR/report.html)" },
+    { NULL, 0, NULL, NULL },
+};
+
+static const cli_spec REPORT_SPEC = {
+    "report", "DIR", "One self-contained report.html of an output folder: scenario, tables, charts (inline SVG), "
+    "warnings, verdicts.", REPORT_OPTS, NULL,
+};
+
+typedef struct {
+    const char *dir, *out;
+} report_args;
+
+static int rep_opt(void *ctx, const char *a, const char *val, FILE *err)
+{
+    (void)a;
+    (void)err;
+    ((report_args *)ctx)->out = val;
+    return 0;
+}
+
+static int rep_arg(void *ctx, int n, const char *arg, FILE *err)
+{
+    if (n > 0) {
+        fprintf(err, "slicesim report: one folder only (\"%s\")\n", arg);
+        return -1;
+    }
+    ((report_args *)ctx)->dir = arg;
+    return 0;
+}
+
+/* ---- HTML pieces ---- */
+
+static void esc_n(FILE *f, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n && s[i]; i++) {
+        switch (s[i]) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default:  fputc(s[i], f);
+        }
+    }
+}
+
+static void esc(FILE *f, const char *s)
+{
+    esc_n(f, s ? s : "", (size_t)-1);
+}
+
+static const char STYLE[] =
+    "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222}"
+    "h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid #ccc}"
+    "table{border-collapse:collapse;margin:.6em 0;font-size:.9em}"
+    "th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right}th{background:#f3f3f3}"
+    "td.t,th.t{text-align:left}pre{background:#f7f7f7;padding:.8em;overflow:auto;font-size:.85em}"
+    ".met{color:#176b1d;font-weight:bold}.missed{color:#b00020;font-weight:bold}"
+    ".uncertain{color:#a15c00;font-weight:bold}figure{margin:1em 0}figure svg{max-width:100%;height:auto}"
+    "ul.warn li{color:#7a4a00}";
+
+static const char *get_str(const cJSON *o, const char *k)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(x) ? x->valuestring : NULL;
+}
+
+static double get_num(const cJSON *o, const char *k)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsNumber(x) ? x->valuedouble : NAN;
+}
+
+static void num_cell(FILE *f, double x)
+{
+    if (isnan(x))
+        fputs("<td>&ndash;</td>", f);
+    else
+        fprintf(f, "<td>%.4g</td>", x);
+}
+
+static void ci_cell(FILE *f, const cJSON *v, const cJSON *ci)
+{
+    if (!cJSON_IsNumber(v)) {
+        fputs("<td>&ndash;</td>", f);
+        return;
+    }
+    fprintf(f, "<td>%.4g", v->valuedouble);
+    if (cJSON_GetArraySize(ci) == 2 && cJSON_IsNumber(cJSON_GetArrayItem(ci, 0)))
+        fprintf(f, " <small>[%.4g, %.4g]</small>", cJSON_GetArrayItem(ci, 0)->valuedouble,
+                cJSON_GetArrayItem(ci, 1)->valuedouble);
+    fputs("</td>", f);
+}
+
+static cJSON *read_json(const char *dir, const char *name)
+{
+    char path[4600], msg[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *text = textfile_read(path, MAX_INPUT, msg, sizeof msg);
+    cJSON *doc = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    return doc;
+}
+
+static int listed(const cJSON *manifest, const char *name)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(manifest, "files")) {
+        const char *n = get_str(f, "name");
+        if (n && strcmp(n, name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- the run's tables ---- */
+
+static void verdict_span(FILE *f, const char *v)
+{
+    fprintf(f, "<span class=\"%s\">", v && (strcmp(v, "met") == 0 || strcmp(v, "missed") == 0) ? v : "uncertain");
+    esc(f, v ? v : "none");
+    fputs("</span>", f);
+}
+
+static void tenant_table(FILE *f, const cJSON *sum)
+{
+    const cJSON *t;
+    fputs("<table id=\"tenants\"><tr><th class=\"t\">tenant</th><th class=\"t\">workload</th><th>completed</th>"
+          "<th>throughput [95% CI]</th><th class=\"t\">unit</th><th>mean ms</th><th>p50 ms</th>"
+          "<th>p95 ms [95% CI]</th><th>p99 ms</th><th>GPU time share</th><th class=\"t\">SLO</th>"
+          "<th class=\"t\">verdict</th></tr>\n", f);
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(sum, "tenants")) {
+        const cJSON *th = cJSON_GetObjectItemCaseSensitive(t, "throughput");
+        const cJSON *lat = cJSON_GetObjectItemCaseSensitive(t, "latency_ms");
+        const cJSON *slo = cJSON_GetObjectItemCaseSensitive(t, "slo");
+        const cJSON *wl = cJSON_GetObjectItemCaseSensitive(t, "workload");
+        fputs("<tr><td class=\"t\">", f);
+        esc(f, get_str(t, "name"));
+        fputs("</td><td class=\"t\">", f);
+        esc(f, cJSON_IsString(wl) ? wl->valuestring : get_str(wl, "type"));
+        fputs("</td>", f);
+        num_cell(f, get_num(t, "completed"));
+        ci_cell(f, cJSON_GetObjectItemCaseSensitive(th, "value"), cJSON_GetObjectItemCaseSensitive(th, "ci95"));
+        fputs("<td class=\"t\">", f);
+        esc(f, get_str(th, "unit"));
+        fputs("</td>", f);
+        num_cell(f, get_num(lat, "mean"));
+        num_cell(f, get_num(lat, "p50"));
+        ci_cell(f, cJSON_GetObjectItemCaseSensitive(lat, "p95"), cJSON_GetObjectItemCaseSensitive(lat, "ci95_p95"));
+        num_cell(f, get_num(lat, "p99"));
+        num_cell(f, get_num(t, "gpu_time_share"));
+        fputs("<td class=\"t\">", f);
+        if (cJSON_IsObject(slo)) {
+            esc(f, get_str(slo, "metric"));
+            fprintf(f, " &le; %.4g ms: %.4g", get_num(slo, "bound_ms"), get_num(slo, "value_ms"));
+            fputs("</td><td class=\"t\">", f);
+            verdict_span(f, get_str(slo, "verdict"));
+        } else {
+            fputs("none</td><td class=\"t\">&ndash;", f);
+        }
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n", f);
+}
+
+static void gpu_table(FILE *f, const cJSON *sum)
+{
+    const cJSON *g;
+    fputs("<table id=\"gpus\"><tr><th>GPU</th><th>utilization [95% CI]</th><th>context switches</th>"
+          "<th>switch overhead</th><th>virtualization overhead</th><th>PCIe utilization</th></tr>\n", f);
+    cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "gpus")) {
+        fputs("<tr>", f);
+        num_cell(f, get_num(g, "id"));
+        ci_cell(f, cJSON_GetObjectItemCaseSensitive(g, "utilization"), cJSON_GetObjectItemCaseSensitive(g, "ci95_utilization"));
+        num_cell(f, get_num(g, "context_switches"));
+        num_cell(f, get_num(g, "switch_overhead_fraction"));
+        num_cell(f, get_num(g, "virtualization_overhead_fraction"));
+        num_cell(f, get_num(g, "pcie_utilization"));
+        fputs("</tr>\n", f);
+    }
+    fputs("</table>\n", f);
+}
+
+/* ---- any CSV of the set, as a table (libcsv) ---- */
+
+typedef struct {
+    FILE  *f;
+    long   rows;
+    int    in_row, header;
+} csv_html;
+
+static void cell_cb(void *s, size_t len, void *data)
+{
+    csv_html *h = data;
+    if (h->rows > MAX_TABLE_ROWS)
+        return;
+    if (!h->in_row) {
+        fputs("<tr>", h->f);
+        h->in_row = 1;
+    }
+    fputs(h->header ? "<th>" : "<td>", h->f);
+    esc_n(h->f, s, len);
+    fputs(h->header ? "</th>" : "</td>", h->f);
+}
+
+static void row_cb(int c, void *data)
+{
+    csv_html *h = data;
+    (void)c;
+    if (h->in_row)
+        fputs("</tr>\n", h->f);
+    h->in_row = 0;
+    h->header = 0;
+    h->rows++;
+}
+
+static void csv_table(FILE *f, const char *dir, const char *name)
+{
+    char path[4600], msg[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *text = textfile_read(path, MAX_INPUT, msg, sizeof msg);
+    struct csv_parser p;
+    if (!text || csv_init(&p, CSV_APPEND_NULL) != 0) {
+        free(text);
+        return;
+    }
+    csv_html h = { f, 0, 0, 1 };
+    fputs("<h3>", f);
+    esc(f, name);
+    fputs("</h3>\n<table class=\"csv\">\n", f);
+    csv_parse(&p, text, strlen(text), cell_cb, row_cb, &h);
+    csv_fini(&p, cell_cb, row_cb, &h);
+    csv_free(&p);
+    fputs("</table>\n", f);
+    if (h.rows > MAX_TABLE_ROWS + 1)
+        fprintf(f, "<p>first %d of %ld rows; the whole table is %s</p>\n", MAX_TABLE_ROWS, h.rows - 1, name);
+    free(text);
+}
+
+/* ---- charts: the SVG files in DIR, inline ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int charts(FILE *f, const char *dir)
+{
+    DIR *d = opendir(dir);
+    char *names[MAX_CHARTS];
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) && n < MAX_CHARTS) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && strcmp(e->d_name + len - 4, ".svg") == 0 && e->d_name[0] != '.')
+            names[n++] = strdup(e->d_name);
+    }
+    if (d)
+        closedir(d);
+    qsort(names, (size_t)n, sizeof *names, cmp_str);
+    int drawn = 0;
+    for (int i = 0; i < n; i++) {
+        char path[4600], msg[512];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        char *text = names[i] ? textfile_read(path, 64L << 20, msg, sizeof msg) : NULL;
+        const char *svg = text ? strstr(text, "<svg") : NULL;
+        if (svg) {
+            fputs("<figure>", f);
+            fputs(svg, f);          /* the XML prolog and DOCTYPE are dropped: HTML5 takes <svg> inline */
+            fputs("<figcaption>", f);
+            esc(f, names[i]);
+            fputs("</figcaption></figure>\n", f);
+            drawn++;
+        }
+        free(text);
+        free(names[i]);
+    }
+    if (drawn == 0)
+        fputs("<p>No charts in this folder: run the command with <code>--plot</code>, or "
+              "<code>slicesim plot DIR</code> (needs gnuplot), then the report again.</p>\n", f);
+    return drawn;
+}
+
+/* ---- warnings and verdicts ---- */
+
+static int warnings(FILE *f, const cJSON *sum, const cJSON *sweep)
+{
+    int n = 0;
+    const cJSON *w, *p;
+    fputs("<ul class=\"warn\" id=\"warnings\">\n", f);
+    cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(sum, "warnings"))
+        if (cJSON_IsString(w)) {
+            fputs("<li>", f);
+            esc(f, w->valuestring);
+            fputs("</li>\n", f);
+            n++;
+        }
+    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(sweep, "points"))
+        cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(p, "warnings"))
+            if (cJSON_IsString(w)) {
+                fprintf(f, "<li>point %d: ", (int)get_num(p, "index"));
+                esc(f, w->valuestring);
+                fputs("</li>\n", f);
+                n++;
+            }
+    fputs("</ul>\n", f);
+    if (n == 0)
+        fputs("<p>No warnings.</p>\n", f);
+    return n;
+}
+
+static void verdicts(FILE *f, const cJSON *sum, const cJSON *cmp)
+{
+    const cJSON *t, *s;
+    int any = 0;
+    fputs("<ul id=\"verdicts\">\n", f);
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(sum, "tenants")) {
+        const cJSON *slo = cJSON_GetObjectItemCaseSensitive(t, "slo");
+        if (!cJSON_IsObject(slo))
+            continue;
+        fputs("<li>", f);
+        esc(f, get_str(t, "name"));
+        fputs(": ", f);
+        esc(f, get_str(slo, "metric"));
+        fprintf(f, " &le; %.4g ms: ", get_num(slo, "bound_ms"));
+        verdict_span(f, get_str(slo, "verdict"));
+        fputs("</li>\n", f);
+        any = 1;
+    }
+    cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(cmp, "setups")) {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(s, "meets_slos");
+        fputs("<li>", f);
+        esc(f, get_str(s, "mode"));
+        fputs(": ", f);
+        verdict_span(f, cJSON_IsTrue(m) ? "met" : cJSON_IsFalse(m) ? "missed" : "uncertain");
+        fputs(" every SLO</li>\n", f);
+        any = 1;
+    }
+    fputs("</ul>\n", f);
+    if (!any)
+        fputs("<p>No tenant has an SLO.</p>\n", f);
+}
+
+static void write_page(FILE *f, const char *dir, const cJSON *man, const cJSON *sum, const cJSON *sweep,
+                       const cJSON *cmp)
+{
+    const char *name = get_str(man, "scenario");
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>slicesim report: ", f);
+    esc(f, name);
+    fprintf(f, "</title><style>%s</style></head><body>\n<h1>slicesim report: ", STYLE);
+    esc(f, name);
+    fputs("</h1>\n<table id=\"identity\">", f);
+    static const char *const keys[] = { "command", "slicesim_version", "scenario", "scenario_hash" };
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        fprintf(f, "<tr><th class=\"t\">%s</th><td class=\"t\">", keys[k]);
+        esc(f, get_str(man, keys[k]));
+        fputs("</td></tr>", f);
+    }
+    fprintf(f, "<tr><th class=\"t\">seed</th><td class=\"t\">%.0f</td></tr>"
+            "<tr><th class=\"t\">replications</th><td class=\"t\">%.0f</td></tr></table>\n",
+            get_num(man, "seed"), get_num(man, "replications"));
+
+    fputs("<h2>Scenario</h2>\n", f);
+    cJSON *sc = cJSON_CreateObject();
+    static const char *const parts[] = { "scenario", "duration_s", "warmup_s", "hardware", "virtualization",
+                                         "sharing", "percentiles", "sets", "vary", "points_total" };
+    const cJSON *from = sum ? sum : sweep ? sweep : cmp;
+    for (size_t k = 0; from && k < sizeof parts / sizeof parts[0]; k++) {
+        const cJSON *x = cJSON_GetObjectItemCaseSensitive(from, parts[k]);
+        if (x)
+            cJSON_AddItemToObject(sc, parts[k], cJSON_Duplicate(x, 1));
+    }
+    char *text = cJSON_Print(sc);
+    fputs("<pre id=\"scenario\">", f);
+    esc(f, text);
+    fputs("</pre>\n", f);
+    free(text);
+    cJSON_Delete(sc);
+
+    fputs("<h2>Tables</h2>\n", f);
+    if (sum) {
+        fputs("<h3>Tenants</h3>\n", f);
+        tenant_table(f, sum);
+        fputs("<h3>GPUs</h3>\n", f);
+        gpu_table(f, sum);
+    }
+    const cJSON *fl;
+    cJSON_ArrayForEach(fl, cJSON_GetObjectItemCaseSensitive(man, "files")) {
+        const char *n = get_str(fl, "name");
+        size_t len = n ? strlen(n) : 0;
+        /* per-request and per-segment files are data, not tables to read */
+        if (len > 4 && strcmp(n + len - 4, ".csv") == 0 && strcmp(n, "requests.csv") != 0 &&
+            strcmp(n, "timeline.csv") != 0)
+            csv_table(f, dir, n);
+    }
+    fputs("<h2>Charts</h2>\n", f);
+    charts(f, dir);
+    fputs("<h2>Verdicts</h2>\n", f);
+    verdicts(f, sum, cmp);
+    fputs("<h2>Warnings</h2>\n", f);
+    warnings(f, sum, sweep);
+    fputs("</body></html>\n", f);
+}
+
+int cli_cmd_report(int argc, char **argv, FILE *out, FILE *err)
+{
+    report_args a = { NULL, NULL };
+    int pr = cli_parse(&REPORT_SPEC, argc, argv, rep_opt, rep_arg, &a, out, err);
+    if (pr != 0)
+        return pr > 0 ? CLI_OK : CLI_BAD_INPUT;
+    if (!a.dir) {
+        fprintf(err, "slicesim report: needs an output folder\n");
+        cli_usage_hint(&REPORT_SPEC, err);
+        return CLI_BAD_INPUT;
+    }
+    cJSON *man = read_json(a.dir, OUTFILE_MANIFEST);
+    if (!cJSON_IsObject(man)) {
+        fprintf(err, "slicesim report: %s: no readable %s; allowed: a folder a command wrote with -o DIR\n", a.dir,
+                OUTFILE_MANIFEST);
+        cJSON_Delete(man);
+        return CLI_BAD_INPUT;
+    }
+    cJSON *sum = listed(man, "summary.json") ? read_json(a.dir, "summary.json") : NULL;
+    cJSON *sweep = listed(man, "sweep.json") ? read_json(a.dir, "sweep.json") : NULL;
+    cJSON *cmp = listed(man, "compare.json") ? read_json(a.dir, "compare.json") : NULL;
+    char path[4600], msg[512], odir[4600];
+    const char *dst = a.out;
+    if (!dst) {
+        snprintf(path, sizeof path, "%s/report.html", a.dir);
+        dst = path;
+    }
+    const char *slash = strrchr(dst, '/');
+    snprintf(odir, sizeof odir, "%.*s", slash ? (int)(slash - dst) : 1, slash ? dst : ".");
+    outfile o;
+    int rc = CLI_OK;
+    if (outfile_open(&o, odir[0] ? odir : "/", slash ? slash + 1 : dst, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim report: %s\n", msg);
+        rc = CLI_BAD_INPUT;
+    } else {
+        write_page(o.f, a.dir, man, sum, sweep, cmp);
+        if (outfile_commit(&o, msg, sizeof msg) < 0) {
+            fprintf(err, "slicesim report: %s\n", msg);
+            rc = CLI_INTERNAL;
+        } else {
+            fprintf(out, "report: %s\n", dst);
+        }
+    }
+    cJSON_Delete(man);
+    cJSON_Delete(sum);
+    cJSON_Delete(sweep);
+    cJSON_Delete(cmp);
+    return rc;
+}
