@@ -171,7 +171,9 @@ int cont_read(const char *path, cont_run *r, char *err, size_t errlen)
     return 0;
 }
 
-static char *scenario_text(const cont_run *r, const char *profile, long reps)
+/* The scenario of r as a JSON document (caller frees), built in memory and
+ * loaded from there (scn_load_doc); printed only when it is to be saved. */
+static cJSON *scenario_doc(const cont_run *r, const char *profile, long reps)
 {
     double flops, bytes;
     burst_size(r, &flops, &bytes);
@@ -211,9 +213,7 @@ static char *scenario_text(const cont_run *r, const char *profile, long reps)
         cJSON_AddNumberToObject(a, "rate_per_s", r->rate_per_s);
         cJSON_AddItemToArray(tl, t);
     }
-    char *text = cJSON_Print(s);
-    cJSON_Delete(s);
-    return text;
+    return s;
 }
 
 /* The path of file relative to folder dir (both existing), e.g.
@@ -246,23 +246,22 @@ int cont_predict(const cont_run *r, const char *profile_path, long reps, const c
                  cont_pred *out, char **scenario, char *err, size_t errlen)
 {
     char msg[1024];
-    char *text = scenario_text(r, profile_path, reps);
-    if (!text) {
+    cJSON *doc = scenario_doc(r, profile_path, reps);
+    if (!doc) {
         snprintf(err, errlen, "out of memory");
         return 1;
     }
     scn *sc = NULL;
     model_result res;
-    int rc = scn_load_text(text, "(contention scenario)", NULL, 0, &sc, msg, sizeof msg);
+    int rc = scn_load_doc(doc, "(contention scenario)", NULL, 0, &sc, msg, sizeof msg);
+    cJSON_Delete(doc);
     if (rc != SCN_OK) {
         snprintf(err, errlen, "%s", msg);
-        free(text);
         return rc;
     }
     if (model_run(&sc->cfg, &res, msg, sizeof msg) < 0) {
         snprintf(err, errlen, "%s", msg);
         scn_free(sc);
-        free(text);
         return 1;
     }
     memset(out, 0, sizeof *out);
@@ -278,14 +277,16 @@ int cont_predict(const cont_run *r, const char *profile_path, long reps, const c
     out->burst_ms = (double)gpu_burst_ns(&rate, &b) / 1e6;
     model_result_free(&res);
     scn_free(sc);
-    free(text);
     if (scenario) {
         char rel[4096];
         if (scenario_dir)
             relative_to(profile_path, scenario_dir, rel, sizeof rel);
         else
             snprintf(rel, sizeof rel, "%s", profile_path);
-        if (!(*scenario = scenario_text(r, rel, reps))) {
+        cJSON *saved = scenario_doc(r, rel, reps);
+        *scenario = saved ? cJSON_Print(saved) : NULL;
+        cJSON_Delete(saved);
+        if (!*scenario) {
             snprintf(err, errlen, "out of memory");
             return 1;
         }

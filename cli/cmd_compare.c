@@ -481,7 +481,7 @@ static int run_compare(cmp_opts *o, const scn *sc, FILE *out, FILE *err)
     size_t n = o->nmodes, nt = sc->cfg.ntenants;
     points_point pts[MAX_MODES];
     cmp_setup setups[MAX_MODES];
-    points_base b = { o->c.scenario, o->c.sets, o->c.nsets, o->c.seed, o->c.reps };
+    points_base b = { o->c.scenario, o->c.sets, o->c.nsets, o->c.seed, o->c.reps, sc->root };
     int rc = CLI_OK;
     memset(pts, 0, sizeof pts);
     memset(setups, 0, sizeof setups);

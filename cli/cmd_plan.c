@@ -475,7 +475,7 @@ static int run_plan(plan_opts *o, const scn *base, FILE *out, FILE *err)
         return CLI_INTERNAL;
     }
     plan_ud u = { &o->vs, slo, o->nslo, 0, ev };
-    points_base b = { o->c.scenario, o->c.sets, o->c.nsets, o->c.seed, o->c.reps };
+    points_base b = { o->c.scenario, o->c.sets, o->c.nsets, o->c.seed, o->c.reps, base->root };
     long ans = -1;
     int rc = bisect(&b, &u, n, goal, &ans, err);
     if (rc == CLI_OK) {

@@ -338,7 +338,7 @@ static int run_sweep(sweep_opts *o, const scn *base, FILE *out, FILE *err)
     char msg[1024];
     outfile_set set;
     memset(&set, 0, sizeof set);
-    points_base b = { o->c.scenario, o->c.sets, o->c.nsets, o->c.seed, o->c.reps };
+    points_base b = { o->c.scenario, o->c.sets, o->c.nsets, o->c.seed, o->c.reps, base->root };
     if (build_points(o, &pts, &index, &n) < 0 || !(rows = calloc(n ? n : 1, sizeof *rows))) {
         fprintf(err, "slicesim sweep: out of memory\n");
         goto out;

@@ -45,7 +45,8 @@ static int load_point(const points_base *b, const points_point *p, scn **sc, cha
 {
     char *all[MAX_ASSIGN];
     size_t n = merge_sets(b, p, all);
-    int rc = scn_load(b->file, all, n, sc, msg, len);
+    int rc = b->doc ? scn_load_doc(b->doc, b->file, p->sets, p->nsets, sc, msg, len)
+                    : scn_load(b->file, all, n, sc, msg, len);
     if (rc != SCN_OK)
         return rc == SCN_BAD_INPUT ? CLI_BAD_INPUT : CLI_INTERNAL;
     if (b->seed >= 0)

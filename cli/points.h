@@ -1,7 +1,9 @@
 /* points.h -- running many variants of one scenario, in parallel threads.
  *
  * A point is the base scenario with a list of "PATH=VALUE" assignments (the
- * --set syntax) applied in order. Every point is validated before any runs,
+ * --set syntax) applied in order. The base is parsed once: each point is a
+ * copy of its document with the point's assignments applied in memory
+ * (scn_load_doc), never a re-read of the file. Every point is validated before any runs,
  * so bad input fails fast with the scenario's exit-2 message. Points then run
  * on `jobs` threads; each point's result goes to the caller's hook with its
  * index, and since a point's numbers depend only on its scenario and seed,
@@ -17,6 +19,9 @@ typedef struct {
     char *const  *sets;        /* user --set assignments, applied first */
     size_t        nsets;
     long          seed, reps;  /* -1: as the scenario says */
+    const cJSON  *doc;         /* the base's parsed document with sets applied
+                                  (the loaded base scenario's root), read by
+                                  every point; NULL: read file, apply sets */
 } points_base;
 
 typedef struct {

@@ -504,21 +504,19 @@ static int build(jv *v, scn *sc)
     return check_whole(v, sc);
 }
 
-int scn_load_text(const char *text, const char *file, char *const *sets, size_t nsets,
-                  scn **out, char *err, size_t errlen)
+/* Build a scenario from root (taken over, freed on failure). */
+static int load_root(cJSON *root, const char *file, char *const *sets, size_t nsets,
+                     scn **out, char *err, size_t errlen)
 {
     *out = NULL;
     scn *sc = calloc(1, sizeof *sc);
     if (!sc || !(sc->file = strdup(file))) {
         free(sc);
+        cJSON_Delete(root);
         snprintf(err, errlen, "out of memory");
         return SCN_INTERNAL;
     }
-    sc->root = jv_parse(text, file, err, errlen);
-    if (!sc->root) {
-        scn_free(sc);
-        return SCN_BAD_INPUT;
-    }
+    sc->root = root;
     for (size_t i = 0; i < nsets; i++) {
         char msg[512];
         if (scn_set(sc->root, sets[i], msg, sizeof msg) < 0) {
@@ -538,16 +536,42 @@ int scn_load_text(const char *text, const char *file, char *const *sets, size_t 
     return SCN_OK;
 }
 
+int scn_load_text(const char *text, const char *file, char *const *sets, size_t nsets,
+                  scn **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    cJSON *root = jv_parse(text, file, err, errlen);
+    return root ? load_root(root, file, sets, nsets, out, err, errlen) : SCN_BAD_INPUT;
+}
+
+cJSON *scn_read(const char *file, char *err, size_t errlen)
+{
+    char *text = textfile_read(file, MAX_FILE_BYTES, err, errlen);
+    if (!text)
+        return NULL;
+    cJSON *root = jv_parse(text, file, err, errlen);
+    free(text);
+    return root;
+}
+
+int scn_load_doc(const cJSON *doc, const char *file, char *const *sets, size_t nsets, scn **out,
+                 char *err, size_t errlen)
+{
+    *out = NULL;
+    cJSON *root = cJSON_Duplicate(doc, 1);
+    if (!root) {
+        snprintf(err, errlen, "out of memory");
+        return SCN_INTERNAL;
+    }
+    return load_root(root, file, sets, nsets, out, err, errlen);
+}
+
 int scn_load(const char *file, char *const *sets, size_t nsets, scn **out,
              char *err, size_t errlen)
 {
     *out = NULL;
-    char *text = textfile_read(file, MAX_FILE_BYTES, err, errlen);
-    if (!text)
-        return SCN_BAD_INPUT;
-    int rc = scn_load_text(text, file, sets, nsets, out, err, errlen);
-    free(text);
-    return rc;
+    cJSON *root = scn_read(file, err, errlen);
+    return root ? load_root(root, file, sets, nsets, out, err, errlen) : SCN_BAD_INPUT;
 }
 
 int scn_parse_precision(jv *v, const cJSON *obj, const char *path, const char *key, gpu_prec def,

@@ -41,6 +41,18 @@ int scn_load(const char *file, char *const *sets, size_t nsets, scn **out,
 int scn_load_text(const char *text, const char *file, char *const *sets, size_t nsets,
                   scn **out, char *err, size_t errlen);
 
+/* scn_read: the parsed JSON of a scenario file (bounded as scn_load reads
+ * it), to build many scenarios from (scn_load_doc); NULL with a message in
+ * err. The caller frees it (cJSON_Delete). */
+cJSON *scn_read(const char *file, char *err, size_t errlen);
+
+/* scn_load_doc: scn_load from an already parsed document: a copy of doc
+ * with each of sets applied, validated and built; `file` names it in
+ * messages and anchors its relative paths. doc is only read, so threads
+ * may share it. */
+int scn_load_doc(const cJSON *doc, const char *file, char *const *sets, size_t nsets, scn **out,
+                 char *err, size_t errlen);
+
 void scn_free(scn *sc);
 
 /* scn_hash: the identity of the scenario after --set overrides: FNV-1a 64
