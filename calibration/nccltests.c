@@ -355,8 +355,16 @@ int nccltests_find(const nccltests_log *log, int op)
 
 const char *nccltests_gpu_preset(const char *dev)
 {
+    if (strstr(dev, "GB200"))
+        return "gb200";
+    if (strstr(dev, "B200"))
+        return "b200";
+    if (strstr(dev, "B300"))
+        return "b300";
     if (strstr(dev, "H200"))
         return "h200";
+    if (strstr(dev, "H20"))
+        return "h20";
     if (strstr(dev, "H100"))
         return strstr(dev, "PCIe") ? "h100-pcie" : "h100-sxm";
     if (strstr(dev, "A100"))

@@ -113,11 +113,11 @@ static int number_opt(coll_opts *o, const char *a, const char *val, FILE *err)
     };
     static const struct { const char *name; size_t off; long lo, hi; } INTS[] = {
         { "--nodes", offsetof(coll_opts, nodes), 1, 65536 },
-        { "--gpus-per-node", offsetof(coll_opts, ppn), 1, 64 },
+        { "--gpus-per-node", offsetof(coll_opts, ppn), 1, 72 },
         { "--iters", offsetof(coll_opts, iters), 1, 100000 },
         { "--seed", offsetof(coll_opts, seed), 0, 2147483647L },
         { "--channels", offsetof(coll_opts, channels), 1, 64 },
-        { "--nics", offsetof(coll_opts, nics), 1, 64 },
+        { "--nics", offsetof(coll_opts, nics), 1, 72 },
     };
     for (size_t i = 0; i < sizeof REALS / sizeof REALS[0]; i++)
         if (strcmp(a, REALS[i].name) == 0)
@@ -178,7 +178,7 @@ static const cli_opt COLL_OPTS[] = {
     { "--hide-nvlink", 0, NULL, "NVLink hidden from the guest" },
     { "--no-nvls", 0, NULL, "no NVLink SHARP" },
     { "--channels", 1, "C", "NCCL channels, 1 to 64" },
-    { "--nics", 1, "K", "NICs per node, 1 to 64" },
+    { "--nics", 1, "K", "NICs per node, 1 to 72" },
     { "--nic-gbs", 1, "X", "NIC bandwidth, GB/s" },
     { "--net-bw-factor", 1, "F", "share of the NIC bandwidth reached" },
     { "--net-lat-us", 1, "U", "network latency, us" },

@@ -27,7 +27,7 @@ static const cli_opt IMP_OPTS[] = {
     { "--topo", 1, "T", "the server preset the log was measured on" },
     { "--gpu", 1, "G", "the GPU preset (its default server)" },
     { "--nodes", 1, "N", "nodes in the run, 1 to 65536 (default: from the log)" },
-    { "--gpus-per-node", 1, "P", "GPUs per node, 1 to 64 (default: from the log)" },
+    { "--gpus-per-node", 1, "P", "GPUs per node, 1 to 72 (default: from the log)" },
     { "--op", 1, "OP", "the collective (default: from the log's test name)" },
     { "--virt", 1, "MODE", "the virtualization of the measured nodes" },
     { "--in-place", 0, NULL, "fit the in-place columns instead of the out-of-place ones" },
@@ -55,7 +55,7 @@ static int imp_opt(void *ctx, const char *a, const char *val, FILE *err)
     else if (strcmp(a, "--nodes") == 0)
         return cli_parse_long(a, val, 1, 65536, &o->nodes, err);
     else if (strcmp(a, "--gpus-per-node") == 0)
-        return cli_parse_long(a, val, 1, 64, &o->ppn, err);
+        return cli_parse_long(a, val, 1, 72, &o->ppn, err);
     else
         o->in_place = 1;
     return 0;

@@ -46,6 +46,18 @@ static const topo_preset PRESETS[] = {
     { "azure-nd-h100-v5", "Azure ND H100 v5 (8x H100, 8x NDR)", "h100-sxm",
       8, 18, 20.6, 1, 48.0, 8, 400, 48.0, 1.0,
       "NVLink per FACTS §5; 8x400 Gb/s NDR per the Azure documentation [I]", 90, 0, NULL },
+    /* Blackwell: NVLink 5, 18 links per GPU at NCCL's SM100_NVLINK_BW 40.1 GB/s
+     * (topo.h, 2.27.5 on; 40.0 in 2.25.1-2.27.3), 1.8 TB/s both ways per GPU
+     * (datasheet); NVLS with nvlsEfficiency 0.74 (coll_tune.c). */
+    { "hgx-b200", "NVIDIA HGX B200 8-GPU server (NVLink 5, NVSwitch, 8x 400 Gb/s)", "b200",
+      8, 18, 40.1, 1, 48.0, 8, 400, 48.0, 1.0,
+      "NCCL topo.h SM100_NVLINK_BW 40.1 GB/s x 18 links; 8x 400 Gb/s ConnectX-7 per the HGX B200 reference "
+      "design at NDR's 46-49 GB/s (FACTS §5) [I]", 100, 0, NULL },
+    { "gb200-nvl72", "NVIDIA GB200 NVL72 rack: 72 GPUs in one NVLink domain, 72x 400 Gb/s", "gb200",
+      72, 18, 40.1, 1, 48.0, 72, 400, 48.0, 1.0,
+      "one NVLink domain of 72 Blackwell GPUs through NVLink switch trays, 18 links x 40.1 GB/s per GPU "
+      "(NCCL topo.h); a node here is the rack; one 400 Gb/s ConnectX-7 per GPU (4 per compute tray) [I]",
+      100, 0, NULL },
     /* The platforms of the public curves (calibration/data/README.md). */
     { "gcp-a3-mega", "Google Cloud A3 Mega VM (8x H100, NVSwitch, 8x 200 Gb/s GPUDirect-TCPXO)", "h100-sxm",
       8, 18, 20.6, 1, 48.0, 8, 200, 24.0, 1.0,

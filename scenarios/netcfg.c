@@ -154,7 +154,7 @@ static void read_overrides(jv *v, const cJSON *o, topo_overrides *ov, int *virt)
     for (int i = 0; i < TOPO_NVIRT; i++)
         virts[i] = topo_virt_at((topo_virt)i)->name;
     jv_enum(v, o, "network", "virtualization", 0, *virt, virts, virt);
-    jv_int(v, o, "network", "nics", 0, -1, 1, 64, &nics);
+    jv_int(v, o, "network", "nics", 0, -1, 1, 72, &nics);
     jv_int(v, o, "network", "channels", 0, -1, 1, 64, &channels);
     jv_number(v, o, "network", "nic_gbs", 0, -1, gbs, &ov->nic_gbs);
     jv_number(v, o, "network", "net_bw_factor", 0, -1, factor, &ov->net_bw_factor);

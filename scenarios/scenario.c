@@ -234,7 +234,7 @@ static int parse_hardware(jv *v, scn *sc, const cJSON *hw)
     if (!v->failed && !profile && !name)
         return jv_fail(v, "hardware.gpu", "missing; give hardware.gpu (a GPU preset) or "
                        "hardware.profile (a GPU profile file)");
-    jv_int(v, hw, "hardware", "gpus", 0, 1, 1, 64, &gpus);
+    jv_int(v, hw, "hardware", "gpus", 0, 1, 1, 72, &gpus);   /* 72: a GB200 NVL72 NVLink domain */
     jv_int(v, hw, "hardware", "nodes", 0, 1, 1, 4096, &nodes);
     if (v->failed)
         return -1;

@@ -439,6 +439,35 @@ static void nvls_plateau_follows_its_multicast_traffic(void)
     CU_ASSERT_EQUAL(coll_nccl_version_parse("2.30"), -1);
 }
 
+/* Blackwell: NVLink 5 (18 links x 40.1 GB/s, NCCL's SM100_NVLINK_BW) and
+ * NVLS at nvlsEfficiency 0.74. A GB200 NVL72 rack is one NVLink domain of
+ * 72 GPUs: its all-reduce stays on NVLS, where nine HGX B200 servers cross
+ * their NICs (NVLSTree). */
+static void a_72_gpu_nvlink_domain_keeps_all_reduce_on_nvlink(void)
+{
+    topo b = make("hgx-b200", 1, 8, TOPO_VIRT_BARE_METAL, NULL);
+    ASSERT_REL(coll_bus_gbs(&b), 18 * 40.1, 1e-12);
+    CU_ASSERT_EQUAL(coll_arch_of_sm(b.sm), COLL_ARCH_BLACKWELL);
+    double bytes = 4.0 * (1 << 30);
+    coll_est e;
+    coll_estimate(&b, COLL_ALLREDUCE, bytes, NULL, &e);
+    CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_NVLS);
+    double busbw = bytes / (1000 * e.time_us) * coll_busbw_factor(COLL_ALLREDUCE, 8);
+    double bound = 2.0 * 7 / 9 * 0.74 * b.fit.link_eff * 18 * 40.1;
+    CU_ASSERT(busbw < bound && busbw > 0.95 * bound);
+    topo rack = make("gb200-nvl72", 1, 72, TOPO_VIRT_BARE_METAL, NULL);
+    topo nine = make("hgx-b200", 9, 8, TOPO_VIRT_BARE_METAL, NULL);
+    coll_est r, h;
+    coll_estimate(&rack, COLL_ALLREDUCE, bytes, NULL, &r);
+    coll_estimate(&nine, COLL_ALLREDUCE, bytes, NULL, &h);
+    CU_ASSERT_EQUAL(r.algo->id, COLL_ALGO_NVLS);
+    CU_ASSERT_EQUAL(h.algo->id, COLL_ALGO_NVLSTREE);
+    double bus72 = bytes / (1000 * r.time_us) * coll_busbw_factor(COLL_ALLREDUCE, 72);
+    /* 2 x 71/73 x 0.74 x NVLink: above the 8-GPU plateau, over 3x the nine servers' */
+    CU_ASSERT(bus72 > busbw && bus72 < 2.0 * 71 / 73 * 0.74 * rack.fit.link_eff * 18 * 40.1);
+    CU_ASSERT(h.time_us > 3 * r.time_us);
+}
+
 static void op_names_parse_in_every_spelling(void)
 {
     CU_ASSERT_EQUAL(coll_op_parse("allreduce"), COLL_ALLREDUCE);
@@ -471,6 +500,7 @@ TU_SUITE_FN(coll)
         TU_TEST(channels_grow_with_size_as_nccl_launches_them),
         TU_TEST(ring_time_is_its_chunk_pipeline),
         TU_TEST(nvls_plateau_follows_its_multicast_traffic),
+        TU_TEST(a_72_gpu_nvlink_domain_keeps_all_reduce_on_nvlink),
     };
     TU_SUITE("coll", tests);
 }
