@@ -197,15 +197,16 @@ typedef struct {
     double cpu_s, maxrss_mb;
 } child_fig;
 
-/* Run build/slicesim with argv (NULL-terminated, argv[0] included), output
- * to /dev/null; its CPU time (user + system) and peak resident memory. */
+/* Run build/slicesim with argv (NULL-terminated, argv[0] included), its
+ * table and warnings to /dev/null; its CPU time (user + system) and peak
+ * resident memory. */
 static int child(char **argv, child_fig *f)
 {
     pid_t pid = fork();
     if (pid < 0)
         return -1;
     if (pid == 0) {
-        if (!freopen("/dev/null", "w", stdout))
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
             _exit(127);
         execv(SLICESIM, argv);
         _exit(127);

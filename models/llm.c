@@ -12,6 +12,7 @@
 #include "models/llm.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
@@ -93,16 +94,24 @@ const llm_model *llm_model_find(const char *name)
 size_t llm_model_count(void) { return NMODELS; }
 const llm_model *llm_model_at(size_t i) { return i < NMODELS ? &MODELS[i] : NULL; }
 
+/* The list is written once, under pthread_once, so that threads loading
+ * scenarios at once (sweep, run --jobs) never write it together. */
+static char model_list[1024];
+static pthread_once_t model_list_once = PTHREAD_ONCE_INIT;
+
+static void build_model_list(void)
+{
+    for (size_t i = 0; i < NMODELS; i++) {
+        if (i)
+            strcat(model_list, ", ");
+        strcat(model_list, MODELS[i].name);
+    }
+}
+
 const char *llm_model_list(void)
 {
-    static char buf[1024];
-    if (!buf[0])
-        for (size_t i = 0; i < NMODELS; i++) {
-            if (i)
-                strcat(buf, ", ");
-            strcat(buf, MODELS[i].name);
-        }
-    return buf;
+    pthread_once(&model_list_once, build_model_list);
+    return model_list;
 }
 
 /* ---- sizes ---- */
