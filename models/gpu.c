@@ -175,6 +175,11 @@ gpu_prec gpu_prec_fallback(const double peaks[GPU_NPREC], gpu_prec p)
     return p;
 }
 
+double gpu_pcie_bytes_per_s(const gpu_spec *spec)
+{
+    return spec->pcie_gbs > 0 ? spec->pcie_gbs * 1e9 * GPU_PCIE_ACHIEVED : 0;
+}
+
 double gpu_width_factor(const gpu_rate *r, double blocks)
 {
     if (blocks <= 0 || r->sms <= 0 || blocks >= r->sms)

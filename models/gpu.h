@@ -78,6 +78,17 @@ typedef struct {
     gpu_ops ops;
 } gpu_rate;
 
+/* The achieved share of the host link's raw rate for pinned host-device
+ * copies [I: bandwidthTest-style pinned copies reach about 80% of the PCIe
+ * rate (TLP headers, flow control, DMA setup); a GPU profile's measured
+ * copy rate is the better number: calibration/microbench.cu measures it]. */
+#define GPU_PCIE_ACHIEVED 0.8
+
+/* gpu_pcie_bytes_per_s: the achieved host-link rate of spec, one direction,
+ * shared by every tenant (and MIG instance) of the GPU; 0 when spec gives
+ * no PCIe rate. */
+double gpu_pcie_bytes_per_s(const gpu_spec *spec);
+
 /* gpu_rate_of: the rate of `compute_frac` of the SMs and `mem_frac` of the
  * memory bandwidth of spec (1, 1 for a whole GPU). */
 gpu_rate gpu_rate_of(const gpu_spec *spec, double compute_frac, double mem_frac);

@@ -163,7 +163,7 @@ static void *synth_alloc(const void *params, tenant *t)
     gpu_rate whole = gpu_rate_of(t->spec, 1, 1);
     st->narrow = gpu_width_factor(&t->rate, st->p->blocks) / gpu_width_factor(&whole, st->p->blocks);
     st->copy_ns = st->p->copy_mb > 0 && t->spec->pcie_gbs > 0   /* scenarios/ refuses a copy without a rate */
-        ? sim_round_ns(st->p->copy_mb * 1e6 / (t->spec->pcie_gbs * 1e9) * 1e9) : 0;
+        ? sim_round_ns(st->p->copy_mb * 1e6 / gpu_pcie_bytes_per_s(t->spec) * 1e9) : 0;
     if (st->p->fixed_burst) {
         gpu_burst b = { st->p->flops, st->p->bytes, st->p->kernels, (gpu_prec)st->p->prec };
         gpu_burst_split(&t->rate, &b, &st->compute_ns, &st->mem_ns);

@@ -134,13 +134,14 @@ static void mig_instances_share_the_pcie_link(void)
         "\"arrivals\":{\"type\":\"poisson\",\"rate_per_s\":1}}]}");
     cJSON *quiet = run(f, NULL, NULL);
     cJSON *busy = run(f, "tenants.1.arrivals={\"type\":\"closed\",\"users\":1,\"think_s\":0}", NULL);
-    /* alone, 16 MB at 31.5 GB/s is 0.508 ms of host time; beside a loader
-     * that copies nearly all the time the link is shared half and half */
+    /* alone, 16 MB at the achieved 0.8 x 31.5 GB/s is 0.635 ms of host
+     * time; beside a loader that copies nearly all the time the link is
+     * shared half and half */
     double hq = num(quiet, "tenants.0.latency_breakdown_ms.host");
     double hb = num(busy, "tenants.0.latency_breakdown_ms.host");
-    ASSERT_REL(hq, 16e6 / 31.5e9 * 1e3, 0.1);
+    ASSERT_REL(hq, 16e6 / (0.8 * 31.5e9) * 1e3, 0.1);
     CU_ASSERT(hb > 1.8 * hq);
-    /* the loader keeps the link busy: 64 MB (2.03 ms) per 2.06 ms cycle */
+    /* the loader keeps the link busy: 64 MB (2.54 ms) per 2.57 ms cycle */
     CU_ASSERT(num(busy, "gpus.0.pcie_utilization") > 0.95);
     CU_ASSERT(num(quiet, "gpus.0.pcie_utilization") < 0.05);
     cJSON_Delete(quiet);
