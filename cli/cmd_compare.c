@@ -329,7 +329,7 @@ static cJSON *compare_doc(const cmp_opts *o, const scn *sc, const cmp_setup *s, 
     return doc;
 }
 
-static void print_table(FILE *f, const cmp_opts *o, const scn *sc, const cmp_setup *s, size_t base)
+static void print_table(FILE *f, const cmp_opts *o, const scn *sc, cmp_setup *s, size_t base)
 {
     static const char *const COLS[] = { "<setup", "<tenant", "throughput [95% CI]", "<unit", "p50 ms",
                                         "p95 ms [95% CI]", "p99 ms", "util", "d thr", "d p95",
@@ -341,14 +341,16 @@ static void print_table(FILE *f, const cmp_opts *o, const scn *sc, const cmp_set
     for (size_t k = 0; k < o->nmodes; k++)
         for (size_t i = 0; i < sc->cfg.ntenants; i++) {
             const cmp_tenant *c = &s[k].t[i], *b = &s[base].t[i];
-            char a[96], m[96];
+            flags *fl = &s[k].fl;
+            char a[96], m[128];
+            int ti = (int)i;
             tab_add(&t, "%s", i ? "" : o->modes[k]->name);
             tab_add(&t, "%s", sc->cfg.tenants[i].name);
-            tab_add(&t, "%s", tab_ci(a, sizeof a, &c->thr));
+            tab_add(&t, "%s", flags_mark(m, sizeof m, tab_ci(a, sizeof a, &c->thr), fl, ti, -1, &c->thr));
             tab_add(&t, "%s", sc->cfg.tenants[i].wl->unit);
-            tab_add(&t, "%s", tab_num(a, sizeof a, c->q[0].mean));
-            tab_add(&t, "%s", tab_ci(a, sizeof a, &c->q[1]));
-            tab_add(&t, "%s", tab_num(a, sizeof a, c->q[2].mean));
+            tab_add(&t, "%s", flags_mark(m, sizeof m, tab_num(a, sizeof a, c->q[0].mean), fl, ti, MQ_P50, &c->q[0]));
+            tab_add(&t, "%s", flags_mark(m, sizeof m, tab_ci(a, sizeof a, &c->q[1]), fl, ti, MQ_P95, &c->q[1]));
+            tab_add(&t, "%s", flags_mark(m, sizeof m, tab_num(a, sizeof a, c->q[2].mean), fl, ti, MQ_P99, &c->q[2]));
             tab_add(&t, "%.1f%%", 100 * s[k].util.mean);
             tab_add(&t, "%+.1f%%", pct(c->thr.mean, b->thr.mean));
             tab_add(&t, "%+.1f%%", pct(c->q[1].mean, b->q[1].mean));
@@ -361,11 +363,17 @@ static void print_table(FILE *f, const cmp_opts *o, const scn *sc, const cmp_set
             char bound[32];
             tab_add(&t, "%s %s %s", slo_metric_name(&c->slo, sc, m, sizeof m), slo_op_text(c->slo.op),
                     tab_num(bound, sizeof bound, c->slo.bound));
-            tab_add(&t, "%s", tab_ci(a, sizeof a, &c->slo_st));
+            char v[96];
+            tab_add(&t, "%s", flags_mark(v, sizeof v, tab_ci(a, sizeof a, &c->slo_st), fl, ti,
+                                         c->slo.metric == -2 ? -1 : c->slo.q, &c->slo_st));
             tab_add(&t, "%s", sim_verdict_name(c->verdict));
         }
     tab_print(&t, f, "");
     tab_free(&t);
+    const flags *fls[MAX_MODES];
+    for (size_t k = 0; k < o->nmodes; k++)
+        fls[k] = &s[k].fl;
+    flags_legend_many(fls, o->nmodes, f, "  ");
 }
 
 static void print_verdict(FILE *f, const cmp_opts *o, const scn *sc, const cmp_setup *s)

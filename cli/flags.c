@@ -152,15 +152,27 @@ const char *flags_marks(const flags *f, int ti, int q, char *buf, size_t len)
     return buf;
 }
 
-void flags_legend(const flags *f, FILE *out, const char *indent)
+const char *flags_mark(char *buf, size_t len, const char *fig, flags *f, int ti, int q, const sim_ci *c)
 {
-    int low = 0, unsteady = 0, unfinished = 0, constant = 0;
-    for (int i = 0; i < f->ntenants; i++) {
-        for (int q = MQ_P50; q < MQ_N; q++)
-            low |= f->t[i].low[q];
-        unsteady |= f->t[i].unsteady;
-        unfinished |= f->t[i].unfinished > 0;
-        constant |= f->t[i].constant || f->t[i].constant_figure;
+    char m[16];
+    f->t[ti].constant_figure |= c->constant;
+    snprintf(buf, len, "%s%s%s", fig, flags_marks(f, ti, q, m, sizeof m), c->constant ? FLAGS_MARK_CONSTANT : "");
+    return buf;
+}
+
+void flags_legend_many(const flags *const *fl, size_t n, FILE *out, const char *indent)
+{
+    int low = 0, unsteady = 0, unfinished = 0, constant = 0, profile = 0;
+    for (size_t k = 0; k < n; k++) {
+        const flags *f = fl[k];
+        for (int i = 0; f && i < f->ntenants; i++) {
+            for (int q = MQ_P50; q < MQ_N; q++)
+                low |= f->t[i].low[q];
+            unsteady |= f->t[i].unsteady;
+            unfinished |= f->t[i].unfinished > 0;
+            constant |= f->t[i].constant || f->t[i].constant_figure;
+        }
+        profile |= f && f->profile;
     }
     if (low)
         fprintf(out, "%s%s  from fewer than 10/(1-q) requests in a replication: rough, interval not assured\n",
@@ -174,9 +186,14 @@ void flags_legend(const flags *f, FILE *out, const char *indent)
     if (constant)
         fprintf(out, "%s%s  the same in every replication: nothing random moved it, its interval is zero\n", indent,
                 FLAGS_MARK_CONSTANT);
-    if (f->profile)
+    if (profile)
         fprintf(out, "%s%s  rests on a GPU profile that is datasheet-only or was left by the run (see stderr)\n",
                 indent, FLAGS_MARK_PROFILE);
+}
+
+void flags_legend(const flags *f, FILE *out, const char *indent)
+{
+    flags_legend_many(&f, 1, out, indent);
 }
 
 static int has_msg(const flags *f, const char *msg)

@@ -20,6 +20,7 @@
 
 #include <stdio.h>
 #include "scenarios/scenario.h"
+#include "sim/ci.h"
 
 #define FLAGS_MARK_LOW        "*"
 #define FLAGS_MARK_UNSTEADY   "!"
@@ -55,8 +56,16 @@ void flags_free(flags *f);
  * table adds it from the figure's interval and sets constant_figure. */
 const char *flags_marks(const flags *f, int ti, int q, char *buf, size_t len);
 
+/* flags_mark: fig followed by tenant ti's marks for quantile q (as
+ * flags_marks) and FLAGS_MARK_CONSTANT when c, the figure's interval, has
+ * zero width (recorded in f for the legend); into buf. */
+const char *flags_mark(char *buf, size_t len, const char *fig, flags *f, int ti, int q, const sim_ci *c);
+
 /* flags_legend: one line per mark used in the table, each prefixed by indent. */
 void flags_legend(const flags *f, FILE *out, const char *indent);
+
+/* flags_legend_many: the same for a table of n results' figures. */
+void flags_legend_many(const flags *const *f, size_t n, FILE *out, const char *indent);
 
 /* flags_print: every warning on err, one line each: "slicesim: PREFIX warning: MSG"
  * (prefix may be ""). */

@@ -252,17 +252,6 @@ cJSON *report_summary(const scn *sc, const model_result *res)
 
 /* ---- the table ---- */
 
-/* A figure with its marks (flags.h) appended; = when its own interval has
- * zero width. */
-static const char *marked(char *buf, size_t len, const char *fig, flags *fl, int ti, int q, const sim_ci *c)
-{
-    char m[16];
-    int zero = c->constant;
-    fl->t[ti].constant_figure |= zero;
-    snprintf(buf, len, "%s%s%s", fig, flags_marks(fl, ti, q, m, sizeof m), zero ? FLAGS_MARK_CONSTANT : "");
-    return buf;
-}
-
 static void tenant_table(FILE *f, const scn *sc, const model_result *res, flags *fl)
 {
     static const char *const COLS[] = { "<tenant", "<workload", "completed", "n/rep min", "throughput [95% CI]",
@@ -279,7 +268,7 @@ static void tenant_table(FILE *f, const scn *sc, const model_result *res, flags 
         tab_add(&t, "%s", tc->wl->name);
         tab_add(&t, "%.0f", report_tenant_stat(res, i, MT_COMPLETED).mean);
         tab_add(&t, "%.0f", fl->t[i].min_samples);
-        tab_add(&t, "%s", marked(b, sizeof b, tab_ci(a, sizeof a, &th), fl, i, -1, &th));
+        tab_add(&t, "%s", flags_mark(b, sizeof b, tab_ci(a, sizeof a, &th), fl, i, -1, &th));
         tab_add(&t, "%s", tc->wl->unit);
         for (int k = 0; k < 4; k++) {
             report_stat st = report_tenant_stat(res, i, MT_MEAN + QS[k]);
@@ -287,7 +276,7 @@ static void tenant_table(FILE *f, const scn *sc, const model_result *res, flags 
                 tab_ci(a, sizeof a, &st);
             else
                 tab_num(a, sizeof a, st.mean);
-            tab_add(&t, "%s", marked(b, sizeof b, a, fl, i, QS[k], &st));
+            tab_add(&t, "%s", flags_mark(b, sizeof b, a, fl, i, QS[k], &st));
         }
         tab_add(&t, "%.1f%%", 100 * report_tenant_stat(res, i, MT_SHARE).mean);
     }

@@ -149,6 +149,10 @@ static void slo_on_ttft_is_judged_on_ttft_and_stored_with_tpot(void)
         CU_ASSERT(cJSON_IsTrue(cJSON_GetObjectItem(t, "slo_met")));
     }
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "ttft_ms.p95 <= 500.0"));
+    /* its p95 rests on fewer than 200 requests a replication: marked, explained */
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "]*"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "*  from fewer than 10/(1-q) requests"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "slicesim: compare: warning (bare_metal, passthrough): tenant \"chat\""));
     cJSON_Delete(doc);
 }
 
