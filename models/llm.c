@@ -393,6 +393,54 @@ sim_time_t llm_iter_ns(const llm_params *p, const gpu_rate *r, const llm_iter *i
     return c.ns;
 }
 
+/* ---- serving-engine presets ---- */
+
+/* CPU costs of the engines (llm_engine in llm.h). None is measured by this
+ * project; each is inferred [I] from what the reference llm_serving.csv
+ * states, and is a parameter to calibrate:
+ *  - vllm-0.5: vLLM before 0.6 on H100 with Llama 3 8B spent 29% of its time
+ *    scheduling and preparing inputs and 33% in the HTTP server, against 38%
+ *    on the GPU, in one Python process (vLLM blog, 2024-09-05). At the batch
+ *    of that profile (a decode iteration of about 5.5 ms on the GPU in this
+ *    model, some 64 sequences) the 62% of CPU time is 1.6 x the GPU's:
+ *    1 ms + 120 us per running sequence, nothing overlapped.
+ *  - vllm (0.6 and later, V1): multi-step scheduling, asynchronous output
+ *    processing and a separate API-server process cut the TPOT at 32 QPS
+ *    five-fold and serve a token every 13 ms under light load (same blog):
+ *    0.3 ms + 6 us per sequence, half of it hidden behind the GPU.
+ *  - sglang: an overlapping scheduler that prepares the next batch while the
+ *    GPU runs (SGLang v0.4 "zero-overhead" scheduler); reference figures put
+ *    it at or above TensorRT-LLM's throughput (lm-sys blog, 2024-07-25):
+ *    0.2 ms + 4 us per sequence, 90% hidden.
+ *  - tensorrt-llm: a C++ batch manager: 0.1 ms + 2 us per sequence, half
+ *    hidden (in-flight batching overlaps host and device work).
+ * Front end: HTTP handling and tokenization before the scheduler (0.5-2 ms
+ * plus about 1 us per prompt token for a Rust tokenizer), detokenizing and
+ * the response after the last token. `none` keeps host time at host_ms
+ * alone (the model before engine presets). */
+static const llm_engine ENGINES[] = {
+    { "vllm", 0.3, 6, 0.5, 1.0, 1.0, 0.5,
+      "[I] vLLM blog 2024-09-05 (v0.6: 5x lower TPOT at 32 QPS, 13 ms per token light load); V1 separate API server" },
+    { "vllm-0.5", 1.0, 120, 0.0, 2.0, 1.0, 1.0,
+      "[I] vLLM blog 2024-09-05: before v0.6, 33% HTTP server, 29% scheduling, 38% GPU (H100, Llama 3 8B)" },
+    { "sglang", 0.2, 4, 0.9, 0.5, 1.0, 0.3,
+      "[I] SGLang overlap scheduler; lm-sys blog 2024-07-25 (throughput at or above TensorRT-LLM)" },
+    { "tensorrt-llm", 0.1, 2, 0.5, 0.5, 1.0, 0.3,
+      "[I] C++ in-flight batching runtime; lm-sys blog 2024-07-25 (about 4000 output tokens/s, Llama 3 8B, A100)" },
+    { "none", 0.5, 0, 0.0, 0.0, 0.0, 0.0, "host_ms per iteration only (no front end, no per-sequence cost)" },
+};
+#define NENGINES (sizeof ENGINES / sizeof ENGINES[0])
+
+const llm_engine *llm_engine_find(const char *name)
+{
+    for (size_t i = 0; i < NENGINES; i++)
+        if (strcmp(ENGINES[i].name, name) == 0)
+            return &ENGINES[i];
+    return NULL;
+}
+
+const char *llm_engine_list(void) { return "vllm, vllm-0.5, sglang, tensorrt-llm, none"; }
+
 /* ---- the engine ---- */
 
 typedef struct llm_req llm_req;
@@ -402,9 +450,13 @@ struct llm_req {
     int        user;
     int        prompt, output, generated;
     int        ctx, to_compute, chunk, blocks;
-    int        admitted_once;
+    int        admitted_once, preemptions, iters;
+    double     batch_sum, kv_sum;        /* over the iterations it took part in */
     sim_time_t arrival, admitted, first_token;
     sim_time_t service_ns, switch_ns, host_ns;
+    sim_event  ev_front;                 /* front end: before the scheduler, after the last token */
+    llm_req   *fe_prev, *fe_next;        /* in the front-end list while ev_front is pending */
+    void      *owner;
 };
 
 typedef struct {
@@ -418,7 +470,10 @@ typedef struct {
     long              total_blocks, free_blocks;
     int               max_tokens_req;    /* prompt + output cap */
     int               busy;
-    sim_time_t        host_ns;
+    sim_time_t        host_ns;           /* of the iteration in flight */
+    sim_time_t        host_base_ns, host_seq_ns, fe_in_ns, fe_out_ns;
+    double            fe_in_tok_ns, hidden;
+    llm_req          *fe_head;           /* requests whose front-end event is pending */
     gpu_job           job;
     sim_event         ev_host;
 } llm_state;
@@ -481,7 +536,30 @@ static void kick(llm_state *st)
     if (st->busy || (st->nrun == 0 && !st->wait_head))
         return;
     st->busy = 1;
+    /* the scheduler walks the running sequences; an overlapping engine has
+     * done `hidden` of it while the previous iteration ran on the GPU */
+    double host = (double)(st->host_base_ns + st->nrun * st->host_seq_ns);
+    st->host_ns = sim_round_ns(host * (1 - st->hidden));
     sim_after(st->t->s, &st->ev_host, st->host_ns);
+}
+
+static void fe_link(llm_state *st, llm_req *q)
+{
+    q->fe_prev = NULL;
+    q->fe_next = st->fe_head;
+    if (st->fe_head)
+        st->fe_head->fe_prev = q;
+    st->fe_head = q;
+}
+
+static void fe_unlink(llm_state *st, llm_req *q)
+{
+    if (q->fe_prev)
+        q->fe_prev->fe_next = q->fe_next;
+    else
+        st->fe_head = q->fe_next;
+    if (q->fe_next)
+        q->fe_next->fe_prev = q->fe_prev;
 }
 
 /* Preempt the most recently admitted running request: its cache is dropped
@@ -489,6 +567,7 @@ static void kick(llm_state *st)
 static void preempt_last(llm_state *st)
 {
     llm_req *q = st->run[--st->nrun];
+    q->preemptions++;
     st->free_blocks += q->blocks;
     q->blocks = 0;
     q->to_compute += q->ctx;
@@ -575,7 +654,8 @@ static void form_batch(llm_state *st, llm_iter *it)
     }
 }
 
-static void finish(llm_state *st, llm_req *q)
+/* The response leaves the front end: the request is complete. */
+static void complete(llm_state *st, llm_req *q)
 {
     tenant_rec r;
     sim_time_t now = st->t->s->now;
@@ -585,19 +665,43 @@ static void finish(llm_state *st, llm_req *q)
     r.size[0] = q->prompt;
     r.size[1] = q->output;
     r.metric[0] = (double)(q->first_token - q->arrival) / 1e6;
-    r.metric[1] = q->output > 1 ? (double)(now - q->first_token) / 1e6 / (q->output - 1) : 0;
-    st->free_blocks += q->blocks;
+    r.metric[1] = q->output > 1 ? (double)(now - st->fe_out_ns - q->first_token) / 1e6 / (q->output - 1) : 0;
+    r.metric[2] = q->iters ? q->batch_sum / q->iters : 0;
+    r.metric[3] = q->iters ? 100 * q->kv_sum / q->iters : 0;
+    r.metric[4] = q->preemptions;
     sim_pool_put(&st->reqs, q);
     tenant_complete(st->t, &r);
+}
+
+static void on_front(sim *s, sim_event *ev);
+
+static void finish(llm_state *st, llm_req *q)
+{
+    st->free_blocks += q->blocks;
+    q->blocks = 0;
+    if (st->fe_out_ns <= 0) {
+        complete(st, q);
+        return;
+    }
+    q->host_ns += st->fe_out_ns;
+    q->to_compute = -1;                  /* marks the outbound front end */
+    fe_link(st, q);
+    sim_after(st->t->s, &q->ev_front, st->fe_out_ns);
 }
 
 static void iteration_done(sim *s, gpu_job *j)
 {
     llm_state *st = j->owner;
-    int kept = 0, ndone = 0;
+    int kept = 0, ndone = 0, batch = 0;
+    for (int i = 0; i < st->nrun; i++)
+        batch += st->run[i]->chunk > 0;
+    double kv = st->total_blocks > 0 ? 1 - (double)st->free_blocks / st->total_blocks : 0;
     for (int i = 0; i < st->nrun; i++) {
         llm_req *q = st->run[i];
         if (q->chunk > 0) {
+            q->iters++;
+            q->batch_sum += batch;
+            q->kv_sum += kv;
             q->service_ns += j->service_ns;
             q->switch_ns += j->switch_ns;
             q->host_ns += st->host_ns;
@@ -666,6 +770,30 @@ static void llm_arrive(void *state, sim *s, const arr_item *it)
     q->prompt = in;
     q->output = out;
     q->to_compute = in;
+    q->owner = st;
+    sim_event_set(&q->ev_front, on_front, q);
+    sim_time_t fe = st->fe_in_ns + sim_round_ns(st->fe_in_tok_ns * in);
+    if (fe <= 0) {
+        wait_push(st, q, 0);
+        kick(st);
+        return;
+    }
+    q->host_ns += fe;
+    fe_link(st, q);
+    sim_after(s, &q->ev_front, fe);
+}
+
+/* A front-end stage ended: into the scheduler's queue, or out as complete. */
+static void on_front(sim *s, sim_event *ev)
+{
+    llm_req *q = ev->ctx;
+    llm_state *st = q->owner;
+    (void)s;
+    fe_unlink(st, q);
+    if (q->to_compute < 0) {
+        complete(st, q);
+        return;
+    }
     wait_push(st, q, 0);
     kick(st);
 }
@@ -694,7 +822,12 @@ static void *llm_alloc(const void *params, tenant *t)
     st->max_tokens_req = (int)(cap_tokens < p->m->max_len ? cap_tokens : p->m->max_len);
     if (st->max_tokens_req < 2)
         st->max_tokens_req = 2;   /* refused at load time; keep the state sane */
-    st->host_ns = sim_round_ns(p->host_ms * 1e6);
+    st->host_base_ns = sim_round_ns(p->engine.host_ms * 1e6);
+    st->host_seq_ns = sim_round_ns(p->engine.host_seq_us * 1e3);
+    st->hidden = p->engine.overlap;
+    st->fe_in_ns = sim_round_ns(p->engine.frontend_in_ms * 1e6);
+    st->fe_in_tok_ns = p->engine.frontend_in_tok_us * 1e3;
+    st->fe_out_ns = sim_round_ns(p->engine.frontend_out_ms * 1e6);
     sim_event_set(&st->ev_host, on_host, st);
     return st;
 }
@@ -703,13 +836,20 @@ static void llm_free(void *state)
 {
     llm_state *st = state;
     sim_cancel(st->t->s, &st->ev_host);
+    for (llm_req *q = st->fe_head; q; q = q->fe_next)
+        sim_cancel(st->t->s, &q->ev_front);
     sim_pool_free(&st->reqs);
     free(st->run);
     free(st->done);
     free(st);
 }
 
-static const char *const LLM_METRICS[] = { "ttft_ms", "tpot_ms", NULL };
+/* Per request: time to first token and per output token; and what vLLM
+ * reports as engine figures, seen by the request: the mean sequences per
+ * iteration it took part in, the mean share of KV-cache blocks in use then
+ * (%), and how often it was preempted. */
+static const char *const LLM_METRICS[] = { "ttft_ms", "tpot_ms", "batch_seqs", "kv_use_pct",
+                                           "preemptions", NULL };
 
 /* Per GPU of the tp group: the engine's pool is mem_util x its share and
  * holds the weights and the KV cache (llm_kv_capacity_tokens); the CUDA

@@ -66,6 +66,27 @@ typedef enum { LLM_KV_PREEMPT, LLM_KV_RESERVE } llm_kv_policy;
  * default) or as one roofline burst (the fallback of DESIGN §3). */
 typedef enum { LLM_COST_OPS, LLM_COST_ROOFLINE } llm_cost_model;
 
+/* A serving engine's CPU costs (docs/workloads.md, "Serving engines"). Per
+ * iteration the scheduler, input preparation and sampling bookkeeping take
+ * host_ms + host_seq_us x (running sequences), of which a fraction overlap
+ * is hidden behind the previous iteration's GPU work (asynchronous
+ * scheduling); the rest is host time, when the GPU is free for other
+ * tenants. Per request the front end (HTTP, tokenizer) takes
+ * frontend_in_ms + frontend_in_tok_us x prompt tokens before the request
+ * reaches the scheduler, and frontend_out_ms (detokenizing, the response)
+ * after its last token. */
+typedef struct {
+    const char *name;
+    double host_ms, host_seq_us, overlap;
+    double frontend_in_ms, frontend_in_tok_us, frontend_out_ms;
+    const char *source;
+} llm_engine;
+
+/* llm_engine_find: the preset called name ("vllm", "vllm-0.5", "sglang",
+ * "tensorrt-llm", "none"), or NULL; llm_engine_list: their names. */
+const llm_engine *llm_engine_find(const char *name);
+const char *llm_engine_list(void);
+
 typedef struct {
     int    dist;              /* syn_dist */
     double mean, cv;
@@ -80,7 +101,7 @@ typedef struct {
     int           max_batch;         /* sequences per iteration */
     int           max_tokens;        /* tokens per iteration, >= max_batch */
     int           chunked_prefill;
-    double        host_ms;           /* per iteration */
+    llm_engine    engine;            /* CPU costs (host_ms, ... may be overridden) */
     double        mem_util;          /* share of memory the engine may use */
     int           block_tokens;      /* KV-cache block */
     int           kernels_per_layer; /* launches per layer (roofline cost only) */

@@ -14,7 +14,7 @@
 #include "sim/dist.h"
 #include "sim/twavg.h"
 
-#define TENANT_MAX_METRICS 4
+#define TENANT_MAX_METRICS 6
 #define TENANT_NSIZE 2
 
 typedef struct {

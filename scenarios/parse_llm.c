@@ -38,7 +38,8 @@ int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void
 {
     static const char *const keys[] = { "type", "model", "precision", "tp", "max_batch",
         "max_tokens", "chunked_prefill", "host_ms", "mem_util", "block_tokens",
-        "kernels_per_layer", "kv_full", "prompt_tokens", "output_tokens", "ep", "cost", "model_config", NULL };
+        "kernels_per_layer", "kv_full", "prompt_tokens", "output_tokens", "ep", "cost", "model_config", "engine", "host_seq_us", "host_overlap",
+        "frontend_in_ms", "frontend_out_ms", NULL };
     static const char *const costs[] = { "operators", "roofline", NULL };
     static const char *const kv_full[] = { "preempt", "reserve", NULL };
     const jv_range host = { 0, 1e4, 0, 0, "ms" };
@@ -62,7 +63,21 @@ int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void
     jv_int(v, obj, path, "max_batch", 0, 256, 1, 65536, &max_batch);
     jv_int(v, obj, path, "max_tokens", 0, 8192, 1, 1 << 20, &max_tokens);
     jv_bool(v, obj, path, "chunked_prefill", 1, &lp->chunked_prefill);
-    jv_number(v, obj, path, "host_ms", 0, 0.5, host, &lp->host_ms);
+    const char *engine = NULL;
+    jv_string(v, obj, path, "engine", 0, "none", &engine);
+    const llm_engine *eng = v->failed ? NULL : llm_engine_find(engine);
+    if (!v->failed && !eng)
+        return jv_fail(v, jv_join(p, sizeof p, path, "engine"), "unknown engine \"%s\"; allowed: %s", engine,
+                       llm_engine_list());
+    if (eng) {
+        const jv_range us = { 0, 1e6, 0, 0, "us" }, frac = { 0, 1, 0, 0, NULL };
+        lp->engine = *eng;
+        jv_number(v, obj, path, "host_ms", 0, eng->host_ms, host, &lp->engine.host_ms);
+        jv_number(v, obj, path, "host_seq_us", 0, eng->host_seq_us, us, &lp->engine.host_seq_us);
+        jv_number(v, obj, path, "host_overlap", 0, eng->overlap, frac, &lp->engine.overlap);
+        jv_number(v, obj, path, "frontend_in_ms", 0, eng->frontend_in_ms, host, &lp->engine.frontend_in_ms);
+        jv_number(v, obj, path, "frontend_out_ms", 0, eng->frontend_out_ms, host, &lp->engine.frontend_out_ms);
+    }
     jv_number(v, obj, path, "mem_util", 0, 0.9, util, &lp->mem_util);
     jv_int(v, obj, path, "block_tokens", 0, 16, 1, 4096, &block);
     jv_int(v, obj, path, "kernels_per_layer", 0, 4, 0, 10000, &kpl);

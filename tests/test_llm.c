@@ -175,6 +175,19 @@ static void full_cache_conserves_tokens_under_both_policies(void)
         CU_ASSERT(done > 15);
         /* tokens counted = 200 per completed request, give or take the edges */
         ASSERT_REL(tput[k] * 28, 200 * done, 0.05);
+        /* the engine figures: preemptions only when the cache may overflow;
+         * reserve keeps two sequences a batch and the cache nearly full */
+        if (k == 0) {
+            CU_ASSERT(wl_get(&run, 0, "preemptions", "mean") > 0.1);
+        } else {
+            CU_ASSERT_EQUAL(wl_get(&run, 0, "preemptions", "mean"), 0);
+        }
+        CU_ASSERT(wl_get(&run, 0, "batch_seqs", "mean") >= 1.9);
+        CU_ASSERT(wl_get(&run, 0, "kv_use_pct", "mean") > 50);
+        CU_ASSERT(wl_get(&run, 0, "kv_use_pct", "p99") <= 100);
+        if (k == 1) {
+            CU_ASSERT(wl_get(&run, 0, "batch_seqs", "mean") <= 2.0 + 1e-9);
+        }
         wl_run_free(&run);
     }
     /* reserving the whole output admits two at a time; preemption packs more
@@ -371,6 +384,47 @@ static void expert_parallel_trades_an_allreduce_for_two_all_to_alls(void)
     wl_run_free(&run);
 }
 
+/* ---- serving engines ---- */
+
+static void an_engine_preset_adds_its_cpu_and_front_end_times(void)
+{
+    /* one user on vllm: the front end takes 1 ms + 512 x 1 us before the
+     * scheduler and 0.5 ms after the last token; each iteration half of
+     * 0.3 ms + 6 us per running sequence */
+    const char *json =
+        "{ \"name\": \"eng\", \"duration_s\": 20, \"warmup_s\": 1, \"replications\": 1,"
+        "  \"hardware\": { \"gpu\": \"h100-sxm\" }, \"sharing\": { \"mode\": \"exclusive\" },"
+        "  \"tenants\": [ { \"name\": \"c\", \"workload\": { \"type\": \"llm\", \"model\": \"llama-2-7b\","
+        "     \"engine\": \"vllm\", \"prompt_tokens\": 512, \"output_tokens\": 65 },"
+        "     \"arrivals\": { \"type\": \"closed\", \"users\": 1, \"think_s\": 0 } } ] }";
+    wl_run run;
+    CU_ASSERT_EQUAL_FATAL(wl_run_text(&run, json, NULL, NULL), 0);
+    llm_params p = params_of("llama-2-7b", GPU_BF16, 1);
+    gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
+    llm_iter pre = { 512, 512.0 * 513 / 2, 0, 1, 0, 0, 0 };
+    llm_iter dec = { 1, 544, 543, 1, 1, 544, 543 };
+    double ttft = 1.0 + 0.512 + 0.5 * 0.3 + (double)llm_iter_ns(&p, &r, &pre) / 1e6;
+    double tpot = 0.5 * (0.3 + 0.006) + (double)llm_iter_ns(&p, &r, &dec) / 1e6;
+    ASSERT_REL(wl_get(&run, 0, "ttft_ms", "p50"), ttft, 0.002);
+    ASSERT_REL(wl_get(&run, 0, "tpot_ms", "p50"), tpot, 0.005);
+    ASSERT_REL(wl_get(&run, 0, "latency_ms", "mean"), ttft + 64 * tpot + 0.5, 0.005);
+    CU_ASSERT_DOUBLE_EQUAL(wl_get(&run, 0, "batch_seqs", "mean"), 1, 1e-9);
+    wl_run_free(&run);
+    /* the pre-0.6 vLLM engine costs more CPU per sequence than the current one */
+    const llm_engine *old = llm_engine_find("vllm-0.5"), *now = llm_engine_find("vllm");
+    CU_ASSERT(old->host_seq_us > 10 * now->host_seq_us);
+    CU_ASSERT(llm_engine_find("sglang")->overlap > llm_engine_find("vllm")->overlap);
+    CU_ASSERT_PTR_NULL(llm_engine_find("ollama"));
+    const char *bad =
+        "{ \"hardware\": { \"gpu\": \"h100-sxm\" }, \"duration_s\": 1,"
+        "  \"tenants\": [ { \"name\": \"x\", \"workload\": { \"type\": \"llm\", \"model\": \"llama-2-7b\","
+        "     \"engine\": \"ollama\" }, \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 1 } } ] }";
+    wl_run_text(&run, bad, NULL, NULL);
+    CU_ASSERT_EQUAL(run.rc, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(run.err, "tenants.0.workload.engine: unknown engine \"ollama\"; allowed: vllm"));
+    wl_run_free(&run);
+}
+
 TU_SUITE_FN(llm)
 {
     static const tu_test tests[] = {
@@ -389,6 +443,7 @@ TU_SUITE_FN(llm)
         TU_TEST(a_scenario_runs_a_model_from_its_config_json_as_the_preset),
         TU_TEST(moe_decode_reads_only_the_experts_its_batch_touches),
         TU_TEST(expert_parallel_trades_an_allreduce_for_two_all_to_alls),
+        TU_TEST(an_engine_preset_adds_its_cpu_and_front_end_times),
     };
     TU_SUITE("llm", tests);
 }

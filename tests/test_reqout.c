@@ -37,7 +37,7 @@ static void rows_have_the_bytes_printf_gave(void)
     int nm = 0;
     while (sc->cfg.tenants[0].wl->metrics[nm])
         nm++;
-    CU_ASSERT_EQUAL(nm, 2);                 /* ttft_ms, tpot_ms */
+    CU_ASSERT_EQUAL(nm, 5);                 /* ttft_ms, tpot_ms, batch_seqs, kv_use_pct, preemptions */
     static const tenant_rec recs[] = {
         { .id = 0 },
         { .id = 7, .rep = 2, .arrival = 1001, .start = 2002, .end = 3003, .queue_ns = 1, .other_ns = -5,
