@@ -409,50 +409,59 @@ static void print_verdict(FILE *f, const cmp_opts *o, const scn *sc, const cmp_s
                 "ranked by GPUs)\n", o->modes[best]->name, s[best].ngpus, s[best].ngpus == 1 ? "" : "s");
 }
 
-static void write_csv(FILE *f, const cJSON *doc)
+/* ",x" when x is finite, else "," (a missing figure). */
+static void csv_num(FILE *f, int digits, double x)
 {
-    const cJSON *s, *t;
+    fputc(',', f);
+    if (isfinite(x))
+        fprintf(f, "%.*g", digits, x);
+}
+
+/* An interval's ends: ",lo,hi", or ",," without an interval. */
+static void csv_ci(FILE *f, report_stat st)
+{
+    if (isfinite(st.lo))
+        fprintf(f, ",%.10g,%.10g", st.lo, st.hi);
+    else
+        fputs(",,", f);
+}
+
+/* compare.csv, one row per setup and tenant, from the setups' typed
+ * figures (the same numbers compare.json holds). */
+static void write_csv(FILE *f, const cmp_opts *o, const scn *sc, const cmp_setup *s, size_t base)
+{
     fputs("setup,gpus,cost,utilization,meets_slos,tenant,throughput,throughput_lo,throughput_hi,"
           "p50_ms,p95_ms,p95_lo,p95_hi,p99_ms,slo_met,throughput_vs_baseline_pct,p95_vs_baseline_pct,"
           "slo_metric,slo_value,slo_lo,slo_hi,slo_verdict\n", f);
-    cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(doc, "setups"))
-        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(s, "tenants")) {
-            const cJSON *th = cJSON_GetObjectItemCaseSensitive(t, "throughput");
-            const cJSON *lat = cJSON_GetObjectItemCaseSensitive(t, "latency_ms");
-            const cJSON *d = cJSON_GetObjectItemCaseSensitive(t, "vs_baseline_pct");
-            const cJSON *ci = cJSON_GetObjectItemCaseSensitive(th, "ci95");
-            const cJSON *pci = cJSON_GetObjectItemCaseSensitive(lat, "ci95_p95");
-            const cJSON *vals[] = {
-                cJSON_GetObjectItemCaseSensitive(th, "value"), cJSON_GetArrayItem(ci, 0), cJSON_GetArrayItem(ci, 1),
-                cJSON_GetObjectItemCaseSensitive(lat, "p50"), cJSON_GetObjectItemCaseSensitive(lat, "p95"),
-                cJSON_GetArrayItem(pci, 0), cJSON_GetArrayItem(pci, 1), cJSON_GetObjectItemCaseSensitive(lat, "p99"),
-            };
-            fprintf(f, "%s,%d,%.10g,%.10g,%s,", cJSON_GetObjectItemCaseSensitive(s, "mode")->valuestring,
-                    cJSON_GetObjectItemCaseSensitive(s, "gpus")->valueint,
-                    cJSON_GetObjectItemCaseSensitive(s, "cost")->valuedouble,
-                    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
-                        cJSON_GetObjectItemCaseSensitive(s, "utilization"), "value")),
-                    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "meets_slos")) ? "true" : "false");
-            report_csv_field(f, cJSON_GetObjectItemCaseSensitive(t, "name")->valuestring);
-            for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++)
-                cJSON_IsNumber(vals[k]) ? fprintf(f, ",%.10g", vals[k]->valuedouble) : fputs(",", f);
-            const cJSON *met = cJSON_GetObjectItemCaseSensitive(t, "slo_met");
-            fprintf(f, ",%s", cJSON_IsBool(met) ? (cJSON_IsTrue(met) ? "true" : "false") : "");
-            const cJSON *dt = cJSON_GetObjectItemCaseSensitive(d, "throughput"), *dp = cJSON_GetObjectItemCaseSensitive(d, "p95");
-            cJSON_IsNumber(dt) ? fprintf(f, ",%.6g", dt->valuedouble) : fputs(",", f);
-            cJSON_IsNumber(dp) ? fprintf(f, ",%.6g", dp->valuedouble) : fputs(",", f);
-            const cJSON *so = cJSON_GetObjectItemCaseSensitive(t, "slo");
-            const cJSON *sci = cJSON_GetObjectItemCaseSensitive(so, "ci95");
-            const cJSON *sv[] = { cJSON_GetObjectItemCaseSensitive(so, "value"), cJSON_GetArrayItem(sci, 0),
-                                  cJSON_GetArrayItem(sci, 1) };
-            fprintf(f, ",%s", cJSON_IsObject(so) ? cJSON_GetObjectItemCaseSensitive(so, "metric")->valuestring : "");
-            for (size_t k = 0; k < 3; k++)
-                cJSON_IsNumber(sv[k]) ? fprintf(f, ",%.10g", sv[k]->valuedouble) : fputs(",", f);
-            fprintf(f, ",%s\n", cJSON_IsObject(so) ? cJSON_GetObjectItemCaseSensitive(so, "verdict")->valuestring : "");
+    for (size_t k = 0; k < o->nmodes; k++)
+        for (size_t t = 0; t < sc->cfg.ntenants; t++) {
+            const cmp_tenant *c = &s[k].t[t], *b = &s[base].t[t];
+            fprintf(f, "%s,%d,%.10g,%.10g,%s,", o->modes[k]->name, s[k].ngpus, s[k].cost,
+                    isfinite(s[k].util.mean) ? s[k].util.mean : NAN, s[k].meets ? "true" : "false");
+            report_csv_field(f, sc->cfg.tenants[t].name);
+            csv_num(f, 10, c->thr.mean);
+            csv_ci(f, c->thr);
+            csv_num(f, 10, c->q[0].mean);
+            csv_num(f, 10, c->q[1].mean);
+            csv_ci(f, c->q[1]);
+            csv_num(f, 10, c->q[2].mean);
+            fprintf(f, ",%s", c->has_slo ? (c->verdict == SIM_VERDICT_MET ? "true" : "false") : "");
+            csv_num(f, 6, pct(c->thr.mean, b->thr.mean));
+            csv_num(f, 6, pct(c->q[1].mean, b->q[1].mean));
+            if (c->has_slo) {
+                char m[96];
+                fprintf(f, ",%s", slo_metric_name(&c->slo, sc, m, sizeof m));
+                csv_num(f, 10, c->slo_st.mean);
+                csv_ci(f, c->slo_st);
+                fprintf(f, ",%s\n", sim_verdict_name(c->verdict));
+            } else {
+                fputs(",,,,,\n", f);
+            }
         }
 }
 
-static int write_outputs(const char *dir, const cJSON *doc, FILE *err)
+static int write_outputs(const char *dir, const cJSON *doc, const cmp_opts *o, const scn *sc,
+                         const cmp_setup *setups, size_t base, FILE *err)
 {
     char msg[512];
     outfile f;
@@ -463,7 +472,7 @@ static int write_outputs(const char *dir, const cJSON *doc, FILE *err)
         fprintf(err, "slicesim compare: %s\n", msg);
         return CLI_INTERNAL;
     }
-    write_csv(f.f, doc);
+    write_csv(f.f, o, sc, setups, base);
     if (outfile_commit(&f, msg, sizeof msg) < 0) {
         fprintf(err, "slicesim compare: %s\n", msg);
         return CLI_INTERNAL;
@@ -529,7 +538,7 @@ static int run_compare(cmp_opts *o, const scn *sc, FILE *out, FILE *err)
         print_verdict(out, o, sc, setups);
         fflush(out);
         print_warnings(err, o, setups);
-        rc = doc ? write_outputs(outfile_set_dir(&set), doc, err) : CLI_INTERNAL;
+        rc = doc ? write_outputs(outfile_set_dir(&set), doc, o, sc, setups, base, err) : CLI_INTERNAL;
         cJSON_Delete(doc);
         if (rc == CLI_OK && o->plot && charts_compare(outfile_set_dir(&set), err) < 0)
             rc = CLI_INTERNAL;
