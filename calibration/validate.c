@@ -8,6 +8,7 @@
  * (a few per cent) or, for measurements, the roofline's known simplification
  * (no overlap of compute and memory time). */
 #include "calibration/validate.h"
+#include "models/diffusion.h"
 #include "models/llm.h"
 
 #include <dirent.h>
@@ -431,6 +432,65 @@ static void vidur_rows(val_out *o, int layers)
         val_broken(o, "no operator rows could be read");
 }
 
+/* diffusers' torch 2.0 benchmark (calibration/data/README.md): SD v1.5 and
+ * SDXL txt2img iterations per second on an A100 (variant not stated; the
+ * 80GB preset), fp16, PyTorch eager (torch 2.0, no compile), batch 1, 4 and
+ * 16, guidance on (the pipelines' default): the workload's UNet step (its
+ * roofline burst over 2 x batch images plus its host time per step). The
+ * diffusion model is not yet costed from its layers (docs/workloads.md);
+ * these rows report where it stands. */
+static void case_diffusers(val_out *o)
+{
+    static const struct { const char *model; int batch; double its; } ROWS[] = {
+        { "sd15-512", 1, 21.66 }, { "sd15-512", 4, 11.6 }, { "sd15-512", 16, 3.04 },
+        { "sdxl-1024", 1, 8.64 }, { "sdxl-1024", 4, 2.44 }, { "sdxl-1024", 16, 0.64 },
+    };
+    gpu_rate r = gpu_rate_of(gpu_spec_find("a100-sxm-80gb"), 1, 1);
+    char q[96];
+    o->unit = "it/s";
+    for (size_t i = 0; i < sizeof ROWS / sizeof ROWS[0]; i++) {
+        diff_params p;
+        memset(&p, 0, sizeof p);
+        p.m = diff_model_find(ROWS[i].model);
+        p.prec = GPU_FP16;
+        p.cfg = 1;
+        p.host_ms_per_step = 0.2;
+        gpu_burst b = diff_unet_burst(&p, ROWS[i].batch);
+        double step_ns = 0.2e6 + (double)gpu_burst_ns(&r, &b);
+        snprintf(q, sizeof q, "a100 %s batch %d eager it/s", ROWS[i].model, ROWS[i].batch);
+        val_row(o, q, 1e9 / step_ns, ROWS[i].its, 0.25);
+    }
+}
+
+/* DeepLearningExamples (calibration/data/README.md): ResNet-50 v1.5
+ * training on one A100 80GB of a DGX A100, PyTorch, mixed precision 2470
+ * images/s and TF32 938 images/s, batch 256 (the preset's); BERT-large is
+ * not compared (its table is pre-training at sequence 128 and 512 with
+ * accumulation, a different step). The training model's step through the
+ * whole simulator, one GPU. Not yet costed from layers (docs/workloads.md). */
+static void case_dle_training(val_out *o)
+{
+    static const struct { const char *prec; double ips; } ROWS[] = { { "fp16", 2470 }, { "tf32", 938 } };
+    char text[1024], q[96];
+    for (size_t i = 0; i < sizeof ROWS / sizeof ROWS[0]; i++) {
+        snprintf(text, sizeof text,
+                 "{\"seed\": 1, \"duration_s\": 20, \"warmup_s\": 2, \"replications\": 1,"
+                 " \"hardware\": {\"gpu\": \"a100-sxm-80gb\"}, \"sharing\": {\"mode\": \"exclusive\"},"
+                 " \"tenants\": [{\"name\": \"rn50\", \"workload\": {\"type\": \"training\","
+                 " \"model\": \"resnet50\", \"precision\": \"%s\", \"batch_per_gpu\": 256},"
+                 " \"arrivals\": {\"type\": \"closed\", \"users\": 1, \"think_s\": 0}}]}", ROWS[i].prec);
+        model_result res;
+        scn *sc = run_text(o, text, &res);
+        if (!sc)
+            return;
+        o->unit = "images/s";
+        snprintf(q, sizeof q, "a100 resnet50 %s images/s", ROWS[i].prec);
+        val_row(o, q, model_tenant_stat(&res, 0, MT_THROUGHPUT)->mean, ROWS[i].ips, 0.25);
+        model_result_free(&res);
+        scn_free(sc);
+    }
+}
+
 static void case_vidur(val_out *o) { vidur_rows(o, 0); }
 static void case_vidur_layers(val_out *o) { vidur_rows(o, 1); }
 
@@ -680,6 +740,10 @@ const val_case val_cases[] = {
       case_fixture_fit },
     { "vidur-operators", "operator model against every measured Vidur operator time", VAL_LLM,
       VAL_PUBLISHED, case_vidur },
+    { "diffusers-a100", "diffusion UNet step against diffusers' A100 iterations per second", VAL_DIFFUSION,
+      VAL_PUBLISHED, case_diffusers },
+    { "dle-resnet50", "ResNet-50 training step against DeepLearningExamples' A100 throughput", VAL_TRAINING,
+      VAL_PUBLISHED, case_dle_training },
     { "vidur-layers", "operator model against measured per-layer time outside attention", VAL_LLM,
       VAL_PUBLISHED, case_vidur_layers },
     { "contention-synth", "time-sliced processes: independent simulation", VAL_TIMESLICE,
