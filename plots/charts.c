@@ -251,9 +251,13 @@ int charts_latency_cdf(const char *dir, FILE *err)
     }
     sbuf b = { 0 };
     if (rc == 0) {
-        fprintf(f, "# latency CDF per tenant (from requests.csv, all replications); one block per tenant\n");
-        sb_printf(&b, "set title 'Latency CDF per tenant'\nset xlabel 'latency (ms)'\n"
-                  "set ylabel 'fraction of requests'\nset yrange [0:1]\nset grid\nset key bottom right\nplot ");
+        /* latencies span decades (a queue's tail): a log axis; the
+         * percentiles people quote are marked on each curve */
+        fprintf(f, "# latency CDF per tenant (from requests.csv, all replications); one block per tenant,\n"
+                   "# then one block per tenant of its p50, p95, p99 (latency_ms fraction label)\n");
+        sb_printf(&b, "set title 'Latency CDF per tenant (p50, p95, p99 marked)'\nset xlabel 'latency (ms, log scale)'\n"
+                  "set logscale x\nset ylabel 'fraction of requests'\nset yrange [0:1.02]\nset grid xtics mxtics ytics\n"
+                  "set key bottom right\nplot ");
         for (int k = 0; k < ns; k++) {
             series *s = &ss[k];
             qsort(s->x, s->n, sizeof *s->x, cmp_double);
@@ -261,10 +265,26 @@ int charts_latency_cdf(const char *dir, FILE *err)
             size_t m = s->n < CDF_POINTS ? s->n : CDF_POINTS;
             for (size_t j = 0; j < m; j++) {
                 size_t i = m == s->n ? j : (size_t)llround((double)j * (double)(s->n - 1) / (double)(m - 1));
-                fprintf(f, "%.6f %.6f\n", s->x[i], (double)(i + 1) / (double)s->n);
+                fprintf(f, "%.6f %.6f\n", s->x[i] > 1e-6 ? s->x[i] : 1e-6, (double)(i + 1) / (double)s->n);
             }
-            sb_printf(&b, "%s'latency_cdf.dat' index %d using 1:2 with steps lw 2 title '%s'",
-                      k ? ", " : "", k, safe(s->name, t, sizeof t));
+            sb_printf(&b, "%s'latency_cdf.dat' index %d using 1:2 with steps lw 2 lc %d title '%s'",
+                      k ? ", " : "", k, k + 1, safe(s->name, t, sizeof t));
+        }
+        for (int k = 0; k < ns; k++) {
+            static const double qs[3] = { 0.50, 0.95, 0.99 };
+            static const char *const qn[3] = { "p50", "p95", "p99" };
+            series *s = &ss[k];
+            fprintf(f, "\n\n# %s percentiles\n", s->name);
+            for (int q = 0; q < 3; q++) {
+                /* the order statistic ceil(q n): the fraction plotted above it */
+                size_t i = (size_t)ceil(qs[q] * (double)s->n);
+                i = i < 1 ? 0 : i > s->n ? s->n - 1 : i - 1;
+                fprintf(f, "%.6f %.6f %s=%.3g\n", s->x[i] > 1e-6 ? s->x[i] : 1e-6, (double)(i + 1) / (double)s->n,
+                        qn[q], s->x[i]);
+            }
+            sb_printf(&b, ", 'latency_cdf.dat' index %d using 1:2 with points pt 7 ps 1.2 lc %d notitle, "
+                      "'' index %d using 1:2:3 with labels left offset 0.8,-0.6 font ',9' tc lt %d notitle",
+                      ns + k, k + 1, ns + k, k + 1);
         }
         sb_printf(&b, "\n");
         if (close_checked(f) != 0) {
@@ -298,7 +318,13 @@ int charts_timeline(const char *dir, FILE *err)
         fprintf(err, "slicesim: plot timeline: %s: cannot write: %s\n", opath, strerror(errno ? errno : EIO));
         return -1;
     }
-    fprintf(o, "# x_center_ms row half_width_ms half_height kind(0 run, 1 switch)\n");
+    fprintf(o, "# x_center_ms row half_width_ms half_height colour(RGB: one per tenant, switches red)\n");
+    /* one colour per tenant (the Tableau 10 palette less its red, which marks switches) */
+    static const unsigned palette[] = { 0x1f77b4, 0xff7f0e, 0x2ca02c, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f,
+                                        0xbcbd22, 0x17becf };
+    char tenants[MAX_SERIES][128];
+    int ntenants = 0;
+    double lo = INFINITY, hi = -INFINITY;
     while (rc == 0 && fgets(line, sizeof line, f)) {
         char gpu[32], tenant[128], kind[16], s0[64], s1[64];
         if (++lineno == 1)
@@ -325,7 +351,15 @@ int charts_timeline(const char *dir, FILE *err)
             snprintf(names[nrows++], sizeof names[0], "%s", row);
         }
         double a = strtod(s0, NULL), e = strtod(s1, NULL);
-        fprintf(o, "%.6f %d %.6f 0.35 %d\n", (a + e) / 2, r, (e - a) / 2, sw);
+        int ti = 0;
+        for (; ti < ntenants && strcmp(tenants[ti], tenant) != 0; ti++)
+            ;
+        if (ti == ntenants && ntenants < MAX_SERIES)
+            snprintf(tenants[ntenants++], sizeof tenants[0], "%s", tenant);
+        lo = a < lo ? a : lo;
+        hi = e > hi ? e : hi;
+        fprintf(o, "%.6f %d %.6f 0.35 %u\n", (a + e) / 2, r, (e - a) / 2,
+                sw ? 0xd62728u : palette[ti % (int)(sizeof palette / sizeof palette[0])]);
     }
     fclose(f);
     if (close_checked(o) != 0 && rc == 0) {
@@ -339,13 +373,15 @@ int charts_timeline(const char *dir, FILE *err)
     if (rc < 0)
         return rc;
     sbuf b = { 0 };
-    sb_printf(&b, "set title 'Who holds the GPU (red: context switches)'\nset xlabel 'time (ms)'\n"
-              "set ylabel ''\nset yrange [-0.6:%d.6]\nset ytics (", nrows - 1);
+    /* a switch lasts microseconds: drawn at least 1/600 of the window wide so that it shows */
+    double minw = hi > lo ? (hi - lo) / 1200 : 0;
+    sb_printf(&b, "set title 'Who holds the GPU: one colour per tenant, context switches in red'\n"
+              "set xlabel 'time (ms)'\nset ylabel ''\nset yrange [-0.6:%d.6]\nset ytics (", nrows - 1);
     for (int r = 0; r < nrows; r++)
         sb_printf(&b, "%s'%s' %d", r ? ", " : "", safe(names[r], t, sizeof t), r);
-    sb_printf(&b, ")\nset grid xtics\nset style fill solid 0.8 noborder\nunset key\n"
-              "plot 'timeline.dat' using 1:2:3:4:($5 > 0 ? 0xd62728 : 0x1f77b4) "
-              "with boxxyerror lc rgb variable\n");
+    sb_printf(&b, ")\nset grid xtics\nset style fill solid 0.85 noborder\nunset key\n"
+              "plot 'timeline.dat' using 1:2:($3 < %.9g ? %.9g : $3):4:5 with boxxyerror lc rgb variable\n",
+              minw, minw);
     return render(dir, "timeline", &b, err);
 }
 
@@ -592,35 +628,73 @@ int charts_compare(const char *dir, FILE *err)
         cJSON_Delete(doc);
         return -1;
     }
-    int nt = cJSON_GetArraySize(t0);
-    fprintf(f, "# setup, then per tenant: p95_ms throughput\n");
+    int nt = cJSON_GetArraySize(t0), nslo = 0;
+    fprintf(f, "# setup, then per tenant 9 columns: p95_ms lo hi, throughput lo hi, slo_value_ms lo hi "
+            "(95%% intervals)\n");
     cJSON_ArrayForEach(s, setups) {
         fprintf(f, "\"%s\"", safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "mode")), t, sizeof t));
         cJSON_ArrayForEach(tn, cJSON_GetObjectItemCaseSensitive(s, "tenants")) {
+            const cJSON *slo = cJSON_GetObjectItemCaseSensitive(tn, "slo");
             dat_num(f, num_at(tn, "latency_ms", "p95"));
+            dat_num(f, ci_at(tn, "latency_ms", "ci95_p95", 0));
+            dat_num(f, ci_at(tn, "latency_ms", "ci95_p95", 1));
             dat_num(f, num_at(tn, "throughput", "value"));
+            dat_num(f, ci_at(tn, "throughput", "ci95", 0));
+            dat_num(f, ci_at(tn, "throughput", "ci95", 1));
+            const cJSON *ci = cJSON_GetObjectItemCaseSensitive(slo, "ci95");
+            dat_num(f, cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(slo, "value")));
+            dat_num(f, cJSON_IsNumber(cJSON_GetArrayItem(ci, 0)) ? cJSON_GetArrayItem(ci, 0)->valuedouble : NAN);
+            dat_num(f, cJSON_IsNumber(cJSON_GetArrayItem(ci, 1)) ? cJSON_GetArrayItem(ci, 1)->valuedouble : NAN);
         }
         fputc('\n', f);
     }
+    cJSON_ArrayForEach(tn, t0)
+        nslo += cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(tn, "slo"), "bound"));
     if (close_checked(f) != 0) {
         fprintf(err, "slicesim: plot compare: %s: cannot write: %s\n", opath, strerror(errno ? errno : EIO));
         cJSON_Delete(doc);
         return -1;
     }
     sbuf b = { 0 };
-    sb_printf(&b, "set multiplot layout 2,1 title 'The same workload under each setup'\n"
-              "set style data histograms\nset style histogram clustered gap 1\n"
-              "set style fill solid 0.8 border -1\nset grid ytics\nset key outside right\n"
-              "set xlabel 'setup'\nset ylabel 'p95 latency (ms)'\nplot ");
+    /* bars with their 95% intervals; each tenant's SLO on its own metric's
+     * panel, its bound a dashed line in the tenant's colour */
+    sb_printf(&b, "set multiplot layout %d,1 title 'The same workload under each setup (bars: 95%% intervals)'\n"
+              "set style data histograms\nset style histogram errorbars gap 1 lw 1\n"
+              "set style fill solid 0.8 border -1\nset grid ytics\nset key outside right\nset yrange [0:*]\n"
+              "set xlabel 'setup'\nset ylabel 'p95 latency (ms)'\nplot ", nslo ? 3 : 2);
     for (int k = 0; k < nt; k++)
-        sb_printf(&b, "%s'compare.dat' using %d%s title '%s'", k ? ", " : "", 2 + 2 * k,
-                  k ? "" : ":xtic(1)", safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+        sb_printf(&b, "%s'compare.dat' using %d:%d:%d%s lc %d title '%s'", k ? ", " : "", 2 + 9 * k, 3 + 9 * k,
+                  4 + 9 * k, k ? "" : ":xtic(1)", k + 1, safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
                       cJSON_GetArrayItem(t0, k), "name")), t, sizeof t));
-    sb_printf(&b, "\nset ylabel 'throughput (each tenant: its own unit)'\nplot ");
-    for (int k = 0; k < nt; k++)
-        sb_printf(&b, "%s'compare.dat' using %d%s title '%s'", k ? ", " : "", 3 + 2 * k,
-                  k ? "" : ":xtic(1)", safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-                      cJSON_GetArrayItem(t0, k), "name")), t, sizeof t));
+    sb_printf(&b, "\nset ylabel 'throughput (unit in the key)'\nplot ");
+    for (int k = 0; k < nt; k++) {
+        const cJSON *tk = cJSON_GetArrayItem(t0, k);
+        char unit[64];
+        snprintf(unit, sizeof unit, "%s", safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(tk, "throughput"), "unit")), t, sizeof t));
+        sb_printf(&b, "%s'compare.dat' using %d:%d:%d%s lc %d title '%s (%s)'", k ? ", " : "", 5 + 9 * k,
+                  6 + 9 * k, 7 + 9 * k, k ? "" : ":xtic(1)", k + 1,
+                  safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(tk, "name")), t, sizeof t), unit);
+    }
+    if (nslo) {
+        sb_printf(&b, "\nset ylabel 'SLO metric (ms)'\nplot ");
+        int first = 1;
+        for (int k = 0; k < nt; k++) {
+            const cJSON *tk = cJSON_GetArrayItem(t0, k), *slo = cJSON_GetObjectItemCaseSensitive(tk, "slo");
+            double bound = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(slo, "bound"));
+            if (isnan(bound))
+                continue;
+            char metric[96], name[96];
+            snprintf(metric, sizeof metric, "%s", safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(slo,
+                     "metric")), t, sizeof t));
+            snprintf(name, sizeof name, "%s", safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(tk, "name")),
+                     t, sizeof t));
+            sb_printf(&b, "%s'compare.dat' using %d:%d:%d%s lc %d title '%s %s', "
+                      "%.10g with lines dt 2 lw 2 lc %d title '%s bound %.4g ms'", first ? "" : ", ", 8 + 9 * k,
+                      9 + 9 * k, 10 + 9 * k, first ? ":xtic(1)" : "", k + 1, name, metric, bound, k + 1, name, bound);
+            first = 0;
+        }
+    }
     sb_printf(&b, "\nunset multiplot\n");
     cJSON_Delete(doc);
     return render(dir, "compare", &b, err);
@@ -752,10 +826,13 @@ int charts_scale(const char *dir, FILE *err)
     sb_printf(&b, "set multiplot layout 2,1 title 'Scaling of a training job'\n"
               "set logscale x 2\nset grid\nset key top left\nset xlabel 'nodes'\n"
               "set ylabel 'step time (ms)'\n"
+              "stats 'scale.dat' using 2 every ::0::0 nooutput name 'FIRST'\n"
               "plot 'scale.dat' using 1:2 with linespoints title 'p50', "
-              "'scale.dat' using 1:3:4:5 with yerrorlines title 'p95 (95%% CI)'\n"
-              "set ylabel 'scaling efficiency'\nset yrange [0:*]\n"
-              "plot 'scale.dat' using 1:6 with linespoints title 'step time at the first point / at N'\n"
+              "'scale.dat' using 1:3:4:5 with yerrorlines title 'p95 (95%% CI)', "
+              "FIRST_min with lines dt 2 lw 2 lc rgb '#555555' title 'ideal (the first point''s p50)'\n"
+              "set ylabel 'scaling efficiency'\nset yrange [0:1.1]\n"
+              "plot 'scale.dat' using 1:6 with linespoints title 'step time at the first point / at N', "
+              "1 with lines dt 2 lw 2 lc rgb '#555555' title 'ideal'\n"
               "unset multiplot\n");
     return render(dir, "scale", &b, err);
 }

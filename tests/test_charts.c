@@ -27,12 +27,75 @@ static void latency_cdf_blocks_rise_to_one_per_tenant(void)
     /* web: 1, 2, 3 ms at 1/3, 2/3, 1; then db: 5, 7 ms at 1/2, 1 */
     CU_ASSERT_PTR_NOT_NULL(strstr(d, "# web\n1.000000 0.333333\n2.000000 0.666667\n3.000000 1.000000\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(d, "\n\n\n# db\n5.000000 0.500000\n7.000000 1.000000\n"));
+    /* the marks: order statistic ceil(q n): web p50 is its 2nd of 3, p95 and p99 its 3rd */
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "# web percentiles\n2.000000 0.666667 p50=2\n3.000000 1.000000 p95=3\n"
+                                     "3.000000 1.000000 p99=3\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "# db percentiles\n5.000000 0.500000 p50=5\n7.000000 1.000000 p95=7\n"));
     free(d);
     snprintf(p, sizeof p, "%s/latency_cdf.png.gp", dir);
     d = tu_read_file(p, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set xlabel 'latency (ms)'"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(d, "index 1 using 1:2 with steps lw 2 title 'db'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set xlabel 'latency (ms, log scale)'\nset logscale x\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "index 1 using 1:2 with steps lw 2 lc 2 title 'db'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "index 3 using 1:2 with points pt 7 ps 1.2 lc 2 notitle"));
+    free(d);
+}
+
+static void timeline_gives_each_tenant_a_colour_and_switches_a_visible_width(void)
+{
+    tu_tmpdir(dir, sizeof dir);
+    char p[256];
+    snprintf(p, sizeof p, "%s/timeline.csv", dir);
+    tu_write_file(p, "gpu,tenant,kind,start_ms,end_ms\n0,a,run,0,5\n0,b,switch,5,5.001\n0,b,run,5.001,10\n"
+                     "0,\"c,d\",run,10,12\n");
+    FILE *e = sink();
+    int rc = charts_timeline(dir, e);
+    fclose(e);
+    CU_ASSERT(rc == 0 || rc == 1);
+    snprintf(p, sizeof p, "%s/timeline.dat", dir);
+    char *d = tu_read_file(p, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "2.500000 0 2.500000 0.35 2062260\n"));     /* a: 0x1f77b4 */
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, " 1 0.000500 0.35 14034728\n"));              /* the switch: red */
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "7.500500 2 2.499500 0.35 16744206\n"));     /* b: 0xff7f0e */
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "11.000000 3 1.000000 0.35 2924588\n"));     /* "c,d": 0x2ca02c */
+    free(d);
+    snprintf(p, sizeof p, "%s/timeline.png.gp", dir);
+    d = tu_read_file(p, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    /* 12 ms window: at least 12/1200 ms half-width */
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "using 1:2:($3 < 0.01 ? 0.01 : $3):4:5 with boxxyerror lc rgb variable"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "'c,d (gpu 0)' 3"));
+    free(d);
+}
+
+static void compare_bars_carry_intervals_and_each_slo_its_own_axis(void)
+{
+    tu_tmpdir(dir, sizeof dir);
+    char p[256];
+    snprintf(p, sizeof p, "%s/compare.json", dir);
+    tu_write_file(p, "{\"setups\": [{\"mode\": \"mig\", \"tenants\": [{\"name\": \"chat\","
+                     " \"throughput\": {\"value\": 10, \"unit\": \"tokens/s\", \"ci95\": [9, 11]},"
+                     " \"latency_ms\": {\"p95\": 50, \"ci95_p95\": [45, 55]},"
+                     " \"slo\": {\"value\": 70, \"ci95\": [60, 80], \"metric\": \"ttft_ms.p95\", \"bound\": 500}}]}]}");
+    FILE *e = sink();
+    int rc = charts_compare(dir, e);
+    fclose(e);
+    CU_ASSERT(rc == 0 || rc == 1);
+    snprintf(p, sizeof p, "%s/compare.dat", dir);
+    char *d = tu_read_file(p, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "\"mig\" 50 45 55 10 9 11 70 60 80\n"));
+    free(d);
+    snprintf(p, sizeof p, "%s/compare.png.gp", dir);
+    d = tu_read_file(p, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set style histogram errorbars"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "'compare.dat' using 2:3:4:xtic(1)"));
+    /* the TTFT bound is drawn on the SLO metric's panel, not on the latency one */
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set ylabel 'SLO metric (ms)'\nplot 'compare.dat' using 8:9:10:xtic(1) lc 1 "
+                                     "title 'chat ttft_ms.p95', 500 with lines dt 2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "title 'chat (tokens/s)'"));
     free(d);
 }
 
@@ -136,6 +199,8 @@ TU_SUITE_FN(charts)
 {
     static const tu_test tests[] = {
         TU_TEST(latency_cdf_blocks_rise_to_one_per_tenant),
+        TU_TEST(timeline_gives_each_tenant_a_colour_and_switches_a_visible_width),
+        TU_TEST(compare_bars_carry_intervals_and_each_slo_its_own_axis),
         TU_TEST(malformed_inputs_are_refused_with_the_line),
         TU_TEST(mig_layout_draws_each_instance_on_its_slots),
         TU_TEST(sweep_chart_has_one_series_per_tenant_and_other_value),
