@@ -27,6 +27,7 @@
 
 typedef struct {
     const char *gpu, *topo, *op, *virt, *outdir, *correction, *jitter, *mode, *scenario;
+    const char *nccl_version, *algo, *proto;
     long   nodes, ppn, iters, seed, channels, nics;
     double min, max, factor, nic_gbs, net_bw_factor, net_lat_us;
     double jitter_us, noise_rate, noise_us;
@@ -143,6 +144,8 @@ static int string_opt(coll_opts *o, const char *a, const char *val)
         { "--correction", offsetof(coll_opts, correction) },
         { "--jitter", offsetof(coll_opts, jitter) }, { "--ring-mode", offsetof(coll_opts, mode) },
         { "--scenario", offsetof(coll_opts, scenario) },
+        { "--nccl-version", offsetof(coll_opts, nccl_version) },
+        { "--algo", offsetof(coll_opts, algo) }, { "--proto", offsetof(coll_opts, proto) },
     };
     for (size_t i = 0; i < sizeof STRS / sizeof STRS[0]; i++)
         if (strcmp(a, STRS[i].name) == 0) {
@@ -157,7 +160,8 @@ static int platform_given(const coll_opts *o)
     return o->gpu || o->topo || o->nodes != 1 || o->ppn > 0 || strcmp(o->virt, "bare_metal") != 0 ||
            o->channels > 0 || o->nics > 0 || o->nic_gbs >= 0 || o->net_bw_factor >= 0 ||
            o->net_lat_us >= 0 || o->no_nvls || o->hide_nvlink || o->correction || o->jitter ||
-           o->mode || o->jitter_us > 0 || o->noise_rate > 0 || o->noise_us > 0;
+           o->mode || o->jitter_us > 0 || o->noise_rate > 0 || o->noise_us > 0 || o->nccl_version ||
+           o->algo || o->proto;
 }
 
 static const cli_opt COLL_OPTS[] = {
@@ -183,6 +187,9 @@ static const cli_opt COLL_OPTS[] = {
     { "--net-bw-factor", 1, "F", "share of the NIC bandwidth reached" },
     { "--net-lat-us", 1, "U", "network latency, us" },
     { "--correction", 1, "FILE", "a correction from import-nccl-tests" },
+    { "--nccl-version", 1, "V", "NCCL release whose constants to use, 2.18.1 to 2.30.7 (default 2.30.7)" },
+    { "--algo", 1, "A", "force an algorithm as NCCL_ALGO: Tree, Ring, NVLS, NVLSTree, P2P" },
+    { "--proto", 1, "P", "force a protocol as NCCL_PROTO: LL, LL128, Simple" },
     { "--jitter", 1, "KIND", "arrival jitter: none, exponential, normal" },
     { "--jitter-us", 1, "U", "mean arrival jitter, us" },
     { "--noise-rate", 1, "R", "host noise events per second" },
@@ -192,7 +199,7 @@ static const cli_opt COLL_OPTS[] = {
 };
 
 static const cli_spec COLL_SPEC = {
-    "collective", NULL, "NCCL's predicted times as an nccl-tests table (needs --gpu, --topo or --scenario).",
+    "collective", NULL, "The collective model's times as an nccl-tests table (needs --gpu, --topo or --scenario).",
     COLL_OPTS, NULL,
 };
 
@@ -213,6 +220,31 @@ static int coll_opt(void *ctx, const char *a, const char *val, FILE *err)
             fprintf(err, "slicesim collective: internal: option %s has no handler\n", a);
             return -1;
         }
+    }
+    return 0;
+}
+
+/* --nccl-version, --algo, --proto into ov; 0, or -1 with one message. */
+static int pair_opts(const coll_opts *o, topo_overrides *ov, FILE *err)
+{
+    static const char *const ALGOS[] = { "Tree", "Ring", "NVLS", "P2P", "NVLSTree" };
+    static const char *const PROTOS[] = { "LL", "LL128", "Simple" };
+    if (o->nccl_version && (ov->nccl_version = coll_nccl_version_parse(o->nccl_version)) < 0) {
+        fprintf(err, "slicesim collective: --nccl-version \"%s\" is not allowed; allowed: a release 2.x.y "
+                "from 2.18.1 to 2.30.7\n", o->nccl_version);
+        return -1;
+    }
+    for (int i = 0; o->algo && i < COLL_NALGOS; i++)
+        if (strcmp(o->algo, ALGOS[i]) == 0)
+            ov->algo = i;
+    for (int i = 0; o->proto && i < COLL_NPROTOS; i++)
+        if (strcmp(o->proto, PROTOS[i]) == 0)
+            ov->proto = i;
+    if ((o->algo && ov->algo < 0) || (o->proto && ov->proto < 0)) {
+        fprintf(err, "slicesim collective: %s \"%s\" is not allowed; allowed: %s\n", o->algo && ov->algo < 0 ?
+                "--algo" : "--proto", o->algo && ov->algo < 0 ? o->algo : o->proto, o->algo && ov->algo < 0 ?
+                "Tree, Ring, NVLS, NVLSTree, P2P" : "LL, LL128, Simple");
+        return -1;
     }
     return 0;
 }
@@ -379,6 +411,8 @@ static int setup(const coll_opts *o, coll_setup *su, FILE *err)
     ov.net_lat_add_us = o->net_lat_us;
     ov.nvls = o->no_nvls ? 0 : -1;
     ov.hide_nvlink = o->hide_nvlink ? 1 : -1;
+    if (pair_opts(o, &ov, err) < 0)
+        return CLI_BAD_INPUT;
     int ppn = o->ppn > 0 ? (int)o->ppn : p->gpus_per_node;
     if (topo_build(&su->t, p, (int)o->nodes, ppn, (topo_virt)virt, &ov, msg, sizeof msg) < 0) {
         fprintf(err, "slicesim collective: %s\n", msg);

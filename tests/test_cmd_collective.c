@@ -150,6 +150,40 @@ static void plot_writes_a_gnuplot_script_of_busbw_against_size(void)
     free(gp);
 }
 
+/* NCCL_ALGO / NCCL_PROTO and the release: --algo Ring --proto LL128 on
+ * 8 H100 at 1 MiB runs the ring on LL128, whose time is the pipeline's;
+ * NCCL 2.20.5's Hopper LL cap (87.7 GB/s, 141 from 2.21.5) slows a forced
+ * Ring/LL. */
+static void algorithm_protocol_and_release_can_be_forced(void)
+{
+    char *a[] = { "slicesim", "collective", "--topo", "dgx-h100", "--min", "1M", "--max", "1M", "--algo", "Ring",
+                  "--proto", "LL128", NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(a, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "Ring   LL128"));
+    char *ll_new[] = { "slicesim", "collective", "--topo", "dgx-h100", "--min", "64M", "--max", "64M", "--algo",
+                       "Ring", "--proto", "LL", NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(ll_new, out, sizeof out, err, sizeof err), 0);
+    nccltests_log fresh, old;
+    char msg[512];
+    FILE *f = fmemopen(out, strlen(out), "r");
+    CU_ASSERT_EQUAL_FATAL(nccltests_parse(f, "new", &fresh, msg, sizeof msg), 0);
+    fclose(f);
+    char *ll_old[] = { "slicesim", "collective", "--topo", "dgx-h100", "--min", "64M", "--max", "64M", "--algo",
+                       "Ring", "--proto", "LL", "--nccl-version", "2.20.5", NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(ll_old, out, sizeof out, err, sizeof err), 0);
+    f = fmemopen(out, strlen(out), "r");
+    CU_ASSERT_EQUAL_FATAL(nccltests_parse(f, "old", &old, msg, sizeof msg), 0);
+    fclose(f);
+    /* busbw at 64 MiB sits at each release's cap */
+    ASSERT_REL(fresh.rows[0].busbw[0], 141.0, 0.10);
+    ASSERT_REL(old.rows[0].busbw[0], 87.7, 0.10);
+    nccltests_free(&fresh);
+    nccltests_free(&old);
+    char *bad[] = { "slicesim", "collective", "--topo", "dgx-h100", "--proto", "LL256", NULL };
+    CU_ASSERT_EQUAL(tu_cli(bad, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "--proto \"LL256\" is not allowed; allowed: LL, LL128, Simple"));
+}
+
 TU_SUITE_FN(cmd_collective)
 {
     static const tu_test tests[] = {
@@ -157,6 +191,7 @@ TU_SUITE_FN(cmd_collective)
         TU_TEST(writes_csv_and_is_byte_identical_for_the_same_seed),
         TU_TEST(arrival_jitter_adds_the_expected_straggler_delay),
         TU_TEST(refuses_bad_options_with_exit_status_2),
+        TU_TEST(algorithm_protocol_and_release_can_be_forced),
         TU_TEST(hiding_nvlink_drops_busbw_to_pcie),
         TU_TEST(plot_writes_a_gnuplot_script_of_busbw_against_size),
     };
