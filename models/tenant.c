@@ -134,14 +134,6 @@ void *tenant_pool_get(tenant *t, sim_pool *pool)
     return q;
 }
 
-void tenant_rec_begin(tenant_rec *r, uint64_t id, int user, sim_time_t arrival)
-{
-    memset(r, 0, sizeof *r);
-    r->id = id;
-    r->user = user;
-    r->arrival = arrival;
-}
-
 void tenant_rec_split(tenant_rec *r, sim_time_t start, sim_time_t service, sim_time_t sw,
                       sim_time_t host, sim_time_t now)
 {
