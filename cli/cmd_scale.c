@@ -16,6 +16,7 @@
 #include <string.h>
 #include "cli/cli.h"
 #include "cli/outfile.h"
+#include "cli/flags.h"
 #include "cli/report.h"
 #include "cli/table.h"
 #include "models/training.h"
@@ -35,6 +36,9 @@ typedef struct {
     long        nodes, gpus;
     report_stat p50, p95, mean, exposed, tput;
     double      eff;
+    flags       fl;             /* the point's warnings and marks */
+    int         ti;             /* the tenant scaled */
+    char        label[32];
 } scale_point;
 
 static int parse_nodes(scale_opts *o, const char *list, FILE *err)
@@ -174,12 +178,20 @@ static int run_point(const scale_opts *o, long nodes, scale_point *pt, FILE *err
     pt->p95 = report_tenant_xstat(&res, ti, 0, MQ_P95);
     pt->exposed = report_tenant_xstat(&res, ti, 1, MQ_MEAN);  /* exposed_comm_ms */
     pt->tput = report_tenant_stat(&res, ti, MT_THROUGHPUT);
+    snprintf(pt->label, sizeof pt->label, "nodes=%ld", nodes);
+    pt->ti = ti;
+    int oom = flags_compute(&pt->fl, sc, &res) < 0;
     model_result_free(&res);
+    if (oom) {
+        fprintf(err, "slicesim scale: out of memory\n");
+        scn_free(sc);
+        return CLI_INTERNAL;
+    }
     scn_free(sc);
     return CLI_OK;
 }
 
-static void print_table(FILE *f, const scale_opts *o, const scale_point *pts, int n)
+static void print_table(FILE *f, const scale_opts *o, scale_point *pts, int n)
 {
     static const char *const COLS[] = { "nodes", "gpus", "step p50 ms", "step p95 ms [95% CI]", "exposed ms",
                                         "samples/s [95% CI]", "per GPU", "efficiency", NULL };
@@ -189,19 +201,23 @@ static void print_table(FILE *f, const scale_opts *o, const scale_point *pts, in
     if (tab_init(&t, COLS) < 0)
         return;
     for (int i = 0; i < n; i++) {
-        const scale_point *p = &pts[i];
-        char a[96];
+        scale_point *p = &pts[i];
+        char a[96], m[128];
         tab_add(&t, "%ld", p->nodes);
         tab_add(&t, "%ld", p->gpus);
-        tab_add(&t, "%s", tab_num(a, sizeof a, p->p50.mean));
-        tab_add(&t, "%s", tab_ci(a, sizeof a, &p->p95));
+        tab_add(&t, "%s", flags_mark(m, sizeof m, tab_num(a, sizeof a, p->p50.mean), &p->fl, p->ti, MQ_P50, &p->p50));
+        tab_add(&t, "%s", flags_mark(m, sizeof m, tab_ci(a, sizeof a, &p->p95), &p->fl, p->ti, MQ_P95, &p->p95));
         tab_add(&t, "%s", tab_num(a, sizeof a, p->exposed.mean));
-        tab_add(&t, "%s", tab_ci(a, sizeof a, &p->tput));
+        tab_add(&t, "%s", flags_mark(m, sizeof m, tab_ci(a, sizeof a, &p->tput), &p->fl, p->ti, -1, &p->tput));
         tab_add(&t, "%s", tab_num(a, sizeof a, p->tput.mean / (double)p->gpus));
         tab_add(&t, "%.4f", p->eff);
     }
     tab_print(&t, f, "");
     tab_free(&t);
+    const flags *fls[MAX_POINTS];
+    for (int i = 0; i < n; i++)
+        fls[i] = &pts[i].fl;
+    flags_legend_many(fls, (size_t)n, f, "  ");
 }
 
 static int write_csv(const char *dir, const scale_point *pts, int n, FILE *err)
@@ -245,12 +261,24 @@ int cli_cmd_scale(int argc, char **argv, FILE *out, FILE *err)
     for (int i = 0; i < o.npoints; i++) {
         int rc = run_point(&o, o.nodes[i], &pts[i], err);
         if (rc != CLI_OK) {
+            for (int j = 0; j <= i; j++)
+                flags_free(&pts[j].fl);
             outfile_set_abort(&set);
             return rc;
         }
         pts[i].eff = pts[0].mean.mean / pts[i].mean.mean;
     }
     print_table(out, &o, pts, o.npoints);
+    fflush(out);
+    const flags *fls[MAX_POINTS];
+    const char *labels[MAX_POINTS];
+    for (int i = 0; i < o.npoints; i++) {
+        fls[i] = &pts[i].fl;
+        labels[i] = pts[i].label;
+    }
+    flags_print_grouped(err, "scale", fls, labels, (size_t)o.npoints);
+    for (int i = 0; i < o.npoints; i++)
+        flags_free(&pts[i].fl);
     int rc = o.c.outdir ? write_csv(outfile_set_dir(&set), pts, o.npoints, err) : CLI_OK;
     if (rc == CLI_OK && o.plot && charts_scale(outfile_set_dir(&set), err) < 0)
         rc = CLI_INTERNAL;             /* gnuplot missing (1) only says so */

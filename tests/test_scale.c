@@ -82,6 +82,13 @@ static void efficiency_is_one_at_one_node_and_falls_with_nodes(void)
         }
     }
     CU_ASSERT_PTR_NOT_NULL(strstr(s.out, "efficiency"));
+    /* fewer than 200 steps a replication: the step p95 is marked and the warning,
+     * shared by the node counts, printed once with them */
+    CU_ASSERT_PTR_NOT_NULL(strstr(s.out, "]*"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s.out, "*  from fewer than 10/(1-q) requests"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s.err, "slicesim: scale: warning (nodes=1, nodes=2"));
+    const char *w = strstr(s.err, "tenant \"train\": p50");
+    CU_ASSERT(w == NULL || strstr(w + 1, "tenant \"train\": p50") == NULL);
     wl_rmtree(s.dir);
 }
 
