@@ -204,8 +204,16 @@ static void leave_current(ts *t)
     }
     t->cur = NULL;
     t->phase = TS_IDLE;
+    int prio = c->prio;
     if (c->ephemeral)
         exec_ctx_release(&t->base, c);
+    if (t->cfg.guard_ns > 0 && t->rq_head && t->rq_head->prio < prio) {
+        t->phase = TS_GUARD;          /* keep the GPU for the higher one's next work */
+        t->guard_prio = prio;
+        t->seg_start = t->base.s->now;
+        wake_at(t, sat_add(t->base.s->now, t->cfg.guard_ns));
+        return;
+    }
     exec_ctx *n = t->cfg.policy->pick(t);
     if (n)
         switch_to(t, n);
@@ -327,6 +335,13 @@ static void step(ts *t)
     case TS_HOLD:
         next_slot(t);
         return;
+    case TS_GUARD: {
+        t->phase = TS_IDLE;
+        exec_ctx *n = t->cfg.policy->pick(t);
+        if (n)
+            switch_to(t, n);
+        return;
+    }
     case TS_IDLE:
         return;
     }
@@ -370,6 +385,12 @@ static void enqueue(ts *t, exec_ctx *c)
     t->cfg.policy->ready(t, c);
     if (preempt_for_priority(t))
         return;
+    if (t->phase == TS_GUARD && c->prio >= t->guard_prio && !t->in_callback) {
+        sim_cancel(e->s, &t->ev);
+        t->phase = TS_IDLE;
+        switch_to(t, t->cfg.policy->pick(t));
+        return;
+    }
     if (t->phase == TS_IDLE && !t->in_callback) {
         if (slotted(t))
             next_slot(t);

@@ -28,6 +28,12 @@
  *    ready with a higher priority than the running one preempts it at once,
  *    within the preemption mode's latency; a slice ends in a switch only to
  *    a context of the same or a higher priority.
+ *  - Best-effort guard (guard_ns > 0, best_effort only; the throttling of
+ *    TGS, Orion and REEF): when a context gives the GPU up and only lower-
+ *    priority contexts wait, the GPU stays idle for guard_ns (TS_GUARD), so
+ *    that the higher one's next work, arriving within the guard, runs at
+ *    once instead of waiting for a lower context's slice, kernel or block
+ *    and a switch; a context of at least its priority ends the guard.
  *  - Speed (exec.speed, normally 1) scales how fast the running job's work
  *    goes; slices, switches and holds are wall time. A throttle changes it.
  * Which context runs next is the policy's (ts_policy, one file each). */
@@ -67,9 +73,11 @@ typedef struct {
     int        nslots;          /* fixed share: slots per round (the vGPU type's
                                    max per GPU) >= attached contexts; 0 = one
                                    slot per attached context */
+    sim_time_t guard_ns;        /* best-effort guard after a higher-priority
+                                   context leaves; 0 = none (see above) */
 } ts_cfg;
 
-typedef enum { TS_IDLE, TS_SWITCH, TS_RUN, TS_DRAIN, TS_HOLD } ts_phase;
+typedef enum { TS_IDLE, TS_SWITCH, TS_RUN, TS_DRAIN, TS_HOLD, TS_GUARD } ts_phase;
 
 struct ts {
     exec       base;
@@ -84,7 +92,8 @@ struct ts {
     sim_time_t nominal_end;     /* end of the current turn's nominal slice */
     exec_ctx **members;         /* attached contexts, in slot order */
     int        nmembers, slot;  /* slot: index of the current slot, -1 before the first */
-    sim_time_t drain_to;        /* TS_DRAIN: the head's remaining work at the stop point */
+    sim_time_t drain_to;
+    int        guard_prio;      /* TS_GUARD: the priority it protects */        /* TS_DRAIN: the head's remaining work at the stop point */
 };
 
 /* ts_alloc: a time-sliced executor on s with a copy of cfg. Free it with

@@ -136,7 +136,7 @@ int scn_parse_sharing(jv *v, scn *sc, const cJSON *sh)
 {
     static const char *const keys[] = { "mode", "policy", "scheduler", "timeslice_ms", "arr_frequency_hz",
                                         "arr_averaging_factor", "density_threshold", "switch_cost_us",
-                                        "preemption", "block_us", "mps", "instances", "mig_parted", "power_throttle", NULL };
+                                        "preemption", "block_us", "best_effort_guard_us", "mps", "instances", "mig_parted", "power_throttle", NULL };
     const char *modes[16];
     int mode = 0;
     scn_sharing_names(modes, 16, 0);

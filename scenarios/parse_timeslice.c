@@ -21,8 +21,9 @@ int scn_parse_ts_settings(jv *v, scn *sc, const cJSON *sh)
     const jv_range cost = { 0, 1e6, 0, 0, "us" };
     const jv_range block = { 0, 1e6, 1, 0, "us" };
     int policy = 0, preempt = 0;
-    double switch_us = 0, block_us = TS_DEFAULT_BLOCK_US;
+    double switch_us = 0, block_us = TS_DEFAULT_BLOCK_US, guard_us = 0;
     if (sh) {
+        jv_number(v, sh, "sharing", "best_effort_guard_us", 0, 0, cost, &guard_us);
         jv_enum(v, sh, "sharing", "policy", 0, 0, policies, &policy);
         jv_enum(v, sh, "sharing", "preemption", 0, 0, ts_preempt_names, &preempt);
         jv_number(v, sh, "sharing", "block_us", 0, TS_DEFAULT_BLOCK_US, block, &block_us);
@@ -42,6 +43,7 @@ int scn_parse_ts_settings(jv *v, scn *sc, const cJSON *sh)
     t->switch_ns = ns_of(switch_us, 1e3);
     t->preempt = (ts_preempt)preempt;
     t->block_ns = ns_of(block_us, 1e3);
+    t->guard_ns = ns_of(guard_us, 1e3);
     if (t->block_ns < 1)
         t->block_ns = 1;
     t->slice_ns = ns_of(TS_NATIVE_SLICE_MS, 1e6);   /* until the mode's check */

@@ -147,6 +147,42 @@ static void priority_buys_the_critical_p95_and_costs_batch_switches(void)
     cJSON_Delete(doc);
 }
 
+/* One run of file with --set a and b; tenants[t].KEY.FIELD of its summary. */
+static double run_stat(const char *file, char *a, char *b, int t, const char *key, const char *field)
+{
+    char dir[64], o[128], p[192];
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(o, sizeof o, "%s/run", dir);
+    char *argv[] = { "slicesim", "run", (char *)file, "--set", a, "--set", b, "--set",
+                     "tenants.1.workload.kernels=10", "-o", o, NULL };
+    if (tu_cli(argv, out, sizeof out, err, sizeof err) != 0)
+        return -1;
+    snprintf(p, sizeof p, "%s/summary.json", o);
+    char *text = tu_read_file(p, NULL);
+    cJSON *doc = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    const cJSON *x = cJSON_GetObjectItem(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "tenants"), t), key), field);
+    double v = cJSON_IsNumber(x) ? x->valuedouble : -1;
+    cJSON_Delete(doc);
+    return v;
+}
+
+/* Throttling the batch tenant (a best-effort guard): with kernel-level
+ * preemption and 2 ms batch kernels, keeping the GPU idle 3 ms after each
+ * inference burst halves the inference mean and costs batch most of its
+ * throughput. */
+static void a_best_effort_guard_trades_batch_throughput_for_critical_latency(void)
+{
+    const char *f = "scenarios/teach/priority.json";
+    double m0 = run_stat(f, "sharing.preemption=kernel", "sharing.best_effort_guard_us=0", 0, "latency_ms", "mean");
+    double m3 = run_stat(f, "sharing.preemption=kernel", "sharing.best_effort_guard_us=3000", 0, "latency_ms", "mean");
+    double b0 = run_stat(f, "sharing.preemption=kernel", "sharing.best_effort_guard_us=0", 1, "throughput", "value");
+    double b3 = run_stat(f, "sharing.preemption=kernel", "sharing.best_effort_guard_us=3000", 1, "throughput", "value");
+    CU_ASSERT(m0 > 0 && m3 > 0 && m3 < 0.6 * m0);
+    CU_ASSERT(b0 > 0 && b3 > 0 && b3 < 0.5 * b0);
+}
+
 static void a_hidden_nvlink_outweighs_a_vms_compute_overhead_in_multinode_training(void)
 {
     cJSON *vm = sweep("scenarios/teach/multinode-training.json", "virtualization.mode=bare_metal,passthrough,vgpu", NULL);
@@ -182,6 +218,7 @@ TU_SUITE_FN(teach)
         TU_TEST(time_slicing_spreads_diffusion_latency_and_mig_does_not),
         TU_TEST(mig_keeps_serving_p95_flat_while_mps_follows_the_neighbour),
         TU_TEST(priority_buys_the_critical_p95_and_costs_batch_switches),
+        TU_TEST(a_best_effort_guard_trades_batch_throughput_for_critical_latency),
         TU_TEST(a_hidden_nvlink_outweighs_a_vms_compute_overhead_in_multinode_training),
     };
     TU_SUITE("teach", tests);

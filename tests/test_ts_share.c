@@ -356,12 +356,62 @@ static void priority_preemption_waits_for_the_kernel_boundary(void)
     sim_free(&s);
 }
 
+typedef struct {
+    ts     *t;
+    client *c;
+    sim_event ev;
+} later;
+
+static void submit_later(sim *s, sim_event *ev)
+{
+    (void)s;
+    later *l = ev->ctx;
+    exec_submit(&l->t->base, &l->c->ctx, &l->c->job);
+}
+
+/* The end of a high-priority context's second 1 ms job, submitted 0.2 ms
+ * after its first ends, beside a busy low one with 4 ms kernels under
+ * kernel-level preemption and a 0.1 ms switch, with guard g. */
+static double second_job_end_ms(sim_time_t guard)
+{
+    sim s;
+    sim_init(&s);
+    ts_cfg c = cfg_of(&ts_best_effort, 10 * MS, MS / 10);
+    c.preempt = TS_PREEMPT_KERNEL;
+    c.guard_ns = guard;
+    ts *t = ts_alloc(&s, 0, &c);
+    client lo, hi;
+    client_init(&hi, t, 1 * MS, 1, 0);
+    client_init(&lo, t, 40 * MS, 10, 1);
+    hi.ctx.prio = 1;
+    exec_submit(&t->base, &hi.ctx, &hi.job);
+    exec_submit(&t->base, &lo.ctx, &lo.job);
+    later l = { t, &hi, { 0 } };
+    sim_event_set(&l.ev, submit_later, &l);
+    sim_at(&s, &l.ev, 1 * MS + MS / 5);
+    sim_run(&s, 50 * MS);
+    double end = (double)hi.end / MS;
+    exec_free(&t->base);
+    sim_free(&s);
+    return end;
+}
+
+/* Without a guard the low context takes the GPU in the high one's 0.2 ms
+ * gap and its 4 ms kernel holds the second job back (it starts at 1.1 +
+ * 4 + 0.1 ms); a 0.5 ms guard keeps the GPU idle for it: it runs at once. */
+static void a_best_effort_guard_keeps_the_gpu_for_the_critical_context(void)
+{
+    ASSERT_REL(second_job_end_ms(0), 6.2, 1e-9);
+    ASSERT_REL(second_job_end_ms(MS / 2), 2.2, 1e-9);
+}
+
 TU_SUITE_FN(ts_share)
 {
     static const tu_test tests[] = {
         TU_TEST(equal_share_caps_a_lone_busy_vgpu_at_one_over_n),
         TU_TEST(a_high_priority_context_preempts_at_its_arrival),
         TU_TEST(priority_preemption_waits_for_the_kernel_boundary),
+        TU_TEST(a_best_effort_guard_keeps_the_gpu_for_the_critical_context),
         TU_TEST(fixed_share_caps_at_one_over_max_per_gpu_of_the_type),
         TU_TEST(best_effort_gives_idle_shares_away),
         TU_TEST(equal_share_pays_switches_from_the_slot),
