@@ -428,7 +428,7 @@ static void others_label(const cJSON *p, const cJSON *vary, char *buf, size_t le
     }
 }
 
-typedef struct { char title[256]; int block; } sweep_series;
+typedef struct { char title[256]; int block, tenant; } sweep_series;
 
 /* A point and its series: the values of the other dimensions, which for a
  * full sweep (first dimension slowest) is its index mod the product of the
@@ -509,6 +509,7 @@ static int sweep_blocks(FILE *f, const cJSON *doc, sweep_series *ser, int *nser,
                 sweep_series *s = &ser[(*nser)++];
                 snprintf(s->title, sizeof s->title, lab[0] ? "%s (%s)" : "%s%s", tn, lab);
                 s->block = *nser - 1;
+                s->tenant = ti;
                 fprintf(f, "%s# %s\n", *nser > 1 ? "\n\n" : "", s->title);
             }
             const cJSON *p = pts[k].p;
@@ -521,6 +522,9 @@ static int sweep_blocks(FILE *f, const cJSON *doc, sweep_series *ser, int *nser,
             dat_num(f, num_at(t, "throughput", "value"));
             dat_num(f, ci_at(t, "throughput", "ci95", 0));
             dat_num(f, ci_at(t, "throughput", "ci95", 1));
+            dat_num(f, num_at(t, "slo", "value_ms"));
+            dat_num(f, ci_at(t, "slo", "ci95", 0));
+            dat_num(f, ci_at(t, "slo", "ci95", 1));
             fputc('\n', f);
         }
         if (++ti == MAX_SERIES)
@@ -544,6 +548,88 @@ static void category_tics(sbuf *b, const cJSON *values0)
         k++;
     }
     sb_printf(b, ")\nset offsets 0.5, 0.5, 0, 0\n");
+}
+
+/* A 2-D sweep as one heatmap of p95 latency per tenant over the first two
+ * varied parameters (cells at their values' positions, each labelled with
+ * its p95), at the first value of any further parameter. 0 or 1 as render,
+ * -1 on error; 0 without writing anything for a 1-D sweep. */
+static int sweep_heatmap(const char *dir, const cJSON *doc, FILE *err)
+{
+    const cJSON *vary = cJSON_GetObjectItemCaseSensitive(doc, "vary"), *d, *p, *tn;
+    if (cJSON_GetArraySize(vary) < 2)
+        return 0;
+    const cJSON *d0 = cJSON_GetArrayItem(vary, 0), *d1 = cJSON_GetArrayItem(vary, 1);
+    const cJSON *v0 = cJSON_GetObjectItemCaseSensitive(d0, "values"), *v1 = cJSON_GetObjectItemCaseSensitive(d1, "values");
+    const char *x0 = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d0, "path"));
+    const char *x1 = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d1, "path"));
+    const cJSON *tl = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "points"), 0),
+                                                       "tenants");
+    char opath[4096], t[300];
+    FILE *f = open_in(dir, "sweep_heatmap.dat", "w", opath, sizeof opath);
+    if (!f) {
+        fprintf(err, "slicesim: plot sweep: %s: cannot write: %s\n", opath, strerror(errno ? errno : EIO));
+        return -1;
+    }
+    fprintf(f, "# per tenant one block: position of %s, position of %s, p95 latency (ms)\n", x0, x1);
+    int nt = 0;
+    cJSON_ArrayForEach(tn, tl) {
+        fprintf(f, "%s# %s\n", nt ? "\n\n" : "", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(tn, "name")));
+        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "points")) {
+            const cJSON *vals = cJSON_GetObjectItemCaseSensitive(p, "values");
+            int k = 0, other = 0;
+            cJSON_ArrayForEach(d, vary) {
+                if (k++ < 2)
+                    continue;
+                other |= !cJSON_Compare(cJSON_GetObjectItemCaseSensitive(vals,
+                                            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "path"))),
+                                        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(d, "values"), 0), 1);
+            }
+            if (other)
+                continue;
+            double i = x_position(v0, cJSON_GetObjectItemCaseSensitive(vals, x0));
+            double j = x_position(v1, cJSON_GetObjectItemCaseSensitive(vals, x1));
+            const cJSON *tp = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(p, "tenants"), nt);
+            if (isfinite(i) && isfinite(j)) {
+                dat_num(f, i);
+                dat_num(f, j);
+                dat_num(f, num_at(tp, "latency_ms", "p95"));
+                fputc('\n', f);
+            }
+        }
+        if (++nt == MAX_SERIES)
+            break;
+    }
+    if (close_checked(f) != 0) {
+        fprintf(err, "slicesim: plot sweep: %s: cannot write: %s\n", opath, strerror(errno ? errno : EIO));
+        return -1;
+    }
+    sbuf b = { 0 };
+    sb_printf(&b, "set multiplot layout %d,1 title 'p95 latency (ms) over %s and %s%s'\n", nt,
+              safe(x0, t, sizeof t), x1, cJSON_GetArraySize(vary) > 2 ? " (further parameters at their first value)" : "");
+    sb_printf(&b, "set xlabel '%s'\n", safe(x0, t, sizeof t));
+    sb_printf(&b, "set ylabel '%s'\nset palette rgbformulae 22,13,-31\nset cblabel 'p95 ms'\n", safe(x1, t, sizeof t));
+    for (int a = 0; a < 2; a++) {
+        const cJSON *vv = a ? v1 : v0, *x;
+        int k = 0;
+        sb_printf(&b, "set %s (", a ? "ytics" : "xtics");
+        cJSON_ArrayForEach(x, vv) {
+            char *s = cJSON_IsString(x) ? NULL : cJSON_PrintUnformatted(x);
+            sb_printf(&b, "%s'%s' %d", k ? ", " : "", safe(s ? s : x->valuestring, t, sizeof t), k);
+            free(s);
+            k++;
+        }
+        sb_printf(&b, ")\n");
+    }
+    sb_printf(&b, "set xrange [-0.5:%d.5]\nset yrange [-0.5:%d.5]\n", cJSON_GetArraySize(v0) - 1,
+              cJSON_GetArraySize(v1) - 1);
+    for (int k = 0; k < nt; k++)
+        sb_printf(&b, "set title '%s'\nplot 'sweep_heatmap.dat' index %d using 1:2:3 with image notitle, "
+                  "'' index %d using 1:2:(sprintf('%%.3g', $3)) with labels font ',8' notitle\n",
+                  safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(tl, k), "name")), t,
+                       sizeof t), k, k);
+    sb_printf(&b, "unset multiplot\n");
+    return render(dir, "sweep_heatmap", &b, err);
 }
 
 int charts_sweep(const char *dir, FILE *err)
@@ -579,30 +665,88 @@ int charts_sweep(const char *dir, FILE *err)
         cJSON_Delete(doc);
         return -1;
     }
+    /* one panel per unit: p95 latency (ms); throughput once per unit the
+     * tenants report (tokens/s, images/min, ... never on one axis); the SLO
+     * bounds on the axis of their own metric (a latency_ms.p95 bound on the
+     * latency panel, any other metric on a panel of its own) */
+    const cJSON *tl = cJSON_GetObjectItemCaseSensitive(p0, "tenants"), *tt;
+    const char *units[MAX_SERIES];
+    int nunits = 0, other_slo = 0, tix = 0;
+    const char *tunit[MAX_SERIES], *smetric[MAX_SERIES];
+    cJSON_ArrayForEach(tt, tl) {
+        if (tix == MAX_SERIES)
+            break;
+        const char *u = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(tt, "throughput"), "unit"));
+        tunit[tix] = u ? u : "units/s";
+        smetric[tix] = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(tt, "slo"), "metric"));
+        other_slo |= smetric[tix] && isfinite(slo[tix]) && strcmp(smetric[tix], "latency_ms.p95") != 0;
+        int seen = 0;
+        for (int k = 0; k < nunits; k++)
+            seen |= strcmp(units[k], tunit[tix]) == 0;
+        if (!seen)
+            units[nunits++] = tunit[tix];
+        tix++;
+    }
+    (void)unit;
     sbuf b = { 0 };
     safe(x0, t, sizeof t);
-    sb_printf(&b, "set multiplot layout 2,1 title 'p95 latency and throughput against %s'\n"
+    sb_printf(&b, "set multiplot layout %d,1 title 'p95 latency and throughput against %s'\n"
               "set grid\nset key outside right\nset xlabel '%s (%s)'\nset ylabel 'p95 latency (ms)'\n",
-              t, t, numeric ? unit_of(x0) : "value");
+              1 + nunits + other_slo, t, t, numeric ? unit_of(x0) : "value");
     if (!numeric)
         category_tics(&b, cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(vary, 0), "values"));
-    for (int k = 0; k < ntenants; k++)
-        if (isfinite(slo[k]))
-            sb_printf(&b, "set arrow from graph 0, first %.9g to graph 1, first %.9g nohead dt 2 lc rgb 'red'\n"
-                      "set label 'SLO %.6g ms' at graph 0.01, first %.9g offset 0,0.6 tc rgb 'red'\n",
-                      slo[k], slo[k], slo[k], slo[k]);
     sb_printf(&b, "plot ");
     for (int k = 0; k < nser; k++)
         sb_printf(&b, "%s'sweep_plot.dat' index %d using 1:2:3:4 with yerrorlines title '%s'",
                   k ? ", " : "", ser[k].block, safe(ser[k].title, t, sizeof t));
-    sb_printf(&b, "\nunset arrow\nunset label\nset ylabel 'throughput (%s)'\nplot ",
-              safe(unit ? unit : "units/s", t, sizeof t));
-    for (int k = 0; k < nser; k++)
-        sb_printf(&b, "%s'sweep_plot.dat' index %d using 1:5:6:7 with yerrorlines title '%s'",
-                  k ? ", " : "", ser[k].block, safe(ser[k].title, t, sizeof t));
+    /* bounds as lines of the plot, so that the axis always reaches them */
+    for (int k = 0; k < ntenants && k < tix; k++)
+        if (isfinite(slo[k]) && (!smetric[k] || strcmp(smetric[k], "latency_ms.p95") == 0)) {
+            char nm[160];
+            snprintf(nm, sizeof nm, "%s", safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+                     cJSON_GetArrayItem(tl, k), "name")), t, sizeof t));
+            sb_printf(&b, ", %.9g with lines dt 2 lw 2 lc rgb 'red' title '%s SLO p95 <= %.6g ms'", slo[k], nm,
+                      slo[k]);
+        }
+    for (int u = 0; u < nunits; u++) {
+        sb_printf(&b, "\nset ylabel 'throughput (%s)'\nplot ",
+                  safe(units[u], t, sizeof t));
+        int first = 1;
+        for (int k = 0; k < nser; k++)
+            if (ser[k].tenant < tix && strcmp(tunit[ser[k].tenant], units[u]) == 0) {
+                sb_printf(&b, "%s'sweep_plot.dat' index %d using 1:5:6:7 with yerrorlines title '%s'",
+                          first ? "" : ", ", ser[k].block, safe(ser[k].title, t, sizeof t));
+                first = 0;
+            }
+    }
+    if (other_slo) {
+        sb_printf(&b, "\nset ylabel 'SLO metric (ms)'\nplot ");
+        int first = 1;
+        for (int k = 0; k < nser; k++) {
+            int ti2 = ser[k].tenant;
+            if (ti2 >= tix || !smetric[ti2] || !isfinite(slo[ti2]) || strcmp(smetric[ti2], "latency_ms.p95") == 0)
+                continue;
+            char ttl[320];
+            snprintf(ttl, sizeof ttl, "%.200s %.100s", ser[k].title, smetric[ti2]);
+            sb_printf(&b, "%s'sweep_plot.dat' index %d using 1:8:9:10 with yerrorlines title '%s'",
+                      first ? "" : ", ", ser[k].block, safe(ttl, t, sizeof t));
+            first = 0;
+        }
+        for (int k = 0; k < tix; k++)
+            if (smetric[k] && isfinite(slo[k]) && strcmp(smetric[k], "latency_ms.p95") != 0)
+                sb_printf(&b, ", %.9g with lines dt 2 lw 2 lc rgb 'red' title '%s <= %.6g ms'", slo[k],
+                          safe(smetric[k], t, sizeof t), slo[k]);
+    }
     sb_printf(&b, "\nunset multiplot\n");
+    int rc = render(dir, "sweep", &b, err);
+    if (rc >= 0) {
+        int h = sweep_heatmap(dir, doc, err);
+        rc = h < 0 ? h : h > rc ? h : rc;
+    }
     cJSON_Delete(doc);
-    return render(dir, "sweep", &b, err);
+    return rc;
 }
 
 /* ---- compare.json: p95 and throughput per setup ---- */

@@ -190,8 +190,63 @@ static void sweep_chart_has_one_series_per_tenant_and_other_value(void)
     d = tu_read_file(p, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(d);
     CU_ASSERT_PTR_NOT_NULL(strstr(d, "set xlabel 'sharing.timeslice_ms (ms)'"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(d, "SLO 3 ms"));
+    /* the latency SLO on the latency panel, a line the axis reaches */
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, ", 3 with lines dt 2 lw 2 lc rgb 'red' title 'web SLO p95 <= 3 ms'\n"
+                                     "set ylabel 'throughput (req/s)'"));
     CU_ASSERT_PTR_NOT_NULL(strstr(d, "title 'web (tenants.0.arrivals.rate_per_s=200)'"));
+    free(d);
+    /* two parameters: a heatmap of p95 per tenant, 3 x 2 cells each */
+    snprintf(p, sizeof p, "%s/sweep_heatmap.dat", o);
+    d = tu_read_file(p, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "# web\n 0 0 "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "\n 2 1 "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "\n\n\n# batch\n 0 0 "));
+    free(d);
+    snprintf(p, sizeof p, "%s/sweep_heatmap.png.gp", o);
+    d = tu_read_file(p, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set xtics ('1' 0, '2' 1, '4' 2)\nset ytics ('100' 0, '200' 1)\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "with image notitle"));
+    free(d);
+}
+
+/* Tenants whose throughputs have different units never share an axis; a
+ * TTFT SLO goes on a panel of its own metric, not on the latency axis. */
+static void sweep_chart_gives_each_unit_and_slo_metric_its_own_axis(void)
+{
+    tu_tmpdir(dir, sizeof dir);
+    char p[256];
+    snprintf(p, sizeof p, "%s/sweep.json", dir);
+    tu_write_file(p, "{\"vary\": [{\"path\": \"sharing.timeslice_ms\", \"values\": [1, 2]}], \"points_total\": 2,"
+                     " \"points\": ["
+                     "{\"index\": 0, \"values\": {\"sharing.timeslice_ms\": 1}, \"tenants\": ["
+                     "{\"name\": \"chat\", \"throughput\": {\"value\": 900, \"unit\": \"tokens/s\"}, \"latency_ms\": {\"p95\": 800},"
+                     " \"slo\": {\"metric\": \"ttft_ms.p95\", \"bound_ms\": 500, \"value_ms\": 120}},"
+                     "{\"name\": \"img\", \"throughput\": {\"value\": 6, \"unit\": \"images/min\"}, \"latency_ms\": {\"p95\": 9000}}]},"
+                     "{\"index\": 1, \"values\": {\"sharing.timeslice_ms\": 2}, \"tenants\": ["
+                     "{\"name\": \"chat\", \"throughput\": {\"value\": 950, \"unit\": \"tokens/s\"}, \"latency_ms\": {\"p95\": 700},"
+                     " \"slo\": {\"metric\": \"ttft_ms.p95\", \"bound_ms\": 500, \"value_ms\": 140}},"
+                     "{\"name\": \"img\", \"throughput\": {\"value\": 7, \"unit\": \"images/min\"}, \"latency_ms\": {\"p95\": 8000}}]}]}");
+    FILE *e = sink();
+    int rc = charts_sweep(dir, e);
+    fclose(e);
+    CU_ASSERT(rc == 0 || rc == 1);
+    snprintf(p, sizeof p, "%s/sweep.png.gp", dir);
+    char *d = tu_read_file(p, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set multiplot layout 4,1"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set ylabel 'throughput (tokens/s)'\nplot 'sweep_plot.dat' index 0 using 1:5:6:7 "
+                                     "with yerrorlines title 'chat'\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set ylabel 'throughput (images/min)'\nplot 'sweep_plot.dat' index 1 using 1:5:6:7 "
+                                     "with yerrorlines title 'img'\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "set ylabel 'SLO metric (ms)'\nplot 'sweep_plot.dat' index 0 using 1:8:9:10 "
+                                     "with yerrorlines title 'chat ttft_ms.p95', 500 with lines"));
+    /* and not on the latency panel */
+    char *lat = strstr(d, "set ylabel 'p95 latency (ms)'"), *thr = strstr(d, "set ylabel 'throughput");
+    CU_ASSERT_FATAL(lat && thr && lat < thr);
+    *thr = '\0';
+    CU_ASSERT_PTR_NULL(strstr(lat, "500"));
     free(d);
 }
 
@@ -201,6 +256,7 @@ TU_SUITE_FN(charts)
         TU_TEST(latency_cdf_blocks_rise_to_one_per_tenant),
         TU_TEST(timeline_gives_each_tenant_a_colour_and_switches_a_visible_width),
         TU_TEST(compare_bars_carry_intervals_and_each_slo_its_own_axis),
+        TU_TEST(sweep_chart_gives_each_unit_and_slo_metric_its_own_axis),
         TU_TEST(malformed_inputs_are_refused_with_the_line),
         TU_TEST(mig_layout_draws_each_instance_on_its_slots),
         TU_TEST(sweep_chart_has_one_series_per_tenant_and_other_value),
