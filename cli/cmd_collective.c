@@ -594,12 +594,23 @@ int cli_cmd_collective(int argc, char **argv, FILE *out, FILE *err)
         if (fit == COLL_CORR_CANNOT)
             rc = CLI_BAD_INPUT;
     }
-    if (rc == CLI_OK && o.outdir && outfile_mkdirs(o.outdir) < 0) {
-        fprintf(err, "slicesim collective: -o %s: cannot create or write the directory: %s\n", o.outdir, strerror(errno));
+    outfile_set set;
+    char msg[1024];
+    const char *dir = o.outdir;
+    memset(&set, 0, sizeof set);
+    if (rc == CLI_OK && dir && outfile_set_begin(&set, dir, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim collective: -o %s\n", msg);
         rc = CLI_BAD_INPUT;
     }
+    if (rc == CLI_OK && dir)
+        o.outdir = outfile_set_dir(&set);          /* the set's files go to its staging folder */
     if (rc == CLI_OK)
         rc = sweep(&o, &su, out, err);
+    if (rc == CLI_OK && dir && outfile_set_commit(&set, "collective", NULL, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim collective: %s\n", msg);
+        rc = CLI_INTERNAL;
+    }
+    outfile_set_abort(&set);
     if (su.sc)
         scn_free(su.sc);
     return rc;

@@ -369,11 +369,24 @@ int cli_cmd_import_nccl_tests(int argc, char **argv, FILE *out, FILE *err)
         rc = CLI_BAD_INPUT;
     } else if (build_topo(&o, &log, &t, &generic, err) < 0) {
         rc = CLI_BAD_INPUT;
-    } else if (o.outdir && outfile_mkdirs(o.outdir) < 0) {
-        fprintf(err, "slicesim import-nccl-tests: -o %s: cannot create or write the directory: %s\n", o.outdir, strerror(errno));
-        rc = CLI_BAD_INPUT;
     } else {
-        rc = fit_and_write(&o, &log, &t, (coll_op)op, "", out, err);
+        outfile_set set;
+        char msg[1024];
+        const char *dir = o.outdir;
+        memset(&set, 0, sizeof set);
+        if (dir && outfile_set_begin(&set, dir, msg, sizeof msg) < 0) {
+            fprintf(err, "slicesim import-nccl-tests: -o %s\n", msg);
+            rc = CLI_BAD_INPUT;
+        } else {
+            if (dir)
+                o.outdir = outfile_set_dir(&set);  /* both files go to the staging folder */
+            rc = fit_and_write(&o, &log, &t, (coll_op)op, "", out, err);
+            if (rc == CLI_OK && dir && outfile_set_commit(&set, "import-nccl-tests", NULL, msg, sizeof msg) < 0) {
+                fprintf(err, "slicesim import-nccl-tests: %s\n", msg);
+                rc = CLI_INTERNAL;
+            }
+        }
+        outfile_set_abort(&set);
     }
     nccltests_free(&log);
     return rc;
