@@ -52,6 +52,8 @@ FUZZ_BUILD   ?= build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN      = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzzers/%)
+# `make test` compiles the harnesses too (no libFuzzer needed for that), so
+# a change of a reader's interface shows there, not first in CI's fuzz step.
 FUZZ_FLAGS   := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
                 -fno-sanitize-recover=undefined
 
@@ -115,7 +117,7 @@ run:
 # end-to-end cases. When nvcc exists the CUDA sources are compiled too.
 # SUITE=name (or several, space-separated) runs those suites only; a name
 # that is no suite fails with the list of suites.
-test: $(BUILD)/slicesim $(BUILD)/slicesim-tests
+test: $(BUILD)/slicesim $(BUILD)/slicesim-tests $(FUZZ_SRC:%.c=$(BUILD)/%.o)
 	@if [ -z "$(SUITE)" ] && [ -n "$(NVCC)" ] && [ -n "$(CU_SRC)" ]; then $(MAKE) --no-print-directory calib; fi
 	$(Q)$(call step,TEST,$(BUILD)/slicesim-tests $(SUITE))SLICESIM=$(BUILD)/slicesim $(BUILD)/slicesim-tests $(SUITE) $(TEST_ARGS)
 
@@ -184,4 +186,4 @@ calib:
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BENCH_SRC:%.c=$(BUILD)/%.d) $(BUILD)/cli/main.d
+-include $(FUZZ_SRC:%.c=$(BUILD)/%.d) $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BENCH_SRC:%.c=$(BUILD)/%.d) $(BUILD)/cli/main.d

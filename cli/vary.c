@@ -25,10 +25,14 @@ static int push_value(vary_dim *d, const char *s, size_t len)
 {
     if (d->n == VARY_MAX_VALUES)
         return -1;
-    char **v = realloc(d->values, (d->n + 1) * sizeof *v);
-    if (!v)
-        return -1;
-    d->values = v;
+    char **v = d->values;
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 8;
+        if (!(v = realloc(d->values, cap * sizeof *v)))
+            return -1;
+        d->values = v;
+        d->cap = cap;
+    }
     if (!(v[d->n] = malloc(len + 1)))
         return -1;
     memcpy(v[d->n], s, len);

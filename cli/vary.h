@@ -22,7 +22,7 @@
 typedef struct {
     char   *path;
     char  **values;      /* the JSON text of each value */
-    size_t  n;
+    size_t  n, cap;      /* values held, room for (doubling: linear in n) */
     int     numeric;     /* every value is a JSON number */
 } vary_dim;
 

@@ -29,6 +29,20 @@ static void range_includes_both_ends_and_steps_exactly(void)
     fclose(e);
 }
 
+/* The largest range allowed is read whole; one value more is refused. */
+static void a_range_of_the_largest_size_is_read_whole(void)
+{
+    vary_set vs = { 0 };
+    FILE *e = sink();
+    CU_ASSERT_EQUAL_FATAL(vary_add(&vs, "x=1:100000:1", e), 0);
+    CU_ASSERT_EQUAL(vs.dims[0].n, 100000);
+    CU_ASSERT_STRING_EQUAL(vs.dims[0].values[99999], "100000");
+    vary_free(&vs);
+    CU_ASSERT_EQUAL(vary_add(&vs, "x=1:100001:1", e), -1);
+    vary_free(&vs);
+    fclose(e);
+}
+
 static void list_items_may_be_json_with_commas_or_plain_strings(void)
 {
     vary_set vs = { 0 };
@@ -92,6 +106,7 @@ TU_SUITE_FN(vary)
 {
     static const tu_test tests[] = {
         TU_TEST(range_includes_both_ends_and_steps_exactly),
+        TU_TEST(a_range_of_the_largest_size_is_read_whole),
         TU_TEST(list_items_may_be_json_with_commas_or_plain_strings),
         TU_TEST(points_enumerate_the_product_with_the_last_dimension_fastest),
         TU_TEST(bad_vary_expressions_are_refused_with_a_message),
