@@ -47,7 +47,7 @@ typedef struct {
 typedef struct {
     report_stat thr, q[NQ];
     report_stat x[TENANT_MAX_METRICS][NQ];   /* workload metrics (ttft_ms ...) */
-    int         has_slo;
+    int         has_slo, unsteady;
     slo_expr    slo;
     report_stat slo_st;
     sim_verdict verdict;
@@ -58,6 +58,7 @@ typedef struct {
     cmp_tenant *t;
     int         ngpus, meets, uncertain;     /* every SLO met; some uncertain, none missed */
     size_t      reps_to_resolve;             /* the most any uncertain SLO needs */
+    int         unsteady;                    /* some SLO is uncertain for want of a steady state */
     flags       fl;                          /* the setup's warnings */
     report_stat util;              /* mean over the GPUs in use */
     price_info  price;
@@ -152,6 +153,8 @@ static int on_point(size_t i, const scn *sc, const model_result *res, void *ud)
     cmp_setup *s = &((cmp_setup *)ud)[i];
     int missed = 0;
     s->meets = 1;
+    if (flags_compute(&s->fl, sc, res) < 0)
+        return -1;
     for (int t = 0; t < res->ntenants; t++) {
         cmp_tenant *c = &s->t[t];
         const tenant_cfg *tc = &sc->cfg.tenants[t];
@@ -165,17 +168,18 @@ static int on_point(size_t i, const scn *sc, const model_result *res, void *ud)
         if (!c->has_slo)
             continue;
         c->slo_st = slo_stat(&c->slo, res);
-        c->verdict = slo_verdict(&c->slo, &c->slo_st);
-        c->reps_to_resolve = slo_reps_to_resolve(&c->slo, &c->slo_st);
+        c->unsteady = s->fl.t[t].unsteady;
+        c->verdict = slo_verdict(&c->slo, &c->slo_st, c->unsteady);
+        c->reps_to_resolve = slo_reps_to_resolve(&c->slo, &c->slo_st, c->unsteady);
         if (c->verdict != SIM_VERDICT_MET)
             s->meets = 0;
         missed |= c->verdict == SIM_VERDICT_MISSED;
         if (c->verdict == SIM_VERDICT_UNCERTAIN && c->reps_to_resolve > s->reps_to_resolve)
             s->reps_to_resolve = c->reps_to_resolve;
+        if (c->verdict == SIM_VERDICT_UNCERTAIN && c->unsteady)
+            s->unsteady = 1;
     }
     s->uncertain = !s->meets && !missed;
-    if (flags_compute(&s->fl, sc, res) < 0)
-        return -1;
     s->ngpus = res->ngpus;
     /* utilization of a setup: the mean over its GPUs, per replication */
     double *x = calloc((size_t)res->reps, sizeof *x);
@@ -293,8 +297,10 @@ static cJSON *compare_doc(const cmp_opts *o, const scn *sc, const cmp_setup *s, 
                 cJSON_AddStringToObject(so, "metric", slo_metric_name(&c->slo, sc, m, sizeof m));
                 cJSON_AddNumberToObject(so, "bound", c->slo.bound);
                 cJSON_AddStringToObject(so, "verdict", sim_verdict_name(c->verdict));
-                if (c->verdict == SIM_VERDICT_UNCERTAIN)
+                if (c->verdict == SIM_VERDICT_UNCERTAIN) {
+                    cJSON_AddStringToObject(so, "reason", slo_reason(&c->slo, &c->slo_st, c->unsteady));
                     cJSON_AddNumberToObject(so, "replications_to_resolve", (double)c->reps_to_resolve);
+                }
                 cJSON_AddItemToObject(to, "slo", so);
                 cJSON_AddBoolToObject(to, "slo_met", c->verdict == SIM_VERDICT_MET);
             } else {
@@ -320,6 +326,7 @@ static cJSON *compare_doc(const cmp_opts *o, const scn *sc, const cmp_setup *s, 
             cJSON *e = cJSON_CreateObject();
             cJSON_AddStringToObject(e, "mode", o->modes[k]->name);
             cJSON_AddNumberToObject(e, "replications_to_resolve", (double)s[k].reps_to_resolve);
+            cJSON_AddBoolToObject(e, "not_in_steady_state", s[k].unsteady);
             cJSON_AddItemToArray(u, e);
         }
     if (best >= 0)
@@ -385,8 +392,13 @@ static void print_verdict(FILE *f, const cmp_opts *o, const scn *sc, const cmp_s
     int unsure = 0;
     for (size_t k = 0; k < o->nmodes; k++)
         if (s[k].uncertain) {
-            fprintf(f, "%s%s (about %zu replications would settle it)", unsure ? ", " : "\nuncertain: ",
-                    o->modes[k]->name, s[k].reps_to_resolve);
+            fprintf(f, "%s%s", unsure ? ", " : "\nuncertain: ", o->modes[k]->name);
+            if (s[k].unsteady)
+                fprintf(f, " (not in steady state: lengthen duration_s or lower the load)");
+            else if (s[k].reps_to_resolve >= SLO_REPS_MAX)
+                fprintf(f, " (a figure sits on its bound)");
+            else
+                fprintf(f, " (about %zu replications would settle it)", s[k].reps_to_resolve);
             unsure = 1;
         }
     if (unsure)

@@ -48,6 +48,7 @@ typedef struct {
     int          done, feasible;          /* feasible: every SLO met */
     report_stat  st[MAX_SLOS];
     sim_verdict  v[MAX_SLOS];
+    int          unsteady[MAX_SLOS];      /* the SLO's tenant is not in steady state */
     sim_verdict  verdict;                 /* met; missed if any SLO is; else uncertain */
     size_t       reps_to_resolve;         /* uncertain: the most any SLO needs */
     flags        fl;                      /* the point's warnings */
@@ -174,18 +175,19 @@ static int on_point(size_t i, const scn *sc, const model_result *res, void *ud)
     plan_eval *e = &u->ev[u->index];
     int missed = 0;
     e->feasible = 1;
+    if (flags_compute(&e->fl, sc, res) < 0)
+        return -1;
     for (size_t k = 0; k < u->nslo; k++) {
         e->st[k] = slo_stat(&u->slo[k], res);
-        e->v[k] = slo_verdict(&u->slo[k], &e->st[k]);
+        e->unsteady[k] = e->fl.t[u->slo[k].tenant].unsteady;
+        e->v[k] = slo_verdict(&u->slo[k], &e->st[k], e->unsteady[k]);
         e->feasible &= e->v[k] == SIM_VERDICT_MET;
         missed |= e->v[k] == SIM_VERDICT_MISSED;
-        size_t need = slo_reps_to_resolve(&u->slo[k], &e->st[k]);
+        size_t need = slo_reps_to_resolve(&u->slo[k], &e->st[k], e->unsteady[k]);
         if (e->v[k] == SIM_VERDICT_UNCERTAIN && need > e->reps_to_resolve)
             e->reps_to_resolve = need;
     }
     e->verdict = e->feasible ? SIM_VERDICT_MET : missed ? SIM_VERDICT_MISSED : SIM_VERDICT_UNCERTAIN;
-    if (flags_compute(&e->fl, sc, res) < 0)
-        return -1;
     e->point = sweepio_point(u->index, u->vs, sc, res);
     e->done = 1;
     return e->point ? 0 : -1;
@@ -246,18 +248,20 @@ static void add_num(cJSON *o, const char *k, double x)
         cJSON_AddNullToObject(o, k);
 }
 
-static cJSON *slo_json(const slo_expr *s, report_stat st)
+static cJSON *slo_json(const slo_expr *s, report_stat st, int unsteady)
 {
     cJSON *o = cJSON_CreateObject();
-    sim_verdict v = slo_verdict(s, &st);
+    sim_verdict v = slo_verdict(s, &st, unsteady);
     cJSON_AddStringToObject(o, "slo", s->text);
     add_num(o, "value", st.mean);
     cJSON_AddItemToObject(o, "ci95", ci_array(st));
     add_num(o, "margin", slo_margin(s, st.mean));
     cJSON_AddStringToObject(o, "verdict", sim_verdict_name(v));
     cJSON_AddBoolToObject(o, "met", v == SIM_VERDICT_MET);
-    if (v == SIM_VERDICT_UNCERTAIN)
-        cJSON_AddNumberToObject(o, "replications_to_resolve", (double)slo_reps_to_resolve(s, &st));
+    if (v == SIM_VERDICT_UNCERTAIN) {
+        cJSON_AddStringToObject(o, "reason", slo_reason(s, &st, unsteady));
+        cJSON_AddNumberToObject(o, "replications_to_resolve", (double)slo_reps_to_resolve(s, &st, unsteady));
+    }
     return o;
 }
 
@@ -318,7 +322,7 @@ static cJSON *plan_doc(const plan_opts *o, const scn *base, const plan_ud *u, lo
             cJSON_AddNumberToObject(p, "replications_to_resolve", (double)u->ev[i].reps_to_resolve);
         cJSON *l = cJSON_AddArrayToObject(p, "slos");
         for (size_t k = 0; k < u->nslo; k++)
-            cJSON_AddItemToArray(l, slo_json(&u->slo[k], u->ev[i].st[k]));
+            cJSON_AddItemToArray(l, slo_json(&u->slo[k], u->ev[i].st[k], u->ev[i].unsteady[k]));
         cJSON_AddItemToArray(ev, p);
     }
     cJSON_AddBoolToObject(doc, "consistent_with_monotone", monotone(u->ev, d->n, goal));
@@ -331,7 +335,7 @@ static cJSON *plan_doc(const plan_opts *o, const scn *base, const plan_ud *u, lo
     char buf[4096];
     cJSON_AddStringToObject(a, "set", vary_assignment(&o->vs, (size_t)ans, 0, buf, sizeof buf));
     size_t k = deciding(u, &u->ev[ans]);
-    cJSON_AddItemToObject(a, "deciding", slo_json(&u->slo[k], u->ev[ans].st[k]));
+    cJSON_AddItemToObject(a, "deciding", slo_json(&u->slo[k], u->ev[ans].st[k], u->ev[ans].unsteady[k]));
     long next = goal == GOAL_MAX ? ans + 1 : ans - 1;
     if (next >= 0 && next < (long)d->n && u->ev[next].done) {
         if (u->ev[next].verdict == SIM_VERDICT_MISSED)
@@ -350,6 +354,7 @@ static void print_uncertain(FILE *f, const vary_dim *d, const cJSON *doc)
     cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "evaluated")) {
         if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "verdict")), "uncertain") != 0)
             continue;
+        int unsteady = 0;
         fprintf(f, "uncertain: %s=%.6g:", d->path, cJSON_GetObjectItemCaseSensitive(p, "value")->valuedouble);
         cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(p, "slos")) {
             const cJSON *ci = cJSON_GetObjectItemCaseSensitive(s, "ci95");
@@ -362,9 +367,13 @@ static void print_uncertain(FILE *f, const vary_dim *d, const cJSON *doc)
                         cJSON_GetArrayItem(ci, 1)->valuedouble);
             else
                 fprintf(f, " (one replication: no interval)");
+            const char *r = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "reason"));
+            unsteady |= r && strcmp(r, "not_in_steady_state") == 0;
         }
         double n = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(p, "replications_to_resolve"));
-        if (n >= SLO_REPS_MAX)
+        if (unsteady)
+            fprintf(f, "; not in steady state (the backlog grew): lengthen duration_s to see whether it holds\n");
+        else if (n >= SLO_REPS_MAX)
             fprintf(f, "; it sits on the bound: no practical number of replications would decide it\n");
         else
             fprintf(f, "; about %.0f replications (--reps %.0f) would decide it\n", n, n);

@@ -73,7 +73,7 @@ static cJSON *quantile_block(const model_result *res, const flags *fl, int ti, i
 
 /* The tenant's own SLO: its figure, interval and verdict (sim/verdict.h);
  * met is true only when the whole interval meets the bound. */
-static void add_slo(cJSON *o, const scn *sc, const model_result *res, int i)
+static void add_slo(cJSON *o, const scn *sc, const model_result *res, const flags *fl, int i)
 {
     slo_expr e;
     if (slo_of_tenant(sc, i, &e) < 0) {
@@ -83,7 +83,8 @@ static void add_slo(cJSON *o, const scn *sc, const model_result *res, int i)
     }
     char name[96];
     report_stat st = slo_stat(&e, res);
-    sim_verdict v = slo_verdict(&e, &st);
+    int unsteady = fl->t[i].unsteady;
+    sim_verdict v = slo_verdict(&e, &st, unsteady);
     cJSON *s = cJSON_AddObjectToObject(o, "slo");
     cJSON_AddStringToObject(s, "metric", slo_metric_name(&e, sc, name, sizeof name));
     add_num(s, "bound_ms", e.bound);
@@ -91,8 +92,10 @@ static void add_slo(cJSON *o, const scn *sc, const model_result *res, int i)
     add_ci(s, "ci95", st);
     cJSON_AddStringToObject(s, "verdict", sim_verdict_name(v));
     cJSON_AddBoolToObject(s, "met", v == SIM_VERDICT_MET);
-    if (v == SIM_VERDICT_UNCERTAIN)
-        add_num(s, "replications_to_resolve", (double)slo_reps_to_resolve(&e, &st));
+    if (v == SIM_VERDICT_UNCERTAIN) {
+        cJSON_AddStringToObject(s, "reason", slo_reason(&e, &st, unsteady));
+        add_num(s, "replications_to_resolve", (double)slo_reps_to_resolve(&e, &st, unsteady));
+    }
     add_num(o, "slo_attainment", report_tenant_stat(res, i, MT_SLO).mean);
 }
 
@@ -130,7 +133,7 @@ static cJSON *tenant_json(const scn *sc, const model_result *res, const flags *f
     add_num(o, "gpu_time_share", share.mean);
     add_ci(o, "ci95_gpu_time_share", share);
     add_num(o, "mean_in_system", report_tenant_stat(res, i, MT_IN_SYSTEM).mean);
-    add_slo(o, sc, res, i);
+    add_slo(o, sc, res, fl, i);
     cJSON_AddItemToObject(o, "flags", flags_json(fl, i));
     return o;
 }
@@ -286,7 +289,7 @@ static void tenant_table(FILE *f, const scn *sc, const model_result *res, flags 
 
 /* One line per tenant SLO: the figure, its interval, the verdict and, when
  * uncertain, the replications that would resolve it. */
-static void slo_table(FILE *f, const scn *sc, const model_result *res)
+static void slo_table(FILE *f, const scn *sc, const model_result *res, flags *fl)
 {
     static const char *const COLS[] = { "<SLO", "value [95% CI]", "<verdict", NULL };
     tab t;
@@ -297,20 +300,17 @@ static void slo_table(FILE *f, const scn *sc, const model_result *res)
         slo_expr e;
         if (slo_of_tenant(sc, i, &e) < 0)
             continue;
-        char m[96], a[96], b[16];
+        char m[96], a[96], b[16], c[128], why[96];
         report_stat st = slo_stat(&e, res);
-        sim_verdict v = slo_verdict(&e, &st);
+        int unsteady = fl->t[i].unsteady;
+        sim_verdict v = slo_verdict(&e, &st, unsteady);
         tab_add(&t, "%s %s %s %s %s", sc->cfg.tenants[i].name, slo_metric_name(&e, sc, m, sizeof m),
                 slo_op_text(e.op), tab_num(b, sizeof b, e.bound), e.metric == -2 ? sc->cfg.tenants[i].wl->unit : "ms");
-        tab_add(&t, "%s", tab_ci(a, sizeof a, &st));
+        tab_add(&t, "%s", flags_mark(c, sizeof c, tab_ci(a, sizeof a, &st), fl, i, e.metric == -2 ? -1 : e.q, &st));
         if (v != SIM_VERDICT_UNCERTAIN)
             tab_add(&t, "%s", sim_verdict_name(v));
-        else if (res->reps < 2)
-            tab_add(&t, "uncertain (one replication: no interval)");
-        else if (slo_reps_to_resolve(&e, &st) >= SLO_REPS_MAX)
-            tab_add(&t, "uncertain (the figure sits on the bound)");
         else
-            tab_add(&t, "uncertain (about %zu replications would resolve it)", slo_reps_to_resolve(&e, &st));
+            tab_add(&t, "uncertain (%s)", slo_why(&e, &st, unsteady, why, sizeof why));
         any = 1;
     }
     if (any) {
@@ -370,7 +370,7 @@ void report_table(FILE *f, const scn *sc, const model_result *res)
             (double)c->warmup / 1e9, (unsigned long long)c->seed, (unsigned long long)res->events);
     tenant_table(f, sc, res, &fl);
     flags_legend(&fl, f, "  ");
-    slo_table(f, sc, res);
+    slo_table(f, sc, res, &fl);
     fputc('\n', f);
     gpu_table(f, sc, res);
     flags_free(&fl);

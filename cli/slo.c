@@ -138,14 +138,49 @@ int slo_of_tenant(const scn *sc, int i, slo_expr *e)
     return 0;
 }
 
-sim_verdict slo_verdict(const slo_expr *e, const report_stat *st)
+/* Whether the steady-state rule turns a met verdict uncertain. */
+static int demoted(const slo_expr *e, const report_stat *st, int unsteady)
 {
-    return sim_verdict_judge(st, (sim_bound_op)e->op, e->bound);
+    return unsteady && e->metric != -2 && sim_verdict_judge(st, (sim_bound_op)e->op, e->bound) == SIM_VERDICT_MET;
 }
 
-size_t slo_reps_to_resolve(const slo_expr *e, const report_stat *st)
+sim_verdict slo_verdict(const slo_expr *e, const report_stat *st, int unsteady)
 {
+    return demoted(e, st, unsteady) ? SIM_VERDICT_UNCERTAIN : sim_verdict_judge(st, (sim_bound_op)e->op, e->bound);
+}
+
+size_t slo_reps_to_resolve(const slo_expr *e, const report_stat *st, int unsteady)
+{
+    if (demoted(e, st, unsteady))
+        return SLO_REPS_MAX;
     return sim_verdict_reps_to_resolve(st, (sim_bound_op)e->op, e->bound, SLO_REPS_MAX);
+}
+
+const char *slo_reason(const slo_expr *e, const report_stat *st, int unsteady)
+{
+    if (slo_verdict(e, st, unsteady) != SIM_VERDICT_UNCERTAIN)
+        return NULL;
+    if (demoted(e, st, unsteady))
+        return "not_in_steady_state";
+    if (isnan(st->lo))
+        return "one_replication";
+    return slo_reps_to_resolve(e, st, unsteady) >= SLO_REPS_MAX ? "on_the_bound" : "interval_straddles_bound";
+}
+
+const char *slo_why(const slo_expr *e, const report_stat *st, int unsteady, char *buf, size_t len)
+{
+    const char *r = slo_reason(e, st, unsteady);
+    if (!r)
+        snprintf(buf, len, "%s", "");
+    else if (strcmp(r, "not_in_steady_state") == 0)
+        snprintf(buf, len, "not in steady state: lengthen duration_s or lower the load");
+    else if (strcmp(r, "one_replication") == 0)
+        snprintf(buf, len, "one replication: no interval");
+    else if (strcmp(r, "on_the_bound") == 0)
+        snprintf(buf, len, "the figure sits on the bound");
+    else
+        snprintf(buf, len, "about %zu replications would resolve it", slo_reps_to_resolve(e, st, unsteady));
+    return buf;
 }
 
 const char *slo_metric_name(const slo_expr *e, const scn *sc, char *buf, size_t len)

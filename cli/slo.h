@@ -42,14 +42,29 @@ report_stat slo_stat(const slo_expr *e, const model_result *res);
  * -1 when the tenant has none. */
 int slo_of_tenant(const scn *sc, int i, slo_expr *e);
 
-/* slo_verdict: met, missed or uncertain for e's figure st. */
-sim_verdict slo_verdict(const slo_expr *e, const report_stat *st);
+/* slo_verdict: met, missed or uncertain for e's figure st (sim/verdict.h).
+ * unsteady: e's tenant is not in steady state (cli/flags.h); a met verdict
+ * on its latency or workload-metric SLO is then uncertain, since the figure
+ * grows with the run's length and no interval at this length vouches for
+ * it (a throughput floor is judged as it stands). */
+sim_verdict slo_verdict(const slo_expr *e, const report_stat *st, int unsteady);
 
 /* slo_reps_to_resolve: for an uncertain verdict, the replications that
  * would resolve it if the spread stayed as measured (0 when resolved;
- * SLO_REPS_MAX when no practical number would). */
+ * SLO_REPS_MAX when no practical number would, or when the uncertainty is
+ * the steady state's, which replications cannot resolve). */
 #define SLO_REPS_MAX 100000
-size_t slo_reps_to_resolve(const slo_expr *e, const report_stat *st);
+size_t slo_reps_to_resolve(const slo_expr *e, const report_stat *st, int unsteady);
+
+/* slo_why: for an uncertain verdict, why, as a short phrase: "one
+ * replication: no interval", "not in steady state: lengthen duration_s or
+ * lower the load", "the figure sits on the bound" or "about N replications
+ * would resolve it"; "" otherwise. */
+const char *slo_why(const slo_expr *e, const report_stat *st, int unsteady, char *buf, size_t len);
+
+/* slo_reason: the same as a JSON word: "one_replication", "not_in_steady_state",
+ * "on_the_bound", "interval_straddles_bound"; NULL unless uncertain. */
+const char *slo_reason(const slo_expr *e, const report_stat *st, int unsteady);
 
 /* slo_metric_name: the figure's name without the tenant, e.g.
  * "latency_ms.p95", "ttft_ms.p99" or "throughput". */

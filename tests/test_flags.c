@@ -77,6 +77,33 @@ static void percentiles_from_too_few_samples_are_flagged_everywhere(void)
     cJSON_Delete(d);
 }
 
+/* Out of steady state, an SLO whose interval lies within a loose bound is
+ * not met but uncertain: the figure grows with the run's length. */
+static void an_slo_met_out_of_steady_state_is_uncertain(void)
+{
+    char *text = tu_read_file("scenarios/default.json", NULL), scen[128];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    char *b = strstr(text, "\"latency_ms.p95\": 20");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    memcpy(b + strlen("\"latency_ms.p95\": "), "9e9", 3);     /* the bound 20 becomes 9e9, over the space after it */
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(scen, sizeof scen, "%s/loose.json", dir);
+    tu_write_file(scen, text);
+    free(text);
+    char *argv[] = { "slicesim", "run", scen, "--set", "tenants.0.arrivals.rate_per_s=300", "--set", "duration_s=12",
+                     "--reps", "3", "-o", dir, NULL };
+    CU_ASSERT_EQUAL_FATAL(run(argv), 0);
+    cJSON *d = summary();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    const cJSON *slo = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(d, "tenants"), 0), "slo");
+    CU_ASSERT(cJSON_GetArrayItem(cJSON_GetObjectItem(slo, "ci95"), 1)->valuedouble < 9e9);
+    CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(slo, "verdict")->valuestring, "uncertain");
+    CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(slo, "reason")->valuestring, "not_in_steady_state");
+    CU_ASSERT(cJSON_IsFalse(cJSON_GetObjectItem(slo, "met")));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "uncertain (not in steady state: lengthen duration_s or lower the load)"));
+    cJSON_Delete(d);
+}
+
 /* A sweep prints each warning once, with every point it concerns. */
 static void sweep_groups_each_warning_with_its_points(void)
 {
@@ -264,6 +291,7 @@ TU_SUITE_FN(flags)
     static const tu_test tests[] = {
         TU_TEST(percentiles_from_too_few_samples_are_flagged_everywhere),
         TU_TEST(overload_warnings_reach_stderr_once_and_mark_the_table),
+        TU_TEST(an_slo_met_out_of_steady_state_is_uncertain),
         TU_TEST(sweep_groups_each_warning_with_its_points),
         TU_TEST(trace_replay_says_nothing_varies_until_noise_is_added),
         TU_TEST(datasheet_profile_is_warned_once_and_marks_the_figures),
