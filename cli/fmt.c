@@ -12,11 +12,29 @@ static const char PAIRS[201] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-/* the decimal digits of u, most significant first, two at a time */
+/* how many decimal digits u has (1 for 0) */
+static int digits(uint64_t u)
+{
+    int n = 1;
+    for (;;) {
+        if (u < 10)
+            return n;
+        if (u < 100)
+            return n + 1;
+        if (u < 1000)
+            return n + 2;
+        if (u < 10000)
+            return n + 3;
+        u /= 10000;
+        n += 4;
+    }
+}
+
+/* the decimal digits of u, most significant first, written from the end
+ * two at a time */
 static char *utoa(char *p, uint64_t u)
 {
-    char tmp[20];
-    char *q = tmp + sizeof tmp;
+    char *end = p + digits(u), *q = end;
     while (u >= 100) {
         unsigned d = (unsigned)(u % 100) * 2;
         u /= 100;
@@ -29,9 +47,7 @@ static char *utoa(char *p, uint64_t u)
     } else {
         *--q = (char)('0' + u);
     }
-    size_t n = (size_t)(tmp + sizeof tmp - q);
-    memcpy(p, q, n);
-    return p + n;
+    return end;
 }
 
 /* the six digits of f < 10^6, with leading zeros */
@@ -63,6 +79,10 @@ char *fmt_int(char *p, int64_t v)
 
 char *fmt_ms(char *p, int64_t ns)
 {
+    if (ns == 0) {                   /* common: no wait, no switch, no host time */
+        memcpy(p, "0.000000", 8);
+        return p + 8;
+    }
     if (ns <= -EXACT_NS || ns >= EXACT_NS)
         return printed(p, 0, (double)ns / 1e6);
     uint64_t u = ns < 0 ? (uint64_t)-ns : (uint64_t)ns;

@@ -9,6 +9,7 @@
 
 #define MAX_COLS 16
 #define IO_BUF   (1 << 20)
+#define BATCH    (1 << 16)          /* rows are formatted into a batch, written when it fills */
 
 struct reqout {
     const scn      *sc;
@@ -21,8 +22,11 @@ struct reqout {
     char          **name_csv;        /* per tenant: its name as an RFC 4180 field */
     int             jobs, reps;
     /* several threads: a file per replication, appended in order */
+    char           *batch;           /* one thread: the rows not yet written */
+    size_t          nbatch;
     FILE          **spill;
-    char          **spill_buf;
+    char          **spill_buf;       /* per replication: its batch, while it runs */
+    size_t         *spill_n;
     char           *done;
     int             next;            /* first replication not yet appended */
     int             failed;
@@ -82,6 +86,8 @@ static void free_all(reqout *w)
             free(w->spill_buf[r]);
     free(w->spill);
     free(w->spill_buf);
+    free(w->spill_n);
+    free(w->batch);
     free(w->done);
     free(w->col_metric);
     free(w->name_len);
@@ -115,10 +121,14 @@ reqout *reqout_open(const char *dir, const scn *sc, int jobs, char *msg, size_t 
     if (w->jobs > 1) {
         w->spill = calloc((size_t)w->reps, sizeof *w->spill);
         w->spill_buf = calloc((size_t)w->reps, sizeof *w->spill_buf);
+        w->spill_n = calloc((size_t)w->reps, sizeof *w->spill_n);
         w->done = calloc((size_t)w->reps, 1);
+    } else {
+        w->batch = malloc(BATCH);
     }
     if (!w->col_metric || !w->name_len || !w->name_csv || !w->obuf ||
-        (w->jobs > 1 && (!w->spill || !w->spill_buf || !w->done))) {
+        (w->jobs > 1 && (!w->spill || !w->spill_buf || !w->spill_n || !w->done)) ||
+        (w->jobs == 1 && !w->batch)) {
         snprintf(msg, len, "out of memory for requests.csv");
         free_all(w);
         return NULL;
@@ -195,41 +205,61 @@ static void fail(reqout *w)
         pthread_mutex_unlock(&w->lock);
 }
 
-/* The file replication rep writes to: requests.csv itself with one thread,
- * else its own temporary (made on its first row, by its own thread). */
-static FILE *file_of(reqout *w, int rep)
+/* The file replication rep writes to and its batch: requests.csv itself
+ * with one thread, else its own temporary (made on its first row, by its
+ * own thread). */
+static FILE *file_of(reqout *w, int rep, char **batch, size_t **n)
 {
-    if (w->jobs == 1)
+    if (w->jobs == 1) {
+        *batch = w->batch;
+        *n = &w->nbatch;
         return w->o.f;
+    }
     if (!w->spill[rep]) {
         w->spill[rep] = tmpfile();
-        w->spill_buf[rep] = malloc(IO_BUF);
-        if (w->spill[rep] && w->spill_buf[rep])
-            setvbuf(w->spill[rep], w->spill_buf[rep], _IOFBF, IO_BUF);
+        w->spill_buf[rep] = malloc(BATCH);
+        w->spill_n[rep] = 0;
+        if (!w->spill_buf[rep] && w->spill[rep]) {
+            fclose(w->spill[rep]);
+            w->spill[rep] = NULL;
+        }
     }
+    *batch = w->spill_buf[rep];
+    *n = &w->spill_n[rep];
     return w->spill[rep];
+}
+
+static void flush_batch(FILE *f, char *batch, size_t *n)
+{
+    if (*n > 0)
+        fwrite(batch, 1, *n, f);     /* errors surface in ferror at commit */
+    *n = 0;
 }
 
 void reqout_add(void *ud, const tenant_rec *r)
 {
     reqout *w = ud;
-    char buf[REQOUT_ROW_MAX + 512];
-    FILE *f = file_of(w, r->rep);
+    char *batch;
+    size_t *n;
+    FILE *f = file_of(w, r->rep, &batch, &n);
     if (!f) {
         fail(w);
         return;
     }
-    size_t n = w->name_len[r->tenant] < 512 ? reqout_row(w, r, buf, sizeof buf) : 0;
-    if (n > 0) {
-        fwrite(buf, 1, n, f);
+    size_t need = REQOUT_ROW_MAX + w->name_len[r->tenant];
+    if (need <= BATCH / 2) {
+        if (*n + need > BATCH)
+            flush_batch(f, batch, n);
+        *n += reqout_row(w, r, batch + *n, BATCH - *n);
         return;
     }
-    char *big = malloc(REQOUT_ROW_MAX + w->name_len[r->tenant]);
+    flush_batch(f, batch, n);       /* a very long tenant name: a row of its own */
+    char *big = malloc(need);
     if (!big) {
         fail(w);
         return;
     }
-    fwrite(big, 1, reqout_row(w, r, big, REQOUT_ROW_MAX + w->name_len[r->tenant]), f);
+    fwrite(big, 1, reqout_row(w, r, big, need), f);
     free(big);
 }
 
@@ -255,8 +285,6 @@ static void append(reqout *w, int rep)
     free(buf);
     fclose(s);
     w->spill[rep] = NULL;
-    free(w->spill_buf[rep]);
-    w->spill_buf[rep] = NULL;
 }
 
 void reqout_rep_done(void *ud, int rep)
@@ -264,6 +292,11 @@ void reqout_rep_done(void *ud, int rep)
     reqout *w = ud;
     if (w->jobs == 1)
         return;
+    if (w->spill[rep]) {             /* this replication's thread: its last rows */
+        flush_batch(w->spill[rep], w->spill_buf[rep], &w->spill_n[rep]);
+        free(w->spill_buf[rep]);
+        w->spill_buf[rep] = NULL;
+    }
     pthread_mutex_lock(&w->lock);
     w->done[rep] = 1;
     while (w->next < w->reps && w->done[w->next])
@@ -274,6 +307,8 @@ void reqout_rep_done(void *ud, int rep)
 int reqout_commit(reqout *w, char *msg, size_t len)
 {
     int rc = 0;
+    if (w->jobs == 1)
+        flush_batch(w->o.f, w->batch, &w->nbatch);
     if (w->failed || (w->jobs > 1 && w->next < w->reps)) {
         snprintf(msg, len, "requests.csv: a temporary file could not be written");
         outfile_abort(&w->o);
