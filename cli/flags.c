@@ -108,7 +108,8 @@ static void tenant_flags(flags *f, const scn *sc, const model_result *res, int i
     if (t->constant)
         add(f, "tenant \"%s\": every replication gave the same figures: nothing random varies "
             "between them (a trace replay or fixed sizes and service times), so its intervals are "
-            "zero (marked %s); set tenants.%d.service_noise_cv (e.g. 0.05) to let service times vary",
+            "zero (marked %s); set tenants.%d.service_noise_cv (a CV of kernel times measured on "
+            "your GPU) to let service times vary",
             tc->name, FLAGS_MARK_CONSTANT, i);
 }
 
