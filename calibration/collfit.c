@@ -160,7 +160,7 @@ int collfit_curve_error(const collfit_data *d, size_t ci, const topo_fit *f, dou
     return n;
 }
 
-typedef struct { const collfit_data *d; const char *leave_out; } fit_ctx;
+typedef struct { const collfit_data *d; const char *leave_out, *only; topo_fit base; } fit_ctx;
 
 #define NPARAM 6     /* the fields of topo_fit, in order */
 
@@ -174,7 +174,13 @@ static topo_fit from_vec(const gsl_vector *x)
 static double objective(const gsl_vector *x, void *p)
 {
     const fit_ctx *c = p;
-    topo_fit f = from_vec(x);
+    topo_fit f = c->only ? c->base : from_vec(x);
+    if (c->only) {
+        f.net_eff = exp(gsl_vector_get(x, 0));
+        f.net_step_us = exp(gsl_vector_get(x, 1));
+        if (f.net_eff > 1.0)
+            return 1e6;                       /* a platform's NICs at most at NCCL's count of them */
+    }
     if (f.link_eff > 1.2 || f.net_eff > 1.2)
         return 1e6;                           /* beyond any link's rate */
     double sum = 0;
@@ -182,7 +188,8 @@ static double objective(const gsl_vector *x, void *p)
     for (size_t k = 0; k < c->d->ncurves; k++) {
         const collfit_curve *cv = &c->d->curves[k];
         topo t;
-        if (!cv->fit || (c->leave_out && strcmp(cv->platform, c->leave_out) == 0) || collfit_topo(cv, &f, &t) < 0)
+        if (!cv->fit || (c->leave_out && strcmp(cv->platform, c->leave_out) == 0) ||
+            (c->only && strcmp(cv->platform, c->only) != 0) || collfit_topo(cv, &f, &t) < 0)
             continue;
         for (size_t i = cv->first; i < cv->first + cv->n; i++) {
             if (c->d->size[i] < COLLFIT_MIN_BYTES || !(c->d->busbw[i] > 0))
@@ -197,7 +204,7 @@ static double objective(const gsl_vector *x, void *p)
 int collfit_fit(const collfit_data *d, const char *leave_out, const topo_fit *start, topo_fit *out,
                 double *rms)
 {
-    fit_ctx c = { d, leave_out };
+    fit_ctx c = { d, leave_out, NULL, *start };
     gsl_vector *x = gsl_vector_alloc(NPARAM), *step = gsl_vector_alloc(NPARAM);
     gsl_multimin_fminimizer *m = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, NPARAM);
     if (!x || !step || !m) {
@@ -223,6 +230,42 @@ int collfit_fit(const collfit_data *d, const char *leave_out, const topo_fit *st
     *out = from_vec(m->x);
     if (rms)
         *rms = m->fval;
+    int ok = m->fval < 1e5 ? 0 : -1;
+    gsl_vector_free(x);
+    gsl_vector_free(step);
+    gsl_multimin_fminimizer_free(m);
+    return ok;
+}
+
+int collfit_fit_network(const collfit_data *d, const char *platform, const topo_fit *base, double *net_eff,
+                        double *net_step_us, double *err)
+{
+    fit_ctx c = { d, NULL, platform, *base };
+    gsl_vector *x = gsl_vector_alloc(2), *step = gsl_vector_alloc(2);
+    gsl_multimin_fminimizer *m = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, 2);
+    if (!x || !step || !m) {
+        gsl_vector_free(x);
+        gsl_vector_free(step);
+        gsl_multimin_fminimizer_free(m);
+        return -1;
+    }
+    double e0 = base->net_eff, s0 = base->net_step_us;
+    topo_net_fit(platform, &e0, &s0);
+    gsl_vector_set(x, 0, log(e0));
+    gsl_vector_set(x, 1, log(s0));
+    gsl_vector_set_all(step, 0.3);
+    gsl_multimin_function fn = { objective, 2, &c };
+    gsl_multimin_fminimizer_set(m, &fn, x, step);
+    for (int it = 0; it < 1000; it++) {
+        if (gsl_multimin_fminimizer_iterate(m) != GSL_SUCCESS)
+            break;
+        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(m), 1e-5) == GSL_SUCCESS)
+            break;
+    }
+    *net_eff = exp(gsl_vector_get(m->x, 0));
+    *net_step_us = exp(gsl_vector_get(m->x, 1));
+    if (err)
+        *err = m->fval;
     int ok = m->fval < 1e5 ? 0 : -1;
     gsl_vector_free(x);
     gsl_vector_free(step);

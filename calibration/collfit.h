@@ -54,4 +54,10 @@ int collfit_curve_error(const collfit_data *d, size_t c, const topo_fit *f, doub
 int collfit_fit(const collfit_data *d, const char *leave_out, const topo_fit *start, topo_fit *out,
                 double *rms);
 
+/* collfit_fit_network: net_eff and net_step_us fitted on the curves of
+ * `platform` alone, the other parameters as in base (same objective).
+ * Returns 0, or -1 (no scored point). */
+int collfit_fit_network(const collfit_data *d, const char *platform, const topo_fit *base, double *net_eff,
+                        double *net_step_us, double *err);
+
 #endif

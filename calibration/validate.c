@@ -701,6 +701,21 @@ static void case_nccl_fit(val_out *o)
     val_unit_row(o, "link efficiency", "fraction", topo_fit_default.link_eff, f.link_eff, 0.02);
     val_unit_row(o, "net step us (Simple)", "us", topo_fit_default.net_step_us, f.net_step_us, 0.02);
     val_unit_row(o, "net efficiency", "fraction", topo_fit_default.net_eff, f.net_eff, 0.02);
+    /* the platforms with their own network (topo_net_fit) */
+    static const char *const NETS[] = { "gcp-a3-mega", "h100-roce-4nic", "vidur-a100-net" };
+    for (size_t i = 0; i < sizeof NETS / sizeof NETS[0]; i++) {
+        double eff, step, have_eff = NAN, have_step = NAN, e;
+        char q[96];
+        topo_net_fit(NETS[i], &have_eff, &have_step);
+        if (collfit_fit_network(&d, NETS[i], &topo_fit_default, &eff, &step, &e) < 0) {
+            val_broken(o, "a network fit did not run");
+            break;
+        }
+        snprintf(q, sizeof q, "%s net efficiency", NETS[i]);
+        val_unit_row(o, q, "fraction", have_eff, eff, 0.02);
+        snprintf(q, sizeof q, "%s net step us", NETS[i]);
+        val_unit_row(o, q, "us", have_step, step, 0.02);
+    }
     fprintf(o->out, "%-18s mean |log error| of the pooled fit %.4f (%.1f%%)\n", o->case_name, rms,
             100 * (exp(rms) - 1));
     collfit_free(&d);

@@ -97,6 +97,29 @@ static const topo_preset PRESETS[] = {
  * achieved share of NCCL's per-link and per-NIC bandwidth. */
 const topo_fit topo_fit_default = { 34.596, 4.8924, 2.7419, 0.98161, 18.726, 0.65313 };
 
+/* [F] The network of three measured platforms, fitted on each one's own
+ * curves with the other parameters at topo_fit_default (the same case,
+ * `nccl-fit`, refits and checks them): GPUDirect-TCPXO (gcp-a3-mega),
+ * RoCE (h100-roce-4nic) and Vidur's unnamed network (vidur-a100-net). The
+ * leave-one-platform-out table predicts each of them with the pooled
+ * values instead. */
+static const struct { const char *preset; double net_eff, net_step_us; } NET_FITS[] = {
+    { "gcp-a3-mega", 0.83766, 32.954 },
+    { "h100-roce-4nic", 1.0, 41.161 },     /* at the bound: NCCL's 48 GB/s per NDR NIC */
+    { "vidur-a100-net", 0.64087, 21.319 },
+};
+
+int topo_net_fit(const char *name, double *eff, double *step_us)
+{
+    for (size_t i = 0; i < sizeof NET_FITS / sizeof NET_FITS[0]; i++)
+        if (strcmp(NET_FITS[i].preset, name) == 0) {
+            *eff = NET_FITS[i].net_eff;
+            *step_us = NET_FITS[i].net_step_us;
+            return 1;
+        }
+    return 0;
+}
+
 /* Network effects of virtualization (FACTS §4, §5). The troubleshooting
  * guide says ACS without ATS or a NIC without GPUDirect RDMA can cut
  * inter-node bandwidth "by half or more": 0.5 is the default [I]; the added
@@ -255,6 +278,7 @@ int topo_build(topo *t, const topo_preset *p, int nodes, int ppn, topo_virt v,
     t->algo = o->algo;
     t->proto = o->proto;
     t->fit = topo_fit_default;
+    topo_net_fit(p->name, &t->fit.net_eff, &t->fit.net_step_us);
     return 0;
 }
 

@@ -112,6 +112,13 @@ typedef struct {
  * calibration/data/nccl_curves.csv (models/topo.c says how). */
 extern const topo_fit topo_fit_default;
 
+/* topo_net_fit: the network parameters (net_eff, net_step_us) fitted on
+ * the curves of preset `name` alone, for the presets of measured platforms
+ * whose network differs from the pooled one (TCPXO, RoCE, Vidur's unnamed
+ * network); 1 and *eff, *step_us when it has them, else 0. topo_build
+ * uses them in place of topo_fit_default's. */
+int topo_net_fit(const char *name, double *eff, double *step_us);
+
 /* topo_preset_find: the preset called name, or NULL. topo_preset_for_gpu:
  * the first preset built on GPU preset gpu, or NULL. */
 const topo_preset *topo_preset_find(const char *name);
