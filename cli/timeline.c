@@ -268,7 +268,8 @@ static void queue_counters(FILE *f, const scn *sc, const timeline_rec *t)
             ev[m++] = (qev){ r->arrival, 1 };
             ev[m++] = (qev){ r->start, -1 };
         }
-        qsort(ev, m, sizeof *ev, by_time);
+        if (m > 1)
+            qsort(ev, m, sizeof *ev, by_time);
         char name[200];
         snprintf(name, sizeof name, "queue %s", sc->cfg.tenants[ti].name);
         long q = 0;
