@@ -372,7 +372,8 @@ static int cal_predict(int argc, char **argv, FILE *out, FILE *err)
     char *scenario = NULL;
     int rc = cont_read(files[0], &r, msg, sizeof msg);
     if (rc == 0 && dir && outfile_mkdirs(dir) < 0) {
-        fprintf(err, "slicesim calibrate predict: -o %s: cannot create the directory\n", dir);
+        fprintf(err, "slicesim calibrate predict: -o %s: cannot create or write the directory: %s\n", dir,
+                strerror(errno));
         return CLI_BAD_INPUT;
     }
     if (rc == 0)
@@ -419,10 +420,20 @@ static int cal_throughput(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "slicesim calibrate throughput: %s\n", msg);
         return CLI_BAD_INPUT;
     }
-    FILE *csv = slot[0] ? fopen(slot[0], "w") : NULL;
-    if (slot[0] && !csv) {
-        fprintf(err, "slicesim calibrate throughput: -o %s: cannot write\n", slot[0]);
-        return CLI_BAD_INPUT;
+    /* -o FILE: written under a temporary name, renamed when whole */
+    outfile of;
+    FILE *csv = NULL;
+    if (slot[0]) {
+        char d[4096];
+        const char *slash = strrchr(slot[0], '/');
+        snprintf(d, sizeof d, "%.*s", slash ? (int)(slash - slot[0]) : 1, slash ? slot[0] : ".");
+        if (slash == slot[0])
+            snprintf(d, sizeof d, "/");
+        if (outfile_open(&of, d, slash ? slash + 1 : slot[0], msg, sizeof msg) < 0) {
+            fprintf(err, "slicesim calibrate throughput: -o %s\n", msg);
+            return CLI_BAD_INPUT;
+        }
+        csv = of.f;
     }
     if (csv)
         fprintf(csv, "file,run,procs,measured_per_s,predicted_per_s,rel_error,alone_per_s,implied_switch_us\n");
@@ -439,7 +450,11 @@ static int cal_throughput(int argc, char **argv, FILE *out, FILE *err)
     }
     if (n == 0)
         fprintf(out, "(no throughput_*.json in %s)\n", c.files[1]);
-    return csv && fclose(csv) != 0 ? CLI_INTERNAL : CLI_OK;
+    if (csv && outfile_commit(&of, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim calibrate throughput: %s\n", msg);
+        return CLI_INTERNAL;
+    }
+    return CLI_OK;
 }
 
 /* The subcommands; `import-nccl-tests` is the collective model's importer

@@ -335,16 +335,22 @@ int cli_cmd_import_nccl_tests(int argc, char **argv, FILE *out, FILE *err)
             nccltests_free(&log);
             return CLI_BAD_INPUT;
         }
-        if (o.outdir && outfile_mkdirs(o.outdir) < 0) {
-            fprintf(err, "slicesim import-nccl-tests: -o %s: cannot create or write the directory: %s\n",
-                    o.outdir, strerror(errno));
+        outfile_set set;
+        char msg[1024];
+        const char *dir = o.outdir;
+        memset(&set, 0, sizeof set);
+        if (dir && outfile_set_begin(&set, dir, msg, sizeof msg) < 0) {
+            fprintf(err, "slicesim import-nccl-tests: -o %s\n", msg);
             nccltests_free(&log);
             return CLI_BAD_INPUT;
         }
+        if (dir)
+            o.outdir = outfile_set_dir(&set);      /* every test's files in one set */
         int k = o.op ? nccltests_find(&log, op) : 0;
         if (o.op && k < 0) {
             fprintf(err, "slicesim import-nccl-tests: %s: --op %s: the log holds no %s test\n", o.log, o.op,
                     coll_op_perf_name((coll_op)op));
+            outfile_set_abort(&set);
             nccltests_free(&log);
             return CLI_BAD_INPUT;
         }
@@ -359,6 +365,11 @@ int cli_cmd_import_nccl_tests(int argc, char **argv, FILE *out, FILE *err)
             if (o.op)
                 break;
         }
+        if (rc == CLI_OK && dir && outfile_set_commit(&set, "import-nccl-tests", NULL, msg, sizeof msg) < 0) {
+            fprintf(err, "slicesim import-nccl-tests: %s\n", msg);
+            rc = CLI_INTERNAL;
+        }
+        outfile_set_abort(&set);
         nccltests_free(&log);
         return rc;
     }
