@@ -42,6 +42,7 @@ static void add(flags *f, const char *fmt, ...)
     memcpy(f->msg[f->nmsg++], msg, n);
 }
 
+/* prof_check's callback: a profile warning, noted for the ? mark. */
 static void add_profile(void *ud, const char *msg)
 {
     flags *f = ud;
@@ -65,6 +66,7 @@ static int all_equal(const model_result *res, int ti)
     return 1;
 }
 
+/* Tenant i's flags and warnings (the rules in flags.h). */
 static void tenant_flags(flags *f, const scn *sc, const model_result *res, int i)
 {
     flags_tenant *t = &f->t[i];
@@ -197,6 +199,7 @@ void flags_legend(const flags *f, FILE *out, const char *indent)
     flags_legend_many(&f, 1, out, indent);
 }
 
+/* Whether f (may be NULL) holds the warning text msg. */
 static int has_msg(const flags *f, const char *msg)
 {
     for (size_t i = 0; f && i < f->nmsg; i++)
