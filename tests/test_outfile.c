@@ -163,7 +163,7 @@ static void a_killed_run_leaves_the_previous_set_and_no_temporary(void)
         snprintf(p, sizeof p, "%s/manifest.json", outdir);
         char *man = tu_read_file(p, NULL);
         CU_ASSERT_PTR_NOT_NULL(man);
-        CU_ASSERT_PTR_NOT_NULL(man && strstr(man, "\"mm1-exclusive\""));
+        CU_ASSERT(man && strstr(man, "\"mm1-exclusive\""));
         free(man);
         free(before);
         free(after);
