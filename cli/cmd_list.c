@@ -8,6 +8,7 @@
 #include "models/gpu.h"
 #include "models/llm.h"
 #include "models/mig.h"
+#include "models/router.h"
 #include "models/topo.h"
 
 static int list_gpus(const char *arg, FILE *out, FILE *err)
@@ -110,6 +111,16 @@ static int list_setups(const char *arg, FILE *out, FILE *err)
     return CLI_OK;
 }
 
+static int list_routers(const char *arg, FILE *out, FILE *err)
+{
+    (void)arg;
+    (void)err;
+    fprintf(out, "%-18s %s\n", "router", "how a fleet picks the replica of a request (tenant \"router\")");
+    for (const router_type *const *r = router_types; *r; r++)
+        fprintf(out, "%-18s %s\n", (*r)->name, (*r)->summary);
+    return CLI_OK;
+}
+
 static const struct {
     const char *name, *arg, *what;
     int (*fn)(const char *arg, FILE *out, FILE *err);
@@ -119,6 +130,7 @@ static const struct {
     { "topologies", NULL, "server presets (hardware.topology, --topo)", list_topologies },
     { "mig", "GPU", "the MIG profiles of a GPU preset, with IDs and placements", list_mig },
     { "setups", NULL, "the setups compare puts a workload under", list_setups },
+    { "routers", NULL, "the routers of a fleet of replicas (tenant \"router\")", list_routers },
 };
 
 #define NLISTS (sizeof LISTS / sizeof LISTS[0])

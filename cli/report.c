@@ -7,6 +7,7 @@
 #include "cli/flags.h"
 #include "cli/slo.h"
 #include "cli/table.h"
+#include "models/router.h"
 #include "sim/ci.h"
 
 report_stat report_tenant_stat(const model_result *res, int ti, int metric)
@@ -116,6 +117,14 @@ static cJSON *tenant_json(const scn *sc, const model_result *res, const flags *f
     cJSON_AddStringToObject(o, "name", tc->name);
     cJSON_AddStringToObject(o, "workload", tc->wl->name);
     cJSON_AddNumberToObject(o, "gpu", tc->gpu);
+    if (tc->replicas > 0) {             /* a fleet: its router and replicas */
+        cJSON_AddStringToObject(o, "router", tc->router->name);
+        cJSON *rl = cJSON_AddArrayToObject(o, "replicas");
+        for (int k = 0; k < tc->replicas; k++)
+            cJSON_AddItemToArray(rl, cJSON_CreateString(sc->cfg.tenants[tc->first_replica + k].name));
+    }
+    if (tc->front)
+        cJSON_AddStringToObject(o, "fleet", sc->cfg.tenants[tc->front - 1].name);
     add_num(o, "completed", report_tenant_stat(res, i, MT_COMPLETED).mean);
     cJSON *th = cJSON_AddObjectToObject(o, "throughput");
     report_stat t = report_tenant_stat(res, i, MT_THROUGHPUT);

@@ -870,6 +870,13 @@ static void llm_footprint(const void *params, double share_bytes, wl_footprint *
     f->elastic = 1;
 }
 
+/* The blocks in use over the cache's blocks (1 for a cache of none). */
+static double llm_kv_load(void *state)
+{
+    const llm_state *st = state;
+    return st->total_blocks > 0 ? (double)(st->total_blocks - st->free_blocks) / (double)st->total_blocks : 1.0;
+}
+
 const wl_type wl_llm = {
-    "llm", "tokens/s", LLM_METRICS, llm_alloc, llm_free, llm_arrive, llm_footprint,
+    "llm", "tokens/s", LLM_METRICS, llm_alloc, llm_free, llm_arrive, llm_footprint, llm_kv_load,
 };

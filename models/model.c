@@ -22,6 +22,7 @@ typedef struct {
     exec           **gpus;            /* executors: one per GPU, or per MIG instance */
     int              nexec;
     exec           **virts;           /* per tenant; NULL on bare metal */
+    tenant        ***fleets;          /* per tenant: a front's replicas, else NULL */
     exec           **links;           /* per GPU: its PCIe link */
     power_mon      **powers;          /* per GPU under a MIG power throttle, else NULL */
     sim_time_t      *thr_warm, *thr_stop;
@@ -68,7 +69,7 @@ static int place_tenant(rep_run *r, size_t i, int rep)
     const tenant_cfg *tc = &cfg->tenants[i];
     int e = share_exec_index(cfg, tc);
     exec *inner = r->gpus[e], *front = inner;
-    if (!virt_is_identity(&cfg->virt)) {
+    if (tenant_cfg_placed(tc) && !virt_is_identity(&cfg->virt)) {
         gsl_rng *rng = NULL;
         if (cfg->virt.noise_rate_per_s > 0 &&
             !(rng = sim_rng_alloc(cfg->seed, (uint32_t)rep, (uint32_t)i, STREAM_VIRT_NOISE)))
@@ -83,6 +84,14 @@ static int place_tenant(rep_run *r, size_t i, int rep)
     if (tenant_init(t, (int)i, rep, tc, &r->s, front, cfg->gpu, cfg->seed, cfg->warmup,
                     cfg->duration, &r->in_flight, cfg->on_rec, cfg->rec_ud) < 0)
         return -1;
+    if (!tenant_cfg_placed(tc)) {        /* a fleet's front: its replicas serve */
+        r->fleets[i] = malloc((size_t)tc->replicas * sizeof *r->fleets[i]);
+        if (!r->fleets[i])
+            return -1;
+        for (int k = 0; k < tc->replicas; k++)
+            r->fleets[i][k] = &r->tenants[tc->first_replica + k];
+        return 0;
+    }
     if (front != inner) {                /* the context lives on the real executor */
         exec_ctx_init(inner, &t->ctx, &t->gpu_ns);
         t->ctx.tag = (int)i;
@@ -100,6 +109,10 @@ static void rep_free(rep_run *r)
     if (r->tenants)
         for (size_t i = 0; i < r->cfg->ntenants; i++)
             tenant_free(&r->tenants[i]);
+    if (r->fleets)
+        for (size_t i = 0; i < r->cfg->ntenants; i++)
+            free(r->fleets[i]);
+    free(r->fleets);
     if (r->virts)
         for (size_t i = 0; i < r->cfg->ntenants; i++)
             if (r->virts[i])
@@ -137,6 +150,7 @@ static int rep_init(rep_run *r, const model_cfg *cfg, int rep)
     r->nexec = share_exec_count(cfg);
     r->gpus = calloc((size_t)r->nexec, sizeof *r->gpus);
     r->virts = calloc(cfg->ntenants, sizeof *r->virts);
+    r->fleets = calloc(cfg->ntenants, sizeof *r->fleets);
     r->tenants = calloc(cfg->ntenants, sizeof *r->tenants);
     r->links = calloc((size_t)cfg->ngpus, sizeof *r->links);
     r->powers = calloc((size_t)cfg->ngpus, sizeof *r->powers);
@@ -146,7 +160,7 @@ static int rep_init(rep_run *r, const model_cfg *cfg, int rep)
     r->pcie_stop = calloc((size_t)cfg->ngpus, sizeof *r->pcie_stop);
     r->warm = calloc((size_t)r->nexec, sizeof *r->warm);
     r->stop = calloc((size_t)r->nexec, sizeof *r->stop);
-    if (!r->gpus || !r->virts || !r->tenants || !r->links || !r->powers || !r->thr_warm ||
+    if (!r->gpus || !r->virts || !r->fleets || !r->tenants || !r->links || !r->powers || !r->thr_warm ||
         !r->thr_stop || !r->pcie_warm || !r->pcie_stop || !r->warm || !r->stop)
         return -1;
     for (int g = 0; g < r->nexec; g++) {
@@ -171,6 +185,9 @@ static int rep_init(rep_run *r, const model_cfg *cfg, int rep)
     for (size_t i = 0; i < cfg->ntenants; i++)
         if (place_tenant(r, i, rep) < 0)
             return -1;
+    for (size_t i = 0; i < cfg->ntenants; i++)   /* every replica exists now */
+        if (r->fleets[i])
+            tenant_route(&r->tenants[i], r->fleets[i], cfg->tenants[i].replicas);
     sim_event_set(&r->ev_warm, on_warm, r);
     sim_event_set(&r->ev_stop, on_stop, r);
     return 0;
@@ -263,7 +280,8 @@ static int run_one(const model_cfg *cfg, int rep, model_result *res, rep_totals 
         snapshot(&r, r.warm, 0);
     sim_at(&r.s, &r.ev_stop, cfg->duration);
     for (size_t i = 0; i < cfg->ntenants; i++)
-        tenant_start(&r.tenants[i]);
+        if (!cfg->tenants[i].front)      /* a replica's arrivals are its front's */
+            tenant_start(&r.tenants[i]);
     sim_run(&r.s, cfg->duration);
     if (r.in_flight > 0)
         sim_run(&r.s, cfg->duration + cfg->drain);
@@ -274,6 +292,15 @@ static int run_one(const model_cfg *cfg, int rep, model_result *res, rep_totals 
         if (t->oom)
             goto out;
         collect_tenant(&r, t, &res->tr[rep * res->ntenants + (int)i]);
+    }
+    for (size_t i = 0; i < cfg->ntenants; i++) {   /* a fleet's share: its replicas' */
+        const tenant_cfg *tc = &cfg->tenants[i];
+        model_tenant_rep *m = &res->tr[rep * res->ntenants + (int)i];
+        if (!tenant_cfg_placed(tc)) {
+            m->t[MT_SHARE] = 0;
+            for (int k = 0; k < tc->replicas; k++)
+                m->t[MT_SHARE] += res->tr[rep * res->ntenants + tc->first_replica + k].t[MT_SHARE];
+        }
     }
     tot->unfinished = r.in_flight;   /* still running at the drain limit */
     collect_execs(&r, rep, res);

@@ -16,7 +16,8 @@ static int alone(const model_cfg *cfg, const share_res *r, int id)
         return 0;
     int n = 0;
     for (size_t i = 0; i < cfg->ntenants; i++)
-        if (share_exec_index(cfg, &cfg->tenants[i]) == id && (n++ > 0 || cfg->tenants[i].per_request))
+        if (tenant_cfg_placed(&cfg->tenants[i]) && share_exec_index(cfg, &cfg->tenants[i]) == id &&
+            (n++ > 0 || cfg->tenants[i].per_request))
             return 0;
     return n == 1;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sim/rng.h"
+#include "models/router.h"
 
 enum { STREAM_ARRIVALS = 0, STREAM_WORKLOAD = 1, STREAM_NOISE = 2 };
 
@@ -13,7 +14,21 @@ static void on_arrival(void *owner, sim *s, const arr_item *it)
     t->in_flight++;
     sim_tw_set(&t->in_system, s->now, (double)t->in_flight);
     (*t->in_flight_total)++;
+    if (t->fleet) {                  /* a fleet's front: one replica serves it */
+        router_ctx c = { (struct tenant *const *)t->fleet, t->cfg->replicas, t->rng_wl, &t->turn };
+        tenant *r = t->fleet[t->cfg->router->pick(&c, it)];
+        r->in_flight++;
+        sim_tw_set(&r->in_system, s->now, (double)r->in_flight);
+        t = r;
+    }
     t->cfg->wl->arrive(t->wl_state, s, it);
+}
+
+void tenant_route(tenant *front, tenant **rep, int n)
+{
+    front->fleet = rep;
+    for (int i = 0; i < n; i++)
+        rep[i]->front_t = front;
 }
 
 int tenant_init(tenant *t, int id, int rep, const tenant_cfg *cfg, sim *s,
@@ -64,6 +79,8 @@ int tenant_init(tenant *t, int id, int rep, const tenant_cfg *cfg, sim *s,
     if (arr_src_init(&t->arr, cfg->arr, cfg->arr_params, s, t->rng_arr,
                      on_arrival, t, stop) < 0)
         return -1;
+    if (cfg->replicas > 0)         /* a front runs no engine of its own */
+        return 0;
     t->wl_state = cfg->wl->alloc(cfg->wl_params, t);
     return t->wl_state ? 0 : -1;
 }
@@ -147,7 +164,7 @@ void tenant_rec_split(tenant_rec *r, sim_time_t start, sim_time_t service, sim_t
         r->other_ns = 0;
 }
 
-static void measure(tenant *t, const tenant_rec *r)
+static void measure(tenant *t, const tenant_rec *r, int keep)
 {
     double lat = (double)(r->end - r->arrival) / 1e6;
     if (sim_dist_add(&t->lat_ms, lat) < 0)
@@ -162,16 +179,14 @@ static void measure(tenant *t, const tenant_rec *r)
     int m = t->cfg->slo_metric;
     if (m != -2 && (m == -1 ? lat : r->metric[m]) <= t->cfg->slo_ms)
         t->slo_ok++;
-    if (t->on_rec)
+    if (keep && t->on_rec)
         t->on_rec(t->rec_ud, r);
 }
 
-void tenant_complete(tenant *t, tenant_rec *r)
+/* Count finished request r in t's window and its measurements (the sink
+ * gets it when keep), and t's requests in the system. */
+static void account(tenant *t, const tenant_rec *r, int keep)
 {
-    sim *s = t->s;
-    r->end = s->now;
-    r->rep = t->rep;
-    r->tenant = t->id;
     if (r->end >= t->warmup && r->end < t->stop) {
         t->units_done += r->units;
         if (t->ndone++ == 0)
@@ -181,10 +196,24 @@ void tenant_complete(tenant *t, tenant_rec *r)
         t->last_done = r->end;
     }
     if (r->arrival >= t->warmup && r->arrival < t->stop)
-        measure(t, r);
+        measure(t, r, keep);
     t->in_flight--;
-    sim_tw_set(&t->in_system, s->now, (double)t->in_flight);
+    sim_tw_set(&t->in_system, r->end, (double)t->in_flight);
+}
+
+void tenant_complete(tenant *t, tenant_rec *r)
+{
+    sim *s = t->s;
+    r->end = s->now;
+    r->rep = t->rep;
+    r->tenant = t->id;
+    account(t, r, 1);
+    tenant *src = t;                /* whose arrival process it came from */
+    if (t->front_t) {               /* a replica: the fleet's figures too */
+        src = t->front_t;
+        account(src, r, 0);
+    }
     if (--*t->in_flight_total == 0 && s->now >= t->stop)
         sim_stop(s);
-    arr_src_completed(&t->arr, r->user);
+    arr_src_completed(&src->arr, r->user);
 }

@@ -43,7 +43,25 @@ typedef struct {
     double          pct_rel_err;    /* 0: exact percentiles; else histogram error */
     double          service_noise_cv;  /* each GPU burst's time times a lognormal
                                           factor of mean 1 and this CV; 0 = none */
+    /* Fleets: a tenant with replicas is a set of independent engines behind
+     * a router. Its front (replicas > 0) owns the arrivals and the fleet's
+     * metrics and runs no engine: it sits on no resource, and placement,
+     * sharing and memory checks skip it. Its replicas are the tenants
+     * first_replica .. first_replica + replicas - 1, each an ordinary tenant
+     * on its own resource whose arrivals come from the front. */
+    int             replicas;          /* front: how many; 0 = not a front */
+    int             first_replica;     /* front: the index of its first replica */
+    int             front;             /* replica: 1 + its front's index; 0 = none */
+    const struct router_type *router;  /* front: how it picks a replica */
+    int             src;               /* its index in the scenario's tenant list */
 } tenant_cfg;
+
+/* tenant_cfg_placed: tc runs an engine on a resource (every tenant but a
+ * fleet's front). */
+static inline int tenant_cfg_placed(const tenant_cfg *tc)
+{
+    return tc->replicas == 0;
+}
 
 /* One finished request. Times in ns; metric[] in ms, as named by wl->metrics. */
 typedef struct {
@@ -102,7 +120,16 @@ typedef struct tenant {
     tenant_rec_fn     on_rec;
     void             *rec_ud;
     int               oom;
+    /* a fleet's front: its replicas and the router's counter; a replica:
+     * its front (NULL otherwise) */
+    struct tenant   **fleet;
+    uint64_t          turn;
+    struct tenant    *front_t;
 } tenant;
+
+/* tenant_route: a fleet front's arrivals go to replicas rep[0..n) by its
+ * router from now on (the array stays the caller's). */
+void tenant_route(tenant *front, tenant **rep, int n);
 
 /* tenant_init: set up tenant id of replication rep on executor gpu, with
  * random streams from (seed, rep, id); each measured request's record goes

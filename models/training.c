@@ -422,5 +422,5 @@ static void train_footprint(const void *params, double share_bytes, wl_footprint
 }
 
 const wl_type wl_training = {
-    "training", "samples/s", TRAIN_METRICS, train_alloc, train_free, train_arrive, train_footprint,
+    "training", "samples/s", TRAIN_METRICS, train_alloc, train_free, train_arrive, train_footprint, NULL,
 };

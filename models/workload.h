@@ -46,6 +46,9 @@ typedef struct wl_type {
      * whole resource when alone on it); NULL = a CUDA context only. Pure:
      * memory-fit checks call it before any run (scenarios/memfit.c). */
     void  (*footprint)(const void *params, double share_bytes, wl_footprint *out);
+    /* kv_load: the share of the engine's KV cache in use now, in [0, 1],
+     * for routers (models/router.h); NULL = no KV cache. */
+    double (*kv_load)(void *state);
 } wl_type;
 
 /* wl_footprint_of: w's footprint with share_bytes (a context alone when

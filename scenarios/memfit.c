@@ -177,10 +177,18 @@ int scn_check_memory(jv *v, scn *sc)
     if (!idx || !kv || !runs || !caps || !share || !mps_limit)
         return -1;
     size_t i = 0;
-    const cJSON *t;
-    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(sc->root, "tenants"))
-        if (i < n)
-            mps_limit[i++] = cJSON_HasObjectItem(t, "mps_mem_limit_gb") ? 1 : 0;
+    const cJSON *t, *all = cJSON_GetObjectItemCaseSensitive(sc->root, "tenants");
+    size_t nsrc = (size_t)cJSON_GetArraySize(all);
+    unsigned char *src_limit = scn_own(sc, v, nsrc ? nsrc : 1);   /* per tenant of the file */
+    if (!src_limit)
+        return -1;
+    cJSON_ArrayForEach(t, all)
+        if (i < nsrc)
+            src_limit[i++] = cJSON_HasObjectItem(t, "mps_mem_limit_gb") ? 1 : 0;
+    for (i = 0; i < n; i++) {                 /* a fleet's replicas share their entry */
+        size_t k = (size_t)sc->cfg.tenants[i].src;
+        mps_limit[i] = k < nsrc ? src_limit[k] : 0;
+    }
     for (i = 0; i < n; i++) {
         pool_of(sc, i, &kv[i].key, &caps[i]);
         kv[i].i = i;

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "scenarios/price.h"
+#include "models/router.h"
+#include "models/llm.h"
+#include "models/diffusion.h"
 
 #define MAX_FILE_BYTES (64L << 20)
 
@@ -341,7 +344,7 @@ static int parse_tenant(jv *v, scn *sc, const cJSON *obj, const char *path, tena
 {
     static const char *const keys[] = { "name", "gpu", "context", "workload", "arrivals", "slo",
                                         "instance", "mps_active_thread_pct", "mps_mem_limit_gb", "vgpu_gb", "memory_gb",
-                                        "service_noise_cv", "priority", NULL };
+                                        "service_noise_cv", "priority", "replicas", "router", NULL };
     static const char *const contexts[] = { "shared", "per_request", NULL };
     char p[512];
     long gpu = 0;
@@ -369,20 +372,108 @@ static int parse_tenant(jv *v, scn *sc, const cJSON *obj, const char *path, tena
     return parse_slo(v, slo, jv_join(p, sizeof p, path, "slo"), tc);
 }
 
+/* The replicas a tenant asks for (1 when it names none or a bad value,
+ * which parse_fleet then reports). */
+#define SCN_MAX_REPLICAS 1024
+
+static long replicas_of(const cJSON *obj)
+{
+    const cJSON *r = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, "replicas") : NULL;
+    return cJSON_IsNumber(r) && r->valuedouble >= 2 && r->valuedouble <= SCN_MAX_REPLICAS ? (long)r->valuedouble : 1;
+}
+
+/* "replicas": N and "router": tenant tc (parsed) becomes N replicas at
+ * rep[0..N), replica k on GPU gpu + k (its own GPU, or the same MIG
+ * instance of the next GPU), and a front at *front; each replica named
+ * NAME.rK. */
+static int parse_fleet(jv *v, scn *sc, const cJSON *obj, const char *path, long n,
+                       tenant_cfg *rep, tenant_cfg *front, int front_ix, int first_ix)
+{
+    char p[512];
+    const char *rname = "round_robin";
+    const tenant_cfg *tc = &rep[0];
+    jv_string(v, obj, path, "router", 0, "round_robin", &rname);
+    if (v->failed)
+        return -1;
+    const router_type *rt = router_find(rname);
+    if (!rt) {
+        char list[256] = "";
+        for (const router_type *const *r = router_types; *r; r++) {
+            strncat(list, (*r)->name, sizeof list - strlen(list) - 1);
+            if (r[1])
+                strncat(list, ", ", sizeof list - strlen(list) - 1);
+        }
+        return jv_fail(v, jv_join(p, sizeof p, path, "router"), "unknown router \"%s\"; allowed: %s", rname, list);
+    }
+    if (tc->wl != &wl_llm && tc->wl != &wl_diffusion && tc->wl != &wl_synthetic)
+        return jv_fail(v, jv_join(p, sizeof p, path, "replicas"),
+                       "value %ld: a %s workload has no replicas; allowed: llm, diffusion or synthetic (serving) workloads",
+                       n, tc->wl->name);
+    if (tc->gpu + n > sc->cfg.ngpus)
+        return jv_fail(v, jv_join(p, sizeof p, path, "replicas"),
+                       "value %ld: the replicas go on GPUs %d..%ld (one each, from \"gpu\"), but hardware.gpus is %d; "
+                       "allowed: 1 to %d here, or more GPUs", n, tc->gpu, tc->gpu + n - 1, sc->cfg.ngpus,
+                       sc->cfg.ngpus - tc->gpu);
+    *front = *tc;
+    front->replicas = (int)n;
+    front->first_replica = first_ix;
+    front->router = rt;
+    for (long k = n - 1; k >= 0; k--) {
+        rep[k] = *tc;
+        rep[k].gpu = tc->gpu + (int)k;
+        rep[k].front = front_ix + 1;
+        rep[k].slo_metric = -2;        /* the SLO is the fleet's, judged on the front */
+        size_t len = strlen(tc->name) + 24;
+        char *name = scn_own(sc, v, len);
+        if (!name)
+            return -1;
+        snprintf(name, len, "%s.r%ld", tc->name, k);
+        rep[k].name = name;
+    }
+    return 0;
+}
+
+/* Tenants in file order, a fleet's replicas in its place; the fleets'
+ * fronts after every placed tenant, so that sharing and memory checks see
+ * the placed ones alone (the first of the list). */
 static int parse_tenants(jv *v, scn *sc, const cJSON *arr)
 {
     int n = cJSON_GetArraySize(arr);
     if (n < 1)
         return jv_fail(v, "tenants", "an empty list; give at least one tenant");
-    sc->cfg.tenants = scn_own(sc, v, (size_t)n * sizeof *sc->cfg.tenants);
+    size_t total = 0, fronts = 0;
+    for (const cJSON *t = arr->child; t; t = t->next) {
+        long r = replicas_of(t);
+        total += (size_t)r;
+        fronts += r > 1;
+    }
+    sc->cfg.tenants = scn_own(sc, v, (total + fronts) * sizeof *sc->cfg.tenants);
     if (!sc->cfg.tenants)
         return -1;
-    sc->cfg.ntenants = (size_t)n;
+    sc->cfg.ntenants = total + fronts;
     char p[64];
     int i = 0;
-    for (const cJSON *t = arr->child; t; t = t->next, i++)      /* linear in tenants */
-        if (parse_tenant(v, sc, t, jv_index(p, sizeof p, "tenants", i), &sc->cfg.tenants[i]) < 0)
+    size_t at = 0, f = 0;
+    for (const cJSON *t = arr->child; t; t = t->next, i++) {     /* linear in tenants */
+        tenant_cfg *tc = &sc->cfg.tenants[at];
+        jv_index(p, sizeof p, "tenants", i);
+        if (parse_tenant(v, sc, t, p, tc) < 0)
             return -1;
+        tc->src = i;
+        long r = 1;
+        jv_int(v, t, p, "replicas", 0, 1, 1, SCN_MAX_REPLICAS, &r);
+        if (v->failed)
+            return -1;
+        if (r == 1 && cJSON_HasObjectItem(t, "router")) {
+            char q[96];
+            return jv_fail(v, jv_join(q, sizeof q, p, "router"), "needs \"replicas\" of 2 or more (a router splits "
+                           "requests between replicas)");
+        }
+        if (r > 1 && parse_fleet(v, sc, t, p, r, tc, &sc->cfg.tenants[total + f], (int)(total + f), (int)at) < 0)
+            return -1;
+        at += (size_t)r;
+        f += r > 1;
+    }
     return 0;
 }
 
@@ -434,9 +525,12 @@ static int check_whole(jv *v, scn *sc)
                        (double)c->warmup / 1e9, (double)c->duration / 1e9);
     if (unique_names(v, c) < 0)
         return -1;
-    if (scn_check_sharing(v, sc) < 0)
-        return -1;
-    return scn_check_memory(v, sc);
+    size_t all = c->ntenants;          /* the checks see the placed tenants only */
+    while (c->ntenants > 0 && !tenant_cfg_placed(&c->tenants[c->ntenants - 1]))
+        c->ntenants--;
+    int rc = scn_check_sharing(v, sc) < 0 || scn_check_memory(v, sc) < 0 ? -1 : 0;
+    c->ntenants = all;
+    return rc;
 }
 
 /* "percentiles": {"method": "exact"} (every value kept) or {"method":
