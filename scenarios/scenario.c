@@ -409,6 +409,8 @@ static int parse_fleet(jv *v, scn *sc, const cJSON *obj, const char *path, long 
         return jv_fail(v, jv_join(p, sizeof p, path, "replicas"),
                        "value %ld: a %s workload has no replicas; allowed: llm, diffusion or synthetic (serving) workloads",
                        n, tc->wl->name);
+    if (!front)                        /* one replica: the tenant as it is */
+        return 0;
     if (tc->gpu + n > sc->cfg.ngpus)
         return jv_fail(v, jv_join(p, sizeof p, path, "replicas"),
                        "value %ld: the replicas go on GPUs %d..%ld (one each, from \"gpu\"), but hardware.gpus is %d; "
@@ -464,11 +466,9 @@ static int parse_tenants(jv *v, scn *sc, const cJSON *arr)
         jv_int(v, t, p, "replicas", 0, 1, 1, SCN_MAX_REPLICAS, &r);
         if (v->failed)
             return -1;
-        if (r == 1 && cJSON_HasObjectItem(t, "router")) {
-            char q[96];
-            return jv_fail(v, jv_join(q, sizeof q, p, "router"), "needs \"replicas\" of 2 or more (a router splits "
-                           "requests between replicas)");
-        }
+        if (r == 1 && cJSON_HasObjectItem(t, "router") &&     /* a fleet of one: checked, unused */
+            parse_fleet(v, sc, t, p, 1, tc, NULL, 0, 0) < 0)
+            return -1;
         if (r > 1 && parse_fleet(v, sc, t, p, r, tc, &sc->cfg.tenants[total + f], (int)(total + f), (int)at) < 0)
             return -1;
         at += (size_t)r;

@@ -132,7 +132,39 @@ static void bad_fleets_exit_2_naming_the_field(void)
     expect_refused("\"replicas\":2", "\"replicas\":0", "tenants.0.replicas");
     expect_refused("\"replicas\":2", "\"replicas\":3", "hardware.gpus is 2");
     expect_refused("\"router\":\"random\"", "\"router\":\"nearest\"", "unknown router \"nearest\"");
-    expect_refused("\"replicas\":2,", "", "needs \"replicas\" of 2 or more");
+    expect_refused("\"replicas\":2,\"router\":\"random\"", "\"replicas\":1,\"router\":\"nearest\"",
+                   "unknown router");
+    expect_refused("\"type\":\"synthetic\",\"service_ms\":{\"dist\":\"exponential\",\"mean\":1.0}",
+                   "\"type\":\"training\",\"model\":\"resnet50\"", "has no replicas");
+}
+
+/* A fleet of LLM engines time-sliced next to another tenant, routed by KV
+ * use: every replica serves a share, the fleet's requests are the sum of
+ * its replicas' and its GPU share the sum of theirs. */
+static void llm_replicas_share_gpus_and_sum_to_the_fleet(void)
+{
+    char err[512];
+    scn *sc = NULL;
+    CU_ASSERT_EQUAL_FATAL(scn_load("scenarios/fleet-llama3-sdxl-h100.json", (char *[]){ "tenants.0.router=least_kv" },
+                                   1, &sc, err, sizeof err), SCN_OK);
+    model_result res;
+    CU_ASSERT_EQUAL_FATAL(model_run(&sc->cfg, &res, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(res.ntenants, 5);          /* chat.r0..r2, images, chat */
+    CU_ASSERT_EQUAL(sc->cfg.tenants[0].gpu, 0);
+    CU_ASSERT_EQUAL(sc->cfg.tenants[2].gpu, 2);
+    double n = 0, share = 0;
+    for (int k = 0; k < 3; k++) {
+        double c = model_tenant_at(&res, 0, k)->t[MT_COMPLETED];
+        CU_ASSERT(c > 100);
+        n += c;
+        share += model_tenant_at(&res, 0, k)->t[MT_SHARE];
+    }
+    CU_ASSERT_DOUBLE_EQUAL(model_tenant_at(&res, 0, 4)->t[MT_COMPLETED], n, 0.5);
+    CU_ASSERT_DOUBLE_EQUAL(model_tenant_at(&res, 0, 4)->t[MT_SHARE], share, 1e-12);
+    /* 60 req/s over the 16 s window */
+    ASSERT_REL(model_tenant_stat(&res, 4, MT_COMPLETED)->mean, 60 * 16, 0.08);
+    model_result_free(&res);
+    scn_free(sc);
 }
 
 TU_SUITE_FN(router)
@@ -143,6 +175,7 @@ TU_SUITE_FN(router)
         TU_TEST(load_aware_routers_beat_blind_ones),
         TU_TEST(every_router_is_listed_and_found),
         TU_TEST(bad_fleets_exit_2_naming_the_field),
+        TU_TEST(llm_replicas_share_gpus_and_sum_to_the_fleet),
     };
     TU_SUITE("router", tests);
 }
