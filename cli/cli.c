@@ -27,7 +27,7 @@ static const cli_cmd COMMANDS[] = {
     { "calibrate", cli_cmd_calibrate,
       "calibrate (run [-o DIR] | fit RAW.json [-o PROFILE.json] | predict CONTENTION.json PROFILE.json [-o DIR] | import-nccl-tests LOG [-o DIR])" },
     { "validate", cli_cmd_validate, "validate [--root DIR] [--case NAME] [--strict] [--json FILE]" },
-    { "list", cli_cmd_list, "list gpus|models|topologies|mig GPU|setups" },
+    { "list", cli_cmd_list, "list gpus|models|topologies|mig GPU|engines|setups" },
     { "report", cli_cmd_report, "report DIR [-o FILE]" },
 };
 

@@ -90,6 +90,28 @@ static int list_mig(const char *arg, FILE *out, FILE *err)
     return CLI_OK;
 }
 
+static int list_engines(const char *arg, FILE *out, FILE *err)
+{
+    (void)arg;
+    (void)err;
+    fprintf(out, "%-14s %8s %12s %8s %15s %18s %16s\n", "engine", "host ms", "us/sequence", "overlap",
+            "frontend in ms", "frontend us/token", "frontend out ms");
+    const char *p = llm_engine_list();
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        char one[64];
+        snprintf(one, sizeof one, "%.*s", (int)n, p);
+        const llm_engine *e = llm_engine_find(one);
+        if (e)
+            fprintf(out, "%-14s %8.3g %12.3g %8.2f %15.3g %18.3g %16.3g\n", e->name, e->host_ms, e->host_seq_us,
+                    e->overlap, e->frontend_in_ms, e->frontend_in_tok_us, e->frontend_out_ms);
+        p += n;
+        while (*p == ',' || *p == ' ')
+            p++;
+    }
+    return CLI_OK;
+}
+
 static int list_setups(const char *arg, FILE *out, FILE *err)
 {
     char names[512];
@@ -129,6 +151,7 @@ static const struct {
     { "models", NULL, "model presets of the LLM and diffusion workloads", list_models },
     { "topologies", NULL, "server presets (hardware.topology, --topo)", list_topologies },
     { "mig", "GPU", "the MIG profiles of a GPU preset, with IDs and placements", list_mig },
+    { "engines", NULL, "LLM serving engine presets (workload.engine) and their CPU costs", list_engines },
     { "setups", NULL, "the setups compare puts a workload under", list_setups },
     { "routers", NULL, "the routers of a fleet of replicas (tenant \"router\")", list_routers },
 };

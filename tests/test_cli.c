@@ -202,12 +202,16 @@ static void list_names_what_scenarios_may_use(void)
     CU_ASSERT_EQUAL_FATAL(run(models), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "llama-3-8b"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "sdxl-1024"));
+    char *eng[] = { "slicesim", "list", "engines", NULL };
+    CU_ASSERT_EQUAL_FATAL(run(eng), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nvllm "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nsglang "));
     char *nomig[] = { "slicesim", "list", "mig", "l4", NULL };
     CU_ASSERT_EQUAL(run(nomig), 2);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "h100-sxm"));
     char *bad[] = { "slicesim", "list", "colours", NULL };
     CU_ASSERT_EQUAL(run(bad), 2);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, "allowed: gpus, models, topologies, mig"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "allowed: gpus, models, topologies, mig, engines"));
 }
 
 static void scenario_paths_resolve_from_the_scenario_file_not_the_working_directory(void)
