@@ -31,13 +31,15 @@ static const char *binary(void)
     return b ? b : "build/slicesim";
 }
 
-/* Start `slicesim run SCEN -o OUTDIR [extra]` with stdout/stderr to files
- * in dir; fsize > 0 limits the size of any file it writes (a full disk). */
-static pid_t start(const char *scenario, const char *extra, rlim_t fsize)
+/* Start `slicesim ARGS...` (args NULL-terminated, after the program name)
+ * with stdout/stderr to files in dir; fsize > 0 limits the size of any
+ * file it writes (a full disk). */
+static pid_t start_argv(char *const *args, rlim_t fsize)
 {
     pid_t pid = fork();
     if (pid == 0) {
-        char o[160], e[160];
+        char o[160], e[160], *argv[32];
+        int n = 0;
         snprintf(o, sizeof o, "%s/stdout", dir);
         snprintf(e, sizeof e, "%s/stderr", dir);
         if (!freopen(o, "w", stdout) || !freopen(e, "w", stderr))
@@ -47,10 +49,21 @@ static pid_t start(const char *scenario, const char *extra, rlim_t fsize)
             signal(SIGXFSZ, SIG_IGN);
             setrlimit(RLIMIT_FSIZE, &rl);
         }
-        execl(binary(), binary(), "run", scenario, "-o", outdir, extra, (char *)NULL);
+        argv[n++] = (char *)binary();
+        for (; args[n - 1] && n < 31; n++)
+            argv[n] = args[n - 1];
+        argv[n] = NULL;
+        execv(binary(), argv);
         _exit(98);
     }
     return pid;
+}
+
+/* `slicesim run SCEN -o OUTDIR [extra]`. */
+static pid_t start(const char *scenario, const char *extra, rlim_t fsize)
+{
+    char *args[] = { "run", (char *)scenario, "-o", outdir, (char *)extra, NULL };
+    return start_argv(args, fsize);
 }
 
 static char *child_stderr(void)
@@ -233,6 +246,43 @@ static void a_chart_cut_short_by_a_full_disk_fails_the_run(void)
     free(after);
 }
 
+/* sweep and compare no longer ignore a chart they could not write. */
+static void sweep_and_compare_fail_when_a_chart_cannot_be_written(void)
+{
+    if (system("command -v gnuplot >/dev/null 2>&1") != 0)
+        return;
+    setup();
+    char small[160];
+    snprintf(small, sizeof small, "%s/small.json", dir);
+    tu_write_file(small, "{ \"name\": \"small\", \"duration_s\": 0.05, \"replications\": 1,"
+                         " \"hardware\": { \"gpu\": \"h100-sxm\" }, \"tenants\": [ { \"name\": \"q\","
+                         " \"workload\": { \"type\": \"synthetic\", \"service_ms\": { \"dist\": \"exponential\","
+                         " \"mean\": 1 } }, \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 500 } } ] }");
+    char *sweep[] = { "sweep", small, "--vary", "tenants.0.arrivals.rate_per_s=100,200", "-o", outdir,
+                      "--plot", NULL };
+    char *compare[] = { "compare", small, "--modes", "bare_metal,mps", "-o", outdir, "--plot", NULL };
+    char *const *cmds[] = { sweep, compare };
+    static const char *const want[] = { "sweep.png: cannot write: gnuplot left it incomplete",
+                                        "compare.png: cannot write: gnuplot left it incomplete" };
+    static const char *const kept[] = { "sweep.json", "compare.json" };
+    for (int k = 0; k < 2; k++) {
+        pid_t pid = start_argv(cmds[k], 16384);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+        char *e = child_stderr(), p[256];
+        if (!strstr(e, want[k]))
+            fprintf(stderr, "\n    stderr: %s", e);
+        CU_ASSERT_PTR_NOT_NULL(strstr(e, want[k]));
+        snprintf(p, sizeof p, "%s/%s", outdir, kept[k]);
+        struct stat st;
+        CU_ASSERT_NOT_EQUAL(stat(p, &st), 0);        /* nothing of the failed set */
+        snprintf(p, sizeof p, "%s/manifest.json", outdir);
+        CU_ASSERT_NOT_EQUAL(stat(p, &st), 0);
+        free(e);
+    }
+}
+
 static void an_unwritable_output_is_refused_before_the_simulation(void)
 {
     setup();
@@ -282,6 +332,7 @@ TU_SUITE_FN(outfile)
         TU_TEST(a_killed_run_leaves_the_previous_set_and_no_temporary),
         TU_TEST(a_full_disk_exits_1_naming_the_file_and_the_reason),
         TU_TEST(a_chart_cut_short_by_a_full_disk_fails_the_run),
+        TU_TEST(sweep_and_compare_fail_when_a_chart_cannot_be_written),
         TU_TEST(an_unwritable_output_is_refused_before_the_simulation),
         TU_TEST(plot_refuses_a_directory_without_a_complete_set),
     };
