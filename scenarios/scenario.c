@@ -344,7 +344,7 @@ static int parse_tenant(jv *v, scn *sc, const cJSON *obj, const char *path, tena
 {
     static const char *const keys[] = { "name", "gpu", "context", "workload", "arrivals", "slo",
                                         "instance", "mps_active_thread_pct", "mps_mem_limit_gb", "vgpu_gb", "memory_gb",
-                                        "service_noise_cv", "priority", "replicas", "router", NULL };
+                                        "service_noise_cv", "priority", "replicas", "router", "placement", NULL };
     static const char *const contexts[] = { "shared", "per_request", NULL };
     char p[512];
     long gpu = 0;
@@ -382,10 +382,43 @@ static long replicas_of(const cJSON *obj)
     return cJSON_IsNumber(r) && r->valuedouble >= 2 && r->valuedouble <= SCN_MAX_REPLICAS ? (long)r->valuedouble : 1;
 }
 
+/* Parse tenant obj again as the replica on GPU gpu (and MIG instance inst
+ * when >= 0) into tc: obj's "gpu" and "instance" are set for the call and
+ * put back after it, so that every placement-dependent field (a MIG
+ * instance's size, its memory) is the replica's own. */
+static int parse_replica_at(jv *v, scn *sc, const cJSON *obj, const char *path, long gpu, long inst,
+                            tenant_cfg *tc)
+{
+    static const char *const keys[2] = { "gpu", "instance" };
+    const long val[2] = { gpu, inst };
+    cJSON *o = (cJSON *)obj, *item[2];
+    double old[2] = { 0, 0 };
+    for (int i = 0; i < 2; i++) {
+        item[i] = cJSON_GetObjectItemCaseSensitive(o, keys[i]);
+        if (item[i])
+            old[i] = item[i]->valuedouble;
+        if (val[i] < 0)
+            continue;
+        if (item[i])
+            cJSON_SetNumberValue(item[i], (double)val[i]);
+        else
+            cJSON_AddNumberToObject(o, keys[i], (double)val[i]);
+    }
+    int rc = parse_tenant(v, sc, obj, path, tc);
+    for (int i = 0; i < 2; i++) {
+        if (item[i])
+            cJSON_SetNumberValue(item[i], old[i]);
+        else if (val[i] >= 0)
+            cJSON_DeleteItemFromObjectCaseSensitive(o, keys[i]);
+    }
+    return rc;
+}
+
 /* "replicas": N and "router": tenant tc (parsed) becomes N replicas at
- * rep[0..N), replica k on GPU gpu + k (its own GPU, or the same MIG
- * instance of the next GPU), and a front at *front; each replica named
- * NAME.rK. */
+ * rep[0..N) and a front at *front; each replica named NAME.rK. Replica k
+ * runs on GPU gpu + k (its own GPU, or the same MIG instance of the next
+ * GPU), or where "placement" (N objects {"gpu": G, "instance": I}) puts
+ * it. */
 static int parse_fleet(jv *v, scn *sc, const cJSON *obj, const char *path, long n,
                        tenant_cfg *rep, tenant_cfg *front, int front_ix, int first_ix)
 {
@@ -411,18 +444,51 @@ static int parse_fleet(jv *v, scn *sc, const cJSON *obj, const char *path, long 
                        n, tc->wl->name);
     if (!front)                        /* one replica: the tenant as it is */
         return 0;
+    const cJSON *pl = jv_array(v, obj, path, "placement", 0);
+    if (v->failed)
+        return -1;
+    if (pl && cJSON_GetArraySize(pl) != n)
+        return jv_fail(v, jv_join(p, sizeof p, path, "placement"),
+                       "%d entries for %ld replicas; allowed: one {\"gpu\": G, \"instance\": I} per replica",
+                       cJSON_GetArraySize(pl), n);
+    if (pl) {
+        static const char *const pkeys[] = { "gpu", "instance", NULL };
+        const cJSON *e = pl->child;
+        tenant_cfg first = *tc;
+        for (long k = 0; k < n; k++, e = e->next) {
+            char q[600];
+            long g = 0, inst = -1;
+            snprintf(q, sizeof q, "%s.placement.%ld", path, k);
+            if (!cJSON_IsObject(e))
+                return jv_fail(v, q, "each placement is an object {\"gpu\": G, \"instance\": I}");
+            jv_keys(v, e, q, pkeys);
+            jv_int(v, e, q, "gpu", 1, 0, 0, sc->cfg.ngpus - 1, &g);
+            jv_int(v, e, q, "instance", 0, -1, 0, MIG_MAX_INSTANCES - 1, &inst);
+            if (v->failed || parse_replica_at(v, sc, obj, path, g, inst, &rep[k]) < 0)
+                return -1;
+            rep[k].src = first.src;
+        }
+        tc = &first;
+        *front = first;
+        front->gpu = rep[0].gpu;
+        front->instance = rep[0].instance;
+        goto named;
+    }
     if (tc->gpu + n > sc->cfg.ngpus)
         return jv_fail(v, jv_join(p, sizeof p, path, "replicas"),
                        "value %ld: the replicas go on GPUs %d..%ld (one each, from \"gpu\"), but hardware.gpus is %d; "
                        "allowed: 1 to %d here, or more GPUs", n, tc->gpu, tc->gpu + n - 1, sc->cfg.ngpus,
                        sc->cfg.ngpus - tc->gpu);
     *front = *tc;
+    for (long k = n - 1; k >= 0; k--) {
+        rep[k] = *tc;
+        rep[k].gpu = tc->gpu + (int)k;
+    }
+named:
     front->replicas = (int)n;
     front->first_replica = first_ix;
     front->router = rt;
     for (long k = n - 1; k >= 0; k--) {
-        rep[k] = *tc;
-        rep[k].gpu = tc->gpu + (int)k;
         rep[k].front = front_ix + 1;
         rep[k].slo_metric = -2;        /* the SLO is the fleet's, judged on the front */
         size_t len = strlen(tc->name) + 24;

@@ -167,6 +167,31 @@ static void llm_replicas_share_gpus_and_sum_to_the_fleet(void)
     scn_free(sc);
 }
 
+/* "placement" puts each replica on its own MIG instance, with that
+ * instance's size; a list of the wrong length is refused. */
+static void placement_puts_replicas_on_mig_instances(void)
+{
+    char err[512];
+    scn *sc = NULL;
+    CU_ASSERT_EQUAL_FATAL(scn_load("scenarios/fleet-llama3-sdxl-h100-mig.json", NULL, 0, &sc, err, sizeof err), SCN_OK);
+    CU_ASSERT_EQUAL(sc->cfg.ntenants, 7);      /* five replicas, images, the fleet */
+    const int gpu[5] = { 0, 0, 1, 1, 2 }, inst[5] = { 0, 1, 0, 1, 0 };
+    for (int k = 0; k < 5; k++) {
+        CU_ASSERT_EQUAL(sc->cfg.tenants[k].gpu, gpu[k]);
+        CU_ASSERT_EQUAL(sc->cfg.tenants[k].instance, inst[k]);
+        CU_ASSERT_EQUAL(sc->cfg.tenants[k].front, 7);
+        ASSERT_REL(sc->cfg.tenants[k].compute_frac, 60.0 / 132, 1e-9);   /* 3g.40gb: 60 of 132 SMs */
+    }
+    CU_ASSERT_EQUAL(sc->cfg.tenants[6].replicas, 5);
+    CU_ASSERT_STRING_EQUAL(sc->cfg.tenants[6].router->name, "least_outstanding");
+    scn_free(sc);
+    sc = NULL;
+    CU_ASSERT_EQUAL(scn_load("scenarios/fleet-llama3-sdxl-h100-mig.json", (char *[]){ "tenants.0.replicas=4" }, 1,
+                             &sc, err, sizeof err), SCN_BAD_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "tenants.0.placement: 5 entries for 4 replicas"));
+    scn_free(sc);
+}
+
 TU_SUITE_FN(router)
 {
     static const tu_test tests[] = {
@@ -176,6 +201,7 @@ TU_SUITE_FN(router)
         TU_TEST(every_router_is_listed_and_found),
         TU_TEST(bad_fleets_exit_2_naming_the_field),
         TU_TEST(llm_replicas_share_gpus_and_sum_to_the_fleet),
+        TU_TEST(placement_puts_replicas_on_mig_instances),
     };
     TU_SUITE("router", tests);
 }
