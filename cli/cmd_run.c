@@ -257,6 +257,7 @@ int cli_cmd_run(int argc, char **argv, FILE *out, FILE *err)
             goto out;
         }
         sc->cfg.trace = timeline_observe;
+        sc->cfg.counter = timeline_count;
         sc->cfg.trace_ud = &tr;
         sink.tl = &tr;
     }

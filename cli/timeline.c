@@ -15,13 +15,15 @@ int timeline_init(timeline_rec *t, sim_time_t from, sim_time_t to, size_t max)
     t->max = max;
     t->v = calloc(max ? max : 1, sizeof *t->v);
     t->w = calloc(max ? max : 1, sizeof *t->w);
-    return t->v && t->w ? 0 : -1;
+    t->c = calloc(max ? max : 1, sizeof *t->c);
+    return t->v && t->w && t->c ? 0 : -1;
 }
 
 void timeline_free(timeline_rec *t)
 {
     free(t->v);
     free(t->w);
+    free(t->c);
     memset(t, 0, sizeof *t);
 }
 
@@ -354,6 +356,26 @@ static void burst_args(FILE *f, const scn *sc, const trace_seg *s, const req_ref
     fprintf(f, "],\"requests_in_service\":%d}", count);
 }
 
+void timeline_count(void *ud, const exec *e, int who, const char *what, sim_time_t when, double value)
+{
+    timeline_rec *t = ud;
+    int w = strcmp(what, "kv") == 0 ? 0 : strcmp(what, "batch") == 0 ? 1 : -1;
+    (void)e;
+    if (w < 0 || when < t->from || when >= t->to)
+        return;
+    for (size_t k = t->nc; k-- > 0;)             /* only changes: the last value of this counter */
+        if (t->c[k].tenant == who && t->c[k].what == w) {
+            if (t->c[k].value == value)
+                return;
+            break;
+        }
+    if (t->nc == t->max) {
+        t->cdropped++;
+        return;
+    }
+    t->c[t->nc++] = (trace_count){ who, w, when, value };
+}
+
 void timeline_note_request(timeline_rec *t, const tenant_rec *r)
 {
     if (r->rep != 0 || r->end <= t->from || r->arrival >= t->to)
@@ -389,6 +411,15 @@ void timeline_write_chrome(FILE *f, const timeline_rec *t, const scn *sc)
         undrawn += q[k].lane < 0;
     queue_counters(f, sc, t);
     util_counters(f, sc, t);
+    for (size_t k = 0; k < t->nc; k++) {          /* the engines' KV use and batch size */
+        const trace_count *c = &t->c[k];
+        char name[200];
+        snprintf(name, sizeof name, "%s %s", c->what ? "batch" : "kv", tenant_name(sc, c->tenant));
+        fputs(",\n{\"name\":", f);
+        json_str(f, name);
+        fprintf(f, ",\"ph\":\"C\",\"ts\":%.3f,\"pid\":%d,\"args\":{\"%s\":%.6g}}", us(c->t), exec_count(sc) + 1,
+                c->what ? "sequences" : "used", c->value);
+    }
     free(q);
     fprintf(f, "\n],\"otherData\":{\"scenario\":");
     json_str(f, sc->name);

@@ -22,10 +22,18 @@ typedef struct {
 } trace_seg;
 
 typedef struct {
+    int        tenant, what;          /* what: 0 KV use (fraction), 1 batch (sequences) */
+    sim_time_t t;
+    double     value;
+} trace_count;
+
+typedef struct {
     trace_seg  *v;
     size_t      n, max, dropped;
     sim_time_t  from, to;
     tenant_rec *w;             /* replication 0's requests overlapping the window, at most max */
+    trace_count *c;            /* engine counters in the window, when they change, at most max */
+    size_t      nc, cdropped;
     size_t      nw, wdropped;
 } timeline_rec;
 
@@ -37,6 +45,9 @@ void timeline_free(timeline_rec *t);
 /* timeline_observe: the exec_trace_fn; ud is the timeline_rec. */
 void timeline_observe(void *ud, const exec *e, exec_seg_kind kind, const exec_ctx *c,
                    sim_time_t start, sim_time_t end);
+
+/* timeline_count: the exec_counter_fn; ud is the timeline_rec. */
+void timeline_count(void *ud, const exec *e, int who, const char *what, sim_time_t t, double value);
 
 /* timeline_note_request: keep a copy of r when it is of replication 0 and
  * its time in the system overlaps the window (called with each measured

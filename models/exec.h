@@ -65,6 +65,12 @@ typedef enum { EXEC_SEG_RUN, EXEC_SEG_SWITCH } exec_seg_kind;
 typedef void (*exec_trace_fn)(void *ud, const exec *e, exec_seg_kind kind,
                               const exec_ctx *c, sim_time_t start, sim_time_t end);
 
+/* An optional observer of a tenant's engine state on this executor, for
+ * timelines: counter `what` (a static name, e.g. "kv", "batch") of tenant
+ * `tenant` took `value` at time t. It must not touch the simulation. */
+typedef void (*exec_counter_fn)(void *ud, const exec *e, int who, const char *what, sim_time_t t,
+                                double value);
+
 typedef struct exec_type {
     const char *name;
     void (*submit)(exec *e, exec_ctx *c, gpu_job *j);
@@ -91,6 +97,7 @@ struct exec {
     sim_pool         ctx_pool;   /* ephemeral contexts */
     exec_trace_fn    trace;      /* NULL = no timeline */
     void            *trace_ud;
+    exec_counter_fn  counter;    /* NULL = none; called with trace_ud */
     /* Couplings across executors (the power throttle of a MIG GPU): speed
      * scales how fast work progresses (1 = nominal); set_speed is the
      * executor's way to change it (NULL: it cannot); busy_fn, if set, is

@@ -696,6 +696,10 @@ static void iteration_done(sim *s, gpu_job *j)
     for (int i = 0; i < st->nrun; i++)
         batch += st->run[i]->chunk > 0;
     double kv = st->total_blocks > 0 ? 1 - (double)st->free_blocks / st->total_blocks : 0;
+    if (st->t->gpu && st->t->gpu->counter) {      /* a timeline's counters: KV use and batch */
+        st->t->gpu->counter(st->t->gpu->trace_ud, st->t->gpu, st->t->id, "kv", s->now, kv);
+        st->t->gpu->counter(st->t->gpu->trace_ud, st->t->gpu, st->t->id, "batch", s->now, batch);
+    }
     for (int i = 0; i < st->nrun; i++) {
         llm_req *q = st->run[i];
         if (q->chunk > 0) {

@@ -170,6 +170,7 @@ static int rep_init(rep_run *r, const model_cfg *cfg, int rep)
         if (rep == 0) {           /* timelines show the first replication */
             r->gpus[g]->trace = cfg->trace;
             r->gpus[g]->trace_ud = cfg->trace_ud;
+            r->gpus[g]->counter = cfg->counter;
         }
     }
     for (int g = 0; g < cfg->ngpus; g++) {

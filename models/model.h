@@ -52,6 +52,7 @@ typedef struct model_cfg {
     void          (*on_rep_done)(void *rec_ud, int rep);  /* optional: after replication rep */
     int             jobs;                     /* replications run on this many threads; <= 1 serial */
     exec_trace_fn   trace;                    /* optional observer of replication 0's GPUs */
+    exec_counter_fn counter;                  /* optional observer of their tenants' engine state */
     void           *trace_ud;
     mps_cfg         mps;                      /* MPS, and MPS instances */
     const mig_table *mig;                     /* MIG */

@@ -171,6 +171,42 @@ static void perfetto_trace_has_args_flows_and_counters_with_ids_from_1(void)
     cJSON_Delete(doc);
 }
 
+/* An LLM engine's KV-cache use and batch size as counter tracks. */
+static void llm_traces_carry_kv_use_and_batch_counters(void)
+{
+    char d[64], tr[128];
+    tu_tmpdir(d, sizeof d);
+    snprintf(tr, sizeof tr, "%s/t.json", d);
+    char *argv[] = { "slicesim", "run", "scenarios/llm-h100-exclusive.json", "--reps", "1", "--trace", tr,
+                     "--trace-window-ms", "200", NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    char *t = tu_read_file(tr, NULL);
+    cJSON *doc = t ? cJSON_Parse(t) : NULL;
+    free(t);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    const cJSON *ev;
+    int kv = 0, batch = 0, bad = 0;
+    cJSON_ArrayForEach(ev, cJSON_GetObjectItem(doc, "traceEvents")) {
+        const char *ph = cJSON_GetObjectItem(ev, "ph")->valuestring, *name = cJSON_GetObjectItem(ev, "name")->valuestring;
+        const cJSON *args = cJSON_GetObjectItem(ev, "args");
+        if (strcmp(ph, "C") != 0)
+            continue;
+        if (strcmp(name, "kv chat") == 0) {
+            double u = cJSON_GetObjectItem(args, "used")->valuedouble;
+            kv++;
+            bad += !(u > 0 && u <= 1);
+        } else if (strcmp(name, "batch chat") == 0) {
+            double b = cJSON_GetObjectItem(args, "sequences")->valuedouble;
+            batch++;
+            bad += !(b >= 1 && b <= 256 && b == (int)b);
+        }
+    }
+    CU_ASSERT(kv > 0);
+    CU_ASSERT(batch > 0);
+    CU_ASSERT_EQUAL(bad, 0);
+    cJSON_Delete(doc);
+}
+
 static void bad_trace_options_exit_2(void)
 {
     CU_ASSERT_EQUAL(run_traced("0"), 2);
@@ -187,6 +223,7 @@ TU_SUITE_FN(trace)
         TU_TEST(timeline_alternates_slices_and_switches_of_the_configured_length),
         TU_TEST(chrome_trace_holds_bursts_switches_and_balanced_waits),
         TU_TEST(perfetto_trace_has_args_flows_and_counters_with_ids_from_1),
+        TU_TEST(llm_traces_carry_kv_use_and_batch_counters),
         TU_TEST(bad_trace_options_exit_2),
     };
     TU_SUITE("trace", tests);
