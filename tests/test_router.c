@@ -192,6 +192,17 @@ static void placement_puts_replicas_on_mig_instances(void)
     scn_free(sc);
 }
 
+static void compare_refuses_a_fleet_with_one_message(void)
+{
+    static char out[4096], err[1024];
+    char dir[256];
+    tu_tmpdir(dir, sizeof dir);
+    char *argv[] = { "slicesim", "compare", "scenarios/fleet-llama3-sdxl-h100.json", "--modes", "bare_metal,timeslice",
+                     "-o", dir, NULL };
+    CU_ASSERT_EQUAL(tu_cli(argv, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "tenants.0 (\"chat\") has \"replicas\": 3"));
+}
+
 TU_SUITE_FN(router)
 {
     static const tu_test tests[] = {
@@ -202,6 +213,7 @@ TU_SUITE_FN(router)
         TU_TEST(bad_fleets_exit_2_naming_the_field),
         TU_TEST(llm_replicas_share_gpus_and_sum_to_the_fleet),
         TU_TEST(placement_puts_replicas_on_mig_instances),
+        TU_TEST(compare_refuses_a_fleet_with_one_message),
     };
     TU_SUITE("router", tests);
 }
