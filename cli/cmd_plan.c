@@ -346,31 +346,43 @@ static cJSON *plan_doc(const plan_opts *o, const scn *base, const plan_ud *u, lo
     return doc;
 }
 
-/* One line per evaluated point whose verdict is uncertain: the SLOs that
- * straddle their bounds and the replications that would decide it. */
-static void print_uncertain(FILE *f, const vary_dim *d, const cJSON *doc)
+/* x, or NaN where plan.json holds null (so the printed text is that of the
+ * document). */
+static double shown(double x)
 {
-    const cJSON *p, *s;
-    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "evaluated")) {
-        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "verdict")), "uncertain") != 0)
+    return isfinite(x) ? x : NAN;
+}
+
+/* " at VALUE [95% CI LO, HI]" of an SLO's figure, the interval only when
+ * there is one (as plan.json's "ci95" is null without one). */
+static void print_figure(FILE *f, const slo_expr *s, report_stat st, int no_ci_note)
+{
+    fprintf(f, " %s at %.6g", s->text, shown(st.mean));
+    if (isfinite(st.lo))
+        fprintf(f, " [95%% CI %.6g, %.6g]", st.lo, st.hi);
+    else if (no_ci_note)
+        fprintf(f, " (one replication: no interval)");
+}
+
+/* One line per evaluated point whose verdict is uncertain: the SLOs that
+ * straddle their bounds and the replications that would decide it. Read
+ * from the evaluations that plan.json is written from. */
+static void print_uncertain(FILE *f, const vary_dim *d, const plan_ud *u)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        const plan_eval *e = &u->ev[i];
+        if (!e->done || e->verdict != SIM_VERDICT_UNCERTAIN)
             continue;
         int unsteady = 0;
-        fprintf(f, "uncertain: %s=%.6g:", d->path, cJSON_GetObjectItemCaseSensitive(p, "value")->valuedouble);
-        cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(p, "slos")) {
-            const cJSON *ci = cJSON_GetObjectItemCaseSensitive(s, "ci95");
-            if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "verdict")), "uncertain") != 0)
+        fprintf(f, "uncertain: %s=%.6g:", d->path, strtod(d->values[i], NULL));
+        for (size_t k = 0; k < u->nslo; k++) {
+            if (slo_verdict(&u->slo[k], &e->st[k], e->unsteady[k]) != SIM_VERDICT_UNCERTAIN)
                 continue;
-            fprintf(f, " %s at %.6g", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "slo")),
-                    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(s, "value")));
-            if (cJSON_IsArray(ci))
-                fprintf(f, " [95%% CI %.6g, %.6g]", cJSON_GetArrayItem(ci, 0)->valuedouble,
-                        cJSON_GetArrayItem(ci, 1)->valuedouble);
-            else
-                fprintf(f, " (one replication: no interval)");
-            const char *r = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "reason"));
+            print_figure(f, &u->slo[k], e->st[k], 1);
+            const char *r = slo_reason(&u->slo[k], &e->st[k], e->unsteady[k]);
             unsteady |= r && strcmp(r, "not_in_steady_state") == 0;
         }
-        double n = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(p, "replications_to_resolve"));
+        double n = (double)e->reps_to_resolve;
         if (unsteady)
             fprintf(f, "; not in steady state (the backlog grew): lengthen duration_s to see whether it holds\n");
         else if (n >= SLO_REPS_MAX)
@@ -380,32 +392,33 @@ static void print_uncertain(FILE *f, const vary_dim *d, const cJSON *doc)
     }
 }
 
-static void print_answer(FILE *f, const plan_opts *o, const cJSON *doc, int goal)
+/* The answer ans (-1: none) as plan.json states it, from the same
+ * evaluations. */
+static void print_answer(FILE *f, const plan_opts *o, const plan_ud *u, long ans, int goal)
 {
     const vary_dim *d = &o->vs.dims[0];
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, "answer");
-    size_t nev = (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "evaluated"));
+    size_t nev = 0;
+    for (size_t i = 0; i < d->n; i++)
+        nev += u->ev[i].done != 0;
     fprintf(f, "plan: %s %s meeting every SLO", goal_word(d->path, goal), d->path);
-    if (!cJSON_IsObject(a)) {
+    if (ans < 0) {
         fprintf(f, ": none of the %zu candidates beyond doubt (evaluated %zu)\n", d->n, nev);
-        print_uncertain(f, d, doc);
+        print_uncertain(f, d, u);
         return;
     }
-    const cJSON *dc = cJSON_GetObjectItemCaseSensitive(a, "deciding");
-    const cJSON *ci = cJSON_GetObjectItemCaseSensitive(dc, "ci95");
+    char buf[4096];
+    const plan_eval *e = &u->ev[ans];
+    size_t k = deciding(u, e);
     fprintf(f, ": %s  (bisection: %zu of %zu candidates run)\n",
-            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "set")), nev, d->n);
-    fprintf(f, "deciding: %s at %.6g", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(dc, "slo")),
-            cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(dc, "value")));
-    if (cJSON_IsArray(ci))
-        fprintf(f, " [95%% CI %.6g, %.6g]", cJSON_GetArrayItem(ci, 0)->valuedouble,
-                cJSON_GetArrayItem(ci, 1)->valuedouble);
-    fprintf(f, ", margin %.6g\n", cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(dc, "margin")));
-    if (cJSON_GetObjectItemCaseSensitive(a, "next_value_fails"))
-        fprintf(f, "the next candidate, %.6g, fails\n",
-                cJSON_GetObjectItemCaseSensitive(a, "next_value_fails")->valuedouble);
-    print_uncertain(f, d, doc);
-    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "consistent_with_monotone")))
+            vary_assignment(&o->vs, (size_t)ans, 0, buf, sizeof buf), nev, d->n);
+    fprintf(f, "deciding:");
+    print_figure(f, &u->slo[k], e->st[k], 0);
+    fprintf(f, ", margin %.6g\n", shown(slo_margin(&u->slo[k], e->st[k].mean)));
+    long next = goal == GOAL_MAX ? ans + 1 : ans - 1;
+    if (next >= 0 && next < (long)d->n && u->ev[next].done && u->ev[next].verdict == SIM_VERDICT_MISSED)
+        fprintf(f, "the next candidate, %.6g, fails\n", strtod(d->values[next], NULL));
+    print_uncertain(f, d, u);
+    if (!monotone(u->ev, d->n, goal))
         fprintf(f, "warning: the evaluated points are not monotone; check with slicesim sweep\n");
 }
 
@@ -489,7 +502,7 @@ static int run_plan(plan_opts *o, const scn *base, FILE *out, FILE *err)
     int rc = bisect(&b, &u, n, goal, &ans, err);
     if (rc == CLI_OK) {
         cJSON *doc = plan_doc(o, base, &u, ans, goal);
-        print_answer(out, o, doc, goal);
+        print_answer(out, o, &u, ans, goal);
         fflush(out);
         print_warnings(err, o, ev, n);
         rc = write_outputs(o, base, &u, doc, &set, err);

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/outfile.h"
 #include "cli/report.h"
+#include "plots/figures.h"
 #include "scenarios/jv.h"
 #include "scenarios/textfile.h"
 
@@ -116,53 +117,12 @@ static void csv_json(FILE *f, const cJSON *x)
     }
 }
 
-/* A number at a dotted path below obj ("latency_ms.p95"), or NULL;
- * "name[k]" picks array element k. */
-static const cJSON *at(const cJSON *obj, const char *path)
-{
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", path);
-    char *save = NULL;
-    for (char *seg = strtok_r(buf, ".", &save); seg && obj; seg = strtok_r(NULL, ".", &save)) {
-        char *br = strchr(seg, '[');
-        if (br)
-            *br = '\0';
-        obj = cJSON_GetObjectItemCaseSensitive(obj, seg);
-        if (br)
-            obj = cJSON_GetArrayItem(obj, atoi(br + 1));
-    }
-    return obj;
-}
-
-static const struct { const char *col, *path; } TENANT_COLS[] = {
-    { "completed", "completed" },
-    { "throughput", "throughput.value" },
-    { "throughput_lo", "throughput.ci95[0]" },
-    { "throughput_hi", "throughput.ci95[1]" },
-    { "latency_mean_ms", "latency_ms.mean" },
-    { "latency_p50_ms", "latency_ms.p50" },
-    { "latency_p90_ms", "latency_ms.p90" },
-    { "latency_p95_ms", "latency_ms.p95" },
-    { "latency_p95_lo", "latency_ms.ci95_p95[0]" },
-    { "latency_p95_hi", "latency_ms.ci95_p95[1]" },
-    { "latency_p99_ms", "latency_ms.p99" },
-    { "gpu_time_share", "gpu_time_share" },
-    { "slo_met", "slo.met" },
-};
-static const struct { const char *col, *path; } GPU_COLS[] = {
-    { "utilization", "utilization" },
-    { "context_switches", "context_switches" },
-    { "switch_overhead_fraction", "switch_overhead_fraction" },
-};
-#define NTCOLS (sizeof TENANT_COLS / sizeof TENANT_COLS[0])
-#define NGCOLS (sizeof GPU_COLS / sizeof GPU_COLS[0])
-
 static const cJSON *tenant_named(const cJSON *point, const char *name)
 {
     const cJSON *t;
     cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(point, "tenants")) {
-        const cJSON *n = cJSON_GetObjectItemCaseSensitive(t, "name");
-        if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0)
+        const char *n = fig_str(t, FIG_T_NAME);
+        if (n && strcmp(n, name) == 0)
             return t;
     }
     return NULL;
@@ -176,17 +136,18 @@ static void csv_header(FILE *f, const cJSON *vary, const cJSON *first, int ngpus
         fputc(',', f);
         csv_json(f, cJSON_GetObjectItemCaseSensitive(d, "path"));
     }
+    const fig *tc[FIG_COUNT], *gc[FIG_COUNT];
+    size_t nt = fig_csv_cols(FIG_TENANT, tc), ng = fig_csv_cols(FIG_GPU, gc);
     cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(first, "tenants"))
-        for (size_t c = 0; c < NTCOLS; c++) {
+        for (size_t c = 0; c < nt; c++) {
             fputc(',', f);
             char col[256];
-            snprintf(col, sizeof col, "%s.%s", cJSON_GetObjectItemCaseSensitive(t, "name")->valuestring,
-                     TENANT_COLS[c].col);
+            snprintf(col, sizeof col, "%s.%s", fig_str(t, FIG_T_NAME), tc[c]->col);
             csv_text(f, col);
         }
     for (int g = 0; g < ngpus; g++)
-        for (size_t c = 0; c < NGCOLS; c++)
-            fprintf(f, ",gpu%d.%s", g, GPU_COLS[c].col);
+        for (size_t c = 0; c < ng; c++)
+            fprintf(f, ",gpu%d.%s", g, gc[c]->col);
     fputc('\n', f);
 }
 
@@ -195,6 +156,8 @@ void sweepio_csv(FILE *f, const cJSON *doc)
     const cJSON *vary = cJSON_GetObjectItemCaseSensitive(doc, "vary");
     const cJSON *points = cJSON_GetObjectItemCaseSensitive(doc, "points");
     const cJSON *first = cJSON_GetArrayItem(points, 0), *p, *d, *t;
+    const fig *tc[FIG_COUNT], *gc[FIG_COUNT];
+    size_t nt = fig_csv_cols(FIG_TENANT, tc), ng = fig_csv_cols(FIG_GPU, gc);
     int ngpus = 0;
     cJSON_ArrayForEach(p, points) {
         int g = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(p, "gpus"));
@@ -210,18 +173,18 @@ void sweepio_csv(FILE *f, const cJSON *doc)
                          cJSON_GetObjectItemCaseSensitive(d, "path")->valuestring));
         }
         cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(first, "tenants")) {
-            const cJSON *mine = tenant_named(p, cJSON_GetObjectItemCaseSensitive(t, "name")->valuestring);
-            for (size_t c = 0; c < NTCOLS; c++) {
+            const cJSON *mine = tenant_named(p, fig_str(t, FIG_T_NAME));
+            for (size_t c = 0; c < nt; c++) {
                 fputc(',', f);
                 if (mine)
-                    csv_json(f, at(mine, TENANT_COLS[c].path));
+                    csv_json(f, fig_item(mine, tc[c]->id));
             }
         }
         const cJSON *gpus = cJSON_GetObjectItemCaseSensitive(p, "gpus");
         for (int g = 0; g < ngpus; g++)
-            for (size_t c = 0; c < NGCOLS; c++) {
+            for (size_t c = 0; c < ng; c++) {
                 fputc(',', f);
-                csv_json(f, at(cJSON_GetArrayItem(gpus, g), GPU_COLS[c].path));
+                csv_json(f, fig_item(cJSON_GetArrayItem(gpus, g), gc[c]->id));
             }
         fputc('\n', f);
     }
@@ -314,7 +277,7 @@ static int points_well_formed(const cJSON *doc)
             !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(p, "tenants")))
             return 0;
         cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(p, "tenants"))
-            if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(t, "name")))
+            if (!fig_str(t, FIG_T_NAME))
                 return 0;
     }
     cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "vary"))

@@ -7,7 +7,8 @@
  *   "points": [ { "index", "values": { PATH: VALUE }, "seed", "replications",
  *                 "tenants": [...], "gpus": [...], "warnings": [...] } ] }
  * where tenants/gpus/warnings are those of a run's summary.json. sweep.csv
- * holds one row per point, derived from sweep.json alone, so that merging
+ * holds one row per point, derived from sweep.json alone (its columns and
+ * their paths are those of plots/figures.h), so that merging
  * shards (which only have the JSON) writes the same bytes as one run. */
 #ifndef CLI_SWEEPIO_H
 #define CLI_SWEEPIO_H

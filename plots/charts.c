@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <cJSON.h>
+#include "plots/figures.h"
 #include "plots/plot.h"
 
 #define MAX_SERIES  64
@@ -395,13 +396,6 @@ static double num_at(const cJSON *o, const char *a, const char *b)
     return cJSON_IsNumber(x) ? x->valuedouble : NAN;
 }
 
-static double ci_at(const cJSON *o, const char *a, const char *b, int k)
-{
-    const cJSON *x = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(o, a), b), k);
-    return cJSON_IsNumber(x) ? x->valuedouble : NAN;
-}
-
 static void dat_num(FILE *f, double x)
 {
     if (isfinite(x))
@@ -496,9 +490,9 @@ static int sweep_blocks(FILE *f, const cJSON *doc, sweep_series *ser, int *nser,
         *numeric &= cJSON_IsNumber(x);
     int ti = 0;
     cJSON_ArrayForEach(t0, cJSON_GetObjectItemCaseSensitive(p0, "tenants")) {
-        const char *tn = cJSON_GetObjectItemCaseSensitive(t0, "name")->valuestring;
+        const char *tn = fig_str(t0, FIG_T_NAME);
         char lab[256];
-        slo[ti] = num_at(t0, "slo", "bound_ms");
+        slo[ti] = fig_num(t0, FIG_T_SLO_BOUND);
         for (size_t k = 0; k < n; k++) {
             if (k == 0 || pts[k].series != pts[k - 1].series) {
                 if (*nser == MAX_SERIES) {
@@ -516,15 +510,11 @@ static int sweep_blocks(FILE *f, const cJSON *doc, sweep_series *ser, int *nser,
             const cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(p, "tenants"), ti);
             const cJSON *xv = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p, "values"), x0);
             dat_num(f, *numeric && cJSON_IsNumber(xv) ? xv->valuedouble : x_position(values0, xv));
-            dat_num(f, num_at(t, "latency_ms", "p95"));
-            dat_num(f, ci_at(t, "latency_ms", "ci95_p95", 0));
-            dat_num(f, ci_at(t, "latency_ms", "ci95_p95", 1));
-            dat_num(f, num_at(t, "throughput", "value"));
-            dat_num(f, ci_at(t, "throughput", "ci95", 0));
-            dat_num(f, ci_at(t, "throughput", "ci95", 1));
-            dat_num(f, num_at(t, "slo", "value_ms"));
-            dat_num(f, ci_at(t, "slo", "ci95", 0));
-            dat_num(f, ci_at(t, "slo", "ci95", 1));
+            static const fig_id cols[] = { FIG_T_LAT_P95, FIG_T_LAT_P95_LO, FIG_T_LAT_P95_HI,
+                                           FIG_T_THROUGHPUT, FIG_T_THROUGHPUT_LO, FIG_T_THROUGHPUT_HI,
+                                           FIG_T_SLO_VALUE, FIG_T_SLO_LO, FIG_T_SLO_HI };
+            for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
+                dat_num(f, fig_num(t, cols[c]));
             fputc('\n', f);
         }
         if (++ti == MAX_SERIES)
@@ -574,7 +564,7 @@ static int sweep_heatmap(const char *dir, const cJSON *doc, FILE *err)
     fprintf(f, "# per tenant one block: position of %s, position of %s, p95 latency (ms)\n", x0, x1);
     int nt = 0;
     cJSON_ArrayForEach(tn, tl) {
-        fprintf(f, "%s# %s\n", nt ? "\n\n" : "", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(tn, "name")));
+        fprintf(f, "%s# %s\n", nt ? "\n\n" : "", fig_str(tn, FIG_T_NAME));
         cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "points")) {
             const cJSON *vals = cJSON_GetObjectItemCaseSensitive(p, "values");
             int k = 0, other = 0;
@@ -593,7 +583,7 @@ static int sweep_heatmap(const char *dir, const cJSON *doc, FILE *err)
             if (isfinite(i) && isfinite(j)) {
                 dat_num(f, i);
                 dat_num(f, j);
-                dat_num(f, num_at(tp, "latency_ms", "p95"));
+                dat_num(f, fig_num(tp, FIG_T_LAT_P95));
                 fputc('\n', f);
             }
         }
@@ -626,7 +616,7 @@ static int sweep_heatmap(const char *dir, const cJSON *doc, FILE *err)
     for (int k = 0; k < nt; k++)
         sb_printf(&b, "set title '%s'\nplot 'sweep_heatmap.dat' index %d using 1:2:3 with image notitle, "
                   "'' index %d using 1:2:(sprintf('%%.3g', $3)) with labels font ',8' notitle\n",
-                  safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(tl, k), "name")), t,
+                  safe(fig_str(cJSON_GetArrayItem(tl, k), FIG_T_NAME), t,
                        sizeof t), k, k);
     sb_printf(&b, "unset multiplot\n");
     return render(dir, "sweep_heatmap", &b, err);
@@ -658,8 +648,6 @@ int charts_sweep(const char *dir, FILE *err)
     fprintf(f, "# x p95_ms p95_lo p95_hi throughput throughput_lo throughput_hi; one block per series\n");
     ntenants = sweep_blocks(f, doc, ser, &nser, slo, &numeric);
     const char *x0 = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(vary, 0), "path")->valuestring;
-    const char *unit = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(p0, "tenants"), 0), "throughput"), "unit"));
     if (close_checked(f) != 0 || ntenants < 0) {
         fprintf(err, "slicesim: plot sweep: cannot write %s (or more than %d series)\n", opath, MAX_SERIES);
         cJSON_Delete(doc);
@@ -676,12 +664,10 @@ int charts_sweep(const char *dir, FILE *err)
     cJSON_ArrayForEach(tt, tl) {
         if (tix == MAX_SERIES)
             break;
-        const char *u = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(tt, "throughput"), "unit"));
+        const char *u = fig_str(tt, FIG_T_THROUGHPUT_UNIT);
         tunit[tix] = u ? u : "units/s";
-        smetric[tix] = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(tt, "slo"), "metric"));
-        other_slo |= smetric[tix] && isfinite(slo[tix]) && strcmp(smetric[tix], "latency_ms.p95") != 0;
+        smetric[tix] = fig_str(tt, FIG_T_SLO_METRIC);
+        other_slo |= smetric[tix] && isfinite(slo[tix]) && strcmp(smetric[tix], fig_get(FIG_T_LAT_P95)->path) != 0;
         int seen = 0;
         for (int k = 0; k < nunits; k++)
             seen |= strcmp(units[k], tunit[tix]) == 0;
@@ -689,12 +675,12 @@ int charts_sweep(const char *dir, FILE *err)
             units[nunits++] = tunit[tix];
         tix++;
     }
-    (void)unit;
     sbuf b = { 0 };
     safe(x0, t, sizeof t);
+    char axis[128];
     sb_printf(&b, "set multiplot layout %d,1 title 'p95 latency and throughput against %s'\n"
-              "set grid\nset key outside right\nset xlabel '%s (%s)'\nset ylabel 'p95 latency (ms)'\n",
-              1 + nunits + other_slo, t, t, numeric ? unit_of(x0) : "value");
+              "set grid\nset key outside right\nset xlabel '%s (%s)'\nset ylabel '%s'\n",
+              1 + nunits + other_slo, t, t, numeric ? unit_of(x0) : "value", fig_axis(FIG_T_LAT_P95, axis, sizeof axis));
     if (!numeric)
         category_tics(&b, cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(vary, 0), "values"));
     sb_printf(&b, "plot ");
@@ -703,10 +689,9 @@ int charts_sweep(const char *dir, FILE *err)
                   k ? ", " : "", ser[k].block, safe(ser[k].title, t, sizeof t));
     /* bounds as lines of the plot, so that the axis always reaches them */
     for (int k = 0; k < ntenants && k < tix; k++)
-        if (isfinite(slo[k]) && (!smetric[k] || strcmp(smetric[k], "latency_ms.p95") == 0)) {
+        if (isfinite(slo[k]) && (!smetric[k] || strcmp(smetric[k], fig_get(FIG_T_LAT_P95)->path) == 0)) {
             char nm[160];
-            snprintf(nm, sizeof nm, "%s", safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-                     cJSON_GetArrayItem(tl, k), "name")), t, sizeof t));
+            snprintf(nm, sizeof nm, "%s", safe(fig_str(cJSON_GetArrayItem(tl, k), FIG_T_NAME), t, sizeof t));
             sb_printf(&b, ", %.9g with lines dt 2 lw 2 lc rgb 'red' title '%s SLO p95 <= %.6g ms'", slo[k], nm,
                       slo[k]);
         }
@@ -722,7 +707,7 @@ int charts_sweep(const char *dir, FILE *err)
             }
     }
     if (other_slo) {
-        sb_printf(&b, "\nset ylabel 'SLO metric (ms)'\nplot ");
+        sb_printf(&b, "\nset ylabel '%s'\nplot ", fig_axis(FIG_T_SLO_VALUE, axis, sizeof axis));
         int first = 1;
         for (int k = 0; k < nser; k++) {
             int ti2 = ser[k].tenant;
@@ -778,61 +763,52 @@ int charts_compare(const char *dir, FILE *err)
     cJSON_ArrayForEach(s, setups) {
         fprintf(f, "\"%s\"", safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "mode")), t, sizeof t));
         cJSON_ArrayForEach(tn, cJSON_GetObjectItemCaseSensitive(s, "tenants")) {
-            const cJSON *slo = cJSON_GetObjectItemCaseSensitive(tn, "slo");
-            dat_num(f, num_at(tn, "latency_ms", "p95"));
-            dat_num(f, ci_at(tn, "latency_ms", "ci95_p95", 0));
-            dat_num(f, ci_at(tn, "latency_ms", "ci95_p95", 1));
-            dat_num(f, num_at(tn, "throughput", "value"));
-            dat_num(f, ci_at(tn, "throughput", "ci95", 0));
-            dat_num(f, ci_at(tn, "throughput", "ci95", 1));
-            const cJSON *ci = cJSON_GetObjectItemCaseSensitive(slo, "ci95");
-            dat_num(f, cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(slo, "value")));
-            dat_num(f, cJSON_IsNumber(cJSON_GetArrayItem(ci, 0)) ? cJSON_GetArrayItem(ci, 0)->valuedouble : NAN);
-            dat_num(f, cJSON_IsNumber(cJSON_GetArrayItem(ci, 1)) ? cJSON_GetArrayItem(ci, 1)->valuedouble : NAN);
+            static const fig_id cols[] = { FIG_T_LAT_P95, FIG_T_LAT_P95_LO, FIG_T_LAT_P95_HI,
+                                           FIG_T_THROUGHPUT, FIG_T_THROUGHPUT_LO, FIG_T_THROUGHPUT_HI,
+                                           FIG_C_SLO_VALUE, FIG_C_SLO_LO, FIG_C_SLO_HI };
+            for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
+                dat_num(f, fig_num(tn, cols[c]));
         }
         fputc('\n', f);
     }
     cJSON_ArrayForEach(tn, t0)
-        nslo += cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(tn, "slo"), "bound"));
+        nslo += isfinite(fig_num(tn, FIG_C_SLO_BOUND));
     if (close_checked(f) != 0) {
         fprintf(err, "slicesim: plot compare: %s: cannot write: %s\n", opath, strerror(errno ? errno : EIO));
         cJSON_Delete(doc);
         return -1;
     }
     sbuf b = { 0 };
+    char axis[128];
     /* bars with their 95% intervals; each tenant's SLO on its own metric's
      * panel, its bound a dashed line in the tenant's colour */
     sb_printf(&b, "set multiplot layout %d,1 title 'The same workload under each setup (bars: 95%% intervals)'\n"
               "set style data histograms\nset style histogram errorbars gap 1 lw 1\n"
               "set style fill solid 0.8 border -1\nset grid ytics\nset key outside right\nset yrange [0:*]\n"
-              "set xlabel 'setup'\nset ylabel 'p95 latency (ms)'\nplot ", nslo ? 3 : 2);
+              "set xlabel 'setup'\nset ylabel '%s'\nplot ", nslo ? 3 : 2, fig_axis(FIG_T_LAT_P95, axis, sizeof axis));
     for (int k = 0; k < nt; k++)
         sb_printf(&b, "%s'compare.dat' using %d:%d:%d%s lc %d title '%s'", k ? ", " : "", 2 + 9 * k, 3 + 9 * k,
-                  4 + 9 * k, k ? "" : ":xtic(1)", k + 1, safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-                      cJSON_GetArrayItem(t0, k), "name")), t, sizeof t));
+                  4 + 9 * k, k ? "" : ":xtic(1)", k + 1, safe(fig_str(cJSON_GetArrayItem(t0, k), FIG_T_NAME), t, sizeof t));
     sb_printf(&b, "\nset ylabel 'throughput (unit in the key)'\nplot ");
     for (int k = 0; k < nt; k++) {
         const cJSON *tk = cJSON_GetArrayItem(t0, k);
         char unit[64];
-        snprintf(unit, sizeof unit, "%s", safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(tk, "throughput"), "unit")), t, sizeof t));
+        snprintf(unit, sizeof unit, "%s", safe(fig_str(tk, FIG_T_THROUGHPUT_UNIT), t, sizeof t));
         sb_printf(&b, "%s'compare.dat' using %d:%d:%d%s lc %d title '%s (%s)'", k ? ", " : "", 5 + 9 * k,
                   6 + 9 * k, 7 + 9 * k, k ? "" : ":xtic(1)", k + 1,
-                  safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(tk, "name")), t, sizeof t), unit);
+                  safe(fig_str(tk, FIG_T_NAME), t, sizeof t), unit);
     }
     if (nslo) {
-        sb_printf(&b, "\nset ylabel 'SLO metric (ms)'\nplot ");
+        sb_printf(&b, "\nset ylabel '%s'\nplot ", fig_axis(FIG_C_SLO_VALUE, axis, sizeof axis));
         int first = 1;
         for (int k = 0; k < nt; k++) {
-            const cJSON *tk = cJSON_GetArrayItem(t0, k), *slo = cJSON_GetObjectItemCaseSensitive(tk, "slo");
-            double bound = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(slo, "bound"));
+            const cJSON *tk = cJSON_GetArrayItem(t0, k);
+            double bound = fig_num(tk, FIG_C_SLO_BOUND);
             if (isnan(bound))
                 continue;
             char metric[96], name[96];
-            snprintf(metric, sizeof metric, "%s", safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(slo,
-                     "metric")), t, sizeof t));
-            snprintf(name, sizeof name, "%s", safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(tk, "name")),
-                     t, sizeof t));
+            snprintf(metric, sizeof metric, "%s", safe(fig_str(tk, FIG_C_SLO_METRIC), t, sizeof t));
+            snprintf(name, sizeof name, "%s", safe(fig_str(tk, FIG_T_NAME), t, sizeof t));
             sb_printf(&b, "%s'compare.dat' using %d:%d:%d%s lc %d title '%s %s', "
                       "%.10g with lines dt 2 lw 2 lc %d title '%s bound %.4g ms'", first ? "" : ", ", 8 + 9 * k,
                       9 + 9 * k, 10 + 9 * k, first ? ":xtic(1)" : "", k + 1, name, metric, bound, k + 1, name, bound);
