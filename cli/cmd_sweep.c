@@ -20,6 +20,7 @@
 #include "cli/outfile.h"
 #include "cli/points.h"
 #include "cli/sweepio.h"
+#include "plots/figures.h"
 #include "cli/table.h"
 #include "plots/charts.h"
 
@@ -227,16 +228,14 @@ static void free_points(points_point *pts, size_t n)
     free(pts);
 }
 
-/* A figure of a point record: {value, ci95} or a quantile block's KEY and
- * ci95_KEY, as an interval for tab_ci. */
-static sim_ci json_ci(const cJSON *o, const char *key, const char *cikey)
+/* Figure v of a point's tenant t with its interval [lo, hi], for tab_ci. */
+static sim_ci fig_ci(const cJSON *t, fig_id v, fig_id lo, fig_id hi)
 {
     sim_ci c;
     memset(&c, 0, sizeof c);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key), *ci = cJSON_GetObjectItemCaseSensitive(o, cikey);
-    c.mean = cJSON_IsNumber(v) ? v->valuedouble : NAN;
-    c.lo = cJSON_IsArray(ci) ? cJSON_GetArrayItem(ci, 0)->valuedouble : NAN;
-    c.hi = cJSON_IsArray(ci) ? cJSON_GetArrayItem(ci, 1)->valuedouble : NAN;
+    c.mean = fig_num(t, v);
+    c.lo = fig_num(t, lo);
+    c.hi = fig_num(t, hi);
     return c;
 }
 
@@ -255,9 +254,8 @@ static void print_table(FILE *f, const cJSON *doc)
     const cJSON *p0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "points"), 0);
     cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(p0, "tenants"))
         if (nc + 2 <= TAB_MAX_COLS) {
-            const char *name = cJSON_GetObjectItemCaseSensitive(t, "name")->valuestring;
-            const char *unit = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-                cJSON_GetObjectItemCaseSensitive(t, "throughput"), "unit"));
+            const char *name = fig_str(t, FIG_T_NAME);
+            const char *unit = fig_str(t, FIG_T_THROUGHPUT_UNIT);
             snprintf(heads[nc], TAB_CELL, "%s %s [95%% CI]", name, unit ? unit : "");
             names[nc] = heads[nc];
             nc++;
@@ -287,8 +285,8 @@ static void print_table(FILE *f, const cJSON *doc)
             }
         cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(p, "tenants"))
             if (k + 2 <= nc + 1 && k < nc) {
-                sim_ci th = json_ci(cJSON_GetObjectItemCaseSensitive(t, "throughput"), "value", "ci95");
-                sim_ci q = json_ci(cJSON_GetObjectItemCaseSensitive(t, "latency_ms"), "p95", "ci95_p95");
+                sim_ci th = fig_ci(t, FIG_T_THROUGHPUT, FIG_T_THROUGHPUT_LO, FIG_T_THROUGHPUT_HI);
+                sim_ci q = fig_ci(t, FIG_T_LAT_P95, FIG_T_LAT_P95_LO, FIG_T_LAT_P95_HI);
                 tab_add(&tb, "%s", tab_ci(a, sizeof a, &th));
                 tab_add(&tb, "%s", tab_ci(a, sizeof a, &q));
                 k += 2;
