@@ -148,8 +148,11 @@ static int check_prices(const scn *sc, FILE *err)
     return 0;
 }
 
-static int on_point(size_t i, const scn *sc, const model_result *res, void *ud)
+static int on_point(size_t i, const scn *sc, const model_result *res, void *ud,
+                    char *msg, size_t len)
 {
+    (void)msg;
+    (void)len;
     cmp_setup *s = &((cmp_setup *)ud)[i];
     int missed = 0;
     s->meets = 1;

@@ -168,7 +168,8 @@ static const char *goal_word(const char *path, int goal)
     return goal == GOAL_MAX ? "largest" : "smallest";
 }
 
-static int on_point(size_t i, const scn *sc, const model_result *res, void *ud)
+static int on_point(size_t i, const scn *sc, const model_result *res, void *ud,
+                    char *msg, size_t len)
 {
     (void)i;
     plan_ud *u = ud;
@@ -178,8 +179,14 @@ static int on_point(size_t i, const scn *sc, const model_result *res, void *ud)
     if (flags_compute(&e->fl, sc, res) < 0)
         return -1;
     for (size_t k = 0; k < u->nslo; k++) {
-        e->st[k] = slo_stat(&u->slo[k], res);
-        e->unsteady[k] = e->fl.t[u->slo[k].tenant].unsteady;
+        /* The tenants' indices can differ between points (a fleet's
+         * replicas are tenants of their own), so each SLO names its tenant
+         * again in this point's scenario. */
+        slo_expr here;
+        if (slo_resolve(&u->slo[k], sc, &here, msg, len) < 0)
+            return POINTS_BAD_INPUT;
+        e->st[k] = slo_stat(&here, res);
+        e->unsteady[k] = e->fl.t[here.tenant].unsteady;
         e->v[k] = slo_verdict(&u->slo[k], &e->st[k], e->unsteady[k]);
         e->feasible &= e->v[k] == SIM_VERDICT_MET;
         missed |= e->v[k] == SIM_VERDICT_MISSED;

@@ -180,8 +180,11 @@ static cJSON *cache_get(const char *cache, const char *key, size_t i, const vary
     return p;
 }
 
-static int on_point(size_t i, const scn *sc, const model_result *res, void *ud)
+static int on_point(size_t i, const scn *sc, const model_result *res, void *ud,
+                    char *msg, size_t len)
 {
+    (void)msg;
+    (void)len;
     sweep_ud *u = ud;
     size_t s = u->slot[i];
     char key[128];

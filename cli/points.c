@@ -15,7 +15,7 @@ typedef struct {
     const points_base  *b;
     const points_point *pts;
     size_t              n, next, done;
-    int                 progress, failed;
+    int                 progress, failed, bad_input;
     points_fn           fn;
     void               *ud;
     const char         *cmd;
@@ -119,8 +119,8 @@ static int run_point(pool_run *p, size_t i, char *msg, size_t len)
         return -1;
     int rc = model_run(&sc->cfg, &res, msg, len);
     if (rc == 0) {
-        rc = p->fn(i, sc, &res, p->ud);
-        if (rc < 0)
+        rc = p->fn(i, sc, &res, p->ud, msg, len);
+        if (rc < 0 && rc != POINTS_BAD_INPUT)
             snprintf(msg, len, "out of memory collecting point %zu", i);
         model_result_free(&res);
     }
@@ -142,6 +142,7 @@ static void *worker(void *arg)
         pthread_mutex_lock(&p->lock);
         if (rc < 0 && !p->failed) {
             p->failed = 1;
+            p->bad_input = rc == POINTS_BAD_INPUT;
             snprintf(p->msg, sizeof p->msg, "%s", msg);
         }
         p->done++;
@@ -183,7 +184,7 @@ int points_run(const points_base *b, const points_point *pts, size_t n, int jobs
     pthread_mutex_destroy(&p.lock);
     if (p.failed) {
         fprintf(err, "slicesim %s: %s\n", cmd, p.msg);
-        return CLI_INTERNAL;
+        return p.bad_input ? CLI_BAD_INPUT : CLI_INTERNAL;
     }
     return CLI_OK;
 }

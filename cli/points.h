@@ -31,8 +31,13 @@ typedef struct {
 
 /* points_fn: called once per point, from a worker thread, with the loaded
  * scenario and its result (both freed after it returns). It may write only
- * to the caller's slot for index i. Returns 0, or -1 when out of memory. */
-typedef int (*points_fn)(size_t i, const scn *sc, const model_result *res, void *ud);
+ * to the caller's slot for index i. Returns 0; -1 when out of memory; or
+ * POINTS_BAD_INPUT when the point cannot be judged as asked, with one
+ * message in msg (len bytes), which points_run prints and turns into
+ * CLI_BAD_INPUT. */
+enum { POINTS_BAD_INPUT = -2 };
+typedef int (*points_fn)(size_t i, const scn *sc, const model_result *res, void *ud,
+                         char *msg, size_t len);
 
 /* points_jobs: the default thread count (online cores). */
 int points_jobs(void);
@@ -54,7 +59,7 @@ int points_key(const points_base *b, const points_point *p, char *buf, size_t le
 
 /* points_run: run the points (already validated) on up to jobs threads; a
  * progress bar goes to err when progress is set. CLI_OK, or CLI_INTERNAL
- * with one message on err. */
+ * (CLI_BAD_INPUT when fn said POINTS_BAD_INPUT) with one message on err. */
 int points_run(const points_base *b, const points_point *pts, size_t n, int jobs,
                int progress, points_fn fn, void *ud, const char *cmd, FILE *err);
 

@@ -110,6 +110,22 @@ int slo_parse(const char *text, const scn *sc, slo_expr *e, FILE *err)
     return 0;
 }
 
+int slo_resolve(const slo_expr *e, const scn *sc, slo_expr *out, char *msg, size_t len)
+{
+    char lhs[256];
+    size_t ln = strcspn(e->text, "<>"), nl;
+    memcpy(lhs, e->text, ln);      /* fits: text was checked by slo_parse */
+    lhs[ln] = '\0';
+    *out = *e;
+    out->tenant = find_tenant(lhs, sc, &nl);
+    if (out->tenant < 0 || parse_metric(lhs + nl + 1, &sc->cfg.tenants[out->tenant], out) < 0) {
+        snprintf(msg, len, "--slo '%s': this point of %s has no tenant with that name and metric",
+                 e->text, sc->file);
+        return -1;
+    }
+    return 0;
+}
+
 report_stat slo_stat(const slo_expr *e, const model_result *res)
 {
     if (e->metric == -2)

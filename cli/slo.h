@@ -35,6 +35,12 @@ typedef struct {
  * err naming the expression and what is allowed. */
 int slo_parse(const char *text, const scn *sc, slo_expr *e, FILE *err);
 
+/* slo_resolve: e, parsed against another scenario, with its tenant named
+ * again in sc (tenant indices differ between points when a fleet's replica
+ * count varies) into *out. 0, or -1 with one message in msg when sc has no
+ * tenant of that name or it reports no such metric. */
+int slo_resolve(const slo_expr *e, const scn *sc, slo_expr *out, char *msg, size_t len);
+
 /* slo_stat: the judged value of e in res (mean and 95% interval). */
 report_stat slo_stat(const slo_expr *e, const model_result *res);
 

@@ -212,6 +212,67 @@ static void bad_slo_expressions_exit_2_with_a_message(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "--goal"));
 }
 
+/* A fleet whose replica count varies: the tenants' indices shift from
+ * point to point (replicas are tenants of their own, the fleet's row comes
+ * after them), so each point judges the SLO on the fleet named in the
+ * expression. Every evaluated figure equals that fleet's p95 in a sweep of
+ * the same points. */
+static const char FLEET[] =
+    "{ \"name\": \"plan-fleet\", \"seed\": 3, \"duration_s\": 0.6, \"warmup_s\": 0.05,\n"
+    "  \"replications\": 2, \"hardware\": { \"gpu\": \"h100-sxm\", \"gpus\": 4 },\n"
+    "  \"sharing\": { \"mode\": \"timeslice\", \"timeslice_ms\": 1, \"switch_cost_us\": 25 },\n"
+    "  \"tenants\": [\n"
+    "    { \"name\": \"web\", \"replicas\": 3, \"router\": \"random\", \"workload\": { \"type\": \"synthetic\",\n"
+    "        \"service_ms\": { \"dist\": \"exponential\", \"mean\": 1 } },\n"
+    "      \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 1500 } },\n"
+    "    { \"name\": \"batch\", \"workload\": { \"type\": \"synthetic\",\n"
+    "        \"service_ms\": { \"dist\": \"deterministic\", \"mean\": 10 } },\n"
+    "      \"arrivals\": { \"type\": \"closed\", \"users\": 1, \"think_s\": 0.05 } } ] }\n";
+
+static const cJSON *tenant_named(const cJSON *point, const char *name)
+{
+    const cJSON *t;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItem(point, "tenants"))
+        if (strcmp(cJSON_GetObjectItem(t, "name")->valuestring, name) == 0)
+            return t;
+    return NULL;
+}
+
+static void a_fleet_slo_is_judged_on_the_fleet_at_every_replica_count(void)
+{
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(scen, sizeof scen, "%s/s.json", dir);
+    tu_write_file(scen, FLEET);
+    char o[128];
+    snprintf(o, sizeof o, "%s/brute", dir);
+    char *sv[] = { "slicesim", "sweep", scen, "--vary", "tenants.0.replicas=2,3,4", "-o", o, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(sv, out, sizeof out, err, sizeof err), 0);
+    cJSON *sw = load_json("brute", "sweep.json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sw);
+    snprintf(o, sizeof o, "%s/plan", dir);
+    char *pv[] = { "slicesim", "plan", scen, "--slo", "web.latency_ms.p95<=0.001", "--vary",
+                   "tenants.0.replicas=2,3,4", "--goal", "min", "-o", o, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(pv, out, sizeof out, err, sizeof err), 0);
+    cJSON *p = load_json("plan", "plan.json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    int checked = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItem(p, "evaluated")) {
+        int i = (int)cJSON_GetObjectItem(e, "value")->valuedouble - 2;   /* replicas 2, 3, 4 */
+        const cJSON *web = tenant_named(cJSON_GetArrayItem(cJSON_GetObjectItem(sw, "points"), i), "web");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(web);
+        double want = cJSON_GetObjectItem(cJSON_GetObjectItem(web, "latency_ms"), "p95")->valuedouble;
+        const cJSON *s = cJSON_GetArrayItem(cJSON_GetObjectItem(e, "slos"), 0);
+        double got = cJSON_GetObjectItem(s, "value")->valuedouble;
+        CU_ASSERT_DOUBLE_EQUAL(got, want, 1e-9 * want);
+        CU_ASSERT(got > 1.0 && got < 50.0);   /* M/M/1 at rho 0.375-0.75 of a 1 ms server */
+        checked++;
+    }
+    CU_ASSERT(checked >= 2);
+    cJSON_Delete(p);
+    cJSON_Delete(sw);
+}
+
 TU_SUITE_FN(plan)
 {
     static const tu_test tests[] = {
@@ -219,6 +280,7 @@ TU_SUITE_FN(plan)
         TU_TEST(shortest_slice_meeting_a_throughput_floor_matches_brute_force),
         TU_TEST(a_straddled_bound_is_uncertain_with_the_replications_to_decide_it),
         TU_TEST(bad_slo_expressions_exit_2_with_a_message),
+        TU_TEST(a_fleet_slo_is_judged_on_the_fleet_at_every_replica_count),
     };
     TU_SUITE("plan", tests);
 }

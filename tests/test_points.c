@@ -37,8 +37,10 @@ static void a_document_copy_with_sets_equals_the_file_with_sets(void)
 
 typedef struct { double p95[2]; } got;
 
-static int keep(size_t i, const scn *sc, const model_result *res, void *ud)
+static int keep(size_t i, const scn *sc, const model_result *res, void *ud, char *msg, size_t len)
 {
+    (void)msg;
+    (void)len;
     (void)sc;
     ((got *)ud)->p95[i] = p95_of(res);
     return 0;
