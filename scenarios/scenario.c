@@ -451,10 +451,11 @@ static int parse_fleet(jv *v, scn *sc, const cJSON *obj, const char *path, long 
         return jv_fail(v, jv_join(p, sizeof p, path, "placement"),
                        "%d entries for %ld replicas; allowed: one {\"gpu\": G, \"instance\": I} per replica",
                        cJSON_GetArraySize(pl), n);
+    tenant_cfg first;                  /* the tenant as written; outlives the placement block (named: reads it) */
     if (pl) {
         static const char *const pkeys[] = { "gpu", "instance", NULL };
         const cJSON *e = pl->child;
-        tenant_cfg first = *tc;
+        first = *tc;
         for (long k = 0; k < n; k++, e = e->next) {
             char q[600];
             long g = 0, inst = -1;

@@ -45,7 +45,7 @@ static cJSON *run(const char *cmd, const char *file, char *dir, size_t len)
 static void entries_are_in_id_order_with_labels(void)
 {
     for (int k = 0; k < FIG_COUNT; k++) {
-        CU_ASSERT_EQUAL(fig_get((fig_id)k)->id, k);
+        CU_ASSERT_EQUAL((int)fig_get((fig_id)k)->id, k);
         CU_ASSERT(fig_get((fig_id)k)->label[0] != '\0');
     }
     char buf[64];
