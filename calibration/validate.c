@@ -53,6 +53,20 @@ static void json_num(cJSON *obj, const char *key, double x)
         cJSON_AddNullToObject(obj, key);
 }
 
+/* A JSON row of the current case naming its family, source and item;
+ * NULL when out of memory (the row is then left out of the JSON only). */
+static cJSON *row_object(const val_out *o, const char *item)
+{
+    cJSON *r = cJSON_CreateObject();
+    if (!r)
+        return NULL;
+    cJSON_AddStringToObject(r, "case", o->case_name);
+    cJSON_AddStringToObject(r, "family", val_family_name(o->family));
+    cJSON_AddStringToObject(r, "source", val_source_name(o->source));
+    cJSON_AddStringToObject(r, "item", item);
+    return r;
+}
+
 void val_unit_row(val_out *o, const char *quantity, const char *unit, double pred, double ref,
                   double tol)
 {
@@ -64,13 +78,9 @@ void val_unit_row(val_out *o, const char *quantity, const char *unit, double pre
     o->failed += !ok;
     if (!o->json)
         return;
-    cJSON *r = cJSON_CreateObject();
+    cJSON *r = row_object(o, quantity);
     if (!r)
         return;
-    cJSON_AddStringToObject(r, "case", o->case_name);
-    cJSON_AddStringToObject(r, "family", val_family_name(o->family));
-    cJSON_AddStringToObject(r, "source", val_source_name(o->source));
-    cJSON_AddStringToObject(r, "item", quantity);
     json_num(r, "predicted", pred);
     json_num(r, "reference", ref);
     cJSON_AddStringToObject(r, "unit", unit ? unit : "");
@@ -91,13 +101,9 @@ void val_summary(val_out *o, const char *item, int points, double mean, double m
     o->missed += !ok;
     if (!o->json_summaries)
         return;
-    cJSON *r = cJSON_CreateObject();
+    cJSON *r = row_object(o, item);
     if (!r)
         return;
-    cJSON_AddStringToObject(r, "case", o->case_name);
-    cJSON_AddStringToObject(r, "family", val_family_name(o->family));
-    cJSON_AddStringToObject(r, "source", val_source_name(o->source));
-    cJSON_AddStringToObject(r, "item", item);
     cJSON_AddNumberToObject(r, "points", points);
     json_num(r, "mean_abs_error_pct", 100 * mean);
     json_num(r, "max_abs_error_pct", 100 * max);
