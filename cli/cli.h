@@ -44,8 +44,10 @@ int cli_cmd_validate(int argc, char **argv, FILE *out, FILE *err);
  * scenario or option may use, one a line with what each is. */
 int cli_cmd_list(int argc, char **argv, FILE *out, FILE *err);
 /* cli_cmd_report: `report DIR [-o FILE]`, one self-contained report.html
- * of an output folder (docs/outputs.md). */
+ * of an output folder (docs/outputs.md); without -o the page joins DIR's
+ * output set, so that the next command writing a set there removes it. */
 int cli_cmd_report(int argc, char **argv, FILE *out, FILE *err);
+#define CLI_REPORT_HTML "report.html"
 
 /* The options every command that loads a scenario takes. */
 #define CLI_MAX_SETS 64

@@ -16,38 +16,21 @@ static const cli_spec PLOT_SPEC = {
 };
 
 /* Whether a file is drawn by the charts (and so rewritten, not kept): the
- * images, scripts and data files, except mig_layout.dat, which is input. */
+ * images, scripts and data files, except mig_layout.dat, which is input;
+ * and report.html, whose inline charts would be the old ones (`slicesim
+ * report DIR` writes it again). */
 static int chart_output(const char *name)
 {
     static const char *const ext[] = { ".png", ".svg", ".gp", ".dat" };
     size_t n = strlen(name);
     if (strcmp(name, "mig_layout.dat") == 0)
         return 0;
+    if (strcmp(name, CLI_REPORT_HTML) == 0)
+        return 1;
     for (size_t k = 0; k < sizeof ext / sizeof ext[0]; k++) {
         size_t e = strlen(ext[k]);
         if (n > e && strcmp(name + n - e, ext[k]) == 0)
             return 1;
-    }
-    return 0;
-}
-
-/* The kept files of the set, linked into the staging folder (same
- * directory, same file system), so that the charts read them there and the
- * new manifest lists them. */
-static int stage_inputs(const cJSON *man, const char *dir, const char *stage, FILE *err)
-{
-    const cJSON *f;
-    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(man, "files")) {
-        const char *nm = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "name"));
-        if (!nm || strchr(nm, '/') || nm[0] == '.' || chart_output(nm))
-            continue;
-        char from[8400], to[8400];
-        snprintf(from, sizeof from, "%s/%s", dir, nm);
-        snprintf(to, sizeof to, "%s/%s", stage, nm);
-        if (link(from, to) < 0) {
-            fprintf(err, "slicesim plot: %s: cannot keep it in the new set: %s\n", from, strerror(errno));
-            return -1;
-        }
     }
     return 0;
 }
@@ -95,18 +78,14 @@ int cli_cmd_plot(int argc, char **argv, FILE *out, FILE *err)
         return CLI_BAD_INPUT;
     }
     int rc = CLI_INTERNAL, worst = -1, n = -1;
-    if (stage_inputs(man, dir, outfile_set_dir(&set), err) == 0) {
+    if (outfile_set_keep(&set, man, chart_output, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim plot: %s\n", msg);
+    } else {
         n = charts_dir(outfile_set_dir(&set), &worst, err);
         rc = n < 0 || worst < 0 ? CLI_BAD_INPUT : CLI_OK;
     }
     if (rc == CLI_OK) {
-        cJSON *id = cJSON_CreateObject();
-        static const char *const keys[] = { "scenario", "scenario_hash", "seed", "replications" };
-        for (size_t k = 0; id && k < sizeof keys / sizeof keys[0]; k++) {
-            const cJSON *x = cJSON_GetObjectItemCaseSensitive(man, keys[k]);
-            if (x)
-                cJSON_AddItemToObject(id, keys[k], cJSON_Duplicate(x, 1));
-        }
+        cJSON *id = outfile_manifest_identity(man);
         const char *cmd = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(man, "command"));
         if (!id || outfile_set_commit(&set, cmd ? cmd : "plot", id, msg, sizeof msg) < 0) {
             fprintf(err, "slicesim plot: %s\n", id ? msg : "out of memory");

@@ -424,6 +424,69 @@ static void write_page(FILE *f, const char *dir, const cJSON *man, const cJSON *
     fputs("</body></html>\n", f);
 }
 
+/* A file the page is drawn from and so not kept when it is written again
+ * into its own set: only the page itself. */
+static int the_page(const char *name)
+{
+    return strcmp(name, CLI_REPORT_HTML) == 0;
+}
+
+/* The page as DIR/report.html, a member of DIR's set: the set is committed
+ * again with the files it had (cli/outfile.h), its command and identity,
+ * and the page; a later set written into DIR removes it with the rest. */
+static int write_in_set(const char *dir, const cJSON *man, const cJSON *sum, const cJSON *sweep,
+                        const cJSON *cmp, FILE *out, FILE *err)
+{
+    char msg[1024];
+    outfile_set set;
+    outfile o;
+    if (outfile_set_begin(&set, dir, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim report: %s\n", msg);
+        return CLI_BAD_INPUT;
+    }
+    int rc = CLI_INTERNAL;
+    if (outfile_set_keep(&set, man, the_page, msg, sizeof msg) == 0 &&
+        outfile_open(&o, outfile_set_dir(&set), CLI_REPORT_HTML, msg, sizeof msg) == 0) {
+        write_page(o.f, dir, man, sum, sweep, cmp);
+        if (outfile_commit(&o, msg, sizeof msg) == 0) {
+            cJSON *id = outfile_manifest_identity(man);
+            const char *cmd = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(man, "command"));
+            if (id && outfile_set_commit(&set, cmd ? cmd : "report", id, msg, sizeof msg) == 0)
+                rc = CLI_OK;
+            else if (!id)
+                snprintf(msg, sizeof msg, "out of memory");
+            cJSON_Delete(id);
+        }
+    }
+    outfile_set_abort(&set);
+    if (rc == CLI_OK)
+        fprintf(out, "report: %s/%s\n", dir, CLI_REPORT_HTML);
+    else
+        fprintf(err, "slicesim report: %s\n", msg);
+    return rc;
+}
+
+/* The page as FILE, a single file outside any set. */
+static int write_file(const char *dst, const char *dir, const cJSON *man, const cJSON *sum, const cJSON *sweep,
+                      const cJSON *cmp, FILE *out, FILE *err)
+{
+    char msg[512], odir[4600];
+    const char *slash = strrchr(dst, '/');
+    snprintf(odir, sizeof odir, "%.*s", slash ? (int)(slash - dst) : 1, slash ? dst : ".");
+    outfile o;
+    if (outfile_open(&o, odir[0] ? odir : "/", slash ? slash + 1 : dst, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim report: %s\n", msg);
+        return CLI_BAD_INPUT;
+    }
+    write_page(o.f, dir, man, sum, sweep, cmp);
+    if (outfile_commit(&o, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim report: %s\n", msg);
+        return CLI_INTERNAL;
+    }
+    fprintf(out, "report: %s\n", dst);
+    return CLI_OK;
+}
+
 int cli_cmd_report(int argc, char **argv, FILE *out, FILE *err)
 {
     report_args a = { NULL, NULL };
@@ -445,28 +508,8 @@ int cli_cmd_report(int argc, char **argv, FILE *out, FILE *err)
     cJSON *sum = listed(man, "summary.json") ? read_json(a.dir, "summary.json") : NULL;
     cJSON *sweep = listed(man, "sweep.json") ? read_json(a.dir, "sweep.json") : NULL;
     cJSON *cmp = listed(man, "compare.json") ? read_json(a.dir, "compare.json") : NULL;
-    char path[4600], msg[512], odir[4600];
-    const char *dst = a.out;
-    if (!dst) {
-        snprintf(path, sizeof path, "%s/report.html", a.dir);
-        dst = path;
-    }
-    const char *slash = strrchr(dst, '/');
-    snprintf(odir, sizeof odir, "%.*s", slash ? (int)(slash - dst) : 1, slash ? dst : ".");
-    outfile o;
-    int rc = CLI_OK;
-    if (outfile_open(&o, odir[0] ? odir : "/", slash ? slash + 1 : dst, msg, sizeof msg) < 0) {
-        fprintf(err, "slicesim report: %s\n", msg);
-        rc = CLI_BAD_INPUT;
-    } else {
-        write_page(o.f, a.dir, man, sum, sweep, cmp);
-        if (outfile_commit(&o, msg, sizeof msg) < 0) {
-            fprintf(err, "slicesim report: %s\n", msg);
-            rc = CLI_INTERNAL;
-        } else {
-            fprintf(out, "report: %s\n", dst);
-        }
-    }
+    int rc = a.out ? write_file(a.out, a.dir, man, sum, sweep, cmp, out, err)
+                   : write_in_set(a.dir, man, sum, sweep, cmp, out, err);
     cJSON_Delete(man);
     cJSON_Delete(sum);
     cJSON_Delete(sweep);

@@ -256,16 +256,48 @@ void outfile_set_abort(outfile_set *s)
     s->active = 0;
 }
 
+/* The identity members of a manifest, in its order. */
+static const char *const IDENTITY[] = { "scenario", "scenario_hash", "seed", "replications" };
+
 cJSON *outfile_identity(const char *scenario, const char *hash, double seed, double reps)
 {
     cJSON *id = cJSON_CreateObject();
     if (!id)
         return NULL;
-    cJSON_AddStringToObject(id, "scenario", scenario ? scenario : "");
-    cJSON_AddStringToObject(id, "scenario_hash", hash ? hash : "");
-    cJSON_AddNumberToObject(id, "seed", seed);
-    cJSON_AddNumberToObject(id, "replications", reps);
+    cJSON_AddStringToObject(id, IDENTITY[0], scenario ? scenario : "");
+    cJSON_AddStringToObject(id, IDENTITY[1], hash ? hash : "");
+    cJSON_AddNumberToObject(id, IDENTITY[2], seed);
+    cJSON_AddNumberToObject(id, IDENTITY[3], reps);
     return id;
+}
+
+cJSON *outfile_manifest_identity(const cJSON *man)
+{
+    cJSON *id = cJSON_CreateObject();
+    for (size_t k = 0; id && k < sizeof IDENTITY / sizeof IDENTITY[0]; k++) {
+        const cJSON *x = cJSON_GetObjectItemCaseSensitive(man, IDENTITY[k]);
+        if (x)
+            cJSON_AddItemToObject(id, IDENTITY[k], cJSON_Duplicate(x, 1));
+    }
+    return id;
+}
+
+int outfile_set_keep(outfile_set *s, const cJSON *man, int (*drop)(const char *name), char *err, size_t errlen)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(man, "files")) {
+        const char *nm = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "name"));
+        if (!nm || strchr(nm, '/') || nm[0] == '.' || (drop && drop(nm)))
+            continue;
+        char from[8400], to[8400];
+        snprintf(from, sizeof from, "%s/%s", s->dir, nm);
+        snprintf(to, sizeof to, "%s/%s", s->stage, nm);
+        if (link(from, to) < 0) {
+            snprintf(err, errlen, "%s: cannot keep it in the new set: %s", from, strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static int by_str(const void *a, const void *b)

@@ -76,6 +76,18 @@ void outfile_set_abort(outfile_set *s);
  * "replications"} for a manifest; NULL when out of memory. */
 cJSON *outfile_identity(const char *scenario, const char *hash, double seed, double reps);
 
+/* outfile_set_keep: link every file man (DIR's manifest) lists into s's
+ * staging folder (same file system), except those drop(name) says the
+ * command rewrites, so that the new set keeps them and its manifest lists
+ * them; a command that adds files to a set (plot, report) calls it before
+ * writing its own. 0, or -1 with a message naming the file in err. */
+int outfile_set_keep(outfile_set *s, const cJSON *man, int (*drop)(const char *name), char *err, size_t errlen);
+
+/* outfile_manifest_identity: a new object with the identity members of man
+ * (scenario, scenario_hash, seed, replications: those it has), for the
+ * manifest of a set rewritten from it; NULL when out of memory. */
+cJSON *outfile_manifest_identity(const cJSON *man);
+
 /* outfile_manifest_read: DIR's manifest, checked: its format, and for each
  * name of need (NULL-terminated, may be NULL) that it lists the file with
  * the size the file has. The manifest (cJSON_Delete), or NULL with one

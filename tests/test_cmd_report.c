@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include "tests/testutil.h"
 
 static char out[1 << 16], err[1 << 14];
@@ -87,6 +88,41 @@ static void a_sweep_folder_shows_its_table(void)
     free(html);
 }
 
+/* The page without -o joins the folder's set: the manifest lists it, so the
+ * next set written there removes it with the rest of the old set, and
+ * `plot` (which redraws the charts it inlines) drops it too. */
+static void the_page_is_part_of_the_set_and_goes_with_it(void)
+{
+    char dir[64], path[128];
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    char *run[] = { "slicesim", "run", "scenarios/mm1-exclusive.json", "-o", dir, NULL };
+    char *rep[] = { "slicesim", "report", dir, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(run, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(tu_cli(rep, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(access(path, F_OK), 0);
+    char mpath[128];
+    snprintf(mpath, sizeof mpath, "%s/manifest.json", dir);
+    char *man = tu_read_file(mpath, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(man);
+    CU_ASSERT_PTR_NOT_NULL(strstr(man, "\"name\":\t\"report.html\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(man, "\"name\":\t\"summary.json\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(man, "\"command\":\t\"run\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(man, "\"scenario\":\t\"mm1-exclusive\""));
+    free(man);
+    /* a second report replaces the page; the set stays whole */
+    CU_ASSERT_EQUAL_FATAL(tu_cli(rep, out, sizeof out, err, sizeof err), 0);
+    /* a later run into the folder leaves no stale page */
+    CU_ASSERT_EQUAL_FATAL(tu_cli(run, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0);
+    CU_ASSERT_EQUAL_FATAL(tu_cli(rep, out, sizeof out, err, sizeof err), 0);
+    char *plot[] = { "slicesim", "plot", dir, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(plot, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0);
+    snprintf(mpath, sizeof mpath, "%s/summary.json", dir);
+    CU_ASSERT_EQUAL(access(mpath, F_OK), 0);
+}
+
 /* Headless Chromium (Debian's chromium; CI installs it) opens the page from
  * disk and its DOM holds every chart and table. */
 static void chromium_renders_every_chart_and_table(void)
@@ -126,6 +162,7 @@ TU_SUITE_FN(cmd_report)
     static const tu_test tests[] = {
         TU_TEST(a_run_folder_becomes_one_self_contained_page),
         TU_TEST(a_sweep_folder_shows_its_table),
+        TU_TEST(the_page_is_part_of_the_set_and_goes_with_it),
         TU_TEST(chromium_renders_every_chart_and_table),
     };
     TU_SUITE("cmd_report", tests);
