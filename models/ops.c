@@ -163,3 +163,49 @@ void ops_attn_decode(ops_cost *c, const gpu_rate *r, double seqs, double pairs, 
     double tm = (kv_bytes + 2.0 * 2.0 * seqs * heads * head_dim) / bw(r);
     add_overlapped(c, r, tc, tm, 2, count);   /* split-KV pass and its reduction */
 }
+
+double ops_conv_out(double in, double stride)
+{
+    return ceil(in / (stride > 1 ? stride : 1));
+}
+
+double ops_conv_flops(const ops_conv_shape *s)
+{
+    double ho = ops_conv_out(s->h, s->stride), wo = ops_conv_out(s->w, s->stride);
+    return 2.0 * s->batch * ho * wo * s->c_out * s->c_in * s->k * s->k;
+}
+
+void ops_conv(ops_cost *c, const gpu_rate *r, gpu_prec p, double elem_bytes, const ops_conv_shape *s,
+              ops_conv_pass pass, double count)
+{
+    if (s->batch <= 0 || count <= 0)
+        return;
+    double ho = ops_conv_out(s->h, s->stride), wo = ops_conv_out(s->w, s->stride);
+    double pix = s->batch * ho * wo, k2 = s->k * s->k;
+    double in = s->batch * s->h * s->w * s->c_in, out = pix * s->c_out, filt = s->c_out * s->c_in * k2;
+    double m, n, k;
+    switch (pass) {
+    case OPS_CONV_DGRAD: m = pix, n = s->c_in, k = s->c_out * k2; break;
+    case OPS_CONV_WGRAD: m = s->c_out, n = s->c_in * k2, k = pix; break;
+    default: m = pix, n = s->c_out, k = s->c_in * k2; break;
+    }
+    /* cuDNN has kernels of either orientation (narrow channel tiles for
+     * 64-channel layers): the better of the two */
+    double tc = fmin(gemm_compute_s(r, p, m, n, k, 1), gemm_compute_s(r, p, n, m, k, 1));
+    double tm = elem_bytes * (in + out + filt) / bw(r);
+    double t = r->ops.gemm_us * 1e-6 + sqrt(tc * tc + tm * tm);
+    c->s += count * t;
+    c->compute_s += count * t * tc / (tc + tm);
+    c->mem_s += count * t * tm / (tc + tm);
+    c->kernels += count;
+}
+
+void ops_stream(ops_cost *c, const gpu_rate *r, double bytes, double kernels, double count)
+{
+    if (count <= 0 || (bytes <= 0 && kernels <= 0))
+        return;
+    double t = count * (kernels * r->ops.kernel_us * 1e-6 + bytes / bw(r));
+    c->s += t;
+    c->mem_s += t;
+    c->kernels += count * kernels;
+}

@@ -83,6 +83,43 @@ void ops_attn_prefill(ops_cost *c, const gpu_rate *r, double tokens, double pair
 void ops_attn_decode(ops_cost *c, const gpu_rate *r, double seqs, double pairs, double heads,
                      double head_dim, double kv_bytes, double count);
 
+/* A 2-D convolution over NHWC images as cuDNN runs it, an implicit GEMM:
+ * `batch` images of h x w x c_in, c_out filters of k x k, stride `stride`,
+ * "same" padding (output ceil(h / stride) x ceil(w / stride)). The three
+ * passes of training are three implicit GEMMs of the same FLOPs:
+ *   OPS_CONV_FWD   m = batch ho wo, n = c_out, k = c_in k^2
+ *   OPS_CONV_DGRAD m = batch ho wo, n = c_in,  k = c_out k^2 (the input's
+ *                  gradient; strided positions are not computed)
+ *   OPS_CONV_WGRAD m = c_out, n = c_in k^2, k = batch ho wo (split-K)
+ * Tiles, waves and the overlap with memory are ops_gemm's, with the tile
+ * grid in either orientation (cuDNN has kernels with narrow channel tiles
+ * for 64-channel layers), the better taken; memory is what
+ * the implicit GEMM streams from HBM: its input, filters and output once
+ * (the k x k neighbourhood is re-read from L2 and shared memory, not HBM,
+ * unlike an explicit im2col). */
+typedef struct {
+    double batch, h, w, c_in, c_out, k, stride;
+} ops_conv_shape;
+
+typedef enum { OPS_CONV_FWD, OPS_CONV_DGRAD, OPS_CONV_WGRAD } ops_conv_pass;
+
+/* ops_conv_flops: 2 x multiply-accumulates of one pass of s (every pass
+ * has the same). ops_conv_out: the output height (or width) of in. */
+double ops_conv_flops(const ops_conv_shape *s);
+double ops_conv_out(double in, double stride);
+
+/* ops_conv: count convolutions of shape s, pass `pass`, operands of
+ * elem_bytes in precision p, added to c. */
+void ops_conv(ops_cost *c, const gpu_rate *r, gpu_prec p, double elem_bytes, const ops_conv_shape *s,
+              ops_conv_pass pass, double count);
+
+/* ops_stream: count memory-bound kernels (batch norm, element-wise,
+ * softmax, dropout) that move `bytes` between HBM and the SMs in all,
+ * over `kernels` launches: kernels x kernel_us + bytes / (eta_bw x
+ * bandwidth). For the workloads whose element-wise kernels are not the LLM
+ * engine's (ops_small's kinds); the caller counts the passes. */
+void ops_stream(ops_cost *c, const gpu_rate *r, double bytes, double kernels, double count);
+
 /* ops_kind_name: "add", "norm", ... */
 const char *ops_kind_name(ops_kind k);
 

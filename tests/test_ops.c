@@ -47,6 +47,47 @@ static void fp8_gemms_use_the_fp8_peak_and_gpus_without_it_fall_back(void)
     ASSERT_REL(ops_gemm_s(&b, GPU_FP8, 1, m, n, k) / ops_gemm_s(&b, GPU_FP4, 0.5, m, n, k), 2.0, 0.1);
 }
 
+static void a_convolution_is_an_implicit_gemm_whose_passes_share_its_flops(void)
+{
+    gpu_rate r = gpu_rate_of(gpu_spec_find("a100-sxm-80gb"), 1, 1);
+    /* ResNet-50's 3x3 64 -> 64 conv at 56 x 56, batch 256: 2 x 256 x 56^2 x
+     * 64 x 64 x 9 = 59.2 GFLOP in each of the three passes */
+    ops_conv_shape s = { 256, 56, 56, 64, 64, 3, 1 };
+    ASSERT_REL(ops_conv_flops(&s), 2.0 * 256 * 56 * 56 * 64 * 64 * 9, 1e-12);
+    ops_cost f = { 0 }, d = { 0 }, w = { 0 };
+    ops_conv(&f, &r, GPU_FP16, 2, &s, OPS_CONV_FWD, 1);
+    ops_conv(&d, &r, GPU_FP16, 2, &s, OPS_CONV_DGRAD, 1);
+    ops_conv(&w, &r, GPU_FP16, 2, &s, OPS_CONV_WGRAD, 1);
+    double floor_s = ops_conv_flops(&s) / (0.735 * 312e12);
+    CU_ASSERT(f.s >= floor_s && f.s < 1.5 * floor_s);
+    ASSERT_REL(d.s, f.s, 0.05);                 /* the same GEMM transposed */
+    /* the weight gradient's 64 x 576 output is 5 tiles: split-K 16 keeps
+     * 80 of the 108 SMs busy, a slower pass */
+    CU_ASSERT(w.s > f.s && w.s < 1.5 * f.s);
+    CU_ASSERT_EQUAL(f.kernels, 1);
+    /* a stride-2 conv has a quarter of the output positions */
+    ops_conv_shape s2 = { 256, 56, 56, 64, 64, 3, 2 };
+    ASSERT_REL(ops_conv_flops(&s2), ops_conv_flops(&s) / 4, 1e-12);
+    /* one image of the 7 x 7 stage: 49 output rows fill one 64-row tile
+     * column of 4 (512 / 128) tiles on 108 SMs, one wave: far below the
+     * per-image cost at batch 256 */
+    ops_conv_shape one = { 1, 7, 7, 512, 512, 3, 1 }, many = { 256, 7, 7, 512, 512, 3, 1 };
+    ops_cost a = { 0 }, b = { 0 };
+    ops_conv(&a, &r, GPU_FP16, 2, &one, OPS_CONV_FWD, 1);
+    ops_conv(&b, &r, GPU_FP16, 2, &many, OPS_CONV_FWD, 1);
+    CU_ASSERT(a.s > 5 * b.s / 256);
+}
+
+static void a_streaming_kernel_moves_its_bytes_at_the_fitted_bandwidth(void)
+{
+    gpu_rate r = gpu_rate_of(gpu_spec_find("a100-sxm-80gb"), 1, 1);
+    ops_cost c = { 0 };
+    ops_stream(&c, &r, 1e9, 2, 3);       /* three kernels pairs of 1 GB */
+    ASSERT_REL(c.s, 3 * (2 * 0.97e-6 + 1e9 / (0.795 * 2.039e12)), 1e-9);
+    ASSERT_REL(c.mem_s, c.s, 1e-12);
+    CU_ASSERT_EQUAL(c.kernels, 6);
+}
+
 static void a_per_token_kernel_costs_at_least_one_block_on_one_sm(void)
 {
     gpu_rate r = h100();
@@ -91,6 +132,8 @@ TU_SUITE_FN(ops)
         TU_TEST(a_gemm_one_tile_wider_than_the_gpu_takes_a_second_wave),
         TU_TEST(fp8_gemms_use_the_fp8_peak_and_gpus_without_it_fall_back),
         TU_TEST(a_per_token_kernel_costs_at_least_one_block_on_one_sm),
+        TU_TEST(a_convolution_is_an_implicit_gemm_whose_passes_share_its_flops),
+        TU_TEST(a_streaming_kernel_moves_its_bytes_at_the_fitted_bandwidth),
         TU_TEST(decode_attention_reads_the_cache_and_prefill_computes),
         TU_TEST(a_mig_slice_has_its_share_of_sms_for_quantisation),
     };
