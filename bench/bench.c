@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include "bench/ref.h"
+#include "sim/hist.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
 #include "scenarios/scenario.h"
@@ -104,6 +105,57 @@ static void bench_hold(size_t pending, uint64_t ops, const char *tag)
     gsl_rng_free(r);
     free(ev);
     free(inc);
+}
+
+/* ---- histogram ------------------------------------------------------ */
+
+/* sim_hist_add into nh histograms of 1% (a fleet's tenants' latencies: each
+ * value goes to a random one), against the same count by the defining
+ * formula (sim_hist_index: a log and two divisions). Values exponential of
+ * mean 100 ms, drawn up front. */
+static void bench_hist(int nh, const char *tag)
+{
+    enum { NV = 1 << 20, OPS = 1 << 23 };
+    double *x = malloc(NV * sizeof *x);
+    int *who = malloc(NV * sizeof *who);
+    sim_hist *h = calloc((size_t)nh, sizeof *h);
+    gsl_rng *r = sim_rng_alloc(3, 0, 0, 0);
+    if (!x || !who || !h || !r)
+        goto out;
+    for (int i = 0; i < nh; i++)
+        if (sim_hist_init(&h[i], 1e-9, 1e12, 0.01) < 0)
+            goto out;
+    for (int i = 0; i < NV; i++) {
+        x[i] = sim_ran_exponential(r, 100);
+        who[i] = (int)gsl_rng_uniform_int(r, (unsigned long)nh);
+    }
+    double t0 = cpu();
+    for (int i = 0; i < OPS; i++)
+        sim_hist_add(&h[who[i & (NV - 1)]], x[i & (NV - 1)]);
+    double ours = (cpu() - t0) / OPS * 1e9;
+    t0 = cpu();
+    for (int i = 0; i < OPS; i++) {
+        sim_hist *g = &h[who[i & (NV - 1)]];
+        g->count[sim_hist_index(g, x[i & (NV - 1)])]++;
+        g->n++;
+        g->sum += x[i & (NV - 1)];
+    }
+    double ref = (cpu() - t0) / OPS * 1e9;
+    char name[96];
+    snprintf(name, sizeof name, "hist_add_%s", tag);
+    fig(name, ours, "ns");
+    snprintf(name, sizeof name, "ref_log_formula_hist_add_%s", tag);
+    fig(name, ref, "ns");
+    snprintf(name, sizeof name, "hist_add_%s_vs_log_formula", tag);
+    fig(name, ours / ref, "x");
+out:
+    for (int i = 0; h && i < nh; i++)
+        sim_hist_free(&h[i]);
+    free(h);
+    free(x);
+    free(who);
+    if (r)
+        gsl_rng_free(r);
 }
 
 /* ---- scenarios in process --------------------------------------------- */
@@ -301,6 +353,54 @@ static void bench_fleet(void)
     fig("fleet_1000_gpus_1e7_requests_peak_rss", f.maxrss_mb, "MB");
 }
 
+/* An LLM engine held at a full batch of n sequences (n users of a closed
+ * loop, max_batch n, no think time, no front end, 64-token prompts and 256
+ * output tokens): CPU time per iteration. In steady state every iteration
+ * feeds the n sequences, so iterations = tokens generated / n (each request
+ * takes 256 iterations, its prefill one of them). The per-request work
+ * (arrival, admission, completion, its record) is part of the figure:
+ * n / 256 requests come and go per iteration. */
+static void bench_llm(void)
+{
+    static const int ns[] = { 16, 64, 256, 1024 };
+    static const double dur[] = { 1000, 1000, 2000, 4000 };
+    double us[4] = { 0 };
+    for (int k = 0; k < 4; k++) {
+        char json[1024], err[1024];
+        snprintf(json, sizeof json,
+                 "{\"name\": \"llm-bench\", \"duration_s\": %g, \"replications\": 1,"
+                 " \"hardware\": {\"gpu\": \"h100-sxm\"}, \"tenants\": [{\"name\": \"c\", \"workload\":"
+                 " {\"type\": \"llm\", \"model\": \"llama-3-8b\", \"max_batch\": %d, \"max_tokens\": 4096,"
+                 " \"engine\": \"none\", \"prompt_tokens\": {\"dist\": \"deterministic\", \"mean\": 64},"
+                 " \"output_tokens\": {\"dist\": \"deterministic\", \"mean\": 256}},"
+                 " \"arrivals\": {\"type\": \"closed\", \"users\": %d}}]}", dur[k], ns[k], ns[k]);
+        scn *sc;
+        if (scn_load_text(json, "llm-bench", NULL, 0, &sc, err, sizeof err) != SCN_OK) {
+            fprintf(stderr, "bench: %s\n", err);
+            return;
+        }
+        model_result res;
+        double t0 = cpu();
+        int rc = model_run(&sc->cfg, &res, err, sizeof err);
+        double dt = cpu() - t0;
+        scn_free(sc);
+        if (rc != 0) {
+            fprintf(stderr, "bench: %s\n", err);
+            return;
+        }
+        double tokens = res.tr[0].t[MT_COMPLETED] * 256.0;
+        model_result_free(&res);
+        us[k] = dt / (tokens / ns[k]) * 1e6;
+        char name[96];
+        snprintf(name, sizeof name, "llm_iteration_batch_%d", ns[k]);
+        fig(name, us[k], "us");
+        snprintf(name, sizeof name, "llm_iteration_batch_%d_vs_ref_mm1_event", ns[k]);
+        fig(name, us[k] * 1e-6 * ref_rate, "x");
+    }
+    /* what a sequence more in the batch costs an iteration */
+    fig("llm_iteration_per_sequence_16_to_1024", (us[3] - us[0]) / (1024 - 16) * 1e3, "ns");
+}
+
 /* What `slicesim scale --nodes 1,2,...,1024` runs: the multi-node training
  * example at 11 node counts, one simulated rank each. */
 static void bench_training_scale(void)
@@ -345,6 +445,21 @@ static void bench_mps_full_server(void)
     bench_scenario("mps_48_clients_60s", json, NULL);
 }
 
+/* Whether group g is to run: all of them, or those named in $BENCH
+ * (comma-separated: hold, hist, mm1, run_out, scenarios, llm, fleet, inputs;
+ * the groups after mm1 need it and run it). */
+static int want(const char *g)
+{
+    const char *only = getenv("BENCH");
+    if (!only || !*only)
+        return 1;
+    size_t n = strlen(g);
+    for (const char *p = only; (p = strstr(p, g)) != NULL; p += n)
+        if ((p == only || p[-1] == ',') && (p[n] == ',' || p[n] == 0))
+            return 1;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -354,18 +469,33 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench: cannot make a directory under /tmp\n");
         return 1;
     }
-    bench_hold(1000, 20000000, "1e3");
-    bench_hold(100000, 20000000, "1e5");
-    bench_hold(1000000, 10000000, "1e6");
-    double ref_s = bench_mm1();
+    if (want("hold")) {
+        bench_hold(1000, 20000000, "1e3");
+        bench_hold(100000, 20000000, "1e5");
+        bench_hold(1000000, 10000000, "1e6");
+    }
+    if (want("hist")) {
+        bench_hist(1, "1_hist");
+        bench_hist(1000, "1000_hists");
+    }
+    int later = want("mm1") || want("run_out") || want("scenarios") || want("llm") || want("fleet") ||
+                want("inputs");
+    double ref_s = later ? bench_mm1() : 0;
     if (ref_s > 0) {
-        bench_run_out(ref_s);
-        bench_scenario("default_scenario", NULL, "scenarios/default.json");
-        bench_scenario("processes_timesliced", NULL, "scenarios/processes-timesliced.json");
-        bench_training_scale();
-        bench_mps_full_server();
-        bench_fleet();
-        bench_inputs();
+        if (want("run_out"))
+            bench_run_out(ref_s);
+        if (want("scenarios")) {
+            bench_scenario("default_scenario", NULL, "scenarios/default.json");
+            bench_scenario("processes_timesliced", NULL, "scenarios/processes-timesliced.json");
+            bench_training_scale();
+            bench_mps_full_server();
+        }
+        if (want("llm"))
+            bench_llm();
+        if (want("fleet"))
+            bench_fleet();
+        if (want("inputs"))
+            bench_inputs();
     }
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);

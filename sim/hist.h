@@ -13,6 +13,7 @@
 
 typedef struct {
     double    rel_err, min, max, log_g;
+    double    log2_min, inv_log2_g, margin;   /* the fast index (hist.c) */
     size_t    nbuckets;
     uint64_t *count;
     uint64_t  n;
@@ -25,6 +26,10 @@ typedef struct {
 int    sim_hist_init(sim_hist *h, double min, double max, double rel_err);
 void   sim_hist_free(sim_hist *h);
 void   sim_hist_add(sim_hist *h, double x);
+/* sim_hist_index: the bucket sim_hist_add counts x in, by the defining
+ * formula floor(log(x / min) / log g) clamped to [0, nbuckets - 1] (the
+ * reference the fast index of sim_hist_add is held to). */
+size_t sim_hist_index(const sim_hist *h, double x);
 double sim_hist_quantile(const sim_hist *h, double f);   /* NAN when empty */
 double sim_hist_mean(const sim_hist *h);                  /* exact */
 

@@ -2,6 +2,7 @@
  * time-weighted averages and the object pool (sim/). */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <gsl/gsl_randist.h>
@@ -121,6 +122,52 @@ static void histogram_quantiles_stay_within_stated_relative_error(void)
     gsl_rng_free(r);
 }
 
+/* Count x alone in a fresh histogram and say which bucket took it. */
+static size_t bucket_taken(sim_hist *h, double x)
+{
+    memset(h->count, 0, h->nbuckets * sizeof *h->count);
+    sim_hist_add(h, x);
+    for (size_t k = 0; k < h->nbuckets; k++)
+        if (h->count[k])
+            return k;
+    return (size_t)-1;
+}
+
+static void histogram_buckets_match_the_log_formula_at_and_between_edges(void)
+{
+    const double errs[] = { 0.01, 0.001, 0.2 };
+    gsl_rng *r = sim_rng_alloc(9, 0, 0, 0);
+    for (int e = 0; e < 3; e++) {
+        sim_hist h;
+        CU_ASSERT_EQUAL_FATAL(sim_hist_init(&h, 1e-9, 1e12, errs[e]), 0);
+        size_t bad = 0;
+        /* log-uniform values over the whole range and beyond it */
+        for (int i = 0; i < 200000; i++) {
+            double x = pow(10, -11 + 25 * gsl_rng_uniform(r));
+            bad += bucket_taken(&h, x) != sim_hist_index(&h, x);
+        }
+        /* every edge min g^k and its neighbours a few ulps away */
+        for (size_t k = 1; k + 1 < h.nbuckets; k++) {
+            double x = h.min * exp(h.log_g * (double)k);
+            for (int d = 0; d < 4; d++) {
+                bad += bucket_taken(&h, x) != sim_hist_index(&h, x);
+                bad += bucket_taken(&h, -x) != 0;
+                x = nextafter(x, d < 2 ? 0 : INFINITY);
+            }
+        }
+        CU_ASSERT_EQUAL(bad, 0);
+        CU_ASSERT_EQUAL(bucket_taken(&h, 0), 0);
+        CU_ASSERT_EQUAL(bucket_taken(&h, 1e-9), 0);
+        CU_ASSERT_EQUAL(bucket_taken(&h, INFINITY), h.nbuckets - 1);
+        CU_ASSERT_EQUAL(bucket_taken(&h, 4.9e-324), 0);
+        /* 1 ms at 1%: floor(ln(1e6) / ln(1.01 / 0.99)) */
+        if (e == 0)
+            CU_ASSERT_EQUAL(bucket_taken(&h, 1e-3), 690);
+        sim_hist_free(&h);
+    }
+    gsl_rng_free(r);
+}
+
 static void student_t_interval_matches_known_answer(void)
 {
     const double x[] = { 1, 2, 3, 4, 5 };
@@ -184,6 +231,7 @@ TU_SUITE_FN(stats)
         TU_TEST(percentiles_match_gsl_sorted_quantiles),
         TU_TEST(percentile_of_small_sample_interpolates),
         TU_TEST(histogram_quantiles_stay_within_stated_relative_error),
+        TU_TEST(histogram_buckets_match_the_log_formula_at_and_between_edges),
         TU_TEST(student_t_interval_matches_known_answer),
         TU_TEST(t_interval_covers_the_true_mean_about_95_percent),
         TU_TEST(time_weighted_mean_weights_by_duration),
