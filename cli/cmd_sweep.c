@@ -207,16 +207,20 @@ static int build_points(const sweep_opts *o, points_point **out, size_t **index,
     for (size_t i = k; i < total; i += nshard, mine++) {
         points_point *p = &(*out)[mine];
         (*index)[mine] = i;
-        p->sets = calloc(o->vs.ndims, sizeof *p->sets);
+        size_t nparts = 0;
+        for (size_t d = 0; d < o->vs.ndims; d++)
+            nparts += vary_nparts(&o->vs, d);
+        p->sets = calloc(nparts, sizeof *p->sets);
         if (!p->sets)
             return -1;
-        for (size_t d = 0; d < o->vs.ndims; d++) {
-            char buf[4096];
-            const char *as = vary_assignment(&o->vs, i, d, buf, sizeof buf);
-            if (!as || !(p->sets[d] = strdup(as)))
-                return -1;
-            p->nsets++;
-        }
+        for (size_t d = 0; d < o->vs.ndims; d++)
+            for (size_t j = 0; j < vary_nparts(&o->vs, d); j++) {
+                char buf[4096];
+                const char *as = vary_part(&o->vs, i, d, j, buf, sizeof buf);
+                if (!as || !(p->sets[p->nsets] = strdup(as)))
+                    return -1;
+                p->nsets++;
+            }
     }
     return 0;
 }

@@ -56,6 +56,15 @@ static int load_point(const points_base *b, const points_point *p, scn **sc, cha
     return CLI_OK;
 }
 
+int points_load(const points_base *b, const points_point *p, scn **sc, char *msg, size_t len)
+{
+    if (b->nsets + p->nsets > MAX_ASSIGN) {
+        snprintf(msg, len, "too many assignments for one point (at most %d)", MAX_ASSIGN);
+        return CLI_BAD_INPUT;
+    }
+    return load_point(b, p, sc, msg, len);
+}
+
 const char *points_key_of(const scn *sc, char *buf, size_t len)
 {
     char hash[32];

@@ -47,6 +47,11 @@ int points_jobs(void);
 int points_validate(const points_base *b, const points_point *pts, size_t n,
                     const char *cmd, FILE *err);
 
+/* points_load: point p of base b, loaded (with b's seed and replications
+ * applied) into *sc (free with scn_free). CLI_OK, or the exit status with
+ * the scenario's message in msg. */
+int points_load(const points_base *b, const points_point *p, scn **sc, char *msg, size_t len);
+
 /* points_key_of: the identity of a loaded point: its scenario hash after
  * every assignment (scn_hash), its seed and replications and the slicesim
  * version, as "HASH-sSEED-rREPS-vVERSION" into buf; NULL when out of memory.

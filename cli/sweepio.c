@@ -86,7 +86,7 @@ cJSON *sweepio_point(size_t i, const vary_set *vs, const scn *sc, const model_re
 
 /* ---- CSV ---- */
 
-static void csv_text(FILE *f, const char *s)
+void sweepio_csv_text(FILE *f, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {
         fputs(s, f);
@@ -106,13 +106,13 @@ static void csv_json(FILE *f, const cJSON *x)
     if (cJSON_IsNumber(x) && isfinite(x->valuedouble)) {
         fprintf(f, "%.10g", x->valuedouble);
     } else if (cJSON_IsString(x)) {
-        csv_text(f, x->valuestring);
+        sweepio_csv_text(f, x->valuestring);
     } else if (cJSON_IsBool(x)) {
         fputs(cJSON_IsTrue(x) ? "true" : "false", f);
     } else if (x && !cJSON_IsNull(x)) {
         char *t = cJSON_PrintUnformatted(x);
         if (t)
-            csv_text(f, t);
+            sweepio_csv_text(f, t);
         free(t);
     }
 }
@@ -143,7 +143,7 @@ static void csv_header(FILE *f, const cJSON *vary, const cJSON *first, int ngpus
             fputc(',', f);
             char col[256];
             snprintf(col, sizeof col, "%s.%s", fig_str(t, FIG_T_NAME), tc[c]->col);
-            csv_text(f, col);
+            sweepio_csv_text(f, col);
         }
     for (int g = 0; g < ngpus; g++)
         for (size_t c = 0; c < ng; c++)

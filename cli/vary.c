@@ -127,6 +127,36 @@ static int parse_list(vary_dim *d, const char *arg, const char *s, FILE *err)
     }
 }
 
+/* A tuple's paths are non-empty and each value is an array of one element
+ * per path. 0, or -1 with a message on err. */
+static int check_tuple(vary_dim *d, const char *arg, FILE *err)
+{
+    if (d->nparts == 1)
+        return 0;
+    const char *p = d->path;
+    for (size_t j = 0; j < d->nparts; j++) {
+        const char *e = strchr(p, '+');
+        if ((e ? e : p + strlen(p)) == p) {
+            fprintf(err, "slicesim: --vary %s: an empty path in \"%s\"; allowed: P1+P2+...=[A1,A2,...],...\n",
+                    arg, d->path);
+            return -1;
+        }
+        p = e ? e + 1 : p;
+    }
+    for (size_t k = 0; k < d->n; k++) {
+        cJSON *x = cJSON_ParseWithOpts(d->values[k], NULL, 1);
+        int ok = cJSON_IsArray(x) && (size_t)cJSON_GetArraySize(x) == d->nparts;
+        cJSON_Delete(x);
+        if (!ok) {
+            fprintf(err, "slicesim: --vary %s: value \"%s\" is not allowed; allowed: a JSON array of %zu "
+                    "values, one for each of %s\n", arg, d->values[k], d->nparts, d->path);
+            return -1;
+        }
+    }
+    d->numeric = 0;
+    return 0;
+}
+
 int vary_add(vary_set *vs, const char *arg, FILE *err)
 {
     const char *eq = strchr(arg, '=');
@@ -153,10 +183,13 @@ int vary_add(vary_set *vs, const char *arg, FILE *err)
         fprintf(err, "slicesim: --vary %s: out of memory\n", arg);
         return -1;
     }
-    int r = parse_range(d, arg, eq + 1, err);
+    d->nparts = 1;
+    for (const char *c = d->path; *c; c++)
+        d->nparts += *c == '+';
+    int r = d->nparts > 1 ? 0 : parse_range(d, arg, eq + 1, err);
     if (r == 0)
         r = parse_list(d, arg, eq + 1, err);
-    if (r < 0)
+    if (r < 0 || check_tuple(d, arg, err) < 0)
         return -1;
     double total = 1;
     for (size_t k = 0; k < vs->ndims; k++)
@@ -188,6 +221,30 @@ const char *vary_value(const vary_set *vs, size_t i, size_t k)
 const char *vary_assignment(const vary_set *vs, size_t i, size_t k, char *buf, size_t len)
 {
     int n = snprintf(buf, len, "%s=%s", vs->dims[k].path, vary_value(vs, i, k));
+    return n < 0 || (size_t)n >= len ? NULL : buf;
+}
+
+size_t vary_nparts(const vary_set *vs, size_t k)
+{
+    return vs->dims[k].nparts ? vs->dims[k].nparts : 1;
+}
+
+const char *vary_part(const vary_set *vs, size_t i, size_t k, size_t j, char *buf, size_t len)
+{
+    if (vary_nparts(vs, k) == 1)
+        return j == 0 ? vary_assignment(vs, i, k, buf, len) : NULL;
+    const char *p = vs->dims[k].path;
+    for (size_t m = 0; m < j && p; m++)
+        p = strchr(p, '+') ? strchr(p, '+') + 1 : NULL;
+    if (!p)
+        return NULL;
+    const char *e = strchr(p, '+');
+    size_t plen = e ? (size_t)(e - p) : strlen(p);
+    cJSON *x = cJSON_ParseWithOpts(vary_value(vs, i, k), NULL, 1);
+    char *v = x ? cJSON_PrintUnformatted(cJSON_GetArrayItem(x, (int)j)) : NULL;
+    cJSON_Delete(x);
+    int n = v ? snprintf(buf, len, "%.*s=%s", (int)plen, p, v) : -1;
+    free(v);
     return n < 0 || (size_t)n >= len ? NULL : buf;
 }
 

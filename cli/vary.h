@@ -5,6 +5,12 @@
  *   --vary PATH=A:B:STEP      a range: A, A+STEP, ... up to B inclusive
  *                             (within a relative 1e-9 of STEP); STEP > 0, A <= B
  *
+ *   --vary P1+P2+...=[A1,A2,...],[B1,B2,...]
+ *                             a tuple: paths that move together (a sharing
+ *                             mode and the MIG layout and placement it
+ *                             needs); each value is a JSON array with one
+ *                             element per path, element j set at path j
+ *
  * PATH is a scenario path as --set takes it. A sweep over d dimensions has
  * the product of their sizes as points; point i takes value
  * (i / stride_k) % n_k of dimension k, the last dimension varying fastest.
@@ -24,6 +30,7 @@ typedef struct {
     char  **values;      /* the JSON text of each value */
     size_t  n, cap;      /* values held, room for (doubling: linear in n) */
     int     numeric;     /* every value is a JSON number */
+    size_t  nparts;      /* paths in path ("P1+P2": 2); 1 for a plain one */
 } vary_dim;
 
 typedef struct {
@@ -42,8 +49,17 @@ size_t vary_points(const vary_set *vs);
 const char *vary_value(const vary_set *vs, size_t i, size_t k);
 
 /* vary_assignment: "PATH=VALUE" of dimension k at point i into buf (the
- * --set syntax); NULL when it does not fit. */
+ * --set syntax); NULL when it does not fit. For a tuple it is the whole
+ * "P1+P2=[A1,A2]" (a label, not an assignment: see vary_part). */
 const char *vary_assignment(const vary_set *vs, size_t i, size_t k, char *buf, size_t len);
+
+/* vary_nparts: the paths dimension k sets (1, or a tuple's size). */
+size_t vary_nparts(const vary_set *vs, size_t k);
+
+/* vary_part: "PATH_j=VALUE_j", the j-th assignment of dimension k at point
+ * i (for a plain dimension j = 0 gives vary_assignment), into buf; NULL
+ * when it does not fit or out of memory. */
+const char *vary_part(const vary_set *vs, size_t i, size_t k, size_t j, char *buf, size_t len);
 
 void vary_free(vary_set *vs);
 

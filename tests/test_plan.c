@@ -1,9 +1,13 @@
 /* test_plan.c -- plan's bisection against a brute-force sweep of the same
- * candidates, and the refusal of bad --slo expressions. */
+ * candidates, the refusal of bad --slo expressions, and the cost ranking
+ * of a cartesian product of --vary dimensions (M/M/1 replicas priced per
+ * GPU-hour). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cJSON.h>
+#include "scenarios/price.h"
+#include "scenarios/scenario.h"
 #include "tests/testutil.h"
 
 static const char SCENARIO[] =
@@ -33,9 +37,9 @@ static cJSON *load_json(const char *sub, const char *name)
     return x;
 }
 
-static double metric(const cJSON *point, int tenant, const char *a, const char *b)
+static double metric(const cJSON *point, int ti, const char *a, const char *b)
 {
-    const cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItem(point, "tenants"), tenant);
+    const cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItem(point, "tenants"), ti);
     return cJSON_GetObjectItem(cJSON_GetObjectItem(t, a), b)->valuedouble;
 }
 
@@ -65,9 +69,9 @@ static double plan_answer(const char *slo, const char *goal, int *nev)
     return v;
 }
 
-static double ci_end(const cJSON *point, int tenant, const char *a, const char *key, int end)
+static double ci_end(const cJSON *point, int ti, const char *a, const char *key, int end)
 {
-    const cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItem(point, "tenants"), tenant);
+    const cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItem(point, "tenants"), ti);
     return cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(t, a), key), end)->valuedouble;
 }
 
@@ -273,6 +277,254 @@ static void a_fleet_slo_is_judged_on_the_fleet_at_every_replica_count(void)
     cJSON_Delete(sw);
 }
 
+/* The cost plan's test bed: a fleet of exponential 1 ms servers behind a
+ * random router at 1200 req/s, so each of N replicas is an M/M/1 queue at
+ * rho = 1.2 / N (N = 1 overloaded); sojourn times are exponential with
+ * rate mu - lambda / N, p95 = ln(20) / (1000 - 1200 / N) s: 7.49 ms at
+ * N = 2, 4.99 ms at N = 3. The service time is the same on either GPU, so
+ * only the price tells them apart. */
+static const char COST[] =
+    "{ \"name\": \"plan-cost\", \"seed\": 3, \"duration_s\": 4, \"warmup_s\": 0.4, \"replications\": 6,\n"
+    "  \"hardware\": { \"gpu\": \"h100-sxm\", \"gpus\": 4 },\n"
+    "  \"sharing\": { \"mode\": \"timeslice\" },\n"
+    "  \"cost\": { \"usd_per_gpu_hour_by_gpu\": { \"h100-sxm\": 3, \"a100-sxm-80gb\": 2 } },\n"
+    "  \"tenants\": [\n"
+    "    { \"name\": \"web\", \"replicas\": 2, \"router\": \"random\",\n"
+    "      \"workload\": { \"type\": \"synthetic\", \"service_ms\": { \"dist\": \"exponential\", \"mean\": 1 } },\n"
+    "      \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 1200 } } ] }\n";
+
+static cJSON *cost_plan(const char *extra_opt, const char *extra_val)
+{
+    char o[128];
+    snprintf(o, sizeof o, "%s/cost", dir);
+    char *argv[] = { "slicesim", "plan", scen, "--slo", "web.latency_ms.p95<=12", "--slo", "web.throughput>=800",
+                     "--vary", "tenants.0.replicas=1,2,3", "--vary", "hardware.gpu=h100-sxm,a100-sxm-80gb",
+                     "-o", o, (char *)extra_opt, (char *)extra_val, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    return load_json("cost", "plan.json");
+}
+
+static double num(const cJSON *o, const char *k)
+{
+    const cJSON *x = cJSON_GetObjectItem(o, k);
+    return cJSON_IsNumber(x) ? x->valuedouble : NAN;
+}
+
+/* Six configurations (3 replica counts x 2 GPUs), all run: the four that
+ * meet both SLOs ranked by GPUs x price, cheapest first (2 A100s at 4
+ * USD/h, then the two at 6 USD/h with the safer first, then 3 H100s at 9);
+ * the p95s are the M/M/1 figures within their intervals. */
+static void configurations_meeting_every_slo_are_ranked_by_gpus_times_price(void)
+{
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(scen, sizeof scen, "%s/s.json", dir);
+    tu_write_file(scen, COST);
+    cJSON *p = cost_plan("--jobs", "2");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT_EQUAL(num(p, "points_total"), 6);
+    CU_ASSERT_EQUAL(num(p, "meeting"), 4);
+    CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(p, "cost_unit")->valuestring, "USD/h");
+    static const struct { int replicas; const char *gpu; double usd; } want[] = {
+        { 2, "a100-sxm-80gb", 4 }, { 3, "a100-sxm-80gb", 6 }, { 2, "h100-sxm", 6 }, { 3, "h100-sxm", 9 },
+    };
+    const cJSON *r = cJSON_GetObjectItem(p, "ranked");
+    CU_ASSERT_EQUAL_FATAL(cJSON_GetArraySize(r), 4);
+    for (int k = 0; k < 4; k++) {
+        const cJSON *e = cJSON_GetArrayItem(r, k), *v = cJSON_GetObjectItem(e, "values");
+        CU_ASSERT_EQUAL(num(e, "rank"), k + 1);
+        CU_ASSERT_EQUAL(num(v, "tenants.0.replicas"), want[k].replicas);
+        CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(v, "hardware.gpu")->valuestring, want[k].gpu);
+        CU_ASSERT_EQUAL(num(e, "gpus"), want[k].replicas);
+        CU_ASSERT_DOUBLE_EQUAL(num(e, "usd_per_hour"), want[k].usd, 1e-12);
+        const cJSON *s = cJSON_GetArrayItem(cJSON_GetObjectItem(e, "slos"), 0);
+        const cJSON *ci = cJSON_GetObjectItem(s, "ci95");
+        double p95 = log(20.0) / (1000.0 - 1200.0 / want[k].replicas) * 1e3;
+        CU_ASSERT(cJSON_GetArrayItem(ci, 0)->valuedouble <= p95 && p95 <= cJSON_GetArrayItem(ci, 1)->valuedouble);
+        CU_ASSERT_DOUBLE_EQUAL(num(s, "value"), p95, 0.1 * p95);
+    }
+    /* the answer is the cheapest, and the table says so */
+    const cJSON *a = cJSON_GetObjectItem(p, "answer");
+    CU_ASSERT_DOUBLE_EQUAL(num(a, "usd_per_hour"), 4, 1e-12);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "cheapest: tenants.0.replicas=2 hardware.gpu=a100-sxm-80gb: "
+                                       "2 x a100-sxm-80gb at 4 USD/h"));
+    cJSON_Delete(p);
+    /* plan.csv: a header and one row per configuration, ranked ones first */
+    char path[256];
+    snprintf(path, sizeof path, "%s/cost/plan.csv", dir);
+    char *csv = tu_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+    int rows = 0;
+    for (char *c = csv; *c; c++)
+        rows += *c == '\n';
+    CU_ASSERT_EQUAL(rows, 7);
+    CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\n1,3,2,a100-sxm-80gb,a100-sxm-80gb,2,2,4,true,met,web.latency_ms.p95<=12,"));
+    free(csv);
+}
+
+/* One replica is overloaded (rho 1.2): its p95 misses the bound by far, so
+ * it is not ranked however cheap (2 or 3 USD/h), and plan.json says which
+ * SLO it missed. */
+static void a_configuration_missing_an_slo_is_not_ranked_however_cheap(void)
+{
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(scen, sizeof scen, "%s/s.json", dir);
+    tu_write_file(scen, COST);
+    cJSON *p = cost_plan(NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    const cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItem(p, "ranked"))
+        CU_ASSERT(num(cJSON_GetObjectItem(e, "values"), "tenants.0.replicas") >= 2);
+    const cJSON *x = cJSON_GetObjectItem(p, "not_meeting");
+    CU_ASSERT_EQUAL_FATAL(cJSON_GetArraySize(x), 2);
+    cJSON_ArrayForEach(e, x) {
+        CU_ASSERT_EQUAL(num(cJSON_GetObjectItem(e, "values"), "tenants.0.replicas"), 1);
+        CU_ASSERT(num(e, "usd_per_hour") <= 3);
+        CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(e, "verdict")->valuestring, "missed");
+        const cJSON *d = cJSON_GetObjectItem(e, "deciding");
+        CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(d, "slo")->valuestring, "web.latency_ms.p95<=12");
+        CU_ASSERT(num(d, "value") > 100);
+    }
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "not meeting every SLO: 2 (missed 2, uncertain 0)"));
+    cJSON_Delete(p);
+}
+
+/* The deciding SLO is the one with the smallest margin relative to its
+ * bound: at 2 replicas the p95 (7.5 ms of 12: 0.38) rather than the
+ * throughput (1200 of 800: 0.5); at 3 replicas (p95 5.0 ms: 0.58) the
+ * throughput. */
+static void the_deciding_slo_is_the_one_with_the_least_relative_margin(void)
+{
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(scen, sizeof scen, "%s/s.json", dir);
+    tu_write_file(scen, COST);
+    cJSON *p = cost_plan(NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    const cJSON *e;
+    int seen[2] = { 0, 0 };
+    cJSON_ArrayForEach(e, cJSON_GetObjectItem(p, "ranked")) {
+        const cJSON *s = cJSON_GetObjectItem(e, "slos"), *d = cJSON_GetObjectItem(e, "deciding");
+        double m0 = num(cJSON_GetArrayItem(s, 0), "margin") / 12, m1 = num(cJSON_GetArrayItem(s, 1), "margin") / 800;
+        int k = m0 < m1 ? 0 : 1;
+        CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(d, "slo")->valuestring,
+                               cJSON_GetObjectItem(cJSON_GetArrayItem(s, k), "slo")->valuestring);
+        CU_ASSERT_DOUBLE_EQUAL(num(d, "margin"), num(cJSON_GetArrayItem(s, k), "margin"), 1e-12);
+        CU_ASSERT_EQUAL(k, num(cJSON_GetObjectItem(e, "values"), "tenants.0.replicas") == 2 ? 0 : 1);
+        seen[k]++;
+    }
+    CU_ASSERT(seen[0] == 2 && seen[1] == 2);
+    cJSON_Delete(p);
+}
+
+/* The search space is the cartesian product: 3 x 2 x 2 = 12 points run and
+ * written (sweep.csv rows, plan.json), a tuple dimension setting two paths
+ * at once. */
+static void the_search_space_is_the_cartesian_product_of_the_dimensions(void)
+{
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(scen, sizeof scen, "%s/s.json", dir);
+    tu_write_file(scen, COST);
+    char o[128];
+    snprintf(o, sizeof o, "%s/cost", dir);
+    char *argv[] = { "slicesim", "plan", scen, "--slo", "web.latency_ms.p95<=12", "--vary", "tenants.0.replicas=1,2,3",
+                     "--vary", "hardware.gpu=h100-sxm,a100-sxm-80gb",
+                     "--vary", "tenants.0.router+duration_s=[\"random\",4],[\"round_robin\",3]", "-o", o, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    cJSON *p = load_json("cost", "plan.json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT_EQUAL(num(p, "points_total"), 12);
+    CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(p, "ranked")) +
+                    cJSON_GetArraySize(cJSON_GetObjectItem(p, "not_meeting")), 12);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "plan: 12 configurations = tenants.0.replicas (3) x hardware.gpu (2) x "
+                                       "tenants.0.router+duration_s (2)"));
+    /* the tuple sets both paths: the round-robin points ran 3 s */
+    const cJSON *e;
+    int rr = 0;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItem(p, "ranked")) {
+        const cJSON *set = cJSON_GetObjectItem(e, "set");
+        CU_ASSERT_EQUAL(cJSON_GetArraySize(set), 4);
+        if (strcmp(cJSON_GetArrayItem(set, 2)->valuestring, "tenants.0.router=\"round_robin\"") == 0) {
+            CU_ASSERT_STRING_EQUAL(cJSON_GetArrayItem(set, 3)->valuestring, "duration_s=3");
+            rr++;
+        }
+    }
+    CU_ASSERT(rr >= 2);
+    cJSON_Delete(p);
+    char path[256];
+    snprintf(path, sizeof path, "%s/cost/sweep.csv", dir);
+    char *csv = tu_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+    int rows = 0;
+    for (char *c = csv; *c; c++)
+        rows += *c == '\n';
+    CU_ASSERT_EQUAL(rows, 13);
+    free(csv);
+}
+
+/* A GPU without a price, an empty search space, a bad prices file and a
+ * tuple of the wrong size: exit 2, one message saying what is allowed. */
+static void an_unpriced_gpu_or_an_empty_search_space_exits_2(void)
+{
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(scen, sizeof scen, "%s/s.json", dir);
+    tu_write_file(scen, COST);
+    char o[128], pf[128];
+    snprintf(o, sizeof o, "%s/bad", dir);
+    char *a1[] = { "slicesim", "plan", scen, "--slo", "web.latency_ms.p95<=12", "--vary", "hardware.gpu=h100-sxm,h200",
+                   "-o", o, NULL };
+    CU_ASSERT_EQUAL(tu_cli(a1, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "GPU \"h200\" (at hardware.gpu=h200) has no price"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "usd_per_gpu_hour_by_gpu: h100-sxm, a100-sxm-80gb"));
+    char *a2[] = { "slicesim", "plan", scen, "--slo", "web.latency_ms.p95<=12", "-o", o, NULL };
+    CU_ASSERT_EQUAL(tu_cli(a2, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "the search space is empty"));
+    snprintf(pf, sizeof pf, "%s/prices.json", dir);
+    tu_write_file(pf, "{ \"usd_per_gpu_hour_by_gpu\": { \"h200\": -1 } }");
+    char *a3[] = { "slicesim", "plan", scen, "--slo", "web.latency_ms.p95<=12", "--vary", "hardware.gpu=h200",
+                   "--prices", pf, "-o", o, NULL };
+    CU_ASSERT_EQUAL(tu_cli(a3, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "usd_per_gpu_hour_by_gpu.h200"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "prices.json"));
+    char *a4[] = { "slicesim", "plan", scen, "--slo", "web.latency_ms.p95<=12", "--vary",
+                   "tenants.0.router+duration_s=[\"random\"]", "-o", o, NULL };
+    CU_ASSERT_EQUAL(tu_cli(a4, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "a JSON array of 2 values"));
+    char *a5[] = { "slicesim", "plan", scen, "--slo", "web.latency_ms.p95<=12", "--vary", "tenants.0.replicas=1,2",
+                   "--vary", "hardware.gpu=h100-sxm", "--goal", "min", "-o", o, NULL };
+    CU_ASSERT_EQUAL(tu_cli(a5, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "allowed with several: --goal cost"));
+}
+
+/* The GPUs a configuration holds: every GPU an engine runs on, a
+ * tensor-parallel group counting its size; a tenant sharing a GPU (time
+ * slices, a MIG instance) adds none; unused GPUs count nothing. */
+static void gpus_held_count_tensor_parallel_groups_and_shared_gpus_once(void)
+{
+    static const char *const S =
+        "{ \"name\": \"held\", \"duration_s\": 1, \"hardware\": { \"gpu\": \"h100-sxm\", \"gpus\": 8 },\n"
+        "  \"sharing\": { \"mode\": \"%s\"%s },\n"
+        "  \"tenants\": [\n"
+        "    { \"name\": \"chat\", \"replicas\": 3, \"workload\": { \"type\": \"llm\", \"model\": \"llama-3-8b\", \"tp\": %d },\n"
+        "      \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 1 } },\n"
+        "    { \"name\": \"side\", \"gpu\": 0%s, \"workload\": { \"type\": \"synthetic\",\n"
+        "        \"service_ms\": { \"dist\": \"exponential\", \"mean\": 1 } },\n"
+        "      \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 1 } } ] }\n";
+    static const struct { const char *mode, *layout, *inst; int tp, held; } cases[] = {
+        { "timeslice", "", "", 1, 3 },
+        { "timeslice", "", "", 2, 6 },
+        { "mig", ", \"instances\": [ { \"profile\": \"4g.40gb\", \"start\": 0 }, { \"profile\": \"3g.40gb\", \"start\": 4 } ]",
+          ", \"instance\": 1", 1, 3 },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char text[2048], msg[1024];
+        snprintf(text, sizeof text, S, cases[k].mode, cases[k].layout, cases[k].tp, cases[k].inst);
+        scn *sc = NULL;
+        int rc = scn_load_text(text, "held.json", NULL, 0, &sc, msg, sizeof msg);
+        CU_ASSERT_EQUAL_FATAL(rc, SCN_OK);
+        CU_ASSERT_EQUAL(price_gpus_held(&sc->cfg), cases[k].held);
+        scn_free(sc);
+    }
+}
+
 TU_SUITE_FN(plan)
 {
     static const tu_test tests[] = {
@@ -281,6 +533,12 @@ TU_SUITE_FN(plan)
         TU_TEST(a_straddled_bound_is_uncertain_with_the_replications_to_decide_it),
         TU_TEST(bad_slo_expressions_exit_2_with_a_message),
         TU_TEST(a_fleet_slo_is_judged_on_the_fleet_at_every_replica_count),
+        TU_TEST(configurations_meeting_every_slo_are_ranked_by_gpus_times_price),
+        TU_TEST(a_configuration_missing_an_slo_is_not_ranked_however_cheap),
+        TU_TEST(the_deciding_slo_is_the_one_with_the_least_relative_margin),
+        TU_TEST(the_search_space_is_the_cartesian_product_of_the_dimensions),
+        TU_TEST(an_unpriced_gpu_or_an_empty_search_space_exits_2),
+        TU_TEST(gpus_held_count_tensor_parallel_groups_and_shared_gpus_once),
     };
     TU_SUITE("plan", tests);
 }

@@ -76,6 +76,35 @@ static void points_enumerate_the_product_with_the_last_dimension_fastest(void)
     fclose(e);
 }
 
+/* A tuple dimension moves its paths together: value k is one JSON array,
+ * element j going to path j; a plain dimension has one part. */
+static void a_tuple_sets_each_of_its_paths_to_its_element(void)
+{
+    vary_set vs = { 0 };
+    FILE *e = sink();
+    char buf[256];
+    CU_ASSERT_EQUAL_FATAL(vary_add(&vs, "x=1,2", e), 0);
+    CU_ASSERT_EQUAL_FATAL(vary_add(&vs, "sharing.mode+sharing.instances+tenants.1.instance="
+                                        "[\"timeslice\",null,null],[\"mig\",[{\"profile\":\"7g.80gb\"}],0]", e), 0);
+    CU_ASSERT_EQUAL(vary_points(&vs), 4);
+    CU_ASSERT_EQUAL(vary_nparts(&vs, 0), 1);
+    CU_ASSERT_EQUAL(vary_nparts(&vs, 1), 3);
+    CU_ASSERT_FALSE(vs.dims[1].numeric);
+    CU_ASSERT_STRING_EQUAL(vary_part(&vs, 3, 0, 0, buf, sizeof buf), "x=2");
+    CU_ASSERT_PTR_NULL(vary_part(&vs, 3, 0, 1, buf, sizeof buf));
+    CU_ASSERT_STRING_EQUAL(vary_part(&vs, 2, 1, 0, buf, sizeof buf), "sharing.mode=\"timeslice\"");
+    CU_ASSERT_STRING_EQUAL(vary_part(&vs, 2, 1, 2, buf, sizeof buf), "tenants.1.instance=null");
+    CU_ASSERT_STRING_EQUAL(vary_part(&vs, 3, 1, 1, buf, sizeof buf), "sharing.instances=[{\"profile\":\"7g.80gb\"}]");
+    CU_ASSERT_STRING_EQUAL(vary_part(&vs, 3, 1, 2, buf, sizeof buf), "tenants.1.instance=0");
+    vary_free(&vs);
+    /* the wrong number of elements, or an empty path, is refused */
+    CU_ASSERT_EQUAL(vary_add(&vs, "a+b=[1,2],[3]", e), -1);
+    vary_free(&vs);
+    CU_ASSERT_EQUAL(vary_add(&vs, "a++b=[1,2,3]", e), -1);
+    vary_free(&vs);
+    fclose(e);
+}
+
 static void bad_vary_expressions_are_refused_with_a_message(void)
 {
     static const char *const bad[] = {
@@ -110,6 +139,7 @@ TU_SUITE_FN(vary)
         TU_TEST(list_items_may_be_json_with_commas_or_plain_strings),
         TU_TEST(points_enumerate_the_product_with_the_last_dimension_fastest),
         TU_TEST(bad_vary_expressions_are_refused_with_a_message),
+        TU_TEST(a_tuple_sets_each_of_its_paths_to_its_element),
     };
     TU_SUITE("vary", tests);
 }
