@@ -17,6 +17,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "sim/rng.h"
+#include "models/disagg.h"
 #include "models/ops.h"
 #include "models/tenant.h"
 #include "sim/pool.h"
@@ -457,6 +458,11 @@ struct llm_req {
     sim_event  ev_front;                 /* front end: before the scheduler, after the last token */
     llm_req   *fe_prev, *fe_next;        /* in the front-end list while ev_front is pending */
     void      *owner;
+    /* disaggregated: on the decode engine, the prefill engine's copy until
+     * the cache has arrived, when its blocks were reserved and when it came */
+    llm_req    *peer;
+    sim_time_t  reserved, fetched;
+    disagg_xfer xfer;
 };
 
 typedef struct {
@@ -476,6 +482,12 @@ typedef struct {
     llm_req          *fe_head;           /* requests whose front-end event is pending */
     gpu_job           job;
     sim_event         ev_host;
+    /* disaggregated (models/disagg.h): a decode engine's requests waiting
+     * for blocks and those whose cache is on its way (they hold a batch
+     * slot); a prefill engine's outgoing link */
+    llm_req          *pd_head, *pd_tail;
+    int               nxfer;
+    disagg_link       link;
 } llm_state;
 
 static long blocks_for(const llm_state *st, long tokens)
@@ -593,13 +605,22 @@ static void reserve_decodes(llm_state *st)
     }
 }
 
+/* The blocks a waiting request needs to be admitted: its cache (none
+ * unless it came from a prefill engine), what it computes next and, under
+ * LLM_KV_RESERVE, the rest of its output (a prefill engine keeps the
+ * prompt only: the output is decoded elsewhere). */
+static long need_blocks(const llm_state *st, const llm_req *q)
+{
+    long tokens = (long)q->ctx + q->to_compute;
+    if (st->p->kv_policy == LLM_KV_RESERVE && st->p->role != LLM_ROLE_PREFILL)
+        tokens += q->output - q->generated;
+    return blocks_for(st, tokens);
+}
+
 static int admit(llm_state *st, llm_req *q, long budget)
 {
     const llm_params *p = st->p;
-    long need_tokens = p->kv_policy == LLM_KV_RESERVE
-                     ? (long)q->to_compute + (q->output - q->generated)
-                     : (long)q->to_compute;
-    long need = blocks_for(st, need_tokens);
+    long need = need_blocks(st, q);
     if (need > st->free_blocks)
         return 0;
     if (!p->chunked_prefill && q->to_compute > budget && st->nrun > 0)
@@ -627,7 +648,7 @@ static void form_batch(llm_state *st, llm_iter *it)
         q->chunk = q->to_compute < budget ? q->to_compute : (int)budget;
         budget -= q->chunk;
     }
-    while (st->wait_head && st->nrun < p->max_batch && budget > 0) {
+    while (st->wait_head && st->nrun + st->nxfer < p->max_batch && budget > 0) {
         llm_req *q = st->wait_head;
         if (!admit(st, q, budget))
             break;
@@ -654,26 +675,126 @@ static void form_batch(llm_state *st, llm_iter *it)
     }
 }
 
-/* The response leaves the front end: the request is complete. */
+/* The record of q as of now, of `units` output tokens, its last token
+ * sampled at last_token. */
+static void fill_rec(const llm_state *st, const llm_req *q, tenant_rec *r, double units,
+                     sim_time_t last_token)
+{
+    sim_time_t now = st->t->s->now;
+    tenant_rec_begin(r, q->id, q->user, q->arrival);
+    tenant_rec_split(r, q->admitted, q->service_ns, q->switch_ns, q->host_ns, now);
+    r->units = units;
+    r->size[0] = q->prompt;
+    r->size[1] = q->output;
+    r->metric[0] = (double)(q->first_token - q->arrival) / 1e6;
+    r->metric[1] = q->output > 1 && last_token > q->first_token
+                 ? (double)(last_token - q->first_token) / 1e6 / (q->output - 1) : 0;
+    r->metric[2] = q->iters ? q->batch_sum / q->iters : 0;
+    r->metric[3] = q->iters ? 100 * q->kv_sum / q->iters : 0;
+    r->metric[4] = q->preemptions;
+    r->metric[5] = q->reserved ? (double)(q->reserved - q->first_token) / 1e6 : 0;
+    r->metric[6] = q->fetched ? (double)(q->fetched - q->reserved) / 1e6 : 0;
+}
+
+/* The response leaves the front end: the request is complete (on a decode
+ * engine, it produced every token but the first). */
 static void complete(llm_state *st, llm_req *q)
 {
     tenant_rec r;
-    sim_time_t now = st->t->s->now;
-    tenant_rec_begin(&r, q->id, q->user, q->arrival);
-    tenant_rec_split(&r, q->admitted, q->service_ns, q->switch_ns, q->host_ns, now);
-    r.units = q->output;
-    r.size[0] = q->prompt;
-    r.size[1] = q->output;
-    r.metric[0] = (double)(q->first_token - q->arrival) / 1e6;
-    r.metric[1] = q->output > 1 ? (double)(now - st->fe_out_ns - q->first_token) / 1e6 / (q->output - 1) : 0;
-    r.metric[2] = q->iters ? q->batch_sum / q->iters : 0;
-    r.metric[3] = q->iters ? 100 * q->kv_sum / q->iters : 0;
-    r.metric[4] = q->preemptions;
+    double units = st->p->role == LLM_ROLE_DECODE ? q->output - 1 : q->output;
+    fill_rec(st, q, &r, units, st->t->s->now - st->fe_out_ns);
     sim_pool_put(&st->reqs, q);
     tenant_complete(st->t, &r);
 }
 
 static void on_front(sim *s, sim_event *ev);
+static void kick(llm_state *st);
+static void finish(llm_state *st, llm_req *q);
+
+/* ---- disaggregation (models/disagg.h) ---- */
+
+/* A decode engine reserves blocks for the requests waiting for them, in
+ * order, while it has a batch slot, and asks each one's prefill engine for
+ * its cache: prompt tokens x bytes per token, one shard per tp rank. */
+static void pd_reserve(llm_state *st)
+{
+    while (st->pd_head && st->nrun + st->nxfer < st->p->max_batch) {
+        llm_req *q = st->pd_head;
+        long need = need_blocks(st, q);
+        if (need > st->free_blocks)
+            break;
+        if (!(st->pd_head = q->next))
+            st->pd_tail = NULL;
+        st->free_blocks -= need;
+        q->blocks = (int)need;
+        q->reserved = st->t->s->now;
+        st->nxfer++;
+        q->xfer.obj = q;
+        llm_state *from = q->peer->owner;
+        double bytes = (double)q->ctx * llm_kv_bytes_per_token(st->p) / st->p->tp;
+        disagg_link_send(&from->link, &q->xfer, sim_round_ns(disagg_transfer_us(st->p->disagg, bytes) * 1e3));
+    }
+}
+
+/* A cache left prefill engine ud and reached its decode engine: the
+ * prefill engine frees its blocks and measures its part (arrival to now),
+ * the request joins the decode engine's batch. */
+static void pd_fetched(void *ud, disagg_xfer *x)
+{
+    llm_state *from = ud;
+    llm_req *q = x->obj, *pq = q->peer;
+    llm_state *st = q->owner;
+    tenant_rec r;
+    q->fetched = st->t->s->now;
+    q->peer = NULL;
+    from->free_blocks += pq->blocks;
+    pq->reserved = q->reserved;
+    pq->fetched = q->fetched;
+    fill_rec(from, pq, &r, 1, 0);
+    sim_pool_put(&from->reqs, pq);
+    tenant_stage_done(from->t, &r);
+    st->nxfer--;
+    st->run[st->nrun++] = q;
+    kick(from);
+    kick(st);
+}
+
+/* Prefill engine st sampled q's first token: a decode engine takes it on
+ * (as a copy in its own pool, which counts its iterations afresh), and q
+ * keeps its blocks until the cache has left. A request longer than the
+ * decode engine's cache can hold is cut to what fits, as a length limit
+ * does; if not even its next token fits, it ends here. */
+static void pd_hand_on(llm_state *st, llm_req *q)
+{
+    arr_item it = { .user = q->user, .nsize = 2, .size = { q->prompt, q->output } };
+    tenant *d = disagg_pick_decode(st->p->disagg, st->t->front_t, &it);
+    llm_state *ds = d->wl_state;
+    if (q->ctx + 1 > ds->max_tokens_req) {
+        q->output = q->generated;
+        finish(st, q);
+        return;
+    }
+    llm_req *c = tenant_pool_get(d, &ds->reqs);
+    if (!c)
+        return;
+    *c = *q;
+    c->id = d->next_id++;           /* ids are the engine's own, as on any replica */
+    if (c->ctx + c->output > ds->max_tokens_req)
+        c->output = ds->max_tokens_req - c->ctx;
+    c->owner = ds;
+    c->peer = q;
+    c->next = NULL;
+    c->iters = 0;
+    c->batch_sum = c->kv_sum = 0;
+    sim_event_set(&c->ev_front, on_front, c);
+    tenant_pass(d);
+    if (ds->pd_tail)
+        ds->pd_tail->next = c;
+    else
+        ds->pd_head = c;
+    ds->pd_tail = c;
+    pd_reserve(ds);
+}
 
 static void finish(llm_state *st, llm_req *q)
 {
@@ -718,15 +839,21 @@ static void iteration_done(sim *s, gpu_job *j)
                 q->to_compute = 1;
             }
         }
-        if (q->generated >= q->output)
+        if (q->generated >= q->output || (st->p->role == LLM_ROLE_PREFILL && q->generated > 0))
             st->done[ndone++] = q;
         else
             st->run[kept++] = q;
     }
     st->nrun = kept;
     st->busy = 0;
-    for (int k = 0; k < ndone; k++)
-        finish(st, st->done[k]);
+    for (int k = 0; k < ndone; k++) {
+        if (st->done[k]->generated < st->done[k]->output)
+            pd_hand_on(st, st->done[k]);
+        else
+            finish(st, st->done[k]);
+    }
+    if (st->pd_head)
+        pd_reserve(st);
     kick(st);
 }
 
@@ -833,6 +960,7 @@ static void *llm_alloc(const void *params, tenant *t)
     st->fe_in_tok_ns = p->engine.frontend_in_tok_us * 1e3;
     st->fe_out_ns = sim_round_ns(p->engine.frontend_out_ms * 1e6);
     sim_event_set(&st->ev_host, on_host, st);
+    disagg_link_init(&st->link, t->s, pd_fetched, st);
     return st;
 }
 
@@ -840,6 +968,7 @@ static void llm_free(void *state)
 {
     llm_state *st = state;
     sim_cancel(st->t->s, &st->ev_host);
+    disagg_link_free(&st->link);
     for (llm_req *q = st->fe_head; q; q = q->fe_next)
         sim_cancel(st->t->s, &q->ev_front);
     sim_pool_free(&st->reqs);
@@ -854,6 +983,8 @@ static void llm_free(void *state)
  * (%), and how often it was preempted. */
 static const char *const LLM_METRICS[] = { "ttft_ms", "tpot_ms", "batch_seqs", "kv_use_pct",
                                            "preemptions", NULL };
+static const char *const LLM_PD_METRICS[] = { "ttft_ms", "tpot_ms", "batch_seqs", "kv_use_pct",
+                                              "preemptions", "kv_wait_ms", "kv_xfer_ms", NULL };
 
 /* Per GPU of the tp group: the engine's pool is mem_util x its share and
  * holds the weights and the KV cache (llm_kv_capacity_tokens); the CUDA
@@ -883,4 +1014,8 @@ static double llm_kv_load(void *state)
 
 const wl_type wl_llm = {
     "llm", "tokens/s", LLM_METRICS, llm_alloc, llm_free, llm_arrive, llm_footprint, llm_kv_load,
+};
+
+const wl_type wl_llm_disagg = {
+    "llm", "tokens/s", LLM_PD_METRICS, llm_alloc, llm_free, llm_arrive, llm_footprint, llm_kv_load,
 };

@@ -87,6 +87,11 @@ typedef struct {
 const llm_engine *llm_engine_find(const char *name);
 const char *llm_engine_list(void);
 
+/* An engine's part in a disaggregated fleet (models/disagg.h): both phases
+ * (colocated), prefill only (hands each request on after its first token)
+ * or decode only (takes requests whose cache it receives). */
+typedef enum { LLM_ROLE_BOTH, LLM_ROLE_PREFILL, LLM_ROLE_DECODE } llm_role;
+
 typedef struct {
     int    dist;              /* syn_dist */
     double mean, cv;
@@ -109,9 +114,15 @@ typedef struct {
     llm_len       prompt, output;    /* used when arrivals carry no sizes */
     topo          tp_net;            /* the tp GPUs of one node; unused when tp = 1 */
     const coll_corr *tp_corr;        /* platform correction of that node, or NULL */
+    llm_role      role;              /* LLM_ROLE_BOTH unless disaggregated */
+    const struct disagg_cfg *disagg; /* the fleet's pools and link; NULL when colocated */
 } llm_params;
 
-extern const wl_type wl_llm;
+/* wl_llm: the engine. wl_llm_disagg: the same engine in a disaggregated
+ * fleet, whose requests also report kv_wait_ms (first token to the decode
+ * engine reserving the cache's blocks) and kv_xfer_ms (from then to the
+ * cache's arrival: the prefill engine's link queue and the transfer). */
+extern const wl_type wl_llm, wl_llm_disagg;
 
 /* Sizes, bytes. Weights and KV bytes are for the whole model (all TP ranks). */
 double llm_weight_bytes(const llm_params *p);

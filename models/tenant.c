@@ -15,7 +15,8 @@ static void on_arrival(void *owner, sim *s, const arr_item *it)
     sim_tw_set(&t->in_system, s->now, (double)t->in_flight);
     (*t->in_flight_total)++;
     if (t->fleet) {                  /* a fleet's front: one replica serves it */
-        router_ctx c = { (struct tenant *const *)t->fleet, t->cfg->replicas, t->rng_wl, &t->turn };
+        int n = t->cfg->routed > 0 ? t->cfg->routed : t->cfg->replicas;
+        router_ctx c = { (struct tenant *const *)t->fleet, n, t->rng_wl, &t->turn };
         tenant *r = t->fleet[t->cfg->router->pick(&c, it)];
         r->in_flight++;
         sim_tw_set(&r->in_system, s->now, (double)r->in_flight);
@@ -199,6 +200,20 @@ static void account(tenant *t, const tenant_rec *r, int keep)
         measure(t, r, keep);
     t->in_flight--;
     sim_tw_set(&t->in_system, r->end, (double)t->in_flight);
+}
+
+void tenant_pass(tenant *to)
+{
+    to->in_flight++;
+    sim_tw_set(&to->in_system, to->s->now, (double)to->in_flight);
+}
+
+void tenant_stage_done(tenant *from, tenant_rec *r)
+{
+    r->end = from->s->now;
+    r->rep = from->rep;
+    r->tenant = from->id;
+    account(from, r, 0);
 }
 
 void tenant_complete(tenant *t, tenant_rec *r)

@@ -14,7 +14,7 @@
 #include "sim/dist.h"
 #include "sim/twavg.h"
 
-#define TENANT_MAX_METRICS 6
+#define TENANT_MAX_METRICS 8
 #define TENANT_NSIZE 2
 
 typedef struct {
@@ -53,6 +53,9 @@ typedef struct {
     int             first_replica;     /* front: the index of its first replica */
     int             front;             /* replica: 1 + its front's index; 0 = none */
     const struct router_type *router;  /* front: how it picks a replica */
+    int             routed;            /* front: its router picks among the first `routed`
+                                          replicas only (a disaggregated fleet's prefill
+                                          pool, models/disagg.h); 0 = all of them */
     int             src;               /* its index in the scenario's tenant list */
 } tenant_cfg;
 
@@ -123,7 +126,7 @@ typedef struct tenant {
     /* a fleet's front: its replicas and the router's counter; a replica:
      * its front (NULL otherwise) */
     struct tenant   **fleet;
-    uint64_t          turn;
+    uint64_t          turn, turn_decode;   /* turn_decode: a disaggregated fleet's decode router */
     struct tenant    *front_t;
 } tenant;
 
@@ -156,6 +159,14 @@ void tenant_copy(tenant *t, gpu_job *j);
 
 /* tenant_complete: a request finished now; r->end is set from the clock. */
 void tenant_complete(tenant *t, tenant_rec *r);
+
+/* A request that moves from one replica of a fleet to another (prefill to
+ * decode, models/disagg.h): tenant_pass counts it in `to` from now on;
+ * tenant_stage_done then measures r (end set from the clock) as one
+ * finished request of `from`, which no longer holds it. The fleet and the
+ * record sink see the request once, at its tenant_complete. */
+void tenant_pass(tenant *to);
+void tenant_stage_done(tenant *from, tenant_rec *r);
 
 /* tenant_breakdown: fill r's time split from a job that ran to completion. */
 void tenant_rec_from_job(tenant_rec *r, const gpu_job *j);

@@ -56,7 +56,7 @@ static double asked_share(const scn *sc, size_t i, double cap, const unsigned ch
 static const scn_workload_kind *kind_of(const tenant_cfg *t)
 {
     for (const scn_workload_kind *k = scn_workload_kinds; k->name; k++)
-        if (k->wl == t->wl)
+        if (k->wl == t->wl || strcmp(k->wl->name, t->wl->name) == 0)   /* a variant (wl_llm_disagg) */
             return k;
     return NULL;
 }

@@ -253,6 +253,15 @@ int netcfg_parse(jv *v, scn *sc, const cJSON *obj, const netcfg **out)
 
 int netcfg_topo(jv *v, scn *sc, int ranks, const char *path, topo *out)
 {
+    int ppn = ranks <= sc->gpus_per_node ? ranks : sc->gpus_per_node;
+    if (ranks % ppn != 0)
+        return jv_fail(v, path, "value %d does not fill whole nodes of hardware.gpus (%d); allowed: "
+                       "at most %d, or a multiple of it", ranks, sc->gpus_per_node, sc->gpus_per_node);
+    return netcfg_topo_shape(v, sc, ranks / ppn, ppn, 0, path, out);
+}
+
+int netcfg_topo_shape(jv *v, scn *sc, int nodes, int ppn, int pcie, const char *path, topo *out)
+{
     char msg[512];
     const netcfg *n = sc->net;
     const topo_preset *p = n ? n->t.preset
@@ -268,11 +277,9 @@ int netcfg_topo(jv *v, scn *sc, int ranks, const char *path, topo *out)
     }
     if (virt < 0)
         virt = TOPO_VIRT_BARE_METAL;
-    int ppn = ranks <= sc->gpus_per_node ? ranks : sc->gpus_per_node;
-    if (ranks % ppn != 0)
-        return jv_fail(v, path, "value %d does not fill whole nodes of hardware.gpus (%d); allowed: "
-                       "at most %d, or a multiple of it", ranks, sc->gpus_per_node, sc->gpus_per_node);
-    if (topo_build(out, p, ranks / ppn, ppn, (topo_virt)virt, &ov, msg, sizeof msg) < 0)
-        return jv_fail(v, path, "value %d: %s (topology %s)", ranks, msg, p->name);
+    if (pcie)
+        ov.hide_nvlink = 1;
+    if (topo_build(out, p, nodes, ppn, (topo_virt)virt, &ov, msg, sizeof msg) < 0)
+        return jv_fail(v, path, "value %d: %s (topology %s)", nodes * ppn, msg, p->name);
     return 0;
 }

@@ -42,6 +42,11 @@ int netcfg_parse(jv *v, struct scn *sc, const cJSON *obj, const netcfg **out);
  * ranks do not fill whole nodes, or the preset has fewer GPUs per node). */
 int netcfg_topo(jv *v, struct scn *sc, int ranks, const char *path, topo *out);
 
+/* netcfg_topo_shape: the same for nodes x ppn GPUs as given (a
+ * point-to-point path: one node of two GPUs, or two nodes of one), inside
+ * the node over PCIe when pcie is set (NVLink hidden). */
+int netcfg_topo_shape(jv *v, struct scn *sc, int nodes, int ppn, int pcie, const char *path, topo *out);
+
 /* netcfg_corr_from_json: fill and initialise c (coll_corr_init) from a
  * parsed correction document; `file` names it in messages. Returns 0, or
  * -1 with err. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "scenarios/price.h"
+#include "models/disagg.h"
 #include "models/router.h"
 #include "models/llm.h"
 #include "models/diffusion.h"
@@ -344,7 +345,8 @@ static int parse_tenant(jv *v, scn *sc, const cJSON *obj, const char *path, tena
 {
     static const char *const keys[] = { "name", "gpu", "context", "workload", "arrivals", "slo",
                                         "instance", "mps_active_thread_pct", "mps_mem_limit_gb", "vgpu_gb", "memory_gb",
-                                        "service_noise_cv", "priority", "replicas", "router", "placement", NULL };
+                                        "service_noise_cv", "priority", "replicas", "router", "placement",
+                                        "disaggregation", NULL };
     static const char *const contexts[] = { "shared", "per_request", NULL };
     char p[512];
     long gpu = 0;
@@ -374,10 +376,11 @@ static int parse_tenant(jv *v, scn *sc, const cJSON *obj, const char *path, tena
 
 /* The replicas a tenant asks for (1 when it names none or a bad value,
  * which parse_fleet then reports). */
-#define SCN_MAX_REPLICAS 1024
-
 static long replicas_of(const cJSON *obj)
 {
+    long pd = scn_disagg_replicas(obj);
+    if (pd > 0)
+        return pd;
     const cJSON *r = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, "replicas") : NULL;
     return cJSON_IsNumber(r) && r->valuedouble >= 2 && r->valuedouble <= SCN_MAX_REPLICAS ? (long)r->valuedouble : 1;
 }
@@ -530,13 +533,21 @@ static int parse_tenants(jv *v, scn *sc, const cJSON *arr)
             return -1;
         tc->src = i;
         long r = 1;
-        jv_int(v, t, p, "replicas", 0, 1, 1, SCN_MAX_REPLICAS, &r);
+        const disagg_cfg *dc = NULL;
+        if (cJSON_HasObjectItem(t, "disaggregation")) {
+            if (scn_parse_disagg(v, sc, t, p, tc, &dc) < 0)
+                return -1;
+            r = dc->prefill + dc->decode;
+        }
+        jv_int(v, t, p, "replicas", 0, r, 1, SCN_MAX_REPLICAS, &r);
         if (v->failed)
             return -1;
         if (r == 1 && cJSON_HasObjectItem(t, "router") &&     /* a fleet of one: checked, unused */
             parse_fleet(v, sc, t, p, 1, tc, NULL, 0, 0) < 0)
             return -1;
         if (r > 1 && parse_fleet(v, sc, t, p, r, tc, &sc->cfg.tenants[total + f], (int)(total + f), (int)at) < 0)
+            return -1;
+        if (dc && scn_disagg_pools(v, sc, t, p, dc, tc, &sc->cfg.tenants[total + f]) < 0)
             return -1;
         at += (size_t)r;
         f += r > 1;

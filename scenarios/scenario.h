@@ -98,6 +98,31 @@ typedef struct {
 } scn_workload_kind;
 typedef struct { const char *name; const arr_type *arr; scn_parse_fn parse; } scn_arrival_kind;
 
+/* --- fleets (scenario.c) and disaggregated fleets (parse_disagg.c) --- */
+
+#define SCN_MAX_REPLICAS 1024
+
+struct disagg_cfg;
+
+/* scn_disagg_replicas: the engines tenant obj's "disaggregation" asks for
+ * (prefill_replicas + decode_replicas), or 0 when it has none or a bad
+ * one (which scn_parse_disagg then reports). */
+long scn_disagg_replicas(const cJSON *obj);
+
+/* scn_parse_disagg: tenant obj's "disaggregation" (tc: the tenant as
+ * parsed) into *out, owned by sc: the pools, the link's two-GPU topology,
+ * the decode router. Returns 0, or -1 with v failed. */
+int scn_parse_disagg(jv *v, scn *sc, const cJSON *obj, const char *path, const tenant_cfg *tc,
+                     const struct disagg_cfg **out);
+
+/* scn_disagg_pools: fleet rep[0 .. prefill + decode) with front becomes
+ * c's pools: the first prefill replicas prefill engines named NAME.pK,
+ * the others decode engines NAME.dK, each with its pool's engine limits;
+ * the front routes arrivals to the prefill pool. Returns 0, or -1 with v
+ * failed. */
+int scn_disagg_pools(jv *v, scn *sc, const cJSON *obj, const char *path, const struct disagg_cfg *c,
+                     tenant_cfg *rep, tenant_cfg *front);
+
 /* NULL-terminated registries (scenarios/kinds.c). */
 extern const scn_workload_kind scn_workload_kinds[];
 extern const scn_arrival_kind  scn_arrival_kinds[];
