@@ -142,6 +142,12 @@ static cJSON *tenant_json(const scn *sc, const model_result *res, const flags *f
     add_num(o, "gpu_time_share", share.mean);
     add_ci(o, "ci95_gpu_time_share", share);
     add_num(o, "mean_in_system", report_tenant_stat(res, i, MT_IN_SYSTEM).mean);
+    report_stat hit = report_tenant_stat(res, i, MT_PREFIX_HIT);
+    if (isfinite(hit.mean)) {           /* an engine with a prefix cache, or a fleet of them */
+        cJSON *pc = cJSON_AddObjectToObject(o, "prefix_cache");
+        add_num(pc, "hit_rate", hit.mean);
+        add_ci(pc, "ci95", hit);
+    }
     add_slo(o, sc, res, fl, i);
     cJSON_AddItemToObject(o, "flags", flags_json(fl, i));
     return o;
@@ -296,6 +302,35 @@ static void tenant_table(FILE *f, const scn *sc, const model_result *res, flags 
     tab_free(&t);
 }
 
+/* One line per tenant with a prefix cache: the share of prompt tokens it
+ * found cached, with its interval. */
+static void prefix_table(FILE *f, const scn *sc, const model_result *res)
+{
+    static const char *const COLS[] = { "<prefix cache", "hit rate [95% CI]", NULL };
+    tab t;
+    int any = 0;
+    if (tab_init(&t, COLS) < 0)
+        return;
+    for (int i = 0; i < res->ntenants; i++) {
+        report_stat st = report_tenant_stat(res, i, MT_PREFIX_HIT);
+        char a[96];
+        if (!isfinite(st.mean))
+            continue;
+        report_stat pct = st;
+        pct.mean *= 100;
+        pct.lo *= 100;
+        pct.hi *= 100;
+        tab_add(&t, "%s", sc->cfg.tenants[i].name);
+        tab_add(&t, "%s%%", tab_ci(a, sizeof a, &pct));
+        any = 1;
+    }
+    if (any) {
+        fputc('\n', f);
+        tab_print(&t, f, "");
+    }
+    tab_free(&t);
+}
+
 /* One line per tenant SLO: the figure, its interval, the verdict and, when
  * uncertain, the replications that would resolve it. */
 static void slo_table(FILE *f, const scn *sc, const model_result *res, flags *fl)
@@ -379,6 +414,7 @@ void report_table(FILE *f, const scn *sc, const model_result *res)
             (double)c->warmup / 1e9, (unsigned long long)c->seed, (unsigned long long)res->events);
     tenant_table(f, sc, res, &fl);
     flags_legend(&fl, f, "  ");
+    prefix_table(f, sc, res);
     slo_table(f, sc, res, &fl);
     fputc('\n', f);
     gpu_table(f, sc, res);

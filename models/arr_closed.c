@@ -16,7 +16,7 @@ typedef struct {
 
 static void emit_user(arr_src *a, int user)
 {
-    arr_item it = { user, 0, { 0 } };
+    arr_item it = { user, 0, { 0 }, { NULL, 0, 0, 0 } };
     a->emit(a->owner, a->s, &it);
 }
 

@@ -46,7 +46,7 @@ static void schedule_switch(arr_src *a)
 static void on_arrival(sim *s, sim_event *ev)
 {
     arr_src *a = ev->ctx;
-    arr_item it = { 0, 0, { 0 } };
+    arr_item it = { 0, 0, { 0 }, { NULL, 0, 0, 0 } };
     schedule_arrival(a);
     a->emit(a->owner, s, &it);
 }

@@ -1,5 +1,6 @@
 /* arr_trace.c -- replay of recorded arrivals: item i arrives at t_ns[i]
- * with sizes[i * nsize ...]. The cursor lives in the source's state. */
+ * with sizes[i * nsize ...] and, from a Mooncake trace, its prefix block
+ * hashes. The cursor lives in the source's state. */
 #include "models/arrival.h"
 
 #include <stdlib.h>
@@ -15,6 +16,10 @@ static int trace_next(arr_src *a, sim_time_t *when, arr_item *it)
     it->nsize = p->nsize;
     for (int k = 0; k < p->nsize; k++)
         it->size[k] = p->sizes[st->next * (size_t)p->nsize + (size_t)k];
+    if (p->hash_start) {
+        size_t lo = p->hash_start[st->next], hi = p->hash_start[st->next + 1];
+        it->prefix = (arr_prefix){ hi > lo ? p->hash_ids + lo : NULL, (int)(hi - lo), p->hash_block_tokens, 0 };
+    }
     *when = p->t_ns[st->next++];
     return 1;
 }

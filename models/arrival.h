@@ -16,12 +16,28 @@
 
 #define ARR_NSIZE 4
 
+/* The prefix a request's prompt starts with, for prefix caching
+ * (models/prefix.h): ids[k] names the content of prompt tokens 0 ..
+ * (k + 1) x tokens - 1 (Mooncake's hash_ids: a block hash that stands for
+ * the whole prefix up to the block's end), for k < n. Tokens past n x
+ * tokens are the request's own. prepend: tokens the prefix adds in front
+ * of the prompt's own length (a synthetic shared prefix; 0 for a trace,
+ * whose lengths count it). ids stays valid for the run (trace parameters,
+ * a tenant's prefix groups). n = 0: no known prefix. */
+typedef struct {
+    const int64_t *ids;
+    int            n;
+    int            tokens;
+    int            prepend;
+} arr_prefix;
+
 /* One arrival. user is the closed-loop user (0 for open processes); sizes
  * come from traces (e.g. prompt and output tokens) when nsize > 0. */
 typedef struct {
-    int    user;
-    int    nsize;
-    double size[ARR_NSIZE];
+    int        user;
+    int        nsize;
+    double     size[ARR_NSIZE];
+    arr_prefix prefix;
 } arr_item;
 
 typedef void (*arr_emit_fn)(void *owner, sim *s, const arr_item *it);
@@ -118,10 +134,12 @@ typedef struct {
     double     *sizes;                       /* n * nsize */
     int         nsize;                       /* 0..ARR_NSIZE */
     /* Mooncake traces: the hashes of request i's prefix blocks are
-     * hash_ids[hash_start[i] .. hash_start[i + 1]), kept for a prefix-cache
-     * model; NULL for the other formats. Replay does not use them. */
+     * hash_ids[hash_start[i] .. hash_start[i + 1]), each block
+     * hash_block_tokens tokens; replay hands them to the request as its
+     * arr_prefix. NULL for the other formats. */
     size_t     *hash_start;                  /* n + 1 */
     int64_t    *hash_ids;
+    int         hash_block_tokens;           /* >= 1 when hash_ids */
 } arr_trace_params;
 extern const arr_type arr_trace;
 

@@ -3,7 +3,10 @@
  * Invariants of the engine state:
  *  - A request is in exactly one place: the waiting FIFO, the running array
  *    (admission order), or back in the pool.
- *  - free_blocks + sum of running requests' blocks == total_blocks.
+ *  - free_blocks + sum of running requests' blocks == total_blocks, a
+ *    prefix-cache block held by r requests counting once (r - 1 of its
+ *    references are in no block count); cached blocks no request holds are
+ *    among free_blocks (models/prefix.h).
  *  - A running request holds blocks for at least ctx + to_compute tokens under
  *    LLM_KV_RESERVE, and for ctx tokens (plus its admitted prompt) under
  *    LLM_KV_PREEMPT.
@@ -455,6 +458,9 @@ struct llm_req {
     double     batch_sum, kv_sum;        /* over the iterations it took part in */
     sim_time_t arrival, admitted, first_token;
     sim_time_t service_ns, switch_ns, host_ns;
+    arr_prefix pfx;                      /* prefix caching: its prompt's prefix, */
+    int        pfx_max, pfx_held;       /* blocks it may enter, holds in the cache */
+    int        pfx_query, pfx_hit;      /* prompt tokens looked up at its first admission, found */
     sim_event  ev_front;                 /* front end: before the scheduler, after the last token */
     llm_req   *fe_prev, *fe_next;        /* in the front-end list while ev_front is pending */
     void      *owner;
@@ -488,6 +494,7 @@ typedef struct {
     llm_req          *pd_head, *pd_tail;
     int               nxfer;
     disagg_link       link;
+    pfx_cache         pc;                /* with prefix_cache: its blocks are among free_blocks or q->blocks */
 } llm_state;
 
 static long blocks_for(const llm_state *st, long tokens)
@@ -574,13 +581,31 @@ static void fe_unlink(llm_state *st, llm_req *q)
         q->fe_next->fe_prev = q->fe_prev;
 }
 
+/* The KV blocks given back when q lets go of its blocks: its private ones
+ * and the cached ones no other request holds (these stay cached). */
+static long pfx_let_go(llm_state *st, llm_req *q)
+{
+    long held = st->p->prefix_cache ? pfx_release(&st->pc, &q->pfx, st->p->block_tokens, q->pfx_held) : 0;
+    q->pfx_held = 0;
+    return q->blocks - held;
+}
+
+/* Take n free blocks: a cached block no request holds is evicted for them
+ * when there is no other. */
+static void take_blocks(llm_state *st, long n)
+{
+    st->free_blocks -= n;
+    if (st->p->prefix_cache)
+        pfx_trim(&st->pc, st->free_blocks);
+}
+
 /* Preempt the most recently admitted running request: its cache is dropped
  * and it will be recomputed (prompt and the tokens generated so far). */
 static void preempt_last(llm_state *st)
 {
     llm_req *q = st->run[--st->nrun];
     q->preemptions++;
-    st->free_blocks += q->blocks;
+    st->free_blocks += pfx_let_go(st, q);
     q->blocks = 0;
     q->to_compute += q->ctx;
     q->ctx = 0;
@@ -600,7 +625,7 @@ static void reserve_decodes(llm_state *st)
             preempt_last(st);
         if (st->nrun <= i)
             break;                          /* q itself was preempted */
-        st->free_blocks -= need;
+        take_blocks(st, need);
         q->blocks += (int)need;
     }
 }
@@ -620,12 +645,24 @@ static long need_blocks(const llm_state *st, const llm_req *q)
 static int admit(llm_state *st, llm_req *q, long budget)
 {
     const llm_params *p = st->p;
-    long need = need_blocks(st, q);
-    if (need > st->free_blocks)
+    long need = need_blocks(st, q), unref = 0;
+    int hit = p->prefix_cache ? pfx_match(&st->pc, &q->pfx, p->block_tokens, (q->prompt - 1) / p->block_tokens, &unref)
+                              : 0;
+    if (need - hit + unref > st->free_blocks)
         return 0;
-    if (!p->chunked_prefill && q->to_compute > budget && st->nrun > 0)
+    if (!p->chunked_prefill && q->to_compute - hit * p->block_tokens > budget && st->nrun > 0)
         return 0;                           /* a whole prompt must fit the budget */
-    st->free_blocks -= need;
+    if (hit > 0) {                          /* its first blocks are cached: shared, not computed */
+        st->free_blocks -= pfx_acquire(&st->pc, &q->pfx, p->block_tokens, hit);
+        q->pfx_held = hit;
+        q->ctx = hit * p->block_tokens;
+        q->to_compute -= q->ctx;
+    }
+    if (!q->admitted_once && p->prefix_cache) {
+        q->pfx_query = q->prompt;
+        q->pfx_hit = hit * p->block_tokens;
+    }
+    take_blocks(st, need - hit);
     q->blocks = (int)need;
     if (!q->admitted_once) {
         q->admitted = st->t->s->now;
@@ -694,6 +731,8 @@ static void fill_rec(const llm_state *st, const llm_req *q, tenant_rec *r, doubl
     r->metric[4] = q->preemptions;
     r->metric[5] = q->reserved ? (double)(q->reserved - q->first_token) / 1e6 : 0;
     r->metric[6] = q->fetched ? (double)(q->fetched - q->reserved) / 1e6 : 0;
+    r->prefix_query = q->pfx_query;      /* on a decode engine, its prefill engine's */
+    r->prefix_hit = q->pfx_hit;
 }
 
 /* The response leaves the front end: the request is complete (on a decode
@@ -725,7 +764,7 @@ static void pd_reserve(llm_state *st)
             break;
         if (!(st->pd_head = q->next))
             st->pd_tail = NULL;
-        st->free_blocks -= need;
+        take_blocks(st, need);
         q->blocks = (int)need;
         q->reserved = st->t->s->now;
         st->nxfer++;
@@ -747,7 +786,7 @@ static void pd_fetched(void *ud, disagg_xfer *x)
     tenant_rec r;
     q->fetched = st->t->s->now;
     q->peer = NULL;
-    from->free_blocks += pq->blocks;
+    from->free_blocks += pfx_let_go(from, pq);
     pq->reserved = q->reserved;
     pq->fetched = q->fetched;
     fill_rec(from, pq, &r, 1, 0);
@@ -778,6 +817,8 @@ static void pd_hand_on(llm_state *st, llm_req *q)
     if (!c)
         return;
     *c = *q;
+    c->pfx = (arr_prefix){ NULL, 0, 0, 0 };     /* the prefill engine's cache holds its prefix */
+    c->pfx_max = c->pfx_held = 0;
     c->id = d->next_id++;           /* ids are the engine's own, as on any replica */
     if (c->ctx + c->output > ds->max_tokens_req)
         c->output = ds->max_tokens_req - c->ctx;
@@ -798,7 +839,7 @@ static void pd_hand_on(llm_state *st, llm_req *q)
 
 static void finish(llm_state *st, llm_req *q)
 {
-    st->free_blocks += q->blocks;
+    st->free_blocks += pfx_let_go(st, q);
     q->blocks = 0;
     if (st->fe_out_ns <= 0) {
         complete(st, q);
@@ -832,6 +873,8 @@ static void iteration_done(sim *s, gpu_job *j)
             q->host_ns += st->host_ns;
             q->ctx += q->chunk;
             q->to_compute -= q->chunk;
+            while (q->pfx_held < q->pfx_max && (q->pfx_held + 1) * st->p->block_tokens <= q->ctx)
+                st->free_blocks += pfx_add(&st->pc, &q->pfx, st->p->block_tokens, q->pfx_held++);
             q->chunk = 0;
             if (q->to_compute == 0) {             /* sampled a token */
                 if (++q->generated == 1)
@@ -892,7 +935,8 @@ static void llm_arrive(void *state, sim *s, const arr_item *it)
     q->id = st->t->next_id++;
     q->user = it->user;
     q->arrival = s->now;
-    int in = clamp_tokens(it->nsize >= 2 ? it->size[0] : draw_len(&st->p->prompt, st->t->rng_wl));
+    int in = clamp_tokens((it->nsize >= 2 ? it->size[0] : draw_len(&st->p->prompt, st->t->rng_wl)) +
+                          it->prefix.prepend);
     int out = clamp_tokens(it->nsize >= 2 ? it->size[1] : draw_len(&st->p->output, st->t->rng_wl));
     if (out > st->max_tokens_req - 1)
         out = st->max_tokens_req - 1;
@@ -901,6 +945,11 @@ static void llm_arrive(void *state, sim *s, const arr_item *it)
     q->prompt = in;
     q->output = out;
     q->to_compute = in;
+    if (st->p->prefix_cache) {
+        int nb = pfx_blocks(&it->prefix, st->p->block_tokens);
+        q->pfx = it->prefix;
+        q->pfx_max = nb < in / st->p->block_tokens ? nb : in / st->p->block_tokens;
+    }
     q->owner = st;
     sim_event_set(&q->ev_front, on_front, q);
     sim_time_t fe = st->fe_in_ns + sim_round_ns(st->fe_in_tok_ns * in);
@@ -948,6 +997,12 @@ static void *llm_alloc(const void *params, tenant *t)
     sim_pool_init(&st->reqs, sizeof(llm_req));
     double cap = llm_kv_capacity_tokens(p, t->mem_bytes);
     st->total_blocks = cap > 0 ? (long)(cap / p->block_tokens) : 0;
+    if (p->prefix_cache && pfx_init(&st->pc, st->total_blocks) < 0) {
+        free(st->run);
+        free(st->done);
+        free(st);
+        return NULL;
+    }
     st->free_blocks = st->total_blocks;
     long cap_tokens = st->total_blocks * p->block_tokens;
     st->max_tokens_req = (int)(cap_tokens < p->m->max_len ? cap_tokens : p->m->max_len);
@@ -972,6 +1027,8 @@ static void llm_free(void *state)
     for (llm_req *q = st->fe_head; q; q = q->fe_next)
         sim_cancel(st->t->s, &q->ev_front);
     sim_pool_free(&st->reqs);
+    if (st->p->prefix_cache)
+        pfx_free(&st->pc);
     free(st->run);
     free(st->done);
     free(st);
@@ -1010,6 +1067,17 @@ static double llm_kv_load(void *state)
 {
     const llm_state *st = state;
     return st->total_blocks > 0 ? (double)(st->total_blocks - st->free_blocks) / (double)st->total_blocks : 1.0;
+}
+
+double llm_prefix_match(void *state, const arr_item *it)
+{
+    const llm_state *st = state;
+    if (!st->p->prefix_cache)
+        return 0;
+    int b = st->p->block_tokens, max = 0x7fffffff;
+    if (it->nsize >= 2)
+        max = (clamp_tokens(it->size[0] + it->prefix.prepend) - 1) / b;
+    return (double)pfx_match(&st->pc, &it->prefix, b, max, NULL) * b;
 }
 
 const wl_type wl_llm = {

@@ -16,6 +16,12 @@
  *    preempted and later recomputed (LLM_KV_PREEMPT, vLLM's default); with
  *    LLM_KV_RESERVE a request is admitted only when prompt + output fit, and
  *    nothing is ever preempted.
+ *  - With a prefix cache (prefix_cache), admission looks the prompt's
+ *    hashed blocks up: the leading blocks found (at most (prompt - 1) /
+ *    block_tokens, so that the last token is computed, as vLLM does) are
+ *    shared, not prefilled, and count as context; each full hashed block
+ *    computed enters the cache. Per request, prompt tokens looked up and
+ *    found at its first admission go to its record (prefix_query, _hit).
  *  - TTFT = first token - arrival; TPOT = (end - first token) / (O - 1)
  *    (0 when O = 1); throughput counts output tokens.
  * Record sizes: size[0] = prompt tokens, size[1] = output tokens. */
@@ -23,6 +29,7 @@
 #define MODELS_LLM_H
 
 #include "models/coll.h"
+#include "models/prefix.h"
 #include "models/workload.h"
 
 typedef struct {
@@ -112,6 +119,12 @@ typedef struct {
     int           kernels_per_layer; /* launches per layer (roofline cost only) */
     llm_kv_policy kv_policy;
     llm_len       prompt, output;    /* used when arrivals carry no sizes */
+    /* prefix caching (models/prefix.h): the engine keeps a block-hash
+     * cache in its KV memory; a hit skips the prefill of the cached blocks
+     * (attention still reads them). prefix: the shared prefixes drawn for
+     * arrivals that carry none (reuse 0 = none; the tenant draws them) */
+    int           prefix_cache;
+    pfx_gen_params prefix;
     topo          tp_net;            /* the tp GPUs of one node; unused when tp = 1 */
     const coll_corr *tp_corr;        /* platform correction of that node, or NULL */
     llm_role      role;              /* LLM_ROLE_BOTH unless disaggregated */
@@ -123,6 +136,12 @@ typedef struct {
  * engine reserving the cache's blocks) and kv_xfer_ms (from then to the
  * cache's arrival: the prefill engine's link queue and the transfer). */
 extern const wl_type wl_llm, wl_llm_disagg;
+
+/* llm_prefix_match: the prompt tokens of arrival it that the prefix cache
+ * of the llm engine `state` holds now: its leading blocks found, within
+ * its prompt when it carries sizes (0 without a prefix cache). For
+ * routers; pure. */
+double llm_prefix_match(void *state, const arr_item *it);
 
 /* Sizes, bytes. Weights and KV bytes are for the whole model (all TP ranks). */
 double llm_weight_bytes(const llm_params *p);

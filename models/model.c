@@ -216,6 +216,7 @@ static void collect_tenant(const rep_run *r, tenant *t, model_tenant_rep *m)
     m->t[MT_BACKLOG] = (double)t->in_flight_stop - (double)t->in_flight_warm;
     m->t[MT_IN_SYSTEM] = t->in_system_mean;
     m->t[MT_UNFINISHED] = (double)t->in_flight;
+    m->t[MT_PREFIX_HIT] = t->prefix_query > 0 ? t->prefix_hit / t->prefix_query : NAN;
     for (int k = 0; k < t->nmetrics; k++)
         summarize(&t->metric[k], m->x[k]);
     summarize(&t->lat_ms, q);
@@ -396,7 +397,7 @@ oom:
 
 sim_ci_range model_tenant_range(model_tenant_metric m)
 {
-    if (m == MT_SHARE || m == MT_SLO)
+    if (m == MT_SHARE || m == MT_SLO || m == MT_PREFIX_HIT)
         return SIM_CI_FRACTION;
     return m == MT_BACKLOG ? SIM_CI_REAL : SIM_CI_POSITIVE;
 }

@@ -70,6 +70,7 @@ typedef enum {
     MT_BACKLOG,        /* growth of requests in the system over the window */
     MT_IN_SYSTEM,      /* time-weighted mean of requests in the system */
     MT_UNFINISHED,     /* requests still in the system at the drain limit */
+    MT_PREFIX_HIT,     /* prefix cache: prompt tokens found over those looked up; NaN without lookups */
     MT_N
 } model_tenant_metric;
 

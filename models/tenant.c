@@ -6,11 +6,17 @@
 #include "sim/rng.h"
 #include "models/router.h"
 
-enum { STREAM_ARRIVALS = 0, STREAM_WORKLOAD = 1, STREAM_NOISE = 2 };
+enum { STREAM_ARRIVALS = 0, STREAM_WORKLOAD = 1, STREAM_NOISE = 2, STREAM_PREFIX = 3 };
 
 static void on_arrival(void *owner, sim *s, const arr_item *it)
 {
     tenant *t = owner;
+    arr_item own;
+    if (t->rng_pfx && it->prefix.n == 0) {    /* a shared prefix, drawn before routing */
+        own = *it;
+        pfx_gen_draw(&t->pgen, t->rng_pfx, &own.prefix);
+        it = &own;
+    }
     t->in_flight++;
     sim_tw_set(&t->in_system, s->now, (double)t->in_flight);
     (*t->in_flight_total)++;
@@ -77,6 +83,11 @@ int tenant_init(tenant *t, int id, int rep, const tenant_cfg *cfg, sim *s,
         if (!(t->rng_noise = sim_rng_alloc(seed, (uint32_t)rep, (uint32_t)id, STREAM_NOISE)))
             return -1;
     }
+    if (cfg->prefix_gen && !cfg->front) {     /* a replica's arrivals come with theirs */
+        if (pfx_gen_init(&t->pgen, cfg->prefix_gen) < 0 ||
+            !(t->rng_pfx = sim_rng_alloc(seed, (uint32_t)rep, (uint32_t)id, STREAM_PREFIX)))
+            return -1;
+    }
     if (arr_src_init(&t->arr, cfg->arr, cfg->arr_params, s, t->rng_arr,
                      on_arrival, t, stop) < 0)
         return -1;
@@ -98,6 +109,9 @@ void tenant_free(tenant *t)
         gsl_rng_free(t->rng_wl);
     if (t->rng_noise)
         gsl_rng_free(t->rng_noise);
+    if (t->rng_pfx)
+        gsl_rng_free(t->rng_pfx);
+    pfx_gen_free(&t->pgen);
     sim_dist_free(&t->lat_ms);
     for (int k = 0; k < TENANT_MAX_METRICS; k++)
         sim_dist_free(&t->metric[k]);
@@ -177,6 +191,8 @@ static void measure(tenant *t, const tenant_rec *r, int keep)
                                   r->service_ns, r->host_ns };
     for (int i = 0; i < 5; i++)
         t->sum_ns[i] += parts[i];
+    t->prefix_query += r->prefix_query;
+    t->prefix_hit += r->prefix_hit;
     int m = t->cfg->slo_metric;
     if (m != -2 && (m == -1 ? lat : r->metric[m]) <= t->cfg->slo_ms)
         t->slo_ok++;

@@ -10,6 +10,7 @@
 
 #include "models/exec.h"
 #include "models/gpu.h"
+#include "models/prefix.h"
 #include "models/workload.h"
 #include "sim/dist.h"
 #include "sim/twavg.h"
@@ -56,6 +57,9 @@ typedef struct {
     int             routed;            /* front: its router picks among the first `routed`
                                           replicas only (a disaggregated fleet's prefill
                                           pool, models/disagg.h); 0 = all of them */
+    /* shared prompt prefixes drawn for arrivals that carry none (before a
+     * front routes them); NULL = none (models/prefix.h) */
+    const pfx_gen_params *prefix_gen;
     int             src;               /* its index in the scenario's tenant list */
 } tenant_cfg;
 
@@ -75,6 +79,9 @@ typedef struct {
     double     units;               /* throughput units it produced */
     double     size[TENANT_NSIZE];  /* workload sizes (see the workload's docs) */
     double     metric[TENANT_MAX_METRICS];
+    /* prefix caching (an LLM engine with a prefix cache; 0 otherwise):
+     * prompt tokens looked up at its first admission, and those found */
+    double     prefix_query, prefix_hit;
 } tenant_rec;
 
 /* A sink for finished measured requests: called with each as it finishes,
@@ -118,6 +125,7 @@ typedef struct tenant {
     uint64_t          ndone;
     double            units_after_first;
     sim_time_t        sum_ns[5];     /* queue, other, switch, service, host */
+    double            prefix_query, prefix_hit;   /* tokens, over the measured requests */
     uint64_t          slo_ok;
     /* optional sink of the measured requests' records */
     tenant_rec_fn     on_rec;
@@ -128,6 +136,9 @@ typedef struct tenant {
     struct tenant   **fleet;
     uint64_t          turn, turn_decode;   /* turn_decode: a disaggregated fleet's decode router */
     struct tenant    *front_t;
+    /* the shared-prefix generator (cfg->prefix_gen) and its stream */
+    pfx_gen           pgen;
+    gsl_rng          *rng_pfx;
 } tenant;
 
 /* tenant_route: a fleet front's arrivals go to replicas rep[0..n) by its

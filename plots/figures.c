@@ -29,6 +29,7 @@ static const fig FIGS[FIG_COUNT] = {
     { FIG_T_SLO_HI, FIG_TENANT, "slo.ci95[1]", "ms", "SLO metric, 95% CI high", NULL },
     { FIG_T_SLO_BOUND, FIG_TENANT, "slo.bound_ms", "ms", "SLO bound", NULL },
     { FIG_T_SLO_METRIC, FIG_TENANT, "slo.metric", "", "SLO metric name", NULL },
+    { FIG_T_PREFIX_HIT, FIG_TENANT, "prefix_cache.hit_rate", "", "prefix-cache hit rate (tokens)", NULL },
     { FIG_G_UTILIZATION, FIG_GPU, "utilization", "", "utilization", "utilization" },
     { FIG_G_SWITCHES, FIG_GPU, "context_switches", "", "context switches", "context_switches" },
     { FIG_G_SWITCH_OVERHEAD, FIG_GPU, "switch_overhead_fraction", "", "share of time switching",

@@ -39,6 +39,8 @@ typedef enum {
     FIG_T_SLO_HI,
     FIG_T_SLO_BOUND,
     FIG_T_SLO_METRIC,
+    /* only an LLM tenant with a prefix cache (and a fleet of them) has it */
+    FIG_T_PREFIX_HIT,
     /* a GPU of summary.json */
     FIG_G_UTILIZATION,
     FIG_G_SWITCHES,

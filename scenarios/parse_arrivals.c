@@ -119,7 +119,7 @@ int scn_parse_diurnal(jv *v, scn *sc, const cJSON *obj, const char *path, const 
 int scn_parse_trace(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params)
 {
     static const char *const keys[] = { "type", "file", "format", "time_scale", "rate_scale",
-                                        "start_s", NULL };
+                                        "start_s", "hash_block_tokens", NULL };
     static const char *const formats[] = { "auto", "azure", "generic", "diffusion", "vidur", "splitwise",
                                            "burstgpt", "mooncake", NULL };
     static const trace_format fmt_of[] = { TRACE_AUTO, TRACE_AZURE, TRACE_GENERIC, TRACE_DIFFUSION, TRACE_VIDUR,
@@ -139,6 +139,8 @@ int scn_parse_trace(jv *v, scn *sc, const cJSON *obj, const char *path, const vo
     jv_number(v, obj, path, "time_scale", 0, 1, scale, &o.time_scale);
     jv_number(v, obj, path, "rate_scale", 0, 1, scale, &o.rate_scale);
     jv_number(v, obj, path, "start_s", 0, 0, start, &o.start_s);
+    long hbt = 512;                    /* Mooncake's traces hash blocks of 512 tokens */
+    jv_int(v, obj, path, "hash_block_tokens", 0, 512, 1, 1 << 20, &hbt);
     if (v->failed)
         return -1;
     o.format = fmt_of[format];
@@ -154,6 +156,7 @@ int scn_parse_trace(jv *v, scn *sc, const cJSON *obj, const char *path, const vo
         memcpy(p->t_ns, tmp.t_ns, tmp.n * sizeof *p->t_ns);
         memcpy(p->sizes, tmp.sizes, tmp.n * (size_t)tmp.nsize * sizeof *p->sizes);
     }
+    p->hash_block_tokens = (int)hbt;
     if (tmp.hash_start && (p->hash_start = scn_own(sc, v, (tmp.n + 1) * sizeof *p->hash_start))) {
         size_t nh = tmp.hash_start[tmp.n];
         memcpy(p->hash_start, tmp.hash_start, (tmp.n + 1) * sizeof *p->hash_start);

@@ -34,12 +34,45 @@ static int parse_len(jv *v, const cJSON *obj, const char *path, const char *key,
     return v->failed ? -1 : 0;
 }
 
+/* "prefix": {"reuse": F, "tokens": N, "groups": G}, the shared prefixes
+ * drawn for requests that carry none (models/prefix.h); absent: reuse 0. */
+static int parse_prefix(jv *v, const cJSON *obj, const char *path, pfx_gen_params *out)
+{
+    static const char *const keys[] = { "reuse", "tokens", "groups", NULL };
+    const jv_range frac = { 0, 1, 0, 0, NULL };
+    char p[512];
+    long tokens = 1, groups = 1;
+    *out = (pfx_gen_params){ 0, 1, 1 };
+    const cJSON *o = jv_object(v, obj, path, "prefix", 0);
+    if (v->failed)
+        return -1;
+    if (!o)
+        return 0;
+    jv_join(p, sizeof p, path, "prefix");
+    jv_keys(v, o, p, keys);
+    jv_number(v, o, p, "reuse", 1, 0, frac, &out->reuse);
+    jv_int(v, o, p, "tokens", 1, 1, 1, 10000000, &tokens);
+    jv_int(v, o, p, "groups", 0, 1, 1, 1000000, &groups);
+    out->tokens = (int)tokens;
+    out->groups = (int)groups;
+    return v->failed ? -1 : 0;
+}
+
+void scn_llm_prefix(tenant_cfg *tc)
+{
+    llm_params *lp = (llm_params *)tc->wl_params;     /* the scenario's own, built above */
+    const arr_trace_params *tp = tc->arr == &arr_trace ? tc->arr_params : NULL;
+    int ids = lp->prefix.reuse > 0 || (tp && tp->hash_ids);
+    lp->prefix_cache = lp->prefix_cache && ids;
+    tc->prefix_gen = lp->prefix.reuse > 0 ? &lp->prefix : NULL;
+}
+
 int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params)
 {
     static const char *const keys[] = { "type", "model", "precision", "tp", "max_batch",
         "max_tokens", "chunked_prefill", "host_ms", "mem_util", "block_tokens",
         "kernels_per_layer", "kv_full", "prompt_tokens", "output_tokens", "ep", "cost", "model_config", "engine", "host_seq_us", "host_overlap",
-        "frontend_in_ms", "frontend_out_ms", NULL };
+        "frontend_in_ms", "frontend_out_ms", "prefix_cache", "prefix", NULL };
     static const char *const costs[] = { "operators", "roofline", NULL };
     static const char *const kv_full[] = { "preempt", "reserve", NULL };
     const jv_range host = { 0, 1e4, 0, 0, "ms" };
@@ -84,7 +117,8 @@ int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void
     jv_enum(v, obj, path, "kv_full", 0, 0, kv_full, &kv);
     parse_len(v, obj, path, "prompt_tokens", 512, &lp->prompt);
     parse_len(v, obj, path, "output_tokens", 128, &lp->output);
-    if (v->failed)
+    jv_bool(v, obj, path, "prefix_cache", 1, &lp->prefix_cache);
+    if (parse_prefix(v, obj, path, &lp->prefix) < 0 || v->failed)
         return -1;
     if (config) {
         char full[4096], msg[1200];

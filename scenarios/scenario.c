@@ -371,6 +371,8 @@ static int parse_tenant(jv *v, scn *sc, const cJSON *obj, const char *path, tena
     if (parse_kind(v, sc, wl, jv_join(p, sizeof p, path, "workload"), 1, tc) < 0 ||
         parse_kind(v, sc, arr, jv_join(p, sizeof p, path, "arrivals"), 0, tc) < 0)
         return -1;
+    if (tc->wl == &wl_llm)
+        scn_llm_prefix(tc);
     return parse_slo(v, slo, jv_join(p, sizeof p, path, "slo"), tc);
 }
 

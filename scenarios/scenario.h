@@ -144,6 +144,12 @@ int scn_parse_onoff(jv *v, scn *sc, const cJSON *obj, const char *path, const vo
 int scn_parse_diurnal(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 int scn_parse_trace(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 int scn_parse_llm(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
+
+/* scn_llm_prefix: an llm tenant's prefix cache is on ("prefix_cache", true
+ * by default, as in vLLM) only when its requests can carry prefixes: a
+ * Mooncake trace's hash ids or the "prefix" generator, which tc then
+ * draws from (tenant_cfg.prefix_gen). Called once its arrivals are parsed. */
+void scn_llm_prefix(tenant_cfg *tc);
 int scn_parse_diffusion(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params);
 
