@@ -7,6 +7,8 @@
 #include "cli/flags.h"
 #include "cli/slo.h"
 #include "cli/table.h"
+#include "models/disagg.h"
+#include "models/llm.h"
 #include "models/router.h"
 #include "sim/ci.h"
 
@@ -122,6 +124,15 @@ static cJSON *tenant_json(const scn *sc, const model_result *res, const flags *f
         cJSON *rl = cJSON_AddArrayToObject(o, "replicas");
         for (int k = 0; k < tc->replicas; k++)
             cJSON_AddItemToArray(rl, cJSON_CreateString(sc->cfg.tenants[tc->first_replica + k].name));
+    }
+    if (tc->routed > 0) {               /* a disaggregated fleet: its pools and link */
+        const llm_params *lp = sc->cfg.tenants[tc->first_replica].wl_params;
+        cJSON *d = cJSON_AddObjectToObject(o, "disaggregation");
+        cJSON_AddNumberToObject(d, "prefill_replicas", lp->disagg->prefill);
+        cJSON_AddNumberToObject(d, "decode_replicas", lp->disagg->decode);
+        cJSON_AddStringToObject(d, "link", disagg_path_name(lp->disagg->path));
+        cJSON_AddStringToObject(d, "decode_router", lp->disagg->decode_router->name);
+        cJSON_AddNumberToObject(d, "kv_bytes_per_token", llm_kv_bytes_per_token(lp));
     }
     if (tc->front)
         cJSON_AddStringToObject(o, "fleet", sc->cfg.tenants[tc->front - 1].name);
