@@ -160,7 +160,7 @@ int collfit_curve_error(const collfit_data *d, size_t ci, const topo_fit *f, dou
     return n;
 }
 
-typedef struct { const collfit_data *d; const char *leave_out, *only; topo_fit base; } fit_ctx;
+typedef struct { const collfit_data *d; const char *leave_out, *only; topo_fit base; int bits; } fit_ctx;
 
 #define NPARAM 6     /* the fields of topo_fit, in order */
 
@@ -176,8 +176,13 @@ static double objective(const gsl_vector *x, void *p)
     const fit_ctx *c = p;
     topo_fit f = c->only ? c->base : from_vec(x);
     if (c->only) {
-        f.net_eff = exp(gsl_vector_get(x, 0));
-        f.net_step_us = exp(gsl_vector_get(x, 1));
+        size_t k = 0;
+        if (c->bits & TOPO_FIT_START)
+            f.start_us = exp(gsl_vector_get(x, k++));
+        if (c->bits & TOPO_FIT_NET_STEP)
+            f.net_step_us = exp(gsl_vector_get(x, k++));
+        if (c->bits & TOPO_FIT_NET_EFF)
+            f.net_eff = exp(gsl_vector_get(x, k++));
         if (f.net_eff > 1.0)
             return 1e6;                       /* a platform's NICs at most at NCCL's count of them */
     }
@@ -204,7 +209,7 @@ static double objective(const gsl_vector *x, void *p)
 int collfit_fit(const collfit_data *d, const char *leave_out, const topo_fit *start, topo_fit *out,
                 double *rms)
 {
-    fit_ctx c = { d, leave_out, NULL, *start };
+    fit_ctx c = { d, leave_out, NULL, *start, 0 };
     gsl_vector *x = gsl_vector_alloc(NPARAM), *step = gsl_vector_alloc(NPARAM);
     gsl_multimin_fminimizer *m = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, NPARAM);
     if (!x || !step || !m) {
@@ -237,24 +242,33 @@ int collfit_fit(const collfit_data *d, const char *leave_out, const topo_fit *st
     return ok;
 }
 
-int collfit_fit_network(const collfit_data *d, const char *platform, const topo_fit *base, double *net_eff,
-                        double *net_step_us, double *err)
+int collfit_fit_platform(const collfit_data *d, const char *platform, const topo_fit *base, int bits,
+                         topo_fit *out, double *err)
 {
-    fit_ctx c = { d, NULL, platform, *base };
-    gsl_vector *x = gsl_vector_alloc(2), *step = gsl_vector_alloc(2);
-    gsl_multimin_fminimizer *m = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, 2);
+    topo_fit f0 = *base;
+    topo_platform_fit(platform, &f0);
+    fit_ctx c = { d, NULL, platform, f0, bits };
+    const double v[3] = { f0.start_us, f0.net_step_us, f0.net_eff };
+    size_t n = 0;
+    double x0[3];
+    for (int i = 0; i < 3; i++)
+        if (bits & (1 << i))
+            x0[n++] = log(v[i]);
+    *out = f0;
+    if (n == 0)
+        return 0;
+    gsl_vector *x = gsl_vector_alloc(n), *step = gsl_vector_alloc(n);
+    gsl_multimin_fminimizer *m = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, n);
     if (!x || !step || !m) {
         gsl_vector_free(x);
         gsl_vector_free(step);
         gsl_multimin_fminimizer_free(m);
         return -1;
     }
-    double e0 = base->net_eff, s0 = base->net_step_us;
-    topo_net_fit(platform, &e0, &s0);
-    gsl_vector_set(x, 0, log(e0));
-    gsl_vector_set(x, 1, log(s0));
+    for (size_t i = 0; i < n; i++)
+        gsl_vector_set(x, i, x0[i]);
     gsl_vector_set_all(step, 0.3);
-    gsl_multimin_function fn = { objective, 2, &c };
+    gsl_multimin_function fn = { objective, n, &c };
     gsl_multimin_fminimizer_set(m, &fn, x, step);
     for (int it = 0; it < 1000; it++) {
         if (gsl_multimin_fminimizer_iterate(m) != GSL_SUCCESS)
@@ -262,8 +276,13 @@ int collfit_fit_network(const collfit_data *d, const char *platform, const topo_
         if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(m), 1e-5) == GSL_SUCCESS)
             break;
     }
-    *net_eff = exp(gsl_vector_get(m->x, 0));
-    *net_step_us = exp(gsl_vector_get(m->x, 1));
+    size_t k = 0;
+    if (bits & TOPO_FIT_START)
+        out->start_us = exp(gsl_vector_get(m->x, k++));
+    if (bits & TOPO_FIT_NET_STEP)
+        out->net_step_us = exp(gsl_vector_get(m->x, k++));
+    if (bits & TOPO_FIT_NET_EFF)
+        out->net_eff = exp(gsl_vector_get(m->x, k++));
     if (err)
         *err = m->fval;
     int ok = m->fval < 1e5 ? 0 : -1;

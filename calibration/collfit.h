@@ -54,10 +54,13 @@ int collfit_curve_error(const collfit_data *d, size_t c, const topo_fit *f, doub
 int collfit_fit(const collfit_data *d, const char *leave_out, const topo_fit *start, topo_fit *out,
                 double *rms);
 
-/* collfit_fit_network: net_eff and net_step_us fitted on the curves of
- * `platform` alone, the other parameters as in base (same objective).
- * Returns 0, or -1 (no scored point). */
-int collfit_fit_network(const collfit_data *d, const char *platform, const topo_fit *base, double *net_eff,
-                        double *net_step_us, double *err);
+/* collfit_fit_platform: the fields of topo_fit in bits (TOPO_FIT_START,
+ * TOPO_FIT_NET_STEP, TOPO_FIT_NET_EFF) fitted on the curves of `platform`
+ * alone, the others as in base (same objective; net_eff at most 1), from
+ * the platform's own values (topo_platform_fit). *out is base with the
+ * fitted fields; *err the mean |log error|. Returns 0, or -1 (no scored
+ * point). */
+int collfit_fit_platform(const collfit_data *d, const char *platform, const topo_fit *base, int bits,
+                         topo_fit *out, double *err);
 
 #endif

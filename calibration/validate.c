@@ -707,20 +707,39 @@ static void case_nccl_fit(val_out *o)
     val_unit_row(o, "link efficiency", "fraction", topo_fit_default.link_eff, f.link_eff, 0.02);
     val_unit_row(o, "net step us (Simple)", "us", topo_fit_default.net_step_us, f.net_step_us, 0.02);
     val_unit_row(o, "net efficiency", "fraction", topo_fit_default.net_eff, f.net_eff, 0.02);
-    /* the platforms with their own network (topo_net_fit) */
-    static const char *const NETS[] = { "gcp-a3-mega", "h100-roce-4nic", "vidur-a100-net" };
-    for (size_t i = 0; i < sizeof NETS / sizeof NETS[0]; i++) {
-        double eff, step, have_eff = NAN, have_step = NAN, e;
-        char q[96];
-        topo_net_fit(NETS[i], &have_eff, &have_step);
-        if (collfit_fit_network(&d, NETS[i], &topo_fit_default, &eff, &step, &e) < 0) {
-            val_broken(o, "a network fit did not run");
+    /* the platforms with their own start-up or network (topo_platform_fit) */
+    const char *done[COLLFIT_MAX_CURVES];
+    size_t ndone = 0;
+    for (size_t k = 0; k < d.ncurves; k++) {
+        const char *plat = d.curves[k].platform;
+        size_t j = 0;
+        while (j < ndone && strcmp(done[j], plat) != 0)
+            j++;
+        if (j < ndone)
+            continue;
+        done[ndone++] = plat;
+        topo_fit have = topo_fit_default, got;
+        int bits = topo_platform_fit(plat, &have);
+        double e;
+        if (!bits)
+            continue;
+        if (collfit_fit_platform(&d, plat, &topo_fit_default, bits, &got, &e) < 0) {
+            val_broken(o, "a platform fit did not run");
             break;
         }
-        snprintf(q, sizeof q, "%s net efficiency", NETS[i]);
-        val_unit_row(o, q, "fraction", have_eff, eff, 0.02);
-        snprintf(q, sizeof q, "%s net step us", NETS[i]);
-        val_unit_row(o, q, "us", have_step, step, 0.02);
+        char q[96];
+        if (bits & TOPO_FIT_START) {
+            snprintf(q, sizeof q, "%s start us", plat);
+            val_unit_row(o, q, "us", have.start_us, got.start_us, 0.02);
+        }
+        if (bits & TOPO_FIT_NET_EFF) {
+            snprintf(q, sizeof q, "%s net efficiency", plat);
+            val_unit_row(o, q, "fraction", have.net_eff, got.net_eff, 0.02);
+        }
+        if (bits & TOPO_FIT_NET_STEP) {
+            snprintf(q, sizeof q, "%s net step us", plat);
+            val_unit_row(o, q, "us", have.net_step_us, got.net_step_us, 0.02);
+        }
     }
     fprintf(o->out, "%-18s mean |log error| of the pooled fit %.4f (%.1f%%)\n", o->case_name, rms,
             100 * (exp(rms) - 1));

@@ -16,13 +16,24 @@
  * stores, plus its own part once: (ppn + 1) / ppn of the buffer. So a step
  * on a chunk c of the GPU's part moves (ppn + 1) c per direction, at the
  * per-channel share of nvlsEfficiency x the achieved NVLink bandwidth over
- * NVLS_NCHANNELS_SM90 = 16 channels, chunks of NCCL_NVLS_CHUNKSIZE = 128 KiB
- * (2.21 on). A chunk passes two dependent steps (reduce, then multicast),
- * Reduce and store of successive chunks overlap, so in the steady state a
- * chunk costs (ppn + 1) c per direction, with up to NCCL_STEPS / SLICESTEPS
- * chunks in flight to hide the sync; the first chunk passes two stages of
- * ppn c, each waiting for its sync: time = start + 2 (ppn c / B + sync) +
- * (L - 1) max((ppn + 1) c / B, ((ppn + 1) c / B + sync) / window).
+ * NVLS_NCHANNELS_SM90 = 16 channels. A chunk passes two dependent steps
+ * (reduce, then multicast); reduce and store of successive chunks overlap,
+ * so in the steady state a chunk costs (ppn + 1) c per direction, with up
+ * to NCCL_STEPS / SLICESTEPS chunks in flight to hide the sync; the first
+ * chunk passes two stages of ppn c, each waiting for its sync: time = start
+ * + 2 (ppn c / B + sync) + (L - 1) max((ppn + 1) c / B, ((ppn + 1) c / B +
+ * sync) / window).
+ *
+ * The chunk: NCCL_NVLS_CHUNKSIZE = 128 KiB (2.21 on) at most, and NCCL
+ * shrinks it for buffers that would give each of the nChannels x nHeads
+ * concurrent operations (nHeads = ppn on one node) too few chunks: 64 KiB
+ * below 64 x ops x 128 KiB, 32 KiB below 8 x ops x 64 KiB, 16 KiB below
+ * 2 x ops x 32 KiB (src/enqueue.cc, NVLS chunking, 2.19-2.2x) [I: not in
+ * calibration/data/nccl_tuning_constants.csv; read from NCCL's source]. On
+ * 8 H100 that is 16 KiB below 8 MiB, 32 KiB below 64 MiB and 64 KiB below
+ * 1 GiB: the first chunk's two stages, which the pipeline cannot hide,
+ * stay small at mid sizes, so the bandwidth fills faster than with 128 KiB
+ * chunks throughout.
  *
  * NVLSTree (all-reduce across nodes, 2.19 on): NVLS inside each node, then
  * for each part a tree over the nodes among the GPUs that own it, each GPU
@@ -38,6 +49,20 @@
 
 #define COLL_NVLS_CHANNELS 16
 #define COLL_NVLS_CHUNK (128.0 * 1024.0)
+
+/* NCCL's NVLS chunk for bytes over ops = nChannels x nHeads concurrent
+ * operations (see above). */
+static double nvls_chunk(double bytes, double ops)
+{
+    double c = COLL_NVLS_CHUNK;
+    if (bytes < 64 * ops * c && c > 65536)
+        c = 65536;
+    if (bytes < 8 * ops * c && c > 32768)
+        c = 32768;
+    if (bytes < 2 * ops * c && c > 16384)
+        c = 16384;
+    return c;
+}
 
 static int supports(const topo *t, coll_op op, const coll_proto *p, double bytes)
 {
@@ -65,8 +90,8 @@ static double achieved(const topo *t, coll_op op, const coll_proto *p, double by
     int nc = coll_channels_for(COLL_NVLS_CHANNELS, COLL_ALGO_NVLS, p->id, topo_ranks(t), bytes);
     double eff = coll_nvls_efficiency(t->nccl_version, coll_arch_of_sm(t->sm));
     double bw = eff * coll_intra_ch_gbs(t, p, COLL_NVLS_CHANNELS);
-    double part = bytes / ((double)t->ppn * nc), l = ceil(part / COLL_NVLS_CHUNK), chunk = part / l;
-    double P = t->ppn;
+    double P = t->ppn, part = bytes / (P * nc);
+    double l = ceil(part / nvls_chunk(bytes, nc * P)), chunk = part / l;
     double stage = P * chunk / (1000.0 * bw), per = (P + 1) * chunk / (1000.0 * bw);
     double sync = coll_sync_us(t, p, t->intra), over = fmax(per, (per + sync) / coll_window(p->id, op));
     run->channels = nc;

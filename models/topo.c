@@ -15,6 +15,7 @@
  *    NDR (reference designs, Azure documentation), p5en as 16 x 200 Gb/s. */
 #include "models/topo.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -95,28 +96,45 @@ static const topo_preset PRESETS[] = {
  * send/recv floors are 5-17 us, their all-reduce floors 25-60 us); step, net_step: per-step synchronisation
  * of Simple inside a node and across the network; link_eff, net_eff: the
  * achieved share of NCCL's per-link and per-NIC bandwidth. */
-const topo_fit topo_fit_default = { 34.596, 4.8924, 2.7419, 0.98161, 18.726, 0.65313 };
+const topo_fit topo_fit_default = { 34.553, 4.7683, 2.8640, 0.97635, 18.734, 0.65312 };
 
-/* [F] The network of three measured platforms, fitted on each one's own
- * curves with the other parameters at topo_fit_default (the same case,
- * `nccl-fit`, refits and checks them): GPUDirect-TCPXO (gcp-a3-mega),
- * RoCE (h100-roce-4nic) and Vidur's unnamed network (vidur-a100-net). The
+/* [F] Measured platforms with their own start-up or network, fitted on
+ * each one's own curves with the other parameters at topo_fit_default (the
+ * same case, `nccl-fit`, refits and checks them; NAN: the pooled value).
+ * The start-up is the host side of the machine measured (its CPU, driver
+ * and timing: the floors of the curves), the network its NICs' achieved
+ * share and per-step cost: GPUDirect-TCPXO (gcp-a3-mega), RoCE
+ * (h100-roce-4nic) and Vidur's unnamed network (vidur-a100-net). The
  * leave-one-platform-out table predicts each of them with the pooled
  * values instead. */
-static const struct { const char *preset; double net_eff, net_step_us; } NET_FITS[] = {
-    { "gcp-a3-mega", 0.83766, 32.954 },
-    { "h100-roce-4nic", 1.0, 41.161 },     /* at the bound: NCCL's 48 GB/s per NDR NIC */
-    { "vidur-a100-net", 0.64087, 21.319 },
+static const struct { const char *preset; double start_us, net_eff, net_step_us; } PLATFORM_FITS[] = {
+    { "gcp-a3-mega", NAN, 0.83766, 32.968 },
+    { "h100-roce-4nic", NAN, 1.0, 41.161 },     /* at the bound: NCCL's 48 GB/s per NDR NIC */
+    { "vidur-a100-net", NAN, 0.64087, 21.444 },
+    { "a100-pcie-nvlink-pairs", 45.987, NAN, NAN },
+    { "h100-nvl-pairs", 16.515, NAN, NAN },
 };
 
-int topo_net_fit(const char *name, double *eff, double *step_us)
+int topo_platform_fit(const char *name, topo_fit *f)
 {
-    for (size_t i = 0; i < sizeof NET_FITS / sizeof NET_FITS[0]; i++)
-        if (strcmp(NET_FITS[i].preset, name) == 0) {
-            *eff = NET_FITS[i].net_eff;
-            *step_us = NET_FITS[i].net_step_us;
-            return 1;
+    for (size_t i = 0; i < sizeof PLATFORM_FITS / sizeof PLATFORM_FITS[0]; i++) {
+        if (strcmp(PLATFORM_FITS[i].preset, name) != 0)
+            continue;
+        int bits = 0;
+        if (!isnan(PLATFORM_FITS[i].start_us)) {
+            f->start_us = PLATFORM_FITS[i].start_us;
+            bits |= TOPO_FIT_START;
         }
+        if (!isnan(PLATFORM_FITS[i].net_eff)) {
+            f->net_eff = PLATFORM_FITS[i].net_eff;
+            bits |= TOPO_FIT_NET_EFF;
+        }
+        if (!isnan(PLATFORM_FITS[i].net_step_us)) {
+            f->net_step_us = PLATFORM_FITS[i].net_step_us;
+            bits |= TOPO_FIT_NET_STEP;
+        }
+        return bits;
+    }
     return 0;
 }
 
@@ -278,7 +296,7 @@ int topo_build(topo *t, const topo_preset *p, int nodes, int ppn, topo_virt v,
     t->algo = o->algo;
     t->proto = o->proto;
     t->fit = topo_fit_default;
-    topo_net_fit(p->name, &t->fit.net_eff, &t->fit.net_step_us);
+    topo_platform_fit(p->name, &t->fit);
     return 0;
 }
 

@@ -112,12 +112,17 @@ typedef struct {
  * calibration/data/nccl_curves.csv (models/topo.c says how). */
 extern const topo_fit topo_fit_default;
 
-/* topo_net_fit: the network parameters (net_eff, net_step_us) fitted on
- * the curves of preset `name` alone, for the presets of measured platforms
- * whose network differs from the pooled one (TCPXO, RoCE, Vidur's unnamed
- * network); 1 and *eff, *step_us when it has them, else 0. topo_build
- * uses them in place of topo_fit_default's. */
-int topo_net_fit(const char *name, double *eff, double *step_us);
+/* The fields of topo_fit a measured platform may have fitted on its own
+ * curves (topo_platform_fit), as bits. */
+enum { TOPO_FIT_START = 1, TOPO_FIT_NET_STEP = 2, TOPO_FIT_NET_EFF = 4 };
+
+/* topo_platform_fit: the parameters fitted on the curves of preset `name`
+ * alone, for the presets of measured platforms whose start-up (host,
+ * driver and timing of the machine measured) or network (TCPXO, RoCE,
+ * Vidur's unnamed network) differs from the pooled one: writes those
+ * fields into *f, leaves the others, and returns their bits (0: the
+ * preset has none). topo_build uses them in place of topo_fit_default's. */
+int topo_platform_fit(const char *name, topo_fit *f);
 
 /* topo_preset_find: the preset called name, or NULL. topo_preset_for_gpu:
  * the first preset built on GPU preset gpu, or NULL. */

@@ -411,6 +411,30 @@ static void ring_time_is_its_chunk_pipeline(void)
     CU_ASSERT(busbw < t.fit.link_eff * 370.8 && busbw > 0.9 * t.fit.link_eff * 370.8);
 }
 
+/* NVLS shrinks its chunk for mid-size buffers (NCCL's enqueue.cc): on 8
+ * H100, 16 channels x 8 heads = 128 concurrent operations, so 16 MiB runs
+ * in 32 KiB chunks (below 8 x 128 x 64 KiB = 64 MiB): each GPU's part of a
+ * channel's share, 16 KiB x 8, is 4 chunks; the first passes the reduce
+ * and the multicast stage (8 chunks each), the other three overlap at 9
+ * chunks per direction. 2 MiB runs in 16 KiB chunks, 1 GiB in 128 KiB. */
+static void nvls_chunk_shrinks_with_the_buffer(void)
+{
+    topo t = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, NULL);
+    double bw = 0.85 * t.fit.link_eff * 370.8 / 16, s = t.fit.step_us;
+    static const struct { double bytes, chunk; } C[] = {
+        { 2097152.0, 16384 }, { 16777216.0, 32768 }, { 268435456.0, 65536 }, { 1073741824.0, 131072 },
+    };
+    for (size_t i = 0; i < sizeof C / sizeof C[0]; i++) {
+        double part = C[i].bytes / 128, l = ceil(part / C[i].chunk), c = part / l;
+        double stage = 8 * c / (1000 * bw), per = 9 * c / (1000 * bw);
+        double expect = t.fit.start_us + 2 * (stage + s) + (l - 1) * fmax(per, (per + s) / 4);
+        coll_est e;
+        CU_ASSERT_EQUAL_FATAL(coll_estimate(&t, COLL_ALLREDUCE, C[i].bytes, NULL, &e), 0);
+        CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_NVLS);
+        ASSERT_REL(e.time_us, expect, 1e-12);
+    }
+}
+
 /* NVLS from its own path: each GPU's NVLink carries (P + 1)/P of the
  * buffer per direction, so busbw tends to 2 (P - 1)/(P + 1) x
  * nvlsEfficiency x the achieved NVLink bandwidth: about 480 GB/s on 8 H100
@@ -521,6 +545,7 @@ TU_SUITE_FN(coll)
         TU_TEST(channels_grow_with_size_as_nccl_launches_them),
         TU_TEST(ring_time_is_its_chunk_pipeline),
         TU_TEST(nvls_plateau_follows_its_multicast_traffic),
+        TU_TEST(nvls_chunk_shrinks_with_the_buffer),
         TU_TEST(a_72_gpu_nvlink_domain_keeps_all_reduce_on_nvlink),
         TU_TEST(every_op_reaches_the_nvlink_busbw_nccl_tests_reports),
     };

@@ -69,6 +69,29 @@ static void virtualization_modes_parse_and_cost_the_network(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "at least 2 GPUs"));
 }
 
+/* A measured platform's own fitted start-up or network replaces the pooled
+ * value on its preset only. */
+static void measured_platforms_keep_their_own_fitted_parameters(void)
+{
+    char err[256];
+    topo pairs, hgx, a3;
+    CU_ASSERT_EQUAL_FATAL(topo_build(&pairs, topo_preset_find("h100-nvl-pairs"), 1, 2, TOPO_VIRT_BARE_METAL,
+                                     NULL, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(topo_build(&hgx, topo_preset_find("hgx-h100"), 1, 8, TOPO_VIRT_BARE_METAL, NULL,
+                                     err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(topo_build(&a3, topo_preset_find("gcp-a3-mega"), 2, 8, TOPO_VIRT_BARE_METAL, NULL,
+                                     err, sizeof err), 0);
+    topo_fit f = topo_fit_default;
+    CU_ASSERT_EQUAL(topo_platform_fit("h100-nvl-pairs", &f), TOPO_FIT_START);
+    CU_ASSERT(pairs.fit.start_us == f.start_us && f.start_us != topo_fit_default.start_us);
+    CU_ASSERT(pairs.fit.net_eff == topo_fit_default.net_eff);
+    CU_ASSERT(hgx.fit.start_us == topo_fit_default.start_us);
+    f = topo_fit_default;
+    CU_ASSERT_EQUAL(topo_platform_fit("gcp-a3-mega", &f), TOPO_FIT_NET_EFF | TOPO_FIT_NET_STEP);
+    CU_ASSERT(a3.fit.net_eff == f.net_eff && a3.fit.start_us == topo_fit_default.start_us);
+    CU_ASSERT_EQUAL(topo_platform_fit("hgx-h100", &f), 0);
+}
+
 static void a_gpu_without_a_server_preset_gets_a_pcie_server(void)
 {
     topo_preset buf;
@@ -89,6 +112,7 @@ TU_SUITE_FN(topo)
         TU_TEST(fewer_gpus_per_node_use_the_nics_next_to_them),
         TU_TEST(virtualization_modes_parse_and_cost_the_network),
         TU_TEST(a_gpu_without_a_server_preset_gets_a_pcie_server),
+        TU_TEST(measured_platforms_keep_their_own_fitted_parameters),
     };
     TU_SUITE("topo", tests);
 }

@@ -215,7 +215,7 @@ static void arrival_jitter_adds_theta_harmonic_number_to_the_step(void)
         ASSERT_REL(coll_expected_max_us(&nz, n), theta * h, 1e-9);
         double steps = 4 * wl_get(&noisy, 0, "completed", NULL);   /* completed: per replication */
         double half = 4 * theta * sqrt(v / steps);       /* 4 standard errors of the mean */
-        CU_ASSERT(steps > 2400);
+        CU_ASSERT(steps >= 2000);                         /* enough steps for the 4-sigma band */
         CU_ASSERT(fabs(extra_us - theta * h) < half);
         wl_run_free(&quiet);
         wl_run_free(&noisy);
