@@ -13,6 +13,8 @@
 #include <cJSON.h>
 #include "cli/cli.h"
 #include "cli/outfile.h"
+#include "plots/figures.h"
+#include "scenarios/jv.h"
 #include "scenarios/textfile.h"
 
 #define MAX_TABLE_ROWS 1000
@@ -101,16 +103,19 @@ static void num_cell(FILE *f, double x)
         fprintf(f, "<td>%.4g</td>", x);
 }
 
-static void ci_cell(FILE *f, const cJSON *v, const cJSON *ci)
+/* A figure and, when the row has it, its interval: id and the interval
+ * entry ci (plots/figures.h). */
+static void ci_cell(FILE *f, const fig_row *r, fig_id id, fig_id ci)
 {
-    if (!cJSON_IsNumber(v)) {
+    double v = fig_row_num(r, id);
+    const fig_val *c = fig_row_val(r, ci);
+    if (isnan(v)) {
         fputs("<td>&ndash;</td>", f);
         return;
     }
-    fprintf(f, "<td>%.4g", v->valuedouble);
-    if (cJSON_GetArraySize(ci) == 2 && cJSON_IsNumber(cJSON_GetArrayItem(ci, 0)))
-        fprintf(f, " <small>[%.4g, %.4g]</small>", cJSON_GetArrayItem(ci, 0)->valuedouble,
-                cJSON_GetArrayItem(ci, 1)->valuedouble);
+    fprintf(f, "<td>%.4g", v);
+    if (c && c->state == FV_SET)
+        fprintf(f, " <small>[%.4g, %.4g]</small>", c->lo, c->hi);
     fputs("</td>", f);
 }
 
@@ -122,6 +127,35 @@ static cJSON *read_json(const char *dir, const char *name)
     cJSON *doc = text ? cJSON_Parse(text) : NULL;
     free(text);
     return doc;
+}
+
+static int listed(const cJSON *manifest, const char *name);
+
+/* DIR/NAME, when the manifest lists it, read by the one parser of result
+ * documents (plots/figures.h) into *r of scope; *doc is the parsed text the
+ * row borrows its strings from (free it after the row). 1 read, 0 not in
+ * the set, -1 unreadable or malformed, with one message on err naming the
+ * file and the member. */
+static int read_rows(const char *dir, const cJSON *man, const char *name, fig_scope scope, fig_row *r,
+                     cJSON **doc, FILE *err)
+{
+    char path[4600], msg[1024];
+    if (!listed(man, name))
+        return 0;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *text = textfile_read(path, MAX_INPUT, msg, sizeof msg);
+    *doc = text ? jv_parse(text, path, msg, sizeof msg) : NULL;
+    free(text);
+    if (!*doc) {
+        fprintf(err, "slicesim report: %s\n", msg);
+        return -1;
+    }
+    if (fig_row_read(r, scope, *doc, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim report: %s: %s; allowed: the file as slicesim wrote it\n", path, msg);
+        fig_row_free(r);
+        return -1;
+    }
+    return 1;
 }
 
 static int listed(const cJSON *manifest, const char *name)
@@ -144,39 +178,43 @@ static void verdict_span(FILE *f, const char *v)
     fputs("</span>", f);
 }
 
-static void tenant_table(FILE *f, const cJSON *sum)
+static const fig_row *rows_of(const fig_row *r, fig_id id, size_t *n)
 {
-    const cJSON *t;
+    const fig_val *v = r ? fig_row_val(r, id) : NULL;
+    *n = v && v->state == FV_SET ? v->n : 0;
+    return *n ? v->rows : NULL;
+}
+
+static void tenant_table(FILE *f, const fig_row *sum)
+{
+    size_t n;
+    const fig_row *t = rows_of(sum, FIG_S_TENANTS, &n);
     fputs("<table id=\"tenants\"><tr><th class=\"t\">tenant</th><th class=\"t\">workload</th><th>completed</th>"
           "<th>throughput [95% CI]</th><th class=\"t\">unit</th><th>mean ms</th><th>p50 ms</th>"
           "<th>p95 ms [95% CI]</th><th>p99 ms</th><th>GPU time share</th><th class=\"t\">SLO</th>"
           "<th class=\"t\">verdict</th></tr>\n", f);
-    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(sum, "tenants")) {
-        const cJSON *th = cJSON_GetObjectItemCaseSensitive(t, "throughput");
-        const cJSON *lat = cJSON_GetObjectItemCaseSensitive(t, "latency_ms");
-        const cJSON *slo = cJSON_GetObjectItemCaseSensitive(t, "slo");
-        const cJSON *wl = cJSON_GetObjectItemCaseSensitive(t, "workload");
+    for (size_t i = 0; i < n; i++) {
         fputs("<tr><td class=\"t\">", f);
-        esc(f, get_str(t, "name"));
+        esc(f, fig_row_str(&t[i], FIG_T_NAME));
         fputs("</td><td class=\"t\">", f);
-        esc(f, cJSON_IsString(wl) ? wl->valuestring : get_str(wl, "type"));
+        esc(f, fig_row_str(&t[i], FIG_T_WORKLOAD));
         fputs("</td>", f);
-        num_cell(f, get_num(t, "completed"));
-        ci_cell(f, cJSON_GetObjectItemCaseSensitive(th, "value"), cJSON_GetObjectItemCaseSensitive(th, "ci95"));
+        num_cell(f, fig_row_num(&t[i], FIG_T_COMPLETED));
+        ci_cell(f, &t[i], FIG_T_THROUGHPUT, FIG_T_THROUGHPUT_CI);
         fputs("<td class=\"t\">", f);
-        esc(f, get_str(th, "unit"));
+        esc(f, fig_row_str(&t[i], FIG_T_THROUGHPUT_UNIT));
         fputs("</td>", f);
-        num_cell(f, get_num(lat, "mean"));
-        num_cell(f, get_num(lat, "p50"));
-        ci_cell(f, cJSON_GetObjectItemCaseSensitive(lat, "p95"), cJSON_GetObjectItemCaseSensitive(lat, "ci95_p95"));
-        num_cell(f, get_num(lat, "p99"));
-        num_cell(f, get_num(t, "gpu_time_share"));
+        num_cell(f, fig_row_num(&t[i], FIG_T_LAT_MEAN));
+        num_cell(f, fig_row_num(&t[i], FIG_T_LAT_P50));
+        ci_cell(f, &t[i], FIG_T_LAT_P95, FIG_T_LAT_CI_P95);
+        num_cell(f, fig_row_num(&t[i], FIG_T_LAT_P99));
+        num_cell(f, fig_row_num(&t[i], FIG_T_GPU_SHARE));
         fputs("<td class=\"t\">", f);
-        if (cJSON_IsObject(slo)) {
-            esc(f, get_str(slo, "metric"));
-            fprintf(f, " &le; %.4g ms: %.4g", get_num(slo, "bound_ms"), get_num(slo, "value_ms"));
+        if (fig_row_has(&t[i], FIG_T_SLO)) {
+            esc(f, fig_row_str(&t[i], FIG_T_SLO_METRIC));
+            fprintf(f, " &le; %.4g ms: %.4g", fig_row_num(&t[i], FIG_T_SLO_BOUND), fig_row_num(&t[i], FIG_T_SLO_VALUE));
             fputs("</td><td class=\"t\">", f);
-            verdict_span(f, get_str(slo, "verdict"));
+            verdict_span(f, fig_row_str(&t[i], FIG_T_SLO_VERDICT));
         } else {
             fputs("none</td><td class=\"t\">&ndash;", f);
         }
@@ -185,19 +223,20 @@ static void tenant_table(FILE *f, const cJSON *sum)
     fputs("</table>\n", f);
 }
 
-static void gpu_table(FILE *f, const cJSON *sum)
+static void gpu_table(FILE *f, const fig_row *sum)
 {
-    const cJSON *g;
+    size_t n;
+    const fig_row *g = rows_of(sum, FIG_S_GPUS, &n);
     fputs("<table id=\"gpus\"><tr><th>GPU</th><th>utilization [95% CI]</th><th>context switches</th>"
           "<th>switch overhead</th><th>virtualization overhead</th><th>PCIe utilization</th></tr>\n", f);
-    cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(sum, "gpus")) {
+    for (size_t k = 0; k < n; k++) {
         fputs("<tr>", f);
-        num_cell(f, get_num(g, "id"));
-        ci_cell(f, cJSON_GetObjectItemCaseSensitive(g, "utilization"), cJSON_GetObjectItemCaseSensitive(g, "ci95_utilization"));
-        num_cell(f, get_num(g, "context_switches"));
-        num_cell(f, get_num(g, "switch_overhead_fraction"));
-        num_cell(f, get_num(g, "virtualization_overhead_fraction"));
-        num_cell(f, get_num(g, "pcie_utilization"));
+        num_cell(f, fig_row_num(&g[k], FIG_G_ID));
+        ci_cell(f, &g[k], FIG_G_UTILIZATION, FIG_G_UTIL_CI);
+        num_cell(f, fig_row_num(&g[k], FIG_G_SWITCHES));
+        num_cell(f, fig_row_num(&g[k], FIG_G_SWITCH_OVERHEAD));
+        num_cell(f, fig_row_num(&g[k], FIG_G_VIRT_OVERHEAD));
+        num_cell(f, fig_row_num(&g[k], FIG_G_PCIE));
         fputs("</tr>\n", f);
     }
     fputs("</table>\n", f);
@@ -305,47 +344,51 @@ static int charts(FILE *f, const char *dir)
 
 /* ---- warnings and verdicts ---- */
 
-static int warnings(FILE *f, const cJSON *sum, const cJSON *sweep)
+static void warning_item(FILE *f, const char *w, int point)
+{
+    fputs("<li>", f);
+    if (point >= 0)
+        fprintf(f, "point %d: ", point);
+    esc(f, w);
+    fputs("</li>\n", f);
+}
+
+static int warnings(FILE *f, const fig_row *sum, const fig_row *sweep)
 {
     int n = 0;
-    const cJSON *w, *p;
+    size_t np;
+    const fig_val *w = sum ? fig_row_val(sum, FIG_S_WARNINGS) : NULL;
+    const fig_row *p = rows_of(sweep, FIG_W_POINTS, &np);
     fputs("<ul class=\"warn\" id=\"warnings\">\n", f);
-    cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(sum, "warnings"))
-        if (cJSON_IsString(w)) {
-            fputs("<li>", f);
-            esc(f, w->valuestring);
-            fputs("</li>\n", f);
-            n++;
-        }
-    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(sweep, "points"))
-        cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(p, "warnings"))
-            if (cJSON_IsString(w)) {
-                fprintf(f, "<li>point %d: ", (int)get_num(p, "index"));
-                esc(f, w->valuestring);
-                fputs("</li>\n", f);
-                n++;
-            }
+    for (size_t k = 0; w && w->state == FV_SET && k < w->n; k++, n++)
+        warning_item(f, w->strs[k], -1);
+    for (size_t i = 0; i < np; i++) {
+        const fig_val *pw = fig_row_val(&p[i], FIG_P_WARNINGS);
+        for (size_t k = 0; pw->state == FV_SET && k < pw->n; k++, n++)
+            warning_item(f, pw->strs[k], (int)fig_row_num(&p[i], FIG_P_INDEX));
+    }
     fputs("</ul>\n", f);
     if (n == 0)
         fputs("<p>No warnings.</p>\n", f);
     return n;
 }
 
-static void verdicts(FILE *f, const cJSON *sum, const cJSON *cmp)
+static void verdicts(FILE *f, const fig_row *sum, const cJSON *cmp)
 {
-    const cJSON *t, *s;
+    const cJSON *s;
     int any = 0;
+    size_t n;
+    const fig_row *t = rows_of(sum, FIG_S_TENANTS, &n);
     fputs("<ul id=\"verdicts\">\n", f);
-    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(sum, "tenants")) {
-        const cJSON *slo = cJSON_GetObjectItemCaseSensitive(t, "slo");
-        if (!cJSON_IsObject(slo))
+    for (size_t i = 0; i < n; i++) {
+        if (!fig_row_has(&t[i], FIG_T_SLO))
             continue;
         fputs("<li>", f);
-        esc(f, get_str(t, "name"));
+        esc(f, fig_row_str(&t[i], FIG_T_NAME));
         fputs(": ", f);
-        esc(f, get_str(slo, "metric"));
-        fprintf(f, " &le; %.4g ms: ", get_num(slo, "bound_ms"));
-        verdict_span(f, get_str(slo, "verdict"));
+        esc(f, fig_row_str(&t[i], FIG_T_SLO_METRIC));
+        fprintf(f, " &le; %.4g ms: ", fig_row_num(&t[i], FIG_T_SLO_BOUND));
+        verdict_span(f, fig_row_str(&t[i], FIG_T_SLO_VERDICT));
         fputs("</li>\n", f);
         any = 1;
     }
@@ -363,7 +406,7 @@ static void verdicts(FILE *f, const cJSON *sum, const cJSON *cmp)
         fputs("<p>No tenant has an SLO.</p>\n", f);
 }
 
-static void write_page(FILE *f, const char *dir, const cJSON *man, const cJSON *sum, const cJSON *sweep,
+static void write_page(FILE *f, const char *dir, const cJSON *man, const fig_row *sum, const fig_row *sweep,
                        const cJSON *cmp)
 {
     const char *name = get_str(man, "scenario");
@@ -383,15 +426,15 @@ static void write_page(FILE *f, const char *dir, const cJSON *man, const cJSON *
             get_num(man, "seed"), get_num(man, "replications"));
 
     fputs("<h2>Scenario</h2>\n", f);
-    cJSON *sc = cJSON_CreateObject();
-    static const char *const parts[] = { "scenario", "duration_s", "warmup_s", "hardware", "virtualization",
-                                         "sharing", "percentiles", "sets", "vary", "points_total" };
-    const cJSON *from = sum ? sum : sweep ? sweep : cmp;
-    for (size_t k = 0; from && k < sizeof parts / sizeof parts[0]; k++) {
-        const cJSON *x = cJSON_GetObjectItemCaseSensitive(from, parts[k]);
-        if (x)
-            cJSON_AddItemToObject(sc, parts[k], cJSON_Duplicate(x, 1));
-    }
+    static const fig_id run_parts[] = { FIG_S_SCENARIO, FIG_S_DURATION, FIG_S_WARMUP, FIG_S_HARDWARE,
+                                        FIG_S_VIRTUALIZATION, FIG_S_SHARING, FIG_S_PERCENTILES };
+    static const fig_id sweep_parts[] = { FIG_W_SCENARIO, FIG_W_SETS, FIG_W_VARY, FIG_W_POINTS_TOTAL };
+    cJSON *sc = sum ? fig_row_json_part(sum, run_parts, sizeof run_parts / sizeof *run_parts)
+              : sweep ? fig_row_json_part(sweep, sweep_parts, sizeof sweep_parts / sizeof *sweep_parts)
+              : cJSON_CreateObject();
+    const cJSON *cs = cmp && !sum && !sweep ? cJSON_GetObjectItemCaseSensitive(cmp, "scenario") : NULL;
+    if (sc && cs)
+        cJSON_AddItemToObject(sc, cs->string, cJSON_Duplicate(cs, 1));
     char *text = cJSON_Print(sc);
     fputs("<pre id=\"scenario\">", f);
     esc(f, text);
@@ -434,7 +477,7 @@ static int the_page(const char *name)
 /* The page as DIR/report.html, a member of DIR's set: the set is committed
  * again with the files it had (cli/outfile.h), its command and identity,
  * and the page; a later set written into DIR removes it with the rest. */
-static int write_in_set(const char *dir, const cJSON *man, const cJSON *sum, const cJSON *sweep,
+static int write_in_set(const char *dir, const cJSON *man, const fig_row *sum, const fig_row *sweep,
                         const cJSON *cmp, FILE *out, FILE *err)
 {
     char msg[1024];
@@ -467,7 +510,7 @@ static int write_in_set(const char *dir, const cJSON *man, const cJSON *sum, con
 }
 
 /* The page as FILE, a single file outside any set. */
-static int write_file(const char *dst, const char *dir, const cJSON *man, const cJSON *sum, const cJSON *sweep,
+static int write_file(const char *dst, const char *dir, const cJSON *man, const fig_row *sum, const fig_row *sweep,
                       const cJSON *cmp, FILE *out, FILE *err)
 {
     char msg[512], odir[4600];
@@ -505,14 +548,22 @@ int cli_cmd_report(int argc, char **argv, FILE *out, FILE *err)
         cJSON_Delete(man);
         return CLI_BAD_INPUT;
     }
-    cJSON *sum = listed(man, "summary.json") ? read_json(a.dir, "summary.json") : NULL;
-    cJSON *sweep = listed(man, "sweep.json") ? read_json(a.dir, "sweep.json") : NULL;
+    cJSON *sdoc = NULL, *wdoc = NULL;
+    fig_row sum, sweep;
+    int hs = read_rows(a.dir, man, "summary.json", FIG_SUMMARY, &sum, &sdoc, err);
+    int hw = hs < 0 ? 0 : read_rows(a.dir, man, "sweep.json", FIG_SWEEP, &sweep, &wdoc, err);
     cJSON *cmp = listed(man, "compare.json") ? read_json(a.dir, "compare.json") : NULL;
-    int rc = a.out ? write_file(a.out, a.dir, man, sum, sweep, cmp, out, err)
-                   : write_in_set(a.dir, man, sum, sweep, cmp, out, err);
+    int rc = CLI_BAD_INPUT;
+    if (hs >= 0 && hw >= 0)
+        rc = a.out ? write_file(a.out, a.dir, man, hs ? &sum : NULL, hw ? &sweep : NULL, cmp, out, err)
+                   : write_in_set(a.dir, man, hs ? &sum : NULL, hw ? &sweep : NULL, cmp, out, err);
+    if (hs)
+        fig_row_free(&sum);
+    if (hw)
+        fig_row_free(&sweep);
     cJSON_Delete(man);
-    cJSON_Delete(sum);
-    cJSON_Delete(sweep);
+    cJSON_Delete(sdoc);
+    cJSON_Delete(wdoc);
     cJSON_Delete(cmp);
     return rc;
 }

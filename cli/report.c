@@ -10,6 +10,7 @@
 #include "models/disagg.h"
 #include "models/llm.h"
 #include "models/router.h"
+#include "plots/figures.h"
 #include "sim/ci.h"
 
 report_stat report_tenant_stat(const model_result *res, int ti, int metric)
@@ -27,141 +28,127 @@ report_stat report_gpu_stat(const model_result *res, int gpu, int metric)
     return *model_gpu_stat(res, gpu, (model_gpu_metric)metric);
 }
 
-/* ---- summary.json ---- */
+/* ---- summary.json: a row of figures (plots/figures.h) from the typed results ---- */
 
-static void add_num(cJSON *o, const char *key, double x)
+/* A block of the mean and percentiles (the latency block, or workload
+ * metric k), each with its 95% interval across replications, the fewest
+ * samples a replication based them on, and the percentiles resting on too
+ * few (flags.h): member FIG_T_LAT_MEAN + i is slot i of the block. */
+static void quantile_block(fig_row *r, const model_result *res, const flags *fl, int ti, int k)
 {
-    if (isfinite(x))
-        cJSON_AddNumberToObject(o, key, x);
-    else
-        cJSON_AddNullToObject(o, key);
-}
-
-static void add_ci(cJSON *o, const char *key, report_stat s)
-{
-    if (!isfinite(s.lo)) {
-        cJSON_AddNullToObject(o, key);
-        return;
-    }
-    cJSON *a = cJSON_AddArrayToObject(o, key);
-    cJSON_AddItemToArray(a, cJSON_CreateNumber(s.lo));
-    cJSON_AddItemToArray(a, cJSON_CreateNumber(s.hi));
-}
-
-static const char *const Q_KEYS[MQ_N] = { "mean", "p50", "p90", "p95", "p99", "p999" };
-
-/* The mean and percentiles, then the 95% interval of each across
- * replications (ci95_mean, ci95_p50, ...), the fewest samples a replication
- * based them on, and the percentiles resting on too few (flags.h). */
-static cJSON *quantile_block(const model_result *res, const flags *fl, int ti, int k)
-{
-    cJSON *o = cJSON_CreateObject();
-    report_stat st[MQ_N];
-    char key[32];
+    unsigned long low = 0;
     for (int q = 0; q < MQ_N; q++) {
-        st[q] = k < 0 ? report_tenant_stat(res, ti, MT_MEAN + q) : report_tenant_xstat(res, ti, k, q);
-        add_num(o, Q_KEYS[q], st[q].mean);
+        report_stat st = k < 0 ? report_tenant_stat(res, ti, MT_MEAN + q) : report_tenant_xstat(res, ti, k, q);
+        fig_val *m = k < 0 ? NULL : fig_block(r, (size_t)k, (fig_id)(FIG_T_LAT_MEAN + q));
+        fig_val *c = k < 0 ? NULL : fig_block(r, (size_t)k, (fig_id)(FIG_T_LAT_CI_MEAN + q));
+        if (k < 0) {
+            fig_set_num(r, (fig_id)(FIG_T_LAT_MEAN + q), st.mean);
+            fig_set_ci(r, (fig_id)(FIG_T_LAT_CI_MEAN + q), st.lo, st.hi);
+        } else if (m && c) {
+            fig_val_num(m, st.mean);
+            fig_val_ci(c, st.lo, st.hi);
+        }
+        if (q >= MQ_P50 && fl->t[ti].low[q])
+            low |= 1ul << q;        /* bit q: member FIG_T_LAT_MEAN + q */
     }
-    for (int q = 0; q < MQ_N; q++) {
-        snprintf(key, sizeof key, "ci95_%s", Q_KEYS[q]);
-        add_ci(o, key, st[q]);
+    if (k < 0) {
+        fig_set_num(r, FIG_T_LAT_SAMPLES, fl->t[ti].min_samples);
+        fig_set_num(r, FIG_T_LAT_LOW, (double)low);
+    } else if (fig_block(r, (size_t)k, FIG_T_LAT_SAMPLES)) {
+        fig_val_num(fig_block(r, (size_t)k, FIG_T_LAT_SAMPLES), fl->t[ti].min_samples);
+        fig_val_num(fig_block(r, (size_t)k, FIG_T_LAT_LOW), (double)low);
     }
-    add_num(o, "samples_per_replication", fl->t[ti].min_samples);
-    cJSON *low = cJSON_AddArrayToObject(o, "low_samples");
-    for (int q = MQ_P50; q < MQ_N; q++)
-        if (fl->t[ti].low[q])
-            cJSON_AddItemToArray(low, cJSON_CreateString(Q_KEYS[q]));
-    return o;
 }
 
 /* The tenant's own SLO: its figure, interval and verdict (sim/verdict.h);
  * met is true only when the whole interval meets the bound. */
-static void add_slo(cJSON *o, const scn *sc, const model_result *res, const flags *fl, int i)
+static void slo_fig(fig_row *r, const scn *sc, const model_result *res, const flags *fl, int i)
 {
+    char name[96];
     slo_expr e;
     if (slo_of_tenant(sc, i, &e) < 0) {
-        cJSON_AddNullToObject(o, "slo");
-        cJSON_AddNullToObject(o, "slo_attainment");
+        fig_set_null(r, FIG_T_SLO);
+        fig_set_null(r, FIG_T_SLO_ATTAINMENT);
         return;
     }
-    char name[96];
     report_stat st = slo_stat(&e, res);
     int unsteady = fl->t[i].unsteady;
     sim_verdict v = slo_verdict(&e, &st, unsteady);
-    cJSON *s = cJSON_AddObjectToObject(o, "slo");
-    cJSON_AddStringToObject(s, "metric", slo_metric_name(&e, sc, name, sizeof name));
-    add_num(s, "bound_ms", e.bound);
-    add_num(s, "value_ms", st.mean);
-    add_ci(s, "ci95", st);
-    cJSON_AddStringToObject(s, "verdict", sim_verdict_name(v));
-    cJSON_AddBoolToObject(s, "met", v == SIM_VERDICT_MET);
+    fig_set_obj(r, FIG_T_SLO);
+    fig_set_str(r, FIG_T_SLO_METRIC, fig_row_own(r, slo_metric_name(&e, sc, name, sizeof name)));
+    fig_set_num(r, FIG_T_SLO_BOUND, e.bound);
+    fig_set_num(r, FIG_T_SLO_VALUE, st.mean);
+    fig_set_ci(r, FIG_T_SLO_CI, st.lo, st.hi);
+    fig_set_str(r, FIG_T_SLO_VERDICT, sim_verdict_name(v));
+    fig_set_bool(r, FIG_T_SLO_MET, v == SIM_VERDICT_MET);
     if (v == SIM_VERDICT_UNCERTAIN) {
-        cJSON_AddStringToObject(s, "reason", slo_reason(&e, &st, unsteady));
-        add_num(s, "replications_to_resolve", (double)slo_reps_to_resolve(&e, &st, unsteady));
+        fig_set_str(r, FIG_T_SLO_REASON, slo_reason(&e, &st, unsteady));
+        fig_set_num(r, FIG_T_SLO_REPS, (double)slo_reps_to_resolve(&e, &st, unsteady));
     }
-    add_num(o, "slo_attainment", report_tenant_stat(res, i, MT_SLO).mean);
+    fig_set_num(r, FIG_T_SLO_ATTAINMENT, report_tenant_stat(res, i, MT_SLO).mean);
 }
 
-static cJSON *flags_json(const flags *fl, int i)
-{
-    const flags_tenant *t = &fl->t[i];
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddBoolToObject(o, "not_in_steady_state", t->unsteady);
-    cJSON_AddNumberToObject(o, "unfinished", t->unfinished);
-    cJSON_AddBoolToObject(o, "nothing_varies", t->constant);
-    return o;
-}
-
-static cJSON *tenant_json(const scn *sc, const model_result *res, const flags *fl, int i)
+static int tenant_fig(fig_row *r, const scn *sc, const model_result *res, const flags *fl, int i)
 {
     const tenant_cfg *tc = &sc->cfg.tenants[i];
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "name", tc->name);
-    cJSON_AddStringToObject(o, "workload", tc->wl->name);
-    cJSON_AddNumberToObject(o, "gpu", tc->gpu);
+    fig_set_str(r, FIG_T_NAME, tc->name);
+    fig_set_str(r, FIG_T_WORKLOAD, tc->wl->name);
+    fig_set_num(r, FIG_T_GPU, tc->gpu);
     if (tc->replicas > 0) {             /* a fleet: its router and replicas */
-        cJSON_AddStringToObject(o, "router", tc->router->name);
-        cJSON *rl = cJSON_AddArrayToObject(o, "replicas");
-        for (int k = 0; k < tc->replicas; k++)
-            cJSON_AddItemToArray(rl, cJSON_CreateString(sc->cfg.tenants[tc->first_replica + k].name));
+        const char **names = malloc((size_t)tc->replicas * sizeof *names);
+        for (int k = 0; names && k < tc->replicas; k++)
+            names[k] = sc->cfg.tenants[tc->first_replica + k].name;
+        fig_set_str(r, FIG_T_ROUTER, tc->router->name);
+        int rc = names ? fig_set_strs(r, FIG_T_REPLICAS, names, (size_t)tc->replicas) : -1;
+        free(names);
+        if (rc < 0)
+            return -1;
     }
     if (tc->routed > 0) {               /* a disaggregated fleet: its pools and link */
         const llm_params *lp = sc->cfg.tenants[tc->first_replica].wl_params;
-        cJSON *d = cJSON_AddObjectToObject(o, "disaggregation");
-        cJSON_AddNumberToObject(d, "prefill_replicas", lp->disagg->prefill);
-        cJSON_AddNumberToObject(d, "decode_replicas", lp->disagg->decode);
-        cJSON_AddStringToObject(d, "link", disagg_path_name(lp->disagg->path));
-        cJSON_AddStringToObject(d, "decode_router", lp->disagg->decode_router->name);
-        cJSON_AddNumberToObject(d, "kv_bytes_per_token", llm_kv_bytes_per_token(lp));
+        fig_set_obj(r, FIG_T_DISAGG);
+        fig_set_num(r, FIG_T_DG_PREFILL, lp->disagg->prefill);
+        fig_set_num(r, FIG_T_DG_DECODE, lp->disagg->decode);
+        fig_set_str(r, FIG_T_DG_LINK, disagg_path_name(lp->disagg->path));
+        fig_set_str(r, FIG_T_DG_ROUTER, lp->disagg->decode_router->name);
+        fig_set_num(r, FIG_T_DG_KV_BYTES, llm_kv_bytes_per_token(lp));
     }
     if (tc->front)
-        cJSON_AddStringToObject(o, "fleet", sc->cfg.tenants[tc->front - 1].name);
-    add_num(o, "completed", report_tenant_stat(res, i, MT_COMPLETED).mean);
-    cJSON *th = cJSON_AddObjectToObject(o, "throughput");
+        fig_set_str(r, FIG_T_FLEET, sc->cfg.tenants[tc->front - 1].name);
+    fig_set_num(r, FIG_T_COMPLETED, report_tenant_stat(res, i, MT_COMPLETED).mean);
     report_stat t = report_tenant_stat(res, i, MT_THROUGHPUT);
-    add_num(th, "value", t.mean);
-    cJSON_AddStringToObject(th, "unit", tc->wl->unit);
-    add_ci(th, "ci95", t);
-    cJSON_AddItemToObject(o, "latency_ms", quantile_block(res, fl, i, -1));
-    for (int k = 0; tc->wl->metrics && tc->wl->metrics[k]; k++)
-        cJSON_AddItemToObject(o, tc->wl->metrics[k], quantile_block(res, fl, i, k));
-    static const char *const parts[5] = { "queueing", "other_tenants", "switch", "service", "host" };
-    cJSON *b = cJSON_AddObjectToObject(o, "latency_breakdown_ms");
+    fig_set_obj(r, FIG_T_THROUGHPUT_OBJ);
+    fig_set_num(r, FIG_T_THROUGHPUT, t.mean);
+    fig_set_str(r, FIG_T_THROUGHPUT_UNIT, tc->wl->unit);
+    fig_set_ci(r, FIG_T_THROUGHPUT_CI, t.lo, t.hi);
+    fig_set_obj(r, FIG_T_LATENCY);
+    quantile_block(r, res, fl, i, -1);
+    size_t nm = 0;
+    while (tc->wl->metrics && tc->wl->metrics[nm])
+        nm++;
+    if (fig_set_blocks(r, nm, tc->wl->metrics) < 0)
+        return -1;
+    for (size_t k = 0; k < r->nblocks; k++)
+        quantile_block(r, res, fl, i, (int)k);
+    fig_set_obj(r, FIG_T_BREAKDOWN);
     for (int k = 0; k < 5; k++)
-        add_num(b, parts[k], report_tenant_stat(res, i, MT_QUEUE + k).mean);
+        fig_set_num(r, (fig_id)(FIG_T_BD_QUEUEING + k), report_tenant_stat(res, i, MT_QUEUE + k).mean);
     report_stat share = report_tenant_stat(res, i, MT_SHARE);
-    add_num(o, "gpu_time_share", share.mean);
-    add_ci(o, "ci95_gpu_time_share", share);
-    add_num(o, "mean_in_system", report_tenant_stat(res, i, MT_IN_SYSTEM).mean);
+    fig_set_num(r, FIG_T_GPU_SHARE, share.mean);
+    fig_set_ci(r, FIG_T_GPU_SHARE_CI, share.lo, share.hi);
+    fig_set_num(r, FIG_T_IN_SYSTEM, report_tenant_stat(res, i, MT_IN_SYSTEM).mean);
     report_stat hit = report_tenant_stat(res, i, MT_PREFIX_HIT);
     if (isfinite(hit.mean)) {           /* an engine with a prefix cache, or a fleet of them */
-        cJSON *pc = cJSON_AddObjectToObject(o, "prefix_cache");
-        add_num(pc, "hit_rate", hit.mean);
-        add_ci(pc, "ci95", hit);
+        fig_set_obj(r, FIG_T_PREFIX);
+        fig_set_num(r, FIG_T_PREFIX_HIT, hit.mean);
+        fig_set_ci(r, FIG_T_PREFIX_CI, hit.lo, hit.hi);
     }
-    add_slo(o, sc, res, fl, i);
-    cJSON_AddItemToObject(o, "flags", flags_json(fl, i));
-    return o;
+    slo_fig(r, sc, res, fl, i);
+    fig_set_obj(r, FIG_T_FLAGS);
+    fig_set_bool(r, FIG_T_FL_UNSTEADY, fl->t[i].unsteady);
+    fig_set_num(r, FIG_T_FL_UNFINISHED, fl->t[i].unfinished);
+    fig_set_bool(r, FIG_T_FL_CONSTANT, fl->t[i].constant);
+    return 0;
 }
 
 report_stat report_inst_stat(const model_result *res, int gpu, int inst, int metric)
@@ -170,43 +157,42 @@ report_stat report_inst_stat(const model_result *res, int gpu, int inst, int met
 }
 
 /* One MIG instance's row: where it sits and where its time went. */
-static cJSON *instance_json(const scn *sc, const model_result *res, int g, int i)
+static void instance_fig(fig_row *r, const scn *sc, const model_result *res, int g, int i)
 {
     const model_instance *in = &sc->cfg.inst[i];
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "id", i);
-    cJSON_AddStringToObject(o, "profile", in->prof->name);
-    cJSON_AddNumberToObject(o, "start", in->start);
-    cJSON_AddNumberToObject(o, "sms", in->prof->sms);
-    cJSON_AddNumberToObject(o, "memory_gib", in->prof->mem_gib);
-    cJSON_AddStringToObject(o, "mode", in->share->name);
+    fig_set_num(r, FIG_I_ID, i);
+    fig_set_str(r, FIG_I_PROFILE, in->prof->name);
+    fig_set_num(r, FIG_I_START, in->start);
+    fig_set_num(r, FIG_I_SMS, in->prof->sms);
+    fig_set_num(r, FIG_I_MEMORY, in->prof->mem_gib);
+    fig_set_str(r, FIG_I_MODE, in->share->name);
     report_stat u = report_inst_stat(res, g, i, MG_UTIL);
-    add_num(o, "utilization", u.mean);
-    add_ci(o, "ci95_utilization", u);
-    add_num(o, "context_switches", report_inst_stat(res, g, i, MG_SWITCHES).mean);
-    add_num(o, "switch_overhead_fraction", report_inst_stat(res, g, i, MG_SWITCH_FRAC).mean);
-    add_num(o, "virtualization_overhead_fraction", report_inst_stat(res, g, i, MG_OVERHEAD_FRAC).mean);
-    return o;
+    fig_set_num(r, FIG_I_UTILIZATION, u.mean);
+    fig_set_ci(r, FIG_I_UTIL_CI, u.lo, u.hi);
+    fig_set_num(r, FIG_I_SWITCHES, report_inst_stat(res, g, i, MG_SWITCHES).mean);
+    fig_set_num(r, FIG_I_SWITCH_OVERHEAD, report_inst_stat(res, g, i, MG_SWITCH_FRAC).mean);
+    fig_set_num(r, FIG_I_VIRT_OVERHEAD, report_inst_stat(res, g, i, MG_OVERHEAD_FRAC).mean);
 }
 
-static cJSON *gpu_json(const scn *sc, const model_result *res, int g)
+static int gpu_fig(fig_row *r, const scn *sc, const model_result *res, int g)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "id", g);
+    fig_set_num(r, FIG_G_ID, g);
     report_stat u = report_gpu_stat(res, g, MG_UTIL);
-    add_num(o, "utilization", u.mean);
-    add_ci(o, "ci95_utilization", u);
-    add_num(o, "context_switches", report_gpu_stat(res, g, MG_SWITCHES).mean);
-    add_num(o, "switch_overhead_fraction", report_gpu_stat(res, g, MG_SWITCH_FRAC).mean);
-    add_num(o, "virtualization_overhead_fraction", report_gpu_stat(res, g, MG_OVERHEAD_FRAC).mean);
-    add_num(o, "pcie_utilization", report_gpu_stat(res, g, MG_PCIE_UTIL).mean);
+    fig_set_num(r, FIG_G_UTILIZATION, u.mean);
+    fig_set_ci(r, FIG_G_UTIL_CI, u.lo, u.hi);
+    fig_set_num(r, FIG_G_SWITCHES, report_gpu_stat(res, g, MG_SWITCHES).mean);
+    fig_set_num(r, FIG_G_SWITCH_OVERHEAD, report_gpu_stat(res, g, MG_SWITCH_FRAC).mean);
+    fig_set_num(r, FIG_G_VIRT_OVERHEAD, report_gpu_stat(res, g, MG_OVERHEAD_FRAC).mean);
+    fig_set_num(r, FIG_G_PCIE, report_gpu_stat(res, g, MG_PCIE_UTIL).mean);
     if (res->ninst > 0) {
-        add_num(o, "power_throttled_fraction", report_gpu_stat(res, g, MG_THROTTLED_FRAC).mean);
-        cJSON *a = cJSON_AddArrayToObject(o, "instances");
+        fig_set_num(r, FIG_G_THROTTLED, report_gpu_stat(res, g, MG_THROTTLED_FRAC).mean);
+        fig_row *in = fig_set_rows(r, FIG_G_INSTANCES, (size_t)res->ninst);
+        if (!in)
+            return -1;
         for (int i = 0; i < res->ninst; i++)
-            cJSON_AddItemToArray(a, instance_json(sc, res, g, i));
+            instance_fig(&in[i], sc, res, g, i);
     }
-    return o;
+    return 0;
 }
 
 static void sink_str(void *ud, const char *group, const char *key, const char *val)
@@ -225,58 +211,69 @@ static void sink_num(void *ud, const char *group, const char *key, double val)
     cJSON_AddNumberToObject(g, key, val);
 }
 
-/* "sharing": the mode, then its settings as its share type describes them. */
+/* "sharing": the mode, then its settings as its share type describes them
+ * (the share type owns those names: a raw member of the row). */
 static cJSON *sharing_json(const scn *sc)
 {
     static const share_sink sink = { sink_str, sink_num };
     cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
     cJSON_AddStringToObject(o, "mode", sc->sharing_mode);
     sc->cfg.share->describe(&sc->cfg, &sink, o);
     return o;
 }
 
-cJSON *report_summary(const scn *sc, const model_result *res)
+int report_summary_row(fig_row *r, const scn *sc, const model_result *res)
 {
     flags fl;
-    if (flags_compute(&fl, sc, res) < 0) {
-        flags_free(&fl);
-        return NULL;
-    }
-    cJSON *root = cJSON_CreateObject();
-    if (!root) {
-        flags_free(&fl);
-        return NULL;
-    }
-    cJSON_AddStringToObject(root, "slicesim_version", SLICESIM_VERSION);
-    cJSON_AddStringToObject(root, "scenario", sc->name);
-    cJSON_AddNumberToObject(root, "seed", (double)sc->cfg.seed);
-    cJSON_AddNumberToObject(root, "replications", res->reps);
-    cJSON_AddNumberToObject(root, "duration_s", (double)sc->cfg.duration / 1e9);
-    cJSON_AddNumberToObject(root, "warmup_s", (double)sc->cfg.warmup / 1e9);
-    cJSON_AddNumberToObject(root, "sim_time_s", res->sim_time_s);
-    cJSON_AddNumberToObject(root, "events", (double)res->events);
-    cJSON *hw = cJSON_AddObjectToObject(root, "hardware");
-    cJSON_AddStringToObject(hw, "gpu", sc->cfg.gpu->name);
-    cJSON_AddNumberToObject(hw, "gpus", sc->cfg.ngpus);
+    int rc = -1;
+    if (fig_row_init(r, FIG_SUMMARY) < 0)
+        return -1;
+    if (flags_compute(&fl, sc, res) < 0)
+        goto done;
+    fig_set_str(r, FIG_S_VERSION, SLICESIM_VERSION);
+    fig_set_str(r, FIG_S_SCENARIO, sc->name);
+    fig_set_num(r, FIG_S_SEED, (double)sc->cfg.seed);
+    fig_set_num(r, FIG_S_REPLICATIONS, res->reps);
+    fig_set_num(r, FIG_S_DURATION, (double)sc->cfg.duration / 1e9);
+    fig_set_num(r, FIG_S_WARMUP, (double)sc->cfg.warmup / 1e9);
+    fig_set_num(r, FIG_S_SIM_TIME, res->sim_time_s);
+    fig_set_num(r, FIG_S_EVENTS, (double)res->events);
+    fig_set_obj(r, FIG_S_HARDWARE);
+    fig_set_str(r, FIG_S_HW_GPU, sc->cfg.gpu->name);
+    fig_set_num(r, FIG_S_HW_GPUS, sc->cfg.ngpus);
     if (sc->profile)
-        cJSON_AddStringToObject(hw, "profile", sc->profile->path);
-    cJSON_AddStringToObject(root, "virtualization", sc->virt_mode);
-    cJSON_AddItemToObject(root, "sharing", sharing_json(sc));
-    cJSON *pc = cJSON_AddObjectToObject(root, "percentiles");
-    cJSON_AddStringToObject(pc, "method", sc->pct_rel_err > 0 ? "histogram" : "exact");
+        fig_set_str(r, FIG_S_HW_PROFILE, sc->profile->path);
+    fig_set_str(r, FIG_S_VIRTUALIZATION, sc->virt_mode);
+    fig_set_raw(r, FIG_S_SHARING, sharing_json(sc));
+    fig_set_obj(r, FIG_S_PERCENTILES);
+    fig_set_str(r, FIG_S_PCT_METHOD, sc->pct_rel_err > 0 ? "histogram" : "exact");
     if (sc->pct_rel_err > 0)
-        cJSON_AddNumberToObject(pc, "relative_error", sc->pct_rel_err);
-    cJSON *tl = cJSON_AddArrayToObject(root, "tenants");
-    for (int i = 0; i < res->ntenants; i++)
-        cJSON_AddItemToArray(tl, tenant_json(sc, res, &fl, i));
-    cJSON *gs = cJSON_AddArrayToObject(root, "gpus");
-    for (int g = 0; g < res->ngpus; g++)
-        cJSON_AddItemToArray(gs, gpu_json(sc, res, g));
-    cJSON *w = cJSON_AddArrayToObject(root, "warnings");
-    for (size_t k = 0; k < fl.nmsg; k++)
-        cJSON_AddItemToArray(w, cJSON_CreateString(fl.msg[k]));
+        fig_set_num(r, FIG_S_PCT_ERROR, sc->pct_rel_err);
+    fig_row *t = fig_set_rows(r, FIG_S_TENANTS, (size_t)res->ntenants);
+    fig_row *g = fig_set_rows(r, FIG_S_GPUS, (size_t)res->ngpus);
+    const char **w = malloc((fl.nmsg + 1) * sizeof *w);
+    for (size_t k = 0; w && k < fl.nmsg; k++)
+        w[k] = fig_row_own(r, fl.msg[k]);
+    int ok = t && g && w && fig_row_has(r, FIG_S_SHARING) && fig_set_strs(r, FIG_S_WARNINGS, w, fl.nmsg) == 0;
+    free(w);
+    for (int i = 0; ok && i < res->ntenants; i++)
+        ok = tenant_fig(&t[i], sc, res, &fl, i) == 0;
+    for (int k = 0; ok && k < res->ngpus; k++)
+        ok = gpu_fig(&g[k], sc, res, k) == 0;
+    rc = ok ? 0 : -1;
+done:
     flags_free(&fl);
-    return root;
+    return rc;
+}
+
+cJSON *report_summary(const scn *sc, const model_result *res)
+{
+    fig_row r;
+    cJSON *doc = report_summary_row(&r, sc, res) == 0 ? fig_row_json(&r) : NULL;
+    fig_row_free(&r);
+    return doc;
 }
 
 /* ---- the table ---- */

@@ -11,8 +11,16 @@
 #include "scenarios/scenario.h"
 #include "sim/ci.h"
 
-/* report_summary: the summary document; NULL when out of memory. The caller
- * owns it (cJSON_Delete). */
+/* report_summary_row: the summary as a typed row of figures
+ * (plots/figures.h, scope FIG_SUMMARY), from the model's typed results, the
+ * flags and the SLO verdicts; it borrows the scenario's names (sc must
+ * outlive it) and keeps its own copies of the rest. 0, or -1 when out of
+ * memory; fig_row_free it either way. */
+struct fig_row;
+int report_summary_row(struct fig_row *r, const scn *sc, const model_result *res);
+
+/* report_summary: the summary document (fig_row_json of that row); NULL
+ * when out of memory. The caller owns it (cJSON_Delete). */
 cJSON *report_summary(const scn *sc, const model_result *res);
 
 /* report_table: the readable table. */

@@ -63,25 +63,22 @@ cJSON *sweepio_values(size_t i, const vary_set *vs)
 
 cJSON *sweepio_point(size_t i, const vary_set *vs, const scn *sc, const model_result *res)
 {
-    cJSON *sum = report_summary(sc, res);
-    cJSON *p = cJSON_CreateObject();
-    if (!sum || !p) {
-        cJSON_Delete(sum);
-        cJSON_Delete(p);
-        return NULL;
+    fig_row sum, p;
+    cJSON *doc = NULL;
+    if (report_summary_row(&sum, sc, res) == 0 && fig_row_init(&p, FIG_POINT) == 0) {
+        fig_set_num(&p, FIG_P_INDEX, (double)i);
+        fig_set_raw(&p, FIG_P_VALUES, sweepio_values(i, vs));
+        fig_set_num(&p, FIG_P_SEED, (double)sc->cfg.seed);
+        fig_set_num(&p, FIG_P_REPLICATIONS, res->reps);
+        fig_move(&p, FIG_P_TENANTS, &sum, FIG_S_TENANTS);
+        fig_move(&p, FIG_P_GPUS, &sum, FIG_S_GPUS);
+        fig_move(&p, FIG_P_WARNINGS, &sum, FIG_S_WARNINGS);
+        if (fig_row_has(&p, FIG_P_VALUES))
+            doc = fig_row_json(&p);
+        fig_row_free(&p);
     }
-    cJSON_AddNumberToObject(p, "index", (double)i);
-    cJSON_AddItemToObject(p, "values", sweepio_values(i, vs));
-    cJSON_AddNumberToObject(p, "seed", (double)sc->cfg.seed);
-    cJSON_AddNumberToObject(p, "replications", res->reps);
-    static const char *const keep[] = { "tenants", "gpus", "warnings" };
-    for (size_t k = 0; k < 3; k++) {
-        cJSON *x = cJSON_DetachItemFromObjectCaseSensitive(sum, keep[k]);
-        if (x)
-            cJSON_AddItemToObject(p, keep[k], x);
-    }
-    cJSON_Delete(sum);
-    return p;
+    fig_row_free(&sum);
+    return doc;
 }
 
 /* ---- CSV ---- */

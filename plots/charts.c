@@ -661,13 +661,15 @@ int charts_sweep(const char *dir, FILE *err)
     const char *units[MAX_SERIES];
     int nunits = 0, other_slo = 0, tix = 0;
     const char *tunit[MAX_SERIES], *smetric[MAX_SERIES];
+    char p95[64];
+    fig_path(FIG_T_LAT_P95, p95, sizeof p95);
     cJSON_ArrayForEach(tt, tl) {
         if (tix == MAX_SERIES)
             break;
         const char *u = fig_str(tt, FIG_T_THROUGHPUT_UNIT);
         tunit[tix] = u ? u : "units/s";
         smetric[tix] = fig_str(tt, FIG_T_SLO_METRIC);
-        other_slo |= smetric[tix] && isfinite(slo[tix]) && strcmp(smetric[tix], fig_get(FIG_T_LAT_P95)->path) != 0;
+        other_slo |= smetric[tix] && isfinite(slo[tix]) && strcmp(smetric[tix], p95) != 0;
         int seen = 0;
         for (int k = 0; k < nunits; k++)
             seen |= strcmp(units[k], tunit[tix]) == 0;
@@ -689,7 +691,7 @@ int charts_sweep(const char *dir, FILE *err)
                   k ? ", " : "", ser[k].block, safe(ser[k].title, t, sizeof t));
     /* bounds as lines of the plot, so that the axis always reaches them */
     for (int k = 0; k < ntenants && k < tix; k++)
-        if (isfinite(slo[k]) && (!smetric[k] || strcmp(smetric[k], fig_get(FIG_T_LAT_P95)->path) == 0)) {
+        if (isfinite(slo[k]) && (!smetric[k] || strcmp(smetric[k], p95) == 0)) {
             char nm[160];
             snprintf(nm, sizeof nm, "%s", safe(fig_str(cJSON_GetArrayItem(tl, k), FIG_T_NAME), t, sizeof t));
             sb_printf(&b, ", %.9g with lines dt 2 lw 2 lc rgb 'red' title '%s SLO p95 <= %.6g ms'", slo[k], nm,
