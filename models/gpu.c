@@ -28,19 +28,35 @@
  * architecture sibling's parameters with fitted = 0: Blackwell from Hopper,
  * Ada and the GDDR Blackwell card from Ampere for the bandwidth fraction
  * (GDDR, not HBM) [I]. */
-#define OPS_AMPERE(fit) { { 0.735, 0.735, 0.62, 0.60, 0.90, 0.60 }, 0.795, 3.84, 0.97, 0.60, fit }
-#define OPS_HOPPER(fit) { { 0.750, 0.750, 0.62, 0.60, 0.90, 0.60 }, 0.919, 4.49, 0.695, 0.60, fit }
-#define OPS_GDDR_BLACKWELL { { 0.750, 0.750, 0.62, 0.60, 0.90, 0.60 }, 0.795, 4.49, 0.695, 0.60, 0 }
+/* eta_conv (models/diffusion.c): the fraction of the 16-bit dense peak a
+ * diffusion UNet's convolutions and GEMMs reach, fitted per GPU on diffusers'
+ * SD 1.5 / SDXL iterations per second (calibration/diffusion.csv; fit and
+ * leave-one-GPU-out in docs/workloads.md) [F]: A100 0.34, V100 0.40, T4 0.19
+ * (70 W: the clock falls under sustained tensor load), RTX 3090 0.43, RTX
+ * 4090 0.45. Far below eta_mm: cuDNN's implicit GEMMs at the UNet's narrow
+ * widths (320-1280 channels) and GEMMs of K = 320-1280 keep the tensor cores
+ * fed worse than an LLM's wide GEMMs. GPUs without diffusers rows take the
+ * median of the fitted ones, 0.40 [I]. */
+#define ETA_CONV_A100 0.34
+#define ETA_CONV_V100 0.40
+#define ETA_CONV_T4 0.19
+#define ETA_CONV_RTX3090 0.43
+#define ETA_CONV_RTX4090 0.45
+#define DIFF_ETA_CONV 0.40
+#define OPS_AMPERE_C(fit, conv) { { 0.735, 0.735, 0.62, 0.60, 0.90, 0.60 }, 0.795, 3.84, 0.97, 0.60, fit, conv }
+#define OPS_AMPERE(fit) OPS_AMPERE_C(fit, DIFF_ETA_CONV)
+#define OPS_HOPPER(fit) { { 0.750, 0.750, 0.62, 0.60, 0.90, 0.60 }, 0.919, 4.49, 0.695, 0.60, fit, DIFF_ETA_CONV }
+#define OPS_GDDR_BLACKWELL { { 0.750, 0.750, 0.62, 0.60, 0.90, 0.60 }, 0.795, 4.49, 0.695, 0.60, 0, DIFF_ETA_CONV }
 
 static const gpu_spec SPECS[] = {
     { "a100-sxm-40gb", "NVIDIA A100 SXM4 40GB", 108,
       { 312, 312, 0, 156, 19.5, 0 }, 40, 1.555, 600, 31.5, 7,
       0.69, 0.73, 3.0, 25.0,
-      "NVIDIA A100 datasheet; eta from Vidur A100 operator profiles [M]", OPS_AMPERE(1), "ampere" },
+      "NVIDIA A100 datasheet; eta from Vidur A100 operator profiles [M]", OPS_AMPERE_C(1, ETA_CONV_A100), "ampere" },
     { "a100-sxm-80gb", "NVIDIA A100 SXM4 80GB", 108,
       { 312, 312, 0, 156, 19.5, 0 }, 80, 2.039, 600, 31.5, 7,
       0.69, 0.73, 3.0, 25.0,
-      "NVIDIA A100 datasheet; eta from Vidur A100 operator profiles [M]", OPS_AMPERE(1), "ampere" },
+      "NVIDIA A100 datasheet; eta from Vidur A100 operator profiles [M]", OPS_AMPERE_C(1, ETA_CONV_A100), "ampere" },
     { "h100-sxm", "NVIDIA H100 SXM5 80GB", 132,
       { 989, 989, 1979, 495, 67, 0 }, 80, 3.35, 900, 63.0, 7,
       0.72, 0.75, 2.5, 25.0,
@@ -61,6 +77,35 @@ static const gpu_spec SPECS[] = {
       { 165, 165, 0, 82, 10.3, 0 }, 24, 0.933, 200, 31.5, 4,
       0.69, 0.73, 3.0, 25.0,
       "NVIDIA A30 datasheet; eta as a100 [I]", OPS_AMPERE(0), "ampere" },
+    /* Older and workstation GPUs of diffusers' benchmark tables (reference
+     * calibration/diffusion.csv): NVIDIA datasheets and architecture
+     * whitepapers, not in the reference set [I]. GeForce cards run FP16 and
+     * BF16 tensor-core products with FP32 accumulation (what PyTorch's
+     * cuBLAS and cuDNN calls ask for) at half their FP16-accumulate rate:
+     * the tflops columns give that half (RTX 3090 71, RTX 4090 165.2). V100
+     * and T4 have no BF16 or TF32 path. */
+    { "v100-sxm2-16gb", "NVIDIA V100 SXM2 16GB", 80,
+      { 0, 125, 0, 0, 15.7, 0 }, 16, 0.9, 300, 15.75, 0,
+      0.69, 0.73, 3.0, 25.0,
+      "NVIDIA V100 datasheet (SXM2: 125 FP16 tensor, 15.7 FP32, 900 GB/s HBM2, NVLink 300 GB/s, PCIe Gen3), "
+      "not in the reference set [I]; eta as a100 [I]", OPS_AMPERE_C(0, ETA_CONV_V100), "volta" },
+    { "t4", "NVIDIA T4 16GB", 40,
+      { 0, 65, 0, 0, 8.1, 0 }, 16, 0.32, 0, 15.75, 0,
+      0.69, 0.73, 3.0, 25.0,
+      "NVIDIA T4 datasheet (65 FP16 tensor, 8.1 FP32 at 1590 MHz boost, 320 GB/s GDDR6, 70 W, PCIe Gen3), "
+      "not in the reference set [I]; eta as a100 [I]", OPS_AMPERE_C(0, ETA_CONV_T4), "turing" },
+    { "rtx-3090", "NVIDIA GeForce RTX 3090 24GB", 82,
+      { 71, 142, 0, 35.6, 35.6, 0 }, 24, 0.936, 0, 31.5, 0,
+      0.69, 0.73, 3.0, 25.0,
+      "NVIDIA Ampere GA102 whitepaper (82 SMs, FP16 tensor 71 dense with FP32 accumulate, TF32 35.6, FP32 35.6, "
+      "936 GB/s GDDR6X, PCIe Gen4), not in the reference set [I]; eta as a100 [I]", OPS_AMPERE_C(0, ETA_CONV_RTX3090),
+      "ampere" },
+    { "rtx-4090", "NVIDIA GeForce RTX 4090 24GB", 128,
+      { 165.2, 330.3, 330.3, 82.6, 82.6, 0 }, 24, 1.008, 0, 31.5, 0,
+      0.69, 0.73, 3.0, 25.0,
+      "NVIDIA Ada AD102 whitepaper (128 SMs, FP16 tensor 165.2 dense with FP32 accumulate, FP8 330.3, TF32 82.6, "
+      "FP32 82.6, 1008 GB/s GDDR6X, PCIe Gen4), not in the reference set [I]; eta as a100 [I]",
+      OPS_AMPERE_C(0, ETA_CONV_RTX4090), "ada" },
     /* 2026 GPUs: reference presets/gpus_2026.csv unless marked. Dense figures
      * are the datasheet's sparse / 2 where the Blackwell footnote says so
      * (rows marked derived there); B300 FP4 dense 14 PFLOPS is printed. */

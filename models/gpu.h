@@ -29,6 +29,9 @@ typedef struct {
     double kernel_us;          /* fixed time of one small kernel */
     double eta_attn;           /* fraction of the 16-bit peak FlashAttention's prefill reaches */
     int    fitted;
+    double eta_conv;           /* fraction of the 16-bit peak a diffusion UNet's convolutions and
+                                  GEMMs reach (cuDNN implicit GEMMs at its shapes, the clock held
+                                  under that load); 0 = eta_mm (models/diffusion.c) */
 } gpu_ops;
 
 typedef struct {

@@ -140,7 +140,8 @@ static void add_overlapped(ops_cost *c, const gpu_rate *r, double tc, double tm,
 /* FlashAttention runs its matrix products in 16-bit whatever the weights. */
 static double attn_flops_per_s(const gpu_rate *r)
 {
-    gpu_prec q = gpu_prec_fallback(r->peak_flops, GPU_BF16);
+    /* bf16, or fp16 on GPUs without bf16 (V100, T4) */
+    gpu_prec q = gpu_prec_fallback(r->peak_flops, r->peak_flops[GPU_BF16] > 0 ? GPU_BF16 : GPU_FP16);
     return r->peak_flops[q] * r->ops.eta_attn;
 }
 

@@ -6,11 +6,14 @@
 int scn_parse_diffusion(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params)
 {
     static const char *const keys[] = { "type", "model", "precision", "steps", "images",
-        "cfg", "max_batch", "max_wait_ms", "host_ms_per_step", NULL };
-    const jv_range ms = { 0, 1e7, 0, 0, "ms" };
+        "cfg", "max_batch", "max_wait_ms", "host_ms_per_step", "engine", "cost", "width", "height",
+        "controlnet", "host_op_us", NULL };
+    static const char *const costs[] = { "layers", "roofline", NULL };
+    const jv_range ms = { 0, 1e7, 0, 0, "ms" }, us = { 0, 1e6, 0, 0, "us" };
     char p2[512];
-    const char *name = NULL;
-    long steps = 0, images = 1, max_batch = 4;
+    const char *name = NULL, *engine = NULL;
+    long steps = 0, images = 1, max_batch = 4, width = 0, height = 0;
+    int cost = DIFF_COST_LAYERS;
 
     diff_params *p = scn_own(sc, v, sizeof *p);
     if (!p)
@@ -24,13 +27,31 @@ int scn_parse_diffusion(jv *v, scn *sc, const cJSON *obj, const char *path, cons
     jv_bool(v, obj, path, "cfg", 1, &p->cfg);
     jv_int(v, obj, path, "max_batch", 0, 4, 1, 1024, &max_batch);
     jv_number(v, obj, path, "max_wait_ms", 0, 50, ms, &p->max_wait_ms);
-    jv_number(v, obj, path, "host_ms_per_step", 0, 0.2, ms, &p->host_ms_per_step);
+    jv_enum(v, obj, path, "cost", 0, DIFF_COST_LAYERS, costs, &cost);
+    jv_number(v, obj, path, "host_ms_per_step", 0, cost == DIFF_COST_ROOFLINE ? 0.2 : 0, ms,
+              &p->host_ms_per_step);
+    jv_string(v, obj, path, "engine", 0, "compile", &engine);
+    jv_int(v, obj, path, "width", 0, 0, 64, 8192, &width);
+    jv_int(v, obj, path, "height", 0, 0, 64, 8192, &height);
+    jv_bool(v, obj, path, "controlnet", 0, &p->controlnet);
+    jv_number(v, obj, path, "host_op_us", 0, 0, us, &p->host_op_us);
     if (v->failed)
         return -1;
     p->m = diff_model_find(name);
     if (!p->m)
         return jv_fail(v, jv_join(p2, sizeof p2, path, "model"),
                        "unknown model \"%s\"; allowed: %s", name, diff_model_list());
+    p->engine = diff_engine_find(engine);
+    if (!p->engine)
+        return jv_fail(v, jv_join(p2, sizeof p2, path, "engine"),
+                       "unknown engine \"%s\"; allowed: %s", engine, diff_engine_list());
+    if (width % 8 || height % 8)
+        return jv_fail(v, jv_join(p2, sizeof p2, path, width % 8 ? "width" : "height"),
+                       "value %ld is not a multiple of 8 (the VAE's pixels per latent pixel); allowed: "
+                       "64..8192 in steps of 8", width % 8 ? width : height);
+    p->cost = (diff_cost_mode)cost;
+    p->width = (int)width;
+    p->height = (int)height;
     p->steps = steps > 0 ? (int)steps : p->m->default_steps;
     p->images = (int)images;
     p->max_batch = (int)max_batch;

@@ -82,8 +82,11 @@ static void parse_peaks(jv *v, const cJSON *root, prof *p)
         return;
     jv_keys(v, t, "peaks.tflops", gpu_prec_names);
     for (int i = 0; i < GPU_NPREC; i++)
-        jv_number(v, t, "peaks.tflops", gpu_prec_names[i], i == GPU_BF16, 0, tf, &p->spec.tflops[i]);
-    if (!v->failed && p->spec.tflops[GPU_BF16] <= 0)
+        jv_number(v, t, "peaks.tflops", gpu_prec_names[i], 0, 0, tf, &p->spec.tflops[i]);
+    /* a 16-bit tensor peak: bf16, or fp16 alone on GPUs without bf16 (V100, T4) */
+    if (!v->failed && !cJSON_GetObjectItemCaseSensitive(t, "bf16") && !cJSON_GetObjectItemCaseSensitive(t, "fp16"))
+        jv_fail(v, "peaks.tflops.bf16", "missing; this field is required (or fp16 on a GPU without bf16)");
+    else if (!v->failed && p->spec.tflops[GPU_BF16] <= 0 && p->spec.tflops[GPU_FP16] <= 0)
         jv_fail(v, "peaks.tflops.bf16", "value 0 is out of range; allowed: a number > 0 TFLOP/s");
     jv_number(v, pk, "peaks", "mem_bw_tbs", 1, 0, bw, &p->spec.mem_bw_tbs);
 }
@@ -124,7 +127,8 @@ static void parse_eta_by_precision(jv *v, const cJSON *root, prof *p)
  * measurements has nothing better]; each key given replaces one value. */
 static void parse_ops(jv *v, const cJSON *root, prof *p, const char *name)
 {
-    static const char *const keys[] = { "eta_mm", "eta_bw", "gemm_us", "kernel_us", "eta_attn", NULL };
+    static const char *const keys[] = { "eta_mm", "eta_bw", "gemm_us", "kernel_us", "eta_attn", "eta_conv",
+                                        NULL };
     static const char *const pkeys[] = { "bf16", "fp16", "fp8", "tf32", "fp32", "fp4", NULL };
     const jv_range eta = { 0, 1.5, 1, 0, NULL }, us = { 0, 1e4, 0, 0, "us" };
     const gpu_spec *base = name ? gpu_spec_find(name) : NULL;
@@ -145,6 +149,7 @@ static void parse_ops(jv *v, const cJSON *root, prof *p, const char *name)
     jv_number(v, o, "ops", "gemm_us", 0, p->spec.ops.gemm_us, us, &p->spec.ops.gemm_us);
     jv_number(v, o, "ops", "kernel_us", 0, p->spec.ops.kernel_us, us, &p->spec.ops.kernel_us);
     jv_number(v, o, "ops", "eta_attn", 0, p->spec.ops.eta_attn, eta, &p->spec.ops.eta_attn);
+    jv_number(v, o, "ops", "eta_conv", 0, p->spec.ops.eta_conv, eta, &p->spec.ops.eta_conv);
     p->spec.ops.fitted = 1;    /* the profile's author stands behind them */
 }
 

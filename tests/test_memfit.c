@@ -71,15 +71,15 @@ static void test_memory_gb_sets_a_share(void)
     scn_free(sc);
 }
 
-/* Three Llama-3-8B engines and an SDXL service at batch 4 on one 80 GB GPU:
- * SDXL holds 0.5 + 6.83 + 26.3 GB, each engine's 15.4 GB share leaves no
+/* Three Llama-3-8B engines and an SDXL service at batch 20 on one 80 GB GPU:
+ * SDXL holds 0.5 + 6.87 + 26.8 GB, each engine's 15.3 GB share leaves no
  * room for 16 GB of weights: refused, naming the engine and its share. */
 static void test_three_llms_and_sdxl_do_not_fit(void)
 {
     char err[2048];
     scn *sc = NULL;
     int rc = load(HDR("h100-sxm", "timeslice") LLM("a", "llama-3-8b") "," LLM("b", "llama-3-8b") ","
-                  LLM("c", "llama-3-8b") "," SDXL(4) "]}", &sc, err, sizeof err);
+                  LLM("c", "llama-3-8b") "," SDXL(20) "]}", &sc, err, sizeof err);
     CU_ASSERT_EQUAL(rc, SCN_BAD_INPUT);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "tenants.0.workload.model"));
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "llama-3-8b"));
@@ -121,19 +121,25 @@ static void test_mig_instance_is_its_own_pool(void)
     scn_free(sc);
 }
 
-/* An SDXL footprint: UNet and text-encoder weights, activations by batch. */
+/* An SDXL footprint: the fp16 weights the layer walk counts (UNet 2.567 G,
+ * text encoders 0.818 G, VAE decoder 0.049 G parameters), and activations
+ * that grow with the batch (the VAE decoder's first resnet at 1024x1024:
+ * its 256-channel input and three 128-channel tensors, 1.34 GB per image). */
 static void test_sdxl_footprint_by_batch(void)
 {
     char err[2048];
     scn *sc = NULL;
     CU_ASSERT_EQUAL_FATAL(load(HDR("h100-sxm", "exclusive") SDXL(2) "]}", &sc, err, sizeof err), SCN_OK);
     const tenant_cfg *t = &sc->cfg.tenants[0];
-    const diff_params *p = t->wl_params;
-    wl_footprint f;
+    wl_footprint f, f4;
     wl_footprint_of(t->wl, t->wl_params, 80e9, &f);
     CU_ASSERT_EQUAL(f.elastic, 0);
-    ASSERT_REL(f.weights, 5.2e9 + 817e6 * 2, 1e-12);
-    ASSERT_REL(f.activations, 52.6719e9 / 16 * 2 * (p->cfg ? 2 : 1), 1e-12);
+    ASSERT_REL(f.weights, 2.0 * (2567463684.0 + 123060480 + 694659841 + 49490199), 0.003);
+    ASSERT_REL(f.activations, 2 * (256 + 3 * 128) * 1024.0 * 1024 * 2, 0.01);
+    diff_params p4 = *(const diff_params *)t->wl_params;
+    p4.max_batch = 8;
+    wl_footprint_of(t->wl, &p4, 80e9, &f4);
+    ASSERT_REL(f4.activations, 4 * f.activations, 1e-9);
     scn_free(sc);
 }
 
