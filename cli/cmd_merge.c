@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/outfile.h"
 #include "cli/sweepio.h"
+#include "plots/figures.h"
 #include "scenarios/textfile.h"
 
 #define MAX_INPUTS 100000
@@ -18,14 +19,14 @@ static const char USAGE[] = "usage: slicesim merge DIR... -o OUT\n";
 /* The fields that make two files parts of the same sweep: the version that
  * wrote them, the scenario after --set (by name and by hash), the seed and
  * replications, the --set and --vary lists and the point count. */
-static const char *const SAME[] = { "slicesim_version", "scenario", "scenario_hash", "seed",
-                                    "replications", "sets", "vary", "points_total" };
+static const fig_id SAME[] = { FIG_W_VERSION, FIG_W_SCENARIO, FIG_W_HASH, FIG_W_SEED, FIG_W_REPLICATIONS,
+                               FIG_W_SETS, FIG_W_VARY, FIG_W_POINTS_TOTAL };
 
 static int same_sweep(const cJSON *a, const cJSON *b, const char *first, const char *path, FILE *err)
 {
     for (size_t k = 0; k < sizeof SAME / sizeof SAME[0]; k++) {
-        const cJSON *x = cJSON_GetObjectItemCaseSensitive(a, SAME[k]);
-        const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, SAME[k]);
+        const cJSON *x = fig_item(a, SAME[k]);
+        const cJSON *y = fig_item(b, SAME[k]);
         if (cJSON_Compare(x, y, 1))
             continue;
         char *tx = x ? cJSON_PrintUnformatted(x) : NULL, *ty = y ? cJSON_PrintUnformatted(y) : NULL;
@@ -33,7 +34,8 @@ static int same_sweep(const cJSON *a, const cJSON *b, const char *first, const c
         textfile_sanitize(tx ? tx : "(missing)", sx, sizeof sx);
         textfile_sanitize(ty ? ty : "(missing)", sy, sizeof sy);
         fprintf(err, "slicesim merge: %s: \"%s\" is %s, but %s in %s; allowed: shards of one sweep "
-                "(same version, scenario after --set, --seed, --reps, --vary)\n", path, SAME[k], sy, sx, first);
+                "(same version, scenario after --set, --seed, --reps, --vary)\n", path, fig_get(SAME[k])->key, sy, sx,
+                first);
         free(tx);
         free(ty);
         return -1;
@@ -47,10 +49,10 @@ static int same_sweep(const cJSON *a, const cJSON *b, const char *first, const c
 static int collect(cJSON **docs, char **paths, int n, cJSON **slot, size_t total, FILE *err)
 {
     for (int k = 0; k < n; k++) {
-        cJSON *pts = cJSON_GetObjectItemCaseSensitive(docs[k], "points");
+        cJSON *pts = fig_member(docs[k], FIG_W_POINTS);
         while (pts->child) {
             cJSON *p = cJSON_DetachItemViaPointer(pts, pts->child);
-            double ix = cJSON_GetObjectItemCaseSensitive(p, "index")->valuedouble;
+            double ix = fig_num(p, FIG_P_INDEX);
             if (!(ix >= 0 && ix < (double)total) || ix != (double)(size_t)ix) {
                 fprintf(err, "slicesim merge: %s: point index %g is not allowed; allowed: 0..%zu\n",
                         paths[k], ix, total - 1);
@@ -76,15 +78,15 @@ static int collect(cJSON **docs, char **paths, int n, cJSON **slot, size_t total
 
 static int merge(cJSON **docs, char **paths, int n, const char *outdir, FILE *out, FILE *err)
 {
-    if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(docs[0], "scenario_hash"))) {
-        fprintf(err, "slicesim merge: %s: has no \"scenario_hash\" (written by slicesim before 0.1.0's "
-                "identity checks); run its sweep again\n", paths[0]);
+    if (!fig_str(docs[0], FIG_W_HASH)) {
+        fprintf(err, "slicesim merge: %s: has no \"%s\" (written by slicesim before 0.1.0's "
+                "identity checks); run its sweep again\n", paths[0], fig_get(FIG_W_HASH)->key);
         return CLI_BAD_INPUT;
     }
     for (int k = 1; k < n; k++)
         if (same_sweep(docs[0], docs[k], paths[0], paths[k], err) < 0)
             return CLI_BAD_INPUT;
-    double totald = cJSON_GetObjectItemCaseSensitive(docs[0], "points_total")->valuedouble;
+    double totald = fig_num(docs[0], FIG_W_POINTS_TOTAL);
     if (!(totald >= 1 && totald <= 1e6)) {
         fprintf(err, "slicesim merge: %s: points_total %g is not allowed; allowed: 1..1000000\n",
                 paths[0], totald);
@@ -100,8 +102,8 @@ static int merge(cJSON **docs, char **paths, int n, const char *outdir, FILE *ou
     cJSON *doc = NULL;
     if (collect(docs, paths, n, slot, total, err) == 0) {
         doc = cJSON_Duplicate(docs[0], 1);
-        cJSON_DeleteItemFromObjectCaseSensitive(doc, "shard");
-        cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, "points");
+        cJSON_DeleteItemFromObjectCaseSensitive(doc, fig_get(FIG_W_SHARD)->key);
+        cJSON *arr = fig_member(doc, FIG_W_POINTS);
         for (size_t i = 0; i < total; i++) {
             cJSON_AddItemToArray(arr, slot[i]);
             slot[i] = NULL;

@@ -37,6 +37,7 @@
 #include "cli/points.h"
 #include "cli/slo.h"
 #include "cli/sweepio.h"
+#include "plots/figures.h"
 #include "cli/table.h"
 #include "scenarios/price.h"
 
@@ -477,7 +478,7 @@ static int write_outputs(const plan_opts *o, const scn *base, const plan_ud *u, 
     const char *dir = outfile_set_dir(set);
     size_t n = vary_points(&o->vs);
     cJSON *sw = sweepio_header(base, o->c.seed, o->c.reps, &o->vs, o->c.sets, o->c.nsets, n);
-    cJSON *arr = cJSON_GetObjectItemCaseSensitive(sw, "points");
+    cJSON *arr = fig_member(sw, FIG_W_POINTS);
     for (size_t i = 0; sw && i < n; i++)
         if (u->ev[i].done)
             cJSON_AddItemToArray(arr, cJSON_Duplicate(u->ev[i].point, 1));

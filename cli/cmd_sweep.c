@@ -174,8 +174,8 @@ static cJSON *cache_get(const char *cache, const char *key, size_t i, const vary
         p = cJSON_DetachItemFromObjectCaseSensitive(doc, "point");
     cJSON_Delete(doc);
     if (p) {
-        cJSON_ReplaceItemInObjectCaseSensitive(p, "index", cJSON_CreateNumber((double)i));
-        cJSON_ReplaceItemInObjectCaseSensitive(p, "values", sweepio_values(i, vs));
+        cJSON_ReplaceItemInObjectCaseSensitive(p, fig_get(FIG_P_INDEX)->key, cJSON_CreateNumber((double)i));
+        cJSON_ReplaceItemInObjectCaseSensitive(p, fig_get(FIG_P_VALUES)->key, sweepio_values(i, vs));
     }
     return p;
 }
@@ -255,11 +255,11 @@ static void print_table(FILE *f, const cJSON *doc)
     char heads[TAB_MAX_COLS][TAB_CELL];
     size_t nc = 0;
     names[nc++] = "point";
-    cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(doc, "vary"))
+    cJSON_ArrayForEach(d, fig_item(doc, FIG_W_VARY))
         if (nc < TAB_MAX_COLS)
-            names[nc++] = cJSON_GetObjectItemCaseSensitive(d, "path")->valuestring;
-    const cJSON *p0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "points"), 0);
-    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(p0, "tenants"))
+            names[nc++] = fig_str(d, FIG_V_PATH);
+    const cJSON *p0 = cJSON_GetArrayItem(fig_item(doc, FIG_W_POINTS), 0);
+    cJSON_ArrayForEach(t, fig_item(p0, FIG_P_TENANTS))
         if (nc + 2 <= TAB_MAX_COLS) {
             const char *name = fig_str(t, FIG_T_NAME);
             const char *unit = fig_str(t, FIG_T_THROUGHPUT_UNIT);
@@ -274,11 +274,11 @@ static void print_table(FILE *f, const cJSON *doc)
     tab tb;
     if (tab_init(&tb, names) < 0)
         return;
-    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "points")) {
+    cJSON_ArrayForEach(p, fig_item(doc, FIG_W_POINTS)) {
         size_t k = 1;
         char a[TAB_CELL];
-        tab_add(&tb, "%d", cJSON_GetObjectItemCaseSensitive(p, "index")->valueint);
-        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(p, "values"))
+        tab_add(&tb, "%.0f", fig_num(p, FIG_P_INDEX));
+        cJSON_ArrayForEach(v, fig_item(p, FIG_P_VALUES))
             if (k++ < TAB_MAX_COLS) {
                 if (cJSON_IsNumber(v))
                     tab_add(&tb, "%.10g", v->valuedouble);
@@ -290,7 +290,7 @@ static void print_table(FILE *f, const cJSON *doc)
                     free(s);
                 }
             }
-        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(p, "tenants"))
+        cJSON_ArrayForEach(t, fig_item(p, FIG_P_TENANTS))
             if (k + 2 <= nc + 1 && k < nc) {
                 sim_ci th = fig_ci(t, FIG_T_THROUGHPUT, FIG_T_THROUGHPUT_LO, FIG_T_THROUGHPUT_HI);
                 sim_ci q = fig_ci(t, FIG_T_LAT_P95, FIG_T_LAT_P95_LO, FIG_T_LAT_P95_HI);
@@ -307,24 +307,24 @@ static void print_table(FILE *f, const cJSON *doc)
  * the points it concerns. */
 static void print_warnings(FILE *err, const cJSON *doc)
 {
-    const cJSON *pts = cJSON_GetObjectItemCaseSensitive(doc, "points"), *p, *w;
+    const cJSON *pts = fig_item(doc, FIG_W_POINTS), *p, *w;
     int n = cJSON_GetArraySize(pts), i = 0;
     cJSON_ArrayForEach(p, pts) {
-        cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(p, "warnings")) {
+        cJSON_ArrayForEach(w, fig_item(p, FIG_P_WARNINGS)) {
             int seen = 0;
             for (int j = 0; j < i && !seen; j++) {
                 const cJSON *x;
-                cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(pts, j), "warnings"))
+                cJSON_ArrayForEach(x, fig_item(cJSON_GetArrayItem(pts, j), FIG_P_WARNINGS))
                     seen |= cJSON_IsString(x) && strcmp(x->valuestring, w->valuestring) == 0;
             }
             if (seen || !cJSON_IsString(w))
                 continue;
-            fprintf(err, "slicesim: sweep: warning (point %d", cJSON_GetObjectItemCaseSensitive(p, "index")->valueint);
+            fprintf(err, "slicesim: sweep: warning (point %.0f", fig_num(p, FIG_P_INDEX));
             for (int j = i + 1; j < n; j++) {
                 const cJSON *q = cJSON_GetArrayItem(pts, j), *x;
-                cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(q, "warnings"))
+                cJSON_ArrayForEach(x, fig_item(q, FIG_P_WARNINGS))
                     if (cJSON_IsString(x) && strcmp(x->valuestring, w->valuestring) == 0) {
-                        fprintf(err, ", %d", cJSON_GetObjectItemCaseSensitive(q, "index")->valueint);
+                        fprintf(err, ", %.0f", fig_num(q, FIG_P_INDEX));
                         break;
                     }
             }
@@ -392,13 +392,11 @@ static int run_sweep(sweep_opts *o, const scn *base, FILE *out, FILE *err)
         rc = CLI_INTERNAL;
         goto out;
     }
-    if (o->shard_n > 1) {
-        cJSON *sh = cJSON_CreateObject();
-        cJSON_AddNumberToObject(sh, "index", (double)o->shard_k);
-        cJSON_AddNumberToObject(sh, "count", (double)o->shard_n);
-        cJSON_AddItemToObject(doc, "shard", sh);
+    if (o->shard_n > 1 && sweepio_shard(doc, (size_t)o->shard_k, (size_t)o->shard_n) < 0) {
+        rc = CLI_INTERNAL;
+        goto out;
     }
-    cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, "points");
+    cJSON *arr = fig_member(doc, FIG_W_POINTS);
     for (size_t i = 0; i < n; i++) {
         cJSON_AddItemToArray(arr, rows[i]);
         rows[i] = NULL;

@@ -26,31 +26,50 @@ cJSON *sweepio_header(const scn *base, long seed, long reps, const vary_set *vs,
                       char *const *sets, size_t nsets, size_t total)
 {
     char hash[32];
-    cJSON *d = cJSON_CreateObject();
-    if (!d || !scn_hash(base, hash, sizeof hash)) {
-        cJSON_Delete(d);
+    fig_row r;
+    cJSON *d = NULL;
+    if (!scn_hash(base, hash, sizeof hash) || fig_row_init(&r, FIG_SWEEP) < 0)
         return NULL;
-    }
-    cJSON_AddStringToObject(d, "slicesim_version", SLICESIM_VERSION);
-    cJSON_AddStringToObject(d, "scenario", base->name);
-    cJSON_AddStringToObject(d, "scenario_hash", hash);
-    cJSON_AddNumberToObject(d, "seed", seed >= 0 ? (double)seed : (double)base->cfg.seed);
-    cJSON_AddNumberToObject(d, "replications", reps > 0 ? (double)reps : (double)base->cfg.reps);
-    cJSON *s = cJSON_AddArrayToObject(d, "sets");
-    for (size_t k = 0; k < nsets; k++)
-        cJSON_AddItemToArray(s, cJSON_CreateString(sets[k]));
-    cJSON *va = cJSON_AddArrayToObject(d, "vary");
-    for (size_t k = 0; k < vs->ndims; k++) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "path", vs->dims[k].path);
-        cJSON *vals = cJSON_AddArrayToObject(o, "values");
-        for (size_t j = 0; j < vs->dims[k].n; j++)
+    fig_set_str(&r, FIG_W_VERSION, SLICESIM_VERSION);
+    fig_set_str(&r, FIG_W_SCENARIO, base->name);
+    fig_set_str(&r, FIG_W_HASH, hash);
+    fig_set_num(&r, FIG_W_SEED, seed >= 0 ? (double)seed : (double)base->cfg.seed);
+    fig_set_num(&r, FIG_W_REPLICATIONS, reps > 0 ? (double)reps : (double)base->cfg.reps);
+    fig_row *dims = fig_set_rows(&r, FIG_W_VARY, vs->ndims);
+    int ok = fig_set_strs(&r, FIG_W_SETS, (const char *const *)sets, nsets) == 0 && dims;
+    for (size_t k = 0; ok && k < vs->ndims; k++) {
+        cJSON *vals = cJSON_CreateArray();
+        for (size_t j = 0; vals && j < vs->dims[k].n; j++)
             cJSON_AddItemToArray(vals, parse_value(vs->dims[k].values[j]));
-        cJSON_AddItemToArray(va, o);
+        fig_set_str(&dims[k], FIG_V_PATH, vs->dims[k].path);
+        fig_set_raw(&dims[k], FIG_V_VALUES, vals);
+        ok = vals != NULL;
     }
-    cJSON_AddNumberToObject(d, "points_total", (double)total);
-    cJSON_AddArrayToObject(d, "points");
+    fig_set_num(&r, FIG_W_POINTS_TOTAL, (double)total);
+    ok = ok && fig_set_rows(&r, FIG_W_POINTS, 0);
+    if (ok)
+        d = fig_row_json(&r);
+    fig_row_free(&r);
     return d;
+}
+
+int sweepio_shard(cJSON *doc, size_t k, size_t n)
+{
+    static const fig_id SHARD[] = { FIG_W_SHARD };
+    fig_row r;
+    if (fig_row_init(&r, FIG_SWEEP) < 0)
+        return -1;
+    fig_set_obj(&r, FIG_W_SHARD);
+    fig_set_num(&r, FIG_W_SHARD_INDEX, (double)k);
+    fig_set_num(&r, FIG_W_SHARD_COUNT, (double)n);
+    cJSON *o = fig_row_json_part(&r, SHARD, 1);
+    fig_row_free(&r);
+    cJSON *sh = o ? cJSON_DetachItemViaPointer(o, o->child) : NULL;
+    cJSON_Delete(o);
+    if (!sh)
+        return -1;
+    cJSON_AddItemToObject(doc, fig_get(FIG_W_SHARD)->key, sh);
+    return 0;
 }
 
 cJSON *sweepio_values(size_t i, const vary_set *vs)
@@ -117,7 +136,7 @@ static void csv_json(FILE *f, const cJSON *x)
 static const cJSON *tenant_named(const cJSON *point, const char *name)
 {
     const cJSON *t;
-    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(point, "tenants")) {
+    cJSON_ArrayForEach(t, fig_item(point, FIG_P_TENANTS)) {
         const char *n = fig_str(t, FIG_T_NAME);
         if (n && strcmp(n, name) == 0)
             return t;
@@ -131,11 +150,11 @@ static void csv_header(FILE *f, const cJSON *vary, const cJSON *first, int ngpus
     fputs("point", f);
     cJSON_ArrayForEach(d, vary) {
         fputc(',', f);
-        csv_json(f, cJSON_GetObjectItemCaseSensitive(d, "path"));
+        csv_json(f, fig_item(d, FIG_V_PATH));
     }
     const fig *tc[FIG_COUNT], *gc[FIG_COUNT];
     size_t nt = fig_csv_cols(FIG_TENANT, tc), ng = fig_csv_cols(FIG_GPU, gc);
-    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(first, "tenants"))
+    cJSON_ArrayForEach(t, fig_item(first, FIG_P_TENANTS))
         for (size_t c = 0; c < nt; c++) {
             fputc(',', f);
             char col[256];
@@ -150,26 +169,25 @@ static void csv_header(FILE *f, const cJSON *vary, const cJSON *first, int ngpus
 
 void sweepio_csv(FILE *f, const cJSON *doc)
 {
-    const cJSON *vary = cJSON_GetObjectItemCaseSensitive(doc, "vary");
-    const cJSON *points = cJSON_GetObjectItemCaseSensitive(doc, "points");
+    const cJSON *vary = fig_item(doc, FIG_W_VARY);
+    const cJSON *points = fig_item(doc, FIG_W_POINTS);
     const cJSON *first = cJSON_GetArrayItem(points, 0), *p, *d, *t;
     const fig *tc[FIG_COUNT], *gc[FIG_COUNT];
     size_t nt = fig_csv_cols(FIG_TENANT, tc), ng = fig_csv_cols(FIG_GPU, gc);
     int ngpus = 0;
     cJSON_ArrayForEach(p, points) {
-        int g = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(p, "gpus"));
+        int g = cJSON_GetArraySize(fig_item(p, FIG_P_GPUS));
         ngpus = g > ngpus ? g : ngpus;
     }
     csv_header(f, vary, first, ngpus);
     cJSON_ArrayForEach(p, points) {
-        csv_json(f, cJSON_GetObjectItemCaseSensitive(p, "index"));
-        const cJSON *vals = cJSON_GetObjectItemCaseSensitive(p, "values");
+        csv_json(f, fig_item(p, FIG_P_INDEX));
+        const cJSON *vals = fig_item(p, FIG_P_VALUES);
         cJSON_ArrayForEach(d, vary) {
             fputc(',', f);
-            csv_json(f, cJSON_GetObjectItemCaseSensitive(vals,
-                         cJSON_GetObjectItemCaseSensitive(d, "path")->valuestring));
+            csv_json(f, cJSON_GetObjectItemCaseSensitive(vals, fig_str(d, FIG_V_PATH)));
         }
-        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(first, "tenants")) {
+        cJSON_ArrayForEach(t, fig_item(first, FIG_P_TENANTS)) {
             const cJSON *mine = tenant_named(p, fig_str(t, FIG_T_NAME));
             for (size_t c = 0; c < nt; c++) {
                 fputc(',', f);
@@ -177,7 +195,7 @@ void sweepio_csv(FILE *f, const cJSON *doc)
                     csv_json(f, fig_item(mine, tc[c]->id));
             }
         }
-        const cJSON *gpus = cJSON_GetObjectItemCaseSensitive(p, "gpus");
+        const cJSON *gpus = fig_item(p, FIG_P_GPUS);
         for (int g = 0; g < ngpus; g++)
             for (size_t c = 0; c < ng; c++) {
                 fputc(',', f);
@@ -250,13 +268,10 @@ int sweepio_write(const char *dir, const cJSON *doc, const char *cmd, FILE *err)
 int sweepio_commit(outfile_set *set, const cJSON *doc, const char *cmd, FILE *err)
 {
     char msg[1024];
-    cJSON *id = cJSON_CreateObject();
-    static const char *const keys[] = { "scenario", "scenario_hash", "seed", "replications" };
-    for (size_t k = 0; id && k < sizeof keys / sizeof keys[0]; k++) {
-        const cJSON *x = cJSON_GetObjectItemCaseSensitive(doc, keys[k]);
-        if (x)
-            cJSON_AddItemToObject(id, keys[k], cJSON_Duplicate(x, 1));
-    }
+    char hash[64];
+    snprintf(hash, sizeof hash, "%s", fig_str(doc, FIG_W_HASH) ? fig_str(doc, FIG_W_HASH) : "");
+    cJSON *id = outfile_identity(fig_str(doc, FIG_W_SCENARIO), hash, fig_num(doc, FIG_W_SEED),
+                                 fig_num(doc, FIG_W_REPLICATIONS));
     int rc = id && outfile_set_commit(set, cmd, id, msg, sizeof msg) == 0 ? CLI_OK : CLI_INTERNAL;
     if (rc != CLI_OK)
         fprintf(err, "slicesim %s: %s\n", cmd, id ? msg : "out of memory");
@@ -268,17 +283,16 @@ int sweepio_commit(outfile_set *set, const cJSON *doc, const char *cmd, FILE *er
 static int points_well_formed(const cJSON *doc)
 {
     const cJSON *p, *t;
-    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "points")) {
-        if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(p, "index")) ||
-            !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(p, "values")) ||
-            !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(p, "tenants")))
+    cJSON_ArrayForEach(p, fig_item(doc, FIG_W_POINTS)) {
+        if (!cJSON_IsNumber(fig_item(p, FIG_P_INDEX)) || !cJSON_IsObject(fig_item(p, FIG_P_VALUES)) ||
+            !cJSON_IsArray(fig_item(p, FIG_P_TENANTS)))
             return 0;
-        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(p, "tenants"))
+        cJSON_ArrayForEach(t, fig_item(p, FIG_P_TENANTS))
             if (!fig_str(t, FIG_T_NAME))
                 return 0;
     }
-    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "vary"))
-        if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(p, "path")))
+    cJSON_ArrayForEach(p, fig_item(doc, FIG_W_VARY))
+        if (!fig_str(p, FIG_V_PATH))
             return 0;
     return 1;
 }
@@ -298,9 +312,8 @@ int sweepio_read(const char *path, cJSON **doc, FILE *err)
         fprintf(err, "slicesim: %s\n", msg);
         return CLI_BAD_INPUT;
     }
-    if (!cJSON_IsObject(*doc) || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(*doc, "points")) ||
-        !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(*doc, "vary")) ||
-        !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(*doc, "points_total")) ||
+    if (!cJSON_IsObject(*doc) || !cJSON_IsArray(fig_item(*doc, FIG_W_POINTS)) ||
+        !cJSON_IsArray(fig_item(*doc, FIG_W_VARY)) || !cJSON_IsNumber(fig_item(*doc, FIG_W_POINTS_TOTAL)) ||
         !points_well_formed(*doc)) {
         cJSON_Delete(*doc);
         *doc = NULL;

@@ -3,10 +3,12 @@
  * sweep.json = { "slicesim_version", "scenario", "scenario_hash" (scn_hash,
  *   after --set), "seed", "replications" (after --seed, --reps), "sets": [--set ...],
  *   "vary": [ { "path", "values": [...] } ], "points_total",
- *   ("shard": { "index", "count" } in a shard's file only),
  *   "points": [ { "index", "values": { PATH: VALUE }, "seed", "replications",
- *                 "tenants": [...], "gpus": [...], "warnings": [...] } ] }
- * where tenants/gpus/warnings are those of a run's summary.json. sweep.csv
+ *                 "tenants": [...], "gpus": [...], "warnings": [...] } ],
+ *   ("shard": { "index", "count" } in a shard's file only) }
+ * where tenants/gpus/warnings are those of a run's summary.json; the names
+ * are those of the schema table (plots/figures.h, scopes FIG_SWEEP,
+ * FIG_VARY, FIG_POINT), through which this file writes and reads. sweep.csv
  * holds one row per point, derived from sweep.json alone (its columns and
  * their paths are those of plots/figures.h), so that merging
  * shards (which only have the JSON) writes the same bytes as one run. */
@@ -24,6 +26,10 @@
  * reps (-1: the scenario's own); NULL when out of memory. */
 cJSON *sweepio_header(const scn *base, long seed, long reps, const vary_set *vs,
                       char *const *sets, size_t nsets, size_t total);
+
+/* sweepio_shard: doc's "shard": { "index": k, "count": n }, after its
+ * points (a shard's file). 0, or -1 when out of memory. */
+int sweepio_shard(cJSON *doc, size_t k, size_t n);
 
 /* sweepio_point: the record of point i; NULL when out of memory. */
 cJSON *sweepio_point(size_t i, const vary_set *vs, const scn *sc, const model_result *res);

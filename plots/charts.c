@@ -388,14 +388,6 @@ int charts_timeline(const char *dir, FILE *err)
 
 /* ---- sweep.json: p95 and throughput against the first varied value ---- */
 
-static double num_at(const cJSON *o, const char *a, const char *b)
-{
-    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
-    if (b)
-        x = cJSON_GetObjectItemCaseSensitive(x, b);
-    return cJSON_IsNumber(x) ? x->valuedouble : NAN;
-}
-
 static void dat_num(FILE *f, double x)
 {
     if (isfinite(x))
@@ -413,9 +405,8 @@ static void others_label(const cJSON *p, const cJSON *vary, char *buf, size_t le
     cJSON_ArrayForEach(d, vary) {
         if (k++ == 0)
             continue;
-        const char *path = cJSON_GetObjectItemCaseSensitive(d, "path")->valuestring;
-        char *v = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(p, "values"), path));
+        const char *path = fig_str(d, FIG_V_PATH);
+        char *v = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(fig_item(p, FIG_P_VALUES), path));
         size_t n = strlen(buf);
         snprintf(buf + n, len - n, "%s%s=%s", n ? ", " : "", path, v ? v : "?");
         free(v);
@@ -452,10 +443,9 @@ static double x_position(const cJSON *values0, const cJSON *v)
 
 static pt_ref *sorted_points(const cJSON *doc, size_t *n)
 {
-    const cJSON *points = cJSON_GetObjectItemCaseSensitive(doc, "points"), *p;
-    const cJSON *values0 = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "vary"), 0), "values");
-    double total = num_at(doc, "points_total", NULL);
+    const cJSON *points = fig_item(doc, FIG_W_POINTS), *p;
+    const cJSON *values0 = fig_item(cJSON_GetArrayItem(fig_item(doc, FIG_W_VARY), 0), FIG_V_VALUES);
+    double total = fig_num(doc, FIG_W_POINTS_TOTAL);
     long n0 = cJSON_GetArraySize(values0);
     long stride = n0 > 0 && total >= n0 ? (long)total / n0 : 1;
     *n = (size_t)cJSON_GetArraySize(points);
@@ -464,7 +454,7 @@ static pt_ref *sorted_points(const cJSON *doc, size_t *n)
     if (!v)
         return NULL;
     cJSON_ArrayForEach(p, points) {
-        long ix = (long)num_at(p, "index", NULL);
+        long ix = (long)fig_num(p, FIG_P_INDEX);
         v[k++] = (pt_ref){ p, stride > 1 ? ix % stride : 0, ix };
     }
     qsort(v, *n, sizeof *v, by_series);
@@ -476,11 +466,11 @@ static pt_ref *sorted_points(const cJSON *doc, size_t *n)
  * the tenants written, or -1 (too many series, or out of memory). */
 static int sweep_blocks(FILE *f, const cJSON *doc, sweep_series *ser, int *nser, double *slo, int *numeric)
 {
-    const cJSON *vary = cJSON_GetObjectItemCaseSensitive(doc, "vary");
+    const cJSON *vary = fig_item(doc, FIG_W_VARY);
     const cJSON *d0 = cJSON_GetArrayItem(vary, 0);
-    const char *x0 = cJSON_GetObjectItemCaseSensitive(d0, "path")->valuestring;
-    const cJSON *values0 = cJSON_GetObjectItemCaseSensitive(d0, "values"), *t0, *x;
-    const cJSON *p0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "points"), 0);
+    const char *x0 = fig_str(d0, FIG_V_PATH);
+    const cJSON *values0 = fig_item(d0, FIG_V_VALUES), *t0, *x;
+    const cJSON *p0 = cJSON_GetArrayItem(fig_item(doc, FIG_W_POINTS), 0);
     size_t n;
     pt_ref *pts = sorted_points(doc, &n);
     if (!pts)
@@ -489,7 +479,7 @@ static int sweep_blocks(FILE *f, const cJSON *doc, sweep_series *ser, int *nser,
     cJSON_ArrayForEach(x, values0)
         *numeric &= cJSON_IsNumber(x);
     int ti = 0;
-    cJSON_ArrayForEach(t0, cJSON_GetObjectItemCaseSensitive(p0, "tenants")) {
+    cJSON_ArrayForEach(t0, fig_item(p0, FIG_P_TENANTS)) {
         const char *tn = fig_str(t0, FIG_T_NAME);
         char lab[256];
         slo[ti] = fig_num(t0, FIG_T_SLO_BOUND);
@@ -507,8 +497,8 @@ static int sweep_blocks(FILE *f, const cJSON *doc, sweep_series *ser, int *nser,
                 fprintf(f, "%s# %s\n", *nser > 1 ? "\n\n" : "", s->title);
             }
             const cJSON *p = pts[k].p;
-            const cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(p, "tenants"), ti);
-            const cJSON *xv = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p, "values"), x0);
+            const cJSON *t = cJSON_GetArrayItem(fig_item(p, FIG_P_TENANTS), ti);
+            const cJSON *xv = cJSON_GetObjectItemCaseSensitive(fig_item(p, FIG_P_VALUES), x0);
             dat_num(f, *numeric && cJSON_IsNumber(xv) ? xv->valuedouble : x_position(values0, xv));
             static const fig_id cols[] = { FIG_T_LAT_P95, FIG_T_LAT_P95_LO, FIG_T_LAT_P95_HI,
                                            FIG_T_THROUGHPUT, FIG_T_THROUGHPUT_LO, FIG_T_THROUGHPUT_HI,
@@ -546,15 +536,14 @@ static void category_tics(sbuf *b, const cJSON *values0)
  * -1 on error; 0 without writing anything for a 1-D sweep. */
 static int sweep_heatmap(const char *dir, const cJSON *doc, FILE *err)
 {
-    const cJSON *vary = cJSON_GetObjectItemCaseSensitive(doc, "vary"), *d, *p, *tn;
+    const cJSON *vary = fig_item(doc, FIG_W_VARY), *d, *p, *tn;
     if (cJSON_GetArraySize(vary) < 2)
         return 0;
     const cJSON *d0 = cJSON_GetArrayItem(vary, 0), *d1 = cJSON_GetArrayItem(vary, 1);
-    const cJSON *v0 = cJSON_GetObjectItemCaseSensitive(d0, "values"), *v1 = cJSON_GetObjectItemCaseSensitive(d1, "values");
-    const char *x0 = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d0, "path"));
-    const char *x1 = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d1, "path"));
-    const cJSON *tl = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "points"), 0),
-                                                       "tenants");
+    const cJSON *v0 = fig_item(d0, FIG_V_VALUES), *v1 = fig_item(d1, FIG_V_VALUES);
+    const char *x0 = fig_str(d0, FIG_V_PATH);
+    const char *x1 = fig_str(d1, FIG_V_PATH);
+    const cJSON *tl = fig_item(cJSON_GetArrayItem(fig_item(doc, FIG_W_POINTS), 0), FIG_P_TENANTS);
     char opath[4096], t[300];
     FILE *f = open_in(dir, "sweep_heatmap.dat", "w", opath, sizeof opath);
     if (!f) {
@@ -565,21 +554,21 @@ static int sweep_heatmap(const char *dir, const cJSON *doc, FILE *err)
     int nt = 0;
     cJSON_ArrayForEach(tn, tl) {
         fprintf(f, "%s# %s\n", nt ? "\n\n" : "", fig_str(tn, FIG_T_NAME));
-        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "points")) {
-            const cJSON *vals = cJSON_GetObjectItemCaseSensitive(p, "values");
+        cJSON_ArrayForEach(p, fig_item(doc, FIG_W_POINTS)) {
+            const cJSON *vals = fig_item(p, FIG_P_VALUES);
             int k = 0, other = 0;
             cJSON_ArrayForEach(d, vary) {
                 if (k++ < 2)
                     continue;
                 other |= !cJSON_Compare(cJSON_GetObjectItemCaseSensitive(vals,
-                                            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "path"))),
-                                        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(d, "values"), 0), 1);
+                                            fig_str(d, FIG_V_PATH)),
+                                        cJSON_GetArrayItem(fig_item(d, FIG_V_VALUES), 0), 1);
             }
             if (other)
                 continue;
             double i = x_position(v0, cJSON_GetObjectItemCaseSensitive(vals, x0));
             double j = x_position(v1, cJSON_GetObjectItemCaseSensitive(vals, x1));
-            const cJSON *tp = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(p, "tenants"), nt);
+            const cJSON *tp = cJSON_GetArrayItem(fig_item(p, FIG_P_TENANTS), nt);
             if (isfinite(i) && isfinite(j)) {
                 dat_num(f, i);
                 dat_num(f, j);
@@ -629,9 +618,9 @@ int charts_sweep(const char *dir, FILE *err)
     char *text = read_all(path);
     cJSON *doc = text ? cJSON_Parse(text) : NULL;
     free(text);
-    const cJSON *vary = cJSON_GetObjectItemCaseSensitive(doc, "vary");
-    const cJSON *p0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "points"), 0);
-    if (!cJSON_GetArrayItem(vary, 0) || !p0 || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(p0, "tenants"))) {
+    const cJSON *vary = fig_item(doc, FIG_W_VARY);
+    const cJSON *p0 = cJSON_GetArrayItem(fig_item(doc, FIG_W_POINTS), 0);
+    if (!cJSON_GetArrayItem(vary, 0) || !p0 || !cJSON_IsArray(fig_item(p0, FIG_P_TENANTS))) {
         fprintf(err, "slicesim: plot sweep: %s: missing, or not a sweep with points\n", path);
         cJSON_Delete(doc);
         return -1;
@@ -647,7 +636,7 @@ int charts_sweep(const char *dir, FILE *err)
     int nser = 0, numeric, ntenants;
     fprintf(f, "# x p95_ms p95_lo p95_hi throughput throughput_lo throughput_hi; one block per series\n");
     ntenants = sweep_blocks(f, doc, ser, &nser, slo, &numeric);
-    const char *x0 = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(vary, 0), "path")->valuestring;
+    const char *x0 = fig_str(cJSON_GetArrayItem(vary, 0), FIG_V_PATH);
     if (close_checked(f) != 0 || ntenants < 0) {
         fprintf(err, "slicesim: plot sweep: cannot write %s (or more than %d series)\n", opath, MAX_SERIES);
         cJSON_Delete(doc);
@@ -657,7 +646,7 @@ int charts_sweep(const char *dir, FILE *err)
      * tenants report (tokens/s, images/min, ... never on one axis); the SLO
      * bounds on the axis of their own metric (a latency_ms.p95 bound on the
      * latency panel, any other metric on a panel of its own) */
-    const cJSON *tl = cJSON_GetObjectItemCaseSensitive(p0, "tenants"), *tt;
+    const cJSON *tl = fig_item(p0, FIG_P_TENANTS), *tt;
     const char *units[MAX_SERIES];
     int nunits = 0, other_slo = 0, tix = 0;
     const char *tunit[MAX_SERIES], *smetric[MAX_SERIES];
@@ -684,7 +673,7 @@ int charts_sweep(const char *dir, FILE *err)
               "set grid\nset key outside right\nset xlabel '%s (%s)'\nset ylabel '%s'\n",
               1 + nunits + other_slo, t, t, numeric ? unit_of(x0) : "value", fig_axis(FIG_T_LAT_P95, axis, sizeof axis));
     if (!numeric)
-        category_tics(&b, cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(vary, 0), "values"));
+        category_tics(&b, fig_item(cJSON_GetArrayItem(vary, 0), FIG_V_VALUES));
     sb_printf(&b, "plot ");
     for (int k = 0; k < nser; k++)
         sb_printf(&b, "%s'sweep_plot.dat' index %d using 1:2:3:4 with yerrorlines title '%s'",

@@ -133,10 +133,10 @@ static const fig FIGS[FIG_COUNT] = {
     { FIG_W_SETS, FIG_SWEEP, FK_STRS, FIG_NONE, "sets", FIG_SWEEP, "", "--set assignments", NULL },
     { FIG_W_VARY, FIG_SWEEP, FK_ROWS, FIG_NONE, "vary", FIG_VARY, "", "varied paths", NULL },
     { FIG_W_POINTS_TOTAL, FIG_SWEEP, FK_NUM, FIG_NONE, "points_total", FIG_SWEEP, "", "points in the sweep", NULL },
+    { FIG_W_POINTS, FIG_SWEEP, FK_ROWS, FIG_NONE, "points", FIG_POINT, "", "points", NULL },
     { FIG_W_SHARD, FIG_SWEEP, FK_OBJ, FIG_NONE, "shard", FIG_SWEEP, "", "shard", NULL },
     { FIG_W_SHARD_INDEX, FIG_SWEEP, FK_NUM, FIG_W_SHARD, "index", FIG_SWEEP, "", "shard index", NULL },
     { FIG_W_SHARD_COUNT, FIG_SWEEP, FK_NUM, FIG_W_SHARD, "count", FIG_SWEEP, "", "shards", NULL },
-    { FIG_W_POINTS, FIG_SWEEP, FK_ROWS, FIG_NONE, "points", FIG_POINT, "", "points", NULL },
     { FIG_V_PATH, FIG_VARY, FK_STR, FIG_NONE, "path", FIG_VARY, "", "varied path", NULL },
     { FIG_V_VALUES, FIG_VARY, FK_RAW, FIG_NONE, "values", FIG_VARY, "", "its values", NULL },
     { FIG_C_SLO_OBJ, FIG_COMPARE_TENANT, FK_OBJ, FIG_NONE, "slo", FIG_COMPARE_TENANT, "", "SLO", NULL },
@@ -199,6 +199,11 @@ const cJSON *fig_item(const cJSON *obj, fig_id id)
     if (e->kind == FK_LO || e->kind == FK_HI)
         return cJSON_GetArrayItem(obj, e->kind == FK_HI);
     return cJSON_GetObjectItemCaseSensitive(obj, e->key);
+}
+
+cJSON *fig_member(cJSON *obj, fig_id id)
+{
+    return (cJSON *)fig_item(obj, id);
 }
 
 double fig_num(const cJSON *obj, fig_id id)

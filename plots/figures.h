@@ -104,7 +104,7 @@ typedef enum {
     FIG_P_INDEX, FIG_P_VALUES, FIG_P_SEED, FIG_P_REPLICATIONS, FIG_P_TENANTS, FIG_P_GPUS, FIG_P_WARNINGS,
     /* sweep.json (cli/sweepio.h) and one of its varied paths */
     FIG_W_VERSION, FIG_W_SCENARIO, FIG_W_HASH, FIG_W_SEED, FIG_W_REPLICATIONS, FIG_W_SETS, FIG_W_VARY,
-    FIG_W_POINTS_TOTAL, FIG_W_SHARD, FIG_W_SHARD_INDEX, FIG_W_SHARD_COUNT, FIG_W_POINTS,
+    FIG_W_POINTS_TOTAL, FIG_W_POINTS, FIG_W_SHARD, FIG_W_SHARD_INDEX, FIG_W_SHARD_COUNT,
     FIG_V_PATH, FIG_V_VALUES,
     /* a setup's tenant in compare.json, where the SLO check's figures are
      * named without units */
@@ -164,6 +164,10 @@ size_t fig_csv_cols(fig_scope scope, const fig **out);
 /* fig_item: the JSON value of figure id in obj (an object of id's scope), or
  * NULL when absent. */
 const cJSON *fig_item(const cJSON *obj, fig_id id);
+
+/* fig_member: as fig_item, for a document being built (cli/sweepio.c
+ * appends points to FIG_W_POINTS). */
+cJSON *fig_member(cJSON *obj, fig_id id);
 
 /* fig_num: figure id of obj as a number; NaN when absent or not a number. */
 double fig_num(const cJSON *obj, fig_id id);
