@@ -9,6 +9,7 @@
  * (the network's, on single-node curves) keep their start values. */
 #include "calibration/collfit.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,101 @@ static int algo_id(const char *name)
     return -2;
 }
 
+/* One field of a curve point: up to the next comma (or the end of the
+ * line), copied into buf; its 1-based column in *col. NULL past the last
+ * field. */
+static const char *next_field(const char *p, char *buf, size_t len, int *col, const char *line)
+{
+    if (!p)
+        return NULL;
+    size_t n = strcspn(p, ",\r\n");
+    *col = (int)(p - line) + 1;
+    snprintf(buf, len, "%.*s", (int)n, p);
+    return p[n] == ',' ? p + n + 1 : p + n;
+}
+
+static int whole_field(const char *f, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(f, &end, 10);
+    if (end == f || *end || errno || x < lo || x > hi)
+        return -1;
+    *out = x;
+    return 0;
+}
+
+static int real_field(const char *f, double *out)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(f, &end);
+    if (end == f || *end || errno || !isfinite(x) || x < 0)
+        return -1;
+    *out = x;
+    return 0;
+}
+
+/* curve,platform,op,nodes,gpus_per_node,algo,size_bytes,time_us,algbw_GBps,busbw_GBps,fit: 0, or -1
+ * with what is wrong and its column in why. */
+static int read_point(const char *line, char *id, char *plat, char *op, char *algo, int *nodes, int *ppn,
+                      double *size, double *bus, int *use, char *why, size_t len)
+{
+    static const char *const NAMES[11] = { "curve", "platform", "operation", "nodes", "gpus_per_node", "algo",
+                                           "size", "time", "algbw", "busbw", "fit" };
+    char f[11][64];
+    int col[11];
+    const char *p = line;
+    for (int i = 0; i < 11; i++) {
+        if (!*p || *p == '\r' || *p == '\n') {
+            snprintf(why, len, "column %d: the line ends before the field %s", (int)(p - line) + 1, NAMES[i]);
+            return -1;
+        }
+        p = next_field(p, f[i], sizeof f[i], &col[i], line);
+    }
+    if (*p && *p != '\r' && *p != '\n') {
+        snprintf(why, len, "column %d: more than 11 fields", (int)(p - line) + 1);
+        return -1;
+    }
+    long n, g, u;
+    double x;
+    int bad = -1;
+    if (!f[0][0] || strlen(f[0]) >= 48)
+        bad = 0;
+    else if (!topo_preset_find(f[1]))
+        bad = 1;
+    else if (coll_op_parse(f[2]) < 0)
+        bad = 2;
+    else if (whole_field(f[3], 1, 65536, &n) < 0)
+        bad = 3;
+    else if (whole_field(f[4], 1, 1024, &g) < 0)
+        bad = 4;
+    else if (algo_id(f[5]) < -1)
+        bad = 5;
+    else if (real_field(f[6], size) < 0)
+        bad = 6;
+    else if (real_field(f[7], &x) < 0)
+        bad = 7;
+    else if (real_field(f[8], &x) < 0)
+        bad = 8;
+    else if (real_field(f[9], bus) < 0)
+        bad = 9;
+    else if (whole_field(f[10], 0, 1, &u) < 0)
+        bad = 10;
+    if (bad >= 0) {
+        snprintf(why, len, "column %d: %s \"%.40s\" is not one", col[bad], NAMES[bad], f[bad]);
+        return -1;
+    }
+    snprintf(id, 48, "%.47s", f[0]);
+    snprintf(plat, 40, "%.39s", f[1]);
+    snprintf(op, 24, "%.23s", f[2]);
+    snprintf(algo, 12, "%.11s", f[5]);
+    *nodes = (int)n;
+    *ppn = (int)g;
+    *use = (int)u;
+    return 0;
+}
+
 int collfit_load(const char *path, collfit_data *d, char *err, size_t errlen)
 {
     memset(d, 0, sizeof *d);
@@ -51,27 +147,19 @@ int collfit_load(const char *path, collfit_data *d, char *err, size_t errlen)
         ln++;
         if (ln == 1)
             continue;                        /* header */
-        char id[48], plat[40], op[24], algo[12] = "";
-        int nodes, ppn, used = 0;
-        double size, us, alg, bus;
-        int use = 1;
-        /* curve,platform,op,nodes,gpus_per_node,algo,size_bytes,time_us,algbw_GBps,busbw_GBps,fit */
-        int k = sscanf(line, "%47[^,],%39[^,],%23[^,],%d,%d,%n", id, plat, op, &nodes, &ppn, &used);
-        if (k == 5) {
-            char *rest = line + used;
-            if (*rest != ',')
-                k += sscanf(rest, "%11[^,]", algo);
-            rest = strchr(rest, ',');
-            k = rest && sscanf(rest + 1, "%lf,%lf,%lf,%lf,%d", &size, &us, &alg, &bus, &use) == 5 ? 10 : 0;
-        }
-        int opi = k == 10 ? coll_op_parse(op) : -1;
-        if (k != 10 || opi < 0 || !topo_preset_find(plat) || algo_id(algo) < -1 || nodes < 1 || ppn < 1) {
-            snprintf(err, errlen, "%s: line %d: \"%.60s\" is not a curve point (curve, known platform preset, "
-                     "operation, nodes, gpus_per_node, algo, size, time, algbw, busbw, fit)", path, ln, line);
+        char id[48], plat[40], op[24], algo[12];
+        int nodes, ppn, use;
+        double size, bus;
+        char why[160];
+        if (read_point(line, id, plat, op, algo, &nodes, &ppn, &size, &bus, &use, why, sizeof why) < 0) {
+            snprintf(err, errlen, "%s: line %d: %s; allowed: curve, known platform preset, operation, nodes, "
+                     "gpus_per_node, algo (empty, Tree, Ring, NVLS), size, time, algbw, busbw, fit (0 or 1)",
+                     path, ln, why);
             fclose(f);
             collfit_free(d);
             return -1;
         }
+        int opi = coll_op_parse(op);
         collfit_curve *c = d->ncurves ? &d->curves[d->ncurves - 1] : NULL;
         if (!c || strcmp(c->id, id) != 0) {
             if (d->ncurves == COLLFIT_MAX_CURVES) {

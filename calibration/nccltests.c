@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,18 +30,33 @@ typedef struct {
     size_t errlen;
     char **hosts;
     size_t nhosts;
+    const char *start;        /* the line as read: columns count from it */
+    const char *base;         /* where parse_row's copy of the row begins in that line */
 } reader;
 
-static int bad_row(reader *rd, const char *text, const char *what, const char *tok)
+/* The 1-based column of p in the current line (p inside the line, or inside
+ * parse_row's copy of it). */
+static int column_of(const reader *rd, const char *copy, const char *p)
 {
-    char cut[80], shown[320], tshown[160];
+    return copy ? (int)(rd->base - rd->start) + (int)(p - copy) + 1 : (int)(p - rd->start) + 1;
+}
+
+/* tok points into parse_row's copy (copy), or is a literal (copy NULL:
+ * no column). */
+static int bad_row_at(reader *rd, const char *text, const char *what, const char *copy, const char *tok)
+{
+    char cut[80], shown[320], tshown[160], col[32] = "";
     snprintf(cut, sizeof cut, "%.*s", (int)strcspn(text, "\r\n"), text);
     textfile_sanitize(cut, shown, sizeof shown);
     textfile_sanitize(tok, tshown, sizeof tshown);
-    snprintf(rd->err, rd->errlen, "%s: line %d: \"%s\" is not an nccl-tests result row: %s \"%s\"; "
-             "allowed: %s", rd->file, rd->line, shown, what, tshown, ROW_SHAPE);
+    if (copy)
+        snprintf(col, sizeof col, ", column %d", column_of(rd, copy, tok));
+    snprintf(rd->err, rd->errlen, "%s: line %d%s: \"%s\" is not an nccl-tests result row: %s \"%s\"; "
+             "allowed: %s", rd->file, rd->line, col, shown, what, tshown, ROW_SHAPE);
     return -1;
 }
+
+#define bad_row(rd, text, what, tok) bad_row_at(rd, text, what, row_copy, tok)
 
 static int parse_num(const char *tok, double *out)
 {
@@ -78,7 +94,8 @@ static int is_word(const char *tok)
 }
 
 /* The three columns time algbw busbw #wrong of one placement. */
-static int parse_placement(reader *rd, const char *text, char **tok, nccltests_row *r, int k)
+static int parse_placement(reader *rd, const char *text, const char *row_copy, char **tok, nccltests_row *r,
+                           int k)
 {
     static const char *const what[2][4] = {
         { "out-of-place time", "out-of-place algbw", "out-of-place busbw", "out-of-place #wrong" },
@@ -98,9 +115,11 @@ static int parse_placement(reader *rd, const char *text, char **tok, nccltests_r
 static int parse_row(reader *rd, char *text, nccltests_row *r)
 {
     char copy[1024], *tok[MAX_TOKENS], *save = NULL;
+    const char *row_copy = copy;
     int n = 0;
+    rd->base = text;
     if (strlen(text) >= sizeof copy)
-        return bad_row(rd, text, "a line longer than 1023 characters, starting", "");
+        return bad_row_at(rd, text, "a line longer than 1023 characters, starting", NULL, "");
     snprintf(copy, sizeof copy, "%s", text);
     for (char *t = strtok_r(copy, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
         if (n == MAX_TOKENS)
@@ -134,7 +153,8 @@ static int parse_row(reader *rd, char *text, nccltests_row *r)
         r->root = (int)root;
         at = 5;
     }
-    if (parse_placement(rd, text, tok + at, r, 0) < 0 || parse_placement(rd, text, tok + at + 4, r, 1) < 0)
+    if (parse_placement(rd, text, row_copy, tok + at, r, 0) < 0 ||
+        parse_placement(rd, text, row_copy, tok + at + 4, r, 1) < 0)
         return -1;
     if (extras) {
         if (!is_word(tok[at + 8]) || !is_word(tok[at + 9]))
@@ -159,16 +179,148 @@ static int note_host(reader *rd, const char *host)
     return 0;
 }
 
-/* "NCCL version 2.21.5+cuda12.4" anywhere in the line: keep 2.21.5. */
+/* --- header lines: a cursor of words and whole numbers (strtol) --- */
+
+typedef struct { const char *p; } cursor;
+
+static void skip_blank(cursor *c)
+{
+    while (*c->p == ' ' || *c->p == '\t')
+        c->p++;
+}
+
+/* The word w next (after blanks, ending at a blank or the end): 1 and past
+ * it, else 0 with the cursor at the word that is there. */
+static int take_word(cursor *c, const char *w)
+{
+    skip_blank(c);
+    size_t n = strlen(w);
+    if (strncmp(c->p, w, n) != 0 || (c->p[n] && !isspace((unsigned char)c->p[n])))
+        return 0;
+    c->p += n;
+    return 1;
+}
+
+/* The next run of non-blank characters into buf (cut to len - 1): its
+ * length, 0 at the end of the line. */
+static size_t take_token(cursor *c, char *buf, size_t len)
+{
+    skip_blank(c);
+    size_t n = strcspn(c->p, " \t\r\n");
+    snprintf(buf, len, "%.*s", (int)n, c->p);
+    c->p += n;
+    return n;
+}
+
+/* A whole number in [lo, hi] next (strtol, base 10), ending where `stop`
+ * allows: at a blank or the end (stop NULL) or at one of its characters.
+ * 1 and past it; 0 with the cursor at what is there instead. */
+static int take_long(cursor *c, long lo, long hi, const char *stop, long *out)
+{
+    skip_blank(c);
+    if (!isdigit((unsigned char)*c->p) && *c->p != '-')
+        return 0;
+    char *end;
+    errno = 0;
+    long x = strtol(c->p, &end, 10);
+    int ends = stop ? (*end && strchr(stop, *end)) || *end == '\0' || isspace((unsigned char)*end)
+                    : *end == '\0' || isspace((unsigned char)*end);
+    if (end == c->p || errno || !ends || x < lo || x > hi)
+        return 0;
+    *out = x;
+    c->p = end;
+    return 1;
+}
+
+/* "NCCL version 2.21.5+cuda12.4" anywhere in the line: keep 2.21.5. A line
+ * whose version does not read as three whole numbers is not a version line
+ * (left alone, as any other NCCL INFO text). */
 static int note_version(const char *text, nccltests_log *log)
 {
     const char *p = strstr(text, "NCCL version ");
-    int a, b, c;
-    if (!p || sscanf(p, "NCCL version %d.%d.%d", &a, &b, &c) != 3)
+    if (!p)
         return 0;
+    cursor c = { p + strlen("NCCL version ") };
+    long v[3];
+    for (int i = 0; i < 3; i++) {
+        if (!take_long(&c, 0, 999, i < 2 ? "." : "+-_ ", &v[i]))
+            return 0;
+        if (i < 2 && *c.p++ != '.')
+            return 0;
+    }
     if (log->nccl_version[0] == '\0')
-        snprintf(log->nccl_version, sizeof log->nccl_version, "%d.%d.%d", a, b, c);
+        snprintf(log->nccl_version, sizeof log->nccl_version, "%ld.%ld.%ld", v[0], v[1], v[2]);
     return 1;
+}
+
+/* "#  Rank  0 Group  0 Pid  40123 on node-a device  0 [0x18] NVIDIA H100
+ * 80GB HBM3"; nccl-tests before 2.17 print no "Group n". 1 and the host and
+ * device name when the line has that shape, else 0. */
+static int read_rank_line(const char *text, char *host, size_t hlen, char *dev, size_t dlen)
+{
+    cursor c = { text + 1 };                      /* past '#' */
+    long x;
+    if (!take_word(&c, "Rank") || !take_long(&c, 0, INT32_MAX, NULL, &x))
+        return 0;
+    if (take_word(&c, "Group") && !take_long(&c, 0, INT32_MAX, NULL, &x))
+        return 0;
+    if (!take_word(&c, "Pid") || !take_long(&c, 0, LONG_MAX, NULL, &x) ||
+        !take_word(&c, "on") || take_token(&c, host, hlen) == 0 || !take_word(&c, "device") ||
+        !take_long(&c, 0, INT32_MAX, NULL, &x))
+        return 0;
+    skip_blank(&c);
+    if (*c.p == '[') {                            /* the PCI bus id */
+        const char *e = strchr(c.p, ']');
+        if (!e)
+            return 0;
+        c.p = e + 1;
+    }
+    skip_blank(&c);
+    snprintf(dev, dlen, "%.*s", (int)strcspn(c.p, "\r\n"), c.p);
+    return 1;
+}
+
+/* "# slicesim platform: topology T nodes N gpus_per_node P virtualization V"
+ * (slicesim's own output): every field as that, or -1 naming the line, the
+ * column and the field. */
+static int read_platform_line(reader *rd, const char *p, nccltests_log *log)
+{
+    static const char SHAPE[] = "slicesim platform: topology T nodes N gpus_per_node P virtualization V";
+    cursor c = { p + strlen("slicesim platform:") };
+    const char *what = NULL;
+    long nodes = 0, ppn = 0;
+    char tname[sizeof log->topo], virt[sizeof log->virt];
+    if (!take_word(&c, "topology"))
+        what = "the word \"topology\"";
+    else if (take_token(&c, tname, sizeof tname) == 0)
+        what = "a topology name";
+    else if (!take_word(&c, "nodes"))
+        what = "the word \"nodes\"";
+    else if (!take_long(&c, 1, 65536, NULL, &nodes))
+        what = "nodes, a whole number from 1 to 65536,";
+    else if (!take_word(&c, "gpus_per_node"))
+        what = "the word \"gpus_per_node\"";
+    else if (!take_long(&c, 1, 1024, NULL, &ppn))
+        what = "gpus_per_node, a whole number from 1 to 1024,";
+    else if (!take_word(&c, "virtualization"))
+        what = "the word \"virtualization\"";
+    else if (take_token(&c, virt, sizeof virt) == 0)
+        what = "a virtualization mode";
+    if (what) {
+        char got[64], shown[160];
+        cursor at = c;
+        take_token(&at, got, sizeof got);
+        skip_blank(&c);
+        textfile_sanitize(got, shown, sizeof shown);
+        snprintf(rd->err, rd->errlen, "%s: line %d, column %d: expected %s, found \"%s\"; allowed: \"%s\"",
+                 rd->file, rd->line, column_of(rd, NULL, c.p), what, shown, SHAPE);
+        return -1;
+    }
+    snprintf(log->topo, sizeof log->topo, "%s", tname);
+    snprintf(log->virt, sizeof log->virt, "%s", virt);
+    log->plat_nodes = (int)nodes;
+    log->plat_ppn = (int)ppn;
+    return 0;
 }
 
 /* A result row starts with its size: a digit (a sign or point before one
@@ -198,9 +350,9 @@ static int parse_comment(reader *rd, const char *text, nccltests_log *log)
 {
     const char *p;
     char name[64], host[256], dev[128];
-    int rank, group, pid, d, nodes, ppn;
+    cursor c;
     if ((p = strstr(text, "Collective test starting:")) &&
-        sscanf(p, "Collective test starting: %63s", name) == 1) {
+        (c.p = p + strlen("Collective test starting:"), take_token(&c, name, sizeof name) > 0)) {
         nccltests_test *t = &log->tests[log->ntests > 0 ? log->ntests - 1 : 0];
         if (log->ntests > 0 && t->n > 0) {         /* a new test after one with rows */
             if (log->ntests == NCCLTESTS_MAX_TESTS) {
@@ -220,8 +372,7 @@ static int parse_comment(reader *rd, const char *text, nccltests_log *log)
             log->op = t->op;
     } else if (note_version(text, log)) {
         /* kept */
-    } else if (sscanf(text, "# Rank %d Group %d Pid %d on %255s device %d [%*[^]]] %127[^\r\n]",
-                    &rank, &group, &pid, host, &d, dev) == 6) {
+    } else if (read_rank_line(text, host, sizeof host, dev, sizeof dev)) {
         if (log->n > 0)             /* a later test of the same run lists the ranks again */
             return 0;
         if (log->ranks == 0)
@@ -229,11 +380,8 @@ static int parse_comment(reader *rd, const char *text, nccltests_log *log)
         log->ranks++;
         if (note_host(rd, host) < 0)
             return -1;
-    } else if ((p = strstr(text, "slicesim platform:")) &&
-               sscanf(p, "slicesim platform: topology %31s nodes %d gpus_per_node %d virtualization %31s",
-                      log->topo, &nodes, &ppn, log->virt) == 4) {
-        log->plat_nodes = nodes;
-        log->plat_ppn = ppn;
+    } else if ((p = strstr(text, "slicesim platform:"))) {
+        return read_platform_line(rd, p, log);
     }
     return 0;
 }
@@ -275,6 +423,7 @@ static int read_lines(FILE *f, reader *rd, nccltests_log *log)
     textfile_lines_from(&in, f, rd->file, NCCLTESTS_MAX_BYTES, NCCLTESTS_MAX_LINE);
     while (rc == 0 && (got = textfile_lines_next(&in, &line, &len, rd->err, rd->errlen)) > 0) {
         rd->line = (int)in.line;
+        rd->start = line;
         char *body = (char *)strip_mpi_tag(line + strspn(line, " \t"));
         const char *s = body + strspn(body, " \t");
         nccltests_row r;
@@ -302,7 +451,7 @@ static int read_lines(FILE *f, reader *rd, nccltests_log *log)
 int nccltests_parse(FILE *f, const char *file, nccltests_log *log, char *err, size_t errlen)
 {
     char *hosts[MAX_HOSTS];
-    reader rd = { file, 0, err, errlen, hosts, 0 };
+    reader rd = { file, 0, err, errlen, hosts, 0, NULL, NULL };
     memset(log, 0, sizeof *log);
     log->op = -1;
     err[0] = '\0';

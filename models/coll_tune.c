@@ -11,17 +11,35 @@
  * Nothing here keeps state. */
 #include "models/coll.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* One component of "2.x.y": digits only (strtol, base 10), ended by `end`. */
+static int version_part(const char **p, char end, long *out)
+{
+    char *e;
+    if (!isdigit((unsigned char)**p))
+        return -1;
+    errno = 0;
+    *out = strtol(*p, &e, 10);
+    if (errno || *e != end || *out > 99)
+        return -1;
+    *p = e + (end != '\0');
+    return 0;
+}
 
 int coll_nccl_version_parse(const char *text)
 {
-    int a = 0, b = 0, c = 0, n = 0;
-    if (!text || sscanf(text, "%d.%d.%d%n", &a, &b, &c, &n) != 3 || text[n] != '\0' || a != 2 ||
-        b < 0 || b > 99 || c < 0 || c > 99)
+    long a, b, c;
+    const char *p = text;
+    if (!p || version_part(&p, '.', &a) < 0 || version_part(&p, '.', &b) < 0 || version_part(&p, '\0', &c) < 0 ||
+        a != 2)
         return -1;
-    int v = a * 10000 + b * 100 + c;
+    int v = (int)(a * 10000 + b * 100 + c);
     return v >= COLL_NCCL_OLDEST && v <= COLL_NCCL_NEWEST ? v : -1;
 }
 

@@ -461,6 +461,11 @@ static void nvls_plateau_follows_its_multicast_traffic(void)
     CU_ASSERT_EQUAL(coll_nccl_version_parse("2.17.1"), -1);
     CU_ASSERT_EQUAL(coll_nccl_version_parse("2.30.7"), 23007);
     CU_ASSERT_EQUAL(coll_nccl_version_parse("2.30"), -1);
+    CU_ASSERT_EQUAL(coll_nccl_version_parse("2.28.3"), 22803);
+    CU_ASSERT_EQUAL(coll_nccl_version_parse("2.30.7x"), -1);
+    CU_ASSERT_EQUAL(coll_nccl_version_parse(" 2.30.7"), -1);
+    CU_ASSERT_EQUAL(coll_nccl_version_parse("2.+30.7"), -1);
+    CU_ASSERT_EQUAL(coll_nccl_version_parse("2.30.7.1"), -1);
 }
 
 /* Blackwell: NVLink 5 (18 links x 40.1 GB/s, NCCL's SM100_NVLINK_BW) and

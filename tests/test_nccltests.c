@@ -125,17 +125,17 @@ static void reads_mpirun_logs_with_several_tests_one_by_one(void)
     nccltests_free(&log);
     /* a line that starts like a row must still be one */
     CU_ASSERT_EQUAL(parse_text("[1,0]<stdout>:   8  2  float\n", &log, err, sizeof err), -1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 1:"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 1, column 24:"));     /* columns count the MPI tag */
 }
 
 static void refuses_malformed_rows_with_the_line_number(void)
 {
     static const struct { const char *text, *needle; } BAD[] = {
         { "# header\n       8   2   float  sum  -1  28.5  0.00  0.00  0  2x.96  0.00  0.00  0\n",
-          "line 2: " },
-        { "\n\n       8   2   float  sum  -1  28.5  0.00\n", "line 3: " },
+          "line 2, column 53: " },
+        { "\n\n       8   2   float  sum  -1  28.5  0.00\n", "line 3, column 38: " },
         { "       8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n"
-          "      -8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n", "line 2: " },
+          "      -8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n", "line 2, column 7: " },
         { "       8   2   7  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n", "type \"7\"" },
         { "# only comments\n#\n", "no nccl-tests result rows" },
         { "", "no nccl-tests result rows" },
@@ -157,6 +157,49 @@ static void refuses_malformed_rows_with_the_line_number(void)
         CU_ASSERT_PTR_NOT_NULL(strstr(err, "test.log"));
         CU_ASSERT_EQUAL(log.n, 0);
     }
+}
+
+/* Header lines are read field by field: rank lines with or without the
+ * "Group" of nccl-tests 2.17 on, a version with its CUDA suffix; slicesim's
+ * own platform line must be whole, and a bad field is named with its line
+ * and column. */
+static void reads_header_lines_field_by_field(void)
+{
+    static const char OLD_RANKS[] =
+        "# nThread 1 nGpus 1 minBytes 8 maxBytes 8 step: 2(factor) warmup iters: 5 iters: 20 validation: 1\n"
+        "#   Rank  0 Pid  12345 on    dgx-01 device  0 [0x07] Tesla V100-SXM2-32GB\n"
+        "#   Rank  1 Pid  12346 on    dgx-02 device  0 [0x07] Tesla V100-SXM2-32GB\n"
+        "dgx-01:12345:12345 [0] NCCL INFO NCCL version 2.7.8+cuda11.0\n"
+        "       8   2   float  sum  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n";
+    nccltests_log log;
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(parse_text(OLD_RANKS, &log, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(log.ranks, 2);
+    CU_ASSERT_EQUAL(log.nodes, 2);
+    CU_ASSERT_STRING_EQUAL(log.gpu_name, "Tesla V100-SXM2-32GB");
+    CU_ASSERT_STRING_EQUAL(log.nccl_version, "2.7.8");
+    nccltests_free(&log);
+    static const char PLATFORM[] =
+        "# slicesim platform: topology dgx-h100 nodes 2 gpus_per_node 8 virtualization bare_metal\n"
+        "       8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n";
+    CU_ASSERT_EQUAL_FATAL(parse_text(PLATFORM, &log, err, sizeof err), 0);
+    CU_ASSERT_STRING_EQUAL(log.topo, "dgx-h100");
+    CU_ASSERT_EQUAL(log.plat_nodes, 2);
+    CU_ASSERT_EQUAL(log.plat_ppn, 8);
+    CU_ASSERT_STRING_EQUAL(log.virt, "bare_metal");
+    nccltests_free(&log);
+    static const char BAD_PLATFORM[] =
+        "# slicesim platform: topology dgx-h100 nodes two gpus_per_node 8 virtualization bare_metal\n"
+        "       8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n";
+    CU_ASSERT_EQUAL(parse_text(BAD_PLATFORM, &log, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "test.log: line 1, column 46: expected nodes, a whole number"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "found \"two\""));
+    /* a version that is not three numbers is not kept */
+    CU_ASSERT_EQUAL_FATAL(parse_text("# NCCL version 2.x\n"
+                                     "       8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n",
+                                     &log, err, sizeof err), 0);
+    CU_ASSERT_STRING_EQUAL(log.nccl_version, "");
+    nccltests_free(&log);
 }
 
 static char *render(const nccltests_log *log)
@@ -282,6 +325,7 @@ TU_SUITE_FN(nccltests)
         TU_TEST(reads_rows_ranks_hosts_and_test_name_of_a_current_log),
         TU_TEST(reads_logs_without_root_column_and_skips_nccl_info_lines),
         TU_TEST(refuses_malformed_rows_with_the_line_number),
+        TU_TEST(reads_header_lines_field_by_field),
         TU_TEST(reads_mpirun_logs_with_several_tests_one_by_one),
         TU_TEST(written_rows_read_back_to_the_same_numbers),
         TU_TEST(model_rows_round_trip_with_algorithm_and_protocol),

@@ -8,6 +8,7 @@
 #include <cJSON.h>
 #include "tests/testutil.h"
 #include "calibration/validate.h"
+#include "calibration/collfit.h"
 
 static char out[1 << 20], err[2048];
 
@@ -209,6 +210,43 @@ static void json_rows_match_the_text_table(void)
     cJSON_Delete(doc);
 }
 
+/* The curve file is read field by field: a bad field is named with its
+ * line and column. */
+static void curve_points_are_refused_naming_line_and_column(void)
+{
+    static const char HEAD[] = "curve,platform,op,nodes,gpus_per_node,algo,size_bytes,time_us,algbw_GBps,busbw_GBps,fit\n";
+    static const struct { const char *row, *needle; } BAD[] = {
+        { "c,dgx-h100,allreduce,1,8,,65536,30.0,2.18,3.82,1\n", NULL },
+        { "c,dgx-h100,allreduce,1,8,,65536,30.0,2.18,3.82,2\n", "line 2: column 48: fit \"2\"" },
+        { "c,dgx-h100,allreduce,one,8,,65536,30.0,2.18,3.82,1\n", "line 2: column 22: nodes \"one\"" },
+        { "c,dgx-h999,allreduce,1,8,,65536,30.0,2.18,3.82,1\n", "line 2: column 3: platform" },
+        { "c,dgx-h100,allreduce,1,8,Star,65536,30.0,2.18,3.82,1\n", "algo \"Star\"" },
+        { "c,dgx-h100,allreduce,1,8,,65536,30.0,2.18\n", "the line ends before the field busbw" },
+        { "c,dgx-h100,allreduce,1,8,,65536,30.0,2.18,3.8x,1\n", "column 43: busbw \"3.8x\"" },
+    };
+    char dir[64], path[128];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tu_tmpdir(dir, sizeof dir));
+    snprintf(path, sizeof path, "%s/curves.csv", dir);
+    for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
+        char text[512], msg[512];
+        snprintf(text, sizeof text, "%s%s", HEAD, BAD[i].row);
+        CU_ASSERT_EQUAL_FATAL(tu_write_file(path, text), 0);
+        collfit_data d;
+        int rc = collfit_load(path, &d, msg, sizeof msg);
+        if (!BAD[i].needle) {
+            CU_ASSERT_EQUAL(rc, 0);
+            CU_ASSERT_EQUAL(d.npoints, 1);
+            ASSERT_REL(d.busbw[0], 3.82, 1e-15);
+            collfit_free(&d);
+            continue;
+        }
+        CU_ASSERT_EQUAL(rc, -1);
+        if (!strstr(msg, BAD[i].needle))
+            fprintf(stderr, "\n    %s", msg);
+        CU_ASSERT_PTR_NOT_NULL(strstr(msg, BAD[i].needle));
+    }
+}
+
 /* The collective model: its constants are the pooled fit of the public
  * curves, it reaches the maintainers' plateaus, every curve has a case with
  * a summary, and the best-measured single-node curves stay within the
@@ -281,6 +319,7 @@ TU_SUITE_FN(validate)
         TU_TEST(json_rows_match_the_text_table),
         TU_TEST(json_file_that_cannot_be_written_is_bad_input),
         TU_TEST(collective_model_is_the_fit_of_the_public_curves),
+        TU_TEST(curve_points_are_refused_naming_line_and_column),
     };
     TU_SUITE("validate", tests);
 }
