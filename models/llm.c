@@ -455,7 +455,8 @@ struct llm_req {
     int        prompt, output, generated;
     int        ctx, to_compute, chunk, blocks;
     int        admitted_once, preemptions, iters;
-    double     batch_sum, kv_sum;        /* over the iterations it took part in */
+    long long  batch_sum, kv_blocks;     /* sequences and KV blocks in use, summed over the
+                                            iterations it took part in */
     sim_time_t arrival, admitted, first_token;
     sim_time_t service_ns, switch_ns, host_ns;
     arr_prefix pfx;                      /* prefix caching: its prompt's prefix, */
@@ -726,8 +727,9 @@ static void fill_rec(const llm_state *st, const llm_req *q, tenant_rec *r, doubl
     r->metric[0] = (double)(q->first_token - q->arrival) / 1e6;
     r->metric[1] = q->output > 1 && last_token > q->first_token
                  ? (double)(last_token - q->first_token) / 1e6 / (q->output - 1) : 0;
-    r->metric[2] = q->iters ? q->batch_sum / q->iters : 0;
-    r->metric[3] = q->iters ? 100 * q->kv_sum / q->iters : 0;
+    r->metric[2] = q->iters ? (double)q->batch_sum / q->iters : 0;
+    r->metric[3] = q->iters && st->total_blocks > 0
+                 ? 100.0 * (double)q->kv_blocks / ((double)q->iters * (double)st->total_blocks) : 0;
     r->metric[4] = q->preemptions;
     r->metric[5] = q->reserved ? (double)(q->reserved - q->first_token) / 1e6 : 0;
     r->metric[6] = q->fetched ? (double)(q->fetched - q->reserved) / 1e6 : 0;
@@ -826,7 +828,7 @@ static void pd_hand_on(llm_state *st, llm_req *q)
     c->peer = q;
     c->next = NULL;
     c->iters = 0;
-    c->batch_sum = c->kv_sum = 0;
+    c->batch_sum = c->kv_blocks = 0;
     sim_event_set(&c->ev_front, on_front, c);
     tenant_pass(d);
     if (ds->pd_tail)
@@ -857,6 +859,7 @@ static void iteration_done(sim *s, gpu_job *j)
     int kept = 0, ndone = 0, batch = 0;
     for (int i = 0; i < st->nrun; i++)
         batch += st->run[i]->chunk > 0;
+    long used = st->total_blocks - st->free_blocks;     /* the batch's, before the cache takes its new blocks */
     double kv = st->total_blocks > 0 ? 1 - (double)st->free_blocks / st->total_blocks : 0;
     if (st->t->gpu && st->t->gpu->counter) {      /* a timeline's counters: KV use and batch */
         st->t->gpu->counter(st->t->gpu->trace_ud, st->t->gpu, st->t->id, "kv", s->now, kv);
@@ -867,7 +870,7 @@ static void iteration_done(sim *s, gpu_job *j)
         if (q->chunk > 0) {
             q->iters++;
             q->batch_sum += batch;
-            q->kv_sum += kv;
+            q->kv_blocks += used;
             q->service_ns += j->service_ns;
             q->switch_ns += j->switch_ns;
             q->host_ns += st->host_ns;
