@@ -600,6 +600,13 @@ static void take_blocks(llm_state *st, long n)
         pfx_trim(&st->pc, st->free_blocks);
 }
 
+/* A running request that needs one token fed: a decode, or the last token
+ * of a prompt whose earlier chunks are in the cache. */
+static int is_decode(const llm_req *q)
+{
+    return q->ctx > 0 && q->to_compute == 1;
+}
+
 /* Preempt the most recently admitted running request: its cache is dropped
  * and it will be recomputed (prompt and the tokens generated so far). */
 static void preempt_last(llm_state *st)
@@ -619,7 +626,7 @@ static void reserve_decodes(llm_state *st)
 {
     for (int i = 0; i < st->nrun; i++) {
         llm_req *q = st->run[i];
-        if (q->ctx == 0 || q->to_compute != 1)
+        if (!is_decode(q))
             continue;                       /* still in prefill */
         long need = blocks_for(st, q->ctx + 1) - q->blocks;
         while (need > st->free_blocks && st->nrun > i)
@@ -680,11 +687,19 @@ static void form_batch(llm_state *st, llm_iter *it)
     const llm_params *p = st->p;
     if (p->kv_policy == LLM_KV_PREEMPT)
         reserve_decodes(st);
+    /* decodes first: one token each (max_tokens >= max_batch, so all of
+     * them fit), then the prefill chunks in admission order */
     long budget = p->max_tokens;
+    for (int i = 0; i < st->nrun; i++)
+        budget -= is_decode(st->run[i]);
     for (int i = 0; i < st->nrun; i++) {
         llm_req *q = st->run[i];
-        q->chunk = q->to_compute < budget ? q->to_compute : (int)budget;
-        budget -= q->chunk;
+        if (is_decode(q))
+            q->chunk = 1;
+        else {
+            q->chunk = q->to_compute < budget ? q->to_compute : (int)budget;
+            budget -= q->chunk;
+        }
     }
     while (st->wait_head && st->nrun + st->nxfer < p->max_batch && budget > 0) {
         llm_req *q = st->wait_head;
