@@ -271,6 +271,8 @@ static double objective(const gsl_vector *x, void *p)
             f.net_step_us = exp(gsl_vector_get(x, k++));
         if (c->bits & TOPO_FIT_NET_EFF)
             f.net_eff = exp(gsl_vector_get(x, k++));
+        if (c->bits & TOPO_FIT_LINK_EFF)
+            f.link_eff = exp(gsl_vector_get(x, k++));
         if (f.net_eff > 1.0)
             return 1e6;                       /* a platform's NICs at most at NCCL's count of them */
     }
@@ -336,10 +338,10 @@ int collfit_fit_platform(const collfit_data *d, const char *platform, const topo
     topo_fit f0 = *base;
     topo_platform_fit(platform, &f0);
     fit_ctx c = { d, NULL, platform, f0, bits };
-    const double v[3] = { f0.start_us, f0.net_step_us, f0.net_eff };
+    const double v[4] = { f0.start_us, f0.net_step_us, f0.net_eff, f0.link_eff };
     size_t n = 0;
-    double x0[3];
-    for (int i = 0; i < 3; i++)
+    double x0[4];
+    for (int i = 0; i < 4; i++)
         if (bits & (1 << i))
             x0[n++] = log(v[i]);
     *out = f0;
@@ -371,6 +373,8 @@ int collfit_fit_platform(const collfit_data *d, const char *platform, const topo
         out->net_step_us = exp(gsl_vector_get(m->x, k++));
     if (bits & TOPO_FIT_NET_EFF)
         out->net_eff = exp(gsl_vector_get(m->x, k++));
+    if (bits & TOPO_FIT_LINK_EFF)
+        out->link_eff = exp(gsl_vector_get(m->x, k++));
     if (err)
         *err = m->fval;
     int ok = m->fval < 1e5 ? 0 : -1;

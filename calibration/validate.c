@@ -853,6 +853,10 @@ static void case_nccl_fit(val_out *o)
             snprintf(q, sizeof q, "%s net step us", plat);
             val_unit_row(o, q, "us", have.net_step_us, got.net_step_us, 0.02);
         }
+        if (bits & TOPO_FIT_LINK_EFF) {
+            snprintf(q, sizeof q, "%s link efficiency", plat);
+            val_unit_row(o, q, "fraction", have.link_eff, got.link_eff, 0.02);
+        }
     }
     fprintf(o->out, "%-18s mean |log error| of the pooled fit %.4f (%.1f%%)\n", o->case_name, rms,
             100 * (exp(rms) - 1));

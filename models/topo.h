@@ -114,7 +114,7 @@ extern const topo_fit topo_fit_default;
 
 /* The fields of topo_fit a measured platform may have fitted on its own
  * curves (topo_platform_fit), as bits. */
-enum { TOPO_FIT_START = 1, TOPO_FIT_NET_STEP = 2, TOPO_FIT_NET_EFF = 4 };
+enum { TOPO_FIT_START = 1, TOPO_FIT_NET_STEP = 2, TOPO_FIT_NET_EFF = 4, TOPO_FIT_LINK_EFF = 8 };
 
 /* topo_platform_fit: the parameters fitted on the curves of preset `name`
  * alone, for the presets of measured platforms whose start-up (host,
