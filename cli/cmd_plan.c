@@ -39,6 +39,7 @@
 #include "cli/sweepio.h"
 #include "plots/figures.h"
 #include "cli/table.h"
+#include "scenarios/plancfg.h"
 #include "scenarios/price.h"
 
 #define MAX_SLOS 32
@@ -142,13 +143,58 @@ static int parse_opts(int argc, char **argv, plan_opts *o, FILE *out, FILE *err)
     int r = cli_scn_parse(&PLAN_SPEC, argc, argv, &o->c, plan_opt, o, out, err);
     if (r != 0)
         return r;
-    if (o->c.scenario && o->c.outdir && o->nslo > 0 && o->vs.ndims == 0) {
-        fprintf(err, "slicesim plan: the search space is empty: give at least one --vary PATH=V1,V2,... "
-                "(several make a cartesian product)\n%s", USAGE);
+    if (!o->c.scenario || !o->c.outdir) {
+        fprintf(err, "slicesim plan: needs a scenario, at least one --slo, a --vary and -o DIR\n%s", USAGE);
         return -1;
     }
-    if (!o->c.scenario || !o->c.outdir || o->nslo == 0) {
-        fprintf(err, "slicesim plan: needs a scenario, at least one --slo, a --vary and -o DIR\n%s", USAGE);
+    return 0;
+}
+
+/* What the command line leaves out, from the scenario's "plan" object
+ * (scenarios/plancfg.h): its SLOs when no --slo is given, its dimensions
+ * when no --vary is, its goal and prices file; then the checks that need
+ * both. 0, or -1 with one message on err. */
+static int from_block(plan_opts *o, const scn *base, char *prices, size_t len, FILE *err)
+{
+    const char *item[PLANCFG_MAX_ITEMS];
+    size_t n;
+    if (o->nslo == 0) {
+        n = plancfg_strings(base->root, "slos", item);
+        for (size_t k = 0; k < n && k < MAX_SLOS; k++)
+            o->slo_text[o->nslo++] = item[k];
+    }
+    if (o->vs.ndims == 0) {
+        n = plancfg_strings(base->root, "vary", item);
+        for (size_t k = 0; k < n; k++) {
+            char *text = NULL;
+            size_t tlen = 0;
+            FILE *m = open_memstream(&text, &tlen);
+            int rc = m ? vary_add(&o->vs, item[k], m) : -1;
+            if (m)
+                fclose(m);
+            if (rc < 0) {
+                const char *why = text && strncmp(text, "slicesim: ", 10) == 0 ? text + 10 : text ? text : "out of memory\n";
+                fprintf(err, "slicesim plan: %s: plan.vary.%zu: %s", o->c.scenario, k, why);
+                free(text);
+                return -1;
+            }
+            free(text);
+        }
+    }
+    const char *g = plancfg_string(base->root, "goal");
+    if (o->goal == GOAL_UNSET && g)
+        o->goal = strcmp(g, "max") == 0 ? GOAL_MAX : strcmp(g, "min") == 0 ? GOAL_MIN : GOAL_COST;
+    const char *pf = plancfg_string(base->root, "prices");
+    if (!o->prices && pf)
+        o->prices = scn_path(base, pf, prices, len);
+    if (o->nslo == 0) {
+        fprintf(err, "slicesim plan: no SLO: give at least one --slo 'TENANT.latency_ms.p95<=200' "
+                "(or \"slos\" in the scenario's \"plan\" object)\n%s", USAGE);
+        return -1;
+    }
+    if (o->vs.ndims == 0) {
+        fprintf(err, "slicesim plan: the search space is empty: give at least one --vary PATH=V1,V2,... "
+                "(several make a cartesian product), or \"vary\" in the scenario's \"plan\" object\n%s", USAGE);
         return -1;
     }
     if (o->vs.ndims > 1 && o->goal != GOAL_UNSET && o->goal != GOAL_COST) {
@@ -1013,7 +1059,8 @@ int cli_cmd_plan(int argc, char **argv, FILE *out, FILE *err)
         vary_free(&o.vs);
         return rc == SCN_BAD_INPUT ? CLI_BAD_INPUT : CLI_INTERNAL;
     }
-    rc = run_plan(&o, base, out, err);
+    char prices[1024];
+    rc = from_block(&o, base, prices, sizeof prices, err) < 0 ? CLI_BAD_INPUT : run_plan(&o, base, out, err);
     scn_free(base);
     vary_free(&o.vs);
     return rc;

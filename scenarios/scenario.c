@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "scenarios/plancfg.h"
 #include "scenarios/price.h"
 #include "models/disagg.h"
 #include "models/router.h"
@@ -639,7 +640,7 @@ static int build(jv *v, scn *sc)
 {
     static const char *const keys[] = { "name", "description", "seed", "duration_s", "warmup_s",
                                         "drain_s", "replications", "hardware", "virtualization",
-                                        "sharing", "tenants", "network", "cost", "percentiles", NULL };
+                                        "sharing", "tenants", "network", "cost", "percentiles", "plan", NULL };
     const cJSON *r = sc->root;
     double duration = 60, warmup = 0, drain = -1;
     long seed = 1, reps = 5;
@@ -660,6 +661,7 @@ static int build(jv *v, scn *sc)
     const cJSON *nw = jv_object(v, r, "", "network", 0);
     const cJSON *pc = jv_object(v, r, "", "percentiles", 0);
     price_validate(v, r);
+    plancfg_validate(v, r);
     if (v->failed)
         return -1;
     sc->cfg.seed = (uint64_t)seed;

@@ -494,6 +494,56 @@ static void an_unpriced_gpu_or_an_empty_search_space_exits_2(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "allowed with several: --goal cost"));
 }
 
+/* A scenario's "plan" object stands in for the options the command line
+ * leaves out: its SLOs and dimensions give the same ranking as the
+ * options; a --vary given replaces its dimensions; a bad entry is named
+ * as plan.vary.K, exit 2. */
+static void the_scenario_plan_object_supplies_the_search_the_options_leave_out(void)
+{
+    static const char *const BLOCK =
+        "  \"plan\": { \"slos\": [ \"web.latency_ms.p95<=12\", \"web.throughput>=800\" ],\n"
+        "            \"vary\": [ \"tenants.0.replicas=1,2,3\", \"hardware.gpu=h100-sxm,a100-sxm-80gb\" ],\n"
+        "            \"goal\": \"cost\", \"prices\": \"prices.json\" },\n";
+    char text[4096], o[128], pf[128];
+    const char *at = strstr(COST, "  \"cost\"");
+    snprintf(text, sizeof text, "%.*s%s%s", (int)(at - COST), COST, BLOCK, at);
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(scen, sizeof scen, "%s/s.json", dir);
+    tu_write_file(scen, text);
+    snprintf(pf, sizeof pf, "%s/prices.json", dir);
+    tu_write_file(pf, "{ \"note\": \"test\", \"usd_per_gpu_hour_by_gpu\": { \"h100-sxm\": 3, \"a100-sxm-80gb\": 2 } }");
+    snprintf(o, sizeof o, "%s/cost", dir);
+    char *a1[] = { "slicesim", "plan", scen, "-o", o, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(a1, out, sizeof out, err, sizeof err), 0);
+    cJSON *p = load_json("cost", "plan.json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT_EQUAL(num(p, "points_total"), 6);
+    CU_ASSERT_EQUAL(num(p, "meeting"), 4);
+    const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(p, "ranked"), 0);
+    CU_ASSERT_DOUBLE_EQUAL(num(first, "usd_per_hour"), 4, 1e-12);
+    CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "prices"), "note")->valuestring, "test");
+    cJSON_Delete(p);
+    /* a --vary replaces the object's dimensions (its SLOs stay) */
+    char *a2[] = { "slicesim", "plan", scen, "--vary", "tenants.0.replicas=2,3", "-o", o, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(a2, out, sizeof out, err, sizeof err), 0);
+    p = load_json("cost", "plan.json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT_EQUAL(num(p, "points_total"), 2);
+    CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(p, "slos")), 2);
+    cJSON_Delete(p);
+    /* a bad dimension in the object, and a bad shape */
+    char *bad = strstr(text, "hardware.gpu=");
+    memcpy(bad, "hardware.gpu ", 13);
+    tu_write_file(scen, text);
+    CU_ASSERT_EQUAL(tu_cli(a1, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "plan.vary.1: --vary hardware.gpu "));
+    snprintf(text, sizeof text, "%.*s  \"plan\": { \"vary\": [ 3 ] },\n%s", (int)(at - COST), COST, at);
+    tu_write_file(scen, text);
+    CU_ASSERT_EQUAL(tu_cli(a1, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "plan.vary.0"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "allowed: a non-empty string"));
+}
+
 /* The GPUs a configuration holds: every GPU an engine runs on, a
  * tensor-parallel group counting its size; a tenant sharing a GPU (time
  * slices, a MIG instance) adds none; unused GPUs count nothing. */
@@ -539,6 +589,7 @@ TU_SUITE_FN(plan)
         TU_TEST(the_search_space_is_the_cartesian_product_of_the_dimensions),
         TU_TEST(an_unpriced_gpu_or_an_empty_search_space_exits_2),
         TU_TEST(gpus_held_count_tensor_parallel_groups_and_shared_gpus_once),
+        TU_TEST(the_scenario_plan_object_supplies_the_search_the_options_leave_out),
     };
     TU_SUITE("plan", tests);
 }
