@@ -109,6 +109,15 @@ static int list_engines(const char *arg, FILE *out, FILE *err)
         while (*p == ',' || *p == ' ')
             p++;
     }
+    fprintf(out, "\n%-14s %12s %14s %6s %6s %9s  (diffusion: workload.engine)\n", "engine", "host us/op",
+            "host us/graph", "graphs", "fused", "step ops");
+    const char *const DIFF[] = { "eager", "compile", "tensorrt" };
+    for (size_t i = 0; i < sizeof DIFF / sizeof DIFF[0]; i++) {
+        const diff_engine *e = diff_engine_find(DIFF[i]);
+        if (e)
+            fprintf(out, "%-14s %12.3g %14.3g %6d %6d %9.3g\n", e->name, e->graphs ? 0 : e->host_op_us,
+                    e->host_graph_us, e->graphs, e->fused, e->step_ops);
+    }
     return CLI_OK;
 }
 
@@ -151,7 +160,8 @@ static const struct {
     { "models", NULL, "model presets of the LLM and diffusion workloads", list_models },
     { "topologies", NULL, "server presets (hardware.topology, --topo)", list_topologies },
     { "mig", "GPU", "the MIG profiles of a GPU preset, with IDs and placements", list_mig },
-    { "engines", NULL, "LLM serving engine presets (workload.engine) and their CPU costs", list_engines },
+    { "engines", NULL, "LLM serving and diffusion engine presets (workload.engine) and their CPU costs",
+      list_engines },
     { "setups", NULL, "the setups compare puts a workload under", list_setups },
     { "routers", NULL, "the routers of a fleet of replicas (tenant \"router\")", list_routers },
 };

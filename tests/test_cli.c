@@ -206,6 +206,7 @@ static void list_names_what_scenarios_may_use(void)
     CU_ASSERT_EQUAL_FATAL(run(eng), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nvllm "));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nsglang "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\ncompile "));
     char *nomig[] = { "slicesim", "list", "mig", "l4", NULL };
     CU_ASSERT_EQUAL(run(nomig), 2);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "h100-sxm"));
