@@ -581,6 +581,41 @@ static void case_diffusers_lopo(val_out *o)
     }
 }
 
+/* The diffusers fast-diffusion tutorial (reference calibration/diffusion.csv,
+ * record type sdxl_progressive_optimization): SDXL base, one image, 30
+ * steps with guidance, end-to-end latency on an A100 80GB (400 W) as each
+ * optimisation is added, against diff_image_s. fp32: GEMMs in fp32 and
+ * convolutions in TF32 (PyTorch's defaults); "default attention": diffusers'
+ * processor without SDPA (the scores materialised); compile: max-autotune
+ * with CUDA graphs, as the "compile" preset. Not modelled, costed as the row
+ * before: fused QKV projections (one GEMM for three) and torchao's dynamic
+ * int8 quantisation (the presets have no int8 path). */
+static void case_diffusers_fast(val_out *o)
+{
+    static const struct { const char *what; gpu_prec prec; diff_attn attn; const char *engine; double s; } R[] = {
+        { "fp32 weights, default attention, eager", GPU_FP32, DIFF_ATTN_MATH, "eager", 7.36 },
+        { "bf16, default attention, eager", GPU_BF16, DIFF_ATTN_MATH, "eager", 4.63 },
+        { "bf16 + SDPA, eager", GPU_BF16, DIFF_ATTN_SDPA, "eager", 3.31 },
+        { "bf16 + SDPA + torch.compile", GPU_BF16, DIFF_ATTN_SDPA, "compile", 2.54 },
+        { "+ fused QKV (as compile)", GPU_BF16, DIFF_ATTN_SDPA, "compile", 2.52 },
+        { "+ int8 dynamic quant (as compile)", GPU_BF16, DIFF_ATTN_SDPA, "compile", 2.43 },
+    };
+    gpu_rate r = gpu_rate_of(gpu_spec_find("a100-sxm-80gb"), 1, 1);
+    char q[128];
+    o->unit = "s";
+    for (size_t i = 0; i < sizeof R / sizeof R[0]; i++) {
+        diff_params p;
+        memset(&p, 0, sizeof p);
+        p.m = diff_model_find("sdxl-1024");
+        p.prec = R[i].prec;
+        p.attention = R[i].attn;
+        p.engine = diff_engine_find(R[i].engine);
+        p.cfg = 1;
+        snprintf(q, sizeof q, "a100 sdxl 30 steps %s s", R[i].what);
+        val_row(o, q, diff_image_s(&p, &r, 1, 30), R[i].s, 0.25);
+    }
+}
+
 /* DeepLearningExamples (calibration/data/README.md): ResNet-50 v1.5
  * training on one A100 80GB of a DGX A100, PyTorch, mixed precision 2470
  * images/s and TF32 938 images/s, batch 256 (the preset's); BERT-large is
@@ -944,6 +979,8 @@ const val_case val_cases[] = {
       case_vllm_engines },
     { "diffusers", "diffusion step (UNet layers, engine presets) against diffusers' iterations per second",
       VAL_DIFFUSION, VAL_PUBLISHED, case_diffusers },
+    { "diffusers-fast", "SDXL image latency against diffusers' fast-diffusion optimisation steps on A100",
+      VAL_DIFFUSION, VAL_PUBLISHED, case_diffusers_fast },
     { "diffusers-lopo", "diffusion step with the left-out GPU's eta_conv from the other GPUs", VAL_DIFFUSION,
       VAL_PUBLISHED, case_diffusers_lopo },
     { "dle-resnet50", "ResNet-50 training step against DeepLearningExamples' A100 throughput", VAL_TRAINING,

@@ -108,7 +108,6 @@ const char *diff_engine_list(void) { return "eager, compile, tensorrt"; }
 
 /* ---- the layer walk ---- */
 
-#define ACT 2.0   /* activation bytes (fp16 / bf16) */
 
 typedef struct {
     const gpu_rate *r;
@@ -116,6 +115,9 @@ typedef struct {
     const diff_engine *e;
     gpu_prec prec;
     double eb;            /* GEMM operand bytes */
+    double act;           /* activation bytes: 2 (fp16 / bf16), 4 (fp32) */
+    gpu_prec conv_prec;   /* the convolutions' precision: TF32 for fp32 (cuDNN's default) */
+    int    math_attn;     /* attention as two batched GEMMs and a softmax over the scores */
     double host_op_us;    /* the params' override of the engine's host time per operator; 0 = none */
     int    fused, eager;  /* element-wise chains fused; operators dispatched one by one */
     double host, clock;   /* host dispatch time so far; end of the GPU's queue */
@@ -130,18 +132,29 @@ static void w_init(walk *w, const diff_params *p, const gpu_rate *r, diff_cost *
     memset(o, 0, sizeof *o);
     w->r = r;
     w->rc = *r;
-    w->rg = *r;
-    for (int i = 0; i < GPU_NPREC; i++)   /* the UNet's dense layers at the GPU's eta_conv */
-        if (r->ops.eta_conv > 0)
-            w->rc.ops.eta_mm[i] = r->ops.eta_conv;
-    w->rg = w->rc;
     w->host_op_us = p->host_op_us > 0 ? p->host_op_us : 0;
     w->e = p->engine ? p->engine : diff_engine_find("compile");
     w->prec = p->prec;
-    w->eb = p->prec == GPU_FP8 || p->prec == GPU_FP4 ? 1.0 : 2.0;
+    w->eb = p->prec == GPU_FP8 || p->prec == GPU_FP4 ? 1.0 : p->prec == GPU_FP32 ? 4.0 : 2.0;
+    w->act = p->prec == GPU_FP32 ? 4.0 : 2.0;
+    /* fp32 weights: the convolutions and GEMMs on TF32 tensor cores where
+     * the GPU has them (cuDNN's default; for the GEMMs an inference: the
+     * fast-diffusion tutorial's fp32 SDXL step, 245 ms on an A100, is out of
+     * reach of 19.5 TFLOP/s CUDA cores) [I] */
+    w->conv_prec = p->prec == GPU_FP32 ? GPU_TF32 : p->prec;
+    if (p->prec == GPU_FP32)
+        w->prec = GPU_TF32;
+    w->math_attn = p->attention == DIFF_ATTN_MATH || p->prec == GPU_FP32;
     w->fused = w->e->fused;
     w->eager = !w->e->graphs;
     w->o = o;
+    /* the UNet's dense layers at the GPU's eta_conv; precisions other than
+     * 16-bit keep eta_mm's ratio to the 16-bit value (the same shape
+     * penalty on another peak) */
+    for (int i = 0; i < GPU_NPREC; i++)
+        if (r->ops.eta_conv > 0 && r->ops.eta_mm[GPU_BF16] > 0)
+            w->rc.ops.eta_mm[i] = r->ops.eta_conv * r->ops.eta_mm[i] / r->ops.eta_mm[GPU_BF16];
+    w->rg = w->rc;
 }
 
 /* One framework operator (ops of them for the host) whose kernels cost t. */
@@ -188,7 +201,7 @@ static void gemm(walk *w, double m, double n, double k, int bias)
 static void ew(walk *w, double elems, double passes, double kernels, double ops)
 {
     ops_cost t = { 0, 0, 0, 0 };
-    ops_stream(&t, w->r, elems * ACT * passes, kernels, 1);
+    ops_stream(&t, w->r, elems * w->act * passes, kernels, 1);
     put(w, &t, ops);
 }
 
@@ -198,14 +211,14 @@ static void conv(walk *w, double b, double h, double wd, double cin, double cout
 {
     ops_cost t = { 0, 0, 0, 0 };
     const ops_conv_shape s = { b, h, wd, cin, cout, k, stride };
-    ops_conv(&t, &w->rc, w->prec, w->eb, &s, OPS_CONV_FWD, 1);
+    ops_conv(&t, &w->rc, w->conv_prec, w->eb, &s, OPS_CONV_FWD, 1);
     double px = b * ceil(h / stride) * ceil(wd / stride);
     if (!w->fused)
-        ops_stream(&t, w->r, px * cout * ACT * 2, 1, 1);
+        ops_stream(&t, w->r, px * cout * w->act * 2, 1, 1);
     put(w, &t, 1);
     w->o->flops += 2 * px * cout * cin * k * k;
     w->o->params += cin * cout * k * k + cout;
-    live(w, (b * h * wd * cin + px * cout) * ACT);
+    live(w, (b * h * wd * cin + px * cout) * w->act);
 }
 
 /* FlashAttention's kernels are compiled for head dims 32, 64 and 128;
@@ -223,14 +236,29 @@ static double head_pad(double d)
     return 64 * ceil(d / 64);
 }
 
-/* Non-causal attention of b sequences of nq queries over nk keys. */
+/* Non-causal attention of b sequences of nq queries over nk keys: SDPA's
+ * fused kernel, or (math: diffusers' default processor without SDPA, and
+ * fp32) head_to_batch_dim copies of q, k and v, baddbmm writing the scores,
+ * softmax reading and writing them, bmm reading them, batch_to_head_dim. */
 static void attn(walk *w, double b, double nq, double nk, double heads, double c)
 {
     ops_cost t = { 0, 0, 0, 0 };
     double d = c / heads;
-    ops_attn_prefill(&t, w->r, b * nq, b * nq * nk, heads, head_pad(d), b * nk * c * ACT * 2, 1);
-    put(w, &t, 1);
     w->o->flops += 4 * b * nq * nk * c;
+    if (!w->math_attn) {
+        ops_attn_prefill(&t, w->r, b * nq, b * nq * nk, heads, head_pad(d), b * nk * c * w->act * 2, 1);
+        put(w, &t, 1);
+        return;
+    }
+    double scores = b * heads * nq * nk;
+    ew(w, b * (nq + 2 * nk) * c, 2, 3, 3);  /* head_to_batch_dim of q, k, v */
+    ops_gemm_grouped(&t, w->r, w->prec, w->eb, nq, nk, d, b * heads, 1);   /* writes the scores */
+    put(w, &t, 1);
+    ew(w, scores, 3, 1, 1);                 /* softmax reads and writes them, bmm reads them */
+    t = (ops_cost){ 0, 0, 0, 0 };
+    ops_gemm_grouped(&t, w->r, w->prec, w->eb, nq, d, nk, b * heads, 1);
+    put(w, &t, 1);
+    ew(w, b * nq * c, 2, 1, 1);             /* batch_to_head_dim */
 }
 
 static void norm_params(walk *w, double c) { w->o->params += 2 * c; }
@@ -241,7 +269,7 @@ static void norm_params(walk *w, double c) { w->o->params += 2 * c; }
 static void resnet(walk *w, double b, double h, double wd, double cin, double cout, double temb)
 {
     double pi = b * h * wd * cin, po = b * h * wd * cout;
-    live(w, (pi + 3 * po) * ACT);
+    live(w, (pi + 3 * po) * w->act);
     norm_params(w, cin);
     norm_params(w, cout);
     if (!w->fused) {
@@ -305,7 +333,7 @@ static void transformer(walk *w, const diff_model *m, double b, double h, double
                         double heads, int depth)
 {
     double n = h * wd, t = b * n;
-    live(w, t * c * (2 + 8 + 4 + 1) * ACT);
+    live(w, t * c * (2 + 8 + 4 + 1) * w->act);
     norm_params(w, c);
     ew(w, t * c, 3, 2, w->fused ? 0 : 1);   /* GroupNorm */
     gemm(w, t, c, c, 1);                    /* proj_in */
@@ -370,7 +398,7 @@ static int encoder(walk *w, const diff_model *m, double b, double lh, double lw,
     if (skips)
         skips[ns] = (int)c0;
     ns++;
-    w->skip += b * lh * lw * c0 * ACT;
+    w->skip += b * lh * lw * c0 * w->act;
     if (controlnet) {
         conv(w, b, lh, lw, c0, c0, 1, 1);   /* zero conv */
     }
@@ -385,7 +413,7 @@ static int encoder(walk *w, const diff_model *m, double b, double lh, double lw,
             if (skips)
                 skips[ns] = (int)c;
             ns++;
-            w->skip += b * h * wd * c * ACT;
+            w->skip += b * h * wd * c * w->act;
             if (controlnet)
                 conv(w, b, h, wd, c, c, 1, 1);
         }
@@ -394,7 +422,7 @@ static int encoder(walk *w, const diff_model *m, double b, double lh, double lw,
             if (skips)
                 skips[ns] = (int)c;
             ns++;
-            w->skip += b * ceil(h / 2) * ceil(wd / 2) * c * ACT;
+            w->skip += b * ceil(h / 2) * ceil(wd / 2) * c * w->act;
             if (controlnet)
                 conv(w, b, ceil(h / 2), ceil(wd / 2), c, c, 1, 1);
         }
@@ -461,7 +489,7 @@ static void unet(walk *w, const diff_params *p, double b)
     }
     int ns = encoder(w, m, b, lh, lw, temb, skips, 0);
     if (p->controlnet)                       /* the ControlNet's residuals added to skips and mid */
-        ew(w, (w->skip / ACT) + b * level_side(lh, m->levels - 1) * level_side(lw, m->levels - 1) *
+        ew(w, (w->skip / w->act) + b * level_side(lh, m->levels - 1) * level_side(lw, m->levels - 1) *
                                     m->ch[m->levels - 1], 3, ns + 1, w->fused ? 0 : ns + 1);
     double cur = m->ch[m->levels - 1];
     for (int i = m->levels - 1; i >= 0; i--) {
@@ -469,7 +497,7 @@ static void unet(walk *w, const diff_params *p, double b)
         for (int j = 0; j <= m->layers; j++) {
             double s = skips[--ns];
             ew(w, b * h * wd * (cur + s), 2, 1, 1);   /* torch.cat with the skip */
-            w->skip -= b * h * wd * s * ACT;
+            w->skip -= b * h * wd * s * w->act;
             if (w->skip < 0)
                 w->skip = 0;
             resnet(w, b, h, wd, cur + s, c, temb);
@@ -581,7 +609,7 @@ static void clip(walk *w, const diff_text_arch *a, double b, double n)
             gemm(w, t, d, d, 1);
         ops_cost c = { 0, 0, 0, 0 };
         ops_attn_prefill(&c, w->r, t, b * n * (n + 1) / 2, a->heads, head_pad(d / a->heads),
-                         t * d * ACT * 2, 1);
+                         t * d * w->act * 2, 1);
         put(w, &c, w->fused ? 1 : 6);
         w->o->flops += 4 * b * n * (n + 1) / 2 * d;
         gemm(w, t, d, d, 1);
@@ -610,6 +638,14 @@ double diff_step_s(const diff_params *p, const gpu_rate *r, int images)
     diff_cost c;
     diff_unet_cost(p, r, images, &c);
     return c.host_s + c.gpu_s + p->host_ms_per_step * 1e-3;
+}
+
+double diff_image_s(const diff_params *p, const gpu_rate *r, int images, int steps)
+{
+    diff_cost t, v;
+    diff_text_cost(p, r, 1, &t);
+    diff_vae_cost(p, r, images, &v);
+    return t.host_s + t.gpu_s + steps * diff_step_s(p, r, images) + v.host_s + v.gpu_s;
 }
 
 /* A resource of unit rates: for walks that only count (parameters,
@@ -953,8 +989,8 @@ static void diff_footprint(const void *params, double share_bytes, wl_footprint 
     diff_unet_cost(p, &r, 1, &u);
     diff_text_cost(p, &r, 1, &t);
     diff_vae_cost(p, &r, 1, &v);
-    double eb = p->prec == GPU_FP8 || p->prec == GPU_FP4 ? 1.0 : 2.0;
-    f->weights = eb * u.params + 2.0 * (t.params + v.params);
+    double eb = p->prec == GPU_FP8 || p->prec == GPU_FP4 ? 1.0 : p->prec == GPU_FP32 ? 4.0 : 2.0;
+    f->weights = eb * u.params + (p->prec == GPU_FP32 ? 4.0 : 2.0) * (t.params + v.params);
     f->activations = act_peak(p, p->max_batch);
 }
 

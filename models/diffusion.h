@@ -80,6 +80,7 @@ const diff_engine *diff_engine_find(const char *name);
 const char *diff_engine_list(void);
 
 typedef enum { DIFF_COST_LAYERS, DIFF_COST_ROOFLINE } diff_cost_mode;
+typedef enum { DIFF_ATTN_SDPA, DIFF_ATTN_MATH } diff_attn;
 
 typedef struct {
     const diff_model  *m;
@@ -88,6 +89,7 @@ typedef struct {
     gpu_prec prec;
     int      width, height;         /* pixels; 0 = the model's default */
     int      controlnet;            /* a ControlNet (the UNet's encoder copy) runs every step */
+    diff_attn attention;            /* SDPA's fused kernel, or the materialised scores */
     int      steps;                 /* when arrivals carry no sizes */
     int      images;                /* images per prompt, likewise */
     int      cfg;                   /* classifier-free guidance */
@@ -120,6 +122,11 @@ void diff_vae_cost(const diff_params *p, const gpu_rate *r, int images, diff_cos
  * plus GPU time plus host_ms_per_step); its inverse is the iterations per
  * second diffusers reports. */
 double diff_step_s(const diff_params *p, const gpu_rate *r, int images);
+
+/* diff_image_s: the latency of one lone request of `images` images and
+ * `steps` steps on r: text encoders (one prompt), steps x diff_step_s, VAE
+ * decode, each stage's host bubbles included (layers cost only). */
+double diff_image_s(const diff_params *p, const gpu_rate *r, int images, int steps);
 
 /* The roofline fallback's bursts (cost: roofline): the UNet over `images`
  * images (twice with guidance) for one step, the text encoders for

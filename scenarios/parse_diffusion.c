@@ -7,20 +7,21 @@ int scn_parse_diffusion(jv *v, scn *sc, const cJSON *obj, const char *path, cons
 {
     static const char *const keys[] = { "type", "model", "precision", "steps", "images",
         "cfg", "max_batch", "max_wait_ms", "host_ms_per_step", "engine", "cost", "width", "height",
-        "controlnet", "host_op_us", NULL };
+        "controlnet", "host_op_us", "attention", NULL };
     static const char *const costs[] = { "layers", "roofline", NULL };
+    static const char *const attns[] = { "sdpa", "math", NULL };
     const jv_range ms = { 0, 1e7, 0, 0, "ms" }, us = { 0, 1e6, 0, 0, "us" };
     char p2[512];
     const char *name = NULL, *engine = NULL;
     long steps = 0, images = 1, max_batch = 4, width = 0, height = 0;
-    int cost = DIFF_COST_LAYERS;
+    int cost = DIFF_COST_LAYERS, attention = DIFF_ATTN_SDPA;
 
     diff_params *p = scn_own(sc, v, sizeof *p);
     if (!p)
         return -1;
     jv_keys(v, obj, path, keys);
     jv_string(v, obj, path, "model", 1, NULL, &name);
-    scn_parse_precision(v, obj, path, "precision", GPU_BF16, 1u << GPU_BF16 | 1u << GPU_FP16 | 1u << GPU_FP8,
+    scn_parse_precision(v, obj, path, "precision", GPU_BF16, 1u << GPU_BF16 | 1u << GPU_FP16 | 1u << GPU_FP8 | 1u << GPU_FP32,
                         &p->prec);
     jv_int(v, obj, path, "steps", 0, 0, 0, 10000, &steps);
     jv_int(v, obj, path, "images", 0, 1, 1, 1024, &images);
@@ -34,6 +35,7 @@ int scn_parse_diffusion(jv *v, scn *sc, const cJSON *obj, const char *path, cons
     jv_int(v, obj, path, "width", 0, 0, 64, 8192, &width);
     jv_int(v, obj, path, "height", 0, 0, 64, 8192, &height);
     jv_bool(v, obj, path, "controlnet", 0, &p->controlnet);
+    jv_enum(v, obj, path, "attention", 0, DIFF_ATTN_SDPA, attns, &attention);
     jv_number(v, obj, path, "host_op_us", 0, 0, us, &p->host_op_us);
     if (v->failed)
         return -1;
@@ -50,6 +52,7 @@ int scn_parse_diffusion(jv *v, scn *sc, const cJSON *obj, const char *path, cons
                        "value %ld is not a multiple of 8 (the VAE's pixels per latent pixel); allowed: "
                        "64..8192 in steps of 8", width % 8 ? width : height);
     p->cost = (diff_cost_mode)cost;
+    p->attention = (diff_attn)attention;
     p->width = (int)width;
     p->height = (int)height;
     p->steps = steps > 0 ? (int)steps : p->m->default_steps;
