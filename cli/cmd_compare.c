@@ -27,6 +27,7 @@
 #include "cli/sweepio.h"
 #include "cli/table.h"
 #include "plots/charts.h"
+#include "plots/figures.h"
 #include "scenarios/price.h"
 #include "sim/ci.h"
 
@@ -34,7 +35,6 @@
 #define NQ 3
 
 static const int QS[NQ] = { MT_P50, MT_P95, MT_P99 };
-static const char *const QNAMES[NQ] = { "p50", "p95", "p99" };
 
 typedef struct {
     cli_scn_opts c;
@@ -204,31 +204,6 @@ static double pct(double x, double base)
     return isfinite(x) && isfinite(base) && base != 0 ? 100 * (x / base - 1) : NAN;
 }
 
-static cJSON *stat_json(report_stat s)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (isfinite(s.mean))
-        cJSON_AddNumberToObject(o, "value", s.mean);
-    else
-        cJSON_AddNullToObject(o, "value");
-    if (isfinite(s.lo)) {
-        cJSON *a = cJSON_AddArrayToObject(o, "ci95");
-        cJSON_AddItemToArray(a, cJSON_CreateNumber(s.lo));
-        cJSON_AddItemToArray(a, cJSON_CreateNumber(s.hi));
-    } else {
-        cJSON_AddNullToObject(o, "ci95");
-    }
-    return o;
-}
-
-static void add_maybe(cJSON *o, const char *k, double x)
-{
-    if (isfinite(x))
-        cJSON_AddNumberToObject(o, k, x);
-    else
-        cJSON_AddNullToObject(o, k);
-}
-
 static int all_priced(const cmp_setup *s, size_t n)
 {
     for (size_t k = 0; k < n; k++)
@@ -247,95 +222,106 @@ static long cheapest(const cmp_setup *s, size_t n)
     return best;
 }
 
+/* A setup's tenant t: its figures against the baseline's b. */
+static void tenant_fig(fig_row *r, const scn *sc, size_t t, const cmp_tenant *c, const cmp_tenant *b)
+{
+    static const fig_id Q[NQ] = { FIG_C_LAT_P50, FIG_C_LAT_P95, FIG_C_LAT_P99 };
+    static const fig_id QCI[NQ] = { FIG_C_LAT_CI_P50, FIG_C_LAT_CI_P95, FIG_C_LAT_CI_P99 };
+    fig_set_str(r, FIG_C_NAME, sc->cfg.tenants[t].name);
+    fig_set_obj(r, FIG_C_THROUGHPUT_OBJ);
+    fig_set_num(r, FIG_C_THROUGHPUT, c->thr.mean);
+    fig_set_ci(r, FIG_C_THROUGHPUT_CI, c->thr.lo, c->thr.hi);
+    fig_set_str(r, FIG_C_THROUGHPUT_UNIT, sc->cfg.tenants[t].wl->unit);
+    fig_set_obj(r, FIG_C_LATENCY);
+    for (int q = 0; q < NQ; q++) {
+        fig_set_num(r, Q[q], c->q[q].mean);
+        fig_set_ci(r, QCI[q], c->q[q].lo, c->q[q].hi);
+    }
+    const char *const *wm = sc->cfg.tenants[t].wl->metrics;
+    size_t nm = 0;
+    while (wm && wm[nm] && nm < TENANT_MAX_METRICS)
+        nm++;
+    fig_set_blocks(r, nm, wm);
+    for (size_t j = 0; j < r->nblocks; j++)
+        for (int q = 0; q < NQ; q++) {
+            fig_val_num(fig_block(r, j, Q[q]), c->x[j][q].mean);
+            fig_val_ci(fig_block(r, j, QCI[q]), c->x[j][q].lo, c->x[j][q].hi);
+        }
+    if (c->has_slo) {
+        char m[96];
+        fig_set_obj(r, FIG_C_SLO_OBJ);
+        fig_set_num(r, FIG_C_SLO_VALUE, c->slo_st.mean);
+        fig_set_ci(r, FIG_C_SLO_CI, c->slo_st.lo, c->slo_st.hi);
+        fig_set_str(r, FIG_C_SLO_TEXT, c->slo.text);
+        fig_set_str(r, FIG_C_SLO_METRIC, fig_row_own(r, slo_metric_name(&c->slo, sc, m, sizeof m)));
+        fig_set_num(r, FIG_C_SLO_BOUND, c->slo.bound);
+        fig_set_str(r, FIG_C_SLO_VERDICT, sim_verdict_name(c->verdict));
+        if (c->verdict == SIM_VERDICT_UNCERTAIN) {
+            fig_set_str(r, FIG_C_SLO_REASON, slo_reason(&c->slo, &c->slo_st, c->unsteady));
+            fig_set_num(r, FIG_C_SLO_REPS, (double)c->reps_to_resolve);
+        }
+        fig_set_bool(r, FIG_C_SLO_MET, c->verdict == SIM_VERDICT_MET);
+    } else {
+        fig_set_null(r, FIG_C_SLO_OBJ);
+        fig_set_null(r, FIG_C_SLO_MET);
+    }
+    fig_set_obj(r, FIG_C_VS);
+    fig_set_num(r, FIG_C_VS_THROUGHPUT, pct(c->thr.mean, b->thr.mean));
+    fig_set_num(r, FIG_C_VS_P95, pct(c->q[1].mean, b->q[1].mean));
+}
+
+/* compare.json, written through the schema table (plots/figures.h). */
 static cJSON *compare_doc(const cmp_opts *o, const scn *sc, const cmp_setup *s, size_t base)
 {
     int priced = all_priced(s, o->nmodes);
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "slicesim_version", SLICESIM_VERSION);
-    cJSON_AddStringToObject(doc, "scenario", sc->name);
-    cJSON_AddStringToObject(doc, "baseline", o->modes[base]->name);
-    cJSON_AddStringToObject(doc, "cost_unit", priced ? "USD/h" : "GPUs held (no price in the scenario)");
-    cJSON *arr = cJSON_AddArrayToObject(doc, "setups");
+    fig_row r;
+    cJSON *doc = NULL;
+    if (fig_row_init(&r, FIG_COMPARE) < 0)
+        return NULL;
+    fig_set_str(&r, FIG_K_VERSION, SLICESIM_VERSION);
+    fig_set_str(&r, FIG_K_SCENARIO, sc->name);
+    fig_set_str(&r, FIG_K_BASELINE, o->modes[base]->name);
+    fig_set_str(&r, FIG_K_COST_UNIT, priced ? "USD/h" : "GPUs held (no price in the scenario)");
+    fig_row *su = fig_set_rows(&r, FIG_K_SETUPS, o->nmodes);
+    size_t nmeet = 0, nunc = 0;
+    const char *meet[MAX_MODES];
     for (size_t k = 0; k < o->nmodes; k++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "mode", o->modes[k]->name);
-        cJSON_AddStringToObject(e, "what", o->modes[k]->what);
-        cJSON_AddNumberToObject(e, "gpus", s[k].ngpus);
-        cJSON_AddNumberToObject(e, "cost", s[k].cost);
-        cJSON_AddItemToObject(e, "utilization", stat_json(s[k].util));
-        cJSON_AddBoolToObject(e, "meets_slos", s[k].meets);
-        cJSON *tl = cJSON_AddArrayToObject(e, "tenants");
-        for (size_t t = 0; t < sc->cfg.ntenants; t++) {
-            const cmp_tenant *c = &s[k].t[t], *b = &s[base].t[t];
-            cJSON *to = cJSON_CreateObject();
-            cJSON_AddStringToObject(to, "name", sc->cfg.tenants[t].name);
-            cJSON *th = stat_json(c->thr);
-            cJSON_AddStringToObject(th, "unit", sc->cfg.tenants[t].wl->unit);
-            cJSON_AddItemToObject(to, "throughput", th);
-            cJSON *lat = cJSON_AddObjectToObject(to, "latency_ms");
-            for (int q = 0; q < NQ; q++) {
-                add_maybe(lat, QNAMES[q], c->q[q].mean);
-                char key[16];
-                snprintf(key, sizeof key, "ci95_%s", QNAMES[q]);
-                cJSON *ci = stat_json(c->q[q]);
-                cJSON_AddItemToObject(lat, key, cJSON_DetachItemFromObject(ci, "ci95"));
-                cJSON_Delete(ci);
-            }
-            const char *const *wm = sc->cfg.tenants[t].wl->metrics;
-            for (int j = 0; wm && wm[j] && j < TENANT_MAX_METRICS; j++) {
-                cJSON *xo = cJSON_AddObjectToObject(to, wm[j]);
-                for (int q = 0; q < NQ; q++) {
-                    add_maybe(xo, QNAMES[q], c->x[j][q].mean);
-                    char key[16];
-                    snprintf(key, sizeof key, "ci95_%s", QNAMES[q]);
-                    cJSON *ci = stat_json(c->x[j][q]);
-                    cJSON_AddItemToObject(xo, key, cJSON_DetachItemFromObject(ci, "ci95"));
-                    cJSON_Delete(ci);
-                }
-            }
-            if (c->has_slo) {
-                char m[96];
-                cJSON *so = stat_json(c->slo_st);
-                cJSON_AddStringToObject(so, "slo", c->slo.text);
-                cJSON_AddStringToObject(so, "metric", slo_metric_name(&c->slo, sc, m, sizeof m));
-                cJSON_AddNumberToObject(so, "bound", c->slo.bound);
-                cJSON_AddStringToObject(so, "verdict", sim_verdict_name(c->verdict));
-                if (c->verdict == SIM_VERDICT_UNCERTAIN) {
-                    cJSON_AddStringToObject(so, "reason", slo_reason(&c->slo, &c->slo_st, c->unsteady));
-                    cJSON_AddNumberToObject(so, "replications_to_resolve", (double)c->reps_to_resolve);
-                }
-                cJSON_AddItemToObject(to, "slo", so);
-                cJSON_AddBoolToObject(to, "slo_met", c->verdict == SIM_VERDICT_MET);
-            } else {
-                cJSON_AddNullToObject(to, "slo");
-                cJSON_AddNullToObject(to, "slo_met");
-            }
-            cJSON *d = cJSON_AddObjectToObject(to, "vs_baseline_pct");
-            add_maybe(d, "throughput", pct(c->thr.mean, b->thr.mean));
-            add_maybe(d, "p95", pct(c->q[1].mean, b->q[1].mean));
-            cJSON_AddItemToArray(tl, to);
+        if (s[k].meets)
+            meet[nmeet++] = o->modes[k]->name;
+        nunc += s[k].uncertain != 0;
+    }
+    fig_set_obj(&r, FIG_K_VERDICT);
+    fig_row *un = fig_set_rows(&r, FIG_K_UNCERTAIN, nunc);
+    int ok = su && un && fig_set_strs(&r, FIG_K_MEETING, meet, nmeet) == 0;
+    for (size_t k = 0, u = 0; ok && k < o->nmodes; k++) {
+        fig_row *e = &su[k];
+        fig_set_str(e, FIG_U_MODE, o->modes[k]->name);
+        fig_set_str(e, FIG_U_WHAT, o->modes[k]->what);
+        fig_set_num(e, FIG_U_GPUS, s[k].ngpus);
+        fig_set_num(e, FIG_U_COST, s[k].cost);
+        fig_set_obj(e, FIG_U_UTIL_OBJ);
+        fig_set_num(e, FIG_U_UTILIZATION, s[k].util.mean);
+        fig_set_ci(e, FIG_U_UTIL_CI, s[k].util.lo, s[k].util.hi);
+        fig_set_bool(e, FIG_U_MEETS, s[k].meets);
+        fig_row *tl = fig_set_rows(e, FIG_U_TENANTS, sc->cfg.ntenants);
+        ok = tl != NULL;
+        for (size_t t = 0; ok && t < sc->cfg.ntenants; t++)
+            tenant_fig(&tl[t], sc, t, &s[k].t[t], &s[base].t[t]);
+        if (s[k].uncertain) {
+            fig_set_str(&un[u], FIG_X_MODE, o->modes[k]->name);
+            fig_set_num(&un[u], FIG_X_REPS, (double)s[k].reps_to_resolve);
+            fig_set_bool(&un[u], FIG_X_UNSTEADY, s[k].unsteady);
+            u++;
         }
-        cJSON_AddItemToArray(arr, e);
     }
     long best = cheapest(s, o->nmodes);
-    cJSON *v = cJSON_AddObjectToObject(doc, "verdict");
-    cJSON *m = cJSON_AddArrayToObject(v, "meeting_slos");
-    for (size_t k = 0; k < o->nmodes; k++)
-        if (s[k].meets)
-            cJSON_AddItemToArray(m, cJSON_CreateString(o->modes[k]->name));
-    cJSON *u = cJSON_AddArrayToObject(v, "uncertain");
-    for (size_t k = 0; k < o->nmodes; k++)
-        if (s[k].uncertain) {
-            cJSON *e = cJSON_CreateObject();
-            cJSON_AddStringToObject(e, "mode", o->modes[k]->name);
-            cJSON_AddNumberToObject(e, "replications_to_resolve", (double)s[k].reps_to_resolve);
-            cJSON_AddBoolToObject(e, "not_in_steady_state", s[k].unsteady);
-            cJSON_AddItemToArray(u, e);
-        }
     if (best >= 0)
-        cJSON_AddStringToObject(v, "cheapest", o->modes[best]->name);
+        fig_set_str(&r, FIG_K_CHEAPEST, o->modes[best]->name);
     else
-        cJSON_AddNullToObject(v, "cheapest");
+        fig_set_null(&r, FIG_K_CHEAPEST);
+    if (ok)
+        doc = fig_row_json(&r);
+    fig_row_free(&r);
     return doc;
 }
 

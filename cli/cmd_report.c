@@ -373,9 +373,8 @@ static int warnings(FILE *f, const fig_row *sum, const fig_row *sweep)
     return n;
 }
 
-static void verdicts(FILE *f, const fig_row *sum, const cJSON *cmp)
+static void verdicts(FILE *f, const fig_row *sum, const fig_row *cmp)
 {
-    const cJSON *s;
     int any = 0;
     size_t n;
     const fig_row *t = rows_of(sum, FIG_S_TENANTS, &n);
@@ -392,12 +391,14 @@ static void verdicts(FILE *f, const fig_row *sum, const cJSON *cmp)
         fputs("</li>\n", f);
         any = 1;
     }
-    cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(cmp, "setups")) {
-        const cJSON *m = cJSON_GetObjectItemCaseSensitive(s, "meets_slos");
+    size_t ns;
+    const fig_row *su = rows_of(cmp, FIG_K_SETUPS, &ns);
+    for (size_t k = 0; k < ns; k++) {
+        double m = fig_row_num(&su[k], FIG_U_MEETS);
         fputs("<li>", f);
-        esc(f, get_str(s, "mode"));
+        esc(f, fig_row_str(&su[k], FIG_U_MODE));
         fputs(": ", f);
-        verdict_span(f, cJSON_IsTrue(m) ? "met" : cJSON_IsFalse(m) ? "missed" : "uncertain");
+        verdict_span(f, m == 1 ? "met" : m == 0 ? "missed" : "uncertain");
         fputs(" every SLO</li>\n", f);
         any = 1;
     }
@@ -407,7 +408,7 @@ static void verdicts(FILE *f, const fig_row *sum, const cJSON *cmp)
 }
 
 static void write_page(FILE *f, const char *dir, const cJSON *man, const fig_row *sum, const fig_row *sweep,
-                       const cJSON *cmp)
+                       const fig_row *cmp)
 {
     const char *name = get_str(man, "scenario");
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>slicesim report: ", f);
@@ -429,12 +430,10 @@ static void write_page(FILE *f, const char *dir, const cJSON *man, const fig_row
     static const fig_id run_parts[] = { FIG_S_SCENARIO, FIG_S_DURATION, FIG_S_WARMUP, FIG_S_HARDWARE,
                                         FIG_S_VIRTUALIZATION, FIG_S_SHARING, FIG_S_PERCENTILES };
     static const fig_id sweep_parts[] = { FIG_W_SCENARIO, FIG_W_SETS, FIG_W_VARY, FIG_W_POINTS_TOTAL };
+    static const fig_id compare_parts[] = { FIG_K_SCENARIO };
     cJSON *sc = sum ? fig_row_json_part(sum, run_parts, sizeof run_parts / sizeof *run_parts)
               : sweep ? fig_row_json_part(sweep, sweep_parts, sizeof sweep_parts / sizeof *sweep_parts)
-              : cJSON_CreateObject();
-    const cJSON *cs = cmp && !sum && !sweep ? cJSON_GetObjectItemCaseSensitive(cmp, "scenario") : NULL;
-    if (sc && cs)
-        cJSON_AddItemToObject(sc, cs->string, cJSON_Duplicate(cs, 1));
+              : cmp ? fig_row_json_part(cmp, compare_parts, 1) : cJSON_CreateObject();
     char *text = cJSON_Print(sc);
     fputs("<pre id=\"scenario\">", f);
     esc(f, text);
@@ -478,7 +477,7 @@ static int the_page(const char *name)
  * again with the files it had (cli/outfile.h), its command and identity,
  * and the page; a later set written into DIR removes it with the rest. */
 static int write_in_set(const char *dir, const cJSON *man, const fig_row *sum, const fig_row *sweep,
-                        const cJSON *cmp, FILE *out, FILE *err)
+                        const fig_row *cmp, FILE *out, FILE *err)
 {
     char msg[1024];
     outfile_set set;
@@ -511,7 +510,7 @@ static int write_in_set(const char *dir, const cJSON *man, const fig_row *sum, c
 
 /* The page as FILE, a single file outside any set. */
 static int write_file(const char *dst, const char *dir, const cJSON *man, const fig_row *sum, const fig_row *sweep,
-                      const cJSON *cmp, FILE *out, FILE *err)
+                      const fig_row *cmp, FILE *out, FILE *err)
 {
     char msg[512], odir[4600];
     const char *slash = strrchr(dst, '/');
@@ -548,22 +547,25 @@ int cli_cmd_report(int argc, char **argv, FILE *out, FILE *err)
         cJSON_Delete(man);
         return CLI_BAD_INPUT;
     }
-    cJSON *sdoc = NULL, *wdoc = NULL;
-    fig_row sum, sweep;
+    cJSON *sdoc = NULL, *wdoc = NULL, *cdoc = NULL;
+    fig_row sum, sweep, cmp;
     int hs = read_rows(a.dir, man, "summary.json", FIG_SUMMARY, &sum, &sdoc, err);
     int hw = hs < 0 ? 0 : read_rows(a.dir, man, "sweep.json", FIG_SWEEP, &sweep, &wdoc, err);
-    cJSON *cmp = listed(man, "compare.json") ? read_json(a.dir, "compare.json") : NULL;
+    int hc = hs < 0 || hw < 0 ? 0 : read_rows(a.dir, man, "compare.json", FIG_COMPARE, &cmp, &cdoc, err);
     int rc = CLI_BAD_INPUT;
-    if (hs >= 0 && hw >= 0)
-        rc = a.out ? write_file(a.out, a.dir, man, hs ? &sum : NULL, hw ? &sweep : NULL, cmp, out, err)
-                   : write_in_set(a.dir, man, hs ? &sum : NULL, hw ? &sweep : NULL, cmp, out, err);
-    if (hs)
+    const fig_row *ps = hs > 0 ? &sum : NULL, *pw = hw > 0 ? &sweep : NULL, *pc = hc > 0 ? &cmp : NULL;
+    if (hs >= 0 && hw >= 0 && hc >= 0)
+        rc = a.out ? write_file(a.out, a.dir, man, ps, pw, pc, out, err)
+                   : write_in_set(a.dir, man, ps, pw, pc, out, err);
+    if (hs > 0)
         fig_row_free(&sum);
-    if (hw)
+    if (hw > 0)
         fig_row_free(&sweep);
+    if (hc > 0)
+        fig_row_free(&cmp);
     cJSON_Delete(man);
     cJSON_Delete(sdoc);
     cJSON_Delete(wdoc);
-    cJSON_Delete(cmp);
+    cJSON_Delete(cdoc);
     return rc;
 }

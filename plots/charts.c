@@ -734,9 +734,9 @@ int charts_compare(const char *dir, FILE *err)
     char *text = read_all(path);
     cJSON *doc = text ? cJSON_Parse(text) : NULL;
     free(text);
-    const cJSON *setups = cJSON_GetObjectItemCaseSensitive(doc, "setups");
+    const cJSON *setups = fig_item(doc, FIG_K_SETUPS);
     const cJSON *s0 = cJSON_GetArrayItem(setups, 0), *s, *tn;
-    const cJSON *t0 = cJSON_GetObjectItemCaseSensitive(s0, "tenants");
+    const cJSON *t0 = fig_item(s0, FIG_U_TENANTS);
     if (!s0 || !cJSON_GetArrayItem(t0, 0)) {
         fprintf(err, "slicesim: plot compare: %s: missing, or not written by slicesim compare\n", path);
         cJSON_Delete(doc);
@@ -752,10 +752,10 @@ int charts_compare(const char *dir, FILE *err)
     fprintf(f, "# setup, then per tenant 9 columns: p95_ms lo hi, throughput lo hi, slo_value_ms lo hi "
             "(95%% intervals)\n");
     cJSON_ArrayForEach(s, setups) {
-        fprintf(f, "\"%s\"", safe(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "mode")), t, sizeof t));
-        cJSON_ArrayForEach(tn, cJSON_GetObjectItemCaseSensitive(s, "tenants")) {
-            static const fig_id cols[] = { FIG_T_LAT_P95, FIG_T_LAT_P95_LO, FIG_T_LAT_P95_HI,
-                                           FIG_T_THROUGHPUT, FIG_T_THROUGHPUT_LO, FIG_T_THROUGHPUT_HI,
+        fprintf(f, "\"%s\"", safe(fig_str(s, FIG_U_MODE), t, sizeof t));
+        cJSON_ArrayForEach(tn, fig_item(s, FIG_U_TENANTS)) {
+            static const fig_id cols[] = { FIG_C_LAT_P95, FIG_C_LAT_P95_LO, FIG_C_LAT_P95_HI,
+                                           FIG_C_THROUGHPUT, FIG_C_THROUGHPUT_LO, FIG_C_THROUGHPUT_HI,
                                            FIG_C_SLO_VALUE, FIG_C_SLO_LO, FIG_C_SLO_HI };
             for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
                 dat_num(f, fig_num(tn, cols[c]));
@@ -776,18 +776,18 @@ int charts_compare(const char *dir, FILE *err)
     sb_printf(&b, "set multiplot layout %d,1 title 'The same workload under each setup (bars: 95%% intervals)'\n"
               "set style data histograms\nset style histogram errorbars gap 1 lw 1\n"
               "set style fill solid 0.8 border -1\nset grid ytics\nset key outside right\nset yrange [0:*]\n"
-              "set xlabel 'setup'\nset ylabel '%s'\nplot ", nslo ? 3 : 2, fig_axis(FIG_T_LAT_P95, axis, sizeof axis));
+              "set xlabel 'setup'\nset ylabel '%s'\nplot ", nslo ? 3 : 2, fig_axis(FIG_C_LAT_P95, axis, sizeof axis));
     for (int k = 0; k < nt; k++)
         sb_printf(&b, "%s'compare.dat' using %d:%d:%d%s lc %d title '%s'", k ? ", " : "", 2 + 9 * k, 3 + 9 * k,
-                  4 + 9 * k, k ? "" : ":xtic(1)", k + 1, safe(fig_str(cJSON_GetArrayItem(t0, k), FIG_T_NAME), t, sizeof t));
+                  4 + 9 * k, k ? "" : ":xtic(1)", k + 1, safe(fig_str(cJSON_GetArrayItem(t0, k), FIG_C_NAME), t, sizeof t));
     sb_printf(&b, "\nset ylabel 'throughput (unit in the key)'\nplot ");
     for (int k = 0; k < nt; k++) {
         const cJSON *tk = cJSON_GetArrayItem(t0, k);
         char unit[64];
-        snprintf(unit, sizeof unit, "%s", safe(fig_str(tk, FIG_T_THROUGHPUT_UNIT), t, sizeof t));
+        snprintf(unit, sizeof unit, "%s", safe(fig_str(tk, FIG_C_THROUGHPUT_UNIT), t, sizeof t));
         sb_printf(&b, "%s'compare.dat' using %d:%d:%d%s lc %d title '%s (%s)'", k ? ", " : "", 5 + 9 * k,
                   6 + 9 * k, 7 + 9 * k, k ? "" : ":xtic(1)", k + 1,
-                  safe(fig_str(tk, FIG_T_NAME), t, sizeof t), unit);
+                  safe(fig_str(tk, FIG_C_NAME), t, sizeof t), unit);
     }
     if (nslo) {
         sb_printf(&b, "\nset ylabel '%s'\nplot ", fig_axis(FIG_C_SLO_VALUE, axis, sizeof axis));
@@ -799,7 +799,7 @@ int charts_compare(const char *dir, FILE *err)
                 continue;
             char metric[96], name[96];
             snprintf(metric, sizeof metric, "%s", safe(fig_str(tk, FIG_C_SLO_METRIC), t, sizeof t));
-            snprintf(name, sizeof name, "%s", safe(fig_str(tk, FIG_T_NAME), t, sizeof t));
+            snprintf(name, sizeof name, "%s", safe(fig_str(tk, FIG_C_NAME), t, sizeof t));
             sb_printf(&b, "%s'compare.dat' using %d:%d:%d%s lc %d title '%s %s', "
                       "%.10g with lines dt 2 lw 2 lc %d title '%s bound %.4g ms'", first ? "" : ", ", 8 + 9 * k,
                       9 + 9 * k, 10 + 9 * k, first ? ":xtic(1)" : "", k + 1, name, metric, bound, k + 1, name, bound);

@@ -139,13 +139,59 @@ static const fig FIGS[FIG_COUNT] = {
     { FIG_W_SHARD_COUNT, FIG_SWEEP, FK_NUM, FIG_W_SHARD, "count", FIG_SWEEP, "", "shards", NULL },
     { FIG_V_PATH, FIG_VARY, FK_STR, FIG_NONE, "path", FIG_VARY, "", "varied path", NULL },
     { FIG_V_VALUES, FIG_VARY, FK_RAW, FIG_NONE, "values", FIG_VARY, "", "its values", NULL },
+    { FIG_K_VERSION, FIG_COMPARE, FK_STR, FIG_NONE, "slicesim_version", FIG_COMPARE, "", "slicesim version", NULL },
+    { FIG_K_SCENARIO, FIG_COMPARE, FK_STR, FIG_NONE, "scenario", FIG_COMPARE, "", "scenario", NULL },
+    { FIG_K_BASELINE, FIG_COMPARE, FK_STR, FIG_NONE, "baseline", FIG_COMPARE, "", "baseline setup", NULL },
+    { FIG_K_COST_UNIT, FIG_COMPARE, FK_STR, FIG_NONE, "cost_unit", FIG_COMPARE, "", "cost unit", NULL },
+    { FIG_K_SETUPS, FIG_COMPARE, FK_ROWS, FIG_NONE, "setups", FIG_SETUP, "", "setups", NULL },
+    { FIG_K_VERDICT, FIG_COMPARE, FK_OBJ, FIG_NONE, "verdict", FIG_COMPARE, "", "verdict", NULL },
+    { FIG_K_MEETING, FIG_COMPARE, FK_STRS, FIG_K_VERDICT, "meeting_slos", FIG_COMPARE, "", "setups meeting every SLO", NULL },
+    { FIG_K_UNCERTAIN, FIG_COMPARE, FK_ROWS, FIG_K_VERDICT, "uncertain", FIG_UNCERTAIN, "", "setups with an uncertain SLO", NULL },
+    { FIG_K_CHEAPEST, FIG_COMPARE, FK_STR, FIG_K_VERDICT, "cheapest", FIG_COMPARE, "", "cheapest setup meeting every SLO", NULL },
+    { FIG_U_MODE, FIG_SETUP, FK_STR, FIG_NONE, "mode", FIG_SETUP, "", "setup", NULL },
+    { FIG_U_WHAT, FIG_SETUP, FK_STR, FIG_NONE, "what", FIG_SETUP, "", "what the setup is", NULL },
+    { FIG_U_GPUS, FIG_SETUP, FK_NUM, FIG_NONE, "gpus", FIG_SETUP, "", "GPUs", NULL },
+    { FIG_U_COST, FIG_SETUP, FK_NUM, FIG_NONE, "cost", FIG_SETUP, "", "cost", NULL },
+    { FIG_U_UTIL_OBJ, FIG_SETUP, FK_OBJ, FIG_NONE, "utilization", FIG_SETUP, "", "utilization", NULL },
+    { FIG_U_UTILIZATION, FIG_SETUP, FK_NUM, FIG_U_UTIL_OBJ, "value", FIG_SETUP, "", "utilization", NULL },
+    { FIG_U_UTIL_CI, FIG_SETUP, FK_CI, FIG_U_UTIL_OBJ, "ci95", FIG_SETUP, "", "utilization, 95% CI", NULL },
+    { FIG_U_MEETS, FIG_SETUP, FK_BOOL, FIG_NONE, "meets_slos", FIG_SETUP, "", "meets every SLO", NULL },
+    { FIG_U_TENANTS, FIG_SETUP, FK_ROWS, FIG_NONE, "tenants", FIG_COMPARE_TENANT, "", "tenants", NULL },
+    { FIG_X_MODE, FIG_UNCERTAIN, FK_STR, FIG_NONE, "mode", FIG_UNCERTAIN, "", "setup", NULL },
+    { FIG_X_REPS, FIG_UNCERTAIN, FK_NUM, FIG_NONE, "replications_to_resolve", FIG_UNCERTAIN, "", "replications to resolve", NULL },
+    { FIG_X_UNSTEADY, FIG_UNCERTAIN, FK_BOOL, FIG_NONE, "not_in_steady_state", FIG_UNCERTAIN, "", "not in steady state", NULL },
+    { FIG_C_NAME, FIG_COMPARE_TENANT, FK_STR, FIG_NONE, "name", FIG_COMPARE_TENANT, "", "tenant", NULL },
+    { FIG_C_THROUGHPUT_OBJ, FIG_COMPARE_TENANT, FK_OBJ, FIG_NONE, "throughput", FIG_COMPARE_TENANT, "", "throughput", NULL },
+    { FIG_C_THROUGHPUT, FIG_COMPARE_TENANT, FK_NUM, FIG_C_THROUGHPUT_OBJ, "value", FIG_COMPARE_TENANT, "", "throughput", NULL },
+    { FIG_C_THROUGHPUT_CI, FIG_COMPARE_TENANT, FK_CI, FIG_C_THROUGHPUT_OBJ, "ci95", FIG_COMPARE_TENANT, "", "throughput, 95% CI", NULL },
+    { FIG_C_THROUGHPUT_LO, FIG_COMPARE_TENANT, FK_LO, FIG_C_THROUGHPUT_CI, NULL, FIG_COMPARE_TENANT, "", "throughput, 95% CI low", NULL },
+    { FIG_C_THROUGHPUT_HI, FIG_COMPARE_TENANT, FK_HI, FIG_C_THROUGHPUT_CI, NULL, FIG_COMPARE_TENANT, "", "throughput, 95% CI high", NULL },
+    { FIG_C_THROUGHPUT_UNIT, FIG_COMPARE_TENANT, FK_STR, FIG_C_THROUGHPUT_OBJ, "unit", FIG_COMPARE_TENANT, "", "throughput unit", NULL },
+    { FIG_C_LATENCY, FIG_COMPARE_TENANT, FK_OBJ, FIG_NONE, "latency_ms", FIG_COMPARE_TENANT, "ms", "latency", NULL },
+    { FIG_C_LAT_P50, FIG_COMPARE_TENANT, FK_NUM, FIG_C_LATENCY, "p50", FIG_COMPARE_TENANT, "ms", "p50 latency", NULL },
+    { FIG_C_LAT_CI_P50, FIG_COMPARE_TENANT, FK_CI, FIG_C_LATENCY, "ci95_p50", FIG_COMPARE_TENANT, "ms", "p50 latency, 95% CI", NULL },
+    { FIG_C_LAT_P95, FIG_COMPARE_TENANT, FK_NUM, FIG_C_LATENCY, "p95", FIG_COMPARE_TENANT, "ms", "p95 latency", NULL },
+    { FIG_C_LAT_CI_P95, FIG_COMPARE_TENANT, FK_CI, FIG_C_LATENCY, "ci95_p95", FIG_COMPARE_TENANT, "ms", "p95 latency, 95% CI", NULL },
+    { FIG_C_LAT_P99, FIG_COMPARE_TENANT, FK_NUM, FIG_C_LATENCY, "p99", FIG_COMPARE_TENANT, "ms", "p99 latency", NULL },
+    { FIG_C_LAT_CI_P99, FIG_COMPARE_TENANT, FK_CI, FIG_C_LATENCY, "ci95_p99", FIG_COMPARE_TENANT, "ms", "p99 latency, 95% CI", NULL },
+    { FIG_C_LAT_P95_LO, FIG_COMPARE_TENANT, FK_LO, FIG_C_LAT_CI_P95, NULL, FIG_COMPARE_TENANT, "ms", "p95 latency, 95% CI low", NULL },
+    { FIG_C_LAT_P95_HI, FIG_COMPARE_TENANT, FK_HI, FIG_C_LAT_CI_P95, NULL, FIG_COMPARE_TENANT, "ms", "p95 latency, 95% CI high", NULL },
+    { FIG_C_METRICS, FIG_COMPARE_TENANT, FK_BLOCKS, FIG_NONE, NULL, FIG_COMPARE_TENANT, "", "workload metrics", NULL },
     { FIG_C_SLO_OBJ, FIG_COMPARE_TENANT, FK_OBJ, FIG_NONE, "slo", FIG_COMPARE_TENANT, "", "SLO", NULL },
     { FIG_C_SLO_VALUE, FIG_COMPARE_TENANT, FK_NUM, FIG_C_SLO_OBJ, "value", FIG_COMPARE_TENANT, "ms", "SLO metric", NULL },
     { FIG_C_SLO_CI, FIG_COMPARE_TENANT, FK_CI, FIG_C_SLO_OBJ, "ci95", FIG_COMPARE_TENANT, "ms", "SLO metric, 95% CI", NULL },
     { FIG_C_SLO_LO, FIG_COMPARE_TENANT, FK_LO, FIG_C_SLO_CI, NULL, FIG_COMPARE_TENANT, "ms", "SLO metric, 95% CI low", NULL },
     { FIG_C_SLO_HI, FIG_COMPARE_TENANT, FK_HI, FIG_C_SLO_CI, NULL, FIG_COMPARE_TENANT, "ms", "SLO metric, 95% CI high", NULL },
-    { FIG_C_SLO_BOUND, FIG_COMPARE_TENANT, FK_NUM, FIG_C_SLO_OBJ, "bound", FIG_COMPARE_TENANT, "ms", "SLO bound", NULL },
+    { FIG_C_SLO_TEXT, FIG_COMPARE_TENANT, FK_STR, FIG_C_SLO_OBJ, "slo", FIG_COMPARE_TENANT, "", "SLO as given", NULL },
     { FIG_C_SLO_METRIC, FIG_COMPARE_TENANT, FK_STR, FIG_C_SLO_OBJ, "metric", FIG_COMPARE_TENANT, "", "SLO metric name", NULL },
+    { FIG_C_SLO_BOUND, FIG_COMPARE_TENANT, FK_NUM, FIG_C_SLO_OBJ, "bound", FIG_COMPARE_TENANT, "ms", "SLO bound", NULL },
+    { FIG_C_SLO_VERDICT, FIG_COMPARE_TENANT, FK_STR, FIG_C_SLO_OBJ, "verdict", FIG_COMPARE_TENANT, "", "SLO verdict", NULL },
+    { FIG_C_SLO_REASON, FIG_COMPARE_TENANT, FK_STR, FIG_C_SLO_OBJ, "reason", FIG_COMPARE_TENANT, "", "why the verdict is uncertain", NULL },
+    { FIG_C_SLO_REPS, FIG_COMPARE_TENANT, FK_NUM, FIG_C_SLO_OBJ, "replications_to_resolve", FIG_COMPARE_TENANT, "", "replications to resolve", NULL },
+    { FIG_C_SLO_MET, FIG_COMPARE_TENANT, FK_BOOL, FIG_NONE, "slo_met", FIG_COMPARE_TENANT, "", "SLO met", NULL },
+    { FIG_C_VS, FIG_COMPARE_TENANT, FK_OBJ, FIG_NONE, "vs_baseline_pct", FIG_COMPARE_TENANT, "%", "difference from the baseline", NULL },
+    { FIG_C_VS_THROUGHPUT, FIG_COMPARE_TENANT, FK_NUM, FIG_C_VS, "throughput", FIG_COMPARE_TENANT, "%", "throughput against the baseline", NULL },
+    { FIG_C_VS_P95, FIG_COMPARE_TENANT, FK_NUM, FIG_C_VS, "p95", FIG_COMPARE_TENANT, "%", "p95 latency against the baseline", NULL },
 };
 
 /* sweep.csv's columns per scope, in column order. */
@@ -158,7 +204,8 @@ static const fig_id CSV_GPU[] = { FIG_G_UTILIZATION, FIG_G_SWITCHES, FIG_G_SWITC
 
 /* The first id of each scope and one past its last. */
 static const fig_id SCOPE_FIRST[FIG_SCOPES + 1] = {
-    FIG_S_VERSION, FIG_T_NAME, FIG_G_ID, FIG_I_ID, FIG_P_INDEX, FIG_W_VERSION, FIG_V_PATH, FIG_C_SLO_OBJ, FIG_COUNT,
+    FIG_S_VERSION, FIG_T_NAME, FIG_G_ID, FIG_I_ID, FIG_P_INDEX, FIG_W_VERSION, FIG_V_PATH, FIG_K_VERSION,
+    FIG_U_MODE, FIG_X_MODE, FIG_C_NAME, FIG_COUNT,
 };
 
 const fig *fig_get(fig_id id)
@@ -228,9 +275,24 @@ const char *fig_axis(fig_id id, char *buf, size_t len)
 
 /* ---- rows ---- */
 
-static int in_block(fig_id id)
+/* The object whose members each workload metric block of a scope has
+ * (FIG_NONE: the scope has no blocks); its members are the entries right
+ * after it whose parent it is. */
+static fig_id block_of(fig_scope scope)
 {
-    return id >= FIG_T_LAT_MEAN && id <= FIG_T_LAT_LOW;
+    return scope == FIG_TENANT ? FIG_T_LATENCY : scope == FIG_COMPARE_TENANT ? FIG_C_LATENCY : FIG_NONE;
+}
+
+/* Member id's slot in a block of scope, or -1 when it is none of the block's. */
+static int block_slot(fig_scope scope, fig_id id)
+{
+    fig_id b = block_of(scope);
+    if (b == FIG_NONE || id <= b)
+        return -1;
+    for (int k = b + 1; k < FIG_COUNT && FIGS[k].parent == b; k++)
+        if (k == (int)id)
+            return k - b - 1 < FIG_BLOCK_N ? k - b - 1 : -1;
+    return -1;
 }
 
 static fig_val *val(fig_row *r, fig_id id)
@@ -433,14 +495,15 @@ int fig_set_blocks(fig_row *r, size_t n, const char *const *names)
 
 fig_val *fig_block(fig_row *r, size_t k, fig_id id)
 {
-    return k < r->nblocks && in_block(id) ? &r->block[k * FIG_BLOCK_N + (size_t)(id - FIG_T_LAT_MEAN)] : NULL;
+    int slot = block_slot(r->scope, id);
+    return k < r->nblocks && slot >= 0 ? &r->block[k * FIG_BLOCK_N + (size_t)slot] : NULL;
 }
 
 /* The value of member id: the row's own, or block k's (k >= 0) for a member
  * of the latency block. */
 static const fig_val *value(const fig_row *r, fig_id id, int k)
 {
-    return k >= 0 && in_block(id) ? fig_block((fig_row *)r, (size_t)k, id) : fig_row_val(r, id);
+    return k >= 0 && block_slot(r->scope, id) >= 0 ? fig_block((fig_row *)r, (size_t)k, id) : fig_row_val(r, id);
 }
 
 double fig_row_num(const fig_row *r, fig_id id)
@@ -557,7 +620,7 @@ static int write_members(cJSON *o, const fig_row *r, fig_id parent, int k, const
         if (e->kind == FK_BLOCKS) {
             for (size_t b = 0; b < r->nblocks; b++) {
                 cJSON *x = cJSON_AddObjectToObject(o, r->block_name[b]);
-                if (!x || write_members(x, r, FIG_T_LATENCY, (int)b, NULL, 0) < 0)
+                if (!x || write_members(x, r, block_of(r->scope), (int)b, NULL, 0) < 0)
                     return -1;
             }
             continue;
@@ -706,10 +769,10 @@ static int read_value(fig_row *r, const fig *e, fig_val *v, const cJSON *x, int 
     return 0;
 }
 
-/* Whether key names a member of the tenant's top level in the table. */
-static int tenant_key(const char *key)
+/* Whether key names a member of scope's top level in the table. */
+static int top_key(fig_scope scope, const char *key)
 {
-    for (int id = FIG_T_NAME; id < SCOPE_FIRST[FIG_TENANT + 1]; id++)
+    for (int id = SCOPE_FIRST[scope]; id < SCOPE_FIRST[scope + 1]; id++)
         if (FIGS[id].parent == FIG_NONE && FIGS[id].key && strcmp(FIGS[id].key, key) == 0)
             return 1;
     return 0;
@@ -723,7 +786,7 @@ static int read_blocks(fig_row *r, const cJSON *obj, const char *where, char *er
     const cJSON *m[FIG_MAX_BLOCKS] = { NULL }, *x;
     size_t n = 0;
     cJSON_ArrayForEach(x, obj)
-        if (cJSON_IsObject(x) && x->string && !tenant_key(x->string) && n < FIG_MAX_BLOCKS) {
+        if (cJSON_IsObject(x) && x->string && !top_key(r->scope, x->string) && n < FIG_MAX_BLOCKS) {
             names[n] = x->string;
             m[n++] = x;
         }
@@ -734,7 +797,7 @@ static int read_blocks(fig_row *r, const cJSON *obj, const char *where, char *er
     for (size_t b = 0; b < n; b++) {
         char here[512];
         snprintf(here, sizeof here, "%s%s%s", where, where[0] ? "." : "", names[b]);
-        if (read_members(r, m[b], FIG_T_LATENCY, (int)b, here, err, errlen) < 0)
+        if (read_members(r, m[b], block_of(r->scope), (int)b, here, err, errlen) < 0)
             return -1;
     }
     return 0;
@@ -829,7 +892,7 @@ int fig_row_equal(const fig_row *a, const fig_row *b, double tol)
     for (size_t k = 0; k < a->nblocks; k++) {
         if (!str_eq(a->block_name[k], b->block_name[k]))
             return 0;
-        for (int id = FIG_T_LAT_MEAN; id <= FIG_T_LAT_LOW; id++)
+        for (int id = block_of(a->scope) + 1; id < FIG_COUNT && FIGS[id].parent == block_of(a->scope); id++)
             if (!val_eq(&FIGS[id], value(a, (fig_id)id, (int)k), value(b, (fig_id)id, (int)k), tol))
                 return 0;
     }

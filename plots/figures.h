@@ -106,21 +106,39 @@ typedef enum {
     FIG_W_VERSION, FIG_W_SCENARIO, FIG_W_HASH, FIG_W_SEED, FIG_W_REPLICATIONS, FIG_W_SETS, FIG_W_VARY,
     FIG_W_POINTS_TOTAL, FIG_W_POINTS, FIG_W_SHARD, FIG_W_SHARD_INDEX, FIG_W_SHARD_COUNT,
     FIG_V_PATH, FIG_V_VALUES,
-    /* a setup's tenant in compare.json, where the SLO check's figures are
-     * named without units */
+    /* compare.json, one of its setups, and a setup's tenant, whose SLO
+     * figures are named without units */
+    FIG_K_VERSION, FIG_K_SCENARIO, FIG_K_BASELINE, FIG_K_COST_UNIT, FIG_K_SETUPS,
+    FIG_K_VERDICT, FIG_K_MEETING, FIG_K_UNCERTAIN, FIG_K_CHEAPEST,
+    FIG_U_MODE, FIG_U_WHAT, FIG_U_GPUS, FIG_U_COST, FIG_U_UTIL_OBJ, FIG_U_UTILIZATION, FIG_U_UTIL_CI,
+    FIG_U_MEETS, FIG_U_TENANTS,
+    FIG_X_MODE, FIG_X_REPS, FIG_X_UNSTEADY,     /* a setup of verdict.uncertain */
+    FIG_C_NAME,
+    FIG_C_THROUGHPUT_OBJ, FIG_C_THROUGHPUT, FIG_C_THROUGHPUT_CI, FIG_C_THROUGHPUT_LO, FIG_C_THROUGHPUT_HI,
+    FIG_C_THROUGHPUT_UNIT,
+    FIG_C_LATENCY,
+    FIG_C_LAT_P50, FIG_C_LAT_CI_P50, FIG_C_LAT_P95, FIG_C_LAT_CI_P95, FIG_C_LAT_P99, FIG_C_LAT_CI_P99,
+    FIG_C_LAT_P95_LO, FIG_C_LAT_P95_HI,
+    FIG_C_METRICS,
     FIG_C_SLO_OBJ,
     FIG_C_SLO_VALUE,
     FIG_C_SLO_CI,
     FIG_C_SLO_LO,
     FIG_C_SLO_HI,
-    FIG_C_SLO_BOUND,
+    FIG_C_SLO_TEXT,
     FIG_C_SLO_METRIC,
+    FIG_C_SLO_BOUND,
+    FIG_C_SLO_VERDICT,
+    FIG_C_SLO_REASON,
+    FIG_C_SLO_REPS,
+    FIG_C_SLO_MET,
+    FIG_C_VS, FIG_C_VS_THROUGHPUT, FIG_C_VS_P95,
     FIG_COUNT
 } fig_id;
 
 /* The object a member lives in. */
 typedef enum { FIG_SUMMARY, FIG_TENANT, FIG_GPU, FIG_INSTANCE, FIG_POINT, FIG_SWEEP, FIG_VARY,
-               FIG_COMPARE_TENANT, FIG_SCOPES } fig_scope;
+               FIG_COMPARE, FIG_SETUP, FIG_UNCERTAIN, FIG_COMPARE_TENANT, FIG_SCOPES } fig_scope;
 
 typedef enum {
     FK_NUM,     /* a number (null when not finite) */
@@ -136,7 +154,8 @@ typedef enum {
     FK_RAW,     /* a JSON value whose members its producer owns (the sharing
                  * mode's description, a point's varied values) */
     FK_BLOCKS,  /* the workload's own metric blocks: objects named by the
-                 * workload, each with the members of FIG_T_LATENCY */
+                 * workload, each with the members of the scope's latency
+                 * object (FIG_T_LATENCY, FIG_C_LATENCY) */
 } fig_kind;
 
 typedef struct {
@@ -206,7 +225,7 @@ struct fig_row {
     fig_val    *v;                              /* the scope's entries, from its first id */
     size_t      nblocks;                        /* a tenant's workload metric blocks */
     const char *block_name[FIG_MAX_BLOCKS];
-    fig_val    *block;                          /* [k * FIG_BLOCK_N + id - FIG_T_LAT_MEAN] */
+    fig_val    *block;                          /* [k * FIG_BLOCK_N + slot]: the latency object's members in order */
     char      **own;                            /* strings the row keeps (fig_row_own) */
     size_t      nown;
 };
@@ -225,8 +244,9 @@ void fig_row_free(fig_row *r);
  * (NULL when out of memory); fig_set_raw takes raw. fig_set_null: the member
  * is null; fig_set_obj: the object is there (its members set one by one).
  * fig_set_blocks: n workload metric blocks (at most FIG_MAX_BLOCKS) named
- * names[k]; fig_block: member id (FIG_T_LAT_MEAN ... FIG_T_LAT_LOW) of block
- * k, for fig_val_num and fig_val_ci. */
+ * names[k]; fig_block: member id of the latency object (FIG_T_LAT_MEAN ...
+ * FIG_T_LAT_LOW, FIG_C_LAT_P50 ... FIG_C_LAT_CI_P99) of block k, for
+ * fig_val_num and fig_val_ci. */
 void fig_set_num(fig_row *r, fig_id id, double x);
 void fig_set_str(fig_row *r, fig_id id, const char *s);
 void fig_set_bool(fig_row *r, fig_id id, int b);

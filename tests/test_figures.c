@@ -115,7 +115,8 @@ static int sometimes(fig_id id)
     static const fig_id SOME[] = { FIG_T_ROUTER, FIG_T_REPLICAS, FIG_T_FLEET, FIG_T_METRICS, FIG_T_SLO_REASON,
                                    FIG_T_SLO_REPS, FIG_G_THROTTLED, FIG_G_INSTANCES, FIG_T_DISAGG, FIG_T_DG_PREFILL,
                                    FIG_T_DG_DECODE, FIG_T_DG_LINK, FIG_T_DG_ROUTER, FIG_T_DG_KV_BYTES, FIG_T_PREFIX,
-                                   FIG_T_PREFIX_HIT, FIG_T_PREFIX_CI };
+                                   FIG_T_PREFIX_HIT, FIG_T_PREFIX_CI, FIG_C_METRICS, FIG_C_SLO_REASON,
+                                   FIG_C_SLO_REPS };
     for (size_t k = 0; k < sizeof SOME / sizeof SOME[0]; k++)
         if (SOME[k] == id)
             return 1;
@@ -130,12 +131,13 @@ static void every_path_is_in_what_sweep_and_compare_write(void)
     const cJSON *t0 = cJSON_GetArrayItem(fig_item(p0, FIG_P_TENANTS), 0);
     const cJSON *g0 = cJSON_GetArrayItem(fig_item(p0, FIG_P_GPUS), 0);
     cJSON *cm = run("compare", "compare.json", dir, sizeof dir);
-    const cJSON *s0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(cm, "setups"), 0);
-    const cJSON *c0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(s0, "tenants"), 0);
+    const cJSON *s0 = cJSON_GetArrayItem(fig_item(cm, FIG_K_SETUPS), 0);
+    const cJSON *c0 = cJSON_GetArrayItem(fig_item(s0, FIG_U_TENANTS), 0);
     for (int k = 0; k < FIG_COUNT; k++) {
         const fig *f = fig_get((fig_id)k);
         const cJSON *obj = f->scope == FIG_TENANT ? t0 : f->scope == FIG_GPU ? g0 : f->scope == FIG_POINT ? p0
-                         : f->scope == FIG_COMPARE_TENANT ? c0 : NULL;
+                         : f->scope == FIG_COMPARE_TENANT ? c0 : f->scope == FIG_SETUP ? s0
+                         : f->scope == FIG_COMPARE ? cm : NULL;
         if (!obj || sometimes((fig_id)k))
             continue;
         char p[128];
@@ -159,14 +161,14 @@ static void every_path_is_in_what_sweep_and_compare_write(void)
     cJSON_Delete(cm);
 }
 
-/* summary.json text -> the one parser -> the writer gives the same text. */
-static int reread_is_identity(const char *text, const char *what)
+/* A document's text -> the one parser -> the writer gives the same text. */
+static int reread_is_identity(const char *text, fig_scope scope, const char *what)
 {
     char msg[256];
     fig_row r;
     cJSON *doc = cJSON_Parse(text);
     CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
-    int rc = fig_row_read(&r, FIG_SUMMARY, doc, msg, sizeof msg);
+    int rc = fig_row_read(&r, scope, doc, msg, sizeof msg);
     if (rc < 0)
         fprintf(stderr, "\n    %s: %s\n", what, msg);
     CU_ASSERT_EQUAL(rc, 0);
@@ -198,7 +200,7 @@ static void every_golden_summary_reads_back_and_writes_the_same_bytes(void)
     for (size_t k = 0; k < g.gl_pathc; k++) {
         char *text = tu_read_file(g.gl_pathv[k], NULL);
         CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-        same += (size_t)reread_is_identity(text, g.gl_pathv[k]);
+        same += (size_t)reread_is_identity(text, FIG_SUMMARY, g.gl_pathv[k]);
         free(text);
     }
     CU_ASSERT_EQUAL(same, g.gl_pathc);
@@ -209,6 +211,40 @@ static void every_golden_summary_reads_back_and_writes_the_same_bytes(void)
 static int near(double x, double y)
 {
     return (isnan(x) && isnan(y)) || fabs(x - y) <= 2 * DBL_EPSILON * fabs(y);
+}
+
+/* sweep.json (a shard's, with its range) and compare.json read back and
+ * written again are the same bytes. */
+static void sweep_and_compare_files_read_back_and_write_the_same_bytes(void)
+{
+    static const char SC[] = "{ \"name\": \"rt\", \"seed\": 2, \"duration_s\": 1, \"warmup_s\": 0.1,\n"
+        "  \"replications\": 2, \"hardware\": { \"gpu\": \"h100-sxm\" },\n"
+        "  \"sharing\": { \"mode\": \"timeslice\", \"timeslice_ms\": 1 },\n"
+        "  \"tenants\": [ { \"name\": \"llm\", \"workload\": { \"type\": \"llm\", \"model\": \"llama-3-8b\" },\n"
+        "      \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 2 }, \"slo\": { \"ttft_ms.p95\": 0.001 } } ] }\n";
+    char dir[64], scen[128], o1[128], o2[128], path[200];
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(scen, sizeof scen, "%s/s.json", dir);
+    snprintf(o1, sizeof o1, "%s/sw", dir);
+    snprintf(o2, sizeof o2, "%s/cm", dir);
+    tu_write_file(scen, SC);
+    char *sw[] = { "slicesim", "sweep", scen, "--vary", "tenants.0.arrivals.rate_per_s=1,2,3", "--shard", "2/2",
+                   "-o", o1, NULL };
+    char *cm[] = { "slicesim", "compare", scen, "--modes", "bare_metal,mps", "-o", o2, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(sw, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(tu_cli(cm, out, sizeof out, err, sizeof err), 0);
+    snprintf(path, sizeof path, "%s/sweep.json", o1);
+    char *text = tu_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"shard\""));
+    CU_ASSERT(reread_is_identity(text, FIG_SWEEP, path));
+    free(text);
+    snprintf(path, sizeof path, "%s/compare.json", o2);
+    text = tu_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"ttft_ms\""));           /* a compare tenant's metric block */
+    CU_ASSERT(reread_is_identity(text, FIG_COMPARE, path));
+    free(text);
 }
 
 /* The typed summary a run makes (report_summary_row), written as
@@ -330,6 +366,7 @@ TU_SUITE_FN(figures)
         TU_TEST(sweep_csv_cells_are_the_figures_of_sweep_json),
         TU_TEST(every_golden_summary_reads_back_and_writes_the_same_bytes),
         TU_TEST(the_typed_summary_survives_json_and_back),
+        TU_TEST(sweep_and_compare_files_read_back_and_write_the_same_bytes),
         TU_TEST(the_parser_names_a_malformed_member),
     };
     TU_SUITE("figures", tests);
