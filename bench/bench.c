@@ -354,12 +354,13 @@ static void bench_fleet(void)
 }
 
 /* An LLM engine held at a full batch of n sequences (n users of a closed
- * loop, max_batch n, no think time, no front end, 64-token prompts and 256
- * output tokens): CPU time per iteration. In steady state every iteration
- * feeds the n sequences, so iterations = tokens generated / n (each request
- * takes 256 iterations, its prefill one of them). The per-request work
- * (arrival, admission, completion, its record) is part of the figure:
- * n / 256 requests come and go per iteration. */
+ * loop, max_batch n, no think time, no front end, Llama-3-8B in fp8 on a
+ * B300, whose cache holds 1024 of them; 64-token prompts and 2048 output
+ * tokens): CPU time per iteration. In steady state every iteration feeds
+ * the n sequences, so iterations = tokens generated / n (each request takes
+ * 2048 iterations, its prefill one of them). The per-request work (arrival,
+ * admission, completion, its record) is part of the figure: n / 2048
+ * requests come and go per iteration. */
 static void bench_llm(void)
 {
     static const int ns[] = { 16, 64, 256, 1024 };
@@ -369,10 +370,10 @@ static void bench_llm(void)
         char json[1024], err[1024];
         snprintf(json, sizeof json,
                  "{\"name\": \"llm-bench\", \"duration_s\": %g, \"replications\": 1,"
-                 " \"hardware\": {\"gpu\": \"h100-sxm\"}, \"tenants\": [{\"name\": \"c\", \"workload\":"
-                 " {\"type\": \"llm\", \"model\": \"llama-3-8b\", \"max_batch\": %d, \"max_tokens\": 4096,"
+                 " \"hardware\": {\"gpu\": \"b300\"}, \"tenants\": [{\"name\": \"c\", \"workload\":"
+                 " {\"type\": \"llm\", \"model\": \"llama-3-8b\", \"precision\": \"fp8\", \"max_batch\": %d, \"max_tokens\": 4096,"
                  " \"engine\": \"none\", \"prompt_tokens\": {\"dist\": \"deterministic\", \"mean\": 64},"
-                 " \"output_tokens\": {\"dist\": \"deterministic\", \"mean\": 256}},"
+                 " \"output_tokens\": {\"dist\": \"deterministic\", \"mean\": 2048}},"
                  " \"arrivals\": {\"type\": \"closed\", \"users\": %d}}]}", dur[k], ns[k], ns[k]);
         scn *sc;
         if (scn_load_text(json, "llm-bench", NULL, 0, &sc, err, sizeof err) != SCN_OK) {
@@ -388,7 +389,7 @@ static void bench_llm(void)
             fprintf(stderr, "bench: %s\n", err);
             return;
         }
-        double tokens = res.tr[0].t[MT_COMPLETED] * 256.0;
+        double tokens = res.tr[0].t[MT_COMPLETED] * 2048.0;
         model_result_free(&res);
         us[k] = dt / (tokens / ns[k]) * 1e6;
         char name[96];

@@ -2,7 +2,10 @@
  *
  * Invariants of the engine state:
  *  - A request is in exactly one place: the waiting FIFO, the running array
- *    (admission order), or back in the pool.
+ *    (admission order), the decoders in aggregate (a heap: "decoders in
+ *    aggregate" below; its blocks and figures are brought up to date when it
+ *    leaves, dec_sync), the front end, a decode engine's queue or transfer,
+ *    or back in the pool.
  *  - free_blocks + sum of running requests' blocks == total_blocks, a
  *    prefix-cache block held by r requests counting once (r - 1 of its
  *    references are in no block count); cached blocks no request holds are
@@ -470,16 +473,44 @@ struct llm_req {
     llm_req    *peer;
     sim_time_t  reserved, fetched;
     disagg_xfer xfer;
+    uint64_t    adm;                     /* admission order (of its latest admission) */
+    /* while a decoder in aggregate (in_dec): the fields above are those of
+     * iteration g0, the engine's running totals then are kept here, and
+     * gfin is the iteration that gives its last token */
+    int         in_dec;
+    long long   g0, gfin, batch0, kv0;
+    sim_time_t  svc0, sw0, host0;
+    struct {                             /* the self-check's explicit copy (llm_selfcheck) */
+        int        ctx, generated, iters, blocks;
+        long long  batch, kv;
+        sim_time_t svc, sw, host;
+    } chk;
 };
+
+/* A decoder's place in the heap, its key beside it (no pointer chased while
+ * sifting). */
+typedef struct {
+    long long gfin;
+    uint64_t  adm;
+    llm_req  *q;
+} llm_dec;
 
 typedef struct {
     const llm_params *p;
     tenant           *t;
     sim_pool          reqs;
     llm_req          *wait_head, *wait_tail;
-    llm_req         **run;               /* admission order */
+    llm_req         **run;               /* running but not decoders in aggregate: admission order */
     llm_req         **done;              /* finished in this iteration */
-    int               nrun;
+    llm_dec          *dec;               /* decoders in aggregate: a heap by (gfin, adm) */
+    llm_req         **tmp;               /* scratch of max_batch */
+    int               nrun, ndec;
+    long long         g;                 /* iterations run */
+    long long         tot_batch, tot_kv; /* running totals over them: sequences, blocks in use */
+    sim_time_t        tot_svc, tot_sw, tot_host;
+    long long         dec_base;          /* sum over decoders of ctx - g0 */
+    int              *dec_res;           /* decoders by (ctx - g0) mod block_tokens (preempt) */
+    uint64_t          next_adm;
     long              total_blocks, free_blocks;
     int               max_tokens_req;    /* prompt + output cap */
     int               busy;
@@ -503,6 +534,9 @@ static long blocks_for(const llm_state *st, long tokens)
     long b = st->p->block_tokens;
     return (tokens + b - 1) / b;
 }
+
+/* Running requests: explicit ones and decoders in aggregate. */
+static long long running(const llm_state *st) { return (long long)st->nrun + st->ndec; }
 
 static double draw_len(const llm_len *l, gsl_rng *r)
 {
@@ -553,12 +587,12 @@ static llm_req *wait_pop(llm_state *st)
 
 static void kick(llm_state *st)
 {
-    if (st->busy || (st->nrun == 0 && !st->wait_head))
+    if (st->busy || (running(st) == 0 && !st->wait_head))
         return;
     st->busy = 1;
     /* the scheduler walks the running sequences; an overlapping engine has
      * done `hidden` of it while the previous iteration ran on the GPU */
-    double host = (double)(st->host_base_ns + st->nrun * st->host_seq_ns);
+    double host = (double)(st->host_base_ns + running(st) * st->host_seq_ns);
     st->host_ns = sim_round_ns(host * (1 - st->hidden));
     sim_after(st->t->s, &st->ev_host, st->host_ns);
 }
@@ -600,6 +634,25 @@ static void take_blocks(llm_state *st, long n)
         pfx_trim(&st->pc, st->free_blocks);
 }
 
+/* ---- decoders in aggregate ----
+ *
+ * A decoder -- a running request past its prefill, with its first token --
+ * takes part in every iteration (decodes come first and all of them fit the
+ * budget, max_tokens >= max_batch) and moves the same way in each: its
+ * context and tokens by one, its iteration count by one, its sums by the
+ * iteration's batch size, blocks in use, GPU and host times. So decoders are
+ * kept in aggregate: the engine keeps running totals of those per-iteration
+ * figures, each decoder its own fields as of the iteration g0 it became one
+ * and the totals then, and its figures now are those plus the totals' growth
+ * since (dec_sync). The batch sees them as counts and sums (ndec, dec_base),
+ * the cache as the count of those whose context is a whole number of blocks
+ * this iteration (dec_res: they need a block each). A decoder leaves after
+ * the iteration gfin of its last token (a heap by gfin, then admission
+ * order), or, all of them at once (dec_flush), when the cache cannot give
+ * every decode its block and preemption must pick requests in admission
+ * order. An iteration thus costs O(1 + the requests in prefill, joining or
+ * leaving), and O(batch) only when it preempts. */
+
 /* A running request that needs one token fed: a decode, or the last token
  * of a prompt whose earlier chunks are in the cache. */
 static int is_decode(const llm_req *q)
@@ -607,8 +660,154 @@ static int is_decode(const llm_req *q)
     return q->ctx > 0 && q->to_compute == 1;
 }
 
+static int dec_before(const llm_dec *a, const llm_dec *b)
+{
+    return a->gfin < b->gfin || (a->gfin == b->gfin && a->adm < b->adm);
+}
+
+static void heap_push(llm_state *st, llm_req *q)
+{
+    llm_dec e = { q->gfin, q->adm, q };
+    int i = st->ndec++;
+    while (i > 0 && dec_before(&e, &st->dec[(i - 1) / 2])) {
+        st->dec[i] = st->dec[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    st->dec[i] = e;
+}
+
+static llm_req *heap_pop(llm_state *st)
+{
+    llm_req *top = st->dec[0].q;
+    llm_dec last = st->dec[--st->ndec];
+    int i = 0, n = st->ndec;
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && dec_before(&st->dec[c + 1], &st->dec[c]))
+            c++;
+        if (!dec_before(&st->dec[c], &last))
+            break;
+        st->dec[i] = st->dec[c];
+        i = c;
+    }
+    if (n > 0)
+        st->dec[i] = last;
+    return top;
+}
+
+static int residue(const llm_state *st, long long x)
+{
+    long long b = st->p->block_tokens, r = x % b;
+    return (int)(r < 0 ? r + b : r);
+}
+
+/* Whether q, explicit after an iteration, joins the decoders: it decodes,
+ * has its first token and more to come, and (preempt) holds blocks for its
+ * context exactly, as the aggregate's block count assumes. */
+static int joins_decoders(const llm_state *st, const llm_req *q)
+{
+    return is_decode(q) && q->generated >= 1 && q->generated < q->output &&
+           q->pfx_held >= q->pfx_max &&
+           (st->p->kv_policy != LLM_KV_PREEMPT || q->blocks == blocks_for(st, q->ctx));
+}
+
+static void dec_enter(llm_state *st, llm_req *q)
+{
+    q->in_dec = 1;
+    q->g0 = st->g;
+    q->gfin = st->g + (q->output - q->generated);
+    q->batch0 = st->tot_batch;
+    q->kv0 = st->tot_kv;
+    q->svc0 = st->tot_svc;
+    q->sw0 = st->tot_sw;
+    q->host0 = st->tot_host;
+    st->dec_base += q->ctx - q->g0;
+    if (st->dec_res)
+        st->dec_res[residue(st, q->ctx - q->g0)]++;
+    q->chk.ctx = q->ctx;
+    q->chk.generated = q->generated;
+    q->chk.iters = q->iters;
+    q->chk.blocks = q->blocks;
+    q->chk.batch = q->batch_sum;
+    q->chk.kv = q->kv_blocks;
+    q->chk.svc = q->service_ns;
+    q->chk.sw = q->switch_ns;
+    q->chk.host = q->host_ns;
+    heap_push(st, q);
+}
+
+static _Atomic long selfcheck_on, selfcheck_checked, selfcheck_bad;
+
+void llm_selfcheck(int on) { selfcheck_on = on; }
+
+void llm_selfcheck_counts(long *checked, long *mismatched)
+{
+    *checked = selfcheck_checked;
+    *mismatched = selfcheck_bad;
+}
+
+/* Bring a decoder's fields up to now and take it out of the aggregate (the
+ * caller takes it out of the heap). */
+static void dec_sync(llm_state *st, llm_req *q)
+{
+    int d = (int)(st->g - q->g0);
+    int ctx0 = q->ctx;
+    q->in_dec = 0;
+    st->dec_base -= q->ctx - q->g0;
+    if (st->dec_res)
+        st->dec_res[residue(st, q->ctx - q->g0)]--;
+    q->ctx += d;
+    q->generated += d;
+    q->iters += d;
+    q->batch_sum += st->tot_batch - q->batch0;
+    q->kv_blocks += st->tot_kv - q->kv0;
+    q->service_ns += st->tot_svc - q->svc0;
+    q->switch_ns += st->tot_sw - q->sw0;
+    q->host_ns += st->tot_host - q->host0;
+    if (st->p->kv_policy == LLM_KV_PREEMPT)
+        q->blocks += (int)(blocks_for(st, q->ctx) - blocks_for(st, ctx0));
+    if (selfcheck_on) {
+        selfcheck_checked++;
+        if (q->ctx != q->chk.ctx || q->generated != q->chk.generated || q->iters != q->chk.iters ||
+            q->blocks != q->chk.blocks || q->batch_sum != q->chk.batch || q->kv_blocks != q->chk.kv ||
+            q->service_ns != q->chk.svc || q->switch_ns != q->chk.sw || q->host_ns != q->chk.host)
+            selfcheck_bad++;
+    }
+}
+
+static int by_adm(const void *a, const void *b)
+{
+    uint64_t x = (*(llm_req *const *)a)->adm, y = (*(llm_req *const *)b)->adm;
+    return x < y ? -1 : x > y;
+}
+
+/* Every decoder back to the explicit run list, in admission order. */
+static void dec_flush(llm_state *st)
+{
+    int nd = st->ndec;
+    llm_req **d = st->tmp;
+    for (int x = 0; x < nd; x++) {
+        d[x] = st->dec[x].q;
+        dec_sync(st, d[x]);
+    }
+    st->ndec = 0;
+    qsort(d, (size_t)nd, sizeof *d, by_adm);
+    /* merge into run from the back (run has room for max_batch) */
+    int i = st->nrun - 1, j = nd - 1, k = st->nrun + nd - 1;
+    while (j >= 0) {
+        if (i >= 0 && st->run[i]->adm > d[j]->adm)
+            st->run[k--] = st->run[i--];
+        else
+            st->run[k--] = d[j--];
+    }
+    st->nrun += nd;
+}
+
 /* Preempt the most recently admitted running request: its cache is dropped
- * and it will be recomputed (prompt and the tokens generated so far). */
+ * and it will be recomputed (prompt and the tokens generated so far). Only
+ * with no decoders in aggregate (dec_flush first). */
 static void preempt_last(llm_state *st)
 {
     llm_req *q = st->run[--st->nrun];
@@ -621,9 +820,34 @@ static void preempt_last(llm_state *st)
     wait_push(st, q, 1);
 }
 
-/* Decoding requests need one token of room each; make it by preemption. */
+/* Decoding requests need one token of room each; make it by preemption,
+ * of the most recently admitted first. Decoders in aggregate whose context
+ * fills its blocks need one each: when the free blocks cover them and the
+ * explicit decodes' needs, nothing is preempted and the count is all it
+ * takes; else every decoder goes back to the explicit list and the requests
+ * are walked in admission order. */
 static void reserve_decodes(llm_state *st)
 {
+    if (st->ndec > 0) {
+        long need = st->dec_res[residue(st, -st->g)];
+        for (int i = 0; i < st->nrun; i++)
+            if (is_decode(st->run[i]))
+                need += blocks_for(st, st->run[i]->ctx + 1) - st->run[i]->blocks;
+        if (need <= st->free_blocks) {
+            for (int i = 0; i < st->nrun; i++)
+                if (is_decode(st->run[i]))
+                    st->run[i]->blocks = (int)blocks_for(st, st->run[i]->ctx + 1);
+            take_blocks(st, need);   /* at once: evicting down to the end is the same */
+            if (selfcheck_on)             /* the explicit copy, one by one */
+                for (int i = 0; i < st->ndec; i++) {
+                    llm_req *q = st->dec[i].q;
+                    if (blocks_for(st, q->chk.ctx + 1) > q->chk.blocks)
+                        q->chk.blocks++;
+                }
+            return;
+        }
+        dec_flush(st);
+    }
     for (int i = 0; i < st->nrun; i++) {
         llm_req *q = st->run[i];
         if (!is_decode(q))
@@ -658,7 +882,7 @@ static int admit(llm_state *st, llm_req *q, long budget)
                               : 0;
     if (need - hit + unref > st->free_blocks)
         return 0;
-    if (!p->chunked_prefill && q->to_compute - hit * p->block_tokens > budget && st->nrun > 0)
+    if (!p->chunked_prefill && q->to_compute - hit * p->block_tokens > budget && running(st) > 0)
         return 0;                           /* a whole prompt must fit the budget */
     if (hit > 0) {                          /* its first blocks are cached: shared, not computed */
         st->free_blocks -= pfx_acquire(&st->pc, &q->pfx, p->block_tokens, hit);
@@ -676,20 +900,61 @@ static int admit(llm_state *st, llm_req *q, long budget)
         q->admitted = st->t->s->now;
         q->admitted_once = 1;
     }
+    q->adm = st->next_adm++;
     st->run[st->nrun++] = q;
     return 1;
 }
 
-/* Form the batch and cost it: decodes first, then prefill chunks of running
- * requests, then new admissions in FIFO order while budget and cache allow. */
+/* The iteration's work of one explicit request into it: o tokens in its
+ * cache, c fed. */
+static void add_explicit(llm_iter *it, const llm_req *q, double o, double c)
+{
+    it->tokens += c;
+    it->attn_pairs += c * o + c * (c + 1) / 2;
+    it->kv_read += c > 0 ? o : 0;
+    it->sampled += c > 0 && c == q->to_compute;
+    if (c == 1 && o > 0 && q->to_compute == 1) {    /* a decode step */
+        it->decodes += 1;
+        it->dec_pairs += o + 1;
+        it->dec_kv_read += o;
+    }
+}
+
+/* The self-check: the batch's work and the cache's blocks recomputed from
+ * every running request (decoders by their explicit copies). */
+static void check_batch(const llm_state *st, const llm_iter *it)
+{
+    llm_iter x;
+    long blocks = st->free_blocks;
+    memset(&x, 0, sizeof x);
+    for (int i = 0; i < st->nrun; i++) {
+        add_explicit(&x, st->run[i], st->run[i]->ctx, st->run[i]->chunk);
+        blocks += st->run[i]->blocks;
+    }
+    for (int i = 0; i < st->ndec; i++) {
+        llm_req one = *st->dec[i].q;
+        one.to_compute = 1;
+        add_explicit(&x, &one, one.chk.ctx, 1);
+        blocks += one.chk.blocks;
+    }
+    selfcheck_checked++;
+    /* the blocks add up to the cache's when no block is shared (prefix
+     * cache) and none is held by a request between engines (disaggregated) */
+    int whole = !st->p->prefix_cache && st->p->role == LLM_ROLE_BOTH;
+    if (memcmp(&x, it, sizeof x) != 0 || (whole && blocks != st->total_blocks))
+        selfcheck_bad++;
+}
+
+/* Form the batch and cost it: decodes first, one token each (max_tokens >=
+ * max_batch, so all of them fit), then prefill chunks of running requests
+ * in admission order, then new admissions in FIFO order while budget and
+ * cache allow. */
 static void form_batch(llm_state *st, llm_iter *it)
 {
     const llm_params *p = st->p;
     if (p->kv_policy == LLM_KV_PREEMPT)
         reserve_decodes(st);
-    /* decodes first: one token each (max_tokens >= max_batch, so all of
-     * them fit), then the prefill chunks in admission order */
-    long budget = p->max_tokens;
+    long budget = p->max_tokens - st->ndec;
     for (int i = 0; i < st->nrun; i++)
         budget -= is_decode(st->run[i]);
     for (int i = 0; i < st->nrun; i++) {
@@ -701,7 +966,7 @@ static void form_batch(llm_state *st, llm_iter *it)
             budget -= q->chunk;
         }
     }
-    while (st->wait_head && st->nrun + st->nxfer < p->max_batch && budget > 0) {
+    while (st->wait_head && running(st) + st->nxfer < p->max_batch && budget > 0) {
         llm_req *q = st->wait_head;
         if (!admit(st, q, budget))
             break;
@@ -713,19 +978,16 @@ static void form_batch(llm_state *st, llm_iter *it)
         budget -= c < budget ? c : budget;
     }
     memset(it, 0, sizeof *it);
-    for (int i = 0; i < st->nrun; i++) {
-        const llm_req *q = st->run[i];
-        double o = q->ctx, c = q->chunk;
-        it->tokens += c;
-        it->attn_pairs += c * o + c * (c + 1) / 2;
-        it->kv_read += c > 0 ? o : 0;
-        it->sampled += c > 0 && c == q->to_compute;
-        if (c == 1 && o > 0 && q->to_compute == 1) {    /* a decode step */
-            it->decodes += 1;
-            it->dec_pairs += o + 1;
-            it->dec_kv_read += o;
-        }
+    if (st->ndec > 0) {
+        double nd = st->ndec, ctx = (double)(st->dec_base + st->ndec * st->g);
+        it->tokens = it->sampled = it->decodes = nd;
+        it->attn_pairs = it->dec_pairs = ctx + nd;
+        it->kv_read = it->dec_kv_read = ctx;
     }
+    for (int i = 0; i < st->nrun; i++)
+        add_explicit(it, st->run[i], st->run[i]->ctx, st->run[i]->chunk);
+    if (selfcheck_on)
+        check_batch(st, it);
 }
 
 /* The record of q as of now, of `units` output tokens, its last token
@@ -774,7 +1036,7 @@ static void finish(llm_state *st, llm_req *q);
  * its cache: prompt tokens x bytes per token, one shard per tp rank. */
 static void pd_reserve(llm_state *st)
 {
-    while (st->pd_head && st->nrun + st->nxfer < st->p->max_batch) {
+    while (st->pd_head && running(st) + st->nxfer < st->p->max_batch) {
         llm_req *q = st->pd_head;
         long need = need_blocks(st, q);
         if (need > st->free_blocks)
@@ -810,6 +1072,7 @@ static void pd_fetched(void *ud, disagg_xfer *x)
     sim_pool_put(&from->reqs, pq);
     tenant_stage_done(from->t, &r);
     st->nxfer--;
+    q->adm = st->next_adm++;
     st->run[st->nrun++] = q;
     kick(from);
     kick(st);
@@ -868,10 +1131,20 @@ static void finish(llm_state *st, llm_req *q)
     sim_after(st->t->s, &q->ev_front, st->fe_out_ns);
 }
 
+/* A request out of the batch: on to a decode engine after its first token
+ * (disaggregated), else finished. */
+static void retire(llm_state *st, llm_req *q)
+{
+    if (q->generated < q->output)
+        pd_hand_on(st, q);
+    else
+        finish(st, q);
+}
+
 static void iteration_done(sim *s, gpu_job *j)
 {
     llm_state *st = j->owner;
-    int kept = 0, ndone = 0, batch = 0;
+    int kept = 0, ndone = 0, nfin = 0, batch = st->ndec;
     for (int i = 0; i < st->nrun; i++)
         batch += st->run[i]->chunk > 0;
     long used = st->total_blocks - st->free_blocks;     /* the batch's, before the cache takes its new blocks */
@@ -880,6 +1153,31 @@ static void iteration_done(sim *s, gpu_job *j)
         st->t->gpu->counter(st->t->gpu->trace_ud, st->t->gpu, st->t->id, "kv", s->now, kv);
         st->t->gpu->counter(st->t->gpu->trace_ud, st->t->gpu, st->t->id, "batch", s->now, batch);
     }
+    /* the decoders, all at once; those with their last token leave */
+    st->g++;
+    st->tot_batch += batch;
+    st->tot_kv += used;
+    st->tot_svc += j->service_ns;
+    st->tot_sw += j->switch_ns;
+    st->tot_host += st->host_ns;
+    if (selfcheck_on)
+        for (int i = 0; i < st->ndec; i++) {
+            llm_req *q = st->dec[i].q;
+            q->chk.iters++;
+            q->chk.batch += batch;
+            q->chk.kv += used;
+            q->chk.svc += j->service_ns;
+            q->chk.sw += j->switch_ns;
+            q->chk.host += st->host_ns;
+            q->chk.ctx++;
+            q->chk.generated++;
+        }
+    while (st->ndec > 0 && st->dec[0].gfin == st->g) {
+        llm_req *q = heap_pop(st);
+        dec_sync(st, q);
+        st->tmp[nfin++] = q;               /* in admission order */
+    }
+    /* the explicit ones, one by one */
     for (int i = 0; i < st->nrun; i++) {
         llm_req *q = st->run[i];
         if (q->chunk > 0) {
@@ -902,16 +1200,19 @@ static void iteration_done(sim *s, gpu_job *j)
         }
         if (q->generated >= q->output || (st->p->role == LLM_ROLE_PREFILL && q->generated > 0))
             st->done[ndone++] = q;
+        else if (joins_decoders(st, q))
+            dec_enter(st, q);
         else
             st->run[kept++] = q;
     }
     st->nrun = kept;
     st->busy = 0;
-    for (int k = 0; k < ndone; k++) {
-        if (st->done[k]->generated < st->done[k]->output)
-            pd_hand_on(st, st->done[k]);
+    /* out of the batch: decoders and explicit ones merged in admission order */
+    for (int a = 0, b = 0; a < nfin || b < ndone;) {
+        if (b >= ndone || (a < nfin && st->tmp[a]->adm < st->done[b]->adm))
+            retire(st, st->tmp[a++]);
         else
-            finish(st, st->done[k]);
+            retire(st, st->done[b++]);
     }
     if (st->pd_head)
         pd_reserve(st);
@@ -996,6 +1297,17 @@ static void on_front(sim *s, sim_event *ev)
     kick(st);
 }
 
+/* The engine's arrays and the engine itself. */
+static void free_arrays(llm_state *st)
+{
+    free(st->run);
+    free(st->done);
+    free(st->dec);
+    free(st->tmp);
+    free(st->dec_res);
+    free(st);
+}
+
 static void *llm_alloc(const void *params, tenant *t)
 {
     const llm_params *p = params;
@@ -1006,19 +1318,19 @@ static void *llm_alloc(const void *params, tenant *t)
     st->t = t;
     st->run = calloc((size_t)p->max_batch, sizeof *st->run);
     st->done = calloc((size_t)p->max_batch, sizeof *st->done);
-    if (!st->run || !st->done) {
-        free(st->run);
-        free(st->done);
-        free(st);
+    st->dec = calloc((size_t)p->max_batch, sizeof *st->dec);
+    st->tmp = calloc((size_t)p->max_batch, sizeof *st->tmp);
+    if (p->kv_policy == LLM_KV_PREEMPT)
+        st->dec_res = calloc((size_t)p->block_tokens, sizeof *st->dec_res);
+    if (!st->run || !st->done || !st->dec || !st->tmp || (p->kv_policy == LLM_KV_PREEMPT && !st->dec_res)) {
+        free_arrays(st);
         return NULL;
     }
     sim_pool_init(&st->reqs, sizeof(llm_req));
     double cap = llm_kv_capacity_tokens(p, t->mem_bytes);
     st->total_blocks = cap > 0 ? (long)(cap / p->block_tokens) : 0;
     if (p->prefix_cache && pfx_init(&st->pc, st->total_blocks) < 0) {
-        free(st->run);
-        free(st->done);
-        free(st);
+        free_arrays(st);
         return NULL;
     }
     st->free_blocks = st->total_blocks;
@@ -1047,9 +1359,7 @@ static void llm_free(void *state)
     sim_pool_free(&st->reqs);
     if (st->p->prefix_cache)
         pfx_free(&st->pc);
-    free(st->run);
-    free(st->done);
-    free(st);
+    free_arrays(st);
 }
 
 /* Per request: time to first token and per output token; and what vLLM

@@ -204,4 +204,13 @@ void llm_iter_cost(const llm_params *p, const gpu_rate *r, const llm_iter *it, l
 /* llm_iter_ns: llm_iter_cost's total. */
 sim_time_t llm_iter_ns(const llm_params *p, const gpu_rate *r, const llm_iter *it);
 
+/* llm_selfcheck: with on, every engine from then on checks its decoders in
+ * aggregate against an explicit copy kept one request at a time (the
+ * iteration's work, the cache's blocks, each request's figures when it
+ * leaves the aggregate); for the tests, slow. llm_selfcheck_counts: the
+ * comparisons made and those that differed, over all engines since the
+ * start of the process. */
+void llm_selfcheck(int on);
+void llm_selfcheck_counts(long *checked, long *mismatched);
+
 #endif

@@ -198,6 +198,66 @@ static void full_cache_conserves_tokens_under_both_policies(void)
     CU_ASSERT(tput[0] > tput[1]);
 }
 
+static void decoders_in_aggregate_match_an_explicit_count_through_joins_leaves_and_preemptions(void)
+{
+    /* a cache of 61 blocks (as above), random prompt and output lengths,
+     * Poisson arrivals above what it serves, small token budgets: requests
+     * join, leave, chunk their prompts and (preempt) are preempted all the
+     * time; every iteration's work and cache, and every request's figures
+     * when it leaves the aggregate, are compared with an explicit count */
+    const char *policies[] = { "preempt", "reserve" };
+    const char *chunked[] = { "true", "false" };
+    const int budget[] = { 64, 512 };
+    llm_selfcheck(1);
+    for (int k = 0; k < 4; k++) {
+        char json[1400];
+        snprintf(json, sizeof json,
+            "{ \"name\": \"agg\", \"duration_s\": 20, \"replications\": 2, \"seed\": %d,"
+            "  \"hardware\": { \"gpu\": \"a100-sxm-40gb\" }, \"sharing\": { \"mode\": \"exclusive\" },"
+            "  \"tenants\": [ { \"name\": \"c\", \"workload\": { \"type\": \"llm\", \"model\": \"llama-2-7b\","
+            "     \"mem_util\": 0.35, \"kv_full\": \"%s\", \"chunked_prefill\": %s, \"max_batch\": 32,"
+            "     \"max_tokens\": %d, \"engine\": \"vllm\","
+            "     \"prompt_tokens\": { \"dist\": \"lognormal\", \"mean\": 120, \"cv\": 1.2 },"
+            "     \"output_tokens\": { \"dist\": \"lognormal\", \"mean\": 60, \"cv\": 1.5 } },"
+            "     \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 30 } } ] }",
+            k + 1, policies[k % 2], chunked[k / 2], budget[k / 2]);
+        long c0, b0, c1, b1;
+        llm_selfcheck_counts(&c0, &b0);
+        wl_run run;
+        CU_ASSERT_EQUAL_FATAL(wl_run_text(&run, json, NULL, NULL), 0);
+        llm_selfcheck_counts(&c1, &b1);
+        CU_ASSERT(c1 - c0 > 2000);
+        CU_ASSERT_EQUAL(b1 - b0, 0);
+        CU_ASSERT(wl_get(&run, 0, "completed", NULL) > 100);
+        if (k % 2 == 0) {
+            CU_ASSERT(wl_get(&run, 0, "preemptions", "mean") > 0.05);
+        }
+        wl_run_free(&run);
+    }
+    llm_selfcheck(0);
+}
+
+static void decoders_in_aggregate_match_an_explicit_count_with_prefix_caching_and_disaggregation(void)
+{
+    /* the examples of both: shared prefix blocks (the cache's blocks do not
+     * add up per request there; the work and every request's figures must),
+     * and decode engines that take requests on from prefill engines */
+    const char *files[] = { "scenarios/fleet-prefix-affinity-h100.json",
+                            "scenarios/disagg-llama3-long-prompts.json" };
+    llm_selfcheck(1);
+    for (int k = 0; k < 2; k++) {
+        char *argv[] = { "slicesim", "run", (char *)files[k], NULL };
+        static char out[65536], err[65536];
+        long c0, b0, c1, b1;
+        llm_selfcheck_counts(&c0, &b0);
+        CU_ASSERT_EQUAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+        llm_selfcheck_counts(&c1, &b1);
+        CU_ASSERT(c1 - c0 > 10000);
+        CU_ASSERT_EQUAL(b1 - b0, 0);
+    }
+    llm_selfcheck(0);
+}
+
 static void a_model_that_does_not_fit_is_refused_with_both_sizes(void)
 {
     const char *json =
@@ -438,6 +498,8 @@ TU_SUITE_FN(llm)
         TU_TEST(a_lone_request_has_ttft_of_one_prefill_and_tpot_of_one_decode),
         TU_TEST(chunked_prefill_splits_a_long_prompt_over_iterations),
         TU_TEST(full_cache_conserves_tokens_under_both_policies),
+        TU_TEST(decoders_in_aggregate_match_an_explicit_count_through_joins_leaves_and_preemptions),
+        TU_TEST(decoders_in_aggregate_match_an_explicit_count_with_prefix_caching_and_disaggregation),
         TU_TEST(a_model_that_does_not_fit_is_refused_with_both_sizes),
         TU_TEST(a_model_is_checked_against_its_mig_instance),
         TU_TEST(unknown_model_and_bad_limits_are_bad_input),
