@@ -23,11 +23,12 @@ long scn_disagg_replicas(const cJSON *obj)
     return (long)p->valuedouble + (long)k->valuedouble;
 }
 
-/* A pool's engine limits ("prefill" / "decode": max_batch, max_tokens) on
- * a copy of the engine's parameters. */
+/* A pool's engine limits ("prefill" / "decode": max_batch, max_tokens,
+ * mem_util) on a copy of the engine's parameters. */
 static int pool_limits(jv *v, const cJSON *d, const char *path, const char *key, llm_params *lp)
 {
-    static const char *const keys[] = { "max_batch", "max_tokens", NULL };
+    static const char *const keys[] = { "max_batch", "max_tokens", "mem_util", NULL };
+    const jv_range util = { 0, 1, 1, 0, NULL };
     char p[512], q[600];
     const cJSON *o = jv_object(v, d, path, key, 0);
     if (!o)
@@ -37,6 +38,7 @@ static int pool_limits(jv *v, const cJSON *d, const char *path, const char *key,
     jv_keys(v, o, p, keys);
     jv_int(v, o, p, "max_batch", 0, mb, 1, 65536, &mb);
     jv_int(v, o, p, "max_tokens", 0, mt, 1, 1 << 20, &mt);
+    jv_number(v, o, p, "mem_util", 0, lp->mem_util, util, &lp->mem_util);
     if (v->failed)
         return -1;
     if (mt < mb)

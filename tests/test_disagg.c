@@ -143,6 +143,54 @@ static void a_lone_request_is_prefill_then_transfer_then_decodes(void)
     scn_free(sc);
 }
 
+/* Two prompts prefilled at once on two prefill engines, one decode engine
+ * whose cache holds one of them but not two: the second waits for blocks
+ * until the first has finished, to the nanosecond, then moves and decodes
+ * alone in turn. */
+static void a_decode_engine_admits_a_cache_only_when_its_blocks_are_free(void)
+{
+    char text[2048], err[512];
+    const int P = 2000, O = 17;
+    snprintf(text, sizeof text,
+             "{\"name\":\"pd\",\"seed\":3,\"duration_s\":2,\"warmup_s\":0,\"replications\":1,"
+             "\"hardware\":{\"gpu\":\"h100-sxm\",\"gpus\":3},\"sharing\":{\"mode\":\"exclusive\"},"
+             "\"tenants\":[{\"name\":\"chat\",\"router\":\"round_robin\","
+             "\"disaggregation\":{\"prefill_replicas\":2,\"decode_replicas\":1,\"decode\":{\"mem_util\":0.2065}},"
+             "\"workload\":{\"type\":\"llm\",\"model\":\"llama-3-8b\",\"engine\":\"none\",\"host_ms\":0,"
+             "\"prompt_tokens\":%d,\"output_tokens\":%d},"
+             "\"arrivals\":{\"type\":\"closed\",\"users\":2,\"think_s\":0}}]}", P, O);
+    scn *sc = load(text);
+    const llm_params *dp = params_of(sc, 2);
+    CU_ASSERT_DOUBLE_EQUAL(dp->mem_util, 0.2065, 0);
+    CU_ASSERT_DOUBLE_EQUAL(params_of(sc, 0)->mem_util, 0.9, 0);
+    double blocks = floor(llm_kv_capacity_tokens(dp, 80e9) / 16);
+    CU_ASSERT(blocks >= 127 && blocks < 2 * 126);    /* 2001 tokens need 126 blocks, 2017 need 127 */
+    recs k = { .ti = 2 };
+    sc->cfg.on_rec = keep_rec;
+    sc->cfg.rec_ud = &k;
+    model_result res;
+    CU_ASSERT_EQUAL_FATAL(model_run(&sc->cfg, &res, err, sizeof err), 0);
+    gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
+    sim_time_t xfer = sim_round_ns(disagg_transfer_us(dp->disagg, P * 131072.0) * 1e3), dec = 0;
+    for (int j = 0; j < O - 1; j++) {
+        double o = P + j;
+        llm_iter it = { 1, o + 1, o, 1, 1, o + 1, o };
+        dec += llm_iter_ns(dp, &r, &it);
+    }
+    const tenant_rec *first = NULL, *second = NULL;
+    for (int i = 0; i < k.n; i++)
+        if (k.r[i].arrival == 0)
+            *(k.r[i].metric[5] == 0 ? &first : &second) = &k.r[i];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(first);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(second);
+    CU_ASSERT_DOUBLE_EQUAL(second->metric[0], first->metric[0], 0);           /* prefilled side by side */
+    CU_ASSERT_DOUBLE_EQUAL(second->metric[5], (xfer + dec) / 1e6, 1e-9);       /* kv_wait_ms: the first's stay */
+    CU_ASSERT_DOUBLE_EQUAL(second->metric[6], xfer / 1e6, 1e-9);
+    CU_ASSERT_EQUAL(second->end - first->end, xfer + dec);
+    model_result_free(&res);
+    scn_free(sc);
+}
+
 /* Long prompts at a load where colocated engines batch prefills with
  * decodes: two colocated replicas against one prefill and one decode
  * engine. The decode engine's iterations carry decode tokens only, so its
@@ -269,6 +317,8 @@ static void bad_pools_are_refused_naming_the_field(void)
                    "tenants.0.disaggregation.decode_router: unknown router \"nearest\"");
     expect_refused("\"link\":\"nvlink\"", "\"link\":\"nvlink\",\"decode\":{\"max_batch\":512,\"max_tokens\":256}",
                    "tenants.0.disaggregation.decode.max_tokens: value 256 is below max_batch (512)");
+    expect_refused("\"link\":\"nvlink\"", "\"link\":\"nvlink\",\"prefill\":{\"mem_util\":0}",
+                   "tenants.0.disaggregation.prefill.mem_util");
     expect_refused("\"link\":\"nvlink\"", "\"link\":\"nvlink\",\"pools\":2",
                    "tenants.0.disaggregation");
     expect_refused("\"type\":\"llm\",\"model\":\"llama-3-8b\",\"engine\":\"none\",\"host_ms\":0,"
@@ -284,6 +334,7 @@ TU_SUITE_FN(disagg)
         TU_TEST(llama3_8b_holds_131072_bytes_of_kv_per_token),
         TU_TEST(a_cache_moves_in_the_send_recv_time_of_the_p2p_model),
         TU_TEST(a_lone_request_is_prefill_then_transfer_then_decodes),
+        TU_TEST(a_decode_engine_admits_a_cache_only_when_its_blocks_are_free),
         TU_TEST(disaggregation_takes_prefill_stalls_out_of_tpot),
         TU_TEST(each_pool_counts_every_request_once),
         TU_TEST(one_link_sends_caches_one_after_another),
