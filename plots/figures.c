@@ -364,7 +364,8 @@ void fig_move(fig_row *dst, fig_id to, fig_row *src, fig_id from)
     char **o = src->nown ? realloc(dst->own, (dst->nown + src->nown) * sizeof *o) : dst->own;
     if (!o)
         return;             /* out of memory: src keeps its strings, d borrows them while src lives */
-    memcpy(o + dst->nown, src->own, src->nown * sizeof *o);
+    if (src->nown)
+        memcpy(o + dst->nown, src->own, src->nown * sizeof *o);
     dst->own = o;
     dst->nown += src->nown;
     free(src->own);
