@@ -106,7 +106,8 @@ static const cli_opt PLAN_OPTS[] = {
 };
 
 static const cli_spec PLAN_SPEC = {
-    "plan", "SCENARIO.json", "The cheapest configuration that meets every SLO (needs --slo, --vary and -o).",
+    "plan", "SCENARIO.json", "The best value of one parameter, or every configuration of several ranked by cost, that meets every SLO "
+    "(needs -o, and --slo and --vary or the scenario's \"plan\" object).",
     PLAN_OPTS, NULL,
 };
 
@@ -701,7 +702,7 @@ static int price_points(const points_base *b, const points_point *pts, const pla
         scn *sc = NULL;
         int rc = points_load(b, &pts[i], &sc, msg, sizeof msg);
         if (rc != CLI_OK) {
-            fprintf(err, "slicesim plan: %s\n", msg);
+            fprintf(err, "slicesim plan: at %s: %s\n", point_label(&o->vs, i, lab, sizeof lab), msg);
             return rc;
         }
         snprintf(ev[i].gpu, sizeof ev[i].gpu, "%s", sc->cfg.gpu->name);

@@ -488,6 +488,12 @@ static void an_unpriced_gpu_or_an_empty_search_space_exits_2(void)
                    "tenants.0.router+duration_s=[\"random\"]", "-o", o, NULL };
     CU_ASSERT_EQUAL(tu_cli(a4, out, sizeof out, err, sizeof err), 2);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "a JSON array of 2 values"));
+    /* a point that is not a valid scenario is named */
+    char *a6[] = { "slicesim", "plan", scen, "--slo", "web.latency_ms.p95<=12", "--vary", "hardware.gpu=h100-sxm,l40s",
+                   "--set", "sharing.mode=mig", "-o", o, NULL };
+    CU_ASSERT_EQUAL(tu_cli(a6, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "slicesim plan: at hardware.gpu=l40s: "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "needs a GPU with MIG"));
     char *a5[] = { "slicesim", "plan", scen, "--slo", "web.latency_ms.p95<=12", "--vary", "tenants.0.replicas=1,2",
                    "--vary", "hardware.gpu=h100-sxm", "--goal", "min", "-o", o, NULL };
     CU_ASSERT_EQUAL(tu_cli(a5, out, sizeof out, err, sizeof err), 2);
