@@ -86,7 +86,7 @@ int cli_cmd_plot(int argc, char **argv, FILE *out, FILE *err)
     }
     if (rc == CLI_OK) {
         cJSON *id = outfile_manifest_identity(man);
-        const char *cmd = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(man, "command"));
+        const char *cmd = cJSON_GetStringValue(outfile_manifest_member(man, OUTFILE_M_COMMAND));
         if (!id || outfile_set_commit(&set, cmd ? cmd : "plot", id, msg, sizeof msg) < 0) {
             fprintf(err, "slicesim plot: %s\n", id ? msg : "out of memory");
             rc = CLI_INTERNAL;

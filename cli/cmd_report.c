@@ -83,16 +83,10 @@ static const char STYLE[] =
     ".uncertain{color:#a15c00;font-weight:bold}figure{margin:1em 0}figure svg{max-width:100%;height:auto}"
     "ul.warn li{color:#7a4a00}";
 
-static const char *get_str(const cJSON *o, const char *k)
+/* How many files the manifest lists. */
+static size_t manifest_files(const cJSON *man)
 {
-    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(x) ? x->valuestring : NULL;
-}
-
-static double get_num(const cJSON *o, const char *k)
-{
-    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsNumber(x) ? x->valuedouble : NAN;
+    return (size_t)cJSON_GetArraySize(outfile_manifest_member(man, OUTFILE_M_FILES));
 }
 
 static void num_cell(FILE *f, double x)
@@ -160,12 +154,10 @@ static int read_rows(const char *dir, const cJSON *man, const char *name, fig_sc
 
 static int listed(const cJSON *manifest, const char *name)
 {
-    const cJSON *f;
-    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(manifest, "files")) {
-        const char *n = get_str(f, "name");
-        if (n && strcmp(n, name) == 0)
+    const char *n;
+    for (size_t k = 0; k < manifest_files(manifest); k++)
+        if ((n = outfile_manifest_file(manifest, k)) && strcmp(n, name) == 0)
             return 1;
-    }
     return 0;
 }
 
@@ -410,21 +402,24 @@ static void verdicts(FILE *f, const fig_row *sum, const fig_row *cmp)
 static void write_page(FILE *f, const char *dir, const cJSON *man, const fig_row *sum, const fig_row *sweep,
                        const fig_row *cmp)
 {
-    const char *name = get_str(man, "scenario");
+    const char *name = cJSON_GetStringValue(outfile_manifest_member(man, OUTFILE_M_SCENARIO));
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>slicesim report: ", f);
     esc(f, name);
     fprintf(f, "</title><style>%s</style></head><body>\n<h1>slicesim report: ", STYLE);
     esc(f, name);
     fputs("</h1>\n<table id=\"identity\">", f);
-    static const char *const keys[] = { "command", "slicesim_version", "scenario", "scenario_hash" };
-    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-        fprintf(f, "<tr><th class=\"t\">%s</th><td class=\"t\">", keys[k]);
-        esc(f, get_str(man, keys[k]));
+    static const outfile_member ID[] = { OUTFILE_M_COMMAND, OUTFILE_M_VERSION, OUTFILE_M_SCENARIO, OUTFILE_M_HASH,
+                                         OUTFILE_M_SEED, OUTFILE_M_REPLICATIONS };
+    for (size_t k = 0; k < sizeof ID / sizeof ID[0]; k++) {
+        const cJSON *x = outfile_manifest_member(man, ID[k]);
+        fprintf(f, "<tr><th class=\"t\">%s</th><td class=\"t\">", outfile_member_key(ID[k]));
+        if (k < 4)
+            esc(f, cJSON_GetStringValue(x));
+        else
+            fprintf(f, "%.0f", cJSON_IsNumber(x) ? x->valuedouble : NAN);
         fputs("</td></tr>", f);
     }
-    fprintf(f, "<tr><th class=\"t\">seed</th><td class=\"t\">%.0f</td></tr>"
-            "<tr><th class=\"t\">replications</th><td class=\"t\">%.0f</td></tr></table>\n",
-            get_num(man, "seed"), get_num(man, "replications"));
+    fputs("</table>\n", f);
 
     fputs("<h2>Scenario</h2>\n", f);
     static const fig_id run_parts[] = { FIG_S_SCENARIO, FIG_S_DURATION, FIG_S_WARMUP, FIG_S_HARDWARE,
@@ -448,9 +443,8 @@ static void write_page(FILE *f, const char *dir, const cJSON *man, const fig_row
         fputs("<h3>GPUs</h3>\n", f);
         gpu_table(f, sum);
     }
-    const cJSON *fl;
-    cJSON_ArrayForEach(fl, cJSON_GetObjectItemCaseSensitive(man, "files")) {
-        const char *n = get_str(fl, "name");
+    for (size_t k = 0; k < manifest_files(man); k++) {
+        const char *n = outfile_manifest_file(man, k);
         size_t len = n ? strlen(n) : 0;
         /* per-request and per-segment files are data, not tables to read */
         if (len > 4 && strcmp(n + len - 4, ".csv") == 0 && strcmp(n, "requests.csv") != 0 &&
@@ -492,7 +486,7 @@ static int write_in_set(const char *dir, const cJSON *man, const fig_row *sum, c
         write_page(o.f, dir, man, sum, sweep, cmp);
         if (outfile_commit(&o, msg, sizeof msg) == 0) {
             cJSON *id = outfile_manifest_identity(man);
-            const char *cmd = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(man, "command"));
+            const char *cmd = cJSON_GetStringValue(outfile_manifest_member(man, OUTFILE_M_COMMAND));
             if (id && outfile_set_commit(&set, cmd ? cmd : "report", id, msg, sizeof msg) == 0)
                 rc = CLI_OK;
             else if (!id)

@@ -256,18 +256,41 @@ void outfile_set_abort(outfile_set *s)
     s->active = 0;
 }
 
+static const char *const MKEYS[OUTFILE_M_N] = { "format", "slicesim_version", "command", "scenario",
+                                                 "scenario_hash", "seed", "replications", "files" };
+/* A file's members in the manifest's "files". */
+#define FILE_NAME "name"
+#define FILE_BYTES "bytes"
+
+const char *outfile_member_key(outfile_member m)
+{
+    return MKEYS[m];
+}
+
+const cJSON *outfile_manifest_member(const cJSON *man, outfile_member m)
+{
+    return cJSON_GetObjectItemCaseSensitive(man, MKEYS[m]);
+}
+
+const char *outfile_manifest_file(const cJSON *man, size_t k)
+{
+    const cJSON *f = cJSON_GetArrayItem(outfile_manifest_member(man, OUTFILE_M_FILES), (int)k);
+    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, FILE_NAME));
+}
+
 /* The identity members of a manifest, in its order. */
-static const char *const IDENTITY[] = { "scenario", "scenario_hash", "seed", "replications" };
+static const outfile_member IDENTITY[] = { OUTFILE_M_SCENARIO, OUTFILE_M_HASH, OUTFILE_M_SEED,
+                                           OUTFILE_M_REPLICATIONS };
 
 cJSON *outfile_identity(const char *scenario, const char *hash, double seed, double reps)
 {
     cJSON *id = cJSON_CreateObject();
     if (!id)
         return NULL;
-    cJSON_AddStringToObject(id, IDENTITY[0], scenario ? scenario : "");
-    cJSON_AddStringToObject(id, IDENTITY[1], hash ? hash : "");
-    cJSON_AddNumberToObject(id, IDENTITY[2], seed);
-    cJSON_AddNumberToObject(id, IDENTITY[3], reps);
+    cJSON_AddStringToObject(id, MKEYS[OUTFILE_M_SCENARIO], scenario ? scenario : "");
+    cJSON_AddStringToObject(id, MKEYS[OUTFILE_M_HASH], hash ? hash : "");
+    cJSON_AddNumberToObject(id, MKEYS[OUTFILE_M_SEED], seed);
+    cJSON_AddNumberToObject(id, MKEYS[OUTFILE_M_REPLICATIONS], reps);
     return id;
 }
 
@@ -275,19 +298,18 @@ cJSON *outfile_manifest_identity(const cJSON *man)
 {
     cJSON *id = cJSON_CreateObject();
     for (size_t k = 0; id && k < sizeof IDENTITY / sizeof IDENTITY[0]; k++) {
-        const cJSON *x = cJSON_GetObjectItemCaseSensitive(man, IDENTITY[k]);
+        const cJSON *x = outfile_manifest_member(man, IDENTITY[k]);
         if (x)
-            cJSON_AddItemToObject(id, IDENTITY[k], cJSON_Duplicate(x, 1));
+            cJSON_AddItemToObject(id, MKEYS[IDENTITY[k]], cJSON_Duplicate(x, 1));
     }
     return id;
 }
 
 int outfile_set_keep(outfile_set *s, const cJSON *man, int (*drop)(const char *name), char *err, size_t errlen)
 {
-    const cJSON *f;
-    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(man, "files")) {
-        const char *nm = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "name"));
-        if (!nm || strchr(nm, '/') || nm[0] == '.' || (drop && drop(nm)))
+    const char *nm;
+    for (size_t k = 0; k < (size_t)cJSON_GetArraySize(outfile_manifest_member(man, OUTFILE_M_FILES)); k++) {
+        if (!(nm = outfile_manifest_file(man, k)) || strchr(nm, '/') || nm[0] == '.' || (drop && drop(nm)))
             continue;
         char from[8400], to[8400];
         snprintf(from, sizeof from, "%s/%s", s->dir, nm);
@@ -395,13 +417,13 @@ int outfile_set_commit(outfile_set *s, const char *cmd, const cJSON *identity,
     }
     cJSON *man = cJSON_CreateObject(), *files = NULL;
     if (man) {
-        cJSON_AddStringToObject(man, "format", OUTFILE_MANIFEST_FORMAT);
-        cJSON_AddStringToObject(man, "slicesim_version", SLICESIM_VERSION);
-        cJSON_AddStringToObject(man, "command", cmd);
+        cJSON_AddStringToObject(man, MKEYS[OUTFILE_M_FORMAT], OUTFILE_MANIFEST_FORMAT);
+        cJSON_AddStringToObject(man, MKEYS[OUTFILE_M_VERSION], SLICESIM_VERSION);
+        cJSON_AddStringToObject(man, MKEYS[OUTFILE_M_COMMAND], cmd);
         const cJSON *m;
         cJSON_ArrayForEach(m, identity)
             cJSON_AddItemToObject(man, m->string, cJSON_Duplicate(m, 1));
-        files = cJSON_AddArrayToObject(man, "files");
+        files = cJSON_AddArrayToObject(man, MKEYS[OUTFILE_M_FILES]);
     }
     int rc = man && files ? 0 : -1;
     if (rc < 0)
@@ -412,8 +434,8 @@ int outfile_set_commit(outfile_set *s, const char *cmd, const cJSON *identity,
             continue;
         if ((rc = sync_file(s->stage, names[i], &bytes, err, errlen)) == 0) {
             cJSON *f = cJSON_CreateObject();
-            cJSON_AddStringToObject(f, "name", names[i]);
-            cJSON_AddNumberToObject(f, "bytes", (double)bytes);
+            cJSON_AddStringToObject(f, FILE_NAME, names[i]);
+            cJSON_AddNumberToObject(f, FILE_BYTES, (double)bytes);
             cJSON_AddItemToArray(files, f);
         }
     }
@@ -464,8 +486,8 @@ int outfile_set_commit(outfile_set *s, const char *cmd, const cJSON *identity,
             }
         }
         const cJSON *f;
-        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(old, "files")) {
-            const char *nm = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "name"));
+        cJSON_ArrayForEach(f, outfile_manifest_member(old, OUTFILE_M_FILES)) {
+            const char *nm = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, FILE_NAME));
             if (rc == 0 && nm && !strchr(nm, '/') && nm[0] != '.' && !name_in(nm, names, n)) {
                 char stale[8400];
                 snprintf(stale, sizeof stale, "%s/%s", s->dir, nm);
@@ -510,8 +532,8 @@ cJSON *outfile_manifest_read(const char *dir, const char *const *need, char *err
         snprintf(err, errlen, "%s", msg);
         return NULL;
     }
-    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(m, "format");
-    const cJSON *files = cJSON_GetObjectItemCaseSensitive(m, "files");
+    const cJSON *fmt = outfile_manifest_member(m, OUTFILE_M_FORMAT);
+    const cJSON *files = outfile_manifest_member(m, OUTFILE_M_FILES);
     if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, OUTFILE_MANIFEST_FORMAT) != 0 || !cJSON_IsArray(files)) {
         snprintf(err, errlen, "%s: not a slicesim manifest (\"format\": \"%s\" and \"files\" expected)",
                  path, OUTFILE_MANIFEST_FORMAT);
@@ -521,14 +543,14 @@ cJSON *outfile_manifest_read(const char *dir, const char *const *need, char *err
     for (const char *const *k = need; k && *k; k++) {
         const cJSON *f, *hit = NULL;
         cJSON_ArrayForEach(f, files) {
-            const char *nm = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "name"));
+            const char *nm = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, FILE_NAME));
             if (nm && strcmp(nm, *k) == 0)
                 hit = f;
         }
         char fp[8400];
         struct stat st;
         snprintf(fp, sizeof fp, "%s/%s", dir, *k);
-        const cJSON *b = cJSON_GetObjectItemCaseSensitive(hit, "bytes");
+        const cJSON *b = cJSON_GetObjectItemCaseSensitive(hit, FILE_BYTES);
         if (!hit) {
             snprintf(err, errlen, "%s: %s is not in %s: not part of this output set", dir, *k, OUTFILE_MANIFEST);
         } else if (stat(fp, &st) < 0) {

@@ -83,6 +83,21 @@ cJSON *outfile_identity(const char *scenario, const char *hash, double seed, dou
  * writing its own. 0, or -1 with a message naming the file in err. */
 int outfile_set_keep(outfile_set *s, const cJSON *man, int (*drop)(const char *name), char *err, size_t errlen);
 
+/* The members of a manifest, named here once: the writer (outfile_set_commit)
+ * and every reader (plot, report) go through this list. */
+typedef enum { OUTFILE_M_FORMAT, OUTFILE_M_VERSION, OUTFILE_M_COMMAND, OUTFILE_M_SCENARIO, OUTFILE_M_HASH,
+               OUTFILE_M_SEED, OUTFILE_M_REPLICATIONS, OUTFILE_M_FILES, OUTFILE_M_N } outfile_member;
+
+/* outfile_member_key: m's name in manifest.json. */
+const char *outfile_member_key(outfile_member m);
+
+/* outfile_manifest_member: member m of man, NULL when absent. */
+const cJSON *outfile_manifest_member(const cJSON *man, outfile_member m);
+
+/* outfile_manifest_file: the name of the k-th file man lists; NULL past
+ * the last, or for an entry without a name. */
+const char *outfile_manifest_file(const cJSON *man, size_t k);
+
 /* outfile_manifest_identity: a new object with the identity members of man
  * (scenario, scenario_hash, seed, replications: those it has), for the
  * manifest of a set rewritten from it; NULL when out of memory. */
