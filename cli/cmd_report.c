@@ -4,7 +4,9 @@
  * tables, every chart inline as SVG, the warnings and the SLO verdicts. It
  * references nothing outside itself, so it opens from disk with no network.
  * The folder is read through its manifest (cli/outfile.h): only the files of
- * the set, plus the SVG charts `slicesim plot` drew there. */
+ * the set, plus the SVG charts `slicesim plot` drew there; summary.json,
+ * sweep.json and compare.json through the one parser of result documents
+ * (fig_row_read, plots/figures.h). Without -o the page joins the set. */
 #include <csv.h>
 #include <dirent.h>
 #include <math.h>

@@ -1,23 +1,23 @@
 /* figures.h -- the schema of slicesim's result documents, each name owned
  * once, and the typed rows that are written from it and read back through it.
  *
- * summary.json (and each point of sweep.json, plan.json) is made of objects
- * of a few scopes: the summary itself, a tenant, a GPU, a MIG instance, a
- * sweep point. This table is the one place that names every member of those
- * objects: its key, its kind (number, string, interval, object, array of
- * rows, ...), the object it sits in, and for the figures a chart or table
- * prints, its unit, label and sweep.csv column. Table order is the order of
- * the members in the documents.
+ * summary.json, sweep.json (and so plan.json's points) and compare.json are
+ * made of objects of a few scopes: the summary, a tenant, a GPU, a MIG
+ * instance; a sweep, a varied path, a point; a comparison, a setup, an
+ * uncertain setup, a setup's tenant. This table is the one place that names
+ * every member of those objects: its key, its kind (number, string,
+ * interval, object, array of rows, ...), the object it sits in, and for the
+ * figures a chart or table prints, its unit, label and sweep.csv column.
+ * Table order is the order of the members in the documents.
  *
  * A fig_row holds one object's values, typed and indexed by fig_id. The
- * summary writer (cli/report.c) fills rows from the model's typed results
- * and writes them with fig_row_json; every reader of a document read back
- * from disk (report.html from a folder, a sweep's points) parses it with
- * fig_row_read, the one parser, into the same rows; fig_row_json of what
- * fig_row_read gave writes the same text (tests/test_figures.c). The
- * sweep.csv writer (cli/sweepio.c) and the charts (plots/charts.c) reach
- * figures of a parsed cJSON document by id with fig_item, fig_num and
- * fig_str, which follow the same table.
+ * writers (cli/report.c, cli/sweepio.c, cli/cmd_compare.c) fill rows from
+ * the typed results and write them with fig_row_json; a document read back
+ * from disk (cli/cmd_report.c) is parsed with fig_row_read, the one parser,
+ * into the same rows; fig_row_json of what fig_row_read gave writes the same
+ * text (tests/test_figures.c). Code working on a parsed cJSON document
+ * (sweep.csv, the sweep table, merge, plan, the charts) reaches its members
+ * by id with fig_item, fig_num and fig_str, which follow the same table.
  *
  * A member's path is its key below its parents' ("latency_ms.p95"); an end
  * of an interval (FK_LO, FK_HI) reads element 0 or 1 of its parent

@@ -123,6 +123,23 @@ static void the_page_is_part_of_the_set_and_goes_with_it(void)
     CU_ASSERT_EQUAL(access(mpath, F_OK), 0);
 }
 
+/* A file of the set that is not what slicesim writes is refused, naming
+ * the file and the member (the one parser of plots/figures.h). */
+static void a_malformed_summary_is_refused_naming_the_member(void)
+{
+    char dir[64], path[128];
+    tu_tmpdir(dir, sizeof dir);
+    char *run[] = { "slicesim", "run", "scenarios/mm1-exclusive.json", "-o", dir, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(run, out, sizeof out, err, sizeof err), 0);
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    tu_write_file(path, "{ \"tenants\": [ { \"name\": \"a\", \"latency_ms\": { \"p95\": \"fast\" } } ] }\n");
+    char *rep[] = { "slicesim", "report", dir, NULL };
+    CU_ASSERT_EQUAL(tu_cli(rep, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "summary.json: tenants[0].latency_ms.p95: not a number or null"));
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0);
+}
+
 /* Headless Chromium (Debian's chromium; CI installs it) opens the page from
  * disk and its DOM holds every chart and table. */
 static void chromium_renders_every_chart_and_table(void)
@@ -163,6 +180,7 @@ TU_SUITE_FN(cmd_report)
         TU_TEST(a_run_folder_becomes_one_self_contained_page),
         TU_TEST(a_sweep_folder_shows_its_table),
         TU_TEST(the_page_is_part_of_the_set_and_goes_with_it),
+        TU_TEST(a_malformed_summary_is_refused_naming_the_member),
         TU_TEST(chromium_renders_every_chart_and_table),
     };
     TU_SUITE("cmd_report", tests);
