@@ -19,10 +19,13 @@
  * Vidur per-operator profiles of A100 and H100 (calibration/fit_operators.py;
  * fit error and leave-one-GPU-out in docs/workloads.md): eta_mm (BF16 GEMM
  * tile efficiency), eta_bw (streaming fraction of HBM bandwidth), gemm_us,
- * kernel_us. Not fitted, inferred [I]: eta_mm for fp8 0.62 (FP8 GEMMs
+ * kernel_us. Ampere's tf32 eta_mm 0.46 is fitted to DeepLearningExamples'
+ * single-GPU TF32 training rows (ResNet-50 and BERT on A100: the value with
+ * the fewest rows beyond 25%, then the smallest mean error; docs/training.md).
+ * Not fitted, inferred [I]: eta_mm for fp8 0.62 (FP8 GEMMs
  * reach a lower fraction of their doubled peak than BF16: operand loads and
  * scaling are not doubled), fp4 0.60 (the same argument, Blackwell), tf32
- * 0.60, fp32 0.90 (CUDA-core FMA loops); eta_attn 0.60 (FlashAttention-2
+ * 0.60 elsewhere, fp32 0.90 (CUDA-core FMA loops); eta_attn 0.60 (FlashAttention-2
  * forward reaches 50-73% of A100 peak, Dao 2023; FlashAttention-3 up to 75%
  * of H100 peak, Shah et al. 2024). GPUs with no operator profiles take their
  * architecture sibling's parameters with fitted = 0: Blackwell from Hopper,
@@ -43,7 +46,7 @@
 #define ETA_CONV_RTX3090 0.43
 #define ETA_CONV_RTX4090 0.45
 #define DIFF_ETA_CONV 0.40
-#define OPS_AMPERE_C(fit, conv) { { 0.735, 0.735, 0.62, 0.60, 0.90, 0.60 }, 0.795, 3.84, 0.97, 0.60, fit, conv }
+#define OPS_AMPERE_C(fit, conv) { { 0.735, 0.735, 0.62, 0.46, 0.90, 0.60 }, 0.795, 3.84, 0.97, 0.60, fit, conv }
 #define OPS_AMPERE(fit) OPS_AMPERE_C(fit, DIFF_ETA_CONV)
 #define OPS_HOPPER(fit) { { 0.750, 0.750, 0.62, 0.60, 0.90, 0.60 }, 0.919, 4.49, 0.695, 0.60, fit, DIFF_ETA_CONV }
 #define OPS_GDDR_BLACKWELL { { 0.750, 0.750, 0.62, 0.60, 0.90, 0.60 }, 0.795, 4.49, 0.695, 0.60, 0, DIFF_ETA_CONV }
@@ -89,6 +92,13 @@ static const gpu_spec SPECS[] = {
       0.69, 0.73, 3.0, 25.0,
       "NVIDIA V100 datasheet (SXM2: 125 FP16 tensor, 15.7 FP32, 900 GB/s HBM2, NVLink 300 GB/s, PCIe Gen3), "
       "not in the reference set [I]; eta as a100 [I]", OPS_AMPERE_C(0, ETA_CONV_V100), "volta" },
+    /* the 32 GB V100 of DGX-1 (32 GB) and DGX-2 (DeepLearningExamples'
+     * training tables): the 16 GB card's peaks */
+    { "v100-sxm2-32gb", "NVIDIA V100 SXM2 32GB", 80,
+      { 0, 125, 0, 0, 15.7, 0 }, 32, 0.9, 300, 15.75, 0,
+      0.69, 0.73, 3.0, 25.0,
+      "NVIDIA V100 datasheet, as v100-sxm2-16gb with 32 GB [I]; eta as a100 [I]", OPS_AMPERE_C(0, ETA_CONV_V100),
+      "volta" },
     { "t4", "NVIDIA T4 16GB", 40,
       { 0, 65, 0, 0, 8.1, 0 }, 16, 0.32, 0, 15.75, 0,
       0.69, 0.73, 3.0, 25.0,

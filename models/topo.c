@@ -23,6 +23,17 @@ static const topo_preset PRESETS[] = {
     { "dgx-a100", "NVIDIA DGX A100 (8x A100 80GB, NVSwitch, 8x HDR)", "a100-sxm-80gb",
       8, 12, 20.0, 0, 24.0, 8, 200, 24.0, 1.0,
       "FACTS §5 NVLink per-channel bw; 8x200 Gb/s HDR from DGX A100 datasheet [I]", 80, 0, NULL },
+    /* Volta: NVLink 2, six links per GPU at NCCL's SM70_NVLINK_BW 20 GB/s;
+     * DGX-1 joins its 8 GPUs in a hybrid cube mesh (NCCL's rings use the
+     * six links), DGX-2 its 16 through NVSwitch; 100 Gb/s EDR NICs at 12
+     * GB/s (DGX-1 and DGX-2 datasheets) [I]. */
+    { "dgx-1v", "NVIDIA DGX-1 (8x V100 SXM2, NVLink hybrid cube mesh, 4x EDR)", "v100-sxm2-16gb",
+      8, 6, 20.0, 0, 12.0, 4, 100, 12.0, 1.0,
+      "NCCL topo.h SM70_NVLINK_BW 20 GB/s x 6 links; DGX-1 datasheet 4x 100 Gb/s EDR [I]", 70, 0, NULL },
+    { "dgx-2", "NVIDIA DGX-2 (16x V100 SXM3, NVSwitch, 8x EDR)", "v100-sxm2-32gb",
+      16, 6, 20.0, 0, 12.0, 8, 100, 12.0, 1.0,
+      "NCCL topo.h SM70_NVLINK_BW 20 GB/s x 6 links to the NVSwitches; DGX-2 datasheet 8x 100 Gb/s EDR [I]",
+      70, 0, NULL },
     { "dgx-h100", "NVIDIA DGX H100 (8x H100 SXM, NVSwitch, 8x NDR)", "h100-sxm",
       8, 18, 20.6, 1, 48.0, 8, 400, 48.0, 1.0,
       "FACTS §5: NVLink 20.6 GB/s x 18, NVLS on Hopper, DGX H100 8x400 Gb/s NDR at 46-49 GB/s", 90, 0, NULL },

@@ -15,44 +15,401 @@
 #include "models/tenant.h"
 #include "sim/pool.h"
 
-/* resnet50: 25.6 M parameters and 4.09 G multiply-accumulates per 224x224
- * image (He et al. 2016; torchvision model card) = 8.18 GFLOPs; activation
- * traffic 0.2 GB per image [I: about four passes over the ~50 MB of bf16
- * activations kept for backward]; 161 forward kernels [I: 53 convolutions,
- * 53 batch norms, ReLUs, adds, fused in part]. bert-large: 340 M parameters
- * (Devlin et al. 2019), sequence 512, 2 P FLOPs per token forward (FACTS
- * §6: 6 P per token for training); activation bytes per token and layer
- * 34 h + 5 a s (Korthikanti et al. 2022, no recomputation) with h 1024,
- * a 16, s 512, 24 layers; 12 kernels per layer [I]. Batches [I]. */
-static const train_model MODELS[] = {
-    { "resnet50", 25.6e6, 8.18e9, 0.2e9, 161, 256,
-      "He et al. 2016; torchvision; activation traffic [I]" },
-    { "bert-large", 340e6, 2 * 340e6 * 512, 24.0 * 512 * (34.0 * 1024 + 5.0 * 16 * 512), 288, 16,
-      "Devlin et al. 2019; Korthikanti et al. 2022 activation sizes" },
-};
+/* ---- the models, layer by layer ---- */
 
-const train_model *train_model_find(const char *name)
+/* Host time to dispatch one kernel, us [I: see FRAMEWORKS]. */
+#define TRAIN_HOST_US 10.0
+/* Tensors one multi-tensor-apply launch updates (apex's chunking) [I]. */
+#define OPT_TENSORS_PER_LAUNCH 64.0
+
+double train_precision_bytes(gpu_prec p)
 {
-    for (size_t i = 0; i < sizeof MODELS / sizeof MODELS[0]; i++)
-        if (strcmp(MODELS[i].name, name) == 0)
-            return &MODELS[i];
-    return NULL;
+    return p == GPU_FP32 || p == GPU_TF32 ? 4 : 2;
+}
+
+/* A walk over a model's operators: costs the forward pass into f and the
+ * backward into b on r (either NULL: not costed), and counts the forward
+ * FLOPs of GEMMs and convolutions (the model FLOPs). */
+typedef struct {
+    const gpu_rate *r;
+    gpu_prec p;
+    double   e;              /* bytes of an activation element */
+    double   e32;            /* ... of a norm's or softmax's: 4 under mixed precision when the
+                              * framework runs them in fp32 (autocast) */
+    ops_cost *f, *b;
+    int      fused;          /* norm, ReLU and add as one kernel */
+    double   flops;
+    double   saved;          /* bytes of activations kept for the backward pass */
+} walk;
+
+/* Element-wise and normalisation kernels move these many passes over
+ * their tensor (reads plus writes) [I: from what each kernel must read and
+ * write, as the framework kernels of DeepLearningExamples implement them:
+ * batch norm in training reduces its input (one read) and normalises it
+ * (a read and a write), its backward reduces dy and x and writes dx (two
+ * reads, then three); ReLU reads and writes, its backward reads dy and the
+ * output and writes dx; a residual add reads two and writes one, its
+ * backward sums the two branches' gradients (three); layer norm as batch
+ * norm; softmax reads and writes, its backward reads y and dy and writes
+ * dx; dropout reads and writes and writes a one-byte mask, its backward
+ * reads dy and the mask and writes; GELU reads and writes (bias fused into
+ * the GEMM), SwiGLU reads gate and up and writes one]. Kernels: launches of
+ * each (two for a reduction and its apply). */
+#define BN_FWD_PASSES 3.0
+#define BN_BWD_PASSES 5.0
+#define RELU_FWD_PASSES 2.0
+#define RELU_BWD_PASSES 3.0
+#define ADD_PASSES 3.0
+
+static void w_stream(walk *w, ops_cost *c, double elems, double passes, double extra_bytes, double kernels)
+{
+    if (c && w->r)
+        ops_stream(c, w->r, elems * passes * w->e + extra_bytes, kernels, 1);
+}
+
+/* A norm, softmax or dropout of a transformer in fp32 under mixed
+ * precision: its passes at 4 bytes and a cast kernel of the result back
+ * to 16-bit (reads 4, writes 2 bytes an element) for the next GEMM. */
+static void w_stream32(walk *w, ops_cost *c, double elems, double passes, double extra_bytes, double kernels)
+{
+    if (!c || !w->r)
+        return;
+    double cast = w->e32 > w->e ? elems * (w->e32 + w->e) : 0;
+    ops_stream(c, w->r, elems * passes * w->e32 + extra_bytes + cast, kernels + (cast > 0), 1);
+}
+
+/* A GEMM Y[m,n] = X[m,k] W[k,n] in the forward pass and its two gradients
+ * dX = dY W^T (m x k x n) and dW = X^T dY (k x n x m) in the backward;
+ * `groups` of them as one batched kernel (attention's). */
+static void w_gemm(walk *w, double m, double n, double k, double groups)
+{
+    w->flops += 2 * m * n * k * groups;
+    if (!w->r)
+        return;
+    if (w->f)
+        ops_gemm_grouped(w->f, w->r, w->p, w->e > 2 ? w->e : 2, m, n, k, groups, 1);
+    if (w->b) {
+        ops_gemm_grouped(w->b, w->r, w->p, w->e > 2 ? w->e : 2, m, k, n, groups, 1);
+        ops_gemm_grouped(w->b, w->r, w->p, w->e > 2 ? w->e : 2, k, n, m, groups, 1);
+    }
+}
+
+/* ResNet-50 v1.5 (He et al. 2016; the v1.5 variant of torchvision and
+ * DeepLearningExamples puts the stride in the 3x3 convolution): 224 x 224
+ * images, a 7x7 stem, stages of 3, 4, 6, 3 bottlenecks of widths 64, 128,
+ * 256, 512 (x4 out), each convolution followed by batch norm, ReLU after
+ * every norm but the block's last, which follows the residual add; 4.1 G
+ * multiply-accumulates per image, 25.6 M parameters. */
+static void rn_conv(walk *w, double batch, double h, double cin, double cout, double k, double stride,
+                    int first)
+{
+    ops_conv_shape s = { batch, h, h, cin, cout, k, stride };
+    w->flops += ops_conv_flops(&s);
+    w->saved += batch * h * h * cin * w->e;     /* the input, for the weight gradient */
+    if (!w->r)
+        return;
+    if (w->f)
+        ops_conv(w->f, w->r, w->p, w->e, &s, OPS_CONV_FWD, 1);
+    if (w->b) {
+        if (!first)                   /* the image needs no gradient */
+            ops_conv(w->b, w->r, w->p, w->e, &s, OPS_CONV_DGRAD, 1);
+        ops_conv(w->b, w->r, w->p, w->e, &s, OPS_CONV_WGRAD, 1);
+    }
+}
+
+static void rn_bn(walk *w, double elems, int relu)
+{
+    w->saved += elems * w->e;                   /* the norm's input */
+    w_stream(w, w->f, elems, BN_FWD_PASSES, 0, 2);
+    w_stream(w, w->b, elems, BN_BWD_PASSES, 0, 2);
+    if (relu && w->fused) {                     /* the backward reads the output for ReLU's mask */
+        w_stream(w, w->b, elems, 1, 0, 0);
+    } else if (relu) {
+        w_stream(w, w->f, elems, RELU_FWD_PASSES, 0, 1);
+        w_stream(w, w->b, elems, RELU_BWD_PASSES, 0, 1);
+    }
+}
+
+static void walk_resnet50(walk *w, double batch)
+{
+    static const struct { int blocks, width, stride; } STAGES[] = { { 3, 64, 1 }, { 4, 128, 2 },
+                                                                   { 6, 256, 2 }, { 3, 512, 2 } };
+    double h = 224, cin = 64;
+    rn_conv(w, batch, h, 3, 64, 7, 2, 1);
+    h = 112;
+    rn_bn(w, batch * h * h * 64, 1);
+    /* 3x3 max pool, stride 2: reads 112^2, writes 56^2 (backward scatters) */
+    w_stream(w, w->f, batch * 64 * (h * h + h * h / 4), 1, 0, 1);
+    w_stream(w, w->b, batch * 64 * (h * h + h * h / 4 * 2), 1, 0, 1);
+    h = 56;
+    for (size_t i = 0; i < sizeof STAGES / sizeof STAGES[0]; i++) {
+        double mid = STAGES[i].width, out = 4 * mid;
+        for (int b = 0; b < STAGES[i].blocks; b++) {
+            double s = b == 0 ? STAGES[i].stride : 1, ho = ops_conv_out(h, s);
+            rn_conv(w, batch, h, cin, mid, 1, 1, 0);
+            rn_bn(w, batch * h * h * mid, 1);
+            rn_conv(w, batch, h, mid, mid, 3, s, 0);
+            rn_bn(w, batch * ho * ho * mid, 1);
+            rn_conv(w, batch, ho, mid, out, 1, 1, 0);
+            rn_bn(w, batch * ho * ho * out, 0);
+            if (b == 0) {               /* projection shortcut */
+                rn_conv(w, batch, h, cin, out, 1, s, 0);
+                rn_bn(w, batch * ho * ho * out, 0);
+            }
+            if (w->fused) {             /* the norm's kernel reads the shortcut; its backward writes its gradient */
+                w_stream(w, w->f, batch * ho * ho * out, 1, 0, 0);
+                w_stream(w, w->b, batch * ho * ho * out, 2, 0, 0);
+            } else {
+                w_stream(w, w->f, batch * ho * ho * out, ADD_PASSES + RELU_FWD_PASSES, 0, 2);
+                w_stream(w, w->b, batch * ho * ho * out, ADD_PASSES + RELU_BWD_PASSES, 0, 2);
+            }
+            h = ho;
+            cin = out;
+        }
+    }
+    /* global average pool and the 1000-way classifier with its loss */
+    w_stream(w, w->f, batch * h * h * cin, 1, 0, 1);
+    w_stream(w, w->b, batch * h * h * cin, 1, 0, 1);
+    w_gemm(w, batch, 1000, cin, 1);
+    w_stream(w, w->f, batch * 1000, 3, 0, 2);
+}
+
+/* A transformer layer over `batch` sequences of seq tokens, its heads and
+ * MLP split over tp GPUs (Megatron): norm, QKV projection, attention,
+ * output projection, dropout and residual add, norm, MLP, dropout and add.
+ * Attention is FlashAttention (flash: causal, as GPT training runs it) or,
+ * as DeepLearningExamples' BERT runs it, two batched GEMMs with softmax
+ * and dropout over the batch x heads x seq^2 scores between them. */
+static void walk_layer(walk *w, const train_model *m, double batch, int tp)
+{
+    double s = m->seq, T = batch * s, d = m->d_model, hd = m->head_dim;
+    double hq = (double)m->heads / tp, hkv = m->kv_heads >= tp ? (double)m->kv_heads / tp : 1;
+    double ffn = (double)m->ffn / tp;
+    /* kept for backward: 34 s b h bytes per layer in 16-bit, plus 5 a s^2 b
+     * of scores and masks without FlashAttention (Korthikanti et al. 2022) */
+    w->saved += (34.0 * T * d / tp + (m->flash ? 0 : 5.0 * batch * hq * s * s)) * w->e / 2;
+    w_stream32(w, w->f, T * d, BN_FWD_PASSES, 0, 2);                  /* norm */
+    w_stream32(w, w->b, T * d, BN_BWD_PASSES, 0, 2);
+    w_gemm(w, T, (hq + 2 * hkv) * hd, d, 1);                          /* QKV */
+    if (m->flash) {
+        double pairs = batch * s * (s + 1) / 2;                        /* causal */
+        w->flops += 4 * hd * hq * pairs;
+        if (w->r) {
+            double kv = 2 * T * hkv * hd * w->e;
+            if (w->f)
+                ops_attn_prefill(w->f, w->r, T, pairs, hq, hd, kv, 1);
+            /* backward: five matrix products to the forward's two
+             * (FlashAttention-2, Dao 2023), recomputing the scores */
+            if (w->b)
+                ops_attn_prefill(w->b, w->r, T, pairs, hq, hd, 2 * kv, 2.5);
+        }
+    } else {
+        double g = batch * hq, scores = g * s * s;
+        w_gemm(w, s, s, hd, g);                                        /* Q K^T */
+        w_stream32(w, w->f, scores, 2, 0, 1);                          /* scale, mask, softmax */
+        w_stream32(w, w->b, scores, 3, 0, 1);
+        w_stream32(w, w->f, scores, 2, scores, 1);                     /* dropout */
+        w_stream32(w, w->b, scores, 2, scores, 1);
+        w_gemm(w, s, hd, s, g);                                        /* P V */
+    }
+    w_gemm(w, T, d, hq * hd, 1);                                       /* output projection */
+    w_stream(w, w->f, T * d, 2 + ADD_PASSES, T * d, 2);                /* dropout, add */
+    w_stream(w, w->b, T * d, 2 + ADD_PASSES, T * d, 2);
+    w_stream32(w, w->f, T * d, BN_FWD_PASSES, 0, 2);                   /* norm */
+    w_stream32(w, w->b, T * d, BN_BWD_PASSES, 0, 2);
+    w_gemm(w, T, (m->gated ? 2 : 1) * ffn, d, 1);                      /* up (and gate) */
+    w_stream(w, w->f, T * ffn, m->gated ? 3 : 2, 0, 1);                /* SwiGLU / GELU */
+    w_stream(w, w->b, T * ffn, m->gated ? 5 : 3, 0, 1);
+    w_gemm(w, T, d, ffn, 1);                                           /* down */
+    w_stream(w, w->f, T * d, 2 + ADD_PASSES, T * d, 2);                /* dropout, add */
+    w_stream(w, w->b, T * d, 2 + ADD_PASSES, T * d, 2);
+}
+
+static void walk_transformer(walk *w, const train_model *m, double batch, int tp)
+{
+    double T = batch * m->seq, d = m->d_model;
+    /* embedding lookup (and its scatter-add backward) and norm */
+    w_stream(w, w->f, T * d, 1 + BN_FWD_PASSES, 0, 3);
+    w_stream(w, w->b, T * d, 3 + BN_BWD_PASSES, 0, 3);
+    walk L = *w;
+    L.flops = L.saved = 0;
+    ops_cost f1 = { 0 }, b1 = { 0 };
+    L.f = w->f ? &f1 : NULL;
+    L.b = w->b ? &b1 : NULL;
+    walk_layer(&L, m, batch, tp);
+    w->flops += m->layers * L.flops;
+    w->saved += m->layers * L.saved;
+    if (w->f) {
+        w->f->s += m->layers * f1.s, w->f->compute_s += m->layers * f1.compute_s;
+        w->f->mem_s += m->layers * f1.mem_s, w->f->kernels += m->layers * f1.kernels;
+    }
+    if (w->b) {
+        w->b->s += m->layers * b1.s, w->b->compute_s += m->layers * b1.compute_s;
+        w->b->mem_s += m->layers * b1.mem_s, w->b->kernels += m->layers * b1.kernels;
+    }
+    /* the output head on head_tokens of the tokens, its loss over fp32
+     * logits (read, softmax, write; the backward writes their gradient) */
+    double ht = T * m->head_tokens, v = (double)m->vocab / tp;
+    w_gemm(w, ht, v, d, 1);
+    if (w->r && w->f)
+        ops_stream(w->f, w->r, 3 * 4 * ht * v, 2, 1);
+    if (w->r && w->b)
+        ops_stream(w->b, w->r, 2 * 4 * ht * v, 1, 1);
+}
+
+static void walk_model(walk *w, const train_model *m, double batch, int tp)
+{
+    if (m->arch == TRAIN_ARCH_RESNET50)
+        walk_resnet50(w, batch);
+    else
+        walk_transformer(w, m, batch, tp);
+}
+
+void train_layers_cost(const train_model *m, const gpu_rate *r, gpu_prec p, double batch, int tp,
+                       int fused_norm, ops_cost *fwd, ops_cost *bwd)
+{
+    double e = train_precision_bytes(p);
+    /* DeepLearningExamples' BERT runs layer norm, softmax and dropout in
+     * fp32 under mixed precision (PyTorch autocast's and TensorFlow's AMP
+     * fp32 lists); fused FlashAttention models (Megatron) keep them in 16-bit */
+    walk w = { r, p, e, m->flash ? e : 4, fwd, bwd, fused_norm, 0, 0 };
+    walk_model(&w, m, batch, tp >= 1 ? tp : 1);
+}
+
+static double fwd_flops_of(const train_model *m)
+{
+    walk w = { NULL, GPU_BF16, 2, 2, NULL, NULL, 0, 0, 0 };
+    walk_model(&w, m, 1, 1);
+    return w.flops;
+}
+
+double train_activation_bytes(const train_model *m, gpu_prec p, double batch)
+{
+    walk w = { NULL, p, train_precision_bytes(p), train_precision_bytes(p), NULL, NULL, 0, 0, 0 };
+    walk_model(&w, m, batch, 1);
+    return w.saved;
+}
+
+/* BERT-large (Devlin et al. 2019): 24 layers of 1024, 16 heads of 64, MLP
+ * 4096, WordPiece vocabulary 30522, 340 M parameters. Pre-training predicts
+ * the masked positions only: DeepLearningExamples gathers at most 20 of 128
+ * (80 of 512) tokens per sequence, 15.6%, before the vocabulary projection.
+ * SQuAD fine-tuning: sequence 384, a start/end logit per token. Batches [I]. */
+int train_model_find(const char *name, int seq, train_model *m)
+{
+    memset(m, 0, sizeof *m);
+    if (strcmp(name, "resnet50") == 0) {
+        m->name = "resnet50";
+        m->arch = TRAIN_ARCH_RESNET50;
+        m->params = 25.6e6;
+        m->tensors = 161;                       /* 53 convolutions, 53 norms x 2, the classifier x 2 */
+        m->batch_per_gpu = 256;
+        m->source = "He et al. 2016 (ResNet-50 v1.5 as in torchvision and DeepLearningExamples)";
+    } else if (strcmp(name, "bert-large") == 0 || strcmp(name, "bert-large-squad") == 0) {
+        int squad = strcmp(name, "bert-large-squad") == 0;
+        m->name = squad ? "bert-large-squad" : "bert-large";
+        m->arch = TRAIN_ARCH_TRANSFORMER;
+        m->params = 340e6;
+        m->layers = 24, m->d_model = 1024, m->heads = m->kv_heads = 16, m->head_dim = 64;
+        m->ffn = 4096;
+        m->vocab = squad ? 2 : 30522;
+        m->seq = seq > 0 ? seq : squad ? 384 : 512;
+        m->head_tokens = squad ? 1 : 0.15625;
+        m->tensors = 24 * 16 + 8;               /* 16 per layer (weights, biases, norms), embeddings, head */
+        m->batch_per_gpu = 16;
+        m->source = "Devlin et al. 2019; DeepLearningExamples BERT (masked positions, unfused attention)";
+    } else {
+        return -1;
+    }
+    m->fwd_flops = fwd_flops_of(m);
+    return 0;
+}
+
+train_model train_model_transformer(const char *name, int layers, int d_model, int heads, int kv_heads,
+                                    int head_dim, int ffn, int vocab, int gated, int seq)
+{
+    train_model m;
+    memset(&m, 0, sizeof m);
+    m.name = name;
+    m.arch = TRAIN_ARCH_TRANSFORMER;
+    m.layers = layers, m.d_model = d_model, m.heads = heads, m.kv_heads = kv_heads;
+    m.head_dim = head_dim, m.ffn = ffn, m.vocab = vocab, m.gated = gated, m.seq = seq;
+    m.flash = 1;
+    m.head_tokens = 1;
+    m.tensors = 12.0 * layers + 3;
+    m.params = layers * ((double)d_model * (heads + 2.0 * kv_heads) * head_dim +
+                         (double)heads * head_dim * d_model + (gated ? 3.0 : 2.0) * d_model * ffn) +
+               2.0 * vocab * d_model;
+    m.batch_per_gpu = 8;
+    m.source = "decoder of the given shape";
+    m.fwd_flops = fwd_flops_of(&m);
+    return m;
 }
 
 /* A GPT-style decoder: P = 12 L h^2 with h = 128 L (the aspect ratio of the
- * GPT-3 family, Brown et al. 2020) [I]; forward FLOPs 2 P s + 2 L s^2 h
- * (FACTS §6); activations 34 h bytes per token and layer (Korthikanti et al.
- * 2022 with flash attention, which drops the 5 a s term). */
+ * GPT-3 family, Brown et al. 2020) [I], L rounded, L heads of 128, MLP 4h, GPT-2's
+ * vocabulary of 50257; `params` is kept as given (it counts the layers,
+ * the embedding is extra). */
 train_model train_model_gpt(double params, int seq)
 {
     double L = cbrt(params / (12.0 * 128 * 128));
     if (L < 1)
         L = 1;
-    double h = 128 * L;
-    train_model m = { "gpt", params, 2 * params * seq + 2 * L * (double)seq * seq * h,
-                      34.0 * h * L * seq, (int)llround(12 * L), 8,
-                      "GPT-style by parameter count [I]" };
+    int layers = (int)llround(L), h = 128 * layers;
+    train_model m = train_model_transformer("gpt", layers, h, layers, layers, 128, 4 * h, 50257, 0, seq);
+    m.params = params;
+    m.source = "GPT-style by parameter count [I]";
     return m;
+}
+
+/* Frameworks as DeepLearningExamples runs them [I: fused_norm from the
+ * kernels each implementation calls: MXNet's ResNet-50 runs cuDNN's NHWC
+ * batch norm with fused ReLU and add, TensorFlow's XLA fuses the
+ * element-wise ops into the norm, PyTorch (eager) launches ReLU and the add
+ * as kernels of their own; PyTorch's optimizers are apex
+ * multi-tensor kernels, TensorFlow's and MXNet's optimizers update tensor
+ * by tensor (about ten kernels each: unscale, overflow check, clip, moments,
+ * update); host_us, the dispatch time of one kernel, 10 us (a framework
+ * op's Python/C++ dispatch and launch; the SQuAD fine-tuning rows, whose
+ * steps have no accumulation, show about 50 ms of fixed cost per step on
+ * V100 with TensorFlow's ~4000 optimizer kernels)]. */
+static const train_framework FRAMEWORKS[] = {
+    { "pytorch", 0, 0, TRAIN_HOST_US, "DeepLearningExamples PyTorch (apex fused optimizers)" },
+    { "tensorflow", 1, 10, TRAIN_HOST_US, "DeepLearningExamples TensorFlow 1/2 (XLA fuses ReLU and add)" },
+    { "mxnet", 1, 10, TRAIN_HOST_US, "DeepLearningExamples MXNet (NHWC BN-add-ReLU)" },
+};
+
+const train_framework *train_framework_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof FRAMEWORKS / sizeof FRAMEWORKS[0]; i++)
+        if (strcmp(FRAMEWORKS[i].name, name) == 0)
+            return &FRAMEWORKS[i];
+    return NULL;
+}
+
+static const train_framework *fw_of(const train_params *p)
+{
+    return p->fw ? p->fw : &FRAMEWORKS[0];
+}
+
+double train_optimizer_s(const train_framework *fw, const gpu_rate *r, double params, double tensors,
+                         double opt_bytes)
+{
+    double launches = fw->opt_kernels_per_tensor > 0 ? fw->opt_kernels_per_tensor * tensors
+                                                     : ceil(tensors / OPT_TENSORS_PER_LAUNCH);
+    ops_cost c = { 0 };
+    ops_stream(&c, r, opt_bytes * params, launches, 1);
+    double host = launches * fw->host_us * 1e-6;
+    return c.s > host ? c.s : host;
+}
+
+double train_step_s(const train_params *p, const gpu_rate *r)
+{
+    ops_cost f = { 0 }, b = { 0 };
+    train_layers_cost(&p->model, r, p->prec, p->batch_per_gpu, 1, fw_of(p)->fused_norm, &f, &b);
+    double params = p->model.params / (p->sharding != TRAIN_DDP ? p->dp : 1);
+    double acc = p->accumulation > 1 ? p->accumulation : 1;
+    return acc * (f.s + b.s) + train_optimizer_s(fw_of(p), r, params, p->model.tensors, p->opt_bytes);
 }
 
 int train_buckets(const train_params *p)
@@ -102,7 +459,7 @@ struct train_req {
     sim_time_t arrival;
 };
 
-typedef enum { PH_FWD, PH_BWD, PH_OPT } train_phase;
+typedef enum { PH_ACC, PH_FWD, PH_BWD, PH_OPT } train_phase;
 
 /* What the GPU stream does once the collective it waits for has ended. */
 typedef enum { NEXT_FWD_UNIT, NEXT_BWD_BUCKET, NEXT_OPT, NEXT_FINISH } train_next;
@@ -120,6 +477,7 @@ typedef struct {
     sim_time_t          start, comm_free, exposed, service, sw;
     sim_time_t         *gather_end;         /* [nbuckets] */
     double              wire_bytes;         /* this step, per rank */
+    ops_cost            fwd, bwd;           /* the whole batch's passes on the tenant's resource */
     coll_sampler        cs;
     gpu_job             job;
     sim_event           ev_wait;
@@ -182,17 +540,23 @@ static sim_time_t gather_bucket(train_state *st, int i)
     return issue(st, COLL_ALLGATHER, params * st->p->param_bytes);
 }
 
-static void submit(train_state *st, double flops, double bytes, int kernels, train_phase ph)
+/* Submit `share` of a pass's operators as one burst. */
+static void submit(train_state *st, const ops_cost *c, double share, train_phase ph)
 {
-    gpu_burst b = { flops, bytes, (uint32_t)(kernels > 0 ? kernels : 1), st->p->prec };
     st->phase = ph;
-    st->job.work = gpu_burst_ns(&st->t->rate, &b);
-    st->job.kernels = b.kernels;
-    gpu_burst_split(&st->t->rate, &b, &st->job.compute_ns, &st->job.mem_ns);
+    st->job.work = sim_round_ns(share * c->s * 1e9);
+    if (st->job.work < 1)
+        st->job.work = 1;
+    st->job.kernels = (uint32_t)ceil(share * c->kernels);
+    if (st->job.kernels < 1)
+        st->job.kernels = 1;
+    st->job.compute_ns = sim_round_ns(share * c->compute_s * 1e9);
+    st->job.mem_ns = sim_round_ns(share * c->mem_s * 1e9);
     tenant_submit(st->t, &st->job);
 }
 
 static void run_next(train_state *st);
+static void begin_step(train_state *st);
 
 /* The GPU stream goes on with `next` once `ready` has passed. */
 static void gate(train_state *st, sim_time_t ready, train_next next)
@@ -210,31 +574,27 @@ static void gate(train_state *st, sim_time_t ready, train_next next)
 /* Forward unit u runs bucket nbuckets - 1 - u (parameter order). */
 static void start_fwd_unit(train_state *st)
 {
-    const train_model *m = &st->p->model;
     int b = st->nbuckets - 1 - st->unit;
-    double share = bucket_share(st, b), bsz = st->p->batch_per_gpu;
+    double share = bucket_share(st, b);
     if (st->unit + 1 < st->nbuckets)          /* prefetch the next unit */
         st->gather_end[st->unit + 1] = gather_bucket(st, b - 1);
-    submit(st, share * m->fwd_flops * bsz, share * (m->params * 2 + m->act_bytes * bsz),
-           (int)ceil(share * m->kernels), PH_FWD);
+    submit(st, &st->fwd, share, PH_FWD);
 }
 
 static void start_bwd_bucket(train_state *st)
 {
     const train_params *p = st->p;
-    const train_model *m = &p->model;
     if (p->sharding == TRAIN_FULL_SHARD && st->bucket + 1 < st->nbuckets)
         st->gather_end[st->bucket + 1] = gather_bucket(st, st->bucket + 1);
-    double share = bucket_share(st, st->bucket);
-    double bsz = p->batch_per_gpu, w = m->params * 2;     /* bf16 weights */
-    submit(st, share * 2 * m->fwd_flops * bsz, share * (w + 2 * m->act_bytes * bsz),
-           (int)ceil(share * 2 * m->kernels), PH_BWD);
+    submit(st, &st->bwd, bucket_share(st, st->bucket), PH_BWD);
 }
 
 static void start_optimizer(train_state *st)
 {
     double params = st->p->model.params / (sharded(st) ? st->p->dp : 1);
-    submit(st, 0, st->p->opt_bytes * params, 1, PH_OPT);
+    double t = train_optimizer_s(fw_of(st->p), &st->t->rate, params, st->p->model.tensors, st->p->opt_bytes);
+    ops_cost c = { t, 0, t, 1 };
+    submit(st, &c, 1, PH_OPT);
 }
 
 static void finish_step(train_state *st)
@@ -247,7 +607,7 @@ static void finish_step(train_state *st)
     tenant_rec r;
     tenant_rec_begin(&r, q->id, q->user, q->arrival);
     tenant_rec_split(&r, st->start, st->service, st->sw, 0, now);
-    r.units = (double)st->p->batch_per_gpu * st->p->dp;
+    r.units = (double)st->p->batch_per_gpu * st->p->dp * (st->p->accumulation > 1 ? st->p->accumulation : 1);
     r.size[0] = r.units;
     r.size[1] = st->nbuckets;
     r.metric[0] = (double)(now - st->start) / 1e6;
@@ -263,18 +623,37 @@ static void finish_step(train_state *st)
 static void start_step(train_state *st)
 {
     const train_params *p = st->p;
-    const train_model *m = &p->model;
-    double bsz = p->batch_per_gpu;
     st->running = 1;
     st->start = st->comm_free = st->t->s->now;
     st->service = st->sw = st->exposed = 0;
     st->wire_bytes = 0;
+    memset(&st->fwd, 0, sizeof st->fwd);
+    memset(&st->bwd, 0, sizeof st->bwd);
+    train_layers_cost(&p->model, &st->t->rate, p->prec, p->batch_per_gpu, 1, fw_of(p)->fused_norm,
+                      &st->fwd, &st->bwd);
+    if (p->accumulation > 1) {
+        /* the micro-batches before the last: forward and backward, no
+         * collective (gradients accumulate locally) */
+        ops_cost acc = st->fwd;
+        acc.s += st->bwd.s, acc.compute_s += st->bwd.compute_s, acc.mem_s += st->bwd.mem_s;
+        acc.kernels += st->bwd.kernels;
+        submit(st, &acc, p->accumulation - 1, PH_ACC);
+        return;
+    }
+    begin_step(st);
+}
+
+/* The last micro-batch: its forward (and FSDP's first gather). */
+static void begin_step(train_state *st)
+{
+    const train_params *p = st->p;
+    st->comm_free = st->t->s->now;
     st->bucket = st->unit = 0;
     if (p->sharding == TRAIN_SHARD_GRAD_OP || p->sharding == TRAIN_FULL_SHARD) {
         st->gather_end[0] = gather_bucket(st, st->nbuckets - 1);
         gate(st, st->gather_end[0], NEXT_FWD_UNIT);
     } else {
-        submit(st, m->fwd_flops * bsz, m->params * 2 + m->act_bytes * bsz, m->kernels, PH_FWD);
+        submit(st, &st->fwd, 1, PH_FWD);
     }
 }
 
@@ -346,6 +725,7 @@ static void job_done(sim *s, gpu_job *j)
     st->service += j->service_ns;
     st->sw += j->switch_ns;
     switch (st->phase) {
+    case PH_ACC: begin_step(st); break;
     case PH_FWD: forward_done(st); break;
     case PH_BWD: backward_done(st); break;
     case PH_OPT: optimizer_done(st); break;
@@ -410,15 +790,14 @@ static void train_free(void *state)
 static const char *const TRAIN_METRICS[] = { "step_ms", "exposed_comm_ms", "comm_gb", NULL };
 
 /* Weights, gradients and optimizer state per GPU (train_state_bytes_per_param),
- * and the activations kept for the backward pass of one batch: half of the
- * forward activation traffic, the writes [I: each activation written once
- * and read once in the forward pass]. */
+ * and the activations kept for the backward pass of one batch
+ * (train_activation_bytes). */
 static void train_footprint(const void *params, double share_bytes, wl_footprint *f)
 {
     const train_params *p = params;
     (void)share_bytes;
     f->weights = train_state_bytes_per_param(p->sharding, p->dp) * p->model.params;
-    f->activations = 0.5 * p->model.act_bytes * p->batch_per_gpu;
+    f->activations = train_activation_bytes(&p->model, p->prec, p->batch_per_gpu);
 }
 
 const wl_type wl_training = {

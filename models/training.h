@@ -30,30 +30,90 @@
 #define MODELS_TRAINING_H
 
 #include "models/coll.h"
+#include "models/ops.h"
 #include "models/workload.h"
+
+/* What a training step is made of. Convolutional nets are a list of
+ * layers (ResNet-50 v1.5); transformers are `layers` identical layers of
+ * the shape below plus their embedding and head. */
+typedef enum { TRAIN_ARCH_RESNET50, TRAIN_ARCH_TRANSFORMER } train_arch;
 
 typedef struct {
     const char *name;
+    train_arch  arch;
     double params;
-    double fwd_flops;           /* per sample */
-    double act_bytes;           /* HBM traffic of activations, forward, per sample */
-    int    kernels;             /* forward launches */
+    double fwd_flops;           /* per sample (image or sequence), forward, from the layers */
     int    batch_per_gpu;       /* default */
+    /* transformers: */
+    int    layers, d_model, heads, kv_heads, head_dim, ffn, vocab, seq;
+    int    gated;               /* SwiGLU MLP (three matrices) rather than GELU (two) */
+    int    flash;               /* fused FlashAttention; 0: attention as batched GEMMs,
+                                 * softmax and dropout kernels (BERT as DeepLearningExamples runs it) */
+    double head_tokens;         /* share of the tokens the output head sees (BERT's masked
+                                 * positions), 1 for a language model */
+    double tensors;             /* parameter tensors (the optimizer's launches) */
     const char *source;
 } train_model;
 
-/* train_model_find: resnet50, bert-large; NULL otherwise. train_model_gpt:
- * a GPT-style decoder of `params` parameters and sequence length seq. */
-const train_model *train_model_find(const char *name);
+/* train_model_find: "resnet50", "bert-large" (pre-training, sequence seq,
+ * 0 for its 512) or "bert-large-squad" (fine-tuning on SQuAD: sequence 384
+ * unless seq, a two-logit head) into *m; -1 for another name.
+ * train_model_gpt: a GPT-style decoder of `params` parameters and
+ * sequence length seq. train_model_transformer: a decoder of the given
+ * shape (an LLM preset's), sequence seq. */
+int train_model_find(const char *name, int seq, train_model *m);
 train_model train_model_gpt(double params, int seq);
+train_model train_model_transformer(const char *name, int layers, int d_model, int heads, int kv_heads,
+                                    int head_dim, int ffn, int vocab, int gated, int seq);
+
+/* train_precision_bytes: the bytes of an activation element under p: 4 for
+ * fp32 and tf32 (TF32 is a GEMM mode; tensors stay fp32), 2 otherwise
+ * (mixed precision keeps fp16/bf16 activations; fp8 GEMMs too). */
+double train_precision_bytes(gpu_prec p);
+
+/* train_layers_cost: the GPU time of `batch` samples' forward pass (fwd)
+ * and backward pass (bwd: input and weight gradients) on r in precision
+ * p, operator by operator (models/ops.h); tp splits a transformer's
+ * heads and MLP over tp GPUs (Megatron), 1 otherwise. Either pointer may
+ * be NULL. */
+void train_layers_cost(const train_model *m, const gpu_rate *r, gpu_prec p, double batch, int tp,
+                       int fused_norm, ops_cost *fwd, ops_cost *bwd);
+
+
+/* train_activation_bytes: what `batch` samples keep in memory for the
+ * backward pass: ResNet's convolution and norm inputs; a transformer
+ * layer's 34 s b h bytes plus 5 a s^2 b without FlashAttention in 16-bit
+ * (Korthikanti et al. 2022), twice that in fp32. */
+double train_activation_bytes(const train_model *m, gpu_prec p, double batch);
 
 typedef enum { TRAIN_DDP, TRAIN_ZERO2, TRAIN_SHARD_GRAD_OP, TRAIN_FULL_SHARD } train_sharding;
+
+/* How a framework runs the step's kernels (train_framework_find):
+ * fused_norm: batch norm, ReLU and the residual add as one kernel (cuDNN's
+ * NHWC BN-add-ReLU); opt_kernels_per_tensor: the optimizer's launches per
+ * parameter tensor (0: a multi-tensor kernel, one launch per
+ * OPT_TENSORS_PER_LAUNCH tensors); host_us: host time to dispatch one
+ * optimizer kernel. The optimizer follows a host synchronisation (the
+ * mixed-precision overflow check), so its launches are not hidden behind
+ * GPU work: it takes the longer of its GPU time and its dispatch time. */
+typedef struct {
+    const char *name;
+    int    fused_norm;
+    double opt_kernels_per_tensor;
+    double host_us;
+    const char *source;
+} train_framework;
+
+/* train_framework_find: "pytorch", "tensorflow", "mxnet"; NULL otherwise. */
+const train_framework *train_framework_find(const char *name);
 
 typedef struct {
     train_model model;
     gpu_prec    prec;
     int         batch_per_gpu;
     int         dp;                 /* data-parallel ranks */
+    int         accumulation;       /* micro-batches per optimizer step (gradient accumulation) */
+    const train_framework *fw;      /* NULL: pytorch */
     train_sharding sharding;
     double      grad_bytes;         /* per parameter, as all-reduced or reduce-scattered */
     double      param_bytes;        /* per parameter, as all-gathered */
@@ -63,6 +123,15 @@ typedef struct {
     coll_noise  noise;              /* per-rank jitter and host noise */
     const coll_corr *corr;          /* may be NULL */
 } train_params;
+
+/* train_optimizer_s: the optimizer's time on r for `params` parameters in
+ * `tensors` tensors, opt_bytes of HBM traffic each, under framework fw. */
+double train_optimizer_s(const train_framework *fw, const gpu_rate *r, double params, double tensors,
+                         double opt_bytes);
+
+/* train_step_s: one GPU's optimizer step alone (no collectives): accumulation
+ * x (forward + backward) of batch_per_gpu plus the optimizer, on r. */
+double train_step_s(const train_params *p, const gpu_rate *r);
 
 extern const wl_type wl_training;
 

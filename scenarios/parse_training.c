@@ -10,7 +10,8 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
 {
     static const char *const keys[] = { "type", "model", "params_b", "seq_len", "precision",
         "batch_per_gpu", "gpus", "grad_bytes", "bucket_mb", "first_bucket_mb",
-        "optimizer_bytes_per_param", "sharding", "param_bytes", NULL };
+        "optimizer_bytes_per_param", "sharding", "param_bytes", "accumulation", "framework", NULL };
+    static const char *const frameworks[] = { "pytorch", "tensorflow", "mxnet", NULL };
     static const char *const shardings[] = { "ddp", "zero1", "zero2", "shard_grad_op",
                                              "full_shard", "zero3", NULL };
     const jv_range pb = { 0, 1e5, 1, 0, "billions of parameters" };
@@ -20,15 +21,16 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
     char p2[512];
     const char *name = NULL;
     double params_b = 0;
-    long seq = 2048, batch = 0, gpus = sc->cfg.ngpus;
-    int shard = 0;
+    long seq = 0, batch = 0, gpus = sc->cfg.ngpus;
+    int shard = 0, fw = 0;
+    long acc = 1;
     train_params *p = scn_own(sc, v, sizeof *p);
     if (!p)
         return -1;
     jv_keys(v, obj, path, keys);
     jv_string(v, obj, path, "model", 1, NULL, &name);
     jv_number(v, obj, path, "params_b", 0, 0, pb, &params_b);
-    jv_int(v, obj, path, "seq_len", 0, 2048, 1, 1 << 20, &seq);
+    jv_int(v, obj, path, "seq_len", 0, 0, 1, 1 << 20, &seq);
     scn_parse_precision(v, obj, path, "precision", GPU_BF16, SCN_DENSE_PRECISIONS, &p->prec);
     jv_int(v, obj, path, "batch_per_gpu", 0, 0, 0, 1 << 20, &batch);
     jv_int(v, obj, path, "gpus", 0, sc->cfg.ngpus, 1, sc->cfg.ngpus, &gpus);
@@ -38,6 +40,8 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
     jv_number(v, obj, path, "optimizer_bytes_per_param", 0, 30, ob, &p->opt_bytes);
     jv_enum(v, obj, path, "sharding", 0, 0, shardings, &shard);
     jv_number(v, obj, path, "param_bytes", 0, 2, gb, &p->param_bytes);
+    jv_int(v, obj, path, "accumulation", 0, 1, 1, 1 << 16, &acc);
+    jv_enum(v, obj, path, "framework", 0, 0, frameworks, &fw);
     if (v->failed)
         return -1;
     jv_join(p2, sizeof p2, path, "model");
@@ -45,12 +49,10 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
         if (params_b <= 0)
             return jv_fail(v, jv_join(p2, sizeof p2, path, "params_b"),
                            "missing; a \"gpt\" model needs params_b (billions of parameters)");
-        p->model = train_model_gpt(params_b * 1e9, (int)seq);
-    } else {
-        const train_model *m = train_model_find(name);
-        if (!m)
-            return jv_fail(v, p2, "unknown model \"%s\"; allowed: resnet50, bert-large, gpt", name);
-        p->model = *m;
+        p->model = train_model_gpt(params_b * 1e9, seq > 0 ? (int)seq : 2048);
+    } else if (train_model_find(name, (int)seq, &p->model) < 0) {
+        return jv_fail(v, p2, "unknown model \"%s\"; allowed: resnet50, bert-large, bert-large-squad, gpt",
+                       name);
     }
     /* Every bucket is a burst and a collective per step, and their count
      * an int: a guard far above real bucket sizes (PyTorch's 25 MB). */
@@ -61,6 +63,8 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
                        p->bucket_mb, p->model.name, p->model.params * p->grad_bytes / 1e9, nb, TRAIN_MAX_BUCKETS);
     p->batch_per_gpu = batch > 0 ? (int)batch : p->model.batch_per_gpu;
     p->dp = (int)gpus;
+    p->accumulation = (int)acc;
+    p->fw = train_framework_find(frameworks[fw]);
     p->sharding = (train_sharding)train_sharding_parse(shardings[shard]);
     if (p->dp > 1) {
         char pg[512];
