@@ -34,20 +34,14 @@ tenant *disagg_pick_decode(const disagg_cfg *c, tenant *front, const arr_item *i
     return front->fleet[c->prefill + c->decode_router->pick(&rc, it)];
 }
 
-static void link_start(disagg_link *l)
-{
-    sim_after(l->s, &l->ev, l->head->ns);
-}
-
 static void on_link(sim *s, sim_event *ev)
 {
     disagg_link *l = ev->ctx;
     disagg_xfer *x = l->head;
-    (void)s;
     if (!(l->head = x->next))
         l->tail = NULL;
     if (l->head)
-        link_start(l);
+        sim_at(s, &l->ev, l->head->end);
     l->done(l->ud, x);
 }
 
@@ -60,17 +54,23 @@ void disagg_link_init(disagg_link *l, sim *s, disagg_done_fn done, void *ud)
     sim_event_set(&l->ev, on_link, l);
 }
 
-void disagg_link_send(disagg_link *l, disagg_xfer *x, sim_time_t ns)
+void disagg_link_send(disagg_link *tx, disagg_link *rx, disagg_xfer *x, sim_time_t ns)
 {
+    sim_time_t start = tx->s->now;
+    if (tx->free_at > start)
+        start = tx->free_at;
+    if (rx->free_at > start)
+        start = rx->free_at;
     x->next = NULL;
-    x->ns = ns;
-    if (l->tail) {
-        l->tail->next = x;
-        l->tail = x;
+    x->start = start;
+    x->end = tx->free_at = rx->free_at = sim_time_add(start, ns);
+    if (tx->tail) {                      /* ends after every earlier booking of tx */
+        tx->tail->next = x;
+        tx->tail = x;
         return;
     }
-    l->head = l->tail = x;
-    link_start(l);
+    tx->head = tx->tail = x;
+    sim_at(tx->s, &tx->ev, x->end);
 }
 
 void disagg_link_free(disagg_link *l)

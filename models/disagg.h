@@ -18,8 +18,10 @@
  *     x bytes per element; tensor-parallel engines send one shard per rank,
  *     all ranks at once), goes over the link as one NCCL send/recv, costed
  *     by the collective model's point-to-point path (coll_estimate of
- *     COLL_SENDRECV on the link's two-GPU topology). A prefill engine sends
- *     one cache at a time, first admitted first; its blocks stay in use
+ *     COLL_SENDRECV on the link's two-GPU topology). A GPU sends one cache
+ *     at a time and receives one at a time: a transfer starts when both its
+ *     sender and its receiver are free of the transfers booked before it,
+ *     and holds both until it ends. The prefill engine's blocks stay in use
  *     until the cache has left.
  *  4. The decode engine decodes it in decode-only iterations (no prefill
  *     chunk shares them, unless it recomputes a preempted request).
@@ -28,8 +30,8 @@
  * figures kv_wait_ms and kv_xfer_ms report both.
  *
  * Not modelled: layer-by-layer transfer overlapped with the prefill
- * (Splitwise), contention between transfers of different prefill engines
- * for one decode engine's links, and moving the cache through host memory. */
+ * (Splitwise), a transfer filling a gap left before an earlier booking,
+ * and moving the cache through host memory. */
 #ifndef MODELS_DISAGG_H
 #define MODELS_DISAGG_H
 
@@ -64,12 +66,13 @@ double disagg_transfer_us(const disagg_cfg *c, double bytes);
  * by c's decode router (its own rotation, the front's stream). */
 struct tenant *disagg_pick_decode(const disagg_cfg *c, struct tenant *front, const arr_item *it);
 
-/* A prefill engine's outgoing link: transfers in FIFO order, one at a
- * time, each taking the time it was sent with. Nodes live in the caller's
- * objects (no allocation); done(ud, x) is called as each one ends. */
+/* An engine's side of the link: as a sender, its transfers in the order
+ * booked, each ending at its `end`; as a sender or a receiver, the time it
+ * is busy until. Nodes live in the caller's objects (no allocation);
+ * done(ud, x) is called on the sender's link as each transfer ends. */
 typedef struct disagg_xfer {
     struct disagg_xfer *next;
-    sim_time_t          ns;
+    sim_time_t          start, end;
     void               *obj;      /* the caller's object it belongs to */
 } disagg_xfer;
 
@@ -81,12 +84,15 @@ typedef struct {
     disagg_xfer   *head, *tail;
     disagg_done_fn done;
     void          *ud;
+    sim_time_t     free_at;   /* busy sending or receiving until then */
 } disagg_link;
 
-/* disagg_link_init: an idle link on s. disagg_link_send: queue x for ns.
- * disagg_link_free: cancel the pending end (the nodes stay the caller's). */
+/* disagg_link_init: an idle link on s. disagg_link_send: book x, ns long,
+ * from tx to rx (tx != rx): it starts at the latest of now and both links'
+ * free_at, which it moves to its end. disagg_link_free: cancel the pending
+ * end (the nodes stay the caller's). */
 void disagg_link_init(disagg_link *l, sim *s, disagg_done_fn done, void *ud);
-void disagg_link_send(disagg_link *l, disagg_xfer *x, sim_time_t ns);
+void disagg_link_send(disagg_link *tx, disagg_link *rx, disagg_xfer *x, sim_time_t ns);
 void disagg_link_free(disagg_link *l);
 
 #endif

@@ -522,7 +522,7 @@ typedef struct {
     sim_event         ev_host;
     /* disaggregated (models/disagg.h): a decode engine's requests waiting
      * for blocks and those whose cache is on its way (they hold a batch
-     * slot); a prefill engine's outgoing link */
+     * slot); its link, sending (prefill) or receiving (decode) */
     llm_req          *pd_head, *pd_tail;
     int               nxfer;
     disagg_link       link;
@@ -1050,7 +1050,8 @@ static void pd_reserve(llm_state *st)
         q->xfer.obj = q;
         llm_state *from = q->peer->owner;
         double bytes = (double)q->ctx * llm_kv_bytes_per_token(st->p) / st->p->tp;
-        disagg_link_send(&from->link, &q->xfer, sim_round_ns(disagg_transfer_us(st->p->disagg, bytes) * 1e3));
+        disagg_link_send(&from->link, &st->link, &q->xfer,
+                         sim_round_ns(disagg_transfer_us(st->p->disagg, bytes) * 1e3));
     }
 }
 

@@ -259,8 +259,8 @@ static void each_pool_counts_every_request_once(void)
 }
 
 typedef struct {
-    disagg_xfer x[3];
-    sim_time_t  at[3];
+    disagg_xfer x[4];
+    sim_time_t  at[4];
     int         n;
     sim        *s;
 } link_log;
@@ -272,23 +272,33 @@ static void log_done(void *ud, disagg_xfer *x)
     l->n++;
 }
 
-static void one_link_sends_caches_one_after_another(void)
+/* Two senders A, B and two receivers R, S: a transfer waits for both its
+ * ends, in the order booked. */
+static void a_cache_waits_for_its_sender_and_its_receiver(void)
 {
     sim s;
     sim_init(&s);
     link_log lg = { .s = &s };
-    disagg_link l;
-    disagg_link_init(&l, &s, log_done, &lg);
-    disagg_link_send(&l, &lg.x[0], 5);
-    disagg_link_send(&l, &lg.x[1], 7);
+    disagg_link a, b, r, q;
+    disagg_link_init(&a, &s, log_done, &lg);
+    disagg_link_init(&b, &s, log_done, &lg);
+    disagg_link_init(&r, &s, log_done, &lg);
+    disagg_link_init(&q, &s, log_done, &lg);
+    disagg_link_send(&a, &r, &lg.x[0], 5);       /* 0 - 5 */
+    disagg_link_send(&b, &r, &lg.x[1], 7);       /* R busy: 5 - 12 */
+    disagg_link_send(&a, &q, &lg.x[2], 11);      /* A busy: 5 - 16 */
     sim_run(&s, 20);
-    disagg_link_send(&l, &lg.x[2], 11);          /* an idle link starts at once */
+    disagg_link_send(&b, &q, &lg.x[3], 3);       /* both idle: at once, 20 - 23 */
     sim_run(&s, SIM_TIME_MAX);
-    CU_ASSERT_EQUAL(lg.n, 3);
+    CU_ASSERT_EQUAL(lg.n, 4);
     CU_ASSERT_EQUAL(lg.at[0], 5);
     CU_ASSERT_EQUAL(lg.at[1], 12);
-    CU_ASSERT_EQUAL(lg.at[2], 31);
-    disagg_link_free(&l);
+    CU_ASSERT_EQUAL(lg.at[2], 16);
+    CU_ASSERT_EQUAL(lg.at[3], 23);
+    CU_ASSERT_EQUAL(lg.x[1].start, 5);
+    CU_ASSERT_EQUAL(lg.x[2].start, 5);
+    disagg_link_free(&a);
+    disagg_link_free(&b);
     sim_free(&s);
 }
 
@@ -337,7 +347,7 @@ TU_SUITE_FN(disagg)
         TU_TEST(a_decode_engine_admits_a_cache_only_when_its_blocks_are_free),
         TU_TEST(disaggregation_takes_prefill_stalls_out_of_tpot),
         TU_TEST(each_pool_counts_every_request_once),
-        TU_TEST(one_link_sends_caches_one_after_another),
+        TU_TEST(a_cache_waits_for_its_sender_and_its_receiver),
         TU_TEST(bad_pools_are_refused_naming_the_field),
     };
     TU_SUITE("disagg", tests);
