@@ -710,6 +710,85 @@ static void case_dle_training(val_out *o)
         val_summary(o, "DeepLearningExamples training throughput", n, sum / n, max, 0.10, 0.25);
 }
 
+/* Megatron (reference training.csv): GPT-3 175B on 1024 A100 (Megatron-LM
+ * README of 2021: TP 8, PP 16, global batch 1536, sequence 2048, 138 TFLOP/s
+ * per GPU counted with the README's formula 96 B s l h^2 (1 + s/6h + V/16lh),
+ * which includes the recomputed forward; micro-batch 1 and full
+ * recomputation as that release ran it [I]; no overlap of the tensor-parallel
+ * all-reduces) and the dense models of the Megatron-Bridge 25.11 DGX-H100
+ * table (FP8 current scaling; tokens/s per GPU; their TP, PP, VP, CP, global
+ * and micro batch; communication overlap on, as the NeMo recipes set it),
+ * through train_megatron_step_s on each layer's operators. The MoE rows
+ * (GPT-OSS 120B, Qwen3 30B-A3B) are not compared: the training model has no
+ * experts. The TFLOP/s rows of the Bridge table are the same measurements in
+ * the table's FLOP count, not compared twice. */
+static void case_megatron(val_out *o)
+{
+    static const struct {
+        const char *what, *model, *gpu, *server;
+        gpu_prec prec;
+        train_mp mp;
+        int seq, tflops_row;
+        double ref;
+    } R[] = {
+        { "a100 gpt3-175b 1024 gpus TFLOP/s per GPU", "gpt3-175b", "a100-sxm-80gb", "dgx-a100", GPU_BF16,
+          { 8, 16, 1, 1, 8, 1, 1536, 1, 0 }, 2048, 1, 138 },
+        { "h100 llama3-8b fp8 8 gpus tokens/s per GPU", "llama-3-8b", "h100-sxm", "dgx-h100", GPU_FP8,
+          { 1, 1, 1, 1, 8, 1, 128, 0, 1 }, 8192, 0, 14451 },
+        { "h100 llama3-70b fp8 64 gpus tokens/s per GPU", "llama-3.1-70b", "h100-sxm", "dgx-h100", GPU_FP8,
+          { 4, 8, 5, 1, 2, 1, 128, 0, 1 }, 8192, 0, 1602 },
+        { "h100 llama3.1-405b fp8 1024 gpus tokens/s per GPU", "llama-3.1-405b", "h100-sxm", "dgx-h100", GPU_FP8,
+          { 8, 8, 8, 2, 8, 1, 512, 0, 1 }, 8192, 0, 292 },
+    };
+    double sum = 0, max = 0;
+    int n = 0;
+    char msg[256];
+    for (size_t i = 0; i < sizeof R / sizeof R[0]; i++) {
+        train_model m;
+        if (strcmp(R[i].model, "gpt3-175b") == 0) {
+            /* GPT-3 175B (Brown et al. 2020): 96 layers of 12288, 96 heads,
+             * Megatron's vocabulary padded to 51200 */
+            m = train_model_transformer("gpt3-175b", 96, 12288, 96, 96, 128, 4 * 12288, 51200, 0, R[i].seq);
+        } else {
+            const llm_model *l = llm_model_find(R[i].model);
+            if (!l) {
+                val_broken(o, "an LLM preset of the Megatron rows is missing");
+                return;
+            }
+            m = train_model_transformer(R[i].model, l->layers, l->d_model, l->heads, l->kv_heads, l->head_dim,
+                                        l->ffn, l->vocab, 1, R[i].seq);
+        }
+        const gpu_spec *g = gpu_spec_find(R[i].gpu);
+        gpu_rate r = gpu_rate_of(g, 1, 1);
+        topo t, *tn = NULL;
+        if (R[i].mp.tp > 1) {
+            if (topo_build(&t, topo_preset_find(R[i].server), 1, R[i].mp.tp, TOPO_VIRT_BARE_METAL, NULL, msg,
+                           sizeof msg) < 0) {
+                val_broken(o, msg);
+                return;
+            }
+            tn = &t;
+        }
+        const train_mp *mp = &R[i].mp;
+        double it = train_megatron_step_s(&m, &r, R[i].prec, mp, tn, 16);
+        double gpus = (double)mp->tp * mp->pp * mp->cp * mp->dp, pred;
+        if (R[i].tflops_row) {
+            double B = mp->global_batch, s = m.seq, l = m.layers, h = m.d_model, V = m.vocab;
+            pred = 96 * B * s * l * h * h * (1 + s / (6 * h) + V / (16 * l * h)) / (it * gpus) / 1e12;
+            o->unit = "TFLOP/s";
+        } else {
+            pred = mp->global_batch * (double)m.seq / it / gpus;
+            o->unit = "tokens/s";
+        }
+        val_row(o, R[i].what, pred, R[i].ref, 0.25);
+        double e = fabs(pred - R[i].ref) / R[i].ref;
+        sum += e;
+        max = e > max ? e : max;
+        n++;
+    }
+    val_summary(o, "Megatron GPT and Llama steps", n, sum / n, max, 0.10, 0.25);
+}
+
 /* vLLM 0.6 against 0.5.3 (vLLM blog 2024-09-05, reference llm_serving.csv):
  * ShareGPT (mean 202 prompt, 179 output tokens) at 32 QPS on H100, TPOT
  * 5x lower for Llama 8B (one GPU) and 2x for Llama 70B (tp 4 in the blog's
@@ -1050,6 +1129,8 @@ const val_case val_cases[] = {
       VAL_PUBLISHED, case_diffusers_lopo },
     { "dle-training", "ResNet-50 and BERT training, layer by layer, against DeepLearningExamples' tables",
       VAL_TRAINING, VAL_PUBLISHED, case_dle_training },
+    { "megatron", "GPT-3 and Llama 3 steps of 3-D parallelism, layer by layer, against Megatron's throughput",
+      VAL_TRAINING, VAL_PUBLISHED, case_megatron },
     { "vidur-layers", "operator model against measured per-layer time outside attention", VAL_LLM,
       VAL_PUBLISHED, case_vidur_layers },
     { "contention-synth", "time-sliced processes: independent simulation", VAL_TIMESLICE,

@@ -86,11 +86,22 @@ static void w_gemm(walk *w, double m, double n, double k, double groups)
     w->flops += 2 * m * n * k * groups;
     if (!w->r)
         return;
-    if (w->f)
-        ops_gemm_grouped(w->f, w->r, w->p, w->e > 2 ? w->e : 2, m, n, k, groups, 1);
+    /* fp8: operands of one byte, and the 16-bit activation entering each
+     * GEMM (forward: X, backward: dY) quantised first: a cast kernel that
+     * reads 2 and writes 1 byte an element, its scale from the amax
+     * (Transformer Engine's current scaling; weights are cast once per step) */
+    int f8 = w->p == GPU_FP8 && groups == 1;
+    double eb = f8 ? 1 : w->e > 2 ? w->e : 2;
+    if (w->f) {
+        ops_gemm_grouped(w->f, w->r, w->p, eb, m, n, k, groups, 1);
+        if (f8)
+            ops_stream(w->f, w->r, 3 * m * k, 2, 1);
+    }
     if (w->b) {
-        ops_gemm_grouped(w->b, w->r, w->p, w->e > 2 ? w->e : 2, m, k, n, groups, 1);
-        ops_gemm_grouped(w->b, w->r, w->p, w->e > 2 ? w->e : 2, k, n, m, groups, 1);
+        ops_gemm_grouped(w->b, w->r, w->p, eb, m, k, n, groups, 1);
+        ops_gemm_grouped(w->b, w->r, w->p, eb, k, n, m, groups, 1);
+        if (f8)
+            ops_stream(w->b, w->r, 3 * m * n, 2, 1);
     }
 }
 
@@ -410,6 +421,50 @@ double train_step_s(const train_params *p, const gpu_rate *r)
     double params = p->model.params / (p->sharding != TRAIN_DDP ? p->dp : 1);
     double acc = p->accumulation > 1 ? p->accumulation : 1;
     return acc * (f.s + b.s) + train_optimizer_s(fw_of(p), r, params, p->model.tensors, p->opt_bytes);
+}
+
+double train_megatron_step_s(const train_model *m, const gpu_rate *r, gpu_prec p, const train_mp *mp,
+                             const topo *tp_net, double opt_bytes)
+{
+    int tp = mp->tp > 0 ? mp->tp : 1, pp = mp->pp > 0 ? mp->pp : 1, cp = mp->cp > 0 ? mp->cp : 1;
+    int vp = mp->vp > 0 ? mp->vp : 1, dp = mp->dp > 0 ? mp->dp : 1;
+    /* one GPU's slice: layers / pp of them, the sequence / cp; a layer's
+     * causal pairs split evenly over the cp GPUs (load-balanced chunks) */
+    train_model sl = *m;
+    sl.layers = 1;
+    sl.seq = m->seq / cp > 0 ? m->seq / cp : 1;
+    ops_cost f = { 0 }, b = { 0 };
+    train_model one = sl;
+    one.vocab = 0;                     /* the head separately, on the last stage */
+    train_layers_cost(&one, r, p, mp->micro_batch, tp, 0, &f, &b);
+    double layer = f.s + b.s + (mp->recompute ? f.s : 0);
+    if (cp > 1) {
+        /* the attention of a 1/cp slice sees the whole sequence's keys:
+         * cp times the pairs of a sequence of seq / cp */
+        double s_loc = sl.seq, hd = m->head_dim, hq = (double)m->heads / tp;
+        double extra = (double)mp->micro_batch * (s_loc * m->seq / 2.0 - s_loc * (s_loc + 1) / 2.0);
+        ops_cost a = { 0 };
+        ops_attn_prefill(&a, r, mp->micro_batch * s_loc, extra, hq, hd, 0, 1 + 2.5 + (mp->recompute ? 1 : 0));
+        layer += a.s;
+    }
+    double tp_comm = 0;
+    if (tp > 1 && tp_net && !mp->tp_overlap) {
+        coll_est e;
+        double bytes = (double)mp->micro_batch * sl.seq * m->d_model * train_precision_bytes(p);
+        if (coll_estimate(tp_net, COLL_ALLREDUCE, bytes, NULL, &e) == 0)
+            tp_comm = (4 + (mp->recompute ? 2 : 0)) * e.time_us * 1e-6;
+    }
+    double stage = (double)m->layers / pp * (layer + tp_comm);
+    /* the last stage's head (vocabulary split over tp) */
+    ops_cost hf = { 0 }, hb = { 0 };
+    train_model head = sl;
+    head.layers = 0;
+    train_layers_cost(&head, r, p, mp->micro_batch, tp, 0, &hf, &hb);
+    stage += hf.s + hb.s;
+    double micro = (double)mp->global_batch / (mp->micro_batch * dp);
+    double t = (micro + (double)(pp - 1) / vp) * stage;
+    /* distributed optimizer: this GPU's share of the parameters */
+    return t + opt_bytes * m->params / ((double)tp * pp * dp) / (r->peak_bytes * r->ops.eta_bw);
 }
 
 int train_buckets(const train_params *p)

@@ -133,6 +133,30 @@ double train_optimizer_s(const train_framework *fw, const gpu_rate *r, double pa
  * x (forward + backward) of batch_per_gpu plus the optimizer, on r. */
 double train_step_s(const train_params *p, const gpu_rate *r);
 
+/* A Megatron-style step of 3-D parallelism (Narayanan et al. 2021): tensor
+ * parallel tp (heads and MLP split, two all-reduces of the layer's
+ * activations forward and two backward, on the tp GPUs of tp_net), pipeline
+ * parallel pp with vp virtual stages per GPU (interleaved 1F1B: the bubble is
+ * (pp - 1) / vp micro-batch times), context parallel cp (each GPU a 1/cp slice
+ * of the sequence and of the causal attention pairs; its key/value exchange
+ * hidden behind attention), data parallel dp (gradient reduction and
+ * parameter gathers hidden behind backward and forward, the distributed
+ * optimizer on 1/(tp pp dp) of the parameters). recompute: full activation
+ * recomputation (one more forward per micro-batch, with its all-reduces).
+ * tp_overlap: the tensor-parallel collectives overlap the GEMMs
+ * (Megatron-Core's communication overlap) rather than wait between them. */
+typedef struct {
+    int tp, pp, vp, cp, dp;
+    int micro_batch, global_batch;
+    int recompute, tp_overlap;
+} train_mp;
+
+/* train_megatron_step_s: the iteration time on r of m (seq = m->seq) in
+ * precision p under the layout mp; tp_net: the topology of the tp GPUs
+ * (NULL when tp = 1). */
+double train_megatron_step_s(const train_model *m, const gpu_rate *r, gpu_prec p, const train_mp *mp,
+                             const topo *tp_net, double opt_bytes);
+
 extern const wl_type wl_training;
 
 /* At most this many gradient buckets per step (scenarios refuse more). */

@@ -284,7 +284,7 @@ static void collective_model_is_the_fit_of_the_public_curves(void)
             continue;
         if (strcmp(str(s, "family"), "training") == 0) {   /* the DeepLearningExamples rows' summary */
             training++;
-            CU_ASSERT(numk(s, "points") >= 100);
+            CU_ASSERT(numk(s, "points") >= 4);
             continue;
         }
         CU_ASSERT_STRING_EQUAL(str(s, "family"), "nccl");
@@ -301,7 +301,7 @@ static void collective_model_is_the_fit_of_the_public_curves(void)
     }
     CU_ASSERT_EQUAL(curves, 26);
     CU_ASSERT_EQUAL(lopo, 26);
-    CU_ASSERT_EQUAL(training, 1);
+    CU_ASSERT_EQUAL(training, 2);        /* dle-training, megatron */
     CU_ASSERT(h100 < 25);
     CU_ASSERT(a100 < 30);
     cJSON_Delete(doc);
