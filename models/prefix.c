@@ -5,6 +5,7 @@
  * ref is 0, and evictable counts those. */
 #include "models/prefix.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 /* splitmix64's finalizer: a bijection that scatters its input's bits. */
@@ -196,24 +197,56 @@ void pfx_trim(pfx_cache *c, long free_blocks)
 int pfx_gen_init(pfx_gen *g, const pfx_gen_params *p)
 {
     g->p = p;
+    g->cdf = NULL;
     g->ids = malloc((size_t)p->groups * sizeof *g->ids);
     if (!g->ids)
         return -1;
     for (int i = 0; i < p->groups; i++)
         g->ids[i] = i + 1;
+    if (p->zipf > 0) {
+        if (!(g->cdf = malloc((size_t)p->groups * sizeof *g->cdf))) {
+            pfx_gen_free(g);
+            return -1;
+        }
+        double sum = 0;
+        for (int i = 0; i < p->groups; i++)
+            g->cdf[i] = sum += pow(i + 1.0, -p->zipf);
+        for (int i = 0; i < p->groups; i++)
+            g->cdf[i] /= sum;
+    }
     return 0;
 }
 
 void pfx_gen_free(pfx_gen *g)
 {
     free(g->ids);
+    free(g->cdf);
     g->ids = NULL;
+    g->cdf = NULL;
+}
+
+int pfx_gen_group(const pfx_gen *g, double u)
+{
+    int n = g->p->groups;
+    if (!g->cdf) {
+        int k = (int)(u * n);
+        return k < n ? k : n - 1;
+    }
+    int lo = 0, hi = n - 1;            /* the first k with u < cdf[k] */
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (u < g->cdf[mid])
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
 }
 
 void pfx_gen_draw(const pfx_gen *g, gsl_rng *r, arr_prefix *out)
 {
     double u = gsl_rng_uniform(r);
-    int grp = (int)gsl_rng_uniform_int(r, (unsigned long)g->p->groups);
+    int grp = pfx_gen_group(g, gsl_rng_uniform(r));
     if (u >= g->p->reuse) {
         *out = (arr_prefix){ NULL, 0, 0, 0 };
         return;

@@ -91,22 +91,29 @@ void pfx_trim(pfx_cache *c, long free_blocks);
 
 /* The synthetic generator: a request starts with a shared prefix of
  * `tokens` tokens with probability reuse, one of `groups` prefixes chosen
- * uniformly; the prefix comes in front of its drawn prompt. The others
- * carry no prefix. */
+ * uniformly, or with zipf > 0 prefix k (from 0) with probability
+ * proportional to 1 / (k + 1)^zipf (a few popular system prompts, a long
+ * tail); the prefix comes in front of its drawn prompt. The others carry
+ * no prefix. */
 typedef struct {
     double reuse;          /* [0, 1] */
     int    tokens;         /* >= 1 */
     int    groups;         /* >= 1 */
+    double zipf;           /* >= 0; 0 = uniform */
 } pfx_gen_params;
 
 typedef struct {
     const pfx_gen_params *p;
     int64_t              *ids;   /* [groups]: one id per prefix */
+    double               *cdf;   /* [groups] with zipf > 0, else NULL */
 } pfx_gen;
 
 /* pfx_gen_init: the ids of p's groups. 0, or -1 when out of memory. */
 int pfx_gen_init(pfx_gen *g, const pfx_gen_params *p);
 void pfx_gen_free(pfx_gen *g);
+
+/* pfx_gen_group: the group a uniform u in [0, 1) picks (uniform or Zipf). */
+int pfx_gen_group(const pfx_gen *g, double u);
 
 /* pfx_gen_draw: the prefix of the next request, from stream r (two
  * uniforms a request, whatever the outcome, so that a run is the same for

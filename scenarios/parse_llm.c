@@ -38,11 +38,12 @@ static int parse_len(jv *v, const cJSON *obj, const char *path, const char *key,
  * drawn for requests that carry none (models/prefix.h); absent: reuse 0. */
 static int parse_prefix(jv *v, const cJSON *obj, const char *path, pfx_gen_params *out)
 {
-    static const char *const keys[] = { "reuse", "tokens", "groups", NULL };
+    static const char *const keys[] = { "reuse", "tokens", "groups", "zipf", NULL };
+    const jv_range zipf = { 0, 10, 0, 0, NULL };
     const jv_range frac = { 0, 1, 0, 0, NULL };
     char p[512];
     long tokens = 1, groups = 1;
-    *out = (pfx_gen_params){ 0, 1, 1 };
+    *out = (pfx_gen_params){ 0, 1, 1, 0 };
     const cJSON *o = jv_object(v, obj, path, "prefix", 0);
     if (v->failed)
         return -1;
@@ -53,6 +54,7 @@ static int parse_prefix(jv *v, const cJSON *obj, const char *path, pfx_gen_param
     jv_number(v, o, p, "reuse", 1, 0, frac, &out->reuse);
     jv_int(v, o, p, "tokens", 1, 1, 1, 10000000, &tokens);
     jv_int(v, o, p, "groups", 0, 1, 1, 1000000, &groups);
+    jv_number(v, o, p, "zipf", 0, 0, zipf, &out->zipf);
     out->tokens = (int)tokens;
     out->groups = (int)groups;
     return v->failed ? -1 : 0;

@@ -264,6 +264,30 @@ static void the_example_routes_by_prefix_to_more_hits_and_a_lower_ttft(void)
     scn_free(sc);
 }
 
+static void zipf_groups_follow_their_power_law(void)
+{
+    pfx_gen_params p = { 1, 64, 4, 1 };
+    pfx_gen g;
+    CU_ASSERT_EQUAL_FATAL(pfx_gen_init(&g, &p), 0);
+    /* 1/(k+1) over H_4 = 25/12: shares 12/25, 6/25, 4/25, 3/25 */
+    ASSERT_REL(g.cdf[0], 12.0 / 25, 1e-12);
+    ASSERT_REL(g.cdf[1], 18.0 / 25, 1e-12);
+    ASSERT_REL(g.cdf[2], 22.0 / 25, 1e-12);
+    CU_ASSERT_EQUAL(pfx_gen_group(&g, 0.0), 0);
+    CU_ASSERT_EQUAL(pfx_gen_group(&g, 0.4799), 0);
+    CU_ASSERT_EQUAL(pfx_gen_group(&g, 0.4801), 1);
+    CU_ASSERT_EQUAL(pfx_gen_group(&g, 0.8799), 2);
+    CU_ASSERT_EQUAL(pfx_gen_group(&g, 0.9999), 3);
+    pfx_gen_free(&g);
+    p.zipf = 0;                                       /* uniform: quarters */
+    CU_ASSERT_EQUAL_FATAL(pfx_gen_init(&g, &p), 0);
+    CU_ASSERT_PTR_NULL(g.cdf);
+    CU_ASSERT_EQUAL(pfx_gen_group(&g, 0.2499), 0);
+    CU_ASSERT_EQUAL(pfx_gen_group(&g, 0.25), 1);
+    CU_ASSERT_EQUAL(pfx_gen_group(&g, 0.9999), 3);
+    pfx_gen_free(&g);
+}
+
 static void a_bad_prefix_is_refused_with_its_field(void)
 {
     char err[512];
@@ -286,6 +310,7 @@ TU_SUITE_FN(prefix)
         TU_TEST(the_generator_shares_a_prefix_with_its_reuse_fraction),
         TU_TEST(a_full_cache_evicts_and_preempts_and_every_request_finishes),
         TU_TEST(the_example_routes_by_prefix_to_more_hits_and_a_lower_ttft),
+        TU_TEST(zipf_groups_follow_their_power_law),
         TU_TEST(a_bad_prefix_is_refused_with_its_field),
     };
     TU_SUITE("prefix", tests);
