@@ -550,6 +550,37 @@ static void the_scenario_plan_object_supplies_the_search_the_options_leave_out(v
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "allowed: a non-empty string"));
 }
 
+/* The fleet example's plan object (scenarios/fleet-llama3-sdxl-plan.json),
+ * run short: 6 replica counts x {time-slicing, MIG} = 12 configurations,
+ * each holding one H100 per replica (SDXL shares GPU 0 either way) at the
+ * template's 3 USD per GPU-hour. */
+static void the_fleet_example_prices_one_h100_per_replica_either_way(void)
+{
+    tu_tmpdir(dir, sizeof dir);
+    char o[128];
+    snprintf(o, sizeof o, "%s/ex", dir);
+    char *argv[] = { "slicesim", "plan", "scenarios/fleet-llama3-sdxl-plan.json", "--set", "duration_s=2",
+                     "--set", "warmup_s=0.5", "--reps", "2", "-o", o, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    cJSON *p = load_json("ex", "plan.json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT_EQUAL(num(p, "points_total"), 12);
+    static const char *const lists[] = { "ranked", "not_meeting" };
+    int seen = 0;
+    for (int l = 0; l < 2; l++) {
+        const cJSON *e;
+        cJSON_ArrayForEach(e, cJSON_GetObjectItem(p, lists[l])) {
+            double r = num(cJSON_GetObjectItem(e, "values"), "tenants.0.replicas");
+            CU_ASSERT_EQUAL(num(e, "gpus"), r);
+            CU_ASSERT_DOUBLE_EQUAL(num(e, "usd_per_hour"), 3 * r, 1e-12);
+            CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(e, "gpu")->valuestring, "h100-sxm");
+            seen++;
+        }
+    }
+    CU_ASSERT_EQUAL(seen, 12);
+    cJSON_Delete(p);
+}
+
 /* The GPUs a configuration holds: every GPU an engine runs on, a
  * tensor-parallel group counting its size; a tenant sharing a GPU (time
  * slices, a MIG instance) adds none; unused GPUs count nothing. */
@@ -596,6 +627,7 @@ TU_SUITE_FN(plan)
         TU_TEST(an_unpriced_gpu_or_an_empty_search_space_exits_2),
         TU_TEST(gpus_held_count_tensor_parallel_groups_and_shared_gpus_once),
         TU_TEST(the_scenario_plan_object_supplies_the_search_the_options_leave_out),
+        TU_TEST(the_fleet_example_prices_one_h100_per_replica_either_way),
     };
     TU_SUITE("plan", tests);
 }
