@@ -481,11 +481,17 @@ static int parse_fleet(jv *v, scn *sc, const cJSON *obj, const char *path, long 
         front->instance = rep[0].instance;
         goto named;
     }
-    if (tc->gpu + n > sc->cfg.ngpus)
+    if (tc->gpu + n > sc->cfg.ngpus) {
+        if (cJSON_HasObjectItem(obj, "disaggregation"))   /* prefill_replicas + decode_replicas */
+            return jv_fail(v, jv_join(p, sizeof p, path, "disaggregation"),
+                           "%ld engines (prefill_replicas + decode_replicas) go on GPUs %d..%ld (one each, from "
+                           "\"gpu\"), but hardware.gpus is %d; allowed: at most %d engines here, or more GPUs",
+                           n, tc->gpu, tc->gpu + n - 1, sc->cfg.ngpus, sc->cfg.ngpus - tc->gpu);
         return jv_fail(v, jv_join(p, sizeof p, path, "replicas"),
                        "value %ld: the replicas go on GPUs %d..%ld (one each, from \"gpu\"), but hardware.gpus is %d; "
                        "allowed: 1 to %d here, or more GPUs", n, tc->gpu, tc->gpu + n - 1, sc->cfg.ngpus,
                        sc->cfg.ngpus - tc->gpu);
+    }
     *front = *tc;
     for (long k = n - 1; k >= 0; k--) {
         rep[k] = *tc;

@@ -321,7 +321,9 @@ static void bad_pools_are_refused_naming_the_field(void)
     expect_refused("\"link\":\"nvlink\"", "\"link\":\"infiniband\"",
                    "tenants.0.disaggregation.link: unknown link \"infiniband\"; allowed: nvlink, pcie, network");
     expect_refused("\"decode_replicas\":1", "\"decode_replicas\":0", "tenants.0.disaggregation.decode_replicas");
-    expect_refused("\"decode_replicas\":1", "\"decode_replicas\":2", "hardware.gpus is 2");
+    expect_refused("\"decode_replicas\":1", "\"decode_replicas\":2",
+                   "tenants.0.disaggregation: 3 engines (prefill_replicas + decode_replicas) go on GPUs 0..2 "
+                   "(one each, from \"gpu\"), but hardware.gpus is 2; allowed: at most 2 engines here");
     expect_refused("\"router\":\"round_robin\"", "\"replicas\":2", "tenants.0.replicas: is set with \"disaggregation\"");
     expect_refused("\"link\":\"nvlink\"", "\"link\":\"nvlink\",\"decode_router\":\"nearest\"",
                    "tenants.0.disaggregation.decode_router: unknown router \"nearest\"");
