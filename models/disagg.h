@@ -15,8 +15,9 @@
  *     the blocks are reserved (the engine pulls the cache into memory it
  *     set aside, as DistServe's decode instances and vLLM's connectors do).
  *  3. The cache, prompt x bytes per token (layers x 2 x kv_heads x head_dim
- *     x bytes per element; tensor-parallel engines send one shard per rank,
- *     all ranks at once), goes over the link as one NCCL send/recv, costed
+ *     x bytes per element; tensor-parallel engines move one shard through
+ *     each GPU of the pool with fewer, all at once), goes over the link as
+ *     one NCCL send/recv, costed
  *     by the collective model's point-to-point path (coll_estimate of
  *     COLL_SENDRECV on the link's two-GPU topology). A GPU sends one cache
  *     at a time and receives one at a time: a transfer starts when both its

@@ -1033,7 +1033,8 @@ static void finish(llm_state *st, llm_req *q);
 
 /* A decode engine reserves blocks for the requests waiting for them, in
  * order, while it has a batch slot, and asks each one's prefill engine for
- * its cache: prompt tokens x bytes per token, one shard per tp rank. */
+ * its cache: prompt tokens x bytes per token, one shard per tp rank (of
+ * the pool with fewer). */
 static void pd_reserve(llm_state *st)
 {
     while (st->pd_head && running(st) + st->nxfer < st->p->max_batch) {
@@ -1049,7 +1050,9 @@ static void pd_reserve(llm_state *st)
         st->nxfer++;
         q->xfer.obj = q;
         llm_state *from = q->peer->owner;
-        double bytes = (double)q->ctx * llm_kv_bytes_per_token(st->p) / st->p->tp;
+        /* the side with fewer GPUs moves 1/tp of the cache through each */
+        int tp = st->p->tp < from->p->tp ? st->p->tp : from->p->tp;
+        double bytes = (double)q->ctx * llm_kv_bytes_per_token(st->p) / tp;
         disagg_link_send(&from->link, &st->link, &q->xfer,
                          sim_round_ns(disagg_transfer_us(st->p->disagg, bytes) * 1e3));
     }

@@ -137,6 +137,12 @@ typedef struct {
  * cache's arrival: the prefill engine's link queue and the transfer). */
 extern const wl_type wl_llm, wl_llm_disagg;
 
+/* llm_is_engine: w is the LLM engine, colocated or disaggregated. */
+static inline int llm_is_engine(const wl_type *w)
+{
+    return w == &wl_llm || w == &wl_llm_disagg;
+}
+
 /* llm_prefix_match: the prompt tokens of arrival it that the prefix cache
  * of the llm engine `state` holds now: its leading blocks found, within
  * its prompt when it carries sizes (0 without a prefix cache). For

@@ -27,7 +27,7 @@ static int pick(const router_ctx *c, const arr_item *it)
     double most = 0;
     for (int i = 0; i < c->n; i++) {
         const tenant *t = c->rep[i];
-        if (t->cfg->wl != &wl_llm || !t->wl_state)
+        if (!llm_is_engine(t->cfg->wl) || !t->wl_state)
             continue;
         double m = llm_prefix_match(t->wl_state, it);
         if (m > most || (m > 0 && m == most && router_outstanding(c, i) < router_outstanding(c, best))) {

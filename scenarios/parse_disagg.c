@@ -24,21 +24,22 @@ long scn_disagg_replicas(const cJSON *obj)
 }
 
 /* A pool's engine limits ("prefill" / "decode": max_batch, max_tokens,
- * mem_util) on a copy of the engine's parameters. */
-static int pool_limits(jv *v, const cJSON *d, const char *path, const char *key, llm_params *lp)
+ * mem_util, tp) on a copy of the engine's parameters. */
+static int pool_limits(jv *v, scn *sc, const cJSON *d, const char *path, const char *key, llm_params *lp)
 {
-    static const char *const keys[] = { "max_batch", "max_tokens", "mem_util", NULL };
+    static const char *const keys[] = { "max_batch", "max_tokens", "mem_util", "tp", NULL };
     const jv_range util = { 0, 1, 1, 0, NULL };
     char p[512], q[600];
     const cJSON *o = jv_object(v, d, path, key, 0);
     if (!o)
         return v->failed ? -1 : 0;
     jv_join(p, sizeof p, path, key);
-    long mb = lp->max_batch, mt = lp->max_tokens;
+    long mb = lp->max_batch, mt = lp->max_tokens, tp = lp->tp;
     jv_keys(v, o, p, keys);
     jv_int(v, o, p, "max_batch", 0, mb, 1, 65536, &mb);
     jv_int(v, o, p, "max_tokens", 0, mt, 1, 1 << 20, &mt);
     jv_number(v, o, p, "mem_util", 0, lp->mem_util, util, &lp->mem_util);
+    jv_int(v, o, p, "tp", 0, tp, 1, sc->gpus_per_node, &tp);
     if (v->failed)
         return -1;
     if (mt < mb)
@@ -46,6 +47,18 @@ static int pool_limits(jv *v, const cJSON *d, const char *path, const char *key,
                        "value %ld is below max_batch (%ld); allowed: max_tokens >= max_batch", mt, mb);
     lp->max_batch = (int)mb;
     lp->max_tokens = (int)mt;
+    if (tp == lp->tp)
+        return 0;
+    /* its own tensor-parallel group, built as the workload's "tp" is */
+    if (lp->ep > 1)
+        lp->ep = (int)tp;
+    lp->tp = (int)tp;
+    lp->tp_corr = NULL;
+    if (tp > 1) {
+        if (netcfg_topo(v, sc, (int)tp, jv_join(q, sizeof q, p, "tp"), &lp->tp_net) < 0)
+            return -1;
+        lp->tp_corr = sc->net && sc->nodes == 1 ? &sc->net->corr : NULL;
+    }
     return 0;
 }
 
@@ -129,7 +142,7 @@ int scn_disagg_pools(jv *v, scn *sc, const cJSON *obj, const char *path, const d
         *lp = *(const llm_params *)rep[k].wl_params;
         lp->role = pre ? LLM_ROLE_PREFILL : LLM_ROLE_DECODE;
         lp->disagg = c;
-        if (pool_limits(v, d, p, pre ? "prefill" : "decode", lp) < 0)
+        if (pool_limits(v, sc, d, p, pre ? "prefill" : "decode", lp) < 0)
             return -1;
         snprintf(name, len, "%s.%c%d", front->name, pre ? 'p' : 'd', pre ? k : k - c->prefill);
         rep[k].name = name;

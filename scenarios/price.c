@@ -100,7 +100,7 @@ cJSON *price_load(const char *file, char *msg, size_t len)
  * data-parallel ranks (training); 1 otherwise. */
 static int span_of(const tenant_cfg *tc)
 {
-    if (tc->wl == &wl_llm)
+    if (llm_is_engine(tc->wl))
         return ((const llm_params *)tc->wl_params)->tp;
     if (tc->wl == &wl_training)
         return ((const train_params *)tc->wl_params)->dp;

@@ -143,6 +143,46 @@ static void a_lone_request_is_prefill_then_transfer_then_decodes(void)
     scn_free(sc);
 }
 
+/* A prefill pool of tp 2 next to decode engines of tp 1: the prefill is
+ * the tp-2 iteration (its all-reduces included), the cache crosses whole
+ * through the decode GPU, the decode steps are tp 1. */
+static void a_pool_may_have_its_own_tensor_parallel_group(void)
+{
+    char text[2048], err[512];
+    const int P = 2000, O = 9;
+    pd_text(text, sizeof text, 1, 1, "nvlink", P, O, "{\"type\":\"closed\",\"users\":1,\"think_s\":0}");
+    char *at = strstr(text, "\"link\":\"nvlink\"");
+    char with[2200];
+    snprintf(with, sizeof with, "%.*s\"prefill\":{\"tp\":2},%s", (int)(at - text), text, at);
+    scn *sc = load(with);
+    const llm_params *pp = params_of(sc, 0), *dp = params_of(sc, 1);
+    CU_ASSERT_EQUAL(pp->tp, 2);
+    CU_ASSERT_EQUAL(dp->tp, 1);
+    CU_ASSERT_EQUAL(topo_ranks(&pp->tp_net), 2);
+    recs k = { .ti = 1 };
+    sc->cfg.on_rec = keep_rec;
+    sc->cfg.rec_ud = &k;
+    model_result res;
+    CU_ASSERT_EQUAL_FATAL(model_run(&sc->cfg, &res, err, sizeof err), 0);
+    gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
+    llm_iter pre = { P, P * (P + 1.0) / 2, 0, 1, 0, 0, 0 };
+    llm_params one = *pp;
+    one.tp = 1;
+    sim_time_t ttft = llm_iter_ns(pp, &r, &pre), xfer = sim_round_ns(disagg_transfer_us(dp->disagg, P * 131072.0) * 1e3);
+    sim_time_t dec = 0;
+    for (int j = 0; j < O - 1; j++) {
+        double o = P + j;
+        llm_iter it = { 1, o + 1, o, 1, 1, o + 1, o };
+        dec += llm_iter_ns(dp, &r, &it);
+    }
+    CU_ASSERT(ttft < 0.7 * llm_iter_ns(&one, &r, &pre));     /* two GPUs prefill */
+    CU_ASSERT_FATAL(k.n > 10);
+    CU_ASSERT_EQUAL(k.r[0].end - k.r[0].arrival, ttft + xfer + dec);
+    CU_ASSERT_DOUBLE_EQUAL(k.r[0].metric[6], xfer / 1e6, 1e-9);
+    model_result_free(&res);
+    scn_free(sc);
+}
+
 /* Two prompts prefilled at once on two prefill engines, one decode engine
  * whose cache holds one of them but not two: the second waits for blocks
  * until the first has finished, to the nanosecond, then moves and decodes
@@ -331,6 +371,8 @@ static void bad_pools_are_refused_naming_the_field(void)
                    "tenants.0.disaggregation.decode.max_tokens: value 256 is below max_batch (512)");
     expect_refused("\"link\":\"nvlink\"", "\"link\":\"nvlink\",\"prefill\":{\"mem_util\":0}",
                    "tenants.0.disaggregation.prefill.mem_util");
+    expect_refused("\"link\":\"nvlink\"", "\"link\":\"nvlink\",\"prefill\":{\"tp\":3}",
+                   "tenants.0.disaggregation.prefill.tp: value 3");
     expect_refused("\"link\":\"nvlink\"", "\"link\":\"nvlink\",\"pools\":2",
                    "tenants.0.disaggregation");
     expect_refused("\"type\":\"llm\",\"model\":\"llama-3-8b\",\"engine\":\"none\",\"host_ms\":0,"
@@ -346,6 +388,7 @@ TU_SUITE_FN(disagg)
         TU_TEST(llama3_8b_holds_131072_bytes_of_kv_per_token),
         TU_TEST(a_cache_moves_in_the_send_recv_time_of_the_p2p_model),
         TU_TEST(a_lone_request_is_prefill_then_transfer_then_decodes),
+        TU_TEST(a_pool_may_have_its_own_tensor_parallel_group),
         TU_TEST(a_decode_engine_admits_a_cache_only_when_its_blocks_are_free),
         TU_TEST(disaggregation_takes_prefill_stalls_out_of_tpot),
         TU_TEST(each_pool_counts_every_request_once),
