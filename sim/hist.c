@@ -73,6 +73,7 @@ int sim_hist_init(sim_hist *h, double min, double max, double rel_err)
     h->count = calloc(h->nbuckets, sizeof *h->count);
     h->n = 0;
     h->sum = 0;
+    h->npending = 0;
     return h->count ? 0 : -1;
 }
 
@@ -98,9 +99,18 @@ void sim_hist_add(sim_hist *h, double x)
             b = exact_index(h, x);          /* near an edge, or not a normal number */
         k = b >= (double)(h->nbuckets - 1) ? h->nbuckets - 1 : (size_t)b;
     }
-    h->count[k]++;
+    h->pending[h->npending++] = (uint32_t)k;
+    if (h->npending == SIM_HIST_PENDING)
+        sim_hist_flush(h);
     h->n++;
     h->sum += x;
+}
+
+void sim_hist_flush(sim_hist *h)
+{
+    for (unsigned i = 0; i < h->npending; i++)
+        h->count[h->pending[i]]++;
+    h->npending = 0;
 }
 
 size_t sim_hist_index(const sim_hist *h, double x)
@@ -111,10 +121,11 @@ size_t sim_hist_index(const sim_hist *h, double x)
     return b >= (double)(h->nbuckets - 1) ? h->nbuckets - 1 : (size_t)b;
 }
 
-double sim_hist_quantile(const sim_hist *h, double f)
+double sim_hist_quantile(sim_hist *h, double f)
 {
     if (h->n == 0)
         return NAN;
+    sim_hist_flush(h);
     /* the order statistic of rank ceil(f n) (at least 1), as nearest-rank */
     uint64_t rank = (uint64_t)ceil(f * (double)h->n);
     if (rank < 1)

@@ -127,6 +127,7 @@ static size_t bucket_taken(sim_hist *h, double x)
 {
     memset(h->count, 0, h->nbuckets * sizeof *h->count);
     sim_hist_add(h, x);
+    sim_hist_flush(h);
     for (size_t k = 0; k < h->nbuckets; k++)
         if (h->count[k])
             return k;
