@@ -5,8 +5,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "plots/figures.h"
 
-static const char *const STATS[MQ_N] = { "mean", "p50", "p90", "p95", "p99", "p999" };
 
 static int fail(const char *text, FILE *err, const char *why)
 {
@@ -33,7 +33,7 @@ static int find_tenant(const char *lhs, const scn *sc, size_t *namelen)
 
 static int parse_metric(const char *m, const tenant_cfg *tc, slo_expr *e)
 {
-    if (strcmp(m, "throughput") == 0) {
+    if (strcmp(m, fig_get(FIG_T_THROUGHPUT_OBJ)->key) == 0) {
         e->metric = -2;
         e->q = MQ_MEAN;
         return 0;
@@ -41,14 +41,11 @@ static int parse_metric(const char *m, const tenant_cfg *tc, slo_expr *e)
     const char *dot = strrchr(m, '.');
     if (!dot)
         return -1;
-    e->q = -1;
-    for (int q = 0; q < MQ_N; q++)
-        if (strcmp(dot + 1, STATS[q]) == 0)
-            e->q = q;
+    e->q = model_quantile_find(dot + 1);
     if (e->q < 0)
         return -1;
     size_t n = (size_t)(dot - m);
-    if (n == strlen("latency_ms") && strncmp(m, "latency_ms", n) == 0) {
+    if (n == strlen(MODEL_LATENCY_NAME) && strncmp(m, MODEL_LATENCY_NAME, n) == 0) {
         e->metric = -1;
         return 0;
     }
@@ -202,10 +199,10 @@ const char *slo_why(const slo_expr *e, const report_stat *st, int unsteady, char
 const char *slo_metric_name(const slo_expr *e, const scn *sc, char *buf, size_t len)
 {
     if (e->metric == -2)
-        snprintf(buf, len, "throughput");
+        snprintf(buf, len, "%s", fig_get(FIG_T_THROUGHPUT_OBJ)->key);
     else
-        snprintf(buf, len, "%s.%s", e->metric == -1 ? "latency_ms" : sc->cfg.tenants[e->tenant].wl->metrics[e->metric],
-                 STATS[e->q]);
+        snprintf(buf, len, "%s.%s", e->metric == -1 ? MODEL_LATENCY_NAME : sc->cfg.tenants[e->tenant].wl->metrics[e->metric],
+                 model_quantile_names[e->q]);
     return buf;
 }
 

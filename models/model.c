@@ -14,6 +14,16 @@
 enum { STREAM_VIRT_NOISE = 2 };
 
 const double model_quantiles[MQ_N] = { NAN, 0.50, 0.90, 0.95, 0.99, 0.999 };
+const char *const model_quantile_names[MQ_N] = { MODEL_Q_MEAN, MODEL_Q_P50, MODEL_Q_P90, MODEL_Q_P95, MODEL_Q_P99,
+                                                  MODEL_Q_P999 };
+
+int model_quantile_find(const char *name)
+{
+    for (int q = 0; q < MQ_N; q++)
+        if (strcmp(name, model_quantile_names[q]) == 0)
+            return q;
+    return -1;
+}
 
 /* One replication's live objects. */
 typedef struct {

@@ -78,6 +78,22 @@ typedef enum {
 typedef enum { MQ_MEAN, MQ_P50, MQ_P90, MQ_P95, MQ_P99, MQ_P999, MQ_N } model_quantile;
 extern const double model_quantiles[MQ_N];     /* NAN for the mean, then 0.5 ... 0.999 */
 
+/* The names of the statistics and of the latency, as summaries, SLOs and
+ * outputs spell them ("latency_ms.p95"): owned here; model_quantile_names
+ * is { MODEL_Q_MEAN, ... } (plots/figures.c names the summary's members
+ * with the same macros). */
+#define MODEL_LATENCY_NAME "latency_ms"
+#define MODEL_Q_MEAN "mean"
+#define MODEL_Q_P50  "p50"
+#define MODEL_Q_P90  "p90"
+#define MODEL_Q_P95  "p95"
+#define MODEL_Q_P99  "p99"
+#define MODEL_Q_P999 "p999"
+extern const char *const model_quantile_names[MQ_N];
+
+/* model_quantile_find: the statistic named name ("p95"), or -1. */
+int model_quantile_find(const char *name);
+
 /* Per GPU; under MIG also per instance, the GPU's values being the sums of
  * its instances' weighted by their SM share of the GPU (switches: the sum).
  * Throttled time and PCIe-link utilization are per GPU only. */

@@ -304,9 +304,6 @@ static int parse_kind(jv *v, scn *sc, const cJSON *obj, const char *path,
  * the workload's metrics. */
 static int parse_slo(jv *v, const cJSON *slo, const char *path, tenant_cfg *tc)
 {
-    static const struct { const char *name; double q; } qs[] = {
-        { "p50", 0.50 }, { "p90", 0.90 }, { "p95", 0.95 }, { "p99", 0.99 }, { "p999", 0.999 },
-    };
     char p[512], metric[64];
     tc->slo_metric = -2;
     if (!slo)
@@ -321,13 +318,16 @@ static int parse_slo(jv *v, const cJSON *slo, const char *path, tenant_cfg *tc)
         return jv_fail(v, p, "expected METRIC.pNN, e.g. latency_ms.p95");
     memcpy(metric, b->string, mlen);
     metric[mlen] = '\0';
-    tc->slo_quantile = NAN;
-    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++)
-        if (strcmp(dot + 1, qs[i].name) == 0)
-            tc->slo_quantile = qs[i].q;
-    if (isnan(tc->slo_quantile))
-        return jv_fail(v, p, "percentile \"%s\" is not allowed; allowed: p50, p90, p95, p99, p999", dot + 1);
-    if (strcmp(metric, "latency_ms") == 0) {
+    int q = model_quantile_find(dot + 1);
+    tc->slo_quantile = q > MQ_MEAN ? model_quantiles[q] : NAN;      /* a percentile: not the mean */
+    if (isnan(tc->slo_quantile)) {
+        char allowed[64] = "";
+        for (int k = MQ_P50; k < MQ_N; k++)
+            snprintf(allowed + strlen(allowed), sizeof allowed - strlen(allowed), "%s%s", k > MQ_P50 ? ", " : "",
+                     model_quantile_names[k]);
+        return jv_fail(v, p, "percentile \"%s\" is not allowed; allowed: %s", dot + 1, allowed);
+    }
+    if (strcmp(metric, MODEL_LATENCY_NAME) == 0) {
         tc->slo_metric = -1;
     } else {
         int k = 0;
