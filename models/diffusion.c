@@ -187,10 +187,30 @@ static void live(walk *w, double bytes)
 }
 
 /* A GEMM with weights (k x n, bias if asked): y[m, n] = x[m, k] W. */
+/* A dense layer of n output channels reaches n / (n + DIFF_WIDTH_HALF) of
+ * the GPU's eta_conv: a tile's fixed work (loading its operands' first
+ * stages, the epilogue writing the output) is amortised over fewer columns
+ * in a narrow layer, so SD 1.5's 320-channel layers run at half the
+ * efficiency of the asymptote, SDXL's 1280-channel ones at 0.8 [F: one
+ * value for every GPU, fitted with the eta_conv values on diffusers'
+ * tables, where SDXL reaches 1.4-1.8x SD 1.5's FLOP rate on the same GPU;
+ * docs/workloads.md]. */
+#define DIFF_WIDTH_HALF 320.0
+
+static gpu_rate width_scaled(const gpu_rate *r, double n)
+{
+    gpu_rate x = *r;
+    double f = n / (n + DIFF_WIDTH_HALF);
+    for (int i = 0; i < GPU_NPREC; i++)
+        x.ops.eta_mm[i] *= f;
+    return x;
+}
+
 static void gemm(walk *w, double m, double n, double k, int bias)
 {
     ops_cost t = { 0, 0, 0, 0 };
-    ops_gemm(&t, &w->rg, w->prec, w->eb, m, n, k, 1);
+    gpu_rate rn = width_scaled(&w->rg, n);
+    ops_gemm(&t, &rn, w->prec, w->eb, m, n, k, 1);
     put(w, &t, 1);
     w->o->flops += 2 * m * n * k;
     w->o->params += n * k + (bias ? n : 0);
@@ -211,7 +231,8 @@ static void conv(walk *w, double b, double h, double wd, double cin, double cout
 {
     ops_cost t = { 0, 0, 0, 0 };
     const ops_conv_shape s = { b, h, wd, cin, cout, k, stride };
-    ops_conv(&t, &w->rc, w->conv_prec, w->eb, &s, OPS_CONV_FWD, 1);
+    gpu_rate rn = width_scaled(&w->rc, cout);
+    ops_conv(&t, &rn, w->conv_prec, w->eb, &s, OPS_CONV_FWD, 1);
     double px = b * ceil(h / stride) * ceil(wd / stride);
     if (!w->fused)
         ops_stream(&t, w->r, px * cout * w->act * 2, 1, 1);

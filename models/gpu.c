@@ -32,20 +32,20 @@
  * Ada and the GDDR Blackwell card from Ampere for the bandwidth fraction
  * (GDDR, not HBM) [I]. */
 /* eta_conv (models/diffusion.c): the fraction of the 16-bit dense peak a
- * diffusion UNet's convolutions and GEMMs reach, fitted per GPU on diffusers'
- * SD 1.5 / SDXL iterations per second (calibration/diffusion.csv; fit and
- * leave-one-GPU-out in docs/workloads.md) [F]: A100 0.34, V100 0.40, T4 0.19
- * (70 W: the clock falls under sustained tensor load), RTX 3090 0.43, RTX
- * 4090 0.45. Far below eta_mm: cuDNN's implicit GEMMs at the UNet's narrow
- * widths (320-1280 channels) and GEMMs of K = 320-1280 keep the tensor cores
- * fed worse than an LLM's wide GEMMs. GPUs without diffusers rows take the
- * median of the fitted ones, 0.40 [I]. */
-#define ETA_CONV_A100 0.34
-#define ETA_CONV_V100 0.40
-#define ETA_CONV_T4 0.19
-#define ETA_CONV_RTX3090 0.43
-#define ETA_CONV_RTX4090 0.45
-#define DIFF_ETA_CONV 0.40
+ * diffusion UNet's convolutions and GEMMs reach in the limit of wide layers
+ * (a layer of N output channels reaches N / (N + 320) of it), fitted per
+ * GPU on diffusers' SD 1.5 / SDXL iterations per second (calibration/data/
+ * diffusers_torch2.csv; fit and leave-one-GPU-out in docs/workloads.md)
+ * [F]: A100 0.57, V100 0.68, T4 0.32 (70 W: the clock falls under
+ * sustained tensor load), RTX 3090 0.73, RTX 4090 0.76 (of the fp16-
+ * accumulate peak). GPUs without diffusers rows take the median of the
+ * fitted ones, 0.68 [I]. */
+#define ETA_CONV_A100 0.57
+#define ETA_CONV_V100 0.68
+#define ETA_CONV_T4 0.32
+#define ETA_CONV_RTX3090 0.73
+#define ETA_CONV_RTX4090 0.76
+#define DIFF_ETA_CONV 0.68
 #define OPS_AMPERE_C(fit, conv) { { 0.735, 0.735, 0.62, 0.46, 0.90, 0.60 }, 0.795, 3.84, 0.97, 0.60, fit, conv }
 #define OPS_AMPERE(fit) OPS_AMPERE_C(fit, DIFF_ETA_CONV)
 #define OPS_HOPPER(fit) { { 0.750, 0.750, 0.62, 0.60, 0.90, 0.60 }, 0.919, 4.49, 0.695, 0.60, fit, DIFF_ETA_CONV }
