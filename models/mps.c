@@ -112,11 +112,14 @@ static void fill_by_priority(const mps *m, const int *idx, const double *dem, in
     }
 }
 
-/* Recompute every running burst's SM share, bandwidth share and speed. */
+/* Recompute every running burst's SM share, bandwidth share and speed.
+ * A burst alone under its cap takes a = max(C w / e, M) + L (e = min(cap,
+ * w)); over that time it keeps C w of SM-time busy, so it wants d = C w / a
+ * of the SMs on average: its launch part leaves its SMs to the others. */
 static void recompute(mps *m)
 {
     double dem[MPS_MAX_CLIENTS] = { 0 }, sm[MPS_MAX_CLIENTS] = { 0 }, bw[MPS_MAX_CLIENTS] = { 0 };
-    double wid[MPS_MAX_CLIENTS];
+    double wid[MPS_MAX_CLIENTS], alone[MPS_MAX_CLIENTS];
     double cns[MPS_MAX_CLIENTS], mns[MPS_MAX_CLIENTS], lns[MPS_MAX_CLIENTS];
     int idx[MPS_MAX_CLIENTS], n = 0;
     for (int i = 0; i < m->ncl; i++) {
@@ -124,13 +127,18 @@ static void recompute(mps *m)
         if (running(m, &m->cl[i])) {
             split(m->cl[i].ctx->head, &cns[n], &mns[n], &lns[n]);
             wid[n] = width(m, m->cl[i].ctx->head);
-            dem[n] = m->cl[i].cap < wid[n] ? m->cl[i].cap : wid[n];
+            double e = m->cl[i].cap < wid[n] ? m->cl[i].cap : wid[n];
+            double cc = e > 0 ? cns[n] * wid[n] / e : INFINITY;
+            alone[n] = (cc > mns[n] ? cc : mns[n]) + lns[n];
+            dem[n] = lns[n] > 0 && alone[n] > 0 && isfinite(alone[n]) ? cns[n] * wid[n] / alone[n] : e;
             idx[n++] = i;
         }
     }
     fill_by_priority(m, idx, dem, n, sm);
     for (int k = 0; k < n; k++) {
         double tc = sm[k] > 0 ? cns[k] * wid[k] / sm[k] : INFINITY;
+        if (lns[k] > 0 && tc < alone[k])
+            tc = alone[k];
         dem[k] = mns[k] <= 0 ? 0 : (mns[k] >= tc ? 1.0 : mns[k] / tc);
     }
     mps_waterfill(dem, n, bw);
@@ -138,7 +146,9 @@ static void recompute(mps *m)
         mps_client *c = &m->cl[idx[k]];
         double tc = sm[k] > 0 ? cns[k] * wid[k] / sm[k] : (cns[k] > 0 ? INFINITY : 0);
         double tm = mns[k] > 0 ? mns[k] / bw[k] : 0;
-        double t = (tc > tm ? tc : tm) + lns[k];
+        double t = tc > tm ? tc : tm;
+        if (lns[k] > 0)                  /* the launch part overlaps the others' kernels */
+            t = t > alone[k] ? t : alone[k];
         c->speed = (isfinite(t) ? (t > 0 ? (double)c->ctx->head->work / t : 1.0) : 0) * m->base.speed;
         c->sm = sm[k];
     }

@@ -17,8 +17,11 @@
  *    bandwidth that keeps pace with its compute, mem_ns / max(compute_ns /
  *    s, mem_ns); those demands are filled max-min fair into the bandwidth.
  *  - A burst with compute time C, memory time M and launch time L (its work
- *    less max(C, M)) progresses at work / (max(C w/s, M/b) + L) of its alone
- *    speed; rates are recomputed at every start and finish (processor-sharing
+ *    less max(C, M): host dispatch, during which its SMs idle) takes
+ *    a = max(C w/e, M) + L alone (e = min(cap, w)) and leaves its SMs to
+ *    the others during L: it wants d = C w / a of them (e when L = 0), and
+ *    given share s it takes max(a, C w/s, M/b) (max(C w/s, M/b) when L = 0);
+ *    rates are recomputed at every start and finish (processor-sharing
  *    style), so the result is exact for piecewise-constant sharing.
  *  - Faults: at rate fault_rate_per_s a client faults and the server takes
  *    every client down with it; all running bursts lose their progress and

@@ -69,20 +69,30 @@ static double draw_ms(const synth_params *p, gsl_rng *r)
     return p->mean_ms;
 }
 
-static sim_time_t work_ns(synth_state *st)
+/* A drawn time's work on the tenant's resource and its host part (kernels x
+ * gap_us, at most the drawn time; it does not scale with the resource). */
+static sim_time_t work_ns(synth_state *st, sim_time_t *gap_ns)
 {
     const synth_params *p = st->p;
+    *gap_ns = 0;
     if (p->fixed_burst)
         return st->burst_ns;
     double frac = p->bound == SYN_BOUND_MEMORY ? st->t->mem_frac : st->t->compute_frac;
     double narrow = p->bound == SYN_BOUND_MEMORY ? 1.0 : st->narrow;
-    sim_time_t ns = sim_round_ns(draw_ms(p, st->t->rng_wl) * 1e6 / frac * narrow);
+    double d = draw_ms(p, st->t->rng_wl) * 1e6, gap = (double)p->kernels * p->gap_us * 1e3;
+    if (gap > d)
+        gap = d;
+    sim_time_t ns = sim_round_ns((d - gap) / frac * narrow + gap);
+    *gap_ns = sim_round_ns(gap);
+    if (*gap_ns > ns)
+        *gap_ns = ns;
     return ns > 0 ? ns : 1;
 }
 
 /* The roofline split of a job: a drawn service time is all compute or all
- * memory by its bound; a fixed burst keeps its costed parts. */
-static void set_split(const synth_state *st, gpu_job *j)
+ * memory by its bound, less its host part; a fixed burst keeps its costed
+ * parts. */
+static void set_split(const synth_state *st, gpu_job *j, sim_time_t gap_ns)
 {
     const synth_params *p = st->p;
     if (p->fixed_burst) {
@@ -90,9 +100,9 @@ static void set_split(const synth_state *st, gpu_job *j)
         j->mem_ns = st->mem_ns;
     } else if (p->bound == SYN_BOUND_MEMORY) {
         j->compute_ns = 0;
-        j->mem_ns = j->work;
+        j->mem_ns = j->work - gap_ns;
     } else {
-        j->compute_ns = j->work;
+        j->compute_ns = j->work - gap_ns;
         j->mem_ns = 0;
     }
 }
@@ -130,10 +140,11 @@ static void synth_arrive(void *state, sim *s, const arr_item *it)
     q->arrival = s->now;
     q->id = st->t->next_id++;
     q->user = it->user;
-    q->job.work = work_ns(st);
+    sim_time_t gap_ns;
+    q->job.work = work_ns(st, &gap_ns);
     q->job.kernels = st->p->kernels;
     q->job.blocks = st->p->blocks;
-    set_split(st, &q->job);
+    set_split(st, &q->job, gap_ns);
     q->job.copies = st->copy_ns > 0;
     q->job.done = synth_done;
     q->job.owner = q;

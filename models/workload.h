@@ -79,6 +79,11 @@ typedef struct {
                                    context, GB (10^9 B); 0 = none */
     uint32_t  blocks;           /* SMs its kernels keep busy (gpu_burst.blocks);
                                    0 = they fill any resource */
+    double    gap_us;           /* a drawn service time's host time per kernel, us:
+                                   the GPU idles for this tenant while its CPU
+                                   dispatches (not scaled on a part of a GPU; the
+                                   job's launch part, which MPS fills with other
+                                   clients' kernels); 0 = none */
 } synth_params;
 
 extern const wl_type wl_synthetic;

@@ -24,7 +24,8 @@ static int parse_service(jv *v, const cJSON *obj, const char *path, synth_params
 int scn_parse_synthetic(jv *v, scn *sc, const cJSON *obj, const char *path, const void **params)
 {
     static const char *const keys[] = { "type", "service_ms", "bound", "kernels",
-                                        "flops", "bytes", "precision", "copy_mb", "memory_gb", "blocks", NULL };
+                                        "flops", "bytes", "precision", "copy_mb", "memory_gb", "blocks",
+                                        "gap_us", NULL };
     static const char *const bounds[] = { "compute", "memory", NULL };
     const jv_range nonneg = { 0, 1e24, 0, 0, NULL };
     synth_params *p = scn_own(sc, v, sizeof *p);
@@ -56,6 +57,11 @@ int scn_parse_synthetic(jv *v, scn *sc, const cJSON *obj, const char *path, cons
     long blocks = 0;
     jv_int(v, obj, path, "blocks", 0, 0, 0, 1000000, &blocks);
     p->blocks = (uint32_t)blocks;
+    jv_number(v, obj, path, "gap_us", 0, 0, (jv_range){ 0, 1e9, 0, 0, "us" }, &p->gap_us);
+    if (!v->failed && has_burst && p->gap_us > 0)
+        return jv_fail(v, jv_join(sub, sizeof sub, path, "gap_us"),
+                       "value %g applies to a drawn service_ms; a burst's kernels take the GPU's launch time",
+                       p->gap_us);
     if (!v->failed && p->copy_mb > 0 && !(sc->cfg.gpu->pcie_gbs > 0))
         return jv_fail(v, jv_join(sub, sizeof sub, path, "copy_mb"),
                        "value %g needs the GPU's PCIe rate, and %s gives none (pcie_gbs)", p->copy_mb,

@@ -83,6 +83,33 @@ static void narrow_kernels_run_side_by_side_on_free_sms(void)
     sim_free(&s);
 }
 
+/* Bursts of 4 ms compute and 6 ms launch gaps over the whole GPU: each
+ * wants 4/10 of the SMs on average, so two run side by side in their alone
+ * 10 ms (their gaps filled by the other's kernels); three want 1.2 GPUs,
+ * each gets a third and its 4 ms of whole-GPU compute take 12 ms. */
+static void launch_gaps_of_one_client_are_filled_by_the_others_kernels(void)
+{
+    sim s;
+    sim_init(&s);
+    mps *m = server(&s, 0, NULL);
+    client c[3];
+    for (int i = 0; i < 3; i++)
+        client_init(&c[i], m, 1.0, 10 * MS, 4 * MS, 0, 0);
+    exec_submit(mps_base(m), &c[0].ctx, &c[0].job);
+    exec_submit(mps_base(m), &c[1].ctx, &c[1].job);
+    sim_run(&s, SIM_NS_PER_S);
+    ASSERT_REL((double)c[0].end, 10.0 * MS, 1e-6);
+    ASSERT_REL((double)c[1].end, 10.0 * MS, 1e-6);
+    ASSERT_REL((double)c[0].gpu_ns, 4.0 * MS, 1e-6);     /* 0.4 of the SMs for 10 ms */
+    for (int i = 0; i < 3; i++)
+        exec_submit(mps_base(m), &c[i].ctx, &c[i].job);
+    sim_run(&s, 2 * SIM_NS_PER_S);
+    for (int i = 0; i < 3; i++)
+        ASSERT_REL((double)(c[i].end - SIM_NS_PER_S), 12.0 * MS, 1e-6);
+    exec_free(mps_base(m));
+    sim_free(&s);
+}
+
 /* A high-priority client takes the SMs it wants first; the normal one runs
  * on what is left: 60-SM kernels of both on 100 SMs give the high one its
  * alone speed and the normal one 40/60 of its own. */
@@ -260,6 +287,7 @@ TU_SUITE_FN(mps)
         TU_TEST(waterfill_gives_small_demands_in_full_and_splits_the_rest),
         TU_TEST(narrow_kernels_run_side_by_side_on_free_sms),
         TU_TEST(a_high_priority_client_is_served_first),
+        TU_TEST(launch_gaps_of_one_client_are_filled_by_the_others_kernels),
         TU_TEST(active_thread_percentage_caps_compute),
         TU_TEST(memory_bound_neighbours_share_bandwidth),
         TU_TEST(compute_bound_neighbour_leaves_bandwidth_alone),

@@ -45,6 +45,20 @@ static void duplicate_keys_are_refused_with_their_path(void)
     expect_refused(SCENARIO("", GOOD_TENANT), dup_set, 1, "--set value", "duplicate key \"type\"", NULL);
 }
 
+/* A host gap per kernel belongs to a drawn service time; a burst's kernels
+ * take the GPU's launch time. */
+static void a_host_gap_on_a_fixed_burst_is_refused(void)
+{
+    expect_refused(SCENARIO("", "{\"name\": \"a\", \"workload\": {\"type\": \"synthetic\", \"flops\": 1e12,"
+                            " \"kernels\": 10, \"gap_us\": 20},"
+                            " \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 1}}"),
+                   NULL, 0, "tenants.0.workload.gap_us", "value 20", "drawn service_ms");
+    expect_refused(SCENARIO("", "{\"name\": \"a\", \"workload\": {\"type\": \"synthetic\", \"gap_us\": -1,"
+                            " \"service_ms\": {\"dist\": \"exponential\", \"mean\": 1}},"
+                            " \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 1}}"),
+                   NULL, 0, "tenants.0.workload.gap_us", "-1", NULL);
+}
+
 static void control_characters_never_reach_the_message_raw(void)
 {
     scn *sc = NULL;
@@ -261,6 +275,7 @@ TU_SUITE_FN(scenario)
 {
     static const tu_test tests[] = {
         TU_TEST(malformed_json_is_refused_with_its_line),
+        TU_TEST(a_host_gap_on_a_fixed_burst_is_refused),
         TU_TEST(unknown_field_is_refused_with_the_allowed_ones),
         TU_TEST(wrong_type_is_refused),
         TU_TEST(zero_or_negative_rates_and_durations_are_refused),
