@@ -112,6 +112,10 @@ typedef struct {
 } sweep_ud;
 
 #define CACHE_DIR ".slicesim-points"
+/* A cache file's members (private to this file): the point's key and its
+ * record, a point of sweep.json (plots/figures.h, scope FIG_POINT). */
+#define CACHE_KEY   "key"
+#define CACHE_POINT "point"
 
 /* Keep point record p under key in the cache, through a temporary and a
  * rename, so that a point file is whole or absent. Best effort: a cache that
@@ -122,8 +126,8 @@ static void cache_put(const char *cache, const char *key, size_t slot, const cJS
     cJSON *doc = cJSON_CreateObject();
     if (!doc)
         return;
-    cJSON_AddStringToObject(doc, "key", key);
-    cJSON_AddItemToObject(doc, "point", cJSON_Duplicate(p, 1));
+    cJSON_AddStringToObject(doc, CACHE_KEY, key);
+    cJSON_AddItemToObject(doc, CACHE_POINT, cJSON_Duplicate(p, 1));
     char *text = cJSON_Print(doc);
     cJSON_Delete(doc);
     snprintf(path, sizeof path, "%s/%s.json", cache, key);
@@ -168,10 +172,10 @@ static cJSON *cache_get(const char *cache, const char *key, size_t i, const vary
     text[len] = '\0';
     cJSON *doc = cJSON_Parse(text), *p = NULL;
     free(text);
-    const cJSON *k = cJSON_GetObjectItemCaseSensitive(doc, "key");
+    const cJSON *k = cJSON_GetObjectItemCaseSensitive(doc, CACHE_KEY);
     if (cJSON_IsString(k) && strcmp(k->valuestring, key) == 0 &&
-        cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "point")))
-        p = cJSON_DetachItemFromObjectCaseSensitive(doc, "point");
+        cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, CACHE_POINT)))
+        p = cJSON_DetachItemFromObjectCaseSensitive(doc, CACHE_POINT);
     cJSON_Delete(doc);
     if (p) {
         cJSON_ReplaceItemInObjectCaseSensitive(p, fig_get(FIG_P_INDEX)->key, cJSON_CreateNumber((double)i));
