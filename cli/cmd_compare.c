@@ -502,7 +502,15 @@ static int run_compare(cmp_opts *o, const scn *sc, FILE *out, FILE *err)
     points_base b = { o->c.scenario, o->c.sets, o->c.nsets, o->c.seed, o->c.reps, sc->root };
     int rc = CLI_OK;
     for (size_t i = 0; i < nt; i++)      /* setups place single tenants, one per GPU or all on one */
-        if (sc->cfg.tenants[i].replicas > 0) {
+        if (sc->cfg.tenants[i].routed > 0) {
+            fprintf(err, "slicesim compare: %s: tenants.%d (\"%s\") is disaggregated (%d prefill + %d decode "
+                    "engines); compare puts single tenants under its setups; search its split with `slicesim plan "
+                    "--vary tenants.%d.disaggregation.prefill_replicas+tenants.%d.disaggregation.decode_replicas=...`\n",
+                    o->c.scenario, sc->cfg.tenants[i].src, sc->cfg.tenants[i].name, sc->cfg.tenants[i].routed,
+                    sc->cfg.tenants[i].replicas - sc->cfg.tenants[i].routed, sc->cfg.tenants[i].src,
+                    sc->cfg.tenants[i].src);
+            return CLI_BAD_INPUT;
+        } else if (sc->cfg.tenants[i].replicas > 0) {
             fprintf(err, "slicesim compare: %s: tenants.%d (\"%s\") has \"replicas\": %d; compare puts single "
                     "tenants under its setups; give the fleet's sharing mode in the scenario and size it with "
                     "`slicesim plan --vary tenants.%d.replicas=...`\n", o->c.scenario, sc->cfg.tenants[i].src,

@@ -382,6 +382,17 @@ static void bad_pools_are_refused_naming_the_field(void)
     expect_refused("\"h100-sxm\"", "\"l4\"", "the generic-pcie");
 }
 
+static void compare_refuses_a_disaggregated_fleet_naming_its_pools(void)
+{
+    char text[2048], out[4096], err[4096], dir[256], file[512];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tu_tmpdir(dir, sizeof dir));
+    snprintf(file, sizeof file, "%s/pd.json", dir);
+    tu_write_file(file, pd_text(text, sizeof text, 1, 1, "nvlink", 1000, 10, "{\"type\":\"poisson\",\"rate_per_s\":1}"));
+    char *argv[] = { "slicesim", "compare", file, "--modes", "bare_metal,timeslice", "-o", dir, NULL };
+    CU_ASSERT_EQUAL(tu_cli(argv, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "tenants.0 (\"chat\") is disaggregated (1 prefill + 1 decode engines)"));
+}
+
 TU_SUITE_FN(disagg)
 {
     static const tu_test tests[] = {
@@ -394,6 +405,7 @@ TU_SUITE_FN(disagg)
         TU_TEST(each_pool_counts_every_request_once),
         TU_TEST(a_cache_waits_for_its_sender_and_its_receiver),
         TU_TEST(bad_pools_are_refused_naming_the_field),
+        TU_TEST(compare_refuses_a_disaggregated_fleet_naming_its_pools),
     };
     TU_SUITE("disagg", tests);
 }
