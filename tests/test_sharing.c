@@ -148,6 +148,24 @@ static void mig_instances_share_the_pcie_link(void)
     cJSON_Delete(busy);
 }
 
+/* A drawn time's host gaps do not shrink with the instance: 10 ms on the
+ * whole A100 with 100 kernels x 20 us of gaps takes 8 x 108/14 + 2 =
+ * 63.71 ms on a 1g.5gb (14 of its 108 SMs), against 77.14 ms without. */
+static void host_gaps_do_not_scale_on_a_mig_instance(void)
+{
+    const char *f = scenario("mig_gap", HDR("a100-sxm-40gb", 5)
+        "\"sharing\":{\"mode\":\"mig\",\"instances\":[{\"profile\":\"1g.5gb\"}]},"
+        "\"tenants\":[{\"name\":\"t\",\"instance\":0,\"workload\":{\"type\":\"synthetic\","
+        "\"service_ms\":{\"dist\":\"deterministic\",\"mean\":10},\"kernels\":100,\"gap_us\":20},"
+        "\"arrivals\":{\"type\":\"closed\",\"users\":1,\"think_s\":0}}]}");
+    cJSON *gap = run(f, NULL, NULL);
+    cJSON *none = run(f, "tenants.0.workload.gap_us=0", NULL);
+    ASSERT_REL(num(gap, "tenants.0.latency_ms.mean"), 8.0 * 108 / 14 + 2, 1e-3);
+    ASSERT_REL(num(none, "tenants.0.latency_ms.mean"), 10.0 * 108 / 14, 1e-3);
+    cJSON_Delete(gap);
+    cJSON_Delete(none);
+}
+
 /* Seven compute-bound tenants on seven 1g instances get 98/108 of what the
  * whole A100 gives one of them: 14 SMs each, not 108/7. */
 static void seven_1g_instances_deliver_98_of_108_sms(void)
@@ -495,6 +513,7 @@ TU_SUITE_FN(sharing)
     static const tu_test tests[] = {
         TU_TEST(mig_noisy_neighbour_leaves_p95_within_its_interval),
         TU_TEST(seven_1g_instances_deliver_98_of_108_sms),
+        TU_TEST(host_gaps_do_not_scale_on_a_mig_instance),
         TU_TEST(mig_instances_share_the_pcie_link),
         TU_TEST(mig_without_a_layout_gives_each_tenant_its_own_instance),
         TU_TEST(timelines_show_mig_instances),
