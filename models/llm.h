@@ -134,7 +134,7 @@ typedef struct {
 /* wl_llm: the engine. wl_llm_disagg: the same engine in a disaggregated
  * fleet, whose requests also report kv_wait_ms (first token to the decode
  * engine reserving the cache's blocks) and kv_xfer_ms (from then to the
- * cache's arrival: the prefill engine's link queue and the transfer). */
+ * cache's arrival: the wait for both engines' links and the transfer). */
 extern const wl_type wl_llm, wl_llm_disagg;
 
 /* llm_is_engine: w is the LLM engine, colocated or disaggregated. */
