@@ -95,12 +95,15 @@ typedef enum { TRAIN_DDP, TRAIN_ZERO2, TRAIN_SHARD_GRAD_OP, TRAIN_FULL_SHARD } t
  * OPT_TENSORS_PER_LAUNCH tensors); host_us: host time to dispatch one
  * optimizer kernel. The optimizer follows a host synchronisation (the
  * mixed-precision overflow check), so its launches are not hidden behind
- * GPU work: it takes the longer of its GPU time and its dispatch time. */
+ * GPU work: it takes the longer of its GPU time and its dispatch time.
+ * after_backward: the gradient buckets are reduced once the whole backward
+ * has ended (Horovod), not each as its backward ends (DDP). */
 typedef struct {
     const char *name;
     int    fused_norm;
     double opt_kernels_per_tensor;
     double host_us;
+    int    after_backward;
     const char *source;
 } train_framework;
 

@@ -384,6 +384,20 @@ static void one_unit_sharded_steps_are_serial_sums(void)
     }
 }
 
+/* Horovod (tensorflow, mxnet) reduces the gradient once backward has
+ * ended: every bucket's all-reduce is exposed, one after another. */
+static void horovod_exposes_every_bucket_after_backward(void)
+{
+    wl_run r;
+    train_params p = params_of("resnet50", 64, 8, "h100-sxm");
+    CU_ASSERT_EQUAL_FATAL(run_train(&r, 1, 8, "resnet50", 64, "\"framework\": \"tensorflow\"", NULL, 0.3, 1, 1), 0);
+    /* 102.4 MB of fp32 gradients: 1 MB, four of 25 MB, 1.4 MB */
+    double expect = nccl_ms(&p.net, COLL_ALLREDUCE, 1e6) + 4 * nccl_ms(&p.net, COLL_ALLREDUCE, 25e6) +
+                    nccl_ms(&p.net, COLL_ALLREDUCE, 102.4e6 - 101e6);
+    ASSERT_REL(wl_get(&r, 0, "exposed_comm_ms", "p50"), expect, 0.002);
+    wl_run_free(&r);
+}
+
 static void a_vm_without_ats_slows_multinode_steps_more_than_bare_metal(void)
 {
     wl_run bm, vm;
@@ -522,6 +536,7 @@ TU_SUITE_FN(training)
         TU_TEST(arrival_jitter_adds_theta_harmonic_number_to_the_step),
         TU_TEST(sharded_training_moves_the_bytes_of_the_formulas),
         TU_TEST(one_unit_sharded_steps_are_serial_sums),
+        TU_TEST(horovod_exposes_every_bucket_after_backward),
         TU_TEST(a_vm_without_ats_slows_multinode_steps_more_than_bare_metal),
         TU_TEST(a_vms_network_setup_outweighs_its_compute_overhead_across_nodes),
         TU_TEST(noisy_training_is_deterministic_for_a_seed),
