@@ -20,6 +20,7 @@
 #include "models/mig.h"
 #include "models/coll.h"
 #include "models/topo.h"
+#include "models/training.h"
 #include "scenarios/scenario.h"
 
 #define ROW_TOL 0.25
@@ -198,27 +199,34 @@ static long host_blocks(const meas_row *r)
  * single client leaves the GPU idle (synthetic gap_us: the job's launch
  * part, which other MPS clients fill and time-slicing does not -- the
  * slice scheduler switches at slice ends, not in gaps of microseconds).
- * TensorRT ResNet-50 at batch 1: 57 kernels (53 convolutions with batch
- * norm, ReLU and the residual add fused, the two poolings, the FC layer,
- * softmax) of about 20 us each, so issue, the dependent launch and the
- * per-request copies and synchronisation leave gaps of the kernels' own
- * order. The gap, 18.6 us a kernel [fit], is fitted on the V100 MPS row
- * (929 inferences/s with 8 clients: the SM-time of one inference is
- * 1 / 929 s, so its compute is 1.076 ms / 0.694 of the SMs = 1.550 ms of
- * its 2.611 ms alone), so that row is a fit, not a prediction; the value
- * lies within FACTS 1's 5-20 us for a framework's launch round trip. The
- * YOLOS rows (PyTorch eager, kernels of milliseconds that the CPU runs
- * ahead of) and the one-kernel T4 spin loop have no gap. */
-#define TRT_RESNET50_KERNELS 57
-#define TRT_GAP_US 18.6
-
+ * TensorRT ResNet-50 fp32 at batch 1 on the V100: the GPU time G of one
+ * inference is costed from its layers by the operator model
+ * (train_infer_cost: 53 convolutions with batch norm folded and ReLU and
+ * the residual add in their epilogues, the two poolings, the classifier
+ * and softmax: 57 kernels, 1.506 ms on a V100 in fp32 [I: the operator
+ * model's V100 parameters; nothing here is fitted on a sharing row]); the
+ * rest of the 2.611 ms a request takes alone [M: the same source's single
+ * process, 383 inferences/s] is host time between the kernels -- issue,
+ * the dependent launch, the per-request copies and synchronisation:
+ * (2.611 - 1.506) / 57 = 19.4 us a kernel, within FACTS 1's 5-20 us for
+ * a launch round trip. The MPS row (929 inferences/s with 8 clients) is
+ * then a prediction. The YOLOS rows (PyTorch eager, kernels of
+ * milliseconds that the CPU runs ahead of) and the one-kernel T4 spin
+ * loop have no gap. */
 static void row_gap(const meas_row *r, long *kernels, double *gap_us)
 {
     *kernels = 1;
     *gap_us = 0;
-    if (strstr(r->item, "resnet50") && strstr(r->item, "trt")) {
-        *kernels = TRT_RESNET50_KERNELS;
-        *gap_us = TRT_GAP_US;
+    train_model m;
+    /* the source's DGX-1V has V100 SXM2 16GB */
+    const gpu_spec *g = gpu_spec_find(strcmp(r->gpu, "v100") == 0 ? "v100-sxm2-16gb" : r->gpu);
+    if (strstr(r->item, "resnet50") && strstr(r->item, "trt") && g && train_model_find("resnet50", 0, &m) == 0) {
+        gpu_rate rate = gpu_rate_of(g, 1, 1);
+        ops_cost c = { 0 };
+        train_infer_cost(&m, &rate, GPU_FP32, 1, &c);
+        double gap = (alone_ms(r) * 1e-3 - c.s) / c.kernels * 1e6;
+        *kernels = lround(c.kernels);
+        *gap_us = gap > 0 ? gap : 0;
     }
 }
 

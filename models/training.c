@@ -40,6 +40,8 @@ typedef struct {
     int      fused;          /* norm, ReLU and add as one kernel */
     double   flops;
     double   saved;          /* bytes of activations kept for the backward pass */
+    int      folded;         /* inference as TensorRT builds it: batch norm folded into the
+                              * convolution's weights, ReLU and the residual add in its epilogue */
 } walk;
 
 /* Element-wise and normalisation kernels move these many passes over
@@ -131,6 +133,8 @@ static void rn_conv(walk *w, double batch, double h, double cin, double cout, do
 static void rn_bn(walk *w, double elems, int relu)
 {
     w->saved += elems * w->e;                   /* the norm's input */
+    if (w->folded)                              /* in the convolution's weights and epilogue */
+        return;
     w_stream(w, w->f, elems, BN_FWD_PASSES, 0, 2);
     w_stream(w, w->b, elems, BN_BWD_PASSES, 0, 2);
     if (relu && w->fused) {                     /* the backward reads the output for ReLU's mask */
@@ -167,7 +171,8 @@ static void walk_resnet50(walk *w, double batch)
                 rn_conv(w, batch, h, cin, out, 1, s, 0);
                 rn_bn(w, batch * ho * ho * out, 0);
             }
-            if (w->fused) {             /* the norm's kernel reads the shortcut; its backward writes its gradient */
+            if (w->fused || w->folded) { /* the norm's (or the convolution's) kernel reads the shortcut;
+                                          * its backward writes its gradient */
                 w_stream(w, w->f, batch * ho * ho * out, 1, 0, 0);
                 w_stream(w, w->b, batch * ho * ho * out, 2, 0, 0);
             } else {
@@ -182,7 +187,10 @@ static void walk_resnet50(walk *w, double batch)
     w_stream(w, w->f, batch * h * h * cin, 1, 0, 1);
     w_stream(w, w->b, batch * h * h * cin, 1, 0, 1);
     w_gemm(w, batch, 1000, cin, 1);
-    w_stream(w, w->f, batch * 1000, 3, 0, 2);
+    if (w->folded)                              /* softmax: reads and writes */
+        w_stream(w, w->f, batch * 1000, 2, 0, 1);
+    else                                        /* softmax and the loss */
+        w_stream(w, w->f, batch * 1000, 3, 0, 2);
 }
 
 /* A transformer layer over `batch` sequences of seq tokens, its heads and
@@ -283,20 +291,27 @@ void train_layers_cost(const train_model *m, const gpu_rate *r, gpu_prec p, doub
     /* DeepLearningExamples' BERT runs layer norm, softmax and dropout in
      * fp32 under mixed precision (PyTorch autocast's and TensorFlow's AMP
      * fp32 lists); fused FlashAttention models (Megatron) keep them in 16-bit */
-    walk w = { r, p, e, m->flash ? e : 4, fwd, bwd, fused_norm, 0, 0 };
+    walk w = { r, p, e, m->flash ? e : 4, fwd, bwd, fused_norm, 0, 0, 0 };
     walk_model(&w, m, batch, tp >= 1 ? tp : 1);
+}
+
+void train_infer_cost(const train_model *m, const gpu_rate *r, gpu_prec p, double batch, ops_cost *c)
+{
+    double e = train_precision_bytes(p);
+    walk w = { r, p, e, e, c, NULL, 1, 0, 0, m->arch == TRAIN_ARCH_RESNET50 };
+    walk_model(&w, m, batch, 1);
 }
 
 static double fwd_flops_of(const train_model *m)
 {
-    walk w = { NULL, GPU_BF16, 2, 2, NULL, NULL, 0, 0, 0 };
+    walk w = { NULL, GPU_BF16, 2, 2, NULL, NULL, 0, 0, 0, 0 };
     walk_model(&w, m, 1, 1);
     return w.flops;
 }
 
 double train_activation_bytes(const train_model *m, gpu_prec p, double batch)
 {
-    walk w = { NULL, p, train_precision_bytes(p), train_precision_bytes(p), NULL, NULL, 0, 0, 0 };
+    walk w = { NULL, p, train_precision_bytes(p), train_precision_bytes(p), NULL, NULL, 0, 0, 0, 0 };
     walk_model(&w, m, batch, 1);
     return w.saved;
 }

@@ -79,6 +79,14 @@ double train_precision_bytes(gpu_prec p);
 void train_layers_cost(const train_model *m, const gpu_rate *r, gpu_prec p, double batch, int tp,
                        int fused_norm, ops_cost *fwd, ops_cost *bwd);
 
+/* train_infer_cost: the GPU time of `batch` samples' inference (the
+ * forward pass alone) on r in precision p, added to c, as an inference
+ * engine builds it: ResNet-50's batch norms folded into its convolutions
+ * and ReLU and the residual add run in their epilogues (TensorRT's layer
+ * fusion), so 57 kernels: 53 convolutions, the two poolings, the
+ * classifier and its softmax; a transformer as its training forward
+ * pass, norms and softmax in the activation precision. */
+void train_infer_cost(const train_model *m, const gpu_rate *r, gpu_prec p, double batch, ops_cost *c);
 
 /* train_activation_bytes: what `batch` samples keep in memory for the
  * backward pass: ResNet's convolution and norm inputs; a transformer
