@@ -1,4 +1,5 @@
 /* test_evq.c -- the event queue and the engine's ordering contract. */
+#include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_rng.h>
 #include "tests/testutil.h"
@@ -241,6 +242,62 @@ static void events_at_the_end_of_time_keep_the_cursor_in_range(void)
     sim_evq_free(&q);
 }
 
+/* The hold model the benchmark runs (each popped event pushed again an
+ * exponential time later, a fifth of them at the same instant), with
+ * cancels and re-pushes mixed in: every pop must return the least (time,
+ * seq) of the events queued, as a full scan of them finds it. 1,500
+ * pending crosses the queue's resizes and width re-estimates. */
+static void a_hold_model_pops_the_least_key_a_full_scan_finds(void)
+{
+    enum { N = 1500, OPS = 60000 };
+    sim_evq q;
+    CU_ASSERT_EQUAL_FATAL(sim_evq_init(&q), 0);
+    sim_event *ev = calloc(N, sizeof *ev);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    uint64_t seq = 0;
+    sim_time_t now = 0;
+    size_t queued = N;
+    for (size_t i = 0; i < N; i++) {
+        ev[i].next = &ev[i];
+        ev[i].time = (sim_time_t)gsl_rng_uniform_int(r, 1000000) * 1000;
+        ev[i].seq = seq++;
+        sim_evq_push(&q, &ev[i]);
+    }
+    int bad = 0;
+    for (int k = 0; k < OPS; k++) {
+        sim_event *want = NULL;
+        for (size_t i = 0; i < N; i++)
+            if (ev[i].next != &ev[i] && (!want || ev[i].time < want->time ||
+                    (ev[i].time == want->time && ev[i].seq < want->seq)))
+                want = &ev[i];
+        sim_event *e = sim_evq_pop(&q);
+        if (e != want)
+            bad++;
+        if (!e)
+            break;
+        queued--;
+        now = e->time;
+        double u = gsl_rng_uniform(r);
+        e->time = now + (u < 0.2 ? 0 : (sim_time_t)(-1e6 * N * log(u)));
+        e->seq = seq++;
+        sim_evq_push(&q, e);
+        queued++;
+        sim_event *v = &ev[gsl_rng_uniform_int(r, N)];
+        if (k % 5 == 0 && v->next != v) {
+            sim_evq_remove(&q, v);
+            v->time = now + (sim_time_t)gsl_rng_uniform_int(r, 1000000000);
+            v->seq = seq++;
+            sim_evq_push(&q, v);
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(sim_evq_size(&q), queued);
+    CU_ASSERT_EQUAL(queued, N);
+    gsl_rng_free(r);
+    free(ev);
+    sim_evq_free(&q);
+}
+
 TU_SUITE_FN(evq)
 {
     static const tu_test tests[] = {
@@ -252,6 +309,7 @@ TU_SUITE_FN(evq)
         TU_TEST(cancelled_event_never_fires),
         TU_TEST(an_event_scheduled_after_a_run_stopped_short_fires_in_order),
         TU_TEST(events_at_the_end_of_time_keep_the_cursor_in_range),
+        TU_TEST(a_hold_model_pops_the_least_key_a_full_scan_finds),
     };
     TU_SUITE("evq", tests);
 }
