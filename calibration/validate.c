@@ -325,23 +325,30 @@ static int vidur_op(const char *name)
     return -1;
 }
 
+/* Splits line in place at its commas into at most max fields (what follows
+ * the max-th is dropped); returns how many. The calibration CSVs
+ * read this way hold no quoted field. */
+static int split_commas(char *line, char **f, int max)
+{
+    int n = 0;
+    for (char *p = line; n < max; n++) {
+        f[n] = p;
+        char *c = strchr(p, ',');
+        if (!c)
+            return n + 1;
+        *c = '\0';
+        p = c + 1;
+    }
+    return n;
+}
+
 /* One data line into r; 0 on success. Fields: record_type, gpu, model, tp,
  * num_tokens, operator, median_ms, min_ms, max_ms, precision, framework,
  * source, notes (no field holds a comma or a quote). */
 static int vidur_parse(char *line, vidur_row *r)
 {
     char *f[13];
-    int n = 0;
-    for (char *p = line; n < 13; n++) {
-        f[n] = p;
-        char *c = strchr(p, ',');
-        if (!c) {
-            n++;
-            break;
-        }
-        *c = '\0';
-        p = c + 1;
-    }
+    int n = split_commas(line, f, 13);
     if (n != 13 || strcmp(f[0], "vidur_operator_profile") != 0)
         return -1;
     const char *sh = strstr(f[12], "n_head=");
@@ -644,18 +651,8 @@ static void case_dle_training(val_out *o)
     o->unit = "samples/s";
     while (fgets(line, sizeof line, f)) {
         char *fld[13];
-        int k = 0;
         line[strcspn(line, "\r\n")] = '\0';
-        for (char *p = line; k < 13; k++) {
-            fld[k] = p;
-            char *c = strchr(p, ',');
-            if (!c) {
-                k++;
-                break;
-            }
-            *c = '\0';
-            p = c + 1;
-        }
+        int k = split_commas(line, fld, 13);
         if (k < 11 || strcmp(fld[0], "model") == 0)
             continue;
         int gpus = atoi(fld[4]), batch = atoi(fld[5]), acc = atoi(fld[6]), seq = atoi(fld[7]);
@@ -979,6 +976,16 @@ static void case_nccl_curve(val_out *o)
     collfit_free(&d);
 }
 
+/* Whether a curve before curve k has k's platform: walking the curves and
+ * skipping these visits each platform once, in the order it first appears. */
+static int platform_seen_before(const collfit_data *d, size_t k)
+{
+    for (size_t j = 0; j < k; j++)
+        if (strcmp(d->curves[j].platform, d->curves[k].platform) == 0)
+            return 1;
+    return 0;
+}
+
 /* The parameters in topo_fit_default are the pooled fit of every curve:
  * refit and compare (2%). */
 static void case_nccl_fit(val_out *o)
@@ -1000,16 +1007,10 @@ static void case_nccl_fit(val_out *o)
     val_unit_row(o, "net step us (Simple)", "us", topo_fit_default.net_step_us, f.net_step_us, 0.02);
     val_unit_row(o, "net efficiency", "fraction", topo_fit_default.net_eff, f.net_eff, 0.02);
     /* the platforms with their own start-up or network (topo_platform_fit) */
-    const char *done[COLLFIT_MAX_CURVES];
-    size_t ndone = 0;
     for (size_t k = 0; k < d.ncurves; k++) {
         const char *plat = d.curves[k].platform;
-        size_t j = 0;
-        while (j < ndone && strcmp(done[j], plat) != 0)
-            j++;
-        if (j < ndone)
+        if (platform_seen_before(&d, k))
             continue;
-        done[ndone++] = plat;
         topo_fit have = topo_fit_default, got;
         int bits = topo_platform_fit(plat, &have);
         double e;
@@ -1049,16 +1050,10 @@ static void case_nccl_lopo(val_out *o)
     collfit_data d;
     if (load_curves(o, &d) < 0)
         return;
-    const char *done[COLLFIT_MAX_CURVES];
-    size_t ndone = 0;
     for (size_t k = 0; k < d.ncurves; k++) {
         const char *plat = d.curves[k].platform;
-        size_t j = 0;
-        while (j < ndone && strcmp(done[j], plat) != 0)
-            j++;
-        if (j < ndone)
+        if (platform_seen_before(&d, k))
             continue;
-        done[ndone++] = plat;
         topo_fit f;
         if (collfit_fit(&d, plat, &topo_fit_default, &f, NULL) < 0) {
             val_broken(o, "a leave-one-out fit did not run");

@@ -31,7 +31,8 @@ int scn_parse_ts_settings(jv *v, scn *sc, const cJSON *sh)
     /* The default switch cost: a measured profile's, or the sum of its
      * parts for this GPU, preemption mode and whether switches cross VMs
      * (the mode's switches under virtualization.mode "vgpu"); models/ctxsw.c.
-     * A datasheet profile's switch_us is a placeholder, not a measurement. */
+     * A datasheet profile's switch_us is FACTS' unsourced tens of
+     * microseconds [I], so the parts win over it; a measured one wins over them. */
     int vm = sc->cfg.virt.mode == VIRT_VGPU && sc->cfg.share->vm_switches;
     double def_us = sc->profile && sc->profile->measured ? sc->cfg.gpu->switch_us
                                                          : ctxsw_cost_us(sc->cfg.gpu, (ts_preempt)preempt, vm);
