@@ -314,6 +314,34 @@ static int fit_and_write(const imp_opts *o, const nccltests_log *log, const topo
     return rc;
 }
 
+/* The fits this run writes: a log of one test, that test (op); a log of
+ * several, the one --op names or each in turn, its files suffixed by its
+ * collective. */
+static int fit_tests(const imp_opts *o, const nccltests_log *log, int op, const topo *t, FILE *out, FILE *err)
+{
+    if (log->ntests <= 1)
+        return fit_and_write(o, log, t, (coll_op)op, "", out, err);
+    int k = o->op ? nccltests_find(log, op) : 0;
+    if (o->op && k < 0) {
+        fprintf(err, "slicesim import-nccl-tests: %s: --op %s: the log holds no %s test\n", o->log, o->op,
+                coll_op_perf_name((coll_op)op));
+        return CLI_BAD_INPUT;
+    }
+    int rc = CLI_OK;
+    for (; k < log->ntests && rc == CLI_OK; k++) {
+        nccltests_log one;
+        nccltests_select(log, k, &one);
+        if (one.op < 0)
+            continue;
+        char suffix[40];
+        snprintf(suffix, sizeof suffix, "_%s", coll_op_name((coll_op)one.op));
+        rc = fit_and_write(o, &one, t, (coll_op)one.op, o->op ? "" : suffix, out, err);
+        if (o->op)
+            break;
+    }
+    return rc;
+}
+
 int cli_cmd_import_nccl_tests(int argc, char **argv, FILE *out, FILE *err)
 {
     imp_opts o;
@@ -329,76 +357,34 @@ int cli_cmd_import_nccl_tests(int argc, char **argv, FILE *out, FILE *err)
     if (log.chatter > 0)
         fprintf(err, "slicesim import-nccl-tests: %s: skipped %d line%s that are neither results nor comments "
                 "(launcher output)\n", o.log, log.chatter, log.chatter == 1 ? "" : "s");
-    if (op >= 0 && log.ntests > 1) {
-        /* several tests: the one --op names, or each in turn */
-        if (build_topo(&o, &log, &t, &generic, err) < 0) {
-            nccltests_free(&log);
-            return CLI_BAD_INPUT;
-        }
-        outfile_set set;
-        char msg[1024];
-        const char *dir = o.outdir;
-        memset(&set, 0, sizeof set);
-        if (dir && outfile_set_begin(&set, dir, msg, sizeof msg) < 0) {
-            fprintf(err, "slicesim import-nccl-tests: -o %s\n", msg);
-            nccltests_free(&log);
-            return CLI_BAD_INPUT;
-        }
-        if (dir)
-            o.outdir = outfile_set_dir(&set);      /* every test's files in one set */
-        int k = o.op ? nccltests_find(&log, op) : 0;
-        if (o.op && k < 0) {
-            fprintf(err, "slicesim import-nccl-tests: %s: --op %s: the log holds no %s test\n", o.log, o.op,
-                    coll_op_perf_name((coll_op)op));
-            outfile_set_abort(&set);
-            nccltests_free(&log);
-            return CLI_BAD_INPUT;
-        }
-        for (; k < log.ntests && rc == CLI_OK; k++) {
-            nccltests_log one;
-            nccltests_select(&log, k, &one);
-            if (one.op < 0)
-                continue;
-            char suffix[40];
-            snprintf(suffix, sizeof suffix, "_%s", coll_op_name((coll_op)one.op));
-            rc = fit_and_write(&o, &one, &t, (coll_op)one.op, o.op ? "" : suffix, out, err);
-            if (o.op)
-                break;
-        }
-        if (rc == CLI_OK && dir && outfile_set_commit(&set, "import-nccl-tests", NULL, msg, sizeof msg) < 0) {
-            fprintf(err, "slicesim import-nccl-tests: %s\n", msg);
-            rc = CLI_INTERNAL;
-        }
-        outfile_set_abort(&set);
-        nccltests_free(&log);
-        return rc;
-    }
     if (op < 0) {
         fprintf(err, "slicesim import-nccl-tests: %s: %s; allowed: allreduce, allgather, reducescatter, "
                 "broadcast, reduce, alltoall, sendrecv\n", o.log,
                 o.op ? "--op names no collective" : "the log does not name its test; give --op");
-        rc = CLI_BAD_INPUT;
-    } else if (build_topo(&o, &log, &t, &generic, err) < 0) {
-        rc = CLI_BAD_INPUT;
-    } else {
-        outfile_set set;
-        char msg[1024];
-        const char *dir = o.outdir;
-        memset(&set, 0, sizeof set);
-        if (dir && outfile_set_begin(&set, dir, msg, sizeof msg) < 0) {
-            fprintf(err, "slicesim import-nccl-tests: -o %s\n", msg);
-            rc = CLI_BAD_INPUT;
-        } else {
-            if (dir)
-                o.outdir = outfile_set_dir(&set);  /* both files go to the staging folder */
-            rc = fit_and_write(&o, &log, &t, (coll_op)op, "", out, err);
-            if (rc == CLI_OK && dir && outfile_set_commit(&set, "import-nccl-tests", NULL, msg, sizeof msg) < 0) {
-                fprintf(err, "slicesim import-nccl-tests: %s\n", msg);
-                rc = CLI_INTERNAL;
-            }
-        }
-        outfile_set_abort(&set);
+        nccltests_free(&log);
+        return CLI_BAD_INPUT;
     }
+    if (build_topo(&o, &log, &t, &generic, err) < 0) {
+        nccltests_free(&log);
+        return CLI_BAD_INPUT;
+    }
+    outfile_set set;
+    char msg[1024];
+    const char *dir = o.outdir;
+    memset(&set, 0, sizeof set);
+    if (dir && outfile_set_begin(&set, dir, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim import-nccl-tests: -o %s\n", msg);
+        nccltests_free(&log);
+        return CLI_BAD_INPUT;
+    }
+    if (dir)
+        o.outdir = outfile_set_dir(&set);      /* every file to the staging folder, one set */
+    rc = fit_tests(&o, &log, op, &t, out, err);
+    if (rc == CLI_OK && dir && outfile_set_commit(&set, "import-nccl-tests", NULL, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim import-nccl-tests: %s\n", msg);
+        rc = CLI_INTERNAL;
+    }
+    outfile_set_abort(&set);
     nccltests_free(&log);
     return rc;
 }
