@@ -96,8 +96,8 @@ static void tenant_flags(flags *f, const scn *sc, const model_result *res, int i
         add(f, "tenant \"%s\" completed no measured request", tc->name);
     if (qs[0])
         add(f, "tenant \"%s\": %s rest on fewer requests in some replication than 10/(1-q) asks "
-            "(%s; the fewest is samples_per_replication): marked %s; they are rough and their "
-            "intervals may not hold their 95%%; lengthen duration_s", tc->name, qs, need, FLAGS_MARK_LOW);
+            "(%s; the fewest a replication completed is the output's samples_per_replication): marked "
+            "%s; they are rough and their intervals may not hold their 95%%; lengthen duration_s", tc->name, qs, need, FLAGS_MARK_LOW);
     if (t->unsteady)
         add(f, "tenant \"%s\": %.0f more requests were in the system at the end of the window "
             "than at its start: arrivals outpace service, the run is not in steady state and its "

@@ -70,6 +70,8 @@ static void percentiles_from_too_few_samples_are_flagged_everywhere(void)
                                        "completed")->valuedouble);
     CU_ASSERT_EQUAL(count(err, "p95, p99, p99.9 rest on fewer requests in some replication than 10/(1-q) asks "
                                "(200, 1000, 10000"), 1);
+    CU_ASSERT_EQUAL(count(err, "10000; the fewest a replication completed is the output's "
+                               "samples_per_replication)"), 1);
     CU_ASSERT_EQUAL(count(err, "slicesim: warning:"), cJSON_GetArraySize(cJSON_GetObjectItem(d, "warnings")));
     /* the table: p95 and p99 carry *, the legend explains it */
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "]*"));
