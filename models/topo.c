@@ -232,15 +232,21 @@ topo_overrides topo_overrides_none(void)
     return (topo_overrides){ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
 }
 
-/* The compute capability of a preset's GPU when the preset does not say. */
-static int sm_of_gpu(const char *gpu)
+/* The compute capability (x 10) of a GPU whose topology does not say, from
+ * the GPU's architecture: only NCCL's per-architecture rows read it
+ * (coll_arch_of_sm: Volta below 80, Ampere, Hopper, Blackwell from 100), so
+ * Turing counts as Volta and Ada (89) as Ampere, as NCCL's compCapIndex
+ * does; the GeForce and RTX PRO Blackwell parts (120) take the Blackwell
+ * row. An architecture not known here reads as Ampere [I: the middle row]. */
+static int sm_of_arch(const char *arch)
 {
-    if (strncmp(gpu, "b", 1) == 0 || strncmp(gpu, "gb", 2) == 0)
-        return 100;
-    if (strncmp(gpu, "h", 1) == 0)
-        return 90;
-    if (strncmp(gpu, "l40", 3) == 0)
-        return 89;
+    static const struct { const char *arch; int sm; } SMS[] = {
+        { "volta", 70 }, { "turing", 75 }, { "ampere", 80 }, { "ada", 89 },
+        { "hopper", 90 }, { "blackwell", 100 },
+    };
+    for (size_t i = 0; arch && i < sizeof SMS / sizeof SMS[0]; i++)
+        if (strcmp(arch, SMS[i].arch) == 0)
+            return SMS[i].sm;
     return 80;
 }
 
@@ -309,7 +315,7 @@ int topo_build(topo *t, const topo_preset *p, int nodes, int ppn, topo_virt v,
     t->inter_gbs = t->nics * t->nic_gbs * pick_num(o->net_bw_factor, vp->net_bw_factor);
     t->net_lat_scale = p->net_lat_scale;
     t->net_lat_add_us = pick_num(o->net_lat_add_us, vp->net_lat_add_us);
-    t->sm = p->sm > 0 ? p->sm : sm_of_gpu(p->gpu);
+    t->sm = p->sm > 0 ? p->sm : sm_of_arch(t->gpu->arch);
     t->nccl_version = o->nccl_version > 0 ? o->nccl_version : TOPO_NCCL_NEWEST;
     t->algo = o->algo;
     t->proto = o->proto;

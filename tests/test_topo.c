@@ -2,6 +2,7 @@
  * network (models/topo.h). */
 #include <string.h>
 #include "tests/testutil.h"
+#include "models/coll.h"
 #include "models/topo.h"
 
 static void every_preset_names_a_known_gpu_and_its_source(void)
@@ -104,6 +105,29 @@ static void a_gpu_without_a_server_preset_gets_a_pcie_server(void)
     CU_ASSERT_EQUAL(t.nvls, 0);
 }
 
+/* A topology that gives no compute capability takes its GPU's architecture:
+ * the row of NCCL's per-architecture tables a T4, an L4 or an RTX PRO 6000
+ * reads (Volta, Ampere, Blackwell), not one guessed from the name. */
+static void a_generic_server_reads_the_nccl_row_of_its_gpus_architecture(void)
+{
+    static const struct { const char *gpu; int sm; int arch; } CASES[] = {
+        { "t4", 75, COLL_ARCH_VOLTA }, { "v100-sxm2-16gb", 70, COLL_ARCH_VOLTA },
+        { "l4", 89, COLL_ARCH_AMPERE }, { "a30", 80, COLL_ARCH_AMPERE },
+        { "h100-pcie", 90, COLL_ARCH_HOPPER }, { "rtx-pro-6000", 100, COLL_ARCH_BLACKWELL },
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        topo_preset buf;
+        const gpu_spec *g = gpu_spec_find(CASES[i].gpu);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+        topo t;
+        char err[256];
+        CU_ASSERT_EQUAL_FATAL(topo_build(&t, topo_generic_pcie(g, &buf), 1, 2, TOPO_VIRT_BARE_METAL, NULL,
+                                         err, sizeof err), 0);
+        CU_ASSERT_EQUAL(t.sm, CASES[i].sm);
+        CU_ASSERT_EQUAL(coll_arch_of_sm(t.sm), CASES[i].arch);
+    }
+}
+
 TU_SUITE_FN(topo)
 {
     static const tu_test tests[] = {
@@ -113,6 +137,7 @@ TU_SUITE_FN(topo)
         TU_TEST(virtualization_modes_parse_and_cost_the_network),
         TU_TEST(a_gpu_without_a_server_preset_gets_a_pcie_server),
         TU_TEST(measured_platforms_keep_their_own_fitted_parameters),
+        TU_TEST(a_generic_server_reads_the_nccl_row_of_its_gpus_architecture),
     };
     TU_SUITE("topo", tests);
 }
