@@ -21,6 +21,28 @@
 #define TRAIN_HOST_US 10.0
 /* Tensors one multi-tensor-apply launch updates (apex's chunking) [I]. */
 #define OPT_TENSORS_PER_LAUNCH 64.0
+/* create_pretraining_data.py's short_seq_prob (Google BERT, kept by
+ * DeepLearningExamples and LDDL) [F]. */
+#define BERT_SHORT_SEQ_PROB 0.1
+/* Mean tokens of a document of BERT's pre-training corpus (English
+ * Wikipedia) as seq_longer models it [I from F: Krell et al. 2021
+ * ("Efficient sequence packing without cross-contamination", arXiv
+ * 2107.02027) find that padding is over 50% of the tokens of the Wikipedia
+ * pre-training set at sequence 512; 340 makes seq_longer's mean length at
+ * 512 half of 512 (and 79% of 128 at 128)]. Not fitted to the rows. */
+#define BERT_DOC_TOKENS 340.0
+/* LDDL's bin width in tokens as DeepLearningExamples' BERT scripts
+ * preprocess with it (--bin-size 64) [I]. */
+#define LDDL_BIN_TOKENS 64
+/* Kernels per parameter tensor of an optimizer stepped as a Python loop
+ * over the tensors, as DeepLearningExamples' run_squad.py steps BERT's Adam
+ * (BertAdam) [I: each tensor's gradient clipped alone (norm, stack, norm,
+ * add, div, clamp, mul: 7), the moments (mul, add, mul, addcmul: 4), the
+ * update (sqrt, add, div: 3), learning rate (mul, add: 2), weight decay on
+ * 6 of BERT's 16 tensors a layer (mul, add: 0.75 on average): 16.75; the
+ * SQuAD rows of both precisions show about 60 ms a step on A100 beyond the
+ * layers, which 392 tensors x 17 launches x 10 us is]. */
+#define SQUAD_OPT_KERNELS_PER_TENSOR 17
 
 double train_precision_bytes(gpu_prec p)
 {
@@ -342,6 +364,7 @@ int train_model_find(const char *name, int seq, train_model *m)
         m->seq = seq > 0 ? seq : squad ? 384 : 512;
         m->head_tokens = squad ? 1 : 0.15625;
         m->tensors = 24 * 16 + 8;               /* 16 per layer (weights, biases, norms), embeddings, head */
+        m->doc_tokens = squad ? 0 : BERT_DOC_TOKENS;
         m->batch_per_gpu = 16;
         m->source = "Devlin et al. 2019; DeepLearningExamples BERT (masked positions, unfused attention)";
     } else {
@@ -403,9 +426,13 @@ train_model train_model_gpt(double params, int seq)
  * steps have no accumulation, show about 50 ms of fixed cost per step on
  * V100 with TensorFlow's ~4000 optimizer kernels)]. */
 static const train_framework FRAMEWORKS[] = {
-    { "pytorch", 0, 0, TRAIN_HOST_US, 0, "DeepLearningExamples PyTorch (apex fused optimizers, DDP)" },
-    { "tensorflow", 1, 10, TRAIN_HOST_US, 1, "DeepLearningExamples TensorFlow 1/2 (XLA fuses ReLU and add; Horovod)" },
-    { "mxnet", 1, 10, TRAIN_HOST_US, 1, "DeepLearningExamples MXNet (NHWC BN-add-ReLU; Horovod)" },
+    { "pytorch", 0, 0, TRAIN_HOST_US, 0, 0, "DeepLearningExamples PyTorch (apex fused optimizers, DDP)" },
+    { "pytorch-lddl", 0, 0, TRAIN_HOST_US, 0, LDDL_BIN_TOKENS,
+      "DeepLearningExamples PyTorch BERT pre-training (LDDL loader: sequences binned by length)" },
+    { "pytorch-squad", 0, SQUAD_OPT_KERNELS_PER_TENSOR, TRAIN_HOST_US, 0, 0,
+      "DeepLearningExamples PyTorch SQuAD fine-tuning (optimizer as a loop over parameter tensors)" },
+    { "tensorflow", 1, 10, TRAIN_HOST_US, 1, 0, "DeepLearningExamples TensorFlow 1/2 (XLA fuses ReLU and add; Horovod)" },
+    { "mxnet", 1, 10, TRAIN_HOST_US, 1, 0, "DeepLearningExamples MXNet (NHWC BN-add-ReLU; Horovod)" },
 };
 
 const train_framework *train_framework_find(const char *name)
@@ -432,10 +459,59 @@ double train_optimizer_s(const train_framework *fw, const gpu_rate *r, double pa
     return c.s > host ? c.s : host;
 }
 
+/* The share of a pre-training corpus' sequences (of at most s tokens) that
+ * are longer than x tokens, 0 <= x < s. BERT's data preparation
+ * (create_pretraining_data.py, Devlin et al. 2019, as LDDL keeps it) fills
+ * a sequence with a document's sentences up to a target length, s, or with
+ * probability short_seq_prob = 0.1 [F] a length drawn uniformly below s,
+ * and ends it early where the document ends. Documents' lengths taken as
+ * exponential of mean doc (memoryless: what remains of a document at a
+ * sequence's start is again exponential) [I], a sequence is longer than x
+ * when both its target and what remains of its document are. */
+static double seq_longer(double x, double s, double doc)
+{
+    return (1 - BERT_SHORT_SEQ_PROB * x / s) * exp(-x / doc);
+}
+
+static void cost_add(ops_cost *to, const ops_cost *c, double w)
+{
+    to->s += w * c->s, to->compute_s += w * c->compute_s;
+    to->mem_s += w * c->mem_s, to->kernels += w * c->kernels;
+}
+
+/* One micro-batch's forward and backward of a step: the layers at the
+ * model's sequence or, where the framework's loader bins sequences by
+ * length (bin_tokens) and the model's corpus has documents shorter than a
+ * sequence, the mean over bins of a batch padded to its bin's top, each bin
+ * as often as the corpus' sequences fall in it. */
+static void step_layers_cost(const train_params *p, const gpu_rate *r, ops_cost *f, ops_cost *b)
+{
+    const train_model *m = &p->model;
+    const train_framework *fw = fw_of(p);
+    int w = fw->bin_tokens;
+    if (w <= 0 || !(m->doc_tokens > 0) || m->arch != TRAIN_ARCH_TRANSFORMER || m->seq <= w) {
+        train_layers_cost(m, r, p->prec, p->batch_per_gpu, 1, fw->fused_norm, f, b);
+        return;
+    }
+    memset(f, 0, sizeof *f);
+    memset(b, 0, sizeof *b);
+    for (int lo = 0; lo < m->seq; lo += w) {
+        int hi = lo + w < m->seq ? lo + w : m->seq;
+        double share = seq_longer(lo, m->seq, m->doc_tokens) -
+                       (hi < m->seq ? seq_longer(hi, m->seq, m->doc_tokens) : 0);
+        train_model mk = *m;
+        mk.seq = hi;
+        ops_cost fk = { 0 }, bk = { 0 };
+        train_layers_cost(&mk, r, p->prec, p->batch_per_gpu, 1, fw->fused_norm, &fk, &bk);
+        cost_add(f, &fk, share);
+        cost_add(b, &bk, share);
+    }
+}
+
 double train_step_s(const train_params *p, const gpu_rate *r)
 {
     ops_cost f = { 0 }, b = { 0 };
-    train_layers_cost(&p->model, r, p->prec, p->batch_per_gpu, 1, fw_of(p)->fused_norm, &f, &b);
+    step_layers_cost(p, r, &f, &b);
     double params = p->model.params / (p->sharding != TRAIN_DDP ? p->dp : 1);
     double acc = p->accumulation > 1 ? p->accumulation : 1;
     return acc * (f.s + b.s) + train_optimizer_s(fw_of(p), r, params, p->model.tensors, p->opt_bytes);
@@ -702,8 +778,7 @@ static void start_step(train_state *st)
     st->wire_bytes = 0;
     memset(&st->fwd, 0, sizeof st->fwd);
     memset(&st->bwd, 0, sizeof st->bwd);
-    train_layers_cost(&p->model, &st->t->rate, p->prec, p->batch_per_gpu, 1, fw_of(p)->fused_norm,
-                      &st->fwd, &st->bwd);
+    step_layers_cost(p, &st->t->rate, &st->fwd, &st->bwd);
     if (p->accumulation > 1) {
         /* the micro-batches before the last: forward and backward, no
          * collective (gradients accumulate locally) */

@@ -52,6 +52,8 @@ typedef struct {
     double head_tokens;         /* share of the tokens the output head sees (BERT's masked
                                  * positions), 1 for a language model */
     double tensors;             /* parameter tensors (the optimizer's launches) */
+    double doc_tokens;          /* pre-training corpus: mean tokens of a document, which is cut
+                                 * into sequences of at most seq (0: every sequence is full) */
     const char *source;
 } train_model;
 
@@ -105,17 +107,22 @@ typedef enum { TRAIN_DDP, TRAIN_ZERO2, TRAIN_SHARD_GRAD_OP, TRAIN_FULL_SHARD } t
  * mixed-precision overflow check), so its launches are not hidden behind
  * GPU work: it takes the longer of its GPU time and its dispatch time.
  * after_backward: the gradient buckets are reduced once the whole backward
- * has ended (Horovod), not each as its backward ends (DDP). */
+ * has ended (Horovod), not each as its backward ends (DDP).
+ * bin_tokens: the data loader groups sequences by length into bins of this
+ * many tokens and pads a batch to its bin's top, not to seq (LDDL's
+ * binning; 0: every batch padded to seq). */
 typedef struct {
     const char *name;
     int    fused_norm;
     double opt_kernels_per_tensor;
     double host_us;
     int    after_backward;
+    int    bin_tokens;
     const char *source;
 } train_framework;
 
-/* train_framework_find: "pytorch", "tensorflow", "mxnet"; NULL otherwise. */
+/* train_framework_find: "pytorch", "pytorch-lddl", "pytorch-squad",
+ * "tensorflow", "mxnet"; NULL otherwise. */
 const train_framework *train_framework_find(const char *name);
 
 typedef struct {

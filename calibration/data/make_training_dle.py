@@ -8,7 +8,7 @@ out = []
 def gpu_of(plat):
     if 'A100 80GB' in plat: return 'a100-sxm-80gb'
     if 'A100 40GB' in plat: return 'a100-sxm-40gb'
-    if 'V100' in plat and '32G' in plat: return 'v100-sxm2-32gb'
+    if ('V100' in plat or 'DGX-1' in plat) and '32G' in plat: return 'v100-sxm2-32gb'
     if 'V100' in plat: return 'v100-sxm2-16gb'
     return None
 def prec_of(r, gpu):
@@ -61,6 +61,10 @@ for r in rows:
     fw = r['framework']
     src = r['source'].split(', section')[0]
     fwk = {'PyTorch': 'pytorch', 'MXNet': 'mxnet'}.get(fw, 'tensorflow')
+    if fwk == 'pytorch' and model == 'bert-large':   # LDDL's binned pre-training loader
+        fwk = 'pytorch-lddl'
+    elif fwk == 'pytorch' and model == 'bert-large-squad':   # run_squad.py's per-tensor optimizer
+        fwk = 'pytorch-squad'
     out.append([model, fw.replace(' ', '-'), fwk, gpu, n, batch, accum, seq, prec, r['value'], r['unit'], src.replace(',', ';'), note.replace(',', ';')])
 w = csv.writer(open(sys.argv[1], 'w', newline=''), lineterminator='\n')
 w.writerow(['model','framework','framework_preset','gpu','gpus','batch_per_gpu','accumulation','seq_len','precision','value','unit','source','notes'])
