@@ -707,6 +707,37 @@ static void case_dle_training(val_out *o)
         val_summary(o, "DeepLearningExamples training throughput", n, sum / n, max, 0.10, 0.25);
 }
 
+/* Megatron-Core's strong scaling of GPT-3 175B on H100 (reference
+ * training.csv, Megatron-LM README at d98e8a64ddf3): MFU 0.47 at 96 GPUs and
+ * 0.42 at 4,608, global batch 1152 sequences of 4096, vocabulary 131072,
+ * BF16. The README's layout is in an image that was not read: assumed TP 4,
+ * PP 8, VP 6, micro-batch 1, sequence parallelism and every overlap flag on
+ * (NeMo's GPT-3 175B recipe) [I]; DP 3 and 144. MFU: the model FLOPs
+ * without recomputation (train_megatron_model_flops) over iteration x GPUs
+ * x the dense BF16 peak. */
+static void megatron_mfu_rows(val_out *o)
+{
+    static const struct { int dp; double ref; } R[] = { { 3, 0.47 }, { 144, 0.42 } };
+    train_model m = train_model_transformer("gpt3-175b", 96, 12288, 96, 96, 128, 4 * 12288, 131072, 0, 4096);
+    gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
+    const topo_preset *srv = topo_preset_find("dgx-h100");
+    double sum = 0, max = 0;
+    char q[96];
+    o->unit = "MFU";
+    for (size_t i = 0; i < sizeof R / sizeof R[0]; i++) {
+        train_mp mp = { 4, 8, 6, 1, R[i].dp, 1, 1152, 0, 1, 1, 1, 1, 1, 4, 2 };
+        double it = train_megatron_step_s(&m, &r, GPU_BF16, &mp, srv, 16);
+        double gpus = 32.0 * R[i].dp;
+        double pred = train_megatron_model_flops(&m, mp.global_batch) / (it * gpus * r.peak_flops[GPU_BF16]);
+        snprintf(q, sizeof q, "h100 gpt3-175b bf16 %.0f gpus MFU (layout assumed)", gpus);
+        val_row(o, q, pred, R[i].ref, 0.25);
+        double e = fabs(pred - R[i].ref) / R[i].ref;
+        sum += e;
+        max = e > max ? e : max;
+    }
+    val_summary(o, "Megatron-Core H100 strong scaling MFU", 2, sum / 2, max, 0.10, 0.25);
+}
+
 /* Megatron (reference training.csv): GPT-3 175B on 1024 A100 (Megatron-LM
  * README of 2021: TP 8, PP 16, global batch 1536, sequence 2048, 138 TFLOP/s
  * per GPU counted with the README's formula 96 B s l h^2 (1 + s/6h + V/16lh),
@@ -729,17 +760,16 @@ static void case_megatron(val_out *o)
         double ref;
     } R[] = {
         { "a100 gpt3-175b 1024 gpus TFLOP/s per GPU", "gpt3-175b", "a100-sxm-80gb", "dgx-a100", GPU_BF16,
-          { 8, 16, 1, 1, 8, 1, 1536, 1, 0 }, 2048, 1, 138 },
+          { 8, 16, 1, 1, 8, 1, 1536, 1, 0, 0, 0, 0, 0, 2, 2 }, 2048, 1, 138 },
         { "h100 llama3-8b fp8 8 gpus tokens/s per GPU", "llama-3-8b", "h100-sxm", "dgx-h100", GPU_FP8,
-          { 1, 1, 1, 1, 8, 1, 128, 0, 1 }, 8192, 0, 14451 },
+          { 1, 1, 1, 1, 8, 1, 128, 0, 1, 1, 1, 1, 1, 4, 2 }, 8192, 0, 14451 },
         { "h100 llama3-70b fp8 64 gpus tokens/s per GPU", "llama-3.1-70b", "h100-sxm", "dgx-h100", GPU_FP8,
-          { 4, 8, 5, 1, 2, 1, 128, 0, 1 }, 8192, 0, 1602 },
+          { 4, 8, 5, 1, 2, 1, 128, 0, 1, 1, 1, 1, 1, 4, 2 }, 8192, 0, 1602 },
         { "h100 llama3.1-405b fp8 1024 gpus tokens/s per GPU", "llama-3.1-405b", "h100-sxm", "dgx-h100", GPU_FP8,
-          { 8, 8, 8, 2, 8, 1, 512, 0, 1 }, 8192, 0, 292 },
+          { 8, 8, 8, 2, 8, 1, 512, 0, 1, 1, 1, 1, 1, 4, 2 }, 8192, 0, 292 },
     };
     double sum = 0, max = 0;
     int n = 0;
-    char msg[256];
     for (size_t i = 0; i < sizeof R / sizeof R[0]; i++) {
         train_model m;
         if (strcmp(R[i].model, "gpt3-175b") == 0) {
@@ -757,17 +787,13 @@ static void case_megatron(val_out *o)
         }
         const gpu_spec *g = gpu_spec_find(R[i].gpu);
         gpu_rate r = gpu_rate_of(g, 1, 1);
-        topo t, *tn = NULL;
-        if (R[i].mp.tp > 1) {
-            if (topo_build(&t, topo_preset_find(R[i].server), 1, R[i].mp.tp, TOPO_VIRT_BARE_METAL, NULL, msg,
-                           sizeof msg) < 0) {
-                val_broken(o, msg);
-                return;
-            }
-            tn = &t;
-        }
         const train_mp *mp = &R[i].mp;
-        double it = train_megatron_step_s(&m, &r, R[i].prec, mp, tn, 16);
+        const topo_preset *srv = topo_preset_find(R[i].server);
+        if (!srv) {
+            val_broken(o, "a server preset of the Megatron rows is missing");
+            return;
+        }
+        double it = train_megatron_step_s(&m, &r, R[i].prec, mp, srv, 16);
         double gpus = (double)mp->tp * mp->pp * mp->cp * mp->dp, pred;
         if (R[i].tflops_row) {
             double B = mp->global_batch, s = m.seq, l = m.layers, h = m.d_model, V = m.vocab;
@@ -784,6 +810,7 @@ static void case_megatron(val_out *o)
         n++;
     }
     val_summary(o, "Megatron GPT and Llama steps", n, sum / n, max, 0.10, 0.25);
+    megatron_mfu_rows(o);
 }
 
 /* vLLM 0.6 against 0.5.3 (vLLM blog 2024-09-05, reference llm_serving.csv):

@@ -517,48 +517,186 @@ double train_step_s(const train_params *p, const gpu_rate *r)
     return acc * (f.s + b.s) + train_optimizer_s(fw_of(p), r, params, p->model.tensors, p->opt_bytes);
 }
 
-double train_megatron_step_s(const train_model *m, const gpu_rate *r, gpu_prec p, const train_mp *mp,
-                             const topo *tp_net, double opt_bytes)
+/* Megatron-Core's gradient buckets: max(40 M, 1 M x dp) parameters
+ * [F: Megatron-Core DistributedDataParallelConfig.bucket_size default]. */
+static double mp_bucket_params(int dp)
+{
+    return 1e6 * dp > 40e6 ? 1e6 * dp : 40e6;
+}
+
+/* The topology of a group of n ranks that Megatron places at stride
+ * `stride` GPUs (its rank order is tp, cp, dp, pp, fastest first): inside
+ * one server while n x stride fits it, else one or more ranks a node.
+ * Returns 0, or -1 when n < 2 or the topology cannot be built. */
+static int mp_group(topo *t, const topo_preset *s, int n, int stride)
+{
+    if (n < 2 || !s)
+        return -1;
+    int gpn = s->gpus_per_node, per = stride < gpn ? gpn / stride : 1;
+    if (per > n)
+        per = n;
+    if (per < 1 || n % per != 0)
+        per = 1;
+    return topo_build(t, s, n / per, per, TOPO_VIRT_BARE_METAL, NULL, NULL, 0);
+}
+
+static double mp_coll_s(const topo *t, coll_op op, double bytes)
+{
+    coll_est e;
+    if (bytes <= 0 || coll_estimate(t, op, bytes, NULL, &e) != 0)
+        return 0;
+    return e.time_us * 1e-6;
+}
+
+/* The tensor-parallel collectives of one layer and one micro-batch, as
+ * exposed: without sequence parallelism two all-reduces of the layer's
+ * activations forward and two backward (two more when the forward is
+ * recomputed); with it each all-reduce is an all-gather before and a
+ * reduce-scatter after the column/row-parallel pair (Korthikanti et al.
+ * 2022). With tp_overlap each collective runs beside the GEMM it feeds or
+ * follows (Transformer Engine's userbuffers) and only what outlasts that
+ * GEMM is exposed: forward QKV, output, up and down projections; backward
+ * both gradient GEMMs of each. */
+static double mp_tp_layer_s(const train_model *m, const gpu_rate *r, gpu_prec p, const train_mp *mp,
+                            const topo *t, double tokens)
+{
+    int tp = mp->tp;
+    double e = train_precision_bytes(p), d = m->d_model, hd = m->head_dim;
+    double bytes = tokens * d * e;
+    double ag = mp_coll_s(t, COLL_ALLGATHER, bytes), rs = mp_coll_s(t, COLL_REDUCESCATTER, bytes);
+    double ar = mp_coll_s(t, COLL_ALLREDUCE, bytes);
+    double fwd_passes = 1 + (mp->recompute ? 1 : 0);
+    if (!mp->tp_overlap)
+        return mp->sp ? (fwd_passes + 1) * 2 * (ag + rs) : (fwd_passes + 1) * 2 * ar;
+    double hq = (double)m->heads / tp, hkv = m->kv_heads >= tp ? (double)m->kv_heads / tp : 1;
+    double ffn = (double)m->ffn / tp, eb = p == GPU_FP8 ? 1 : e;
+    /* the GEMM beside each collective, forward: QKV (after the gather),
+     * output projection (before the scatter), up, down */
+    double g[4] = {
+        ops_gemm_s(r, p, eb, tokens, (hq + 2 * hkv) * hd, d),
+        ops_gemm_s(r, p, eb, tokens, d, hq * hd),
+        ops_gemm_s(r, p, eb, tokens, (m->gated ? 2 : 1) * ffn, d),
+        ops_gemm_s(r, p, eb, tokens, d, ffn),
+    };
+    double c[4] = { mp->sp ? ag : ar, mp->sp ? rs : 0, mp->sp ? ag : ar, mp->sp ? rs : 0 };
+    double x = 0;
+    for (int i = 0; i < 4; i++) {
+        double f = c[i] - g[i], b = c[i] - 2 * g[i];
+        x += fwd_passes * (f > 0 ? f : 0) + (b > 0 ? b : 0);
+    }
+    return x;
+}
+
+double train_megatron_cost(const train_model *m, const gpu_rate *r, gpu_prec p, const train_mp *mp,
+                           const topo_preset *server, double opt_bytes, train_mp_cost *out)
 {
     int tp = mp->tp > 0 ? mp->tp : 1, pp = mp->pp > 0 ? mp->pp : 1, cp = mp->cp > 0 ? mp->cp : 1;
     int vp = mp->vp > 0 ? mp->vp : 1, dp = mp->dp > 0 ? mp->dp : 1;
+    train_mp_cost c = { 0 };
     /* one GPU's slice: layers / pp of them, the sequence / cp; a layer's
      * causal pairs split evenly over the cp GPUs (load-balanced chunks) */
     train_model sl = *m;
     sl.layers = 1;
     sl.seq = m->seq / cp > 0 ? m->seq / cp : 1;
+    double tokens = (double)mp->micro_batch * sl.seq;
     ops_cost f = { 0 }, b = { 0 };
     train_model one = sl;
     one.vocab = 0;                     /* the head separately, on the last stage */
     train_layers_cost(&one, r, p, mp->micro_batch, tp, 0, &f, &b);
-    double layer = f.s + b.s + (mp->recompute ? f.s : 0);
+    double lf = f.s * (mp->recompute ? 2 : 1), lb = b.s;
     if (cp > 1) {
         /* the attention of a 1/cp slice sees the whole sequence's keys:
          * cp times the pairs of a sequence of seq / cp */
         double s_loc = sl.seq, hd = m->head_dim, hq = (double)m->heads / tp;
         double extra = (double)mp->micro_batch * (s_loc * m->seq / 2.0 - s_loc * (s_loc + 1) / 2.0);
-        ops_cost a = { 0 };
-        ops_attn_prefill(&a, r, mp->micro_batch * s_loc, extra, hq, hd, 0, 1 + 2.5 + (mp->recompute ? 1 : 0));
-        layer += a.s;
+        ops_cost a = { 0 }, ab = { 0 };
+        ops_attn_prefill(&a, r, tokens, extra, hq, hd, 0, 1 + (mp->recompute ? 1 : 0));
+        ops_attn_prefill(&ab, r, tokens, extra, hq, hd, 0, 2.5);
+        lf += a.s, lb += ab.s;
     }
-    double tp_comm = 0;
-    if (tp > 1 && tp_net && !mp->tp_overlap) {
-        coll_est e;
-        double bytes = (double)mp->micro_batch * sl.seq * m->d_model * train_precision_bytes(p);
-        if (coll_estimate(tp_net, COLL_ALLREDUCE, bytes, NULL, &e) == 0)
-            tp_comm = (4 + (mp->recompute ? 2 : 0)) * e.time_us * 1e-6;
-    }
-    double stage = (double)m->layers / pp * (layer + tp_comm);
+    topo t;
+    double tp_layer = tp > 1 && mp_group(&t, server, tp, 1) == 0 ? mp_tp_layer_s(m, r, p, mp, &t, tokens) : 0;
+    double per_gpu = (double)m->layers / pp;
     /* the last stage's head (vocabulary split over tp) */
     ops_cost hf = { 0 }, hb = { 0 };
     train_model head = sl;
     head.layers = 0;
     train_layers_cost(&head, r, p, mp->micro_batch, tp, 0, &hf, &hb);
-    stage += hf.s + hb.s;
+    double fwd = per_gpu * lf + hf.s, bwd = per_gpu * lb + hb.s, stage = fwd + bwd;
     double micro = (double)mp->global_batch / (mp->micro_batch * dp);
-    double t = (micro + (double)(pp - 1) / vp) * stage;
-    /* distributed optimizer: this GPU's share of the parameters */
-    return t + opt_bytes * m->params / ((double)tp * pp * dp) / (r->peak_bytes * r->ops.eta_bw);
+    c.compute_s = micro * stage;
+    c.bubble_s = (double)(pp - 1) / vp * stage;
+    c.tp_s = (micro + (double)(pp - 1) / vp) * per_gpu * tp_layer;
+    /* pipeline: each boundary sends a micro-batch's activations forward and
+     * their gradient back, 1/tp of them per GPU (sequence-parallel shards,
+     * or the scatter/gather of Narayanan et al. 2021); 2 (pp - 1) transfers
+     * lie on the warm-up's and cool-down's critical path, and without
+     * overlap_p2p_comm every chunk's send/receive blocks the stream */
+    if (pp > 1 && mp_group(&t, server, 2, tp * cp * dp) == 0) {
+        double x = mp_coll_s(&t, COLL_SENDRECV, tokens * m->d_model * train_precision_bytes(p) / tp);
+        c.pp_s = 2.0 * (pp - 1) * x + (mp->p2p_overlap ? 0 : micro * 2.0 * vp * x);
+    }
+    /* data parallel: this GPU's gradients (grad_bytes each) reduced over
+     * the dp ranks; with the distributed optimizer reduce-scattered and the
+     * updated parameters (param_bytes) all-gathered, else all-reduced.
+     * Overlapped (overlap_grad_reduce, overlap_param_gather) the buckets of
+     * the last micro-batch's backward reduce while it runs and while the
+     * GPU waits in the pipeline's cool-down (half the bubble [I: stage i
+     * waits about i chunk times in the warm-up and pp - 1 - i in the
+     * cool-down]), so the last bucket and what outlasts that window are
+     * exposed; the gathers hide behind the next step's first forward and
+     * the warm-up the same way. Without overlap the whole reduction follows
+     * the last micro-batch. */
+    double params = m->params / ((double)tp * pp);
+    double gb = mp->grad_bytes > 0 ? mp->grad_bytes : 4, pb = mp->param_bytes > 0 ? mp->param_bytes : 2;
+    if (dp * cp > 1 && mp_group(&t, server, dp * cp, tp) == 0) {
+        double bk = mp_bucket_params(dp * cp), nb = ceil(params / bk), last = params - (nb - 1) * bk;
+        double wb = bwd + c.bubble_s / 2, wf = fwd + c.bubble_s / 2;
+        if (mp->dist_opt) {
+            double rs = mp_coll_s(&t, COLL_REDUCESCATTER, gb * params);
+            double ag = mp_coll_s(&t, COLL_ALLGATHER, pb * params);
+            if (mp->dp_overlap) {
+                double rs1 = mp_coll_s(&t, COLL_REDUCESCATTER, gb * last);
+                double ag1 = mp_coll_s(&t, COLL_ALLGATHER, pb * (nb > 1 ? bk : params));
+                rs = rs - wb > rs1 ? rs - wb : rs1;
+                ag = ag - wf > ag1 ? ag - wf : ag1;
+            }
+            c.dp_s = rs + ag;
+        } else {
+            double ar = mp_coll_s(&t, COLL_ALLREDUCE, gb * params);
+            if (mp->dp_overlap) {
+                double ar1 = mp_coll_s(&t, COLL_ALLREDUCE, gb * last);
+                ar = ar - wb > ar1 ? ar - wb : ar1;
+            }
+            c.dp_s = ar;
+        }
+    }
+    /* distributed optimizer: this GPU's share of the parameters; else all of its stage's */
+    double opt_params = params / (mp->dist_opt ? dp * cp : 1);
+    c.opt_s = opt_bytes * opt_params / (r->peak_bytes * r->ops.eta_bw);
+    c.total_s = c.compute_s + c.bubble_s + c.tp_s + c.pp_s + c.dp_s + c.opt_s;
+    if (out)
+        *out = c;
+    return c.total_s;
+}
+
+double train_megatron_step_s(const train_model *m, const gpu_rate *r, gpu_prec p, const train_mp *mp,
+                             const topo_preset *server, double opt_bytes)
+{
+    return train_megatron_cost(m, r, p, mp, server, opt_bytes, NULL);
+}
+
+/* Model FLOPs of one iteration, no recomputation counted (Narayanan et al.
+ * 2021: 72 B s l h^2 (1 + s/6h + V/12lh) for a GPT of MLP 4h); for other
+ * shapes 6 x (the layer and head parameters' multiply-adds) per token plus
+ * causal-free attention 12 l s h per token, as Megatron counts. */
+double train_megatron_model_flops(const train_model *m, double global_batch)
+{
+    double s = m->seq, l = m->layers, h = m->d_model, hd = m->head_dim, V = m->vocab;
+    double qkv = h * (m->heads + 2.0 * m->kv_heads) * hd, o = (double)m->heads * hd * h;
+    double mlp = (m->gated ? 3.0 : 2.0) * h * m->ffn;
+    double per_token = 6 * (l * (qkv + o + mlp) + h * V) + 12 * l * s * m->heads * hd;
+    return global_batch * s * per_token;
 }
 
 int train_buckets(const train_params *p)

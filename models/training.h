@@ -152,28 +152,58 @@ double train_optimizer_s(const train_framework *fw, const gpu_rate *r, double pa
 double train_step_s(const train_params *p, const gpu_rate *r);
 
 /* A Megatron-style step of 3-D parallelism (Narayanan et al. 2021): tensor
- * parallel tp (heads and MLP split, two all-reduces of the layer's
- * activations forward and two backward, on the tp GPUs of tp_net), pipeline
- * parallel pp with vp virtual stages per GPU (interleaved 1F1B: the bubble is
- * (pp - 1) / vp micro-batch times), context parallel cp (each GPU a 1/cp slice
- * of the sequence and of the causal attention pairs; its key/value exchange
- * hidden behind attention), data parallel dp (gradient reduction and
- * parameter gathers hidden behind backward and forward, the distributed
- * optimizer on 1/(tp pp dp) of the parameters). recompute: full activation
- * recomputation (one more forward per micro-batch, with its all-reduces).
- * tp_overlap: the tensor-parallel collectives overlap the GEMMs
- * (Megatron-Core's communication overlap) rather than wait between them. */
+ * parallel tp (heads and MLP split; per layer two all-reduces of the
+ * activations forward and two backward, or with sequence parallelism sp an
+ * all-gather and a reduce-scatter for each, on the tp GPUs of a server),
+ * pipeline parallel pp with vp virtual stages per GPU (interleaved 1F1B: the
+ * bubble is (pp - 1) / vp micro-batch times; activations sent between stages),
+ * context parallel cp (each GPU a 1/cp slice of the sequence and of the
+ * causal attention pairs; its key/value exchange hidden behind attention),
+ * data parallel dp (gradients reduced over the dp x cp ranks that hold the
+ * same weights; dist_opt: the distributed optimizer, reduce-scatter of the
+ * gradients, the optimizer on 1/(dp cp) of the stage's parameters and an
+ * all-gather of the updated ones). recompute: full activation recomputation
+ * (one more forward per micro-batch, with its collectives). Overlap flags of
+ * Megatron-Core: tp_overlap (the tensor-parallel collectives beside their
+ * GEMMs), dp_overlap (overlap_grad_reduce and overlap_param_gather),
+ * p2p_overlap (overlap_p2p_comm). grad_bytes, param_bytes: per parameter as
+ * reduced and as gathered (0: 4, fp32 gradient reduction, and 2). */
 typedef struct {
     int tp, pp, vp, cp, dp;
     int micro_batch, global_batch;
     int recompute, tp_overlap;
+    int sp, dist_opt, dp_overlap, p2p_overlap;
+    double grad_bytes, param_bytes;
 } train_mp;
 
-/* train_megatron_step_s: the iteration time on r of m (seq = m->seq) in
- * precision p under the layout mp; tp_net: the topology of the tp GPUs
- * (NULL when tp = 1). */
+/* Where one iteration's time goes, seconds: compute (micro-batches x the
+ * stage's forward and backward), bubble (the pipeline's fill and drain),
+ * and the exposed communication: tp_s (tensor-parallel collectives not
+ * hidden), pp_s (stage-to-stage sends on the critical path), dp_s
+ * (gradient reduction and parameter gathers not hidden behind the last
+ * backward and the first forward), opt_s (the optimizer); total_s the sum. */
+typedef struct {
+    double compute_s, bubble_s, tp_s, pp_s, dp_s, opt_s, total_s;
+} train_mp_cost;
+
+/* train_megatron_cost: the iteration time on r of m (seq = m->seq) in
+ * precision p under the layout mp, every collective costed by the NCCL
+ * model (coll_estimate) on groups of `server` nodes placed in Megatron's
+ * rank order (tp, cp, dp, pp: a group inside one server while it fits, else
+ * across servers, one rank a node when its stride fills a node); out (may
+ * be NULL) receives the parts. server may be NULL only when every
+ * parallel size is 1. train_megatron_step_s: the same, the total only. */
+double train_megatron_cost(const train_model *m, const gpu_rate *r, gpu_prec p, const train_mp *mp,
+                           const topo_preset *server, double opt_bytes, train_mp_cost *out);
 double train_megatron_step_s(const train_model *m, const gpu_rate *r, gpu_prec p, const train_mp *mp,
-                             const topo *tp_net, double opt_bytes);
+                             const topo_preset *server, double opt_bytes);
+
+/* train_megatron_model_flops: the model FLOPs of one iteration of
+ * global_batch sequences, recomputation not counted (Narayanan et al. 2021,
+ * 72 B s l h^2 (1 + s/6h + V/12lh) for a GPT of MLP 4h; for other shapes 6
+ * x the layers' and head's multiply-adds per token plus 12 l s h of
+ * attention): MFU = this / (iteration x GPUs x dense peak). */
+double train_megatron_model_flops(const train_model *m, double global_batch);
 
 extern const wl_type wl_training;
 
