@@ -22,7 +22,10 @@ static char out[1 << 20], err[2048];
  * eta_conv is set by its SD 1.5 rows, and SDXL reaches more of its peak), the DeepLearningExamples training rows docs/training.md lists
  * (FP32 and TF32 SQuAD fine-tuning, 8-GPU ResNet-50
  * scaling on A100), and the vLLM 0.5.3 / 0.6 TPOT ratio for Llama 8B (3.1x
- * against 5x: the inferred engine presets understate the old engine). */
+ * against 5x: the inferred engine presets understate the old engine), and
+ * Megatron-Core's two H100 strong-scaling MFU ends (docs/training.md §0c:
+ * the BF16 GEMM efficiency fitted on inference profiles is too high for
+ * sustained training). */
 static void every_validation_case_runs_and_only_known_rows_miss(void)
 {
     static const struct { const char *prefix; int n; } KNOWN[] = {
@@ -31,8 +34,10 @@ static void every_validation_case_runs_and_only_known_rows_miss(void)
         { "diffusers-fast     a100 sdxl 30 steps", 6 },
         { "dle-training       ", 12 },
         { "vllm-engines       h100 llama-3-8b tp1", 1 },
+        { "megatron           h100 gpt3-175b bf16", 2 },
     };
-    int seen[5] = { 0 };
+    enum { NKNOWN = sizeof KNOWN / sizeof KNOWN[0] };
+    int seen[NKNOWN] = { 0 };
     char *a[] = { "slicesim", "validate", NULL };
     int rc = tu_cli(a, out, sizeof out, err, sizeof err);
     if (rc != 0)
@@ -49,7 +54,7 @@ static void every_validation_case_runs_and_only_known_rows_miss(void)
         if (strncmp(bol, "nccl-", 5) == 0)
             continue;
         int known = 0;
-        for (int k = 0; k < 5; k++)
+        for (int k = 0; k < NKNOWN; k++)
             if (strncmp(bol, KNOWN[k].prefix, strlen(KNOWN[k].prefix)) == 0) {
                 seen[k]++;
                 known = 1;
@@ -57,8 +62,8 @@ static void every_validation_case_runs_and_only_known_rows_miss(void)
         CU_ASSERT(known);
         fails++;
     }
-    CU_ASSERT_EQUAL(fails, 115);
-    for (int k = 0; k < 5; k++)
+    CU_ASSERT_EQUAL(fails, 117);
+    for (int k = 0; k < NKNOWN; k++)
         CU_ASSERT_EQUAL(seen[k], KNOWN[k].n);
     char *strict[] = { "slicesim", "validate", "--strict", "--case", "vidur-operators", NULL };
     CU_ASSERT_EQUAL(tu_cli(strict, out, sizeof out, err, sizeof err), 1);
@@ -199,7 +204,7 @@ static void json_rows_match_the_text_table(void)
         fails += !ok && strncmp(str(r, "case"), "nccl-", 5) != 0;
     }
     CU_ASSERT_EQUAL(bad, 0);
-    CU_ASSERT_EQUAL(fails, 115);    /* the known misses, listed above */
+    CU_ASSERT_EQUAL(fails, 117);    /* the known misses, listed above */
     /* one row in full: M/D/1's mean latency against 1.5 ms, 3% */
     int md1 = 0;
     cJSON_ArrayForEach(r, rows)
@@ -297,9 +302,9 @@ static void collective_model_is_the_fit_of_the_public_curves(void)
         const char *c = str(s, "case");
         if (strcmp(str(s, "family"), "diffusion") == 0)   /* diffusers, diffusers-lopo: their own test */
             continue;
-        if (strcmp(str(s, "family"), "training") == 0) {   /* the DeepLearningExamples rows' summary */
+        if (strcmp(str(s, "family"), "training") == 0) {   /* DeepLearningExamples, Megatron, MFU */
             training++;
-            CU_ASSERT(numk(s, "points") >= 4);
+            CU_ASSERT(numk(s, "points") >= 2);
             continue;
         }
         CU_ASSERT_STRING_EQUAL(str(s, "family"), "nccl");
@@ -316,7 +321,7 @@ static void collective_model_is_the_fit_of_the_public_curves(void)
     }
     CU_ASSERT_EQUAL(curves, 26);
     CU_ASSERT_EQUAL(lopo, 26);
-    CU_ASSERT_EQUAL(training, 2);        /* dle-training, megatron */
+    CU_ASSERT_EQUAL(training, 3);        /* dle-training, megatron and its MFU series */
     CU_ASSERT(h100 < 25);
     CU_ASSERT(a100 < 30);
     cJSON_Delete(doc);
