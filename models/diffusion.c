@@ -110,8 +110,9 @@ const char *diff_engine_list(void) { return "eager, compile, tensorrt"; }
 
 
 typedef struct {
-    const gpu_rate *r;
-    gpu_rate rc, rg;      /* r with the convolutions' and GEMMs' rates */
+    const gpu_rate *r;    /* &rr */
+    gpu_rate rr;          /* the resource at the clock it sustains (gpu_power_clock) */
+    gpu_rate rc, rg;      /* rr with the convolutions' and GEMMs' rates */
     const diff_engine *e;
     gpu_prec prec;
     double eb;            /* GEMM operand bytes */
@@ -130,8 +131,15 @@ static void w_init(walk *w, const diff_params *p, const gpu_rate *r, diff_cost *
 {
     memset(w, 0, sizeof *w);
     memset(o, 0, sizeof *o);
-    w->r = r;
-    w->rc = *r;
+    /* under a dense load a power-capped GPU's tensor work runs at the
+     * clock it sustains; kernels' memory traffic does not slow down */
+    double cf = r->clock_frac > 0 && r->clock_frac < 1 ? r->clock_frac : 1.0;
+    w->rr = *r;
+    w->rr.ops.eta_attn *= cf;
+    for (int i = 0; i < GPU_NPREC; i++)
+        w->rr.ops.eta_mm[i] *= cf;
+    w->r = &w->rr;
+    w->rc = w->rr;
     w->host_op_us = p->host_op_us > 0 ? p->host_op_us : 0;
     w->e = p->engine ? p->engine : diff_engine_find("compile");
     w->prec = p->prec;
@@ -153,7 +161,7 @@ static void w_init(walk *w, const diff_params *p, const gpu_rate *r, diff_cost *
      * penalty on another peak) */
     for (int i = 0; i < GPU_NPREC; i++)
         if (r->ops.eta_conv > 0 && r->ops.eta_mm[GPU_BF16] > 0)
-            w->rc.ops.eta_mm[i] = r->ops.eta_conv * r->ops.eta_mm[i] / r->ops.eta_mm[GPU_BF16];
+            w->rc.ops.eta_mm[i] = cf * r->ops.eta_conv * r->ops.eta_mm[i] / r->ops.eta_mm[GPU_BF16];
     w->rg = w->rc;
 }
 

@@ -50,7 +50,19 @@ typedef struct {
     const char *source;        /* where the numbers come from */
     gpu_ops ops;               /* operator-level cost parameters */
     const char *arch;          /* "ampere", "hopper", "blackwell", "ada" */
+    double tdp_w;              /* board power limit, W; 0 = not given */
+    double hold_w;             /* board power that a dense tensor-core load on every SM needs at
+                                  the clock the peaks are quoted at, W; 0 = not known (the
+                                  clock is taken as held) */
 } gpu_spec;
+
+/* gpu_power_clock: the fraction of the peaks' clock that spec sustains
+ * under a dense tensor-core load on all its SMs: tdp_w / hold_w where the
+ * power limit is below what the load needs, else 1. A power-capped GPU
+ * runs at its voltage floor, where dynamic power is proportional to the
+ * clock [I], so the clock falls in proportion to the power missing.
+ * Memory clocks are not lowered. */
+double gpu_power_clock(const gpu_spec *spec);
 
 /* gpu_spec_find: the preset called name, or NULL. */
 const gpu_spec *gpu_spec_find(const char *name);
@@ -79,6 +91,7 @@ typedef struct {
     double peak_flops[GPU_NPREC];
     double peak_bytes;
     gpu_ops ops;
+    double clock_frac;         /* gpu_power_clock of the GPU (0 read as 1) */
 } gpu_rate;
 
 /* The achieved share of the host link's raw rate for pinned host-device

@@ -338,7 +338,8 @@ int prof_parse(const cJSON *root, const char *file, prof *p, char *err, size_t e
         "format", "name", "full_name", "kind", "source", "sources", "note", "sms", "mem_gb",
         "nvlink_gbs", "pcie_gbs", "mig_max", "peaks", "eta_c", "eta_m", "eta_c_by_precision",
         "eta_c_by_size", "eta_m_by_kind", "eta_m_by_size", "launch_us", "launch_sync_us", "timeslice_ms",
-        "switch_us", "timeslice_fit", "copy", "measured_range", "measured_on", "ops", "mig", "topology", NULL };
+        "switch_us", "timeslice_fit", "copy", "measured_range", "measured_on", "ops", "mig", "topology", "tdp_w",
+        "hold_w", NULL };
     static const char *const kinds[] = { "datasheet", "measured", NULL };
     const jv_range eta = { 0, 1.5, 1, 0, NULL }, pos = { 0, 1e7, 1, 0, NULL };
     const jv_range nonneg = { 0, 1e7, 0, 0, NULL };
@@ -375,6 +376,11 @@ int prof_parse(const cJSON *root, const char *file, prof *p, char *err, size_t e
     parse_ranges(&v, root, p);
     parse_copy(&v, root, p);
     parse_ops(&v, root, p, name);
+    /* the power limit and what a dense load needs (gpu_power_clock): a
+     * built-in preset of the same name gives the defaults */
+    const gpu_spec *base = !v.failed && name ? gpu_spec_find(name) : NULL;
+    jv_number(&v, root, "", "tdp_w", 0, base ? base->tdp_w : 0, nonneg, &p->spec.tdp_w);
+    jv_number(&v, root, "", "hold_w", 0, base ? base->hold_w : 0, nonneg, &p->spec.hold_w);
     if (!v.failed)
         snprintf(p->name, sizeof p->name, "%s", name);    /* the tables below point at it */
     parse_mig(&v, root, p, sms);

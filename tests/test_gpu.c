@@ -77,6 +77,22 @@ static void burst_split_gives_the_two_roofline_terms(void)
 
 /* The GPUs rented in 2026: dense peaks as the reference states them, FP4
  * only on Blackwell, MIG tables where the GPU has MIG. */
+/* The T4's 70 W against the 156 W its 40 SMs would draw at the 1590 MHz
+ * boost on the V100's 2.45 W per SM-GHz (300 W / (80 x 1.53)): 0.449 of
+ * the boost clock; GPUs whose load need is not known hold their clock. */
+static void a_power_capped_t4_sustains_less_than_half_its_boost_clock(void)
+{
+    const gpu_spec *t4 = gpu_spec_find("t4");
+    ASSERT_REL(t4->hold_w, 300.0 / (80 * 1.53) * 40 * 1.59, 1e-12);
+    ASSERT_REL(gpu_power_clock(t4), 70.0 * 80 * 1.53 / (300.0 * 40 * 1.59), 1e-12);
+    ASSERT_REL(gpu_power_clock(t4), 0.4490, 1e-3);
+    gpu_rate r = gpu_rate_of(t4, 1, 1);
+    ASSERT_REL(r.clock_frac, gpu_power_clock(t4), 1e-12);
+    CU_ASSERT_EQUAL(gpu_power_clock(gpu_spec_find("a100-sxm-80gb")), 1.0);
+    CU_ASSERT_EQUAL(gpu_power_clock(gpu_spec_find("v100-sxm2-16gb")), 1.0);
+    CU_ASSERT_EQUAL(gpu_spec_find("a100-sxm-80gb")->tdp_w, 400.0);
+}
+
 static void presets_of_2026_gpus_carry_fp4_and_mig_where_they_have_them(void)
 {
     static const struct { const char *name; double bf16, fp8, fp4, bw; int mig; } G[] = {
@@ -123,6 +139,7 @@ TU_SUITE_FN(gpu)
         TU_TEST(missing_precision_falls_back_to_a_wider_one),
         TU_TEST(burst_split_gives_the_two_roofline_terms),
         TU_TEST(presets_of_2026_gpus_carry_fp4_and_mig_where_they_have_them),
+        TU_TEST(a_power_capped_t4_sustains_less_than_half_its_boost_clock),
     };
     TU_SUITE("gpu", tests);
 }

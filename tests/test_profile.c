@@ -35,6 +35,11 @@ static void every_datasheet_profile_matches_its_builtin_preset(void)
         CU_ASSERT_DOUBLE_EQUAL(p->spec.launch_us, g->launch_us, 1e-12);
         CU_ASSERT_DOUBLE_EQUAL(p->spec.switch_us, g->switch_us, 1e-12);
         CU_ASSERT_DOUBLE_EQUAL(p->timeslice_ms, 1.024, 1e-12);
+        /* the power limit comes from the preset of the same name (T4: 70 W
+         * against the 156 W its dense load needs) */
+        CU_ASSERT_DOUBLE_EQUAL(p->spec.tdp_w, g->tdp_w, 1e-12);
+        CU_ASSERT_DOUBLE_EQUAL(p->spec.hold_w, g->hold_w, 1e-12);
+        CU_ASSERT_DOUBLE_EQUAL(gpu_power_clock(&p->spec), gpu_power_clock(g), 1e-12);
         free(p);
     }
 }
