@@ -738,6 +738,152 @@ static void megatron_mfu_rows(val_out *o)
     val_summary(o, "Megatron-Core H100 strong scaling MFU", 2, sum / 2, max, 0.10, 0.25);
 }
 
+/* DeepLearningExamples' inference tables (calibration/data/inference_dle.csv,
+ * copied from the calibration set with their sources): ResNet-50 v1.5
+ * images/s by batch 1 to 512 in PyTorch (eager, eval mode; V100 16GB, T4;
+ * FP32 and mixed precision) and MXNet (A100 80GB, V100 16GB, T4; mixed
+ * precision), BERT-large SQuAD sequences/s at sequence 384, batch 32, in
+ * PyTorch on A100 80GB (TF32, mixed precision): batch / train_infer_s, the
+ * longer of the GPU's kernels (from the layers, eval mode, the engine's
+ * fusion) and the host's dispatch of one operator per kernel. Each row is
+ * held to 25% and the family to a mean of 10%. */
+#define INFER_CSV "calibration/data/inference_dle.csv"
+#define INFER_MAX_ROWS 128
+
+typedef struct {
+    char model[24], engine[16], gpu[24], prec[8];
+    int batch, seq;
+    double ref;
+} infer_row;
+
+static int infer_rows(val_out *o, infer_row *rows, int max)
+{
+    char path[1024], line[1200];
+    val_path(o, INFER_CSV, path, sizeof path);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    int n = 0;
+    while (n < max && fgets(line, sizeof line, f)) {
+        char *fld[11];
+        line[strcspn(line, "\r\n")] = '\0';
+        if (split_commas(line, fld, 11) < 9 || strcmp(fld[0], "model") == 0)
+            continue;
+        infer_row *r = &rows[n];
+        snprintf(r->model, sizeof r->model, "%s", fld[0]);
+        snprintf(r->engine, sizeof r->engine, "%s", fld[2]);
+        snprintf(r->gpu, sizeof r->gpu, "%s", fld[3]);
+        snprintf(r->prec, sizeof r->prec, "%s", fld[6]);
+        r->batch = atoi(fld[4]);
+        r->seq = atoi(fld[5]);
+        r->ref = atof(fld[7]);
+        if (r->batch >= 1 && r->ref > 0 && gpu_spec_find(r->gpu) && train_infer_engine_find(r->engine))
+            n++;
+    }
+    fclose(f);
+    return n;
+}
+
+/* samples/s of row r under engine e (a preset, or one with a refitted host_us) */
+static double infer_pred(const infer_row *r, const train_infer_engine *e)
+{
+    train_model m;
+    if (train_model_find(r->model, r->seq, &m) < 0)
+        return 0;
+    gpu_rate g = gpu_rate_of(gpu_spec_find(r->gpu), 1, 1);
+    return r->batch / train_infer_s(&m, &g, (gpu_prec)gpu_prec_parse(r->prec), r->batch, e, NULL);
+}
+
+static void case_dle_inference(val_out *o)
+{
+    static infer_row rows[INFER_MAX_ROWS];
+    char q[160];
+    int n = infer_rows(o, rows, INFER_MAX_ROWS);
+    if (n <= 0) {
+        val_skip(o, INFER_CSV " not found or empty (run from the repository root or give --root)");
+        return;
+    }
+    double sum = 0, max = 0;
+    o->unit = "samples/s";
+    for (int i = 0; i < n; i++) {
+        const infer_row *r = &rows[i];
+        double pred = infer_pred(r, train_infer_engine_find(r->engine));
+        snprintf(q, sizeof q, "%s %s %s b%d%s%.0d %s %s/s", r->gpu, r->engine, r->model, r->batch,
+                 r->seq > 0 ? " s" : "", r->seq, r->prec, strcmp(r->model, "resnet50") == 0 ? "images" : "seq");
+        val_row(o, q, pred, r->ref, 0.25);
+        double e = fabs(pred - r->ref) / r->ref;
+        sum += e;
+        max = e > max ? e : max;
+    }
+    val_summary(o, "DeepLearningExamples inference throughput", n, sum / n, max, 0.10, 0.25);
+}
+
+/* The one fitted number of each inference engine, host_us (the host's time
+ * per operator), fitted on the rows of every GPU but one (the host_us in
+ * 1..200 us, 0.5 us steps, of least mean |log error| over those rows) and
+ * the left-out GPU's rows predicted with it; the last summary per engine is
+ * the fit on all rows, which the presets carry (models/training.c). */
+static double infer_fit_host(const infer_row *rows, int n, const char *engine, const char *skip_gpu,
+                             double *mean_out)
+{
+    train_infer_engine e = *train_infer_engine_find(engine);
+    double best = e.host_us, best_err = INFINITY;
+    for (double h = 1; h <= 200; h += 0.5) {
+        e.host_us = h;
+        double sum = 0;
+        int cnt = 0;
+        for (int i = 0; i < n; i++) {
+            if (strcmp(rows[i].engine, engine) != 0 || (skip_gpu && strcmp(rows[i].gpu, skip_gpu) == 0))
+                continue;
+            sum += fabs(log(infer_pred(&rows[i], &e) / rows[i].ref));
+            cnt++;
+        }
+        if (cnt && sum / cnt < best_err)
+            best_err = sum / cnt, best = h;
+    }
+    *mean_out = best_err;
+    return best;
+}
+
+static void case_dle_inference_lopo(val_out *o)
+{
+    static infer_row rows[INFER_MAX_ROWS];
+    static const char *const G[] = { "a100-sxm-80gb", "v100-sxm2-16gb", "t4" };
+    static const char *const E[] = { "pytorch", "mxnet" };
+    int n = infer_rows(o, rows, INFER_MAX_ROWS);
+    if (n <= 0) {
+        val_skip(o, INFER_CSV " not found or empty (run from the repository root or give --root)");
+        return;
+    }
+    char item[128];
+    for (size_t k = 0; k < sizeof E / sizeof E[0]; k++) {
+        for (size_t g = 0; g <= sizeof G / sizeof G[0]; g++) {
+            const char *skip = g < sizeof G / sizeof G[0] ? G[g] : NULL;
+            double fit_err;
+            train_infer_engine e = *train_infer_engine_find(E[k]);
+            e.host_us = infer_fit_host(rows, n, E[k], skip, &fit_err);
+            double sum = 0, max = 0;
+            int cnt = 0;
+            for (int i = 0; i < n; i++) {
+                if (strcmp(rows[i].engine, E[k]) != 0 || (skip && strcmp(rows[i].gpu, skip) != 0))
+                    continue;
+                double err = fabs(infer_pred(&rows[i], &e) / rows[i].ref - 1);
+                sum += err;
+                max = err > max ? err : max;
+                cnt++;
+            }
+            if (cnt == 0)
+                continue;
+            if (skip)
+                snprintf(item, sizeof item, "%s %s left out (host_us %.1f from the others)", E[k], skip, e.host_us);
+            else
+                snprintf(item, sizeof item, "%s all GPUs (host_us %.1f fitted, preset %.1f)", E[k], e.host_us,
+                         train_infer_engine_find(E[k])->host_us);
+            val_summary(o, item, cnt, sum / cnt, max, 0.10, 0.25);
+        }
+    }
+}
+
 /* Megatron (reference training.csv): GPT-3 175B on 1024 A100 (Megatron-LM
  * README of 2021: TP 8, PP 16, global batch 1536, sequence 2048, 138 TFLOP/s
  * per GPU counted with the README's formula 96 B s l h^2 (1 + s/6h + V/16lh),
@@ -1151,6 +1297,10 @@ const val_case val_cases[] = {
       VAL_PUBLISHED, case_diffusers_lopo },
     { "dle-training", "ResNet-50 and BERT training, layer by layer, against DeepLearningExamples' tables",
       VAL_TRAINING, VAL_PUBLISHED, case_dle_training },
+    { "dle-inference", "ResNet-50 and BERT inference, layer by layer and host dispatch, against DeepLearningExamples",
+      VAL_TRAINING, VAL_PUBLISHED, case_dle_inference },
+    { "dle-inference-lopo", "inference engines' host time per operator fitted without a GPU, on that GPU",
+      VAL_TRAINING, VAL_PUBLISHED, case_dle_inference_lopo },
     { "megatron", "GPT-3 and Llama 3 steps of 3-D parallelism, layer by layer, against Megatron's throughput",
       VAL_TRAINING, VAL_PUBLISHED, case_megatron },
     { "vidur-layers", "operator model against measured per-layer time outside attention", VAL_LLM,

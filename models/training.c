@@ -64,6 +64,9 @@ typedef struct {
     double   saved;          /* bytes of activations kept for the backward pass */
     int      folded;         /* inference as TensorRT builds it: batch norm folded into the
                               * convolution's weights, ReLU and the residual add in its epilogue */
+    int      eval;           /* inference (eval mode): batch norm applies its running statistics
+                              * (one kernel that reads and writes), dropout is the identity */
+    double   weights;        /* weight tensors of GEMMs and convolutions (autocast's casts) */
 } walk;
 
 /* Element-wise and normalisation kernels move these many passes over
@@ -108,6 +111,7 @@ static void w_stream32(walk *w, ops_cost *c, double elems, double passes, double
 static void w_gemm(walk *w, double m, double n, double k, double groups)
 {
     w->flops += 2 * m * n * k * groups;
+    w->weights += groups == 1;
     if (!w->r)
         return;
     /* fp8: operands of one byte, and the 16-bit activation entering each
@@ -140,6 +144,7 @@ static void rn_conv(walk *w, double batch, double h, double cin, double cout, do
 {
     ops_conv_shape s = { batch, h, h, cin, cout, k, stride };
     w->flops += ops_conv_flops(&s);
+    w->weights += 1;
     w->saved += batch * h * h * cin * w->e;     /* the input, for the weight gradient */
     if (!w->r)
         return;
@@ -157,6 +162,12 @@ static void rn_bn(walk *w, double elems, int relu)
     w->saved += elems * w->e;                   /* the norm's input */
     if (w->folded)                              /* in the convolution's weights and epilogue */
         return;
+    if (w->eval) {                              /* y = a x + b per channel (and ReLU, fused) */
+        w_stream(w, w->f, elems, 2, 0, 1);
+        if (relu && !w->fused)
+            w_stream(w, w->f, elems, RELU_FWD_PASSES, 0, 1);
+        return;
+    }
     w_stream(w, w->f, elems, BN_FWD_PASSES, 0, 2);
     w_stream(w, w->b, elems, BN_BWD_PASSES, 0, 2);
     if (relu && w->fused) {                     /* the backward reads the output for ReLU's mask */
@@ -209,7 +220,7 @@ static void walk_resnet50(walk *w, double batch)
     w_stream(w, w->f, batch * h * h * cin, 1, 0, 1);
     w_stream(w, w->b, batch * h * h * cin, 1, 0, 1);
     w_gemm(w, batch, 1000, cin, 1);
-    if (w->folded)                              /* softmax: reads and writes */
+    if (w->folded || w->eval)                   /* softmax: reads and writes */
         w_stream(w, w->f, batch * 1000, 2, 0, 1);
     else                                        /* softmax and the loss */
         w_stream(w, w->f, batch * 1000, 3, 0, 2);
@@ -221,6 +232,12 @@ static void walk_resnet50(walk *w, double batch)
  * Attention is FlashAttention (flash: causal, as GPT training runs it) or,
  * as DeepLearningExamples' BERT runs it, two batched GEMMs with softmax
  * and dropout over the batch x heads x seq^2 scores between them. */
+/* A dropout and residual add: the dropout's read and write and its mask,
+ * then the add; in eval mode the add alone. */
+#define DROP_ADD_PASSES(w) ((w)->eval ? ADD_PASSES : 2 + ADD_PASSES)
+#define DROP_MASK(w, elems) ((w)->eval ? 0 : (elems))
+#define DROP_ADD_KERNELS(w) ((w)->eval ? 1 : 2)
+
 static void walk_layer(walk *w, const train_model *m, double batch, int tp)
 {
     double s = m->seq, T = batch * s, d = m->d_model, hd = m->head_dim;
@@ -249,12 +266,14 @@ static void walk_layer(walk *w, const train_model *m, double batch, int tp)
         w_gemm(w, s, s, hd, g);                                        /* Q K^T */
         w_stream32(w, w->f, scores, 2, 0, 1);                          /* scale, mask, softmax */
         w_stream32(w, w->b, scores, 3, 0, 1);
-        w_stream32(w, w->f, scores, 2, scores, 1);                     /* dropout */
-        w_stream32(w, w->b, scores, 2, scores, 1);
+        if (!w->eval) {                                                /* dropout */
+            w_stream32(w, w->f, scores, 2, scores, 1);
+            w_stream32(w, w->b, scores, 2, scores, 1);
+        }
         w_gemm(w, s, hd, s, g);                                        /* P V */
     }
     w_gemm(w, T, d, hq * hd, 1);                                       /* output projection */
-    w_stream(w, w->f, T * d, 2 + ADD_PASSES, T * d, 2);                /* dropout, add */
+    w_stream(w, w->f, T * d, DROP_ADD_PASSES(w), DROP_MASK(w, T * d), DROP_ADD_KERNELS(w)); /* dropout, add */
     w_stream(w, w->b, T * d, 2 + ADD_PASSES, T * d, 2);
     w_stream32(w, w->f, T * d, BN_FWD_PASSES, 0, 2);                   /* norm */
     w_stream32(w, w->b, T * d, BN_BWD_PASSES, 0, 2);
@@ -262,7 +281,7 @@ static void walk_layer(walk *w, const train_model *m, double batch, int tp)
     w_stream(w, w->f, T * ffn, m->gated ? 3 : 2, 0, 1);                /* SwiGLU / GELU */
     w_stream(w, w->b, T * ffn, m->gated ? 5 : 3, 0, 1);
     w_gemm(w, T, d, ffn, 1);                                           /* down */
-    w_stream(w, w->f, T * d, 2 + ADD_PASSES, T * d, 2);                /* dropout, add */
+    w_stream(w, w->f, T * d, DROP_ADD_PASSES(w), DROP_MASK(w, T * d), DROP_ADD_KERNELS(w)); /* dropout, add */
     w_stream(w, w->b, T * d, 2 + ADD_PASSES, T * d, 2);
 }
 
@@ -313,27 +332,84 @@ void train_layers_cost(const train_model *m, const gpu_rate *r, gpu_prec p, doub
     /* DeepLearningExamples' BERT runs layer norm, softmax and dropout in
      * fp32 under mixed precision (PyTorch autocast's and TensorFlow's AMP
      * fp32 lists); fused FlashAttention models (Megatron) keep them in 16-bit */
-    walk w = { r, p, e, m->flash ? e : 4, fwd, bwd, fused_norm, 0, 0, 0 };
+    walk w = { r, p, e, m->flash ? e : 4, fwd, bwd, fused_norm, 0, 0, 0, 0, 0 };
     walk_model(&w, m, batch, tp >= 1 ? tp : 1);
 }
 
 void train_infer_cost(const train_model *m, const gpu_rate *r, gpu_prec p, double batch, ops_cost *c)
 {
     double e = train_precision_bytes(p);
-    walk w = { r, p, e, e, c, NULL, 1, 0, 0, m->arch == TRAIN_ARCH_RESNET50 };
+    walk w = { r, p, e, e, c, NULL, 1, 0, 0, m->arch == TRAIN_ARCH_RESNET50, 1, 0 };
     walk_model(&w, m, batch, 1);
+}
+
+/* Inference engines as DeepLearningExamples' inference benchmarks run
+ * them [I: from the kernels each calls]. pytorch: eager in eval mode
+ * (DLE's ConvNets `--evaluate` and BERT's run_squad inference): every
+ * module is its own kernel -- cuDNN's inference batch norm, in-place ReLU
+ * and add as kernels of their own, no folding (PyTorch folds batch norm
+ * into the convolution only under torch.fx / torch.jit.freeze, which these
+ * scripts do not use) -- each dispatched from Python; under autocast every
+ * forward re-casts each convolution's and linear layer's fp32 weight to
+ * 16 bits (autocast's weight cache lives for one autocast region).
+ * mxnet: the hybridized symbolic graph, cuDNN's NHWC batch norm with ReLU
+ * and the residual add fused in (the BatchNormAddRelu kernels of its
+ * training), dispatched by the C++ dependency engine, which runs ahead of
+ * the GPU. tensorrt: train_infer_cost's graph (batch norm folded into the
+ * weights, ReLU and add in the convolution's epilogue), launched from a
+ * prebuilt engine. host_us: the host's time per operator; a batch takes the
+ * longer of the host's dispatch of all its operators and the GPU's time
+ * for their kernels (the launch queue lets the host run ahead, and the
+ * batch ends with a synchronisation, so neither hides the other beyond
+ * one batch). Values and fit: docs/training.md, "Inference". */
+#define INFER_HOST_US_PYTORCH 58.5
+#define INFER_HOST_US_MXNET 21.5
+#define INFER_HOST_US_TRT 2.0
+static const train_infer_engine INFER_ENGINES[] = {
+    { "pytorch", 0, 0, 1, INFER_HOST_US_PYTORCH, "PyTorch eager, eval mode, autocast (DeepLearningExamples)" },
+    { "mxnet", 0, 0, 0, INFER_HOST_US_MXNET, "MXNet hybridized graph, NHWC BN-add-ReLU (DeepLearningExamples)" },
+    { "tensorrt", 1, 1, 0, INFER_HOST_US_TRT, "TensorRT engine: batch norm folded, epilogue fusion" },
+};
+
+const train_infer_engine *train_infer_engine_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof INFER_ENGINES / sizeof INFER_ENGINES[0]; i++)
+        if (strcmp(INFER_ENGINES[i].name, name) == 0)
+            return &INFER_ENGINES[i];
+    return NULL;
+}
+
+double train_infer_s(const train_model *m, const gpu_rate *r, gpu_prec p, double batch,
+                     const train_infer_engine *eng, ops_cost *gpu)
+{
+    ops_cost c = { 0 };
+    double e = train_precision_bytes(p);
+    /* autocast keeps BERT's layer norm and softmax in fp32 (as in training) */
+    double e32 = eng->autocast && !m->flash && m->arch == TRAIN_ARCH_TRANSFORMER ? 4 : e;
+    walk w = { r, p, e, e32, &c, NULL, eng->fused_norm, 0, 0, eng->folded && m->arch == TRAIN_ARCH_RESNET50, 1, 0 };
+    walk_model(&w, m, batch, 1);
+    /* autocast: each weight read in fp32 and written in 16 bits, one cast
+     * kernel per weight tensor, and the input's cast */
+    if (eng->autocast && e < 4) {
+        ops_stream(&c, r, m->params * 6, w.weights, 1);
+        ops_stream(&c, r, 0, 1, 1);
+    }
+    if (gpu)
+        *gpu = c;
+    double host = c.kernels * eng->host_us * 1e-6;
+    return host > c.s ? host : c.s;
 }
 
 static double fwd_flops_of(const train_model *m)
 {
-    walk w = { NULL, GPU_BF16, 2, 2, NULL, NULL, 0, 0, 0, 0 };
+    walk w = { NULL, GPU_BF16, 2, 2, NULL, NULL, 0, 0, 0, 0, 0, 0 };
     walk_model(&w, m, 1, 1);
     return w.flops;
 }
 
 double train_activation_bytes(const train_model *m, gpu_prec p, double batch)
 {
-    walk w = { NULL, p, train_precision_bytes(p), train_precision_bytes(p), NULL, NULL, 0, 0, 0, 0 };
+    walk w = { NULL, p, train_precision_bytes(p), train_precision_bytes(p), NULL, NULL, 0, 0, 0, 0, 0, 0 };
     walk_model(&w, m, batch, 1);
     return w.saved;
 }

@@ -90,6 +90,29 @@ void train_layers_cost(const train_model *m, const gpu_rate *r, gpu_prec p, doub
  * pass, norms and softmax in the activation precision. */
 void train_infer_cost(const train_model *m, const gpu_rate *r, gpu_prec p, double batch, ops_cost *c);
 
+/* An inference engine (train_infer_engine_find): folded: batch norm in
+ * the convolution's weights and ReLU and add in its epilogue (TensorRT);
+ * fused_norm: batch norm, ReLU and add as one kernel (MXNet's NHWC
+ * kernels); autocast: 16-bit runs re-cast every fp32 weight each forward
+ * (PyTorch autocast); host_us: host time to dispatch one operator. */
+typedef struct {
+    const char *name;
+    int    folded, fused_norm, autocast;
+    double host_us;
+    const char *source;
+} train_infer_engine;
+
+/* train_infer_engine_find: "pytorch", "mxnet", "tensorrt"; NULL otherwise. */
+const train_infer_engine *train_infer_engine_find(const char *name);
+
+/* train_infer_s: the time of one inference batch of `batch` samples of m
+ * on r in precision p under engine eng, from its layers in eval mode (no
+ * dropout, batch norm from running statistics): the longer of the GPU's
+ * kernels and the host's dispatch of one operator per kernel. gpu (may be
+ * NULL) receives the GPU's part. */
+double train_infer_s(const train_model *m, const gpu_rate *r, gpu_prec p, double batch,
+                     const train_infer_engine *eng, ops_cost *gpu);
+
 /* train_activation_bytes: what `batch` samples keep in memory for the
  * backward pass: ResNet's convolution and norm inputs; a transformer
  * layer's 34 s b h bytes plus 5 a s^2 b without FlashAttention in 16-bit

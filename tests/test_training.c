@@ -155,6 +155,44 @@ static double coll_s(const topo_preset *srv, int nodes, int ppn, coll_op op, dou
     return e.time_us * 1e-6;
 }
 
+/* Eager PyTorch inference of ResNet-50 (DeepLearningExamples' tables): 175
+ * kernels -- 53 convolutions, 53 inference batch norms, 33 ReLUs, 16 adds
+ * and 16 ReLUs after them, the two poolings, the classifier, softmax --
+ * and autocast adds 54 weight casts and the input's; at batch 1 the host's
+ * 58.5 us per operator bounds the batch (175 x 58.5 us = 10.24 ms, the
+ * table's 96 images/s within 5%), at batch 256 the GPU does. In eval mode
+ * a BERT layer has three kernels fewer than training's forward (the
+ * attention-probability dropout and the two dropouts before the adds). */
+static void eager_inference_is_host_bound_at_batch_1_and_gpu_bound_at_256(void)
+{
+    train_model m;
+    CU_ASSERT_EQUAL_FATAL(train_model_find("resnet50", 0, &m), 0);
+    gpu_rate r = gpu_rate_of(gpu_spec_find("v100-sxm2-16gb"), 1, 1);
+    const train_infer_engine *pt = train_infer_engine_find("pytorch");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(pt);
+    CU_ASSERT_PTR_NULL(train_infer_engine_find("onnx"));
+    ops_cost c;
+    double t = train_infer_s(&m, &r, GPU_FP32, 1, pt, &c);
+    CU_ASSERT_EQUAL(c.kernels, 175);
+    ASSERT_REL(t, 175 * pt->host_us * 1e-6, 1e-9);
+    CU_ASSERT(c.s < t / 4);
+    ASSERT_REL(t, 1 / 96.0, 0.05);
+    train_infer_s(&m, &r, GPU_FP16, 1, pt, &c);
+    CU_ASSERT_EQUAL(c.kernels, 175 + 54 + 1);
+    t = train_infer_s(&m, &r, GPU_FP32, 256, pt, &c);
+    ASSERT_REL(t, c.s, 1e-12);
+    CU_ASSERT(c.kernels * pt->host_us * 1e-6 < t / 20);
+    /* TensorRT: train_infer_cost's 57 kernels */
+    train_infer_s(&m, &r, GPU_FP32, 1, train_infer_engine_find("tensorrt"), &c);
+    CU_ASSERT_EQUAL(c.kernels, 57);
+    train_model b;
+    CU_ASSERT_EQUAL_FATAL(train_model_find("bert-large-squad", 384, &b), 0);
+    ops_cost f = { 0 };
+    train_infer_s(&b, &r, GPU_FP32, 8, pt, &c);
+    train_layers_cost(&b, &r, GPU_FP32, 8, 1, 0, &f, NULL);
+    CU_ASSERT_EQUAL(f.kernels - c.kernels, 3 * 24);
+}
+
 /* Megatron's schedule: the interleaved pipeline's bubble is (pp - 1) / vp
  * micro-batch times; GPT-3 175B on 1024 A100 (TP 8, PP 16, DP 8, 1536
  * sequences of 2048, full recomputation, nothing overlapped as in 2021)
@@ -671,6 +709,7 @@ TU_SUITE_FN(training)
         TU_TEST(gradient_buckets_follow_ddp_caps),
         TU_TEST(models_count_the_flops_of_their_layers),
         TU_TEST(inference_folds_resnet50_norms_into_its_57_convolution_kernels),
+        TU_TEST(eager_inference_is_host_bound_at_batch_1_and_gpu_bound_at_256),
         TU_TEST(small_batches_waste_the_gpu_and_tf32_halves_the_rate),
         TU_TEST(bert_costs_its_attention_and_fp32_norms),
         TU_TEST(binned_bert_pays_for_its_bins_and_squad_for_its_optimizer_loop),
