@@ -1,7 +1,7 @@
 /* collfit.c -- the public collective curves against the model (collfit.h).
  *
  * The fit is GSL's Nelder-Mead simplex (gsl_multimin_fminimizer_nmsimplex2)
- * over the logarithms of the six topo_fit parameters, so each stays
+ * over the logarithms of the seven topo_fit parameters, so each stays
  * positive; the objective is the mean over scored points of
  * |log predicted busbw - log measured busbw|: a point counts by its relative
  * error, every size alike, and (absolute, not squared) a few erratic
@@ -250,12 +250,13 @@ int collfit_curve_error(const collfit_data *d, size_t ci, const topo_fit *f, dou
 
 typedef struct { const collfit_data *d; const char *leave_out, *only; topo_fit base; int bits; } fit_ctx;
 
-#define NPARAM 6     /* the fields of topo_fit, in order */
+#define NPARAM 7     /* the fields of topo_fit, in order */
 
 static topo_fit from_vec(const gsl_vector *x)
 {
     topo_fit f = { exp(gsl_vector_get(x, 0)), exp(gsl_vector_get(x, 1)), exp(gsl_vector_get(x, 2)),
-                   exp(gsl_vector_get(x, 3)), exp(gsl_vector_get(x, 4)), exp(gsl_vector_get(x, 5)) };
+                   exp(gsl_vector_get(x, 3)), exp(gsl_vector_get(x, 4)), exp(gsl_vector_get(x, 5)),
+                   exp(gsl_vector_get(x, 6)) };
     return f;
 }
 
@@ -273,10 +274,14 @@ static double objective(const gsl_vector *x, void *p)
             f.net_eff = exp(gsl_vector_get(x, k++));
         if (c->bits & TOPO_FIT_LINK_EFF)
             f.link_eff = exp(gsl_vector_get(x, k++));
+        if (c->bits & TOPO_FIT_P2P_START)
+            f.p2p_start_us = exp(gsl_vector_get(x, k++));
+        if (c->bits & TOPO_FIT_P2P_EFF)
+            f.p2p_eff = exp(gsl_vector_get(x, k++));
         if (f.net_eff > 1.0)
             return 1e6;                       /* a platform's NICs at most at NCCL's count of them */
     }
-    if (f.link_eff > 1.2 || f.net_eff > 1.2)
+    if (f.link_eff > 1.2 || f.net_eff > 1.2 || f.p2p_eff > 1.2)
         return 1e6;                           /* beyond any link's rate */
     double sum = 0;
     int n = 0;
@@ -309,7 +314,7 @@ int collfit_fit(const collfit_data *d, const char *leave_out, const topo_fit *st
         return -1;
     }
     const double v[NPARAM] = { start->start_us, start->p2p_start_us, start->step_us, start->link_eff,
-                               start->net_step_us, start->net_eff };
+                               start->net_step_us, start->net_eff, start->p2p_eff };
     for (int i = 0; i < NPARAM; i++) {
         gsl_vector_set(x, i, log(v[i]));
         gsl_vector_set(step, i, 0.3);
@@ -338,10 +343,10 @@ int collfit_fit_platform(const collfit_data *d, const char *platform, const topo
     topo_fit f0 = *base;
     topo_platform_fit(platform, &f0);
     fit_ctx c = { d, NULL, platform, f0, bits };
-    const double v[4] = { f0.start_us, f0.net_step_us, f0.net_eff, f0.link_eff };
+    const double v[6] = { f0.start_us, f0.net_step_us, f0.net_eff, f0.link_eff, f0.p2p_start_us, f0.p2p_eff };
     size_t n = 0;
-    double x0[4];
-    for (int i = 0; i < 4; i++)
+    double x0[6];
+    for (int i = 0; i < 6; i++)
         if (bits & (1 << i))
             x0[n++] = log(v[i]);
     *out = f0;
@@ -375,6 +380,10 @@ int collfit_fit_platform(const collfit_data *d, const char *platform, const topo
         out->net_eff = exp(gsl_vector_get(m->x, k++));
     if (bits & TOPO_FIT_LINK_EFF)
         out->link_eff = exp(gsl_vector_get(m->x, k++));
+    if (bits & TOPO_FIT_P2P_START)
+        out->p2p_start_us = exp(gsl_vector_get(m->x, k++));
+    if (bits & TOPO_FIT_P2P_EFF)
+        out->p2p_eff = exp(gsl_vector_get(m->x, k++));
     if (err)
         *err = m->fval;
     int ok = m->fval < 1e5 ? 0 : -1;

@@ -55,7 +55,8 @@ int collfit_fit(const collfit_data *d, const char *leave_out, const topo_fit *st
                 double *rms);
 
 /* collfit_fit_platform: the fields of topo_fit in bits (TOPO_FIT_START,
- * TOPO_FIT_NET_STEP, TOPO_FIT_NET_EFF) fitted on the curves of `platform`
+ * TOPO_FIT_NET_STEP, TOPO_FIT_NET_EFF, TOPO_FIT_LINK_EFF,
+ * TOPO_FIT_P2P_START, TOPO_FIT_P2P_EFF) fitted on the curves of `platform`
  * alone, the others as in base (same objective; net_eff at most 1), from
  * the platform's own values (topo_platform_fit). *out is base with the
  * fitted fields; *err the mean |log error|. Returns 0, or -1 (no scored

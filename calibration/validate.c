@@ -1179,6 +1179,7 @@ static void case_nccl_fit(val_out *o)
     val_unit_row(o, "link efficiency", "fraction", topo_fit_default.link_eff, f.link_eff, 0.02);
     val_unit_row(o, "net step us (Simple)", "us", topo_fit_default.net_step_us, f.net_step_us, 0.02);
     val_unit_row(o, "net efficiency", "fraction", topo_fit_default.net_eff, f.net_eff, 0.02);
+    val_unit_row(o, "p2p link efficiency", "fraction", topo_fit_default.p2p_eff, f.p2p_eff, 0.02);
     /* the platforms with their own start-up or network (topo_platform_fit) */
     for (size_t k = 0; k < d.ncurves; k++) {
         const char *plat = d.curves[k].platform;
@@ -1209,6 +1210,14 @@ static void case_nccl_fit(val_out *o)
         if (bits & TOPO_FIT_LINK_EFF) {
             snprintf(q, sizeof q, "%s link efficiency", plat);
             val_unit_row(o, q, "fraction", have.link_eff, got.link_eff, 0.02);
+        }
+        if (bits & TOPO_FIT_P2P_START) {
+            snprintf(q, sizeof q, "%s p2p start us", plat);
+            val_unit_row(o, q, "us", have.p2p_start_us, got.p2p_start_us, 0.02);
+        }
+        if (bits & TOPO_FIT_P2P_EFF) {
+            snprintf(q, sizeof q, "%s p2p link efficiency", plat);
+            val_unit_row(o, q, "fraction", have.p2p_eff, got.p2p_eff, 0.02);
         }
     }
     fprintf(o->out, "%-18s mean |log error| of the pooled fit %.4f (%.1f%%)\n", o->case_name, rms,

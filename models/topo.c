@@ -106,8 +106,10 @@ static const topo_preset PRESETS[] = {
  * point-to-point transfer (which has no collective set-up: the curves'
  * send/recv floors are 5-17 us, their all-reduce floors 25-60 us); step, net_step: per-step synchronisation
  * of Simple inside a node and across the network; link_eff, net_eff: the
- * achieved share of NCCL's per-link and per-NIC bandwidth. */
-const topo_fit topo_fit_default = { 34.553, 4.7683, 2.8640, 0.97635, 18.734, 0.65312 };
+ * achieved share of NCCL's per-link and per-NIC bandwidth; p2p_eff: the
+ * share of NCCL's intra-node bandwidth a point-to-point transfer reaches
+ * (its own kernel: send and receive warps, no reduction; coll_p2p.c). */
+const topo_fit topo_fit_default = { 34.553, 4.7683, 2.8640, 0.97635, 18.734, 0.65312, 0.97635 };
 
 /* [F] Measured platforms with their own start-up or network, fitted on
  * each one's own curves with the other parameters at topo_fit_default (the
@@ -118,15 +120,24 @@ const topo_fit topo_fit_default = { 34.553, 4.7683, 2.8640, 0.97635, 18.734, 0.6
  * (h100-roce-4nic) and Vidur's unnamed network (vidur-a100-net); the link
  * share that of Vidur's A100 machine (vidur-a100-net, its single-node
  * curves included: 0.74 of NCCL's 240 GB/s, where the A100 of
- * nccl-tests#149 reaches about 230 GB/s with the pooled share). The
- * leave-one-platform-out table predicts each of them with the pooled
+ * nccl-tests#149 reaches about 230 GB/s with the pooled share). Send/recv
+ * of their own: Vidur's A100 machine a p2p start-up (its 2-GPU send/recv
+ * floor is 16-17 us where the H100's is 8-10 us: the host side again), and
+ * the A100 of li-plus/playground a p2p share (0.81 of NCCL's 240 GB/s:
+ * 8 GPUs that each send and receive at once plateau at 197 GB/s, where
+ * 2-GPU transfers and A100 rings reach 230-258; docs/collectives.md §2a).
+ * The leave-one-platform-out table predicts each of them with the pooled
  * values instead. */
-static const struct { const char *preset; double start_us, net_eff, net_step_us, link_eff; } PLATFORM_FITS[] = {
-    { "gcp-a3-mega", NAN, 0.83766, 32.968, NAN },
-    { "h100-roce-4nic", NAN, 1.0, 41.161, NAN },     /* at the bound: NCCL's 48 GB/s per NDR NIC */
-    { "vidur-a100-net", NAN, 0.64087, 21.444, 0.73574 },
-    { "a100-pcie-nvlink-pairs", 45.987, NAN, NAN, NAN },
-    { "h100-nvl-pairs", 16.515, NAN, NAN, NAN },
+static const struct {
+    const char *preset;
+    double start_us, net_eff, net_step_us, link_eff, p2p_start_us, p2p_eff;
+} PLATFORM_FITS[] = {
+    { "gcp-a3-mega", NAN, 0.83766, 32.968, NAN, NAN, NAN },
+    { "h100-roce-4nic", NAN, 1.0, 41.161, NAN, NAN, NAN },     /* at the bound: NCCL's 48 GB/s per NDR NIC */
+    { "vidur-a100-net", NAN, 0.64274, 17.492, 0.71749, 11.889, NAN },
+    { "dgx-a100", NAN, NAN, NAN, NAN, NAN, 0.80533 },
+    { "a100-pcie-nvlink-pairs", 45.987, NAN, NAN, NAN, NAN, NAN },
+    { "h100-nvl-pairs", 16.515, NAN, NAN, NAN, NAN, NAN },
 };
 
 int topo_platform_fit(const char *name, topo_fit *f)
@@ -150,6 +161,14 @@ int topo_platform_fit(const char *name, topo_fit *f)
         if (!isnan(PLATFORM_FITS[i].link_eff)) {
             f->link_eff = PLATFORM_FITS[i].link_eff;
             bits |= TOPO_FIT_LINK_EFF;
+        }
+        if (!isnan(PLATFORM_FITS[i].p2p_start_us)) {
+            f->p2p_start_us = PLATFORM_FITS[i].p2p_start_us;
+            bits |= TOPO_FIT_P2P_START;
+        }
+        if (!isnan(PLATFORM_FITS[i].p2p_eff)) {
+            f->p2p_eff = PLATFORM_FITS[i].p2p_eff;
+            bits |= TOPO_FIT_P2P_EFF;
         }
         return bits;
     }
