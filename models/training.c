@@ -67,6 +67,8 @@ typedef struct {
     int      eval;           /* inference (eval mode): batch norm applies its running statistics
                               * (one kernel that reads and writes), dropout is the identity */
     double   weights;        /* weight tensors of GEMMs and convolutions (autocast's casts) */
+    int      moe;            /* the layer walked routes its tokens to experts */
+    int      ep;             /* expert-parallel GPUs the experts are split over (0: 1) */
 } walk;
 
 /* Element-wise and normalisation kernels move these many passes over
@@ -238,20 +240,73 @@ static void walk_resnet50(walk *w, double batch)
 #define DROP_MASK(w, elems) ((w)->eval ? 0 : (elems))
 #define DROP_ADD_KERNELS(w) ((w)->eval ? 1 : 2)
 
+/* An MLP of width ffn over `tokens` rows, as `groups` GEMMs of one
+ * grouped kernel each (the experts of a MoE layer, tokens a group's). */
+static void walk_mlp(walk *w, const train_model *m, double tokens, double ffn, double groups)
+{
+    double d = m->d_model, rows = tokens * groups;
+    w_gemm(w, tokens, (m->gated ? 2 : 1) * ffn, d, groups);            /* up (and gate) */
+    w_stream(w, w->f, rows * ffn, m->gated ? 3 : 2, 0, 1);             /* SwiGLU / GELU */
+    w_stream(w, w->b, rows * ffn, m->gated ? 5 : 3, 0, 1);
+    w_gemm(w, tokens, d, ffn, groups);                                 /* down */
+}
+
+/* A MoE layer's MLP over T tokens (Shazeer et al. 2017; Mixtral,
+ * DeepSeek-V3): the router's logits (T x experts) and its top-k; each token
+ * copied to its experts_per_tok experts (permute: read and write T k d, and
+ * back, weighted, after the experts: unpermute), the experts one grouped
+ * GEMM per matrix. With expert parallelism the experts are split whole
+ * over ep GPUs: a GPU runs experts / ep experts on the T k ep / experts
+ * token rows each that the all-to-all brings it (balanced routing [I]; the
+ * all-to-all itself is the step's, train_moe_alltoall_bytes). The FLOPs are
+ * the active experts' only: 2 T k (2 or 3) d moe_ffn forward. Shared
+ * experts (DeepSeek) run on every token as one dense MLP. Tensor
+ * parallelism splits each expert's width. */
+static void walk_experts(walk *w, const train_model *m, double T, int tp)
+{
+    double d = m->d_model, k = m->experts_per_tok, ep = w->ep > 1 ? w->ep : 1;
+    double local = m->experts / ep, rows = T * k * ep / m->experts, fe = (double)m->moe_ffn / tp;
+    w_gemm(w, T, m->experts, d, 1);                                    /* router */
+    w_stream(w, w->f, T * m->experts, 2, 0, 2);                        /* softmax, top-k */
+    w_stream(w, w->b, T * m->experts, 3, 0, 1);
+    w_stream(w, w->f, T * k * d, 2, 0, 1);                             /* permute */
+    w_stream(w, w->b, T * k * d, 2, 0, 1);
+    walk_mlp(w, m, rows, fe, local);
+    w_stream(w, w->f, T * k * d, 2, T * d * w->e, 1);                  /* unpermute, weighted sum */
+    w_stream(w, w->b, T * k * d, 3, 0, 1);
+    if (m->shared_experts > 0)
+        walk_mlp(w, m, T, m->shared_experts * fe, 1);
+}
+
 static void walk_layer(walk *w, const train_model *m, double batch, int tp)
 {
     double s = m->seq, T = batch * s, d = m->d_model, hd = m->head_dim;
     double hq = (double)m->heads / tp, hkv = m->kv_heads >= tp ? (double)m->kv_heads / tp : 1;
     double ffn = (double)m->ffn / tp;
+    (void)ffn;
     /* kept for backward: 34 s b h bytes per layer in 16-bit, plus 5 a s^2 b
      * of scores and masks without FlashAttention (Korthikanti et al. 2022) */
     w->saved += (34.0 * T * d / tp + (m->flash ? 0 : 5.0 * batch * hq * s * s)) * w->e / 2;
     w_stream32(w, w->f, T * d, BN_FWD_PASSES, 0, 2);                  /* norm */
     w_stream32(w, w->b, T * d, BN_BWD_PASSES, 0, 2);
-    w_gemm(w, T, (hq + 2 * hkv) * hd, d, 1);                          /* QKV */
+    double qk = hd, vd = hd;                                           /* query/key and value head widths */
+    if (m->kv_lora > 0) {                                              /* latent attention (MLA) */
+        qk = hd + m->rope_dim, vd = m->v_head_dim;
+        if (m->q_lora > 0) {
+            w_gemm(w, T, m->q_lora, d, 1);                             /* q down */
+            w_gemm(w, T, hq * qk, m->q_lora, 1);                       /* q up */
+        } else {
+            w_gemm(w, T, hq * qk, d, 1);
+        }
+        w_gemm(w, T, m->kv_lora + m->rope_dim, d, 1);                  /* kv down */
+        w_gemm(w, T, hq * (hd + vd), m->kv_lora, 1);                   /* k and v up */
+        hkv = hq;
+    } else {
+        w_gemm(w, T, (hq + 2 * hkv) * hd, d, 1);                      /* QKV */
+    }
     if (m->flash) {
         double pairs = batch * s * (s + 1) / 2;                        /* causal */
-        w->flops += 4 * hd * hq * pairs;
+        w->flops += 2 * (qk + vd) * hq * pairs;
         if (w->r) {
             double kv = 2 * T * hkv * hd * w->e;
             if (w->f)
@@ -272,17 +327,47 @@ static void walk_layer(walk *w, const train_model *m, double batch, int tp)
         }
         w_gemm(w, s, hd, s, g);                                        /* P V */
     }
-    w_gemm(w, T, d, hq * hd, 1);                                       /* output projection */
+    w_gemm(w, T, d, hq * vd, 1);                                       /* output projection */
     w_stream(w, w->f, T * d, DROP_ADD_PASSES(w), DROP_MASK(w, T * d), DROP_ADD_KERNELS(w)); /* dropout, add */
     w_stream(w, w->b, T * d, 2 + ADD_PASSES, T * d, 2);
     w_stream32(w, w->f, T * d, BN_FWD_PASSES, 0, 2);                   /* norm */
     w_stream32(w, w->b, T * d, BN_BWD_PASSES, 0, 2);
-    w_gemm(w, T, (m->gated ? 2 : 1) * ffn, d, 1);                      /* up (and gate) */
-    w_stream(w, w->f, T * ffn, m->gated ? 3 : 2, 0, 1);                /* SwiGLU / GELU */
-    w_stream(w, w->b, T * ffn, m->gated ? 5 : 3, 0, 1);
-    w_gemm(w, T, d, ffn, 1);                                           /* down */
+    if (w->moe)
+        walk_experts(w, m, T, tp);
+    else
+        walk_mlp(w, m, T, ffn, 1);
     w_stream(w, w->f, T * d, DROP_ADD_PASSES(w), DROP_MASK(w, T * d), DROP_ADD_KERNELS(w)); /* dropout, add */
     w_stream(w, w->b, T * d, 2 + ADD_PASSES, T * d, 2);
+}
+
+/* n identical layers (moe: with experts), walked once and counted n times */
+static void walk_layers(walk *w, const train_model *m, double batch, int tp, int n, int moe)
+{
+    if (n <= 0)
+        return;
+    walk L = *w;
+    L.flops = L.saved = L.weights = 0;
+    L.moe = moe;
+    ops_cost f1 = { 0 }, b1 = { 0 };
+    L.f = w->f ? &f1 : NULL;
+    L.b = w->b ? &b1 : NULL;
+    walk_layer(&L, m, batch, tp);
+    w->flops += n * L.flops;
+    w->saved += n * L.saved;
+    w->weights += n * L.weights;
+    if (w->f) {
+        w->f->s += n * f1.s, w->f->compute_s += n * f1.compute_s;
+        w->f->mem_s += n * f1.mem_s, w->f->kernels += n * f1.kernels;
+    }
+    if (w->b) {
+        w->b->s += n * b1.s, w->b->compute_s += n * b1.compute_s;
+        w->b->mem_s += n * b1.mem_s, w->b->kernels += n * b1.kernels;
+    }
+}
+
+int train_model_moe_layers(const train_model *m)
+{
+    return m->experts > 0 && m->arch == TRAIN_ARCH_TRANSFORMER ? m->layers - m->dense_layers : 0;
 }
 
 static void walk_transformer(walk *w, const train_model *m, double batch, int tp)
@@ -291,22 +376,10 @@ static void walk_transformer(walk *w, const train_model *m, double batch, int tp
     /* embedding lookup (and its scatter-add backward) and norm */
     w_stream(w, w->f, T * d, 1 + BN_FWD_PASSES, 0, 3);
     w_stream(w, w->b, T * d, 3 + BN_BWD_PASSES, 0, 3);
-    walk L = *w;
-    L.flops = L.saved = 0;
-    ops_cost f1 = { 0 }, b1 = { 0 };
-    L.f = w->f ? &f1 : NULL;
-    L.b = w->b ? &b1 : NULL;
-    walk_layer(&L, m, batch, tp);
-    w->flops += m->layers * L.flops;
-    w->saved += m->layers * L.saved;
-    if (w->f) {
-        w->f->s += m->layers * f1.s, w->f->compute_s += m->layers * f1.compute_s;
-        w->f->mem_s += m->layers * f1.mem_s, w->f->kernels += m->layers * f1.kernels;
-    }
-    if (w->b) {
-        w->b->s += m->layers * b1.s, w->b->compute_s += m->layers * b1.compute_s;
-        w->b->mem_s += m->layers * b1.mem_s, w->b->kernels += m->layers * b1.kernels;
-    }
+    /* the dense layers, then (MoE) the layers with experts */
+    int nmoe = train_model_moe_layers(m);
+    walk_layers(w, m, batch, tp, m->layers - nmoe, 0);
+    walk_layers(w, m, batch, tp, nmoe, 1);
     /* the output head on head_tokens of the tokens, its loss over fp32
      * logits (read, softmax, write; the backward writes their gradient) */
     double ht = T * m->head_tokens, v = (double)m->vocab / tp;
@@ -328,18 +401,24 @@ static void walk_model(walk *w, const train_model *m, double batch, int tp)
 void train_layers_cost(const train_model *m, const gpu_rate *r, gpu_prec p, double batch, int tp,
                        int fused_norm, ops_cost *fwd, ops_cost *bwd)
 {
+    train_layers_cost_ep(m, r, p, batch, tp, 1, fused_norm, fwd, bwd);
+}
+
+void train_layers_cost_ep(const train_model *m, const gpu_rate *r, gpu_prec p, double batch, int tp, int ep,
+                          int fused_norm, ops_cost *fwd, ops_cost *bwd)
+{
     double e = train_precision_bytes(p);
     /* DeepLearningExamples' BERT runs layer norm, softmax and dropout in
      * fp32 under mixed precision (PyTorch autocast's and TensorFlow's AMP
      * fp32 lists); fused FlashAttention models (Megatron) keep them in 16-bit */
-    walk w = { r, p, e, m->flash ? e : 4, fwd, bwd, fused_norm, 0, 0, 0, 0, 0 };
+    walk w = { r, p, e, m->flash ? e : 4, fwd, bwd, fused_norm, 0, 0, 0, 0, 0, 0, ep };
     walk_model(&w, m, batch, tp >= 1 ? tp : 1);
 }
 
 void train_infer_cost(const train_model *m, const gpu_rate *r, gpu_prec p, double batch, ops_cost *c)
 {
     double e = train_precision_bytes(p);
-    walk w = { r, p, e, e, c, NULL, 1, 0, 0, m->arch == TRAIN_ARCH_RESNET50, 1, 0 };
+    walk w = { r, p, e, e, c, NULL, 1, 0, 0, m->arch == TRAIN_ARCH_RESNET50, 1, 0, 0, 0 };
     walk_model(&w, m, batch, 1);
 }
 
@@ -386,7 +465,7 @@ double train_infer_s(const train_model *m, const gpu_rate *r, gpu_prec p, double
     double e = train_precision_bytes(p);
     /* autocast keeps BERT's layer norm and softmax in fp32 (as in training) */
     double e32 = eng->autocast && !m->flash && m->arch == TRAIN_ARCH_TRANSFORMER ? 4 : e;
-    walk w = { r, p, e, e32, &c, NULL, eng->fused_norm, 0, 0, eng->folded && m->arch == TRAIN_ARCH_RESNET50, 1, 0 };
+    walk w = { r, p, e, e32, &c, NULL, eng->fused_norm, 0, 0, eng->folded && m->arch == TRAIN_ARCH_RESNET50, 1, 0, 0, 0 };
     walk_model(&w, m, batch, 1);
     /* autocast: each weight read in fp32 and written in 16 bits, one cast
      * kernel per weight tensor, and the input's cast */
@@ -402,14 +481,14 @@ double train_infer_s(const train_model *m, const gpu_rate *r, gpu_prec p, double
 
 static double fwd_flops_of(const train_model *m)
 {
-    walk w = { NULL, GPU_BF16, 2, 2, NULL, NULL, 0, 0, 0, 0, 0, 0 };
+    walk w = { NULL, GPU_BF16, 2, 2, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0 };
     walk_model(&w, m, 1, 1);
     return w.flops;
 }
 
 double train_activation_bytes(const train_model *m, gpu_prec p, double batch)
 {
-    walk w = { NULL, p, train_precision_bytes(p), train_precision_bytes(p), NULL, NULL, 0, 0, 0, 0, 0, 0 };
+    walk w = { NULL, p, train_precision_bytes(p), train_precision_bytes(p), NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0 };
     walk_model(&w, m, batch, 1);
     return w.saved;
 }
@@ -467,6 +546,29 @@ train_model train_model_transformer(const char *name, int layers, int d_model, i
                2.0 * vocab * d_model;
     m.batch_per_gpu = 8;
     m.source = "decoder of the given shape";
+    m.fwd_flops = fwd_flops_of(&m);
+    return m;
+}
+
+train_model train_model_from_llm(const llm_model *lm, int seq)
+{
+    train_model m = train_model_transformer(lm->name, lm->layers, lm->d_model, lm->heads, lm->kv_heads,
+                                            lm->head_dim, lm->ffn, lm->vocab, 1, seq);
+    m.params = llm_model_params(lm);
+    m.active_params = llm_model_active_params(lm);
+    if (lm->experts > 0) {
+        m.experts = lm->experts, m.experts_per_tok = lm->experts_per_tok, m.moe_ffn = lm->moe_ffn;
+        m.shared_experts = lm->shared_experts, m.dense_layers = lm->dense_layers;
+        m.expert_params = (double)train_model_moe_layers(&m) * m.experts * 3.0 * m.d_model * m.moe_ffn;
+    }
+    if (lm->kv_lora > 0) {
+        m.q_lora = lm->q_lora, m.kv_lora = lm->kv_lora, m.rope_dim = lm->rope_dim, m.v_head_dim = lm->v_head_dim;
+    }
+    if (lm->experts > 0) {
+        /* per MoE layer: the router and each expert's three matrices */
+        m.tensors += (double)train_model_moe_layers(&m) * (1 + 3.0 * (m.experts + m.shared_experts));
+    }
+    m.source = lm->source;
     m.fwd_flops = fwd_flops_of(&m);
     return m;
 }
@@ -566,7 +668,7 @@ static void step_layers_cost(const train_params *p, const gpu_rate *r, ops_cost 
     const train_framework *fw = fw_of(p);
     int w = fw->bin_tokens;
     if (w <= 0 || !(m->doc_tokens > 0) || m->arch != TRAIN_ARCH_TRANSFORMER || m->seq <= w) {
-        train_layers_cost(m, r, p->prec, p->batch_per_gpu, 1, fw->fused_norm, f, b);
+        train_layers_cost_ep(m, r, p->prec, p->batch_per_gpu, 1, p->ep, fw->fused_norm, f, b);
         return;
     }
     memset(f, 0, sizeof *f);
@@ -588,9 +690,10 @@ double train_step_s(const train_params *p, const gpu_rate *r)
 {
     ops_cost f = { 0 }, b = { 0 };
     step_layers_cost(p, r, &f, &b);
-    double params = p->model.params / (p->sharding != TRAIN_DDP ? p->dp : 1);
+    double params = train_local_params(p) / (p->sharding != TRAIN_DDP ? p->dp : 1);
     double acc = p->accumulation > 1 ? p->accumulation : 1;
-    return acc * (f.s + b.s) + train_optimizer_s(fw_of(p), r, params, p->model.tensors, p->opt_bytes);
+    return acc * (f.s + b.s + train_moe_alltoall_s(p)) +
+           train_optimizer_s(fw_of(p), r, params, p->model.tensors, p->opt_bytes);
 }
 
 /* Megatron-Core's gradient buckets: max(40 M, 1 M x dp) parameters
@@ -775,9 +878,34 @@ double train_megatron_model_flops(const train_model *m, double global_batch)
     return global_batch * s * per_token;
 }
 
+double train_local_params(const train_params *p)
+{
+    const train_model *m = &p->model;
+    if (p->ep <= 1 || m->experts <= 0)
+        return m->params;
+    return m->params - m->expert_params * (1 - 1.0 / p->ep);
+}
+
+double train_moe_alltoall_bytes(const train_params *p)
+{
+    const train_model *m = &p->model;
+    if (p->ep <= 1 || train_model_moe_layers(m) == 0)
+        return 0;
+    return (double)p->batch_per_gpu * m->seq * m->experts_per_tok * m->d_model * train_precision_bytes(p->prec);
+}
+
+double train_moe_alltoall_s(const train_params *p)
+{
+    double bytes = train_moe_alltoall_bytes(p);
+    coll_est e;
+    if (bytes <= 0 || coll_estimate(&p->ep_net, COLL_ALLTOALL, bytes, NULL, &e) < 0)
+        return 0;
+    return 4.0 * train_model_moe_layers(&p->model) * e.time_us * 1e-6;
+}
+
 int train_buckets(const train_params *p)
 {
-    double total = p->model.params * p->grad_bytes, first = p->first_bucket_mb * 1e6;
+    double total = train_local_params(p) * p->grad_bytes, first = p->first_bucket_mb * 1e6;
     if (total <= first)
         return 1;
     return 1 + (int)ceil((total - first) / (p->bucket_mb * 1e6));
@@ -825,7 +953,7 @@ struct train_req {
 typedef enum { PH_ACC, PH_FWD, PH_BWD, PH_OPT } train_phase;
 
 /* What the GPU stream does once the collective it waits for has ended. */
-typedef enum { NEXT_FWD_UNIT, NEXT_BWD_BUCKET, NEXT_OPT, NEXT_FINISH } train_next;
+typedef enum { NEXT_FWD_UNIT, NEXT_BWD_BUCKET, NEXT_OPT, NEXT_FINISH, NEXT_BACKWARD, NEXT_LAST } train_next;
 
 typedef struct {
     const train_params *p;
@@ -841,6 +969,8 @@ typedef struct {
     sim_time_t         *gather_end;         /* [nbuckets] */
     double              wire_bytes;         /* this step, per rank */
     ops_cost            fwd, bwd;           /* the whole batch's passes on the tenant's resource */
+    sim_time_t          a2a;                /* MoE: one micro-batch's expert-parallel all-to-alls */
+    double              a2a_bytes;          /* ... their bytes on the wire per rank */
     coll_sampler        cs;
     gpu_job             job;
     sim_event           ev_wait;
@@ -848,7 +978,7 @@ typedef struct {
 
 static double total_grad_bytes(const train_params *p)
 {
-    return p->model.params * p->grad_bytes;
+    return train_local_params(p) * p->grad_bytes;
 }
 
 static double bucket_bytes(const train_state *st, int i)
@@ -899,7 +1029,7 @@ static sim_time_t issue(train_state *st, coll_op op, double bytes)
 
 static sim_time_t gather_bucket(train_state *st, int i)
 {
-    double params = bucket_share(st, i) * st->p->model.params;
+    double params = bucket_share(st, i) * train_local_params(st->p);
     return issue(st, COLL_ALLGATHER, params * st->p->param_bytes);
 }
 
@@ -920,6 +1050,7 @@ static void submit(train_state *st, const ops_cost *c, double share, train_phase
 
 static void run_next(train_state *st);
 static void begin_step(train_state *st);
+static void begin_backward(train_state *st);
 
 /* The GPU stream goes on with `next` once `ready` has passed. */
 static void gate(train_state *st, sim_time_t ready, train_next next)
@@ -954,7 +1085,7 @@ static void start_bwd_bucket(train_state *st)
 
 static void start_optimizer(train_state *st)
 {
-    double params = st->p->model.params / (sharded(st) ? st->p->dp : 1);
+    double params = train_local_params(st->p) / (sharded(st) ? st->p->dp : 1);
     double t = train_optimizer_s(fw_of(st->p), &st->t->rate, params, st->p->model.tensors, st->p->opt_bytes);
     ops_cost c = { t, 0, t, 1 };
     submit(st, &c, 1, PH_OPT);
@@ -1030,6 +1161,8 @@ static void run_next(train_state *st)
     case NEXT_BWD_BUCKET: start_bwd_bucket(st); break;
     case NEXT_OPT: start_optimizer(st); break;
     case NEXT_FINISH: finish_step(st); break;
+    case NEXT_BACKWARD: begin_backward(st); break;
+    case NEXT_LAST: begin_step(st); break;
     }
 }
 
@@ -1053,10 +1186,14 @@ static void begin_backward(train_state *st)
 static void forward_done(train_state *st)
 {
     int per_unit = st->p->sharding == TRAIN_SHARD_GRAD_OP || st->p->sharding == TRAIN_FULL_SHARD;
-    if (per_unit && ++st->unit < st->nbuckets)
+    if (per_unit && ++st->unit < st->nbuckets) {
         gate(st, st->gather_end[st->unit], NEXT_FWD_UNIT);
-    else
+    } else if (st->a2a > 0) {         /* the micro-batch's all-to-alls, forward and backward */
+        st->wire_bytes += st->a2a_bytes;
+        gate(st, st->t->s->now + st->a2a, NEXT_BACKWARD);
+    } else {
         begin_backward(st);
+    }
 }
 
 static void backward_done(train_state *st)
@@ -1093,7 +1230,14 @@ static void job_done(sim *s, gpu_job *j)
     st->service += j->service_ns;
     st->sw += j->switch_ns;
     switch (st->phase) {
-    case PH_ACC: begin_step(st); break;
+    case PH_ACC:
+        if (st->a2a > 0) {
+            st->wire_bytes += (st->p->accumulation - 1) * st->a2a_bytes;
+            gate(st, s->now + (st->p->accumulation - 1) * st->a2a, NEXT_LAST);
+        } else {
+            begin_step(st);
+        }
+        break;
     case PH_FWD: forward_done(st); break;
     case PH_BWD: backward_done(st); break;
     case PH_OPT: optimizer_done(st); break;
@@ -1135,6 +1279,9 @@ static void *train_alloc(const void *params, tenant *t)
     sim_event_set(&st->ev_wait, on_wait, st);
     st->gather_end = calloc((size_t)st->nbuckets, sizeof *st->gather_end);
     st->has_net = st->p->dp > 1;
+    st->a2a = sim_round_ns(train_moe_alltoall_s(st->p) * 1e9);
+    st->a2a_bytes = 4.0 * train_model_moe_layers(&st->p->model) * train_moe_alltoall_bytes(st->p) *
+                    coll_busbw_factor(COLL_ALLTOALL, st->p->ep > 1 ? st->p->ep : 1);
     if (!st->gather_end ||
         (st->has_net && coll_sampler_init(&st->cs, &st->p->net, &st->p->noise, st->p->corr) < 0)) {
         st->has_net = 0;
@@ -1164,7 +1311,7 @@ static void train_footprint(const void *params, double share_bytes, wl_footprint
 {
     const train_params *p = params;
     (void)share_bytes;
-    f->weights = train_state_bytes_per_param(p->sharding, p->dp) * p->model.params;
+    f->weights = train_state_bytes_per_param(p->sharding, p->dp) * train_local_params(p);
     f->activations = train_activation_bytes(&p->model, p->prec, p->batch_per_gpu);
 }
 

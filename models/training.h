@@ -30,6 +30,7 @@
 #define MODELS_TRAINING_H
 
 #include "models/coll.h"
+#include "models/llm.h"
 #include "models/ops.h"
 #include "models/workload.h"
 
@@ -54,6 +55,17 @@ typedef struct {
     double tensors;             /* parameter tensors (the optimizer's launches) */
     double doc_tokens;          /* pre-training corpus: mean tokens of a document, which is cut
                                  * into sequences of at most seq (0: every sequence is full) */
+    /* mixture of experts (experts = 0: dense), as llm_model describes it:
+     * layers from dense_layers on route each token to experts_per_tok of
+     * `experts` gated MLPs of moe_ffn, plus shared_experts always-on ones */
+    int    experts, experts_per_tok, moe_ffn, shared_experts, dense_layers;
+    double expert_params;       /* the routed experts' parameters, all layers */
+    /* multi-head latent attention (DeepSeek; kv_lora = 0: none), as llm_model:
+     * queries through a q_lora-rank projection (0: direct), keys and values
+     * through a kv_lora-rank one, query/key heads of head_dim + rope_dim,
+     * value heads of v_head_dim */
+    int    q_lora, kv_lora, rope_dim, v_head_dim;
+    double active_params;       /* parameters a token multiplies (llm_model_active_params) */
     const char *source;
 } train_model;
 
@@ -64,6 +76,17 @@ typedef struct {
  * sequence length seq. train_model_transformer: a decoder of the given
  * shape (an LLM preset's), sequence seq. */
 int train_model_find(const char *name, int seq, train_model *m);
+
+/* train_model_from_llm: the decoder an LLM preset or Hugging Face
+ * config.json describes (models/llm.h), trained at sequence seq: its
+ * shape, gated MLP, FlashAttention, its experts (MoE) and latent attention
+ * (MLA: the low-rank projections as GEMMs of their own; the attention
+ * kernel on the up-projected heads, as in training, not the absorbed form
+ * of decoding); params the preset's total, active_params its active ones. */
+train_model train_model_from_llm(const llm_model *lm, int seq);
+
+/* train_model_moe_layers: the layers of m with experts (0 when dense). */
+int train_model_moe_layers(const train_model *m);
 train_model train_model_gpt(double params, int seq);
 train_model train_model_transformer(const char *name, int layers, int d_model, int heads, int kv_heads,
                                     int head_dim, int ffn, int vocab, int gated, int seq);
@@ -80,6 +103,12 @@ double train_precision_bytes(gpu_prec p);
  * be NULL. */
 void train_layers_cost(const train_model *m, const gpu_rate *r, gpu_prec p, double batch, int tp,
                        int fused_norm, ops_cost *fwd, ops_cost *bwd);
+
+/* train_layers_cost_ep: as train_layers_cost, a MoE model's experts split
+ * whole over ep GPUs (expert parallelism; each GPU runs experts / ep of
+ * them on the token rows the all-to-all brings it); ep = 1 as above. */
+void train_layers_cost_ep(const train_model *m, const gpu_rate *r, gpu_prec p, double batch, int tp, int ep,
+                          int fused_norm, ops_cost *fwd, ops_cost *bwd);
 
 /* train_infer_cost: the GPU time of `batch` samples' inference (the
  * forward pass alone) on r in precision p, added to c, as an inference
@@ -163,7 +192,36 @@ typedef struct {
     topo        net;                /* dp ranks; unused when dp = 1 */
     coll_noise  noise;              /* per-rank jitter and host noise */
     const coll_corr *corr;          /* may be NULL */
+    int         ep;                 /* MoE: expert-parallel GPUs (a divisor of dp; 0 or 1: none) */
+    topo        ep_net;             /* the ep GPUs of one expert-parallel group; unused when ep <= 1 */
 } train_params;
+
+/* Expert parallelism (MoE, ep > 1; DeepSpeed-MoE, Megatron-Core): the dp
+ * GPUs form dp / ep groups of ep; a group holds every expert once, each
+ * GPU experts / ep of them, so a GPU keeps the dense parameters and 1/ep of
+ * the experts' (train_local_params), and data parallelism reduces those
+ * (a GPU's expert gradients with the same experts' replicas in the other
+ * groups; costed as one reduction over the dp GPUs of the GPU's bytes [I]).
+ * Every MoE layer's forward sends each token to its top-k experts and
+ * back: two all-to-alls over the group of T k d e bytes each (T the GPU's
+ * tokens per micro-batch, e the activation bytes; nccl-tests' size, a rank's
+ * send buffer), the backward two more of the gradients. They sit between
+ * the router and the experts and between the experts and the residual
+ * add, so the GPU waits for them (no overlap [I: as Megatron-Core without
+ * its a2a-overlap option]); each costs through the NCCL model
+ * (coll_estimate, COLL_ALLTOALL on ep_net). */
+
+/* train_local_params: the parameters one GPU holds and reduces under p's
+ * expert parallelism (all of them without). */
+double train_local_params(const train_params *p);
+
+/* train_moe_alltoall_bytes: the send buffer of one all-to-all of one MoE
+ * layer for a micro-batch (T k d e); 0 for a dense model or ep <= 1. */
+double train_moe_alltoall_bytes(const train_params *p);
+
+/* train_moe_alltoall_s: one micro-batch's all-to-alls, forward and
+ * backward (4 per MoE layer), through the NCCL model; 0 without ep. */
+double train_moe_alltoall_s(const train_params *p);
 
 /* train_optimizer_s: the optimizer's time on r for `params` parameters in
  * `tensors` tensors, opt_bytes of HBM traffic each, under framework fw. */

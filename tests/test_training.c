@@ -648,6 +648,104 @@ static void noisy_training_is_deterministic_for_a_seed(void)
     wl_run_free(&c);
 }
 
+/* Mixtral 8x7B from its LLM preset, sequence 4096, one sequence per GPU on
+ * 8 H100: only the two active experts of eight count, so the forward's
+ * GEMM FLOPs are 2 x 12.75 B active parameters x 4096 tokens (the step's
+ * 6 N T with the backward's two), the attention's 4 x 128 x 32 per (query,
+ * key) pair apart; the routed experts hold 32 x 8 x 3 x 4096 x 14336 =
+ * 45.1 B parameters, of which ep 8 leaves a GPU one per layer; each
+ * all-to-all sends 4096 tokens x top-2 x 4096 x 2 bytes = 67.1 MB (2 top_k
+ * hidden bytes per token and layer forward, dispatch and combine), four
+ * per MoE layer and micro-batch through the NCCL model. */
+static train_params moe_params(int ep)
+{
+    train_params p;
+    memset(&p, 0, sizeof p);
+    p.model = train_model_from_llm(llm_model_find("mixtral-8x7b"), 4096);
+    p.prec = GPU_BF16;
+    p.batch_per_gpu = 1;
+    p.dp = 8;
+    p.accumulation = 1;
+    p.opt_bytes = 30;
+    p.ep = ep;
+    p.sharding = TRAIN_ZERO2;
+    topo_build(&p.net, topo_preset_find("dgx-h100"), 1, 8, TOPO_VIRT_BARE_METAL, NULL, NULL, 0);
+    p.ep_net = p.net;
+    return p;
+}
+
+static void moe_costs_the_active_experts_and_the_all_to_alls(void)
+{
+    train_params p = moe_params(8);
+    const train_model *m = &p.model;
+    double T = 4096, d = 4096, experts = 32.0 * 8 * 3 * d * 14336;
+    CU_ASSERT_EQUAL(m->experts, 8);
+    CU_ASSERT_EQUAL(m->experts_per_tok, 2);
+    CU_ASSERT_EQUAL(train_model_moe_layers(m), 32);
+    ASSERT_REL(m->expert_params, experts, 1e-12);
+    ASSERT_REL(m->params, llm_model_params(llm_model_find("mixtral-8x7b")), 1e-12);
+    ASSERT_REL(m->active_params, 12.75e9, 0.01);
+    double attn = 32 * 4.0 * 128 * 32 * T * (T + 1) / 2;
+    ASSERT_REL(3 * (m->fwd_flops - attn), 6 * m->active_params * T, 1e-4);
+    ASSERT_REL(train_local_params(&p), m->params - experts * 7 / 8, 1e-12);
+    ASSERT_REL(train_moe_alltoall_bytes(&p), T * 2 * d * 2, 1e-12);
+    ASSERT_REL(2 * train_moe_alltoall_bytes(&p) / T, 2 * 2 * d * 2, 1e-12);  /* per token and layer */
+    coll_est e;
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(&p.ep_net, COLL_ALLTOALL, T * 2 * d * 2, NULL, &e), 0);
+    ASSERT_REL(train_moe_alltoall_s(&p), 4 * 32 * e.time_us * 1e-6, 1e-12);
+    /* ep 1: the experts replicated, no all-to-all, every parameter local */
+    train_params q = moe_params(1);
+    CU_ASSERT_EQUAL(train_moe_alltoall_s(&q), 0);
+    ASSERT_REL(train_local_params(&q), m->params, 1e-12);
+    /* the same FLOPs either way; the one-GPU step adds the all-to-alls */
+    gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
+    ops_cost f8 = { 0 }, b8 = { 0 }, f1 = { 0 }, b1 = { 0 };
+    train_layers_cost_ep(m, &r, GPU_BF16, 1, 1, 8, 0, &f8, &b8);
+    train_layers_cost_ep(m, &r, GPU_BF16, 1, 1, 1, 0, &f1, &b1);
+    double opt = train_optimizer_s(train_framework_find("pytorch"), &r, train_local_params(&p) / 8,
+                                   m->tensors, 30);
+    ASSERT_REL(train_step_s(&p, &r), f8.s + b8.s + train_moe_alltoall_s(&p) + opt, 1e-9);
+    CU_ASSERT(f8.s <= f1.s);            /* ep 8: an expert's GEMM has 8x the rows */
+    /* a dense model has no MoE layer and no all-to-all */
+    train_params dense = p;
+    dense.model = train_model_from_llm(llm_model_find("llama-3.1-8b"), 4096);
+    CU_ASSERT_EQUAL(train_model_moe_layers(&dense.model), 0);
+    CU_ASSERT_EQUAL(train_moe_alltoall_bytes(&dense), 0);
+}
+
+/* Through the simulator: the example's step waits for the 128 all-to-alls
+ * (exposed communication at least their time) and the scenario layer
+ * refuses ep on a dense model and an ep that does not divide the GPUs. */
+static void moe_training_runs_from_a_scenario_and_refuses_bad_ep(void)
+{
+#define MOE_JSON                                                                                           \
+    "{ \"hardware\": { \"gpu\": \"h100-sxm\", \"gpus\": 8 }, \"duration_s\": 8, \"warmup_s\": 2,"          \
+    "  \"tenants\": [ { \"name\": \"m\", \"workload\": { \"type\": \"training\", \"model\": \"%s\","    \
+    "     \"seq_len\": 4096, \"batch_per_gpu\": 1, \"gpus\": 8, \"ep\": %d, \"sharding\": \"zero1\" },"     \
+    "     \"arrivals\": { \"type\": \"closed\" } } ] }"
+    char json[1024];
+    wl_run r;
+    snprintf(json, sizeof json, MOE_JSON, "mixtral-8x7b", 8);
+    CU_ASSERT_EQUAL_FATAL(wl_run_text(&r, json, NULL, NULL), 0);
+    train_params p = moe_params(8);
+    gpu_rate rate = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
+    double a2a_ms = train_moe_alltoall_s(&p) * 1e3;
+    CU_ASSERT(wl_get(&r, 0, "exposed_comm_ms", "p50") >= a2a_ms - 0.01);
+    CU_ASSERT(wl_get(&r, 0, "step_ms", "p50") >= train_step_s(&p, &rate) * 1e3 - 0.01);
+    wl_run_free(&r);
+    snprintf(json, sizeof json, MOE_JSON, "llama-3.1-8b", 8);
+    wl_run_text(&r, json, NULL, NULL);
+    CU_ASSERT_EQUAL(r.rc, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "tenants.0.workload.ep"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "dense"));
+    wl_run_free(&r);
+    snprintf(json, sizeof json, MOE_JSON, "mixtral-8x7b", 3);
+    wl_run_text(&r, json, NULL, NULL);
+    CU_ASSERT_EQUAL(r.rc, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "must divide"));
+    wl_run_free(&r);
+}
+
 static void bad_sharding_and_partial_nodes_are_refused(void)
 {
     wl_run r;
@@ -710,6 +808,8 @@ TU_SUITE_FN(training)
         TU_TEST(models_count_the_flops_of_their_layers),
         TU_TEST(inference_folds_resnet50_norms_into_its_57_convolution_kernels),
         TU_TEST(eager_inference_is_host_bound_at_batch_1_and_gpu_bound_at_256),
+        TU_TEST(moe_costs_the_active_experts_and_the_all_to_alls),
+        TU_TEST(moe_training_runs_from_a_scenario_and_refuses_bad_ep),
         TU_TEST(small_batches_waste_the_gpu_and_tf32_halves_the_rate),
         TU_TEST(bert_costs_its_attention_and_fp32_norms),
         TU_TEST(binned_bert_pays_for_its_bins_and_squad_for_its_optimizer_loop),
