@@ -764,7 +764,7 @@ static void megatron_mfu_rows(val_out *o)
     char q[96];
     o->unit = "MFU";
     for (size_t i = 0; i < sizeof R / sizeof R[0]; i++) {
-        train_mp mp = { 4, 8, 6, 1, R[i].dp, 1, 1152, 0, 1, 1, 1, 1, 1, 4, 2 };
+        train_mp mp = { 4, 8, 6, 1, R[i].dp, 1, 1152, 0, 1, 1, 1, 1, 1, 4, 2, 0 };
         double it = train_megatron_step_s(&m, &r, GPU_BF16, &mp, srv, 16);
         double gpus = 32.0 * R[i].dp;
         double pred = train_megatron_model_flops(&m, mp.global_batch) / (it * gpus * r.peak_flops[GPU_BF16]);
@@ -1021,13 +1021,13 @@ static void case_megatron(val_out *o)
         double ref;
     } R[] = {
         { "a100 gpt3-175b 1024 gpus TFLOP/s per GPU", "gpt3-175b", "a100-sxm-80gb", "dgx-a100", GPU_BF16,
-          { 8, 16, 1, 1, 8, 1, 1536, 1, 0, 0, 0, 0, 0, 2, 2 }, 2048, 1, 138 },
+          { 8, 16, 1, 1, 8, 1, 1536, 1, 0, 0, 0, 0, 0, 2, 2, 0 }, 2048, 1, 138 },
         { "h100 llama3-8b fp8 8 gpus tokens/s per GPU", "llama-3-8b", "h100-sxm", "dgx-h100", GPU_FP8,
-          { 1, 1, 1, 1, 8, 1, 128, 0, 1, 1, 1, 1, 1, 4, 2 }, 8192, 0, 14451 },
+          { 1, 1, 1, 1, 8, 1, 128, 0, 1, 1, 1, 1, 1, 4, 2, 1 }, 8192, 0, 14451 },
         { "h100 llama3-70b fp8 64 gpus tokens/s per GPU", "llama-3.1-70b", "h100-sxm", "dgx-h100", GPU_FP8,
-          { 4, 8, 5, 1, 2, 1, 128, 0, 1, 1, 1, 1, 1, 4, 2 }, 8192, 0, 1602 },
+          { 4, 8, 5, 1, 2, 1, 128, 0, 1, 1, 1, 1, 1, 4, 2, 0 }, 8192, 0, 1602 },
         { "h100 llama3.1-405b fp8 1024 gpus tokens/s per GPU", "llama-3.1-405b", "h100-sxm", "dgx-h100", GPU_FP8,
-          { 8, 8, 8, 2, 8, 1, 512, 0, 1, 1, 1, 1, 1, 4, 2 }, 8192, 0, 292 },
+          { 8, 8, 8, 2, 8, 1, 512, 0, 1, 1, 1, 1, 1, 4, 2, 0 }, 8192, 0, 292 },
     };
     double sum = 0, max = 0;
     int n = 0;

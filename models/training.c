@@ -719,12 +719,38 @@ static int mp_group(topo *t, const topo_preset *s, int n, int stride)
     return topo_build(t, s, n / per, per, TOPO_VIRT_BARE_METAL, NULL, NULL, 0);
 }
 
-static double mp_coll_s(const topo *t, coll_op op, double bytes)
+/* NCCL's time for op on t, seconds; *ch (may be NULL) its channels. */
+static double mp_coll(const topo *t, coll_op op, double bytes, double *ch)
 {
     coll_est e;
+    if (ch)
+        *ch = 0;
     if (bytes <= 0 || coll_estimate(t, op, bytes, NULL, &e) != 0)
         return 0;
+    if (ch)
+        *ch = e.channels;
     return e.time_us * 1e-6;
+}
+
+static double mp_coll_s(const topo *t, coll_op op, double bytes)
+{
+    return mp_coll(t, op, bytes, NULL);
+}
+
+/* A collective of `total` seconds issued beside `window` seconds of the
+ * GPU's time (`busy` of them computing, the rest waiting in the bubble),
+ * of which at least `first` (its first or last bucket) cannot hide: the
+ * exposed seconds. While it runs beside compute its ch channels hold ch
+ * SMs (one thread block each), so that compute takes sms / (sms - ch) as
+ * long: the extra is added to *steal. */
+static double mp_hide(double total, double first, double window, double busy, double ch, double sms,
+                      double *steal)
+{
+    double exposed = total - window > first ? total - window : first;
+    double hidden = total - exposed, beside = hidden < busy ? hidden : busy;
+    if (beside > 0 && sms > ch)
+        *steal += beside * ch / (sms - ch);
+    return exposed;
 }
 
 /* The tensor-parallel collectives of one layer and one micro-batch, as
@@ -830,30 +856,41 @@ double train_megatron_cost(const train_model *m, const gpu_rate *r, gpu_prec p, 
     double gb = mp->grad_bytes > 0 ? mp->grad_bytes : 4, pb = mp->param_bytes > 0 ? mp->param_bytes : 2;
     if (dp * cp > 1 && mp_group(&t, server, dp * cp, tp) == 0) {
         double bk = mp_bucket_params(dp * cp), nb = ceil(params / bk), last = params - (nb - 1) * bk;
-        double wb = bwd + c.bubble_s / 2, wf = fwd + c.bubble_s / 2;
-        if (mp->dist_opt) {
-            double rs = mp_coll_s(&t, COLL_REDUCESCATTER, gb * params);
-            double ag = mp_coll_s(&t, COLL_ALLGATHER, pb * params);
+        double first = nb > 1 ? bk : params, half = c.bubble_s / 2, chr, cha;
+        if (mp->fsdp) {
+            /* FSDP (ZeRO-3, Megatron-FSDP): every micro-batch gathers the
+             * parameters for its forward and again for its backward and
+             * reduce-scatters its gradients, each hidden behind that pass
+             * but its first bucket (the gather's) or last (the scatter's) */
+            double ag = mp_coll(&t, COLL_ALLGATHER, pb * params, &cha);
+            double rs = mp_coll(&t, COLL_REDUCESCATTER, gb * params, &chr);
+            double ag1 = mp_coll_s(&t, COLL_ALLGATHER, pb * first);
+            double rs1 = mp_coll_s(&t, COLL_REDUCESCATTER, gb * last);
+            double x = mp_hide(ag, ag1, fwd, fwd, cha, r->sms, &c.steal_s) +
+                       mp_hide(ag + rs, ag1 + rs1, bwd, bwd, (cha + chr) / 2, r->sms, &c.steal_s);
+            c.dp_s = micro * x;
+            c.steal_s *= micro;
+        } else if (mp->dist_opt) {
+            double rs = mp_coll(&t, COLL_REDUCESCATTER, gb * params, &chr);
+            double ag = mp_coll(&t, COLL_ALLGATHER, pb * params, &cha);
             if (mp->dp_overlap) {
                 double rs1 = mp_coll_s(&t, COLL_REDUCESCATTER, gb * last);
-                double ag1 = mp_coll_s(&t, COLL_ALLGATHER, pb * (nb > 1 ? bk : params));
-                rs = rs - wb > rs1 ? rs - wb : rs1;
-                ag = ag - wf > ag1 ? ag - wf : ag1;
+                double ag1 = mp_coll_s(&t, COLL_ALLGATHER, pb * first);
+                rs = mp_hide(rs, rs1, bwd + half, bwd, chr, r->sms, &c.steal_s);
+                ag = mp_hide(ag, ag1, fwd + half, fwd, cha, r->sms, &c.steal_s);
             }
             c.dp_s = rs + ag;
         } else {
-            double ar = mp_coll_s(&t, COLL_ALLREDUCE, gb * params);
-            if (mp->dp_overlap) {
-                double ar1 = mp_coll_s(&t, COLL_ALLREDUCE, gb * last);
-                ar = ar - wb > ar1 ? ar - wb : ar1;
-            }
+            double ar = mp_coll(&t, COLL_ALLREDUCE, gb * params, &chr);
+            if (mp->dp_overlap)
+                ar = mp_hide(ar, mp_coll_s(&t, COLL_ALLREDUCE, gb * last), bwd + half, bwd, chr, r->sms, &c.steal_s);
             c.dp_s = ar;
         }
     }
     /* distributed optimizer: this GPU's share of the parameters; else all of its stage's */
-    double opt_params = params / (mp->dist_opt ? dp * cp : 1);
+    double opt_params = params / (mp->dist_opt || mp->fsdp ? dp * cp : 1);
     c.opt_s = opt_bytes * opt_params / (r->peak_bytes * r->ops.eta_bw);
-    c.total_s = c.compute_s + c.bubble_s + c.tp_s + c.pp_s + c.dp_s + c.opt_s;
+    c.total_s = c.compute_s + c.bubble_s + c.tp_s + c.pp_s + c.dp_s + c.steal_s + c.opt_s;
     if (out)
         *out = c;
     return c.total_s;

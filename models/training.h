@@ -248,13 +248,17 @@ double train_step_s(const train_params *p, const gpu_rate *r);
  * Megatron-Core: tp_overlap (the tensor-parallel collectives beside their
  * GEMMs), dp_overlap (overlap_grad_reduce and overlap_param_gather),
  * p2p_overlap (overlap_p2p_comm). grad_bytes, param_bytes: per parameter as
- * reduced and as gathered (0: 4, fp32 gradient reduction, and 2). */
+ * reduced and as gathered (0: 4, fp32 gradient reduction, and 2). fsdp:
+ * the parameters sharded too (ZeRO-3, Megatron-FSDP): gathered for every
+ * micro-batch's forward and backward, gradients reduce-scattered after
+ * each, all overlapped. */
 typedef struct {
     int tp, pp, vp, cp, dp;
     int micro_batch, global_batch;
     int recompute, tp_overlap;
     int sp, dist_opt, dp_overlap, p2p_overlap;
     double grad_bytes, param_bytes;
+    int fsdp;
 } train_mp;
 
 /* Where one iteration's time goes, seconds: compute (micro-batches x the
@@ -262,9 +266,11 @@ typedef struct {
  * and the exposed communication: tp_s (tensor-parallel collectives not
  * hidden), pp_s (stage-to-stage sends on the critical path), dp_s
  * (gradient reduction and parameter gathers not hidden behind the last
- * backward and the first forward), opt_s (the optimizer); total_s the sum. */
+ * backward and the first forward), steal_s (compute slowed by the SMs
+ * that overlapped NCCL collectives hold: one per channel), opt_s (the
+ * optimizer); total_s the sum. */
 typedef struct {
-    double compute_s, bubble_s, tp_s, pp_s, dp_s, opt_s, total_s;
+    double compute_s, bubble_s, tp_s, pp_s, dp_s, steal_s, opt_s, total_s;
 } train_mp_cost;
 
 /* train_megatron_cost: the iteration time on r of m (seq = m->seq) in

@@ -10,6 +10,7 @@
 #include "tests/testutil.h"
 #include "tests/wl_helpers.h"
 #include "models/training.h"
+#include "models/llm.h"
 
 static train_params params_of(const char *model, int batch, int dp, const char *gpu)
 {
@@ -208,10 +209,11 @@ static void megatron_steps_pay_the_pipeline_bubble_and_reach_the_published_rate(
     gpu_rate r = gpu_rate_of(gpu_spec_find("a100-sxm-80gb"), 1, 1);
     train_model g = train_model_transformer("gpt3-175b", 96, 12288, 96, 96, 128, 4 * 12288, 51200, 0, 2048);
     const topo_preset *t = topo_preset_find("dgx-a100");
-    train_mp mp = { 8, 16, 1, 1, 8, 1, 1536, 1, 0, 0, 0, 0, 0, 2, 2 };
+    train_mp mp = { 8, 16, 1, 1, 8, 1, 1536, 1, 0, 0, 0, 0, 0, 2, 2, 0 };
     train_mp_cost c;
     double it = train_megatron_cost(&g, &r, GPU_BF16, &mp, t, 0, &c);
-    ASSERT_REL(it, c.compute_s + c.bubble_s + c.tp_s + c.pp_s + c.dp_s + c.opt_s, 1e-12);
+    ASSERT_REL(it, c.compute_s + c.bubble_s + c.tp_s + c.pp_s + c.dp_s + c.steal_s + c.opt_s, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(c.steal_s, 0, 1e-15);       /* nothing runs beside the GEMMs */
     double flops = 96.0 * 1536 * 2048 * 96 * 12288.0 * 12288 * (1 + 2048 / (6 * 12288.0) + 51200 / (16 * 96 * 12288.0));
     ASSERT_REL(flops / (it * 1024) / 1e12, 154.6, 2e-3);
     ASSERT_REL(flops / (it * 1024) / 1e12, 138, 0.25);
@@ -247,7 +249,7 @@ static void megatron_sequence_parallel_pipeline_and_data_parallel_exposure(void)
     gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
     train_model g = train_model_transformer("gpt3-175b", 96, 12288, 96, 96, 128, 4 * 12288, 131072, 0, 4096);
     const topo_preset *t = topo_preset_find("dgx-h100");
-    train_mp mp = { 4, 8, 6, 1, 144, 1, 1152, 0, 0, 1, 1, 0, 1, 4, 2 };
+    train_mp mp = { 4, 8, 6, 1, 144, 1, 1152, 0, 0, 1, 1, 0, 1, 4, 2, 0 };
     train_mp_cost c;
     train_megatron_cost(&g, &r, GPU_BF16, &mp, t, 0, &c);
     double act = 4096 * 12288 * 2.0, micro = 1152 / 144.0, bub = 7.0 / 6;
@@ -264,12 +266,41 @@ static void megatron_sequence_parallel_pipeline_and_data_parallel_exposure(void)
     double last = params - floor(params / 144e6) * 144e6;   /* buckets of max(40 M, 1 M x 144) */
     CU_ASSERT(co.dp_s >= coll_s(t, 72, 2, COLL_REDUCESCATTER, 4 * last) + coll_s(t, 72, 2, COLL_ALLGATHER, 2 * 144e6) - 1e-12);
     CU_ASSERT(co.dp_s < 0.5 * c.dp_s);
+    CU_ASSERT(co.steal_s > 0);                          /* the hidden part holds SMs */
+    CU_ASSERT(co.steal_s < 0.2 * (c.dp_s - co.dp_s));
+}
+
+/* FSDP (Llama 3 8B FP8 on 8 H100, Megatron-Bridge's row): each of the 16
+ * micro-batches gathers the parameters twice and reduce-scatters the
+ * gradients inside the server, hidden behind its passes but for the first
+ * and last buckets; the SMs NCCL's channels hold slow those passes by
+ * about 5%, and the row comes out at 15,882 tokens/s per GPU (14,451
+ * published, +9.9%; with the distributed optimizer instead 16,659). */
+static void megatron_fsdp_gathers_every_micro_batch_and_its_channels_take_sms(void)
+{
+    gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
+    const llm_model *l = llm_model_find("llama-3-8b");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+    train_model m = train_model_transformer("llama-3-8b", l->layers, l->d_model, l->heads, l->kv_heads, l->head_dim,
+                                            l->ffn, l->vocab, 1, 8192);
+    const topo_preset *t = topo_preset_find("dgx-h100");
+    train_mp mp = { 1, 1, 1, 1, 8, 1, 128, 0, 1, 1, 1, 1, 1, 4, 2, 1 };
+    train_mp_cost c;
+    double it = train_megatron_cost(&m, &r, GPU_FP8, &mp, t, 16, &c);
+    ASSERT_REL(128 * 8192 / it / 8, 15882, 1e-3);
+    ASSERT_REL(c.steal_s / c.compute_s, 0.05, 0.1);
+    double first = coll_s(t, 1, 8, COLL_ALLGATHER, 2 * 40e6);
+    CU_ASSERT(c.dp_s >= 16 * 2 * first);
+    CU_ASSERT(c.dp_s < 0.01 * it);
+    train_mp d = mp;
+    d.fsdp = 0;
+    ASSERT_REL(128 * 8192 / train_megatron_step_s(&m, &r, GPU_FP8, &d, t, 16) / 8, 16659, 1e-3);
 }
 
 /* Megatron-Core's strong scaling of GPT-3 175B on H100 (layout TP 4, PP 8,
  * VP 6 assumed, docs/training.md §0c): from 96 to 4608 GPUs the fixed
  * bubble and the exposed data-parallel communication take a growing share,
- * MFU 0.633 -> 0.533 (published 0.47 -> 0.42: the level is the BF16 GEMMs'
+ * MFU 0.633 -> 0.531 (published 0.47 -> 0.42: the level is the BF16 GEMMs'
  * efficiency, the 16% drop against the published 11%) */
 static void megatron_mfu_falls_with_scale_as_communication_is_exposed(void)
 {
@@ -280,7 +311,7 @@ static void megatron_mfu_falls_with_scale_as_communication_is_exposed(void)
     int dps[] = { 3, 12, 48, 144 };
     double mfu[4], dpx[4];
     for (int i = 0; i < 4; i++) {
-        train_mp mp = { 4, 8, 6, 1, dps[i], 1, 1152, 0, 1, 1, 1, 1, 1, 4, 2 };
+        train_mp mp = { 4, 8, 6, 1, dps[i], 1, 1152, 0, 1, 1, 1, 1, 1, 4, 2, 0 };
         train_mp_cost c;
         double it = train_megatron_cost(&g, &r, GPU_BF16, &mp, topo_preset_find("dgx-h100"), 16, &c);
         mfu[i] = train_megatron_model_flops(&g, 1152) / (it * 32 * dps[i] * r.peak_flops[GPU_BF16]);
@@ -291,7 +322,7 @@ static void megatron_mfu_falls_with_scale_as_communication_is_exposed(void)
         }
     }
     ASSERT_REL(mfu[0], 0.633, 3e-3);
-    ASSERT_REL(mfu[3], 0.533, 3e-3);
+    ASSERT_REL(mfu[3], 0.531, 3e-3);
 }
 
 static double images_per_s(const char *gpu, const char *prec, int batch)
@@ -816,6 +847,7 @@ TU_SUITE_FN(training)
         TU_TEST(megatron_steps_pay_the_pipeline_bubble_and_reach_the_published_rate),
         TU_TEST(megatron_sequence_parallel_pipeline_and_data_parallel_exposure),
         TU_TEST(megatron_mfu_falls_with_scale_as_communication_is_exposed),
+        TU_TEST(megatron_fsdp_gathers_every_micro_batch_and_its_channels_take_sms),
         TU_TEST(one_gpu_step_is_forward_plus_backward_plus_optimizer),
         TU_TEST(ddp_overlap_exposes_only_the_last_bucket),
         TU_TEST(a_model_whose_optimizer_state_does_not_fit_is_refused),
