@@ -47,10 +47,26 @@
 #define ETA_CONV_RTX3090 0.73
 #define ETA_CONV_RTX4090 0.76
 #define DIFF_ETA_CONV 0.68
-#define OPS_AMPERE_C(fit, conv) { { 0.735, 0.735, 0.62, 0.46, 0.90, 0.60 }, 0.795, 3.84, 0.97, 0.60, fit, conv }
-#define OPS_AMPERE(fit) OPS_AMPERE_C(fit, DIFF_ETA_CONV)
-#define OPS_HOPPER(fit) { { 0.750, 0.750, 0.62, 0.60, 0.90, 0.60 }, 0.919, 4.49, 0.695, 0.60, fit, DIFF_ETA_CONV }
-#define OPS_GDDR_BLACKWELL { { 0.750, 0.750, 0.62, 0.60, 0.90, 0.60 }, 0.795, 4.49, 0.695, 0.60, 0, DIFF_ETA_CONV }
+/* L2 residency and latency chains of the small kernels (models/ops.c),
+ * fitted with the kernels' passes on the same Vidur rows, the four above
+ * held (calibration/fit_operators.py): eta_l2 A100 0.939, H100 1.053 (the
+ * rate of an element-wise kernel whose operands stay in L2, 1.18x and 1.15x
+ * the HBM streaming rate eta_bw: at the 1-25 MB and 2-10 us where it
+ * matters a kernel's ramp and tail, not the L2's peak, bound it [M]);
+ * lat_us A100 0.332, H100 0.283 (one dependent global load that hits L2,
+ * a few hundred ns on both [M]). L2 sizes [F]: NVIDIA A100 whitepaper 40 MB,
+ * H100 whitepaper 50 MB (the H100 SXM5, PCIe and H200 parts of GH100). The
+ * other GPUs take the architecture's rates and no L2 residency (l2_mb 0)
+ * where the size is not in the reference set [I]. */
+#define OPS_L2_AMPERE 0.939, 0.332
+#define OPS_L2_HOPPER 1.053, 0.283
+#define OPS_AMPERE_C(fit, conv, l2) \
+    { { 0.735, 0.735, 0.62, 0.46, 0.90, 0.60 }, 0.795, 3.84, 0.97, 0.60, fit, conv, l2, OPS_L2_AMPERE }
+#define OPS_AMPERE(fit, l2) OPS_AMPERE_C(fit, DIFF_ETA_CONV, l2)
+#define OPS_HOPPER(fit, l2) \
+    { { 0.750, 0.750, 0.62, 0.60, 0.90, 0.60 }, 0.919, 4.49, 0.695, 0.60, fit, DIFF_ETA_CONV, l2, OPS_L2_HOPPER }
+#define OPS_GDDR_BLACKWELL \
+    { { 0.750, 0.750, 0.62, 0.60, 0.90, 0.60 }, 0.795, 4.49, 0.695, 0.60, 0, DIFF_ETA_CONV, 0, OPS_L2_HOPPER }
 
 /* Power (gpu_power_clock): board power limits from the NVIDIA datasheets
  * [F: A100 SXM4 400 W, V100 SXM2 300 W, T4 70 W, RTX 3090 350 W, RTX 4090
@@ -74,31 +90,31 @@ static const gpu_spec SPECS[] = {
     { "a100-sxm-40gb", "NVIDIA A100 SXM4 40GB", 108,
       { 312, 312, 0, 156, 19.5, 0 }, 40, 1.555, 600, 31.5, 7,
       0.69, 0.73, 3.0, 25.0,
-      "NVIDIA A100 datasheet; eta from Vidur A100 operator profiles [M]", OPS_AMPERE_C(1, ETA_CONV_A100), "ampere", 400, 0 },
+      "NVIDIA A100 datasheet; eta from Vidur A100 operator profiles [M]", OPS_AMPERE_C(1, ETA_CONV_A100, 40), "ampere", 400, 0 },
     { "a100-sxm-80gb", "NVIDIA A100 SXM4 80GB", 108,
       { 312, 312, 0, 156, 19.5, 0 }, 80, 2.039, 600, 31.5, 7,
       0.69, 0.73, 3.0, 25.0,
-      "NVIDIA A100 datasheet; eta from Vidur A100 operator profiles [M]", OPS_AMPERE_C(1, ETA_CONV_A100), "ampere", 400, 0 },
+      "NVIDIA A100 datasheet; eta from Vidur A100 operator profiles [M]", OPS_AMPERE_C(1, ETA_CONV_A100, 40), "ampere", 400, 0 },
     { "h100-sxm", "NVIDIA H100 SXM5 80GB", 132,
       { 989, 989, 1979, 495, 67, 0 }, 80, 3.35, 900, 63.0, 7,
       0.72, 0.75, 2.5, 25.0,
-      "NVIDIA H100 datasheet; eta from Vidur H100 operator profiles [M]", OPS_HOPPER(1), "hopper", 0, 0 },
+      "NVIDIA H100 datasheet; eta from Vidur H100 operator profiles [M]", OPS_HOPPER(1, 50), "hopper", 0, 0 },
     { "h100-pcie", "NVIDIA H100 PCIe 80GB", 114,
       { 756, 756, 1513, 378, 51, 0 }, 80, 2.0, 0, 63.0, 7,
       0.72, 0.75, 2.5, 25.0,
-      "NVIDIA H100 datasheet; eta as h100-sxm [I]", OPS_HOPPER(0), "hopper", 0, 0 },
+      "NVIDIA H100 datasheet; eta as h100-sxm [I]", OPS_HOPPER(0, 50), "hopper", 0, 0 },
     { "h200", "NVIDIA H200 SXM 141GB", 132,
       { 989, 989, 1979, 495, 67, 0 }, 141, 4.8, 900, 63.0, 7,
       0.72, 0.75, 2.5, 25.0,
-      "NVIDIA H200 datasheet; eta as h100-sxm [I]", OPS_HOPPER(0), "hopper", 0, 0 },
+      "NVIDIA H200 datasheet; eta as h100-sxm [I]", OPS_HOPPER(0, 50), "hopper", 0, 0 },
     { "l40s", "NVIDIA L40S 48GB", 142,
       { 362, 362, 733, 183, 91.6, 0 }, 48, 0.864, 0, 31.5, 0,
       0.69, 0.73, 3.0, 25.0,
-      "NVIDIA L40S datasheet; eta as a100 [I]", OPS_AMPERE(0), "ada", 0, 0 },
+      "NVIDIA L40S datasheet; eta as a100 [I]", OPS_AMPERE(0, 0), "ada", 0, 0 },
     { "a30", "NVIDIA A30 24GB", 56,
       { 165, 165, 0, 82, 10.3, 0 }, 24, 0.933, 200, 31.5, 4,
       0.69, 0.73, 3.0, 25.0,
-      "NVIDIA A30 datasheet; eta as a100 [I]", OPS_AMPERE(0), "ampere", 0, 0 },
+      "NVIDIA A30 datasheet; eta as a100 [I]", OPS_AMPERE(0, 0), "ampere", 0, 0 },
     /* Older and workstation GPUs of diffusers' benchmark tables (reference
      * calibration/diffusion.csv): NVIDIA datasheets and architecture
      * whitepapers, not in the reference set [I]. GeForce cards run FP16 and
@@ -110,31 +126,31 @@ static const gpu_spec SPECS[] = {
       { 0, 125, 0, 0, 15.7, 0 }, 16, 0.9, 300, 15.75, 0,
       0.69, 0.73, 3.0, 25.0,
       "NVIDIA V100 datasheet (SXM2: 125 FP16 tensor, 15.7 FP32, 900 GB/s HBM2, NVLink 300 GB/s, PCIe Gen3), "
-      "not in the reference set [I]; eta as a100 [I]", OPS_AMPERE_C(0, ETA_CONV_V100), "volta", 300, 0 },
+      "not in the reference set [I]; eta as a100 [I]", OPS_AMPERE_C(0, ETA_CONV_V100, 0), "volta", 300, 0 },
     /* the 32 GB V100 of DGX-1 (32 GB) and DGX-2 (DeepLearningExamples'
      * training tables): the 16 GB card's peaks */
     { "v100-sxm2-32gb", "NVIDIA V100 SXM2 32GB", 80,
       { 0, 125, 0, 0, 15.7, 0 }, 32, 0.9, 300, 15.75, 0,
       0.69, 0.73, 3.0, 25.0,
-      "NVIDIA V100 datasheet, as v100-sxm2-16gb with 32 GB [I]; eta as a100 [I]", OPS_AMPERE_C(0, ETA_CONV_V100),
+      "NVIDIA V100 datasheet, as v100-sxm2-16gb with 32 GB [I]; eta as a100 [I]", OPS_AMPERE_C(0, ETA_CONV_V100, 0),
       "volta", 300, 0 },
     { "t4", "NVIDIA T4 16GB", 40,
       { 0, 65, 0, 0, 8.1, 0 }, 16, 0.32, 0, 15.75, 0,
       0.69, 0.73, 3.0, 25.0,
       "NVIDIA T4 datasheet (65 FP16 tensor, 8.1 FP32 at 1590 MHz boost, 320 GB/s GDDR6, 70 W, PCIe Gen3), "
-      "not in the reference set [I]; eta as a100 [I]", OPS_AMPERE_C(0, ETA_CONV_T4), "turing", 70, HOLD_W_T4 },
+      "not in the reference set [I]; eta as a100 [I]", OPS_AMPERE_C(0, ETA_CONV_T4, 0), "turing", 70, HOLD_W_T4 },
     { "rtx-3090", "NVIDIA GeForce RTX 3090 24GB", 82,
       { 71, 142, 0, 35.6, 35.6, 0 }, 24, 0.936, 0, 31.5, 0,
       0.69, 0.73, 3.0, 25.0,
       "NVIDIA Ampere GA102 whitepaper (82 SMs, FP16 tensor 71 dense with FP32 accumulate, TF32 35.6, FP32 35.6, "
-      "936 GB/s GDDR6X, PCIe Gen4), not in the reference set [I]; eta as a100 [I]", OPS_AMPERE_C(0, ETA_CONV_RTX3090),
+      "936 GB/s GDDR6X, PCIe Gen4), not in the reference set [I]; eta as a100 [I]", OPS_AMPERE_C(0, ETA_CONV_RTX3090, 0),
       "ampere", 350, 0 },
     { "rtx-4090", "NVIDIA GeForce RTX 4090 24GB", 128,
       { 165.2, 330.3, 330.3, 82.6, 82.6, 0 }, 24, 1.008, 0, 31.5, 0,
       0.69, 0.73, 3.0, 25.0,
       "NVIDIA Ada AD102 whitepaper (128 SMs, FP16 tensor 165.2 dense with FP32 accumulate, FP8 330.3, TF32 82.6, "
       "FP32 82.6, 1008 GB/s GDDR6X, PCIe Gen4), not in the reference set [I]; eta as a100 [I]",
-      OPS_AMPERE_C(0, ETA_CONV_RTX4090), "ada", 450, 0 },
+      OPS_AMPERE_C(0, ETA_CONV_RTX4090, 0), "ada", 450, 0 },
     /* 2026 GPUs: reference presets/gpus_2026.csv unless marked. Dense figures
      * are the datasheet's sparse / 2 where the Blackwell footnote says so
      * (rows marked derived there); B300 FP4 dense 14 PFLOPS is printed. */
@@ -142,42 +158,42 @@ static const gpu_spec SPECS[] = {
       { 2250, 2250, 4500, 1100, 75, 9000 }, 180, 7.7, 1800, 63.0, 7,
       0.72, 0.75, 2.5, 25.0,
       "gpus_2026.csv: Blackwell datasheet HGX B200 column (dense derived), SMs from a device query "
-      "(pytorch/ao#4002), MIG guide v580; PCIe Gen5; eta as h100-sxm [I]", OPS_HOPPER(0), "blackwell", 0, 0 },
+      "(pytorch/ao#4002), MIG guide v580; PCIe Gen5; eta as h100-sxm [I]", OPS_HOPPER(0, 0), "blackwell", 0, 0 },
     { "b300", "NVIDIA B300 (HGX) 270GB", 148,
       { 2250, 2250, 4500, 1100, 75, 14000 }, 270, 7.7, 1800, 126.0, 7,
       0.72, 0.75, 2.5, 25.0,
       "gpus_2026.csv: Blackwell Ultra datasheet via aiconfigurator/Verda (FP4 dense 14 PF printed), "
       "PCIe Gen6 (aiconfigurator); shipping SM count not published, 148 as B200 [I]; eta as h100-sxm [I]",
-      OPS_HOPPER(0), "blackwell", 0, 0 },
+      OPS_HOPPER(0, 0), "blackwell", 0, 0 },
     { "gb200", "NVIDIA GB200 NVL72 (per GPU) 186GB", 148,
       { 2500, 2500, 5000, 1250, 80, 10000 }, 186, 8.0, 1800, 63.0, 7,
       0.72, 0.75, 2.5, 25.0,
       "gpus_2026.csv: Blackwell datasheet GB200 NVL72 column per GPU (dense derived); NVL72 domain; "
-      "shipping SM count not published, 148 as B200 [I]; eta as h100-sxm [I]", OPS_HOPPER(0), "blackwell", 0, 0 },
+      "shipping SM count not published, 148 as B200 [I]; eta as h100-sxm [I]", OPS_HOPPER(0, 0), "blackwell", 0, 0 },
     { "h20", "NVIDIA H20 96GB", 78,
       { 148, 148, 296, 74, 44, 0 }, 96, 4.0, 900, 63.0, 7,
       0.72, 0.75, 2.5, 25.0,
       "gpus_2026.csv: aiconfigurator H20 (bf16 148, fp8 294-296 dense, 4.0 TB/s), 78 SMs "
       "(AutoMegaKernel#3, measured 3.71 TB/s); NVLink 450 GB/s per direction; tf32 / fp32 not published, "
-      "scaled from H100 by the SM ratio [I]; eta as h100-sxm [I]", OPS_HOPPER(0), "hopper", 0, 0 },
+      "scaled from H100 by the SM ratio [I]; eta as h100-sxm [I]", OPS_HOPPER(0, 0), "hopper", 0, 0 },
     { "h100-nvl", "NVIDIA H100 NVL 94GB", 132,
       { 835, 835, 1671, 418, 60, 0 }, 94, 3.9, 600, 63.0, 7,
       0.72, 0.75, 2.5, 25.0,
       "memory 94 GB and MIG table: gpus_2026.csv (MIG guide v580); peaks, bandwidth, SMs and the 600 GB/s "
       "NVLink bridge are NVIDIA's H100 NVL datasheet figures, not in the reference set [I]; eta as h100-sxm [I]",
-      OPS_HOPPER(0), "hopper", 0, 0 },
+      OPS_HOPPER(0, 50), "hopper", 0, 0 },
     { "h200-nvl", "NVIDIA H200 NVL 141GB", 132,
       { 835, 835, 1671, 418, 60, 0 }, 141, 4.8, 900, 63.0, 7,
       0.72, 0.75, 2.5, 25.0,
       "memory 141 GB and MIG table: gpus_2026.csv (MIG guide v580); peaks, bandwidth, SMs and the 900 GB/s "
       "NVLink bridge are NVIDIA's H200 NVL datasheet figures, not in the reference set [I]; eta as h100-sxm [I]",
-      OPS_HOPPER(0), "hopper", 0, 0 },
+      OPS_HOPPER(0, 50), "hopper", 0, 0 },
     { "l4", "NVIDIA L4 24GB", 58,
       { 121, 121, 242, 60, 30.3, 0 }, 24, 0.300, 0, 31.5, 0,
       0.69, 0.73, 3.0, 25.0,
       "gpus_2026.csv: aiconfigurator L4 (bf16 121, fp8 242 dense derived, 300 GB/s, 24 GiB, PCIe Gen4, "
       "no MIG); SMs, tf32, fp32 from NVIDIA's L4 datasheet, not in the reference set [I]; eta as a100 [I]",
-      OPS_AMPERE(0), "ada", 0, 0 },
+      OPS_AMPERE(0, 0), "ada", 0, 0 },
     { "rtx-pro-6000", "NVIDIA RTX PRO 6000 Blackwell Server Edition 96GB", 188,
       { 467.8, 467.8, 935.6, 234, 125, 1871.2 }, 96, 1.792, 0, 63.0, 4,
       0.69, 0.73, 3.0, 25.0,
@@ -235,6 +251,7 @@ gpu_rate gpu_rate_of(const gpu_spec *spec, double compute_frac, double mem_frac)
         r.peak_flops[p] = spec->tflops[p] * 1e12 * compute_frac;
     r.peak_bytes = spec->mem_bw_tbs * 1e12 * mem_frac;
     r.ops = spec->ops;
+    r.ops.l2_mb = spec->ops.l2_mb * mem_frac;    /* a MIG slice has its memory slices' share of L2 */
     r.clock_frac = gpu_power_clock(spec);
     return r;
 }

@@ -32,6 +32,13 @@ typedef struct {
     double eta_conv;           /* fraction of the 16-bit peak a diffusion UNet's convolutions and
                                   GEMMs reach (cuDNN implicit GEMMs at its shapes, the clock held
                                   under that load); 0 = eta_mm (models/diffusion.c) */
+    double l2_mb;              /* L2 cache, MB (datasheet; 0 = not modelled): an element-wise
+                                  kernel's operands that fit stay resident between repeats */
+    double eta_l2;             /* rate of an element-wise kernel on L2-resident operands, as a
+                                  multiple of the HBM datasheet bandwidth */
+    double lat_us;             /* one dependent global-memory access of a latency-bound loop
+                                  (a thread block walking a row; index_select's small-index
+                                  kernel), us */
 } gpu_ops;
 
 typedef struct {

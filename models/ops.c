@@ -1,36 +1,57 @@
 /* ops.c -- operator-level GPU cost (ops.h).
  *
- * Kinds of small kernel: launches per operator, passes (bytes moved per
- * token, in units of width x elem_bytes: reads plus writes, with the
- * implementation's intermediate tensors) and whether a thread block handles
- * one token. add, norm, rope, act and embed are fitted jointly on A100 and
- * H100 to Vidur's profiles of vLLM's kernels (calibration/fit_operators.py;
- * kernels chosen from 1-4 per kind by the same fit): add reads two tensors
- * and writes one (3 passes ideal, 2.73 fitted); norm reads, reduces in fp32
- * and writes (4.45); rope reads and writes q and k with the cos/sin cache
- * (3.69 over q + k); act reads gate and up and writes one (3 ideal over
- * the output width, 4.71 fitted); the embedding (10.2 over d) is Vidur's
- * vocabulary-parallel lookup with masking. sample is not in the profiles
- * [I]: softmax, top-k/top-p and the draw each read the fp32 logits once
- * (3 passes, 3 kernels, one block per sequence). */
+ * Kinds of small kernel (KINDS): launches per operator; passes (bytes moved
+ * per token, in units of width x elem_bytes: reads plus writes, with the
+ * implementation's intermediate tensors); the bytes it touches once (the
+ * working set L2 can hold, same units); and, for kernels that give each
+ * token one thread block, the block's threads, its loops over the row, the
+ * share of the row it spans and the dependent memory accesses per iteration
+ * (the chain). Passes and chains are fitted jointly on A100 and H100 to
+ * Vidur's profiles of vLLM's kernels (calibration/fit_operators.py), the
+ * rest is the kernels' code [F: vLLM csrc/layernorm_kernels.cu rms_norm
+ * (block min(d, 1024), a reduction loop then a normalising loop),
+ * activation_kernels.cu act_and_mul (block min(d, 1024), one loop),
+ * pos_encoding_kernels.cu rotary_embedding (block min(heads x rot/2, 512)
+ * over pairs); PyTorch aten/src/ATen/native/cuda/Indexing.cu index_select,
+ * which the embedding forward calls: at most 16 indices take the
+ * small-index kernel, whose blocks walk the indices one after another].
+ * add reads two tensors and writes one: 3 passes ideal, 2.51 fitted (its
+ * streaming beats the GEMM-fitted eta_bw); norm reads twice, reduces in
+ * fp32 and writes (4.65); rope reads and writes q and k with the cos/sin
+ * cache (4.20 over q + k); act reads gate and up and writes one (5.36 over
+ * the output width); the embedding (10.8 over d) is Vidur's
+ * vocabulary-parallel lookup with masking, 1.74 dependent loads per index
+ * on the small-index path (the index, then the row). Chains: norm 0.96,
+ * rope 1.2, act 1.78 (two loads, then the store) [M]. sample is not in
+ * the profiles [I]: softmax, top-k/top-p and the draw each read the fp32
+ * logits once (3 passes, 3 kernels), at least one block's bandwidth per SM
+ * (the floor the LLM kernels had before they had latency chains). */
 #include "models/ops.h"
 
 #include <math.h>
 
 typedef struct {
     const char *name;
-    double kernels, passes;
-    int    per_token_block;
+    double kernels, passes, touched;
+    double threads, loops, span, chain;   /* one block per token: threads 0 = not */
+    int    sm_floor;                      /* at least SMs tokens' bandwidth (sample) */
 } ops_kind_def;
 
 static const ops_kind_def KINDS[OPS_NKINDS] = {
-    [OPS_ADD]    = { "add",    2, 2.729, 0 },
-    [OPS_NORM]   = { "norm",   2, 4.446, 1 },
-    [OPS_ROPE]   = { "rope",   2, 3.687, 1 },
-    [OPS_ACT]    = { "act",    2, 4.708, 1 },
-    [OPS_EMBED]  = { "embed",  3, 10.205, 0 },
-    [OPS_SAMPLE] = { "sample", 3, 3.0, 1 },
+    [OPS_ADD]    = { "add",    2, 2.51,  3,   0,    0, 1,   0,     0 },
+    [OPS_NORM]   = { "norm",   2, 4.65,  2,   1024, 2, 1,   0.963, 0 },
+    [OPS_ROPE]   = { "rope",   2, 4.201, 1,   512,  1, 0.5, 1.2,   0 },
+    [OPS_ACT]    = { "act",    2, 5.361, 1.5, 1024, 1, 1,   1.781, 0 },
+    [OPS_EMBED]  = { "embed",  3, 10.822, 2,  0,    0, 1,   1.739, 0 },
+    [OPS_SAMPLE] = { "sample", 3, 3.0,   3,   0,    0, 1,   0,     1 },
 };
+
+/* PyTorch's index_select takes its small-index kernel up to this many
+ * indices [F: Indexing.cu]; the L2 hit curve's exponent (2 and 8 fit the
+ * profiles worse) [M]; threads one SM holds (A100, H100: 2048) [F]. */
+#define SMALL_INDEX 16
+#define L2_EXP 4.0
+#define SM_THREADS 2048.0
 
 const char *ops_kind_name(ops_kind k) { return KINDS[k].name; }
 
@@ -105,13 +126,50 @@ void ops_gemm_grouped(ops_cost *c, const gpu_rate *r, gpu_prec p, double elem_by
     c->kernels += count;
 }
 
+/* The streaming time of n tokens of kind d: the share of its working set
+ * that L2 holds between repeats (1 / (1 + (W / L2)^4)) at eta_l2, the rest
+ * at eta_bw. */
+static double small_stream_s(const gpu_rate *r, const ops_kind_def *d, double n, double width,
+                             double elem_bytes)
+{
+    double bytes = n * width * elem_bytes;
+    double hit = 0;
+    if (r->ops.l2_mb > 0 && r->ops.eta_l2 > 0)
+        hit = 1.0 / (1.0 + pow(bytes * d->touched / (r->ops.l2_mb * 1e6), L2_EXP));
+    double t = bytes * d->passes * (1 - hit) / bw(r);
+    if (hit > 0)
+        t += bytes * d->passes * hit / (r->peak_bytes * r->ops.eta_l2);
+    return t;
+}
+
+/* The latency-bound time of a one-block-per-token kernel: waves of blocks
+ * (as many per SM as its threads allow), each walking its row in loops of
+ * `threads`, chain dependent accesses of lat_us per iteration. */
+static double small_latency_s(const gpu_rate *r, const ops_kind_def *d, double tokens, double width)
+{
+    double w = width * d->span;
+    if (d->threads <= 0 || w <= 0)
+        return 0;
+    double thr = w < d->threads ? w : d->threads;
+    double per_sm = floor(SM_THREADS / thr), sms = r->sms >= 1 ? floor(r->sms) : 1;
+    double waves = ceil(tokens / (sms * per_sm));
+    return waves * d->loops * ceil(w / thr) * d->chain * r->ops.lat_us * 1e-6;
+}
+
 double ops_small_s(const gpu_rate *r, ops_kind kind, double tokens, double width, double elem_bytes)
 {
     const ops_kind_def *d = &KINDS[kind];
     if (tokens <= 0)
         return 0;
-    double n = d->per_token_block && tokens < r->sms ? r->sms : tokens;
-    return d->kernels * r->ops.kernel_us * 1e-6 + n * width * elem_bytes * d->passes / bw(r);
+    double t0 = d->kernels * r->ops.kernel_us * 1e-6;
+    if (kind == OPS_EMBED && tokens <= SMALL_INDEX)
+        return t0 + tokens * d->chain * r->ops.lat_us * 1e-6;
+    if (d->sm_floor) {
+        double n = tokens < r->sms ? r->sms : tokens;
+        return t0 + n * width * elem_bytes * d->passes / bw(r);
+    }
+    double ts = small_stream_s(r, d, tokens, width, elem_bytes), tl = small_latency_s(r, d, tokens, width);
+    return t0 + (ts > tl ? ts : tl);
 }
 
 void ops_small(ops_cost *c, const gpu_rate *r, ops_kind kind, double tokens, double width,

@@ -1,7 +1,8 @@
 /* test_ops.c -- operator-level costs: wave and tile quantisation on the SM
- * count, skinny GEMMs bound by bandwidth, per-precision peaks, the floor of
- * a one-block-per-token kernel, attention by prefill and decode, and the
- * fitted parameters against the Vidur rows they were fitted on. */
+ * count, skinny GEMMs bound by bandwidth, per-precision peaks, the latency
+ * of a one-block-per-token kernel, L2 residency, the small-index embedding,
+ * attention by prefill and decode, and the fitted parameters against the
+ * Vidur rows they were fitted on. */
 #include <math.h>
 #include "tests/testutil.h"
 #include "models/ops.h"
@@ -88,15 +89,56 @@ static void a_streaming_kernel_moves_its_bytes_at_the_fitted_bandwidth(void)
     CU_ASSERT_EQUAL(c.kernels, 6);
 }
 
-static void a_per_token_kernel_costs_at_least_one_block_on_one_sm(void)
+static void a_per_token_kernel_is_bound_by_its_blocks_walking_the_row(void)
 {
     gpu_rate r = h100();
-    /* RMSNorm of one token of 8192 costs as much as of 132 tokens (one per SM) */
-    double one = ops_small_s(&r, OPS_NORM, 1, 8192, 2), sms = ops_small_s(&r, OPS_NORM, 132, 8192, 2);
-    ASSERT_REL(one, sms, 1e-12);
-    CU_ASSERT(ops_small_s(&r, OPS_NORM, 264, 8192, 2) > sms);
+    /* RMSNorm of one token of 8192: a block of 1024 threads walks the row
+     * twice (8 iterations each), 0.963 dependent loads of 0.283 us per
+     * iteration, after 2 launches of 0.695 us: 5.75 us (Vidur: 6 us) */
+    double one = ops_small_s(&r, OPS_NORM, 1, 8192, 2);
+    ASSERT_REL(one, 2 * 0.695e-6 + 16 * 0.963 * 0.283e-6, 1e-9);
+    ASSERT_REL(one, 6e-6, 0.05);
+    /* two such blocks fit on each of the 132 SMs: 264 tokens are one wave,
+     * as long as one token (their 8.6 MB stream from L2 in 2.9 us) */
+    ASSERT_REL(ops_small_s(&r, OPS_NORM, 132, 8192, 2), one, 1e-12);
+    CU_ASSERT(ops_small_s(&r, OPS_NORM, 1024, 8192, 2) > one);
     /* a flat element-wise add of one token is just its launches */
     ASSERT_REL(ops_small_s(&r, OPS_ADD, 1, 8192, 2), 2 * 0.695e-6, 0.02);
+}
+
+static void an_elementwise_kernel_whose_operands_fit_in_l2_streams_faster(void)
+{
+    gpu_rate a = gpu_rate_of(gpu_spec_find("a100-sxm-80gb"), 1, 1);
+    /* the residual add of 1024 x 4096 touches 25 MB, which the 40 MB L2
+     * holds between Vidur's repeats (hit 0.86): 13.2 us (Vidur 10-13 us);
+     * 8192 tokens (201 MB) stream from HBM at eta_bw: 106 us (Vidur 112);
+     * per token, past the launches, the first streams 1.15x faster */
+    double small = ops_small_s(&a, OPS_ADD, 1024, 4096, 2), big = ops_small_s(&a, OPS_ADD, 8192, 4096, 2);
+    ASSERT_REL(small, 13.2e-6, 0.01);
+    ASSERT_REL(big, 2 * 0.97e-6 + 8192 * 4096 * 2 * 2.51 / (0.795 * 2.039e12), 0.001);
+    ASSERT_REL(((big - 2 * 0.97e-6) / 8192) / ((small - 2 * 0.97e-6) / 1024), 1.15, 0.01);
+    /* a 1/7 MIG slice has a seventh of the memory slices and of the L2 */
+    gpu_rate s = gpu_rate_of(gpu_spec_find("a100-sxm-80gb"), 14.0 / 108, 1.0 / 8);
+    ASSERT_REL(s.ops.l2_mb, 5.0, 1e-12);
+    /* a GPU whose L2 size the presets do not give streams from HBM only */
+    gpu_rate b = gpu_rate_of(gpu_spec_find("b200"), 1, 1);
+    ASSERT_REL(ops_small_s(&b, OPS_ADD, 1024, 4096, 2),
+               2 * 0.695e-6 + 1024 * 4096 * 2 * 2.51 / (0.919 * 7.7e12), 1e-9);
+}
+
+static void an_embedding_of_up_to_16_tokens_walks_its_indices_one_by_one(void)
+{
+    gpu_rate a = gpu_rate_of(gpu_spec_find("a100-sxm-80gb"), 1, 1);
+    /* index_select's small-index kernel: 3 launches, then 1.739 dependent
+     * loads of 0.332 us per index: 7.5 us at 8 tokens (Vidur: 8 us), more
+     * than 32 tokens on the parallel kernel (4.4 us; Vidur 4-6 us) */
+    double e8 = ops_small_s(&a, OPS_EMBED, 8, 4096, 2), e32 = ops_small_s(&a, OPS_EMBED, 32, 4096, 2);
+    ASSERT_REL(e8, 3 * 0.97e-6 + 8 * 1.739 * 0.332e-6, 1e-9);
+    ASSERT_REL(e8, 8e-6, 0.07);
+    ASSERT_REL(e32, 4.4e-6, 0.03);
+    CU_ASSERT(e8 > e32);
+    /* the same 8 tokens cost the same at any width: one element per thread */
+    ASSERT_REL(ops_small_s(&a, OPS_EMBED, 8, 8192, 2), e8, 1e-12);
 }
 
 static void decode_attention_reads_the_cache_and_prefill_computes(void)
@@ -131,7 +173,9 @@ TU_SUITE_FN(ops)
         TU_TEST(a_skinny_gemm_streams_its_weights_at_the_fitted_bandwidth),
         TU_TEST(a_gemm_one_tile_wider_than_the_gpu_takes_a_second_wave),
         TU_TEST(fp8_gemms_use_the_fp8_peak_and_gpus_without_it_fall_back),
-        TU_TEST(a_per_token_kernel_costs_at_least_one_block_on_one_sm),
+        TU_TEST(a_per_token_kernel_is_bound_by_its_blocks_walking_the_row),
+        TU_TEST(an_elementwise_kernel_whose_operands_fit_in_l2_streams_faster),
+        TU_TEST(an_embedding_of_up_to_16_tokens_walks_its_indices_one_by_one),
         TU_TEST(a_convolution_is_an_implicit_gemm_whose_passes_share_its_flops),
         TU_TEST(a_streaming_kernel_moves_its_bytes_at_the_fitted_bandwidth),
         TU_TEST(decode_attention_reads_the_cache_and_prefill_computes),
