@@ -19,9 +19,11 @@
  * Vidur per-operator profiles of A100 and H100 (calibration/fit_operators.py;
  * fit error and leave-one-GPU-out in docs/workloads.md): eta_mm (BF16 GEMM
  * tile efficiency), eta_bw (streaming fraction of HBM bandwidth), gemm_us,
- * kernel_us. Ampere's tf32 eta_mm 0.46 is fitted to DeepLearningExamples'
- * single-GPU TF32 training rows (ResNet-50 and BERT on A100: the value with
- * the fewest rows beyond 25%, then the smallest mean error; docs/training.md).
+ * kernel_us. Ampere's tf32 eta_mm 0.56 is fitted to DeepLearningExamples'
+ * single-GPU TF32 training rows (ResNet-50 and BERT on A100, ResNet-50's
+ * convolutions with their NCHW layout transforms: the value with the fewest
+ * rows beyond 25%, then the smallest mean error; `validate --case
+ * dle-training-lopo`, docs/training.md §0b).
  * Not fitted, inferred [I]: eta_mm for fp8 0.62 (FP8 GEMMs
  * reach a lower fraction of their doubled peak than BF16: operand loads and
  * scaling are not doubled), fp4 0.60 (the same argument, Blackwell), tf32
@@ -61,7 +63,7 @@
 #define OPS_L2_AMPERE 0.939, 0.332
 #define OPS_L2_HOPPER 1.053, 0.283
 #define OPS_AMPERE_C(fit, conv, l2) \
-    { { 0.735, 0.735, 0.62, 0.46, 0.90, 0.60 }, 0.795, 3.84, 0.97, 0.60, fit, conv, l2, OPS_L2_AMPERE }
+    { { 0.735, 0.735, 0.62, 0.56, 0.90, 0.60 }, 0.795, 3.84, 0.97, 0.60, fit, conv, l2, OPS_L2_AMPERE }
 #define OPS_AMPERE(fit, l2) OPS_AMPERE_C(fit, DIFF_ETA_CONV, l2)
 #define OPS_HOPPER(fit, l2) \
     { { 0.750, 0.750, 0.62, 0.60, 0.90, 0.60 }, 0.919, 4.49, 0.695, 0.60, fit, DIFF_ETA_CONV, l2, OPS_L2_HOPPER }

@@ -69,6 +69,8 @@ typedef struct {
     double   weights;        /* weight tensors of GEMMs and convolutions (autocast's casts) */
     int      moe;            /* the layer walked routes its tokens to experts */
     int      ep;             /* expert-parallel GPUs the experts are split over (0: 1) */
+    int      nchw;           /* tensor-core convolutions on NCHW tensors: cuDNN transposes each
+                              * kernel's input and output to NHWC and back */
 } walk;
 
 /* Element-wise and normalisation kernels move these many passes over
@@ -89,6 +91,16 @@ typedef struct {
 #define RELU_FWD_PASSES 2.0
 #define RELU_BWD_PASSES 3.0
 #define ADD_PASSES 3.0
+/* TF32 convolutions on NCHW tensors: DeepLearningExamples' ResNet-50
+ * scripts ask for NHWC (channels-last) with mixed precision only
+ * (PyTorch's --memory-format nhwc in its AMP configurations, MXNet's and
+ * TensorFlow's NHWC layouts for float16) [I]; TF32 and FP32 run NCHW.
+ * cuDNN's tensor-core kernels work on NHWC, so on Ampere in TF32 each
+ * convolution kernel (forward, data and weight gradient) transposes its
+ * input and its output, each transform a read and a write of the tensor:
+ * 2 passes over input and output [I]. FP32 on V100 runs CUDA-core kernels
+ * on NCHW directly (no transform). */
+#define NCHW_TRANSFORM_PASSES 2.0
 
 static void w_stream(walk *w, ops_cost *c, double elems, double passes, double extra_bytes, double kernels)
 {
@@ -150,12 +162,19 @@ static void rn_conv(walk *w, double batch, double h, double cin, double cout, do
     w->saved += batch * h * h * cin * w->e;     /* the input, for the weight gradient */
     if (!w->r)
         return;
-    if (w->f)
+    double in = batch * h * h * cin, out = batch * ops_conv_out(h, stride) * ops_conv_out(h, stride) * cout;
+    double nchw = w->nchw ? NCHW_TRANSFORM_PASSES : 0;
+    if (w->f) {
         ops_conv(w->f, w->r, w->p, w->e, &s, OPS_CONV_FWD, 1);
+        w_stream(w, w->f, in + out, nchw, 0, nchw > 0 ? 2 : 0);
+    }
     if (w->b) {
-        if (!first)                   /* the image needs no gradient */
+        if (!first) {                 /* the image needs no gradient */
             ops_conv(w->b, w->r, w->p, w->e, &s, OPS_CONV_DGRAD, 1);
+            w_stream(w, w->b, in + out, nchw, 0, nchw > 0 ? 2 : 0);
+        }
         ops_conv(w->b, w->r, w->p, w->e, &s, OPS_CONV_WGRAD, 1);
+        w_stream(w, w->b, in + out, nchw, 0, nchw > 0 ? 2 : 0);
     }
 }
 
@@ -411,14 +430,15 @@ void train_layers_cost_ep(const train_model *m, const gpu_rate *r, gpu_prec p, d
     /* DeepLearningExamples' BERT runs layer norm, softmax and dropout in
      * fp32 under mixed precision (PyTorch autocast's and TensorFlow's AMP
      * fp32 lists); fused FlashAttention models (Megatron) keep them in 16-bit */
-    walk w = { r, p, e, m->flash ? e : 4, fwd, bwd, fused_norm, 0, 0, 0, 0, 0, 0, ep };
+    walk w = { r, p, e, m->flash ? e : 4, fwd, bwd, fused_norm, 0, 0, 0, 0, 0, 0, ep, 0 };
+    w.nchw = p == GPU_TF32;
     walk_model(&w, m, batch, tp >= 1 ? tp : 1);
 }
 
 void train_infer_cost(const train_model *m, const gpu_rate *r, gpu_prec p, double batch, ops_cost *c)
 {
     double e = train_precision_bytes(p);
-    walk w = { r, p, e, e, c, NULL, 1, 0, 0, m->arch == TRAIN_ARCH_RESNET50, 1, 0, 0, 0 };
+    walk w = { r, p, e, e, c, NULL, 1, 0, 0, m->arch == TRAIN_ARCH_RESNET50, 1, 0, 0, 0, 0 };
     walk_model(&w, m, batch, 1);
 }
 
@@ -465,7 +485,7 @@ double train_infer_s(const train_model *m, const gpu_rate *r, gpu_prec p, double
     double e = train_precision_bytes(p);
     /* autocast keeps BERT's layer norm and softmax in fp32 (as in training) */
     double e32 = eng->autocast && !m->flash && m->arch == TRAIN_ARCH_TRANSFORMER ? 4 : e;
-    walk w = { r, p, e, e32, &c, NULL, eng->fused_norm, 0, 0, eng->folded && m->arch == TRAIN_ARCH_RESNET50, 1, 0, 0, 0 };
+    walk w = { r, p, e, e32, &c, NULL, eng->fused_norm, 0, 0, eng->folded && m->arch == TRAIN_ARCH_RESNET50, 1, 0, 0, 0, 0 };
     walk_model(&w, m, batch, 1);
     /* autocast: each weight read in fp32 and written in 16 bits, one cast
      * kernel per weight tensor, and the input's cast */
@@ -481,14 +501,14 @@ double train_infer_s(const train_model *m, const gpu_rate *r, gpu_prec p, double
 
 static double fwd_flops_of(const train_model *m)
 {
-    walk w = { NULL, GPU_BF16, 2, 2, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0 };
+    walk w = { NULL, GPU_BF16, 2, 2, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
     walk_model(&w, m, 1, 1);
     return w.flops;
 }
 
 double train_activation_bytes(const train_model *m, gpu_prec p, double batch)
 {
-    walk w = { NULL, p, train_precision_bytes(p), train_precision_bytes(p), NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0 };
+    walk w = { NULL, p, train_precision_bytes(p), train_precision_bytes(p), NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
     walk_model(&w, m, batch, 1);
     return w.saved;
 }
