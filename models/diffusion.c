@@ -209,20 +209,32 @@ static void live(walk *w, double bytes)
 }
 
 /* A GEMM with weights (k x n, bias if asked): y[m, n] = x[m, k] W. */
-/* A dense layer of n output channels reaches n / (n + DIFF_WIDTH_HALF) of
- * the GPU's eta_conv: a tile's fixed work (loading its operands' first
- * stages, the epilogue writing the output) is amortised over fewer columns
- * in a narrow layer, so SD 1.5's 320-channel layers run at half the
- * efficiency of the asymptote, SDXL's 1280-channel ones at 0.8 [F: one
- * value for every GPU, fitted with the eta_conv values on diffusers'
- * tables, where SDXL reaches 1.4-1.8x SD 1.5's FLOP rate on the same GPU;
- * docs/workloads.md]. */
-#define DIFF_WIDTH_HALF 320.0
+/* A dense layer of n output channels reaches n / (n + n0) of the GPU's
+ * eta_conv, n0 = DIFF_WIDTH_PER_TF x the SM's tensor rate in TFLOP/s: a
+ * tile's fixed time (loading its operands' first stages, the epilogue
+ * writing the output, the wave's tail) does not shrink with the SM's math
+ * rate, so on a faster SM it is worth more columns of work, and a narrow
+ * layer amortises it worse. The rate is the fp32-accumulating one (the
+ * bf16 column where the GPU has one; the GeForce cards' half rate) at the
+ * clock the GPU sustains (gpu_power_clock): n0 = 289 on the A100, 156 V100,
+ * 73 T4 at 70 W, 87 RTX 3090, 129 RTX 4090, 749 H100. [F: one value,
+ * fitted with the eta_conv values on diffusers' tables (100 of 60-250
+ * tried: the value where the five GPUs' eta_conv come closest, 0.505-0.57);
+ * SDXL reaches 1.77x SD 1.5's FLOP rate on the A100, 1.4x on the T4 and
+ * RTX 4090; docs/workloads.md]. */
+#define DIFF_WIDTH_PER_TF 100.0
+
+static double width_half(const gpu_rate *r)
+{
+    double pk = r->peak_flops[GPU_BF16] > 0 ? r->peak_flops[GPU_BF16] : r->peak_flops[GPU_FP16];
+    double cf = r->clock_frac > 0 && r->clock_frac < 1 ? r->clock_frac : 1.0;
+    return r->sms > 0 ? DIFF_WIDTH_PER_TF * pk * 1e-12 * cf / r->sms : 0;
+}
 
 static gpu_rate width_scaled(const gpu_rate *r, double n)
 {
     gpu_rate x = *r;
-    double f = n / (n + DIFF_WIDTH_HALF);
+    double f = n / (n + width_half(r));
     for (int i = 0; i < GPU_NPREC; i++)
         x.ops.eta_mm[i] *= f;
     return x;

@@ -123,6 +123,7 @@ static void eager_host_time_counts_views_at_a_tenth(void)
     for (int i = 0; i < GPU_NPREC; i++)
         r.peak_flops[i] *= 1e6;
     r.peak_bytes *= 1e6;
+    r.sms *= 1e6;          /* the width law's half-width stays */
     r.ops.kernel_us = r.ops.gemm_us = 0;
     diff_params p = sd15("eager");
     diff_cost c;
@@ -153,20 +154,32 @@ static void gpu_ratios_follow_the_diffusers_table(void)
 }
 
 /* The T4 at its power-limited clock (0.449 of boost, gpu_power_clock):
- * with the eta_conv of the other GPUs (their median, 0.705, as the
- * leave-one-out case takes it) its batch-16 eager step comes within 15% of
- * diffusers' 0.427 it/s; at the boost clock the same eta_conv is 1.9x too
- * fast. */
+ * with the eta_conv of the other GPUs (their median, 0.548, as the
+ * leave-one-out case takes it) its batch-16 eager step comes within 10% of
+ * diffusers' 0.427 it/s; at the boost clock the same eta_conv is 1.755x
+ * too fast (less than 1 / 0.449: the slower SM amortises a tile's fixed time
+ * over fewer channels, the width law's half-width falls with the clock). */
 static void the_t4_power_cap_brings_its_eta_conv_in_line(void)
 {
     diff_params p = sd15("eager");
     gpu_rate t = rate("t4");
-    t.ops.eta_conv = 0.705;
-    ASSERT_REL(1 / diff_step_s(&p, &t, 16), 0.427, 0.15);
+    t.ops.eta_conv = 0.548;
+    ASSERT_REL(1 / diff_step_s(&p, &t, 16), 0.427, 0.10);
     double capped = diff_step_s(&p, &t, 16);
     t.clock_frac = 1;
     double boost = diff_step_s(&p, &t, 16);
-    CU_ASSERT(capped / boost > 1.8 && capped / boost < 2.3);
+    ASSERT_REL(capped / boost, 1.755, 0.01);
+}
+
+/* The width law's half-width grows with the SM's rate (289 channels on the
+ * A100, 749 on the H100), so the H100's SDXL step is 2.14x faster than the
+ * A100's, not its 3.17x peak ratio: FACTS §6's TensorRT steps are 84 / 44
+ * ms, 1.91x (not fitted; within 15%). */
+static void h100_to_a100_sdxl_step_follows_facts(void)
+{
+    diff_params p = sdxl();
+    gpu_rate a = rate("a100-sxm-80gb"), h = rate("h100-sxm");
+    ASSERT_REL(diff_step_s(&p, &a, 1) / diff_step_s(&p, &h, 1), 84.0 / 44.0, 0.15);
 }
 
 /* A ControlNet runs the UNet's encoder again each step: the A100's
@@ -341,6 +354,7 @@ TU_SUITE_FN(diffusion)
         TU_TEST(eager_host_time_counts_views_at_a_tenth),
         TU_TEST(gpu_ratios_follow_the_diffusers_table),
         TU_TEST(the_t4_power_cap_brings_its_eta_conv_in_line),
+        TU_TEST(h100_to_a100_sdxl_step_follows_facts),
         TU_TEST(controlnet_adds_the_encoder_copy),
         TU_TEST(materialised_attention_and_fp32_cost_more),
         TU_TEST(roofline_fallback_reproduces_tensorrt_step_and_vae_times),
