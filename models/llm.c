@@ -406,15 +406,25 @@ sim_time_t llm_iter_ns(const llm_params *p, const gpu_rate *r, const llm_iter *i
  * project; each is inferred [I] from what the reference llm_serving.csv
  * states, and is a parameter to calibrate:
  *  - vllm-0.5: vLLM before 0.6 on H100 with Llama 3 8B spent 29% of its time
- *    scheduling and preparing inputs and 33% in the HTTP server, against 38%
- *    on the GPU, in one Python process (vLLM blog, 2024-09-05). At the batch
- *    of that profile (a decode iteration of about 5.5 ms on the GPU in this
- *    model, some 64 sequences) the 62% of CPU time is 1.6 x the GPU's:
- *    1 ms + 120 us per running sequence, nothing overlapped.
- *  - vllm (0.6 and later, V1): multi-step scheduling, asynchronous output
- *    processing and a separate API-server process cut the TPOT at 32 QPS
- *    five-fold and serve a token every 13 ms under light load (same blog):
- *    0.3 ms + 6 us per sequence, half of it hidden behind the GPU.
+ *    scheduling (gathering results, scheduling, preparing inputs) and 33% in
+ *    the HTTP API server, against 38% on the GPU, all in one Python process
+ *    (vLLM blog, 2024-09-05): nothing overlapped. Taken to be profiled under
+ *    the load the post benchmarks (ShareGPT, 32 QPS) [I], the CPU time per
+ *    iteration is 1 ms + 150 us per running sequence: the per-sequence cost at
+ *    which that benchmark's iterations (about 130 sequences in this model)
+ *    spend 62% of their time on the CPU (120 us gives 55%, 160 us 63%).
+ *  - vllm (0.6 and later): its per-sequence CPU cost derived from vllm-0.5's
+ *    by what 0.6 changed (same post): the API server runs in its own process
+ *    (its 33 of the 62 CPU shares leave the engine's loop; its per-request
+ *    part is the front end); multi-step scheduling (PR #7000) schedules and
+ *    prepares inputs once for VLLM_STEPS decode steps [I: 8; vLLM's
+ *    --num-scheduler-steps], so the other 29 shares are paid once per
+ *    VLLM_STEPS iterations: 150 us x 29/62 / 8 = 8.8 us per sequence. The
+ *    0.3 ms per iteration is what multi-step does not amortise (the step
+ *    loop, the sampler and the CUDA-graph replay of every step) [I: not in
+ *    the reference; a token every 13 ms under light load bounds it above].
+ *    Asynchronous output processing (PRs #7049, #7921, #8050) gathers a
+ *    step's results while the GPU runs the next: half hidden [I].
  *  - sglang: an overlapping scheduler that prepares the next batch while the
  *    GPU runs (SGLang v0.4 "zero-overhead" scheduler); reference figures put
  *    it at or above TensorRT-LLM's throughput (lm-sys blog, 2024-07-25):
@@ -425,11 +435,16 @@ sim_time_t llm_iter_ns(const llm_params *p, const gpu_rate *r, const llm_iter *i
  * plus about 1 us per prompt token for a Rust tokenizer), detokenizing and
  * the response after the last token. `none` keeps host time at host_ms
  * alone (the model before engine presets). */
+#define VLLM05_SEQ_US 150.0
+#define VLLM_SCHED_SHARE (29.0 / 62.0)
+#define VLLM_STEPS 8.0
 static const llm_engine ENGINES[] = {
-    { "vllm", 0.3, 6, 0.5, 1.0, 1.0, 0.5,
-      "[I] vLLM blog 2024-09-05 (v0.6: 5x lower TPOT at 32 QPS, 13 ms per token light load); V1 separate API server" },
-    { "vllm-0.5", 1.0, 120, 0.0, 2.0, 1.0, 1.0,
-      "[I] vLLM blog 2024-09-05: before v0.6, 33% HTTP server, 29% scheduling, 38% GPU (H100, Llama 3 8B)" },
+    { "vllm", 0.3, VLLM05_SEQ_US * VLLM_SCHED_SHARE / VLLM_STEPS, 0.5, 1.0, 1.0, 0.5,
+      "[I] vLLM blog 2024-09-05: v0.6 API server in its own process, multi-step scheduling (8 steps), async "
+      "output processing, applied to vllm-0.5's CPU time" },
+    { "vllm-0.5", 1.0, VLLM05_SEQ_US, 0.0, 2.0, 1.0, 1.0,
+      "[I] vLLM blog 2024-09-05: before v0.6, 33% HTTP server, 29% scheduling, 38% GPU (H100, Llama 3 8B) "
+      "at its 32 QPS ShareGPT benchmark" },
     { "sglang", 0.2, 4, 0.9, 0.5, 1.0, 0.3,
       "[I] SGLang overlap scheduler; lm-sys blog 2024-07-25 (throughput at or above TensorRT-LLM)" },
     { "tensorrt-llm", 0.1, 2, 0.5, 0.5, 1.0, 0.3,

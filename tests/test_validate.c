@@ -14,15 +14,15 @@ static char out[1 << 20], err[2048];
 
 /* Every case runs; outside the collective curves (whose misses
  * docs/collectives.md lists) the only rows outside tolerance are the known
- * misses the docs explain: the 94 Vidur single-operator rows
- * docs/workloads.md lists (the embedding at 8 tokens, small kernels
- * between 512 and 1024 tokens; every per-layer row is within), and the
+ * misses the docs explain: the 21 Vidur single-operator rows
+ * docs/workloads.md lists (residual adds whose measured spread exceeds
+ * the tolerance, activations at 128 tokens, a few GEMMs at the ridge;
+ * every per-layer row is within), and the
  * two A100 SDXL eager rows of diffusers' table and the six A100 SDXL
  * latencies of the fast-diffusion tutorial (docs/workloads.md: the A100's
  * eta_conv is set by its SD 1.5 rows, and SDXL reaches more of its peak), the DeepLearningExamples training rows docs/training.md lists
  * (FP32 and TF32 SQuAD fine-tuning, 8-GPU ResNet-50
- * scaling on A100), and the vLLM 0.5.3 / 0.6 TPOT ratio for Llama 8B (3.1x
- * against 5x: the inferred engine presets understate the old engine), and
+ * scaling on A100), and
  * Megatron-Core's two H100 strong-scaling MFU ends (docs/training.md §0c:
  * the BF16 GEMM efficiency fitted on inference profiles is too high for
  * sustained training). */
@@ -33,7 +33,6 @@ static void every_validation_case_runs_and_only_known_rows_miss(void)
         { "diffusers          a100 sdxl-txt2img", 2 },
         { "diffusers-fast     a100 sdxl 30 steps", 6 },
         { "dle-training       ", 10 },
-        { "vllm-engines       h100 llama-3-8b tp1", 1 },
         { "megatron           h100 gpt3-175b bf16", 2 },
         { "dle-inference      ", 10 },
     };
@@ -63,7 +62,7 @@ static void every_validation_case_runs_and_only_known_rows_miss(void)
         CU_ASSERT(known);
         fails++;
     }
-    CU_ASSERT_EQUAL(fails, 52);
+    CU_ASSERT_EQUAL(fails, 51);
     for (int k = 0; k < NKNOWN; k++)
         CU_ASSERT_EQUAL(seen[k], KNOWN[k].n);
     char *strict[] = { "slicesim", "validate", "--strict", "--case", "vidur-operators", NULL };
@@ -205,7 +204,7 @@ static void json_rows_match_the_text_table(void)
         fails += !ok && strncmp(str(r, "case"), "nccl-", 5) != 0;
     }
     CU_ASSERT_EQUAL(bad, 0);
-    CU_ASSERT_EQUAL(fails, 52);    /* the known misses, listed above */
+    CU_ASSERT_EQUAL(fails, 51);    /* the known misses, listed above */
     /* one row in full: M/D/1's mean latency against 1.5 ms, 3% */
     int md1 = 0;
     cJSON_ArrayForEach(r, rows)
