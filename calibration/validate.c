@@ -1233,8 +1233,9 @@ static double curve_target(const collfit_curve *c)
 }
 
 /* One curve (named by the case, "nccl-" + curve id): every point from
- * 64 KiB up, measured busbw against the model with topo_fit_default, and
- * the curve's mean and largest error. */
+ * 64 KiB up, measured busbw against the model with topo_fit_default seen
+ * through the curve's harness (collfit_harness_us), and the curve's mean
+ * and largest error. */
 static void case_nccl_curve(val_out *o)
 {
     collfit_data d;
@@ -1251,15 +1252,16 @@ static void case_nccl_curve(val_out *o)
         return;
     }
     const collfit_curve *c = &d.curves[k];
+    double h = collfit_harness_us(c, NULL);
     char q[96];
     for (size_t i = c->first; i < c->first + c->n; i++) {
         if (d.size[i] < COLLFIT_MIN_BYTES || !(d.busbw[i] > 0))
             continue;
         snprintf(q, sizeof q, "busbw at %.0f B", d.size[i]);
-        val_unit_row(o, q, "GB/s", collfit_busbw(c, &t, d.size[i]), d.busbw[i], NCCL_POINT_TOL);
+        val_unit_row(o, q, "GB/s", collfit_busbw(c, &t, h, d.size[i]), d.busbw[i], NCCL_POINT_TOL);
     }
     double mean, max;
-    int n = collfit_curve_error(&d, k, NULL, &mean, &max);
+    int n = collfit_curve_error(&d, k, NULL, NULL, &mean, &max);
     val_summary(o, c->id, n, mean, max, curve_target(c), NCCL_POINT_TOL);
     collfit_free(&d);
 }
@@ -1274,45 +1276,47 @@ static int platform_seen_before(const collfit_data *d, size_t k)
     return 0;
 }
 
-/* The parameters in topo_fit_default are the pooled fit of every curve:
- * refit and compare (2%). */
+/* The parameters in topo_fit_default and the torch harness floor are the
+ * pooled fit of every curve: refit and compare (2%). */
 static void case_nccl_fit(val_out *o)
 {
     collfit_data d;
     if (load_curves(o, &d) < 0)
         return;
     topo_fit f;
-    double rms;
-    if (collfit_fit(&d, NULL, &topo_fit_default, &f, &rms) < 0) {
+    double rms, floor_us = collfit_torch_floor_us;
+    if (collfit_fit(&d, NULL, &topo_fit_default, &f, &floor_us, &rms) < 0) {
         val_broken(o, "the fit did not run");
         collfit_free(&d);
         return;
     }
-    val_unit_row(o, "start us", "us", topo_fit_default.start_us, f.start_us, 0.02);
+    val_unit_row(o, "torch harness floor us", "us", collfit_torch_floor_us, floor_us, 0.02);
     val_unit_row(o, "p2p start us", "us", topo_fit_default.p2p_start_us, f.p2p_start_us, 0.02);
     val_unit_row(o, "step us (intra, Simple)", "us", topo_fit_default.step_us, f.step_us, 0.02);
     val_unit_row(o, "link efficiency", "fraction", topo_fit_default.link_eff, f.link_eff, 0.02);
     val_unit_row(o, "net step us (Simple)", "us", topo_fit_default.net_step_us, f.net_step_us, 0.02);
     val_unit_row(o, "net efficiency", "fraction", topo_fit_default.net_eff, f.net_eff, 0.02);
     val_unit_row(o, "p2p link efficiency", "fraction", topo_fit_default.p2p_eff, f.p2p_eff, 0.02);
-    /* the platforms with their own start-up or network (topo_platform_fit) */
+    /* the platforms with their own network or harness floor (topo_platform_fit, collfit_platform_harness) */
     for (size_t k = 0; k < d.ncurves; k++) {
         const char *plat = d.curves[k].platform;
         if (platform_seen_before(&d, k))
             continue;
         topo_fit have = topo_fit_default, got;
         int bits = topo_platform_fit(plat, &have);
-        double e;
+        double e, floor_have = collfit_platform_harness(plat), floor_got;
+        if (!isnan(floor_have))
+            bits |= COLLFIT_HARNESS;
         if (!bits)
             continue;
-        if (collfit_fit_platform(&d, plat, &topo_fit_default, bits, &got, &e) < 0) {
+        if (collfit_fit_platform(&d, plat, &topo_fit_default, bits, &got, &floor_got, &e) < 0) {
             val_broken(o, "a platform fit did not run");
             break;
         }
         char q[96];
-        if (bits & TOPO_FIT_START) {
-            snprintf(q, sizeof q, "%s start us", plat);
-            val_unit_row(o, q, "us", have.start_us, got.start_us, 0.02);
+        if (bits & COLLFIT_HARNESS) {
+            snprintf(q, sizeof q, "%s harness floor us", plat);
+            val_unit_row(o, q, "us", floor_have, floor_got, 0.02);
         }
         if (bits & TOPO_FIT_NET_EFF) {
             snprintf(q, sizeof q, "%s net efficiency", plat);
@@ -1352,7 +1356,8 @@ static void case_nccl_lopo(val_out *o)
         if (platform_seen_before(&d, k))
             continue;
         topo_fit f;
-        if (collfit_fit(&d, plat, &topo_fit_default, &f, NULL) < 0) {
+        double floor_us = collfit_torch_floor_us;
+        if (collfit_fit(&d, plat, &topo_fit_default, &f, &floor_us, NULL) < 0) {
             val_broken(o, "a leave-one-out fit did not run");
             break;
         }
@@ -1360,7 +1365,7 @@ static void case_nccl_lopo(val_out *o)
             if (strcmp(d.curves[c].platform, plat) != 0)
                 continue;
             double mean, max;
-            int n = collfit_curve_error(&d, c, &f, &mean, &max);
+            int n = collfit_curve_error(&d, c, &f, &floor_us, &mean, &max);
             char item[128];
             snprintf(item, sizeof item, "%s (fit without %s)", d.curves[c].id, plat);
             val_summary(o, item, n, mean, max, curve_target(&d.curves[c]), NCCL_POINT_TOL);

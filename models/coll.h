@@ -149,6 +149,11 @@ int coll_channels_for(int max_channels, coll_algo_id a, coll_proto_id p, int ran
 double coll_pipe_us(double start_us, double fill, double total, double chunk_bytes, double bw_gbs,
                     double sync_us, double window, double *xfer_us);
 
+/* coll_start_us: a collective's launch to its first step, NCCL's own
+ * (no measuring harness): NCCL's baseLat of algorithm a with protocol p,
+ * 6.6-14 us; send/recv and all-to-all have their own (topo_fit.p2p_start_us). */
+double coll_start_us(coll_algo_id a, const coll_proto *p);
+
 /* coll_window: the steps of protocol p a connection holds in flight for op
  * (NCCL_STEPS / SLICESTEPS). */
 double coll_window(coll_proto_id p, coll_op op);

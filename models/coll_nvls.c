@@ -96,7 +96,7 @@ static double achieved(const topo *t, coll_op op, const coll_proto *p, double by
     double sync = coll_sync_us(t, p, t->intra), over = fmax(per, (per + sync) / coll_window(p->id, op));
     run->channels = nc;
     run->xfer_us = (l * (P + 1) + P - 1) * chunk / (1000.0 * bw);
-    return t->fit.start_us + 2 * (stage + sync) + (l - 1) * over;
+    return coll_start_us(COLL_ALGO_NVLS, p) + 2 * (stage + sync) + (l - 1) * over;
 }
 
 const coll_algo coll_nvls = { "NVLS", COLL_ALGO_NVLS, supports, latency, algbw, achieved };
@@ -155,8 +155,8 @@ static double tree_achieved(const topo *t, coll_op op, const coll_proto *p, doub
     double per = step > cross ? step : cross;
     run->channels = nc;
     /* per is the slower of the two paths per chunk: as a bandwidth, chunk / per */
-    return coll_pipe_us(t->fit.start_us, depth, depth + chunks - 1, chunk, chunk / per, coll_sync_us(t, p, TOPO_LINK_NET),
-                        coll_window(p->id, op), &run->xfer_us);
+    return coll_pipe_us(coll_start_us(COLL_ALGO_NVLSTREE, p), depth, depth + chunks - 1, chunk, chunk / per,
+                        coll_sync_us(t, p, TOPO_LINK_NET), coll_window(p->id, op), &run->xfer_us);
 }
 
 const coll_algo coll_nvlstree = { "NVLSTree", COLL_ALGO_NVLSTREE, tree_supports, tree_latency, tree_algbw,

@@ -18,6 +18,17 @@ double coll_pipe_us(double start_us, double fill, double total, double chunk_byt
     return start_us + fill * full + (total - fill) * over;
 }
 
+/* NCCL's baseLat of the pair (src/graph/tuning.cc, 2.18-2.30: Tree 6.8 /
+ * 14 / 8.4 us, Ring 6.6 / 14 / 8.4 for LL / LL128 / Simple; reference FACTS
+ * §5). NCCL holds NVLS's whole latency in its NVLink hop and gives it no
+ * base: NVLS and NVLSTree take Simple's ring base [I: the same launch and
+ * first handshake of a Simple kernel; the pipeline holds their steps]. */
+double coll_start_us(coll_algo_id a, const coll_proto *p)
+{
+    return a == COLL_ALGO_NVLS || a == COLL_ALGO_NVLSTREE ? coll_simple.base_lat_us(COLL_ALGO_RING)
+                                                           : p->base_lat_us(a);
+}
+
 /* NCCL_STEPS = 8 slots per connection; a Simple all-reduce, all-gather or
  * reduce-scatter step fills SLICESTEPS = 2 of them, every other step 1. */
 double coll_window(coll_proto_id p, coll_op op)

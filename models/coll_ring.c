@@ -91,15 +91,16 @@ static double achieved(const topo *t, coll_op op, const coll_proto *p, double by
         bw = cap < bw ? cap : bw;
     }
     double share = bytes / nc, step = coll_step_bytes(p->id, op), sync = coll_sync_us(t, p, link);
+    double start = coll_start_us(COLL_ALGO_RING, p);
     run->channels = nc;
     if (op == COLL_BROADCAST || op == COLL_REDUCE) {
         double l = ceil(share / step);
-        return coll_pipe_us(t->fit.start_us, n - 1, n - 1 + l - 1, share / l, bw, sync, coll_window(p->id, op),
+        return coll_pipe_us(start, n - 1, n - 1 + l - 1, share / l, bw, sync, coll_window(p->id, op),
                             &run->xfer_us);
     }
     double piece = share / n, l = ceil(piece / step), chunk = piece / l;
     double steps = coll_ring_steps(op, n);
-    return coll_pipe_us(t->fit.start_us, steps, steps * l, chunk, bw, sync, coll_window(p->id, op),
+    return coll_pipe_us(start, steps, steps * l, chunk, bw, sync, coll_window(p->id, op),
                         &run->xfer_us);
 }
 

@@ -80,8 +80,8 @@ static double achieved(const topo *t, coll_op op, const coll_proto *p, double by
     double depth = 2.0 * ((t->ppn - 1) + ceil(log2((double)t->nodes)));
     double chunks = ceil(share / coll_tree_chunk(step, share, depth));
     run->channels = nc;
-    return coll_pipe_us(t->fit.start_us, depth, depth + chunks - 1, share / chunks, bw, coll_sync_us(t, p, l),
-                        coll_window(p->id, op), &run->xfer_us);
+    return coll_pipe_us(coll_start_us(COLL_ALGO_TREE, p), depth, depth + chunks - 1, share / chunks, bw,
+                        coll_sync_us(t, p, l), coll_window(p->id, op), &run->xfer_us);
 }
 
 const coll_algo coll_tree = { "Tree", COLL_ALGO_TREE, supports, latency, algbw, achieved };

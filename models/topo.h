@@ -43,7 +43,6 @@ typedef struct {
 /* The fitted parameters of the achieved-time model (coll.h, "Achieved
  * time"): each has a physical meaning, none depends on the size. */
 typedef struct {
-    double start_us;           /* launch to the first step of a collective */
     double p2p_start_us;       /* launch to the first step of send/recv and all-to-all */
     double step_us;            /* synchronisation per pipeline step inside a node, Simple */
     double link_eff;           /* achieved share of NCCL's intra-node link bandwidth */
@@ -115,13 +114,14 @@ extern const topo_fit topo_fit_default;
 
 /* The fields of topo_fit a measured platform may have fitted on its own
  * curves (topo_platform_fit), as bits. */
-enum { TOPO_FIT_START = 1, TOPO_FIT_NET_STEP = 2, TOPO_FIT_NET_EFF = 4, TOPO_FIT_LINK_EFF = 8,
+enum { TOPO_FIT_NET_STEP = 2, TOPO_FIT_NET_EFF = 4, TOPO_FIT_LINK_EFF = 8,
        TOPO_FIT_P2P_START = 16, TOPO_FIT_P2P_EFF = 32 };
 
 /* topo_platform_fit: the parameters fitted on the curves of preset `name`
- * alone, for the presets of measured platforms whose start-up (host,
- * driver and timing of the machine measured) or network (TCPXO, RoCE,
- * Vidur's unnamed network) differs from the pooled one: writes those
+ * alone, for the presets of measured platforms whose network (TCPXO, RoCE,
+ * Vidur's unnamed network), NVLink share or send/recv differs from the
+ * pooled one (the measuring harness's own time is no part of the
+ * platform: calibration/collfit.h): writes those
  * fields into *f, leaves the others, and returns their bits (0: the
  * preset has none). topo_build uses them in place of topo_fit_default's. */
 int topo_platform_fit(const char *name, topo_fit *f);

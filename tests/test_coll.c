@@ -443,7 +443,7 @@ static void ring_time_is_its_chunk_pipeline(void)
     double bytes = 268435456.0, piece = bytes / 18 / 8, l = ceil(piece / 1048576), c = piece / l;
     double bw = t.fit.link_eff * 370.8 / 18, tc = c / (1000 * bw), s = t.fit.step_us;
     double over = fmax(tc, (tc + s) / 4);
-    double expect = t.fit.start_us + 14 * (tc + s) + (14 * l - 14) * over;
+    double expect = 8.4 + 14 * (tc + s) + (14 * l - 14) * over;     /* Ring Simple baseLat 8.4 us */
     coll_est e;
     CU_ASSERT_EQUAL_FATAL(coll_estimate(&t, COLL_ALLREDUCE, bytes, NULL, &e), 0);
     CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_RING);
@@ -453,6 +453,27 @@ static void ring_time_is_its_chunk_pipeline(void)
     /* busbw tends to the achieved bus bandwidth and stays below it */
     double busbw = bytes / (1000 * e.time_us) * coll_busbw_factor(COLL_ALLREDUCE, 8);
     CU_ASSERT(busbw < t.fit.link_eff * 370.8 && busbw > 0.9 * t.fit.link_eff * 370.8);
+}
+
+/* A collective starts in NCCL's baseLat of its pair (tuning.cc), the
+ * product's start-up with no measuring harness: an 8-byte all-reduce on 8
+ * H100 is Ring/LL, 6.6 us and 14 LL steps of NVLink sync (0.6 / 3.4 of the
+ * Simple step), its one byte per step in no time worth counting. */
+static void a_collective_starts_in_nccl_base_latency(void)
+{
+    CU_ASSERT_DOUBLE_EQUAL(coll_start_us(COLL_ALGO_RING, &coll_ll), 6.6, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(coll_start_us(COLL_ALGO_TREE, &coll_ll), 6.8, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(coll_start_us(COLL_ALGO_RING, &coll_ll128), 14.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(coll_start_us(COLL_ALGO_TREE, &coll_simple), 8.4, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(coll_start_us(COLL_ALGO_NVLS, &coll_simple), 8.4, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(coll_start_us(COLL_ALGO_NVLSTREE, &coll_simple), 8.4, 1e-12);
+    topo t = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, NULL);
+    coll_est e;
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(&t, COLL_ALLREDUCE, 8, NULL, &e), 0);
+    CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_RING);
+    CU_ASSERT_EQUAL(e.proto->id, COLL_LL);
+    ASSERT_REL(e.time_us, 6.6 + 14 * t.fit.step_us * 0.6 / 3.4, 1e-3);
+    CU_ASSERT(e.time_us < 15.0);
 }
 
 /* NVLS shrinks its chunk for mid-size buffers (NCCL's enqueue.cc): on 8
@@ -471,7 +492,7 @@ static void nvls_chunk_shrinks_with_the_buffer(void)
     for (size_t i = 0; i < sizeof C / sizeof C[0]; i++) {
         double part = C[i].bytes / 128, l = ceil(part / C[i].chunk), c = part / l;
         double stage = 8 * c / (1000 * bw), per = 9 * c / (1000 * bw);
-        double expect = t.fit.start_us + 2 * (stage + s) + (l - 1) * fmax(per, (per + s) / 4);
+        double expect = 8.4 + 2 * (stage + s) + (l - 1) * fmax(per, (per + s) / 4);
         coll_est e;
         CU_ASSERT_EQUAL_FATAL(coll_estimate(&t, COLL_ALLREDUCE, C[i].bytes, NULL, &e), 0);
         CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_NVLS);
@@ -595,6 +616,7 @@ TU_SUITE_FN(coll)
         TU_TEST(op_names_parse_in_every_spelling),
         TU_TEST(channels_grow_with_size_as_nccl_launches_them),
         TU_TEST(ring_time_is_its_chunk_pipeline),
+        TU_TEST(a_collective_starts_in_nccl_base_latency),
         TU_TEST(nvls_plateau_follows_its_multicast_traffic),
         TU_TEST(nvls_chunk_shrinks_with_the_buffer),
         TU_TEST(a_72_gpu_nvlink_domain_keeps_all_reduce_on_nvlink),

@@ -98,7 +98,7 @@ static void tensor_parallel_iteration_adds_two_allreduces_per_layer(void)
     CU_ASSERT_STRING_EQUAL(e.algo->name, "NVLS");
     const topo_fit *f = &p4.tp_net.fit;
     double ch = 0.85 * f->link_eff * 18 * 20.6 / 16, c = 32768 / (1e3 * ch);
-    ASSERT_REL(e.time_us, f->start_us + 2 * (4 * c + f->step_us) + 3 * fmax(5 * c, (5 * c + f->step_us) / 4),
+    ASSERT_REL(e.time_us, coll_start_us(COLL_ALGO_NVLS, &coll_simple) + 2 * (4 * c + f->step_us) + 3 * fmax(5 * c, (5 * c + f->step_us) / 4),
                1e-9);
     sim_time_t ar = (sim_time_t)llround(e.time_us * 1e3);
     sim_time_t t4 = llm_iter_ns(&p4, &r, &it);

@@ -203,7 +203,7 @@ static void eager_inference_is_host_bound_at_batch_1_and_gpu_bound_at_256(void)
  * plus 2 (pp - 1) in the fill and drain (two nodes, one rail each), and
  * the all-reduce of the stage's 16-bit gradients over the 8 DP ranks (one a
  * node); it reaches the README's 138 TFLOP/s per GPU within 25%
- * (docs/training.md: 154.6, +12.0%). */
+ * (155.8 since collectives start in NCCL's baseLat; docs/training.md: 154.6). */
 static void megatron_steps_pay_the_pipeline_bubble_and_reach_the_published_rate(void)
 {
     gpu_rate r = gpu_rate_of(gpu_spec_find("a100-sxm-80gb"), 1, 1);
@@ -215,7 +215,7 @@ static void megatron_steps_pay_the_pipeline_bubble_and_reach_the_published_rate(
     ASSERT_REL(it, c.compute_s + c.bubble_s + c.tp_s + c.pp_s + c.dp_s + c.steal_s + c.opt_s, 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(c.steal_s, 0, 1e-15);       /* nothing runs beside the GEMMs */
     double flops = 96.0 * 1536 * 2048 * 96 * 12288.0 * 12288 * (1 + 2048 / (6 * 12288.0) + 51200 / (16 * 96 * 12288.0));
-    ASSERT_REL(flops / (it * 1024) / 1e12, 154.6, 2e-3);
+    ASSERT_REL(flops / (it * 1024) / 1e12, 155.8, 2e-3);
     ASSERT_REL(flops / (it * 1024) / 1e12, 138, 0.25);
     /* 192 micro-batches per pipeline: 15 more as bubble with vp 1, 7.5 with vp 2 */
     ASSERT_REL(c.bubble_s / c.compute_s, 15.0 / 192, 1e-9);
@@ -300,7 +300,7 @@ static void megatron_fsdp_gathers_every_micro_batch_and_its_channels_take_sms(vo
 /* Megatron-Core's strong scaling of GPT-3 175B on H100 (layout TP 4, PP 8,
  * VP 6 assumed, docs/training.md §0c): from 96 to 4608 GPUs the fixed
  * bubble and the exposed data-parallel communication take a growing share,
- * MFU 0.633 -> 0.531 (published 0.47 -> 0.42: the level is the BF16 GEMMs'
+ * MFU 0.633 -> 0.534 (published 0.47 -> 0.42: the level is the BF16 GEMMs'
  * efficiency, the 16% drop against the published 11%) */
 static void megatron_mfu_falls_with_scale_as_communication_is_exposed(void)
 {
@@ -322,7 +322,7 @@ static void megatron_mfu_falls_with_scale_as_communication_is_exposed(void)
         }
     }
     ASSERT_REL(mfu[0], 0.633, 3e-3);
-    ASSERT_REL(mfu[3], 0.531, 3e-3);
+    ASSERT_REL(mfu[3], 0.534, 3e-3);
 }
 
 static double images_per_s(const char *gpu, const char *prec, int batch)

@@ -236,15 +236,16 @@ static void json_rows_match_the_text_table(void)
  * line and column. */
 static void curve_points_are_refused_naming_line_and_column(void)
 {
-    static const char HEAD[] = "curve,platform,op,nodes,gpus_per_node,algo,size_bytes,time_us,algbw_GBps,busbw_GBps,fit\n";
+    static const char HEAD[] = "curve,platform,op,nodes,gpus_per_node,algo,size_bytes,time_us,algbw_GBps,busbw_GBps,fit,harness\n";
     static const struct { const char *row, *needle; } BAD[] = {
-        { "c,dgx-h100,allreduce,1,8,,65536,30.0,2.18,3.82,1\n", NULL },
-        { "c,dgx-h100,allreduce,1,8,,65536,30.0,2.18,3.82,2\n", "line 2: column 48: fit \"2\"" },
-        { "c,dgx-h100,allreduce,one,8,,65536,30.0,2.18,3.82,1\n", "line 2: column 22: nodes \"one\"" },
-        { "c,dgx-h999,allreduce,1,8,,65536,30.0,2.18,3.82,1\n", "line 2: column 3: platform" },
-        { "c,dgx-h100,allreduce,1,8,Star,65536,30.0,2.18,3.82,1\n", "algo \"Star\"" },
+        { "c,dgx-h100,allreduce,1,8,,65536,30.0,2.18,3.82,1,nccl-tests\n", NULL },
+        { "c,dgx-h100,allreduce,1,8,,65536,30.0,2.18,3.82,2,nccl-tests\n", "line 2: column 48: fit \"2\"" },
+        { "c,dgx-h100,allreduce,one,8,,65536,30.0,2.18,3.82,1,nccl-tests\n", "line 2: column 22: nodes \"one\"" },
+        { "c,dgx-h999,allreduce,1,8,,65536,30.0,2.18,3.82,1,nccl-tests\n", "line 2: column 3: platform" },
+        { "c,dgx-h100,allreduce,1,8,Star,65536,30.0,2.18,3.82,1,nccl-tests\n", "algo \"Star\"" },
         { "c,dgx-h100,allreduce,1,8,,65536,30.0,2.18\n", "the line ends before the field busbw" },
-        { "c,dgx-h100,allreduce,1,8,,65536,30.0,2.18,3.8x,1\n", "column 43: busbw \"3.8x\"" },
+        { "c,dgx-h100,allreduce,1,8,,65536,30.0,2.18,3.8x,1,nccl-tests\n", "column 43: busbw \"3.8x\"" },
+        { "c,dgx-h100,allreduce,1,8,,65536,30.0,2.18,3.82,1,nvbench\n", "column 50: harness \"nvbench\"" },
     };
     char dir[64], path[128];
     CU_ASSERT_PTR_NOT_NULL_FATAL(tu_tmpdir(dir, sizeof dir));
@@ -267,6 +268,35 @@ static void curve_points_are_refused_naming_line_and_column(void)
             fprintf(stderr, "\n    %s", msg);
         CU_ASSERT_PTR_NOT_NULL(strstr(msg, BAD[i].needle));
     }
+}
+
+/* A measured curve's harness adds its time to NCCL's only where it
+ * measured: Vidur's torch all-reduce (the pooled floor, or its machine's
+ * own), never nccl-tests nor a send/recv; the model alone has none. */
+static void harness_time_adds_only_to_its_own_measurements(void)
+{
+    collfit_curve c = { "c", "dgx-h100", "", COLL_ALLREDUCE, 1, 8, COLLFIT_TORCH_KINETO, 1, 0, 0 };
+    CU_ASSERT_DOUBLE_EQUAL(collfit_harness_us(&c, NULL), collfit_torch_floor_us, 1e-12);
+    CU_ASSERT(collfit_torch_floor_us > 20 && collfit_torch_floor_us < 40);
+    double pooled = 12.5;
+    CU_ASSERT_DOUBLE_EQUAL(collfit_harness_us(&c, &pooled), 12.5, 1e-12);
+    snprintf(c.platform, sizeof c.platform, "h100-nvl-pairs");
+    CU_ASSERT_DOUBLE_EQUAL(collfit_harness_us(&c, NULL), collfit_platform_harness("h100-nvl-pairs"), 1e-12);
+    CU_ASSERT(isnan(collfit_platform_harness("dgx-h100")));
+    c.op = COLL_SENDRECV;
+    CU_ASSERT_DOUBLE_EQUAL(collfit_harness_us(&c, NULL), 0.0, 0);
+    c.op = COLL_ALLREDUCE;
+    c.harness = COLLFIT_NCCL_TESTS;
+    CU_ASSERT_DOUBLE_EQUAL(collfit_harness_us(&c, NULL), 0.0, 0);
+    /* through the harness 1 MiB on 8 H100 reads as NCCL's time plus the floor */
+    snprintf(c.platform, sizeof c.platform, "dgx-h100");
+    topo t;
+    CU_ASSERT_EQUAL_FATAL(collfit_topo(&c, NULL, &t), 0);
+    coll_est e;
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(&t, COLL_ALLREDUCE, 1048576.0, NULL, &e), 0);
+    double bus = collfit_busbw(&c, &t, 30.0, 1048576.0);
+    ASSERT_REL(bus, 1048576.0 / (1000.0 * (e.time_us + 30.0)) * 2 * 7 / 8, 1e-12);
+    ASSERT_REL(collfit_measured_us(e.time_us, 30.0), e.time_us + 30.0, 1e-15);
 }
 
 /* The collective model: its constants are the pooled fit of the public
@@ -349,6 +379,7 @@ TU_SUITE_FN(validate)
         TU_TEST(json_file_that_cannot_be_written_is_bad_input),
         TU_TEST(collective_model_is_the_fit_of_the_public_curves),
         TU_TEST(curve_points_are_refused_naming_line_and_column),
+        TU_TEST(harness_time_adds_only_to_its_own_measurements),
     };
     TU_SUITE("validate", tests);
 }

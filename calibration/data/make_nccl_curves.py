@@ -59,7 +59,7 @@ def key_of(r):
 
 w = csv.writer(sys.stdout, lineterminator="\n")
 w.writerow(["curve", "platform", "op", "nodes", "gpus_per_node", "algo", "size_bytes", "time_us",
-            "algbw_GBps", "busbw_GBps", "fit"])
+            "algbw_GBps", "busbw_GBps", "fit", "harness"])
 for r in csv.DictReader(open("nccl_allreduce_curves.csv")):
     v = key_of(r)
     if not v:
@@ -69,5 +69,7 @@ for r in csv.DictReader(open("nccl_allreduce_curves.csv")):
     if not t or not b:
         continue
     op = "sendrecv" if "send" in r["collective"] else "allreduce"
+    # what measured the curve: Vidur's torch.distributed profiles, or nccl-tests
+    harness = "torch-kineto" if r["source"].startswith("microsoft/vidur") else "nccl-tests"
     w.writerow([v[0], v[1], op, r["nodes"], r["gpus_per_node"], v[2], r["size_bytes"], t, a, b,
-                0 if v[0] in SCREENED else 1])
+                0 if v[0] in SCREENED else 1, harness])
