@@ -38,8 +38,12 @@
  *    ppn - 1 inside the node over NVLink/PCIe at p2p_eff, the others over
  *    the node's NICs shared by its ppn GPUs at net_eff; NCCL schedules the
  *    peers in rounds, COLL_P2P_PEERS at a time [I], each round paying one
- *    synchronisation:
+ *    synchronisation over its link (NVLink/PCIe for the node's peers, the
+ *    network for the others):
  *        time = p2p_start + rounds x sync + max(intra, inter) bytes / bw
+ *    which is the send/recv pipeline summed over rounds: a peer's part
+ *    pays one sync, its other steps hide behind the data, and the data of
+ *    all peers shares the GPU's link (or the node's NICs).
  *
  * p2p_eff is its own fitted share (topo.fit), not the rings' link_eff: on
  * Vidur's A100 machine a 2-GPU transfer reaches 230-258 GB/s where its
@@ -201,17 +205,18 @@ static double achieved(const topo *t, coll_op op, const coll_proto *p, double by
 {
     if (op == COLL_SENDRECV)
         return sendrecv_us(t, p, bytes, run);
-    topo_link l = t->nodes > 1 ? TOPO_LINK_NET : t->intra;
-    double sync = coll_sync_us(t, p, l);
     int n = topo_ranks(t);
     p2p_plan pl = plan(t, bytes / n);
     run->channels = pl.parts;
     double intra = t->ppn > 1 ? bytes * (t->ppn - 1) / n / (1000.0 * t->fit.p2p_eff * t->intra_gbs) : 0;
     double inter = n > t->ppn ? bytes * (n - t->ppn) / n /
                                 (1000.0 * t->fit.net_eff * t->inter_gbs / t->ppn) : 0;
-    double r = rounds(t->ppn - 1) + rounds(n - t->ppn);
+    /* a round of peers inside the node syncs over NVLink/PCIe, one across
+     * nodes over the network */
+    double syncs = rounds(t->ppn - 1) * coll_sync_us(t, p, t->intra) +
+                   rounds(n - t->ppn) * coll_sync_us(t, p, TOPO_LINK_NET);
     run->xfer_us = (intra > inter ? intra : inter) / p->efficiency(COLL_ALGO_P2P);
-    return t->fit.p2p_start_us + r * sync + run->xfer_us;
+    return t->fit.p2p_start_us + syncs + run->xfer_us;
 }
 
 const coll_algo coll_p2p = { "P2P", COLL_ALGO_P2P, supports, latency, algbw, achieved };

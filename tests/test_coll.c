@@ -246,6 +246,23 @@ static void sendrecv_across_nodes_runs_two_channels_of_128k_steps(void)
     CU_ASSERT_EQUAL(e.channels, 1);                  /* one part of 64 KiB */
 }
 
+/* All-to-all is the same p2p path: across 2 DGX H100 each rank's 15 peers
+ * are one round of 7 over NVLink (a Simple NVLink sync) and one of 8
+ * across the network (a network sync); the data is the slower of 7/16 of
+ * the buffer over NVLink at p2p_eff and 8/16 over the GPU's NIC share. */
+static void alltoall_rounds_sync_over_their_own_links(void)
+{
+    topo t = make("dgx-h100", 2, 8, TOPO_VIRT_BARE_METAL, NULL);
+    double s = 16777216.0;                           /* 1 MiB per peer: Simple */
+    coll_est e;
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(&t, COLL_ALLTOALL, s, NULL, &e), 0);
+    CU_ASSERT_STRING_EQUAL(e.proto->name, "Simple");
+    double intra = s * 7 / 16 / (1000 * t.fit.p2p_eff * 370.8);
+    double inter = s * 8 / 16 / (1000 * t.fit.net_eff * 48.0);
+    CU_ASSERT(inter > intra);
+    ASSERT_REL(e.time_us, t.fit.p2p_start_us + t.fit.step_us + t.fit.net_step_us + inter, 1e-12);
+}
+
 static void virtualization_halves_inter_node_bandwidth_without_ats(void)
 {
     topo bm = make("dgx-h100", 4, 8, TOPO_VIRT_BARE_METAL, NULL);
@@ -606,6 +623,7 @@ TU_SUITE_FN(coll)
         TU_TEST(alltoall_busbw_tends_to_the_bottleneck_link),
         TU_TEST(sendrecv_is_cut_into_parts_per_channel_and_512k_steps),
         TU_TEST(sendrecv_across_nodes_runs_two_channels_of_128k_steps),
+        TU_TEST(alltoall_rounds_sync_over_their_own_links),
         TU_TEST(virtualization_halves_inter_node_bandwidth_without_ats),
         TU_TEST(correction_scales_latency_and_interpolates_efficiency_in_log_size),
         TU_TEST(expected_max_of_n_exponential_delays_is_theta_times_harmonic_number),
