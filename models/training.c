@@ -386,7 +386,9 @@ static void walk_layers(walk *w, const train_model *m, double batch, int tp, int
 
 int train_model_moe_layers(const train_model *m)
 {
-    return m->experts > 0 && m->arch == TRAIN_ARCH_TRANSFORMER ? m->layers - m->dense_layers : 0;
+    return m->experts > 0 && m->arch == TRAIN_ARCH_TRANSFORMER && m->layers > m->dense_layers
+               ? m->layers - m->dense_layers
+               : 0;
 }
 
 static void walk_transformer(walk *w, const train_model *m, double batch, int tp)
@@ -818,6 +820,7 @@ double train_megatron_cost(const train_model *m, const gpu_rate *r, gpu_prec p, 
     int tp = mp->tp > 0 ? mp->tp : 1, pp = mp->pp > 0 ? mp->pp : 1, cp = mp->cp > 0 ? mp->cp : 1;
     int vp = mp->vp > 0 ? mp->vp : 1, dp = mp->dp > 0 ? mp->dp : 1;
     train_mp_cost c = { 0 };
+    topo t0;
     /* one GPU's slice: layers / pp of them, the sequence / cp; a layer's
      * causal pairs split evenly over the cp GPUs (load-balanced chunks) */
     train_model sl = *m;
@@ -827,7 +830,27 @@ double train_megatron_cost(const train_model *m, const gpu_rate *r, gpu_prec p, 
     ops_cost f = { 0 }, b = { 0 };
     train_model one = sl;
     one.vocab = 0;                     /* the head separately, on the last stage */
+    int ep = mp->ep > 1 ? mp->ep : 1, nmoe = train_model_moe_layers(m);
+    double moe_share = m->layers > 0 ? (double)nmoe / m->layers : 0;
+    one.experts = 0, one.dense_layers = 0;
     train_layers_cost(&one, r, p, mp->micro_batch, tp, 0, &f, &b);
+    if (nmoe > 0) {
+        /* a MoE layer's experts split over ep GPUs (train_layers_cost_ep),
+         * plus its four all-to-alls per micro-batch (two more when the
+         * forward is recomputed), on the stream between router, experts
+         * and residual add (no overlap [I: Megatron-Core without its
+         * a2a-overlap option]); a stage holds the model's share of MoE
+         * layers (moe_share of its layers) */
+        train_model moe = sl;
+        moe.vocab = 0, moe.dense_layers = 0;
+        ops_cost mf = { 0 }, mb = { 0 };
+        train_layers_cost_ep(&moe, r, p, mp->micro_batch, tp, ep, 0, &mf, &mb);
+        double a2a = ep > 1 && mp_group(&t0, server, ep, tp) == 0
+                         ? mp_coll_s(&t0, COLL_ALLTOALL, train_megatron_a2a_bytes(m, p, mp))
+                         : 0;
+        f.s += moe_share * (mf.s + 2 * a2a - f.s);
+        b.s += moe_share * (mb.s + 2 * a2a - b.s);
+    }
     double lf = f.s * (mp->recompute ? 2 : 1), lb = b.s;
     if (cp > 1) {
         /* the attention of a 1/cp slice sees the whole sequence's keys:
@@ -845,7 +868,7 @@ double train_megatron_cost(const train_model *m, const gpu_rate *r, gpu_prec p, 
     /* the last stage's head (vocabulary split over tp) */
     ops_cost hf = { 0 }, hb = { 0 };
     train_model head = sl;
-    head.layers = 0;
+    head.layers = 0, head.experts = 0, head.dense_layers = 0;
     train_layers_cost(&head, r, p, mp->micro_batch, tp, 0, &hf, &hb);
     double fwd = per_gpu * lf + hf.s, bwd = per_gpu * lb + hb.s, stage = fwd + bwd;
     double micro = (double)mp->global_batch / (mp->micro_batch * dp);
@@ -872,7 +895,7 @@ double train_megatron_cost(const train_model *m, const gpu_rate *r, gpu_prec p, 
      * exposed; the gathers hide behind the next step's first forward and
      * the warm-up the same way. Without overlap the whole reduction follows
      * the last micro-batch. */
-    double params = m->params / ((double)tp * pp);
+    double params = train_megatron_local_params(m, mp) / ((double)tp * pp);
     double gb = mp->grad_bytes > 0 ? mp->grad_bytes : 4, pb = mp->param_bytes > 0 ? mp->param_bytes : 2;
     if (dp * cp > 1 && mp_group(&t, server, dp * cp, tp) == 0) {
         double bk = mp_bucket_params(dp * cp), nb = ceil(params / bk), last = params - (nb - 1) * bk;
@@ -914,6 +937,22 @@ double train_megatron_cost(const train_model *m, const gpu_rate *r, gpu_prec p, 
     if (out)
         *out = c;
     return c.total_s;
+}
+
+double train_megatron_local_params(const train_model *m, const train_mp *mp)
+{
+    if (mp->ep <= 1 || m->experts <= 0)
+        return m->params;
+    return m->params - m->expert_params * (1 - 1.0 / mp->ep);
+}
+
+double train_megatron_a2a_bytes(const train_model *m, gpu_prec p, const train_mp *mp)
+{
+    int cp = mp->cp > 0 ? mp->cp : 1;
+    if (mp->ep <= 1 || train_model_moe_layers(m) == 0)
+        return 0;
+    double s = m->seq / cp > 0 ? m->seq / cp : 1;
+    return (double)mp->micro_batch * s * m->experts_per_tok * m->d_model * train_precision_bytes(p);
 }
 
 double train_megatron_step_s(const train_model *m, const gpu_rate *r, gpu_prec p, const train_mp *mp,

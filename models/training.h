@@ -259,6 +259,7 @@ typedef struct {
     int sp, dist_opt, dp_overlap, p2p_overlap;
     double grad_bytes, param_bytes;
     int fsdp;
+    int ep;     /* MoE: expert-parallel size (0 or 1: none), see train_megatron_cost */
 } train_mp;
 
 /* Where one iteration's time goes, seconds: compute (micro-batches x the
@@ -279,11 +280,30 @@ typedef struct {
  * rank order (tp, cp, dp, pp: a group inside one server while it fits, else
  * across servers, one rank a node when its stride fills a node); out (may
  * be NULL) receives the parts. server may be NULL only when every
- * parallel size is 1. train_megatron_step_s: the same, the total only. */
+ * parallel size is 1. train_megatron_step_s: the same, the total only.
+ * MoE (m->experts > 0): a MoE layer costs its router, permutes and the
+ * active experts only (train_layers_cost_ep: experts / ep local experts on
+ * the token rows routed to them, balanced [I]); with ep > 1 each MoE layer
+ * adds four all-to-alls per micro-batch (dispatch and combine, forward and
+ * backward; train_megatron_a2a_bytes each) over an ep group placed at
+ * stride tp (Megatron-Core's expert order tp, ep, dp: inside a server
+ * while tp x ep fits), not overlapped; the data-parallel traffic is that of
+ * train_megatron_local_params, costed as one reduction over the dp x cp
+ * ranks [I: the experts' gradients reduce over dp cp / ep replicas; a
+ * smaller group, hidden behind the backward all the same]. */
 double train_megatron_cost(const train_model *m, const gpu_rate *r, gpu_prec p, const train_mp *mp,
                            const topo_preset *server, double opt_bytes, train_mp_cost *out);
 double train_megatron_step_s(const train_model *m, const gpu_rate *r, gpu_prec p, const train_mp *mp,
                              const topo_preset *server, double opt_bytes);
+
+/* train_megatron_local_params: the parameters of m one (tp, pp)-slice of
+ * a GPU holds under mp: the dense ones and 1/ep of the routed experts'
+ * (all of m->params without ep). train_megatron_a2a_bytes: one all-to-all's
+ * send buffer per GPU for a micro-batch, micro_batch x seq/cp x
+ * experts_per_tok x d_model x activation bytes (bf16 under fp8 too);
+ * 0 for a dense model or ep <= 1. */
+double train_megatron_local_params(const train_model *m, const train_mp *mp);
+double train_megatron_a2a_bytes(const train_model *m, gpu_prec p, const train_mp *mp);
 
 /* train_megatron_model_flops: the model FLOPs of one iteration of
  * global_batch sequences, recomputation not counted (Narayanan et al. 2021,

@@ -209,7 +209,7 @@ static void megatron_steps_pay_the_pipeline_bubble_and_reach_the_published_rate(
     gpu_rate r = gpu_rate_of(gpu_spec_find("a100-sxm-80gb"), 1, 1);
     train_model g = train_model_transformer("gpt3-175b", 96, 12288, 96, 96, 128, 4 * 12288, 51200, 0, 2048);
     const topo_preset *t = topo_preset_find("dgx-a100");
-    train_mp mp = { 8, 16, 1, 1, 8, 1, 1536, 1, 0, 0, 0, 0, 0, 2, 2, 0 };
+    train_mp mp = { 8, 16, 1, 1, 8, 1, 1536, 1, 0, 0, 0, 0, 0, 2, 2, 0, 0 };
     train_mp_cost c;
     double it = train_megatron_cost(&g, &r, GPU_BF16, &mp, t, 0, &c);
     ASSERT_REL(it, c.compute_s + c.bubble_s + c.tp_s + c.pp_s + c.dp_s + c.steal_s + c.opt_s, 1e-12);
@@ -249,7 +249,7 @@ static void megatron_sequence_parallel_pipeline_and_data_parallel_exposure(void)
     gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
     train_model g = train_model_transformer("gpt3-175b", 96, 12288, 96, 96, 128, 4 * 12288, 131072, 0, 4096);
     const topo_preset *t = topo_preset_find("dgx-h100");
-    train_mp mp = { 4, 8, 6, 1, 144, 1, 1152, 0, 0, 1, 1, 0, 1, 4, 2, 0 };
+    train_mp mp = { 4, 8, 6, 1, 144, 1, 1152, 0, 0, 1, 1, 0, 1, 4, 2, 0, 0 };
     train_mp_cost c;
     train_megatron_cost(&g, &r, GPU_BF16, &mp, t, 0, &c);
     double act = 4096 * 12288 * 2.0, micro = 1152 / 144.0, bub = 7.0 / 6;
@@ -284,7 +284,7 @@ static void megatron_fsdp_gathers_every_micro_batch_and_its_channels_take_sms(vo
     train_model m = train_model_transformer("llama-3-8b", l->layers, l->d_model, l->heads, l->kv_heads, l->head_dim,
                                             l->ffn, l->vocab, 1, 8192);
     const topo_preset *t = topo_preset_find("dgx-h100");
-    train_mp mp = { 1, 1, 1, 1, 8, 1, 128, 0, 1, 1, 1, 1, 1, 4, 2, 1 };
+    train_mp mp = { 1, 1, 1, 1, 8, 1, 128, 0, 1, 1, 1, 1, 1, 4, 2, 1, 0 };
     train_mp_cost c;
     double it = train_megatron_cost(&m, &r, GPU_FP8, &mp, t, 16, &c);
     ASSERT_REL(128 * 8192 / it / 8, 15882, 1e-3);
@@ -311,7 +311,7 @@ static void megatron_mfu_falls_with_scale_as_communication_is_exposed(void)
     int dps[] = { 3, 12, 48, 144 };
     double mfu[4], dpx[4];
     for (int i = 0; i < 4; i++) {
-        train_mp mp = { 4, 8, 6, 1, dps[i], 1, 1152, 0, 1, 1, 1, 1, 1, 4, 2, 0 };
+        train_mp mp = { 4, 8, 6, 1, dps[i], 1, 1152, 0, 1, 1, 1, 1, 1, 4, 2, 0, 0 };
         train_mp_cost c;
         double it = train_megatron_cost(&g, &r, GPU_BF16, &mp, topo_preset_find("dgx-h100"), 16, &c);
         mfu[i] = train_megatron_model_flops(&g, 1152) / (it * 32 * dps[i] * r.peak_flops[GPU_BF16]);
@@ -323,6 +323,41 @@ static void megatron_mfu_falls_with_scale_as_communication_is_exposed(void)
     }
     ASSERT_REL(mfu[0], 0.633, 3e-3);
     ASSERT_REL(mfu[3], 0.534, 3e-3);
+}
+
+/* Expert parallelism in the Megatron step (Qwen3 30B-A3B: 48 MoE layers of
+ * 128 experts of 768, 8 per token, d 2048; EP 8 inside a DGX H100, PP 1,
+ * DP 8, micro-batch 2 of 4096, 4 micro-batches): one all-to-all sends
+ * 2 x 4096 x 8 x 2048 x 2 B = 256 MiB; a GPU keeps the dense parameters and
+ * 1/8 of the 48 x 128 x 3 x 2048 x 768 experts'; the stage's compute is the
+ * layers' experts-split walk plus four all-to-alls per MoE layer and
+ * micro-batch, costed by the NCCL model on the 8 GPUs of one server */
+static void megatron_moe_pays_expert_alltoalls_and_keeps_its_experts(void)
+{
+    gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
+    const topo_preset *t = topo_preset_find("dgx-h100");
+    train_model m = train_model_from_llm(llm_model_find("qwen3-30b-a3b"), 4096);
+    train_mp mp = { 1, 1, 1, 1, 8, 2, 64, 0, 0, 0, 1, 1, 1, 4, 2, 0, 8 };
+    double a2a = 2.0 * 4096 * 8 * 2048 * 2;
+    ASSERT_REL(train_megatron_a2a_bytes(&m, GPU_BF16, &mp), a2a, 1e-12);
+    ASSERT_REL(m.expert_params, 48.0 * 128 * 3 * 2048 * 768, 1e-12);
+    ASSERT_REL(train_megatron_local_params(&m, &mp), m.params - m.expert_params * 7 / 8, 1e-12);
+    train_mp_cost c;
+    train_megatron_cost(&m, &r, GPU_BF16, &mp, t, 16, &c);
+    train_model one = m, head = m;
+    one.layers = 1, one.vocab = 0;
+    head.layers = 0, head.experts = 0;
+    ops_cost f = { 0 }, b = { 0 }, hf = { 0 }, hb = { 0 };
+    train_layers_cost_ep(&one, &r, GPU_BF16, 2, 1, 8, 0, &f, &b);
+    train_layers_cost(&head, &r, GPU_BF16, 2, 1, 0, &hf, &hb);
+    double x = coll_s(t, 1, 8, COLL_ALLTOALL, a2a);
+    ASSERT_REL(c.compute_s, 4 * (48 * (f.s + b.s + 4 * x) + hf.s + hb.s), 1e-9);
+    CU_ASSERT(x > 0.5e-3 && x < 1e-3);   /* 256 MiB at 270-540 GB/s over NVLink */
+    /* without expert parallelism no all-to-all and every expert local */
+    train_mp one_ep = mp;
+    one_ep.ep = 1;
+    CU_ASSERT_DOUBLE_EQUAL(train_megatron_a2a_bytes(&m, GPU_BF16, &one_ep), 0, 1e-12);
+    ASSERT_REL(train_megatron_local_params(&m, &one_ep), m.params, 1e-12);
 }
 
 static double images_per_s(const char *gpu, const char *prec, int batch)
@@ -891,6 +926,7 @@ TU_SUITE_FN(training)
         TU_TEST(megatron_steps_pay_the_pipeline_bubble_and_reach_the_published_rate),
         TU_TEST(megatron_sequence_parallel_pipeline_and_data_parallel_exposure),
         TU_TEST(megatron_mfu_falls_with_scale_as_communication_is_exposed),
+        TU_TEST(megatron_moe_pays_expert_alltoalls_and_keeps_its_experts),
         TU_TEST(megatron_fsdp_gathers_every_micro_batch_and_its_channels_take_sms),
         TU_TEST(one_gpu_step_is_forward_plus_backward_plus_optimizer),
         TU_TEST(ddp_overlap_exposes_only_the_last_bucket),
