@@ -19,6 +19,22 @@
 
 /* Host time to dispatch one kernel, us [I: see FRAMEWORKS]. */
 #define TRAIN_HOST_US 10.0
+/* Host time one MoE layer's forward and backward of one micro-batch leave
+ * exposed in Megatron-Core, s [fitted, one value shared by the two
+ * Megatron-Bridge MoE rows of calibration/data/training_megatron.csv; range
+ * 19-22 ms from fitting either row alone]. Mechanism [I]: the alltoall token
+ * dispatcher copies the tokens per expert to the host each MoE layer's
+ * forward (the all-to-all's splits and the grouped GEMM's m_splits are
+ * Python lists), which drains the launch queue; from there the GPU runs as
+ * fast as the host issues the layer's router (top-k, aux-loss statistics),
+ * dispatcher preprocessing (all-gather of the counts, permute, the sort of
+ * ep x local-expert chunks), per-expert quantise and GEMM loop, unpermute,
+ * and their autograd backward. The two rows need the same time per MoE layer
+ * (GPT-OSS 16384 tokens, 9 layers a chunk; Qwen3 8192 tokens, one layer a
+ * chunk), so it is a per-layer fixed host cost, not a token or chunk one;
+ * 21 ms is about 2000 host operations at TRAIN_HOST_US, more than the
+ * kernels walk_experts counts (100-250): unmeasured here, no profile. */
+#define MEGATRON_MOE_HOST_S 0.021
 /* Tensors one multi-tensor-apply launch updates (apex's chunking) [I]. */
 #define OPT_TENSORS_PER_LAUNCH 64.0
 /* create_pretraining_data.py's short_seq_prob (Google BERT, kept by
@@ -71,6 +87,7 @@ typedef struct {
     int      ep;             /* expert-parallel GPUs the experts are split over (0: 1) */
     int      nchw;           /* tensor-core convolutions on NCHW tensors: cuDNN transposes each
                               * kernel's input and output to NHWC and back */
+    int      expert_gemm;    /* the grouped GEMMs walked are a MoE layer's experts */
 } walk;
 
 /* Element-wise and normalisation kernels move these many passes over
@@ -121,7 +138,8 @@ static void w_stream32(walk *w, ops_cost *c, double elems, double passes, double
 
 /* A GEMM Y[m,n] = X[m,k] W[k,n] in the forward pass and its two gradients
  * dX = dY W^T (m x k x n) and dW = X^T dY (k x n x m) in the backward;
- * `groups` of them as one batched kernel (attention's). */
+ * `groups` of them as one batched kernel (attention's) or, for the experts
+ * of a MoE layer (w->expert_gemm), one GEMM per expert. */
 static void w_gemm(walk *w, double m, double n, double k, double groups)
 {
     w->flops += 2 * m * n * k * groups;
@@ -131,19 +149,26 @@ static void w_gemm(walk *w, double m, double n, double k, double groups)
     /* fp8: operands of one byte, and the 16-bit activation entering each
      * GEMM (forward: X, backward: dY) quantised first: a cast kernel that
      * reads 2 and writes 1 byte an element, its scale from the amax
-     * (Transformer Engine's current scaling; weights are cast once per step) */
-    int f8 = w->p == GPU_FP8 && groups == 1;
+     * (Transformer Engine's current scaling; weights are cast once per step).
+     * Experts are linear layers too: Transformer Engine's GroupedLinear
+     * quantises each expert's rows and runs each expert's GEMM as a cuBLAS
+     * call of its own, a loop over the experts [I: TE's general_grouped_gemm,
+     * as Megatron-Core's TEGroupedMLP calls it], so each pays its launch and
+     * its own waves on the SMs; attention's batched GEMMs stay one kernel */
+    int ex = w->expert_gemm && groups > 1;
+    int f8 = w->p == GPU_FP8 && (groups == 1 || ex);
     double eb = f8 ? 1 : w->e > 2 ? w->e : 2;
+    double g = ex ? 1 : groups, count = ex ? groups : 1;
     if (w->f) {
-        ops_gemm_grouped(w->f, w->r, w->p, eb, m, n, k, groups, 1);
+        ops_gemm_grouped(w->f, w->r, w->p, eb, m, n, k, g, count);
         if (f8)
-            ops_stream(w->f, w->r, 3 * m * k, 2, 1);
+            ops_stream(w->f, w->r, 3 * m * k * groups, 2 * groups, 1);
     }
     if (w->b) {
-        ops_gemm_grouped(w->b, w->r, w->p, eb, m, k, n, groups, 1);
-        ops_gemm_grouped(w->b, w->r, w->p, eb, k, n, m, groups, 1);
+        ops_gemm_grouped(w->b, w->r, w->p, eb, m, k, n, g, count);
+        ops_gemm_grouped(w->b, w->r, w->p, eb, k, n, m, g, count);
         if (f8)
-            ops_stream(w->b, w->r, 3 * m * n, 2, 1);
+            ops_stream(w->b, w->r, 3 * m * n * groups, 2 * groups, 1);
     }
 }
 
@@ -259,8 +284,8 @@ static void walk_resnet50(walk *w, double batch)
 #define DROP_MASK(w, elems) ((w)->eval ? 0 : (elems))
 #define DROP_ADD_KERNELS(w) ((w)->eval ? 1 : 2)
 
-/* An MLP of width ffn over `tokens` rows, as `groups` GEMMs of one
- * grouped kernel each (the experts of a MoE layer, tokens a group's). */
+/* An MLP of width ffn over `tokens` rows, as `groups` GEMMs each (the
+ * experts of a MoE layer, tokens a group's; see w_gemm). */
 static void walk_mlp(walk *w, const train_model *m, double tokens, double ffn, double groups)
 {
     double d = m->d_model, rows = tokens * groups;
@@ -290,7 +315,9 @@ static void walk_experts(walk *w, const train_model *m, double T, int tp)
     w_stream(w, w->b, T * m->experts, 3, 0, 1);
     w_stream(w, w->f, T * k * d, 2, 0, 1);                             /* permute */
     w_stream(w, w->b, T * k * d, 2, 0, 1);
+    w->expert_gemm = 1;
     walk_mlp(w, m, rows, fe, local);
+    w->expert_gemm = 0;
     w_stream(w, w->f, T * k * d, 2, T * d * w->e, 1);                  /* unpermute, weighted sum */
     w_stream(w, w->b, T * k * d, 3, 0, 1);
     if (m->shared_experts > 0)
@@ -432,7 +459,7 @@ void train_layers_cost_ep(const train_model *m, const gpu_rate *r, gpu_prec p, d
     /* DeepLearningExamples' BERT runs layer norm, softmax and dropout in
      * fp32 under mixed precision (PyTorch autocast's and TensorFlow's AMP
      * fp32 lists); fused FlashAttention models (Megatron) keep them in 16-bit */
-    walk w = { r, p, e, m->flash ? e : 4, fwd, bwd, fused_norm, 0, 0, 0, 0, 0, 0, ep, 0 };
+    walk w = { r, p, e, m->flash ? e : 4, fwd, bwd, fused_norm, 0, 0, 0, 0, 0, 0, ep, 0, 0 };
     w.nchw = p == GPU_TF32;
     walk_model(&w, m, batch, tp >= 1 ? tp : 1);
 }
@@ -440,7 +467,7 @@ void train_layers_cost_ep(const train_model *m, const gpu_rate *r, gpu_prec p, d
 void train_infer_cost(const train_model *m, const gpu_rate *r, gpu_prec p, double batch, ops_cost *c)
 {
     double e = train_precision_bytes(p);
-    walk w = { r, p, e, e, c, NULL, 1, 0, 0, m->arch == TRAIN_ARCH_RESNET50, 1, 0, 0, 0, 0 };
+    walk w = { r, p, e, e, c, NULL, 1, 0, 0, m->arch == TRAIN_ARCH_RESNET50, 1, 0, 0, 0, 0, 0 };
     walk_model(&w, m, batch, 1);
 }
 
@@ -487,7 +514,7 @@ double train_infer_s(const train_model *m, const gpu_rate *r, gpu_prec p, double
     double e = train_precision_bytes(p);
     /* autocast keeps BERT's layer norm and softmax in fp32 (as in training) */
     double e32 = eng->autocast && !m->flash && m->arch == TRAIN_ARCH_TRANSFORMER ? 4 : e;
-    walk w = { r, p, e, e32, &c, NULL, eng->fused_norm, 0, 0, eng->folded && m->arch == TRAIN_ARCH_RESNET50, 1, 0, 0, 0, 0 };
+    walk w = { r, p, e, e32, &c, NULL, eng->fused_norm, 0, 0, eng->folded && m->arch == TRAIN_ARCH_RESNET50, 1, 0, 0, 0, 0, 0 };
     walk_model(&w, m, batch, 1);
     /* autocast: each weight read in fp32 and written in 16 bits, one cast
      * kernel per weight tensor, and the input's cast */
@@ -503,14 +530,14 @@ double train_infer_s(const train_model *m, const gpu_rate *r, gpu_prec p, double
 
 static double fwd_flops_of(const train_model *m)
 {
-    walk w = { NULL, GPU_BF16, 2, 2, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+    walk w = { NULL, GPU_BF16, 2, 2, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
     walk_model(&w, m, 1, 1);
     return w.flops;
 }
 
 double train_activation_bytes(const train_model *m, gpu_prec p, double batch)
 {
-    walk w = { NULL, p, train_precision_bytes(p), train_precision_bytes(p), NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+    walk w = { NULL, p, train_precision_bytes(p), train_precision_bytes(p), NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
     walk_model(&w, m, batch, 1);
     return w.saved;
 }
@@ -831,6 +858,7 @@ double train_megatron_cost(const train_model *m, const gpu_rate *r, gpu_prec p, 
     train_model one = sl;
     one.vocab = 0;                     /* the head separately, on the last stage */
     int ep = mp->ep > 1 ? mp->ep : 1, nmoe = train_model_moe_layers(m);
+    double moe_host = 0;
     double moe_share = m->layers > 0 ? (double)nmoe / m->layers : 0;
     one.experts = 0, one.dense_layers = 0;
     train_layers_cost(&one, r, p, mp->micro_batch, tp, 0, &f, &b);
@@ -848,8 +876,12 @@ double train_megatron_cost(const train_model *m, const gpu_rate *r, gpu_prec p, 
         double a2a = ep > 1 && mp_group(&t0, server, ep, tp) == 0
                          ? mp_coll_s(&t0, COLL_ALLTOALL, train_megatron_a2a_bytes(m, p, mp))
                          : 0;
-        f.s += moe_share * (mf.s + 2 * a2a - f.s);
-        b.s += moe_share * (mb.s + 2 * a2a - b.s);
+        /* and its exposed host time (MEGATRON_MOE_HOST_S), a third in the
+         * forward, two in the backward (twice the GEMMs) [I] */
+        double host = MEGATRON_MOE_HOST_S;
+        f.s += moe_share * (mf.s + 2 * a2a + host / 3 - f.s);
+        b.s += moe_share * (mb.s + 2 * a2a + 2 * host / 3 - b.s);
+        moe_host = moe_share * host;
     }
     double lf = f.s * (mp->recompute ? 2 : 1), lb = b.s;
     if (cp > 1) {
@@ -873,6 +905,7 @@ double train_megatron_cost(const train_model *m, const gpu_rate *r, gpu_prec p, 
     double fwd = per_gpu * lf + hf.s, bwd = per_gpu * lb + hb.s, stage = fwd + bwd;
     double micro = (double)mp->global_batch / (mp->micro_batch * dp);
     c.compute_s = micro * stage;
+    c.moe_host_s = micro * per_gpu * moe_host;
     c.bubble_s = (double)(pp - 1) / vp * stage;
     c.tp_s = (micro + (double)(pp - 1) / vp) * per_gpu * tp_layer;
     /* pipeline: each boundary sends a micro-batch's activations forward and

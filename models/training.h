@@ -272,6 +272,7 @@ typedef struct {
  * optimizer); total_s the sum. */
 typedef struct {
     double compute_s, bubble_s, tp_s, pp_s, dp_s, steal_s, opt_s, total_s;
+    double moe_host_s;  /* of compute_s: the MoE layers' exposed host time (MEGATRON_MOE_HOST_S) */
 } train_mp_cost;
 
 /* train_megatron_cost: the iteration time on r of m (seq = m->seq) in
@@ -287,7 +288,10 @@ typedef struct {
  * adds four all-to-alls per micro-batch (dispatch and combine, forward and
  * backward; train_megatron_a2a_bytes each) over an ep group placed at
  * stride tp (Megatron-Core's expert order tp, ep, dp: inside a server
- * while tp x ep fits), not overlapped; the data-parallel traffic is that of
+ * while tp x ep fits), not overlapped, and the host time the dispatcher's
+ * per-layer synchronisation exposes (moe_host_s: MEGATRON_MOE_HOST_S per
+ * MoE layer and micro-batch, a third of it in the forward, which a
+ * recomputation repeats); the data-parallel traffic is that of
  * train_megatron_local_params, costed as one reduction over the dp x cp
  * ranks [I: the experts' gradients reduce over dp cp / ep replicas; a
  * smaller group, hidden behind the backward all the same]. */

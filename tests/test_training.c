@@ -331,7 +331,8 @@ static void megatron_mfu_falls_with_scale_as_communication_is_exposed(void)
  * 2 x 4096 x 8 x 2048 x 2 B = 256 MiB; a GPU keeps the dense parameters and
  * 1/8 of the 48 x 128 x 3 x 2048 x 768 experts'; the stage's compute is the
  * layers' experts-split walk plus four all-to-alls per MoE layer and
- * micro-batch, costed by the NCCL model on the 8 GPUs of one server */
+ * micro-batch, costed by the NCCL model on the 8 GPUs of one server, and
+ * the host time the dispatcher's per-layer synchronisation exposes */
 static void megatron_moe_pays_expert_alltoalls_and_keeps_its_experts(void)
 {
     gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
@@ -351,13 +352,46 @@ static void megatron_moe_pays_expert_alltoalls_and_keeps_its_experts(void)
     train_layers_cost_ep(&one, &r, GPU_BF16, 2, 1, 8, 0, &f, &b);
     train_layers_cost(&head, &r, GPU_BF16, 2, 1, 0, &hf, &hb);
     double x = coll_s(t, 1, 8, COLL_ALLTOALL, a2a);
-    ASSERT_REL(c.compute_s, 4 * (48 * (f.s + b.s + 4 * x) + hf.s + hb.s), 1e-9);
+    /* and 21 ms of exposed host time per MoE layer and micro-batch */
+    ASSERT_REL(c.moe_host_s, 4 * 48 * 0.021, 1e-12);
+    ASSERT_REL(c.compute_s, 4 * (48 * (f.s + b.s + 4 * x + 0.021) + hf.s + hb.s), 1e-9);
     CU_ASSERT(x > 0.5e-3 && x < 1e-3);   /* 256 MiB at 270-540 GB/s over NVLink */
     /* without expert parallelism no all-to-all and every expert local */
     train_mp one_ep = mp;
     one_ep.ep = 1;
     CU_ASSERT_DOUBLE_EQUAL(train_megatron_a2a_bytes(&m, GPU_BF16, &one_ep), 0, 1e-12);
     ASSERT_REL(train_megatron_local_params(&m, &one_ep), m.params, 1e-12);
+}
+
+/* Transformer Engine's GroupedLinear runs one GEMM per local expert (and,
+ * in FP8, quantises each expert's rows): Qwen3 30B-A3B's MoE layer
+ * (128 experts, up+gate and down) at ep 8 launches 2 x 16 expert GEMMs in
+ * its forward, 2 x 128 at ep 1; FP8 adds a two-kernel cast before each
+ * GEMM: QKV, output projection, router, output head (4) and the 2 x 16
+ * expert GEMMs, 72 kernels. An expert receives 4096 rows (8 GPUs of
+ * 2 x 4096 tokens x 8 of 128 experts); its 16 GEMMs per matrix as a loop
+ * cost more than one grouped kernel of the same (16 launches and tails) */
+static void moe_experts_run_one_gemm_each_and_fp8_quantises_each(void)
+{
+    gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
+    train_model m = train_model_from_llm(llm_model_find("qwen3-30b-a3b"), 4096);
+    m.layers = 1;
+    ops_cost f8 = { 0 }, f1 = { 0 }, ff = { 0 }, b = { 0 };
+    train_layers_cost_ep(&m, &r, GPU_BF16, 2, 1, 8, 0, &f8, &b);
+    train_layers_cost_ep(&m, &r, GPU_BF16, 2, 1, 1, 0, &f1, &b);
+    train_layers_cost_ep(&m, &r, GPU_FP8, 2, 1, 8, 0, &ff, &b);
+    CU_ASSERT_DOUBLE_EQUAL(f1.kernels - f8.kernels, 2 * (128 - 16), 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(ff.kernels - f8.kernels, 2 * (4 + 2 * 16), 1e-9);
+    double rows = 2 * 4096 * 8 * 8 / 128.0;
+    CU_ASSERT_DOUBLE_EQUAL(rows, 4096, 1e-12);
+    ops_cost g = { 0 };
+    ops_gemm_grouped(&g, &r, GPU_BF16, 2, rows, 2 * 768, 2048, 1, 16);
+    ops_gemm_grouped(&g, &r, GPU_BF16, 2, rows, 2048, 768, 1, 16);
+    CU_ASSERT_DOUBLE_EQUAL(g.kernels, 32, 1e-12);
+    ops_cost one = { 0 };
+    ops_gemm_grouped(&one, &r, GPU_BF16, 2, rows, 2 * 768, 2048, 16, 1);
+    ops_gemm_grouped(&one, &r, GPU_BF16, 2, rows, 2048, 768, 16, 1);
+    CU_ASSERT(g.s > one.s);   /* a loop pays 16 launches and tails per matrix */
 }
 
 static double images_per_s(const char *gpu, const char *prec, int batch)
@@ -927,6 +961,7 @@ TU_SUITE_FN(training)
         TU_TEST(megatron_sequence_parallel_pipeline_and_data_parallel_exposure),
         TU_TEST(megatron_mfu_falls_with_scale_as_communication_is_exposed),
         TU_TEST(megatron_moe_pays_expert_alltoalls_and_keeps_its_experts),
+        TU_TEST(moe_experts_run_one_gemm_each_and_fp8_quantises_each),
         TU_TEST(megatron_fsdp_gathers_every_micro_batch_and_its_channels_take_sms),
         TU_TEST(one_gpu_step_is_forward_plus_backward_plus_optimizer),
         TU_TEST(ddp_overlap_exposes_only_the_last_bucket),
