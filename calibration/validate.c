@@ -1011,7 +1011,8 @@ static void case_dle_training_lopo(val_out *o)
  * through train_megatron_step_s on each layer's operators; the table's MoE
  * rows (GPT-OSS 120B in BF16, Qwen3 30B-A3B in FP8, EP 8 both) the same way,
  * the active experts' operators and the expert-parallel all-to-alls
- * through the NCCL model, nothing fitted on them. The TFLOP/s rows of the Bridge table are the same measurements in
+ * through the NCCL model, and one host time per MoE layer and micro-batch
+ * fitted on the two of them (MEGATRON_MOE_HOST_S, models/training.c). The TFLOP/s rows of the Bridge table are the same measurements in
  * the table's FLOP count, not compared twice. */
 static void case_megatron(val_out *o)
 {
