@@ -1084,7 +1084,8 @@ static void case_megatron(val_out *o)
         n[k]++;
     }
     val_summary(o, "Megatron GPT and Llama steps", n[0], sum[0] / n[0], max[0], 0.10, 0.25);
-    val_summary(o, "Megatron-Bridge MoE steps (EP 8)", n[1], sum[1] / n[1], max[1], 0.10, 0.25);
+    val_summary(o, "Megatron-Bridge MoE steps (EP 8; host time per MoE layer fitted on both)", n[1],
+                sum[1] / n[1], max[1], 0.10, 0.25);
     megatron_mfu_rows(o);
 }
 
