@@ -35,14 +35,10 @@ typedef struct {
  * the file is missing (the case is skipped). */
 static int each_row(val_out *o, const char *family, void (*fn)(val_out *, const meas_row *))
 {
-    char path[900], line[1024];
-    val_path(o, "calibration/data/sharing_measured.csv", path, sizeof path);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(line, sizeof line, "%s not found (run from the repository root or give --root)", path);
-        val_skip(o, line);
+    char line[1024];
+    FILE *f = val_open(o, "calibration/data/sharing_measured.csv");
+    if (!f)
         return -1;
-    }
     int n = 0;
     while (fgets(line, sizeof line, f)) {
         meas_row r;
@@ -295,14 +291,10 @@ typedef struct {
 
 static int read_mig(val_out *o, mig_meas *m, int cap)
 {
-    char path[900], line[512];
-    val_path(o, "calibration/data/mig_profiles.csv", path, sizeof path);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(line, sizeof line, "calibration/data/mig_profiles.csv not found under %.300s", o->root);
-        val_skip(o, line);
+    char line[512];
+    FILE *f = val_open(o, "calibration/data/mig_profiles.csv");
+    if (!f)
         return -1;
-    }
     int n = 0;
     double batch, seq;
     while (n < cap && fgets(line, sizeof line, f)) {

@@ -29,6 +29,17 @@ const char *val_path(const val_out *o, const char *rel, char *buf, size_t len)
     return buf;
 }
 
+FILE *val_open(val_out *o, const char *rel)
+{
+    char path[1024], why[1200];
+    FILE *f = fopen(val_path(o, rel, path, sizeof path), "r");
+    if (!f) {
+        snprintf(why, sizeof why, "%s not found (run from the repository root or give --root)", path);
+        val_skip(o, why);
+    }
+    return f;
+}
+
 const char *val_family_name(val_family f)
 {
     static const char *const N[VAL_NFAMILIES] = {
@@ -393,14 +404,10 @@ static double vidur_tol(double ref_ms)
 
 static void vidur_rows(val_out *o, int layers)
 {
-    char path[1024], line[1200], q[160];
-    val_path(o, "calibration/data/llm_operator_profiles.csv", path, sizeof path);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(line, sizeof line, "%s not found (run from the repository root or give --root)", path);
-        val_skip(o, line);
+    char line[1200], q[160];
+    FILE *f = val_open(o, "calibration/data/llm_operator_profiles.csv");
+    if (!f)
         return;
-    }
     int rows = 0, have = 0;
     vidur_row r, cur;
     double sum_pred = 0, sum_ref = 0;
@@ -647,14 +654,10 @@ typedef struct {
  * most max; -1 (skipped, reason given) when the file is missing. */
 static int dle_rows(val_out *o, dle_row *rows, int max)
 {
-    char path[1024], line[1200];
-    val_path(o, DLE_CSV, path, sizeof path);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(line, sizeof line, "%s not found (run from the repository root or give --root)", path);
-        val_skip(o, line);
+    char line[1200];
+    FILE *f = val_open(o, DLE_CSV);
+    if (!f)
         return -1;
-    }
     int n = 0;
     while (n < max && fgets(line, sizeof line, f)) {
         char *fld[13];
@@ -795,11 +798,12 @@ typedef struct {
     double ref;
 } infer_row;
 
+/* The rows of INFER_CSV with a GPU preset, an engine and positive numbers,
+ * at most max; -1 (skipped, reason given) when the file is missing. */
 static int infer_rows(val_out *o, infer_row *rows, int max)
 {
-    char path[1024], line[1200];
-    val_path(o, INFER_CSV, path, sizeof path);
-    FILE *f = fopen(path, "r");
+    char line[1200];
+    FILE *f = val_open(o, INFER_CSV);
     if (!f)
         return -1;
     int n = 0;
@@ -839,7 +843,8 @@ static void case_dle_inference(val_out *o)
     char q[160];
     int n = infer_rows(o, rows, INFER_MAX_ROWS);
     if (n <= 0) {
-        val_skip(o, INFER_CSV " not found or empty (run from the repository root or give --root)");
+        if (n == 0)
+            val_skip(o, INFER_CSV " holds no row with a known GPU and engine");
         return;
     }
     double sum = 0, max = 0;
@@ -891,7 +896,8 @@ static void case_dle_inference_lopo(val_out *o)
     static const char *const E[] = { "pytorch", "mxnet" };
     int n = infer_rows(o, rows, INFER_MAX_ROWS);
     if (n <= 0) {
-        val_skip(o, INFER_CSV " not found or empty (run from the repository root or give --root)");
+        if (n == 0)
+            val_skip(o, INFER_CSV " holds no row with a known GPU and engine");
         return;
     }
     char item[128];

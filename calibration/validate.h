@@ -68,6 +68,11 @@ void val_broken(val_out *o, const char *why);
 /* val_path: root/rel into buf. */
 const char *val_path(const val_out *o, const char *rel, char *buf, size_t len);
 
+/* val_open: the data file root/rel opened for reading, or NULL with the case
+ * skipped (val_skip) saying which file is missing and how to point at it.
+ * The caller closes the file. */
+FILE *val_open(val_out *o, const char *rel);
+
 typedef struct {
     const char *name;
     const char *what;
