@@ -129,13 +129,20 @@ typedef struct {
     diff_cost *o;
 } walk;
 
+/* The share of its boost clock r sustains under a dense tensor load
+ * (gpu_power_clock; 1 where the power limit does not bind). */
+static double sustained_clock(const gpu_rate *r)
+{
+    return r->clock_frac > 0 && r->clock_frac < 1 ? r->clock_frac : 1.0;
+}
+
 static void w_init(walk *w, const diff_params *p, const gpu_rate *r, diff_cost *o)
 {
     memset(w, 0, sizeof *w);
     memset(o, 0, sizeof *o);
     /* under a dense load a power-capped GPU's tensor work runs at the
      * clock it sustains; kernels' memory traffic does not slow down */
-    double cf = r->clock_frac > 0 && r->clock_frac < 1 ? r->clock_frac : 1.0;
+    double cf = sustained_clock(r);
     w->rr = *r;
     w->rr.ops.eta_attn *= cf;
     for (int i = 0; i < GPU_NPREC; i++)
@@ -227,7 +234,7 @@ static void live(walk *w, double bytes)
 static double width_half(const gpu_rate *r)
 {
     double pk = r->peak_flops[GPU_BF16] > 0 ? r->peak_flops[GPU_BF16] : r->peak_flops[GPU_FP16];
-    double cf = r->clock_frac > 0 && r->clock_frac < 1 ? r->clock_frac : 1.0;
+    double cf = sustained_clock(r);
     return r->sms > 0 ? DIFF_WIDTH_PER_TF * pk * 1e-12 * cf / r->sms : 0;
 }
 

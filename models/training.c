@@ -972,20 +972,34 @@ double train_megatron_cost(const train_model *m, const gpu_rate *r, gpu_prec p, 
     return c.total_s;
 }
 
+/* The parameters one GPU of an ep-way expert-parallel group holds: the
+ * dense ones and 1/ep of the experts'. */
+static double ep_local_params(const train_model *m, int ep)
+{
+    if (ep <= 1 || m->experts <= 0)
+        return m->params;
+    return m->params - m->expert_params * (1 - 1.0 / ep);
+}
+
+/* One all-to-all's send buffer for tokens on one GPU: each token's hidden
+ * state to its top-k experts; 0 without expert parallelism. */
+static double ep_a2a_bytes(const train_model *m, gpu_prec p, int ep, double tokens)
+{
+    if (ep <= 1 || train_model_moe_layers(m) == 0)
+        return 0;
+    return tokens * m->experts_per_tok * m->d_model * train_precision_bytes(p);
+}
+
 double train_megatron_local_params(const train_model *m, const train_mp *mp)
 {
-    if (mp->ep <= 1 || m->experts <= 0)
-        return m->params;
-    return m->params - m->expert_params * (1 - 1.0 / mp->ep);
+    return ep_local_params(m, mp->ep);
 }
 
 double train_megatron_a2a_bytes(const train_model *m, gpu_prec p, const train_mp *mp)
 {
     int cp = mp->cp > 0 ? mp->cp : 1;
-    if (mp->ep <= 1 || train_model_moe_layers(m) == 0)
-        return 0;
     double s = m->seq / cp > 0 ? m->seq / cp : 1;
-    return (double)mp->micro_batch * s * m->experts_per_tok * m->d_model * train_precision_bytes(p);
+    return ep_a2a_bytes(m, p, mp->ep, (double)mp->micro_batch * s);
 }
 
 double train_megatron_step_s(const train_model *m, const gpu_rate *r, gpu_prec p, const train_mp *mp,
@@ -1009,18 +1023,12 @@ double train_megatron_model_flops(const train_model *m, double global_batch)
 
 double train_local_params(const train_params *p)
 {
-    const train_model *m = &p->model;
-    if (p->ep <= 1 || m->experts <= 0)
-        return m->params;
-    return m->params - m->expert_params * (1 - 1.0 / p->ep);
+    return ep_local_params(&p->model, p->ep);
 }
 
 double train_moe_alltoall_bytes(const train_params *p)
 {
-    const train_model *m = &p->model;
-    if (p->ep <= 1 || train_model_moe_layers(m) == 0)
-        return 0;
-    return (double)p->batch_per_gpu * m->seq * m->experts_per_tok * m->d_model * train_precision_bytes(p->prec);
+    return ep_a2a_bytes(&p->model, p->prec, p->ep, (double)p->batch_per_gpu * p->model.seq);
 }
 
 double train_moe_alltoall_s(const train_params *p)
