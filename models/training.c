@@ -819,7 +819,7 @@ static double mp_tp_layer_s(const train_model *m, const gpu_rate *r, gpu_prec p,
     double bytes = tokens * d * e;
     double ag = mp_coll_s(t, COLL_ALLGATHER, bytes), rs = mp_coll_s(t, COLL_REDUCESCATTER, bytes);
     double ar = mp_coll_s(t, COLL_ALLREDUCE, bytes);
-    double fwd_passes = 1 + (mp->recompute ? 1 : 0);
+    double fwd_passes = 1 + train_megatron_recompute_share(m, mp);
     if (!mp->tp_overlap)
         return mp->sp ? (fwd_passes + 1) * 2 * (ag + rs) : (fwd_passes + 1) * 2 * ar;
     double hq = (double)m->heads / tp, hkv = m->kv_heads >= tp ? (double)m->kv_heads / tp : 1;
@@ -883,14 +883,15 @@ double train_megatron_cost(const train_model *m, const gpu_rate *r, gpu_prec p, 
         b.s += moe_share * (mb.s + 2 * a2a + 2 * host / 3 - b.s);
         moe_host = moe_share * host;
     }
-    double lf = f.s * (mp->recompute ? 2 : 1), lb = b.s;
+    double rshare = train_megatron_recompute_share(m, mp);
+    double lf = f.s * (1 + rshare), lb = b.s;
     if (cp > 1) {
         /* the attention of a 1/cp slice sees the whole sequence's keys:
          * cp times the pairs of a sequence of seq / cp */
         double s_loc = sl.seq, hd = m->head_dim, hq = (double)m->heads / tp;
         double extra = (double)mp->micro_batch * (s_loc * m->seq / 2.0 - s_loc * (s_loc + 1) / 2.0);
         ops_cost a = { 0 }, ab = { 0 };
-        ops_attn_prefill(&a, r, tokens, extra, hq, hd, 0, 1 + (mp->recompute ? 1 : 0));
+        ops_attn_prefill(&a, r, tokens, extra, hq, hd, 0, 1 + rshare);
         ops_attn_prefill(&ab, r, tokens, extra, hq, hd, 0, 2.5);
         lf += a.s, lb += ab.s;
     }
@@ -993,6 +994,49 @@ static double ep_a2a_bytes(const train_model *m, gpu_prec p, int ep, double toke
 double train_megatron_local_params(const train_model *m, const train_mp *mp)
 {
     return ep_local_params(m, mp->ep);
+}
+
+double train_megatron_recompute_share(const train_model *m, const train_mp *mp)
+{
+    if (!mp->recompute)
+        return 0;
+    int pp = mp->pp > 0 ? mp->pp : 1, vp = mp->vp > 0 ? mp->vp : 1;
+    double chunk = (double)m->layers / ((double)pp * vp);
+    if (mp->recompute_layers <= 0 || mp->recompute_layers >= chunk)
+        return 1;
+    return mp->recompute_layers / chunk;
+}
+
+/* Bytes a layer keeps per token-column of s b h / (tp cp) for its backward
+ * (Korthikanti et al. 2022, Table 2, with sequence parallelism), and what a
+ * recomputed layer keeps (its 16-bit input) [F]. */
+#define MP_ACT_BYTES 34.0
+#define MP_ACT_RECOMPUTED_BYTES 2.0
+/* Bytes a parameter's fp32 master copy and two Adam moments take [F:
+ * Megatron-LM docs/distrib_optimizer, 12 of its 6 + 12/d]. */
+#define MP_OPT_STATE_BYTES 12.0
+
+double train_megatron_memory_bytes(const train_model *m, const train_mp *mp)
+{
+    int tp = mp->tp > 0 ? mp->tp : 1, pp = mp->pp > 0 ? mp->pp : 1, cp = mp->cp > 0 ? mp->cp : 1;
+    int vp = mp->vp > 0 ? mp->vp : 1, dp = mp->dp > 0 ? mp->dp : 1, mb = mp->micro_batch > 0 ? mp->micro_batch : 1;
+    double vd = (double)m->vocab * m->d_model;
+    double local = train_megatron_local_params(m, mp);
+    double params = (pp > 1 ? (local - 2 * vd) / pp + vd : local) / tp;
+    double gb = mp->grad_bytes > 0 ? mp->grad_bytes : 4, pb = mp->param_bytes > 0 ? mp->param_bytes : 2;
+    double shards = mp->dist_opt || mp->fsdp ? (double)dp * cp : 1;
+    /* FSDP shards the weights and gradients too */
+    double states = params * (mp->fsdp ? (pb + gb + MP_OPT_STATE_BYTES) / shards
+                                       : pb + gb + MP_OPT_STATE_BYTES / shards);
+    double col = (double)mb * (m->seq / cp) * m->d_model / tp;          /* s b h / (tp cp) */
+    double micro = (double)mp->global_batch / ((double)mb * dp);
+    double inflight = pp > 1 ? pp * (1 + (pp - 1.0) / ((double)pp * vp)) : 1;
+    if (inflight > micro)
+        inflight = micro > 1 ? micro : 1;
+    double rs = train_megatron_recompute_share(m, mp), layers = (double)m->layers / pp;
+    double per_layer = (1 - rs) * MP_ACT_BYTES + rs * MP_ACT_RECOMPUTED_BYTES;
+    double act = inflight * layers * per_layer * col + (rs > 0 ? MP_ACT_BYTES * col : 0);
+    return states + act;
 }
 
 double train_megatron_a2a_bytes(const train_model *m, gpu_prec p, const train_mp *mp)

@@ -244,7 +244,11 @@ double train_step_s(const train_params *p, const gpu_rate *r);
  * same weights; dist_opt: the distributed optimizer, reduce-scatter of the
  * gradients, the optimizer on 1/(dp cp) of the stage's parameters and an
  * all-gather of the updated ones). recompute: full activation recomputation
- * (one more forward per micro-batch, with its collectives). Overlap flags of
+ * (one more forward per micro-batch, with its collectives); recompute_layers
+ * (Megatron's --recompute-method block --recompute-num-layers): with
+ * recompute on, the first recompute_layers layers of each pipeline chunk
+ * (layers / (pp vp) of them) are recomputed, the rest keep their
+ * activations; 0, or at least the chunk's layers: all. Overlap flags of
  * Megatron-Core: tp_overlap (the tensor-parallel collectives beside their
  * GEMMs), dp_overlap (overlap_grad_reduce and overlap_param_gather),
  * p2p_overlap (overlap_p2p_comm). grad_bytes, param_bytes: per parameter as
@@ -260,6 +264,7 @@ typedef struct {
     double grad_bytes, param_bytes;
     int fsdp;
     int ep;     /* MoE: expert-parallel size (0 or 1: none), see train_megatron_cost */
+    int recompute_layers;  /* per pipeline chunk, with recompute (0: all), see above */
 } train_mp;
 
 /* Where one iteration's time goes, seconds: compute (micro-batches x the
@@ -307,6 +312,29 @@ double train_megatron_step_s(const train_model *m, const gpu_rate *r, gpu_prec p
  * experts_per_tok x d_model x activation bytes (bf16 under fp8 too);
  * 0 for a dense model or ep <= 1. */
 double train_megatron_local_params(const train_model *m, const train_mp *mp);
+
+/* train_megatron_recompute_share: the share of a stage's layers whose
+ * forward mp recomputes in the backward (0 .. 1, see recompute_layers). */
+double train_megatron_recompute_share(const train_model *m, const train_mp *mp);
+
+/* train_megatron_memory_bytes: what the first pipeline stage's GPU (the
+ * fullest: the embedding, and the most micro-batches in flight) holds for a
+ * dense model m under mp in 16-bit activations: its parameters (its layers'
+ * and the vocabulary's 1/tp share, from train_megatron_local_params) times
+ * param_bytes + grad_bytes + the optimizer's 12 bytes (fp32 master weights
+ * and two Adam moments) over dp x cp with the distributed optimizer
+ * (Megatron-LM docs/distrib_optimizer: 6 + 12/d bytes a parameter for bf16
+ * weights and fp32 gradients [F]), plus the activations: 34 s b h / (tp cp)
+ * bytes a layer and micro-batch kept for the backward (Korthikanti et al.
+ * 2022 with sequence parallelism; FlashAttention keeps no s^2 scores, as
+ * their selective recomputation [F]), 2 s b h / (tp cp) for a recomputed
+ * layer (its input) and one recomputed layer's full set during its
+ * backward; the first stage of interleaved 1F1B holds pp micro-batches'
+ * worth of its layers times 1 + (pp - 1) / (pp vp) (Korthikanti et al.
+ * 2022 §4.2.3 [F]), at most the iteration's micro-batches. Bytes, not
+ * counting the framework's own allocations (workspaces, communication
+ * buffers, the allocator's fragmentation). */
+double train_megatron_memory_bytes(const train_model *m, const train_mp *mp);
 double train_megatron_a2a_bytes(const train_model *m, gpu_prec p, const train_mp *mp);
 
 /* train_megatron_model_flops: the model FLOPs of one iteration of

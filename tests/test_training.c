@@ -209,7 +209,7 @@ static void megatron_steps_pay_the_pipeline_bubble_and_reach_the_published_rate(
     gpu_rate r = gpu_rate_of(gpu_spec_find("a100-sxm-80gb"), 1, 1);
     train_model g = train_model_transformer("gpt3-175b", 96, 12288, 96, 96, 128, 4 * 12288, 51200, 0, 2048);
     const topo_preset *t = topo_preset_find("dgx-a100");
-    train_mp mp = { 8, 16, 1, 1, 8, 1, 1536, 1, 0, 0, 0, 0, 0, 2, 2, 0, 0 };
+    train_mp mp = { 8, 16, 1, 1, 8, 1, 1536, 1, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0 };
     train_mp_cost c;
     double it = train_megatron_cost(&g, &r, GPU_BF16, &mp, t, 0, &c);
     ASSERT_REL(it, c.compute_s + c.bubble_s + c.tp_s + c.pp_s + c.dp_s + c.steal_s + c.opt_s, 1e-12);
@@ -249,7 +249,7 @@ static void megatron_sequence_parallel_pipeline_and_data_parallel_exposure(void)
     gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
     train_model g = train_model_transformer("gpt3-175b", 96, 12288, 96, 96, 128, 4 * 12288, 131072, 0, 4096);
     const topo_preset *t = topo_preset_find("dgx-h100");
-    train_mp mp = { 4, 8, 6, 1, 144, 1, 1152, 0, 0, 1, 1, 0, 1, 4, 2, 0, 0 };
+    train_mp mp = { 4, 8, 6, 1, 144, 1, 1152, 0, 0, 1, 1, 0, 1, 4, 2, 0, 0, 0 };
     train_mp_cost c;
     train_megatron_cost(&g, &r, GPU_BF16, &mp, t, 0, &c);
     double act = 4096 * 12288 * 2.0, micro = 1152 / 144.0, bub = 7.0 / 6;
@@ -284,7 +284,7 @@ static void megatron_fsdp_gathers_every_micro_batch_and_its_channels_take_sms(vo
     train_model m = train_model_transformer("llama-3-8b", l->layers, l->d_model, l->heads, l->kv_heads, l->head_dim,
                                             l->ffn, l->vocab, 1, 8192);
     const topo_preset *t = topo_preset_find("dgx-h100");
-    train_mp mp = { 1, 1, 1, 1, 8, 1, 128, 0, 1, 1, 1, 1, 1, 4, 2, 1, 0 };
+    train_mp mp = { 1, 1, 1, 1, 8, 1, 128, 0, 1, 1, 1, 1, 1, 4, 2, 1, 0, 0 };
     train_mp_cost c;
     double it = train_megatron_cost(&m, &r, GPU_FP8, &mp, t, 16, &c);
     ASSERT_REL(128 * 8192 / it / 8, 15882, 1e-3);
@@ -299,9 +299,11 @@ static void megatron_fsdp_gathers_every_micro_batch_and_its_channels_take_sms(vo
 
 /* Megatron-Core's strong scaling of GPT-3 175B on H100 (layout TP 4, PP 8,
  * VP 6 assumed, docs/training.md §0c): from 96 to 4608 GPUs the fixed
- * bubble and the exposed data-parallel communication take a growing share,
- * MFU 0.633 -> 0.534 (published 0.47 -> 0.42: the level is the BF16 GEMMs'
- * efficiency, the 16% drop against the published 11%) */
+ * bubble and the exposed data-parallel communication take a growing share.
+ * Without recomputation MFU 0.633 -> 0.534, but the first stage would hold
+ * 105 GB at 96 GPUs; recomputing both layers of each chunk (the least block
+ * recomputation within 80 GB) costs one more forward, 0.481 -> 0.415
+ * (published 0.47 -> 0.42) */
 static void megatron_mfu_falls_with_scale_as_communication_is_exposed(void)
 {
     gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
@@ -309,20 +311,61 @@ static void megatron_mfu_falls_with_scale_as_communication_is_exposed(void)
     ASSERT_REL(train_megatron_model_flops(&g, 1),
                72.0 * 4096 * 96 * 12288.0 * 12288 * (1 + 4096 / (6 * 12288.0) + 131072 / (12 * 96 * 12288.0)), 1e-12);
     int dps[] = { 3, 12, 48, 144 };
-    double mfu[4], dpx[4];
-    for (int i = 0; i < 4; i++) {
-        train_mp mp = { 4, 8, 6, 1, dps[i], 1, 1152, 0, 1, 1, 1, 1, 1, 4, 2, 0, 0 };
-        train_mp_cost c;
-        double it = train_megatron_cost(&g, &r, GPU_BF16, &mp, topo_preset_find("dgx-h100"), 16, &c);
-        mfu[i] = train_megatron_model_flops(&g, 1152) / (it * 32 * dps[i] * r.peak_flops[GPU_BF16]);
-        dpx[i] = (c.dp_s + c.bubble_s) / it;
-        if (i > 0) {
-            CU_ASSERT(mfu[i] < mfu[i - 1]);
-            CU_ASSERT(dpx[i] > dpx[i - 1]);
+    double mfu[2][4], dpx[4];
+    for (int rc = 0; rc < 2; rc++)
+        for (int i = 0; i < 4; i++) {
+            train_mp mp = { 4, 8, 6, 1, dps[i], 1, 1152, rc, 1, 1, 1, 1, 1, 4, 2, 0, 0, 0 };
+            train_mp_cost c;
+            double it = train_megatron_cost(&g, &r, GPU_BF16, &mp, topo_preset_find("dgx-h100"), 16, &c);
+            mfu[rc][i] = train_megatron_model_flops(&g, 1152) / (it * 32 * dps[i] * r.peak_flops[GPU_BF16]);
+            dpx[i] = (c.dp_s + c.bubble_s) / it;
+            if (i > 0) {
+                CU_ASSERT(mfu[rc][i] < mfu[rc][i - 1]);
+                CU_ASSERT(dpx[i] > dpx[i - 1]);
+            }
         }
-    }
-    ASSERT_REL(mfu[0], 0.633, 3e-3);
-    ASSERT_REL(mfu[3], 0.534, 3e-3);
+    ASSERT_REL(mfu[0][0], 0.633, 3e-3);
+    ASSERT_REL(mfu[0][3], 0.534, 3e-3);
+    ASSERT_REL(mfu[1][0], 0.481, 3e-3);
+    ASSERT_REL(mfu[1][3], 0.415, 3e-3);
+}
+
+/* Megatron's memory on the first pipeline stage of that layout at DP 3:
+ * ((96 x 12 h^2) / 8 + V h) / 4 = 5,838,471,168 parameters of 2 + 4 + 12/3
+ * bytes (bf16 weights, fp32 gradients, the distributed optimizer's share),
+ * and 8 (1 + 7/48) micro-batches in flight of 12 layers, each 34 s b h / tp
+ * bytes (s b h / tp = 12,582,912): 105.4 GB. Recomputing 1 of a chunk's 2
+ * layers keeps 2 instead of 34 for half of them, plus one layer's full set
+ * during its backward; all 2: 61.6 GB. A recomputed forward per layer is
+ * the recomputed share of one more forward: the step with 1 of 2 costs half
+ * way between none and all. */
+static void megatron_memory_and_block_recomputation(void)
+{
+    gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
+    train_model g = train_model_transformer("gpt3-175b", 96, 12288, 96, 96, 128, 4 * 12288, 131072, 0, 4096);
+    const topo_preset *t = topo_preset_find("dgx-h100");
+    train_mp mp = { 4, 8, 6, 1, 3, 1, 1152, 0, 1, 1, 1, 1, 1, 4, 2, 0, 0, 0 };
+    double params = 5838471168.0, col = 12582912.0, inflight = 8 * (1 + 7.0 / 48);
+    CU_ASSERT_DOUBLE_EQUAL(train_megatron_recompute_share(&g, &mp), 0, 1e-12);
+    ASSERT_REL(train_megatron_memory_bytes(&g, &mp), params * 10 + inflight * 12 * 34 * col, 1e-9);
+    train_mp half = mp, all = mp;
+    half.recompute = 1, half.recompute_layers = 1;
+    all.recompute = 1;
+    CU_ASSERT_DOUBLE_EQUAL(train_megatron_recompute_share(&g, &half), 0.5, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(train_megatron_recompute_share(&g, &all), 1, 1e-12);
+    ASSERT_REL(train_megatron_memory_bytes(&g, &half), params * 10 + (inflight * 12 * 18 + 34) * col, 1e-9);
+    ASSERT_REL(train_megatron_memory_bytes(&g, &all), params * 10 + (inflight * 12 * 2 + 34) * col, 1e-9);
+    ASSERT_REL(train_megatron_memory_bytes(&g, &all), 61.58e9, 1e-3);
+    train_mp_cost c0, ch, ca;
+    train_megatron_cost(&g, &r, GPU_BF16, &mp, t, 16, &c0);
+    train_megatron_cost(&g, &r, GPU_BF16, &half, t, 16, &ch);
+    train_megatron_cost(&g, &r, GPU_BF16, &all, t, 16, &ca);
+    ASSERT_REL(ch.compute_s, (c0.compute_s + ca.compute_s) / 2, 1e-9);
+    CU_ASSERT(ca.compute_s > 1.3 * c0.compute_s);
+    /* the distributed optimizer's state shrinks with dp, FSDP shards all */
+    train_mp wide = mp;
+    wide.dp = 144;
+    ASSERT_REL(train_megatron_memory_bytes(&g, &wide), params * (6 + 12.0 / 144) + 8 * 12 * 34 * col, 1e-9);
 }
 
 /* Expert parallelism in the Megatron step (Qwen3 30B-A3B: 48 MoE layers of
@@ -338,7 +381,7 @@ static void megatron_moe_pays_expert_alltoalls_and_keeps_its_experts(void)
     gpu_rate r = gpu_rate_of(gpu_spec_find("h100-sxm"), 1, 1);
     const topo_preset *t = topo_preset_find("dgx-h100");
     train_model m = train_model_from_llm(llm_model_find("qwen3-30b-a3b"), 4096);
-    train_mp mp = { 1, 1, 1, 1, 8, 2, 64, 0, 0, 0, 1, 1, 1, 4, 2, 0, 8 };
+    train_mp mp = { 1, 1, 1, 1, 8, 2, 64, 0, 0, 0, 1, 1, 1, 4, 2, 0, 8, 0 };
     double a2a = 2.0 * 4096 * 8 * 2048 * 2;
     ASSERT_REL(train_megatron_a2a_bytes(&m, GPU_BF16, &mp), a2a, 1e-12);
     ASSERT_REL(m.expert_params, 48.0 * 128 * 3 * 2048 * 768, 1e-12);
@@ -960,6 +1003,7 @@ TU_SUITE_FN(training)
         TU_TEST(megatron_steps_pay_the_pipeline_bubble_and_reach_the_published_rate),
         TU_TEST(megatron_sequence_parallel_pipeline_and_data_parallel_exposure),
         TU_TEST(megatron_mfu_falls_with_scale_as_communication_is_exposed),
+        TU_TEST(megatron_memory_and_block_recomputation),
         TU_TEST(megatron_moe_pays_expert_alltoalls_and_keeps_its_experts),
         TU_TEST(moe_experts_run_one_gemm_each_and_fp8_quantises_each),
         TU_TEST(megatron_fsdp_gathers_every_micro_batch_and_its_channels_take_sms),
