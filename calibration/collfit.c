@@ -324,7 +324,8 @@ typedef struct {
 static topo_fit from_vec(const gsl_vector *x, double *floor_us)
 {
     topo_fit f = { exp(gsl_vector_get(x, 1)), exp(gsl_vector_get(x, 2)), exp(gsl_vector_get(x, 3)),
-                   exp(gsl_vector_get(x, 4)), exp(gsl_vector_get(x, 5)), exp(gsl_vector_get(x, 6)) };
+                   exp(gsl_vector_get(x, 4)), exp(gsl_vector_get(x, 5)), exp(gsl_vector_get(x, 6)),
+                   topo_fit_default.net_duplex /* pooled: full duplex */ };
     *floor_us = exp(gsl_vector_get(x, 0));
     return f;
 }
@@ -345,6 +346,8 @@ static void platform_from_vec(const gsl_vector *x, int bits, topo_fit *f, double
         f->p2p_start_us = exp(gsl_vector_get(x, k++));
     if (bits & TOPO_FIT_P2P_EFF)
         f->p2p_eff = exp(gsl_vector_get(x, k++));
+    if (bits & TOPO_FIT_NET_DUPLEX)
+        f->net_duplex = exp(gsl_vector_get(x, k++));
 }
 
 static double objective(const gsl_vector *x, void *p)
@@ -359,8 +362,8 @@ static double objective(const gsl_vector *x, void *p)
     } else {
         f = from_vec(x, &floor_us);
     }
-    if (f.link_eff > 1.2 || f.net_eff > 1.2 || f.p2p_eff > 1.2)
-        return 1e6;                           /* beyond any link's rate */
+    if (f.link_eff > 1.2 || f.net_eff > 1.2 || f.p2p_eff > 1.2 || f.net_duplex > 1.0)
+        return 1e6;                           /* beyond any link's rate; a direction at most its one-way rate */
     double sum = 0;
     int n = 0;
     for (size_t k = 0; k < c->d->ncurves; k++) {
@@ -433,10 +436,11 @@ int collfit_fit_platform(const collfit_data *d, const char *platform, const topo
     topo_platform_fit(platform, &f0);
     double own = collfit_platform_harness(platform), h0 = isnan(own) ? collfit_torch_floor_us : own;
     fit_ctx c = { d, NULL, platform, f0, h0, bits };
-    const double v[6] = { h0, f0.net_step_us, f0.net_eff, f0.link_eff, f0.p2p_start_us, f0.p2p_eff };
+    const double v[7] = { h0, f0.net_step_us, f0.net_eff, f0.link_eff, f0.p2p_start_us, f0.p2p_eff,
+                          f0.net_duplex };
     size_t n = 0;
-    double x0[6];
-    for (int i = 0; i < 6; i++)
+    double x0[7];
+    for (int i = 0; i < 7; i++)
         if (bits & (1 << i))
             x0[n++] = log(v[i]);
     *out = f0;

@@ -1379,6 +1379,10 @@ static void case_nccl_fit(val_out *o)
             snprintf(q, sizeof q, "%s p2p link efficiency", plat);
             val_unit_row(o, q, "fraction", have.p2p_eff, got.p2p_eff, 0.02);
         }
+        if (bits & TOPO_FIT_NET_DUPLEX) {
+            snprintf(q, sizeof q, "%s net duplex share", plat);
+            val_unit_row(o, q, "fraction", have.net_duplex, got.net_duplex, 0.02);
+        }
     }
     fprintf(o->out, "%-18s mean |log error| of the pooled fit %.4f (%.1f%%)\n", o->case_name, rms,
             100 * (exp(rms) - 1));

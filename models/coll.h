@@ -164,7 +164,8 @@ double coll_tree_chunk(double step, double share, double depth);
 
 /* coll_intra_ch_gbs / coll_net_ch_gbs: the achieved per-channel bandwidth
  * of one channel of max_channels inside a node / through the node's NICs,
- * with protocol p's data fraction. */
+ * with protocol p's data fraction; across nodes both directions at once
+ * (x the platform's net_duplex). */
 double coll_intra_ch_gbs(const topo *t, const coll_proto *p, int max_channels);
 double coll_net_ch_gbs(const topo *t, const coll_proto *p, int max_channels);
 

@@ -50,9 +50,15 @@ double coll_intra_ch_gbs(const topo *t, const coll_proto *p, int max_channels)
     return t->fit.link_eff * t->intra_gbs / max_channels * data_fraction(p);
 }
 
+/* Every rank of a ring or tree sends and receives at once: with GPUDirect
+ * RDMA the NIC reads and writes GPU memory and both directions run at the
+ * one-way rate (net_duplex 1); where the traffic bounces through host
+ * memory (no GPUDirect RDMA, NCCL's socket transport) sending and receiving
+ * share that host path, and each direction keeps net_duplex of it
+ * (topo_fit). Send/recv (coll_p2p.c) runs one way and keeps it all. */
 double coll_net_ch_gbs(const topo *t, const coll_proto *p, int max_channels)
 {
-    return t->fit.net_eff * t->inter_gbs / max_channels * data_fraction(p);
+    return t->fit.net_duplex * t->fit.net_eff * t->inter_gbs / max_channels * data_fraction(p);
 }
 
 double coll_sync_us(const topo *t, const coll_proto *p, topo_link l)

@@ -113,7 +113,8 @@ static const topo_preset PRESETS[] = {
  * measuring harness's time in the Vidur profiles (their all-reduce floors
  * are 25-60 us) is fitted beside these as a parameter of those
  * measurements, and never enters a prediction (calibration/collfit.c). */
-const topo_fit topo_fit_default = { 4.5184, 3.1139, 0.98416, 22.563, 0.68173, 0.97643 };
+const topo_fit topo_fit_default = { 4.5184, 3.1139, 0.98416, 22.563, 0.68173, 0.97643,
+                                    1.0 /* full duplex: not fitted, a platform's own below */ };
 
 /* [F] Measured platforms with their own network, NVLink share or
  * send/recv, fitted on each one's own curves with the other parameters at
@@ -132,12 +133,12 @@ const topo_fit topo_fit_default = { 4.5184, 3.1139, 0.98416, 22.563, 0.68173, 0.
  * of them with the pooled values instead. */
 static const struct {
     const char *preset;
-    double net_eff, net_step_us, link_eff, p2p_start_us, p2p_eff;
+    double net_eff, net_step_us, link_eff, p2p_start_us, p2p_eff, net_duplex;
 } PLATFORM_FITS[] = {
-    { "gcp-a3-mega", 0.83992, 41.962, NAN, NAN, NAN },
-    { "h100-roce-4nic", 1, 76.505, NAN, NAN, NAN },     /* at the bound: NCCL's 48 GB/s per NDR NIC */
-    { "vidur-a100-net", 0.64264, 17.57, 0.73803, 11.64, NAN },
-    { "dgx-a100", NAN, NAN, NAN, NAN, 0.80533 },
+    { "gcp-a3-mega", 0.83992, 41.962, NAN, NAN, NAN, NAN },
+    { "h100-roce-4nic", 1, 76.505, NAN, NAN, NAN, NAN },     /* at the bound: NCCL's 48 GB/s per NDR NIC */
+    { "vidur-a100-net", 0.64611, 15.64, 0.73876, 11.587, NAN, 0.84257 },
+    { "dgx-a100", NAN, NAN, NAN, NAN, 0.80533, NAN },
 };
 
 int topo_platform_fit(const char *name, topo_fit *f)
@@ -153,6 +154,10 @@ int topo_platform_fit(const char *name, topo_fit *f)
         if (!isnan(PLATFORM_FITS[i].net_step_us)) {
             f->net_step_us = PLATFORM_FITS[i].net_step_us;
             bits |= TOPO_FIT_NET_STEP;
+        }
+        if (!isnan(PLATFORM_FITS[i].net_duplex)) {
+            f->net_duplex = PLATFORM_FITS[i].net_duplex;
+            bits |= TOPO_FIT_NET_DUPLEX;
         }
         if (!isnan(PLATFORM_FITS[i].link_eff)) {
             f->link_eff = PLATFORM_FITS[i].link_eff;

@@ -49,6 +49,9 @@ typedef struct {
     double net_step_us;        /* synchronisation per step that crosses the network, Simple */
     double net_eff;            /* achieved share of the NICs' bandwidth */
     double p2p_eff;            /* achieved share of NCCL's intra-node link bandwidth by send/recv and all-to-all */
+    double net_duplex;         /* share of that NIC bandwidth each direction keeps when a rank sends and
+                                  receives at once (ring, tree): 1 with GPUDirect RDMA; below 1 where the
+                                  traffic bounces through host memory. A platform's own, never pooled. */
 } topo_fit;
 
 /* How the guest sees the hardware (FACTS §4, §5). A passthrough VM with ATS
@@ -115,7 +118,7 @@ extern const topo_fit topo_fit_default;
 /* The fields of topo_fit a measured platform may have fitted on its own
  * curves (topo_platform_fit), as bits. */
 enum { TOPO_FIT_NET_STEP = 2, TOPO_FIT_NET_EFF = 4, TOPO_FIT_LINK_EFF = 8,
-       TOPO_FIT_P2P_START = 16, TOPO_FIT_P2P_EFF = 32 };
+       TOPO_FIT_P2P_START = 16, TOPO_FIT_P2P_EFF = 32, TOPO_FIT_NET_DUPLEX = 64 };
 
 /* topo_platform_fit: the parameters fitted on the curves of preset `name`
  * alone, for the presets of measured platforms whose network (TCPXO, RoCE,

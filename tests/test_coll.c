@@ -246,6 +246,34 @@ static void sendrecv_across_nodes_runs_two_channels_of_128k_steps(void)
     CU_ASSERT_EQUAL(e.channels, 1);                  /* one part of 64 KiB */
 }
 
+/* A rank of a ring sends and receives at once; where the network's
+ * traffic bounces through host memory (Vidur's A100 network: send/recv one
+ * way 7.8 GB/s, all-reduce over the same two ranks 5.9) each direction
+ * keeps net_duplex of the one-way rate: 2 x 1 all-reduce at 8 GiB reaches
+ * net_duplex x net_eff x 12 GB/s (one 100 Gb/s NIC) as busbw, 6.53 GB/s,
+ * while send/recv keeps the one-way rate and does not see it. A
+ * GPUDirect RDMA platform is full duplex. */
+static void a_host_staged_network_shares_its_rate_between_directions(void)
+{
+    topo t = make("vidur-a100-net", 2, 1, TOPO_VIRT_BARE_METAL, NULL);
+    double s = 8589934592.0;
+    coll_est e, full;
+    CU_ASSERT(t.fit.net_duplex > 0.8 && t.fit.net_duplex < 0.9);
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(&t, COLL_ALLREDUCE, s, NULL, &e), 0);
+    CU_ASSERT_STRING_EQUAL(e.proto->name, "Simple");
+    double bus = s / (1000 * e.time_us) * coll_busbw_factor(COLL_ALLREDUCE, 2);
+    ASSERT_REL(bus, t.fit.net_duplex * t.fit.net_eff * 12.0, 1e-3);
+    ASSERT_REL(bus, 6.53, 5e-3);
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(&t, COLL_SENDRECV, s, NULL, &e), 0);
+    topo u = t;
+    u.fit.net_duplex = 1.0;
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(&u, COLL_SENDRECV, s, NULL, &full), 0);
+    CU_ASSERT_DOUBLE_EQUAL(e.time_us, full.time_us, 1e-9);
+    ASSERT_REL(s / (1000 * e.time_us), t.fit.net_eff * 12.0, 5e-3);     /* 7.75 GB/s one way */
+    topo g = make("dgx-a100", 2, 1, TOPO_VIRT_BARE_METAL, NULL);
+    CU_ASSERT_EQUAL(g.fit.net_duplex, 1.0);
+}
+
 /* All-to-all is the same p2p path: across 2 DGX H100 each rank's 15 peers
  * are one round of 7 over NVLink (a Simple NVLink sync) and one of 8
  * across the network (a network sync); the data is the slower of 7/16 of
@@ -624,6 +652,7 @@ TU_SUITE_FN(coll)
         TU_TEST(sendrecv_is_cut_into_parts_per_channel_and_512k_steps),
         TU_TEST(sendrecv_across_nodes_runs_two_channels_of_128k_steps),
         TU_TEST(alltoall_rounds_sync_over_their_own_links),
+        TU_TEST(a_host_staged_network_shares_its_rate_between_directions),
         TU_TEST(virtualization_halves_inter_node_bandwidth_without_ats),
         TU_TEST(correction_scales_latency_and_interpolates_efficiency_in_log_size),
         TU_TEST(expected_max_of_n_exponential_delays_is_theta_times_harmonic_number),
