@@ -88,6 +88,8 @@ typedef struct {
     int      nchw;           /* tensor-core convolutions on NCHW tensors: cuDNN transposes each
                               * kernel's input and output to NHWC and back */
     int      expert_gemm;    /* the grouped GEMMs walked are a MoE layer's experts */
+    int      graph;          /* TensorFlow graph mode without XLA: every op of the layer is a
+                              * kernel of its own (TF_* below) */
 } walk;
 
 /* Element-wise and normalisation kernels move these many passes over
@@ -118,6 +120,47 @@ typedef struct {
  * 2 passes over input and output [I]. FP32 on V100 runs CUDA-core kernels
  * on NCHW directly (no transform). */
 #define NCHW_TRANSFORM_PASSES 2.0
+/* TensorFlow graph mode without XLA (TRAIN_TF_GRAPH): grappler fuses no
+ * element-wise chain, so each op the model garden's BERT layers call (TF
+ * 2.4, DeepLearningExamples' TensorFlow2 BERT) is a kernel that reads its
+ * inputs and writes its output [I: from the ops each layer calls; passes in
+ * the element's width, a 1-byte bool as 0.25]. Totals per element, forward
+ * then backward, beyond what the walk costs for the op fused:
+ * - GELU in its tanh form, x * 0.5 (1 + tanh(c (x + 0.044715 x^3))): pow,
+ *   mul, add, mul, tanh, add, mul, mul, 8 kernels, 18 passes; backward the
+ *   gradient of each (mul 3 + 3, mul 2, TanhGrad 3, mul 2, mul 2, pow's
+ *   pow-mul-mul 7) and the AddN of x's three gradients (4): 26 passes, 10
+ *   kernels. The walk costs 2 and 3 passes, one kernel each.
+ * - dropout (tf.nn.dropout): random_uniform (writes 1), >= (1.25), x *
+ *   scale (2), cast of the mask (1.25), mul (3): 8.5 passes, 5 kernels;
+ *   backward mul by the mask (3) and by the scale (2): 5 passes, 2 kernels.
+ *   The walk costs 2.25 and 2.25 passes, one kernel each.
+ * - the attention scores: the scale (a mul, 2 passes forward and 2 back)
+ *   and the additive mask (2 forward) as kernels of their own; softmax's
+ *   backward as tf.nn.softmax's gradient (mul 3, reduce_sum 1, sub 2, mul
+ *   3: 9 passes, 4 kernels, where the walk costs 3).
+ * - the bias of each dense layer added by a kernel of its own (2 passes)
+ *   and its gradient reduced by another (1 pass): QKV (three layers), the
+ *   attention output, the MLP's two.
+ * - tf.einsum's transposes around attention's batched GEMMs: K, Q and V
+ *   to heads-major and the context back, 2 passes each over T x d, twice
+ *   as many in the backward.
+ * - Keras LayerNormalization's fused path normalises with unit scale and
+ *   then multiplies by gamma and adds beta (2 kernels, 4 passes); backward
+ *   the gradient through the mul (2), gamma's (3 + 1) and beta's (1)
+ *   reductions: 7 passes, 4 kernels. */
+#define TF_GELU_FWD 18.0, 8
+#define TF_GELU_BWD 26.0, 10
+#define TF_DROP_FWD 8.5, 5
+#define TF_DROP_BWD 5.0, 2
+#define TF_SOFTMAX_BWD 9.0, 4
+#define TF_SCALE_MASK_FWD 4.0, 2
+#define TF_SCALE_BWD 2.0, 1
+#define TF_BIAS_FWD 2.0
+#define TF_BIAS_BWD 1.0
+#define TF_TRANSPOSES_FWD 4
+#define TF_LN_FWD 4.0, 2
+#define TF_LN_BWD 7.0, 4
 
 static void w_stream(walk *w, ops_cost *c, double elems, double passes, double extra_bytes, double kernels)
 {
@@ -134,6 +177,46 @@ static void w_stream32(walk *w, ops_cost *c, double elems, double passes, double
         return;
     double cast = w->e32 > w->e ? elems * (w->e32 + w->e) : 0;
     ops_stream(c, w->r, elems * passes * w->e32 + extra_bytes + cast, kernels + (cast > 0), 1);
+}
+
+/* TensorFlow graph mode without XLA (w->graph): what an op of `passes`
+ * passes and `kernels` kernels (TF_*) costs beyond the `had_passes` and
+ * `had_kernels` the walk gave it fused, over elems elements of the fp32
+ * width (fp32: norms' and softmax's under mixed precision) or the
+ * activations'. */
+static void w_graph(walk *w, ops_cost *c, double elems, double passes, double kernels, double had_passes,
+                    double had_kernels, int fp32)
+{
+    if (!c || !w->r || !w->graph)
+        return;
+    double e = fp32 ? w->e32 : w->e;
+    ops_stream(c, w->r, elems * (passes - had_passes) * e, kernels - had_kernels, 1);
+}
+
+/* ... its dropout over elems: TF's five kernels forward and two backward
+ * for the walk's one (two passes and a 1-byte mask) each way. */
+static void w_graph_dropout(walk *w, double elems, int fp32)
+{
+    if (w->eval)
+        return;
+    double mask = 1.0 / (fp32 ? w->e32 : w->e);
+    w_graph(w, w->f, elems, TF_DROP_FWD, 2 + mask, 1, fp32);
+    w_graph(w, w->b, elems, TF_DROP_BWD, 2 + mask, 1, fp32);
+}
+
+/* ... a dense layer's bias over elems: an add forward, a reduction
+ * backward, `layers` kernels each. */
+static void w_graph_bias(walk *w, double elems, double layers)
+{
+    w_graph(w, w->f, elems, TF_BIAS_FWD, layers, 0, 0, 0);
+    w_graph(w, w->b, elems, TF_BIAS_BWD, layers, 0, 0, 0);
+}
+
+/* ... a layer norm over elems (Keras' gamma and beta as kernels of their own). */
+static void w_graph_norm(walk *w, double elems)
+{
+    w_graph(w, w->f, elems, TF_LN_FWD, 0, 0, 1);
+    w_graph(w, w->b, elems, TF_LN_BWD, 0, 0, 1);
 }
 
 /* A GEMM Y[m,n] = X[m,k] W[k,n] in the forward pass and its two gradients
@@ -292,7 +375,13 @@ static void walk_mlp(walk *w, const train_model *m, double tokens, double ffn, d
     w_gemm(w, tokens, (m->gated ? 2 : 1) * ffn, d, groups);            /* up (and gate) */
     w_stream(w, w->f, rows * ffn, m->gated ? 3 : 2, 0, 1);             /* SwiGLU / GELU */
     w_stream(w, w->b, rows * ffn, m->gated ? 5 : 3, 0, 1);
+    if (!m->gated) {                                                   /* TF graph: GELU's ops */
+        w_graph(w, w->f, rows * ffn, TF_GELU_FWD, 2, 1, 0);
+        w_graph(w, w->b, rows * ffn, TF_GELU_BWD, 3, 1, 0);
+    }
     w_gemm(w, tokens, d, ffn, groups);                                 /* down */
+    w_graph_bias(w, rows * ffn, 1);
+    w_graph_bias(w, rows * d, 1);
 }
 
 /* A MoE layer's MLP over T tokens (Shazeer et al. 2017; Mixtral,
@@ -335,6 +424,7 @@ static void walk_layer(walk *w, const train_model *m, double batch, int tp)
     w->saved += (34.0 * T * d / tp + (m->flash ? 0 : 5.0 * batch * hq * s * s)) * w->e / 2;
     w_stream32(w, w->f, T * d, BN_FWD_PASSES, 0, 2);                  /* norm */
     w_stream32(w, w->b, T * d, BN_BWD_PASSES, 0, 2);
+    w_graph_norm(w, T * d);
     double qk = hd, vd = hd;                                           /* query/key and value head widths */
     if (m->kv_lora > 0) {                                              /* latent attention (MLA) */
         qk = hd + m->rope_dim, vd = m->v_head_dim;
@@ -349,6 +439,7 @@ static void walk_layer(walk *w, const train_model *m, double batch, int tp)
         hkv = hq;
     } else {
         w_gemm(w, T, (hq + 2 * hkv) * hd, d, 1);                      /* QKV */
+        w_graph_bias(w, T * (hq + 2 * hkv) * hd, 3);                   /* (three dense layers) */
     }
     if (m->flash) {
         double pairs = batch * s * (s + 1) / 2;                        /* causal */
@@ -367,23 +458,34 @@ static void walk_layer(walk *w, const train_model *m, double batch, int tp)
         w_gemm(w, s, s, hd, g);                                        /* Q K^T */
         w_stream32(w, w->f, scores, 2, 0, 1);                          /* scale, mask, softmax */
         w_stream32(w, w->b, scores, 3, 0, 1);
+        w_graph(w, w->f, scores, TF_SCALE_MASK_FWD, 0, 0, 1);
+        w_graph(w, w->b, scores, TF_SCALE_BWD, 0, 0, 1);
+        w_graph(w, w->b, scores, TF_SOFTMAX_BWD, 3, 1, 1);
         if (!w->eval) {                                                /* dropout */
             w_stream32(w, w->f, scores, 2, scores, 1);
             w_stream32(w, w->b, scores, 2, scores, 1);
+            w_graph_dropout(w, scores, 1);
         }
         w_gemm(w, s, hd, s, g);                                        /* P V */
+        /* TF graph: tf.einsum's transposes of K, Q, V and the context */
+        w_graph(w, w->f, T * hq * hd, 2.0 * TF_TRANSPOSES_FWD, TF_TRANSPOSES_FWD, 0, 0, 0);
+        w_graph(w, w->b, T * hq * hd, 4.0 * TF_TRANSPOSES_FWD, 2 * TF_TRANSPOSES_FWD, 0, 0, 0);
     }
     w_gemm(w, T, d, hq * vd, 1);                                       /* output projection */
+    w_graph_bias(w, T * d, 1);
     w_stream(w, w->f, T * d, DROP_ADD_PASSES(w), DROP_MASK(w, T * d), DROP_ADD_KERNELS(w)); /* dropout, add */
     w_stream(w, w->b, T * d, 2 + ADD_PASSES, T * d, 2);
+    w_graph_dropout(w, T * d, 0);
     w_stream32(w, w->f, T * d, BN_FWD_PASSES, 0, 2);                   /* norm */
     w_stream32(w, w->b, T * d, BN_BWD_PASSES, 0, 2);
+    w_graph_norm(w, T * d);
     if (w->moe)
         walk_experts(w, m, T, tp);
     else
         walk_mlp(w, m, T, ffn, 1);
     w_stream(w, w->f, T * d, DROP_ADD_PASSES(w), DROP_MASK(w, T * d), DROP_ADD_KERNELS(w)); /* dropout, add */
     w_stream(w, w->b, T * d, 2 + ADD_PASSES, T * d, 2);
+    w_graph_dropout(w, T * d, 0);
 }
 
 /* n identical layers (moe: with experts), walked once and counted n times */
@@ -459,7 +561,8 @@ void train_layers_cost_ep(const train_model *m, const gpu_rate *r, gpu_prec p, d
     /* DeepLearningExamples' BERT runs layer norm, softmax and dropout in
      * fp32 under mixed precision (PyTorch autocast's and TensorFlow's AMP
      * fp32 lists); fused FlashAttention models (Megatron) keep them in 16-bit */
-    walk w = { r, p, e, m->flash ? e : 4, fwd, bwd, fused_norm, 0, 0, 0, 0, 0, 0, ep, 0, 0 };
+    walk w = { r, p, e, m->flash ? e : 4, fwd, bwd, (fused_norm & TRAIN_FUSED_NORM) != 0, 0, 0, 0, 0, 0, 0, ep, 0, 0,
+               (fused_norm & TRAIN_TF_GRAPH) != 0 };
     w.nchw = p == GPU_TF32;
     walk_model(&w, m, batch, tp >= 1 ? tp : 1);
 }
@@ -467,7 +570,7 @@ void train_layers_cost_ep(const train_model *m, const gpu_rate *r, gpu_prec p, d
 void train_infer_cost(const train_model *m, const gpu_rate *r, gpu_prec p, double batch, ops_cost *c)
 {
     double e = train_precision_bytes(p);
-    walk w = { r, p, e, e, c, NULL, 1, 0, 0, m->arch == TRAIN_ARCH_RESNET50, 1, 0, 0, 0, 0, 0 };
+    walk w = { r, p, e, e, c, NULL, 1, 0, 0, m->arch == TRAIN_ARCH_RESNET50, 1, 0, 0, 0, 0, 0, 0 };
     walk_model(&w, m, batch, 1);
 }
 
@@ -514,7 +617,7 @@ double train_infer_s(const train_model *m, const gpu_rate *r, gpu_prec p, double
     double e = train_precision_bytes(p);
     /* autocast keeps BERT's layer norm and softmax in fp32 (as in training) */
     double e32 = eng->autocast && !m->flash && m->arch == TRAIN_ARCH_TRANSFORMER ? 4 : e;
-    walk w = { r, p, e, e32, &c, NULL, eng->fused_norm, 0, 0, eng->folded && m->arch == TRAIN_ARCH_RESNET50, 1, 0, 0, 0, 0, 0 };
+    walk w = { r, p, e, e32, &c, NULL, eng->fused_norm, 0, 0, eng->folded && m->arch == TRAIN_ARCH_RESNET50, 1, 0, 0, 0, 0, 0, 0 };
     walk_model(&w, m, batch, 1);
     /* autocast: each weight read in fp32 and written in 16 bits, one cast
      * kernel per weight tensor, and the input's cast */
@@ -530,14 +633,14 @@ double train_infer_s(const train_model *m, const gpu_rate *r, gpu_prec p, double
 
 static double fwd_flops_of(const train_model *m)
 {
-    walk w = { NULL, GPU_BF16, 2, 2, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+    walk w = { NULL, GPU_BF16, 2, 2, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
     walk_model(&w, m, 1, 1);
     return w.flops;
 }
 
 double train_activation_bytes(const train_model *m, gpu_prec p, double batch)
 {
-    walk w = { NULL, p, train_precision_bytes(p), train_precision_bytes(p), NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+    walk w = { NULL, p, train_precision_bytes(p), train_precision_bytes(p), NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
     walk_model(&w, m, batch, 1);
     return w.saved;
 }
@@ -658,8 +761,11 @@ static const train_framework FRAMEWORKS[] = {
       "DeepLearningExamples PyTorch BERT pre-training (LDDL loader: sequences binned by length)" },
     { "pytorch-squad", 0, SQUAD_OPT_KERNELS_PER_TENSOR, TRAIN_HOST_US, 0, 0,
       "DeepLearningExamples PyTorch SQuAD fine-tuning (optimizer as a loop over parameter tensors)" },
-    { "tensorflow", 1, 10, TRAIN_HOST_US, 1, 0, "DeepLearningExamples TensorFlow 1/2 (XLA fuses ReLU and add; Horovod)" },
-    { "mxnet", 1, 10, TRAIN_HOST_US, 1, 0, "DeepLearningExamples MXNet (NHWC BN-add-ReLU; Horovod)" },
+    { "tensorflow", TRAIN_FUSED_NORM, 10, TRAIN_HOST_US, 1, 0,
+      "DeepLearningExamples TensorFlow 1/2 (XLA fuses ReLU and add; Horovod)" },
+    { "tensorflow-noxla", TRAIN_TF_GRAPH, 10, TRAIN_HOST_US, 1, 0,
+      "TensorFlow 2 graph mode without XLA (every element-wise op a kernel; Horovod)" },
+    { "mxnet", TRAIN_FUSED_NORM, 10, TRAIN_HOST_US, 1, 0, "DeepLearningExamples MXNet (NHWC BN-add-ReLU; Horovod)" },
 };
 
 const train_framework *train_framework_find(const char *name)

@@ -96,11 +96,21 @@ train_model train_model_transformer(const char *name, int layers, int d_model, i
  * (mixed precision keeps fp16/bf16 activations; fp8 GEMMs too). */
 double train_precision_bytes(gpu_prec p);
 
+/* How a framework's kernels are fused (the fused_norm flags of
+ * train_layers_cost and train_framework): TRAIN_FUSED_NORM: batch norm,
+ * ReLU and the residual add as one kernel; TRAIN_TF_GRAPH: TensorFlow's
+ * graph without XLA, a transformer's every element-wise op (GELU's tanh
+ * form, dropout, the scores' scale and mask, biases, einsum transposes,
+ * Keras' layer-norm gamma and beta) a kernel of its own. 0: each module a
+ * kernel (PyTorch eager). */
+#define TRAIN_FUSED_NORM 1
+#define TRAIN_TF_GRAPH 2
+
 /* train_layers_cost: the GPU time of `batch` samples' forward pass (fwd)
  * and backward pass (bwd: input and weight gradients) on r in precision
  * p, operator by operator (models/ops.h); tp splits a transformer's
- * heads and MLP over tp GPUs (Megatron), 1 otherwise. Either pointer may
- * be NULL. */
+ * heads and MLP over tp GPUs (Megatron), 1 otherwise; fused_norm the
+ * flags above. Either pointer may be NULL. */
 void train_layers_cost(const train_model *m, const gpu_rate *r, gpu_prec p, double batch, int tp,
                        int fused_norm, ops_cost *fwd, ops_cost *bwd);
 
@@ -151,8 +161,9 @@ double train_activation_bytes(const train_model *m, gpu_prec p, double batch);
 typedef enum { TRAIN_DDP, TRAIN_ZERO2, TRAIN_SHARD_GRAD_OP, TRAIN_FULL_SHARD } train_sharding;
 
 /* How a framework runs the step's kernels (train_framework_find):
- * fused_norm: batch norm, ReLU and the residual add as one kernel (cuDNN's
- * NHWC BN-add-ReLU); opt_kernels_per_tensor: the optimizer's launches per
+ * fused_norm: the fusion flags (TRAIN_FUSED_NORM: batch norm, ReLU and the
+ * residual add as one kernel, cuDNN's NHWC BN-add-ReLU or XLA;
+ * TRAIN_TF_GRAPH: TensorFlow without XLA); opt_kernels_per_tensor: the optimizer's launches per
  * parameter tensor (0: a multi-tensor kernel, one launch per
  * OPT_TENSORS_PER_LAUNCH tensors); host_us: host time to dispatch one
  * optimizer kernel. The optimizer follows a host synchronisation (the
@@ -174,7 +185,7 @@ typedef struct {
 } train_framework;
 
 /* train_framework_find: "pytorch", "pytorch-lddl", "pytorch-squad",
- * "tensorflow", "mxnet"; NULL otherwise. */
+ * "tensorflow", "tensorflow-noxla", "mxnet"; NULL otherwise. */
 const train_framework *train_framework_find(const char *name);
 
 typedef struct {

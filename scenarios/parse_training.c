@@ -18,7 +18,8 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
         "batch_per_gpu", "gpus", "grad_bytes", "bucket_mb", "first_bucket_mb",
         "optimizer_bytes_per_param", "sharding", "param_bytes", "accumulation", "framework", "ep",
         "model_config", NULL };
-    static const char *const frameworks[] = { "pytorch", "pytorch-lddl", "pytorch-squad", "tensorflow", "mxnet", NULL };
+    static const char *const frameworks[] = { "pytorch", "pytorch-lddl", "pytorch-squad", "tensorflow", "tensorflow-noxla",
+                                               "mxnet", NULL };
     static const char *const shardings[] = { "ddp", "zero1", "zero2", "shard_grad_op",
                                              "full_shard", "zero3", NULL };
     const jv_range pb = { 0, 1e5, 1, 0, "billions of parameters" };

@@ -571,6 +571,53 @@ static void binned_bert_pays_for_its_bins_and_squad_for_its_optimizer_loop(void)
     ASSERT_REL(32.0 / train_step_s(&p, &r), 110.5, 0.05);    /* measured 110.5 sequences/s */
 }
 
+/* TensorFlow 2 graph mode without XLA (DeepLearningExamples' SQuAD
+ * fine-tuning in FP32/TF32): every element-wise op of a BERT layer a kernel
+ * of its own. Per layer and sequence of 384 (T = 384 tokens of d = 1024, S =
+ * 16 x 384^2 scores) in fp32 it moves 247 T d + 21 S elements of 4 bytes
+ * more than the walk's fused kernels -- layer norms' gamma and beta 22, QKV
+ * biases 9, einsum transposes 24, output bias 3, the two dropouts 18, GELU's
+ * tanh form 156, the MLP's biases 15; on the scores scale, mask and
+ * softmax's backward 12, dropout 9 -- in 73 more kernels: 587 MB a layer.
+ * On a V100 that is 19.7 ms a sequence over 24 layers, and the TF2 SQuAD
+ * FP32 step of 8 sequences comes within 5% of the measured 11.11
+ * sequences/s (it was 15.07 with XLA's fusion); on A100 in TF32 43.9. */
+static void tensorflow_without_xla_pays_for_every_elementwise_op(void)
+{
+    train_model m;
+    CU_ASSERT_EQUAL_FATAL(train_model_find("bert-large-squad", 384, &m), 0);
+    gpu_rate r = gpu_rate_of(gpu_spec_find("v100-sxm2-32gb"), 1, 1);
+    ops_cost f0 = { 0 }, b0 = { 0 }, f1 = { 0 }, b1 = { 0 };
+    train_layers_cost(&m, &r, GPU_FP32, 1, 1, TRAIN_FUSED_NORM, &f0, &b0);
+    train_layers_cost(&m, &r, GPU_FP32, 1, 1, TRAIN_TF_GRAPH, &f1, &b1);
+    double T = 384, d = 1024, S = 16 * 384.0 * 384, bytes = 4 * (247 * T * d + 21 * S);
+    CU_ASSERT_DOUBLE_EQUAL(bytes, 586678272.0, 0.5);
+    CU_ASSERT_DOUBLE_EQUAL(f1.kernels + b1.kernels - f0.kernels - b0.kernels, 24 * 73, 1e-9);
+    double bw = r.peak_bytes * r.ops.eta_bw, extra = 24 * (bytes / bw + 73 * r.ops.kernel_us * 1e-6);
+    ASSERT_REL(f1.s + b1.s - f0.s - b0.s, extra, 1e-9);
+    ASSERT_REL(f1.mem_s + b1.mem_s - f0.mem_s - b0.mem_s, extra, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(f1.compute_s, f0.compute_s, 1e-15);    /* the GEMMs are the same */
+    ASSERT_REL(24 * bytes / bw, 19.7e-3, 0.01);
+    /* the measured rows (TensorFlow 21.02, one GPU, batch 8 and 38) */
+    train_params p;
+    memset(&p, 0, sizeof p);
+    p.model = m;
+    p.prec = GPU_FP32;
+    p.batch_per_gpu = 8;
+    p.dp = 1;
+    p.opt_bytes = 30;
+    p.fw = train_framework_find("tensorflow-noxla");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p.fw);
+    ASSERT_REL(8 / train_step_s(&p, &r), 11.11, 0.05);
+    p.fw = train_framework_find("tensorflow");
+    CU_ASSERT(8 / train_step_s(&p, &r) > 1.3 * 11.11);
+    gpu_rate a = gpu_rate_of(gpu_spec_find("a100-sxm-80gb"), 1, 1);
+    p.fw = train_framework_find("tensorflow-noxla");
+    p.prec = GPU_TF32;
+    p.batch_per_gpu = 38;
+    ASSERT_REL(38 / train_step_s(&p, &a), 43.9, 0.05);
+}
+
 #define STEP_JSON \
     "{ \"name\": \"t\", \"duration_s\": %g, \"warmup_s\": 0, \"replications\": 1," \
     "  \"hardware\": { \"gpu\": \"%s\", \"gpus\": %d }, \"sharing\": { \"mode\": \"exclusive\" }," \
@@ -1000,6 +1047,7 @@ TU_SUITE_FN(training)
         TU_TEST(bert_costs_its_attention_and_fp32_norms),
         TU_TEST(tf32_convolutions_pay_nchw_transforms),
         TU_TEST(binned_bert_pays_for_its_bins_and_squad_for_its_optimizer_loop),
+        TU_TEST(tensorflow_without_xla_pays_for_every_elementwise_op),
         TU_TEST(megatron_steps_pay_the_pipeline_bubble_and_reach_the_published_rate),
         TU_TEST(megatron_sequence_parallel_pipeline_and_data_parallel_exposure),
         TU_TEST(megatron_mfu_falls_with_scale_as_communication_is_exposed),

@@ -61,6 +61,8 @@ for r in rows:
     fw = r['framework']
     src = r['source'].split(', section')[0]
     fwk = {'PyTorch': 'pytorch', 'MXNet': 'mxnet'}.get(fw, 'tensorflow')
+    if fwk == 'tensorflow' and model == 'bert-large-squad' and not amp:   # FP32/TF32 SQuAD rows: graphs without XLA [I]
+        fwk = 'tensorflow-noxla'
     if fwk == 'pytorch' and model == 'bert-large':   # LDDL's binned pre-training loader
         fwk = 'pytorch-lddl'
     elif fwk == 'pytorch' and model == 'bert-large-squad':   # run_squad.py's per-tensor optimizer
