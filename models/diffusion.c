@@ -140,13 +140,9 @@ static void w_init(walk *w, const diff_params *p, const gpu_rate *r, diff_cost *
 {
     memset(w, 0, sizeof *w);
     memset(o, 0, sizeof *o);
-    /* under a dense load a power-capped GPU's tensor work runs at the
-     * clock it sustains; kernels' memory traffic does not slow down */
-    double cf = sustained_clock(r);
+    /* a power-capped GPU's tensor work runs at the clock it sustains:
+     * the operator costs apply it (models/ops.c, gpu_rate.clock_frac) */
     w->rr = *r;
-    w->rr.ops.eta_attn *= cf;
-    for (int i = 0; i < GPU_NPREC; i++)
-        w->rr.ops.eta_mm[i] *= cf;
     w->r = &w->rr;
     w->rc = w->rr;
     w->host_op_us = p->host_op_us > 0 ? p->host_op_us : 0;
@@ -170,7 +166,7 @@ static void w_init(walk *w, const diff_params *p, const gpu_rate *r, diff_cost *
      * penalty on another peak) */
     for (int i = 0; i < GPU_NPREC; i++)
         if (r->ops.eta_conv > 0 && r->ops.eta_mm[GPU_BF16] > 0)
-            w->rc.ops.eta_mm[i] = cf * r->ops.eta_conv * r->ops.eta_mm[i] / r->ops.eta_mm[GPU_BF16];
+            w->rc.ops.eta_mm[i] = r->ops.eta_conv * r->ops.eta_mm[i] / r->ops.eta_mm[GPU_BF16];
     w->rg = w->rc;
 }
 

@@ -63,13 +63,28 @@ static double bw(const gpu_rate *r)
     return r->peak_bytes * r->ops.eta_bw;
 }
 
+/* The share of its peaks' clock a power-capped GPU sustains under a dense
+ * tensor-core load (gpu_rate.clock_frac, gpu_power_clock in models/gpu.c:
+ * the T4's 70 W, 0.449; 0 read as 1): the tensor-core GEMMs and attention
+ * run at it, memory traffic does not slow down. A property of the GPU, so
+ * every walk that costs its operators here sees it. FP32 on CUDA cores is
+ * left at its peak [I: the DeepLearningExamples T4 FP32 ResNet-50 rows,
+ * 415-428 images/s, are 3.4-3.5 TFLOP/s, 0.94 of the FP32 peak at 0.449 of
+ * the clock against the V100's 0.66 of its own: the FFMA pipes draw less
+ * than the tensor cores' datapath, the cap binds less; docs/training.md
+ * section 0d]. */
+static double math_clock(const gpu_rate *r, gpu_prec q)
+{
+    return q != GPU_FP32 && r->clock_frac > 0 && r->clock_frac < 1 ? r->clock_frac : 1.0;
+}
+
 /* The compute time of the best tiling of `groups` GEMMs of m x n x k:
  * waves of one tile per SM. */
 static double gemm_compute_s(const gpu_rate *r, gpu_prec p, double m, double n, double k, double groups)
 {
     gpu_prec q = gpu_prec_fallback(r->peak_flops, p);
     double sms = r->sms >= 1 ? floor(r->sms) : 1;
-    double per_sm = r->peak_flops[q] * r->ops.eta_mm[q] / sms;
+    double per_sm = r->peak_flops[q] * r->ops.eta_mm[q] * math_clock(r, q) / sms;
     double best = INFINITY;
     if (per_sm <= 0)
         return best;
@@ -200,7 +215,7 @@ static double attn_flops_per_s(const gpu_rate *r)
 {
     /* bf16, or fp16 on GPUs without bf16 (V100, T4) */
     gpu_prec q = gpu_prec_fallback(r->peak_flops, r->peak_flops[GPU_BF16] > 0 ? GPU_BF16 : GPU_FP16);
-    return r->peak_flops[q] * r->ops.eta_attn;
+    return r->peak_flops[q] * r->ops.eta_attn * math_clock(r, q);
 }
 
 void ops_attn_prefill(ops_cost *c, const gpu_rate *r, double tokens, double pairs, double heads,

@@ -167,6 +167,30 @@ static void a_mig_slice_has_its_share_of_sms_for_quantisation(void)
                132.0 / 16, 0.1);
 }
 
+/* The T4's 70 W cap (gpu_power_clock 0.449) slows its tensor-core math
+ * wherever operators are costed: a compute-bound fp16 GEMM takes 1 / 0.449
+ * as long as at the boost clock, attention likewise; FP32 on CUDA cores
+ * and memory streams keep their rate. */
+static void a_power_capped_gpu_runs_its_tensor_math_at_the_sustained_clock(void)
+{
+    gpu_rate t = gpu_rate_of(gpu_spec_find("t4"), 1, 1), boost = t;
+    boost.clock_frac = 1;
+    ASSERT_REL(t.clock_frac, 0.449, 1e-3);
+    double m = 8192, n = 8192, k = 8192;
+    double capped = ops_gemm_s(&t, GPU_FP16, 2, m, n, k), full = ops_gemm_s(&boost, GPU_FP16, 2, m, n, k);
+    ASSERT_REL(capped / full, 1 / t.clock_frac, 0.01);
+    /* 2 x 8192^3 at 0.735 of 65 TFLOP/s x 0.449: 51 ms */
+    ASSERT_REL(capped, 2 * m * n * k / (0.735 * 65e12 * t.clock_frac), 0.02);
+    ASSERT_REL(ops_gemm_s(&t, GPU_FP32, 4, m, n, k), ops_gemm_s(&boost, GPU_FP32, 4, m, n, k), 1e-12);
+    ops_cost a = { 0 }, b = { 0 }, s1 = { 0 }, s2 = { 0 };
+    ops_attn_prefill(&a, &t, 4096, 4096.0 * 4096, 16, 128, 2, 1);
+    ops_attn_prefill(&b, &boost, 4096, 4096.0 * 4096, 16, 128, 2, 1);
+    ASSERT_REL(a.compute_s / b.compute_s, 1 / t.clock_frac, 0.02);
+    ops_stream(&s1, &t, 1e9, 1, 1);
+    ops_stream(&s2, &boost, 1e9, 1, 1);
+    ASSERT_REL(s1.s, s2.s, 1e-12);
+}
+
 TU_SUITE_FN(ops)
 {
     static const tu_test tests[] = {
@@ -180,6 +204,7 @@ TU_SUITE_FN(ops)
         TU_TEST(a_streaming_kernel_moves_its_bytes_at_the_fitted_bandwidth),
         TU_TEST(decode_attention_reads_the_cache_and_prefill_computes),
         TU_TEST(a_mig_slice_has_its_share_of_sms_for_quantisation),
+        TU_TEST(a_power_capped_gpu_runs_its_tensor_math_at_the_sustained_clock),
     };
     TU_SUITE("ops", tests);
 }
