@@ -98,7 +98,8 @@ typedef struct {
     double peak_flops[GPU_NPREC];
     double peak_bytes;
     gpu_ops ops;
-    double clock_frac;         /* gpu_power_clock of the GPU (0 read as 1) */
+    double clock_frac;         /* gpu_power_clock of the GPU (0 read as 1): the operator costs
+                                  (models/ops.c) run tensor-core math at it */
 } gpu_rate;
 
 /* The achieved share of the host link's raw rate for pinned host-device

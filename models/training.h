@@ -133,22 +133,27 @@ void train_infer_cost(const train_model *m, const gpu_rate *r, gpu_prec p, doubl
  * the convolution's weights and ReLU and add in its epilogue (TensorRT);
  * fused_norm: batch norm, ReLU and add as one kernel (MXNet's NHWC
  * kernels); autocast: 16-bit runs re-cast every fp32 weight each forward
- * (PyTorch autocast); host_us: host time to dispatch one operator. */
+ * (PyTorch autocast); host_us: host time to dispatch one operator;
+ * kernel_us: GPU time each of its kernels takes beyond the operator's cost
+ * (models/ops.c), at the GPU's full clock: on a power-capped GPU it is
+ * 1 / gpu_rate.clock_frac as long. */
 typedef struct {
     const char *name;
     int    folded, fused_norm, autocast;
     double host_us;
+    double kernel_us;
     const char *source;
 } train_infer_engine;
 
-/* train_infer_engine_find: "pytorch", "mxnet", "tensorrt"; NULL otherwise. */
+/* train_infer_engine_find: "pytorch", "mxnet" (NGC container 22.10),
+ * "mxnet-20.12" (container 20.12), "tensorrt"; NULL otherwise. */
 const train_infer_engine *train_infer_engine_find(const char *name);
 
 /* train_infer_s: the time of one inference batch of `batch` samples of m
  * on r in precision p under engine eng, from its layers in eval mode (no
  * dropout, batch norm from running statistics): the longer of the GPU's
- * kernels and the host's dispatch of one operator per kernel. gpu (may be
- * NULL) receives the GPU's part. */
+ * kernels (each with the engine's kernel_us) and the host's dispatch of
+ * one operator per kernel. gpu (may be NULL) receives the GPU's part. */
 double train_infer_s(const train_model *m, const gpu_rate *r, gpu_prec p, double batch,
                      const train_infer_engine *eng, ops_cost *gpu);
 

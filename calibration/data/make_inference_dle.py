@@ -32,7 +32,12 @@ for r in rows:
         prec = 'fp16' if 'FP16' in r['precision'] else 'tf32'
         batch = int(m.group(2) if prec == 'fp16' else m.group(1))
         seq = int(m.group(3))
-    out.append([model, r['framework'], r['framework'].lower(), gpu, batch, seq, prec, r['value'], r['unit'], src,
+    # MXNet's tables come from two containers (22.10 on the A100, 20.12 on the V100 and T4):
+    # two engine presets (models/training.c)
+    engine = r['framework'].lower()
+    if engine == 'mxnet' and r['container'].startswith('mxnet-20.12'):
+        engine = 'mxnet-20.12'
+    out.append([model, r['framework'], engine, gpu, batch, seq, prec, r['value'], r['unit'], src,
                 r['container']])
 w = csv.writer(open(sys.argv[1], 'w', newline=''), lineterminator='\n')
 w.writerow(['model', 'framework', 'engine', 'gpu', 'batch', 'seq_len', 'precision', 'value', 'unit', 'source', 'container'])
