@@ -73,9 +73,12 @@ const diff_model *diff_model_find(const char *name)
 const char *diff_model_list(void) { return "sdxl-1024, sd15-512"; }
 
 /* Host time to dispatch one eager PyTorch operator that launches a kernel
- * [F: fitted on the A100's batch-1 eager SD 1.5 and ControlNet rows, views
- * at DIFF_VIEW_OP_FRAC of it; 44 us when views counted as much]. */
-#define DIFF_EAGER_OP_US 57.0
+ * [F: fitted on the A100's eager rows, views at DIFF_VIEW_OP_FRAC of it:
+ * 52 us gives the A100 rows their smallest mean error with the linear
+ * layers at eta_mm (57 us before, when SDXL's batch-1 step was GPU-bound
+ * and only SD 1.5 and its ControlNet set it; 44 us when views counted as
+ * much)]. */
+#define DIFF_EAGER_OP_US 52.0
 
 /* Engines. eager: PyTorch 2.x eager with SDPA, every framework operator
  * dispatched by the host at host_op_us [F: fitted, docs/workloads.md]; the
@@ -161,13 +164,15 @@ static void w_init(walk *w, const diff_params *p, const gpu_rate *r, diff_cost *
     w->fused = w->e->fused;
     w->eager = !w->e->graphs;
     w->o = o;
-    /* the UNet's dense layers at the GPU's eta_conv; precisions other than
-     * 16-bit keep eta_mm's ratio to the 16-bit value (the same shape
-     * penalty on another peak) */
+    /* the convolutions at the GPU's eta_conv; precisions other than 16-bit
+     * keep eta_mm's ratio to the 16-bit value (the same shape penalty on
+     * another peak) */
     for (int i = 0; i < GPU_NPREC; i++)
         if (r->ops.eta_conv > 0 && r->ops.eta_mm[GPU_BF16] > 0)
             w->rc.ops.eta_mm[i] = r->ops.eta_conv * r->ops.eta_mm[i] / r->ops.eta_mm[GPU_BF16];
-    w->rg = w->rc;
+    /* the linear layers are cuBLAS GEMMs, costed as the LLM path costs
+     * them: eta_mm with ops_gemm's tiles and waves (gemm) */
+    w->rg = w->rr;
 }
 
 /* A host-only operator (a view, transpose, chunk, dropout at p = 0: the
@@ -212,7 +217,7 @@ static void live(walk *w, double bytes)
 }
 
 /* A GEMM with weights (k x n, bias if asked): y[m, n] = x[m, k] W. */
-/* A dense layer of n output channels reaches n / (n + n0) of the GPU's
+/* A convolution of n output channels reaches n / (n + n0) of the GPU's
  * eta_conv, n0 = DIFF_WIDTH_PER_TF x the SM's tensor rate in TFLOP/s: a
  * tile's fixed time (loading its operands' first stages, the epilogue
  * writing the output, the wave's tail) does not shrink with the SM's math
@@ -243,11 +248,21 @@ static gpu_rate width_scaled(const gpu_rate *r, double n)
     return x;
 }
 
+/* A linear layer is a cuBLAS GEMM (addmm; bias in its epilogue): costed
+ * as the LLM path costs its GEMMs, the GPU's eta_mm [F: fitted on Vidur's
+ * A100 / H100 GEMM profiles, models/gpu.c] with ops_gemm's tile and wave
+ * quantisation, not the convolutions' eta_conv and width law. cuDNN's
+ * implicit-GEMM convolutions (the im2col addressing of a 3x3 window, the
+ * halo of each tile, the NHWC layout) reach less of the peak than a plain
+ * GEMM of the same size [I]: with the linear layers at eta_conv (before)
+ * SDXL, two thirds of whose FLOPs are linear layers against a third for
+ * SD 1.5, came out 20% (A100) and 14% (T4) slower than measured relative
+ * to SD 1.5; at eta_mm the fitted eta_conv fall to 0.415-0.485 and SDXL's
+ * rows come within 3-13% on average (docs/workloads.md). */
 static void gemm(walk *w, double m, double n, double k, int bias)
 {
     ops_cost t = { 0, 0, 0, 0 };
-    gpu_rate rn = width_scaled(&w->rg, n);
-    ops_gemm(&t, &rn, w->prec, w->eb, m, n, k, 1);
+    ops_gemm(&t, &w->rg, w->prec, w->eb, m, n, k, 1);
     put(w, &t, 1);
     w->o->flops += 2 * m * n * k;
     w->o->params += n * k + (bias ? n : 0);

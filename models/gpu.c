@@ -34,21 +34,23 @@
  * Ada and the GDDR Blackwell card from Ampere for the bandwidth fraction
  * (GDDR, not HBM) [I]. */
 /* eta_conv (models/diffusion.c): the fraction of the 16-bit dense peak a
- * diffusion UNet's convolutions and GEMMs reach in the limit of wide layers
- * (a layer of N output channels reaches N / (N + n0) of it, n0 growing with
- * the SM's tensor rate: models/diffusion.c), fitted per GPU on diffusers'
+ * diffusion UNet's convolutions (cuDNN implicit GEMMs; its linear layers
+ * are cuBLAS GEMMs at eta_mm) reach in the limit of wide layers (a layer
+ * of N output channels reaches N / (N + n0) of it, n0 growing with the
+ * SM's tensor rate: models/diffusion.c), fitted per GPU on diffusers'
  * SD 1.5 / SDXL iterations per second (calibration/data/
- * diffusers_torch2.csv; fit and leave-one-GPU-out in docs/workloads.md)
- * [F]: A100 0.55, V100 0.54, T4 0.545 (of its peak at the clock its 70 W
- * sustains, 0.45 of boost: gpu_power_clock), RTX 3090 0.505, RTX 4090 0.57
- * (of the fp16-accumulate peak). GPUs without diffusers rows take the
- * median of the fitted ones, 0.545 [I]. */
-#define ETA_CONV_A100 0.55
-#define ETA_CONV_V100 0.54
-#define ETA_CONV_T4 0.545
-#define ETA_CONV_RTX3090 0.505
-#define ETA_CONV_RTX4090 0.57
-#define DIFF_ETA_CONV 0.545
+ * diffusers_torch2.csv; the value with the GPU's smallest mean error, in
+ * steps of 0.005; fit and leave-one-GPU-out in docs/workloads.md) [F]:
+ * A100 0.445, V100 0.445, T4 0.46 (of its peak at the clock its 70 W
+ * sustains, 0.45 of boost: gpu_power_clock), RTX 3090 0.415, RTX 4090
+ * 0.485 (of the fp16-accumulate peak). GPUs without diffusers rows take
+ * the median of the fitted ones, 0.445 [I]. */
+#define ETA_CONV_A100 0.445
+#define ETA_CONV_V100 0.445
+#define ETA_CONV_T4 0.46
+#define ETA_CONV_RTX3090 0.415
+#define ETA_CONV_RTX4090 0.485
+#define DIFF_ETA_CONV 0.445
 /* L2 residency and latency chains of the small kernels (models/ops.c),
  * fitted with the kernels' passes on the same Vidur rows, the four above
  * held (calibration/fit_operators.py): eta_l2 A100 0.939, H100 1.053 (the
