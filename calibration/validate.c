@@ -599,21 +599,24 @@ static void case_diffusers_lopo(val_out *o)
 /* The diffusers fast-diffusion tutorial (reference calibration/diffusion.csv,
  * record type sdxl_progressive_optimization): SDXL base, one image, 30
  * steps with guidance, end-to-end latency on an A100 80GB (400 W) as each
- * optimisation is added, against diff_image_s. fp32: GEMMs in fp32 and
- * convolutions in TF32 (PyTorch's defaults); "default attention": diffusers'
- * processor without SDPA (the scores materialised); compile: max-autotune
- * with CUDA graphs, as the "compile" preset. Not modelled, costed as the row
- * before: fused QKV projections (one GEMM for three) and torchao's dynamic
- * int8 quantisation (the presets have no int8 path). */
+ * optimisation is added, against diff_image_s. fp32: GEMMs and
+ * convolutions in TF32 (diff_params prec GPU_FP32); "default attention":
+ * diffusers' processor without SDPA (the scores materialised); compile:
+ * max-autotune with CUDA graphs, as the "compile" preset; fused QKV: the
+ * UNet's and VAE's q, k, v projections as one GEMM (fused_qkv); int8:
+ * torchao's dynamic quantisation of the linear layers where it is faster
+ * (int8_dynamic). */
 static void case_diffusers_fast(val_out *o)
 {
-    static const struct { const char *what; gpu_prec prec; diff_attn attn; const char *engine; double s; } R[] = {
-        { "fp32 weights, default attention, eager", GPU_FP32, DIFF_ATTN_MATH, "eager", 7.36 },
-        { "bf16, default attention, eager", GPU_BF16, DIFF_ATTN_MATH, "eager", 4.63 },
-        { "bf16 + SDPA, eager", GPU_BF16, DIFF_ATTN_SDPA, "eager", 3.31 },
-        { "bf16 + SDPA + torch.compile", GPU_BF16, DIFF_ATTN_SDPA, "compile", 2.54 },
-        { "+ fused QKV (as compile)", GPU_BF16, DIFF_ATTN_SDPA, "compile", 2.52 },
-        { "+ int8 dynamic quant (as compile)", GPU_BF16, DIFF_ATTN_SDPA, "compile", 2.43 },
+    static const struct {
+        const char *what; gpu_prec prec; diff_attn attn; const char *engine; int qkv, int8; double s;
+    } R[] = {
+        { "fp32 weights, default attention, eager", GPU_FP32, DIFF_ATTN_MATH, "eager", 0, 0, 7.36 },
+        { "bf16, default attention, eager", GPU_BF16, DIFF_ATTN_MATH, "eager", 0, 0, 4.63 },
+        { "bf16 + SDPA, eager", GPU_BF16, DIFF_ATTN_SDPA, "eager", 0, 0, 3.31 },
+        { "bf16 + SDPA + torch.compile", GPU_BF16, DIFF_ATTN_SDPA, "compile", 0, 0, 2.54 },
+        { "+ fused QKV", GPU_BF16, DIFF_ATTN_SDPA, "compile", 1, 0, 2.52 },
+        { "+ int8 dynamic quant", GPU_BF16, DIFF_ATTN_SDPA, "compile", 1, 1, 2.43 },
     };
     gpu_rate r = gpu_rate_of(gpu_spec_find("a100-sxm-80gb"), 1, 1);
     char q[128];
@@ -625,6 +628,8 @@ static void case_diffusers_fast(val_out *o)
         p.prec = R[i].prec;
         p.attention = R[i].attn;
         p.engine = diff_engine_find(R[i].engine);
+        p.fused_qkv = R[i].qkv;
+        p.int8_dynamic = R[i].int8;
         p.cfg = 1;
         snprintf(q, sizeof q, "a100 sdxl 30 steps %s s", R[i].what);
         val_row(o, q, diff_image_s(&p, &r, 1, 30), R[i].s, 0.25);

@@ -126,6 +126,9 @@ typedef struct {
     int    math_attn;     /* attention as two batched GEMMs and a softmax over the scores */
     double host_op_us;    /* the params' override of the engine's host time per operator; 0 = none */
     int    fused, eager;  /* element-wise chains fused; operators dispatched one by one */
+    int    fused_qkv;     /* q, k, v projections as one GEMM */
+    gpu_rate r8;          /* rg with the 8-bit integer tensor peak in its GPU_FP8 slot; */
+    int    int8;          /* int8 linear layers where faster (p->int8_dynamic, the GPU has them) */
     double host, clock;   /* host dispatch time so far; end of the GPU's queue */
     double skip;          /* bytes of the UNet's skip tensors held so far */
     double peak;          /* largest live activation bytes seen */
@@ -137,6 +140,22 @@ typedef struct {
 static double sustained_clock(const gpu_rate *r)
 {
     return r->clock_frac > 0 && r->clock_frac < 1 ? r->clock_frac : 1.0;
+}
+
+/* The dense 8-bit integer tensor rate: the fp8 column where the GPU has
+ * one (Hopper, Ada, Blackwell: the same rate), else twice the fp16 tensor
+ * rate on the GPUs with integer tensor cores [F: A100 datasheet 624 TOPS
+ * = 2 x 312; T4 130 = 2 x 65; RTX 3090 (GA102 whitepaper) 284 = 2 x 142],
+ * none on Volta (its tensor cores are fp16 only [F: V100 datasheet]),
+ * here: a GPU without bf16 and without an fp8 column whose fp16 peak is
+ * at least 100 TFLOP/s. */
+static double int8_peak(const gpu_rate *r)
+{
+    if (r->peak_flops[GPU_FP8] > 0)
+        return r->peak_flops[GPU_FP8];
+    if (r->peak_flops[GPU_BF16] <= 0 && r->peak_flops[GPU_FP16] >= 100e12)
+        return 0;
+    return 2 * r->peak_flops[GPU_FP16];
 }
 
 static void w_init(walk *w, const diff_params *p, const gpu_rate *r, diff_cost *o)
@@ -173,6 +192,10 @@ static void w_init(walk *w, const diff_params *p, const gpu_rate *r, diff_cost *
     /* the linear layers are cuBLAS GEMMs, costed as the LLM path costs
      * them: eta_mm with ops_gemm's tiles and waves (gemm) */
     w->rg = w->rr;
+    w->fused_qkv = p->fused_qkv;
+    w->r8 = w->rg;
+    w->r8.peak_flops[GPU_FP8] = int8_peak(r);
+    w->int8 = p->int8_dynamic && w->r8.peak_flops[GPU_FP8] > 0 && w->eb == 2.0;
 }
 
 /* A host-only operator (a view, transpose, chunk, dropout at p = 0: the
@@ -248,6 +271,34 @@ static gpu_rate width_scaled(const gpu_rate *r, double n)
     return x;
 }
 
+/* torchao's dynamic int8 quantisation of a linear layer (weights int8 per
+ * output channel, the activations quantised per token at run time):
+ * the activation's absmax and its int8 copy, then torch._int_mm on the
+ * 8-bit integer tensor rate at the fp8 column's eta_mm (8-bit operands
+ * reach less of their doubled peak [I], models/gpu.c) with the scales'
+ * multiply fused into it (the tutorial's force_fuse_int_mm_with_mul).
+ * Fused engines run the quantisation as two kernels, the absmax reading
+ * the bf16 activation and the quantisation reading it again and writing
+ * int8 (5 bytes per element, an Inductor reduction and a pointwise
+ * kernel); eager as absmax,
+ * divide, round, clamp and cast kernels (7 passes of 2 bytes) and the
+ * int32 output's scaling (read 4 bytes, write 2 per output element) [I:
+ * torchao's quant_primitives]. The layer is quantised only where this is
+ * faster than bf16 (gemm): the tutorial filters out the layers that lose
+ * (the 640-wide level's and the text context's narrow GEMMs), as the
+ * per-layer choice does [I]. Returns the framework operators. */
+static double int8_linear(walk *w, ops_cost *q, double m, double n, double k)
+{
+    ops_gemm(q, &w->r8, GPU_FP8, 1.0, m, n, k, 1);
+    if (w->fused) {
+        ops_stream(q, w->r, m * k * 2.5, 2, 1);
+        return 1;
+    }
+    ops_stream(q, w->r, m * k * 7, 5, 1);
+    ops_stream(q, w->r, m * n * 3, 1, 1);
+    return 7;
+}
+
 /* A linear layer is a cuBLAS GEMM (addmm; bias in its epilogue): costed
  * as the LLM path costs its GEMMs, the GPU's eta_mm [F: fitted on Vidur's
  * A100 / H100 GEMM profiles, models/gpu.c] with ops_gemm's tile and wave
@@ -263,6 +314,16 @@ static void gemm(walk *w, double m, double n, double k, int bias)
 {
     ops_cost t = { 0, 0, 0, 0 };
     ops_gemm(&t, &w->rg, w->prec, w->eb, m, n, k, 1);
+    if (w->int8) {
+        ops_cost q = { 0, 0, 0, 0 };
+        double ops = int8_linear(w, &q, m, n, k);
+        if (q.s < t.s) {
+            put(w, &q, ops);
+            w->o->flops += 2 * m * n * k;
+            w->o->params += n * k + (bias ? n : 0);
+            return;
+        }
+    }
     put(w, &t, 1);
     w->o->flops += 2 * m * n * k;
     w->o->params += n * k + (bias ? n : 0);
@@ -384,9 +445,18 @@ static void resnet(walk *w, double b, double h, double wd, double cin, double co
 static void attn_block(walk *w, double b, double n, double c, double heads, double nk, double kdim)
 {
     double t = b * n;
-    gemm(w, t, c, c, 0);
-    gemm(w, b * nk, c, kdim, 0);
-    gemm(w, b * nk, c, kdim, 0);
+    if (w->fused_qkv && nk == n && kdim == c) {
+        gemm(w, t, 3 * c, c, 0);            /* fused to_qkv */
+        host_ops(w, 1);                     /* split */
+    } else if (w->fused_qkv) {
+        gemm(w, t, c, c, 0);
+        gemm(w, b * nk, 2 * c, kdim, 0);    /* fused to_kv over the context */
+        host_ops(w, 1);
+    } else {
+        gemm(w, t, c, c, 0);
+        gemm(w, b * nk, c, kdim, 0);
+        gemm(w, b * nk, c, kdim, 0);
+    }
     if (w->eager)
         host_ops(w, 6);                     /* view + transpose of q, k, v */
     attn(w, b, n, nk, heads, c);
@@ -635,9 +705,13 @@ static void vae(walk *w, const diff_params *p, double b)
     resnet(w, b, h, wd, CH[0], CH[0], 0);
     norm_params(w, CH[0]);                                   /* single-head attention */
     ew(w, b * h * wd * CH[0], 3, 2, w->fused ? 0 : 1);
-    gemm(w, b * h * wd, CH[0], CH[0], 1);
-    gemm(w, b * h * wd, CH[0], CH[0], 1);
-    gemm(w, b * h * wd, CH[0], CH[0], 1);
+    if (w->fused_qkv) {
+        gemm(w, b * h * wd, 3 * CH[0], CH[0], 1);
+        host_ops(w, 1);
+    } else {
+        for (int i = 0; i < 3; i++)
+            gemm(w, b * h * wd, CH[0], CH[0], 1);
+    }
     attn(w, b, h * wd, h * wd, 1, CH[0]);
     gemm(w, b * h * wd, CH[0], CH[0], 1);
     ew(w, b * h * wd * CH[0], 3, 1, w->fused ? 0 : 2);
@@ -699,6 +773,7 @@ void diff_text_cost(const diff_params *p, const gpu_rate *r, int prompts, diff_c
 {
     walk w;
     w_init(&w, p, r, out);
+    w.int8 = 0;                              /* quantised: the UNet and the VAE */
     double b = (double)prompts * (p->cfg ? 2 : 1);
     for (int i = 0; i < 2; i++)
         if (p->m->text[i].layers > 0)

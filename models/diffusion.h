@@ -97,6 +97,9 @@ typedef struct {
     double   max_wait_ms;
     double   host_ms_per_step;      /* extra host time per step (both cost modes) */
     double   host_op_us;            /* host time per eager operator; 0 = the engine's */
+    int      fused_qkv;             /* attention's q, k, v (cross: k, v) as one linear layer */
+    int      int8_dynamic;          /* linear layers in int8, activations quantised per token at
+                                     * run time, where that is faster (torchao's dynamic quant) */
 } diff_params;
 
 extern const wl_type wl_diffusion;
