@@ -578,6 +578,39 @@ static void nvls_plateau_follows_its_multicast_traffic(void)
     CU_ASSERT_EQUAL(coll_nccl_version_parse("2.30.7.1"), -1);
 }
 
+/* Where NCCL's ranking hands an 8 x H100 all-reduce from Ring/LL to NVLS
+ * moves with the release (docs/collectives.md §2a, "NCCL release"): Ring/LL
+ * costs 6.6 + 14 x 0.6 = 15 us at a bus bandwidth of min(llMaxBw, f x 370.8)
+ * x 8/14; NVLS its NVLink hop at nvlsEfficiency x 370.8. 2.20.5: llMaxBw
+ * 87.7, f 1/4, hop 23 us, 5/6: they cross at 8 us / (1/50.1 - 1/309.0) GB/s
+ * = 478.5 kB. 2.30.7: llMaxBw 141, f 1/2, hop 25 us, 0.85: 10 us / (1/80.6 -
+ * 1/315.2) = 1.082 MB. */
+static void nvls_takes_over_from_ring_ll_where_the_release_ranks_it(void)
+{
+    topo_overrides o = topo_overrides_none();
+    topo now = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, &o);
+    o.nccl_version = coll_nccl_version_parse("2.20.5");
+    topo old = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, &o);
+    double ll = coll_pair_time_us(&old, COLL_ALLREDUCE, 478.5e3, &coll_ring, &coll_ll);
+    double nv = coll_pair_time_us(&old, COLL_ALLREDUCE, 478.5e3, &coll_nvls, &coll_simple);
+    ASSERT_REL(ll, 15.0 + 478.5e3 / (1e3 * 87.7 * 8 / 14), 1e-12);
+    ASSERT_REL(nv, 23.0 + 478.5e3 / (1e3 * 5.0 / 6 * 370.8), 1e-12);
+    CU_ASSERT(fabs(ll - nv) < 0.01);
+    ll = coll_pair_time_us(&now, COLL_ALLREDUCE, 1.0824e6, &coll_ring, &coll_ll);
+    nv = coll_pair_time_us(&now, COLL_ALLREDUCE, 1.0824e6, &coll_nvls, &coll_simple);
+    CU_ASSERT(fabs(ll - nv) < 0.02);
+    const struct { const topo *t; double bytes; coll_algo_id a; coll_proto_id p; } want[] = {
+        { &old, 262144, COLL_ALGO_RING, COLL_LL },    { &old, 524288, COLL_ALGO_NVLS, COLL_SIMPLE },
+        { &now, 1048576, COLL_ALGO_RING, COLL_LL },   { &now, 2097152, COLL_ALGO_NVLS, COLL_SIMPLE },
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        coll_est e;
+        CU_ASSERT_EQUAL_FATAL(coll_estimate(want[i].t, COLL_ALLREDUCE, want[i].bytes, NULL, &e), 0);
+        CU_ASSERT_EQUAL(e.algo->id, want[i].a);
+        CU_ASSERT_EQUAL(e.proto->id, want[i].p);
+    }
+}
+
 /* Blackwell: NVLink 5 (18 links x 40.1 GB/s, NCCL's SM100_NVLINK_BW) and
  * NVLS at nvlsEfficiency 0.74. A GB200 NVL72 rack is one NVLink domain of
  * 72 GPUs: its all-reduce stays on NVLS, where nine HGX B200 servers cross
@@ -665,6 +698,7 @@ TU_SUITE_FN(coll)
         TU_TEST(ring_time_is_its_chunk_pipeline),
         TU_TEST(a_collective_starts_in_nccl_base_latency),
         TU_TEST(nvls_plateau_follows_its_multicast_traffic),
+        TU_TEST(nvls_takes_over_from_ring_ll_where_the_release_ranks_it),
         TU_TEST(nvls_chunk_shrinks_with_the_buffer),
         TU_TEST(a_72_gpu_nvlink_domain_keeps_all_reduce_on_nvlink),
         TU_TEST(every_op_reaches_the_nvlink_busbw_nccl_tests_reports),
