@@ -688,6 +688,24 @@ static int dle_rows(val_out *o, dle_row *rows, int max)
     return n;
 }
 
+/* PyTorch ResNet-50's data loader as DeepLearningExamples runs it: DALI's
+ * CPU pipeline with the platform's `workers` threads per GPU (the ConvNets
+ * configs: 5 on DGX-1, 10 on DGX A100 [I: the configuration file, not in
+ * the calibration set]) on the server's physical cores [F: DGX-1 2 x Xeon
+ * E5-2698 v4, 20 cores each; DGX A100 2 x EPYC 7742, 64 each; DGX-2 2 x
+ * Xeon Platinum 8168, 24 each: NVIDIA datasheets]. MXNet's scripts decode
+ * on the GPU (DALI's mixed decoder) and TensorFlow's through its own
+ * pipeline: no CPU limit [I]. *threads, *cores: 0 for those. */
+static void dle_loader(const dle_row *r, int *threads, int *cores)
+{
+    *threads = *cores = 0;
+    if (strcmp(r->model, "resnet50") != 0 || strcmp(r->preset, "pytorch") != 0)
+        return;
+    int a100 = strncmp(r->gpu, "a100", 4) == 0;
+    *threads = a100 ? 10 : 5;
+    *cores = a100 ? 128 : r->gpus > 8 ? 48 : 40;
+}
+
 /* One GPU's step of row r alone on rate (the optimizer's HBM traffic 30
  * bytes a parameter), s. */
 static double dle_step_s(const dle_row *r, const gpu_rate *rate)
@@ -701,6 +719,7 @@ static double dle_step_s(const dle_row *r, const gpu_rate *rate)
     tp.opt_bytes = 30;
     tp.dp = 1;
     tp.fw = train_framework_find(r->preset);
+    dle_loader(r, &tp.loader_threads, &tp.host_cores);
     return train_step_s(&tp, rate);
 }
 
@@ -719,9 +738,13 @@ static void case_dle_training(val_out *o)
         /* about six steps after one of warm-up, from the step alone */
         gpu_rate rate = gpu_rate_of(gpu_spec_find(r->gpu), 1, 1);
         double step = dle_step_s(r, &rate);
-        char seqs[32] = "";
+        char seqs[96] = "";
+        int threads, cores;
+        dle_loader(r, &threads, &cores);
         if (r->seq > 0)
             snprintf(seqs, sizeof seqs, ", \"seq_len\": %d", r->seq);
+        else if (threads > 0)
+            snprintf(seqs, sizeof seqs, ", \"loader_threads\": %d, \"host_cores\": %d", threads, cores);
         snprintf(text, sizeof text,
                  "{\"seed\": 1, \"duration_s\": %.6g, \"warmup_s\": %.6g, \"replications\": 1,"
                  " \"hardware\": {\"gpu\": \"%s\", \"gpus\": %d}, \"sharing\": {\"mode\": \"exclusive\"},%s"

@@ -876,14 +876,37 @@ static void step_layers_cost(const train_params *p, const gpu_rate *r, ops_cost 
     }
 }
 
+/* Images one CPU core decodes and augments a second in DeepLearningExamples'
+ * DALI CPU pipeline for ResNet-50 (JPEG decode, random resized crop to 224,
+ * flip, normalise) [fitted: 250, on PyTorch's 8-GPU mixed-precision row of
+ * DGX-1 V100 16GB, 8,322 images/s from 8 x 5 loader threads sharing the
+ * node's 40 cores with the 8 main threads: 8322 / (40 x 40 / 48); libjpeg-
+ * turbo decodes an ImageNet JPEG in 2-4 ms on one core, 250-500 a second,
+ * before the crop and resize [I]]. */
+#define TRAIN_LOADER_IMAGES_PER_CORE_S 250.0
+
+double train_loader_s(const train_params *p)
+{
+    if (p->loader_threads <= 0 || p->model.arch != TRAIN_ARCH_RESNET50)
+        return 0;
+    /* the node's busy threads: each GPU's loaders and its process' main thread */
+    double local = p->dp > 1 && p->net.ppn > 0 ? p->net.ppn : 1;
+    double busy = local * (p->loader_threads + 1);
+    double share = p->host_cores > 0 && busy > p->host_cores ? p->host_cores / busy : 1;
+    double acc = p->accumulation > 1 ? p->accumulation : 1;
+    return acc * p->batch_per_gpu / (p->loader_threads * share * TRAIN_LOADER_IMAGES_PER_CORE_S);
+}
+
 double train_step_s(const train_params *p, const gpu_rate *r)
 {
     ops_cost f = { 0 }, b = { 0 };
     step_layers_cost(p, r, &f, &b);
     double params = train_local_params(p) / (p->sharding != TRAIN_DDP ? p->dp : 1);
     double acc = p->accumulation > 1 ? p->accumulation : 1;
-    return acc * (f.s + b.s + train_moe_alltoall_s(p)) +
-           train_optimizer_s(fw_of(p), r, params, p->model.tensors, p->opt_bytes);
+    double gpu = acc * (f.s + b.s + train_moe_alltoall_s(p)) +
+                 train_optimizer_s(fw_of(p), r, params, p->model.tensors, p->opt_bytes);
+    double load = train_loader_s(p);
+    return load > gpu ? load : gpu;
 }
 
 /* Megatron-Core's gradient buckets: max(40 M, 1 M x dp) parameters
@@ -1291,6 +1314,9 @@ typedef struct {
     sim_time_t         *gather_end;         /* [nbuckets] */
     double              wire_bytes;         /* this step, per rank */
     ops_cost            fwd, bwd;           /* the whole batch's passes on the tenant's resource */
+    sim_time_t          load;               /* the CPU loader's time for a step's samples (0: none) */
+    sim_time_t          batch_ready;        /* when the loader's next batch is ready */
+    int                 data_wait;          /* waiting on ev_wait for that batch */
     sim_time_t          a2a;                /* MoE: one micro-batch's expert-parallel all-to-alls */
     double              a2a_bytes;          /* ... their bytes on the wire per rank */
     coll_sampler        cs;
@@ -1439,6 +1465,19 @@ static void finish_step(train_state *st)
 static void start_step(train_state *st)
 {
     const train_params *p = st->p;
+    /* the CPU loader's batch: ready load seconds after the loader began it
+     * (when the previous step took its batch); wait for it */
+    sim_time_t now = st->t->s->now;
+    if (st->load > 0) {
+        if (st->data_wait)
+            return;
+        if (st->batch_ready > now) {
+            st->data_wait = 1;
+            sim_at(st->t->s, &st->ev_wait, st->batch_ready);
+            return;
+        }
+        st->batch_ready = now + st->load;
+    }
     st->running = 1;
     st->start = st->comm_free = st->t->s->now;
     st->service = st->sw = st->exposed = 0;
@@ -1491,7 +1530,9 @@ static void run_next(train_state *st)
 static void on_wait(sim *s, sim_event *ev)
 {
     (void)s;
-    run_next(ev->ctx);
+    train_state *st = ev->ctx;
+    st->data_wait = 0;
+    run_next(st);
 }
 
 static void begin_backward(train_state *st)
@@ -1602,6 +1643,7 @@ static void *train_alloc(const void *params, tenant *t)
     st->gather_end = calloc((size_t)st->nbuckets, sizeof *st->gather_end);
     st->has_net = st->p->dp > 1;
     st->a2a = sim_round_ns(train_moe_alltoall_s(st->p) * 1e9);
+    st->load = sim_round_ns(train_loader_s(st->p) * 1e9);
     st->a2a_bytes = 4.0 * train_model_moe_layers(&st->p->model) * train_moe_alltoall_bytes(st->p) *
                     coll_busbw_factor(COLL_ALLTOALL, st->p->ep > 1 ? st->p->ep : 1);
     if (!st->gather_end ||

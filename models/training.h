@@ -210,7 +210,19 @@ typedef struct {
     const coll_corr *corr;          /* may be NULL */
     int         ep;                 /* MoE: expert-parallel GPUs (a divisor of dp; 0 or 1: none) */
     topo        ep_net;             /* the ep GPUs of one expert-parallel group; unused when ep <= 1 */
+    int         loader_threads;     /* CPU threads decoding each GPU's images (DALI's CPU pipeline); 0: no limit */
+    int         host_cores;         /* a node's physical CPU cores, shared by its GPUs' loader and main
+                                     * threads; 0: as many as they need */
 } train_params;
+
+/* train_loader_s: the seconds p's CPU data loader needs for one step's
+ * samples (batch x accumulation) of an image model: loader_threads per
+ * GPU, each decoding and augmenting TRAIN_LOADER_IMAGES_PER_CORE_S images
+ * a second on a core of its own, and a node's GPUs' loader threads and
+ * main threads sharing its host_cores when they outnumber them; 0 without a
+ * loader or for a model that is not an image model. The step takes at
+ * least this long (the loader prepares the next batch while the GPU runs). */
+double train_loader_s(const train_params *p);
 
 /* Expert parallelism (MoE, ep > 1; DeepSpeed-MoE, Megatron-Core): the dp
  * GPUs form dp / ep groups of ep; a group holds every expert once, each

@@ -17,7 +17,7 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
     static const char *const keys[] = { "type", "model", "params_b", "seq_len", "precision",
         "batch_per_gpu", "gpus", "grad_bytes", "bucket_mb", "first_bucket_mb",
         "optimizer_bytes_per_param", "sharding", "param_bytes", "accumulation", "framework", "ep",
-        "model_config", NULL };
+        "model_config", "loader_threads", "host_cores", NULL };
     static const char *const frameworks[] = { "pytorch", "pytorch-lddl", "pytorch-squad", "tensorflow", "tensorflow-noxla",
                                                "mxnet", NULL };
     static const char *const shardings[] = { "ddp", "zero1", "zero2", "shard_grad_op",
@@ -53,6 +53,9 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
     jv_number(v, obj, path, "param_bytes", 0, 2, gb, &p->param_bytes);
     jv_int(v, obj, path, "accumulation", 0, 1, 1, 1 << 16, &acc);
     jv_enum(v, obj, path, "framework", 0, 0, frameworks, &fw);
+    long loader = 0, cores = 0;
+    jv_int(v, obj, path, "loader_threads", 0, 0, 0, 1024, &loader);
+    jv_int(v, obj, path, "host_cores", 0, 0, 0, 4096, &cores);
     if (v->failed)
         return -1;
     jv_join(p2, sizeof p2, path, "model");
@@ -112,6 +115,8 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
     p->batch_per_gpu = batch > 0 ? (int)batch : p->model.batch_per_gpu;
     p->dp = (int)gpus;
     p->accumulation = (int)acc;
+    p->loader_threads = (int)loader;
+    p->host_cores = (int)cores;
     p->fw = train_framework_find(frameworks[fw]);
     p->sharding = (train_sharding)train_sharding_parse(shardings[shard]);
     if (p->dp > 1) {
