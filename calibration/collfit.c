@@ -243,10 +243,16 @@ const double collfit_torch_floor_us = 27.49;
 
 /* [F] The Vidur machines whose floor is their own (fitted on their curves
  * alone by the same case): the host side of the machine measured (its CPU,
- * driver and harness timing), not NCCL's. */
-static const struct { const char *platform; double floor_us; } HARNESS_FITS[] = {
-    { "a100-pcie-nvlink-pairs", 39.224 },
-    { "h100-nvl-pairs", 9.2057 },
+ * driver and harness timing), not NCCL's. skew NAN: the harness adds; else
+ * it is host-bound (collfit_measured_us) and skew is its k. Vidur's H100
+ * machine: its all-reduces hold 40-44 us up to 8 MiB on 2 GPUs and 1 MiB on
+ * 4 whatever NCCL's own time (9-26 us there), and beyond take NCCL's time
+ * plus 8-16 us (docs/collectives.md §2a); k 0.3 [F: the best of 0.2-0.5 on
+ * its three all-reduce curves, 0.1 apart], its floor fitted with it. */
+static const struct { const char *platform; double floor_us, skew; } HARNESS_FITS[] = {
+    { "a100-pcie-nvlink-pairs", 39.224, NAN },
+    { "h100-nvl-pairs", 9.2057, NAN },
+    { "dgx-h100", 40.007, 0.3 },
 };
 
 double collfit_platform_harness(const char *platform)
@@ -255,6 +261,19 @@ double collfit_platform_harness(const char *platform)
         if (strcmp(HARNESS_FITS[i].platform, platform) == 0)
             return HARNESS_FITS[i].floor_us;
     return NAN;
+}
+
+double collfit_platform_skew(const char *platform)
+{
+    for (size_t i = 0; i < sizeof HARNESS_FITS / sizeof HARNESS_FITS[0]; i++)
+        if (strcmp(HARNESS_FITS[i].platform, platform) == 0)
+            return HARNESS_FITS[i].skew;
+    return NAN;
+}
+
+double collfit_harness_skew(const collfit_curve *c, const double *pooled)
+{
+    return pooled ? NAN : collfit_platform_skew(c->platform);
 }
 
 double collfit_harness_us(const collfit_curve *c, const double *pooled)
@@ -269,21 +288,28 @@ double collfit_harness_us(const collfit_curve *c, const double *pooled)
 
 /* Additive: kineto times the kernel, which waits for the rank that calls
  * last (each rank replays its own graph), so the harness's skew adds to
- * NCCL's time at every size. A floor max(t, floor) fits the curves as well
- * (mean |log error| 0.247 against 0.248) only with a Simple step of 9.1 us,
- * 2.7 times NCCL's NVLink hwLat, and a send/recv start-up of 0 [I: the
- * data's choice, docs/collectives.md §2]. */
-double collfit_measured_us(double model_us, double floor_us)
+ * NCCL's time at every size. A floor max(t, floor) fits the pooled curves
+ * as well (mean |log error| 0.247 against 0.248) only with a Simple step
+ * of 9.1 us, 2.7 times NCCL's NVLink hwLat, and a send/recv start-up of 0
+ * [I: the data's choice, docs/collectives.md §2]. Host-bound (a machine's
+ * own, HARNESS_FITS): the slowest rank's host issues a collective every
+ * floor_us and the others' kernels wait for it, so a kernel lasts the
+ * floor until NCCL's time passes it, and then NCCL's time and the skew
+ * left, skew x floor_us [I: the H100 profiles' shape, §2a]. */
+double collfit_measured_us(double model_us, double floor_us, double skew)
 {
-    return model_us + floor_us;
+    if (isnan(skew))
+        return model_us + floor_us;
+    double busy = model_us + skew * floor_us;
+    return busy > floor_us ? busy : floor_us;
 }
 
-double collfit_busbw(const collfit_curve *c, const topo *t, double floor_us, double bytes)
+double collfit_busbw(const collfit_curve *c, const topo *t, double floor_us, double skew, double bytes)
 {
     coll_est e;
     if (coll_estimate(t, (coll_op)c->op, bytes, NULL, &e) < 0)
         return NAN;
-    double us = collfit_measured_us(e.time_us, floor_us);
+    double us = collfit_measured_us(e.time_us, floor_us, skew);
     return bytes / (1000.0 * us) * coll_busbw_factor((coll_op)c->op, topo_ranks(t));
 }
 
@@ -293,13 +319,13 @@ int collfit_curve_error(const collfit_data *d, size_t ci, const topo_fit *f, con
     const collfit_curve *c = &d->curves[ci];
     topo t;
     int n = 0;
-    double sum = 0, worst = 0, h = collfit_harness_us(c, floor_us);
+    double sum = 0, worst = 0, h = collfit_harness_us(c, floor_us), k = collfit_harness_skew(c, floor_us);
     if (collfit_topo(c, f, &t) < 0)
         return 0;
     for (size_t i = c->first; i < c->first + c->n; i++) {
         if (d->size[i] < COLLFIT_MIN_BYTES || !(d->busbw[i] > 0))
             continue;
-        double e = fabs(collfit_busbw(c, &t, h, d->size[i]) / d->busbw[i] - 1);
+        double e = fabs(collfit_busbw(c, &t, h, k, d->size[i]) / d->busbw[i] - 1);
         sum += e;
         worst = e > worst ? e : worst;
         n++;
@@ -372,11 +398,11 @@ static double objective(const gsl_vector *x, void *p)
         if (!cv->fit || (c->leave_out && strcmp(cv->platform, c->leave_out) == 0) ||
             (c->only && strcmp(cv->platform, c->only) != 0) || collfit_topo(cv, &f, &t) < 0)
             continue;
-        double h = collfit_harness_us(cv, &floor_us);
+        double h = collfit_harness_us(cv, &floor_us), skew = c->only ? collfit_platform_skew(cv->platform) : NAN;
         for (size_t i = cv->first; i < cv->first + cv->n; i++) {
             if (c->d->size[i] < COLLFIT_MIN_BYTES || !(c->d->busbw[i] > 0))
                 continue;
-            sum += fabs(log(collfit_busbw(cv, &t, h, c->d->size[i]) / c->d->busbw[i]));
+            sum += fabs(log(collfit_busbw(cv, &t, h, skew, c->d->size[i]) / c->d->busbw[i]));
             n++;
         }
     }

@@ -58,10 +58,21 @@ double collfit_platform_harness(const char *platform);
  * machine's own floor, else collfit_torch_floor_us. */
 double collfit_harness_us(const collfit_curve *c, const double *pooled);
 
+/* collfit_platform_skew: for a machine whose harness is host-bound, the
+ * share k of its floor that stays as skew once the GPU is the bound
+ * (collfit_measured_us); NAN where the harness adds (every other machine). */
+double collfit_platform_skew(const char *platform);
+
+/* collfit_harness_skew: curve c's k: NAN (additive) with a pooled floor
+ * (pooled non-NULL: the pooled fit, leave-one-out) or for a machine whose
+ * harness adds, else its machine's collfit_platform_skew. */
+double collfit_harness_skew(const collfit_curve *c, const double *pooled);
+
 /* collfit_measured_us: what the harness of a curve reports for a
- * collective the model says takes model_us: model_us + floor_us (the
- * harness's time adds to NCCL's, collfit.c says why). */
-double collfit_measured_us(double model_us, double floor_us);
+ * collective the model says takes model_us: model_us + floor_us where the
+ * harness adds (skew NAN), max(floor_us, model_us + skew x floor_us) where
+ * it is host-bound (collfit.c says why). */
+double collfit_measured_us(double model_us, double floor_us, double skew);
 
 /* collfit_load: read path. 0, or -1 with one message in err naming the
  * file, the line and what is wrong (also: an unknown platform preset or
@@ -74,9 +85,9 @@ void collfit_free(collfit_data *d);
 int collfit_topo(const collfit_curve *c, const topo_fit *f, topo *t);
 
 /* collfit_busbw: the bus bandwidth (GB/s) curve c's harness would report
- * at bytes: the model's time on t through a harness floor of floor_us
- * (collfit_measured_us; 0: the model's own). */
-double collfit_busbw(const collfit_curve *c, const topo *t, double floor_us, double bytes);
+ * at bytes: the model's time on t through a harness floor of floor_us and
+ * skew (collfit_measured_us; floor 0: the model's own). */
+double collfit_busbw(const collfit_curve *c, const topo *t, double floor_us, double skew, double bytes);
 
 /* collfit_curve_error: mean and largest |predicted/measured - 1| (as
  * fractions) over the curve's scored points under f and the pooled harness

@@ -1344,13 +1344,13 @@ static void case_nccl_curve(val_out *o)
         return;
     }
     const collfit_curve *c = &d.curves[k];
-    double h = collfit_harness_us(c, NULL);
+    double h = collfit_harness_us(c, NULL), skew = collfit_harness_skew(c, NULL);
     char q[96];
     for (size_t i = c->first; i < c->first + c->n; i++) {
         if (d.size[i] < COLLFIT_MIN_BYTES || !(d.busbw[i] > 0))
             continue;
         snprintf(q, sizeof q, "busbw at %.0f B", d.size[i]);
-        val_unit_row(o, q, "GB/s", collfit_busbw(c, &t, h, d.size[i]), d.busbw[i], NCCL_POINT_TOL);
+        val_unit_row(o, q, "GB/s", collfit_busbw(c, &t, h, skew, d.size[i]), d.busbw[i], NCCL_POINT_TOL);
     }
     double mean, max;
     int n = collfit_curve_error(&d, k, NULL, NULL, &mean, &max);
