@@ -55,7 +55,16 @@ static const ops_kind_def KINDS[OPS_NKINDS] = {
 
 const char *ops_kind_name(ops_kind k) { return KINDS[k].name; }
 
-static const double TILES[][2] = { { 64, 128 }, { 128, 128 }, { 128, 256 }, { 256, 128 } };
+/* Output tiles (rows over m, the tokens; columns over n). The 16- and
+ * 32-row tiles are the skinny kernels cuBLAS and the fused MoE kernels take
+ * for a handful of tokens (GEMV-like and swapped-operand kernels whose
+ * narrow side spans the tokens; vLLM's fused_moe runs BLOCK_SIZE_M 16 at
+ * small batches) [F: vLLM fused_moe.py get_default_config, BLOCK_SIZE_M 16
+ * while tokens <= experts; I: cuBLAS's small-batch gemv and split-K kernels
+ * as profilers name them]: they are taken for m up to their
+ * rows only, so a decode GEMM is not costed as 64 rows of which one is
+ * used. Convolutions do not take them (ops_conv). */
+static const double TILES[][2] = { { 16, 128 }, { 32, 128 }, { 64, 128 }, { 128, 128 }, { 128, 256 }, { 256, 128 } };
 static const double SPLITK[] = { 1, 2, 3, 4, 6, 8, 12, 16 };
 
 static double bw(const gpu_rate *r)
@@ -79,8 +88,9 @@ static double math_clock(const gpu_rate *r, gpu_prec q)
 }
 
 /* The compute time of the best tiling of `groups` GEMMs of m x n x k:
- * waves of one tile per SM. */
-static double gemm_compute_s(const gpu_rate *r, gpu_prec p, double m, double n, double k, double groups)
+ * waves of one tile per SM; skinny: the 16- and 32-row tiles may be taken. */
+static double gemm_compute_s(const gpu_rate *r, gpu_prec p, double m, double n, double k, double groups,
+                             int skinny)
 {
     gpu_prec q = gpu_prec_fallback(r->peak_flops, p);
     double sms = r->sms >= 1 ? floor(r->sms) : 1;
@@ -90,6 +100,8 @@ static double gemm_compute_s(const gpu_rate *r, gpu_prec p, double m, double n, 
         return best;
     for (size_t i = 0; i < sizeof TILES / sizeof TILES[0]; i++) {
         double tm = TILES[i][0], tn = TILES[i][1];
+        if (tm < 64 && (!skinny || ceil(m) > tm))
+            continue;   /* a skinny tile spans all the tokens or is not used */
         double tiles = groups * ceil(m / tm) * ceil(n / tn);
         for (size_t j = 0; j < sizeof SPLITK / sizeof SPLITK[0]; j++) {
             double sk = SPLITK[j];
@@ -107,7 +119,7 @@ static double gemm_compute_s(const gpu_rate *r, gpu_prec p, double m, double n, 
 static void gemm_parts(const gpu_rate *r, gpu_prec p, double e, double m, double n, double k,
                        double groups, double *tc, double *tm)
 {
-    *tc = gemm_compute_s(r, p, m, n, k, groups);
+    *tc = gemm_compute_s(r, p, m, n, k, groups, 1);
     *tm = groups * e * (m * k + k * n + m * n) / bw(r);
 }
 
@@ -264,8 +276,10 @@ void ops_conv(ops_cost *c, const gpu_rate *r, gpu_prec p, double elem_bytes, con
     default: m = pix, n = s->c_out, k = s->c_in * k2; break;
     }
     /* cuDNN has kernels of either orientation (narrow channel tiles for
-     * 64-channel layers): the better of the two */
-    double tc = fmin(gemm_compute_s(r, p, m, n, k, 1), gemm_compute_s(r, p, n, m, k, 1));
+     * 64-channel layers): the better of the two; not the skinny tiles, which
+     * are the token-side kernels of LLM GEMMs [I: cuDNN's implicit GEMMs
+     * are not known here below 64 channels] */
+    double tc = fmin(gemm_compute_s(r, p, m, n, k, 1, 0), gemm_compute_s(r, p, n, m, k, 1, 0));
     double tm = elem_bytes * (in + out + filt) / bw(r);
     double t = r->ops.gemm_us * 1e-6 + sqrt(tc * tc + tm * tm);
     c->s += count * t;

@@ -7,7 +7,9 @@
  * CUDA stream do. The mechanisms (docs/workloads.md):
  *
  *  GEMM C[m,n] = A[m,k] B[k,n]: the kernel is a grid of output tiles
- *    (tm x tn in {64x128, 128x128, 128x256, 256x128}), optionally split
+ *    (tm x tn in {64x128, 128x128, 128x256, 256x128}, and 16x128, 32x128
+ *    where they span all m: the skinny kernels of a few tokens; not for
+ *    convolutions), optionally split
  *    along k (split-K 1..16, at least 256 deep) so that skinny GEMMs fill
  *    the SMs. Tiles run in waves of one tile per SM; every wave costs a whole
  *    tile's FLOPs at eta_mm x the per-SM peak of the precision (wave and

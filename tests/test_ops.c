@@ -21,6 +21,34 @@ static void a_skinny_gemm_streams_its_weights_at_the_fitted_bandwidth(void)
     ASSERT_REL(t, 38e-6, 0.15);
 }
 
+/* A decode GEMM takes a skinny tile that spans its tokens: Llama-2-70B's
+ * down projection (8192 x 28672) for one token on an A100 streams 469.8 MB
+ * of weights, 289.8 us at 0.795 of 2.039 TB/s; its compute is 16-row tiles
+ * (64 of them, split-K 8: 5 waves of 6.91 us at 0.735 of the per-SM peak,
+ * 34.6 us) where 64-row tiles cost 4x that. Plus gemm_us 3.84: 295.7 us
+ * against Vidur's 290 (the 64-row tiles gave 325 us, +12%). */
+static void a_decode_gemm_takes_a_skinny_tile_that_spans_its_tokens(void)
+{
+    gpu_rate r = gpu_rate_of(gpu_spec_find("a100-sxm-80gb"), 1, 1);
+    CU_ASSERT_DOUBLE_EQUAL(r.ops.gemm_us, 3.84, 1e-12);
+    double n = 8192, k = 28672;
+    double tm = 2.0 * (k + k * n + n) / (0.795 * 2.039e12);
+    double tc = 5 * 2.0 * 16 * 128 * (k / 8) / (312e12 * 0.735 / 108);
+    double t = ops_gemm_s(&r, GPU_BF16, 2, 1, n, k);
+    ASSERT_REL(t, 3.84e-6 + sqrt(tc * tc + tm * tm), 1e-9);
+    ASSERT_REL(t, 290e-6, 0.025);
+    /* up to 16 tokens cost the same compute; 33 take the 64-row tiles */
+    CU_ASSERT(ops_gemm_s(&r, GPU_BF16, 2, 16, n, k) - t < 2 * 16 * k * 2 / (0.795 * 2.039e12));
+    CU_ASSERT(ops_gemm_s(&r, GPU_BF16, 2, 33, n, k) > ops_gemm_s(&r, GPU_BF16, 2, 32, n, k) * 1.02);
+    /* a convolution keeps its 64-wide tiles: 4 output channels cost the
+     * 64-channel layer's compute */
+    ops_conv_shape c4 = { 1, 64, 64, 320, 4, 3, 1 }, c64 = { 1, 64, 64, 320, 64, 3, 1 };
+    ops_cost a = { 0 }, b = { 0 };
+    ops_conv(&a, &r, GPU_FP16, 2, &c4, OPS_CONV_FWD, 1);
+    ops_conv(&b, &r, GPU_FP16, 2, &c64, OPS_CONV_FWD, 1);
+    CU_ASSERT(a.s > 0.5 * b.s);
+}
+
 static void a_gemm_one_tile_wider_than_the_gpu_takes_a_second_wave(void)
 {
     gpu_rate r = h100();
@@ -195,6 +223,7 @@ TU_SUITE_FN(ops)
 {
     static const tu_test tests[] = {
         TU_TEST(a_skinny_gemm_streams_its_weights_at_the_fitted_bandwidth),
+        TU_TEST(a_decode_gemm_takes_a_skinny_tile_that_spans_its_tokens),
         TU_TEST(a_gemm_one_tile_wider_than_the_gpu_takes_a_second_wave),
         TU_TEST(fp8_gemms_use_the_fp8_peak_and_gpus_without_it_fall_back),
         TU_TEST(a_per_token_kernel_is_bound_by_its_blocks_walking_the_row),
