@@ -272,7 +272,7 @@ static void curve_points_are_refused_naming_line_and_column(void)
  * H100 machine's harness is host-bound: max(floor, NCCL + 0.3 floor). */
 static void harness_time_adds_only_to_its_own_measurements(void)
 {
-    collfit_curve c = { "c", "vidur-a100-net", "", COLL_ALLREDUCE, 1, 8, COLLFIT_TORCH_KINETO, 1, 0, 0 };
+    collfit_curve c = { "c", "dgx-a100", "", COLL_ALLREDUCE, 1, 8, COLLFIT_TORCH_KINETO, 1, 0, 0 };
     CU_ASSERT_DOUBLE_EQUAL(collfit_harness_us(&c, NULL), collfit_torch_floor_us, 1e-12);
     CU_ASSERT(collfit_torch_floor_us > 20 && collfit_torch_floor_us < 40);
     CU_ASSERT(isnan(collfit_harness_skew(&c, NULL)));
@@ -280,7 +280,8 @@ static void harness_time_adds_only_to_its_own_measurements(void)
     CU_ASSERT_DOUBLE_EQUAL(collfit_harness_us(&c, &pooled), 12.5, 1e-12);
     snprintf(c.platform, sizeof c.platform, "h100-nvl-pairs");
     CU_ASSERT_DOUBLE_EQUAL(collfit_harness_us(&c, NULL), collfit_platform_harness("h100-nvl-pairs"), 1e-12);
-    CU_ASSERT(isnan(collfit_platform_harness("vidur-a100-net")));
+    CU_ASSERT(isnan(collfit_platform_harness("dgx-a100")));
+    ASSERT_REL(collfit_platform_skew("vidur-a100-net") * collfit_platform_harness("vidur-a100-net"), 27.57, 1e-3);
     CU_ASSERT(isnan(collfit_platform_skew("a100-pcie-nvlink-pairs")));
     ASSERT_REL(collfit_platform_skew("h100-nvl-pairs"), 0.3, 1e-15);
     c.op = COLL_SENDRECV;
@@ -320,7 +321,7 @@ static void collective_model_is_the_fit_of_the_public_curves(void)
 {
     char *fit[] = { "slicesim", "validate", "--strict", "--case", "nccl-fit", NULL };
     CU_ASSERT_EQUAL(tu_cli(fit, out, sizeof out, err, sizeof err), 0);
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "20 rows: 20 within tolerance"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "21 rows: 21 within tolerance"));
     /* the pooled fit's mean |log error|, as docs/collectives.md reports it */
     const char *m = strstr(out, "mean |log error| of the pooled fit ");
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
