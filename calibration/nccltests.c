@@ -32,6 +32,8 @@ typedef struct {
     size_t nhosts;
     const char *start;        /* the line as read: columns count from it */
     const char *base;         /* where parse_row's copy of the row begins in that line */
+    int   hdr_cols, hdr_line; /* the column header's row width (12 or 13, without slicesim's
+                                 algorithm and protocol) and its line; 0 before one */
 } reader;
 
 /* The 1-based column of p in the current line (p inside the line, or inside
@@ -74,14 +76,18 @@ static int parse_whole(const char *tok, double *out)
     return parse_num(tok, out) < 0 || *out < 0 || *out != floor(*out) ? -1 : 0;
 }
 
+/* nccl-tests prints #wrong with "%5g" of the count as a double, so a large
+ * count reads "1.23457e+06"; or "N/A" when validation is off (-c 0). */
+#define MAX_WRONG 1e18
+
 static int parse_wrong(const char *tok, long *out)
 {
-    int64_t x;
+    double x;
     if (strcmp(tok, "N/A") == 0) {
         *out = -1;
         return 0;
     }
-    if (textfile_parse_i64(tok, 0, INT32_MAX, &x) < 0)
+    if (parse_whole(tok, &x) < 0 || x > MAX_WRONG)
         return -1;
     *out = (long)x;
     return 0;
@@ -101,6 +107,10 @@ static int parse_placement(reader *rd, const char *text, const char *row_copy, c
         { "out-of-place time", "out-of-place algbw", "out-of-place busbw", "out-of-place #wrong" },
         { "in-place time", "in-place algbw", "in-place busbw", "in-place #wrong" },
     };
+    static const char *const wrong[2] = {
+        "out-of-place #wrong (allowed: a count from 0 to 1e18, as nccl-tests prints it, or N/A)",
+        "in-place #wrong (allowed: a count from 0 to 1e18, as nccl-tests prints it, or N/A)",
+    };
     if (parse_num(tok[0], &r->time_us[k]) < 0 || r->time_us[k] < 0)
         return bad_row(rd, text, what[k][0], tok[0]);
     if (parse_num(tok[1], &r->algbw[k]) < 0 || r->algbw[k] < 0)
@@ -108,7 +118,7 @@ static int parse_placement(reader *rd, const char *text, const char *row_copy, c
     if (parse_num(tok[2], &r->busbw[k]) < 0 || r->busbw[k] < 0)
         return bad_row(rd, text, what[k][2], tok[2]);
     if (parse_wrong(tok[3], &r->wrong[k]) < 0)
-        return bad_row(rd, text, what[k][3], tok[3]);
+        return bad_row(rd, text, wrong[k], tok[3]);
     return 0;
 }
 
@@ -129,6 +139,12 @@ static int parse_row(reader *rd, char *text, nccltests_row *r)
     int has_root = n == 13 || n == 15, extras = n == 14 || n == 15;
     if (n < 12 || n > 15)
         return bad_row(rd, text, "wrong number of columns near", tok[n - 1]);
+    if (rd->hdr_cols && n != rd->hdr_cols && n != rd->hdr_cols + 2) {
+        char what[160];
+        snprintf(what, sizeof what, "%d columns where the column header at line %d has %d (a cut or "
+                 "truncated line?), the last", n, rd->hdr_line, rd->hdr_cols);
+        return bad_row(rd, text, what, tok[n - 1]);
+    }
     memset(r, 0, sizeof *r);
     r->line = rd->line;
     r->root = -1;
@@ -232,16 +248,38 @@ static int take_long(cursor *c, long lo, long hi, const char *stop, long *out)
     return 1;
 }
 
-/* "NCCL version 2.21.5+cuda12.4" anywhere in the line: keep 2.21.5. A line
- * whose version does not read as three whole numbers is not a version line
+/* The release NCCL_VERSION_CODE encodes: 2.21.5 is 22105 (2.9 on), 2.8.4
+ * was 2804 (src/nccl.h.in). */
+static void keep_version_code(long code, nccltests_log *log)
+{
+    long maj = code >= 10000 ? code / 10000 : code / 1000;
+    long min = code >= 10000 ? code / 100 % 100 : code / 100 % 10;
+    char v[64];
+    snprintf(v, sizeof v, "%ld.%ld.%ld", maj, min, code % 100);
+    if (log->nccl_version[0] == '\0')
+        snprintf(log->nccl_version, sizeof log->nccl_version, "%.15s", v);
+}
+
+/* "NCCL version 2.21.5+cuda12.4" anywhere in the line (an INFO line, a
+ * comment, or alone as NCCL_DEBUG=VERSION prints it): keep 2.21.5; or
+ * nccl-tests' own "# nccl-tests version 2.13.11 nccl-headers=22105
+ * nccl-library=22105": keep the library's. The first one read wins. A
+ * version that does not read as three whole numbers is not a version line
  * (left alone, as any other NCCL INFO text). */
 static int note_version(const char *text, nccltests_log *log)
 {
     const char *p = strstr(text, "NCCL version ");
+    long v[3];
+    if (!p && (p = strstr(text, "nccl-library="))) {
+        cursor c = { p + strlen("nccl-library=") };
+        if (!take_long(&c, 2000, 999999, NULL, &v[0]))
+            return 0;
+        keep_version_code(v[0], log);
+        return 1;
+    }
     if (!p)
         return 0;
     cursor c = { p + strlen("NCCL version ") };
-    long v[3];
     for (int i = 0; i < 3; i++) {
         if (!take_long(&c, 0, 999, i < 2 ? "." : "+-_ ", &v[i]))
             return 0;
@@ -345,33 +383,70 @@ static const char *strip_mpi_tag(const char *s)
     return s;
 }
 
-/* Header comments that say what ran and where. */
+/* A new test after one with rows (else the current one, or the first). */
+static nccltests_test *open_test(reader *rd, nccltests_log *log)
+{
+    nccltests_test *t = &log->tests[log->ntests > 0 ? log->ntests - 1 : 0];
+    if (log->ntests > 0 && t->n > 0) {
+        if (log->ntests == NCCLTESTS_MAX_TESTS) {
+            snprintf(rd->err, rd->errlen, "%s: line %d: more than %d tests in one log", rd->file,
+                     rd->line, NCCLTESTS_MAX_TESTS);
+            return NULL;
+        }
+        t = &log->tests[log->ntests++];
+        memset(t, 0, sizeof *t);
+        t->op = -1;
+        t->first = log->n;
+    } else if (log->ntests == 0) {
+        log->ntests = 1;
+        memset(t, 0, sizeof *t);
+        t->op = -1;
+        t->first = log->n;
+    }
+    if (t->line == 0)
+        t->line = rd->line;
+    return t;
+}
+
+/* "#       size         count      type   redop    root     time ...": the
+ * row width it announces (13 with root, 12 without, before 2.10). */
+static int read_column_header(reader *rd, const char *text)
+{
+    cursor c = { text + 1 };
+    char tok[32];
+    int cols = 2;
+    if (!take_word(&c, "size") || !take_word(&c, "count"))
+        return 0;
+    while (take_token(&c, tok, sizeof tok) > 0)
+        cols += strcmp(tok, "root") == 0;
+    rd->hdr_cols = cols == 3 ? 13 : 12;
+    rd->hdr_line = rd->line;
+    return 1;
+}
+
+/* Header comments that say what ran and where. A test opens at its name
+ * ("# Collective test starting:", nccl-tests 2.17 on) or, in any release,
+ * at the "# nThread" line each run prints first. */
 static int parse_comment(reader *rd, const char *text, nccltests_log *log)
 {
     const char *p;
     char name[64], host[256], dev[128];
-    cursor c;
+    cursor c = { text + 1 };
+    if (take_word(&c, "nThread"))
+        return open_test(rd, log) ? 0 : -1;
     if ((p = strstr(text, "Collective test starting:")) &&
         (c.p = p + strlen("Collective test starting:"), take_token(&c, name, sizeof name) > 0)) {
-        nccltests_test *t = &log->tests[log->ntests > 0 ? log->ntests - 1 : 0];
-        if (log->ntests > 0 && t->n > 0) {         /* a new test after one with rows */
-            if (log->ntests == NCCLTESTS_MAX_TESTS) {
-                snprintf(rd->err, rd->errlen, "%s: line %d: more than %d tests in one log", rd->file,
-                         rd->line, NCCLTESTS_MAX_TESTS);
-                return -1;
-            }
-            t = &log->tests[log->ntests++];
-            t->first = log->n;
-            t->n = 0;
-        } else if (log->ntests == 0) {
-            log->ntests = 1;
-            t->first = log->n;
-        }
+        nccltests_test *t = open_test(rd, log);
+        if (!t)
+            return -1;
         t->op = coll_op_parse(name);
+        snprintf(t->name, sizeof t->name, "%s", name);
         if (log->op < 0)
             log->op = t->op;
     } else if (note_version(text, log)) {
         /* kept */
+    } else if (read_column_header(rd, text)) {
+        /* the row width */
     } else if (read_rank_line(text, host, sizeof host, dev, sizeof dev)) {
         if (log->n > 0)             /* a later test of the same run lists the ranks again */
             return 0;
@@ -405,10 +480,13 @@ static int push_row(nccltests_log *log, const nccltests_row *r)
     }
     if (log->ntests == 0) {                       /* rows before any header: one test */
         log->ntests = 1;
+        memset(&log->tests[0], 0, sizeof log->tests[0]);
         log->tests[0].op = -1;
         log->tests[0].first = log->n;
-        log->tests[0].n = 0;
+        log->tests[0].line = r->line;
     }
+    if ((r->wrong[0] > 0 || r->wrong[1] > 0) && log->wrong_rows++ == 0)
+        log->wrong_line = r->line;
     log->rows[log->n++] = *r;
     log->tests[log->ntests - 1].n++;
     return 0;
@@ -435,8 +513,10 @@ static int read_lines(FILE *f, reader *rd, nccltests_log *log)
         }
         if (*s == '#')
             rc = parse_comment(rd, s, log);
-        else if (!looks_like_row(s))
+        else if (!looks_like_row(s) && !note_version(s, log))
             log->chatter++;                        /* launcher output, banners, prompts */
+        else if (!looks_like_row(s))
+            continue;                              /* NCCL_DEBUG=VERSION's "NCCL version ..." */
         else if ((rc = parse_row(rd, body, &r)) == 0 && push_row(log, &r) < 0)
             rc = -1;
         if (rc < 0 && rd->err[0] == '\0')
@@ -451,7 +531,7 @@ static int read_lines(FILE *f, reader *rd, nccltests_log *log)
 int nccltests_parse(FILE *f, const char *file, nccltests_log *log, char *err, size_t errlen)
 {
     char *hosts[MAX_HOSTS];
-    reader rd = { file, 0, err, errlen, hosts, 0, NULL, NULL };
+    reader rd = { file, 0, err, errlen, hosts, 0, NULL, NULL, 0, 0 };
     memset(log, 0, sizeof *log);
     log->op = -1;
     err[0] = '\0';

@@ -13,13 +13,15 @@
  * ("# slicesim platform: topology T nodes N gpus_per_node P virtualization V").
  *
  * Real logs carry more: the NCCL version ("NCCL version 2.21.5+cuda12.4", in
- * an INFO line or a comment, kept), NCCL INFO and WARN lines, MPI launcher
+ * an INFO line, a comment or alone; or nccl-tests' "nccl-library=22105";
+ * kept), NCCL INFO and WARN lines, MPI launcher
  * output (Open MPI's "[1,0]<stdout>:" tags are stripped; other lines that
  * neither start with a digit nor '#' are counted and skipped), logs before
  * 2.17 without the test-name header (--op names the test), and several
- * tests one after the other, each opened by its header (nccltests_test;
- * nccltests_select picks one). A line that starts with a digit must be a
- * result row. A log owns its rows; nothing here keeps state between calls. */
+ * tests one after the other, each opened by its header or its "# nThread"
+ * line (nccltests_test; nccltests_select picks one). A line that starts
+ * with a digit must be a result row, as wide as the column header before
+ * it announces (with or without root). A log owns its rows; nothing here keeps state between calls. */
 #ifndef CALIBRATION_NCCLTESTS_H
 #define CALIBRATION_NCCLTESTS_H
 
@@ -44,9 +46,12 @@ typedef struct {
 } nccltests_row;
 
 /* One test of a log: the rows after a "# Collective test starting:" header
- * (or before any). */
+ * or a "# nThread" line (each run of a test prints one; the only opener
+ * before nccl-tests 2.17), or before any. */
 typedef struct {
-    int    op;                /* coll_op the header names, or -1 */
+    int    op;                /* coll_op the header names, or -1 (none, or not one slicesim models) */
+    char   name[64];          /* the name the header gives ("scatter_perf"), "" when none */
+    int    line;              /* where the test opens */
     size_t first, n;          /* its rows in the log */
 } nccltests_test;
 
@@ -60,6 +65,8 @@ typedef struct {
     int    ntests;            /* tests with rows */
     char   nccl_version[16];  /* "2.21.5" from an "NCCL version" line, "" when none */
     int    chatter;           /* lines that were neither results, comments nor NCCL's own (skipped) */
+    int    wrong_rows;        /* rows whose #wrong (either column) is above 0, */
+    int    wrong_line;        /* the first of them */
     int    ranks;             /* "# Rank" lines, 0 when none */
     int    nodes;             /* distinct hosts of those lines */
     char   gpu_name[128];     /* of rank 0, "" when none */

@@ -413,13 +413,6 @@ static int setup(const coll_opts *o, coll_setup *su, FILE *err)
     ov.hide_nvlink = o->hide_nvlink ? 1 : -1;
     if (pair_opts(o, &ov, err) < 0)
         return CLI_BAD_INPUT;
-    int ppn = o->ppn > 0 ? (int)o->ppn : p->gpus_per_node;
-    if (topo_build(&su->t, p, (int)o->nodes, ppn, (topo_virt)virt, &ov, msg, sizeof msg) < 0) {
-        fprintf(err, "slicesim collective: %s\n", msg);
-        return CLI_BAD_INPUT;
-    }
-    if (build_noise(o, su, err) < 0)
-        return CLI_BAD_INPUT;
     su->corr_name = o->correction;
     if (o->correction) {
         int rc = netcfg_corr_load(o->correction, &su->corr, msg, sizeof msg);
@@ -427,7 +420,16 @@ static int setup(const coll_opts *o, coll_setup *su, FILE *err)
             fprintf(err, "slicesim collective: %s\n", msg);
             return rc == 2 ? CLI_BAD_INPUT : CLI_INTERNAL;
         }
+        if (!o->nccl_version && su->corr.nccl_version > 0)
+            ov.nccl_version = su->corr.nccl_version;  /* the release the correction was fitted with */
     }
+    int ppn = o->ppn > 0 ? (int)o->ppn : p->gpus_per_node;
+    if (topo_build(&su->t, p, (int)o->nodes, ppn, (topo_virt)virt, &ov, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim collective: %s\n", msg);
+        return CLI_BAD_INPUT;
+    }
+    if (build_noise(o, su, err) < 0)
+        return CLI_BAD_INPUT;
     return CLI_OK;
 }
 
@@ -534,8 +536,25 @@ static int draw(const char *dir, const coll_setup *su, FILE *err)
     return rc < 0 ? CLI_INTERNAL : CLI_OK;
 }
 
+/* Whether some size of the sweep holds a whole element per rank (checked
+ * before the header is printed: a refused sweep prints no table). */
+static int any_size(const coll_opts *o, const coll_setup *su)
+{
+    for (double s = o->min; s <= o->max * (1 + 1e-12); s *= o->factor)
+        if (round_size(floor(s), su->op, topo_ranks(&su->t)) > 0)
+            return 1;
+    return 0;
+}
+
 static int sweep(const coll_opts *o, coll_setup *su, FILE *out, FILE *err)
 {
+    if (!any_size(o, su)) {
+        int per_rank = su->op == COLL_ALLGATHER || su->op == COLL_REDUCESCATTER || su->op == COLL_ALLTOALL;
+        fprintf(err, "slicesim collective: no size in [--min, --max] holds a whole element per rank "
+                "(%d ranks x 4 bytes); allowed: --max at least %d\n", topo_ranks(&su->t),
+                4 * (per_rank ? topo_ranks(&su->t) : 1));
+        return CLI_BAD_INPUT;
+    }
     coll_sampler sm;
     size_t cap = (size_t)(log(o->max / o->min) / log(o->factor)) + 2, n = 0;
     coll_point *pts = calloc(cap, sizeof *pts);
@@ -559,11 +578,6 @@ static int sweep(const coll_opts *o, coll_setup *su, FILE *out, FILE *err)
         nccltests_write_row(out, &pts[n].row);
         sum_busbw += pts[n].row.busbw[0];
         n++;
-    }
-    if (rc == CLI_OK && n == 0) {
-        fprintf(err, "slicesim collective: no size in [--min, --max] holds a whole element per rank "
-                "(%d ranks x 4 bytes)\n", topo_ranks(&su->t));
-        rc = CLI_BAD_INPUT;
     }
     if (rc == CLI_OK)
         fprintf(out, "# Avg bus bandwidth    : %g\n#\n", sum_busbw / (double)n);

@@ -314,32 +314,99 @@ static int fit_and_write(const imp_opts *o, const nccltests_log *log, const topo
     return rc;
 }
 
+/* A log of several tests where one names no collective (nccl-tests before
+ * 2.17 print no test name): which op its rows are is unknown. 0, or
+ * CLI_BAD_INPUT naming the test. */
+static int all_named(const imp_opts *o, const nccltests_log *log, FILE *err)
+{
+    for (int k = 0; k < log->ntests; k++)
+        if (log->tests[k].n > 0 && log->tests[k].name[0] == '\0') {
+            fprintf(err, "slicesim import-nccl-tests: %s: line %d: test %d of %d names no collective (no \"# "
+                    "Collective test starting:\" line: nccl-tests before 2.17); allowed: one test per log "
+                    "without a name, with --op, or every test named\n", o->log, log->tests[k].line, k + 1,
+                    log->ntests);
+            return CLI_BAD_INPUT;
+        }
+    return CLI_OK;
+}
+
+/* "_allreduce" for the first all-reduce test of the log, "_allreduce_2"
+ * for its second, ... */
+static void test_suffix(const nccltests_log *log, int k, char *buf, size_t len)
+{
+    int same = 0;
+    for (int j = 0; j < k; j++)
+        same += log->tests[j].op == log->tests[k].op;
+    if (same == 0)
+        snprintf(buf, len, "_%s", coll_op_name((coll_op)log->tests[k].op));
+    else
+        snprintf(buf, len, "_%s_%d", coll_op_name((coll_op)log->tests[k].op), same + 1);
+}
+
 /* The fits this run writes: a log of one test, that test (op); a log of
  * several, the one --op names or each in turn, its files suffixed by its
- * collective. */
+ * collective (and its rank among the tests of that collective). Tests
+ * slicesim does not model (scatter_perf, ...) are skipped, saying so. */
 static int fit_tests(const imp_opts *o, const nccltests_log *log, int op, const topo *t, FILE *out, FILE *err)
 {
     if (log->ntests <= 1)
         return fit_and_write(o, log, t, (coll_op)op, "", out, err);
-    int k = o->op ? nccltests_find(log, op) : 0;
+    int k = o->op ? nccltests_find(log, op) : 0, rc = o->op ? CLI_OK : all_named(o, log, err), fitted = 0;
     if (o->op && k < 0) {
-        fprintf(err, "slicesim import-nccl-tests: %s: --op %s: the log holds no %s test\n", o->log, o->op,
+        int unnamed = 0;
+        for (int j = 0; j < log->ntests; j++)
+            unnamed += log->tests[j].n > 0 && log->tests[j].name[0] == '\0';
+        fprintf(err, "slicesim import-nccl-tests: %s: --op %s: the log holds no %s test", o->log, o->op,
                 coll_op_perf_name((coll_op)op));
+        if (unnamed > 0)
+            fprintf(err, ", and %d of its %d tests name no collective (nccl-tests before 2.17), so --op cannot "
+                    "say which; allowed: one test per log without a name", unnamed, log->ntests);
+        fputc('\n', err);
         return CLI_BAD_INPUT;
     }
-    int rc = CLI_OK;
     for (; k < log->ntests && rc == CLI_OK; k++) {
         nccltests_log one;
         nccltests_select(log, k, &one);
-        if (one.op < 0)
+        if (one.op < 0 || one.n == 0) {
+            fprintf(err, "slicesim import-nccl-tests: %s: line %d: skipped test %s: %s\n", o->log,
+                    log->tests[k].line, log->tests[k].name[0] ? log->tests[k].name : "without a name",
+                    one.n == 0 ? "it has no rows" : "not a collective slicesim models");
             continue;
-        char suffix[40];
-        snprintf(suffix, sizeof suffix, "_%s", coll_op_name((coll_op)one.op));
+        }
+        char suffix[64];
+        test_suffix(log, k, suffix, sizeof suffix);
         rc = fit_and_write(o, &one, t, (coll_op)one.op, o->op ? "" : suffix, out, err);
+        fitted++;
         if (o->op)
             break;
     }
+    if (rc == CLI_OK && fitted == 0) {
+        fprintf(err, "slicesim import-nccl-tests: %s: no test of the log is a collective slicesim models; "
+                "allowed: all_reduce_perf, all_gather_perf, reduce_scatter_perf, broadcast_perf, reduce_perf, "
+                "alltoall_perf, sendrecv_perf\n", o->log);
+        rc = CLI_BAD_INPUT;
+    }
     return rc;
+}
+
+/* The op of a log of one test: --op, else its name; -1 with the reason. */
+static int log_op(const imp_opts *o, const nccltests_log *log, FILE *err)
+{
+    int op = o->op ? coll_op_parse(o->op) : log->op;
+    const char *name = log->ntests > 0 ? log->tests[0].name : "";
+    if (op >= 0)
+        return op;
+    if (o->op)
+        fprintf(err, "slicesim import-nccl-tests: %s: --op \"%s\" names no collective", o->log, o->op);
+    else if (name[0] && log->ntests == 1)
+        fprintf(err, "slicesim import-nccl-tests: %s: line %d: test %s is not a collective slicesim models",
+                o->log, log->tests[0].line, name);
+    else if (log->ntests <= 1)
+        fprintf(err, "slicesim import-nccl-tests: %s: the log does not name its test; give --op", o->log);
+    else
+        return 0;                     /* several tests: each says its own (fit_tests) */
+    fprintf(err, "; allowed: allreduce, allgather, reducescatter, broadcast, reduce, alltoall, sendrecv\n");
+    return -1;
 }
 
 int cli_cmd_import_nccl_tests(int argc, char **argv, FILE *out, FILE *err)
@@ -353,14 +420,17 @@ int cli_cmd_import_nccl_tests(int argc, char **argv, FILE *out, FILE *err)
         return pr > 0 ? CLI_OK : CLI_BAD_INPUT;
     if (read_log(o.log, &log, err) < 0)
         return CLI_BAD_INPUT;
-    int op = o.op ? coll_op_parse(o.op) : log.op, rc = CLI_OK;
+    int rc = CLI_OK;
     if (log.chatter > 0)
-        fprintf(err, "slicesim import-nccl-tests: %s: skipped %d line%s that are neither results nor comments "
-                "(launcher output)\n", o.log, log.chatter, log.chatter == 1 ? "" : "s");
+        fprintf(err, "slicesim import-nccl-tests: %s: skipped %d line%s that %s neither results nor comments "
+                "(launcher output)\n", o.log, log.chatter, log.chatter == 1 ? "" : "s",
+                log.chatter == 1 ? "is" : "are");
+    if (log.wrong_rows > 0)
+        fprintf(err, "slicesim import-nccl-tests: warning: %s: line %d: %d row%s report%s wrong elements "
+                "(#wrong above 0): that run computed wrong results; its times are fitted as they are\n", o.log,
+                log.wrong_line, log.wrong_rows, log.wrong_rows == 1 ? "" : "s", log.wrong_rows == 1 ? "s" : "");
+    int op = log_op(&o, &log, err);
     if (op < 0) {
-        fprintf(err, "slicesim import-nccl-tests: %s: %s; allowed: allreduce, allgather, reducescatter, "
-                "broadcast, reduce, alltoall, sendrecv\n", o.log,
-                o.op ? "--op names no collective" : "the log does not name its test; give --op");
         nccltests_free(&log);
         return CLI_BAD_INPUT;
     }

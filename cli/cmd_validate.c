@@ -6,6 +6,7 @@
  * broken (or, with --strict, when a row is outside its tolerance), 2 for bad
  * arguments or a FILE that cannot be written. */
 #include <string.h>
+#include <sys/stat.h>
 #include <cJSON.h>
 #include "cli/cli.h"
 #include "cli/outfile.h"
@@ -44,12 +45,13 @@ static int val_opt(void *ctx, const char *a, const char *val, FILE *err)
     return 0;
 }
 
-/* Write doc as path through a temporary and a rename; exit status. */
-static int write_json(const char *path, cJSON *doc, FILE *err)
+/* Open path's temporary (its folders made): CLI_OK, or CLI_BAD_INPUT with
+ * one message when path cannot be a file written there. */
+static int open_json(const char *path, outfile *of, FILE *err)
 {
     char dir[4096], msg[512];
     const char *slash = strrchr(path, '/');
-    outfile of;
+    struct stat st;
     if (slash)
         snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
     else
@@ -58,11 +60,26 @@ static int write_json(const char *path, cJSON *doc, FILE *err)
         fprintf(err, "slicesim validate: --json \"%s\": not allowed; allowed: a file name\n", path);
         return CLI_BAD_INPUT;
     }
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(err, "slicesim validate: --json \"%s\": is a directory; allowed: a file name\n", path);
+        return CLI_BAD_INPUT;
+    }
     if ((slash && outfile_mkdirs(dir) < 0) ||
-        outfile_open(&of, dir, slash ? slash + 1 : path, msg, sizeof msg) < 0) {
+        outfile_open(of, dir, slash ? slash + 1 : path, msg, sizeof msg) < 0) {
         fprintf(err, "slicesim validate: --json \"%s\": cannot write there\n", path);
         return CLI_BAD_INPUT;
     }
+    return CLI_OK;
+}
+
+/* Write doc as path through a temporary and a rename; exit status. */
+static int write_json(const char *path, cJSON *doc, FILE *err)
+{
+    char msg[512];
+    outfile of;
+    int rc = open_json(path, &of, err);
+    if (rc != CLI_OK)
+        return rc;
     char *text = cJSON_Print(doc);
     if (!text) {
         outfile_abort(&of);
@@ -77,6 +94,16 @@ static int write_json(const char *path, cJSON *doc, FILE *err)
         return CLI_INTERNAL;
     }
     return CLI_OK;
+}
+
+/* Before the cases run: a FILE that cannot be written is refused at once. */
+static int check_json(const char *path, FILE *err)
+{
+    outfile of;
+    int rc = open_json(path, &of, err);
+    if (rc == CLI_OK)
+        outfile_abort(&of);
+    return rc;
 }
 
 int cli_cmd_validate(int argc, char **argv, FILE *out, FILE *err)
@@ -102,6 +129,8 @@ int cli_cmd_validate(int argc, char **argv, FILE *out, FILE *err)
     o.out = out;
     o.root = root;
     cJSON *doc = NULL;
+    if (json && check_json(json, err) != CLI_OK)
+        return CLI_BAD_INPUT;
     if (json) {
         doc = cJSON_CreateObject();
         o.json = doc ? cJSON_AddArrayToObject(doc, "rows") : NULL;

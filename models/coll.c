@@ -111,6 +111,49 @@ double coll_corr_eff(const coll_corr *c, double bytes)
     return c->eff[i] + f * (c->eff[i + 1] - c->eff[i]);
 }
 
+/* Append "; " (after the first) and "A, not B" to buf (cut at len). */
+static void add_clause(char *buf, size_t len, const char *a, const char *b)
+{
+    size_t n = strlen(buf);
+    if (n + 3 >= len)
+        return;
+    snprintf(buf + n, len - n, "%s%s, not %s", n > 0 ? "; " : "", a, b);
+}
+
+static void version_text(int v, char *buf, size_t len)
+{
+    snprintf(buf, len, "%d.%d.%d", v / 10000 % 100, v / 100 % 100, v % 100);
+}
+
+/* Every recorded field of c's platform that differs from t and op. */
+static void corr_mismatches(const coll_corr *c, const topo *t, coll_op op, char *what, size_t len)
+{
+    char a[64], b[64], v[16];
+    what[0] = '\0';
+    if (c->topo[0] && strcmp(c->topo, t->preset->name) != 0) {
+        snprintf(a, sizeof a, "server %s", c->topo);
+        add_clause(what, len, a, t->preset->name);
+    }
+    if (c->nodes > 0 && (c->nodes != t->nodes || c->ppn != t->ppn)) {
+        snprintf(a, sizeof a, "%d node(s) x %d GPUs", c->nodes, c->ppn);
+        snprintf(b, sizeof b, "%d x %d", t->nodes, t->ppn);
+        add_clause(what, len, a, b);
+    }
+    if (c->op >= 0 && c->op != (int)op)
+        add_clause(what, len, coll_op_name((coll_op)c->op), coll_op_name(op));
+    if (c->virt[0] && strcmp(c->virt, topo_virt_at(t->virt)->name) != 0) {
+        snprintf(a, sizeof a, "virtualization %.31s", c->virt);
+        add_clause(what, len, a, topo_virt_at(t->virt)->name);
+    }
+    if (c->nccl_version > 0 && c->nccl_version != t->nccl_version) {
+        version_text(c->nccl_version, v, sizeof v);
+        snprintf(a, sizeof a, "NCCL %s's constants", v);
+        version_text(t->nccl_version, v, sizeof v);
+        snprintf(b, sizeof b, "%s's", v);
+        add_clause(what, len, a, b);
+    }
+}
+
 int coll_corr_check(const coll_corr *c, const topo *t, coll_op op, char *msg, size_t len)
 {
     msg[0] = '\0';
@@ -126,23 +169,17 @@ int coll_corr_check(const coll_corr *c, const topo *t, coll_op op, char *msg, si
                  "and NCCL constants", c->gpu, c->topo, t->gpu->name);
         return COLL_CORR_CANNOT;
     }
-    char what[160] = "";
-    if (c->topo[0] && strcmp(c->topo, t->preset->name) != 0)
-        snprintf(what, sizeof what, "server %s, not %s", c->topo, t->preset->name);
-    else if (c->nodes > 0 && (c->nodes != t->nodes || c->ppn != t->ppn))
-        snprintf(what, sizeof what, "%d node(s) x %d GPUs, not %d x %d", c->nodes, c->ppn, t->nodes, t->ppn);
-    else if (c->op >= 0 && c->op != (int)op)
-        snprintf(what, sizeof what, "%s, not %s", coll_op_name((coll_op)c->op), coll_op_name(op));
-    if (what[0]) {
-        snprintf(msg, len, "the correction was fitted on %s: its efficiencies may not hold here", what);
-        return COLL_CORR_WARN;
-    }
-    if (c->fit_max_err > 0.10) {
-        snprintf(msg, len, "the correction misses its own log by up to %.0f%%: it does not capture that "
-                 "platform well", 100 * c->fit_max_err);
-        return COLL_CORR_WARN;
-    }
-    return COLL_CORR_FITS;
+    char what[400], worst[160] = "";
+    corr_mismatches(c, t, op, what, sizeof what);
+    if (c->fit_max_err > 0.10)
+        snprintf(worst, sizeof worst, "misses its own log by up to %.0f%%: it does not capture that platform "
+                 "well", 100 * c->fit_max_err);
+    if (what[0])
+        snprintf(msg, len, "the correction was fitted on %s: its efficiencies may not hold here%s%s", what,
+                 worst[0] ? "; and it " : "", worst);
+    else if (worst[0])
+        snprintf(msg, len, "the correction %s", worst);
+    return what[0] || worst[0] ? COLL_CORR_WARN : COLL_CORR_FITS;
 }
 
 /* --- estimate --- */

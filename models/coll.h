@@ -203,8 +203,9 @@ typedef struct {
     /* where it was fitted (the file's "platform"; has_platform 0 when the
      * file does not say) and how well (its "fit", NAN when absent) */
     int          has_platform;
-    char         topo[32], gpu[32];
+    char         topo[32], gpu[32], virt[32];/* virt "" when not recorded */
     int          nodes, ppn, op;             /* op: a coll_op, or -1 */
+    int          nccl_version;               /* 2xxyy, 0 when not recorded */
     double       fit_max_err;
 } coll_corr;
 
@@ -214,10 +215,11 @@ enum { COLL_CORR_FITS = 0, COLL_CORR_WARN = 1, COLL_CORR_CANNOT = 2 };
 /* coll_corr_check: whether c, fitted where its platform says, applies to
  * op on t. COLL_CORR_CANNOT (a different GPU: other links, other NCCL
  * constants) or COLL_CORR_WARN (another server preset of the same GPU,
- * another node or GPU count, another op, no recorded platform, or a fit
- * that missed its own log by more than 10%), each with one sentence in msg;
- * COLL_CORR_FITS otherwise. An identity correction (n = 0, scale 1) fits
- * anything. */
+ * another node or GPU count, another op, another virtualization, another
+ * NCCL release's constants, no recorded platform, or a fit that missed its
+ * own log by more than 10%: every one that applies, in one sentence in
+ * msg); COLL_CORR_FITS otherwise. An identity correction (n = 0, scale 1)
+ * fits anything. */
 int coll_corr_check(const coll_corr *c, const topo *t, coll_op op, char *msg, size_t len);
 
 /* coll_corr_init: check c (n, log2_size, eff, lat_scale filled) before use.

@@ -62,6 +62,14 @@ static void read_platform(jv *v, const cJSON *root, coll_corr *c)
         snprintf(c->topo, sizeof c->topo, "%s", x->valuestring);
     if (cJSON_IsString(x = cJSON_GetObjectItem(p, "gpu")))
         snprintf(c->gpu, sizeof c->gpu, "%s", x->valuestring);
+    if (cJSON_IsString(x = cJSON_GetObjectItem(p, "virtualization")))
+        snprintf(c->virt, sizeof c->virt, "%s", x->valuestring);
+    if (cJSON_IsString(x = cJSON_GetObjectItem(p, "nccl_version"))) {
+        c->nccl_version = coll_nccl_version_parse(x->valuestring);
+        if (c->nccl_version < 0)
+            jv_fail(v, "platform.nccl_version", "value \"%s\" is not a release the model holds; allowed: "
+                    "2.18.1 to 2.30.7", x->valuestring);
+    }
     if (cJSON_IsNumber(x = cJSON_GetObjectItem(p, "nodes")))
         c->nodes = x->valueint;
     if (cJSON_IsNumber(x = cJSON_GetObjectItem(p, "gpus_per_node")))
@@ -232,6 +240,8 @@ int netcfg_parse(jv *v, scn *sc, const cJSON *obj, const netcfg **out)
         read_noise(v, obj, &n->noise);
         if (v->failed || load_correction(v, sc, n, obj) < 0)
             return -1;
+        if (ov.nccl_version <= 0 && n->corr.nccl_version > 0)
+            ov.nccl_version = n->corr.nccl_version;   /* the release the correction was fitted with */
     }
     const topo_preset *p = network_preset(v, sc, n, name, obj != NULL);
     if (!p)

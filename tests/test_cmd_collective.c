@@ -108,6 +108,8 @@ static void refuses_bad_options_with_exit_status_2(void)
         { { "--topo", "aws-p5", "--gpu", "a100-sxm-40gb" }, "does not match" },
         { { "--gpu", "h100-sxm", "--correction", "/nonexistent/c.json" }, "cannot open" },
         { { "--gpu", "h100-sxm", "--frobnicate" }, "unknown option" },
+        /* refused before any table is printed (the header used to come out first) */
+        { { "--gpu", "h100-sxm", "--op", "allgather", "--min", "8", "--max", "16" }, "allowed: --max at least 32" },
     };
     for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
         char *argv[12] = { "slicesim", "collective" };
@@ -117,6 +119,7 @@ static void refuses_bad_options_with_exit_status_2(void)
         argv[n] = NULL;
         CU_ASSERT_EQUAL(tu_cli(argv, out, sizeof out, err, sizeof err), 2);
         CU_ASSERT_PTR_NOT_NULL(strstr(err, BAD[i].needle));
+        CU_ASSERT_PTR_NULL(strstr(out, "# Collective test starting"));
         if (!strstr(err, BAD[i].needle))
             fprintf(stderr, "\n    case %zu: %s", i, err);
     }

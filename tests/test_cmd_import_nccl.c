@@ -158,6 +158,44 @@ static void misapplied_corrections_warn_or_are_refused(void)
                     "--correction", "calibration/examples/a3mega-2x8.correction.json", NULL };
     CU_ASSERT_EQUAL(tu_cli(gpu, out, sizeof out, err, sizeof err), 2);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "fitted on h100-sxm GPUs (gcp-a3-mega) and cannot apply to a100-sxm-80gb"));
+    /* every difference is named, the residual too (the server hid the rest before) */
+    char *many[] = { "slicesim", "collective", "--topo", "aws-p5", "--nodes", "4", "--virt", "passthrough",
+                     "--nccl-version", "2.21.5", "--min", "1M", "--max", "1M", "--correction",
+                     "calibration/examples/a3mega-2x8.correction.json", NULL };
+    CU_ASSERT_EQUAL(tu_cli(many, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "fitted on server gcp-a3-mega, not aws-p5; 2 node(s) x 8 GPUs, not 4 x 8; "
+                                       "virtualization bare_metal, not passthrough; NCCL 2.30.7's constants, not "
+                                       "2.21.5's: its efficiencies may not hold here; and it misses its own log "
+                                       "by up to 45%"));
+}
+
+/* A correction fitted with a release's constants is applied with them
+ * unless --nccl-version says otherwise (and then warns). */
+static void a_correction_brings_its_nccl_release(void)
+{
+    char dir[64], odir[96], path[128], file[160];
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/v.log", dir);
+    snprintf(odir, sizeof odir, "%s/out", dir);
+    tu_write_file(path, "# Collective test starting: all_reduce_perf\nNCCL version 2.20.5+cuda12.2\n"
+                        "       65536         16384     float     sum      -1    25.20    2.60    4.55      0    24.90    2.63    4.61      0\n"
+                        "   268435456      67108864     float     sum      -1   1180.5  227.39  397.93      0   1178.0  227.87  398.78      0\n");
+    char *imp[] = { "slicesim", "import-nccl-tests", path, "--gpu", "h100-sxm", "-o", odir, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(imp, out, sizeof out, err, sizeof err), 0);
+    snprintf(file, sizeof file, "%s/nccl_correction.json", odir);
+    static char a[1 << 14], b[1 << 14];
+    char *with[] = { "slicesim", "collective", "--gpu", "h100-sxm", "--min", "64K", "--max", "256M", "-f", "64",
+                     "--correction", file, NULL };
+    CU_ASSERT_EQUAL(tu_cli(with, a, sizeof a, err, sizeof err), 0);
+    CU_ASSERT_STRING_EQUAL(err, "");
+    char *same[] = { "slicesim", "collective", "--gpu", "h100-sxm", "--min", "64K", "--max", "256M", "-f", "64",
+                     "--nccl-version", "2.20.5", "--correction", file, NULL };
+    CU_ASSERT_EQUAL(tu_cli(same, b, sizeof b, err, sizeof err), 0);
+    CU_ASSERT_STRING_EQUAL(a, b);
+    char *other[] = { "slicesim", "collective", "--gpu", "h100-sxm", "--min", "64K", "--max", "256M", "-f", "64",
+                      "--nccl-version", "2.30.7", "--correction", file, NULL };
+    CU_ASSERT_EQUAL(tu_cli(other, b, sizeof b, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "fitted on NCCL 2.20.5's constants, not 2.30.7's"));
 }
 
 /* A real run's log: mpirun tags, INFO/WARN lines, two tests. Each test is
@@ -206,6 +244,53 @@ static void logs_with_several_tests_import_one_by_one_or_by_op(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "all_reduce_perf, 21 rows"));
 }
 
+/* What a real run prints around its rows: nccl-tests' version line, NCCL's
+ * version alone (NCCL_DEBUG=VERSION), CRLF line ends, #wrong in "%g". The
+ * same test twice gets two files; two runs before 2.17 (no test names) or
+ * a test slicesim does not model are refused, and nothing is written. */
+static void real_log_shapes_import_or_are_refused_whole(void)
+{
+    static const char ROWS[] =
+        "#       size         count      type   redop    root     time   algbw   busbw #wrong     time   algbw   busbw #wrong\r\n"
+        "       65536         16384     float     sum      -1    25.20    2.60    4.55      0    24.90    2.63    4.61      0\r\n"
+        "     1048576        262144     float     sum      -1    36.10   29.05   50.83  1e+06    35.80   29.29   51.26      0\r\n"
+        "   268435456      67108864     float     sum      -1   1180.5  227.39  397.93      0   1178.0  227.87  398.78      0\r\n";
+    char dir[64], odir[96], path[128], file[160], text[4096];
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/real.log", dir);
+    snprintf(odir, sizeof odir, "%s/out", dir);
+    snprintf(text, sizeof text, "# nccl-tests version 2.13.11 nccl-headers=22105 nccl-library=22105\r\n"
+             "# Collective test starting: all_reduce_perf\r\nNCCL version 2.21.5+cuda12.4\r\n%s"
+             "# Collective test starting: all_reduce_perf\r\n%s", ROWS, ROWS);
+    tu_write_file(path, text);
+    char *argv[] = { "slicesim", "import-nccl-tests", path, "--gpu", "h100-sxm", "-o", odir, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NULL(strstr(err, "skipped"));                 /* the version line is no chatter */
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 6: 2 rows report wrong elements"));
+    snprintf(file, sizeof file, "%s/nccl_correction_allreduce_2.json", odir);
+    char *json = tu_read_file(file, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(json);
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"nccl_version\":\t\"2.21.5\""));
+    free(json);
+    /* two runs before 2.17 in one file: which is which is unknown */
+    snprintf(text, sizeof text, "# nThread 1 nGpus 8\n%s# nThread 1 nGpus 8\n%s", ROWS, ROWS);
+    tu_write_file(path, text);
+    snprintf(odir, sizeof odir, "%s/out2", dir);
+    char *pre[] = { "slicesim", "import-nccl-tests", path, "--gpu", "h100-sxm", "-o", odir, NULL };
+    CU_ASSERT_EQUAL(tu_cli(pre, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "real.log: line 1: test 1 of 2 names no collective"));
+    snprintf(file, sizeof file, "%s/nccl_correction_allreduce.json", odir);
+    CU_ASSERT_PTR_NULL(tu_read_file(file, NULL));
+    char *pre_op[] = { "slicesim", "import-nccl-tests", path, "--gpu", "h100-sxm", "--op", "allreduce", NULL };
+    CU_ASSERT_EQUAL(tu_cli(pre_op, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "2 of its 2 tests name no collective"));
+    snprintf(text, sizeof text, "# Collective test starting: scatter_perf\n%s", ROWS);
+    tu_write_file(path, text);
+    char *scat[] = { "slicesim", "import-nccl-tests", path, "--gpu", "h100-sxm", NULL };
+    CU_ASSERT_EQUAL(tu_cli(scat, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 1: test scatter_perf is not a collective slicesim models"));
+}
+
 static void bad_correction_files_name_the_json_path(void)
 {
     static const struct { const char *text, *needle; } BAD[] = {
@@ -240,8 +325,10 @@ TU_SUITE_FN(cmd_import_nccl)
         TU_TEST(a_correction_the_loader_would_refuse_is_not_written),
         TU_TEST(shipped_correction_is_the_fit_of_its_log),
         TU_TEST(misapplied_corrections_warn_or_are_refused),
+        TU_TEST(a_correction_brings_its_nccl_release),
         TU_TEST(bad_correction_files_name_the_json_path),
         TU_TEST(logs_with_several_tests_import_one_by_one_or_by_op),
+        TU_TEST(real_log_shapes_import_or_are_refused_whole),
     };
     TU_SUITE("cmd_import_nccl", tests);
 }

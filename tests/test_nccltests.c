@@ -145,7 +145,13 @@ static void refuses_malformed_rows_with_the_line_number(void)
         { "       8   2   float  sum  2147483648  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n",
           "root out of range" },
         { "       8   2   float  sum  -1  28.5  0.00  0.00  1e300  27.96  0.00  0.00  0\n",
-          "out-of-place #wrong \"1e300\"" },
+          "out-of-place #wrong (allowed: a count from 0 to 1e18, as nccl-tests prints it, or N/A) \"1e300\"" },
+        { "       8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  2.5\n", "in-place #wrong" },
+        /* a row cut short where the column header announced root: named as such, not as a bad time */
+        { "#       size         count      type   redop    root     time   algbw   busbw #wrong     time   algbw   busbw #wrong\n"
+          "       8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00\n",
+          "line 2, column 66: \"8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00\" is not an "
+          "nccl-tests result row: 12 columns where the column header at line 1 has 13 (a cut or truncated line?)" },
         /* control characters are escaped */
         { "       8   2\033   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n", "count \"2\\x1b\"" },
     };
@@ -199,6 +205,81 @@ static void reads_header_lines_field_by_field(void)
                                      "       8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n",
                                      &log, err, sizeof err), 0);
     CU_ASSERT_STRING_EQUAL(log.nccl_version, "");
+    nccltests_free(&log);
+}
+
+/* NCCL_DEBUG=VERSION prints the version alone on a line; nccl-tests 2.13 on
+ * print "# nccl-tests version ... nccl-library=CODE" first. Either is read
+ * (the first one wins), CRLF line ends included. */
+static void reads_the_nccl_version_alone_or_from_the_nccl_tests_line(void)
+{
+    static const char ROW[] = "       8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\r\n";
+    static const struct { const char *head, *version; } CASES[] = {
+        { "NCCL version 2.21.5+cuda12.4\r\n", "2.21.5" },
+        { "[1,0]<stdout>:NCCL version 2.19.3+cuda12.3\r\n", "2.19.3" },
+        { "# nccl-tests version 2.13.11 nccl-headers=22105 nccl-library=21903\r\n"
+          "NCCL version 2.21.5+cuda12.4\r\n", "2.19.3" },
+        { "# nccl-tests version 2.10.0 nccl-headers=2804 nccl-library=2804\n", "2.8.4" },
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        char text[512], err[512];
+        nccltests_log log;
+        snprintf(text, sizeof text, "%s%s", CASES[i].head, ROW);
+        CU_ASSERT_EQUAL_FATAL(parse_text(text, &log, err, sizeof err), 0);
+        CU_ASSERT_STRING_EQUAL(log.nccl_version, CASES[i].version);
+        CU_ASSERT_EQUAL(log.chatter, 0);          /* a version line is not launcher output */
+        nccltests_free(&log);
+    }
+}
+
+/* nccl-tests prints #wrong with "%5g": a million wrong elements read
+ * "1e+06". Such rows are read, and counted with the first one's line. */
+static void wrong_counts_read_as_nccl_tests_prints_them(void)
+{
+    static const char TEXT[] =
+        "       8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n"
+        "      16   4   float  sum  -1  28.5  0.00  0.00  1.23457e+06  27.96  0.00  0.00  1e+06\n"
+        "      32   8   float  sum  -1  28.5  0.00  0.00  N/A  27.96  0.00  0.00  3\n";
+    nccltests_log log;
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(parse_text(TEXT, &log, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(log.n, 3);
+    CU_ASSERT_EQUAL(log.rows[1].wrong[0], 1234570);
+    CU_ASSERT_EQUAL(log.rows[1].wrong[1], 1000000);
+    CU_ASSERT_EQUAL(log.rows[2].wrong[0], -1);
+    CU_ASSERT_EQUAL(log.wrong_rows, 2);
+    CU_ASSERT_EQUAL(log.wrong_line, 2);
+    nccltests_free(&log);
+}
+
+/* Before 2.17 nothing names a test, but every run prints "# nThread" first:
+ * two runs in one file are two tests, not one curve whose sizes restart.
+ * A named test slicesim does not model keeps its name. */
+static void nthread_lines_open_tests_and_names_are_kept(void)
+{
+    static const char TEXT[] =
+        "# nThread 1 nGpus 8 minBytes 8 maxBytes 16 step: 2(factor) warmup iters: 5 iters: 20 validation: 1\n"
+        "       8   2   float  sum  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n"
+        "      16   4   float  sum  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n"
+        "# nThread 1 nGpus 8 minBytes 8 maxBytes 8 step: 2(factor) warmup iters: 5 iters: 20 validation: 1\n"
+        "       8   2   float  sum  30.5  0.00  0.00  0  29.96  0.00  0.00  0\n"
+        "# Collective test starting: scatter_perf\n"
+        "# nThread 1 nGpus 8 minBytes 8 maxBytes 8 step: 2(factor) warmup iters: 5 iters: 20 validation: 1\n"
+        "       8   2   float  none  0  30.5  0.00  0.00  0  29.96  0.00  0.00  0\n";
+    nccltests_log log, one;
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(parse_text(TEXT, &log, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(log.ntests, 3);
+    CU_ASSERT_EQUAL(log.tests[0].n, 2);
+    CU_ASSERT_EQUAL(log.tests[0].line, 1);
+    CU_ASSERT_STRING_EQUAL(log.tests[0].name, "");
+    CU_ASSERT_EQUAL(log.tests[1].n, 1);
+    CU_ASSERT_EQUAL(log.tests[1].line, 4);
+    CU_ASSERT_EQUAL(log.tests[2].op, -1);
+    CU_ASSERT_STRING_EQUAL(log.tests[2].name, "scatter_perf");
+    CU_ASSERT_EQUAL(log.tests[2].line, 6);
+    CU_ASSERT_EQUAL(nccltests_select(&log, 1, &one), 0);
+    ASSERT_REL(one.rows[0].time_us[0], 30.5, 0);
     nccltests_free(&log);
 }
 
@@ -326,6 +407,9 @@ TU_SUITE_FN(nccltests)
         TU_TEST(reads_logs_without_root_column_and_skips_nccl_info_lines),
         TU_TEST(refuses_malformed_rows_with_the_line_number),
         TU_TEST(reads_header_lines_field_by_field),
+        TU_TEST(reads_the_nccl_version_alone_or_from_the_nccl_tests_line),
+        TU_TEST(wrong_counts_read_as_nccl_tests_prints_them),
+        TU_TEST(nthread_lines_open_tests_and_names_are_kept),
         TU_TEST(reads_mpirun_logs_with_several_tests_one_by_one),
         TU_TEST(written_rows_read_back_to_the_same_numbers),
         TU_TEST(model_rows_round_trip_with_algorithm_and_protocol),

@@ -381,6 +381,13 @@ static void json_file_that_cannot_be_written_is_bad_input(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "--json \"/proc/nope/v.json\": cannot write there"));
     char *b[] = { "slicesim", "validate", "--json", NULL };
     CU_ASSERT_EQUAL(tu_cli(b, out, sizeof out, err, sizeof err), 2);
+    /* a directory is refused before any case runs (it was exit 1 after the whole table) */
+    char dir[64];
+    tu_tmpdir(dir, sizeof dir);
+    char *c[] = { "slicesim", "validate", "--case", "queue-md1", "--json", dir, NULL };
+    CU_ASSERT_EQUAL(tu_cli(c, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "is a directory; allowed: a file name"));
+    CU_ASSERT_STRING_EQUAL(out, "");
 }
 
 TU_SUITE_FN(validate)
