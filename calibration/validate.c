@@ -605,7 +605,9 @@ static void case_diffusers_lopo(val_out *o)
  * max-autotune with CUDA graphs, as the "compile" preset; fused QKV: the
  * UNet's and VAE's q, k, v projections as one GEMM (fused_qkv); int8:
  * torchao's dynamic quantisation of the linear layers where it is faster
- * (int8_dynamic). */
+ * (int8_dynamic). The tutorial moves the UNet and the VAE to channels_last
+ * in its compile step: the eager rows run NCHW tensors (nchw: no GroupNorm
+ * copies). */
 static void case_diffusers_fast(val_out *o)
 {
     static const struct {
@@ -630,6 +632,7 @@ static void case_diffusers_fast(val_out *o)
         p.engine = diff_engine_find(R[i].engine);
         p.fused_qkv = R[i].qkv;
         p.int8_dynamic = R[i].int8;
+        p.nchw = strcmp(R[i].engine, "eager") == 0;   /* channels_last comes with the compile step */
         p.cfg = 1;
         snprintf(q, sizeof q, "a100 sdxl 30 steps %s s", R[i].what);
         val_row(o, q, diff_image_s(&p, &r, 1, 30), R[i].s, 0.25);

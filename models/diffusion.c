@@ -74,10 +74,12 @@ const char *diff_model_list(void) { return "sdxl-1024, sd15-512"; }
 
 /* Host time to dispatch one eager PyTorch operator that launches a kernel
  * [F: fitted on the A100's eager rows, views at DIFF_VIEW_OP_FRAC of it:
- * 52 us gives the A100 rows their smallest mean error with the linear
+ * 52 us gave the A100 rows their smallest mean error with the linear
  * layers at eta_mm (57 us before, when SDXL's batch-1 step was GPU-bound
  * and only SD 1.5 and its ControlNet set it; 44 us when views counted as
- * much)]. */
+ * much). Held when the narrow layers and GroupNorm copies moved eta_conv:
+ * 56 us would give the A100 9.9% against 10.5% mean, its SDXL rows 14.2%
+ * against 12.7% (docs/workloads.md)]. */
 #define DIFF_EAGER_OP_US 52.0
 
 /* Engines. eager: PyTorch 2.x eager with SDPA, every framework operator
@@ -129,6 +131,7 @@ typedef struct {
     int    fused_qkv;     /* q, k, v projections as one GEMM */
     gpu_rate r8;          /* rg with the 8-bit integer tensor peak in its GPU_FP8 slot; */
     int    int8;          /* int8 linear layers where faster (p->int8_dynamic, the GPU has them) */
+    int    gn_copy;       /* eager GroupNorm on channels_last tensors: copied to NCHW and back (group_norm) */
     double host, clock;   /* host dispatch time so far; end of the GPU's queue */
     double skip;          /* bytes of the UNet's skip tensors held so far */
     double peak;          /* largest live activation bytes seen */
@@ -182,6 +185,7 @@ static void w_init(walk *w, const diff_params *p, const gpu_rate *r, diff_cost *
     w->math_attn = p->attention == DIFF_ATTN_MATH || p->prec == GPU_FP32;
     w->fused = w->e->fused;
     w->eager = !w->e->graphs;
+    w->gn_copy = !w->fused && !p->nchw;
     w->o = o;
     /* the convolutions at the GPU's eta_conv; precisions other than 16-bit
      * keep eta_mm's ratio to the 16-bit value (the same shape penalty on
@@ -262,9 +266,21 @@ static double width_half(const gpu_rate *r)
     return r->sms > 0 ? DIFF_WIDTH_PER_TF * pk * 1e-12 * cf / r->sms : 0;
 }
 
+/* The narrowest side of ops_conv's tiles (64 x 128 either way round) [F:
+ * models/ops.c TILES without the skinny ones]. */
+#define DIFF_CONV_MIN_TILE 64.0
+
+/* r with its eta_mm at the width law's share for a layer of n output
+ * channels. The law is the tile's fixed time amortised over the columns the
+ * tile computes: a layer narrower than the narrowest tile (the UNet's
+ * conv_out to 4 latent channels, the VAE's to 3 colours, ControlNet's
+ * 16- and 32-channel embedding) still computes one tile of 64 columns,
+ * whose padding ops_conv charges already, so it amortises the fixed time
+ * as a 64-wide layer does: its time cannot exceed that layer's. */
 static gpu_rate width_scaled(const gpu_rate *r, double n)
 {
     gpu_rate x = *r;
+    n = n > DIFF_CONV_MIN_TILE ? n : DIFF_CONV_MIN_TILE;
     double f = n / (n + width_half(r));
     for (int i = 0; i < GPU_NPREC; i++)
         x.ops.eta_mm[i] *= f;
@@ -338,6 +354,27 @@ static void ew(walk *w, double elems, double passes, double kernels, double ops)
     put(w, &t, ops);
 }
 
+/* A GroupNorm over elems activations: statistics, then normalise (3
+ * passes, 2 kernels; ops framework operators). PyTorch's CUDA GroupNorm
+ * runs on NCHW only: its input is made contiguous() in NCHW (at::group_norm
+ * takes the channels_last format on the CPU only), so an eager channels_last
+ * UNet copies the input to NCHW and the next operator copies the NCHW output
+ * back (the convolution asks for channels_last when its weight is, the
+ * transformer's permute to tokens x channels is a reshape copy): two copies,
+ * each a read and a write, 4 passes and 2 kernels more [I: aten
+ * group_norm.cpp's memory_format; no native channels_last CUDA GroupNorm in
+ * the torch 2.0 / 2023 nightly builds of diffusers' tables]. With it each
+ * GPU's fitted eta_conv gives a smaller mean error on diffusers' rows (A100
+ * 10.8 -> 10.5%, V100 8.5 -> 8.2, T4 3.8 -> 3.4, RTX 3090 5.7 -> 5.3, RTX
+ * 4090 4.7 -> 4.0%; docs/workloads.md). Fused engines generate their own
+ * norm kernels; NCHW tensors (p->nchw) need no copy. */
+static void group_norm(walk *w, double elems, double ops)
+{
+    ew(w, elems, 3, 2, ops);
+    if (w->gn_copy)
+        ew(w, elems, 4, 2, 0);
+}
+
 /* A k x k convolution with bias; eager PyTorch adds the bias in a kernel
  * of its own over the output, fused engines in the next chain. */
 static void conv(walk *w, double b, double h, double wd, double cin, double cout, int k, int stride)
@@ -407,7 +444,7 @@ static void resnet(walk *w, double b, double h, double wd, double cin, double co
     norm_params(w, cin);
     norm_params(w, cout);
     if (!w->fused) {
-        ew(w, pi, 3, 2, 1);                 /* GroupNorm: statistics, then normalise */
+        group_norm(w, pi, 1);
         ew(w, pi, 2, 1, 1);                 /* SiLU */
         conv(w, b, h, wd, cin, cout, 3, 1);
         if (temb > 0) {
@@ -416,7 +453,7 @@ static void resnet(walk *w, double b, double h, double wd, double cin, double co
             ew(w, po, 2, 1, 1);             /* + temb[:, :, None, None] */
             host_ops(w, 2);
         }
-        ew(w, po, 3, 2, 1);
+        group_norm(w, po, 1);
         ew(w, po, 2, 1, 1);
         host_ops(w, 1);                     /* dropout (p = 0 at inference) */
         conv(w, b, h, wd, cout, cout, 3, 1);
@@ -478,7 +515,10 @@ static void transformer(walk *w, const diff_model *m, double b, double h, double
     double n = h * wd, t = b * n;
     live(w, t * c * (2 + 8 + 4 + 1) * w->act);
     norm_params(w, c);
-    ew(w, t * c, 3, 2, w->fused ? 0 : 1);   /* GroupNorm */
+    if (w->fused)
+        ew(w, t * c, 3, 2, 0);              /* GroupNorm */
+    else
+        group_norm(w, t * c, 1);
     gemm(w, t, c, c, 1);                    /* proj_in */
     for (int l = 0; l < depth; l++) {
         norm_params(w, c);
@@ -652,7 +692,12 @@ static void unet(walk *w, const diff_params *p, double b)
             upsample(w, b, h, wd, c);
     }
     norm_params(w, m->ch[0]);
-    ew(w, b * lh * lw * m->ch[0], w->fused ? 3 : 5, w->fused ? 2 : 3, w->fused ? 0 : 2);
+    if (w->fused) {
+        ew(w, b * lh * lw * m->ch[0], 3, 2, 0);   /* norm_out + SiLU */
+    } else {
+        group_norm(w, b * lh * lw * m->ch[0], 1);
+        ew(w, b * lh * lw * m->ch[0], 2, 1, 1);
+    }
     conv(w, b, lh, lw, m->ch[0], m->latent_ch, 3, 1);
 }
 
@@ -704,7 +749,10 @@ static void vae(walk *w, const diff_params *p, double b)
     conv(w, b, h, wd, m->latent_ch, CH[0], 3, 1);
     resnet(w, b, h, wd, CH[0], CH[0], 0);
     norm_params(w, CH[0]);                                   /* single-head attention */
-    ew(w, b * h * wd * CH[0], 3, 2, w->fused ? 0 : 1);
+    if (w->fused)
+        ew(w, b * h * wd * CH[0], 3, 2, 0);
+    else
+        group_norm(w, b * h * wd * CH[0], 1);
     if (w->fused_qkv) {
         gemm(w, b * h * wd, 3 * CH[0], CH[0], 1);
         host_ops(w, 1);
@@ -729,7 +777,12 @@ static void vae(walk *w, const diff_params *p, double b)
         }
     }
     norm_params(w, CH[3]);
-    ew(w, b * h * wd * CH[3], w->fused ? 3 : 5, w->fused ? 2 : 3, w->fused ? 0 : 2);
+    if (w->fused) {
+        ew(w, b * h * wd * CH[3], 3, 2, 0);   /* norm_out + SiLU */
+    } else {
+        group_norm(w, b * h * wd * CH[3], 1);
+        ew(w, b * h * wd * CH[3], 2, 1, 1);
+    }
     conv(w, b, h, wd, CH[3], 3, 3, 1);
 }
 

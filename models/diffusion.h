@@ -100,6 +100,8 @@ typedef struct {
     int      fused_qkv;             /* attention's q, k, v (cross: k, v) as one linear layer */
     int      int8_dynamic;          /* linear layers in int8, activations quantised per token at
                                      * run time, where that is faster (torchao's dynamic quant) */
+    int      nchw;                  /* tensors in NCHW (memory_format "nchw"); 0 = channels_last,
+                                     * whose eager GroupNorms copy to NCHW and back */
 } diff_params;
 
 extern const wl_type wl_diffusion;

@@ -41,16 +41,19 @@
  * SD 1.5 / SDXL iterations per second (calibration/data/
  * diffusers_torch2.csv; the value with the GPU's smallest mean error, in
  * steps of 0.005; fit and leave-one-GPU-out in docs/workloads.md) [F]:
- * A100 0.445, V100 0.445, T4 0.46 (of its peak at the clock its 70 W
- * sustains, 0.45 of boost: gpu_power_clock), RTX 3090 0.415, RTX 4090
- * 0.485 (of the fp16-accumulate peak). GPUs without diffusers rows take
- * the median of the fitted ones, 0.445 [I]. */
-#define ETA_CONV_A100 0.445
-#define ETA_CONV_V100 0.445
-#define ETA_CONV_T4 0.46
-#define ETA_CONV_RTX3090 0.415
-#define ETA_CONV_RTX4090 0.485
-#define DIFF_ETA_CONV 0.445
+ * A100 0.385, V100 0.40, T4 0.45 (of its peak at the clock its 70 W
+ * sustains, 0.45 of boost: gpu_power_clock), RTX 3090 0.405, RTX 4090
+ * 0.495 (of the fp16-accumulate peak); refitted when layers narrower than
+ * a tile stopped amortising the tile's fixed time over their few channels
+ * and eager GroupNorms took their channels_last copies (0.445, 0.445,
+ * 0.46, 0.415, 0.485 before). GPUs without diffusers rows take the median
+ * of the fitted ones, 0.405 [I]. */
+#define ETA_CONV_A100 0.385
+#define ETA_CONV_V100 0.40
+#define ETA_CONV_T4 0.45
+#define ETA_CONV_RTX3090 0.405
+#define ETA_CONV_RTX4090 0.495
+#define DIFF_ETA_CONV 0.405
 /* L2 residency and latency chains of the small kernels (models/ops.c),
  * fitted with the kernels' passes on the same Vidur rows, the four above
  * held (calibration/fit_operators.py): eta_l2 A100 0.939, H100 1.053 (the

@@ -7,15 +7,16 @@ int scn_parse_diffusion(jv *v, scn *sc, const cJSON *obj, const char *path, cons
 {
     static const char *const keys[] = { "type", "model", "precision", "steps", "images",
         "cfg", "max_batch", "max_wait_ms", "host_ms_per_step", "engine", "cost", "width", "height",
-        "controlnet", "host_op_us", "attention", "fused_qkv", "quant", NULL };
+        "controlnet", "host_op_us", "attention", "fused_qkv", "quant", "memory_format", NULL };
     static const char *const costs[] = { "layers", "roofline", NULL };
     static const char *const attns[] = { "sdpa", "math", NULL };
     static const char *const quants[] = { "none", "int8-dynamic", NULL };
+    static const char *const formats[] = { "channels_last", "nchw", NULL };
     const jv_range ms = { 0, 1e7, 0, 0, "ms" }, us = { 0, 1e6, 0, 0, "us" };
     char p2[512];
     const char *name = NULL, *engine = NULL;
     long steps = 0, images = 1, max_batch = 4, width = 0, height = 0;
-    int cost = DIFF_COST_LAYERS, attention = DIFF_ATTN_SDPA, quant = 0;
+    int cost = DIFF_COST_LAYERS, attention = DIFF_ATTN_SDPA, quant = 0, format = 0;
 
     diff_params *p = scn_own(sc, v, sizeof *p);
     if (!p)
@@ -40,6 +41,7 @@ int scn_parse_diffusion(jv *v, scn *sc, const cJSON *obj, const char *path, cons
     jv_number(v, obj, path, "host_op_us", 0, 0, us, &p->host_op_us);
     jv_bool(v, obj, path, "fused_qkv", 0, &p->fused_qkv);
     jv_enum(v, obj, path, "quant", 0, 0, quants, &quant);
+    jv_enum(v, obj, path, "memory_format", 0, 0, formats, &format);
     if (v->failed)
         return -1;
     p->m = diff_model_find(name);
@@ -57,6 +59,7 @@ int scn_parse_diffusion(jv *v, scn *sc, const cJSON *obj, const char *path, cons
     p->cost = (diff_cost_mode)cost;
     p->attention = (diff_attn)attention;
     p->int8_dynamic = quant == 1;
+    p->nchw = format == 1;
     p->width = (int)width;
     p->height = (int)height;
     p->steps = steps > 0 ? (int)steps : p->m->default_steps;
