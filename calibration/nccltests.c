@@ -370,17 +370,26 @@ static int looks_like_row(const char *s)
     return isdigit((unsigned char)*s);
 }
 
-/* Open MPI's --tag-output prefix "[1,0]<stdout>:" (or "<stderr>:"). */
+/* A launcher's per-line prefix: Open MPI's --tag-output "[1,0]<stdout>:"
+ * (or "<stderr>:"), MPICH's -prepend-rank and Intel MPI's -l "[0] ", Slurm
+ * srun --label's "0: " (padded with blanks). A result row never starts
+ * with either: its size is a bare number. */
 static const char *strip_mpi_tag(const char *s)
 {
-    if (*s != '[')
-        return s;
-    const char *e = strchr(s, ']');
-    if (!e)
-        return s;
-    if (strncmp(e + 1, "<stdout>:", 9) == 0 || strncmp(e + 1, "<stderr>:", 9) == 0)
-        return e + 10;
-    return s;
+    const char *p = s;
+    if (*s == '[') {
+        const char *e = strchr(s, ']');
+        if (!e)
+            return s;
+        if (strncmp(e + 1, "<stdout>:", 9) == 0 || strncmp(e + 1, "<stderr>:", 9) == 0)
+            return e + 10;
+        for (p = s + 1; isdigit((unsigned char)*p); p++)
+            ;
+        return p > s + 1 && p == e && (e[1] == ' ' || e[1] == ':' || e[1] == '\0') ? e + 1 + (e[1] == ':') : s;
+    }
+    while (isdigit((unsigned char)*p))
+        p++;
+    return p > s && *p == ':' && (p[1] == ' ' || p[1] == '\t' || p[1] == '\0') ? p + 1 : s;
 }
 
 /* A new test after one with rows (else the current one, or the first). */
@@ -734,7 +743,10 @@ static void fit_errors(nccltests_fit_report *rep, const topo *t, coll_op op, con
         rep->pts[i].corrected_us = e.time_us;
         double rel = fabs(e.time_us - rep->pts[i].measured_us) / rep->pts[i].measured_us;
         sum += rel * rel;
-        worst = rel > worst ? rel : worst;
+        if (rel > worst) {
+            worst = rel;
+            rep->max_err_size = rep->pts[i].size;
+        }
     }
     rep->rms_rel_err = rep->n ? sqrt(sum / (double)rep->n) : NAN;
     rep->max_rel_err = worst;

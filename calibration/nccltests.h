@@ -15,7 +15,8 @@
  * Real logs carry more: the NCCL version ("NCCL version 2.21.5+cuda12.4", in
  * an INFO line, a comment or alone; or nccl-tests' "nccl-library=22105";
  * kept), NCCL INFO and WARN lines, MPI launcher
- * output (Open MPI's "[1,0]<stdout>:" tags are stripped; other lines that
+ * output (Open MPI's "[1,0]<stdout>:", MPICH's "[0] " and srun's "0: "
+ * tags are stripped; other lines that
  * neither start with a digit nor '#' are counted and skipped), logs before
  * 2.17 without the test-name header (--op names the test), and several
  * tests one after the other, each opened by its header or its "# nThread"
@@ -116,6 +117,7 @@ typedef struct {
     int    lat_rows, bw_rows; /* rows that fixed the latency, the efficiency */
     double rms_rel_err;       /* corrected model vs measurement */
     double max_rel_err;
+    double max_err_size;      /* the size (bytes) of the row it misses most */
 } nccltests_fit_report;
 
 /* nccltests_fit: fit corr (filled and initialised with coll_corr_init) to

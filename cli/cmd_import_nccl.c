@@ -191,6 +191,7 @@ static cJSON *correction_doc(const imp_opts *o, const topo *t, coll_op op, const
     cJSON_AddNumberToObject(fit, "bandwidth_rows", rep->bw_rows);
     cJSON_AddNumberToObject(fit, "rms_rel_err", rep->rms_rel_err);
     cJSON_AddNumberToObject(fit, "max_rel_err", rep->max_rel_err);
+    cJSON_AddNumberToObject(fit, "max_rel_err_size_bytes", rep->max_err_size);
     cJSON_AddItemToObject(d, "fit", fit);
     return d;
 }
@@ -291,10 +292,12 @@ static int fit_and_write(const imp_opts *o, const nccltests_log *log, const topo
         return CLI_BAD_INPUT;
     }
     print_fit(out, o, log, t, op, &c, &rep);
+    char sz[32];
     if (rep.max_rel_err > IMP_RESIDUAL_WARN)
         fprintf(err, "slicesim import-nccl-tests: warning: %s: %s: the corrected model still misses the log by "
-                "up to %.1f%% (rms %.1f%%); the correction does not capture this platform well\n", o->log,
-                coll_op_perf_name(op), 100 * rep.max_rel_err, 100 * rep.rms_rel_err);
+                "up to %.1f%% at %.0f bytes (%s; rms %.1f%%); the correction does not capture this platform well\n",
+                o->log, coll_op_perf_name(op), 100 * rep.max_rel_err, rep.max_err_size,
+                coll_size_text(rep.max_err_size, sz, sizeof sz), 100 * rep.rms_rel_err);
     char jname[64], cname[64];
     snprintf(jname, sizeof jname, "nccl_correction%s.json", suffix);
     snprintf(cname, sizeof cname, "nccl_fit%s.csv", suffix);

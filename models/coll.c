@@ -154,6 +154,22 @@ static void corr_mismatches(const coll_corr *c, const topo *t, coll_op op, char 
     }
 }
 
+const char *coll_size_text(double bytes, char *buf, size_t len)
+{
+    static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+    int u = 0;
+    double x = bytes;
+    while (x >= 1024 && u < 4) {
+        x /= 1024;
+        u++;
+    }
+    if (x == floor(x))
+        snprintf(buf, len, "%.0f %s", x, unit[u]);
+    else
+        snprintf(buf, len, "%.3g %s", x, unit[u]);
+    return buf;
+}
+
 int coll_corr_check(const coll_corr *c, const topo *t, coll_op op, char *msg, size_t len)
 {
     msg[0] = '\0';
@@ -171,9 +187,13 @@ int coll_corr_check(const coll_corr *c, const topo *t, coll_op op, char *msg, si
     }
     char what[400], worst[160] = "";
     corr_mismatches(c, t, op, what, sizeof what);
-    if (c->fit_max_err > 0.10)
-        snprintf(worst, sizeof worst, "misses its own log by up to %.0f%%: it does not capture that platform "
-                 "well", 100 * c->fit_max_err);
+    if (c->fit_max_err > 0.10) {
+        char at[48] = "", sz[32];
+        if (c->fit_max_err_size > 0)
+            snprintf(at, sizeof at, " (at %s)", coll_size_text(c->fit_max_err_size, sz, sizeof sz));
+        snprintf(worst, sizeof worst, "misses its own log by up to %.0f%%%s: it does not capture that platform "
+                 "well", 100 * c->fit_max_err, at);
+    }
     if (what[0])
         snprintf(msg, len, "the correction was fitted on %s: its efficiencies may not hold here%s%s", what,
                  worst[0] ? "; and it " : "", worst);

@@ -207,7 +207,12 @@ typedef struct {
     int          nodes, ppn, op;             /* op: a coll_op, or -1 */
     int          nccl_version;               /* 2xxyy, 0 when not recorded */
     double       fit_max_err;
+    double       fit_max_err_size;           /* bytes of that row, 0 when not recorded */
 } coll_corr;
+
+/* coll_size_text: bytes as "128 KiB", "8 GiB", "12 B" (whole units of
+ * 1024 where they divide, else "1.5 MiB"). */
+const char *coll_size_text(double bytes, char *buf, size_t len);
 
 /* How far a correction is from where it is applied (coll_corr_check). */
 enum { COLL_CORR_FITS = 0, COLL_CORR_WARN = 1, COLL_CORR_CANNOT = 2 };

@@ -55,6 +55,9 @@ static void read_platform(jv *v, const cJSON *root, coll_corr *c)
     c->fit_max_err = NAN;
     if (cJSON_IsObject(fit) && cJSON_IsNumber(x = cJSON_GetObjectItem(fit, "max_rel_err")))
         c->fit_max_err = x->valuedouble;
+    if (cJSON_IsObject(fit) && cJSON_IsNumber(x = cJSON_GetObjectItem(fit, "max_rel_err_size_bytes")) &&
+        x->valuedouble >= 1 && x->valuedouble <= 1e15)
+        c->fit_max_err_size = x->valuedouble;
     if (!cJSON_IsObject(p))
         return;
     c->has_platform = 1;

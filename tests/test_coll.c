@@ -672,10 +672,21 @@ static void op_names_parse_in_every_spelling(void)
     CU_ASSERT_STRING_EQUAL(coll_op_perf_name(COLL_ALLGATHER), "all_gather_perf");
 }
 
+/* Sizes in messages read as people write them. */
+static void sizes_print_in_binary_units(void)
+{
+    char b[32];
+    CU_ASSERT_STRING_EQUAL(coll_size_text(131072, b, sizeof b), "128 KiB");
+    CU_ASSERT_STRING_EQUAL(coll_size_text(8589934592.0, b, sizeof b), "8 GiB");
+    CU_ASSERT_STRING_EQUAL(coll_size_text(12, b, sizeof b), "12 B");
+    CU_ASSERT_STRING_EQUAL(coll_size_text(1572864, b, sizeof b), "1.5 MiB");
+}
+
 TU_SUITE_FN(coll)
 {
     static const tu_test tests[] = {
         TU_TEST(busbw_factors_match_nccl_tests_definitions),
+        TU_TEST(sizes_print_in_binary_units),
         TU_TEST(ring_busbw_equals_bus_bandwidth_under_nccls_protocol_caps),
         TU_TEST(ring_allreduce_matches_thakur_closed_form_inside_a_node),
         TU_TEST(protocol_moves_from_ll_to_ll128_to_simple_as_size_grows_on_nvlink),

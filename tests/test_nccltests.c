@@ -283,6 +283,31 @@ static void nthread_lines_open_tests_and_names_are_kept(void)
     nccltests_free(&log);
 }
 
+/* Launchers that label every line: Slurm's srun --label ("0: ", padded),
+ * MPICH's -prepend-rank and Intel MPI's -l ("[0] "). The log reads as the
+ * bare one (it was refused as a bad size "0:", or read as no rows at all). */
+static void lines_labelled_by_srun_or_mpich_read_as_bare_ones(void)
+{
+    static const char *const LABEL[] = { "0: ", " 12: ", "[0] ", "[3]:" };
+    for (size_t i = 0; i < sizeof LABEL / sizeof LABEL[0]; i++) {
+        char text[4096] = "", err[512];
+        const char *p = LOG_NEW;
+        while (*p) {
+            size_t n = strcspn(p, "\n");
+            snprintf(text + strlen(text), sizeof text - strlen(text), "%s%.*s\n", LABEL[i], (int)n, p);
+            p += n + (p[n] == '\n');
+        }
+        nccltests_log log;
+        CU_ASSERT_EQUAL_FATAL(parse_text(text, &log, err, sizeof err), 0);
+        CU_ASSERT_EQUAL(log.n, 2);
+        CU_ASSERT_EQUAL(log.op, COLL_ALLREDUCE);
+        CU_ASSERT_EQUAL(log.ranks, 4);
+        CU_ASSERT_EQUAL(log.chatter, 0);
+        ASSERT_REL(log.rows[1].time_us[0], 52.10, 0);
+        nccltests_free(&log);
+    }
+}
+
 static char *render(const nccltests_log *log)
 {
     char *buf = NULL;
@@ -410,6 +435,7 @@ TU_SUITE_FN(nccltests)
         TU_TEST(reads_the_nccl_version_alone_or_from_the_nccl_tests_line),
         TU_TEST(wrong_counts_read_as_nccl_tests_prints_them),
         TU_TEST(nthread_lines_open_tests_and_names_are_kept),
+        TU_TEST(lines_labelled_by_srun_or_mpich_read_as_bare_ones),
         TU_TEST(reads_mpirun_logs_with_several_tests_one_by_one),
         TU_TEST(written_rows_read_back_to_the_same_numbers),
         TU_TEST(model_rows_round_trip_with_algorithm_and_protocol),
