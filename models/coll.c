@@ -8,6 +8,7 @@
  *  - A sampler allocates once (coll_sampler_init); coll_sample_* never
  *    allocate. Randomness comes only from the caller's gsl_rng. */
 #include "models/coll.h"
+#include <ctype.h>
 
 #include <math.h>
 #include <stdlib.h>
@@ -30,12 +31,33 @@ static const struct { const char *name, *alias, *perf; } OPS[COLL_NOPS] = {
     [COLL_SENDRECV] = { "sendrecv", "send_recv", "sendrecv_perf" },
 };
 
+/* name in lower case without '_' and '-' ("AllReduce", "all-reduce" and
+ * "all_reduce" all read "allreduce"), cut to len - 1; 0 when it holds
+ * other characters than letters, '_' and '-'. */
+static int op_key(const char *name, char *key, size_t len)
+{
+    size_t n = 0;
+    for (const char *p = name; *p; p++) {
+        if (*p == '_' || *p == '-')
+            continue;
+        if (!isalpha((unsigned char)*p) || n + 1 >= len)
+            return 0;
+        key[n++] = (char)tolower((unsigned char)*p);
+    }
+    key[n] = '\0';
+    return n > 0;
+}
+
 int coll_op_parse(const char *name)
 {
-    for (int i = 0; i < COLL_NOPS; i++)
-        if (strcmp(name, OPS[i].name) == 0 || strcmp(name, OPS[i].alias) == 0 ||
-            strcmp(name, OPS[i].perf) == 0)
+    char key[40], perf[48];
+    if (!op_key(name, key, sizeof key))
+        return -1;
+    for (int i = 0; i < COLL_NOPS; i++) {
+        snprintf(perf, sizeof perf, "%sperf", OPS[i].name);
+        if (strcmp(key, OPS[i].name) == 0 || strcmp(key, perf) == 0)
             return i;
+    }
     return -1;
 }
 

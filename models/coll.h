@@ -175,7 +175,9 @@ double coll_sync_us(const topo *t, const coll_proto *p, topo_link l);
 
 /* --- ops --- */
 
-/* coll_op_parse: "allreduce" | "all_reduce" | "allgather" | ... -> op, or -1. */
+/* coll_op_parse: "allreduce" | "all_reduce" | "all_reduce_perf" | "allgather"
+ * | ... -> op, or -1; case, '_' and '-' do not count ("AllReduce",
+ * "all-reduce", NCCL's and nccl-tests' spellings). */
 int coll_op_parse(const char *name);
 const char *coll_op_name(coll_op op);            /* "allreduce", ... */
 const char *coll_op_perf_name(coll_op op);       /* "all_reduce_perf", ... */

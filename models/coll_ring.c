@@ -22,11 +22,30 @@
  * 2(n - 1) steps per chunk, all-gather and reduce-scatter n - 1. A step
  * costs the chunk over the slowest link of the ring (the NIC share across
  * nodes) plus the synchronisation of that link. Broadcast and reduce are a
- * chain: a pipeline n - 1 deep of chunks of the whole share. */
+ * chain: with Simple a pipeline n - 1 deep of chunks of the whole share;
+ * with LL and LL128 the chunks stream through the chain, each hop adding
+ * its synchronisation only (chain_cut_through_us). */
 #include <math.h>
 #include "models/coll.h"
 
 #define COLL_RING_BIG_CHUNK (512.0 * 1024.0)
+
+/* A chain of hops moving l chunks of c bytes with LL or LL128: their data
+ * carry their own flags (every 16-byte line of LL, every 128-byte line of
+ * LL128), so a rank forwards each line as it lands instead of waiting for
+ * the step, as Simple's flag per step makes it wait [I: NCCL's
+ * prims_ll.h / prims_ll128.h poll per line; prims_simple.h posts per
+ * step]. A hop then delays the stream by its synchronisation only: the
+ * first chunk reaches the last rank after hops x sync and one chunk's
+ * transfer, the others follow at the pipeline's rate. */
+static double chain_cut_through_us(double start, double hops, double l, double c, double bw, double sync,
+                                   double window, double *xfer_us)
+{
+    double tc = c / (1000.0 * bw), full = tc + sync;
+    double over = full / window > tc ? full / window : tc;
+    *xfer_us = l * tc;
+    return start + hops * sync + tc + (l - 1) * over;
+}
 
 static int supports(const topo *t, coll_op op, const coll_proto *p, double bytes)
 {
@@ -95,6 +114,9 @@ static double achieved(const topo *t, coll_op op, const coll_proto *p, double by
     run->channels = nc;
     if (op == COLL_BROADCAST || op == COLL_REDUCE) {
         double l = ceil(share / step);
+        if (p->id != COLL_SIMPLE)
+            return chain_cut_through_us(start, n - 1, l, share / l, bw, sync, coll_window(p->id, op),
+                                        &run->xfer_us);
         return coll_pipe_us(start, n - 1, n - 1 + l - 1, share / l, bw, sync, coll_window(p->id, op),
                             &run->xfer_us);
     }

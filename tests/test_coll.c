@@ -479,6 +479,36 @@ static void channels_grow_with_size_as_nccl_launches_them(void)
  * (NVLS off): 18 channels, a rank's piece 256 MiB / 18 / 8 in chunks of at
  * most 1 MiB; 14 steps per chunk, the first round waits for the sync, the
  * rest overlap four chunks deep. */
+/* Broadcast is a chain. With LL and LL128 each line carries its flag, so a
+ * rank forwards lines as they land: 64 more hops (72 GPUs of an NVL72
+ * rack against 8 of it, the same channels and chunks) add 64 syncs. With
+ * Simple a rank waits for the whole step: each hop adds a chunk's
+ * transfer too. (LL128 took 1246 us on 72 GPUs at 64 MiB, 54 GB/s.) */
+static void ll_chains_forward_lines_simple_chains_whole_steps(void)
+{
+    for (int k = 0; k < 2; k++) {
+        topo_overrides o = topo_overrides_none();
+        o.algo = COLL_ALGO_RING;
+        o.proto = k == 0 ? COLL_LL128 : COLL_SIMPLE;
+        topo t8 = make("gb200-nvl72", 1, 8, TOPO_VIRT_BARE_METAL, &o);
+        topo t72 = make("gb200-nvl72", 1, 72, TOPO_VIRT_BARE_METAL, &o);
+        coll_est a, b;
+        double bytes = 67108864.0;
+        CU_ASSERT_EQUAL_FATAL(coll_estimate(&t8, COLL_BROADCAST, bytes, NULL, &a), 0);
+        CU_ASSERT_EQUAL_FATAL(coll_estimate(&t72, COLL_BROADCAST, bytes, NULL, &b), 0);
+        CU_ASSERT_EQUAL(a.channels, b.channels);
+        double sync = coll_sync_us(&t72, k == 0 ? &coll_ll128 : &coll_simple, t72.intra);
+        if (k == 0) {
+            ASSERT_REL(b.time_us - a.time_us, 64 * sync, 1e-9);
+            CU_ASSERT(b.time_us < 300);
+        } else {
+            double share = bytes / b.channels, l = ceil(share / 524288), c = share / l;
+            double tc = c / (1000 * coll_intra_ch_gbs(&t72, &coll_simple, t72.channels));
+            ASSERT_REL(b.time_us - a.time_us, 64 * (tc + sync), 1e-9);
+        }
+    }
+}
+
 static void ring_time_is_its_chunk_pipeline(void)
 {
     topo_overrides o = topo_overrides_none();
@@ -669,6 +699,13 @@ static void op_names_parse_in_every_spelling(void)
     CU_ASSERT_EQUAL(coll_op_parse("sendrecv_perf"), COLL_SENDRECV);
     CU_ASSERT_EQUAL(coll_op_parse("alltoall"), COLL_ALLTOALL);
     CU_ASSERT_EQUAL(coll_op_parse("allreduced"), -1);
+    /* NCCL's own spelling and the hyphenated one (both were refused) */
+    CU_ASSERT_EQUAL(coll_op_parse("AllReduce"), COLL_ALLREDUCE);
+    CU_ASSERT_EQUAL(coll_op_parse("all-to-all"), COLL_ALLTOALL);
+    CU_ASSERT_EQUAL(coll_op_parse("ReduceScatter"), COLL_REDUCESCATTER);
+    CU_ASSERT_EQUAL(coll_op_parse("scatter_perf"), -1);
+    CU_ASSERT_EQUAL(coll_op_parse("all reduce"), -1);
+    CU_ASSERT_EQUAL(coll_op_parse(""), -1);
     CU_ASSERT_STRING_EQUAL(coll_op_perf_name(COLL_ALLGATHER), "all_gather_perf");
 }
 
@@ -686,6 +723,7 @@ TU_SUITE_FN(coll)
 {
     static const tu_test tests[] = {
         TU_TEST(busbw_factors_match_nccl_tests_definitions),
+        TU_TEST(ll_chains_forward_lines_simple_chains_whole_steps),
         TU_TEST(sizes_print_in_binary_units),
         TU_TEST(ring_busbw_equals_bus_bandwidth_under_nccls_protocol_caps),
         TU_TEST(ring_allreduce_matches_thakur_closed_form_inside_a_node),
