@@ -1,6 +1,8 @@
 /* flags.c -- warnings and table marks of a run (flags.h). */
 #include "cli/flags.h"
 #include "scenarios/netcfg.h"
+#include "models/llm.h"
+#include "models/training.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -115,6 +117,48 @@ static void tenant_flags(flags *f, const scn *sc, const model_result *res, int i
             tc->name, FLAGS_MARK_CONSTANT, i);
 }
 
+/* The correction against the group and the ops a collective-running
+ * tenant uses it for: a training tenant's data-parallel group (all-reduce
+ * with DDP; all-gather and reduce-scatter when it shards), a serving
+ * tenant's tensor-parallel group (all-reduce; all-to-all with expert
+ * parallelism). A group or op other than the one it was fitted on warns,
+ * naming the tenant. Returns the tenants checked. */
+static int corr_flags(flags *f, const scn *sc)
+{
+    int used = 0;
+    for (size_t i = 0; i < sc->cfg.ntenants; i++) {
+        const tenant_cfg *tc = &sc->cfg.tenants[i];
+        const topo *group = NULL;
+        coll_op ops[2];
+        int nops = 0;
+        if (tc->wl == &wl_training) {
+            const train_params *p = tc->wl_params;
+            if (p->dp > 1 && p->corr) {
+                group = &p->net;
+                if (p->sharding == TRAIN_DDP)
+                    ops[nops++] = COLL_ALLREDUCE;
+                else
+                    ops[nops++] = COLL_ALLGATHER, ops[nops++] = COLL_REDUCESCATTER;
+            }
+        } else if (tc->wl == &wl_llm) {
+            const llm_params *p = tc->wl_params;
+            if (p->tp > 1 && p->tp_corr) {
+                group = &p->tp_net;
+                ops[nops++] = COLL_ALLREDUCE;
+                if (p->ep > 1)
+                    ops[nops++] = COLL_ALLTOALL;
+            }
+        }
+        for (int k = 0; k < nops; k++) {
+            char msg[512];
+            if (coll_corr_check(&sc->net->corr, group, ops[k], msg, sizeof msg) != COLL_CORR_FITS)
+                add(f, "network.correction %s: tenant \"%s\": %s", sc->net->correction, tc->name, msg);
+        }
+        used += nops > 0;
+    }
+    return used;
+}
+
 int flags_compute(flags *f, const scn *sc, const model_result *res)
 {
     memset(f, 0, sizeof *f);
@@ -128,8 +172,8 @@ int flags_compute(flags *f, const scn *sc, const model_result *res)
     for (int i = 0; i < res->ntenants; i++)
         tenant_flags(f, sc, res, i);
     prof_check(sc->profile, &sc->cfg, add_profile, f);
-    if (sc->net && sc->net->correction) {
-        /* the scenario's collectives are all-reduces (data parallel, tensor parallel) */
+    if (sc->net && sc->net->correction && corr_flags(f, sc) == 0) {
+        /* no tenant runs a collective: the correction against the scenario's whole platform */
         char msg[512];
         if (coll_corr_check(&sc->net->corr, &sc->net->t, COLL_ALLREDUCE, msg, sizeof msg) != COLL_CORR_FITS)
             add(f, "network.correction %s: %s", sc->net->correction, msg);

@@ -107,6 +107,25 @@ static void collective_from_a_scenario_matches_the_same_options(void)
     CU_ASSERT_EQUAL(tu_cli(both, a, sizeof a, err, sizeof err), 2);
 }
 
+/* A correction is checked against what each tenant runs on it: a sharded
+ * training tenant's all-gathers and reduce-scatters warn that it was
+ * fitted on all-reduce (they were checked as all-reduces before). */
+static void corrections_are_checked_against_each_tenants_collectives(void)
+{
+    static char o[1 << 12], e[1 << 13];
+    char dir[64];
+    tu_tmpdir(dir, sizeof dir);
+    char *fs[] = { "slicesim", "run", "scenarios/collective-2node-h100-vm.json", "--set",
+                   "tenants.0.workload.sharding=full_shard", "-o", dir, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(fs, o, sizeof o, e, sizeof e), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e, "tenant \"bert\": the correction was fitted on allreduce, not allgather"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(e, "tenant \"bert\": the correction was fitted on allreduce, not reducescatter"));
+    char *ddp[] = { "slicesim", "run", "scenarios/collective-2node-h100-vm.json", "-o", dir, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(ddp, o, sizeof o, e, sizeof e), 0);
+    CU_ASSERT_PTR_NULL(strstr(e, "not allgather"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(e, "tenant \"bert\": the correction was fitted on virtualization bare_metal"));
+}
+
 TU_SUITE_FN(netcfg)
 {
     static const tu_test tests[] = {
@@ -114,6 +133,7 @@ TU_SUITE_FN(netcfg)
         TU_TEST(scenarios_without_a_network_load_as_before),
         TU_TEST(bad_network_values_name_their_json_path),
         TU_TEST(collective_from_a_scenario_matches_the_same_options),
+        TU_TEST(corrections_are_checked_against_each_tenants_collectives),
     };
     TU_SUITE("netcfg", tests);
 }
