@@ -199,12 +199,12 @@ static long host_blocks(const meas_row *r)
  * inference is costed from its layers by the operator model
  * (train_infer_cost: 53 convolutions with batch norm folded and ReLU and
  * the residual add in their epilogues, the two poolings, the classifier
- * and softmax: 57 kernels, 1.493 ms on a V100 in fp32 [I: the operator
+ * and softmax: 57 kernels, 1.526 ms on a V100 in fp32 [I: the operator
  * model's V100 parameters; nothing here is fitted on a sharing row]); the
  * rest of the 2.611 ms a request takes alone [M: the same source's single
  * process, 383 inferences/s] is host time between the kernels -- issue,
  * the dependent launch, the per-request copies and synchronisation:
- * (2.611 - 1.493) / 57 = 19.6 us a kernel, within FACTS 1's 5-20 us for
+ * (2.611 - 1.526) / 57 = 19.0 us a kernel, within FACTS 1's 5-20 us for
  * a launch round trip. The MPS row (929 inferences/s with 8 clients) is
  * then a prediction. The YOLOS rows (PyTorch eager, kernels of
  * milliseconds that the CPU runs ahead of) and the one-kernel T4 spin

@@ -15,14 +15,14 @@
  * over pairs); PyTorch aten/src/ATen/native/cuda/Indexing.cu index_select,
  * which the embedding forward calls: at most 16 indices take the
  * small-index kernel, whose blocks walk the indices one after another].
- * add reads two tensors and writes one: 3 passes ideal, 2.51 fitted (its
+ * add reads two tensors and writes one: 3 passes ideal, 2.57 fitted (its
  * streaming beats the GEMM-fitted eta_bw); norm reads twice, reduces in
- * fp32 and writes (4.65); rope reads and writes q and k with the cos/sin
- * cache (4.20 over q + k); act reads gate and up and writes one (5.36 over
- * the output width); the embedding (10.8 over d) is Vidur's
+ * fp32 and writes (4.32); rope reads and writes q and k with the cos/sin
+ * cache (4.20 over q + k); act reads gate and up and writes one (5.13 over
+ * the output width); the embedding (11.4 over d) is Vidur's
  * vocabulary-parallel lookup with masking, 1.74 dependent loads per index
- * on the small-index path (the index, then the row). Chains: norm 0.96,
- * rope 1.2, act 1.78 (two loads, then the store) [M]. sample is not in
+ * on the small-index path (the index, then the row). Chains: norm 0.94,
+ * rope 1.32, act 1.67 (two loads, then the store) [M]. sample is not in
  * the profiles [I]: softmax, top-k/top-p and the draw each read the fp32
  * logits once (3 passes, 3 kernels), at least one block's bandwidth per SM
  * (the floor the LLM kernels had before they had latency chains). */
@@ -38,19 +38,25 @@ typedef struct {
 } ops_kind_def;
 
 static const ops_kind_def KINDS[OPS_NKINDS] = {
-    [OPS_ADD]    = { "add",    2, 2.51,  3,   0,    0, 1,   0,     0 },
-    [OPS_NORM]   = { "norm",   2, 4.65,  2,   1024, 2, 1,   0.963, 0 },
-    [OPS_ROPE]   = { "rope",   2, 4.201, 1,   512,  1, 0.5, 1.2,   0 },
-    [OPS_ACT]    = { "act",    2, 5.361, 1.5, 1024, 1, 1,   1.781, 0 },
-    [OPS_EMBED]  = { "embed",  3, 10.822, 2,  0,    0, 1,   1.739, 0 },
+    [OPS_ADD]    = { "add",    2, 2.566, 3,   0,    0, 1,   0,     0 },
+    [OPS_NORM]   = { "norm",   2, 4.318, 2,   1024, 2, 1,   0.943, 0 },
+    [OPS_ROPE]   = { "rope",   2, 4.2,   1,   512,  1, 0.5, 1.316, 0 },
+    [OPS_ACT]    = { "act",    2, 5.129, 1.5, 1024, 1, 1,   1.674, 0 },
+    [OPS_EMBED]  = { "embed",  3, 11.439, 2,  0,    0, 1,   1.739, 0 },
     [OPS_SAMPLE] = { "sample", 3, 3.0,   3,   0,    0, 1,   0,     1 },
 };
 
 /* PyTorch's index_select takes its small-index kernel up to this many
  * indices [F: Indexing.cu]; the L2 hit curve's exponent (2 and 8 fit the
- * profiles worse) [M]; threads one SM holds (A100, H100: 2048) [F]. */
+ * profiles worse) [M]; the overlap of a row walk with its stream,
+ * (ts^3 + tl^3)^(1/3): a block waiting on its dependent loads does not
+ * stream, so where the two are close neither hides the other (26% above
+ * the larger where they are equal; the max, and exponents 1, 2, 4, 6, 8
+ * fit the profiles worse: calibration/fit_operators.py) [M]; threads one
+ * SM holds (A100, H100: 2048) [F]. */
 #define SMALL_INDEX 16
 #define L2_EXP 4.0
+#define WALK_OVERLAP 3.0
 #define SM_THREADS 2048.0
 
 const char *ops_kind_name(ops_kind k) { return KINDS[k].name; }
@@ -87,40 +93,52 @@ static double math_clock(const gpu_rate *r, gpu_prec q)
     return q != GPU_FP32 && r->clock_frac > 0 && r->clock_frac < 1 ? r->clock_frac : 1.0;
 }
 
-/* The compute time of the best tiling of `groups` GEMMs of m x n x k:
- * waves of one tile per SM; skinny: the 16- and 32-row tiles may be taken. */
-static double gemm_compute_s(const gpu_rate *r, gpu_prec p, double m, double n, double k, double groups,
-                             int skinny)
+/* The best tiling of `groups` GEMMs of m x n x k whose operands take tm
+ * seconds to stream: waves of one tile per SM (skinny: the 16- and 32-row
+ * tiles may be taken), each tiling's compute time tc overlapped with tm,
+ * and a split-K tiling pays one more small kernel, the reduction of its
+ * partial sums (cuBLAS's splitKreduce_kernel after the GEMM, as profilers
+ * show it; its partials stay in L2 [I]). Returns the overlapped time
+ * without the GEMM's own fixed cost; *tc_out the chosen tiling's compute
+ * time (INFINITY: no compute rate). */
+static double gemm_best_s(const gpu_rate *r, gpu_prec p, double m, double n, double k, double groups,
+                          int skinny, double tm, double *tc_out)
 {
     gpu_prec q = gpu_prec_fallback(r->peak_flops, p);
     double sms = r->sms >= 1 ? floor(r->sms) : 1;
     double per_sm = r->peak_flops[q] * r->ops.eta_mm[q] * math_clock(r, q) / sms;
-    double best = INFINITY;
+    double best = INFINITY, reduce = r->ops.kernel_us * 1e-6;
+    *tc_out = INFINITY;
     if (per_sm <= 0)
         return best;
     for (size_t i = 0; i < sizeof TILES / sizeof TILES[0]; i++) {
-        double tm = TILES[i][0], tn = TILES[i][1];
-        if (tm < 64 && (!skinny || ceil(m) > tm))
+        double tmr = TILES[i][0], tn = TILES[i][1];
+        if (tmr < 64 && (!skinny || ceil(m) > tmr))
             continue;   /* a skinny tile spans all the tokens or is not used */
-        double tiles = groups * ceil(m / tm) * ceil(n / tn);
+        double tiles = groups * ceil(m / tmr) * ceil(n / tn);
         for (size_t j = 0; j < sizeof SPLITK / sizeof SPLITK[0]; j++) {
             double sk = SPLITK[j];
             if (k / sk < 256 && sk > 1)
                 break;
             double waves = ceil(tiles * sk / sms);
-            double t = waves * 2.0 * tm * tn * (k / sk) / per_sm;
-            if (t < best)
+            double tc = waves * 2.0 * tmr * tn * (k / sk) / per_sm;
+            double t = sqrt(tc * tc + tm * tm) + (sk > 1 ? reduce : 0);
+            if (t < best) {
                 best = t;
+                *tc_out = tc;
+            }
         }
     }
     return best;
 }
 
-static void gemm_parts(const gpu_rate *r, gpu_prec p, double e, double m, double n, double k,
-                       double groups, double *tc, double *tm)
+/* One kernel of `groups` GEMMs: its time (fixed cost included) and the
+ * chosen tiling's compute and memory terms. */
+static double gemm_time_s(const gpu_rate *r, gpu_prec p, double e, double m, double n, double k,
+                          double groups, double *tc, double *tm)
 {
-    *tc = gemm_compute_s(r, p, m, n, k, groups, 1);
     *tm = groups * e * (m * k + k * n + m * n) / bw(r);
+    return r->ops.gemm_us * 1e-6 + gemm_best_s(r, p, m, n, k, groups, 1, *tm, tc);
 }
 
 double ops_gemm_s(const gpu_rate *r, gpu_prec p, double elem_bytes, double m, double n, double k)
@@ -128,8 +146,7 @@ double ops_gemm_s(const gpu_rate *r, gpu_prec p, double elem_bytes, double m, do
     if (m <= 0 || n <= 0 || k <= 0)
         return 0;
     double tc, tm;
-    gemm_parts(r, p, elem_bytes, m, n, k, 1, &tc, &tm);
-    return r->ops.gemm_us * 1e-6 + sqrt(tc * tc + tm * tm);
+    return gemm_time_s(r, p, elem_bytes, m, n, k, 1, &tc, &tm);
 }
 
 void ops_gemm(ops_cost *c, const gpu_rate *r, gpu_prec p, double elem_bytes, double m, double n,
@@ -144,8 +161,7 @@ void ops_gemm_grouped(ops_cost *c, const gpu_rate *r, gpu_prec p, double elem_by
     if (m <= 0 || n <= 0 || k <= 0 || groups <= 0 || count <= 0)
         return;
     double tc, tm;
-    gemm_parts(r, p, elem_bytes, m, n, k, groups, &tc, &tm);
-    double t = r->ops.gemm_us * 1e-6 + sqrt(tc * tc + tm * tm);
+    double t = gemm_time_s(r, p, elem_bytes, m, n, k, groups, &tc, &tm);
     c->s += count * t;
     /* the split keeps the ratio of the two terms and sums to the time */
     c->compute_s += count * t * tc / (tc + tm);
@@ -196,7 +212,7 @@ double ops_small_s(const gpu_rate *r, ops_kind kind, double tokens, double width
         return t0 + n * width * elem_bytes * d->passes / bw(r);
     }
     double ts = small_stream_s(r, d, tokens, width, elem_bytes), tl = small_latency_s(r, d, tokens, width);
-    return t0 + (ts > tl ? ts : tl);
+    return t0 + pow(pow(ts, WALK_OVERLAP) + pow(tl, WALK_OVERLAP), 1.0 / WALK_OVERLAP);
 }
 
 void ops_small(ops_cost *c, const gpu_rate *r, ops_kind kind, double tokens, double width,
@@ -279,9 +295,11 @@ void ops_conv(ops_cost *c, const gpu_rate *r, gpu_prec p, double elem_bytes, con
      * 64-channel layers): the better of the two; not the skinny tiles, which
      * are the token-side kernels of LLM GEMMs [I: cuDNN's implicit GEMMs
      * are not known here below 64 channels] */
-    double tc = fmin(gemm_compute_s(r, p, m, n, k, 1, 0), gemm_compute_s(r, p, n, m, k, 1, 0));
-    double tm = elem_bytes * (in + out + filt) / bw(r);
-    double t = r->ops.gemm_us * 1e-6 + sqrt(tc * tc + tm * tm);
+    double tm = elem_bytes * (in + out + filt) / bw(r), tc, tc2;
+    double t = gemm_best_s(r, p, m, n, k, 1, 0, tm, &tc), t2 = gemm_best_s(r, p, n, m, k, 1, 0, tm, &tc2);
+    if (t2 < t)
+        t = t2, tc = tc2;
+    t += r->ops.gemm_us * 1e-6;
     c->s += count * t;
     c->compute_s += count * t * tc / (tc + tm);
     c->mem_s += count * t * tm / (tc + tm);

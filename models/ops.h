@@ -13,15 +13,19 @@
  *    along k (split-K 1..16, at least 256 deep) so that skinny GEMMs fill
  *    the SMs. Tiles run in waves of one tile per SM; every wave costs a whole
  *    tile's FLOPs at eta_mm x the per-SM peak of the precision (wave and
- *    tile quantisation); the best tiling is taken, as cuBLAS's heuristics
- *    try to. Memory: A, B and C once at eta_bw x bandwidth. The two overlap
- *    imperfectly: t = gemm_us + sqrt(tc^2 + tm^2) (exact at either
- *    extreme, 41% above the larger term where they are equal; the exponent
- *    2 was chosen over 1.5, 3, 4 on the operator profiles).
+ *    tile quantisation). Memory: A, B and C once at eta_bw x bandwidth. The
+ *    two overlap imperfectly: t = gemm_us + sqrt(tc^2 + tm^2) (exact at
+ *    either extreme, 41% above the larger term where they are equal; the
+ *    exponent 2 was chosen over 1.5, 3, 4 on the operator profiles), plus
+ *    kernel_us for a split-K tiling: the reduction of its partial sums is a
+ *    small kernel of its own (cuBLAS's splitKreduce_kernel). The best
+ *    tiling by that time is taken, as cuBLAS's heuristics try to.
  *  Small kernels: kernels x kernel_us plus passes x bytes per token / (eta_bw
  *    x bandwidth); kernels that run one thread block per token (norms, RoPE,
  *    activation, sampling) take at least one block's time on one SM, which
- *    is the cost of max(tokens, SMs) tokens. kernels and passes per kind
+ *    is the cost of max(tokens, SMs) tokens; a block walking its row
+ *    waits on dependent loads (lat_us each), and that walk and the stream
+ *    overlap as (ts^3 + tl^3)^(1/3). kernels and passes per kind
  *    describe the engine's implementation (fitted to vLLM's kernels as Vidur
  *    profiles them; OPS kinds in ops.c).
  *  Attention prefill: 4 x head_dim x heads FLOPs per (query, key) pair at

