@@ -501,6 +501,26 @@ static int push_row(nccltests_log *log, const nccltests_row *r)
     return 0;
 }
 
+/* One test holds one data type and reduction: nccl-tests -d all / -o all
+ * sweep several in one run, whose rows would read as one curve whose
+ * sizes restart. 0, or -1 naming both rows. */
+static int same_kind(reader *rd, const nccltests_log *log, const nccltests_row *r)
+{
+    if (log->ntests == 0 || log->tests[log->ntests - 1].n == 0)
+        return 0;
+    const nccltests_row *q = &log->rows[log->n - 1];
+    int type = strcmp(q->type, r->type) != 0;
+    if (!type && strcmp(q->redop, r->redop) == 0)
+        return 0;
+    char now[80], was[80];
+    textfile_sanitize(type ? r->type : r->redop, now, sizeof now);
+    textfile_sanitize(type ? q->type : q->redop, was, sizeof was);
+    snprintf(rd->err, rd->errlen, "%s: line %d: a %s row after %s ones (line %d) in one test (nccl-tests -d all "
+             "or -o all); allowed: one data type and reduction per test (-d float -o sum, say)", rd->file,
+             rd->line, now, was, q->line);
+    return -1;
+}
+
 static int read_lines(FILE *f, reader *rd, nccltests_log *log)
 {
     textfile_lines in;
@@ -526,7 +546,8 @@ static int read_lines(FILE *f, reader *rd, nccltests_log *log)
             log->chatter++;                        /* launcher output, banners, prompts */
         else if (!looks_like_row(s))
             continue;                              /* NCCL_DEBUG=VERSION's "NCCL version ..." */
-        else if ((rc = parse_row(rd, body, &r)) == 0 && push_row(log, &r) < 0)
+        else if ((rc = parse_row(rd, body, &r)) == 0 && (rc = same_kind(rd, log, &r)) == 0 &&
+                 push_row(log, &r) < 0)
             rc = -1;
         if (rc < 0 && rd->err[0] == '\0')
             snprintf(rd->err, rd->errlen, "%s: out of memory", rd->file);

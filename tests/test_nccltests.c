@@ -152,6 +152,12 @@ static void refuses_malformed_rows_with_the_line_number(void)
           "       8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00\n",
           "line 2, column 66: \"8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00\" is not an "
           "nccl-tests result row: 12 columns where the column header at line 1 has 13 (a cut or truncated line?)" },
+        /* nccl-tests -d all: several types in one test would read as one curve whose sizes restart */
+        { "       8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n"
+          "       8   4    half  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n",
+          "line 2: a half row after float ones (line 1) in one test (nccl-tests -d all or -o all)" },
+        { "       8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n"
+          "       8   2   float  max  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n", "a max row after sum ones" },
         /* control characters are escaped */
         { "       8   2\033   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n", "count \"2\\x1b\"" },
     };
