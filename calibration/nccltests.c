@@ -137,14 +137,14 @@ static int parse_row(reader *rd, char *text, nccltests_row *r)
         tok[n++] = t;
     }
     int has_root = n == 13 || n == 15, extras = n == 14 || n == 15;
-    if (n < 12 || n > 15)
-        return bad_row(rd, text, "wrong number of columns near", tok[n - 1]);
     if (rd->hdr_cols && n != rd->hdr_cols && n != rd->hdr_cols + 2) {
         char what[160];
-        snprintf(what, sizeof what, "%d columns where the column header at line %d has %d (a cut or "
-                 "truncated line?), the last", n, rd->hdr_line, rd->hdr_cols);
+        snprintf(what, sizeof what, "%d column%s where the column header at line %d has %d (a cut or "
+                 "truncated line?), the last", n, n == 1 ? "" : "s", rd->hdr_line, rd->hdr_cols);
         return bad_row(rd, text, what, tok[n - 1]);
     }
+    if (n < 12 || n > 15)
+        return bad_row(rd, text, "wrong number of columns near", tok[n - 1]);
     memset(r, 0, sizeof *r);
     r->line = rd->line;
     r->root = -1;

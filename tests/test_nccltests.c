@@ -152,6 +152,11 @@ static void refuses_malformed_rows_with_the_line_number(void)
           "       8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00\n",
           "line 2, column 66: \"8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00\" is not an "
           "nccl-tests result row: 12 columns where the column header at line 1 has 13 (a cut or truncated line?)" },
+        /* the last line of a killed run, cut after its size */
+        { "#       size         count      type   redop    root     time   algbw   busbw #wrong     time   algbw   busbw #wrong\n"
+          "       8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n  107374",
+          "line 3, column 3: \"107374\" is not an nccl-tests result row: 1 column where the column header at line 1 "
+          "has 13 (a cut or truncated line?)" },
         /* nccl-tests -d all: several types in one test would read as one curve whose sizes restart */
         { "       8   2   float  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n"
           "       8   4    half  sum  -1  28.5  0.00  0.00  0  27.96  0.00  0.00  0\n",
