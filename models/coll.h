@@ -149,6 +149,24 @@ int coll_channels_for(int max_channels, coll_algo_id a, coll_proto_id p, int ran
 double coll_pipe_us(double start_us, double fill, double total, double chunk_bytes, double bw_gbs,
                     double sync_us, double window, double *xfer_us);
 
+/* coll_hops: the dependent hops of a pipeline's fill by the link they
+ * cross: `near` inside a node (sync near_sync_us each), `far` through the
+ * network (far_sync_us). Its slowest link, the network's when far > 0,
+ * bounds the steady state. */
+typedef struct { double near, far, near_sync_us, far_sync_us; } coll_hops;
+
+/* coll_pipe_hops_us: coll_pipe_us with a fill of h->near + h->far steps,
+ * each paying the sync of the link it crosses; the steady state pays the
+ * slowest link's. */
+double coll_pipe_hops_us(double start_us, const coll_hops *h, double total, double chunk_bytes,
+                         double bw_gbs, double window, double *xfer_us);
+
+/* coll_hops_sync_us: the syncs of h's hops added up, each its own link's. */
+double coll_hops_sync_us(const coll_hops *h);
+
+/* coll_hops_worst_us: the sync of h's slowest link. */
+double coll_hops_worst_us(const coll_hops *h);
+
 /* coll_start_us: a collective's launch to its first step, NCCL's own
  * (no measuring harness): NCCL's baseLat of algorithm a with protocol p,
  * 6.6-14 us; send/recv and all-to-all have their own (topo_fit.p2p_start_us). */

@@ -18,6 +18,38 @@ double coll_pipe_us(double start_us, double fill, double total, double chunk_byt
     return start_us + fill * full + (total - fill) * over;
 }
 
+double coll_hops_sync_us(const coll_hops *h)
+{
+    return h->near * h->near_sync_us + h->far * h->far_sync_us;
+}
+
+double coll_hops_worst_us(const coll_hops *h)
+{
+    if (h->far <= 0)
+        return h->near_sync_us;
+    if (h->near <= 0)
+        return h->far_sync_us;
+    return h->far_sync_us > h->near_sync_us ? h->far_sync_us : h->near_sync_us;
+}
+
+/* A ring step waits for all its links at once and pays the slowest one's
+ * sync, but a chain's hops follow one another: a chunk's first pass pays
+ * each hop's own link, NVLink inside a node and the network's only where
+ * it leaves one (coll_ring.c's broadcast and reduce). NCCL's tuning model
+ * charges its Tree the same way, 2 ((nRanks / nNodes - 1) intraLat +
+ * log2i(nNodes) interLat) (src/graph/tuning.cc, 2.18-2.30); coll_tree.c
+ * and NVLSTree do not yet (tried: docs/collectives.md §2a, A3 Mega). The
+ * steady state goes at the slowest stage's pace. */
+double coll_pipe_hops_us(double start_us, const coll_hops *h, double total, double chunk_bytes,
+                         double bw_gbs, double window, double *xfer_us)
+{
+    double worst = coll_hops_worst_us(h), fill = h->near + h->far;
+    double us = coll_pipe_us(start_us, fill, total, chunk_bytes, bw_gbs, worst, window, xfer_us);
+    if (fill > total)
+        return us;
+    return us - fill * worst + coll_hops_sync_us(h);
+}
+
 /* NCCL's baseLat of the pair (src/graph/tuning.cc, 2.18-2.30: Tree 6.8 /
  * 14 / 8.4 us, Ring 6.6 / 14 / 8.4 for LL / LL128 / Simple; reference FACTS
  * §5). NCCL holds NVLS's whole latency in its NVLink hop and gives it no

@@ -24,7 +24,11 @@
  * nodes) plus the synchronisation of that link. Broadcast and reduce are a
  * chain: with Simple a pipeline n - 1 deep of chunks of the whole share;
  * with LL and LL128 the chunks stream through the chain, each hop adding
- * its synchronisation only (chain_cut_through_us). */
+ * its synchronisation only (chain_cut_through_us). A chain's hops follow
+ * one another, so each pays its own link's sync (NVLink's inside a node,
+ * the network's for the nNodes - 1 hops between nodes), where a ring step
+ * of all-reduce, all-gather or reduce-scatter, all links at once, has
+ * network links whenever the ring spans nodes and pays the network's. */
 #include <math.h>
 #include "models/coll.h"
 
@@ -38,13 +42,13 @@
  * step]. A hop then delays the stream by its synchronisation only: the
  * first chunk reaches the last rank after hops x sync and one chunk's
  * transfer, the others follow at the pipeline's rate. */
-static double chain_cut_through_us(double start, double hops, double l, double c, double bw, double sync,
+static double chain_cut_through_us(double start, const coll_hops *h, double l, double c, double bw,
                                    double window, double *xfer_us)
 {
-    double tc = c / (1000.0 * bw), full = tc + sync;
+    double tc = c / (1000.0 * bw), full = tc + coll_hops_worst_us(h);
     double over = full / window > tc ? full / window : tc;
     *xfer_us = l * tc;
-    return start + hops * sync + tc + (l - 1) * over;
+    return start + coll_hops_sync_us(h) + tc + (l - 1) * over;
 }
 
 static int supports(const topo *t, coll_op op, const coll_proto *p, double bytes)
@@ -113,12 +117,13 @@ static double achieved(const topo *t, coll_op op, const coll_proto *p, double by
     double start = coll_start_us(COLL_ALGO_RING, p);
     run->channels = nc;
     if (op == COLL_BROADCAST || op == COLL_REDUCE) {
+        /* a chain: its n - 1 hops one after another, nNodes - 1 of them through the network */
+        coll_hops h = { n - t->nodes, t->nodes - 1, coll_sync_us(t, p, t->intra), sync };
         double l = ceil(share / step);
         if (p->id != COLL_SIMPLE)
-            return chain_cut_through_us(start, n - 1, l, share / l, bw, sync, coll_window(p->id, op),
-                                        &run->xfer_us);
-        return coll_pipe_us(start, n - 1, n - 1 + l - 1, share / l, bw, sync, coll_window(p->id, op),
-                            &run->xfer_us);
+            return chain_cut_through_us(start, &h, l, share / l, bw, coll_window(p->id, op), &run->xfer_us);
+        return coll_pipe_hops_us(start, &h, n - 1 + l - 1, share / l, bw, coll_window(p->id, op),
+                                 &run->xfer_us);
     }
     double piece = share / n, l = ceil(piece / step), chunk = piece / l;
     double steps = coll_ring_steps(op, n);

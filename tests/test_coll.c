@@ -509,6 +509,29 @@ static void ll_chains_forward_lines_simple_chains_whole_steps(void)
     }
 }
 
+/* A chain's hops follow one another, each paying its own link's sync: a
+ * broadcast over 4 nodes x 8 H100 crosses the network 3 times and NVLink
+ * 28 times, where a ring step (all links at once) pays the network's. An
+ * 8-byte LL chunk: start-up plus those syncs, 6.6 + 28 x 0.55 + 3 x 4.35 =
+ * 35.0 us, where a chain that paid the network at every hop took 6.6 + 31
+ * x 4.35 = 141.5 us. */
+static void chain_hops_pay_their_own_links_sync(void)
+{
+    topo_overrides o = topo_overrides_none();
+    o.algo = COLL_ALGO_RING;
+    o.proto = COLL_LL;
+    topo t = make("dgx-h100", 4, 8, TOPO_VIRT_BARE_METAL, &o);
+    coll_est e;
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(&t, COLL_BROADCAST, 8, NULL, &e), 0);
+    double near = coll_sync_us(&t, &coll_ll, t.intra), far = coll_sync_us(&t, &coll_ll, TOPO_LINK_NET);
+    ASSERT_REL(e.lat_us, coll_start_us(COLL_ALGO_RING, &coll_ll) + 28 * near + 3 * far, 1e-12);
+    CU_ASSERT(far > 5 * near);
+    ASSERT_REL(e.lat_us, 35.0406, 1e-5);
+    coll_hops h = { 28, 3, near, far };
+    ASSERT_REL(coll_hops_worst_us(&h), far, 1e-15);
+    ASSERT_REL(coll_hops_sync_us(&h), 28 * near + 3 * far, 1e-15);
+}
+
 static void ring_time_is_its_chunk_pipeline(void)
 {
     topo_overrides o = topo_overrides_none();
@@ -724,6 +747,7 @@ TU_SUITE_FN(coll)
     static const tu_test tests[] = {
         TU_TEST(busbw_factors_match_nccl_tests_definitions),
         TU_TEST(ll_chains_forward_lines_simple_chains_whole_steps),
+        TU_TEST(chain_hops_pay_their_own_links_sync),
         TU_TEST(sizes_print_in_binary_units),
         TU_TEST(ring_busbw_equals_bus_bandwidth_under_nccls_protocol_caps),
         TU_TEST(ring_allreduce_matches_thakur_closed_form_inside_a_node),
