@@ -355,7 +355,7 @@ static void ew(walk *w, double elems, double passes, double kernels, double ops)
 }
 
 /* A GroupNorm over elems activations: statistics, then normalise (3
- * passes, 2 kernels; ops framework operators). PyTorch's CUDA GroupNorm
+ * passes, 2 kernels; one framework operator eager, none fused). PyTorch's CUDA GroupNorm
  * runs on NCHW only: its input is made contiguous() in NCHW (at::group_norm
  * takes the channels_last format on the CPU only), so an eager channels_last
  * UNet copies the input to NCHW and the next operator copies the NCHW output
@@ -368,11 +368,20 @@ static void ew(walk *w, double elems, double passes, double kernels, double ops)
  * 10.8 -> 10.5%, V100 8.5 -> 8.2, T4 3.8 -> 3.4, RTX 3090 5.7 -> 5.3, RTX
  * 4090 4.7 -> 4.0%; docs/workloads.md). Fused engines generate their own
  * norm kernels; NCHW tensors (p->nchw) need no copy. */
-static void group_norm(walk *w, double elems, double ops)
+static void group_norm(walk *w, double elems)
 {
-    ew(w, elems, 3, 2, ops);
+    ew(w, elems, 3, 2, w->fused ? 0 : 1);
     if (w->gn_copy)
         ew(w, elems, 4, 2, 0);
+}
+
+/* A GroupNorm and its SiLU (norm_out and the activation before conv_out):
+ * one chain in a fused engine, two operators eager. */
+static void group_norm_silu(walk *w, double elems)
+{
+    group_norm(w, elems);
+    if (!w->fused)
+        ew(w, elems, 2, 1, 1);
 }
 
 /* A k x k convolution with bias; eager PyTorch adds the bias in a kernel
@@ -444,7 +453,7 @@ static void resnet(walk *w, double b, double h, double wd, double cin, double co
     norm_params(w, cin);
     norm_params(w, cout);
     if (!w->fused) {
-        group_norm(w, pi, 1);
+        group_norm(w, pi);
         ew(w, pi, 2, 1, 1);                 /* SiLU */
         conv(w, b, h, wd, cin, cout, 3, 1);
         if (temb > 0) {
@@ -453,7 +462,7 @@ static void resnet(walk *w, double b, double h, double wd, double cin, double co
             ew(w, po, 2, 1, 1);             /* + temb[:, :, None, None] */
             host_ops(w, 2);
         }
-        group_norm(w, po, 1);
+        group_norm(w, po);
         ew(w, po, 2, 1, 1);
         host_ops(w, 1);                     /* dropout (p = 0 at inference) */
         conv(w, b, h, wd, cout, cout, 3, 1);
@@ -515,10 +524,7 @@ static void transformer(walk *w, const diff_model *m, double b, double h, double
     double n = h * wd, t = b * n;
     live(w, t * c * (2 + 8 + 4 + 1) * w->act);
     norm_params(w, c);
-    if (w->fused)
-        ew(w, t * c, 3, 2, 0);              /* GroupNorm */
-    else
-        group_norm(w, t * c, 1);
+    group_norm(w, t * c);
     gemm(w, t, c, c, 1);                    /* proj_in */
     for (int l = 0; l < depth; l++) {
         norm_params(w, c);
@@ -692,12 +698,7 @@ static void unet(walk *w, const diff_params *p, double b)
             upsample(w, b, h, wd, c);
     }
     norm_params(w, m->ch[0]);
-    if (w->fused) {
-        ew(w, b * lh * lw * m->ch[0], 3, 2, 0);   /* norm_out + SiLU */
-    } else {
-        group_norm(w, b * lh * lw * m->ch[0], 1);
-        ew(w, b * lh * lw * m->ch[0], 2, 1, 1);
-    }
+    group_norm_silu(w, b * lh * lw * m->ch[0]);
     conv(w, b, lh, lw, m->ch[0], m->latent_ch, 3, 1);
 }
 
@@ -749,10 +750,7 @@ static void vae(walk *w, const diff_params *p, double b)
     conv(w, b, h, wd, m->latent_ch, CH[0], 3, 1);
     resnet(w, b, h, wd, CH[0], CH[0], 0);
     norm_params(w, CH[0]);                                   /* single-head attention */
-    if (w->fused)
-        ew(w, b * h * wd * CH[0], 3, 2, 0);
-    else
-        group_norm(w, b * h * wd * CH[0], 1);
+    group_norm(w, b * h * wd * CH[0]);
     if (w->fused_qkv) {
         gemm(w, b * h * wd, 3 * CH[0], CH[0], 1);
         host_ops(w, 1);
@@ -777,12 +775,7 @@ static void vae(walk *w, const diff_params *p, double b)
         }
     }
     norm_params(w, CH[3]);
-    if (w->fused) {
-        ew(w, b * h * wd * CH[3], 3, 2, 0);   /* norm_out + SiLU */
-    } else {
-        group_norm(w, b * h * wd * CH[3], 1);
-        ew(w, b * h * wd * CH[3], 2, 1, 1);
-    }
+    group_norm_silu(w, b * h * wd * CH[3]);
     conv(w, b, h, wd, CH[3], 3, 3, 1);
 }
 
