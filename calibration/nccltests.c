@@ -396,18 +396,18 @@ static const char *strip_mpi_tag(const char *s)
 static nccltests_test *open_test(reader *rd, nccltests_log *log)
 {
     nccltests_test *t = &log->tests[log->ntests > 0 ? log->ntests - 1 : 0];
+    int fresh = log->ntests == 0;
     if (log->ntests > 0 && t->n > 0) {
         if (log->ntests == NCCLTESTS_MAX_TESTS) {
             snprintf(rd->err, rd->errlen, "%s: line %d: more than %d tests in one log", rd->file,
                      rd->line, NCCLTESTS_MAX_TESTS);
             return NULL;
         }
-        t = &log->tests[log->ntests++];
-        memset(t, 0, sizeof *t);
-        t->op = -1;
-        t->first = log->n;
-    } else if (log->ntests == 0) {
-        log->ntests = 1;
+        t = &log->tests[log->ntests];
+        fresh = 1;
+    }
+    if (fresh) {
+        log->ntests++;
         memset(t, 0, sizeof *t);
         t->op = -1;
         t->first = log->n;
