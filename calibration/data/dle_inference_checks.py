@@ -33,6 +33,20 @@ def show(gpu, t):
         prev = b
 
 
+def chords(t):
+    bs = sorted(t)
+    out = []
+    for a, b, c in zip(bs, bs[1:], bs[2:]):
+        ch = t[a] + (t[c] - t[a]) * (b - a) / (c - a)
+        out.append(f'{b}: {t[b]:.2f} ({t[b] / ch - 1:+.0%})')
+    return ', '.join(out)
+
+
+def pytorch(rows, gpu, prec):
+    return {int(r['batch']): int(r['batch']) / float(r['value']) * 1e3 for r in rows
+            if r['engine'] == 'pytorch' and r['gpu'] == gpu and r['precision'] == prec and r['model'] == 'resnet50'}
+
+
 def main():
     path = sys.argv[1] if len(sys.argv) > 1 else 'calibration/data/inference_dle.csv'
     rows = list(csv.DictReader(open(path)))
@@ -52,6 +66,17 @@ def main():
     for g, (lo, hi) in (('a100-sxm-80gb', (64, 192)), ('v100-sxm2-16gb', (64, 128)), ('t4', (64, 256))):
         r = FLOPS / (marginal(t[g], lo, hi) * 1e-3)
         print(f'{g}: {r / 1e12:.1f} TFLOP/s a marginal image, {r / PEAK[g]:.3f} of the FP16 peak')
+    for g in PEAK:
+        print(f'{g}: ms a batch against the chord of its neighbours: {chords(t[g])}')
+    ch = f[2] + (f[16] - f[2]) * 2 / 14
+    print(f't4: batch 4 {f[4]:.2f} ms, the chord of batch 2 and 16 {ch:.2f} ms: a convex cost misses one of '
+          f'the three by at least {(f[4] - ch) / (f[4] + ch):.1%} in time')
+    pt, pv = pytorch(rows, 't4', 'fp16'), pytorch(rows, 'v100-sxm2-16gb', 'fp16')
+    if pt and pv:
+        mt, mv = marginal(pt, 128, 256), marginal(pv, 128, 256)
+        print(f'PyTorch FP16 marginal image (128-256): T4 {mt:.3f} ms, V100 {mv:.3f} ms, ratio {mt / mv:.2f} '
+              f'(bandwidth ratio {BW_RATIO:.2f}); T4 batch 16 {pt[16]:.2f} ms = '
+              f'{pt[16] - 16 * marginal(pt, 16, 256):.2f} ms + 16 x {marginal(pt, 16, 256):.3f}')
 
 
 if __name__ == '__main__':
