@@ -39,6 +39,8 @@ typedef struct {
     double lat_us;             /* one dependent global-memory access of a latency-bound loop
                                   (a thread block walking a row; index_select's small-index
                                   kernel), us */
+    double skinny_us;          /* fixed time of a skinny GEMM kernel (the 16- and 32-row tiles
+                                  that span a handful of tokens), us; 0 = gemm_us */
 } gpu_ops;
 
 typedef struct {

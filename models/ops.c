@@ -98,16 +98,18 @@ static double math_clock(const gpu_rate *r, gpu_prec q)
  * tiles may be taken), each tiling's compute time tc overlapped with tm,
  * and a split-K tiling pays one more small kernel, the reduction of its
  * partial sums (cuBLAS's splitKreduce_kernel after the GEMM, as profilers
- * show it; its partials stay in L2 [I]). Returns the overlapped time
- * without the GEMM's own fixed cost; *tc_out the chosen tiling's compute
- * time (INFINITY: no compute rate). */
+ * show it; its partials stay in L2 [I]). Each tiling pays its kernel's
+ * fixed time: gemm_us, or skinny_us for the 16- and 32-row tiles (a
+ * different kernel; 0 = gemm_us). Returns the chosen tiling's time, fixed
+ * cost included; *tc_out its compute time (INFINITY: no compute rate). */
 static double gemm_best_s(const gpu_rate *r, gpu_prec p, double m, double n, double k, double groups,
                           int skinny, double tm, double *tc_out)
 {
     gpu_prec q = gpu_prec_fallback(r->peak_flops, p);
     double sms = r->sms >= 1 ? floor(r->sms) : 1;
     double per_sm = r->peak_flops[q] * r->ops.eta_mm[q] * math_clock(r, q) / sms;
-    double best = INFINITY, reduce = r->ops.kernel_us * 1e-6;
+    double best = INFINITY, reduce = r->ops.kernel_us * 1e-6, fixed = r->ops.gemm_us * 1e-6;
+    double fixed_skinny = r->ops.skinny_us > 0 ? r->ops.skinny_us * 1e-6 : fixed;
     *tc_out = INFINITY;
     if (per_sm <= 0)
         return best;
@@ -122,7 +124,7 @@ static double gemm_best_s(const gpu_rate *r, gpu_prec p, double m, double n, dou
                 break;
             double waves = ceil(tiles * sk / sms);
             double tc = waves * 2.0 * tmr * tn * (k / sk) / per_sm;
-            double t = sqrt(tc * tc + tm * tm) + (sk > 1 ? reduce : 0);
+            double t = (tmr < 64 ? fixed_skinny : fixed) + sqrt(tc * tc + tm * tm) + (sk > 1 ? reduce : 0);
             if (t < best) {
                 best = t;
                 *tc_out = tc;
@@ -132,13 +134,13 @@ static double gemm_best_s(const gpu_rate *r, gpu_prec p, double m, double n, dou
     return best;
 }
 
-/* One kernel of `groups` GEMMs: its time (fixed cost included) and the
+/* One kernel of `groups` GEMMs: its time (its tiling's fixed cost) and the
  * chosen tiling's compute and memory terms. */
 static double gemm_time_s(const gpu_rate *r, gpu_prec p, double e, double m, double n, double k,
                           double groups, double *tc, double *tm)
 {
     *tm = groups * e * (m * k + k * n + m * n) / bw(r);
-    return r->ops.gemm_us * 1e-6 + gemm_best_s(r, p, m, n, k, groups, 1, *tm, tc);
+    return gemm_best_s(r, p, m, n, k, groups, 1, *tm, tc);
 }
 
 double ops_gemm_s(const gpu_rate *r, gpu_prec p, double elem_bytes, double m, double n, double k)
@@ -299,7 +301,6 @@ void ops_conv(ops_cost *c, const gpu_rate *r, gpu_prec p, double elem_bytes, con
     double t = gemm_best_s(r, p, m, n, k, 1, 0, tm, &tc), t2 = gemm_best_s(r, p, n, m, k, 1, 0, tm, &tc2);
     if (t2 < t)
         t = t2, tc = tc2;
-    t += r->ops.gemm_us * 1e-6;
     c->s += count * t;
     c->compute_s += count * t * tc / (tc + tm);
     c->mem_s += count * t * tm / (tc + tm);

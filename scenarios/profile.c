@@ -128,7 +128,7 @@ static void parse_eta_by_precision(jv *v, const cJSON *root, prof *p)
 static void parse_ops(jv *v, const cJSON *root, prof *p, const char *name)
 {
     static const char *const keys[] = { "eta_mm", "eta_bw", "gemm_us", "kernel_us", "eta_attn", "eta_conv",
-                                        "l2_mb", "eta_l2", "lat_us", NULL };
+                                        "l2_mb", "eta_l2", "lat_us", "skinny_us", NULL };
     static const char *const pkeys[] = { "bf16", "fp16", "fp8", "tf32", "fp32", "fp4", NULL };
     const jv_range eta = { 0, 1.5, 1, 0, NULL }, us = { 0, 1e4, 0, 0, "us" };
     const jv_range mb = { 0, 1e4, 0, 0, "MB" }, x_hbm = { 0, 10, 0, 0, NULL };
@@ -154,6 +154,7 @@ static void parse_ops(jv *v, const cJSON *root, prof *p, const char *name)
     jv_number(v, o, "ops", "l2_mb", 0, p->spec.ops.l2_mb, mb, &p->spec.ops.l2_mb);
     jv_number(v, o, "ops", "eta_l2", 0, p->spec.ops.eta_l2, x_hbm, &p->spec.ops.eta_l2);
     jv_number(v, o, "ops", "lat_us", 0, p->spec.ops.lat_us, us, &p->spec.ops.lat_us);
+    jv_number(v, o, "ops", "skinny_us", 0, p->spec.ops.skinny_us, us, &p->spec.ops.skinny_us);
     p->spec.ops.fitted = 1;    /* the profile's author stands behind them */
 }
 
