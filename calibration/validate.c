@@ -29,14 +29,20 @@ const char *val_path(const val_out *o, const char *rel, char *buf, size_t len)
     return buf;
 }
 
+/* Skips the case: the file at path is not there. */
+static void skip_missing(val_out *o, const char *path)
+{
+    char why[1200];
+    snprintf(why, sizeof why, "%s not found (run from the repository root or give --root)", path);
+    val_skip(o, why);
+}
+
 FILE *val_open(val_out *o, const char *rel)
 {
-    char path[1024], why[1200];
+    char path[1024];
     FILE *f = fopen(val_path(o, rel, path, sizeof path), "r");
-    if (!f) {
-        snprintf(why, sizeof why, "%s not found (run from the repository root or give --root)", path);
-        val_skip(o, why);
-    }
+    if (!f)
+        skip_missing(o, path);
     return f;
 }
 
@@ -128,6 +134,36 @@ void val_summary(val_out *o, const char *item, int points, double mean, double m
 void val_row(val_out *o, const char *quantity, double pred, double ref, double tol)
 {
     val_unit_row(o, quantity, o->unit, pred, ref, tol);
+}
+
+/* The |relative errors| of a family's rows as they come: count, sum and
+ * largest (all 0 before the first). */
+typedef struct {
+    int n;
+    double sum, max;
+} err_acc;
+
+/* Adds one row's |relative error| e to a. */
+static void err_add(err_acc *a, double e)
+{
+    a->sum += e;
+    a->max = e > a->max ? e : a->max;
+    a->n++;
+}
+
+/* val_row of pred against ref held to tol, its |pred - ref| / ref added
+ * to a. */
+static void err_row(val_out *o, err_acc *a, const char *quantity, double pred, double ref, double tol)
+{
+    val_row(o, quantity, pred, ref, tol);
+    err_add(a, fabs(pred - ref) / ref);
+}
+
+/* val_summary of a's rows: their mean (0 without rows) and largest
+ * |error| against the targets. */
+static void err_summary(val_out *o, const char *item, const err_acc *a, double mean_target, double max_target)
+{
+    val_summary(o, item, a->n, a->n ? a->sum / a->n : 0, a->max, mean_target, max_target);
 }
 
 /* A case that produced no rows: recorded in the JSON beside the rows. */
@@ -274,8 +310,7 @@ static void case_fixture_fit(val_out *o)
     cJSON *raw, *p;
     val_path(o, "tests/fixtures/raw_synthetic_h100.json", path, sizeof path);
     if (access(path, R_OK) != 0) {
-        snprintf(msg, sizeof msg, "%s not found (run from the repository root or give --root)", path);
-        val_skip(o, msg);
+        skip_missing(o, path);
         return;
     }
     if (prof_read_json(path, &raw, msg, sizeof msg) < 0) {
@@ -351,6 +386,20 @@ static int split_commas(char *line, char **f, int max)
         p = c + 1;
     }
     return n;
+}
+
+/* The next line of f, read into line (len bytes) and split at its commas
+ * into fld (at most max fields), that holds at least min fields and is not
+ * the header (first field "model"): its field count, 0 at the end of f. */
+static int next_fields(FILE *f, char *line, int len, char **fld, int max, int min)
+{
+    while (fgets(line, len, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        int k = split_commas(line, fld, max);
+        if (k >= min && strcmp(fld[0], "model") != 0)
+            return k;
+    }
+    return 0;
 }
 
 /* One data line into r; 0 on success. Fields: record_type, gpu, model, tp,
@@ -471,13 +520,16 @@ typedef struct {
     double its;
 } diff_row;
 
-/* The rows of calibration/data/diffusers_torch2.csv; -1 if unreadable. */
+/* The rows of calibration/data/diffusers_torch2.csv; 0 or -1 (the case
+ * broken, reason given) when none could be read or the file cannot be. */
 static int diff_rows(val_out *o, diff_row *rows, int cap)
 {
     char path[512], line[256];
     FILE *f = fopen(val_path(o, "calibration/data/diffusers_torch2.csv", path, sizeof path), "r");
-    if (!f)
+    if (!f) {
+        val_broken(o, "calibration/data/diffusers_torch2.csv: no rows could be read");
         return -1;
+    }
     int n = 0;
     while (fgets(line, sizeof line, f) && n < cap) {
         diff_row *r = &rows[n];
@@ -488,6 +540,8 @@ static int diff_rows(val_out *o, diff_row *rows, int cap)
             n++;
     }
     fclose(f);
+    if (n == 0)
+        val_broken(o, "calibration/data/diffusers_torch2.csv: no rows could be read");
     return n;
 }
 
@@ -524,12 +578,10 @@ static void case_diffusers(val_out *o)
 {
     static diff_row rows[DIFF_MAX_ROWS];
     int n = diff_rows(o, rows, DIFF_MAX_ROWS);
-    if (n <= 0) {
-        val_broken(o, "calibration/data/diffusers_torch2.csv: no rows could be read");
+    if (n <= 0)
         return;
-    }
     char q[128];
-    double sum = 0, max = 0;
+    err_acc a = { 0, 0, 0 };
     o->unit = "it/s";
     for (int i = 0; i < n; i++) {
         const diff_row *r = &rows[i];
@@ -542,10 +594,9 @@ static void case_diffusers(val_out *o)
         snprintf(q, sizeof q, "%.15s %.23s b%d torch %.11s %s it/s", r->gpu, r->pipe, r->batch, r->torch,
                  r->compile ? "compile" : "eager");
         val_row(o, q, pred, r->its, 0.25);
-        sum += e;
-        max = e > max ? e : max;
+        err_add(&a, e);
     }
-    val_summary(o, "all diffusers rows", n, sum / n, max, 0.10, 0.25);
+    err_summary(o, "all diffusers rows", &a, 0.10, 0.25);
 }
 
 /* Leave one GPU out: the GPU's eta_conv (the one per-GPU parameter fitted on
@@ -557,10 +608,8 @@ static void case_diffusers_lopo(val_out *o)
     static diff_row rows[DIFF_MAX_ROWS];
     static const char *const G[5] = { "a100", "v100", "t4", "rtx3090", "rtx4090" };
     int n = diff_rows(o, rows, DIFF_MAX_ROWS);
-    if (n <= 0) {
-        val_broken(o, "calibration/data/diffusers_torch2.csv: no rows could be read");
+    if (n <= 0)
         return;
-    }
     double eta[5];
     for (int k = 0; k < 5; k++) {
         diff_row r;
@@ -580,19 +629,16 @@ static void case_diffusers_lopo(val_out *o)
                     others[a] = others[b];
                     others[b] = t;
                 }
-        double med = (others[1] + others[2]) / 2, sum = 0, max = 0;
-        int cnt = 0;
+        double med = (others[1] + others[2]) / 2;
+        err_acc a = { 0, 0, 0 };
         for (int i = 0; i < n; i++) {
-            if (strcmp(rows[i].gpu, G[k]) != 0)
-                continue;
-            double e = fabs(diff_row_its(&rows[i], gpu_spec_find(diff_row_gpu(&rows[i])), med) / rows[i].its - 1);
-            sum += e;
-            max = e > max ? e : max;
-            cnt++;
+            const diff_row *r = &rows[i];
+            if (strcmp(r->gpu, G[k]) == 0)
+                err_add(&a, fabs(diff_row_its(r, gpu_spec_find(diff_row_gpu(r)), med) / r->its - 1));
         }
         char item[96];
         snprintf(item, sizeof item, "%s left out (eta_conv %.3g for %.3g)", G[k], med, eta[k]);
-        val_summary(o, item, cnt, cnt ? sum / cnt : 0, max, 0.10, 0.25);
+        err_summary(o, item, &a, 0.10, 0.25);
     }
 }
 
@@ -667,12 +713,8 @@ static int dle_rows(val_out *o, dle_row *rows, int max)
     if (!f)
         return -1;
     int n = 0;
-    while (n < max && fgets(line, sizeof line, f)) {
-        char *fld[13];
-        line[strcspn(line, "\r\n")] = '\0';
-        int k = split_commas(line, fld, 13);
-        if (k < 11 || strcmp(fld[0], "model") == 0)
-            continue;
+    char *fld[13];
+    while (n < max && next_fields(f, line, sizeof line, fld, 13, 11)) {
         dle_row *r = &rows[n];
         r->gpus = atoi(fld[4]), r->batch = atoi(fld[5]), r->acc = atoi(fld[6]), r->seq = atoi(fld[7]);
         r->ref = atof(fld[9]);
@@ -733,8 +775,7 @@ static void case_dle_training(val_out *o)
     int nr = dle_rows(o, rows, DLE_MAX_ROWS);
     if (nr < 0)
         return;
-    double sum = 0, max = 0;
-    int n = 0;
+    err_acc a = { 0, 0, 0 };
     o->unit = "samples/s";
     for (int i = 0; i < nr; i++) {
         const dle_row *r = &rows[i];
@@ -768,16 +809,12 @@ static void case_dle_training(val_out *o)
         snprintf(q, sizeof q, "%s %s %s %dx b%d%s%.0d %s %s/s", r->gpu, r->framework, r->model, r->gpus,
                  r->batch, r->seq > 0 ? " s" : "", r->seq, r->prec,
                  strcmp(r->model, "resnet50") == 0 ? "images" : "seq");
-        val_row(o, q, pred, r->ref, 0.25);
-        double e = fabs(pred - r->ref) / r->ref;
-        sum += e;
-        max = e > max ? e : max;
-        n++;
+        err_row(o, &a, q, pred, r->ref, 0.25);
     }
-    if (n == 0)
+    if (a.n == 0)
         val_broken(o, "no training rows could be read");
     else
-        val_summary(o, "DeepLearningExamples training throughput", n, sum / n, max, 0.10, 0.25);
+        err_summary(o, "DeepLearningExamples training throughput", &a, 0.10, 0.25);
 }
 
 /* Megatron-Core's strong scaling of GPT-3 175B on H100 (reference
@@ -813,7 +850,7 @@ static void megatron_mfu_rows(val_out *o)
     const topo_preset *srv = topo_preset_find("dgx-h100");
     train_mp mp = { 4, 8, 6, 1, R[0].dp, 1, 1152, 0, 1, 1, 1, 1, 1, 4, 2, 0, 0, 0 };
     int k = megatron_fit_recompute(&m, &mp, g->mem_gb * 1e9), chunk = m.layers / (mp.pp * mp.vp);
-    double sum = 0, max = 0;
+    err_acc a = { 0, 0, 0 };
     char q[128];
     o->unit = "MFU";
     for (size_t i = 0; i < sizeof R / sizeof R[0]; i++) {
@@ -823,12 +860,9 @@ static void megatron_mfu_rows(val_out *o)
         double pred = train_megatron_model_flops(&m, mp.global_batch) / (it * gpus * r.peak_flops[GPU_BF16]);
         snprintf(q, sizeof q, "h100 gpt3-175b bf16 %.0f gpus MFU (layout assumed, recompute %d/%d a chunk)", gpus,
                  k, chunk);
-        val_row(o, q, pred, R[i].ref, 0.25);
-        double e = fabs(pred - R[i].ref) / R[i].ref;
-        sum += e;
-        max = e > max ? e : max;
+        err_row(o, &a, q, pred, R[i].ref, 0.25);
     }
-    val_summary(o, "Megatron-Core H100 strong scaling MFU", 2, sum / 2, max, 0.10, 0.25);
+    err_summary(o, "Megatron-Core H100 strong scaling MFU", &a, 0.10, 0.25);
 }
 
 /* DeepLearningExamples' inference tables (calibration/data/inference_dle.csv,
@@ -850,7 +884,8 @@ typedef struct {
 } infer_row;
 
 /* The rows of INFER_CSV with a GPU preset, an engine and positive numbers,
- * at most max; -1 (skipped, reason given) when the file is missing. */
+ * at most max; -1 (skipped, reason given) when the file is missing, 0
+ * (skipped, reason given) when it holds no such row. */
 static int infer_rows(val_out *o, infer_row *rows, int max)
 {
     char line[1200];
@@ -858,11 +893,8 @@ static int infer_rows(val_out *o, infer_row *rows, int max)
     if (!f)
         return -1;
     int n = 0;
-    while (n < max && fgets(line, sizeof line, f)) {
-        char *fld[11];
-        line[strcspn(line, "\r\n")] = '\0';
-        if (split_commas(line, fld, 11) < 9 || strcmp(fld[0], "model") == 0)
-            continue;
+    char *fld[11];
+    while (n < max && next_fields(f, line, sizeof line, fld, 11, 9)) {
         infer_row *r = &rows[n];
         snprintf(r->model, sizeof r->model, "%s", fld[0]);
         snprintf(r->engine, sizeof r->engine, "%s", fld[2]);
@@ -875,6 +907,8 @@ static int infer_rows(val_out *o, infer_row *rows, int max)
             n++;
     }
     fclose(f);
+    if (n == 0)
+        val_skip(o, INFER_CSV " holds no row with a known GPU and engine");
     return n;
 }
 
@@ -893,12 +927,9 @@ static void case_dle_inference(val_out *o)
     static infer_row rows[INFER_MAX_ROWS];
     char q[160];
     int n = infer_rows(o, rows, INFER_MAX_ROWS);
-    if (n <= 0) {
-        if (n == 0)
-            val_skip(o, INFER_CSV " holds no row with a known GPU and engine");
+    if (n <= 0)
         return;
-    }
-    double sum = 0, max = 0;
+    err_acc a = { 0, 0, 0 };
     o->unit = "samples/s";
     for (int i = 0; i < n; i++) {
         const infer_row *r = &rows[i];
@@ -907,12 +938,9 @@ static void case_dle_inference(val_out *o)
         snprintf(q, sizeof q, "%s %.*s %s b%d%s%.0d %s %s/s", r->gpu, (int)strcspn(r->engine, "-"), r->engine,
                  r->model, r->batch,
                  r->seq > 0 ? " s" : "", r->seq, r->prec, strcmp(r->model, "resnet50") == 0 ? "images" : "seq");
-        val_row(o, q, pred, r->ref, 0.25);
-        double e = fabs(pred - r->ref) / r->ref;
-        sum += e;
-        max = e > max ? e : max;
+        err_row(o, &a, q, pred, r->ref, 0.25);
     }
-    val_summary(o, "DeepLearningExamples inference throughput", n, sum / n, max, 0.10, 0.25);
+    err_summary(o, "DeepLearningExamples inference throughput", &a, 0.10, 0.25);
 }
 
 /* The one fitted number of each inference engine -- PyTorch's host_us (the
@@ -956,11 +984,8 @@ static void case_dle_inference_lopo(val_out *o)
     static const char *const G[] = { "a100-sxm-80gb", "v100-sxm2-16gb", "t4" };
     static const char *const E[] = { "pytorch", "mxnet", "mxnet-20.12" };
     int n = infer_rows(o, rows, INFER_MAX_ROWS);
-    if (n <= 0) {
-        if (n == 0)
-            val_skip(o, INFER_CSV " holds no row with a known GPU and engine");
+    if (n <= 0)
         return;
-    }
     char item[160];
     for (size_t k = 0; k < sizeof E / sizeof E[0]; k++) {
         int gpus = 0;
@@ -979,17 +1004,11 @@ static void case_dle_inference_lopo(val_out *o)
             double *x = infer_param(&e);
             const char *what = x == &e.host_us ? "host_us" : "kernel_us";
             *x = infer_fit(rows, n, E[k], skip, &fit_err);
-            double sum = 0, max = 0;
-            int cnt = 0;
-            for (int i = 0; i < n; i++) {
-                if (strcmp(rows[i].engine, E[k]) != 0 || (skip && strcmp(rows[i].gpu, skip) != 0))
-                    continue;
-                double err = fabs(infer_pred(&rows[i], &e) / rows[i].ref - 1);
-                sum += err;
-                max = err > max ? err : max;
-                cnt++;
-            }
-            if (cnt == 0)
+            err_acc a = { 0, 0, 0 };
+            for (int i = 0; i < n; i++)
+                if (strcmp(rows[i].engine, E[k]) == 0 && (!skip || strcmp(rows[i].gpu, skip) == 0))
+                    err_add(&a, fabs(infer_pred(&rows[i], &e) / rows[i].ref - 1));
+            if (a.n == 0)
                 continue;
             if (skip)
                 snprintf(item, sizeof item, "%s %s left out (%s %.1f from the others)", E[k], skip, what, *x);
@@ -998,7 +1017,7 @@ static void case_dle_inference_lopo(val_out *o)
                 snprintf(item, sizeof item, "%s all GPUs (%s %.1f fitted, preset %.1f)", E[k], what, *x,
                          *infer_param(&preset));
             }
-            val_summary(o, item, cnt, sum / cnt, max, 0.10, 0.25);
+            err_summary(o, item, &a, 0.10, 0.25);
         }
     }
 }
@@ -1120,8 +1139,7 @@ static void case_megatron(val_out *o)
         { "h100 qwen3-30b-a3b fp8 16 gpus ep8 tokens/s per GPU", "qwen3-30b-a3b", "h100-sxm", "dgx-h100", GPU_FP8,
           { 1, 2, 24, 1, 8, 2, 512, 0, 0, 0, 1, 1, 1, 4, 2, 0, 8, 0 }, 4096, 0, 5275 },
     };
-    double sum[2] = { 0, 0 }, max[2] = { 0, 0 };
-    int n[2] = { 0, 0 };
+    err_acc a[2] = { { 0, 0, 0 }, { 0, 0, 0 } };   /* dense, MoE */
     for (size_t i = 0; i < sizeof R / sizeof R[0]; i++) {
         train_model m;
         if (strcmp(R[i].model, "gpt3-175b") == 0) {
@@ -1156,16 +1174,10 @@ static void case_megatron(val_out *o)
             pred = mp->global_batch * (double)m.seq / it / gpus;
             o->unit = "tokens/s";
         }
-        val_row(o, R[i].what, pred, R[i].ref, 0.25);
-        double e = fabs(pred - R[i].ref) / R[i].ref;
-        int k = m.experts > 0;
-        sum[k] += e;
-        max[k] = e > max[k] ? e : max[k];
-        n[k]++;
+        err_row(o, &a[m.experts > 0], R[i].what, pred, R[i].ref, 0.25);
     }
-    val_summary(o, "Megatron GPT and Llama steps", n[0], sum[0] / n[0], max[0], 0.10, 0.25);
-    val_summary(o, "Megatron-Bridge MoE steps (EP 8; host time per MoE layer fitted on both)", n[1],
-                sum[1] / n[1], max[1], 0.10, 0.25);
+    err_summary(o, "Megatron GPT and Llama steps", &a[0], 0.10, 0.25);
+    err_summary(o, "Megatron-Bridge MoE steps (EP 8; host time per MoE layer fitted on both)", &a[1], 0.10, 0.25);
     megatron_mfu_rows(o);
 }
 
@@ -1310,8 +1322,7 @@ static int load_curves(val_out *o, collfit_data *d)
     char path[1024], msg[1400];
     val_path(o, NCCL_CURVES, path, sizeof path);
     if (access(path, R_OK) != 0) {
-        snprintf(msg, sizeof msg, "%s not found (run from the repository root or give --root)", path);
-        val_skip(o, msg);
+        skip_missing(o, path);
         return -1;
     }
     if (collfit_load(path, d, msg, sizeof msg) < 0) {
@@ -1371,6 +1382,16 @@ static int platform_seen_before(const collfit_data *d, size_t k)
     return 0;
 }
 
+/* The row of one parameter platform plat fits on its own curves: the
+ * value it carries (have) against the refit (got), held to 2%. */
+static void platform_row(val_out *o, const char *plat, const char *what, const char *unit, double have,
+                         double got)
+{
+    char q[96];
+    snprintf(q, sizeof q, "%s %s", plat, what);
+    val_unit_row(o, q, unit, have, got, 0.02);
+}
+
 /* The parameters in topo_fit_default and the torch harness floor are the
  * pooled fit of every curve: refit and compare (2%). */
 static void case_nccl_fit(val_out *o)
@@ -1408,35 +1429,20 @@ static void case_nccl_fit(val_out *o)
             val_broken(o, "a platform fit did not run");
             break;
         }
-        char q[96];
-        if (bits & COLLFIT_HARNESS) {
-            snprintf(q, sizeof q, "%s harness floor us", plat);
-            val_unit_row(o, q, "us", floor_have, floor_got, 0.02);
-        }
-        if (bits & TOPO_FIT_NET_EFF) {
-            snprintf(q, sizeof q, "%s net efficiency", plat);
-            val_unit_row(o, q, "fraction", have.net_eff, got.net_eff, 0.02);
-        }
-        if (bits & TOPO_FIT_NET_STEP) {
-            snprintf(q, sizeof q, "%s net step us", plat);
-            val_unit_row(o, q, "us", have.net_step_us, got.net_step_us, 0.02);
-        }
-        if (bits & TOPO_FIT_LINK_EFF) {
-            snprintf(q, sizeof q, "%s link efficiency", plat);
-            val_unit_row(o, q, "fraction", have.link_eff, got.link_eff, 0.02);
-        }
-        if (bits & TOPO_FIT_P2P_START) {
-            snprintf(q, sizeof q, "%s p2p start us", plat);
-            val_unit_row(o, q, "us", have.p2p_start_us, got.p2p_start_us, 0.02);
-        }
-        if (bits & TOPO_FIT_P2P_EFF) {
-            snprintf(q, sizeof q, "%s p2p link efficiency", plat);
-            val_unit_row(o, q, "fraction", have.p2p_eff, got.p2p_eff, 0.02);
-        }
-        if (bits & TOPO_FIT_NET_DUPLEX) {
-            snprintf(q, sizeof q, "%s net duplex share", plat);
-            val_unit_row(o, q, "fraction", have.net_duplex, got.net_duplex, 0.02);
-        }
+        if (bits & COLLFIT_HARNESS)
+            platform_row(o, plat, "harness floor us", "us", floor_have, floor_got);
+        if (bits & TOPO_FIT_NET_EFF)
+            platform_row(o, plat, "net efficiency", "fraction", have.net_eff, got.net_eff);
+        if (bits & TOPO_FIT_NET_STEP)
+            platform_row(o, plat, "net step us", "us", have.net_step_us, got.net_step_us);
+        if (bits & TOPO_FIT_LINK_EFF)
+            platform_row(o, plat, "link efficiency", "fraction", have.link_eff, got.link_eff);
+        if (bits & TOPO_FIT_P2P_START)
+            platform_row(o, plat, "p2p start us", "us", have.p2p_start_us, got.p2p_start_us);
+        if (bits & TOPO_FIT_P2P_EFF)
+            platform_row(o, plat, "p2p link efficiency", "fraction", have.p2p_eff, got.p2p_eff);
+        if (bits & TOPO_FIT_NET_DUPLEX)
+            platform_row(o, plat, "net duplex share", "fraction", have.net_duplex, got.net_duplex);
     }
     fprintf(o->out, "%-18s mean |log error| of the pooled fit %.4f (%.1f%%)\n", o->case_name, rms,
             100 * (exp(rms) - 1));

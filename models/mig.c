@@ -225,6 +225,14 @@ static int range_free(const occupancy *o, int start, int size)
     return 1;
 }
 
+/* Marks the size memory slots from start as held by owner (instance index
+ * + 1), or as free with owner 0. */
+static void occupy(occupancy *o, int start, int size, int owner)
+{
+    for (int s = start; s < start + size; s++)
+        o->used[s] = owner;
+}
+
 static int allowed_start(const mig_profile *p, int start)
 {
     for (int k = 0; k < p->nstarts; k++)
@@ -301,13 +309,11 @@ static int search(const mig_table *t, mig_instance *inst, const int *fixed, int 
         int st = p->starts[k];
         if (!range_free(o, st, p->mem_slices))
             continue;
-        for (int s = st; s < st + p->mem_slices; s++)
-            o->used[s] = i + 1;
+        occupy(o, st, p->mem_slices, i + 1);
         inst[i].start = st;
         if (search(t, inst, fixed, n, i + 1, o))
             return 1;
-        for (int s = st; s < st + p->mem_slices; s++)
-            o->used[s] = 0;
+        occupy(o, st, p->mem_slices, 0);
         inst[i].start = -1;
     }
     return 0;
@@ -330,8 +336,8 @@ static int place_any_order(const mig_table *t, mig_instance *inst, int n)
         fixed[i] = inst[i].start >= 0;
         if (fixed[i] && (!allowed_start(p, inst[i].start) || !range_free(&o, inst[i].start, p->mem_slices)))
             return 0;
-        for (int s = inst[i].start; fixed[i] && s < inst[i].start + p->mem_slices; s++)
-            o.used[s] = i + 1;
+        if (fixed[i])
+            occupy(&o, inst[i].start, p->mem_slices, i + 1);
     }
     return search(t, inst, fixed, n, 0, &o);
 }
@@ -386,8 +392,7 @@ int mig_place(const mig_table *t, mig_instance *inst, int n, int *bad, char *msg
             return refuse(t, &o, i, bad, msg, len, why);
         }
         inst[i].start = start;
-        for (int s = start; s < start + p->mem_slices; s++)
-            o.used[s] = i + 1;
+        occupy(&o, start, p->mem_slices, i + 1);
         o.compute += p->compute_slices;
         o.count[pi]++;
     }

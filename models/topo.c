@@ -141,37 +141,27 @@ static const struct {
     { "dgx-a100", NAN, NAN, NAN, NAN, 0.80533, NAN },
 };
 
+/* One parameter of a platform's own fit: v into *dst and bit returned,
+ * or nothing and 0 when v is NAN (the pooled value stays). */
+static int take_fit(double v, double *dst, int bit)
+{
+    if (isnan(v))
+        return 0;
+    *dst = v;
+    return bit;
+}
+
 int topo_platform_fit(const char *name, topo_fit *f)
 {
     for (size_t i = 0; i < sizeof PLATFORM_FITS / sizeof PLATFORM_FITS[0]; i++) {
         if (strcmp(PLATFORM_FITS[i].preset, name) != 0)
             continue;
-        int bits = 0;
-        if (!isnan(PLATFORM_FITS[i].net_eff)) {
-            f->net_eff = PLATFORM_FITS[i].net_eff;
-            bits |= TOPO_FIT_NET_EFF;
-        }
-        if (!isnan(PLATFORM_FITS[i].net_step_us)) {
-            f->net_step_us = PLATFORM_FITS[i].net_step_us;
-            bits |= TOPO_FIT_NET_STEP;
-        }
-        if (!isnan(PLATFORM_FITS[i].net_duplex)) {
-            f->net_duplex = PLATFORM_FITS[i].net_duplex;
-            bits |= TOPO_FIT_NET_DUPLEX;
-        }
-        if (!isnan(PLATFORM_FITS[i].link_eff)) {
-            f->link_eff = PLATFORM_FITS[i].link_eff;
-            bits |= TOPO_FIT_LINK_EFF;
-        }
-        if (!isnan(PLATFORM_FITS[i].p2p_start_us)) {
-            f->p2p_start_us = PLATFORM_FITS[i].p2p_start_us;
-            bits |= TOPO_FIT_P2P_START;
-        }
-        if (!isnan(PLATFORM_FITS[i].p2p_eff)) {
-            f->p2p_eff = PLATFORM_FITS[i].p2p_eff;
-            bits |= TOPO_FIT_P2P_EFF;
-        }
-        return bits;
+        return take_fit(PLATFORM_FITS[i].net_eff, &f->net_eff, TOPO_FIT_NET_EFF) |
+               take_fit(PLATFORM_FITS[i].net_step_us, &f->net_step_us, TOPO_FIT_NET_STEP) |
+               take_fit(PLATFORM_FITS[i].net_duplex, &f->net_duplex, TOPO_FIT_NET_DUPLEX) |
+               take_fit(PLATFORM_FITS[i].link_eff, &f->link_eff, TOPO_FIT_LINK_EFF) |
+               take_fit(PLATFORM_FITS[i].p2p_start_us, &f->p2p_start_us, TOPO_FIT_P2P_START) |
+               take_fit(PLATFORM_FITS[i].p2p_eff, &f->p2p_eff, TOPO_FIT_P2P_EFF);
     }
     return 0;
 }

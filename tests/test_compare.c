@@ -44,10 +44,7 @@ static cJSON *result(void)
 {
     char p[256];
     snprintf(p, sizeof p, "%s/cmp/compare.json", dir);
-    char *t = tu_read_file(p, NULL);
-    cJSON *x = t ? cJSON_Parse(t) : NULL;
-    free(t);
-    return x;
+    return tu_read_json(p);
 }
 
 static const cJSON *tenant(const cJSON *doc, int setup, int t)

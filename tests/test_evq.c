@@ -13,19 +13,28 @@ static void record(sim *s, sim_event *ev)
     log[0]++;
 }
 
+/* n events pushed on q (caller frees them), seq their index, times drawn
+ * uniformly from 0 to range - 1 by a fresh mt19937 (default seed). */
+static sim_event *push_random(sim_evq *q, int n, unsigned long range)
+{
+    sim_event *ev = calloc((size_t)n, sizeof *ev);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    for (int i = 0; i < n; i++) {
+        ev[i].time = (sim_time_t)gsl_rng_uniform_int(r, range);
+        ev[i].seq = (uint64_t)i;
+        CU_ASSERT_EQUAL(sim_evq_push(q, &ev[i]), 0);
+    }
+    gsl_rng_free(r);
+    return ev;
+}
+
 static void events_pop_in_time_then_sequence_order(void)
 {
     sim_evq q;
     sim_evq_init(&q);
     enum { N = 5000 };
     /* keys pushed before any pop: all at or above the last key popped */
-    sim_event *ev = calloc(N, sizeof *ev);
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    for (int i = 0; i < N; i++) {
-        ev[i].time = (sim_time_t)gsl_rng_uniform_int(r, 100);   /* many ties */
-        ev[i].seq = (uint64_t)i;
-        CU_ASSERT_EQUAL(sim_evq_push(&q, &ev[i]), 0);
-    }
+    sim_event *ev = push_random(&q, N, 100);   /* many ties */
     sim_time_t last_t = -1;
     uint64_t last_seq = 0;
     for (int i = 0; i < N; i++) {
@@ -37,7 +46,6 @@ static void events_pop_in_time_then_sequence_order(void)
         last_seq = e->seq;
     }
     CU_ASSERT_PTR_NULL(sim_evq_pop(&q));
-    gsl_rng_free(r);
     free(ev);
     sim_evq_free(&q);
 }
@@ -47,13 +55,7 @@ static void removing_any_event_keeps_the_queue_ordered(void)
     sim_evq q;
     sim_evq_init(&q);
     enum { N = 2000 };
-    sim_event *ev = calloc(N, sizeof *ev);
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    for (int i = 0; i < N; i++) {
-        ev[i].time = (sim_time_t)gsl_rng_uniform_int(r, 1000000);
-        ev[i].seq = (uint64_t)i;
-        sim_evq_push(&q, &ev[i]);
-    }
+    sim_event *ev = push_random(&q, N, 1000000);
     for (int i = 0; i < N; i += 3)
         sim_evq_remove(&q, &ev[i]);
     sim_evq_remove(&q, &ev[0]);          /* removing twice is harmless */
@@ -66,7 +68,6 @@ static void removing_any_event_keeps_the_queue_ordered(void)
         last = e->time;
     }
     CU_ASSERT_EQUAL(n, N - (N + 2) / 3);
-    gsl_rng_free(r);
     free(ev);
     sim_evq_free(&q);
 }

@@ -41,10 +41,7 @@ static cJSON *run(const char *cmd, const char *file, char *dir, size_t len)
     int rc = tu_cli(strcmp(cmd, "sweep") == 0 ? sw : cm, out, sizeof out, err, sizeof err);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
     snprintf(path, sizeof path, "%s/%s", o, file);
-    char *text = tu_read_file(path, NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-    cJSON *doc = cJSON_Parse(text);
-    free(text);
+    cJSON *doc = tu_read_json(path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
     return doc;
 }

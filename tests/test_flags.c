@@ -23,10 +23,7 @@ static cJSON *summary(void)
 {
     char p[128];
     snprintf(p, sizeof p, "%s/summary.json", dir);
-    char *t = tu_read_file(p, NULL);
-    cJSON *d = t ? cJSON_Parse(t) : NULL;
-    free(t);
-    return d;
+    return tu_read_json(p);
 }
 
 static int count(const char *hay, const char *needle)

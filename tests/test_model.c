@@ -7,17 +7,20 @@
 #include "scenarios/scenario.h"
 
 /* Run a scenario given as JSON text; metrics of tenant i are read with
- * model_tenant_stat. The caller frees both. */
+ * model_tenant_stat. The caller frees both. -1 (the test failed) when the
+ * scenario does not load or run. */
 static int run_text(const char *json, scn **sc, model_result *res)
 {
     char err[1024];
     int rc = scn_load_text(json, "test.json", NULL, 0, sc, err, sizeof err);
     if (rc != SCN_OK) {
         fprintf(stderr, "\n    %s\n", err);
+        CU_FAIL("scenario did not run");
         return -1;
     }
     if (model_run(&(*sc)->cfg, res, err, sizeof err) < 0) {
         scn_free(*sc);
+        CU_FAIL("scenario did not run");
         return -1;
     }
     return 0;
@@ -42,10 +45,8 @@ static void mm1_fcfs_matches_closed_form_mean_and_p95(void)
         "   \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 800}}]}";
     scn *sc;
     model_result res;
-    if (run_text(json, &sc, &res) < 0) {
-        CU_FAIL("scenario did not run");
+    if (run_text(json, &sc, &res) < 0)
         return;
-    }
     CU_ASSERT(metric(&res, 0, MT_COMPLETED) > 780000);
     ASSERT_REL(metric(&res, 0, MT_MEAN), 5.0, 0.02);
     ASSERT_REL(metric(&res, 0, MT_P95), 5.0 * log(20.0), 0.02);
@@ -118,10 +119,8 @@ static void service_noise_turns_md1_into_mg1_with_the_pk_mean(void)
         snprintf(text, sizeof text, NOISY_JSON, cvs[k]);
         scn *sc;
         model_result res;
-        if (run_text(text, &sc, &res) < 0) {
-            CU_FAIL("scenario did not run");
+        if (run_text(text, &sc, &res) < 0)
             return;
-        }
         ASSERT_REL(metric(&res, 0, MT_MEAN), want[k], 0.03);
         ASSERT_REL(model_gpu_stat(&res, 0, MG_UTIL)->mean, 0.5, 0.02);   /* the mean service is kept */
         model_result_free(&res);
@@ -140,10 +139,8 @@ static void md1_fcfs_matches_pollaczek_khinchine(void)
         "   \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 350}}]}";
     scn *sc;
     model_result res;
-    if (run_text(json, &sc, &res) < 0) {
-        CU_FAIL("scenario did not run");
+    if (run_text(json, &sc, &res) < 0)
         return;
-    }
     double rho = 0.7, s = 2.0;
     ASSERT_REL(metric(&res, 0, MT_MEAN), s + rho * s / (2 * (1 - rho)), 0.02);
     ASSERT_REL(metric(&res, 0, MT_QUEUE), rho * s / (2 * (1 - rho)), 0.03);
@@ -166,10 +163,8 @@ static void timeslice_with_zero_switch_cost_matches_processor_sharing(void)
         "   \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 750}}]}";
     scn *sc;
     model_result res;
-    if (run_text(json, &sc, &res) < 0) {
-        CU_FAIL("scenario did not run");
+    if (run_text(json, &sc, &res) < 0)
         return;
-    }
     ASSERT_REL(metric(&res, 0, MT_MEAN), 1.0 / (1 - 0.75), 0.03);
     CU_ASSERT(metric(&res, 0, MT_MEAN) > 3.0);       /* far from FCFS's 2.5 ms */
     model_result_free(&res);
@@ -199,10 +194,8 @@ static void busy_tenants_share_the_gpu_equally(void)
     char json[4096];
     scn *sc;
     model_result res;
-    if (run_text(busy_tenants_json(4, 2.0, 0, json, sizeof json), &sc, &res) < 0) {
-        CU_FAIL("scenario did not run");
+    if (run_text(busy_tenants_json(4, 2.0, 0, json, sizeof json), &sc, &res) < 0)
         return;
-    }
     for (int i = 0; i < 4; i++)
         ASSERT_REL(metric(&res, i, MT_SHARE), 0.25, 0.005);
     ASSERT_REL(model_gpu_stat(&res, 0, MG_UTIL)->mean, 1.0, 1e-6);
@@ -220,10 +213,8 @@ static void switch_cost_leaves_q_over_q_plus_c_of_the_gpu(void)
     const int k = 3;
     scn *sc;
     model_result res;
-    if (run_text(busy_tenants_json(k, q, c * 1000, json, sizeof json), &sc, &res) < 0) {
-        CU_FAIL("scenario did not run");
+    if (run_text(busy_tenants_json(k, q, c * 1000, json, sizeof json), &sc, &res) < 0)
         return;
-    }
     ASSERT_REL(model_gpu_stat(&res, 0, MG_UTIL)->mean, q / (q + c), 0.002);
     ASSERT_REL(model_gpu_stat(&res, 0, MG_SWITCH_FRAC)->mean, c / (q + c), 0.01);
     for (int i = 0; i < k; i++) {
@@ -234,28 +225,35 @@ static void switch_cost_leaves_q_over_q_plus_c_of_the_gpu(void)
     scn_free(sc);
 }
 
+/* Two always-busy tenants, a and b, each a deterministic mean_ms burst of
+ * `kernels` kernels, on 1 ms slices without switch cost under the
+ * preemption the JSON members `preemption` give; the text in buf. */
+static const char *preempted_pair_json(const char *preemption, int kernels, double mean_ms, char *buf, size_t len)
+{
+    snprintf(buf, len,
+        "{\"duration_s\": 10, \"warmup_s\": 1, \"replications\": 1,"
+        " \"hardware\": {\"gpu\": \"h100-sxm\"},"
+        " \"sharing\": {\"mode\": \"timeslice\", \"timeslice_ms\": 1, \"switch_cost_us\": 0, %s},"
+        " \"tenants\": ["
+        "  {\"name\": \"a\", \"workload\": {\"type\": \"synthetic\", \"kernels\": %d,"
+        "     \"service_ms\": {\"dist\": \"deterministic\", \"mean\": %g}},"
+        "   \"arrivals\": {\"type\": \"closed\", \"users\": 1}},"
+        "  {\"name\": \"b\", \"workload\": {\"type\": \"synthetic\", \"kernels\": %d,"
+        "     \"service_ms\": {\"dist\": \"deterministic\", \"mean\": %g}},"
+        "   \"arrivals\": {\"type\": \"closed\", \"users\": 1}}]}",
+        preemption, kernels, mean_ms, kernels, mean_ms);
+    return buf;
+}
+
 /* Under kernel-level preemption a slice cannot end inside a kernel: with
  * 1 ms slices and 4 ms kernels each tenant holds the GPU for whole kernels. */
 static void kernel_preemption_waits_for_the_running_kernel(void)
 {
-    const char *json =
-        "{\"duration_s\": 10, \"warmup_s\": 1, \"replications\": 1,"
-        " \"hardware\": {\"gpu\": \"h100-sxm\"},"
-        " \"sharing\": {\"mode\": \"timeslice\", \"timeslice_ms\": 1, \"switch_cost_us\": 0,"
-        "               \"preemption\": \"kernel\"},"
-        " \"tenants\": ["
-        "  {\"name\": \"a\", \"workload\": {\"type\": \"synthetic\", \"kernels\": 5,"
-        "     \"service_ms\": {\"dist\": \"deterministic\", \"mean\": 20}},"
-        "   \"arrivals\": {\"type\": \"closed\", \"users\": 1}},"
-        "  {\"name\": \"b\", \"workload\": {\"type\": \"synthetic\", \"kernels\": 5,"
-        "     \"service_ms\": {\"dist\": \"deterministic\", \"mean\": 20}},"
-        "   \"arrivals\": {\"type\": \"closed\", \"users\": 1}}]}";
+    char json[2048];
     scn *sc;
     model_result res;
-    if (run_text(json, &sc, &res) < 0) {
-        CU_FAIL("scenario did not run");
+    if (run_text(preempted_pair_json("\"preemption\": \"kernel\"", 5, 20, json, sizeof json), &sc, &res) < 0)
         return;
-    }
     /* each turn is one whole 4 ms kernel: 9 s / 4 ms = 2250 switches */
     ASSERT_REL(model_gpu_stat(&res, 0, MG_SWITCHES)->mean, 9000.0 / 4.0, 0.01);
     ASSERT_REL(metric(&res, 0, MT_MEAN), 40.0, 0.02);
@@ -267,24 +265,12 @@ static void kernel_preemption_waits_for_the_running_kernel(void)
  * 0.3 ms blocks -> each turn lasts 1.2 ms. */
 static void block_preemption_stops_at_the_next_block(void)
 {
-    const char *json =
-        "{\"duration_s\": 10, \"warmup_s\": 1, \"replications\": 1,"
-        " \"hardware\": {\"gpu\": \"h100-sxm\"},"
-        " \"sharing\": {\"mode\": \"timeslice\", \"timeslice_ms\": 1, \"switch_cost_us\": 0,"
-        "               \"preemption\": \"block\", \"block_us\": 300},"
-        " \"tenants\": ["
-        "  {\"name\": \"a\", \"workload\": {\"type\": \"synthetic\", \"kernels\": 1,"
-        "     \"service_ms\": {\"dist\": \"deterministic\", \"mean\": 120}},"
-        "   \"arrivals\": {\"type\": \"closed\", \"users\": 1}},"
-        "  {\"name\": \"b\", \"workload\": {\"type\": \"synthetic\", \"kernels\": 1,"
-        "     \"service_ms\": {\"dist\": \"deterministic\", \"mean\": 120}},"
-        "   \"arrivals\": {\"type\": \"closed\", \"users\": 1}}]}";
+    char json[2048];
     scn *sc;
     model_result res;
-    if (run_text(json, &sc, &res) < 0) {
-        CU_FAIL("scenario did not run");
+    if (run_text(preempted_pair_json("\"preemption\": \"block\", \"block_us\": 300", 1, 120, json, sizeof json),
+                 &sc, &res) < 0)
         return;
-    }
     ASSERT_REL(model_gpu_stat(&res, 0, MG_SWITCHES)->mean, 9000.0 / 1.2, 0.01);
     model_result_free(&res);
     scn_free(sc);
@@ -309,10 +295,8 @@ static void adding_a_tenant_elsewhere_leaves_others_unchanged(void)
         "   \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 100}}]}";
     scn *s1, *s2;
     model_result r1, r2;
-    if (run_text(one, &s1, &r1) < 0 || run_text(two, &s2, &r2) < 0) {
-        CU_FAIL("scenario did not run");
+    if (run_text(one, &s1, &r1) < 0 || run_text(two, &s2, &r2) < 0)
         return;
-    }
     for (int m = 0; m < MT_N; m++)
         for (int rep = 0; rep < 2; rep++) {
             double a = model_tenant_at(&r1, rep, 0)->t[m], b = model_tenant_at(&r2, rep, 0)->t[m];
@@ -342,10 +326,8 @@ static void latency_breakdown_sums_to_the_mean(void)
         "   \"arrivals\": {\"type\": \"poisson\", \"rate_per_s\": 50}}]}";
     scn *sc;
     model_result res;
-    if (run_text(json, &sc, &res) < 0) {
-        CU_FAIL("scenario did not run");
+    if (run_text(json, &sc, &res) < 0)
         return;
-    }
     for (int i = 0; i < 2; i++) {
         double sum = metric(&res, i, MT_QUEUE) + metric(&res, i, MT_OTHER) +
                      metric(&res, i, MT_SWITCH) + metric(&res, i, MT_SERVICE);
@@ -371,10 +353,8 @@ static void histogram_percentiles_stay_within_their_stated_error(void)
     scn *se, *sh;
     model_result re, rh;
     if (run_text(MM1_PCT("{\"method\": \"exact\"}"), &se, &re) < 0 ||
-        run_text(MM1_PCT("{\"method\": \"histogram\", \"relative_error\": 0.002}"), &sh, &rh) < 0) {
-        CU_FAIL("scenario did not run");
+        run_text(MM1_PCT("{\"method\": \"histogram\", \"relative_error\": 0.002}"), &sh, &rh) < 0)
         return;
-    }
     ASSERT_REL(metric(&rh, 0, MT_MEAN), metric(&re, 0, MT_MEAN), 1e-12);
     CU_ASSERT_EQUAL(metric(&rh, 0, MT_COMPLETED), metric(&re, 0, MT_COMPLETED));
     for (int m = MT_P50; m <= MT_P999; m++)

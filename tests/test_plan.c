@@ -27,14 +27,28 @@ static const char SCENARIO[] =
 
 static char dir[64], scen[128], out[1 << 15], err[1 << 12];
 
+/* A fresh dir holding text as the scenario file scen (dir/s.json). */
+static void write_scenario(const char *text)
+{
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(scen, sizeof scen, "%s/s.json", dir);
+    tu_write_file(scen, text);
+}
+
+/* How many lines text holds (its newlines). */
+static int lines_of(const char *text)
+{
+    int n = 0;
+    for (const char *c = text; *c; c++)
+        n += *c == '\n';
+    return n;
+}
+
 static cJSON *load_json(const char *sub, const char *name)
 {
     char p[256];
     snprintf(p, sizeof p, "%s/%s/%s", dir, sub, name);
-    char *t = tu_read_file(p, NULL);
-    cJSON *x = t ? cJSON_Parse(t) : NULL;
-    free(t);
-    return x;
+    return tu_read_json(p);
 }
 
 static double metric(const cJSON *point, int ti, const char *a, const char *b)
@@ -103,9 +117,7 @@ static int clean_split(const double *x, int n, double *lo, double *hi)
  * answer, which is shorter than judging by the mean alone would give. */
 static void longest_slice_meeting_p95_matches_a_brute_force_sweep(void)
 {
-    tu_tmpdir(dir, sizeof dir);
-    snprintf(scen, sizeof scen, "%s/s.json", dir);
-    tu_write_file(scen, SCENARIO);
+    write_scenario(SCENARIO);
     cJSON *sw = brute_force();
     CU_ASSERT_PTR_NOT_NULL_FATAL(sw);
     const cJSON *pts = cJSON_GetObjectItem(sw, "points");
@@ -135,9 +147,7 @@ static void longest_slice_meeting_p95_matches_a_brute_force_sweep(void)
 
 static void shortest_slice_meeting_a_throughput_floor_matches_brute_force(void)
 {
-    tu_tmpdir(dir, sizeof dir);
-    snprintf(scen, sizeof scen, "%s/s.json", dir);
-    tu_write_file(scen, SCENARIO);
+    write_scenario(SCENARIO);
     cJSON *sw = brute_force();
     CU_ASSERT_PTR_NOT_NULL_FATAL(sw);
     const cJSON *pts = cJSON_GetObjectItem(sw, "points");
@@ -164,9 +174,7 @@ static void shortest_slice_meeting_a_throughput_floor_matches_brute_force(void)
  * would decide it. */
 static void a_straddled_bound_is_uncertain_with_the_replications_to_decide_it(void)
 {
-    tu_tmpdir(dir, sizeof dir);
-    snprintf(scen, sizeof scen, "%s/s.json", dir);
-    tu_write_file(scen, SCENARIO);
+    write_scenario(SCENARIO);
     cJSON *sw = brute_force();
     CU_ASSERT_PTR_NOT_NULL_FATAL(sw);
     const cJSON *pt = cJSON_GetArrayItem(cJSON_GetObjectItem(sw, "points"), 0);
@@ -198,9 +206,7 @@ static void bad_slo_expressions_exit_2_with_a_message(void)
         "web.latency_ms.p95", "nobody.latency_ms.p95<=5", "web.latency_ms.p42<=5",
         "web.latency_ms.p95<=fast", "web.ttft_ms.p95<=5", "web.latency_ms.p95<=",
     };
-    tu_tmpdir(dir, sizeof dir);
-    snprintf(scen, sizeof scen, "%s/s.json", dir);
-    tu_write_file(scen, SCENARIO);
+    write_scenario(SCENARIO);
     char o[128];
     snprintf(o, sizeof o, "%s/bad", dir);
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
@@ -244,9 +250,7 @@ static const cJSON *tenant_named(const cJSON *point, const char *name)
 
 static void a_fleet_slo_is_judged_on_the_fleet_at_every_replica_count(void)
 {
-    tu_tmpdir(dir, sizeof dir);
-    snprintf(scen, sizeof scen, "%s/s.json", dir);
-    tu_write_file(scen, FLEET);
+    write_scenario(FLEET);
     char o[128];
     snprintf(o, sizeof o, "%s/brute", dir);
     char *sv[] = { "slicesim", "sweep", scen, "--vary", "tenants.0.replicas=2,3,4", "-o", o, NULL };
@@ -293,6 +297,9 @@ static const char COST[] =
     "      \"workload\": { \"type\": \"synthetic\", \"service_ms\": { \"dist\": \"exponential\", \"mean\": 1 } },\n"
     "      \"arrivals\": { \"type\": \"poisson\", \"rate_per_s\": 1200 } } ] }\n";
 
+/* plan.json of `plan` on scen over replicas x GPUs with both SLOs of the
+ * cost test bed, and extra_opt extra_val when given (caller frees); the
+ * test stops if the plan fails or its file does not parse. */
 static cJSON *cost_plan(const char *extra_opt, const char *extra_val)
 {
     char o[128];
@@ -301,7 +308,9 @@ static cJSON *cost_plan(const char *extra_opt, const char *extra_val)
                      "--vary", "tenants.0.replicas=1,2,3", "--vary", "hardware.gpu=h100-sxm,a100-sxm-80gb",
                      "-o", o, (char *)extra_opt, (char *)extra_val, NULL };
     CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
-    return load_json("cost", "plan.json");
+    cJSON *p = load_json("cost", "plan.json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    return p;
 }
 
 static double num(const cJSON *o, const char *k)
@@ -316,11 +325,8 @@ static double num(const cJSON *o, const char *k)
  * the p95s are the M/M/1 figures within their intervals. */
 static void configurations_meeting_every_slo_are_ranked_by_gpus_times_price(void)
 {
-    tu_tmpdir(dir, sizeof dir);
-    snprintf(scen, sizeof scen, "%s/s.json", dir);
-    tu_write_file(scen, COST);
+    write_scenario(COST);
     cJSON *p = cost_plan("--jobs", "2");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
     CU_ASSERT_EQUAL(num(p, "points_total"), 6);
     CU_ASSERT_EQUAL(num(p, "meeting"), 4);
     CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(p, "cost_unit")->valuestring, "USD/h");
@@ -353,10 +359,7 @@ static void configurations_meeting_every_slo_are_ranked_by_gpus_times_price(void
     snprintf(path, sizeof path, "%s/cost/plan.csv", dir);
     char *csv = tu_read_file(path, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
-    int rows = 0;
-    for (char *c = csv; *c; c++)
-        rows += *c == '\n';
-    CU_ASSERT_EQUAL(rows, 7);
+    CU_ASSERT_EQUAL(lines_of(csv), 7);
     CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\n1,3,2,a100-sxm-80gb,a100-sxm-80gb,2,2,4,true,met,web.latency_ms.p95<=12,"));
     free(csv);
 }
@@ -366,11 +369,8 @@ static void configurations_meeting_every_slo_are_ranked_by_gpus_times_price(void
  * SLO it missed. */
 static void a_configuration_missing_an_slo_is_not_ranked_however_cheap(void)
 {
-    tu_tmpdir(dir, sizeof dir);
-    snprintf(scen, sizeof scen, "%s/s.json", dir);
-    tu_write_file(scen, COST);
+    write_scenario(COST);
     cJSON *p = cost_plan(NULL, NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
     const cJSON *e;
     cJSON_ArrayForEach(e, cJSON_GetObjectItem(p, "ranked"))
         CU_ASSERT(num(cJSON_GetObjectItem(e, "values"), "tenants.0.replicas") >= 2);
@@ -394,11 +394,8 @@ static void a_configuration_missing_an_slo_is_not_ranked_however_cheap(void)
  * throughput. */
 static void the_deciding_slo_is_the_one_with_the_least_relative_margin(void)
 {
-    tu_tmpdir(dir, sizeof dir);
-    snprintf(scen, sizeof scen, "%s/s.json", dir);
-    tu_write_file(scen, COST);
+    write_scenario(COST);
     cJSON *p = cost_plan(NULL, NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
     const cJSON *e;
     int seen[2] = { 0, 0 };
     cJSON_ArrayForEach(e, cJSON_GetObjectItem(p, "ranked")) {
@@ -420,9 +417,7 @@ static void the_deciding_slo_is_the_one_with_the_least_relative_margin(void)
  * at once. */
 static void the_search_space_is_the_cartesian_product_of_the_dimensions(void)
 {
-    tu_tmpdir(dir, sizeof dir);
-    snprintf(scen, sizeof scen, "%s/s.json", dir);
-    tu_write_file(scen, COST);
+    write_scenario(COST);
     char o[128];
     snprintf(o, sizeof o, "%s/cost", dir);
     char *argv[] = { "slicesim", "plan", scen, "--slo", "web.latency_ms.p95<=12", "--vary", "tenants.0.replicas=1,2,3",
@@ -453,10 +448,7 @@ static void the_search_space_is_the_cartesian_product_of_the_dimensions(void)
     snprintf(path, sizeof path, "%s/cost/sweep.csv", dir);
     char *csv = tu_read_file(path, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
-    int rows = 0;
-    for (char *c = csv; *c; c++)
-        rows += *c == '\n';
-    CU_ASSERT_EQUAL(rows, 13);
+    CU_ASSERT_EQUAL(lines_of(csv), 13);
     free(csv);
 }
 
@@ -464,9 +456,7 @@ static void the_search_space_is_the_cartesian_product_of_the_dimensions(void)
  * tuple of the wrong size: exit 2, one message saying what is allowed. */
 static void an_unpriced_gpu_or_an_empty_search_space_exits_2(void)
 {
-    tu_tmpdir(dir, sizeof dir);
-    snprintf(scen, sizeof scen, "%s/s.json", dir);
-    tu_write_file(scen, COST);
+    write_scenario(COST);
     char o[128], pf[128];
     snprintf(o, sizeof o, "%s/bad", dir);
     char *a1[] = { "slicesim", "plan", scen, "--slo", "web.latency_ms.p95<=12", "--vary", "hardware.gpu=h100-sxm,h200",
@@ -513,9 +503,7 @@ static void the_scenario_plan_object_supplies_the_search_the_options_leave_out(v
     char text[4096], o[128], pf[128];
     const char *at = strstr(COST, "  \"cost\"");
     snprintf(text, sizeof text, "%.*s%s%s", (int)(at - COST), COST, BLOCK, at);
-    tu_tmpdir(dir, sizeof dir);
-    snprintf(scen, sizeof scen, "%s/s.json", dir);
-    tu_write_file(scen, text);
+    write_scenario(text);
     snprintf(pf, sizeof pf, "%s/prices.json", dir);
     tu_write_file(pf, "{ \"note\": \"test\", \"usd_per_gpu_hour_by_gpu\": { \"h100-sxm\": 3, \"a100-sxm-80gb\": 2 } }");
     snprintf(o, sizeof o, "%s/cost", dir);

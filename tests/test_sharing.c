@@ -60,10 +60,7 @@ static cJSON *run(const char *file, const char *set1, const char *set2)
     CU_ASSERT_EQUAL_FATAL(rc, 0);
     char path[400];
     snprintf(path, sizeof path, "%s/summary.json", o);
-    char *text = tu_read_file(path, NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-    cJSON *doc = cJSON_Parse(text);
-    free(text);
+    cJSON *doc = tu_read_json(path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
     return doc;
 }
@@ -223,10 +220,7 @@ static void timelines_show_mig_instances(void)
 /* A copy needs a link rate: a GPU profile without pcie_gbs cannot cost one. */
 static void a_copy_without_a_pcie_rate_is_refused(void)
 {
-    char *text = tu_read_file("calibration/profiles/h200.json", NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-    cJSON *doc = cJSON_Parse(text);
-    free(text);
+    cJSON *doc = tu_read_json("calibration/profiles/h200.json");
     CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
     cJSON_DeleteItemFromObjectCaseSensitive(doc, "pcie_gbs");
     char path[400], scn_text[1024];

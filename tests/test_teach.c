@@ -35,9 +35,7 @@ static void shorter_slices_lower_p95_and_cost_batch_throughput(void)
                      "--vary", "sharing.timeslice_ms=1,4,16", "-o", o, NULL };
     CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
     snprintf(p, sizeof p, "%s/sweep.json", o);
-    char *t = tu_read_file(p, NULL);
-    cJSON *doc = t ? cJSON_Parse(t) : NULL;
-    free(t);
+    cJSON *doc = tu_read_json(p);
     CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
     double p95[3], thr[3];
     for (int i = 0; i < 3; i++) {
@@ -74,10 +72,7 @@ static cJSON *sweep(const char *file, char *vary1, char *vary2)
         return NULL;
     }
     snprintf(p, sizeof p, "%s/sweep.json", o);
-    char *t = tu_read_file(p, NULL);
-    cJSON *doc = t ? cJSON_Parse(t) : NULL;
-    free(t);
-    return doc;
+    return tu_read_json(p);
 }
 
 /* points[point].tenants[tenant].KEY.FIELD */
@@ -158,9 +153,7 @@ static double run_stat(const char *file, char *a, char *b, int t, const char *ke
     if (tu_cli(argv, out, sizeof out, err, sizeof err) != 0)
         return -1;
     snprintf(p, sizeof p, "%s/summary.json", o);
-    char *text = tu_read_file(p, NULL);
-    cJSON *doc = text ? cJSON_Parse(text) : NULL;
-    free(text);
+    cJSON *doc = tu_read_json(p);
     const cJSON *x = cJSON_GetObjectItem(
         cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "tenants"), t), key), field);
     double v = cJSON_IsNumber(x) ? x->valuedouble : -1;

@@ -37,6 +37,22 @@ static int run_traced(const char *window)
     return tu_cli(argv, out, sizeof out, err, sizeof err);
 }
 
+/* The trace, window_ms long, of a one-replication run of the scenario
+ * file, parsed (caller frees); the test stops if the run or the parse
+ * fails. */
+static cJSON *scenario_trace(const char *file, const char *window_ms)
+{
+    char d[64], tr[128];
+    tu_tmpdir(d, sizeof d);
+    snprintf(tr, sizeof tr, "%s/t.json", d);
+    char *argv[] = { "slicesim", "run", (char *)file, "--reps", "1", "--trace", tr,
+                     "--trace-window-ms", (char *)window_ms, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    cJSON *doc = tu_read_json(tr);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    return doc;
+}
+
 static void timeline_alternates_slices_and_switches_of_the_configured_length(void)
 {
     CU_ASSERT_EQUAL_FATAL(run_traced("55"), 0);
@@ -85,9 +101,7 @@ static void chrome_trace_holds_bursts_switches_and_balanced_waits(void)
     CU_ASSERT_EQUAL_FATAL(run_traced("20"), 0);
     char p[256];
     snprintf(p, sizeof p, "%s/out/trace.json", dir);
-    char *t = tu_read_file(p, NULL);
-    cJSON *doc = t ? cJSON_Parse(t) : NULL;
-    free(t);
+    cJSON *doc = tu_read_json(p);
     CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
     const cJSON *ev;
     int bursts = 0, switches = 0, begins = 0, ends = 0;
@@ -115,16 +129,7 @@ static void chrome_trace_holds_bursts_switches_and_balanced_waits(void)
  * from each wait to its service, counter tracks. */
 static void perfetto_trace_has_args_flows_and_counters_with_ids_from_1(void)
 {
-    char d[64], tr[128];
-    tu_tmpdir(d, sizeof d);
-    snprintf(tr, sizeof tr, "%s/t.json", d);
-    char *argv[] = { "slicesim", "run", "scenarios/default.json", "--reps", "1", "--trace", tr,
-                     "--trace-window-ms", "50", NULL };
-    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
-    char *t = tu_read_file(tr, NULL);
-    cJSON *doc = t ? cJSON_Parse(t) : NULL;
-    free(t);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    cJSON *doc = scenario_trace("scenarios/default.json", "50");
     const cJSON *ev;
     int slices = 0, with_args = 0, flows_s = 0, flows_f = 0, services = 0, util = 0, queue = 0, low_id = 0;
     int bursts_with_requests = 0;
@@ -174,16 +179,7 @@ static void perfetto_trace_has_args_flows_and_counters_with_ids_from_1(void)
 /* An LLM engine's KV-cache use and batch size as counter tracks. */
 static void llm_traces_carry_kv_use_and_batch_counters(void)
 {
-    char d[64], tr[128];
-    tu_tmpdir(d, sizeof d);
-    snprintf(tr, sizeof tr, "%s/t.json", d);
-    char *argv[] = { "slicesim", "run", "scenarios/llm-h100-exclusive.json", "--reps", "1", "--trace", tr,
-                     "--trace-window-ms", "200", NULL };
-    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
-    char *t = tu_read_file(tr, NULL);
-    cJSON *doc = t ? cJSON_Parse(t) : NULL;
-    free(t);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    cJSON *doc = scenario_trace("scenarios/llm-h100-exclusive.json", "200");
     const cJSON *ev;
     int kv = 0, batch = 0, bad = 0;
     cJSON_ArrayForEach(ev, cJSON_GetObjectItem(doc, "traceEvents")) {

@@ -167,21 +167,26 @@ static double numk(const cJSON *o, const char *k)
 /* --json FILE holds every row of the text table as an object with its case,
  * family, source, item, numbers, unit and verdict; error_pct is the text's
  * relative error and ok agrees with |error| <= tolerance. */
+/* The JSON of a full `slicesim validate --json` into name below a fresh
+ * folder (caller frees); the test stops if the run or the parse fails. */
+static cJSON *validation_json(const char *name)
+{
+    char dir[64], path[128];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tu_tmpdir(dir, sizeof dir));
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *a[] = { "slicesim", "validate", "--json", path, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(a, out, sizeof out, err, sizeof err), 0);
+    cJSON *doc = tu_read_json(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    return doc;
+}
+
 static void json_rows_match_the_text_table(void)
 {
     static const char *const FAMILIES[] = { "nccl", "llm", "diffusion", "training", "timeslice", "mig",
                                             "mps", "virtualization", "analytic", "fixture", NULL };
     static const char *const SOURCES[] = { "published", "measured", "fixture", "analytic", NULL };
-    char dir[64], path[128];
-    CU_ASSERT_PTR_NOT_NULL_FATAL(tu_tmpdir(dir, sizeof dir));
-    snprintf(path, sizeof path, "%s/sub/v.json", dir);
-    char *a[] = { "slicesim", "validate", "--json", path, NULL };
-    CU_ASSERT_EQUAL_FATAL(tu_cli(a, out, sizeof out, err, sizeof err), 0);
-    char *text = tu_read_file(path, NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-    cJSON *doc = cJSON_Parse(text);
-    free(text);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    cJSON *doc = validation_json("sub/v.json");     /* the folder is made */
     const cJSON *rows = cJSON_GetObjectItem(doc, "rows"), *r;
     int n = cJSON_GetArraySize(rows), bad = 0, fails = 0;
     char closing[64];
@@ -331,15 +336,7 @@ static void collective_model_is_the_fit_of_the_public_curves(void)
     char *ref[] = { "slicesim", "validate", "--strict", "--case", "nccl-reference", NULL };
     CU_ASSERT_EQUAL(tu_cli(ref, out, sizeof out, err, sizeof err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "4 rows: 4 within tolerance"));
-    char dir[64], path[128];
-    CU_ASSERT_PTR_NOT_NULL_FATAL(tu_tmpdir(dir, sizeof dir));
-    snprintf(path, sizeof path, "%s/v.json", dir);
-    char *all[] = { "slicesim", "validate", "--json", path, NULL };
-    CU_ASSERT_EQUAL_FATAL(tu_cli(all, out, sizeof out, err, sizeof err), 0);
-    char *text = tu_read_file(path, NULL);
-    cJSON *doc = cJSON_Parse(text);
-    free(text);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    cJSON *doc = validation_json("v.json");
     const cJSON *s, *sums = cJSON_GetObjectItem(doc, "summaries");
     int curves = 0, lopo = 0, training = 0;
     double h100 = NAN, a100 = NAN, h100x4 = NAN;

@@ -8,6 +8,7 @@
 #include <ftw.h>
 #include <sys/stat.h>
 #include <math.h>
+#include <cJSON.h>
 #include "cli/cli.h"
 
 void tu_add_suite(const char *name, const tu_test *tests, size_t n)
@@ -109,6 +110,14 @@ char *tu_read_file(const char *path, size_t *len)
     }
     fclose(f);
     return buf;
+}
+
+struct cJSON *tu_read_json(const char *path)
+{
+    char *text = tu_read_file(path, NULL);
+    cJSON *doc = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    return doc;
 }
 
 int tu_write_file(const char *path, const char *text)

@@ -37,6 +37,10 @@ void tu_cleanup(void);
 /* tu_read_file: whole file into a malloc'd string (caller frees), or NULL. */
 char *tu_read_file(const char *path, size_t *len);
 
+/* tu_read_json: the JSON document in path (caller frees with cJSON_Delete),
+ * or NULL when the file cannot be read or does not parse. */
+struct cJSON *tu_read_json(const char *path);
+
 /* tu_write_file: write text to path; 0 or -1. */
 int tu_write_file(const char *path, const char *text);
 
