@@ -4,16 +4,19 @@
  * by release in calibration/data/nccl_tuning_constants.csv):
  *   lat   = baseLat + (nSteps - nInter) intraLat + nInter interLat,
  *           nInter = 2(nNodes - 1) for all-reduce, nNodes - 1 otherwise;
- *           ring Simple all-reduce across nodes x 1.4 once the per-channel
- *           chunk is large (ring_simple_plateau_latency_multiplier);
+ *           ring Simple all-reduce across nodes x 1.4 (x 1.9 when the
+ *           lowest compute capability is below 8.0) once nBytes /
+ *           (nChannels x nRanks) >= COLL_RING_PLATEAU_BYTES
+ *           (ring_simple_plateau_latency_multiplier, ncclTopoGetAlgoTime,
+ *           identical 2.18.1-2.30.7);
  *   busBw = nChannels x bw; LL: min(llMaxBw, 0.5 busBw) from 2.21.5
  *           (ring_LL_busbw_factor; 1/4, or 1/3 on one node for ops other
  *           than all-reduce and reduce, before); LL128: min(0.92 busBw,
  *           nChannels x perChMaxRingLL128Bw) (0.7 with one GPU per node
  *           before 2.23.4);
  *   algBw = busBw x nRanks / nSteps.
- * "Large" is a chunk of at least COLL_RING_BIG_CHUNK bytes per channel and
- * step [I: NCCL's Simple step buffer, 4 MiB / 8 steps].
+ * The plateau factor enters NCCL's ranking only (here latency(), so the
+ * choice of pair); achieved() does not use it.
  *
  * Achieved time: every rank sends a chunk to its successor at every step,
  * so all links are busy and nothing is gained by filling a pipeline: a
@@ -32,7 +35,7 @@
 #include <math.h>
 #include "models/coll.h"
 
-#define COLL_RING_BIG_CHUNK (512.0 * 1024.0)
+#define COLL_RING_PLATEAU_BYTES 64.0   /* [F] tuning.cc: nBytes/(nChannels*nRanks) >= 64 */
 
 /* A chain of hops moving l chunks of c bytes with LL or LL128: their data
  * carry their own flags (every 16-byte line of LL, every 128-byte line of
@@ -70,9 +73,10 @@ static double latency(const topo *t, coll_op op, const coll_proto *p, double byt
     double lat = p->base_lat_us(COLL_ALGO_RING)
                + (steps - inter) * coll_intra_lat_us(t, p, COLL_ALGO_RING)
                + inter * coll_inter_lat_us(t, p, COLL_ALGO_RING);
-    double chunk = bytes / ((double)n * t->channels);
-    if (p->id == COLL_SIMPLE && op == COLL_ALLREDUCE && t->nodes > 1 && chunk >= COLL_RING_BIG_CHUNK)
-        lat *= 1.4;
+    /* NCCL divides integers; for whole byte counts the comparison is the same */
+    double per = bytes / ((double)n * t->channels);
+    if (p->id == COLL_SIMPLE && op == COLL_ALLREDUCE && t->nodes > 1 && per >= COLL_RING_PLATEAU_BYTES)
+        lat *= t->sm < 80 ? 1.9 : 1.4;
     return lat;
 }
 

@@ -113,7 +113,7 @@ static const topo_preset PRESETS[] = {
  * measuring harness's time in the Vidur profiles (their all-reduce floors
  * are 25-60 us) is fitted beside these as a parameter of those
  * measurements, and never enters a prediction (calibration/collfit.c). */
-const topo_fit topo_fit_default = { 4.5184, 3.1139, 0.98416, 22.563, 0.68173, 0.97643,
+const topo_fit topo_fit_default = { 4.4307, 3.2021, 0.98401, 22.1, 0.65849, 0.97762,
                                     1.0 /* full duplex: not fitted, a platform's own below */ };
 
 /* [F] Measured platforms with their own network, NVLink share or
@@ -137,7 +137,7 @@ static const struct {
 } PLATFORM_FITS[] = {
     { "gcp-a3-mega", 0.83992, 41.962, NAN, NAN, NAN, NAN },
     { "h100-roce-4nic", 1, 76.505, NAN, NAN, NAN, NAN },     /* at the bound: NCCL's 48 GB/s per NDR NIC */
-    { "vidur-a100-net", 0.64611, 15.64, 0.73876, 11.587, NAN, 0.84257 },
+    { "vidur-a100-net", 0.64628, 15.577, 0.73816, 11.64, NAN, 0.84364 },
     { "dgx-a100", NAN, NAN, NAN, NAN, 0.80533, NAN },
 };
 

@@ -342,9 +342,9 @@ static void megatron_fsdp_gathers_every_micro_batch_and_its_channels_take_sms(vo
 /* Megatron-Core's strong scaling of GPT-3 175B on H100 (layout TP 4, PP 8,
  * VP 6 assumed, docs/training.md §0c): from 96 to 4608 GPUs the fixed
  * bubble and the exposed data-parallel communication take a growing share.
- * Without recomputation MFU 0.633 -> 0.534, but the first stage would hold
+ * Without recomputation MFU 0.633 -> 0.531, but the first stage would hold
  * 105 GB at 96 GPUs; recomputing both layers of each chunk (the least block
- * recomputation within 80 GB) costs one more forward, 0.481 -> 0.415
+ * recomputation within 80 GB) costs one more forward, 0.481 -> 0.413
  * (published 0.47 -> 0.42) */
 static void megatron_mfu_falls_with_scale_as_communication_is_exposed(void)
 {
@@ -367,9 +367,9 @@ static void megatron_mfu_falls_with_scale_as_communication_is_exposed(void)
             }
         }
     ASSERT_REL(mfu[0][0], 0.633, 3e-3);
-    ASSERT_REL(mfu[0][3], 0.534, 3e-3);
+    ASSERT_REL(mfu[0][3], 0.531, 3e-3);
     ASSERT_REL(mfu[1][0], 0.481, 3e-3);
-    ASSERT_REL(mfu[1][3], 0.415, 3e-3);
+    ASSERT_REL(mfu[1][3], 0.413, 3e-3);
 }
 
 /* Megatron's memory on the first pipeline stage of that layout at DP 3:
