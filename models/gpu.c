@@ -61,8 +61,8 @@
 #define DIFF_ETA_CONV 0.405
 /* L2 residency and latency chains of the small kernels (models/ops.c),
  * fitted with the kernels' passes on the same Vidur rows, the four above
- * held (calibration/fit_operators.py): eta_l2 A100 1.042, H100 1.111 (the
- * rate of an element-wise kernel whose operands stay in L2, 1.31x and 1.21x
+ * held (calibration/fit_operators.py): eta_l2 A100 1.042, H100 1.063 (the
+ * rate of an element-wise kernel whose operands stay in L2, 1.31x and 1.16x
  * the HBM streaming rate eta_bw: at the 1-25 MB and 2-10 us where it
  * matters a kernel's ramp and tail, not the L2's peak, bound it [M]);
  * lat_us A100 0.338, H100 0.281 (one dependent global load that hits L2,
@@ -71,7 +71,7 @@
  * other GPUs take the architecture's rates and no L2 residency (l2_mb 0)
  * where the size is not in the reference set [I]. */
 #define OPS_L2_AMPERE 1.042, 0.338
-#define OPS_L2_HOPPER 1.111, 0.281
+#define OPS_L2_HOPPER 1.063, 0.281
 /* The fixed time of a skinny GEMM kernel (the 16- and 32-row tiles of 1-32
  * tokens, models/ops.c), fitted on the Vidur GEMM rows of at most 32
  * tokens with everything else held (calibration/fit_operators.py) [M]:

@@ -288,7 +288,7 @@ double llm_layer_op_s(const llm_model *m, const gpu_rate *r, gpu_prec prec, int 
     case LLM_OP_EMBED:    return ops_small_s(r, OPS_EMBED, T, d, 2.0);
     case LLM_OP_NORM:     return ops_small_s(r, OPS_NORM, T, d, 2.0);
     case LLM_OP_QKV:      return ops_gemm_s(r, prec, e, T, (q_width(m) + 2 * kv) / tp, d);
-    case LLM_OP_ROPE:     return ops_small_s(r, OPS_ROPE, T, (q_width(m) + kv) / tp, 2.0);
+    case LLM_OP_ROPE:     return ops_rope_s(r, T, q_width(m) / tp, kv / tp, 2.0);
     case LLM_OP_ATTN_OUT: return ops_gemm_s(r, prec, e, T, d, v_width(m) / tp);
     case LLM_OP_ADD:      return ops_small_s(r, OPS_ADD, T, d, 2.0);
     case LLM_OP_MLP_UP:   return ops_gemm_s(r, prec, e, T, 2.0 * m->ffn / tp, d);
@@ -327,13 +327,13 @@ static void ops_iter(const llm_params *p, const gpu_rate *r, const llm_iter *it,
     if (!m->kv_lora) {
         double kv = (double)m->kv_heads * m->head_dim;
         ops_gemm(c, r, pr, e, T, (q_width(m) + 2 * kv) / tp, d, L);
-        ops_small(c, r, OPS_ROPE, T, (q_width(m) + kv) / tp, a, L);
+        ops_rope(c, r, T, q_width(m) / tp, kv / tp, a, L);
     } else {   /* MLA without weight absorption: down-projections replicated, up-projections sharded */
         double qin = m->q_lora ? m->q_lora : d;
         ops_gemm(c, r, pr, e, T, (m->q_lora ? m->q_lora : 0) + m->kv_lora + m->rope_dim, d, L);
         ops_gemm(c, r, pr, e, T, q_width(m) / tp, qin, L);
         ops_gemm(c, r, pr, e, T, (double)m->heads * (m->head_dim + m->v_head_dim) / tp, m->kv_lora, L);
-        ops_small(c, r, OPS_ROPE, T, ((double)m->heads * m->rope_dim) / tp + m->rope_dim, a, L);
+        ops_rope(c, r, T, (double)m->heads * m->rope_dim / tp, m->rope_dim, a, L);   /* k_pe: one head, not sharded */
     }
     double pre_tokens = T - it->decodes, pre_pairs = it->attn_pairs - it->dec_pairs;
     double pre_kv = it->kv_read - it->dec_kv_read + pre_tokens;

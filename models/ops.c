@@ -12,17 +12,18 @@
  * (block min(d, 1024), a reduction loop then a normalising loop),
  * activation_kernels.cu act_and_mul (block min(d, 1024), one loop),
  * pos_encoding_kernels.cu rotary_embedding (block min(heads x rot/2, 512)
- * over pairs); PyTorch aten/src/ATen/native/cuda/Indexing.cu index_select,
+ * on the query heads, a loop over the query pairs, then one over the key
+ * pairs); PyTorch aten/src/ATen/native/cuda/Indexing.cu index_select,
  * which the embedding forward calls: at most 16 indices take the
  * small-index kernel, whose blocks walk the indices one after another].
  * add reads two tensors and writes one: 3 passes ideal, 2.57 fitted (its
  * streaming beats the GEMM-fitted eta_bw); norm reads twice, reduces in
  * fp32 and writes (4.32); rope reads and writes q and k with the cos/sin
- * cache (4.20 over q + k); act reads gate and up and writes one (5.13 over
+ * cache (3.92 over q + k); act reads gate and up and writes one (4.72 over
  * the output width); the embedding (11.4 over d) is Vidur's
  * vocabulary-parallel lookup with masking, 1.74 dependent loads per index
  * on the small-index path (the index, then the row). Chains: norm 0.94,
- * rope 1.32, act 1.67 (two loads, then the store) [M]. sample is not in
+ * rope 1.31, act 1.67 (two loads, then the store) [M]. sample is not in
  * the profiles [I]: softmax, top-k/top-p and the draw each read the fp32
  * logits once (3 passes, 3 kernels), at least one block's bandwidth per SM
  * (the floor the LLM kernels had before they had latency chains). */
@@ -39,10 +40,10 @@ typedef struct {
 
 static const ops_kind_def KINDS[OPS_NKINDS] = {
     [OPS_ADD]    = { "add",    2, 2.566, 3,   0,    0, 1,   0,     0 },
-    [OPS_NORM]   = { "norm",   2, 4.318, 2,   1024, 2, 1,   0.943, 0 },
-    [OPS_ROPE]   = { "rope",   2, 4.2,   1,   512,  1, 0.5, 1.316, 0 },
-    [OPS_ACT]    = { "act",    2, 5.129, 1.5, 1024, 1, 1,   1.674, 0 },
-    [OPS_EMBED]  = { "embed",  3, 11.439, 2,  0,    0, 1,   1.739, 0 },
+    [OPS_NORM]   = { "norm",   2, 4.321, 2,   1024, 2, 1,   0.943, 0 },
+    [OPS_ROPE]   = { "rope",   2, 3.916, 1,   512,  1, 0.5, 1.314, 0 },
+    [OPS_ACT]    = { "act",    2, 4.723, 1.5, 1024, 1, 1,   1.667, 0 },
+    [OPS_EMBED]  = { "embed",  3, 11.44, 2,   0,    0, 1,   1.739, 0 },
     [OPS_SAMPLE] = { "sample", 3, 3.0,   3,   0,    0, 1,   0,     1 },
 };
 
@@ -53,11 +54,15 @@ static const ops_kind_def KINDS[OPS_NKINDS] = {
  * stream, so where the two are close neither hides the other (26% above
  * the larger where they are equal; the max, and exponents 1, 2, 4, 6, 8
  * fit the profiles worse: calibration/fit_operators.py) [M]; threads one
- * SM holds (A100, H100: 2048) [F]. */
+ * SM holds (A100, H100: 2048) [F]; what a lane idle in a partial loop
+ * costs of a working lane's stream, between the limits 0 and 1 (0.25 fits
+ * as well, 0.75 and 1 worse, and RoPE-only or no idle cost worse:
+ * calibration/fit_operators.py) [M]. */
 #define SMALL_INDEX 16
 #define L2_EXP 4.0
 #define WALK_OVERLAP 3.0
 #define SM_THREADS 2048.0
+#define IDLE_STREAM 0.5
 
 const char *ops_kind_name(ops_kind k) { return KINDS[k].name; }
 
@@ -171,16 +176,56 @@ void ops_gemm_grouped(ops_cost *c, const gpu_rate *r, gpu_prec p, double elem_by
     c->kernels += count;
 }
 
+/* How a one-block-per-token kernel walks its row: the block's threads, the
+ * loop iterations it runs and the lanes that do work over all of them
+ * (iterations x threads - lanes are idle in the last, partial loop). */
+typedef struct {
+    double threads, iters, lanes;
+} row_walk;
+
+static row_walk walk_of(const ops_kind_def *d, double width)
+{
+    row_walk w = { 0, 0, 0 };
+    double row = width * d->span;
+    if (d->threads <= 0 || row <= 0)
+        return w;
+    w.threads = row < d->threads ? row : d->threads;
+    w.iters = d->loops * ceil(row / w.threads);
+    w.lanes = d->loops * row;
+    return w;
+}
+
+/* vLLM's rotary kernel sizes its block on the query pairs, min(q/2, 512),
+ * and loops over the query pairs, then over the key pairs [F:
+ * pos_encoding_kernels.cu apply_rotary_embedding]: with few key heads per
+ * GPU the key loop runs mostly idle. */
+static row_walk walk_rope(double q_width, double k_width)
+{
+    const ops_kind_def *d = &KINDS[OPS_ROPE];
+    double qp = q_width * d->span, kp = k_width * d->span;
+    row_walk w = { 0, 0, 0 };
+    if (qp <= 0)
+        return walk_of(d, k_width);
+    w.threads = qp < d->threads ? qp : d->threads;
+    w.iters = ceil(qp / w.threads) + (kp > 0 ? ceil(kp / w.threads) : 0);
+    w.lanes = qp + kp;
+    return w;
+}
+
 /* The streaming time of n tokens of kind d: the share of its working set
  * that L2 holds between repeats (1 / (1 + (W / L2)^4)) at eta_l2, the rest
- * at eta_bw. */
+ * at eta_bw. A lane idle in a partial loop streams at IDLE_STREAM of a
+ * working one: the block holds its SM's slots while fewer loads are in
+ * flight (0 if other blocks hid it fully, 1 if nothing did). */
 static double small_stream_s(const gpu_rate *r, const ops_kind_def *d, double n, double width,
-                             double elem_bytes)
+                             double elem_bytes, const row_walk *w)
 {
     double bytes = n * width * elem_bytes;
     double hit = 0;
     if (r->ops.l2_mb > 0 && r->ops.eta_l2 > 0)
         hit = 1.0 / (1.0 + pow(bytes * d->touched / (r->ops.l2_mb * 1e6), L2_EXP));
+    if (w->lanes > 0)
+        bytes *= 1 + IDLE_STREAM * (w->iters * w->threads - w->lanes) / w->lanes;
     double t = bytes * d->passes * (1 - hit) / bw(r);
     if (hit > 0)
         t += bytes * d->passes * hit / (r->peak_bytes * r->ops.eta_l2);
@@ -188,20 +233,20 @@ static double small_stream_s(const gpu_rate *r, const ops_kind_def *d, double n,
 }
 
 /* The latency-bound time of a one-block-per-token kernel: waves of blocks
- * (as many per SM as its threads allow), each walking its row in loops of
- * `threads`, chain dependent accesses of lat_us per iteration. */
-static double small_latency_s(const gpu_rate *r, const ops_kind_def *d, double tokens, double width)
+ * (as many per SM as its threads allow), each running its loop iterations
+ * of chain dependent accesses of lat_us. */
+static double small_latency_s(const gpu_rate *r, const ops_kind_def *d, double tokens,
+                              const row_walk *w)
 {
-    double w = width * d->span;
-    if (d->threads <= 0 || w <= 0)
+    if (w->threads <= 0)
         return 0;
-    double thr = w < d->threads ? w : d->threads;
-    double per_sm = floor(SM_THREADS / thr), sms = r->sms >= 1 ? floor(r->sms) : 1;
+    double per_sm = floor(SM_THREADS / w->threads), sms = r->sms >= 1 ? floor(r->sms) : 1;
     double waves = ceil(tokens / (sms * per_sm));
-    return waves * d->loops * ceil(w / thr) * d->chain * r->ops.lat_us * 1e-6;
+    return waves * w->iters * d->chain * r->ops.lat_us * 1e-6;
 }
 
-double ops_small_s(const gpu_rate *r, ops_kind kind, double tokens, double width, double elem_bytes)
+static double small_walk_s(const gpu_rate *r, ops_kind kind, double tokens, double width,
+                           double elem_bytes, const row_walk *w)
 {
     const ops_kind_def *d = &KINDS[kind];
     if (tokens <= 0)
@@ -213,8 +258,35 @@ double ops_small_s(const gpu_rate *r, ops_kind kind, double tokens, double width
         double n = tokens < r->sms ? r->sms : tokens;
         return t0 + n * width * elem_bytes * d->passes / bw(r);
     }
-    double ts = small_stream_s(r, d, tokens, width, elem_bytes), tl = small_latency_s(r, d, tokens, width);
+    double ts = small_stream_s(r, d, tokens, width, elem_bytes, w), tl = small_latency_s(r, d, tokens, w);
     return t0 + pow(pow(ts, WALK_OVERLAP) + pow(tl, WALK_OVERLAP), 1.0 / WALK_OVERLAP);
+}
+
+double ops_small_s(const gpu_rate *r, ops_kind kind, double tokens, double width, double elem_bytes)
+{
+    row_walk w = walk_of(&KINDS[kind], width);
+    return small_walk_s(r, kind, tokens, width, elem_bytes, &w);
+}
+
+double ops_rope_s(const gpu_rate *r, double tokens, double q_width, double k_width, double elem_bytes)
+{
+    row_walk w = walk_rope(q_width, k_width);
+    return small_walk_s(r, OPS_ROPE, tokens, q_width + k_width, elem_bytes, &w);
+}
+
+static void add_small(ops_cost *c, ops_kind kind, double t, double count)
+{
+    c->s += count * t;
+    c->mem_s += count * t;
+    c->kernels += count * KINDS[kind].kernels;
+}
+
+void ops_rope(ops_cost *c, const gpu_rate *r, double tokens, double q_width, double k_width,
+              double elem_bytes, double count)
+{
+    if (tokens <= 0 || count <= 0)
+        return;
+    add_small(c, OPS_ROPE, ops_rope_s(r, tokens, q_width, k_width, elem_bytes), count);
 }
 
 void ops_small(ops_cost *c, const gpu_rate *r, ops_kind kind, double tokens, double width,
@@ -222,10 +294,7 @@ void ops_small(ops_cost *c, const gpu_rate *r, ops_kind kind, double tokens, dou
 {
     if (tokens <= 0 || count <= 0)
         return;
-    double t = count * ops_small_s(r, kind, tokens, width, elem_bytes);
-    c->s += t;
-    c->mem_s += t;
-    c->kernels += count * KINDS[kind].kernels;
+    add_small(c, kind, ops_small_s(r, kind, tokens, width, elem_bytes), count);
 }
 
 static void add_overlapped(ops_cost *c, const gpu_rate *r, double tc, double tm, double kernels,

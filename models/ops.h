@@ -25,7 +25,8 @@
  *    activation, sampling) take at least one block's time on one SM, which
  *    is the cost of max(tokens, SMs) tokens; a block walking its row
  *    waits on dependent loads (lat_us each), and that walk and the stream
- *    overlap as (ts^3 + tl^3)^(1/3). kernels and passes per kind
+ *    overlap as (ts^3 + tl^3)^(1/3); lanes idle in a partial loop over the
+ *    row stream at half a working lane's cost. kernels and passes per kind
  *    describe the engine's implementation (fitted to vLLM's kernels as Vidur
  *    profiles them; OPS kinds in ops.c).
  *  Attention prefill: 4 x head_dim x heads FLOPs per (query, key) pair at
@@ -77,6 +78,15 @@ void ops_gemm_grouped(ops_cost *c, const gpu_rate *r, gpu_prec p, double elem_by
 double ops_small_s(const gpu_rate *r, ops_kind kind, double tokens, double width, double elem_bytes);
 void ops_small(ops_cost *c, const gpu_rate *r, ops_kind kind, double tokens, double width,
                double elem_bytes, double count);
+
+/* ops_rope_s: the rotary embedding of `tokens` tokens, q_width query and
+ * k_width key elements each (one GPU's share; elem_bytes each), as vLLM's
+ * kernel runs it: one block per token, sized on the query pairs, looping
+ * over the query pairs and then the key pairs. ops_small_s(OPS_ROPE, w) is
+ * ops_rope_s(w, 0). ops_rope: count such kernels added to c. */
+double ops_rope_s(const gpu_rate *r, double tokens, double q_width, double k_width, double elem_bytes);
+void ops_rope(ops_cost *c, const gpu_rate *r, double tokens, double q_width, double k_width,
+              double elem_bytes, double count);
 
 /* ops_attn_prefill: count layers of causal prefill attention of `tokens`
  * query tokens making `pairs` (query, key) pairs in all, heads query heads

@@ -150,14 +150,42 @@ static void a_per_token_kernel_is_bound_by_its_blocks_walking_the_row(void)
     ASSERT_REL(one, 2 * 0.695e-6 + 16 * 0.943 * 0.281e-6, 1e-5);
     ASSERT_REL(one, 6e-6, 0.07);
     /* two such blocks fit on each of the 132 SMs: 264 tokens are one wave
-     * of the same walk (4.24 us), but their 2.2 MB stream (2.5 us from L2)
-     * no longer hides under it: (4.24^3 + 2.5^3)^(1/3) = 4.51 us */
+     * of the same walk (4.24 us), but their 2.2 MB stream (2.6 us from L2)
+     * no longer hides under it: (4.24^3 + 2.6^3)^(1/3) = 4.55 us */
     double wave = ops_small_s(&r, OPS_NORM, 132, 8192, 2);
-    ASSERT_REL(wave, 2 * 0.695e-6 + 4.51e-6, 0.002);
+    ASSERT_REL(wave, 2 * 0.695e-6 + 4.55e-6, 0.002);
     CU_ASSERT(ops_small_s(&r, OPS_NORM, 264, 8192, 2) > wave);   /* the same walk, twice the stream */
     CU_ASSERT(ops_small_s(&r, OPS_NORM, 1024, 8192, 2) > one);
     /* a flat element-wise add of one token is just its launches */
     ASSERT_REL(ops_small_s(&r, OPS_ADD, 1, 8192, 2), 2 * 0.695e-6, 0.02);
+}
+
+static void rope_sizes_its_block_on_the_queries_and_idles_through_few_key_heads(void)
+{
+    gpu_rate a = gpu_rate_of(gpu_spec_find("a100-sxm-80gb"), 1, 1);
+    /* Llama-3-70B under tp 8 at 8192 tokens: 8 query heads and 1 key head
+     * per GPU, 512 and 64 pairs. The block of 512 threads runs the query
+     * loop, then a key loop where 448 of its lanes idle: the 18.9 MB
+     * stream (hit 0.953 in the 40 MB L2) costs 1 + 0.5 x 448 / 576 = 1.389x,
+     * 49.0 us; 19 waves of 4 blocks per SM walk 2 iterations of 1.314 loads
+     * of 0.338 us (16.9 us); (49.0^3 + 16.9^3)^(1/3) + 2 launches = 51.6 us
+     * (Vidur: 58 us) */
+    double t = ops_rope_s(&a, 8192, 1024, 128, 2);
+    ASSERT_REL(t, 51.6e-6, 0.005);
+    ASSERT_REL(t, 58e-6, 0.12);
+    /* a row of the same 576 pairs walked by one loop of 512 lanes idles
+     * as many: the same time; and a kernel without key pairs is the plain
+     * per-token kernel */
+    double whole = ops_small_s(&a, OPS_ROPE, 8192, 1152, 2);
+    ASSERT_REL(whole, t, 1e-12);
+    ASSERT_REL(ops_rope_s(&a, 8192, 1152, 0, 2), whole, 1e-12);
+    /* Llama-3-8B under tp 8: 4 query heads size the block at 256 lanes, so
+     * the one key head's 64 pairs take a second iteration with 192 lanes
+     * idle, where one block spanning all 320 pairs would have none */
+    CU_ASSERT(ops_rope_s(&a, 8192, 512, 128, 2) > 1.1 * ops_small_s(&a, OPS_ROPE, 8192, 640, 2));
+    /* tp 1: 64 query and 8 key heads fill their loops of 512 lanes (8 and
+     * 1), no lane idles: the same time as one walk over the 4608 pairs */
+    ASSERT_REL(ops_rope_s(&a, 8192, 8192, 1024, 2), ops_small_s(&a, OPS_ROPE, 8192, 9216, 2), 1e-12);
 }
 
 static void an_elementwise_kernel_whose_operands_fit_in_l2_streams_faster(void)
@@ -254,6 +282,7 @@ TU_SUITE_FN(ops)
         TU_TEST(a_gemm_one_tile_wider_than_the_gpu_takes_a_second_wave),
         TU_TEST(fp8_gemms_use_the_fp8_peak_and_gpus_without_it_fall_back),
         TU_TEST(a_per_token_kernel_is_bound_by_its_blocks_walking_the_row),
+        TU_TEST(rope_sizes_its_block_on_the_queries_and_idles_through_few_key_heads),
         TU_TEST(an_elementwise_kernel_whose_operands_fit_in_l2_streams_faster),
         TU_TEST(an_embedding_of_up_to_16_tokens_walks_its_indices_one_by_one),
         TU_TEST(a_convolution_is_an_implicit_gemm_whose_passes_share_its_flops),
