@@ -89,11 +89,11 @@ def elem_s(g, p, ch, kind, tokens, width, e=2.0, kwidth=0.0):
     lat = p["lat_us"] * 1e-6
     if kind == "emb" and tokens <= SMALL_INDEX:
         return t0 + tokens * ch["emb_chain"] * lat
-    width += kwidth
-    hit = 1.0 / (1.0 + (tokens * width * e * WS[kind] / l2) ** L2_EXP)
-    t = tokens * width * e * ch[kind] * (hit / (bw * p["eta_l2"]) + (1 - hit) / (bw * p["eta_bw"]))
+    row = width + kwidth
+    hit = 1.0 / (1.0 + (tokens * row * e * WS[kind] / l2) ** L2_EXP)
+    t = tokens * row * e * ch[kind] * (hit / (bw * p["eta_l2"]) + (1 - hit) / (bw * p["eta_bw"]))
     if THREADS[kind]:
-        thr, iters, lanes = walk(kind, width - kwidth, kwidth)
+        thr, iters, lanes = walk(kind, width, kwidth)
         t *= 1 + IDLE_STREAM * (iters * thr - lanes) / lanes
         waves = math.ceil(tokens / (sms * math.floor(2048 / thr)))
         tl = waves * iters * ch[kind + "_chain"] * lat
