@@ -120,8 +120,12 @@ const topo_fit topo_fit_default = { 4.4307, 3.2021, 0.98401, 22.1, 0.65849, 0.97
  * send/recv, fitted on each one's own curves with the other parameters at
  * topo_fit_default (the same case, `nccl-fit`, refits and checks them;
  * NAN: the pooled value): the NICs' achieved share and per-step cost of
- * GPUDirect-TCPXO (gcp-a3-mega), RoCE (h100-roce-4nic) and Vidur's unnamed
- * network (vidur-a100-net); the link share that of Vidur's A100 machine
+ * GPUDirect-TCPXO (gcp-a3-mega), RoCE (h100-roce-4nic), Vidur's unnamed
+ * network (vidur-a100-net) and Vidur's DGX H100 across nodes (dgx-h100:
+ * its 2 x 1 send/recv, whose 17-20 us floor is a start-up and one network
+ * step and whose 35.9 GB/s plateau one NIC's share; 15.4 us is about
+ * NCCL's NET hwLat of 14 us, GPUDirect RDMA over NDR; 0.77 x 48 GB/s is
+ * 294 Gb/s of a 400 Gb/s port); the link share that of Vidur's A100 machine
  * (vidur-a100-net, its single-node curves included: 0.74 of NCCL's 240
  * GB/s, where the A100 of nccl-tests#149 reaches about 230 GB/s with the
  * pooled share). Send/recv of their own: Vidur's A100 machine a p2p
@@ -139,6 +143,7 @@ static const struct {
     { "h100-roce-4nic", 1, 76.505, NAN, NAN, NAN, NAN },     /* at the bound: NCCL's 48 GB/s per NDR NIC */
     { "vidur-a100-net", 0.64628, 15.577, 0.73816, 11.64, NAN, 0.84364 },
     { "dgx-a100", NAN, NAN, NAN, NAN, 0.80533, NAN },
+    { "dgx-h100", 0.76619, 15.385, NAN, NAN, NAN, NAN },    /* its network only; hgx-h100 and the other NDR presets keep the pooled one */
 };
 
 /* One parameter of a platform's own fit: v into *dst and bit returned,

@@ -534,7 +534,7 @@ static void ll_chains_forward_lines_simple_chains_whole_steps(void)
 }
 
 /* A chain's hops follow one another, each paying its own link's sync: a
- * broadcast over 4 nodes x 8 H100 crosses the network 3 times and NVLink
+ * broadcast over 4 nodes x 8 H100 (the pooled network) crosses the network 3 times and NVLink
  * 28 times, where a ring step (all links at once) pays the network's. An
  * 8-byte LL chunk: start-up plus those syncs, 6.6 + 28 x 0.57 + 3 x 4.26 =
  * 35.2 us, where a chain that paid the network at every hop took 6.6 + 31
@@ -544,7 +544,7 @@ static void chain_hops_pay_their_own_links_sync(void)
     topo_overrides o = topo_overrides_none();
     o.algo = COLL_ALGO_RING;
     o.proto = COLL_LL;
-    topo t = make("dgx-h100", 4, 8, TOPO_VIRT_BARE_METAL, &o);
+    topo t = make("hgx-h100", 4, 8, TOPO_VIRT_BARE_METAL, &o);
     coll_est e;
     CU_ASSERT_EQUAL_FATAL(coll_estimate(&t, COLL_BROADCAST, 8, NULL, &e), 0);
     double near = coll_sync_us(&t, &coll_ll, t.intra), far = coll_sync_us(&t, &coll_ll, TOPO_LINK_NET);

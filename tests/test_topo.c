@@ -91,6 +91,12 @@ static void measured_platforms_keep_their_own_fitted_parameters(void)
     CU_ASSERT_EQUAL(topo_platform_fit("gcp-a3-mega", &f), TOPO_FIT_NET_EFF | TOPO_FIT_NET_STEP);
     CU_ASSERT(a3.fit.net_eff == f.net_eff && a3.fit.step_us == topo_fit_default.step_us);
     CU_ASSERT_EQUAL(topo_platform_fit("hgx-h100", &f), 0);
+    /* Vidur's DGX H100: its own network, fitted on its 2 x 1 send/recv */
+    f = topo_fit_default;
+    CU_ASSERT_EQUAL(topo_platform_fit("dgx-h100", &f), TOPO_FIT_NET_EFF | TOPO_FIT_NET_STEP);
+    CU_ASSERT_DOUBLE_EQUAL(f.net_eff, 0.766, 0.001);
+    CU_ASSERT_DOUBLE_EQUAL(f.net_step_us, 15.4, 0.05);
+    CU_ASSERT(f.link_eff == topo_fit_default.link_eff);
 }
 
 static void a_gpu_without_a_server_preset_gets_a_pcie_server(void)

