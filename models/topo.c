@@ -70,6 +70,36 @@ static const topo_preset PRESETS[] = {
       "one NVLink domain of 72 Blackwell GPUs through NVLink switch trays, 18 links x 40.1 GB/s per GPU "
       "(NCCL topo.h); a node here is the rack; one 400 Gb/s ConnectX-7 per GPU (4 per compute tray) [I]",
       100, 0, NULL },
+    /* Blackwell Ultra: NVLink 5 as B200 (SM100_NVLINK_BW applies from
+     * compute capability 10.0, B300's 10.3 included: presets/gpus_2026.csv);
+     * PCIe Gen6 (aiconfigurator b300_sxm.yaml), NCCL's Gen5 48 GB/s doubled
+     * [I]; 8x 800 Gb/s ConnectX-8 per the HGX B300 reference design, NDR's
+     * 48 GB/s per 400 Gb/s doubled [I: not in the reference set]. */
+    { "hgx-b300", "NVIDIA HGX B300 8-GPU server (NVLink 5, NVSwitch, 8x 800 Gb/s)", "b300",
+      8, 18, 40.1, 1, 96.0, 8, 800, 96.0, 1.0,
+      "NCCL topo.h SM100_NVLINK_BW 40.1 GB/s x 18 links, 8 GPUs a node (aiconfigurator b300_sxm.yaml); "
+      "PCIe Gen6; 8x 800 Gb/s ConnectX-8 per the HGX B300 reference design [I]", 100, 0, NULL },
+    /* H20: Hopper's NVLink 4 and NVSwitch at H100's 18 links (SimAI
+     * calbusbw.h "H100/H20"), 900 GB/s both ways (aiconfigurator
+     * h20_sxm.yaml), NVLS (nccl#1244 forces NVLSTree on it); its 2-node run
+     * there has 16 ConnectX-7 (IB NDR) NICs: 8 a node. */
+    { "hgx-h20", "NVIDIA HGX H20 8-GPU server (NVSwitch, 8x NDR)", "h20",
+      8, 18, 20.6, 1, 48.0, 8, 400, 48.0, 1.0,
+      "NCCL topo.h SM90_NVLINK_BW 20.6 GB/s x 18 links (SimAI calbusbw.h H100/H20), 8 GPUs a node "
+      "(aiconfigurator h20_sxm.yaml), NVLS and 8x 400 Gb/s ConnectX-7 NDR a node (nccl#1244)", 90, 0, NULL },
+    /* PCIe cards with NVLink bridges: H100 NVL pairs (600 GB/s both ways, 12
+     * links, as h100-nvl-pairs below), H200 NVL 900 GB/s both ways per GPU
+     * (18 links) taken as 2-way bridges; the 4-way bridge (a mesh of four)
+     * is not modelled [I]. Eight cards a server, PCIe Gen5 between pairs,
+     * NICs as a generic 8-GPU server's, 4x 100 Gb/s [I]. */
+    { "h100-nvl-server", "8x H100 NVL PCIe, NVLink bridges joining pairs, PCIe Gen5 between pairs", "h100-nvl",
+      8, 12, 20.6, 0, 48.0, 4, 100, 12.0, 1.0,
+      "H100 NVL datasheet: NVLink bridge 600 GB/s both ways = 12 links at NCCL's 20.6 GB/s [I]; PCIe Gen5 48 "
+      "GB/s; 4x 100 Gb/s NICs [I]", 90, 2, NULL },
+    { "h200-nvl-server", "8x H200 NVL PCIe, 2-way NVLink bridges joining pairs, PCIe Gen5 between pairs",
+      "h200-nvl", 8, 18, 20.6, 0, 48.0, 4, 100, 12.0, 1.0,
+      "H200 NVL datasheet: NVLink bridge 900 GB/s both ways per GPU = 18 links at NCCL's 20.6 GB/s, 2-way "
+      "bridges taken (4-way not modelled) [I]; PCIe Gen5 48 GB/s; 4x 100 Gb/s NICs [I]", 90, 2, NULL },
     /* The platforms of the public curves (calibration/data/README.md). */
     { "gcp-a3-mega", "Google Cloud A3 Mega VM (8x H100, NVSwitch, 8x 200 Gb/s GPUDirect-TCPXO)", "h100-sxm",
       8, 18, 20.6, 1, 48.0, 8, 200, 24.0, 1.0,

@@ -134,6 +134,41 @@ static void a_generic_server_reads_the_nccl_row_of_its_gpus_architecture(void)
     }
 }
 
+/* The SXM GPUs of 2026 sit on their NVSwitch baseboards, not on PCIe: an
+ * H20's default server has Hopper's 18 NVLink links and NVLS (nccl#1244
+ * runs NVLSTree on it) and 8 NDR NICs, a B300's NVLink 5 and Blackwell's
+ * row of NCCL's tables; NVL cards are bridged pairs, and a ring over more
+ * than a pair crosses PCIe. */
+static void the_2026_sxm_gpus_default_to_their_nvlink_servers(void)
+{
+    static const struct { const char *gpu, *server; int links, nvls, sm, group; double link_gbs; } CASES[] = {
+        { "h20", "hgx-h20", 18, 1, 90, 0, 20.6 },           { "b300", "hgx-b300", 18, 1, 100, 0, 40.1 },
+        { "h100-nvl", "h100-nvl-server", 12, 0, 90, 2, 20.6 }, { "h200-nvl", "h200-nvl-server", 18, 0, 90, 2, 20.6 },
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        const topo_preset *p = topo_preset_for_gpu(CASES[i].gpu);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+        CU_ASSERT_STRING_EQUAL(p->name, CASES[i].server);
+        CU_ASSERT_EQUAL(p->gpus_per_node, 8);
+        CU_ASSERT_EQUAL(p->nvlink_group, CASES[i].group);
+        topo t;
+        char err[256];
+        CU_ASSERT_EQUAL_FATAL(topo_build(&t, p, 1, 2, TOPO_VIRT_BARE_METAL, NULL, err, sizeof err), 0);
+        CU_ASSERT_EQUAL(t.intra, TOPO_LINK_NVLINK);
+        ASSERT_REL(t.intra_gbs, CASES[i].links * CASES[i].link_gbs, 1e-12);
+        CU_ASSERT_EQUAL(t.nvls, CASES[i].nvls);
+        CU_ASSERT_EQUAL(t.sm, CASES[i].sm);
+        CU_ASSERT_EQUAL_FATAL(topo_build(&t, p, 2, 8, TOPO_VIRT_BARE_METAL, NULL, err, sizeof err), 0);
+        CU_ASSERT_EQUAL(t.intra, CASES[i].group ? TOPO_LINK_PCIE : TOPO_LINK_NVLINK);
+    }
+    topo h20;
+    char err[256];
+    CU_ASSERT_EQUAL_FATAL(topo_build(&h20, topo_preset_find("hgx-h20"), 2, 8, TOPO_VIRT_BARE_METAL, NULL, err,
+                                     sizeof err), 0);
+    CU_ASSERT_EQUAL(h20.nics, 8);          /* nccl#1244: 16 ConnectX-7 across its 2 nodes */
+    ASSERT_REL(h20.inter_gbs, 8 * 48.0, 1e-12);
+}
+
 TU_SUITE_FN(topo)
 {
     static const tu_test tests[] = {
@@ -144,6 +179,7 @@ TU_SUITE_FN(topo)
         TU_TEST(a_gpu_without_a_server_preset_gets_a_pcie_server),
         TU_TEST(measured_platforms_keep_their_own_fitted_parameters),
         TU_TEST(a_generic_server_reads_the_nccl_row_of_its_gpus_architecture),
+        TU_TEST(the_2026_sxm_gpus_default_to_their_nvlink_servers),
     };
     TU_SUITE("topo", tests);
 }
