@@ -433,6 +433,25 @@ static int setup(const coll_opts *o, coll_setup *su, FILE *err)
     return CLI_OK;
 }
 
+static const char *fit_origin(int bits, int bit) { return bits & bit ? "own" : "pooled"; }
+
+/* The achieved-time parameters the table rests on (t->fit), and which of
+ * them this platform measured on its own (topo_platform_fit) rather than
+ * took from the pooled fit of the public curves: a reader can tell a
+ * calibrated network from a borrowed one. The network's only across
+ * nodes. */
+static void write_fit_line(FILE *f, const topo *t)
+{
+    topo_fit own = topo_fit_default;
+    int bits = topo_platform_fit(t->preset->name, &own);
+    fprintf(f, "# fitted: link share %.3f (%s), step %.2f us (pooled)", t->fit.link_eff,
+            fit_origin(bits, TOPO_FIT_LINK_EFF), t->fit.step_us);
+    if (t->nodes > 1)
+        fprintf(f, "; NIC share %.3f (%s), network step %.1f us (%s)", t->fit.net_eff,
+                fit_origin(bits, TOPO_FIT_NET_EFF), t->fit.net_step_us, fit_origin(bits, TOPO_FIT_NET_STEP));
+    fprintf(f, "; own: fitted on this platform's curves, pooled: on all the public curves\n");
+}
+
 /* The buffer sizes of the sweep, rounded as nccl-tests rounds them (whole
  * elements of 4 bytes, per rank for the ops that split the buffer). */
 static double round_size(double bytes, coll_op op, int ranks)
@@ -488,6 +507,7 @@ static void print_header(FILE *f, const coll_opts *o, const coll_setup *su)
     fprintf(f, "# intra-node: %s %.1f GB/s, %d channels%s; inter-node: %d NICs x %.1f GB/s = %.1f GB/s\n",
             topo_link_name(t->intra), t->intra_gbs, t->channels, t->nvls ? ", NVLS" : "",
             t->nics, t->nic_gbs, t->inter_gbs);
+    write_fit_line(f, t);
     if (su->noisy)
         fprintf(f, "# noise: jitter %s %.3g us, host noise %.3g/s x %.3g us, %s mode, %ld iters, seed %ld\n",
                 su->noise.jitter == COLL_JITTER_NORMAL ? "normal" : "exponential", su->noise.jitter_us,

@@ -187,6 +187,26 @@ static void algorithm_protocol_and_release_can_be_forced(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "--proto \"LL256\" is not allowed; allowed: LL, LL128, Simple"));
 }
 
+/* The header says which achieved-time parameters this platform measured
+ * and which it takes from the pooled fit: the DGX H100's network is its
+ * own (Vidur's 2 x 1 send/recv), an HGX H100's is borrowed. */
+static void header_says_which_fitted_parameters_are_the_platforms_own(void)
+{
+    char *dgx[] = { "slicesim", "collective", "--topo", "dgx-h100", "--nodes", "2", "--min", "1M", "--max", "1M",
+                    NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(dgx, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "# fitted: link share 0.984 (pooled), step 3.20 us (pooled); "
+                                       "NIC share 0.766 (own), network step 15.4 us (own)"));
+    char *hgx[] = { "slicesim", "collective", "--topo", "hgx-h100", "--nodes", "2", "--min", "1M", "--max", "1M",
+                    NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(hgx, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "NIC share 0.658 (pooled), network step 22.1 us (pooled)"));
+    char *one[] = { "slicesim", "collective", "--topo", "vidur-a100-net", "--min", "1M", "--max", "1M", NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(one, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "# fitted: link share 0.738 (own)"));
+    CU_ASSERT_PTR_NULL(strstr(out, "NIC share"));     /* one node: no network */
+}
+
 TU_SUITE_FN(cmd_collective)
 {
     static const tu_test tests[] = {
@@ -197,6 +217,7 @@ TU_SUITE_FN(cmd_collective)
         TU_TEST(algorithm_protocol_and_release_can_be_forced),
         TU_TEST(hiding_nvlink_drops_busbw_to_pcie),
         TU_TEST(plot_writes_a_gnuplot_script_of_busbw_against_size),
+        TU_TEST(header_says_which_fitted_parameters_are_the_platforms_own),
     };
     TU_SUITE("cmd_collective", tests);
 }
