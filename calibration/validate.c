@@ -880,16 +880,18 @@ static void megatron_mfu_rows(val_out *o)
 typedef struct {
     char model[24], engine[16], gpu[24], prec[8];
     int batch, seq;
+    int ms;                     /* ref is a batch's latency in ms (else samples/s) */
     double ref;
 } infer_row;
 
-/* The rows of INFER_CSV with a GPU preset, an engine and positive numbers,
- * at most max; -1 (skipped, reason given) when the file is missing, 0
- * (skipped, reason given) when it holds no such row. */
-static int infer_rows(val_out *o, infer_row *rows, int max)
+/* The rows of the inference table at path (INFER_CSV's columns) with a GPU
+ * preset, an engine and positive numbers, at most max; -1 (skipped, reason
+ * given) when the file is missing, 0 (skipped, reason given) when it holds
+ * no such row. */
+static int infer_rows(val_out *o, const char *path, infer_row *rows, int max)
 {
     char line[1200];
-    FILE *f = val_open(o, INFER_CSV);
+    FILE *f = val_open(o, path);
     if (!f)
         return -1;
     int n = 0;
@@ -903,30 +905,36 @@ static int infer_rows(val_out *o, infer_row *rows, int max)
         r->batch = atoi(fld[4]);
         r->seq = atoi(fld[5]);
         r->ref = atof(fld[7]);
+        r->ms = strcmp(fld[8], "ms") == 0;
         if (r->batch >= 1 && r->ref > 0 && gpu_spec_find(r->gpu) && train_infer_engine_find(r->engine))
             n++;
     }
     fclose(f);
-    if (n == 0)
-        val_skip(o, INFER_CSV " holds no row with a known GPU and engine");
+    if (n == 0) {
+        char why[200];
+        snprintf(why, sizeof why, "%s holds no row with a known GPU and engine", path);
+        val_skip(o, why);
+    }
     return n;
 }
 
-/* samples/s of row r under engine e (a preset, or one with a refitted host_us) */
+/* row r's quantity under engine e (a preset, or one with a refitted
+ * parameter): samples/s, or a batch's ms where the row is a latency */
 static double infer_pred(const infer_row *r, const train_infer_engine *e)
 {
     train_model m;
     if (train_model_find(r->model, r->seq, &m) < 0)
         return 0;
     gpu_rate g = gpu_rate_of(gpu_spec_find(r->gpu), 1, 1);
-    return r->batch / train_infer_s(&m, &g, (gpu_prec)gpu_prec_parse(r->prec), r->batch, e, NULL);
+    double s = train_infer_s(&m, &g, (gpu_prec)gpu_prec_parse(r->prec), r->batch, e, NULL);
+    return r->ms ? 1e3 * s : r->batch / s;
 }
 
 static void case_dle_inference(val_out *o)
 {
     static infer_row rows[INFER_MAX_ROWS];
     char q[160];
-    int n = infer_rows(o, rows, INFER_MAX_ROWS);
+    int n = infer_rows(o, INFER_CSV, rows, INFER_MAX_ROWS);
     if (n <= 0)
         return;
     err_acc a = { 0, 0, 0 };
@@ -935,7 +943,7 @@ static void case_dle_inference(val_out *o)
         const infer_row *r = &rows[i];
         double pred = infer_pred(r, train_infer_engine_find(r->engine));
         /* the framework's name (the engine's up to its version) keeps the rows' names */
-        snprintf(q, sizeof q, "%s %.*s %s b%d%s%.0d %s %s/s", r->gpu, (int)strcspn(r->engine, "-"), r->engine,
+        snprintf(q, sizeof q, "%.23s %.*s %.23s b%d%s%.0d %.7s %s/s", r->gpu, (int)strcspn(r->engine, "-"), r->engine,
                  r->model, r->batch,
                  r->seq > 0 ? " s" : "", r->seq, r->prec, strcmp(r->model, "resnet50") == 0 ? "images" : "seq");
         err_row(o, &a, q, pred, r->ref, 0.25);
@@ -953,7 +961,7 @@ static void case_dle_inference(val_out *o)
  * carry (models/training.c). MXNet 22.10 has one GPU's table: fit only. */
 static double *infer_param(train_infer_engine *e)
 {
-    return strcmp(e->name, "pytorch") == 0 ? &e->host_us : &e->kernel_us;
+    return strncmp(e->name, "pytorch", 7) == 0 ? &e->host_us : &e->kernel_us;
 }
 
 static double infer_fit(const infer_row *rows, int n, const char *engine, const char *skip_gpu, double *mean_out)
@@ -983,7 +991,7 @@ static void case_dle_inference_lopo(val_out *o)
     static infer_row rows[INFER_MAX_ROWS];
     static const char *const G[] = { "a100-sxm-80gb", "v100-sxm2-16gb", "t4" };
     static const char *const E[] = { "pytorch", "mxnet", "mxnet-20.12" };
-    int n = infer_rows(o, rows, INFER_MAX_ROWS);
+    int n = infer_rows(o, INFER_CSV, rows, INFER_MAX_ROWS);
     if (n <= 0)
         return;
     char item[160];
@@ -1020,6 +1028,51 @@ static void case_dle_inference_lopo(val_out *o)
             err_summary(o, item, &a, 0.10, 0.25);
         }
     }
+}
+
+/* BERT-base encoder latency a batch at sequence 64 on an A100 40GB
+ * (calibration/data/inference_bert_engines.csv, AITemplate's examples/03_bert
+ * README through the calibration set): PyTorch eager (`pytorch-half`, the
+ * walk of DeepLearningExamples' BERT in eval mode with 16-bit weights and
+ * DeepLearningExamples' host time per operator, nothing fitted here) and the
+ * AITemplate module (`aitemplate`, the folded walk: 7 kernels a layer, its
+ * kernel_us fitted on this one table, the last summary). Each row is held to
+ * 25% and each engine's rows to a mean of 10%. */
+#define BERT_ENGINES_CSV "calibration/data/inference_bert_engines.csv"
+
+static void case_bert_engines(val_out *o)
+{
+    static infer_row rows[INFER_MAX_ROWS];
+    static const char *const E[] = { "pytorch-half", "aitemplate" };
+    char q[160];
+    int n = infer_rows(o, BERT_ENGINES_CSV, rows, INFER_MAX_ROWS);
+    if (n <= 0)
+        return;
+    o->unit = "ms";
+    for (size_t k = 0; k < sizeof E / sizeof E[0]; k++) {
+        err_acc a = { 0, 0, 0 };
+        for (int i = 0; i < n; i++) {
+            const infer_row *r = &rows[i];
+            if (strcmp(r->engine, E[k]) != 0)
+                continue;
+            snprintf(q, sizeof q, "%.23s %.15s %.23s b%d s%d %.7s ms", r->gpu, r->engine, r->model, r->batch, r->seq, r->prec);
+            err_row(o, &a, q, infer_pred(r, train_infer_engine_find(r->engine)), r->ref, 0.25);
+        }
+        snprintf(q, sizeof q, "%s BERT-base latency by batch", E[k]);
+        if (a.n)
+            err_summary(o, q, &a, 0.10, 0.25);
+    }
+    double fit_err;
+    train_infer_engine e = *train_infer_engine_find("aitemplate");
+    double preset = e.kernel_us;
+    e.kernel_us = infer_fit(rows, n, "aitemplate", NULL, &fit_err);
+    err_acc a = { 0, 0, 0 };
+    for (int i = 0; i < n; i++)
+        if (strcmp(rows[i].engine, "aitemplate") == 0)
+            err_add(&a, fabs(infer_pred(&rows[i], &e) / rows[i].ref - 1));
+    snprintf(q, sizeof q, "aitemplate all rows (kernel_us %.1f fitted, preset %.1f)", e.kernel_us, preset);
+    if (a.n)
+        err_summary(o, q, &a, 0.10, 0.25);
 }
 
 /* The single-GPU rows of DLE_CSV on GPU g (NULL: all) or, with other, on
@@ -1535,6 +1588,8 @@ const val_case val_cases[] = {
       VAL_TRAINING, VAL_PUBLISHED, case_dle_inference },
     { "dle-inference-lopo", "inference engines' host time per operator fitted without a GPU, on that GPU",
       VAL_TRAINING, VAL_PUBLISHED, case_dle_inference_lopo },
+    { "bert-engines", "BERT-base latency in PyTorch eager and AITemplate, layer by layer, against AITemplate's table",
+      VAL_TRAINING, VAL_PUBLISHED, case_bert_engines },
     { "dle-training-lopo", "training step with Ampere's eta_mm[tf32] refitted without the GPU, on that GPU",
       VAL_TRAINING, VAL_PUBLISHED, case_dle_training_lopo },
     { "megatron", "GPT-3 and Llama 3 steps of 3-D parallelism, layer by layer, against Megatron's throughput",

@@ -69,9 +69,10 @@ typedef struct {
     const char *source;
 } train_model;
 
-/* train_model_find: "resnet50", "bert-large" (pre-training, sequence seq,
- * 0 for its 512) or "bert-large-squad" (fine-tuning on SQuAD: sequence 384
- * unless seq, a two-logit head) into *m; -1 for another name.
+/* train_model_find: "resnet50", "bert-base" (the encoder and its pooler,
+ * sequence 128 unless seq), "bert-large" (pre-training, sequence seq, 0 for
+ * its 512) or "bert-large-squad" (fine-tuning on SQuAD: sequence 384 unless
+ * seq, a two-logit head) into *m; -1 for another name.
  * train_model_gpt: a GPT-style decoder of `params` parameters and
  * sequence length seq. train_model_transformer: a decoder of the given
  * shape (an LLM preset's), sequence seq. */
@@ -129,8 +130,11 @@ void train_layers_cost_ep(const train_model *m, const gpu_rate *r, gpu_prec p, d
  * pass, norms and softmax in the activation precision. */
 void train_infer_cost(const train_model *m, const gpu_rate *r, gpu_prec p, double batch, ops_cost *c);
 
-/* An inference engine (train_infer_engine_find): folded: batch norm in
- * the convolution's weights and ReLU and add in its epilogue (TensorRT);
+/* An inference engine (train_infer_engine_find): folded: the graph a
+ * compiler builds -- ResNet-50's batch norm in the convolution's weights
+ * and ReLU and add in its epilogue (TensorRT), a dense transformer layer
+ * as 7 kernels (QKV, fused attention, output projection, add + norm, the
+ * MLP's two GEMMs with bias and GELU in the epilogue, add + norm);
  * fused_norm: batch norm, ReLU and add as one kernel (MXNet's NHWC
  * kernels); autocast: 16-bit runs re-cast every fp32 weight each forward
  * (PyTorch autocast); host_us: host time to dispatch one operator;
@@ -145,8 +149,9 @@ typedef struct {
     const char *source;
 } train_infer_engine;
 
-/* train_infer_engine_find: "pytorch", "mxnet" (NGC container 22.10),
- * "mxnet-20.12" (container 20.12), "tensorrt"; NULL otherwise. */
+/* train_infer_engine_find: "pytorch", "pytorch-half" (eager, weights in
+ * 16 bits, no autocast), "mxnet" (NGC container 22.10), "mxnet-20.12"
+ * (container 20.12), "tensorrt", "aitemplate"; NULL otherwise. */
 const train_infer_engine *train_infer_engine_find(const char *name);
 
 /* train_infer_s: the time of one inference batch of `batch` samples of m

@@ -89,7 +89,7 @@ int scn_parse_training(jv *v, scn *sc, const cJSON *obj, const char *path, const
                            "missing; a \"gpt\" model needs params_b (billions of parameters)");
         p->model = train_model_gpt(params_b * 1e9, seq > 0 ? (int)seq : 2048);
     } else if (train_model_find(name, (int)seq, &p->model) < 0) {
-        return jv_fail(v, p2, "unknown model \"%s\"; allowed: resnet50, bert-large, bert-large-squad, gpt, %s",
+        return jv_fail(v, p2, "unknown model \"%s\"; allowed: resnet50, bert-base, bert-large, bert-large-squad, gpt, %s",
                        name, llm_model_list());
     }
     if (ep > 1) {
