@@ -440,7 +440,11 @@ static void walk_layer_folded(walk *w, const train_model *m, double batch)
 
 static void walk_layer(walk *w, const train_model *m, double batch, int tp)
 {
-    if (w->folded && m->arch == TRAIN_ARCH_TRANSFORMER && !m->gated && m->experts == 0 && tp == 1) {
+    /* the folded graph is an encoder's: bidirectional multi-head attention,
+     * a GELU MLP, one GPU (a causal decoder, gated MLP, grouped or latent
+     * attention or experts keep the eager walk) */
+    if (w->folded && m->arch == TRAIN_ARCH_TRANSFORMER && !m->flash && !m->gated && m->experts == 0 &&
+        m->kv_lora == 0 && m->kv_heads == m->heads && tp == 1) {
         walk_layer_folded(w, m, batch);
         return;
     }

@@ -132,7 +132,7 @@ void train_infer_cost(const train_model *m, const gpu_rate *r, gpu_prec p, doubl
 
 /* An inference engine (train_infer_engine_find): folded: the graph a
  * compiler builds -- ResNet-50's batch norm in the convolution's weights
- * and ReLU and add in its epilogue (TensorRT), a dense transformer layer
+ * and ReLU and add in its epilogue (TensorRT), an encoder layer (BERT's)
  * as 7 kernels (QKV, fused attention, output projection, add + norm, the
  * MLP's two GEMMs with bias and GELU in the epilogue, add + norm);
  * fused_norm: batch norm, ReLU and add as one kernel (MXNet's NHWC

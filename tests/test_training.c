@@ -232,6 +232,11 @@ static void a_compiled_bert_runs_seven_kernels_a_layer_and_beats_eager_on_the_gp
         if (b == 1)
             ASSERT_REL(te, 174 * 58.5e-6, 1e-12);
     }
+    /* a causal decoder keeps its layer walk under a compiling engine */
+    train_model g = train_model_gpt(1.3e9, 1024);
+    ops_cost cg;
+    train_infer_s(&g, &r, GPU_FP16, 1, ait, &cg);
+    CU_ASSERT(cg.kernels > 12.0 * g.layers);
 }
 
 /* MXNet's ResNet-50 inference (DeepLearningExamples' tables time one batch
