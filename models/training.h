@@ -103,9 +103,14 @@ double train_precision_bytes(gpu_prec p);
  * graph without XLA, a transformer's every element-wise op (GELU's tanh
  * form, dropout, the scores' scale and mask, biases, einsum transposes,
  * Keras' layer-norm gamma and beta) a kernel of its own. 0: each module a
- * kernel (PyTorch eager). */
+ * kernel (PyTorch eager), and with TRAIN_EAGER a BERT layer's attention as
+ * the PyTorch BERT of DeepLearningExamples and Hugging Face writes it: Q,
+ * K and V three linear layers, the scores' scale and mask two element-wise
+ * operators, torch.matmul's copies of the permuted Q, K and V to batches
+ * and the context's copy back (models/training.c, walk_eager_attn). */
 #define TRAIN_FUSED_NORM 1
 #define TRAIN_TF_GRAPH 2
+#define TRAIN_EAGER 4
 
 /* train_layers_cost: the GPU time of `batch` samples' forward pass (fwd)
  * and backward pass (bwd: input and weight gradients) on r in precision
@@ -144,6 +149,7 @@ void train_infer_cost(const train_model *m, const gpu_rate *r, gpu_prec p, doubl
 typedef struct {
     const char *name;
     int    folded, fused_norm, autocast;
+    int    eager_attn;          /* a BERT layer's attention as PyTorch eager runs it (TRAIN_EAGER) */
     double host_us;
     double kernel_us;
     const char *source;
