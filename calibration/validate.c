@@ -1033,11 +1033,11 @@ static void case_dle_inference_lopo(val_out *o)
 /* BERT-base encoder latency a batch at sequence 64 on an A100 40GB
  * (calibration/data/inference_bert_engines.csv, AITemplate's examples/03_bert
  * README through the calibration set): PyTorch eager (`pytorch-half`, the
- * walk of DeepLearningExamples' BERT in eval mode with 16-bit weights and
- * DeepLearningExamples' host time per operator, nothing fitted here) and the
+ * walk of DeepLearningExamples' BERT in eval mode with its eager attention
+ * and 16-bit weights, its host_us fitted on this one table) and the
  * AITemplate module (`aitemplate`, the folded walk: 7 kernels a layer, its
- * kernel_us fitted on this one table, the last summary). Each row is held to
- * 25% and each engine's rows to a mean of 10%. */
+ * kernel_us fitted on this one table). Each row is held to 25% and each
+ * engine's rows to a mean of 10%; the last two summaries are the fits. */
 #define BERT_ENGINES_CSV "calibration/data/inference_bert_engines.csv"
 
 static void case_bert_engines(val_out *o)
