@@ -661,17 +661,21 @@ void train_infer_cost(const train_model *m, const gpu_rate *r, gpu_prec p, doubl
  * into the convolution only under torch.fx / torch.jit.freeze, which these
  * scripts do not use) -- each dispatched from Python; under autocast every
  * forward re-casts each convolution's and linear layer's fp32 weight to
- * 16 bits (autocast's weight cache lives for one autocast region).
+ * 16 bits (autocast's weight cache lives for one autocast region); a BERT
+ * layer's attention as walk_eager_attn costs it.
  * mxnet: the hybridized symbolic graph, cuDNN's NHWC batch norm with ReLU
  * and the residual add fused in (the BatchNormAddRelu kernels of its
  * training), dispatched by the C++ dependency engine, which runs ahead of
  * the GPU. tensorrt: train_infer_cost's graph (batch norm folded into the
- * weights, ReLU and add in the convolution's epilogue), a transformer's
+ * weights, ReLU and add in the convolution's epilogue), an encoder's
  * layers as walk_layer_folded's, launched from a prebuilt engine.
  * pytorch-half: pytorch's graph with the weights cast to 16 bits once
  * (model.half(): no autocast casts). aitemplate: the folded graph of
- * AITemplate's compiled module, launched from its C++ runtime. host_us: the host's time per operator; a batch takes the
- * longer of the host's dispatch of all its operators and the GPU's time
+ * AITemplate's compiled module, launched from its C++ runtime. host_us:
+ * the host's time per framework operator (the kernels an operator launches
+ * inside its own call, torch.matmul's copies, are not dispatched again); a
+ * batch takes the longer of the host's dispatch of all its operators and
+ * the GPU's time
  * for their kernels (the launch queue lets the host run ahead, and the
  * batch ends with a synchronisation, so neither hides the other beyond
  * one batch). Values and fit: docs/training.md, "Inference". */
