@@ -164,7 +164,9 @@ const train_infer_engine *train_infer_engine_find(const char *name);
  * on r in precision p under engine eng, from its layers in eval mode (no
  * dropout, batch norm from running statistics): the longer of the GPU's
  * kernels (each with the engine's kernel_us) and the host's dispatch of
- * one operator per kernel. gpu (may be NULL) receives the GPU's part. */
+ * its framework operators at host_us (one a kernel, but for the kernels an
+ * operator launches inside its own call). gpu (may be NULL) receives the
+ * GPU's part. */
 double train_infer_s(const train_model *m, const gpu_rate *r, gpu_prec p, double batch,
                      const train_infer_engine *eng, ops_cost *gpu);
 
