@@ -451,9 +451,13 @@ static void walk_layer_folded(walk *w, const train_model *m, double batch)
  * the permuted Q and K^T, then V, into contiguous batches, a copy each
  * (launched inside matmul: no dispatch of their own, w->inner), and the
  * context's .contiguous() after its permute: 4 copies of T x heads x
- * head_dim, 2 passes each. Backward: the fp32 gradient cast to 16 bits
- * under mixed precision and the scale's multiply, and each copy's
- * gradient copied back. */
+ * head_dim, 2 passes each. Backward: the scale's multiply and each copy's
+ * gradient copied back (the fp32 gradient's cast to 16 bits is the one the
+ * softmax's backward already carries, w_stream32). Found, not changed: in
+ * training's forward under mixed precision the softmax's and the dropout's
+ * w_stream32 each count a cast to 16 bits where autocast makes one (at the
+ * matmul that follows the dropout); dropping the first moves the training
+ * family 9.14 -> 9.30% (docs/training.md 0a). */
 static void walk_eager_attn(walk *w, double scores, double qkv_elems)
 {
     double e = w->e, e32 = w->e32;
@@ -466,7 +470,6 @@ static void walk_eager_attn(walk *w, double scores, double qkv_elems)
         w->inner += 3;
     }
     if (w->b) {
-        ops_stream(w->b, w->r, scores * (e32 > e ? e32 + e : 0), e32 > e, 1);
         ops_stream(w->b, w->r, scores * 2 * e, 1, 1);
         ops_stream(w->b, w->r, 4 * 2 * qkv_elems * e, 4, 1);
     }
