@@ -986,6 +986,22 @@ static double infer_fit(const infer_row *rows, int n, const char *engine, const 
     return best;
 }
 
+/* The engine's one number fitted on its rows of every GPU but skip (NULL:
+ * all GPUs) into *e, and the errors of its rows on skip (NULL: all rows)
+ * under that fit. */
+static err_acc infer_refit(const infer_row *rows, int n, const char *engine, const char *skip,
+                           train_infer_engine *e)
+{
+    double fit_err;
+    *e = *train_infer_engine_find(engine);
+    *infer_param(e) = infer_fit(rows, n, engine, skip, &fit_err);
+    err_acc a = { 0, 0, 0 };
+    for (int i = 0; i < n; i++)
+        if (strcmp(rows[i].engine, engine) == 0 && (!skip || strcmp(rows[i].gpu, skip) == 0))
+            err_add(&a, fabs(infer_pred(&rows[i], e) / rows[i].ref - 1));
+    return a;
+}
+
 static void case_dle_inference_lopo(val_out *o)
 {
     static infer_row rows[INFER_MAX_ROWS];
@@ -1007,15 +1023,10 @@ static void case_dle_inference_lopo(val_out *o)
             const char *skip = g < sizeof G / sizeof G[0] ? G[g] : NULL;
             if (skip && gpus < 2)
                 continue;               /* no other GPU to fit on */
-            double fit_err;
-            train_infer_engine e = *train_infer_engine_find(E[k]);
+            train_infer_engine e;
+            err_acc a = infer_refit(rows, n, E[k], skip, &e);
             double *x = infer_param(&e);
             const char *what = x == &e.host_us ? "host_us" : "kernel_us";
-            *x = infer_fit(rows, n, E[k], skip, &fit_err);
-            err_acc a = { 0, 0, 0 };
-            for (int i = 0; i < n; i++)
-                if (strcmp(rows[i].engine, E[k]) == 0 && (!skip || strcmp(rows[i].gpu, skip) == 0))
-                    err_add(&a, fabs(infer_pred(&rows[i], &e) / rows[i].ref - 1));
             if (a.n == 0)
                 continue;
             if (skip)
@@ -1063,16 +1074,11 @@ static void case_bert_engines(val_out *o)
             err_summary(o, q, &a, 0.10, 0.25);
     }
     for (size_t k = 0; k < sizeof E / sizeof E[0]; k++) {
-        double fit_err;
-        train_infer_engine e = *train_infer_engine_find(E[k]);
-        double *x = infer_param(&e), preset = *x;
-        *x = infer_fit(rows, n, E[k], NULL, &fit_err);
-        err_acc a = { 0, 0, 0 };
-        for (int i = 0; i < n; i++)
-            if (strcmp(rows[i].engine, E[k]) == 0)
-                err_add(&a, fabs(infer_pred(&rows[i], &e) / rows[i].ref - 1));
+        train_infer_engine e, preset = *train_infer_engine_find(E[k]);
+        err_acc a = infer_refit(rows, n, E[k], NULL, &e);
+        double *x = infer_param(&e);
         snprintf(q, sizeof q, "%s all rows (%s %.1f fitted, preset %.1f)", E[k],
-                 x == &e.host_us ? "host_us" : "kernel_us", *x, preset);
+                 x == &e.host_us ? "host_us" : "kernel_us", *x, *infer_param(&preset));
         if (a.n)
             err_summary(o, q, &a, 0.10, 0.25);
     }
