@@ -249,20 +249,30 @@ static void live(walk *w, double bytes)
  * tile's fixed time (loading its operands' first stages, the epilogue
  * writing the output, the wave's tail) does not shrink with the SM's math
  * rate, so on a faster SM it is worth more columns of work, and a narrow
- * layer amortises it worse. The rate is the fp32-accumulating one (the
- * bf16 column where the GPU has one; the GeForce cards' half rate) at the
- * clock the GPU sustains (gpu_power_clock): n0 = 289 on the A100, 156 V100,
- * 73 T4 at 70 W, 87 RTX 3090, 129 RTX 4090, 749 H100. [F: one value,
- * fitted with the eta_conv values on diffusers' tables (100 of 60-250
- * tried: the value where the five GPUs' eta_conv come closest, 0.505-0.57);
- * SDXL reaches 1.77x SD 1.5's FLOP rate on the A100, 1.4x on the T4 and
- * RTX 4090; docs/workloads.md]. */
+ * layer amortises it worse. The rate is the one the convolutions run at:
+ * for 16-bit ones the fp32-accumulating rate (the bf16 column where the GPU
+ * has one; the GeForce cards' half rate), for fp32 weights TF32's (or the
+ * CUDA cores' where the GPU has no TF32), at the clock the GPU sustains
+ * under tensor work (gpu_power_clock): n0 = 289 on the A100 (145 in TF32),
+ * 156 V100, 73 T4 at 70 W, 87 RTX 3090, 129 RTX 4090, 749 H100. [F: one
+ * value, fitted with the eta_conv values on diffusers' tables (100 of
+ * 60-250 tried: the value where the five GPUs' eta_conv come closest,
+ * 0.505-0.57); SDXL reaches 1.77x SD 1.5's FLOP rate on the A100, 1.4x on
+ * the T4 and RTX 4090; docs/workloads.md. The TF32 rate, half the bf16
+ * one, follows from the law: a tile's fixed time is worth half as many
+ * columns at half the rate; it took the A100's fp32 SDXL row of the
+ * fast-diffusion tutorial from +46.2% to +37.2%, no other row moved]. */
 #define DIFF_WIDTH_PER_TF 100.0
 
-static double width_half(const gpu_rate *r)
+static double width_half(const gpu_rate *r, gpu_prec q)
 {
     double pk = r->peak_flops[GPU_BF16] > 0 ? r->peak_flops[GPU_BF16] : r->peak_flops[GPU_FP16];
     double cf = sustained_clock(r);
+    if (q == GPU_TF32 || q == GPU_FP32) {
+        gpu_prec f = gpu_prec_fallback(r->peak_flops, q);
+        pk = r->peak_flops[f];
+        cf = f == GPU_FP32 ? 1.0 : cf;   /* CUDA-core FP32 runs at its peak (models/ops.c) */
+    }
     return r->sms > 0 ? DIFF_WIDTH_PER_TF * pk * 1e-12 * cf / r->sms : 0;
 }
 
@@ -277,11 +287,11 @@ static double width_half(const gpu_rate *r)
  * 16- and 32-channel embedding) still computes one tile of 64 columns,
  * whose padding ops_conv charges already, so it amortises the fixed time
  * as a 64-wide layer does: its time cannot exceed that layer's. */
-static gpu_rate width_scaled(const gpu_rate *r, double n)
+static gpu_rate width_scaled(const gpu_rate *r, gpu_prec q, double n)
 {
     gpu_rate x = *r;
     n = n > DIFF_CONV_MIN_TILE ? n : DIFF_CONV_MIN_TILE;
-    double f = n / (n + width_half(r));
+    double f = n / (n + width_half(r, q));
     for (int i = 0; i < GPU_NPREC; i++)
         x.ops.eta_mm[i] *= f;
     return x;
@@ -390,7 +400,7 @@ static void conv(walk *w, double b, double h, double wd, double cin, double cout
 {
     ops_cost t = { 0, 0, 0, 0 };
     const ops_conv_shape s = { b, h, wd, cin, cout, k, stride };
-    gpu_rate rn = width_scaled(&w->rc, cout);
+    gpu_rate rn = width_scaled(&w->rc, w->conv_prec, cout);
     ops_conv(&t, &rn, w->conv_prec, w->eb, &s, OPS_CONV_FWD, 1);
     double px = b * ceil(h / stride) * ceil(wd / stride);
     if (!w->fused)

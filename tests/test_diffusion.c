@@ -265,7 +265,7 @@ static void controlnet_adds_the_encoder_copy(void)
 
 /* diffusers' fast-diffusion tutorial (SDXL, A100 80GB, 30 steps): SDPA's
  * fused attention 3.31 s against 4.63 s with the scores materialised, a
- * 1.40x ratio; fp32 weights slower again (7.36 s). */
+ * 1.40x ratio; fp32 weights slower again (7.36 s, 1.59x). */
 static void materialised_attention_and_fp32_cost_more(void)
 {
     gpu_rate r = rate("a100-sxm-80gb");
@@ -276,7 +276,11 @@ static void materialised_attention_and_fp32_cost_more(void)
     double math = diff_image_s(&p, &r, 1, 30);
     ASSERT_REL(math / sdpa, 4.63 / 3.31, 0.10);
     p.prec = GPU_FP32;
-    CU_ASSERT(diff_image_s(&p, &r, 1, 30) > 1.5 * math);
+    /* fp32 weights run TF32 at half the bf16 rate, where the width law
+     * charges narrow layers half as many columns of fixed time: 1.78x the
+     * bf16 image against 1.59x measured (1.90x with the law at the bf16
+     * rate) */
+    ASSERT_REL(diff_image_s(&p, &r, 1, 30) / math, 7.36 / 4.63, 0.15);
 }
 
 /* The tutorial's last two steps (compile, A100, SDXL b1): fused QKV makes
