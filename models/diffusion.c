@@ -252,9 +252,10 @@ static void live(walk *w, double bytes)
  * layer amortises it worse. The rate is the one the convolutions run at:
  * for 16-bit ones the fp32-accumulating rate (the bf16 column where the GPU
  * has one; the GeForce cards' half rate), for fp32 weights TF32's (or the
- * CUDA cores' where the GPU has no TF32), at the clock the GPU sustains
- * under tensor work (gpu_power_clock): n0 = 289 on the A100 (145 in TF32),
- * 156 V100, 73 T4 at 70 W, 87 RTX 3090, 129 RTX 4090, 749 H100. [F: one
+ * CUDA cores' where the GPU has no TF32; fp8 the 16-bit rate, below), at
+ * the clock the GPU sustains under tensor work (gpu_power_clock): n0 = 289
+ * on the A100 (145 in TF32), 156 V100, 73 T4 at 70 W, 87 RTX 3090, 129
+ * RTX 4090, 749 H100. [F: one
  * value, fitted with the eta_conv values on diffusers' tables (100 of
  * 60-250 tried: the value where the five GPUs' eta_conv come closest,
  * 0.505-0.57); SDXL reaches 1.77x SD 1.5's FLOP rate on the A100, 1.4x on
@@ -268,6 +269,9 @@ static double width_half(const gpu_rate *r, gpu_prec q)
 {
     double pk = r->peak_flops[GPU_BF16] > 0 ? r->peak_flops[GPU_BF16] : r->peak_flops[GPU_FP16];
     double cf = sustained_clock(r);
+    /* fp8 keeps the 16-bit rate [I]: no row checks the law at twice the
+     * rate, and there it would take the H100's SDXL fp8 step from 1.41x
+     * to 1.17x faster than bf16; held until an fp8 measurement decides */
     if (q == GPU_TF32 || q == GPU_FP32) {
         gpu_prec f = gpu_prec_fallback(r->peak_flops, q);
         pk = r->peak_flops[f];
