@@ -255,14 +255,14 @@ static void live(walk *w, double bytes)
  * CUDA cores' where the GPU has no TF32; fp8 the 16-bit rate, below), at
  * the clock the GPU sustains under tensor work (gpu_power_clock): n0 = 289
  * on the A100 (145 in TF32), 156 V100, 73 T4 at 70 W, 87 RTX 3090, 129
- * RTX 4090, 749 H100. [F: one
- * value, fitted with the eta_conv values on diffusers' tables (100 of
- * 60-250 tried: the value where the five GPUs' eta_conv come closest,
- * 0.505-0.57); SDXL reaches 1.77x SD 1.5's FLOP rate on the A100, 1.4x on
- * the T4 and RTX 4090; docs/workloads.md. The TF32 rate, half the bf16
- * one, follows from the law: a tile's fixed time is worth half as many
- * columns at half the rate; it took the A100's fp32 SDXL row of the
- * fast-diffusion tutorial from +46.2% to +37.2%, no other row moved]. */
+ * RTX 4090, 749 H100. [F: one value, fitted with the eta_conv values on
+ * diffusers' tables (100 of 60-250 tried: the value where the five GPUs'
+ * eta_conv come closest, 0.505-0.57); SDXL reaches 1.77x SD 1.5's FLOP
+ * rate on the A100, 1.4x on the T4 and RTX 4090; docs/workloads.md. The
+ * TF32 rate, half the bf16 one, follows from the law: a tile's fixed time
+ * is worth half as many columns at half the rate; it took the A100's fp32
+ * SDXL row of the fast-diffusion tutorial from +46.2% to +37.2%, no other
+ * row moved]. */
 #define DIFF_WIDTH_PER_TF 100.0
 
 static double width_half(const gpu_rate *r, gpu_prec q)
