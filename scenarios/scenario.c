@@ -140,6 +140,12 @@ int scn_set(cJSON *root, const char *assignment, char *err, size_t errlen)
         textfile_sanitize(seg, sg, sizeof sg);
         if (cJSON_IsArray(node) && array_index(node, seg, a, &i, err, errlen) < 0)
             return -1;
+        if (cJSON_IsObject(node) && strchr(seg, '[') && !cJSON_GetObjectItemCaseSensitive(node, seg)) {
+            /* no scenario field has a bracket: this is an index written C-style */
+            snprintf(err, errlen, "--set %s: '%s' is not a field name; array elements are addressed "
+                     "by a dotted index, e.g. tenants.0.name", a, sg);
+            return -1;
+        }
         if (!cJSON_IsArray(node) && !cJSON_IsObject(node)) {
             snprintf(err, errlen, "--set %s: '%s' cannot be set there: its parent is a %s, not an object or array",
                      a, sg, cJSON_IsString(node) ? "string" : cJSON_IsNumber(node) ? "number" : "value");

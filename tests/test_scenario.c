@@ -90,6 +90,9 @@ static void set_indices_are_range_checked_not_wrapped(void)
     expect_refused(SCENARIO("", GOOD_TENANT), neg, 1, "'-1' is not an array index", NULL, NULL);
     char *plus[] = { "tenants.+0.name=zz" };
     expect_refused(SCENARIO("", GOOD_TENANT), plus, 1, "'+0' is not an array index", NULL, NULL);
+    char *bracket[] = { "tenants[0].name=zz" };
+    expect_refused(SCENARIO("", GOOD_TENANT), bracket, 1, "'tenants[0]' is not a field name",
+                   "by a dotted index, e.g. tenants.0.name", NULL);
     char *empty[] = { "tenants..name=zz" };
     expect_refused(SCENARIO("", GOOD_TENANT), empty, 1, "empty element in the path", NULL, NULL);
     /* and tenants.0 itself is untouched by a refused index */
