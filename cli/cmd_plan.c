@@ -35,6 +35,7 @@
 #include "cli/flags.h"
 #include "cli/outfile.h"
 #include "cli/points.h"
+#include "cli/report.h"
 #include "cli/slo.h"
 #include "cli/sweepio.h"
 #include "plots/figures.h"
@@ -816,7 +817,7 @@ static void cost_csv(FILE *f, const plan_opts *o, const plan_ud *u)
     fputs("rank,index", f);
     for (size_t k = 0; k < o->vs.ndims; k++) {
         fputc(',', f);
-        sweepio_csv_text(f, o->vs.dims[k].path);
+        report_csv_field(f, o->vs.dims[k].path);
     }
     fputs(",gpu,gpus,usd_per_gpu_hour,usd_per_hour,meets_slos,verdict,deciding_slo,deciding_value,"
           "deciding_lo,deciding_hi,deciding_margin\n", f);
@@ -832,15 +833,15 @@ static void cost_csv(FILE *f, const plan_opts *o, const plan_ud *u)
             if (v[0] == '"' && v[strlen(v) - 1] == '"' && strlen(v) >= 2)
                 fprintf(f, "%.*s", (int)strlen(v) - 2, v + 1);
             else
-                sweepio_csv_text(f, v);
+                report_csv_field(f, v);
         }
         size_t k = deciding(u, e);
         report_stat st = e->st[k];
         fputc(',', f);
-        sweepio_csv_text(f, e->gpu);
+        report_csv_field(f, e->gpu);
         fprintf(f, ",%d,%.10g,%.10g,%s,%s,", e->gpus, e->usd_per_gpu_hour, e->usd_per_hour,
                 e->feasible ? "true" : "false", sim_verdict_name(e->verdict));
-        sweepio_csv_text(f, u->slo[k].text);
+        report_csv_field(f, u->slo[k].text);
         fprintf(f, ",%.10g,", shown(st.mean));
         if (isfinite(st.lo))
             fprintf(f, "%.10g,%.10g", st.lo, st.hi);

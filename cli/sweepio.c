@@ -102,33 +102,18 @@ cJSON *sweepio_point(size_t i, const vary_set *vs, const scn *sc, const model_re
 
 /* ---- CSV ---- */
 
-void sweepio_csv_text(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static void csv_json(FILE *f, const cJSON *x)
 {
     if (cJSON_IsNumber(x) && isfinite(x->valuedouble)) {
         fprintf(f, "%.10g", x->valuedouble);
     } else if (cJSON_IsString(x)) {
-        sweepio_csv_text(f, x->valuestring);
+        report_csv_field(f, x->valuestring);
     } else if (cJSON_IsBool(x)) {
         fputs(cJSON_IsTrue(x) ? "true" : "false", f);
     } else if (x && !cJSON_IsNull(x)) {
         char *t = cJSON_PrintUnformatted(x);
         if (t)
-            sweepio_csv_text(f, t);
+            report_csv_field(f, t);
         free(t);
     }
 }
@@ -159,7 +144,7 @@ static void csv_header(FILE *f, const cJSON *vary, const cJSON *first, int ngpus
             fputc(',', f);
             char col[256];
             snprintf(col, sizeof col, "%s.%s", fig_str(t, FIG_T_NAME), tc[c]->col);
-            sweepio_csv_text(f, col);
+            report_csv_field(f, col);
         }
     for (int g = 0; g < ngpus; g++)
         for (size_t c = 0; c < ng; c++)

@@ -38,10 +38,6 @@ cJSON *sweepio_point(size_t i, const vary_set *vs, const scn *sc, const model_re
  * memory. */
 cJSON *sweepio_values(size_t i, const vary_set *vs);
 
-/* sweepio_csv_text: s as one CSV field (quoted when it holds a comma, a
- * quote or a line break). */
-void sweepio_csv_text(FILE *f, const char *s);
-
 /* sweepio_csv: the table of doc's points. */
 void sweepio_csv(FILE *f, const cJSON *doc);
 
