@@ -499,6 +499,32 @@ static void diffusers_doc_lopo_table_is_what_validate_prints(void)
         char used_txt[48];
         snprintf(used_txt, sizeof used_txt, "(eta_conv %g for %g)", used, fitted);
         CU_ASSERT_PTR_NOT_NULL(strstr(str(s, "item"), used_txt));
+        /* the fit's table (| GPU | rows | mean (before) | largest (before) |): its rows in `diffusers` */
+        const char *fit = strstr(md, "| rows | n | mean abs error (before) | largest (before) |");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(fit);
+        const char *frow = strstr(fit, head);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(frow);
+        double n;
+        CU_ASSERT_EQUAL_FATAL(sscanf(frow + strlen(head), "%lf | %lf%% (%*[^)]) | %lf%%", &n, &mean, &max), 3);
+        const cJSON *r;
+        double sum = 0, worst = 0;
+        int k = 0;
+        size_t gl = strlen(GPUS[g][1]);
+        cJSON_ArrayForEach(r, cJSON_GetObjectItem(doc, "rows")) {
+            const char *it = str(r, "item");
+            if (strcmp(str(r, "case"), "diffusers") != 0 || strncmp(it, GPUS[g][1], gl) != 0 || it[gl] != ' ')
+                continue;
+            double e = fabs(numk(r, "error_pct"));
+            sum += e;
+            worst = e > worst ? e : worst;
+            k++;
+        }
+        CU_ASSERT_EQUAL(k, n);
+        CU_ASSERT(k > 0 && printed_as(mean, sum / k));
+        CU_ASSERT(printed_as(max, worst));
+        if (k == 0 || !printed_as(mean, sum / k) || !printed_as(max, worst))
+            fprintf(stderr, "\n  docs/workloads.md: %s says %.1f%% / %.1f%%, validate %.2f%% / %.2f%%", GPUS[g][0],
+                    mean, max, k ? sum / k : 0, worst);
     }
     cJSON_Delete(doc);
     free(md);
