@@ -908,9 +908,14 @@ train_model train_model_gpt(double params, int seq)
  * batch norm with fused ReLU and add, TensorFlow's XLA fuses the
  * element-wise ops into the norm, PyTorch (eager) launches ReLU and the add
  * as kernels of their own; PyTorch's optimizers are apex
- * multi-tensor kernels, TensorFlow's and MXNet's optimizers update tensor
- * by tensor (about ten kernels each: unscale, overflow check, clip, moments,
- * update); after_backward: TensorFlow's and MXNet's scripts exchange
+ * multi-tensor kernels, TensorFlow's update tensor by tensor (about ten
+ * kernels each: unscale, overflow check, clip, moments, update), MXNet's
+ * tensor by tensor in one kernel each (its SGD-momentum update is one
+ * operator, the gradient's rescale and clip and the fp32 master copy of
+ * mixed precision inside it [F: MXNet src/operator/optimizer_op.cc
+ * sgd_mom_update, mp_sgd_mom_update]; ten kernels a tensor had made every
+ * MXNet ResNet-50 training row slow, A100 80GB mixed precision -18%, V100
+ * 32GB -6..-12%; docs/training.md §0a); after_backward: TensorFlow's and MXNet's scripts exchange
  * gradients with Horovod once the gradient is complete (tape.gradient, then
  * allreduce of the fused tensors), PyTorch's DDP as each bucket is ready;
  * host_us, the dispatch time of one kernel, 10 us (a framework
@@ -927,7 +932,7 @@ static const train_framework FRAMEWORKS[] = {
       "DeepLearningExamples TensorFlow 1/2 (XLA fuses ReLU and add; Horovod)" },
     { "tensorflow-noxla", TRAIN_TF_GRAPH, 10, TRAIN_HOST_US, 1, 0,
       "TensorFlow 2 graph mode without XLA (every element-wise op a kernel; Horovod)" },
-    { "mxnet", TRAIN_FUSED_NORM, 10, TRAIN_HOST_US, 1, 0, "DeepLearningExamples MXNet (NHWC BN-add-ReLU; Horovod)" },
+    { "mxnet", TRAIN_FUSED_NORM, 1, TRAIN_HOST_US, 1, 0, "DeepLearningExamples MXNet (NHWC BN-add-ReLU; Horovod)" },
 };
 
 const train_framework *train_framework_find(const char *name)

@@ -934,6 +934,21 @@ static void one_unit_sharded_steps_are_serial_sums(void)
     }
 }
 
+/* An optimizer's launches per parameter tensor: MXNet's SGD-momentum update
+ * is one fused kernel a tensor, TensorFlow's about ten; ResNet-50's 161
+ * tensors at 10 us of dispatch each, longer than the update's stream. */
+static void optimizer_launches_follow_the_framework(void)
+{
+    train_params p = params_of("resnet50", 256, 1, "a100-sxm-80gb");
+    gpu_rate r = gpu_rate_of(gpu_spec_find("a100-sxm-80gb"), 1, 1);
+    CU_ASSERT_EQUAL(p.model.tensors, 161);
+    ASSERT_REL(train_optimizer_s(train_framework_find("mxnet"), &r, p.model.params, p.model.tensors, p.opt_bytes),
+               161 * 10e-6, 1e-9);
+    ASSERT_REL(train_optimizer_s(train_framework_find("tensorflow"), &r, p.model.params, p.model.tensors,
+                                 p.opt_bytes),
+               1610 * 10e-6, 1e-9);
+}
+
 /* Horovod (tensorflow, mxnet) reduces the gradient once backward has
  * ended: every bucket's all-reduce is exposed, one after another. */
 static void horovod_exposes_every_bucket_after_backward(void)
@@ -1182,6 +1197,7 @@ TU_SUITE_FN(training)
         TU_TEST(eager_inference_is_host_bound_at_batch_1_and_gpu_bound_at_256),
         TU_TEST(a_compiled_bert_runs_seven_kernels_a_layer_and_beats_eager_on_the_gpu),
         TU_TEST(mxnet_inference_pays_each_kernels_fixed_time_at_the_gpus_clock),
+        TU_TEST(optimizer_launches_follow_the_framework),
         TU_TEST(moe_costs_the_active_experts_and_the_all_to_alls),
         TU_TEST(moe_training_runs_from_a_scenario_and_refuses_bad_ep),
         TU_TEST(small_batches_waste_the_gpu_and_tf32_halves_the_rate),
