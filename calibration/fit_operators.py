@@ -149,9 +149,9 @@ def descend(cost, names, iters=400):
 # held, not refitted here: diffusion and training (models/diffusion.c,
 # models/training.c) share them and are calibrated with them. fit_gemm
 # refits gemm_us on the GEMM rows alone (skinny decode tiles, split-K's
-# reduction kernel: A100 4.49, H100 3.65 us) and prints what that would
-# give. gpu.c holds the A100's 3.84 (GEMMs 5.3% against 5.2% refitted; the
-# 0.65 us more would be counted twice with the 1 us a kernel that MXNet
+# reduction kernel, the A100's skinny tiles at skinny_us: A100 4.28, H100
+# 3.65 us) and prints what that would give. gpu.c holds the A100's 3.84
+# (GEMMs 5.25% against 5.20% refitted; the 0.44 us more would be counted twice with the 1 us a kernel that MXNet
 # 22.10's engine was fitted to on the DeepLearningExamples rows) and the
 # H100's 4.00 (4.49 before the reduction kernel): the GEMM rows beyond
 # tolerance fall from 9 to 6 of 256 there, and the SDXL step's H100/A100
@@ -160,7 +160,7 @@ def descend(cost, names, iters=400):
 # skinny_us (gpu.c OPS_SKINNY_AMPERE): the fixed time of the 16- and 32-row
 # tile kernels, fit_skinny on the rows of <= 32 tokens (A100 4.486); the
 # H100 keeps gemm_us (0): its rows alone want 3.65 but its decode layers
-# go 4.04% -> 4.32% (main prints both)
+# go 3.97% -> 4.25% (main prints both)
 SKINNY_A100 = 4.49
 HELD = {"a100": {"eta_mm": 0.735, "eta_bw": 0.795, "gemm_us": 3.84, "kern_us": 0.97, "skinny_us": SKINNY_A100},
         "h100": {"eta_mm": 0.750, "eta_bw": 0.919, "gemm_us": 4.00, "kern_us": 0.695, "skinny_us": 0}}

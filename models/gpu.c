@@ -75,14 +75,15 @@
 /* The fixed time of a skinny GEMM kernel (the 16- and 32-row tiles of 1-32
  * tokens, models/ops.c), fitted on the Vidur GEMM rows of at most 32
  * tokens with everything else held (calibration/fit_operators.py) [M]:
- * A100 4.49 us, what the A100's GEMM rows want on their own (4.58 refitted
- * on all of them) but its tiled kernels cannot take: the 0.7 us more would
- * be counted twice with MXNet's 1 us a kernel on the DeepLearningExamples
- * training and inference layers, which run tiled GEMMs and convolutions,
- * not the small-batch kernels (GEMMs 5.28% -> 5.25%, misses 4 -> 3, layers
+ * A100 4.49 us, what the A100's GEMM rows want on their own (4.28 refitted
+ * on all of them with it, 4.58 without) but its tiled kernels cannot take:
+ * the 0.4 us more would be counted twice with MXNet's 1 us a kernel on the
+ * DeepLearningExamples training and inference layers, which run tiled
+ * GEMMs and convolutions, not the small-batch kernels (GEMMs 5.28% ->
+ * 5.25%, misses 4 -> 3, layers
  * 2.90% -> 2.86%). The H100 keeps its gemm_us (0): its skinny rows alone
  * want 3.65 (GEMMs 7.92% -> 7.79%, misses 6 -> 3), but the decode layers
- * they sum into, already 1-6% low, go 4.04% -> 4.32%; the three misses are
+ * they sum into, already 1-6% low, go 3.97% -> 4.25%; the three misses are
  * 1-token rows 2 us faster than 8 tokens through the same weights (source
  * spread, docs/workloads.md). Diffusion's and training's few skinny GEMMs
  * (time embeddings of a batch of 1-8) move by well under 0.1%. */
