@@ -460,7 +460,7 @@ static void chunk_mode_without_noise_takes_the_model_time_and_propagates_noise(v
     nz.mode = COLL_MODE_CHUNK;
     sim_ci chunk = straggle_op(&big, &nz, 1000, 6, COLL_ALLGATHER);
     CU_ASSERT(chunk.lo > maxm.hi);
-    CU_ASSERT(chunk.mean > 1.5 * maxm.mean);            /* measured: 57.6 us against 24.1 us */
+    CU_ASSERT(chunk.mean > 1.5 * maxm.mean);            /* measured: 141.9 us against 66.4 us */
 }
 
 static void same_seed_gives_the_same_noisy_times(void)
