@@ -530,6 +530,55 @@ static void diffusers_doc_lopo_table_is_what_validate_prints(void)
     free(md);
 }
 
+/* docs/training.md's table of the DeepLearningExamples training rows by
+ * model, framework, GPU and GPU count (| model | framework | GPU | 1 or
+ * 2-16 | rows | mean | largest |) is what `dle-training` computes. */
+static void training_doc_table_is_what_validate_prints(void)
+{
+    char *md = tu_read_file("docs/training.md", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+    cJSON *doc = validation_json("t.json");
+    int groups = 0;
+    for (char *line = strstr(md, "\n| "); line; line = strstr(line + 1, "\n| ")) {
+        char model[40], fw[40], gpu[40], span[8], want[48];
+        double n, mean, max;
+        if (sscanf(line, "\n| %39[^|]| %39[^|]| %39[^ |] | %7[^ |] | %lf | %lf%% | %lf%% |", model, fw, gpu, span,
+                   &n, &mean, &max) != 7 || (strcmp(span, "1") != 0 && strcmp(span, "2-16") != 0))
+            continue;
+        model[strcspn(model, " ")] = '\0';                 /* "bert-large (SQuAD) " -> "bert-large" */
+        int squad = strstr(line, "(SQuAD)") && strstr(line, "(SQuAD)") < strchr(line + 1, '\n');
+        for (char *c = fw; *c; c++)                        /* "TensorFlow 2 " -> "TensorFlow-2" */
+            *c = *c == ' ' ? '-' : *c;
+        fw[strlen(fw) - 1] = fw[strlen(fw) - 1] == '-' ? '\0' : fw[strlen(fw) - 1];
+        snprintf(want, sizeof want, "%s%s", model, squad ? "-squad" : "");
+        const cJSON *r;
+        double sum = 0, worst = 0;
+        int k = 0;
+        cJSON_ArrayForEach(r, cJSON_GetObjectItem(doc, "rows")) {
+            char g[40], f[40], m[48];
+            int gpus;
+            if (strcmp(str(r, "case"), "dle-training") != 0 ||
+                sscanf(str(r, "item"), "%39s %39s %47s %dx", g, f, m, &gpus) != 4)
+                continue;
+            if (strcmp(g, gpu) || strcmp(f, fw) || strcmp(m, want) || (gpus == 1) != (strcmp(span, "1") == 0))
+                continue;
+            double e = fabs(numk(r, "error_pct"));
+            sum += e;
+            worst = e > worst ? e : worst;
+            k++;
+        }
+        CU_ASSERT_EQUAL(k, n);
+        CU_ASSERT(k > 0 && printed_as(mean, sum / k) && printed_as(max, worst));
+        if (k != n || k == 0 || !printed_as(mean, sum / k) || !printed_as(max, worst))
+            fprintf(stderr, "\n  docs/training.md: %s %s %s %s says %g rows %.1f%% / %.1f%%, validate %d %.2f%% / %.2f%%",
+                    want, fw, gpu, span, n, mean, max, k, k ? sum / k : 0, worst);
+        groups++;
+    }
+    CU_ASSERT_EQUAL(groups, 36);
+    cJSON_Delete(doc);
+    free(md);
+}
+
 static void json_file_that_cannot_be_written_is_bad_input(void)
 {
     char *a[] = { "slicesim", "validate", "--case", "queue-md1", "--json", "/proc/nope/v.json", NULL };
@@ -560,6 +609,7 @@ TU_SUITE_FN(validate)
         TU_TEST(json_file_that_cannot_be_written_is_bad_input),
         TU_TEST(collectives_doc_table_is_what_validate_prints),
         TU_TEST(diffusers_doc_lopo_table_is_what_validate_prints),
+        TU_TEST(training_doc_table_is_what_validate_prints),
         TU_TEST(collective_model_is_the_fit_of_the_public_curves),
         TU_TEST(curve_points_are_refused_naming_line_and_column),
         TU_TEST(harness_time_adds_only_to_its_own_measurements),
