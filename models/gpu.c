@@ -80,8 +80,7 @@
  * the 0.4 us more would be counted twice with MXNet's 1 us a kernel on the
  * DeepLearningExamples training and inference layers, which run tiled
  * GEMMs and convolutions, not the small-batch kernels (GEMMs 5.28% ->
- * 5.25%, misses 4 -> 3, layers
- * 2.90% -> 2.86%). The H100 keeps its gemm_us (0): its skinny rows alone
+ * 5.25%, misses 4 -> 3, layers 2.90% -> 2.86%). The H100 keeps its gemm_us (0): its skinny rows alone
  * want 3.65 (GEMMs 7.92% -> 7.79%, misses 6 -> 3), but the decode layers
  * they sum into, already 1-6% low, go 3.97% -> 4.25%; the three misses are
  * 1-token rows 2 us faster than 8 tokens through the same weights (source

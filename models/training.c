@@ -915,9 +915,10 @@ train_model train_model_gpt(double params, int seq)
  * mixed precision inside it [F: MXNet src/operator/optimizer_op.cc
  * sgd_mom_update, mp_sgd_mom_update]; ten kernels a tensor had made every
  * MXNet ResNet-50 training row slow, A100 80GB mixed precision -18%, V100
- * 32GB -6..-12%; docs/training.md §0a); after_backward: TensorFlow's and MXNet's scripts exchange
- * gradients with Horovod once the gradient is complete (tape.gradient, then
- * allreduce of the fused tensors), PyTorch's DDP as each bucket is ready;
+ * 32GB -1..-12%; docs/training.md §0a); after_backward: TensorFlow's and
+ * MXNet's scripts exchange gradients with Horovod once the gradient is
+ * complete (tape.gradient, then allreduce of the fused tensors), PyTorch's
+ * DDP as each bucket is ready;
  * host_us, the dispatch time of one kernel, 10 us (a framework
  * op's Python/C++ dispatch and launch; the SQuAD fine-tuning rows, whose
  * steps have no accumulation, show about 50 ms of fixed cost per step on

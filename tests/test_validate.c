@@ -545,8 +545,8 @@ static void training_doc_table_is_what_validate_prints(void)
         if (sscanf(line, "\n| %39[^|]| %39[^|]| %39[^ |] | %7[^ |] | %lf | %lf%% | %lf%% |", model, fw, gpu, span,
                    &n, &mean, &max) != 7 || (strcmp(span, "1") != 0 && strcmp(span, "2-16") != 0))
             continue;
+        int squad = strstr(model, "(SQuAD)") != NULL;
         model[strcspn(model, " ")] = '\0';                 /* "bert-large (SQuAD) " -> "bert-large" */
-        int squad = strstr(line, "(SQuAD)") && strstr(line, "(SQuAD)") < strchr(line + 1, '\n');
         for (char *c = fw; *c; c++)                        /* "TensorFlow 2 " -> "TensorFlow-2" */
             *c = *c == ' ' ? '-' : *c;
         fw[strlen(fw) - 1] = fw[strlen(fw) - 1] == '-' ? '\0' : fw[strlen(fw) - 1];
