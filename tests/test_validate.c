@@ -579,6 +579,51 @@ static void training_doc_table_is_what_validate_prints(void)
     free(md);
 }
 
+/* A figure as the docs print it (its own decimals, "%" after it) agrees
+ * with the value rounded to those decimals. */
+static int text_is(const char *text, double value)
+{
+    char *end;
+    double x = strtod(text, &end);
+    const char *dot = strchr(text, '.');
+    int places = dot && dot < end ? (int)(end - dot - 1) : 0;
+    return end != text && fabs(x - value) <= 0.5 * pow(10, -places) + 1e-9;
+}
+
+/* The leave-one-GPU-out table of the DeepLearningExamples inference rows,
+ * in docs/training.md and docs/workloads.md (| engine, GPU | parameter
+ * value | rows | mean | largest |), is what `dle-inference-lopo` computes. */
+static void inference_doc_lopo_tables_are_what_validate_prints(void)
+{
+    static const char *const FILES[] = { "docs/training.md", "docs/workloads.md" };
+    cJSON *doc = validation_json("i.json");
+    for (size_t fi = 0; fi < 2; fi++) {
+        char *md = tu_read_file(FILES[fi], NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+        int rows = 0;
+        for (char *line = strstr(md, "\n| "); line; line = strstr(line + 1, "\n| ")) {
+            char engine[32], gpu[32], param[16], mean[32], max[32], item[128];
+            double value, n;
+            if (sscanf(line, "\n| %31[^,], %31[^ |]%*[^|]| %15s %lf | %lf | %31[^ |]%*[^|]| %31[^ |]", engine, gpu, param,
+                       &value, &n, mean, max) != 7 || (strcmp(param, "host_us") != 0 && strcmp(param, "kernel_us") != 0))
+                continue;
+            snprintf(item, sizeof item, "%s %s left out (%s %.1f from the others)", engine, gpu, param, value);
+            const cJSON *s = summary_of(doc, "dle-inference-lopo", item);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+            CU_ASSERT_EQUAL(numk(s, "points"), n);
+            CU_ASSERT(text_is(mean, numk(s, "mean_abs_error_pct")));
+            CU_ASSERT(text_is(max, numk(s, "max_abs_error_pct")));
+            if (!text_is(mean, numk(s, "mean_abs_error_pct")) || !text_is(max, numk(s, "max_abs_error_pct")))
+                fprintf(stderr, "\n  %s: %s says %s / %s, validate %.2f%% / %.2f%%", FILES[fi], item, mean, max,
+                        numk(s, "mean_abs_error_pct"), numk(s, "max_abs_error_pct"));
+            rows++;
+        }
+        CU_ASSERT_EQUAL(rows, 5);     /* two PyTorch GPUs and its BERT row, two MXNet 20.12 GPUs */
+        free(md);
+    }
+    cJSON_Delete(doc);
+}
+
 static void json_file_that_cannot_be_written_is_bad_input(void)
 {
     char *a[] = { "slicesim", "validate", "--case", "queue-md1", "--json", "/proc/nope/v.json", NULL };
@@ -610,6 +655,7 @@ TU_SUITE_FN(validate)
         TU_TEST(collectives_doc_table_is_what_validate_prints),
         TU_TEST(diffusers_doc_lopo_table_is_what_validate_prints),
         TU_TEST(training_doc_table_is_what_validate_prints),
+        TU_TEST(inference_doc_lopo_tables_are_what_validate_prints),
         TU_TEST(collective_model_is_the_fit_of_the_public_curves),
         TU_TEST(curve_points_are_refused_naming_line_and_column),
         TU_TEST(harness_time_adds_only_to_its_own_measurements),
