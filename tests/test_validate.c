@@ -422,6 +422,42 @@ static int printed_as(double printed, double value)
     return fabs(printed - value) <= 0.05 + 1e-9;
 }
 
+/* A doc's mean and largest error (printed to one decimal) against what
+ * validate computes; a mismatch fails and names the file and the row. */
+static void expect_doc_figures(const char *file, const char *what, double mean, double max, double got_mean,
+                               double got_max)
+{
+    int ok = printed_as(mean, got_mean) && printed_as(max, got_max);
+    CU_ASSERT(ok);
+    if (!ok)
+        fprintf(stderr, "\n  %s: %s says %.1f%% / %.1f%%, validate %.2f%% / %.2f%%", file, what, mean, max,
+                got_mean, got_max);
+}
+
+/* Which rows of a case a doc's table row sums. */
+typedef int (*row_pick)(const char *item, const void *ctx);
+
+/* The rows of case c that pick takes: how many, their mean and largest
+ * |error| (0 when none). */
+static int case_errors(const cJSON *doc, const char *c, row_pick pick, const void *ctx, double *mean,
+                       double *worst)
+{
+    const cJSON *r;
+    double sum = 0;
+    int k = 0;
+    *worst = 0;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItem(doc, "rows")) {
+        if (strcmp(str(r, "case"), c) != 0 || !pick(str(r, "item"), ctx))
+            continue;
+        double e = fabs(numk(r, "error_pct"));
+        sum += e;
+        *worst = e > *worst ? e : *worst;
+        k++;
+    }
+    *mean = k ? sum / k : 0;
+    return k;
+}
+
 /* docs/collectives.md's accuracy table (one row a curve: points, mean and
  * largest error, the left-out mean and largest) is what validate computes:
  * a change of numbers that leaves the table behind fails here. */
@@ -454,21 +490,25 @@ static void collectives_doc_table_is_what_validate_prints(void)
         const cJSON *s = summary_of(doc, cs, NULL);
         CU_ASSERT_PTR_NOT_NULL_FATAL(s);
         CU_ASSERT_EQUAL(numk(s, "points"), pts);
-        CU_ASSERT(printed_as(mean, numk(s, "mean_abs_error_pct")));
-        CU_ASSERT(printed_as(max, numk(s, "max_abs_error_pct")));
+        expect_doc_figures("docs/collectives.md", cs, mean, max, numk(s, "mean_abs_error_pct"),
+                           numk(s, "max_abs_error_pct"));
         snprintf(lo_item, sizeof lo_item, "%s (fit without", name);
         const cJSON *lo = summary_of(doc, "nccl-lopo", lo_item);
         CU_ASSERT_PTR_NOT_NULL_FATAL(lo);
-        CU_ASSERT(printed_as(lo_mean, numk(lo, "mean_abs_error_pct")));
-        CU_ASSERT(printed_as(lo_max, numk(lo, "max_abs_error_pct")));
-        if (!printed_as(mean, numk(s, "mean_abs_error_pct")) || !printed_as(max, numk(s, "max_abs_error_pct")))
-            fprintf(stderr, "\n  docs/collectives.md: %s says %.1f%% / %.1f%%, validate %.2f%% / %.2f%%", name,
-                    mean, max, numk(s, "mean_abs_error_pct"), numk(s, "max_abs_error_pct"));
+        expect_doc_figures("docs/collectives.md", lo_item, lo_mean, lo_max, numk(lo, "mean_abs_error_pct"),
+                           numk(lo, "max_abs_error_pct"));
         rows++;
     }
     CU_ASSERT_EQUAL(rows, 26);     /* every curve has its row */
     cJSON_Delete(doc);
     free(md);
+}
+
+/* A diffusers row of one GPU: its item opens with the GPU's name. */
+static int item_of_gpu(const char *item, const void *gpu)
+{
+    size_t n = strlen(gpu);
+    return strncmp(item, gpu, n) == 0 && item[n] == ' ';
 }
 
 /* docs/workloads.md's leave-one-GPU-out table of the diffusers rows
@@ -494,8 +534,8 @@ static void diffusers_doc_lopo_table_is_what_validate_prints(void)
         snprintf(item, sizeof item, "%s left out", GPUS[g][1]);
         const cJSON *s = summary_of(doc, "diffusers-lopo", item);
         CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-        CU_ASSERT(printed_as(mean, numk(s, "mean_abs_error_pct")));
-        CU_ASSERT(printed_as(max, numk(s, "max_abs_error_pct")));
+        expect_doc_figures("docs/workloads.md", item, mean, max, numk(s, "mean_abs_error_pct"),
+                           numk(s, "max_abs_error_pct"));
         char used_txt[48];
         snprintf(used_txt, sizeof used_txt, "(eta_conv %g for %g)", used, fitted);
         CU_ASSERT_PTR_NOT_NULL(strstr(str(s, "item"), used_txt));
@@ -506,28 +546,28 @@ static void diffusers_doc_lopo_table_is_what_validate_prints(void)
         CU_ASSERT_PTR_NOT_NULL_FATAL(frow);
         double n;
         CU_ASSERT_EQUAL_FATAL(sscanf(frow + strlen(head), "%lf | %lf%% (%*[^)]) | %lf%%", &n, &mean, &max), 3);
-        const cJSON *r;
-        double sum = 0, worst = 0;
-        int k = 0;
-        size_t gl = strlen(GPUS[g][1]);
-        cJSON_ArrayForEach(r, cJSON_GetObjectItem(doc, "rows")) {
-            const char *it = str(r, "item");
-            if (strcmp(str(r, "case"), "diffusers") != 0 || strncmp(it, GPUS[g][1], gl) != 0 || it[gl] != ' ')
-                continue;
-            double e = fabs(numk(r, "error_pct"));
-            sum += e;
-            worst = e > worst ? e : worst;
-            k++;
-        }
-        CU_ASSERT_EQUAL(k, n);
-        CU_ASSERT(k > 0 && printed_as(mean, sum / k));
-        CU_ASSERT(printed_as(max, worst));
-        if (k == 0 || !printed_as(mean, sum / k) || !printed_as(max, worst))
-            fprintf(stderr, "\n  docs/workloads.md: %s says %.1f%% / %.1f%%, validate %.2f%% / %.2f%%", GPUS[g][0],
-                    mean, max, k ? sum / k : 0, worst);
+        double got, worst;
+        CU_ASSERT_EQUAL(case_errors(doc, "diffusers", item_of_gpu, GPUS[g][1], &got, &worst), n);
+        expect_doc_figures("docs/workloads.md", GPUS[g][0], mean, max, got, worst);
     }
     cJSON_Delete(doc);
     free(md);
+}
+
+/* A DeepLearningExamples training table's group: GPU, framework (as the
+ * items spell it), model and whether one GPU or several. */
+typedef struct {
+    const char *gpu, *fw, *model;
+    int one;
+} dle_group;
+
+static int item_in_group(const char *item, const void *ctx)
+{
+    const dle_group *g = ctx;
+    char gpu[40], fw[40], model[48];
+    int gpus;
+    return sscanf(item, "%39s %39s %47s %dx", gpu, fw, model, &gpus) == 4 && strcmp(gpu, g->gpu) == 0 &&
+           strcmp(fw, g->fw) == 0 && strcmp(model, g->model) == 0 && (gpus == 1) == g->one;
 }
 
 /* docs/training.md's table of the DeepLearningExamples training rows by
@@ -551,27 +591,12 @@ static void training_doc_table_is_what_validate_prints(void)
             *c = *c == ' ' ? '-' : *c;
         fw[strlen(fw) - 1] = fw[strlen(fw) - 1] == '-' ? '\0' : fw[strlen(fw) - 1];
         snprintf(want, sizeof want, "%s%s", model, squad ? "-squad" : "");
-        const cJSON *r;
-        double sum = 0, worst = 0;
-        int k = 0;
-        cJSON_ArrayForEach(r, cJSON_GetObjectItem(doc, "rows")) {
-            char g[40], f[40], m[48];
-            int gpus;
-            if (strcmp(str(r, "case"), "dle-training") != 0 ||
-                sscanf(str(r, "item"), "%39s %39s %47s %dx", g, f, m, &gpus) != 4)
-                continue;
-            if (strcmp(g, gpu) || strcmp(f, fw) || strcmp(m, want) || (gpus == 1) != (strcmp(span, "1") == 0))
-                continue;
-            double e = fabs(numk(r, "error_pct"));
-            sum += e;
-            worst = e > worst ? e : worst;
-            k++;
-        }
-        CU_ASSERT_EQUAL(k, n);
-        CU_ASSERT(k > 0 && printed_as(mean, sum / k) && printed_as(max, worst));
-        if (k != n || k == 0 || !printed_as(mean, sum / k) || !printed_as(max, worst))
-            fprintf(stderr, "\n  docs/training.md: %s %s %s %s says %g rows %.1f%% / %.1f%%, validate %d %.2f%% / %.2f%%",
-                    want, fw, gpu, span, n, mean, max, k, k ? sum / k : 0, worst);
+        const dle_group grp = { gpu, fw, want, strcmp(span, "1") == 0 };
+        char what[160];
+        double got, worst;
+        snprintf(what, sizeof what, "%s %s %s %s GPUs", want, fw, gpu, span);
+        CU_ASSERT_EQUAL(case_errors(doc, "dle-training", item_in_group, &grp, &got, &worst), n);
+        expect_doc_figures("docs/training.md", what, mean, max, got, worst);
         groups++;
     }
     CU_ASSERT_EQUAL(groups, 36);
