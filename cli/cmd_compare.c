@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "models/accuracy.h"
 #include "cli/flags.h"
 #include "cli/outfile.h"
 #include "cli/points.h"
@@ -52,6 +53,8 @@ typedef struct {
     report_stat slo_st;
     sim_verdict verdict;
     size_t      reps_to_resolve;
+    const acc_entry *acc[ACC_PER_TENANT];    /* the families its figures rest on in this setup */
+    size_t      nacc;
 } cmp_tenant;
 
 typedef struct {
@@ -167,6 +170,7 @@ static int on_point(size_t i, const scn *sc, const model_result *res, void *ud,
         for (int k = 0; tc->wl->metrics && tc->wl->metrics[k] && k < TENANT_MAX_METRICS; k++)
             for (int q = 0; q < NQ; q++)
                 c->x[k][q] = report_tenant_xstat(res, t, k, QS[q] - MT_MEAN);
+        c->nacc = acc_of_tenant(&sc->cfg, tc, c->acc, ACC_PER_TENANT);
         c->has_slo = slo_of_tenant(sc, t, &c->slo) == 0;
         if (!c->has_slo)
             continue;
@@ -223,7 +227,7 @@ static long cheapest(const cmp_setup *s, size_t n)
 }
 
 /* A setup's tenant t: its figures against the baseline's b. */
-static void tenant_fig(fig_row *r, const scn *sc, size_t t, const cmp_tenant *c, const cmp_tenant *b)
+static int tenant_fig(fig_row *r, const scn *sc, size_t t, const cmp_tenant *c, const cmp_tenant *b)
 {
     static const fig_id Q[NQ] = { FIG_C_LAT_P50, FIG_C_LAT_P95, FIG_C_LAT_P99 };
     static const fig_id QCI[NQ] = { FIG_C_LAT_CI_P50, FIG_C_LAT_CI_P95, FIG_C_LAT_CI_P99 };
@@ -268,6 +272,7 @@ static void tenant_fig(fig_row *r, const scn *sc, size_t t, const cmp_tenant *c,
     fig_set_obj(r, FIG_C_VS);
     fig_set_num(r, FIG_C_VS_THROUGHPUT, pct(c->thr.mean, b->thr.mean));
     fig_set_num(r, FIG_C_VS_P95, pct(c->q[1].mean, b->q[1].mean));
+    return report_validation_rows(r, FIG_C_VALIDATION, c->acc, c->nacc);
 }
 
 /* compare.json, written through the schema table (plots/figures.h). */
@@ -306,7 +311,7 @@ static cJSON *compare_doc(const cmp_opts *o, const scn *sc, const cmp_setup *s, 
         fig_row *tl = fig_set_rows(e, FIG_U_TENANTS, sc->cfg.ntenants);
         ok = tl != NULL;
         for (size_t t = 0; ok && t < sc->cfg.ntenants; t++)
-            tenant_fig(&tl[t], sc, t, &s[k].t[t], &s[base].t[t]);
+            ok = tenant_fig(&tl[t], sc, t, &s[k].t[t], &s[base].t[t]) == 0;
         if (s[k].uncertain) {
             fig_set_str(&un[u], FIG_X_MODE, o->modes[k]->name);
             fig_set_num(&un[u], FIG_X_REPS, (double)s[k].reps_to_resolve);
@@ -370,6 +375,18 @@ static void print_table(FILE *f, const cmp_opts *o, const scn *sc, cmp_setup *s,
     for (size_t k = 0; k < o->nmodes; k++)
         fls[k] = &s[k].fl;
     flags_legend_many(fls, o->nmodes, f, "  ");
+}
+
+/* The validated error of every family some setup's tenants rest on: the
+ * sharing modes' own (timeslice, mig, mps, virtualization) side by side. */
+static void print_validation(FILE *f, const cmp_opts *o, const scn *sc, const cmp_setup *s)
+{
+    int used[ACC_MAX_FAMILIES] = { 0 };
+    for (size_t k = 0; k < o->nmodes; k++)
+        for (size_t t = 0; t < sc->cfg.ntenants; t++)
+            for (size_t j = 0; j < s[k].t[t].nacc; j++)
+                used[acc_index(s[k].t[t].acc[j])] = 1;
+    report_validation_table(f, used);
 }
 
 static void print_verdict(FILE *f, const cmp_opts *o, const scn *sc, const cmp_setup *s)
@@ -553,6 +570,7 @@ static int run_compare(cmp_opts *o, const scn *sc, FILE *out, FILE *err)
         cJSON *doc = compare_doc(o, sc, setups, base);
         print_table(out, o, sc, setups, base);
         print_verdict(out, o, sc, setups);
+        print_validation(out, o, sc, setups);
         fflush(out);
         print_warnings(err, o, setups);
         rc = doc ? write_outputs(outfile_set_dir(&set), doc, o, sc, setups, base, err) : CLI_INTERNAL;

@@ -236,6 +236,35 @@ static void gpu_table(FILE *f, const fig_row *sum)
     fputs("</table>\n", f);
 }
 
+/* The validated error of each family a tenant's figures rest on: what the
+ * model's published rows say of the figures above (models/accuracy.h). */
+static void validation_table(FILE *f, const fig_row *sum)
+{
+    size_t n;
+    const fig_row *t = rows_of(sum, FIG_S_TENANTS, &n);
+    fputs("<table id=\"validation\"><tr><th class=\"t\">tenant</th><th class=\"t\">family</th>"
+          "<th class=\"t\">validated against</th><th>rows</th><th>within tolerance</th><th>mean |error| %</th>"
+          "<th>90% of rows within %</th><th>largest %</th></tr>\n", f);
+    for (size_t i = 0; i < n; i++) {
+        size_t m;
+        const fig_row *v = rows_of(&t[i], FIG_T_VALIDATION, &m);
+        for (size_t k = 0; k < m; k++) {
+            fputs("<tr><td class=\"t\">", f);
+            esc(f, fig_row_str(&t[i], FIG_T_NAME));
+            fputs("</td><td class=\"t\">", f);
+            esc(f, fig_row_str(&v[k], FIG_A_FAMILY));
+            fputs("</td><td class=\"t\">", f);
+            esc(f, fig_row_str(&v[k], FIG_A_VALIDATED));
+            fputs("</td>", f);
+            static const fig_id NUMS[] = { FIG_A_ROWS, FIG_A_WITHIN, FIG_A_MEAN, FIG_A_P90, FIG_A_MAX };
+            for (size_t j = 0; j < sizeof NUMS / sizeof NUMS[0]; j++)
+                num_cell(f, fig_row_num(&v[k], NUMS[j]));
+            fputs("</tr>\n", f);
+        }
+    }
+    fputs("</table>\n", f);
+}
+
 /* ---- any CSV of the set, as a table (libcsv) ---- */
 
 typedef struct {
@@ -444,6 +473,8 @@ static void write_page(FILE *f, const char *dir, const cJSON *man, const fig_row
         tenant_table(f, sum);
         fputs("<h3>GPUs</h3>\n", f);
         gpu_table(f, sum);
+        fputs("<h3>Validated error of the model</h3>\n", f);
+        validation_table(f, sum);
     }
     for (size_t k = 0; k < manifest_files(man); k++) {
         const char *n = outfile_manifest_file(man, k);

@@ -7,6 +7,7 @@
 #include "cli/flags.h"
 #include "cli/slo.h"
 #include "cli/table.h"
+#include "models/accuracy.h"
 #include "models/disagg.h"
 #include "models/llm.h"
 #include "models/router.h"
@@ -88,6 +89,31 @@ static void slo_fig(fig_row *r, const scn *sc, const model_result *res, const fl
     fig_set_num(r, FIG_T_SLO_ATTAINMENT, report_tenant_stat(res, i, MT_SLO).mean);
 }
 
+int report_validation_rows(fig_row *r, int id, const acc_entry *const *e, size_t n)
+{
+    fig_row *v = fig_set_rows(r, (fig_id)id, n);
+    if (!v)
+        return -1;
+    for (size_t k = 0; k < n; k++) {
+        fig_set_str(&v[k], FIG_A_FAMILY, e[k]->family);
+        fig_set_str(&v[k], FIG_A_VALIDATED, e[k]->validated);
+        fig_set_num(&v[k], FIG_A_ROWS, e[k]->rows);
+        fig_set_num(&v[k], FIG_A_WITHIN, e[k]->within);
+        fig_set_num(&v[k], FIG_A_MEAN, e[k]->mean_pct);
+        fig_set_num(&v[k], FIG_A_P90, e[k]->p90_pct);
+        fig_set_num(&v[k], FIG_A_MAX, e[k]->max_pct);
+    }
+    return 0;
+}
+
+/* The validated error of each family the tenant's figures rest on. */
+static int validation_fig(fig_row *r, const scn *sc, const tenant_cfg *tc)
+{
+    const acc_entry *e[ACC_PER_TENANT];
+    size_t n = acc_of_tenant(&sc->cfg, tc, e, ACC_PER_TENANT);
+    return report_validation_rows(r, FIG_T_VALIDATION, e, n);
+}
+
 static int tenant_fig(fig_row *r, const scn *sc, const model_result *res, const flags *fl, int i)
 {
     const tenant_cfg *tc = &sc->cfg.tenants[i];
@@ -148,7 +174,7 @@ static int tenant_fig(fig_row *r, const scn *sc, const model_result *res, const 
     fig_set_bool(r, FIG_T_FL_UNSTEADY, fl->t[i].unsteady);
     fig_set_num(r, FIG_T_FL_UNFINISHED, fl->t[i].unfinished);
     fig_set_bool(r, FIG_T_FL_CONSTANT, fl->t[i].constant);
-    return 0;
+    return validation_fig(r, sc, tc);
 }
 
 report_stat report_inst_stat(const model_result *res, int gpu, int inst, int metric)
@@ -404,6 +430,45 @@ static void gpu_table(FILE *f, const scn *sc, const model_result *res)
                     100 * report_gpu_stat(res, g, MG_THROTTLED_FRAC).mean, c->power_throttle);
 }
 
+void report_validation_table(FILE *f, const int *used)
+{
+    static const char *const COLS[] = { "<family", "rows", "within tolerance", "mean |error|",
+                                        "90% of rows within", "largest", NULL };
+    size_t any = 0;
+    for (size_t k = 0; k < acc_count(); k++)
+        any += used[k] != 0;
+    tab t;
+    if (!any || tab_init(&t, COLS) < 0)
+        return;
+    for (size_t k = 0; k < acc_count(); k++) {
+        const acc_entry *e = acc_at(k);
+        if (!used[k])
+            continue;
+        tab_add(&t, "%s", e->family);
+        tab_add(&t, "%d", e->rows);
+        tab_add(&t, "%d", e->within);
+        tab_add(&t, "%.2f%%", e->mean_pct);
+        tab_add(&t, "%.2f%%", e->p90_pct);
+        tab_add(&t, "%.2f%%", e->max_pct);
+    }
+    fprintf(f, "\nvalidated error of the model against published measurements (slicesim validate):\n");
+    tab_print(&t, f, "");
+    tab_free(&t);
+}
+
+/* The families some tenant's figures rest on. */
+static void validation_table(FILE *f, const scn *sc)
+{
+    int used[ACC_MAX_FAMILIES] = { 0 };
+    for (size_t i = 0; i < sc->cfg.ntenants; i++) {
+        const acc_entry *e[ACC_PER_TENANT];
+        size_t n = acc_of_tenant(&sc->cfg, &sc->cfg.tenants[i], e, ACC_PER_TENANT);
+        for (size_t k = 0; k < n; k++)
+            used[acc_index(e[k])] = 1;
+    }
+    report_validation_table(f, used);
+}
+
 void report_table(FILE *f, const scn *sc, const model_result *res)
 {
     const model_cfg *c = &sc->cfg;
@@ -426,6 +491,7 @@ void report_table(FILE *f, const scn *sc, const model_result *res)
     slo_table(f, sc, res, &fl);
     fputc('\n', f);
     gpu_table(f, sc, res);
+    validation_table(f, sc);
     flags_free(&fl);
 }
 

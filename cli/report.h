@@ -10,6 +10,7 @@
 #include <cJSON.h>
 #include "scenarios/scenario.h"
 #include "sim/ci.h"
+#include "models/accuracy.h"
 
 /* report_summary_row: the summary as a typed row of figures
  * (plots/figures.h, scope FIG_SUMMARY), from the model's typed results, the
@@ -18,6 +19,16 @@
  * memory; fig_row_free it either way. */
 struct fig_row;
 int report_summary_row(struct fig_row *r, const scn *sc, const model_result *res);
+
+/* report_validation_rows: member id of r (FIG_T_VALIDATION, FIG_C_VALIDATION)
+ * as one row per entry of e[0..n) (models/accuracy.h), whose static strings
+ * the rows borrow. 0, or -1 when out of memory. */
+int report_validation_rows(struct fig_row *r, int id, const acc_entry *const *e, size_t n);
+
+/* report_validation_table: the validated error of each family k of the
+ * table (models/accuracy.h) with used[k] set (used indexed by acc_index,
+ * ACC_MAX_FAMILIES long), under a heading; nothing when none is. */
+void report_validation_table(FILE *f, const int *used);
 
 /* report_summary: the summary document (fig_row_json of that row); NULL
  * when out of memory. The caller owns it (cJSON_Delete). */

@@ -1204,4 +1204,5 @@ static void diff_footprint(const void *params, double share_bytes, wl_footprint 
 
 const wl_type wl_diffusion = {
     "diffusion", "images/min", NULL, diff_alloc, diff_free, diff_arrive, diff_footprint, NULL,
+    "diffusion", NULL,
 };

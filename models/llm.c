@@ -1427,10 +1427,18 @@ double llm_prefix_match(void *state, const arr_item *it)
     return (double)pfx_match(&st->pc, &it->prefix, b, max, NULL) * b;
 }
 
+/* Tensor parallelism all-reduces every layer's output (coll.h). */
+static int llm_collectives(const void *params)
+{
+    return ((const llm_params *)params)->tp > 1;
+}
+
 const wl_type wl_llm = {
     "llm", "tokens/s", LLM_METRICS, llm_alloc, llm_free, llm_arrive, llm_footprint, llm_kv_load,
+    "llm", llm_collectives,
 };
 
 const wl_type wl_llm_disagg = {
     "llm", "tokens/s", LLM_PD_METRICS, llm_alloc, llm_free, llm_arrive, llm_footprint, llm_kv_load,
+    "llm", llm_collectives,
 };

@@ -40,6 +40,8 @@ typedef struct {
 typedef struct share_type {
     const char *name;      /* as sharing.mode spells it */
     const char *summary;   /* one line: what the mode is */
+    const char *family;    /* validate's family whose rows hold the mode's overheads
+                              (models/accuracy.h); NULL: none (one tenant per GPU) */
     int vm_switches;       /* 1: under virtualization.mode "vgpu" its context
                               switches cross VMs (time-sliced vGPUs; models/ctxsw.h) */
     /* defaults: set the mode's fields of cfg (cfg->gpu is set) to its defaults. */

@@ -63,6 +63,7 @@ static void mig_describe(const model_cfg *c, const share_sink *k, void *ud)
 const share_type share_mig = {
     .name = "mig",
     .summary = "each GPU cut into MIG instances, each with its own SMs and memory",
+    .family = "mig",
     .defaults = mig_defaults,
     .resources = mig_resources,
     .inner = mig_inner,

@@ -52,6 +52,7 @@ void share_mps_describe(const model_cfg *c, const share_sink *k, void *ud)
 const share_type share_mps = {
     .name = "mps",
     .summary = "one MPS server per GPU: clients run at once, SMs and bandwidth shared",
+    .family = "mps",
     .defaults = mps_defaults,
     .resources = share_one,
     .build = mps_build,

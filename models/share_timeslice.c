@@ -88,6 +88,7 @@ void share_ts_describe_native(const model_cfg *c, const share_sink *k, void *ud)
 const share_type share_timeslice = {
     .name = "timeslice",
     .summary = "contexts take turns on the whole GPU, one time slice each",
+    .family = "timeslice",
     .vm_switches = 1,
     .defaults = ts_defaults,
     .resources = share_one,

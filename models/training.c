@@ -1812,6 +1812,14 @@ static void train_footprint(const void *params, double share_bytes, wl_footprint
     f->activations = train_activation_bytes(&p->model, p->prec, p->batch_per_gpu);
 }
 
+/* Data and expert parallelism exchange gradients and tokens (coll.h). */
+static int train_collectives(const void *params)
+{
+    const train_params *p = params;
+    return p->dp > 1 || p->ep > 1;
+}
+
 const wl_type wl_training = {
     "training", "samples/s", TRAIN_METRICS, train_alloc, train_free, train_arrive, train_footprint, NULL,
+    "training", train_collectives,
 };

@@ -203,4 +203,5 @@ static void synth_footprint(const void *params, double share_bytes, wl_footprint
 
 const wl_type wl_synthetic = {
     "synthetic", "req/s", NULL, synth_alloc, synth_free, synth_arrive, synth_footprint, NULL,
+    NULL, NULL,
 };

@@ -49,6 +49,12 @@ typedef struct wl_type {
     /* kv_load: the share of the engine's KV cache in use now, in [0, 1],
      * for routers (models/router.h); NULL = no KV cache. */
     double (*kv_load)(void *state);
+    /* family: validate's family whose published rows hold this kind's
+     * costs (models/accuracy.h); NULL: none (a drawn or roofline burst). */
+    const char *family;
+    /* collectives: whether a tenant with these params runs NCCL collectives
+     * (tensor or data parallelism); NULL: never. Pure. */
+    int (*collectives)(const void *params);
 } wl_type;
 
 /* wl_footprint_of: w's footprint with share_bytes (a context alone when

@@ -99,6 +99,7 @@ static const fig FIGS[FIG_COUNT] = {
     { FIG_T_FL_UNSTEADY, FIG_TENANT, FK_BOOL, FIG_T_FLAGS, "not_in_steady_state", FIG_TENANT, "", "not in steady state", NULL },
     { FIG_T_FL_UNFINISHED, FIG_TENANT, FK_NUM, FIG_T_FLAGS, "unfinished", FIG_TENANT, "", "unfinished requests", NULL },
     { FIG_T_FL_CONSTANT, FIG_TENANT, FK_BOOL, FIG_T_FLAGS, "nothing_varies", FIG_TENANT, "", "the same in every replication", NULL },
+    { FIG_T_VALIDATION, FIG_TENANT, FK_ROWS, FIG_NONE, "validation", FIG_VALIDATION, "", "validated error", NULL },
     { FIG_G_ID, FIG_GPU, FK_NUM, FIG_NONE, "id", FIG_GPU, "", "GPU", NULL },
     { FIG_G_UTILIZATION, FIG_GPU, FK_NUM, FIG_NONE, "utilization", FIG_GPU, "", "utilization", "utilization" },
     { FIG_G_UTIL_CI, FIG_GPU, FK_CI, FIG_NONE, "ci95_utilization", FIG_GPU, "", "utilization, 95% CI", NULL },
@@ -193,6 +194,14 @@ static const fig FIGS[FIG_COUNT] = {
     { FIG_C_VS, FIG_COMPARE_TENANT, FK_OBJ, FIG_NONE, "vs_baseline_pct", FIG_COMPARE_TENANT, "%", "difference from the baseline", NULL },
     { FIG_C_VS_THROUGHPUT, FIG_COMPARE_TENANT, FK_NUM, FIG_C_VS, "throughput", FIG_COMPARE_TENANT, "%", "throughput against the baseline", NULL },
     { FIG_C_VS_P95, FIG_COMPARE_TENANT, FK_NUM, FIG_C_VS, "p95", FIG_COMPARE_TENANT, "%", "p95 latency against the baseline", NULL },
+    { FIG_C_VALIDATION, FIG_COMPARE_TENANT, FK_ROWS, FIG_NONE, "validation", FIG_VALIDATION, "", "validated error", NULL },
+    { FIG_A_FAMILY, FIG_VALIDATION, FK_STR, FIG_NONE, "family", FIG_VALIDATION, "", "validated family", NULL },
+    { FIG_A_VALIDATED, FIG_VALIDATION, FK_STR, FIG_NONE, "validated", FIG_VALIDATION, "", "what its rows compare", NULL },
+    { FIG_A_ROWS, FIG_VALIDATION, FK_NUM, FIG_NONE, "rows", FIG_VALIDATION, "", "published rows", NULL },
+    { FIG_A_WITHIN, FIG_VALIDATION, FK_NUM, FIG_NONE, "within_tolerance", FIG_VALIDATION, "", "rows within tolerance", NULL },
+    { FIG_A_MEAN, FIG_VALIDATION, FK_NUM, FIG_NONE, "mean_abs_error_pct", FIG_VALIDATION, "%", "mean |error|", NULL },
+    { FIG_A_P90, FIG_VALIDATION, FK_NUM, FIG_NONE, "p90_abs_error_pct", FIG_VALIDATION, "%", "90th percentile |error|", NULL },
+    { FIG_A_MAX, FIG_VALIDATION, FK_NUM, FIG_NONE, "max_abs_error_pct", FIG_VALIDATION, "%", "largest |error|", NULL },
 };
 
 /* sweep.csv's columns per scope, in column order. */
@@ -206,7 +215,7 @@ static const fig_id CSV_GPU[] = { FIG_G_UTILIZATION, FIG_G_SWITCHES, FIG_G_SWITC
 /* The first id of each scope and one past its last. */
 static const fig_id SCOPE_FIRST[FIG_SCOPES + 1] = {
     FIG_S_VERSION, FIG_T_NAME, FIG_G_ID, FIG_I_ID, FIG_P_INDEX, FIG_W_VERSION, FIG_V_PATH, FIG_K_VERSION,
-    FIG_U_MODE, FIG_X_MODE, FIG_C_NAME, FIG_COUNT,
+    FIG_U_MODE, FIG_X_MODE, FIG_C_NAME, FIG_A_FAMILY, FIG_COUNT,
 };
 
 const fig *fig_get(fig_id id)

@@ -87,6 +87,7 @@ typedef enum {
     FIG_T_SLO_ATTAINMENT,
     FIG_T_FLAGS,
     FIG_T_FL_UNSTEADY, FIG_T_FL_UNFINISHED, FIG_T_FL_CONSTANT,
+    FIG_T_VALIDATION,       /* the validated error of the families its figures rest on */
     /* a GPU of summary.json */
     FIG_G_ID,
     FIG_G_UTILIZATION,
@@ -133,12 +134,15 @@ typedef enum {
     FIG_C_SLO_REPS,
     FIG_C_SLO_MET,
     FIG_C_VS, FIG_C_VS_THROUGHPUT, FIG_C_VS_P95,
+    FIG_C_VALIDATION,       /* the validated error of the families the setup's figures rest on */
+    /* a family of a tenant's validation (models/accuracy.h) */
+    FIG_A_FAMILY, FIG_A_VALIDATED, FIG_A_ROWS, FIG_A_WITHIN, FIG_A_MEAN, FIG_A_P90, FIG_A_MAX,
     FIG_COUNT
 } fig_id;
 
 /* The object a member lives in. */
 typedef enum { FIG_SUMMARY, FIG_TENANT, FIG_GPU, FIG_INSTANCE, FIG_POINT, FIG_SWEEP, FIG_VARY,
-               FIG_COMPARE, FIG_SETUP, FIG_UNCERTAIN, FIG_COMPARE_TENANT, FIG_SCOPES } fig_scope;
+               FIG_COMPARE, FIG_SETUP, FIG_UNCERTAIN, FIG_COMPARE_TENANT, FIG_VALIDATION, FIG_SCOPES } fig_scope;
 
 typedef enum {
     FK_NUM,     /* a number (null when not finite) */

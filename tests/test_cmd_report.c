@@ -47,6 +47,10 @@ static void a_run_folder_becomes_one_self_contained_page(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "<table id=\"tenants\">"));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "<table id=\"gpus\">"));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "tokens/s"));
+    /* the validated error the summary carries, one row per tenant and family */
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "<table id=\"validation\">"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td class=\"t\">llm</td><td class=\"t\">per-operator"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td>2378</td><td>2363</td><td>6.27</td><td>16.22</td><td>100</td></tr>"));
     /* the SLO verdict, and the warnings the run printed */
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "ttft_ms.p95"));
     CU_ASSERT(strstr(html, "class=\"met\"") || strstr(html, "class=\"missed\"") ||
@@ -167,7 +171,7 @@ static void chromium_renders_every_chart_and_table(void)
     size_t svgs = svg_files(dir);
     CU_ASSERT(svgs >= 2);                            /* latency CDF and timeline */
     CU_ASSERT_EQUAL(count(html, "<svg"), svgs);
-    CU_ASSERT_EQUAL(count(html, "<table"), 3);       /* identity, tenants, GPUs */
+    CU_ASSERT_EQUAL(count(html, "<table"), 4);       /* identity, tenants, GPUs, validated error */
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "<title>slicesim report: default-two-tenants-timesliced</title>"));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "id=\"verdicts\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "id=\"warnings\""));

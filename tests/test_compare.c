@@ -111,11 +111,30 @@ static void every_sharing_setup_runs(void)
 {
     write_scenario("", "5");
     CU_ASSERT_EQUAL_FATAL(compare("bare_metal,passthrough,timeslice,vgpu,mig,mps"), 0);
+    /* the sharing modes' validated error side by side, in the table's order */
+    const char *acc = strstr(out, "validated error of the model against published measurements");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(acc);
+    const char *mig = strstr(acc, "\nmig "), *mps = strstr(acc, "\nmps "), *ts = strstr(acc, "\ntimeslice "),
+               *vm = strstr(acc, "\nvirtualization ");
+    CU_ASSERT(mig && mps && ts && vm && mig < mps && mps < ts && ts < vm);
+    CU_ASSERT_PTR_NULL(strstr(acc, "\nllm "));                  /* synthetic tenants: no workload family */
     cJSON *doc = result();
     CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
     CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "setups")), 6);
     /* mig: batch on its own 3g.40gb instance, 60 of 132 SMs: 20 ms x 132/60 */
     ASSERT_REL(num(tenant(doc, 4, 1), "latency_ms", "p95"), 20.0 * 132 / 60, 1e-6);
+    /* each setup's tenants carry the validated error of the setup's sharing
+     * (a synthetic burst has none of its own): none, virtualization, ... */
+    static const char *const FAMILIES[] = { "", "virtualization", "timeslice", "timeslice virtualization", "mig",
+                                            "mps" };
+    for (int k = 0; k < 6; k++) {
+        char got[96] = "";
+        const cJSON *v;
+        cJSON_ArrayForEach(v, cJSON_GetObjectItem(tenant(doc, k, 0), "validation"))
+            snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", got[0] ? " " : "",
+                     cJSON_GetStringValue(cJSON_GetObjectItem(v, "family")));
+        CU_ASSERT_STRING_EQUAL(got, FAMILIES[k]);
+    }
     cJSON_Delete(doc);
 }
 
