@@ -39,6 +39,7 @@ typedef struct {
     flags       fl;             /* the point's warnings and marks */
     int         ti;             /* the tenant scaled */
     char        label[32];
+    int         acc[ACC_MAX_FAMILIES];   /* the families its figures rest on (acc_index) */
 } scale_point;
 
 static int parse_nodes(scale_opts *o, const char *list, FILE *err)
@@ -178,6 +179,10 @@ static int run_point(const scale_opts *o, long nodes, scale_point *pt, FILE *err
     pt->p95 = report_tenant_xstat(&res, ti, 0, MQ_P95);
     pt->exposed = report_tenant_xstat(&res, ti, 1, MQ_MEAN);  /* exposed_comm_ms */
     pt->tput = report_tenant_stat(&res, ti, MT_THROUGHPUT);
+    const acc_entry *e[ACC_PER_TENANT];
+    size_t ne = acc_of_tenant(&sc->cfg, &sc->cfg.tenants[ti], e, ACC_PER_TENANT);
+    for (size_t k = 0; k < ne; k++)
+        pt->acc[acc_index(e[k])] = 1;
     snprintf(pt->label, sizeof pt->label, "nodes=%ld", nodes);
     pt->ti = ti;
     int oom = flags_compute(&pt->fl, sc, &res) < 0;
@@ -218,6 +223,11 @@ static void print_table(FILE *f, const scale_opts *o, scale_point *pts, int n)
     for (int i = 0; i < n; i++)
         fls[i] = &pts[i].fl;
     flags_legend_many(fls, (size_t)n, f, "  ");
+    int used[ACC_MAX_FAMILIES] = { 0 };
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < ACC_MAX_FAMILIES; k++)
+            used[k] |= pts[i].acc[k];
+    report_validation_table(f, used);
 }
 
 static int write_csv(const char *dir, const scale_point *pts, int n, FILE *err)
