@@ -594,6 +594,17 @@ static const char *point_label(const vary_set *vs, size_t i, char *buf, size_t l
 
 /* The evaluated points' warnings, each text once with the values it
  * concerns. */
+/* The validated error of every family the evaluated points' tenants rest
+ * on (docs/outputs.md#validation). */
+static void print_validation(FILE *f, const plan_eval *ev, size_t n)
+{
+    int used[ACC_MAX_FAMILIES] = { 0 };
+    for (size_t i = 0; i < n; i++)
+        if (ev[i].done && ev[i].point)
+            report_validation_mark(fig_item(ev[i].point, FIG_P_TENANTS), used);
+    report_validation_table(f, used);
+}
+
 static void print_warnings(FILE *err, const plan_opts *o, const plan_eval *ev, size_t n)
 {
     const flags **fl = calloc(n ? n : 1, sizeof *fl);
@@ -973,6 +984,7 @@ static int run_cost(plan_opts *o, const scn *base, const slo_expr *slo, outfile_
                                                              : NULL;
         if (doc) {
             print_cost(out, o, &u, order, n, nmeet);
+            print_validation(out, ev, n);
             fflush(out);
             print_warnings(err, o, ev, n);
         }
@@ -1031,6 +1043,7 @@ static int run_plan(plan_opts *o, const scn *base, FILE *out, FILE *err)
     if (rc == CLI_OK) {
         cJSON *doc = plan_doc(o, base, &u, ans, goal);
         print_answer(out, o, &u, ans, goal);
+        print_validation(out, ev, n);
         fflush(out);
         print_warnings(err, o, ev, n);
         rc = write_outputs(o, base, &u, doc, NULL, &set, err);

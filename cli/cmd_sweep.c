@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/outfile.h"
 #include "cli/points.h"
+#include "cli/report.h"
 #include "cli/sweepio.h"
 #include "plots/figures.h"
 #include "cli/table.h"
@@ -305,6 +306,10 @@ static void print_table(FILE *f, const cJSON *doc)
     }
     tab_print(&tb, f, "");
     tab_free(&tb);
+    int used[ACC_MAX_FAMILIES] = { 0 };
+    cJSON_ArrayForEach(p, fig_item(doc, FIG_W_POINTS))
+        report_validation_mark(fig_item(p, FIG_P_TENANTS), used);
+    report_validation_table(f, used);
 }
 
 /* Every point's warnings (summary "warnings") on err, each text once with

@@ -456,6 +456,17 @@ void report_validation_table(FILE *f, const int *used)
     tab_free(&t);
 }
 
+void report_validation_mark(const cJSON *tenants, int *used)
+{
+    const cJSON *t, *v;
+    cJSON_ArrayForEach(t, tenants)
+        cJSON_ArrayForEach(v, fig_item(t, FIG_T_VALIDATION)) {
+            const acc_entry *e = acc_find(fig_str(v, FIG_A_FAMILY));
+            if (e)
+                used[acc_index(e)] = 1;
+        }
+}
+
 /* The families some tenant's figures rest on. */
 static void validation_table(FILE *f, const scn *sc)
 {

@@ -30,6 +30,11 @@ int report_validation_rows(struct fig_row *r, int id, const acc_entry *const *e,
  * ACC_MAX_FAMILIES long), under a heading; nothing when none is. */
 void report_validation_table(FILE *f, const int *used);
 
+/* report_validation_mark: set used[k] (indexed by acc_index) for each
+ * family the tenants of a result document (an array of tenant objects:
+ * summary.json's, a sweep point's) carry in their `validation`. */
+void report_validation_mark(const cJSON *tenants, int *used);
+
 /* report_summary: the summary document (fig_row_json of that row); NULL
  * when out of memory. The caller owns it (cJSON_Delete). */
 cJSON *report_summary(const scn *sc, const model_result *res);

@@ -197,6 +197,8 @@ static void a_straddled_bound_is_uncertain_with_the_replications_to_decide_it(vo
     snprintf(want, sizeof want, "about %.0f replications (--reps %.0f) would decide it", n, n);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "uncertain: sharing.timeslice_ms=0.5"));
+    const char *acc = strstr(out, "validated error of the model against published measurements");
+    CU_ASSERT(acc && strstr(acc, "\ntimeslice "));
     cJSON_Delete(p);
 }
 

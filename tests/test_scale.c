@@ -85,7 +85,8 @@ static void efficiency_is_one_at_one_node_and_falls_with_nodes(void)
     /* the figures rest on the training and the collective models: their validated error follows */
     const char *acc = strstr(s.out, "validated error of the model against published measurements");
     CU_ASSERT_PTR_NOT_NULL_FATAL(acc);
-    CU_ASSERT(strstr(acc, "\ntraining ") && strstr(acc, "\nnccl ") && strstr(acc, "\ntraining ") < strstr(acc, "\nnccl "));
+    const char *train = strstr(acc, "\ntraining "), *nccl = strstr(acc, "\nnccl ");
+    CU_ASSERT(train && nccl && train < nccl);
     /* fewer than 200 steps a replication: the step p95 is marked and the warning,
      * shared by the node counts, printed once with them */
     CU_ASSERT_PTR_NOT_NULL(strstr(s.out, "]*"));

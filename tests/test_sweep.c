@@ -177,6 +177,8 @@ static void each_point_equals_a_run_with_the_same_set(void)
 {
     setup();
     CU_ASSERT_EQUAL_FATAL(sweep("sw", "2", NULL), 0);
+    const char *acc = strstr(out, "validated error of the model against published measurements");
+    CU_ASSERT(acc && strstr(acc, "\ntimeslice "));        /* the time-sliced points' sharing */
     char o[128], p[256];
     snprintf(o, sizeof o, "%s/run", dir);
     char *argv[] = { "slicesim", "run", scen, "--set", "sharing.timeslice_ms=2",
@@ -196,6 +198,15 @@ static void each_point_equals_a_run_with_the_same_set(void)
         double y = p95_of(cJSON_GetArrayItem(cJSON_GetObjectItem(pt, "tenants"), t));
         CU_ASSERT_DOUBLE_EQUAL(x, y, 0);
         CU_ASSERT(x > 0);
+        /* and the same validated error, as a run of that point has */
+        const cJSON *ta = cJSON_GetArrayItem(cJSON_GetObjectItem(run, "tenants"), t);
+        const cJSON *tb = cJSON_GetArrayItem(cJSON_GetObjectItem(pt, "tenants"), t);
+        char *va = cJSON_PrintUnformatted(cJSON_GetObjectItem(ta, "validation"));
+        char *vb = cJSON_PrintUnformatted(cJSON_GetObjectItem(tb, "validation"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(va, "\"family\":\"timeslice\""));
+        CU_ASSERT_STRING_EQUAL(va, vb);
+        free(va);
+        free(vb);
     }
     cJSON_Delete(run);
     cJSON_Delete(sw);
