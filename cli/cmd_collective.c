@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "cli/outfile.h"
 #include "calibration/nccltests.h"
+#include "models/accuracy.h"
 #include "models/coll.h"
 #include "plots/plot.h"
 #include "scenarios/netcfg.h"
@@ -599,8 +600,12 @@ static int sweep(const coll_opts *o, coll_setup *su, FILE *out, FILE *err)
         sum_busbw += pts[n].row.busbw[0];
         n++;
     }
-    if (rc == CLI_OK)
-        fprintf(out, "# Avg bus bandwidth    : %g\n#\n", sum_busbw / (double)n);
+    if (rc == CLI_OK) {
+        const acc_entry *v = acc_find("nccl");
+        fprintf(out, "# Avg bus bandwidth    : %g\n", sum_busbw / (double)n);
+        fprintf(out, "# Validated error      : %.2f%% mean, 90%% of %d published rows within %.2f%%, largest %.2f%% "
+                "(slicesim validate, nccl)\n#\n", v->mean_pct, v->rows, v->p90_pct, v->max_pct);
+    }
     if (rc == CLI_OK && o->outdir)
         rc = write_csv(o->outdir, pts, n, err);
     if (rc == CLI_OK && o->plot)

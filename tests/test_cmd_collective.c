@@ -6,6 +6,7 @@
 #include <string.h>
 #include "tests/testutil.h"
 #include "calibration/nccltests.h"
+#include "models/accuracy.h"
 
 #define OUT_LEN (1 << 16)
 
@@ -29,6 +30,12 @@ static void prints_an_nccl_tests_table_that_reads_back(void)
     CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "# Collective test starting: all_reduce_perf"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "#       size         count      type   redop    root     time"));
+    /* the collective model's validated error, as a comment the log reader skips */
+    char want[160];
+    const acc_entry *v = acc_find("nccl");
+    snprintf(want, sizeof want, "\n# Validated error      : %.2f%% mean, 90%% of %d published rows within %.2f%%",
+             v->mean_pct, v->rows, v->p90_pct);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
     nccltests_log log = parse_out();
     CU_ASSERT_EQUAL(log.n, 18);                   /* 8 B ... 1 MiB, doubling */
     CU_ASSERT_EQUAL(log.op, COLL_ALLREDUCE);
