@@ -1,8 +1,8 @@
 /* accuracy.c -- the validated error of each family (accuracy.h).
  *
  * Invariant: every number below is what `slicesim validate --json` gives
- * for the entry's cases at this commit; the test
- * published_accuracy_is_what_validate_computes holds them to it. */
+ * for the entry's cases at this commit; tests/test_accuracy.c
+ * (table_is_what_validate_computes) holds them to it. */
 #include <string.h>
 #include "models/accuracy.h"
 

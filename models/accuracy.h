@@ -7,7 +7,7 @@
  * `published`, the cases acc_entry.cases names), how many there are, how
  * many are within their tolerance, and the mean, 90th percentile (nearest
  * rank) and largest absolute error in percent. The numbers are a copy of
- * what validate computes; tests/test_validate.c recomputes them from
+ * what validate computes; tests/test_accuracy.c recomputes them from
  * validate's rows and fails, printing the entry to paste, when a change of
  * the model moves them. They describe the model against the rows it was
  * held to (its fit), not a bound on a configuration no row measured. */
@@ -41,7 +41,8 @@ size_t acc_index(const acc_entry *e);
 /* acc_of_tenant: the entries tc's figures rest on, into out (room for
  * max), in this order: its workload kind's family, "nccl" when it runs
  * collectives, the family of the GPU's sharing mode, "virtualization"
- * in a VM (pass-through or vGPU). Returns how many
+ * in a VM (pass-through or vGPU). A MIG GPU is "mig" whatever shares an
+ * instance inside (the validated MIG rows are of instances alone). Returns how many
  * (0 for a synthetic tenant on a bare-metal GPU of its own). */
 #define ACC_PER_TENANT 4    /* the most acc_of_tenant gives */
 size_t acc_of_tenant(const model_cfg *cfg, const tenant_cfg *tc, const acc_entry **out, size_t max);
