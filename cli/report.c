@@ -102,6 +102,14 @@ int report_validation_rows(fig_row *r, int id, const acc_entry *const *e, size_t
         fig_set_num(&v[k], FIG_A_MEAN, e[k]->mean_pct);
         fig_set_num(&v[k], FIG_A_P90, e[k]->p90_pct);
         fig_set_num(&v[k], FIG_A_MAX, e[k]->max_pct);
+        if (e[k]->left_out_points > 0) {
+            fig_set_obj(&v[k], FIG_A_LEFT_OUT);
+            fig_set_num(&v[k], FIG_A_LO_POINTS, e[k]->left_out_points);
+            fig_set_num(&v[k], FIG_A_LO_MEAN, e[k]->left_out_mean_pct);
+            fig_set_num(&v[k], FIG_A_LO_MAX, e[k]->left_out_max_pct);
+        } else {
+            fig_set_null(&v[k], FIG_A_LEFT_OUT);
+        }
     }
     return 0;
 }
@@ -433,7 +441,7 @@ static void gpu_table(FILE *f, const scn *sc, const model_result *res)
 void report_validation_table(FILE *f, const int *used)
 {
     static const char *const COLS[] = { "<family", "rows", "within tolerance", "mean |error|",
-                                        "90% of rows within", "largest", NULL };
+                                        "90% of rows within", "largest", "left out: mean", NULL };
     size_t any = 0;
     for (size_t k = 0; k < acc_count(); k++)
         any += used[k] != 0;
@@ -450,6 +458,10 @@ void report_validation_table(FILE *f, const int *used)
         tab_add(&t, "%.2f%%", e->mean_pct);
         tab_add(&t, "%.2f%%", e->p90_pct);
         tab_add(&t, "%.2f%%", e->max_pct);
+        if (e->left_out_points > 0)
+            tab_add(&t, "%.2f%%", e->left_out_mean_pct);
+        else
+            tab_add(&t, "-");
     }
     fprintf(f, "\nvalidated error of the model against published measurements (slicesim validate):\n");
     tab_print(&t, f, "");

@@ -6,7 +6,10 @@
  * what its published rows compare and, over those rows (source
  * `published`, the cases acc_entry.cases names), how many there are, how
  * many are within their tolerance, and the mean, 90th percentile (nearest
- * rank) and largest absolute error in percent. The numbers are a copy of
+ * rank) and largest absolute error in percent, and for the families whose
+ * every GPU or platform validate also predicts from a fit without it, the
+ * points-weighted mean and the largest error of those predictions. The
+ * numbers are a copy of
  * what validate computes; tests/test_accuracy.c recomputes them from
  * validate's rows and fails, printing the entry to paste, when a change of
  * the model moves them. They describe the model against the rows it was
@@ -24,6 +27,12 @@ typedef struct {
     const char *validated;   /* what those rows compare, and where from */
     int         rows, within;
     double      mean_pct, p90_pct, max_pct;
+    /* the family's leave-one-out case (each GPU or platform predicted from
+     * the others' fit), over the points its left-out summaries hold, or
+     * NULL and 0 where validate has none that covers the family */
+    const char *left_out_case;
+    int         left_out_points;
+    double      left_out_mean_pct, left_out_max_pct;
 } acc_entry;
 
 /* acc_find: the entry of family, or NULL when validate has no published

@@ -202,6 +202,10 @@ static const fig FIGS[FIG_COUNT] = {
     { FIG_A_MEAN, FIG_VALIDATION, FK_NUM, FIG_NONE, "mean_abs_error_pct", FIG_VALIDATION, "%", "mean |error|", NULL },
     { FIG_A_P90, FIG_VALIDATION, FK_NUM, FIG_NONE, "p90_abs_error_pct", FIG_VALIDATION, "%", "90th percentile |error|", NULL },
     { FIG_A_MAX, FIG_VALIDATION, FK_NUM, FIG_NONE, "max_abs_error_pct", FIG_VALIDATION, "%", "largest |error|", NULL },
+    { FIG_A_LEFT_OUT, FIG_VALIDATION, FK_OBJ, FIG_NONE, "left_out", FIG_VALIDATION, "", "each GPU or platform predicted without its own rows", NULL },
+    { FIG_A_LO_POINTS, FIG_VALIDATION, FK_NUM, FIG_A_LEFT_OUT, "points", FIG_VALIDATION, "", "left-out points", NULL },
+    { FIG_A_LO_MEAN, FIG_VALIDATION, FK_NUM, FIG_A_LEFT_OUT, "mean_abs_error_pct", FIG_VALIDATION, "%", "left-out mean |error|", NULL },
+    { FIG_A_LO_MAX, FIG_VALIDATION, FK_NUM, FIG_A_LEFT_OUT, "max_abs_error_pct", FIG_VALIDATION, "%", "left-out largest |error|", NULL },
 };
 
 /* sweep.csv's columns per scope, in column order. */
