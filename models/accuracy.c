@@ -18,7 +18,7 @@ static const acc_entry TABLE[] = {
     { "training", "dle-training megatron dle-inference bert-engines",
       "ResNet-50 and BERT training and inference throughput (DeepLearningExamples), "
       "Megatron throughput per GPU, BERT latency by inference engine",
-      207, 198, 8.67, 17.24, 99.89, NULL, 0, 0, 0 },
+      207, 198, 8.65, 17.24, 99.89, NULL, 0, 0, 0 },
     { "nccl", "nccl-vidur-* nccl-a3mega-h100-ar-2x8 nccl-roce-h100-ar-2x1-tree nccl-h100-pcie-bridge-ar-1x2 "
       "nccl-a100-nvlink-sr-1x8 nccl-reference",
       "collective bus bandwidth from 64 KiB up (nccl-tests logs, Vidur's torch.distributed "

@@ -913,7 +913,8 @@ train_model train_model_gpt(double params, int seq)
  * tensor by tensor in one kernel each (its SGD-momentum update is one
  * operator, the gradient's rescale and clip and the fp32 master copy of
  * mixed precision inside it [F: MXNet src/operator/optimizer_op.cc
- * sgd_mom_update, mp_sgd_mom_update]; ten kernels a tensor had made every
+ * sgd_mom_update, mp_sgd_mom_update], and MXNet 1.6 and later updates
+ * MXNET_AGGREGATION tensors a launch (multi_mp_sgd_mom_update); ten kernels a tensor had made every
  * MXNet ResNet-50 training row slow, A100 80GB mixed precision -18%, V100
  * 32GB -1..-12%; docs/training.md §0a); after_backward: TensorFlow's and
  * MXNet's scripts exchange gradients with Horovod once the gradient is
@@ -923,6 +924,14 @@ train_model train_model_gpt(double params, int seq)
  * op's Python/C++ dispatch and launch; the SQuAD fine-tuning rows, whose
  * steps have no accumulation, show about 50 ms of fixed cost per step on
  * V100 with TensorFlow's ~4000 optimizer kernels)]. */
+/* Tensors MXNet's SGD updates in one launch: MXNET_OPTIMIZER_AGGREGATION_SIZE,
+ * whose default is 4 (MXNet 1.6+, python/mxnet/optimizer/optimizer.py,
+ * SGD.aggregate_num; the Updater groups the indices it is given by it and
+ * Horovod's DistributedOptimizer passes the groups through) [I: MXNet's
+ * source, not in the reference set; DeepLearningExamples' 20.12 container
+ * runs MXNet 1.8]. */
+#define MXNET_AGGREGATION 4
+
 static const train_framework FRAMEWORKS[] = {
     { "pytorch", TRAIN_EAGER, 0, TRAIN_HOST_US, 0, 0, "DeepLearningExamples PyTorch (apex fused optimizers, DDP)" },
     { "pytorch-lddl", TRAIN_EAGER, 0, TRAIN_HOST_US, 0, LDDL_BIN_TOKENS,
@@ -933,7 +942,8 @@ static const train_framework FRAMEWORKS[] = {
       "DeepLearningExamples TensorFlow 1/2 (XLA fuses ReLU and add; Horovod)" },
     { "tensorflow-noxla", TRAIN_TF_GRAPH, 10, TRAIN_HOST_US, 1, 0,
       "TensorFlow 2 graph mode without XLA (every element-wise op a kernel; Horovod)" },
-    { "mxnet", TRAIN_FUSED_NORM, 1, TRAIN_HOST_US, 1, 0, "DeepLearningExamples MXNet (NHWC BN-add-ReLU; Horovod)" },
+    { "mxnet", TRAIN_FUSED_NORM, 1.0 / MXNET_AGGREGATION, TRAIN_HOST_US, 1, 0,
+      "DeepLearningExamples MXNet (NHWC BN-add-ReLU; Horovod)" },
 };
 
 const train_framework *train_framework_find(const char *name)
@@ -952,7 +962,7 @@ static const train_framework *fw_of(const train_params *p)
 double train_optimizer_s(const train_framework *fw, const gpu_rate *r, double params, double tensors,
                          double opt_bytes)
 {
-    double launches = fw->opt_kernels_per_tensor > 0 ? fw->opt_kernels_per_tensor * tensors
+    double launches = fw->opt_kernels_per_tensor > 0 ? ceil(fw->opt_kernels_per_tensor * tensors)
                                                      : ceil(tensors / OPT_TENSORS_PER_LAUNCH);
     ops_cost c = { 0 };
     ops_stream(&c, r, opt_bytes * params, launches, 1);

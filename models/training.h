@@ -182,7 +182,7 @@ typedef enum { TRAIN_DDP, TRAIN_ZERO2, TRAIN_SHARD_GRAD_OP, TRAIN_FULL_SHARD } t
  * fused_norm: the fusion flags (TRAIN_FUSED_NORM: batch norm, ReLU and the
  * residual add as one kernel, cuDNN's NHWC BN-add-ReLU or XLA;
  * TRAIN_TF_GRAPH: TensorFlow without XLA); opt_kernels_per_tensor: the optimizer's launches per
- * parameter tensor (0: a multi-tensor kernel, one launch per
+ * parameter tensor (below 1: several tensors a launch; 0: a multi-tensor kernel, one launch per
  * OPT_TENSORS_PER_LAUNCH tensors); host_us: host time to dispatch one
  * optimizer kernel. The optimizer follows a host synchronisation (the
  * mixed-precision overflow check), so its launches are not hidden behind
