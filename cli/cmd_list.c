@@ -3,6 +3,7 @@
  * table row per list; a list added to the project is one row here. */
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/report.h"
 #include "cli/setups.h"
 #include "models/diffusion.h"
 #include "models/gpu.h"
@@ -152,6 +153,22 @@ static int list_routers(const char *arg, FILE *out, FILE *err)
     return CLI_OK;
 }
 
+/* The validated error of every family (models/accuracy.h), with what its
+ * rows compare: what a run's figures carry, before any run. */
+static int list_validation(const char *arg, FILE *out, FILE *err)
+{
+    int used[ACC_MAX_FAMILIES];
+    (void)arg;
+    (void)err;
+    for (size_t k = 0; k < ACC_MAX_FAMILIES; k++)
+        used[k] = k < acc_count();
+    report_validation_table(out, used);
+    fprintf(out, "\n");
+    for (size_t k = 0; k < acc_count(); k++)
+        fprintf(out, "%-15s %s\n", acc_at(k)->family, acc_at(k)->validated);
+    return CLI_OK;
+}
+
 static const struct {
     const char *name, *arg, *what;
     int (*fn)(const char *arg, FILE *out, FILE *err);
@@ -164,6 +181,7 @@ static const struct {
       list_engines },
     { "setups", NULL, "the setups compare puts a workload under", list_setups },
     { "routers", NULL, "the routers of a fleet of replicas (tenant \"router\")", list_routers },
+    { "validation", NULL, "the model's validated error by family, as every run reports it", list_validation },
 };
 
 #define NLISTS (sizeof LISTS / sizeof LISTS[0])

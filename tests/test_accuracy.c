@@ -210,6 +210,25 @@ static void summary_and_table_carry_the_validated_error(void)
     cJSON_Delete(doc);
 }
 
+/* `slicesim list validation`: every family, its numbers and what its rows compare. */
+static void list_prints_every_family(void)
+{
+    char *a[] = { "slicesim", "list", "validation", NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(a, out, sizeof out, err, sizeof err), 0);
+    for (size_t k = 0; k < acc_count(); k++) {
+        const acc_entry *e = acc_at(k);
+        char row[64];
+        snprintf(row, sizeof row, "\n%s ", e->family);
+        const char *at = strstr(out, row);
+        CU_ASSERT_PTR_NOT_NULL(at);
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, e->validated));
+        snprintf(row, sizeof row, "%.2f%%", e->p90_pct);
+        CU_ASSERT(at && strstr(at, row) && strstr(at, row) < strchr(at + 1, '\n'));
+    }
+    char *b[] = { "slicesim", "list", "validation", "nccl", NULL };
+    CU_ASSERT_EQUAL(tu_cli(b, out, sizeof out, err, sizeof err), 2);
+}
+
 /* The numbers of a markdown table line: its cells read as numbers into v
  * (room for max), the first cell skipped; how many. */
 static int line_numbers(const char *line, double *v, int max)
@@ -265,6 +284,7 @@ TU_SUITE_FN(accuracy)
         TU_TEST(a_tenant_rests_on_its_workload_its_collectives_and_its_sharing),
         TU_TEST(summary_and_table_carry_the_validated_error),
         TU_TEST(outputs_doc_table_is_the_table),
+        TU_TEST(list_prints_every_family),
     };
     TU_SUITE("accuracy", tests);
 }
