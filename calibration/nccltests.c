@@ -616,6 +616,8 @@ const char *nccltests_gpu_preset(const char *dev)
 {
     if (strstr(dev, "GB200"))
         return "gb200";
+    if (strstr(dev, "GB300"))
+        return "gb300";
     if (strstr(dev, "B200"))
         return "b200";
     if (strstr(dev, "B300"))

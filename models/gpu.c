@@ -201,12 +201,29 @@ static const gpu_spec SPECS[] = {
       0.72, 0.75, 2.5, 25.0,
       "gpus_2026.csv: Blackwell datasheet GB200 NVL72 column per GPU (dense derived); NVL72 domain; "
       "shipping SM count not published, 148 as B200 [I]; eta as h100-sxm [I]", OPS_HOPPER(0, 0), "blackwell", 0, 0 },
+    /* Blackwell Ultra in the NVL72 rack: GB200's dense bf16 / fp8 / tf32
+     * rates (the Verda table's sparse / 2), FP4 15 PFLOPS dense (printed),
+     * 279 GB (datasheet GB300 column; nvidia-smi 284208 MiB, 277.5 GiB) */
+    { "gb300", "NVIDIA GB300 NVL72 (per GPU) 279GB", 148,
+      { 2500, 2500, 5000, 1250, 80, 15000 }, 279, 8.0, 1800, 63.0, 7,
+      0.72, 0.75, 2.5, 25.0,
+      "gpus_2026.csv: Blackwell Ultra datasheet GB300 column via Verda and aiconfigurator gb300.yaml (dense "
+      "derived; FP4 15 PF printed), mig-parted GB300 profiles, PCIe Gen5 (aiconfigurator); shipping SM count "
+      "not published, 148 as B300 [I]; eta as h100-sxm [I]", OPS_HOPPER(0, 0), "blackwell", 0, 0 },
     { "h20", "NVIDIA H20 96GB", 78,
       { 148, 148, 296, 74, 44, 0 }, 96, 4.0, 900, 63.0, 7,
       0.72, 0.75, 2.5, 25.0,
       "gpus_2026.csv: aiconfigurator H20 (bf16 148, fp8 294-296 dense, 4.0 TB/s), 78 SMs "
       "(AutoMegaKernel#3, measured 3.71 TB/s); NVLink 450 GB/s per direction; tf32 / fp32 not published, "
       "scaled from H100 by the SM ratio [I]; eta as h100-sxm [I]", OPS_HOPPER(0, 0), "hopper", 0, 0 },
+    /* the H20's HBM3e variant: the same 78-SM die and tensor rates, 141 GiB
+     * at 4.917 TB/s (aiconfigurator h20_3e.yaml) */
+    { "h20-141gb", "NVIDIA H20 141GB HBM3e", 78,
+      { 148, 148, 296, 74, 44, 0 }, 141, 4.917, 900, 63.0, 7,
+      0.72, 0.75, 2.5, 25.0,
+      "gpus_2026.csv: aiconfigurator H20-3e (bf16 148, fp8 296 dense, 4.917 TB/s, 141 GiB); SMs, NVLink, "
+      "tf32 / fp32 as h20 [I]; MIG as h20 with H200's 141 GB names [I]; eta as h100-sxm [I]",
+      OPS_HOPPER(0, 0), "hopper", 0, 0 },
     { "h100-nvl", "NVIDIA H100 NVL 94GB", 132,
       { 835, 835, 1671, 418, 60, 0 }, 94, 3.9, 600, 63.0, 7,
       0.72, 0.75, 2.5, 25.0,

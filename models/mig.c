@@ -114,6 +114,17 @@ static const mig_profile GB200[] = {
     { "7g.186gb", 0, 7, 8, 148, 182.0, 16, 1, S4 },
     { "1g.23gb+me", 20, 1, 1, 18, 22.0, 2, 1, S1 },
 };
+/* GB300: mig-parted's GB300 names and counts [F]; SMs as GB200's capture,
+ * GiB the GB200 ratios to the name's GB (about 0.98) [I]. */
+static const mig_profile GB300[] = {
+    { "1g.35gb", 19, 1, 1, 18, 34.0, 2, 7, S1 },
+    { "1g.70gb", 15, 1, 2, 32, 68.0, 2, 4, S1D },
+    { "2g.70gb", 14, 2, 2, 38, 68.0, 3, 3, S2 },
+    { "3g.139gb", 9, 3, 4, 68, 136.0, 6, 2, S3 },
+    { "4g.139gb", 5, 4, 4, 76, 136.0, 8, 1, S4 },
+    { "7g.278gb", 0, 7, 8, 148, 272.0, 16, 1, S4 },
+    { "1g.35gb+me", 20, 1, 1, 18, 34.0, 2, 1, S1 },
+};
 static const mig_profile B300[] = {
     { "1g.34gb", 19, 1, 1, 18, 33.0, 2, 7, S1 },
     { "1g.67gb", 15, 1, 2, 30, 66.0, 2, 4, S1D },
@@ -141,6 +152,17 @@ static const mig_profile H20[] = {
     { "7g.96gb", 0, 7, 8, 78, 90.0, 8, 1, S4 },
     { "1g.12gb+me", 20, 1, 1, 10, 11.0, 1, 1, S1 },
 };
+/* H20 141GB: no MIG table in the reference set; the die's H20 SM counts
+ * with H200 141GB's names and GiB [I]. */
+static const mig_profile H20_141[] = {
+    { "1g.18gb", 19, 1, 1, 10, 16.0, 1, 7, S1 },
+    { "1g.35gb", 15, 1, 2, 10, 34.0, 1, 4, S1D },
+    { "2g.35gb", 14, 2, 2, 20, 32.5, 2, 3, S2 },
+    { "3g.71gb", 9, 3, 4, 36, 69.8, 3, 2, S3 },
+    { "4g.71gb", 5, 4, 4, 40, 71.0, 4, 1, S4 },
+    { "7g.141gb", 0, 7, 8, 78, 140.0, 8, 1, S4 },
+    { "1g.18gb+me", 20, 1, 1, 10, 16.0, 1, 1, S1 },
+};
 static const mig_profile RTX_PRO_6000[] = {
     { "1g.24gb", 14, 1, 1, 46, 23.12, 1, 4, 4, { 0, 1, 2, 3 } },
     { "2g.48gb", 5, 2, 2, 92, 46.25, 2, 2, 2, { 0, 2 } },
@@ -159,7 +181,9 @@ static const mig_table TABLES[] = {
     T("b200", 8, 7, B200, "MIG user guide v580 B200 table; nvidia-smi mig -lgip captures (gpu-operator#1242) [F]; 3g-7g SMs [I]"),
     T("b300", 8, 7, B300, "mig-parted B300 profiles [F]; SMs and GiB scaled from B200 [I]"),
     T("gb200", 8, 7, GB200, "mig-parted GB200 profiles; production GB200 mig -lgip (mig-parted#227) [F]; 3g-7g [I]"),
+    T("gb300", 8, 7, GB300, "mig-parted GB300 profiles (device 0x31C2) [F]; SMs as GB200's capture, GiB scaled [I]"),
     T("h20", 8, 7, H20, "mig-parted H100-96GB/H20 group, MIG guide H100 96GB names [F]; SMs scaled to 78 [I]"),
+    T("h20-141gb", 8, 7, H20_141, "no MIG table in the reference set: H20's SMs with H200 141GB's names [I]"),
     T("h100-nvl", 8, 7, H100_NVL, "MIG user guide v580 H100 94GB table [F]; SMs as H100 SXM [I]"),
     T("h200-nvl", 8, 7, H200, "MIG user guide v580 H200 141GB table; mig-parted groups H200 NVL with H200 [F]"),
     T("rtx-pro-6000", 4, 4, RTX_PRO_6000, "MIG user guide (RTX PRO 6000 Server Edition table); mig -lgip (cubecos#312) [F]; 2g, 4g [I]"),

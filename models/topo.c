@@ -70,6 +70,14 @@ static const topo_preset PRESETS[] = {
       "one NVLink domain of 72 Blackwell GPUs through NVLink switch trays, 18 links x 40.1 GB/s per GPU "
       "(NCCL topo.h); a node here is the rack; one 400 Gb/s ConnectX-7 per GPU (4 per compute tray) [I]",
       100, 0, NULL },
+    /* GB300 NVL72: the GB200 rack's NVLink domain with Blackwell Ultra
+     * GPUs; a ConnectX-8 of 800 Gb/s per GPU, NDR's 48 GB/s per 400 Gb/s
+     * doubled [I: not in the reference set]. */
+    { "gb300-nvl72", "NVIDIA GB300 NVL72 rack: 72 GPUs in one NVLink domain, 72x 800 Gb/s", "gb300",
+      72, 18, 40.1, 1, 48.0, 72, 800, 96.0, 1.0,
+      "one NVLink domain of 72 Blackwell Ultra GPUs (presets/gpus_2026.csv nvlink_domain_size 72), 18 links x "
+      "40.1 GB/s per GPU (NCCL topo.h SM100_NVLINK_BW from compute capability 10.0; GB300 is 10.3); a node here "
+      "is the rack; one 800 Gb/s ConnectX-8 per GPU [I]", 100, 0, NULL },
     /* Blackwell Ultra: NVLink 5 as B200 (SM100_NVLINK_BW applies from
      * compute capability 10.0, B300's 10.3 included: presets/gpus_2026.csv);
      * PCIe Gen6 (aiconfigurator b300_sxm.yaml), NCCL's Gen5 48 GB/s doubled
@@ -87,6 +95,9 @@ static const topo_preset PRESETS[] = {
       8, 18, 20.6, 1, 48.0, 8, 400, 48.0, 1.0,
       "NCCL topo.h SM90_NVLINK_BW 20.6 GB/s x 18 links (SimAI calbusbw.h H100/H20), 8 GPUs a node "
       "(aiconfigurator h20_sxm.yaml), NVLS and 8x 400 Gb/s ConnectX-7 NDR a node (nccl#1244)", 90, 0, NULL },
+    { "hgx-h20-141gb", "NVIDIA HGX H20 141GB 8-GPU server (NVSwitch, 8x NDR)", "h20-141gb",
+      8, 18, 20.6, 1, 48.0, 8, 400, 48.0, 1.0,
+      "as hgx-h20: the same NVLink 4 baseboard, 8 GPUs a node (aiconfigurator h20_3e.yaml) [I]", 90, 0, NULL },
     /* PCIe cards with NVLink bridges: H100 NVL pairs (600 GB/s both ways, 12
      * links, as h100-nvl-pairs below), H200 NVL 900 GB/s both ways per GPU
      * (18 links) taken as 2-way bridges; the 4-way bridge (a mesh of four)

@@ -97,7 +97,8 @@ static void presets_of_2026_gpus_carry_fp4_and_mig_where_they_have_them(void)
 {
     static const struct { const char *name; double bf16, fp8, fp4, bw; int mig; } G[] = {
         { "b200", 2250, 4500, 9000, 7.7, 1 }, { "b300", 2250, 4500, 14000, 7.7, 1 },
-        { "gb200", 2500, 5000, 10000, 8.0, 1 }, { "h20", 148, 296, 0, 4.0, 1 },
+        { "gb200", 2500, 5000, 10000, 8.0, 1 }, { "gb300", 2500, 5000, 15000, 8.0, 1 },
+        { "h20", 148, 296, 0, 4.0, 1 }, { "h20-141gb", 148, 296, 0, 4.917, 1 },
         { "h100-nvl", 835, 1671, 0, 3.9, 1 }, { "h200-nvl", 835, 1671, 0, 4.8, 1 },
         { "l4", 121, 242, 0, 0.3, 0 }, { "rtx-pro-6000", 467.8, 935.6, 1871.2, 1.792, 1 },
     };
@@ -123,6 +124,21 @@ static void presets_of_2026_gpus_carry_fp4_and_mig_where_they_have_them(void)
     for (int k = 0; k < 5; k++)
         five[k] = (mig_instance){ mig_profile_find(t, "1g.45gb"), -1 };
     CU_ASSERT_EQUAL(mig_place(t, five, 5, &bad, msg, sizeof msg), -1);
+    /* GB300 (mig-parted): seven 1g.35gb, or four 1g.70gb and no fifth; the
+     * whole GPU is 7g.278gb; 279 GB of HBM3e against GB200's 186 */
+    const mig_table *g3 = mig_table_find("gb300");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g3);
+    for (int k = 0; k < 7; k++)
+        seven[k] = (mig_instance){ mig_profile_find(g3, "1g.35gb"), -1 };
+    CU_ASSERT_EQUAL(mig_place(g3, seven, 7, &bad, msg, sizeof msg), 0);
+    for (int k = 0; k < 5; k++)
+        five[k] = (mig_instance){ mig_profile_find(g3, "1g.70gb"), -1 };
+    CU_ASSERT_EQUAL(mig_place(g3, five, 4, &bad, msg, sizeof msg), 0);
+    CU_ASSERT_EQUAL(mig_place(g3, five, 5, &bad, msg, sizeof msg), -1);
+    CU_ASSERT_PTR_NOT_NULL(mig_profile_find(g3, "7g.278gb"));
+    CU_ASSERT_DOUBLE_EQUAL(gpu_spec_find("gb300")->mem_gb, 279, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(gpu_spec_find("h20-141gb")->mem_gb, 141, 1e-9);
+    CU_ASSERT_EQUAL(gpu_spec_find("h20-141gb")->sms, gpu_spec_find("h20")->sms);
     /* a precision a GPU lacks falls back: fp4 on an H100 runs at fp8's peak */
     const double *pk = gpu_spec_find("h100-sxm")->tflops;
     CU_ASSERT_EQUAL(gpu_prec_fallback(pk, GPU_FP4), GPU_FP8);

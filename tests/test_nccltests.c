@@ -52,6 +52,9 @@ static void reads_rows_ranks_hosts_and_test_name_of_a_current_log(void)
     CU_ASSERT_EQUAL(log.nodes, 2);
     CU_ASSERT_STRING_EQUAL(log.gpu_name, "NVIDIA H100 80GB HBM3");
     CU_ASSERT_STRING_EQUAL(nccltests_gpu_preset(log.gpu_name), "h100-sxm");
+    CU_ASSERT_STRING_EQUAL(nccltests_gpu_preset("NVIDIA GB300"), "gb300");
+    CU_ASSERT_STRING_EQUAL(nccltests_gpu_preset("NVIDIA B300 SXM6 AC"), "b300");
+    CU_ASSERT_STRING_EQUAL(nccltests_gpu_preset("NVIDIA GB200"), "gb200");
     const nccltests_row *r = &log.rows[1];
     ASSERT_REL(r->size, 1048576, 0);
     ASSERT_REL(r->count, 262144, 0);

@@ -143,6 +143,7 @@ static void the_2026_sxm_gpus_default_to_their_nvlink_servers(void)
 {
     static const struct { const char *gpu, *server; int links, nvls, sm, group; double link_gbs; } CASES[] = {
         { "h20", "hgx-h20", 18, 1, 90, 0, 20.6 },           { "b300", "hgx-b300", 18, 1, 100, 0, 40.1 },
+        { "h20-141gb", "hgx-h20-141gb", 18, 1, 90, 0, 20.6 },
         { "h100-nvl", "h100-nvl-server", 12, 0, 90, 2, 20.6 }, { "h200-nvl", "h200-nvl-server", 18, 0, 90, 2, 20.6 },
     };
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
@@ -167,6 +168,19 @@ static void the_2026_sxm_gpus_default_to_their_nvlink_servers(void)
                                      sizeof err), 0);
     CU_ASSERT_EQUAL(h20.nics, 8);          /* nccl#1244: 16 ConnectX-7 across its 2 nodes */
     ASSERT_REL(h20.inter_gbs, 8 * 48.0, 1e-12);
+    /* GB300's default server is its NVL72 rack: 72 GPUs on NVLink 5 with
+     * NVLS, Blackwell's row of NCCL's tables, an 800 Gb/s NIC a GPU */
+    const topo_preset *rack = topo_preset_for_gpu("gb300");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rack);
+    CU_ASSERT_STRING_EQUAL(rack->name, "gb300-nvl72");
+    topo g3;
+    CU_ASSERT_EQUAL_FATAL(topo_build(&g3, rack, 1, 72, TOPO_VIRT_BARE_METAL, NULL, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(g3.intra, TOPO_LINK_NVLINK);
+    ASSERT_REL(g3.intra_gbs, 18 * 40.1, 1e-12);
+    CU_ASSERT_EQUAL(g3.nvls, 1);
+    CU_ASSERT_EQUAL(g3.sm, 100);
+    CU_ASSERT_EQUAL(g3.nics, 72);
+    ASSERT_REL(g3.inter_gbs, 72 * 96.0, 1e-12);
 }
 
 TU_SUITE_FN(topo)
