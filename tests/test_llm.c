@@ -10,6 +10,7 @@
 #include "tests/wl_helpers.h"
 #include "models/llm.h"
 #include "scenarios/hfconfig.h"
+#include "scenarios/scenario.h"
 
 /* ---- sizes ---- */
 
@@ -405,6 +406,28 @@ static void a_scenario_runs_a_model_from_its_config_json_as_the_preset(void)
     wl_run_free(&a);
 }
 
+/* scenarios/llm-deepseek-fp4-gb300.json: DeepSeek-V3's fp4 weights over tp 2
+ * are 178 GB a GPU; a GB300 (279 GB, 0.9 to the engine) keeps room for the
+ * KV cache, a GB200 (186 GB: 167.4 to the engine) does not. */
+static void deepseek_fp4_fits_two_gb300_but_not_two_gb200(void)
+{
+    const char *file = "scenarios/llm-deepseek-fp4-gb300.json";
+    char err[1024] = "";
+    scn *sc = NULL;
+    CU_ASSERT_EQUAL_FATAL(scn_load(file, NULL, 0, &sc, err, sizeof err), SCN_OK);
+    scn_free(sc);
+    sc = NULL;
+    char *gb200[] = { "hardware.gpu=gb200", "network.topology=gb200-nvl72" };
+    CU_ASSERT_EQUAL(scn_load(file, gb200, 2, &sc, err, sizeof err), SCN_BAD_INPUT);
+    CU_ASSERT_PTR_NULL(sc);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "tenants.0.workload.model"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "178.24 GB of weights per GPU (tp 2)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "167.40 GB"));
+    /* 4.25 bits a weight (MXFP4: a shared 8-bit scale per 32) */
+    llm_params p = params_of("deepseek-v3", GPU_FP4, 2);
+    ASSERT_REL(llm_weight_bytes(&p) / 2, llm_model_params(p.m) * 4.25 / 8 / 2, 0.01);
+}
+
 static void moe_decode_reads_only_the_experts_its_batch_touches(void)
 {
     /* Mixtral: one sequence decoding touches 2 of 8 experts; 256 touch all */
@@ -510,6 +533,7 @@ TU_SUITE_FN(llm)
         TU_TEST(unknown_model_and_bad_limits_are_bad_input),
         TU_TEST(presets_count_their_parameters_as_the_model_cards_do),
         TU_TEST(a_config_json_gives_the_shapes_of_its_preset),
+        TU_TEST(deepseek_fp4_fits_two_gb300_but_not_two_gb200),
         TU_TEST(a_scenario_runs_a_model_from_its_config_json_as_the_preset),
         TU_TEST(moe_decode_reads_only_the_experts_its_batch_touches),
         TU_TEST(expert_parallel_trades_an_allreduce_for_two_all_to_alls),
