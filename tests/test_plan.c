@@ -3,9 +3,11 @@
  * of a cartesian product of --vary dimensions (M/M/1 replicas priced per
  * GPU-hour). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cJSON.h>
+#include "models/gpu.h"
 #include "scenarios/price.h"
 #include "scenarios/scenario.h"
 #include "tests/testutil.h"
@@ -571,6 +573,25 @@ static void the_fleet_example_prices_one_h100_per_replica_either_way(void)
     cJSON_Delete(p);
 }
 
+/* docs/prices-illustrative-2026-12.json prices every GPU preset by name (a
+ * preset it lacks would make plan refuse that GPU), and a GPU it lacks gets
+ * no price: the template has no general usd_per_gpu_hour to fall back on. */
+static void the_price_template_prices_every_gpu_preset(void)
+{
+    char msg[1024] = "";
+    cJSON *cost = price_load("docs/prices-illustrative-2026-12.json", msg, sizeof msg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cost);
+    for (size_t i = 0; i < gpu_spec_count(); i++) {
+        price_info p = price_of_gpu(cost, gpu_spec_at(i)->name);
+        if (!p.given)
+            fprintf(stderr, "\n    the template has no price for %s\n", gpu_spec_at(i)->name);
+        CU_ASSERT(p.given && p.usd_per_gpu_hour > 0);
+    }
+    CU_ASSERT_DOUBLE_EQUAL(price_of_gpu(cost, "h100-sxm").usd_per_gpu_hour, 3.0, 1e-12);
+    CU_ASSERT_EQUAL(price_of_gpu(cost, "no-such-gpu").given, 0);
+    cJSON_Delete(cost);
+}
+
 /* The GPUs a configuration holds: every GPU an engine runs on, a
  * tensor-parallel group counting its size; a tenant sharing a GPU (time
  * slices, a MIG instance) adds none; unused GPUs count nothing. */
@@ -618,6 +639,7 @@ TU_SUITE_FN(plan)
         TU_TEST(gpus_held_count_tensor_parallel_groups_and_shared_gpus_once),
         TU_TEST(the_scenario_plan_object_supplies_the_search_the_options_leave_out),
         TU_TEST(the_fleet_example_prices_one_h100_per_replica_either_way),
+        TU_TEST(the_price_template_prices_every_gpu_preset),
     };
     TU_SUITE("plan", tests);
 }
