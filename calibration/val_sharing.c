@@ -33,6 +33,20 @@ typedef struct {
 
 /* Read the rows of `family`; calls fn on each. Returns rows read, -1 when
  * the file is missing (the case is skipped). */
+/* The GPU preset that stands for a measured GPU: the source's DGX-1V has
+ * V100 SXM2 16GB; the A100 PCIe 80GB is the A100 80GB die's preset (the
+ * same 108 SMs and 80 GB; the scenarios below host every row on it); the
+ * T4 is its own. NULL for a GPU without one. */
+static const char *meas_preset(const char *gpu)
+{
+    if (strcmp(gpu, "v100") == 0)
+        return "v100-sxm2-16gb";
+    if (strcmp(gpu, "a100-pcie-80gb") == 0)
+        return "a100-sxm-80gb";
+    const gpu_spec *g = gpu_spec_find(gpu);
+    return g ? g->name : NULL;
+}
+
 static int each_row(val_out *o, const char *family, void (*fn)(val_out *, const meas_row *))
 {
     char line[1024];
@@ -45,6 +59,7 @@ static int each_row(val_out *o, const char *family, void (*fn)(val_out *, const 
         if (sscanf(line, "%15[^,],%95[^,],%31[^,],%15[^,],%d,%lf,%lf,%31[^,]", r.family, r.item, r.gpu, r.mode,
                    &r.tenants, &r.alone, &r.value, r.unit) != 8 || strcmp(r.family, family) != 0)
             continue;
+        o->gpu = meas_preset(r.gpu);
         fn(o, &r);
         n++;
     }
@@ -214,8 +229,8 @@ static void row_gap(const meas_row *r, long *kernels, double *gap_us)
     *kernels = 1;
     *gap_us = 0;
     train_model m;
-    /* the source's DGX-1V has V100 SXM2 16GB */
-    const gpu_spec *g = gpu_spec_find(strcmp(r->gpu, "v100") == 0 ? "v100-sxm2-16gb" : r->gpu);
+    const char *preset = meas_preset(r->gpu);
+    const gpu_spec *g = preset ? gpu_spec_find(preset) : NULL;
     if (strstr(r->item, "resnet50") && strstr(r->item, "trt") && g && train_model_find("resnet50", 0, &m) == 0) {
         gpu_rate rate = gpu_rate_of(g, 1, 1);
         ops_cost c = { 0 };
@@ -446,6 +461,7 @@ void val_case_mig_profiles(val_out *o)
             double w = exp(c0 + c1 * log(m[i].x));
             snprintf(q, sizeof q, "%.15s %.47s %.15s b%g s%g %.15s ms", m[i].gpu, m[i].model, m[i].mode,
                      m[i].batch, m[i].seq, m[i].profile);
+            o->gpu = preset_of(m[i].gpu);
             val_unit_row(o, q, "ms", mig_predict(&m[i], f, peer_of(m, n, &m[i], "1g"), w, host), m[i].ms,
                          ROW_TOL);
             rows++;
@@ -485,8 +501,10 @@ static double vm_ratio(val_out *o, const char *preset, int nodes, int ppn, topo_
 void val_case_vm(val_out *o)
 {
     o->unit = "fraction of bare metal";
+    o->gpu = topo_preset_find("dgx-a100")->gpu;
     val_row(o, "a100 2x8 all-reduce, sriov_vm (nccl#949)", vm_ratio(o, "dgx-a100", 2, 8, TOPO_VIRT_SRIOV_VM),
             27.0 / 50.0, ROW_TOL);
+    o->gpu = NULL;      /* KVM's 98-100% was not measured on one of the presets */
     char msg[1024];
     double thr[2];
     const char *modes[2] = { "virtualization.mode=bare_metal", "virtualization.mode=passthrough" };

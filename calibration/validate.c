@@ -71,9 +71,10 @@ static void json_num(cJSON *obj, const char *key, double x)
         cJSON_AddNullToObject(obj, key);
 }
 
-/* A JSON row of the current case naming its family, source and item;
- * NULL when out of memory (the row is then left out of the JSON only). */
-static cJSON *row_object(const val_out *o, const char *item)
+/* A JSON row of the current case naming its family, source and item, and
+ * gpu unless NULL; NULL when out of memory (the row is then left out of
+ * the JSON only). */
+static cJSON *row_object(const val_out *o, const char *item, const char *gpu)
 {
     cJSON *r = cJSON_CreateObject();
     if (!r)
@@ -82,6 +83,8 @@ static cJSON *row_object(const val_out *o, const char *item)
     cJSON_AddStringToObject(r, "family", val_family_name(o->family));
     cJSON_AddStringToObject(r, "source", val_source_name(o->source));
     cJSON_AddStringToObject(r, "item", item);
+    if (gpu)
+        cJSON_AddStringToObject(r, "gpu", gpu);
     return r;
 }
 
@@ -96,7 +99,7 @@ void val_unit_row(val_out *o, const char *quantity, const char *unit, double pre
     o->failed += !ok;
     if (!o->json)
         return;
-    cJSON *r = row_object(o, quantity);
+    cJSON *r = row_object(o, quantity, o->gpu);
     if (!r)
         return;
     json_num(r, "predicted", pred);
@@ -119,7 +122,7 @@ void val_summary(val_out *o, const char *item, int points, double mean, double m
     o->missed += !ok;
     if (!o->json_summaries)
         return;
-    cJSON *r = row_object(o, item);
+    cJSON *r = row_object(o, item, NULL);   /* a series may span GPUs */
     if (!r)
         return;
     cJSON_AddNumberToObject(r, "points", points);
@@ -451,6 +454,13 @@ static double vidur_tol(double ref_ms)
     return (unit > 0.25 ? unit : 0.25) + 1e-9;    /* a printed tie is within */
 }
 
+/* The preset a Vidur row runs on: its A100 is the 80 GB part (Vidur's
+ * profiling setup), its H100 the SXM one. */
+static const char *vidur_preset(const vidur_row *r)
+{
+    return strcmp(r->gpu, "a100") == 0 ? "a100-sxm-80gb" : "h100-sxm";
+}
+
 static void vidur_rows(val_out *o, int layers)
 {
     char line[1200], q[160];
@@ -466,8 +476,9 @@ static void vidur_rows(val_out *o, int layers)
         line[strcspn(line, "\r\n")] = '\0';
         if (vidur_parse(line, &r) != 0)
             continue;
-        const gpu_spec *g = gpu_spec_find(strcmp(r.gpu, "a100") == 0 ? "a100-sxm-80gb" : "h100-sxm");
+        const gpu_spec *g = gpu_spec_find(vidur_preset(&r));
         gpu_rate rate = gpu_rate_of(g, 1, 1);
+        o->gpu = g->name;
         double pred = llm_layer_op_s(&r.shape, &rate, GPU_BF16, r.tp, r.tokens, (llm_layer_op)r.op) * 1e3;
         if (!layers) {
             snprintf(q, sizeof q, "%s %s tp%d %d tok %s ms", r.gpu, r.model, r.tp, r.tokens,
@@ -480,6 +491,7 @@ static void vidur_rows(val_out *o, int layers)
                      cur.tokens != r.tokens)) {
             if (nops == 10) {
                 snprintf(q, sizeof q, "%s %s tp%d %d tok layer ms", cur.gpu, cur.model, cur.tp, cur.tokens);
+                o->gpu = vidur_preset(&cur);
                 val_row(o, q, sum_pred, sum_ref, 0.25 + 1e-9);
                 rows++;
             }
@@ -494,6 +506,7 @@ static void vidur_rows(val_out *o, int layers)
     }
     if (layers && have && nops == 10) {
         snprintf(q, sizeof q, "%s %s tp%d %d tok layer ms", cur.gpu, cur.model, cur.tp, cur.tokens);
+        o->gpu = vidur_preset(&cur);
         val_row(o, q, sum_pred, sum_ref, 0.25 + 1e-9);
         rows++;
     }
@@ -591,6 +604,7 @@ static void case_diffusers(val_out *o)
             return;
         }
         double pred = diff_row_its(r, g, 0), e = fabs(pred / r->its - 1);
+        o->gpu = g->name;
         snprintf(q, sizeof q, "%.15s %.23s b%d torch %.11s %s it/s", r->gpu, r->pipe, r->batch, r->torch,
                  r->compile ? "compile" : "eager");
         val_row(o, q, pred, r->its, 0.25);
@@ -669,6 +683,7 @@ static void case_diffusers_fast(val_out *o)
     gpu_rate r = gpu_rate_of(gpu_spec_find("a100-sxm-80gb"), 1, 1);
     char q[128];
     o->unit = "s";
+    o->gpu = "a100-sxm-80gb";
     for (size_t i = 0; i < sizeof R / sizeof R[0]; i++) {
         diff_params p;
         memset(&p, 0, sizeof p);
@@ -806,6 +821,7 @@ static void case_dle_training(val_out *o)
         double pred = model_tenant_stat(&res, 0, MT_THROUGHPUT)->mean;
         model_result_free(&res);
         scn_free(sc);
+        o->gpu = r->gpu;
         snprintf(q, sizeof q, "%s %s %s %dx b%d%s%.0d %s %s/s", r->gpu, r->framework, r->model, r->gpus,
                  r->batch, r->seq > 0 ? " s" : "", r->seq, r->prec,
                  strcmp(r->model, "resnet50") == 0 ? "images" : "seq");
@@ -853,6 +869,7 @@ static void megatron_mfu_rows(val_out *o)
     err_acc a = { 0, 0, 0 };
     char q[128];
     o->unit = "MFU";
+    o->gpu = g->name;
     for (size_t i = 0; i < sizeof R / sizeof R[0]; i++) {
         mp.dp = R[i].dp;
         double it = train_megatron_step_s(&m, &r, GPU_BF16, &mp, srv, 16);
@@ -942,6 +959,7 @@ static void case_dle_inference(val_out *o)
     for (int i = 0; i < n; i++) {
         const infer_row *r = &rows[i];
         double pred = infer_pred(r, train_infer_engine_find(r->engine));
+        o->gpu = r->gpu;
         /* the framework's name (the engine's up to its version) keeps the rows' names */
         snprintf(q, sizeof q, "%.23s %.*s %.23s b%d%s%.0d %.7s %s/s", r->gpu, (int)strcspn(r->engine, "-"), r->engine,
                  r->model, r->batch,
@@ -1067,6 +1085,7 @@ static void case_bert_engines(val_out *o)
             if (strcmp(r->engine, E[k]) != 0)
                 continue;
             snprintf(q, sizeof q, "%.23s %.15s %.23s b%d s%d %.7s ms", r->gpu, r->engine, r->model, r->batch, r->seq, r->prec);
+            o->gpu = r->gpu;
             err_row(o, &a, q, infer_pred(r, train_infer_engine_find(r->engine)), r->ref, 0.25);
         }
         snprintf(q, sizeof q, "%s BERT-base latency by batch", E[k]);
@@ -1221,6 +1240,7 @@ static void case_megatron(val_out *o)
         const gpu_spec *g = gpu_spec_find(R[i].gpu);
         gpu_rate r = gpu_rate_of(g, 1, 1);
         const train_mp *mp = &R[i].mp;
+        o->gpu = g->name;
         const topo_preset *srv = topo_preset_find(R[i].server);
         if (!srv) {
             val_broken(o, "a server preset of the Megatron rows is missing");
@@ -1261,6 +1281,7 @@ static void case_vllm_engines(val_out *o)
     static const char *const ENG[2] = { "vllm-0.5", "vllm" };
     char text[1200], q[96];
     o->unit = "ratio";
+    o->gpu = "h100-sxm";
     for (size_t i = 0; i < sizeof ROWS / sizeof ROWS[0]; i++) {
         double tpot[2];
         for (int e = 0; e < 2; e++) {
@@ -1422,6 +1443,7 @@ static void case_nccl_curve(val_out *o)
     const collfit_curve *c = &d.curves[k];
     double h = collfit_harness_us(c, NULL), skew = collfit_harness_skew(c, NULL);
     char q[96];
+    o->gpu = topo_preset_find(c->platform)->gpu;
     for (size_t i = c->first; i < c->first + c->n; i++) {
         if (d.size[i] < COLLFIT_MIN_BYTES || !(d.busbw[i] > 0))
             continue;
@@ -1568,6 +1590,7 @@ static void case_nccl_reference(val_out *o)
         coll_est e;
         double bytes = 8589934592.0;
         coll_estimate(&t, (coll_op)R[i].op, bytes, NULL, &e);
+        o->gpu = topo_preset_find(R[i].preset)->gpu;
         val_unit_row(o, R[i].what, "GB/s", bytes / (1000 * e.time_us) * coll_busbw_factor((coll_op)R[i].op, 8),
                      R[i].ref, R[i].tol);
     }

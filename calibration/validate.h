@@ -35,6 +35,9 @@ typedef struct {
     val_family    family;    /* the running case's, from val_cases */
     val_source    source;    /* the running case's; a case may change it per row */
     const char   *unit;      /* unit of the next rows ("" when dimensionless) */
+    const char   *gpu;       /* GPU preset the next rows' predictions ran on, standing for the
+                              * GPU their reference was measured on; NULL when a row is of no
+                              * one GPU (closed forms, fixtures). The runner clears it per case */
     struct cJSON *json;      /* array every row is appended to, or NULL */
     struct cJSON *json_notes; /* array of skipped and broken cases, or NULL */
     struct cJSON *json_summaries; /* array of val_summary objects, or NULL */
@@ -46,7 +49,7 @@ typedef struct {
  * |predicted - reference| > tol |reference| or predicted is not finite.
  * When o->json is set the row is also appended there as an object (case,
  * family, source, item, predicted, reference, unit, error_pct,
- * tolerance_pct, ok; docs/calibration.md). */
+ * tolerance_pct, ok, and gpu when o->gpu is set; docs/calibration.md). */
 void val_row(val_out *o, const char *quantity, double predicted, double reference, double tol);
 
 /* val_unit_row: val_row with the unit given for this row. */

@@ -54,6 +54,7 @@ typedef struct {
     sim_verdict verdict;
     size_t      reps_to_resolve;
     const acc_entry *acc[ACC_PER_TENANT];    /* the families its figures rest on in this setup */
+    char         gpu[64];                    /* the setup's GPU, for measured_on_this_gpu */
     size_t      nacc;
 } cmp_tenant;
 
@@ -171,6 +172,7 @@ static int on_point(size_t i, const scn *sc, const model_result *res, void *ud,
             for (int q = 0; q < NQ; q++)
                 c->x[k][q] = report_tenant_xstat(res, t, k, QS[q] - MT_MEAN);
         c->nacc = acc_of_tenant(&sc->cfg, tc, c->acc, ACC_PER_TENANT);
+        snprintf(c->gpu, sizeof c->gpu, "%s", sc->cfg.gpu->name);
         c->has_slo = slo_of_tenant(sc, t, &c->slo) == 0;
         if (!c->has_slo)
             continue;
@@ -272,7 +274,7 @@ static int tenant_fig(fig_row *r, const scn *sc, size_t t, const cmp_tenant *c, 
     fig_set_obj(r, FIG_C_VS);
     fig_set_num(r, FIG_C_VS_THROUGHPUT, pct(c->thr.mean, b->thr.mean));
     fig_set_num(r, FIG_C_VS_P95, pct(c->q[1].mean, b->q[1].mean));
-    return report_validation_rows(r, FIG_C_VALIDATION, c->acc, c->nacc);
+    return report_validation_rows(r, FIG_C_VALIDATION, c->acc, c->nacc, c->gpu);
 }
 
 /* compare.json, written through the schema table (plots/figures.h). */

@@ -166,6 +166,14 @@ static int list_validation(const char *arg, FILE *out, FILE *err)
     fprintf(out, "\n");
     for (size_t k = 0; k < acc_count(); k++)
         fprintf(out, "%-15s %s\n", acc_at(k)->family, acc_at(k)->validated);
+    fprintf(out, "\nthe GPU presets each family's rows were measured on (a run on another GPU says so):\n");
+    for (size_t k = 0; k < acc_count(); k++) {
+        const acc_entry *e = acc_at(k);
+        fprintf(out, "%-15s", e->family);
+        for (size_t i = 0; e->gpus[i]; i++)
+            fprintf(out, "%s%s", i ? ", " : " ", e->gpus[i]);
+        fprintf(out, "\n");
+    }
     return CLI_OK;
 }
 

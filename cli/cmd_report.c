@@ -244,7 +244,8 @@ static void validation_table(FILE *f, const fig_row *sum)
     const fig_row *t = rows_of(sum, FIG_S_TENANTS, &n);
     fputs("<table id=\"validation\"><tr><th class=\"t\">tenant</th><th class=\"t\">family</th>"
           "<th class=\"t\">validated against</th><th>rows</th><th>within tolerance</th><th>mean |error| %</th>"
-          "<th>90% of rows within %</th><th>largest %</th><th>left out: mean %</th></tr>\n", f);
+          "<th>90% of rows within %</th><th>largest %</th><th>left out: mean %</th>"
+          "<th class=\"t\">measured on this GPU</th></tr>\n", f);
     for (size_t i = 0; i < n; i++) {
         size_t m;
         const fig_row *v = rows_of(&t[i], FIG_T_VALIDATION, &m);
@@ -260,7 +261,8 @@ static void validation_table(FILE *f, const fig_row *sum)
             for (size_t j = 0; j < sizeof NUMS / sizeof NUMS[0]; j++)
                 num_cell(f, fig_row_num(&v[k], NUMS[j]));
             num_cell(f, fig_row_num(&v[k], FIG_A_LO_MEAN));    /* NaN, a dash, without a left-out case */
-            fputs("</tr>\n", f);
+            double on = fig_row_num(&v[k], FIG_A_THIS_GPU);   /* NaN in a summary from before the field */
+            fprintf(f, "<td class=\"t\">%s</td></tr>\n", isnan(on) ? "&ndash;" : on ? "yes" : "no");
         }
     }
     fputs("</table>\n", f);

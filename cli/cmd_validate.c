@@ -151,6 +151,7 @@ int cli_cmd_validate(int argc, char **argv, FILE *out, FILE *err)
         o.family = c->family;
         o.source = c->source;
         o.unit = "";
+        o.gpu = NULL;
         c->run(&o);
     }
     fprintf(out, "\n%d rows: %d within tolerance, %d outside; %d case%s skipped, %d broken\n", o.rows,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/report.h"
+#include "models/accuracy.h"
 #include "sim/ci.h"
 
 static const char *const QNAMES[MQ_N] = { "mean", "p50", "p90", "p95", "p99", "p99.9" };
@@ -159,6 +160,25 @@ static int corr_flags(flags *f, const scn *sc)
     return used;
 }
 
+/* A family whose published rows were measured on other GPUs than the
+ * scenario's: the validated error carried beside the figures is theirs,
+ * not this GPU's. One warning per family. */
+static void gpu_flags(flags *f, const scn *sc)
+{
+    const acc_entry *e[ACC_MAX_FAMILIES];
+    size_t n = acc_unmeasured(&sc->cfg, e);
+    for (size_t k = 0; k < n; k++) {
+        char list[512] = "";
+        size_t used = 0, ng = acc_ngpus(e[k]);
+        for (size_t i = 0; i < ng && used < sizeof list; i++)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i == 0 ? "" : i + 1 == ng ? " and " : ", ",
+                                     e[k]->gpus[i]);
+        add(f, "no published row of the %s family was measured on %s (hardware.gpu): its rows were measured on "
+            "%s, so the validated error reported with these figures does not cover this GPU",
+            e[k]->family, sc->cfg.gpu->name, list);
+    }
+}
+
 int flags_compute(flags *f, const scn *sc, const model_result *res)
 {
     memset(f, 0, sizeof *f);
@@ -172,6 +192,7 @@ int flags_compute(flags *f, const scn *sc, const model_result *res)
     for (int i = 0; i < res->ntenants; i++)
         tenant_flags(f, sc, res, i);
     prof_check(sc->profile, &sc->cfg, add_profile, f);
+    gpu_flags(f, sc);
     if (sc->net && sc->net->correction && corr_flags(f, sc) == 0) {
         /* no tenant runs a collective: the correction against the scenario's whole platform */
         char msg[512];

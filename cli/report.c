@@ -89,7 +89,7 @@ static void slo_fig(fig_row *r, const scn *sc, const model_result *res, const fl
     fig_set_num(r, FIG_T_SLO_ATTAINMENT, report_tenant_stat(res, i, MT_SLO).mean);
 }
 
-int report_validation_rows(fig_row *r, int id, const acc_entry *const *e, size_t n)
+int report_validation_rows(fig_row *r, int id, const acc_entry *const *e, size_t n, const char *gpu)
 {
     fig_row *v = fig_set_rows(r, (fig_id)id, n);
     if (!v)
@@ -110,6 +110,9 @@ int report_validation_rows(fig_row *r, int id, const acc_entry *const *e, size_t
         } else {
             fig_set_null(&v[k], FIG_A_LEFT_OUT);
         }
+        if (fig_set_strs(&v[k], FIG_A_GPUS, e[k]->gpus, acc_ngpus(e[k])) < 0)
+            return -1;
+        fig_set_bool(&v[k], FIG_A_THIS_GPU, acc_measured_on(e[k], gpu));
     }
     return 0;
 }
@@ -119,7 +122,7 @@ static int validation_fig(fig_row *r, const scn *sc, const tenant_cfg *tc)
 {
     const acc_entry *e[ACC_PER_TENANT];
     size_t n = acc_of_tenant(&sc->cfg, tc, e, ACC_PER_TENANT);
-    return report_validation_rows(r, FIG_T_VALIDATION, e, n);
+    return report_validation_rows(r, FIG_T_VALIDATION, e, n, sc->cfg.gpu->name);
 }
 
 static int tenant_fig(fig_row *r, const scn *sc, const model_result *res, const flags *fl, int i)

@@ -22,8 +22,9 @@ int report_summary_row(struct fig_row *r, const scn *sc, const model_result *res
 
 /* report_validation_rows: member id of r (FIG_T_VALIDATION, FIG_C_VALIDATION)
  * as one row per entry of e[0..n) (models/accuracy.h), whose static strings
- * the rows borrow. 0, or -1 when out of memory. */
-int report_validation_rows(struct fig_row *r, int id, const acc_entry *const *e, size_t n);
+ * the rows borrow, each saying whether some row of it was measured on GPU
+ * preset gpu. 0, or -1 when out of memory. */
+int report_validation_rows(struct fig_row *r, int id, const acc_entry *const *e, size_t n, const char *gpu);
 
 /* report_validation_table: the validated error of each family k of the
  * table (models/accuracy.h) with used[k] set (used indexed by acc_index,

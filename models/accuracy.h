@@ -8,8 +8,10 @@
  * many are within their tolerance, and the mean, 90th percentile (nearest
  * rank) and largest absolute error in percent, and for the families whose
  * every GPU or platform validate also predicts from a fit without it, the
- * points-weighted mean and the largest error of those predictions. The
- * numbers are a copy of
+ * points-weighted mean and the largest error of those predictions, and
+ * the GPU presets its rows' predictions ran on (validate's "gpu": the
+ * preset standing for the GPU each reference was measured on). The
+ * numbers and GPUs are a copy of
  * what validate computes; tests/test_accuracy.c recomputes them from
  * validate's rows and fails, printing the entry to paste, when a change of
  * the model moves them. They describe the model against the rows it was
@@ -25,6 +27,7 @@ typedef struct {
     const char *cases;       /* the validate cases its rows come from, space-separated; a
                               * name ending in '*' stands for every case it begins */
     const char *validated;   /* what those rows compare, and where from */
+    const char *const *gpus; /* the GPU presets its rows ran on, sorted, NULL-terminated */
     int         rows, within;
     double      mean_pct, p90_pct, max_pct;
     /* the family's leave-one-out case (each GPU or platform predicted from
@@ -46,6 +49,17 @@ const acc_entry *acc_find(const char *family);
 size_t acc_count(void);
 const acc_entry *acc_at(size_t i);
 size_t acc_index(const acc_entry *e);
+
+/* acc_measured_on: whether some row of e was measured on GPU preset gpu
+ * (NULL: no). acc_ngpus: how many presets e->gpus names. */
+int acc_measured_on(const acc_entry *e, const char *gpu);
+size_t acc_ngpus(const acc_entry *e);
+
+/* acc_unmeasured: the families of the tenants of cfg, each once in table
+ * order, whose rows were measured on other GPUs than cfg's (the run's
+ * figures for them extrapolate the validated error to cfg->gpu), into out
+ * (room for ACC_MAX_FAMILIES). Returns how many. */
+size_t acc_unmeasured(const model_cfg *cfg, const acc_entry **out);
 
 /* acc_of_tenant: the entries tc's figures rest on, into out (room for
  * max), in this order: its workload kind's family, "nccl" when it runs

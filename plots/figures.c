@@ -206,6 +206,8 @@ static const fig FIGS[FIG_COUNT] = {
     { FIG_A_LO_POINTS, FIG_VALIDATION, FK_NUM, FIG_A_LEFT_OUT, "points", FIG_VALIDATION, "", "left-out points", NULL },
     { FIG_A_LO_MEAN, FIG_VALIDATION, FK_NUM, FIG_A_LEFT_OUT, "mean_abs_error_pct", FIG_VALIDATION, "%", "left-out mean |error|", NULL },
     { FIG_A_LO_MAX, FIG_VALIDATION, FK_NUM, FIG_A_LEFT_OUT, "max_abs_error_pct", FIG_VALIDATION, "%", "left-out largest |error|", NULL },
+    { FIG_A_GPUS, FIG_VALIDATION, FK_STRS, FIG_NONE, "measured_on", FIG_VALIDATION, "", "GPU presets its rows were measured on", NULL },
+    { FIG_A_THIS_GPU, FIG_VALIDATION, FK_BOOL, FIG_NONE, "measured_on_this_gpu", FIG_VALIDATION, "", "some row measured on the run's GPU", NULL },
 };
 
 /* sweep.csv's columns per scope, in column order. */

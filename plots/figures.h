@@ -137,7 +137,7 @@ typedef enum {
     FIG_C_VALIDATION,       /* the validated error of the families the setup's figures rest on */
     /* a family of a tenant's validation (models/accuracy.h) */
     FIG_A_FAMILY, FIG_A_VALIDATED, FIG_A_ROWS, FIG_A_WITHIN, FIG_A_MEAN, FIG_A_P90, FIG_A_MAX,
-    FIG_A_LEFT_OUT, FIG_A_LO_POINTS, FIG_A_LO_MEAN, FIG_A_LO_MAX,
+    FIG_A_LEFT_OUT, FIG_A_LO_POINTS, FIG_A_LO_MEAN, FIG_A_LO_MAX, FIG_A_GPUS, FIG_A_THIS_GPU,
     FIG_COUNT
 } fig_id;
 

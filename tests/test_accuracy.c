@@ -110,6 +110,44 @@ static void left_out_is_what_validate_computes(const cJSON *doc, const acc_entry
         fprintf(stderr, "\n  models/accuracy.c %s left out is now: %d, %.2f, %.2f", a->family, points, mean, max);
 }
 
+/* An entry's GPUs: the presets its published rows name (validate's
+ * "gpu"), each once, sorted by name, as the entry lists them. */
+static void gpus_are_what_validate_rows_name(const cJSON *doc, const acc_entry *a)
+{
+    const char *seen[64];
+    size_t n = 0;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItem(doc, "rows")) {
+        const char *g = str(r, "gpu");
+        if (strcmp(str(r, "family"), a->family) != 0 || strcmp(str(r, "source"), "published") != 0 ||
+            !case_listed(a->cases, str(r, "case")) || !g[0])
+            continue;
+        size_t k = 0;
+        while (k < n && strcmp(seen[k], g) < 0)
+            k++;
+        if (k < n && strcmp(seen[k], g) == 0)
+            continue;
+        CU_ASSERT_FATAL(n < 64);
+        memmove(&seen[k + 1], &seen[k], (n - k) * sizeof *seen);
+        seen[k] = g;
+        n++;
+    }
+    int ok = acc_ngpus(a) == n;
+    for (size_t k = 0; ok && k < n; k++)
+        ok = strcmp(a->gpus[k], seen[k]) == 0;
+    CU_ASSERT(ok);
+    if (!ok) {
+        fprintf(stderr, "\n  models/accuracy.c %s GPUs are now: GPUS(", a->family);
+        for (size_t k = 0; k < n; k++)
+            fprintf(stderr, "%s\"%s\"", k ? ", " : "", seen[k]);
+        fprintf(stderr, ")");
+    }
+    for (size_t k = 0; k < n; k++)
+        CU_ASSERT(acc_measured_on(a, seen[k]));
+    CU_ASSERT(!acc_measured_on(a, "gb300"));
+    CU_ASSERT(!acc_measured_on(a, NULL));
+}
+
 static void table_is_what_validate_computes(void)
 {
     char dir[64], path[128];
@@ -138,6 +176,7 @@ static void table_is_what_validate_computes(void)
             fprintf(stderr, "\n  models/accuracy.c %s is now: %zu, %d, %.2f, %.2f, %.2f", x->family, n, within, mean,
                     p90, max);
         left_out_is_what_validate_computes(doc, x);
+        gpus_are_what_validate_rows_name(doc, x);
     }
     free(e);
     cJSON_Delete(doc);
@@ -210,6 +249,47 @@ static void summary_and_table_carry_the_validated_error(void)
     cJSON_Delete(doc);
 }
 
+/* A run on a GPU no row of its families measured says so, once per
+ * family, in its warnings and in each validation object; a run on a
+ * measured GPU does not. */
+static void a_gpu_no_row_measured_is_named_in_the_warnings(void)
+{
+    char dir[64], path[128];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tu_tmpdir(dir, sizeof dir));
+    char *a[] = { "slicesim", "run", "scenarios/llm-qwen3-h20-tp8.json", "--set", "duration_s=4", "-o", dir, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(a, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "warning: no published row of the llm family was measured on h20 "
+                                       "(hardware.gpu): its rows were measured on a100-sxm-80gb and h100-sxm"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "no published row of the nccl family was measured on h20"));
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    cJSON *doc = tu_read_json(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    const cJSON *v = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "tenants"), 0), "validation");
+    CU_ASSERT_EQUAL(cJSON_GetArraySize(v), 2);
+    const cJSON *x;
+    cJSON_ArrayForEach(x, v) {
+        CU_ASSERT(cJSON_IsFalse(cJSON_GetObjectItem(x, "measured_on_this_gpu")));
+        CU_ASSERT_EQUAL((size_t)cJSON_GetArraySize(cJSON_GetObjectItem(x, "measured_on")),
+                        acc_ngpus(acc_find(str(x, "family"))));
+    }
+    size_t warned = 0;
+    cJSON_ArrayForEach(x, cJSON_GetObjectItem(doc, "warnings"))
+        warned += strstr(x->valuestring, "no published row of the") != NULL;
+    CU_ASSERT_EQUAL(warned, 2);
+    cJSON_Delete(doc);
+    /* the same on the H100s its rows were measured on: no such warning */
+    char *b[] = { "slicesim", "run", "scenarios/llm-qwen3-h20-tp8.json", "--set", "duration_s=4", "--set",
+                  "hardware.gpu=h100-sxm", "--set", "network.topology=hgx-h100", "-o", dir, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(b, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NULL(strstr(err, "no published row of the"));
+    doc = tu_read_json(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    v = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "tenants"), 0), "validation");
+    cJSON_ArrayForEach(x, v)
+        CU_ASSERT(cJSON_IsTrue(cJSON_GetObjectItem(x, "measured_on_this_gpu")));
+    cJSON_Delete(doc);
+}
+
 /* `slicesim list validation`: every family, its numbers and what its rows compare. */
 static void list_prints_every_family(void)
 {
@@ -225,6 +305,7 @@ static void list_prints_every_family(void)
         snprintf(row, sizeof row, "%.2f%%", e->p90_pct);
         CU_ASSERT(at && strstr(at, row) && strstr(at, row) < strchr(at + 1, '\n'));
     }
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nllm             a100-sxm-80gb, h100-sxm\n"));
     char *b[] = { "slicesim", "list", "validation", "nccl", NULL };
     CU_ASSERT_EQUAL(tu_cli(b, out, sizeof out, err, sizeof err), 2);
 }
@@ -283,6 +364,7 @@ TU_SUITE_FN(accuracy)
         TU_TEST(table_is_what_validate_computes),
         TU_TEST(a_tenant_rests_on_its_workload_its_collectives_and_its_sharing),
         TU_TEST(summary_and_table_carry_the_validated_error),
+        TU_TEST(a_gpu_no_row_measured_is_named_in_the_warnings),
         TU_TEST(outputs_doc_table_is_the_table),
         TU_TEST(list_prints_every_family),
     };

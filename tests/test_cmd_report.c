@@ -50,7 +50,8 @@ static void a_run_folder_becomes_one_self_contained_page(void)
     /* the validated error the summary carries, one row per tenant and family */
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "<table id=\"validation\">"));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td class=\"t\">llm</td><td class=\"t\">per-operator"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td>2378</td><td>2363</td><td>6.27</td><td>16.22</td><td>100</td><td>&ndash;</td></tr>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td>2378</td><td>2363</td><td>6.27</td><td>16.22</td><td>100</td><td>&ndash;</td>"
+                              "<td class=\"t\">yes</td></tr>"));     /* Vidur measured H100s */
     /* the SLO verdict, and the warnings the run printed */
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "ttft_ms.p95"));
     CU_ASSERT(strstr(html, "class=\"met\"") || strstr(html, "class=\"missed\"") ||
