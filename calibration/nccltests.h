@@ -124,7 +124,8 @@ typedef struct {
  * the rows of log for op on t, using the in-place column when in_place.
  * Latency: rows whose model time is at least 90% latency fix a factor on
  * NCCL's latency (GSL least squares through the origin, gsl_fit_mul);
- * bandwidth: rows whose model time is at least 10% transfer give the
+ * bandwidth: rows whose model time is at least 10% transfer, and whose
+ * measured time less the corrected latency is at least 10% of it, give the
  * efficiency at their size; the two are alternated a few rounds since each
  * uses the other. Returns 0, or -1 with err (no usable rows, out of memory). The
  * caller frees rep->pts (free). */

@@ -318,6 +318,32 @@ static void bad_correction_files_name_the_json_path(void)
     }
 }
 
+/* A log whose 16-256 KiB rows are nearly all latency where the model puts
+ * a tenth or more of the time in transfer: those rows leave a sliver once
+ * the latency is corrected, and an efficiency read from it was 16.6, out of
+ * the correction's range, so the whole import was refused. Such rows fix no
+ * efficiency now: the import writes its correction, every efficiency within
+ * what a platform can mean, and warns of the rows it misses. */
+static void latency_bound_rows_fix_no_efficiency(void)
+{
+    char dir[64], path[128], msg[512];
+    tu_tmpdir(dir, sizeof dir);
+    char *argv[] = { "slicesim", "import-nccl-tests", "tests/fixtures/nccl_tests_latency_bound_mid.log",
+                     "--topo", "dgx-h100", "-o", dir, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(argv, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "still misses the log by up to 14.6% at 32768 bytes"));
+    snprintf(path, sizeof path, "%s/nccl_correction.json", dir);
+    coll_corr c;
+    CU_ASSERT_EQUAL_FATAL(netcfg_corr_load(path, &c, msg, sizeof msg), 0);
+    ASSERT_REL(c.lat_scale, 1.334, 1e-3);
+    CU_ASSERT_EQUAL(c.n, 16);
+    ASSERT_REL(exp2(c.log2_size[0]), 262144, 0);          /* the first row with a real transfer */
+    for (int k = 0; k < c.n; k++) {
+        CU_ASSERT(c.eff[k] > 0.4);
+        CU_ASSERT(c.eff[k] < 1.7);
+    }
+}
+
 TU_SUITE_FN(cmd_import_nccl)
 {
     static const tu_test tests[] = {
@@ -330,6 +356,7 @@ TU_SUITE_FN(cmd_import_nccl)
         TU_TEST(bad_correction_files_name_the_json_path),
         TU_TEST(logs_with_several_tests_import_one_by_one_or_by_op),
         TU_TEST(real_log_shapes_import_or_are_refused_whole),
+        TU_TEST(latency_bound_rows_fix_no_efficiency),
     };
     TU_SUITE("cmd_import_nccl", tests);
 }
