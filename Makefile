@@ -42,6 +42,9 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/runner.o $(BUILD)/tests/
 BENCH_SRC := $(wildcard bench/*.c)
 CU_SRC   := $(wildcard calibration/*.cu)
 NVCC     ?= $(shell command -v nvcc 2>/dev/null)
+# `make calib NVCCFLAGS="-O2 -arch=native"` builds machine code for the GPU at
+# hand; the default leaves the driver to compile the embedded PTX.
+NVCCFLAGS ?= -O2
 
 GOLDEN_SCEN := $(wildcard scenarios/*.json scenarios/teach/*.json)
 ASAN_BUILD  ?= build/asan
@@ -180,8 +183,8 @@ calib:
 	@if [ -z "$(NVCC)" ]; then echo "calib: nvcc not found; the CUDA microbenchmarks need the CUDA toolkit"; exit 1; fi
 	@mkdir -p $(BUILD)/calib
 	@for f in $(CU_SRC); do n=$$(basename $$f .cu); \
-	  echo "$(NVCC) -O2 -o $(BUILD)/calib/$$n $$f -lcublas"; \
-	  $(NVCC) -O2 -o $(BUILD)/calib/$$n $$f -lcublas || exit 1; done
+	  echo "$(NVCC) $(NVCCFLAGS) -o $(BUILD)/calib/$$n $$f -lcublas"; \
+	  $(NVCC) $(NVCCFLAGS) -o $(BUILD)/calib/$$n $$f -lcublas || exit 1; done
 
 clean:
 	rm -rf $(BUILD)

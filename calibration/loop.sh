@@ -14,15 +14,22 @@
 # Everything it writes goes under OUTDIR. About 7-9 minutes on an H100/H200;
 # the microbenchmarks are bounded by --budget-s and each contention run by its
 # duration. Usage: calibration/loop.sh OUTDIR [BUDGET_S]
+# Environment: SLICESIM=PATH runs that simulator binary and builds only the
+# microbenchmarks (a GPU host without GSL and cJSON: build slicesim elsewhere,
+# bring it with its shared libraries on LD_LIBRARY_PATH); NVCCFLAGS is passed
+# to `make calib`.
 set -euo pipefail
 out=${1:?usage: calibration/loop.sh OUTDIR [BUDGET_S]}
 budget=${2:-180}
 case $out in /*) ;; *) out=$PWD/$out ;; esac
 cd "$(dirname "$0")/.."
 mkdir -p "$out"
-make -j4 >"$out/build.log" 2>&1 && make calib >>"$out/build.log" 2>&1 || {
-    echo "loop.sh: build failed; see $out/build.log" >&2; exit 1; }
-./build/slicesim calibrate run -o "$out" --budget-s "$budget" | tee "$out/calibrate.txt"
+sim=${SLICESIM:-./build/slicesim}
+calib=(make calib)
+[ -n "${NVCCFLAGS:-}" ] && calib+=("NVCCFLAGS=$NVCCFLAGS")
+{ if [ -z "${SLICESIM:-}" ]; then make -j4; fi && "${calib[@]}"; } >"$out/build.log" 2>&1 || {
+    echo "loop.sh: build failed; see $out/build.log" >&2; cat "$out/build.log" >&2; exit 1; }
+"$sim" calibrate run -o "$out" --budget-s "$budget" | tee "$out/calibrate.txt"
 # Compute-bound bursts (4 bf16 GEMMs 8192^3) and memory-bound ones (4 copy
 # kernels over 1 GiB), each with 1, 2 and 4 processes at 60% load.
 for kind in gemm copy; do
@@ -31,7 +38,7 @@ for kind in gemm copy; do
     for n in 1 2 4; do
         ./build/calib/microbench contention --procs "$n" --load 0.6 --duration-s 12 --warmup-s 2 \
             "${burst[@]}" --out "$out/contention_${kind}_$n.json"
-        ./build/slicesim calibrate predict "$out/contention_${kind}_$n.json" "$out/profile.json" \
+        "$sim" calibrate predict "$out/contention_${kind}_$n.json" "$out/profile.json" \
             -o "$out/predict_${kind}_$n" --reps 20 | tee "$out/predict_${kind}_$n.txt"
     done
 done
@@ -51,7 +58,8 @@ awk -F, 'NR == 1 { printf "%-6s %-6s %-18s %12s %12s %9s\n", "burst", "procs", "
 tdir="$out/throughput"
 mkdir -p "$tdir"
 tp() { ./build/calib/microbench throughput --duration-s 6 --warmup-s 1 "$@"; }
-sms=$(grep -o '"sms": *[0-9]*' "$out/profile.json" | head -1 | grep -o '[0-9]*$')
+sms=$(grep -o '"sms":[[:space:]]*[0-9]*' "$out/profile.json" | head -1 | grep -o '[0-9]*$')
+[ -n "$sms" ] || { echo "loop.sh: no \"sms\" in $out/profile.json" >&2; exit 1; }
 small=$(( sms / 4 > 0 ? sms / 4 : 1 ))
 for kind in big small stream; do
     case $kind in
@@ -83,5 +91,5 @@ else
     echo "loop.sh: nvidia-cuda-mps-control not found; MPS runs skipped" >&2
 fi
 cp "$out/profile.json" "$tdir/profile.json"
-./build/slicesim calibrate throughput "$out/profile.json" "$tdir" -o "$tdir/comparison.csv" | tee "$out/throughput.txt"
+"$sim" calibrate throughput "$out/profile.json" "$tdir" -o "$tdir/comparison.csv" | tee "$out/throughput.txt"
 echo "to record these runs: cp $tdir/*.json calibration/measured/throughput/ (then slicesim validate --case throughput-gpu)"

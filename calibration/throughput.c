@@ -14,7 +14,7 @@
 #define MAX_PROCS 8
 
 typedef struct {
-    char   name[256], burst[256], kind[16], sharing[16];
+    char   name[256], burst[256], kind[16], sharing[16], shape[64];
     int    procs, blocks[MAX_PROCS];
     double per_s[MAX_PROCS], solo_us[MAX_PROCS];
 } tput_run;
@@ -69,6 +69,9 @@ static int read_run(const char *path, const char *name, tput_run *r, char *err, 
     const cJSON *m = cJSON_GetObjectItem(burst, "m"), *nn = cJSON_GetObjectItem(burst, "n");
     int gemm_blocks = strcmp(r->kind, "gemm") == 0 && cJSON_IsNumber(m) && cJSON_IsNumber(nn)
                           ? ((m->valueint + 127) / 128) * ((nn->valueint + 127) / 128) : 0;
+    const cJSON *kk = cJSON_GetObjectItem(burst, "k");
+    if (gemm_blocks > 0 && cJSON_IsNumber(kk))
+        snprintf(r->shape, sizeof r->shape, " %dx%dx%d", m->valueint, nn->valueint, kk->valueint);
     const cJSON *p;
     cJSON_ArrayForEach(p, det) {
         if (r->procs == MAX_PROCS)
@@ -83,8 +86,13 @@ static int read_run(const char *path, const char *name, tput_run *r, char *err, 
             cJSON_Delete(doc);
             return -1;
         }
+        if (strcmp(r->kind, "fma") == 0 && strlen(r->shape) + 12 < sizeof r->shape)
+            snprintf(r->shape + strlen(r->shape), sizeof r->shape - strlen(r->shape), "%s%d",
+                     r->procs ? "+" : " ", r->blocks[r->procs]);
         r->procs++;
     }
+    if (strcmp(r->kind, "fma") == 0 && strlen(r->shape) + 8 < sizeof r->shape)
+        strcat(r->shape, " blocks");
     cJSON_Delete(doc);
     if (r->procs == 0) {
         snprintf(err, errlen, "%s: procs_detail is empty", path);
@@ -215,7 +223,7 @@ int tput_dir(const char *dir, const char *profile_path, tput_row *rows, int cap,
         memset(o, 0, sizeof *o);
         snprintf(o->file, sizeof o->file, "%s", r->name);
         snprintf(o->sharing, sizeof o->sharing, "%s", r->sharing);
-        snprintf(o->label, sizeof o->label, "%s %s x%d", r->kind, r->sharing, r->procs);
+        snprintf(o->label, sizeof o->label, "%s%s %s x%d", r->kind, r->shape, r->sharing, r->procs);
         o->procs = r->procs;
         o->measured_per_s = total(r);
         const tput_run *a = alone_of(runs, n, r, 0);

@@ -1361,34 +1361,38 @@ static void case_contention_synthetic(val_out *o)
 }
 
 /* Runs of calibration/loop.sh kept under calibration/measured/NAME/
- * (profile.json beside contention_N.json): measured on a GPU. */
+ * (profile.json beside contention_KIND_N.json): measured on a GPU. Folders
+ * and files in name order, so the table is the same on every file system;
+ * a row names its folder and burst kind. */
 static void case_contention_measured(val_out *o)
 {
     static const double tol[3] = { 0.05, 0.20, 0.25 };
     char dir[1024], sub[2048], file[2400], profile[2400], tag[96];
     int runs = 0;
     val_path(o, "calibration/measured", dir, sizeof dir);
-    DIR *d = opendir(dir);
-    struct dirent *e, *f;
-    while (d && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name);
+    struct dirent **top = NULL, **files = NULL;
+    int ntop = scandir(dir, &top, NULL, alphasort);
+    for (int i = 0; i < ntop; i++) {
+        const char *name = top[i]->d_name;
+        snprintf(sub, sizeof sub, "%s/%s", dir, name);
         snprintf(profile, sizeof profile, "%s/profile.json", sub);
-        DIR *dd = access(profile, R_OK) == 0 ? opendir(sub) : NULL;
-        while (dd && (f = readdir(dd)) != NULL) {
-            if (strncmp(f->d_name, "contention_", 11) != 0 || !strstr(f->d_name, ".json"))
-                continue;
-            snprintf(file, sizeof file, "%s/%s", sub, f->d_name);
-            snprintf(tag, sizeof tag, "%.40s ", e->d_name);
-            contention_rows(o, file, profile, tag, tol);
-            runs++;
+        int nf = name[0] != '.' && access(profile, R_OK) == 0 ? scandir(sub, &files, NULL, alphasort) : 0;
+        for (int j = 0; j < nf; j++) {
+            const char *f = files[j]->d_name, *kind = f + 11, *us = strrchr(f, '_');
+            if (strncmp(f, "contention_", 11) == 0 && strstr(f, ".json") && us && us > kind) {
+                snprintf(file, sizeof file, "%s/%s", sub, f);
+                snprintf(tag, sizeof tag, "%.40s %.*s ", name, (int)(us - kind), kind);
+                contention_rows(o, file, profile, tag, tol);
+                runs++;
+            }
+            free(files[j]);
         }
-        if (dd)
-            closedir(dd);
+        if (nf > 0)
+            free(files);
+        free(top[i]);
     }
-    if (d)
-        closedir(d);
+    if (ntop > 0)
+        free(top);
     if (runs == 0)
         val_skip(o, "no measured contention runs under calibration/measured/ yet "
                  "(calibration/loop.sh on a GPU machine produces them)");
