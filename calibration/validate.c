@@ -1378,10 +1378,15 @@ static void case_contention_measured(val_out *o)
         snprintf(profile, sizeof profile, "%s/profile.json", sub);
         int nf = name[0] != '.' && access(profile, R_OK) == 0 ? scandir(sub, &files, NULL, alphasort) : 0;
         for (int j = 0; j < nf; j++) {
-            const char *f = files[j]->d_name, *kind = f + 11, *us = strrchr(f, '_');
-            if (strncmp(f, "contention_", 11) == 0 && strstr(f, ".json") && us && us > kind) {
+            const char *f = files[j]->d_name;
+            if (strncmp(f, "contention_", 11) == 0 && strstr(f, ".json")) {
+                /* contention_KIND_N.json names its burst kind; contention_N.json none */
+                const char *kind = f + 11, *us = strrchr(kind, '_');
                 snprintf(file, sizeof file, "%s/%s", sub, f);
-                snprintf(tag, sizeof tag, "%.40s %.*s ", name, (int)(us - kind), kind);
+                if (us)
+                    snprintf(tag, sizeof tag, "%.40s %.*s ", name, (int)(us - kind), kind);
+                else
+                    snprintf(tag, sizeof tag, "%.40s ", name);
                 contention_rows(o, file, profile, tag, tol);
                 runs++;
             }

@@ -171,11 +171,15 @@ static void recorded_gpu_runs_are_held_to_their_tolerances(void)
     CU_ASSERT_EQUAL_FATAL(copy_file("tests/fixtures/profile_synthetic_h100.json", path), 0);
     snprintf(path, sizeof path, "%s/calibration/measured/h100-test/contention_gemm_2.json", root);
     CU_ASSERT_EQUAL_FATAL(copy_file("tests/fixtures/contention_synthetic_2.json", path), 0);
+    /* a file that names no burst kind is scored under its folder's name alone */
+    snprintf(path, sizeof path, "%s/calibration/measured/h100-test/contention_2.json", root);
+    CU_ASSERT_EQUAL_FATAL(copy_file("tests/fixtures/contention_synthetic_2.json", path), 0);
     char *a[] = { "slicesim", "validate", "--root", root, "--case", "contention-gpu", NULL };
     CU_ASSERT_EQUAL(tu_cli(a, out, sizeof out, err, sizeof err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "h100-test gemm 2 procs throughput /s"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "h100-test gemm 2 procs p95 latency ms"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "3 rows: 3 within tolerance"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "h100-test 2 procs throughput /s"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "6 rows: 6 within tolerance"));
 }
 
 /* The H200 runs this project recorded (calibration/measured/README.md) are
