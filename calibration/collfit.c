@@ -226,7 +226,7 @@ int collfit_topo(const collfit_curve *c, const topo_fit *f, topo *t)
 {
     char msg[256];
     topo_overrides o = topo_overrides_none();
-    o.algo = algo_id(c->algo);
+    coll_sel_force(&o.sel, algo_id(c->algo), -1);
     if (topo_build(t, topo_preset_find(c->platform), c->nodes, c->ppn, TOPO_VIRT_BARE_METAL, &o, msg,
                    sizeof msg) < 0)
         return -1;

@@ -1590,7 +1590,7 @@ static void case_nccl_reference(val_out *o)
     for (size_t i = 0; i < sizeof R / sizeof R[0]; i++) {
         topo t;
         topo_overrides ov = topo_overrides_none();
-        ov.algo = R[i].algo;
+        coll_sel_force(&ov.sel, R[i].algo, -1);
         if (topo_build(&t, topo_preset_find(R[i].preset), 1, R[i].ppn, TOPO_VIRT_BARE_METAL, &ov, msg,
                        sizeof msg) < 0) {
             val_broken(o, msg);

@@ -28,7 +28,7 @@
 
 typedef struct {
     const char *gpu, *topo, *op, *virt, *outdir, *correction, *jitter, *mode, *scenario;
-    const char *nccl_version, *algo, *proto;
+    const char *nccl_version, *algo, *proto, *tuner;
     long   nodes, ppn, iters, seed, channels, nics;
     double min, max, factor, nic_gbs, net_bw_factor, net_lat_us;
     double jitter_us, noise_rate, noise_us;
@@ -42,6 +42,8 @@ typedef struct {
     coll_op     op;
     coll_corr   corr;
     const char *corr_name;      /* its file, or NULL */
+    const char *tuner_name;     /* the tuner configuration, or NULL */
+    coll_sel_rule *tuner_rules; /* its rules when read from --tuner (freed at the end) */
     coll_noise  noise;
     int         noisy;
     scn        *sc;             /* --scenario, kept for the names it owns */
@@ -147,6 +149,7 @@ static int string_opt(coll_opts *o, const char *a, const char *val)
         { "--scenario", offsetof(coll_opts, scenario) },
         { "--nccl-version", offsetof(coll_opts, nccl_version) },
         { "--algo", offsetof(coll_opts, algo) }, { "--proto", offsetof(coll_opts, proto) },
+        { "--tuner", offsetof(coll_opts, tuner) },
     };
     for (size_t i = 0; i < sizeof STRS / sizeof STRS[0]; i++)
         if (strcmp(a, STRS[i].name) == 0) {
@@ -162,7 +165,7 @@ static int platform_given(const coll_opts *o)
            o->channels > 0 || o->nics > 0 || o->nic_gbs >= 0 || o->net_bw_factor >= 0 ||
            o->net_lat_us >= 0 || o->no_nvls || o->hide_nvlink || o->correction || o->jitter ||
            o->mode || o->jitter_us > 0 || o->noise_rate > 0 || o->noise_us > 0 || o->nccl_version ||
-           o->algo || o->proto;
+           o->algo || o->proto || o->tuner;
 }
 
 static const cli_opt COLL_OPTS[] = {
@@ -189,8 +192,11 @@ static const cli_opt COLL_OPTS[] = {
     { "--net-lat-us", 1, "U", "network latency, us" },
     { "--correction", 1, "FILE", "a correction from import-nccl-tests" },
     { "--nccl-version", 1, "V", "NCCL release whose constants to use, 2.18.1 to 2.30.7 (default 2.30.7)" },
-    { "--algo", 1, "A", "force an algorithm as NCCL_ALGO: Tree, Ring, NVLS, NVLSTree, P2P" },
-    { "--proto", 1, "P", "force a protocol as NCCL_PROTO: LL, LL128, Simple" },
+    { "--algo", 1, "A", "algorithms allowed, as NCCL_ALGO: Tree, Ring, NVLS, NVLSTree, P2P; a list, ^list "
+      "to exclude, per collective \"allreduce:tree;^nvls\"" },
+    { "--proto", 1, "P", "protocols allowed, as NCCL_PROTO: LL, LL128, Simple (same syntax)" },
+    { "--tuner", 1, "FILE", "a tuner configuration (NCCL's example tuner format) whose rules pick the pair "
+      "and channels by size" },
     { "--jitter", 1, "KIND", "arrival jitter: none, exponential, normal" },
     { "--jitter-us", 1, "U", "mean arrival jitter, us" },
     { "--noise-rate", 1, "R", "host noise events per second" },
@@ -225,29 +231,34 @@ static int coll_opt(void *ctx, const char *a, const char *val, FILE *err)
     return 0;
 }
 
-/* --nccl-version, --algo, --proto into ov; 0, or -1 with one message. */
-static int pair_opts(const coll_opts *o, topo_overrides *ov, FILE *err)
+/* --nccl-version, --algo, --proto, --tuner into ov (the tuner's rules
+ * into su, which frees them); 0, or a CLI status with one message. */
+static int pair_opts(const coll_opts *o, topo_overrides *ov, coll_setup *su, FILE *err)
 {
-    static const char *const ALGOS[] = { "Tree", "Ring", "NVLS", "P2P", "NVLSTree" };
-    static const char *const PROTOS[] = { "LL", "LL128", "Simple" };
+    char msg[1024];
     if (o->nccl_version && (ov->nccl_version = coll_nccl_version_parse(o->nccl_version)) < 0) {
         fprintf(err, "slicesim collective: --nccl-version \"%s\" is not allowed; allowed: a release 2.x.y "
                 "from 2.18.1 to 2.30.7\n", o->nccl_version);
-        return -1;
+        return CLI_BAD_INPUT;
     }
-    for (int i = 0; o->algo && i < COLL_NALGOS; i++)
-        if (strcmp(o->algo, ALGOS[i]) == 0)
-            ov->algo = i;
-    for (int i = 0; o->proto && i < COLL_NPROTOS; i++)
-        if (strcmp(o->proto, PROTOS[i]) == 0)
-            ov->proto = i;
-    if ((o->algo && ov->algo < 0) || (o->proto && ov->proto < 0)) {
-        fprintf(err, "slicesim collective: %s \"%s\" is not allowed; allowed: %s\n", o->algo && ov->algo < 0 ?
-                "--algo" : "--proto", o->algo && ov->algo < 0 ? o->algo : o->proto, o->algo && ov->algo < 0 ?
-                "Tree, Ring, NVLS, NVLSTree, P2P" : "LL, LL128, Simple");
-        return -1;
+    if (o->algo && coll_sel_parse_algos(&ov->sel, o->algo, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim collective: --algo \"%s\": %s\n", o->algo, msg);
+        return CLI_BAD_INPUT;
     }
-    return 0;
+    if (o->proto && coll_sel_parse_protos(&ov->sel, o->proto, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim collective: --proto \"%s\": %s\n", o->proto, msg);
+        return CLI_BAD_INPUT;
+    }
+    su->tuner_name = o->tuner;
+    if (o->tuner) {
+        int rc = netcfg_tuner_load(o->tuner, &su->tuner_rules, &ov->sel.nrules, msg, sizeof msg);
+        if (rc != SCN_OK) {
+            fprintf(err, "slicesim collective: --tuner %s\n", msg);
+            return rc == SCN_BAD_INPUT ? CLI_BAD_INPUT : CLI_INTERNAL;
+        }
+        ov->sel.rules = su->tuner_rules;
+    }
+    return CLI_OK;
 }
 
 /* Returns 0, 1 after --help, -1 on bad options. */
@@ -375,6 +386,7 @@ static int from_scenario(const coll_opts *o, coll_setup *su, FILE *err)
     su->noise = n->noise;
     su->corr = n->corr;
     su->corr_name = n->correction;
+    su->tuner_name = n->tuner;
     su->noisy = (n->noise.jitter != COLL_JITTER_NONE && n->noise.jitter_us > 0) ||
                 (n->noise.noise_rate_per_s > 0 && n->noise.noise_us > 0);
     return CLI_OK;
@@ -412,8 +424,9 @@ static int setup(const coll_opts *o, coll_setup *su, FILE *err)
     ov.net_lat_add_us = o->net_lat_us;
     ov.nvls = o->no_nvls ? 0 : -1;
     ov.hide_nvlink = o->hide_nvlink ? 1 : -1;
-    if (pair_opts(o, &ov, err) < 0)
-        return CLI_BAD_INPUT;
+    int prc = pair_opts(o, &ov, su, err);
+    if (prc != CLI_OK)
+        return prc;
     su->corr_name = o->correction;
     if (o->correction) {
         int rc = netcfg_corr_load(o->correction, &su->corr, msg, sizeof msg);
@@ -518,6 +531,10 @@ static void print_header(FILE *f, const coll_opts *o, const coll_setup *su)
         fprintf(f, "# correction: %s (latency x %.3g, %d efficiency points)\n",
                 strrchr(su->corr_name, '/') ? strrchr(su->corr_name, '/') + 1 : su->corr_name,
                 su->corr.lat_scale, su->corr.n);
+    if (su->tuner_name)
+        fprintf(f, "# tuner: %s (%d rules; the first that matches a call sets its pair and channels)\n",
+                strrchr(su->tuner_name, '/') ? strrchr(su->tuner_name, '/') + 1 : su->tuner_name,
+                t->sel.nrules);
     nccltests_write_header(f, 1);
 }
 
@@ -653,5 +670,6 @@ int cli_cmd_collective(int argc, char **argv, FILE *out, FILE *err)
     outfile_set_abort(&set);
     if (su.sc)
         scn_free(su.sc);
+    free(su.tuner_rules);
     return rc;
 }

@@ -228,7 +228,7 @@ int coll_corr_check(const coll_corr *c, const topo *t, coll_op op, char *msg, si
 /* --- estimate --- */
 
 static const coll_algo *const ALGOS[] = { &coll_tree, &coll_ring, &coll_nvls, &coll_nvlstree, &coll_p2p };
-static const coll_proto *const PROTOS[] = { &coll_ll, &coll_ll128, &coll_simple };
+static const coll_proto *const PROTOS[] = { &coll_ll, &coll_ll128, &coll_simple };   /* by coll_proto_id */
 #define NALG (sizeof ALGOS / sizeof ALGOS[0])
 #define NPROT (sizeof PROTOS / sizeof PROTOS[0])
 
@@ -240,29 +240,64 @@ double coll_pair_time_us(const topo *t, coll_op op, double bytes,
     return a->latency_us(t, op, p, bytes) + bytes / (1000.0 * a->algbw_gbs(t, op, p, bytes));
 }
 
-/* The pairs NCCL_ALGO / NCCL_PROTO leave (t->algo, t->proto; -1 = all). */
-static int allowed(const topo *t, const coll_algo *a, const coll_proto *p)
+/* NCCL's ranking: the pair with the lowest estimate among those
+ * NCCL_ALGO / NCCL_PROTO leave (every pair when !lists) into out; its
+ * estimate, INFINITY when none runs op on t. */
+static double rank_pairs(const topo *t, coll_op op, double bytes, int lists, coll_est *out)
 {
-    return (t->algo < 0 || (int)a->id == t->algo) && (t->proto < 0 || (int)p->id == t->proto);
+    double best = INFINITY;
+    for (size_t i = 0; i < NALG; i++)
+        for (size_t j = 0; j < NPROT; j++) {
+            if (lists && !coll_sel_allows(&t->sel, op, (int)ALGOS[i]->id, (int)PROTOS[j]->id))
+                continue;
+            double x = coll_pair_time_us(t, op, bytes, ALGOS[i], PROTOS[j]);
+            if (x < best) {
+                best = x;
+                out->algo = ALGOS[i];
+                out->proto = PROTOS[j];
+            }
+        }
+    return best;
+}
+
+/* A tuner rule's pair, when the lists leave it and it runs op on t (as
+ * NCCL's example tuner, which can only pick a pair NCCL has not ruled
+ * out); its estimate, else INFINITY. */
+static double tuned_pair(const topo *t, coll_op op, double bytes, const coll_sel_rule *r, coll_est *out)
+{
+    if (!coll_sel_allows(&t->sel, op, r->algo, r->proto))
+        return INFINITY;
+    for (size_t i = 0; i < NALG; i++)
+        if ((int)ALGOS[i]->id == r->algo) {
+            double x = coll_pair_time_us(t, op, bytes, ALGOS[i], PROTOS[r->proto]);
+            if (isfinite(x)) {
+                out->algo = ALGOS[i];
+                out->proto = PROTOS[r->proto];
+            }
+            return x;
+        }
+    return INFINITY;
 }
 
 int coll_estimate(const topo *t, coll_op op, double bytes, const coll_corr *corr,
                   coll_est *out)
 {
-    double best = INFINITY;
     memset(out, 0, sizeof *out);
-    for (int pass = 0; pass < 2 && !out->algo; pass++)   /* a forced pair that cannot run: NCCL's choice */
-        for (size_t i = 0; i < NALG; i++)
-            for (size_t j = 0; j < NPROT; j++) {
-                if (pass == 0 && !allowed(t, ALGOS[i], PROTOS[j]))
-                    continue;
-                double x = coll_pair_time_us(t, op, bytes, ALGOS[i], PROTOS[j]);
-                if (x < best) {
-                    best = x;
-                    out->algo = ALGOS[i];
-                    out->proto = PROTOS[j];
-                }
-            }
+    /* the tuner's rule first (its channels apply whatever pair runs), then
+     * NCCL's ranking within NCCL_ALGO / NCCL_PROTO, then, when those leave
+     * no pair that runs op here, NCCL's ranking over all pairs */
+    topo tuned;
+    const coll_sel_rule *r = coll_sel_match(&t->sel, op, bytes, t->nodes, topo_ranks(t));
+    if (r && r->channels > 0) {
+        tuned = *t;
+        tuned.call_channels = r->channels;
+        t = &tuned;
+    }
+    double best = r ? tuned_pair(t, op, bytes, r, out) : INFINITY;
+    if (!out->algo)
+        best = rank_pairs(t, op, bytes, 1, out);
+    if (!out->algo)
+        best = rank_pairs(t, op, bytes, 0, out);
     if (!out->algo)
         return -1;
     double scale = corr && corr->n >= 0 && corr->lat_scale > 0 ? corr->lat_scale : 1.0;

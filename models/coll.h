@@ -7,9 +7,10 @@
  *
  *     time_us = lat(a, p) + nBytes / (1000 * algBw(a, p))      algBw in GB/s
  *
- * and runs the pair with the lowest estimate (or the one NCCL_ALGO /
- * NCCL_PROTO force: topo.algo, topo.proto). That model exists to rank
- * pairs; it is not the time the collective takes.
+ * and runs the pair with the lowest estimate among those NCCL_ALGO /
+ * NCCL_PROTO leave, unless a tuner rule names the pair (topo.sel,
+ * coll_sel.h). That model exists to rank pairs; it is not the time the
+ * collective takes.
  *
  * Achieved time. The chosen pair's time is a chunk pipeline
  * (coll_pipe_us): NCCL runs nc channels (coll_channels_for: fewer for small
@@ -53,19 +54,10 @@
 #include "models/topo.h"
 #include "sim/sim.h"
 
-typedef enum {
-    COLL_ALLREDUCE, COLL_ALLGATHER, COLL_REDUCESCATTER, COLL_BROADCAST,
-    COLL_REDUCE, COLL_ALLTOALL, COLL_SENDRECV, COLL_NOPS
-} coll_op;
-
-typedef enum { COLL_LL, COLL_LL128, COLL_SIMPLE, COLL_NPROTOS } coll_proto_id;
+/* coll_op, coll_proto_id and coll_algo_id: models/coll_sel.h (through topo.h). */
 
 /* A protocol: its latencies (baseLat, and hwLat by link) for each
  * algorithm, and its bandwidth efficiency. Algorithms index the tables. */
-typedef enum {
-    COLL_ALGO_TREE, COLL_ALGO_RING, COLL_ALGO_NVLS, COLL_ALGO_P2P, COLL_ALGO_NVLSTREE, COLL_NALGOS
-} coll_algo_id;
-
 typedef struct coll_proto {
     const char   *name;
     coll_proto_id id;
@@ -136,8 +128,11 @@ double coll_tree_correction(int version, coll_proto_id p, double bytes);
 double coll_nvls_efficiency(int version, int arch);
 /* coll_step_bytes: data bytes one step of protocol p moves per channel. */
 double coll_step_bytes(coll_proto_id p, coll_op op);
-/* coll_channels_for: the channels NCCL launches for bytes (at most max). */
-int coll_channels_for(int max_channels, coll_algo_id a, coll_proto_id p, int ranks, double bytes);
+/* coll_channels_for: the channels NCCL launches for bytes over t (at most
+ * max_channels, and at most the tuner's channels for the call,
+ * t->call_channels, when it set them). */
+int coll_channels_for(const topo *t, int max_channels, coll_algo_id a, coll_proto_id p, int ranks,
+                      double bytes);
 
 /* --- the achieved-time model (coll_pipe.c) --- */
 

@@ -87,7 +87,7 @@ static double algbw(const topo *t, coll_op op, const coll_proto *p, double bytes
 
 static double achieved(const topo *t, coll_op op, const coll_proto *p, double bytes, coll_run *run)
 {
-    int nc = coll_channels_for(COLL_NVLS_CHANNELS, COLL_ALGO_NVLS, p->id, topo_ranks(t), bytes);
+    int nc = coll_channels_for(t, COLL_NVLS_CHANNELS, COLL_ALGO_NVLS, p->id, topo_ranks(t), bytes);
     double eff = coll_nvls_efficiency(t->nccl_version, coll_arch_of_sm(t->sm));
     double bw = eff * coll_intra_ch_gbs(t, p, COLL_NVLS_CHANNELS);
     double P = t->ppn, part = bytes / (P * nc);
@@ -141,7 +141,7 @@ static double tree_algbw(const topo *t, coll_op op, const coll_proto *p, double 
 
 static double tree_achieved(const topo *t, coll_op op, const coll_proto *p, double bytes, coll_run *run)
 {
-    int nc = coll_channels_for(COLL_NVLS_CHANNELS, COLL_ALGO_NVLS, p->id, topo_ranks(t), bytes);
+    int nc = coll_channels_for(t, COLL_NVLS_CHANNELS, COLL_ALGO_NVLS, p->id, topo_ranks(t), bytes);
     double eff = coll_nvls_efficiency(t->nccl_version, coll_arch_of_sm(t->sm));
     double bw = eff * coll_intra_ch_gbs(t, p, COLL_NVLS_CHANNELS), P = t->ppn;
     double depth = 2.0 + 2.0 * ceil(log2((double)t->nodes));

@@ -101,7 +101,7 @@ static double algbw(const topo *t, coll_op op, const coll_proto *p, double bytes
 static double achieved(const topo *t, coll_op op, const coll_proto *p, double bytes, coll_run *run)
 {
     int n = topo_ranks(t), arch = coll_arch_of_sm(t->sm), v = t->nccl_version;
-    int nc = coll_channels_for(t->channels, COLL_ALGO_RING, p->id, n, bytes);
+    int nc = coll_channels_for(t, t->channels, COLL_ALGO_RING, p->id, n, bytes);
     double bw = coll_intra_ch_gbs(t, p, t->channels);
     topo_link link = t->intra;
     if (t->nodes > 1) {

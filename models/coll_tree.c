@@ -11,7 +11,9 @@
  * The log2 in the latency is why a tree wins small messages on many nodes.
  *
  * Achieved time: a pipeline. Each channel's share goes up a chain through
- * the node's GPUs and a binary tree over the nodes and comes back down:
+ * the node's GPUs and a binary tree over the nodes and comes back down
+ * (inside the node at half the channel's link share: a GPU of the chain
+ * sends each chunk up and again down):
  * depth 2 ((ppn - 1) + ceil(log2 nNodes)); chunks of at most the
  * protocol's step. Per chunk, a node's NICs carry on average 2 (nNodes -
  * 1) / nNodes chunks (a double binary tree: each node is inner in one tree
@@ -63,8 +65,12 @@ static double algbw(const topo *t, coll_op op, const coll_proto *p, double bytes
 static double achieved(const topo *t, coll_op op, const coll_proto *p, double bytes, coll_run *run)
 {
     int n = topo_ranks(t), arch = coll_arch_of_sm(t->sm), v = t->nccl_version;
-    int nc = coll_channels_for(t->channels, COLL_ALGO_TREE, p->id, n, bytes);
-    double bw = t->ppn > 1 ? coll_intra_ch_gbs(t, p, t->channels) : INFINITY;
+    int nc = coll_channels_for(t, t->channels, COLL_ALGO_TREE, p->id, n, bytes);
+    /* inside a node the tree is a chain, and a GPU of it sends every chunk
+     * twice, up (the reduction) and down (the broadcast), over its one
+     * NVLink or PCIe share: half the channel's bandwidth each (the 0.5 of
+     * NCCL's algBw above) */
+    double bw = t->ppn > 1 ? 0.5 * coll_intra_ch_gbs(t, p, t->channels) : INFINITY;
     topo_link l = t->intra;
     if (t->nodes > 1) {
         double load = 2.0 * (t->nodes - 1) / t->nodes;

@@ -179,9 +179,14 @@ double coll_step_bytes(coll_proto_id p, coll_op op)
  * nBytes < nChannels x nThreads x threshold; thresholds per thread are
  * NCCL_LL_THREAD_THRESHOLD 8 (times nRanks for Ring), NCCL_LL128 8,
  * NCCL_SIMPLE 64; threads NCCL_LL_MAX_NTHREADS 512, NCCL_LL128 640,
- * NCCL_SIMPLE 512. */
-int coll_channels_for(int max_channels, coll_algo_id a, coll_proto_id p, int ranks, double bytes)
+ * NCCL_SIMPLE 512. A tuner's channel count caps it and is reduced the same
+ * way [I: enqueue.cc applies its thresholds to the tuner's nChannels too];
+ * each channel keeps its share of the links, so fewer channels move less. */
+int coll_channels_for(const topo *t, int max_channels, coll_algo_id a, coll_proto_id p, int ranks,
+                      double bytes)
 {
+    if (t->call_channels > 0 && t->call_channels < max_channels)
+        max_channels = t->call_channels;
     double nt = p == COLL_LL128 ? 640 : 512;
     double thr = p == COLL_LL ? 8.0 * (a == COLL_ALGO_RING ? ranks : 1) : p == COLL_LL128 ? 8.0 : 64.0;
     double nc = floor(bytes / (nt * thr));

@@ -285,7 +285,7 @@ const topo_virt_preset *topo_virt_at(topo_virt v) { return &VIRTS[v]; }
 
 topo_overrides topo_overrides_none(void)
 {
-    return (topo_overrides){ -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    return (topo_overrides){ -1, -1, -1, -1, -1, -1, -1, -1, coll_sel_none() };
 }
 
 /* The compute capability (x 10) of a GPU whose topology does not say, from
@@ -373,8 +373,7 @@ int topo_build(topo *t, const topo_preset *p, int nodes, int ppn, topo_virt v,
     t->net_lat_add_us = pick_num(o->net_lat_add_us, vp->net_lat_add_us);
     t->sm = p->sm > 0 ? p->sm : sm_of_arch(t->gpu->arch);
     t->nccl_version = o->nccl_version > 0 ? o->nccl_version : TOPO_NCCL_NEWEST;
-    t->algo = o->algo;
-    t->proto = o->proto;
+    t->sel = o->sel;
     t->fit = topo_fit_default;
     topo_platform_fit(p->name, &t->fit);
     return 0;

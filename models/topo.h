@@ -12,6 +12,7 @@
 #ifndef MODELS_TOPO_H
 #define MODELS_TOPO_H
 
+#include "models/coll_sel.h"
 #include "models/gpu.h"
 
 /* The newest NCCL release whose constants the model holds (2.30.7), the
@@ -88,7 +89,7 @@ typedef struct {
     double net_bw_factor;
     double net_lat_add_us;
     int    nccl_version;       /* 2.x.y as 2xxyy (coll_nccl_version_parse); -1 = the newest */
-    int    algo, proto;        /* NCCL_ALGO / NCCL_PROTO: a coll_algo_id / coll_proto_id, -1 = NCCL's choice */
+    coll_sel sel;              /* NCCL_ALGO / NCCL_PROTO and a tuner's rules (borrowed) */
 } topo_overrides;
 
 typedef struct {
@@ -107,7 +108,8 @@ typedef struct {
     double    net_lat_scale, net_lat_add_us;
     int       sm;              /* compute capability x 10 */
     int       nccl_version;    /* 2xxyy */
-    int       algo, proto;     /* forced, or -1 */
+    coll_sel  sel;             /* the pairs allowed, the tuner's rules */
+    int       call_channels;   /* the channels a tuner rule allows this call (coll_estimate), 0 = no limit */
     topo_fit  fit;             /* the achieved-time model's parameters (topo_fit_default unless set) */
 } topo;
 

@@ -130,6 +130,25 @@ int netcfg_corr_load(const char *file, coll_corr *c, char *err, size_t errlen)
     return rc;
 }
 
+#define MAX_TUNER_BYTES (1 << 20)
+
+int netcfg_tuner_load(const char *file, coll_sel_rule **rules, int *n, char *err, size_t errlen)
+{
+    char msg[400];
+    *rules = NULL;
+    *n = 0;
+    char *text = textfile_read(file, MAX_TUNER_BYTES, err, errlen);
+    if (!text)
+        return SCN_BAD_INPUT;
+    int rc = coll_sel_parse_tuner(text, rules, n, msg, sizeof msg);
+    free(text);
+    if (rc < 0)
+        snprintf(err, errlen, "%s: %s", file, msg);
+    else if (rc > 0)
+        snprintf(err, errlen, "%s: out of memory", file);
+    return rc < 0 ? SCN_BAD_INPUT : rc > 0 ? SCN_INTERNAL : SCN_OK;
+}
+
 /* --- the "network" section of a scenario --- */
 
 static const topo_preset *network_preset(jv *v, scn *sc, netcfg *n, const char *name, int strict)
@@ -177,20 +196,44 @@ static void read_overrides(jv *v, const cJSON *o, topo_overrides *ov, int *virt)
     ov->nvls = nvls;
     ov->hide_nvlink = hide;
     /* NCCL's release and NCCL_ALGO / NCCL_PROTO */
-    static const char *const algos[] = { "Tree", "Ring", "NVLS", "P2P", "NVLSTree", NULL };
-    static const char *const protos[] = { "LL", "LL128", "Simple", NULL };
-    const char *ver = NULL;
+    const char *ver = NULL, *algo = NULL, *proto = NULL;
+    char msg[400];
     if (jv_string(v, o, "network", "nccl_version", 0, NULL, &ver) == 0 && ver) {
         ov->nccl_version = coll_nccl_version_parse(ver);
         if (ov->nccl_version < 0)
             jv_fail(v, "network.nccl_version", "value \"%s\" is not allowed; allowed: an NCCL release "
                     "\"2.x.y\" from 2.18.1 to 2.30.7", ver);
     }
-    int a = -1, p = -1;
-    jv_enum(v, o, "network", "algo", 0, -1, algos, &a);
-    jv_enum(v, o, "network", "proto", 0, -1, protos, &p);
-    ov->algo = a;
-    ov->proto = p;
+    if (jv_string(v, o, "network", "algo", 0, NULL, &algo) == 0 && algo &&
+        coll_sel_parse_algos(&ov->sel, algo, msg, sizeof msg) < 0)
+        jv_fail(v, "network.algo", "value \"%s\": %s (NCCL_ALGO's syntax)", algo, msg);
+    if (jv_string(v, o, "network", "proto", 0, NULL, &proto) == 0 && proto &&
+        coll_sel_parse_protos(&ov->sel, proto, msg, sizeof msg) < 0)
+        jv_fail(v, "network.proto", "value \"%s\": %s (NCCL_PROTO's syntax)", proto, msg);
+}
+
+/* network.tuner: a tuner configuration relative to the scenario's folder,
+ * its rules copied into memory the scenario owns. */
+static int load_tuner(jv *v, scn *sc, netcfg *n, const cJSON *obj, topo_overrides *ov)
+{
+    char msg[1024], full[4096];
+    coll_sel_rule *rules;
+    int count;
+    jv_string(v, obj, "network", "tuner", 0, NULL, &n->tuner);
+    if (v->failed || !n->tuner)
+        return v->failed ? -1 : 0;
+    int rc = netcfg_tuner_load(scn_path(sc, n->tuner, full, sizeof full), &rules, &count, msg, sizeof msg);
+    if (rc != SCN_OK)
+        return jv_fail(v, "network.tuner", "%s", msg);
+    coll_sel_rule *own = count > 0 ? scn_own(sc, v, sizeof *own * (size_t)count) : NULL;
+    if (count > 0 && own)
+        memcpy(own, rules, sizeof *own * (size_t)count);
+    free(rules);
+    if (count > 0 && !own)
+        return -1;
+    ov->sel.rules = own;
+    ov->sel.nrules = count;
+    return 0;
 }
 
 static void read_noise(jv *v, const cJSON *o, coll_noise *nz)
@@ -225,7 +268,7 @@ int netcfg_parse(jv *v, scn *sc, const cJSON *obj, const netcfg **out)
     static const char *const keys[] = {
         "topology", "virtualization", "nics", "nic_gbs", "channels", "nvls", "hide_nvlink",
         "net_bw_factor", "net_lat_add_us", "jitter_us", "jitter_dist", "host_noise_rate_per_s",
-        "host_noise_us", "ring_mode", "correction", "nccl_version", "algo", "proto", NULL };
+        "host_noise_us", "ring_mode", "correction", "nccl_version", "algo", "proto", "tuner", NULL };
     char msg[512];
     *out = NULL;
     netcfg *n = scn_own(sc, v, sizeof *n);
@@ -241,7 +284,7 @@ int netcfg_parse(jv *v, scn *sc, const cJSON *obj, const netcfg **out)
         jv_string(v, obj, "network", "topology", 0, NULL, &name);
         read_overrides(v, obj, &ov, &virt);
         read_noise(v, obj, &n->noise);
-        if (v->failed || load_correction(v, sc, n, obj) < 0)
+        if (v->failed || load_correction(v, sc, n, obj) < 0 || load_tuner(v, sc, n, obj, &ov) < 0)
             return -1;
         if (ov.nccl_version <= 0 && n->corr.nccl_version > 0)
             ov.nccl_version = n->corr.nccl_version;   /* the release the correction was fitted with */

@@ -23,6 +23,7 @@ typedef struct netcfg {
     coll_noise  noise;
     coll_corr   corr;         /* identity unless "correction" names a file */
     const char *correction;   /* that file, or NULL */
+    const char *tuner;        /* the tuner configuration named (its rules in t.sel), or NULL */
 } netcfg;
 
 /* netcfg_parse: the "network" object obj (NULL when absent) of a scenario
@@ -57,5 +58,13 @@ int netcfg_corr_from_json(const cJSON *root, const char *file, coll_corr *c,
  * (SCN_BAD_INPUT: unreadable, malformed, invalid) or 1 (out of memory),
  * with a message in err. */
 int netcfg_corr_load(const char *file, coll_corr *c, char *err, size_t errlen);
+
+/* netcfg_tuner_load: the rules of a tuner configuration file in NCCL's
+ * example-tuner format (coll_sel.h) into a malloc'd array the caller frees
+ * (*rules NULL when it has none). Returns SCN_OK, SCN_BAD_INPUT
+ * (unreadable, or a line that is not a rule: the message names the file,
+ * the line, the field, the value and what is allowed) or SCN_INTERNAL (out
+ * of memory), with a message in err. */
+int netcfg_tuner_load(const char *file, coll_sel_rule **rules, int *n, char *err, size_t errlen);
 
 #endif

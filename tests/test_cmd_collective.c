@@ -191,7 +191,7 @@ static void algorithm_protocol_and_release_can_be_forced(void)
     nccltests_free(&old);
     char *bad[] = { "slicesim", "collective", "--topo", "dgx-h100", "--proto", "LL256", NULL };
     CU_ASSERT_EQUAL(tu_cli(bad, out, sizeof out, err, sizeof err), 2);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, "--proto \"LL256\" is not allowed; allowed: LL, LL128, Simple"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "--proto \"LL256\": protocol \"LL256\" is not known; allowed: LL, LL128, Simple"));
 }
 
 /* The header says which achieved-time parameters this platform measured

@@ -485,13 +485,15 @@ static void same_seed_gives_the_same_noisy_times(void)
  * 64 B = 32 KiB per channel; Ring LL 512 x 8 B x nRanks; LL128 640 x 8 B). */
 static void channels_grow_with_size_as_nccl_launches_them(void)
 {
-    CU_ASSERT_EQUAL(coll_channels_for(18, COLL_ALGO_RING, COLL_SIMPLE, 8, 65536), 2);
-    CU_ASSERT_EQUAL(coll_channels_for(18, COLL_ALGO_RING, COLL_SIMPLE, 8, 32768 * 10), 10);
-    CU_ASSERT_EQUAL(coll_channels_for(18, COLL_ALGO_RING, COLL_SIMPLE, 8, 1 << 30), 18);
-    CU_ASSERT_EQUAL(coll_channels_for(18, COLL_ALGO_RING, COLL_LL, 8, 8 * 8 * 512 * 3), 3);
-    CU_ASSERT_EQUAL(coll_channels_for(18, COLL_ALGO_TREE, COLL_LL, 8, 8 * 512 * 3), 3);
-    CU_ASSERT_EQUAL(coll_channels_for(18, COLL_ALGO_RING, COLL_LL128, 8, 640 * 8 * 5), 5);
-    CU_ASSERT_EQUAL(coll_channels_for(18, COLL_ALGO_RING, COLL_SIMPLE, 8, 100), 1);
+    topo none;
+    memset(&none, 0, sizeof none);      /* no tuner: call_channels 0 */
+    CU_ASSERT_EQUAL(coll_channels_for(&none, 18, COLL_ALGO_RING, COLL_SIMPLE, 8, 65536), 2);
+    CU_ASSERT_EQUAL(coll_channels_for(&none, 18, COLL_ALGO_RING, COLL_SIMPLE, 8, 32768 * 10), 10);
+    CU_ASSERT_EQUAL(coll_channels_for(&none, 18, COLL_ALGO_RING, COLL_SIMPLE, 8, 1 << 30), 18);
+    CU_ASSERT_EQUAL(coll_channels_for(&none, 18, COLL_ALGO_RING, COLL_LL, 8, 8 * 8 * 512 * 3), 3);
+    CU_ASSERT_EQUAL(coll_channels_for(&none, 18, COLL_ALGO_TREE, COLL_LL, 8, 8 * 512 * 3), 3);
+    CU_ASSERT_EQUAL(coll_channels_for(&none, 18, COLL_ALGO_RING, COLL_LL128, 8, 640 * 8 * 5), 5);
+    CU_ASSERT_EQUAL(coll_channels_for(&none, 18, COLL_ALGO_RING, COLL_SIMPLE, 8, 100), 1);
     /* step sizes: LL 32 KiB of data, LL128 576,000 B, Simple 1 MiB (512 KiB for broadcast) */
     ASSERT_REL(coll_step_bytes(COLL_LL, COLL_ALLREDUCE), 32768, 1e-15);
     ASSERT_REL(coll_step_bytes(COLL_LL128, COLL_ALLREDUCE), 576000, 1e-15);
@@ -512,8 +514,7 @@ static void ll_chains_forward_lines_simple_chains_whole_steps(void)
 {
     for (int k = 0; k < 2; k++) {
         topo_overrides o = topo_overrides_none();
-        o.algo = COLL_ALGO_RING;
-        o.proto = k == 0 ? COLL_LL128 : COLL_SIMPLE;
+        coll_sel_force(&o.sel, COLL_ALGO_RING, k == 0 ? COLL_LL128 : COLL_SIMPLE);
         topo t8 = make("gb200-nvl72", 1, 8, TOPO_VIRT_BARE_METAL, &o);
         topo t72 = make("gb200-nvl72", 1, 72, TOPO_VIRT_BARE_METAL, &o);
         coll_est a, b;
@@ -542,8 +543,7 @@ static void ll_chains_forward_lines_simple_chains_whole_steps(void)
 static void chain_hops_pay_their_own_links_sync(void)
 {
     topo_overrides o = topo_overrides_none();
-    o.algo = COLL_ALGO_RING;
-    o.proto = COLL_LL;
+    coll_sel_force(&o.sel, COLL_ALGO_RING, COLL_LL);
     topo t = make("hgx-h100", 4, 8, TOPO_VIRT_BARE_METAL, &o);
     coll_est e;
     CU_ASSERT_EQUAL_FATAL(coll_estimate(&t, COLL_BROADCAST, 8, NULL, &e), 0);
@@ -560,7 +560,7 @@ static void ring_time_is_its_chunk_pipeline(void)
 {
     topo_overrides o = topo_overrides_none();
     o.nvls = 0;
-    o.proto = COLL_SIMPLE;
+    coll_sel_force(&o.sel, -1, COLL_SIMPLE);
     topo t = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, &o);
     double bytes = 268435456.0, piece = bytes / 18 / 8, l = ceil(piece / 1048576), c = piece / l;
     double bw = t.fit.link_eff * 370.8 / 18, tc = c / (1000 * bw), s = t.fit.step_us;
@@ -575,6 +575,86 @@ static void ring_time_is_its_chunk_pipeline(void)
     /* busbw tends to the achieved bus bandwidth and stays below it */
     double busbw = bytes / (1000 * e.time_us) * coll_busbw_factor(COLL_ALLREDUCE, 8);
     CU_ASSERT(busbw < t.fit.link_eff * 370.8 && busbw > 0.9 * t.fit.link_eff * 370.8);
+}
+
+/* NCCL_ALGO=^NVLS on 8 H100: NCCL's ranking then picks the ring, whose
+ * 8 GiB plateau is the achieved NVLink bandwidth (364.4 GB/s busbw, the
+ * maintainers' 368.8 of nccl-reference), where NVLS gives 481.5. */
+static void excluding_nvls_leaves_the_ring_plateau_on_8_h100(void)
+{
+    char err[256];
+    topo_overrides o = topo_overrides_none();
+    CU_ASSERT_EQUAL_FATAL(coll_sel_parse_algos(&o.sel, "^NVLS,NVLSTree", err, sizeof err), 0);
+    topo all = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, NULL);
+    topo no_nvls = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, &o);
+    coll_est a, b;
+    double bytes = 8589934592.0, f = coll_busbw_factor(COLL_ALLREDUCE, 8);
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(&all, COLL_ALLREDUCE, bytes, NULL, &a), 0);
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(&no_nvls, COLL_ALLREDUCE, bytes, NULL, &b), 0);
+    CU_ASSERT_EQUAL(a.algo->id, COLL_ALGO_NVLS);
+    CU_ASSERT_EQUAL(b.algo->id, COLL_ALGO_RING);
+    CU_ASSERT_EQUAL(b.proto->id, COLL_SIMPLE);
+    ASSERT_REL(a.algbw_gbs * f, 481.48, 1e-4);
+    ASSERT_REL(b.algbw_gbs * f, 364.40, 1e-4);
+}
+
+/* A tree inside a node is a chain, and each GPU of it sends every chunk up
+ * (the reduction) and down (the broadcast): Tree forced on 8 H100 tends to
+ * half the link's bandwidth as algbw, 0.875 of it as busbw (at most
+ * 0.875 x 0.984 x 370.8 = 319 GB/s; the ring's plateau is 364), where
+ * the chunks at the full link share made 619. */
+static void a_tree_inside_a_node_sends_each_chunk_up_and_down(void)
+{
+    topo_overrides o = topo_overrides_none();
+    coll_sel_force(&o.sel, COLL_ALGO_TREE, COLL_SIMPLE);
+    topo t = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, &o);
+    coll_est e;
+    double bytes = 4294967296.0, bound = 0.875 * t.fit.link_eff * 370.8;
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(&t, COLL_ALLREDUCE, bytes, NULL, &e), 0);
+    CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_TREE);
+    double busbw = e.algbw_gbs * coll_busbw_factor(COLL_ALLREDUCE, 8);
+    CU_ASSERT(busbw < bound && busbw > 0.9 * bound);
+    ASSERT_REL(busbw, 301.40, 1e-4);
+}
+
+/* A tuner rule sets the pair and caps the channels, each channel keeping
+ * its share of the links: the 256 MiB Simple ring of
+ * ring_time_is_its_chunk_pipeline on 4 channels is the same pipeline with
+ * 18/4 times the piece a channel; a rule whose pair NCCL_ALGO excludes, or
+ * which cannot run here (NVLS with NVLink hidden), leaves NCCL's choice. */
+static void a_tuner_rule_sets_the_pair_and_caps_the_channels(void)
+{
+    coll_sel_rule rule = { COLL_ALLREDUCE, 0, INFINITY, COLL_ALGO_RING, COLL_SIMPLE, 4, -1, -1, -1, -1, 1 };
+    topo_overrides o = topo_overrides_none();
+    o.sel.rules = &rule;
+    o.sel.nrules = 1;
+    topo t = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, &o);
+    double bytes = 268435456.0, piece = bytes / 4 / 8, l = ceil(piece / 1048576), c = piece / l;
+    double bw = t.fit.link_eff * 370.8 / 18, tc = c / (1000 * bw), s = t.fit.step_us;
+    double over = fmax(tc, (tc + s) / 4);
+    double expect = 8.4 + 14 * (tc + s) + (14 * l - 14) * over;
+    coll_est e, d;
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(&t, COLL_ALLREDUCE, bytes, NULL, &e), 0);
+    CU_ASSERT(e.algo->id == COLL_ALGO_RING && e.proto->id == COLL_SIMPLE && e.channels == 4);
+    ASSERT_REL(e.time_us, expect, 1e-12);
+    CU_ASSERT_EQUAL(t.call_channels, 0);                  /* the cap is the call's, not the topology's */
+    /* excluded by NCCL_ALGO: NCCL's choice among the rest (NVLS here) */
+    char err[256];
+    CU_ASSERT_EQUAL_FATAL(coll_sel_parse_algos(&t.sel, "^Ring", err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(&t, COLL_ALLREDUCE, bytes, NULL, &e), 0);
+    CU_ASSERT_EQUAL(e.algo->id, COLL_ALGO_NVLS);
+    /* a pair that cannot run: NVLS on a node whose NVLink is hidden */
+    rule.algo = COLL_ALGO_NVLS;
+    rule.channels = -1;
+    topo_overrides h = topo_overrides_none();
+    h.hide_nvlink = 1;
+    topo pcie = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, &h);
+    h.sel.rules = &rule;
+    h.sel.nrules = 1;
+    topo tuned = make("dgx-h100", 1, 8, TOPO_VIRT_BARE_METAL, &h);
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(&pcie, COLL_ALLREDUCE, bytes, NULL, &d), 0);
+    CU_ASSERT_EQUAL_FATAL(coll_estimate(&tuned, COLL_ALLREDUCE, bytes, NULL, &e), 0);
+    CU_ASSERT(e.algo == d.algo && e.proto == d.proto && e.time_us == d.time_us);
 }
 
 /* A collective starts in NCCL's baseLat of its pair (tuning.cc), the
@@ -794,6 +874,9 @@ TU_SUITE_FN(coll)
         TU_TEST(op_names_parse_in_every_spelling),
         TU_TEST(channels_grow_with_size_as_nccl_launches_them),
         TU_TEST(ring_time_is_its_chunk_pipeline),
+        TU_TEST(excluding_nvls_leaves_the_ring_plateau_on_8_h100),
+        TU_TEST(a_tree_inside_a_node_sends_each_chunk_up_and_down),
+        TU_TEST(a_tuner_rule_sets_the_pair_and_caps_the_channels),
         TU_TEST(a_collective_starts_in_nccl_base_latency),
         TU_TEST(nvls_plateau_follows_its_multicast_traffic),
         TU_TEST(nvls_takes_over_from_ring_ll_where_the_release_ranks_it),

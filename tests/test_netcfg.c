@@ -67,6 +67,11 @@ static void bad_network_values_name_their_json_path(void)
         { "network.speed=3", "network.speed" },
         { "network.nvls=3", "network.nvls" },
         { "network.correction=\"/nonexistent/corr.json\"", "network.correction" },
+        { "network.tuner=\"/nonexistent/nccl_tuner.conf\"", "network.tuner: /nonexistent/nccl_tuner.conf" },
+        { "network.algo=\"Ring,PAT\"", "network.algo: value \"Ring,PAT\": algorithm \"PAT\" is NCCL's but not "
+          "modelled by slicesim" },
+        { "network.proto=\"allreduce:^LL,LL128,Simple\"", "network.proto: value \"allreduce:^LL,LL128,Simple\": "
+          "\"^LL,LL128,Simple\" excludes every protocol" },
         { "hardware.gpus=1", "hardware: 4 node(s) x 1 GPU(s)" },
     };
     for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
@@ -107,6 +112,47 @@ static void collective_from_a_scenario_matches_the_same_options(void)
     CU_ASSERT_EQUAL(tu_cli(both, a, sizeof a, err, sizeof err), 2);
 }
 
+/* network.tuner names a file beside the scenario (read relative to its
+ * folder) and network.algo an NCCL_ALGO list: `collective --scenario`
+ * gives what --tuner and --algo give; the header names the tuner. A line
+ * of the file that is no rule is refused with its file, line and field. */
+static void tuner_and_algorithm_lists_come_from_the_network_section(void)
+{
+    static char a[1 << 15], b[1 << 15], err[2048];
+    char *from[] = { "slicesim", "collective", "--scenario", "scenarios/training-a3mega-tuner.json",
+                     "--min", "64K", "--max", "64M", NULL };
+    char *flags[] = { "slicesim", "collective", "--topo", "gcp-a3-mega", "--nodes", "2", "--virt", "passthrough",
+                      "--tuner", "calibration/examples/a3mega-inferred.tuner.conf", "--algo", "^NVLS,NVLSTree",
+                      "--min", "64K", "--max", "64M", NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(from, a, sizeof a, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(tu_cli(flags, b, sizeof b, err, sizeof err), 0);
+    CU_ASSERT_STRING_EQUAL(a, b);
+    CU_ASSERT_PTR_NOT_NULL(strstr(a, "# tuner: a3mega-inferred.tuner.conf (2 rules;"));
+    /* the rule's pairs, row by row: Ring/LL to 16 MiB, Tree/Simple from 32 */
+    CU_ASSERT_PTR_NOT_NULL(strstr(a, "16777216       4194304     float     sum      -1"));
+    const char *r16 = strstr(a, "16777216       4194304"), *r32 = strstr(a, "33554432       8388608");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r16);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r32);
+    CU_ASSERT(strstr(r16, "Ring      LL") < r32);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r32, "Tree  Simple"));
+    char dir[64], path[128];
+    tu_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/bad.conf", dir);
+    CU_ASSERT_EQUAL_FATAL(tu_write_file(path, "# ok\nallreduce,0,-1,ring,ll,-1,-1,-1\n"
+                                              "allgather,0,-1,ring,simple,99,-1,-1\n"), 0);
+    char set[200];
+    snprintf(set, sizeof set, "network.tuner=\"%s\"", path);
+    char *sets[] = { set };
+    scn *sc;
+    CU_ASSERT_EQUAL(scn_load_text(BASE, "net.json", sets, 1, &sc, err, sizeof err), SCN_BAD_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad.conf: line 3, field 6 (channels): value \"99\" is not allowed; "
+                                       "allowed: 1 to 64, or -1 (NCCL's count)"));
+    char *cli[] = { "slicesim", "collective", "--topo", "dgx-h100", "--tuner", path, NULL };
+    CU_ASSERT_EQUAL(tu_cli(cli, a, sizeof a, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "--tuner"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 3, field 6 (channels)"));
+}
+
 /* A correction is checked against what each tenant runs on it: a sharded
  * training tenant's all-gathers and reduce-scatters warn that it was
  * fitted on all-reduce (they were checked as all-reduces before). */
@@ -134,6 +180,7 @@ TU_SUITE_FN(netcfg)
         TU_TEST(bad_network_values_name_their_json_path),
         TU_TEST(collective_from_a_scenario_matches_the_same_options),
         TU_TEST(corrections_are_checked_against_each_tenants_collectives),
+        TU_TEST(tuner_and_algorithm_lists_come_from_the_network_section),
     };
     TU_SUITE("netcfg", tests);
 }
