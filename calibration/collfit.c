@@ -21,7 +21,8 @@ void collfit_free(collfit_data *d)
 {
     free(d->size);
     free(d->busbw);
-    d->size = d->busbw = NULL;
+    free(d->time_us);
+    d->size = d->busbw = d->time_us = NULL;
     d->npoints = d->ncurves = 0;
 }
 
@@ -35,6 +36,8 @@ static int algo_id(const char *name)
         return COLL_ALGO_RING;
     if (strcmp(name, "NVLS") == 0)
         return COLL_ALGO_NVLS;
+    if (strcmp(name, "NVLSTree") == 0)
+        return COLL_ALGO_NVLSTREE;
     return -2;
 }
 
@@ -86,7 +89,7 @@ static int harness_id(const char *name)
 /* curve,platform,op,nodes,gpus_per_node,algo,size_bytes,time_us,algbw_GBps,busbw_GBps,fit,harness: 0,
  * or -1 with what is wrong and its column in why. */
 static int read_point(const char *line, char *id, char *plat, char *op, char *algo, int *nodes, int *ppn,
-                      double *size, double *bus, int *use, int *harness, char *why, size_t len)
+                      double *size, double *time, double *bus, int *use, int *harness, char *why, size_t len)
 {
     static const char *const NAMES[12] = { "curve", "platform", "operation", "nodes", "gpus_per_node", "algo",
                                            "size", "time", "algbw", "busbw", "fit", "harness" };
@@ -121,7 +124,7 @@ static int read_point(const char *line, char *id, char *plat, char *op, char *al
         bad = 5;
     else if (real_field(f[6], size) < 0)
         bad = 6;
-    else if (real_field(f[7], &x) < 0)
+    else if (real_field(f[7], time) < 0)
         bad = 7;
     else if (real_field(f[8], &x) < 0)
         bad = 8;
@@ -163,12 +166,12 @@ int collfit_load(const char *path, collfit_data *d, char *err, size_t errlen)
             continue;                        /* header */
         char id[48], plat[40], op[24], algo[12];
         int nodes, ppn, use, harness;
-        double size, bus;
+        double size, time, bus;
         char why[160];
-        if (read_point(line, id, plat, op, algo, &nodes, &ppn, &size, &bus, &use, &harness, why,
+        if (read_point(line, id, plat, op, algo, &nodes, &ppn, &size, &time, &bus, &use, &harness, why,
                        sizeof why) < 0) {
             snprintf(err, errlen, "%s: line %d: %s; allowed: curve, known platform preset, operation, nodes, "
-                     "gpus_per_node, algo (empty, Tree, Ring, NVLS), size, time, algbw, busbw, fit (0 or 1), "
+                     "gpus_per_node, algo (empty, Tree, Ring, NVLS, NVLSTree), size, time, algbw, busbw, fit (0 or 1), "
                      "harness (nccl-tests, torch-kineto)", path, ln, why);
             fclose(f);
             collfit_free(d);
@@ -200,16 +203,20 @@ int collfit_load(const char *path, collfit_data *d, char *err, size_t errlen)
             if (s)
                 d->size = s;
             double *b = s ? realloc(d->busbw, nc * sizeof *b) : NULL;
-            if (!b) {
+            if (b)
+                d->busbw = b;
+            double *tm = b ? realloc(d->time_us, nc * sizeof *tm) : NULL;
+            if (!tm) {
                 snprintf(err, errlen, "out of memory reading %s", path);
                 fclose(f);
                 collfit_free(d);
                 return -1;
             }
-            d->busbw = b;
+            d->time_us = tm;
             cap = nc;
         }
         d->size[d->npoints] = size;
+        d->time_us[d->npoints] = time;
         d->busbw[d->npoints] = bus;
         d->npoints++;
         c->n++;
@@ -312,12 +319,17 @@ double collfit_measured_us(double model_us, double floor_us, double skew)
     return busy > floor_us ? busy : floor_us;
 }
 
-double collfit_busbw(const collfit_curve *c, const topo *t, double floor_us, double skew, double bytes)
+double collfit_time_us(const collfit_curve *c, const topo *t, double floor_us, double skew, double bytes)
 {
     coll_est e;
     if (coll_estimate(t, (coll_op)c->op, bytes, NULL, &e) < 0)
         return NAN;
-    double us = collfit_measured_us(e.time_us, floor_us, skew);
+    return collfit_measured_us(e.time_us, floor_us, skew);
+}
+
+double collfit_busbw(const collfit_curve *c, const topo *t, double floor_us, double skew, double bytes)
+{
+    double us = collfit_time_us(c, t, floor_us, skew, bytes);
     return bytes / (1000.0 * us) * coll_busbw_factor((coll_op)c->op, topo_ranks(t));
 }
 

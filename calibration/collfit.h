@@ -34,6 +34,7 @@ typedef struct {
     collfit_curve curves[COLLFIT_MAX_CURVES];
     size_t ncurves;
     double *size, *busbw;     /* per point, GB/s as nccl-tests prints */
+    double *time_us;          /* per point, the measured time (us) */
     size_t npoints;
 } collfit_data;
 
@@ -88,6 +89,10 @@ int collfit_topo(const collfit_curve *c, const topo_fit *f, topo *t);
  * at bytes: the model's time on t through a harness floor of floor_us and
  * skew (collfit_measured_us; floor 0: the model's own). */
 double collfit_busbw(const collfit_curve *c, const topo *t, double floor_us, double skew, double bytes);
+
+/* collfit_time_us: the time (us) curve c's harness would report at bytes,
+ * as collfit_busbw; NAN when the model runs no pair there. */
+double collfit_time_us(const collfit_curve *c, const topo *t, double floor_us, double skew, double bytes);
 
 /* collfit_curve_error: mean and largest |predicted/measured - 1| (as
  * fractions) over the curve's scored points under f and the pooled harness

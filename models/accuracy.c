@@ -26,11 +26,11 @@ static const acc_entry TABLE[] = {
       GPUS("a100-sxm-40gb", "a100-sxm-80gb", "h100-sxm", "t4", "v100-sxm2-16gb", "v100-sxm2-32gb"),
       207, 198, 8.65, 17.24, 99.89, NULL, 0, 0, 0 },
     { "nccl", "nccl-vidur-* nccl-a3mega-h100-ar-2x8 nccl-roce-h100-ar-2x1-tree nccl-h100-pcie-bridge-ar-1x2 "
-      "nccl-a100-nvlink-sr-1x8 nccl-reference",
-      "collective bus bandwidth from 64 KiB up (nccl-tests logs, Vidur's torch.distributed "
-      "profiles) and the maintainers' plateaus",
-      GPUS("a100-sxm-80gb", "h100-pcie", "h100-sxm"),
-      282, 208, 23.67, 51.90, 282.88, "nccl-lopo", 278, 38.02, 288.67 },
+      "nccl-a100-nvlink-sr-1x8 nccl-reference nccl-small",
+      "collective bus bandwidth from 64 KiB up and time below it (nccl-tests logs, Vidur's "
+      "torch.distributed profiles) and the maintainers' plateaus",
+      GPUS("a100-sxm-80gb", "h100-pcie", "h100-sxm", "h20"),
+      391, 276, 31.80, 71.00, 573.75, "nccl-lopo", 278, 38.49, 279.92 },
     { "mig", "mig-profiles mig-pods",
       "inference latency on MIG instances by profile and pods per GPU",
       GPUS("a100-sxm-40gb", "a100-sxm-80gb"),

@@ -43,7 +43,10 @@
  * nChannels x perChMaxNVLSTreeBws (2.28 on) [I: the tree's mean NIC load
  * 2 (nNodes - 1) / nNodes as in coll_tree.c]. Achieved: the NVLS pipeline
  * with each chunk's part also crossing the tree: the step costs the slower
- * of the two, depth 2 + 2 ceil(log2 nNodes). */
+ * of the two, depth 2 + 2 ceil(log2 nNodes), the fill's two NVLS stages
+ * paying NVLink's sync and its tree hops the network's (nccl#1244's 2 x 8
+ * H20 at 4-512 B: 46-48 us measured, 59 us so, 97 us with every fill step
+ * at the network's). */
 #include <math.h>
 #include "models/coll.h"
 
@@ -154,9 +157,13 @@ static double tree_achieved(const topo *t, coll_op op, const coll_proto *p, doub
     double step = (P + 1) * chunk / bw, cross = chunk / net;
     double per = step > cross ? step : cross;
     run->channels = nc;
-    /* per is the slower of the two paths per chunk: as a bandwidth, chunk / per */
-    return coll_pipe_us(coll_start_us(COLL_ALGO_NVLSTREE, p), depth, depth + chunks - 1, chunk, chunk / per,
-                        coll_sync_us(t, p, TOPO_LINK_NET), coll_window(p->id, op), &run->xfer_us);
+    /* the fill's two NVLS stages sync over NVLink, its tree hops over the
+     * network (NCCL's own latency model charges them so: one NVLS hop and
+     * 2 log2(nNodes) network ones); per is the slower of the two paths per
+     * chunk: as a bandwidth, chunk / per */
+    coll_hops h = { 2.0, depth - 2.0, coll_sync_us(t, p, t->intra), coll_sync_us(t, p, TOPO_LINK_NET) };
+    return coll_pipe_hops_us(coll_start_us(COLL_ALGO_NVLSTREE, p), &h, depth + chunks - 1, chunk, chunk / per,
+                             coll_window(p->id, op), &run->xfer_us);
 }
 
 const coll_algo coll_nvlstree = { "NVLSTree", COLL_ALGO_NVLSTREE, tree_supports, tree_latency, tree_algbw,

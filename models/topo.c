@@ -180,7 +180,7 @@ static const struct {
     const char *preset;
     double net_eff, net_step_us, link_eff, p2p_start_us, p2p_eff, net_duplex;
 } PLATFORM_FITS[] = {
-    { "gcp-a3-mega", 0.83992, 41.962, NAN, NAN, NAN, NAN },
+    { "gcp-a3-mega", 0.72819, 33.055, NAN, NAN, NAN, NAN },
     { "h100-roce-4nic", 1, 76.505, NAN, NAN, NAN, NAN },     /* at the bound: NCCL's 48 GB/s per NDR NIC */
     { "vidur-a100-net", 0.64628, 15.577, 0.73816, 11.64, NAN, 0.84364 },
     { "dgx-a100", NAN, NAN, NAN, NAN, 0.80533, NAN },

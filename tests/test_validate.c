@@ -394,7 +394,7 @@ static void collective_model_is_the_fit_of_the_public_curves(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "4 rows: 4 within tolerance"));
     cJSON *doc = validation_json("v.json");
     const cJSON *s, *sums = cJSON_GetObjectItem(doc, "summaries");
-    int curves = 0, lopo = 0, training = 0;
+    int curves = 0, lopo = 0, training = 0, small = 0;
     double h100 = NAN, a100 = NAN, h100x4 = NAN, h100net = NAN;
     cJSON_ArrayForEach(s, sums) {
         const char *c = str(s, "case");
@@ -406,6 +406,10 @@ static void collective_model_is_the_fit_of_the_public_curves(void)
             continue;
         }
         CU_ASSERT_STRING_EQUAL(str(s, "family"), "nccl");
+        if (strcmp(c, "nccl-small") == 0) {        /* below 64 KiB: one-node and multi-node points */
+            small += (int)numk(s, "points");
+            continue;
+        }
         if (strcmp(c, "nccl-lopo") == 0) {
             lopo++;
             continue;
@@ -423,6 +427,7 @@ static void collective_model_is_the_fit_of_the_public_curves(void)
     }
     CU_ASSERT_EQUAL(curves, 26);
     CU_ASSERT_EQUAL(lopo, 26);
+    CU_ASSERT_EQUAL(small, 109);         /* 101 points of the curves below 64 KiB, 8 of the H20's NVLSTree run */
     CU_ASSERT_EQUAL(training, 22);       /* dle-training, megatron's dense and MoE series and its MFU series, dle-inference, 8 of dle-inference-lopo, dle-training-lopo's fit and 4 GPUs, bert-engines' two engines and their fits */
     CU_ASSERT(h100 < 16);                /* 15.2%: through the H100 machine's host-bound harness */
     CU_ASSERT(h100x4 < 10);              /* 5.4%: the target met */

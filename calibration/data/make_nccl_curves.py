@@ -36,6 +36,7 @@ CURVES = [
     (("all_reduce", "H100", "2", "2", "1"), ("roce-h100-ar-2x1-tree", "h100-roce-4nic", "Tree", "oop")),
     (("all_reduce", "H100 PCIe", "2", "1", "2"), ("h100-pcie-bridge-ar-1x2", "h100-pcie-nvlink-bridge", "", "oop")),
     (("sendrecv", "A100 (8 NVLink", "8", "1", "8"), ("a100-nvlink-sr-1x8", "dgx-a100", "", "oop")),
+    (("all_reduce", "H20", "16", "2", "8"), ("h20-nvlstree-ar-2x8", "hgx-h20", "NVLSTree", "oop")),
 ]
 
 # Curves left out of the fits (still predicted and reported), with why:
@@ -52,7 +53,7 @@ def key_of(r):
     for k, v in CURVES:
         if (r["collective"] == k[0] and r["gpu"].startswith(k[1]) and r["n_gpus"] == k[2]
                 and r["nodes"] == k[3] and r["gpus_per_node"] == k[4]):
-            if k[1] == "H100" and r["gpu"] != "H100":
+            if k[1] in ("H100", "H20") and r["gpu"] != k[1]:
                 continue
             return v
     return None
