@@ -7,6 +7,7 @@
 #include "calibration/nccltests.h"
 #include "scenarios/textfile.h"
 
+#include <stddef.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -258,6 +259,27 @@ static void keep_version_code(long code, nccltests_log *log)
     snprintf(v, sizeof v, "%ld.%ld.%ld", maj, min, code % 100);
     if (log->nccl_version[0] == '\0')
         snprintf(log->nccl_version, sizeof log->nccl_version, "%.15s", v);
+}
+
+/* NCCL's INFO line for a variable it read, "NCCL INFO NCCL_ALGO set by
+ * environment to Tree" [I: NCCL's env.cc, as printed with NCCL_DEBUG=INFO]:
+ * the value of NCCL_ALGO and NCCL_PROTO, the first seen (every rank prints
+ * it), into log. */
+static void note_env(const char *text, nccltests_log *log)
+{
+    static const struct { const char *var; size_t off; } VARS[] = {
+        { "NCCL_ALGO set by environment to ", offsetof(nccltests_log, env_algo) },
+        { "NCCL_PROTO set by environment to ", offsetof(nccltests_log, env_proto) },
+    };
+    for (size_t i = 0; i < sizeof VARS / sizeof VARS[0]; i++) {
+        const char *p = strstr(text, VARS[i].var);
+        char *dst = (char *)log + VARS[i].off;
+        if (!p || dst[0])
+            continue;
+        p += strlen(VARS[i].var);
+        size_t n = strcspn(p, " \t\r\n");
+        snprintf(dst, sizeof log->env_algo, "%.*s", (int)(n < 63 ? n : 63), p);
+    }
 }
 
 /* "NCCL version 2.21.5+cuda12.4" anywhere in the line (an INFO line, a
@@ -538,6 +560,7 @@ static int read_lines(FILE *f, reader *rd, nccltests_log *log)
             continue;
         if (strstr(s, "NCCL INFO") || strstr(s, "NCCL WARN")) {
             note_version(s, log);
+            note_env(s, log);
             continue;
         }
         if (*s == '#')

@@ -65,6 +65,8 @@ typedef struct {
     nccltests_test tests[NCCLTESTS_MAX_TESTS];
     int    ntests;            /* tests with rows */
     char   nccl_version[16];  /* "2.21.5" from an "NCCL version" line, "" when none */
+    char   env_algo[64];      /* NCCL's "NCCL_ALGO set by environment to X" INFO line: X, "" when none */
+    char   env_proto[64];     /* the same for NCCL_PROTO */
     int    chatter;           /* lines that were neither results, comments nor NCCL's own (skipped) */
     int    wrong_rows;        /* rows whose #wrong (either column) is above 0, */
     int    wrong_line;        /* the first of them */

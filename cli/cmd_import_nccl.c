@@ -17,7 +17,7 @@
 #include "scenarios/textfile.h"
 
 typedef struct {
-    const char *log, *outdir, *topo, *gpu, *op, *virt;
+    const char *log, *outdir, *topo, *gpu, *op, *virt, *algo, *proto;
     long nodes, ppn;
     int  in_place;
 } imp_opts;
@@ -31,6 +31,8 @@ static const cli_opt IMP_OPTS[] = {
     { "--op", 1, "OP", "the collective (default: from the log's test name)" },
     { "--virt", 1, "MODE", "the virtualization of the measured nodes" },
     { "--in-place", 0, NULL, "fit the in-place columns instead of the out-of-place ones" },
+    { "--algo", 1, "A", "the NCCL_ALGO the run had (default: the log's \"NCCL_ALGO set by environment\" line)" },
+    { "--proto", 1, "P", "the NCCL_PROTO the run had (default: the log's line)" },
     { NULL, 0, NULL, NULL },
 };
 
@@ -52,6 +54,10 @@ static int imp_opt(void *ctx, const char *a, const char *val, FILE *err)
         o->op = val;
     else if (strcmp(a, "--virt") == 0)
         o->virt = val;
+    else if (strcmp(a, "--algo") == 0)
+        o->algo = val;
+    else if (strcmp(a, "--proto") == 0)
+        o->proto = val;
     else if (strcmp(a, "--nodes") == 0)
         return cli_parse_long(a, val, 1, 65536, &o->nodes, err);
     else if (strcmp(a, "--gpus-per-node") == 0)
@@ -125,6 +131,34 @@ static const topo_preset *pick_preset(const imp_opts *o, const nccltests_log *lo
     return p;
 }
 
+/* The NCCL_ALGO / NCCL_PROTO the run had: the options, else the log's
+ * INFO lines; the fit then models the pairs they leave. */
+static const char *run_algo(const imp_opts *o, const nccltests_log *log)
+{
+    return o->algo ? o->algo : log->env_algo[0] ? log->env_algo : NULL;
+}
+
+static const char *run_proto(const imp_opts *o, const nccltests_log *log)
+{
+    return o->proto ? o->proto : log->env_proto[0] ? log->env_proto : NULL;
+}
+
+static int run_lists(const imp_opts *o, const nccltests_log *log, coll_sel *sel, FILE *err)
+{
+    char msg[400];
+    const char *a = run_algo(o, log), *p = run_proto(o, log);
+    if (a && coll_sel_parse_algos(sel, a, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim import-nccl-tests: %s \"%s\": %s\n", o->algo ? "--algo" : "the log's NCCL_ALGO", a, msg);
+        return -1;
+    }
+    if (p && coll_sel_parse_protos(sel, p, msg, sizeof msg) < 0) {
+        fprintf(err, "slicesim import-nccl-tests: %s \"%s\": %s\n", o->proto ? "--proto" : "the log's NCCL_PROTO", p,
+                msg);
+        return -1;
+    }
+    return 0;
+}
+
 static int build_topo(const imp_opts *o, const nccltests_log *log, topo *t, topo_preset *generic, FILE *err)
 {
     char msg[512];
@@ -141,6 +175,8 @@ static int build_topo(const imp_opts *o, const nccltests_log *log, topo *t, topo
     int ppn = o->ppn > 0 ? (int)o->ppn : log->plat_ppn > 0 ? log->plat_ppn
             : log->ranks > 0 ? log->ranks / nodes : p->gpus_per_node;
     topo_overrides ov = topo_overrides_none();
+    if (run_lists(o, log, &ov.sel, err) < 0)
+        return -1;
     if (log->nccl_version[0]) {
         ov.nccl_version = coll_nccl_version_parse(log->nccl_version);
         if (ov.nccl_version < 0)
@@ -154,8 +190,8 @@ static int build_topo(const imp_opts *o, const nccltests_log *log, topo *t, topo
     return 0;
 }
 
-static cJSON *correction_doc(const imp_opts *o, const topo *t, coll_op op, const coll_corr *c,
-                             const nccltests_fit_report *rep)
+static cJSON *correction_doc(const imp_opts *o, const nccltests_log *log, const topo *t, coll_op op,
+                             const coll_corr *c, const nccltests_fit_report *rep)
 {
     cJSON *d = cJSON_CreateObject(), *plat = cJSON_CreateObject(), *fit = cJSON_CreateObject();
     cJSON *pts = cJSON_CreateArray();
@@ -176,6 +212,10 @@ static cJSON *correction_doc(const imp_opts *o, const topo *t, coll_op op, const
     snprintf(ver, sizeof ver, "%d.%d.%d", t->nccl_version / 10000, t->nccl_version / 100 % 100,
              t->nccl_version % 100);
     cJSON_AddStringToObject(plat, "nccl_version", ver);
+    if (run_algo(o, log))
+        cJSON_AddStringToObject(plat, "nccl_algo", run_algo(o, log));
+    if (run_proto(o, log))
+        cJSON_AddStringToObject(plat, "nccl_proto", run_proto(o, log));
     cJSON_AddItemToObject(d, "platform", plat);
     cJSON_AddNumberToObject(d, "latency_scale", c->lat_scale);
     for (int i = 0; i < c->n; i++) {
@@ -262,6 +302,9 @@ static void print_fit(FILE *out, const imp_opts *o, const nccltests_log *log, co
     fprintf(out, "# %s: %s, %zu rows, %s column, platform %s %d x %d GPUs (%s)\n", o->log,
             coll_op_perf_name(op), log->n, o->in_place ? "in-place" : "out-of-place",
             t->preset->name, t->nodes, t->ppn, topo_virt_at(t->virt)->name);
+    if (run_algo(o, log) || run_proto(o, log))
+        fprintf(out, "# the run's lists: NCCL_ALGO %s, NCCL_PROTO %s (the model picks within them)\n",
+                run_algo(o, log) ? run_algo(o, log) : "unset", run_proto(o, log) ? run_proto(o, log) : "unset");
     fprintf(out, "# latency: the model's start-up and syncs x %.4g (from %d rows)\n", c->lat_scale, rep->lat_rows);
     fprintf(out, "# bandwidth efficiency at %d sizes; corrected model vs log: rms %.2f%%, max %.2f%%\n",
             rep->bw_rows, 100 * rep->rms_rel_err, 100 * rep->max_rel_err);
@@ -301,7 +344,7 @@ static int fit_and_write(const imp_opts *o, const nccltests_log *log, const topo
     char jname[64], cname[64];
     snprintf(jname, sizeof jname, "nccl_correction%s.json", suffix);
     snprintf(cname, sizeof cname, "nccl_fit%s.csv", suffix);
-    cJSON *doc = correction_doc(o, t, op, &c, &rep);
+    cJSON *doc = correction_doc(o, log, t, op, &c, &rep);
     char *text = doc ? cJSON_Print(doc) : NULL;
     cJSON_Delete(doc);
     int rc = text ? check_readable(o->log, text, err) : CLI_INTERNAL;

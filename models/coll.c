@@ -168,6 +168,17 @@ static void corr_mismatches(const coll_corr *c, const topo *t, coll_op op, char 
         snprintf(a, sizeof a, "virtualization %.31s", c->virt);
         add_clause(what, len, a, topo_virt_at(t->virt)->name);
     }
+    if (c->sel.algos[op] != t->sel.algos[op] || c->sel.protos[op] != t->sel.protos[op]) {
+        char sel[112] = "";
+        if (c->algo_text[0])
+            snprintf(sel, sizeof sel, "NCCL_ALGO=%.40s", c->algo_text);
+        if (c->proto_text[0])
+            snprintf(sel + strlen(sel), sizeof sel - strlen(sel), "%sNCCL_PROTO=%.40s", sel[0] ? " " : "",
+                     c->proto_text);
+        add_clause(what, len, sel[0] ? sel : "NCCL's own choice of algorithm and protocol",
+                   t->sel.algos[op] || t->sel.protos[op] ? "the NCCL_ALGO / NCCL_PROTO lists here"
+                                                         : "NCCL's own choice");
+    }
     if (c->nccl_version > 0 && c->nccl_version != t->nccl_version) {
         version_text(c->nccl_version, v, sizeof v);
         snprintf(a, sizeof a, "NCCL %s's constants", v);

@@ -221,6 +221,8 @@ typedef struct {
     char         topo[32], gpu[32], virt[32];/* virt "" when not recorded */
     int          nodes, ppn, op;             /* op: a coll_op, or -1 */
     int          nccl_version;               /* 2xxyy, 0 when not recorded */
+    coll_sel     sel;                        /* the NCCL_ALGO / NCCL_PROTO the log ran with (none: NCCL's choice) */
+    char         algo_text[64], proto_text[64];  /* as the file gives them, "" when not recorded */
     double       fit_max_err;
     double       fit_max_err_size;           /* bytes of that row, 0 when not recorded */
 } coll_corr;

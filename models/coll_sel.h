@@ -67,8 +67,9 @@ void coll_sel_force(coll_sel *s, int algo, int proto);
 /* coll_sel_parse_algos / coll_sel_parse_protos: an NCCL_ALGO (NCCL_PROTO)
  * value into s's masks (case, '_' and '-' do not count: "NVLSTree",
  * "nvls_tree"). Algorithms: Tree, Ring, NVLS, NVLSTree, P2P (slicesim's
- * name for send/recv's path); NCCL's CollNetDirect, CollNetChain and PAT
- * are refused as not modelled. Returns 0, or -1 with one message in err
+ * name for send/recv's path); NCCL's CollNetDirect, CollNetChain (CollNet)
+ * and PAT are refused as not modelled in a list of those allowed, and
+ * ignored in one of those excluded (slicesim never runs them). Returns 0, or -1 with one message in err
  * naming the item and what is allowed; s is left as it was on error. */
 int coll_sel_parse_algos(coll_sel *s, const char *text, char *err, size_t errlen);
 int coll_sel_parse_protos(coll_sel *s, const char *text, char *err, size_t errlen);

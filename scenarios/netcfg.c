@@ -47,6 +47,28 @@ static int read_points(jv *v, const cJSON *arr, coll_corr *c)
 
 /* The "platform" the correction was fitted on and its "fit" (written by
  * import-nccl-tests): what coll_corr_check compares with where it is used. */
+/* platform.nccl_algo / nccl_proto: the NCCL_ALGO / NCCL_PROTO the log ran
+ * with, in their syntax (coll_sel.h). */
+static void read_corr_lists(jv *v, const cJSON *p, coll_corr *c)
+{
+    char msg[400];
+    const cJSON *x;
+    if (cJSON_IsString(x = cJSON_GetObjectItem(p, "nccl_algo"))) {
+        snprintf(c->algo_text, sizeof c->algo_text, "%s", x->valuestring);
+        if (strlen(x->valuestring) >= sizeof c->algo_text ||
+            coll_sel_parse_algos(&c->sel, x->valuestring, msg, sizeof msg) < 0)
+            jv_fail(v, "platform.nccl_algo", "value \"%.80s\": %s", x->valuestring,
+                    strlen(x->valuestring) >= sizeof c->algo_text ? "longer than 63 characters" : msg);
+    }
+    if (cJSON_IsString(x = cJSON_GetObjectItem(p, "nccl_proto"))) {
+        snprintf(c->proto_text, sizeof c->proto_text, "%s", x->valuestring);
+        if (strlen(x->valuestring) >= sizeof c->proto_text ||
+            coll_sel_parse_protos(&c->sel, x->valuestring, msg, sizeof msg) < 0)
+            jv_fail(v, "platform.nccl_proto", "value \"%.80s\": %s", x->valuestring,
+                    strlen(x->valuestring) >= sizeof c->proto_text ? "longer than 63 characters" : msg);
+    }
+}
+
 static void read_platform(jv *v, const cJSON *root, coll_corr *c)
 {
     const cJSON *p = cJSON_GetObjectItem(root, "platform"), *fit = cJSON_GetObjectItem(root, "fit");
@@ -73,6 +95,7 @@ static void read_platform(jv *v, const cJSON *root, coll_corr *c)
             jv_fail(v, "platform.nccl_version", "value \"%s\" is not a release the model holds; allowed: "
                     "2.18.1 to 2.30.7", x->valuestring);
     }
+    read_corr_lists(v, p, c);
     if (cJSON_IsNumber(x = cJSON_GetObjectItem(p, "nodes")))
         c->nodes = x->valueint;
     if (cJSON_IsNumber(x = cJSON_GetObjectItem(p, "gpus_per_node")))

@@ -303,6 +303,8 @@ static void bad_correction_files_name_the_json_path(void)
         { "{\"latency_scale\": 1}", "bw_efficiency" },
         { "{\"latency_scale\": 1, \"bw_efficiency\": [], \"extra\": 3}", "extra" },
         { "{\"latency_scale\": 1,\n \"bw_efficiency\": [}", "line 2: malformed JSON" },
+        { "{\"latency_scale\": 1, \"bw_efficiency\": [], \"platform\": {\"nccl_algo\": \"CollNetDirect\"}}",
+          "platform.nccl_algo: value \"CollNetDirect\": algorithm \"CollNetDirect\" is NCCL's but not modelled" },
     };
     for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
         char dir[64], path[128], msg[1024];
@@ -344,6 +346,45 @@ static void latency_bound_rows_fix_no_efficiency(void)
     }
 }
 
+/* The RoCE run of nccl-tests#232 had NCCL_ALGO=Tree, and a log with
+ * NCCL_DEBUG=INFO says so. The import fits the tree, not NCCL's default
+ * choice there (a ring), records the list in the correction, and a
+ * correction fitted under one list warns where it is applied under
+ * another; --algo overrides the log's line. */
+static void the_runs_nccl_algo_is_fitted_recorded_and_checked(void)
+{
+    char dir[64], path[160];
+    tu_tmpdir(dir, sizeof dir);
+    char *imp[] = { "slicesim", "import-nccl-tests", "tests/fixtures/nccl_tests_algo_env_tree.log", "--topo",
+                    "h100-roce-4nic", "-o", dir, NULL };
+    CU_ASSERT_EQUAL_FATAL(tu_cli(imp, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "# the run's lists: NCCL_ALGO Tree, NCCL_PROTO unset"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "4194304       154.40       154.43"));   /* Tree/LL128's time */
+    snprintf(path, sizeof path, "%s/nccl_correction.json", dir);
+    coll_corr c;
+    char msg[512];
+    CU_ASSERT_EQUAL_FATAL(netcfg_corr_load(path, &c, msg, sizeof msg), 0);
+    CU_ASSERT_STRING_EQUAL(c.algo_text, "Tree");
+    CU_ASSERT_EQUAL(c.sel.algos[COLL_ALLREDUCE], 1u << COLL_ALGO_TREE);
+    char *dflt[] = { "slicesim", "collective", "--topo", "h100-roce-4nic", "--nodes", "2", "--gpus-per-node", "1",
+                     "-b", "2M", "-e", "2M", "--correction", path, NULL };
+    CU_ASSERT_EQUAL(tu_cli(dflt, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "the correction was fitted on NCCL_ALGO=Tree, not NCCL's own choice"));
+    char *tree[] = { "slicesim", "collective", "--topo", "h100-roce-4nic", "--nodes", "2", "--gpus-per-node", "1",
+                     "-b", "2M", "-e", "2M", "--algo", "Tree", "--correction", path, NULL };
+    CU_ASSERT_EQUAL(tu_cli(tree, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NULL(strstr(err, "warning"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "113.2   18.53   18.53"));                 /* the log's own row */
+    char *ring[] = { "slicesim", "import-nccl-tests", "tests/fixtures/nccl_tests_algo_env_tree.log", "--topo",
+                     "h100-roce-4nic", "--algo", "Ring", NULL };
+    CU_ASSERT_EQUAL(tu_cli(ring, out, sizeof out, err, sizeof err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "4194304       154.40       150.92"));   /* Ring/LL128's */
+    char *pat[] = { "slicesim", "import-nccl-tests", "tests/fixtures/nccl_tests_algo_env_tree.log", "--topo",
+                    "h100-roce-4nic", "--algo", "PAT", NULL };
+    CU_ASSERT_EQUAL(tu_cli(pat, out, sizeof out, err, sizeof err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "--algo \"PAT\": algorithm \"PAT\" is NCCL's but not modelled"));
+}
+
 TU_SUITE_FN(cmd_import_nccl)
 {
     static const tu_test tests[] = {
@@ -357,6 +398,7 @@ TU_SUITE_FN(cmd_import_nccl)
         TU_TEST(logs_with_several_tests_import_one_by_one_or_by_op),
         TU_TEST(real_log_shapes_import_or_are_refused_whole),
         TU_TEST(latency_bound_rows_fix_no_efficiency),
+        TU_TEST(the_runs_nccl_algo_is_fitted_recorded_and_checked),
     };
     TU_SUITE("cmd_import_nccl", tests);
 }

@@ -21,6 +21,10 @@ static void algorithm_lists_include_or_exclude(void)
     CU_ASSERT_EQUAL(s.algos[COLL_ALLREDUCE], BIT(COLL_ALGO_TREE) | BIT(COLL_ALGO_RING) | BIT(COLL_ALGO_P2P));
     CU_ASSERT(coll_sel_allows(&s, COLL_ALLREDUCE, COLL_ALGO_RING, COLL_LL));
     CU_ASSERT(!coll_sel_allows(&s, COLL_ALLREDUCE, COLL_ALGO_NVLS, COLL_SIMPLE));
+    /* excluding what slicesim never runs is accepted and changes nothing */
+    coll_sel x = coll_sel_none();
+    CU_ASSERT_EQUAL_FATAL(coll_sel_parse_algos(&x, "^NVLS,CollNet,PAT", err, sizeof err), 0);
+    CU_ASSERT_EQUAL(x.algos[COLL_ALLREDUCE], s.algos[COLL_ALLREDUCE] | BIT(COLL_ALGO_NVLSTREE));
     CU_ASSERT_EQUAL_FATAL(coll_sel_parse_protos(&s, "^LL128", err, sizeof err), 0);
     CU_ASSERT_EQUAL(s.protos[COLL_ALLGATHER], BIT(COLL_LL) | BIT(COLL_SIMPLE));
     CU_ASSERT(!coll_sel_allows(&s, COLL_ALLGATHER, COLL_ALGO_RING, COLL_LL128));

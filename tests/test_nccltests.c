@@ -70,6 +70,26 @@ static void reads_rows_ranks_hosts_and_test_name_of_a_current_log(void)
     nccltests_free(&log);
 }
 
+/* NCCL's INFO lines for the variables it read: the first NCCL_ALGO and
+ * NCCL_PROTO values (every rank prints them), behind an mpirun tag too. */
+static void keeps_nccl_algo_and_proto_from_info_lines(void)
+{
+    static const char text[] =
+        "[1,0]<stderr>:node-a:1:1 [0] NCCL INFO NCCL_ALGO set by environment to ^NVLS,CollNet\n"
+        "node-b:2:2 [0] NCCL INFO NCCL_ALGO set by environment to Ring\n"
+        "node-a:1:1 [0] NCCL INFO NCCL_PROTO set by environment to LL128\r\n"
+        "     4194304       1048576     float     sum      -1    61.02   68.74   60.15      0    60.80   68.98   60.36      0\n";
+    nccltests_log log;
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(parse_text(text, &log, err, sizeof err), 0);
+    CU_ASSERT_STRING_EQUAL(log.env_algo, "^NVLS,CollNet");
+    CU_ASSERT_STRING_EQUAL(log.env_proto, "LL128");
+    nccltests_free(&log);
+    CU_ASSERT_EQUAL_FATAL(parse_text(LOG_OLD, &log, err, sizeof err), 0);
+    CU_ASSERT_STRING_EQUAL(log.env_algo, "");
+    nccltests_free(&log);
+}
+
 static void reads_logs_without_root_column_and_skips_nccl_info_lines(void)
 {
     nccltests_log log;
@@ -443,6 +463,7 @@ TU_SUITE_FN(nccltests)
 {
     static const tu_test tests[] = {
         TU_TEST(reads_rows_ranks_hosts_and_test_name_of_a_current_log),
+        TU_TEST(keeps_nccl_algo_and_proto_from_info_lines),
         TU_TEST(reads_logs_without_root_column_and_skips_nccl_info_lines),
         TU_TEST(refuses_malformed_rows_with_the_line_number),
         TU_TEST(reads_header_lines_field_by_field),
