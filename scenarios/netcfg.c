@@ -45,30 +45,27 @@ static int read_points(jv *v, const cJSON *arr, coll_corr *c)
     return 0;
 }
 
-/* The "platform" the correction was fitted on and its "fit" (written by
- * import-nccl-tests): what coll_corr_check compares with where it is used. */
-/* platform.nccl_algo / nccl_proto: the NCCL_ALGO / NCCL_PROTO the log ran
- * with, in their syntax (coll_sel.h). */
-static void read_corr_lists(jv *v, const cJSON *p, coll_corr *c)
+typedef int (*list_parser)(coll_sel *s, const char *text, char *err, size_t errlen);
+
+/* platform.KEY (nccl_algo or nccl_proto): the NCCL_ALGO or NCCL_PROTO the
+ * log ran with, in its syntax (coll_sel.h), into text and c->sel. */
+static void read_corr_list(jv *v, const cJSON *p, const char *key, list_parser parse, char *text, size_t len,
+                           coll_corr *c)
 {
-    char msg[400];
-    const cJSON *x;
-    if (cJSON_IsString(x = cJSON_GetObjectItem(p, "nccl_algo"))) {
-        snprintf(c->algo_text, sizeof c->algo_text, "%s", x->valuestring);
-        if (strlen(x->valuestring) >= sizeof c->algo_text ||
-            coll_sel_parse_algos(&c->sel, x->valuestring, msg, sizeof msg) < 0)
-            jv_fail(v, "platform.nccl_algo", "value \"%.80s\": %s", x->valuestring,
-                    strlen(x->valuestring) >= sizeof c->algo_text ? "longer than 63 characters" : msg);
-    }
-    if (cJSON_IsString(x = cJSON_GetObjectItem(p, "nccl_proto"))) {
-        snprintf(c->proto_text, sizeof c->proto_text, "%s", x->valuestring);
-        if (strlen(x->valuestring) >= sizeof c->proto_text ||
-            coll_sel_parse_protos(&c->sel, x->valuestring, msg, sizeof msg) < 0)
-            jv_fail(v, "platform.nccl_proto", "value \"%.80s\": %s", x->valuestring,
-                    strlen(x->valuestring) >= sizeof c->proto_text ? "longer than 63 characters" : msg);
-    }
+    char msg[400], path[32];
+    const cJSON *x = cJSON_GetObjectItem(p, key);
+    if (!cJSON_IsString(x))
+        return;
+    snprintf(text, len, "%s", x->valuestring);
+    snprintf(path, sizeof path, "platform.%s", key);
+    if (strlen(x->valuestring) >= len)
+        jv_fail(v, path, "value \"%.80s\" is longer than %zu characters", x->valuestring, len - 1);
+    else if (parse(&c->sel, x->valuestring, msg, sizeof msg) < 0)
+        jv_fail(v, path, "value \"%.80s\": %s", x->valuestring, msg);
 }
 
+/* The "platform" the correction was fitted on and its "fit" (written by
+ * import-nccl-tests): what coll_corr_check compares with where it is used. */
 static void read_platform(jv *v, const cJSON *root, coll_corr *c)
 {
     const cJSON *p = cJSON_GetObjectItem(root, "platform"), *fit = cJSON_GetObjectItem(root, "fit");
@@ -95,7 +92,8 @@ static void read_platform(jv *v, const cJSON *root, coll_corr *c)
             jv_fail(v, "platform.nccl_version", "value \"%s\" is not a release the model holds; allowed: "
                     "2.18.1 to 2.30.7", x->valuestring);
     }
-    read_corr_lists(v, p, c);
+    read_corr_list(v, p, "nccl_algo", coll_sel_parse_algos, c->algo_text, sizeof c->algo_text, c);
+    read_corr_list(v, p, "nccl_proto", coll_sel_parse_protos, c->proto_text, sizeof c->proto_text, c);
     if (cJSON_IsNumber(x = cJSON_GetObjectItem(p, "nodes")))
         c->nodes = x->valueint;
     if (cJSON_IsNumber(x = cJSON_GetObjectItem(p, "gpus_per_node")))
